@@ -1,0 +1,55 @@
+"""The ``ecodesk`` command: the window when run bare, sub-commands for scripts (no Qt imported)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from ecodesk import __version__, commands
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecodesk",
+        description=tr("cli", "赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。"),
+    )
+    parser.add_argument("--version", action="version", version=f"EcoDesk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=tr("cli", "数据文件夹（默认：环境变量 ECODESK_HOME，或用户数据文件夹）"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from ecodesk.ui.app import run_app  # Qt is imported only for the window
+
+        return run_app(args.data_dir)
+    try:
+        return int(args.func(args) or 0)
+    except EcoDeskError as exc:
+        print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(tr("cli", "已取消。"), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""Sub-commands of ``ecodesk``: one module each, with ``register(subparsers)``.
+
+A module here defines ``register(subparsers) -> None`` that adds its parser and sets
+``func=<callable(args) -> int>`` as the parser default. :mod:`ecodesk.cli` finds the modules
+itself, so a feature adds its command without touching a shared list. No Qt here.
+"""

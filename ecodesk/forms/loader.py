@@ -1,0 +1,319 @@
+"""Load the form pack (catalog + one YAML file per form), check it, and answer questions about it."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import ValidationError
+
+from ecodesk.forms.schema import (
+    Catalog,
+    CompareRule,
+    Division,
+    FormDef,
+    GradeIndicator,
+    Indicator,
+    MilestoneIndicator,
+    Narrative,
+    NumberIndicator,
+    PackManifest,
+    ProvincialIndicator,
+    RatioIndicator,
+    RowCountRule,
+    TableSpec,
+    TableTotalRule,
+    Task,
+    TextIndicator,
+    TrendIndicator,
+)
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
+
+PACK_DIR = Path(__file__).resolve().parent / "pack"
+MAIN_GOALS_FORM = "G"
+
+
+class FormDefinitionError(EcoDeskError):
+    """A definition file is malformed; the message names the file and the field."""
+
+    def __init__(self, file: str, location: str, problem: str) -> None:
+        self.file = file
+        self.location = location
+        self.problem = problem
+        super().__init__(
+            tr(
+                "forms",
+                "表单定义文件 {file} 有误（位置：{location}）：{problem}",
+                file=file,
+                location=location or "整个文件",
+                problem=problem,
+            )
+        )
+
+
+InputType = Literal["number", "choice", "text"]
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One cell a clerk fills. An indicator expands into one or two of these."""
+
+    form: str
+    indicator: str
+    part: str  # "" or num/den (ratio) or target/actual (provincial)
+    label: str
+    type: InputType
+    unit: str = ""
+    decimals: int = 2
+    integer: bool = False
+    min: Decimal | None = None
+    max: Decimal | None = None
+    choices: tuple[str, ...] = ()
+    multipliers: bool = False
+    required: bool = True
+    help: str = ""
+    max_length: int = 0
+
+    @property
+    def code(self) -> str:
+        return f"{self.indicator}.{self.part}" if self.part else self.indicator
+
+    @property
+    def key(self) -> str:
+        """The stable key of a value across the store, workbooks and imports: ``form:field``."""
+        return f"{self.form}:{self.code}"
+
+
+def field_key(form: str, code: str) -> str:
+    return f"{form}:{code}"
+
+
+def input_fields_of(form: str, ind: Indicator) -> list[InputField]:
+    common: dict[str, Any] = {"form": form, "indicator": ind.code, "required": ind.required, "help": ind.help}
+    if isinstance(ind, NumberIndicator):
+        return [
+            InputField(
+                part="", label=ind.name, type="number", unit=ind.unit, decimals=ind.decimals,
+                integer=ind.integer, min=ind.min, max=ind.max, multipliers=ind.multipliers, **common,
+            )
+        ]
+    if isinstance(ind, RatioIndicator):
+        return [
+            InputField(
+                part=part, label=spec.name, type="number", unit=spec.unit, decimals=spec.decimals,
+                min=Decimal(0), **{**common, "help": spec.help or ind.help},
+            )
+            for part, spec in (("num", ind.numerator), ("den", ind.denominator))
+        ]
+    if isinstance(ind, ProvincialIndicator):
+        return [
+            InputField(
+                part=part, label=f"{ind.name}（{label}）", type="number", unit=ind.unit,
+                decimals=ind.decimals, min=ind.min, max=ind.max,
+                **{**common, "help": ind.help or ind.plan_text},
+            )
+            for part, label in (("target", "省下达目标"), ("actual", "实际完成"))
+        ]
+    if isinstance(ind, TrendIndicator):
+        return [
+            InputField(
+                part="", label=ind.name, type="number", unit=ind.unit, decimals=ind.decimals,
+                min=ind.min, max=ind.max, **{**common, "help": ind.help or ind.plan_text},
+            )
+        ]
+    if isinstance(ind, GradeIndicator):
+        return [InputField(part="", label=ind.name, type="choice", choices=tuple(ind.grades), **common)]
+    if isinstance(ind, MilestoneIndicator):
+        return [InputField(part="", label=ind.name, type="choice", choices=tuple(ind.states), **common)]
+    if isinstance(ind, TextIndicator):
+        return [InputField(part="", label=ind.name, type="text", max_length=ind.max_length, **common)]
+    raise TypeError(f"unknown indicator kind: {type(ind).__name__}")
+
+
+@dataclass(frozen=True)
+class FormPack:
+    """The whole catalog and every form definition, checked and cross-referenced."""
+
+    manifest: PackManifest
+    catalog: Catalog
+    forms: dict[str, FormDef]  # in the plan's order
+    source: Path = field(default=PACK_DIR)
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def narratives(self) -> list[Narrative]:
+        return self.manifest.narratives
+
+    def form(self, code: str) -> FormDef:
+        try:
+            return self.forms[code]
+        except KeyError:
+            raise KeyError(tr("forms", "没有代码为 {code} 的表单", code=code)) from None
+
+    def task(self, code: str) -> Task:
+        for task in self.catalog.tasks:
+            if task.code == code:
+                return task
+        raise KeyError(tr("forms", "没有代码为 {code} 的重点任务", code=code))
+
+    def division(self, code: str) -> Division:
+        for division in self.catalog.divisions:
+            if division.code == code:
+                return division
+        raise KeyError(tr("forms", "没有代码为 {code} 的行政区划或功能区", code=code))
+
+    def county_department(self, city_department: str) -> str | None:
+        for dept in self.catalog.departments:
+            if dept.city == city_department:
+                return dept.county
+        return None
+
+    def applies(self, only_for: list[str], division: str | None) -> bool:
+        return not only_for or division is None or division in only_for
+
+    def indicators(self, form: str, division: str | None = None) -> list[Indicator]:
+        return [i for i in self.form(form).indicators if self.applies(i.only_for, division)]
+
+    def tables(self, form: str, division: str | None = None) -> list[TableSpec]:
+        return [t for t in self.form(form).tables if self.applies(t.only_for, division)]
+
+    def input_fields(self, form: str, division: str | None = None) -> list[InputField]:
+        return [f for ind in self.indicators(form, division) for f in input_fields_of(form, ind)]
+
+    def all_input_fields(self, division: str | None = None) -> Iterator[InputField]:
+        for code in self.forms:
+            yield from self.input_fields(code, division)
+
+    def input_field(self, key: str) -> InputField:
+        form, _, code = key.partition(":")
+        for f in self.input_fields(form):
+            if f.code == code:
+                return f
+        raise KeyError(tr("forms", "表单 {form} 中没有字段 {code}", form=form, code=code))
+
+    def indicator(self, form: str, code: str) -> Indicator:
+        for ind in self.form(form).indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(tr("forms", "表单 {form} 中没有指标 {code}", form=form, code=code))
+
+    def current_key(self, key: str) -> str | None:
+        """Map a key from any earlier pack to this pack's key (``None`` if retired or unknown)."""
+        seen: set[str] = set()
+        while key in self.manifest.renamed and key not in seen:
+            seen.add(key)
+            key = self.manifest.renamed[key]
+        if key in self.manifest.retired:
+            return None
+        try:
+            self.input_field(key)
+        except KeyError:
+            return None
+        return key
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise FormDefinitionError(path.name, "", tr("forms", "文件不存在")) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise FormDefinitionError(path.name, where, tr("forms", "YAML 格式错误：{exc}", exc=exc)) from None
+
+
+def _check(model: type[Any], data: Any, file: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(p) for p in first["loc"])
+        raise FormDefinitionError(file, location, first["msg"]) from None
+
+
+def _cross_check(pack: FormPack) -> None:
+    cat = pack.catalog
+    division_codes = {d.code for d in cat.divisions}
+    action_codes = {a.code for a in cat.actions}
+    dept_names = {d.city for d in cat.departments}
+    for task in cat.tasks:
+        if task.action not in action_codes:
+            raise FormDefinitionError("catalog.yaml", f"tasks.{task.code}.action", f"未知行动 {task.action}")
+        for dept in task.lead_departments:
+            if dept not in dept_names:
+                raise FormDefinitionError(
+                    "catalog.yaml", f"tasks.{task.code}.lead_departments", f"部门 {dept} 不在 departments 中"
+                )
+        if task.code not in pack.forms:
+            raise FormDefinitionError("pack.yaml", "forms", f"重点任务 {task.code} 没有表单")
+    for duty in cat.duties:
+        for code in duty.divisions:
+            if code not in division_codes:
+                raise FormDefinitionError("catalog.yaml", f"duties.{duty.code}", f"未知区划代码 {code}")
+    task_codes = {t.code for t in cat.tasks}
+    for form in pack.forms.values():
+        file = f"form {form.code}"
+        if form.task is not None and form.task not in task_codes:
+            raise FormDefinitionError(file, "task", f"未知重点任务 {form.task}")
+        for ind in form.indicators:
+            for code in ind.only_for:
+                if code not in division_codes:
+                    raise FormDefinitionError(file, f"indicators.{ind.code}.only_for", f"未知区划代码 {code}")
+        field_codes = {f.code for f in pack.input_fields(form.code)}
+        tables = {t.code: t for t in form.tables}
+        for rule in form.rules:
+            operands: list[str] = []
+            if isinstance(rule, CompareRule):
+                operands = [rule.left, rule.right]
+            elif isinstance(rule, (TableTotalRule, RowCountRule)):
+                operands = [rule.total]
+                if rule.table not in tables:
+                    raise FormDefinitionError(file, f"rules.{rule.id}.table", f"未知表格 {rule.table}")
+                if isinstance(rule, TableTotalRule) and rule.column not in {
+                    c.code for c in tables[rule.table].columns
+                }:
+                    raise FormDefinitionError(file, f"rules.{rule.id}.column", f"未知列 {rule.column}")
+            for operand in operands:
+                if operand.startswith("table:"):
+                    ref = operand[len("table:"):]
+                    tcode = ref.split("#")[0].split(".")[0]
+                    if tcode not in tables:
+                        raise FormDefinitionError(file, f"rules.{rule.id}", f"未知表格 {tcode}")
+                elif operand not in field_codes:
+                    try:
+                        Decimal(operand)
+                    except ArithmeticError:
+                        raise FormDefinitionError(file, f"rules.{rule.id}", f"未知字段 {operand}") from None
+
+
+def load_pack(directory: Path | None = None) -> FormPack:
+    """Read and check the form pack in ``directory`` (the bundled one by default)."""
+    directory = directory or PACK_DIR
+    manifest: PackManifest = _check(PackManifest, _read_yaml(directory / "pack.yaml"), "pack.yaml")
+    catalog: Catalog = _check(Catalog, _read_yaml(directory / "catalog.yaml"), "catalog.yaml")
+    forms: dict[str, FormDef] = {}
+    for name in manifest.forms:
+        form: FormDef = _check(FormDef, _read_yaml(directory / name), name)
+        if form.code in forms:
+            raise FormDefinitionError(name, "code", f"表单代码 {form.code} 重复")
+        forms[form.code] = form
+    pack = FormPack(manifest=manifest, catalog=catalog, forms=forms, source=directory)
+    _cross_check(pack)
+    return pack
+
+
+@functools.cache
+def bundled_pack() -> FormPack:
+    """The pack that ships with the program, loaded once."""
+    return load_pack(PACK_DIR)

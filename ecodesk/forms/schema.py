@@ -1,0 +1,385 @@
+"""The schema every form-pack file is checked against when it is loaded.
+
+The pack is data (YAML under ``ecodesk/forms/pack/``); these pydantic models are the only
+place that says what a well-formed definition looks like. Nothing in a definition is ever
+evaluated: rules are parsed into the typed structures below and interpreted by
+:mod:`ecodesk.forms.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CODE_RE = r"^[A-Za-z0-9_]+$"
+TASK_CODE_RE = r"^[1-7]\.[1-9]$"
+FORM_CODE_RE = r"^(G|[1-7]\.[1-9])$"
+DIVISION_CODE_RE = r"^36\d{4}$|^3607[A-Z0-9]{2}$"
+
+
+class Strict(BaseModel):
+    """Unknown keys are typos in a definition: refuse them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+class Division(Strict):
+    """A reporting unit: a county-level division (GB/T 2260 code) or a functional zone."""
+
+    code: Annotated[str, Field(pattern=DIVISION_CODE_RE)]
+    name: str
+    kind: Literal["区", "县", "市", "功能区"]
+    lead_office: str = Field(description="the county's office that leads the plan, e.g. 宁都县生态文明办")
+
+
+class Department(Strict):
+    """A lead city department and its counterpart in a county (市林业局 → 县林业局)."""
+
+    city: str
+    county: str | None = Field(
+        default=None, description="counterpart in a county; None when the body exists only at city level"
+    )
+
+
+class Action(Strict):
+    code: Annotated[str, Field(pattern=r"^[1-7]$")]
+    title: str
+
+
+class GoalGroup(Strict):
+    code: Annotated[str, Field(pattern=r"^G[1-4]$")]
+    title: str
+    text: str
+
+
+class Task(Strict):
+    code: Annotated[str, Field(pattern=TASK_CODE_RE)]
+    action: Annotated[str, Field(pattern=r"^[1-7]$")]
+    title: str
+    text: str = Field(description="the plan's own text for the task")
+    lead_departments: list[str] = Field(min_length=1, description="exactly as listed in the plan")
+
+
+class Duty(Strict):
+    """A duty the plan gives to named places."""
+
+    code: Annotated[str, Field(pattern=CODE_RE)]
+    task: Annotated[str, Field(pattern=TASK_CODE_RE)]
+    divisions: list[str] = Field(min_length=1)
+    title: str
+    plan_text: str
+
+
+class Plan(Strict):
+    title: str
+    document: str
+    issued: str
+    years: list[int]
+
+
+class Catalog(Strict):
+    plan: Plan
+    divisions: list[Division]
+    departments: list[Department]
+    goal_groups: list[GoalGroup]
+    actions: list[Action]
+    tasks: list[Task]
+    duties: list[Duty]
+
+
+# --------------------------------------------------------------------------- forms
+
+Comparator = Literal[
+    "ge",  # 不低于 / 以上 / 达到
+    "gt",  # 突破
+    "le",  # 不高于 / 以内
+    "eq",  # 等于
+    "about",  # 左右
+    "zero",  # 清零
+    "grade_at_least",  # 达到或好于 (a grade such as Ⅱ类)
+    "done",  # 完成 (a milestone)
+]
+Scope = Literal[
+    "level",  # a year-end level (森林覆盖率)
+    "annual",  # an amount within the year
+    "cumulative",  # a running 2024—2026 total
+    "growth",  # an annual growth rate
+]
+Aggregation = Literal["sum", "ratio", "none"]
+Severity = Literal["error", "warning"]
+
+
+class Target(Strict):
+    comparator: Comparator
+    value: Decimal | None = None
+    grade: str | None = None
+    year: int = 2026
+    deadline: str = Field(description="as the plan says it: 2026年 / 2024年底 / 2024—2026年累计")
+    level: Literal["city", "county"] = Field(
+        default="city",
+        description="city: a city-wide figure (a county's value is its contribution); "
+        "county: every county is held to it (e.g. a rate)",
+    )
+    plan_text: str = Field(description="the plan's sentence that sets this target")
+
+    @model_validator(mode="after")
+    def _value_matches_comparator(self) -> Target:
+        if self.comparator in ("ge", "gt", "le", "eq", "about") and self.value is None:
+            raise ValueError("目标需要数值 (value)")
+        if self.comparator == "grade_at_least" and not self.grade:
+            raise ValueError("“达到或好于”目标需要等级 (grade)")
+        return self
+
+
+class FieldBase(Strict):
+    code: Annotated[str, Field(pattern=CODE_RE)]
+    name: str
+    help: str = Field(default="", description="the plan's sentence behind the field")
+    required: bool = True
+    only_for: list[str] = Field(
+        default_factory=list, description="division codes; empty means every unit reports it"
+    )
+
+
+class NumberSpec(Strict):
+    unit: str = ""
+    decimals: int = Field(default=2, ge=0, le=6)
+    integer: bool = False
+    min: Decimal | None = Decimal(0)
+    max: Decimal | None = None
+    multipliers: bool = Field(default=False, description="accept 万/亿 in input")
+
+
+class NumberIndicator(FieldBase, NumberSpec):
+    kind: Literal["number"]
+    scope: Scope
+    aggregation: Aggregation = "sum"
+    target: Target | None = None
+    yoy_warn_pct: Decimal | None = Field(
+        default=Decimal(50), description="a change from last year beyond this % needs an explanation"
+    )
+
+
+class RatioPart(Strict):
+    name: str
+    unit: str
+    decimals: int = 2
+    help: str = ""
+
+
+class RatioIndicator(FieldBase):
+    """A rate entered as numerator and denominator; the form computes the rate."""
+
+    kind: Literal["ratio"]
+    scope: Scope = "level"
+    aggregation: Literal["ratio"] = "ratio"
+    unit: str = "%"
+    scale: Decimal = Decimal(100)
+    decimals: int = 2
+    numerator: RatioPart
+    denominator: RatioPart
+    target: Target | None = None
+    yoy_warn_pct: Decimal | None = Decimal(20)
+
+
+class ProvincialIndicator(FieldBase):
+    """完成省下达指标 / 达到省有关要求: the county fills the provincial target and the actual value."""
+
+    kind: Literal["provincial"]
+    unit: str
+    scope: Scope = "annual"
+    better: Literal["higher", "lower"] = Field(
+        description="higher: actual ≥ target fulfils it (下降率); lower: actual ≤ target fulfils it"
+    )
+    aggregation: Aggregation = "none"
+    decimals: int = 2
+    min: Decimal | None = None
+    max: Decimal | None = None
+    plan_text: str
+
+
+class TrendIndicator(FieldBase):
+    """A qualitative trend of the plan (稳步提升, 持续下降, 稳中向好)."""
+
+    kind: Literal["trend"]
+    unit: str
+    direction: Literal["up", "down", "stable_or_up"]
+    aggregation: Aggregation = "none"
+    decimals: int = 2
+    min: Decimal | None = Decimal(0)
+    max: Decimal | None = None
+    plan_text: str
+
+
+class GradeIndicator(FieldBase):
+    """A value chosen from ordered grades, best first (水质 Ⅰ类 … 劣Ⅴ类)."""
+
+    kind: Literal["grade"]
+    grades: list[str] = Field(min_length=2)
+    target: Target | None = None
+    aggregation: Literal["none"] = "none"
+
+    @model_validator(mode="after")
+    def _target_grade_known(self) -> GradeIndicator:
+        if self.target and self.target.grade not in self.grades:
+            raise ValueError(f"目标等级 {self.target.grade} 不在等级列表中")
+        return self
+
+
+class MilestoneIndicator(FieldBase):
+    """Something to be finished by a deadline (2024年底完成 …)."""
+
+    kind: Literal["milestone"]
+    states: list[str] = Field(default_factory=lambda: ["未开始", "推进中", "已完成"])
+    done_state: str = "已完成"
+    target: Target
+    aggregation: Literal["none"] = "none"
+
+
+class TextIndicator(FieldBase):
+    kind: Literal["text"]
+    max_length: int = 200
+    aggregation: Literal["none"] = "none"
+
+
+Indicator = Annotated[
+    NumberIndicator
+    | RatioIndicator
+    | ProvincialIndicator
+    | TrendIndicator
+    | GradeIndicator
+    | MilestoneIndicator
+    | TextIndicator,
+    Field(discriminator="kind"),
+]
+
+
+class Column(Strict):
+    code: Annotated[str, Field(pattern=CODE_RE)]
+    name: str
+    type: Literal["text", "number", "integer", "choice", "year"]
+    unit: str = ""
+    required: bool = False
+    choices: list[str] = Field(default_factory=list)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    width: int = Field(default=12, description="relative width for screen, sheet and print")
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> Column:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("选择列需要 choices")
+        return self
+
+
+class TableSpec(Strict):
+    code: Annotated[str, Field(pattern=CODE_RE)]
+    name: str
+    help: str = ""
+    columns: list[Column] = Field(min_length=1)
+    ongoing: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="column → values that mark a row as still ongoing (carried over next year)",
+    )
+    only_for: list[str] = Field(default_factory=list)
+
+
+# Cross-field rules. Operands are field references inside the form:
+#   "code" (a number), "code.num"/"code.den" (ratio parts), "code.actual"/"code.target" (provincial),
+#   "table:code.column" (the sum of a table column), "table:code#count" (number of rows).
+
+
+class CompareRule(Strict):
+    kind: Literal["compare"]
+    id: Annotated[str, Field(pattern=CODE_RE)]
+    left: str
+    op: Literal["<=", "<", ">=", ">", "=="]
+    right: str
+    severity: Severity = "error"
+    message: str
+
+
+class TableTotalRule(Strict):
+    """The sum of a table column equals a reported total."""
+
+    kind: Literal["table_total"]
+    id: Annotated[str, Field(pattern=CODE_RE)]
+    table: str
+    column: str
+    total: str
+    tolerance: Decimal = Decimal("0.01")
+    severity: Severity = "warning"
+    message: str
+
+
+class RowCountRule(Strict):
+    """The number of table rows equals a reported count."""
+
+    kind: Literal["row_count"]
+    id: Annotated[str, Field(pattern=CODE_RE)]
+    table: str
+    total: str
+    severity: Severity = "warning"
+    message: str
+
+
+Rule = Annotated[CompareRule | TableTotalRule | RowCountRule, Field(discriminator="kind")]
+
+
+class FormDef(Strict):
+    code: Annotated[str, Field(pattern=FORM_CODE_RE)]
+    version: int = Field(ge=1)
+    title: str
+    task: str | None = Field(default=None, description="task code; None for the main-goals form")
+    quarterly: bool = False
+    intro: str = ""
+    indicators: list[Indicator] = Field(default_factory=list)
+    tables: list[TableSpec] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_codes(cls, indicators: list[Indicator]) -> list[Indicator]:
+        seen: set[str] = set()
+        for ind in indicators:
+            if ind.code in seen:
+                raise ValueError(f"指标代码重复: {ind.code}")
+            seen.add(ind.code)
+        return indicators
+
+
+class Narrative(Strict):
+    code: Annotated[str, Field(pattern=CODE_RE)]
+    name: str
+    hint: str
+    min_chars: int = 0
+    max_chars: int = 3000
+
+
+class PackManifest(Strict):
+    """``pack.yaml``: the version of the whole set and what changed between versions."""
+
+    version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")]
+    released: str
+    forms: list[str] = Field(min_length=1, description="form files, in the plan's order")
+    narratives: list[Narrative] = Field(min_length=4, max_length=4)
+    renamed: dict[str, str] = Field(
+        default_factory=dict,
+        description="field key of an older pack → key in this pack (e.g. '1.1:old' → '1.1:new')",
+    )
+    retired: list[str] = Field(default_factory=list, description="keys no longer asked for")
+
+    @field_validator("renamed")
+    @classmethod
+    def _keys_well_formed(cls, renamed: dict[str, str]) -> dict[str, str]:
+        for old, new in renamed.items():
+            for key in (old, new):
+                if not re.match(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$", key):
+                    raise ValueError(f"字段键格式不对: {key}")
+        return renamed

@@ -1,0 +1,34 @@
+"""One translation mechanism for the whole program: Qt Linguist.
+
+The core (no Qt) writes its user-visible sentences in Chinese through :func:`tr`, with a
+context name, exactly like ``QCoreApplication.translate(context, text)``; ``pyside6-lupdate``
+extracts them from the same ``translate``-shaped calls. The window installs Qt's translator
+with :func:`install_translator`, so the same ``.ts``/``.qm`` files translate core messages
+and widgets alike. Without a translator (command line, tests) the Chinese source is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Translator = Callable[[str, str], str]
+
+
+def _identity(context: str, text: str) -> str:
+    return text
+
+
+_translator: Translator = _identity
+
+
+def install_translator(translator: Translator | None) -> None:
+    """Route :func:`tr` through ``translator`` (``None`` restores the Chinese source)."""
+    global _translator
+    _translator = translator or _identity
+
+
+def tr(context: str, text: str, /, **params: Any) -> str:
+    """Translate ``text`` in ``context`` and fill ``{named}`` placeholders."""
+    translated = _translator(context, text)
+    return translated.format(**params) if params else translated

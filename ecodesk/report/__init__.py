@@ -1,0 +1,1 @@
+"""Printed documents (reportlab): the submission sheet and the key registration sheet."""

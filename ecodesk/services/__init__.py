@@ -1,0 +1,1 @@
+"""Use cases that combine the store, the forms, workbooks and reports (no Qt)."""

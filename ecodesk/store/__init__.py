@@ -1,0 +1,1 @@
+"""The local database: SQLAlchemy models, Alembic migrations, backups and the audit log."""

@@ -1,0 +1,118 @@
+"""The values that cross module boundaries: a unit, a period, and one submission's data.
+
+The store produces :class:`SubmissionData`; validation, the signed workbook, the printed sheet
+and consolidation all read it. Values are kept exactly as the clerk typed them (``str``):
+nothing typed is ever lost, and :func:`ecodesk.forms.numbers.parse_clerk_number` turns them
+into ``Decimal`` where a number is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ecodesk.i18n import tr
+
+PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
+
+Status = Literal["draft", "checked", "signed"]
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting period: a year (``2026``) or a quarter (``2026Q3``)."""
+
+    year: int
+    quarter: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = PERIOD_RE.match(text.strip().upper())
+        if not match:
+            raise BadPeriod(
+                tr("period", "报送期“{text}”格式不对，应为年份（如 2026）或季度（如 2026Q3）。", text=text)
+            )
+        quarter = int(match.group(2)) if match.group(2) else None
+        return cls(int(match.group(1)), quarter)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}" if self.quarter else str(self.year)
+
+    @property
+    def label(self) -> str:
+        if self.quarter:
+            return tr("period", "{year}年第{quarter}季度", year=self.year, quarter=self.quarter)
+        return tr("period", "{year}年度", year=self.year)
+
+    def previous_year(self) -> Period:
+        return Period(self.year - 1, self.quarter)
+
+
+@dataclass(frozen=True)
+class UnitProfile:
+    """Who reports: a division (县/市/区 or functional zone) and a department inside it."""
+
+    division_code: str
+    division_name: str
+    department: str
+    preparer: str = ""
+    reviewer: str = ""
+    phone: str = ""
+    head: str = ""  # 单位负责人
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.division_name}{self.department}"
+
+
+@dataclass(frozen=True)
+class AcceptedWarning:
+    """A warning the unit accepted, with the explanation that travels with the data."""
+
+    problem_id: str  # stable id of the problem, see ecodesk.forms.rules.Problem.id
+    form: str
+    message: str
+    explanation: str
+    field: str | None = None
+
+
+TableRow = dict[str, str]
+
+
+@dataclass
+class SubmissionData:
+    """One submission (unit × period × revision) as plain data."""
+
+    unit: UnitProfile
+    period: Period
+    revision: int
+    pack_version: str
+    forms: list[str]  # form codes the unit reports on, in the plan's order
+    status: Status = "draft"
+    supersedes: int | None = None
+    values: dict[str, str] = field(default_factory=dict)  # "form:field" → text as typed
+    narratives: dict[str, str] = field(default_factory=dict)  # "form:section" → text
+    tables: dict[str, list[TableRow]] = field(default_factory=dict)  # "form:table" → rows
+    accepted: list[AcceptedWarning] = field(default_factory=list)
+    previous: dict[str, str] = field(default_factory=dict)  # last year's values, same keys
+    history: dict[str, dict[str, str]] = field(default_factory=dict)  # period → values, for trends
+
+    def value(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def narrative(self, form: str, section: str) -> str:
+        return self.narratives.get(f"{form}:{section}", "")
+
+    def rows(self, form: str, table: str) -> list[TableRow]:
+        return self.tables.get(f"{form}:{table}", [])
+
+    def explanation_for(self, problem_id: str) -> str | None:
+        for accepted in self.accepted:
+            if accepted.problem_id == problem_id:
+                return accepted.explanation
+        return None
