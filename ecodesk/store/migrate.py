@@ -1,0 +1,73 @@
+"""Bring a database to the schema this program expects, with Alembic, without an alembic.ini.
+
+``HEAD`` lets start-up skip importing Alembic when the database is already current (the
+window's start-up time is measured); a test checks it against the migration scripts.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from ecodesk.store.errors import StoreDamaged, StoreTooNew
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+KNOWN_REVISIONS = ("0001", "0002")  # oldest first
+HEAD = KNOWN_REVISIONS[-1]
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database; ``None`` for an empty database.
+
+    Raises :class:`StoreDamaged` for a database holding tables that are not EcoDesk's.
+    """
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" not in tables:
+            if tables:
+                raise StoreDamaged(str(engine.url.database or engine.url), "不是 EcoDesk 的数据文件")
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    revision = current_revision(engine)
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreTooNew(str(engine.url.database or engine.url), revision)
+    return revision != HEAD
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run the migrations up to ``target`` (head by default) on ``engine``."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.connect() as conn:
+        is_sqlite = conn.dialect.name == "sqlite"
+        if is_sqlite:
+            # Batch migrations rebuild tables; with foreign keys on, dropping the old table
+            # would cascade into its children. The PRAGMA goes straight to the driver because
+            # it has no effect inside the transaction SQLAlchemy would begin first.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+            conn.commit()
+        finally:
+            if is_sqlite:
+                conn.rollback()
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+    log.info("database upgraded to %s", target)

@@ -1,0 +1,1 @@
+"""One module per schema revision; ``HEAD`` in :mod:`ecodesk.store.migrate` names the newest."""

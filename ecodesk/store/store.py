@@ -1,0 +1,723 @@
+"""The store: everything a reporting unit enters, saved as it is typed, with an audit trail.
+
+Every edit is one short transaction, committed (WAL, synchronous FULL) before the call
+returns, so a crash or power cut never loses a value the window showed as saved. A signed
+revision is frozen; a correction is a new revision that records what it supersedes and why.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
+from ecodesk.store import backup, migrate
+from ecodesk.store.audit import AuditEntry
+from ecodesk.store.engine import IMMEDIATE, default_url, make_engine, sqlite_file_of
+from ecodesk.store.errors import BadFieldKey, RevisionNotSigned, SubmissionFrozen
+from ecodesk.store.models import (
+    AcceptedWarningRow,
+    AuditRow,
+    BaselineRow,
+    BaselineValueRow,
+    NarrativeRow,
+    PeriodRow,
+    SettingRow,
+    SubmissionRow,
+    TableCellRow,
+    UnitProfileRow,
+    ValueRow,
+)
+from ecodesk.submission import AcceptedWarning, Period, Status, SubmissionData, TableRow, UnitProfile
+
+if TYPE_CHECKING:
+    from ecodesk.forms.loader import FormPack
+
+log = logging.getLogger(__name__)
+
+KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
+FORM_RE = re.compile(r"^(G|[1-7]\.[1-9])$")
+SETTING_CURRENT_PERIOD = "current_period"
+SETTING_RESPONSIBLE_FORMS = "responsible_forms"
+EMPTY_ROW_MARK = ""  # column name of the one cell that keeps an all-blank table row
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Values of an earlier period taken from a workbook, and where they came from."""
+
+    period: Period
+    values: dict[str, str]
+    source: str
+    signature_status: str
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One revision of a period, for lists in the window (without its data)."""
+
+    period: Period
+    revision: int
+    status: Status
+    supersedes: int | None
+    reason: str
+    created_at: datetime
+    signed_at: datetime | None
+    fingerprint: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USERNAME", "") or tr("store", "未知用户")
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    if not KEY_RE.match(key):
+        raise BadFieldKey(key)
+    form, _, field = key.partition(":")
+    return form, field
+
+
+def _period_key(period: Period) -> tuple[int, int]:
+    return (period.year, period.quarter or 0)
+
+
+class Store:
+    """The unit's database. Open it with :meth:`Store.open`; use as a context manager."""
+
+    def __init__(self, engine: Engine, *, pack: FormPack, db_path: Path | None = None) -> None:
+        self._engine = engine
+        self._pack = pack
+        self.db_path = db_path
+        self._reads = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
+        self._os_user = _os_user()
+
+    # ------------------------------------------------------------------ opening and closing
+
+    @classmethod
+    def open(cls, data_dir: Path, *, url: str | None = None, pack: FormPack | None = None) -> Store:
+        """Check, back up, upgrade and open the database of ``data_dir`` (or at ``url``).
+
+        Raises :class:`StoreDamaged` when the file fails its integrity check or is not
+        EcoDesk's, and :class:`StoreTooNew` when a newer program wrote it.
+        """
+        if pack is None:
+            from ecodesk.forms.loader import bundled_pack
+
+            pack = bundled_pack()
+        data_dir = Path(data_dir)
+        url = url or default_url(data_dir)
+        db_path = sqlite_file_of(url)
+        if db_path is not None:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            backup.check_at_startup(db_path)
+        engine = make_engine(url)
+        try:
+            if migrate.needs_upgrade(engine):
+                if db_path is not None:
+                    backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
+                migrate.upgrade(engine)
+            if db_path is not None:
+                backup.daily_backup(db_path)
+        except BaseException:
+            engine.dispose()
+            raise
+        log.info("store opened at %s", db_path or url)
+        return cls(engine, pack=pack, db_path=db_path)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def pack(self) -> FormPack:
+        return self._pack
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._reads() as session:
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One transaction, committed (and on disk) when the block ends without an exception."""
+        with self._writes.begin() as session:
+            yield session
+
+    # ------------------------------------------------------------------ profile and settings
+
+    def profile(self) -> UnitProfile | None:
+        with self._read() as s:
+            row = s.get(UnitProfileRow, 1)
+            return self._profile_of(row) if row else None
+
+    @staticmethod
+    def _profile_of(row: UnitProfileRow) -> UnitProfile:
+        return UnitProfile(
+            division_code=row.division_code, division_name=row.division_name, department=row.department,
+            preparer=row.preparer, reviewer=row.reviewer, phone=row.phone, head=row.head,
+        )
+
+    def save_profile(self, profile: UnitProfile) -> None:
+        with self._write() as s:
+            row = s.get(UnitProfileRow, 1)
+            old = self._profile_of(row) if row else None
+            if row is None:
+                row = UnitProfileRow(id=1)
+                s.add(row)
+            for name in ("division_code", "division_name", "department", "preparer", "reviewer", "phone", "head"):
+                before = getattr(old, name) if old else None
+                after = getattr(profile, name)
+                if (before or "") != after:
+                    self._audit(s, "set_profile", field=name, old=before, new=after, preparer=profile.preparer)
+                setattr(row, name, after)
+            row.updated_at = _now()
+
+    def settings_get(self, key: str, default: str | None = None) -> str | None:
+        with self._read() as s:
+            row = s.get(SettingRow, key)
+            return row.value if row else default
+
+    def settings_set(self, key: str, value: str) -> None:
+        with self._write() as s:
+            row = s.get(SettingRow, key)
+            if row is None:
+                s.add(SettingRow(key=key, value=value))
+            else:
+                row.value = value
+
+    def responsible_forms(self) -> list[str]:
+        """The forms this unit reports on, in the plan's order (all forms until set)."""
+        stored = self.settings_get(SETTING_RESPONSIBLE_FORMS)
+        if stored is None:
+            return list(self._pack.forms)
+        codes = set(json.loads(stored))
+        return [c for c in self._pack.forms if c in codes] + sorted(codes - set(self._pack.forms))
+
+    def set_responsible_forms(self, codes: Sequence[str]) -> None:
+        unknown = [c for c in codes if c not in self._pack.forms]
+        if unknown:
+            raise EcoDeskError(
+                tr("store", "没有这些表单：{codes}。请从表单目录中选择。", codes="、".join(unknown))
+            )
+        ordered = [c for c in self._pack.forms if c in set(codes)]
+        with self._write() as s:
+            row = s.get(SettingRow, SETTING_RESPONSIBLE_FORMS)
+            old = row.value if row else None
+            new = json.dumps(ordered, ensure_ascii=False)
+            if row is None:
+                s.add(SettingRow(key=SETTING_RESPONSIBLE_FORMS, value=new))
+            else:
+                row.value = new
+            if old != new:
+                self._audit(s, "set_responsible_forms", old=old, new=new)
+
+    # ------------------------------------------------------------------ periods
+
+    def current_period(self) -> Period:
+        stored = self.settings_get(SETTING_CURRENT_PERIOD)
+        if stored:
+            return Period.parse(stored)
+        years = self._pack.catalog.plan.years
+        return Period(min(max(date.today().year, years[0]), years[-1]))
+
+    def set_current_period(self, period: Period) -> None:
+        self.settings_set(SETTING_CURRENT_PERIOD, str(period))
+        with self._write() as s:
+            self._period_row(s, period)
+
+    def periods(self) -> list[Period]:
+        """Every period that has data or a baseline, and the current one, oldest first."""
+        with self._read() as s:
+            codes = set(s.scalars(select(PeriodRow.code)))
+        found = {Period.parse(c) for c in codes} | {self.current_period()}
+        return sorted(found, key=_period_key)
+
+    def _period_row(self, s: Session, period: Period) -> PeriodRow:
+        row = s.scalar(select(PeriodRow).where(PeriodRow.code == str(period)))
+        if row is None:
+            row = PeriodRow(code=str(period), year=period.year, quarter=period.quarter)
+            s.add(row)
+            s.flush()
+        return row
+
+    # ------------------------------------------------------------------ submissions
+
+    def _submission(self, s: Session, period: Period, revision: int | None) -> SubmissionRow | None:
+        query = select(SubmissionRow).join(PeriodRow).where(PeriodRow.code == str(period))
+        if revision is not None:
+            return s.scalar(query.where(SubmissionRow.revision == revision))
+        return s.scalar(query.order_by(SubmissionRow.revision.desc()).limit(1))
+
+    def _latest_or_new(self, s: Session, period: Period) -> SubmissionRow:
+        row = self._submission(s, period, None)
+        if row is None:
+            profile = s.get(UnitProfileRow, 1)
+            row = SubmissionRow(
+                period_id=self._period_row(s, period).id,
+                unit_code=profile.division_code if profile else "",
+                revision=1, status="draft", supersedes=None, supersede_reason="",
+                pack_version=self._pack.version, created_at=_now(),
+            )
+            s.add(row)
+            s.flush()
+            self._audit(s, "create_revision", period=period, revision=1)
+        return row
+
+    def _editable(self, s: Session, period: Period) -> SubmissionRow:
+        row = self._latest_or_new(s, period)
+        if row.status == "signed":
+            raise SubmissionFrozen(period.label, row.revision)
+        if row.status == "checked":
+            # The check was for the data as it was; an edit makes it stale.
+            row.status = "draft"
+        return row
+
+    def revisions(self, period: Period) -> list[RevisionInfo]:
+        with self._read() as s:
+            rows = s.scalars(
+                select(SubmissionRow).join(PeriodRow).where(PeriodRow.code == str(period))
+                .order_by(SubmissionRow.revision)
+            ).all()
+            return [
+                RevisionInfo(
+                    period=period, revision=r.revision, status=r.status,  # type: ignore[arg-type]
+                    supersedes=r.supersedes, reason=r.supersede_reason, created_at=_parse_time(r.created_at),
+                    signed_at=_parse_time(r.signed_at) if r.signed_at else None, fingerprint=r.fingerprint,
+                )
+                for r in rows
+            ]
+
+    def load(self, period: Period, revision: int | None = None) -> SubmissionData:
+        """The data of ``period`` (its latest revision unless ``revision`` is given).
+
+        The draft revision 1 is created when the period has none yet. ``previous`` holds last
+        year's values (from that year's submission, or the imported baseline) and ``history``
+        the values of every earlier period.
+        """
+        with self._read() as s:
+            row = self._submission(s, period, revision)
+        if row is None:
+            if revision not in (None, 1):
+                raise EcoDeskError(
+                    tr("store", "{period} 没有第 {revision} 版报送。", period=period.label, revision=revision)
+                )
+            with self._write() as s:
+                self._latest_or_new(s, period)
+        with self._read() as s:
+            row = self._submission(s, period, revision)
+            assert row is not None
+            profile_row = s.get(UnitProfileRow, 1)
+            data = SubmissionData(
+                unit=self._profile_of(profile_row) if profile_row else UnitProfile("", "", ""),
+                period=period,
+                revision=row.revision,
+                pack_version=row.pack_version,
+                forms=self.responsible_forms(),
+                status=row.status,  # type: ignore[arg-type]
+                supersedes=row.supersedes,
+            )
+            self._fill(s, row.id, data)
+            history = self._history(s, period)
+        data.history = {str(p): values for p, values in history.items()}
+        data.previous = dict(history.get(period.previous_year(), {}))
+        return data
+
+    def _fill(self, s: Session, submission_id: int, data: SubmissionData) -> None:
+        for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == submission_id)):
+            data.values[f"{v.form}:{v.field}"] = v.text
+        for n in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == submission_id)):
+            data.narratives[f"{n.form}:{n.section}"] = n.text
+        cells = s.scalars(
+            select(TableCellRow).where(TableCellRow.submission_id == submission_id)
+            .order_by(TableCellRow.form, TableCellRow.table_code, TableCellRow.row_no, TableCellRow.id)
+        )
+        rows: dict[str, dict[int, TableRow]] = {}
+        for c in cells:
+            row = rows.setdefault(f"{c.form}:{c.table_code}", {}).setdefault(c.row_no, {})
+            if c.column != EMPTY_ROW_MARK:
+                row[c.column] = c.text
+        data.tables = {key: [by_no[n] for n in sorted(by_no)] for key, by_no in rows.items()}
+        accepted = s.scalars(
+            select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == submission_id)
+            .order_by(AcceptedWarningRow.id)
+        )
+        data.accepted = [
+            AcceptedWarning(problem_id=a.problem_id, form=a.form, message=a.message, explanation=a.explanation,
+                            field=a.field)
+            for a in accepted
+        ]
+
+    def _history(self, s: Session, period: Period) -> dict[Period, dict[str, str]]:
+        """Values of the earlier periods of the same kind (years, or quarters)."""
+        result: dict[Period, dict[str, str]] = {}
+        for code in s.scalars(select(PeriodRow.code)):
+            other = Period.parse(code)
+            if (other.quarter is None) != (period.quarter is None) or _period_key(other) >= _period_key(period):
+                continue
+            values = self._reference_values(s, other)
+            if values:
+                result[other] = self._current_keys(values)
+        return dict(sorted(result.items(), key=lambda item: _period_key(item[0])))
+
+    def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
+        """What a period's figures are: its signed report, else the imported baseline, else the draft."""
+        subs = s.scalars(
+            select(SubmissionRow).join(PeriodRow).where(PeriodRow.code == str(period))
+            .order_by(SubmissionRow.revision.desc())
+        ).all()
+        chosen = next((r for r in subs if r.status == "signed"), None)
+        if chosen is None:
+            baseline = self._baseline_row(s, period)
+            if baseline is not None:
+                return {
+                    v.key: v.text
+                    for v in s.scalars(select(BaselineValueRow).where(BaselineValueRow.baseline_id == baseline.id))
+                }
+            chosen = subs[0] if subs else None
+        if chosen is None:
+            return {}
+        return {
+            f"{v.form}:{v.field}": v.text
+            for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == chosen.id))
+        }
+
+    def _current_keys(self, values: dict[str, str]) -> dict[str, str]:
+        """Follow the pack's renames and drop retired fields, so old data lines up with today's forms."""
+        renamed, retired = self._pack.manifest.renamed, set(self._pack.manifest.retired)
+        result: dict[str, str] = {}
+        for key, text in values.items():
+            seen: set[str] = set()
+            while key in renamed and key not in seen:
+                seen.add(key)
+                key = renamed[key]
+            if key not in retired:
+                result[key] = text
+        return result
+
+    # ------------------------------------------------------------------ edits
+
+    def set_value(self, period: Period, key: str, text: str) -> None:
+        """Save what the clerk typed into field ``key`` ("form:field"); empty text clears it."""
+        form, field = _split_key(key)
+        with self._write() as s:
+            sub = self._editable(s, period)
+            self._put_value(s, sub, period, form, field, text)
+
+    def _put_value(self, s: Session, sub: SubmissionRow, period: Period, form: str, field: str, text: str) -> None:
+        row = s.scalar(
+            select(ValueRow).where(
+                ValueRow.submission_id == sub.id, ValueRow.form == form, ValueRow.field == field
+            )
+        )
+        old = row.text if row else None
+        new = text if text != "" else None
+        if old == new:
+            return
+        if new is None:
+            s.delete(row)
+        elif row is None:
+            s.add(ValueRow(submission_id=sub.id, form=form, field=field, text=new, updated_at=_now()))
+        else:
+            row.text, row.updated_at = new, _now()
+        self._audit(s, "set_value", period=period, revision=sub.revision, form=form, field=field, old=old, new=new)
+
+    def set_narrative(self, period: Period, form: str, section: str, text: str) -> None:
+        self._check_form(form)
+        with self._write() as s:
+            sub = self._editable(s, period)
+            self._put_narrative(s, sub, period, form, section, text)
+
+    def _put_narrative(self, s: Session, sub: SubmissionRow, period: Period, form: str, section: str, text: str) -> None:
+        row = s.scalar(
+            select(NarrativeRow).where(
+                NarrativeRow.submission_id == sub.id, NarrativeRow.form == form, NarrativeRow.section == section
+            )
+        )
+        old = row.text if row else None
+        new = text if text != "" else None
+        if old == new:
+            return
+        if new is None:
+            s.delete(row)
+        elif row is None:
+            s.add(NarrativeRow(submission_id=sub.id, form=form, section=section, text=new, updated_at=_now()))
+        else:
+            row.text, row.updated_at = new, _now()
+        self._audit(s, "set_narrative", period=period, revision=sub.revision, form=form, field=section, old=old, new=new)
+
+    def set_table_rows(self, period: Period, form: str, table: str, rows: list[dict[str, str]]) -> None:
+        """Replace the rows of a repeatable table (kept in the given order, blank rows too)."""
+        self._check_form(form)
+        with self._write() as s:
+            sub = self._editable(s, period)
+            self._put_table(s, sub, period, form, table, rows)
+
+    def _put_table(self, s: Session, sub: SubmissionRow, period: Period, form: str, table: str,
+                   rows: list[dict[str, str]]) -> None:
+        existing = SubmissionData(UnitProfile("", "", ""), period, sub.revision, "", [])
+        self._fill(s, sub.id, existing)
+        old_rows = existing.rows(form, table)
+        new_rows = [{str(k): str(v) for k, v in row.items()} for row in rows]
+        if old_rows == new_rows:
+            return
+        s.execute(
+            delete(TableCellRow).where(
+                TableCellRow.submission_id == sub.id, TableCellRow.form == form, TableCellRow.table_code == table
+            )
+        )
+        for row_no, row in enumerate(new_rows):
+            cells = row.items() if row else [(EMPTY_ROW_MARK, "")]
+            for column, text in cells:
+                s.add(TableCellRow(submission_id=sub.id, form=form, table_code=table, row_no=row_no,
+                                   column=column, text=text))
+        self._audit(
+            s, "set_table", period=period, revision=sub.revision, form=form, field=table,
+            old=json.dumps(old_rows, ensure_ascii=False) if old_rows else None,
+            new=json.dumps(new_rows, ensure_ascii=False) if new_rows else None,
+        )
+
+    def accept_warning(self, period: Period, accepted: AcceptedWarning) -> None:
+        """Record that the unit accepts a warning, with the explanation that travels with the data."""
+        if not accepted.explanation.strip():
+            raise EcoDeskError(tr("store", "请写明接受此提示的理由（说明会随报表一同报送）。"))
+        with self._write() as s:
+            sub = self._editable(s, period)
+            self._put_accepted(s, sub, period, accepted)
+
+    def _put_accepted(self, s: Session, sub: SubmissionRow, period: Period, accepted: AcceptedWarning) -> None:
+        row = s.scalar(
+            select(AcceptedWarningRow).where(
+                AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == accepted.problem_id
+            )
+        )
+        old = row.explanation if row else None
+        if row is None:
+            row = AcceptedWarningRow(submission_id=sub.id, problem_id=accepted.problem_id)
+            s.add(row)
+        elif (row.form, row.field, row.message, row.explanation) == (
+            accepted.form, accepted.field, accepted.message, accepted.explanation
+        ):
+            return
+        row.form, row.field, row.message = accepted.form, accepted.field, accepted.message
+        row.explanation, row.accepted_at, row.accepted_by = accepted.explanation, _now(), self._os_user
+        self._audit(s, "accept_warning", period=period, revision=sub.revision, form=accepted.form,
+                    field=accepted.problem_id, old=old, new=accepted.explanation)
+
+    def withdraw_warning(self, period: Period, problem_id: str) -> None:
+        with self._write() as s:
+            sub = self._editable(s, period)
+            row = s.scalar(
+                select(AcceptedWarningRow).where(
+                    AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == problem_id
+                )
+            )
+            if row is None:
+                return
+            s.delete(row)
+            self._audit(s, "withdraw_warning", period=period, revision=sub.revision, form=row.form,
+                        field=problem_id, old=row.explanation, new=None)
+
+    def write_submission(self, data: SubmissionData) -> None:
+        """Make the editable revision of ``data.period`` hold exactly ``data``'s entries, in one transaction.
+
+        For bulk filling (demo data, imports); each change is audit-logged like a typed one.
+        """
+        for key in data.values:
+            _split_key(key)
+        with self._write() as s:
+            sub = self._editable(s, data.period)
+            current = SubmissionData(UnitProfile("", "", ""), data.period, sub.revision, "", [])
+            self._fill(s, sub.id, current)
+            for key in set(current.values) | set(data.values):
+                form, field = _split_key(key)
+                self._put_value(s, sub, data.period, form, field, data.values.get(key, ""))
+            for key in set(current.narratives) | set(data.narratives):
+                form, _, section = key.partition(":")
+                self._put_narrative(s, sub, data.period, form, section, data.narratives.get(key, ""))
+            for key in set(current.tables) | set(data.tables):
+                form, _, table = key.partition(":")
+                self._put_table(s, sub, data.period, form, table, data.tables.get(key, []))
+            wanted = {a.problem_id for a in data.accepted}
+            for old in current.accepted:
+                if old.problem_id not in wanted:
+                    s.execute(delete(AcceptedWarningRow).where(
+                        AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == old.problem_id
+                    ))
+                    self._audit(s, "withdraw_warning", period=data.period, revision=sub.revision,
+                                form=old.form, field=old.problem_id, old=old.explanation, new=None)
+            for accepted in data.accepted:
+                self._put_accepted(s, sub, data.period, accepted)
+
+    def _check_form(self, form: str) -> None:
+        if not FORM_RE.match(form):
+            raise BadFieldKey(form)
+
+    # ------------------------------------------------------------------ status, signatures, revisions
+
+    def mark_checked(self, period: Period, revision: int | None = None) -> None:
+        """The revision passed the checks (draft → checked); any later edit makes it a draft again."""
+        with self._write() as s:
+            sub = self._require(s, period, revision)
+            if sub.status == "draft":
+                sub.status = "checked"
+                self._audit(s, "mark_checked", period=period, revision=sub.revision, old="draft", new="checked")
+
+    def mark_signed(self, period: Period, revision: int, *, fingerprint: str, digest: str,
+                    workbook_path: str | None) -> None:
+        """Freeze a revision once its signed workbook is written."""
+        with self._write() as s:
+            sub = self._require(s, period, revision)
+            old = f"{sub.status} {sub.fingerprint or ''} {sub.digest or ''}".strip()
+            sub.status = "signed"
+            sub.signed_at = _now()
+            sub.fingerprint, sub.digest, sub.workbook_path = fingerprint, digest, workbook_path
+            self._audit(s, "sign", period=period, revision=revision, field=workbook_path, old=old,
+                        new=f"signed {fingerprint} {digest}")
+
+    def signature(self, period: Period, revision: int) -> tuple[str, str] | None:
+        with self._read() as s:
+            sub = self._submission(s, period, revision)
+            if sub is None or sub.status != "signed" or not sub.fingerprint or not sub.digest:
+                return None
+            return sub.fingerprint, sub.digest
+
+    def new_revision(self, period: Period, reason: str) -> int:
+        """Start a correction: copy the latest (signed) revision into a new draft; return its number."""
+        if not reason.strip():
+            raise EcoDeskError(tr("store", "请写明更正原因（会记录在新版本中并随报表报送）。"))
+        with self._write() as s:
+            old = self._require(s, period, None)
+            if old.status != "signed":
+                raise RevisionNotSigned(period.label, old.revision)
+            profile = s.get(UnitProfileRow, 1)
+            new = SubmissionRow(
+                period_id=old.period_id, unit_code=profile.division_code if profile else old.unit_code,
+                revision=old.revision + 1, status="draft", supersedes=old.revision, supersede_reason=reason.strip(),
+                pack_version=self._pack.version, created_at=_now(),
+            )
+            s.add(new)
+            s.flush()
+            for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == old.id)).all():
+                s.add(ValueRow(submission_id=new.id, form=v.form, field=v.field, text=v.text, updated_at=v.updated_at))
+            for n in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == old.id)).all():
+                s.add(NarrativeRow(submission_id=new.id, form=n.form, section=n.section, text=n.text,
+                                   updated_at=n.updated_at))
+            for c in s.scalars(select(TableCellRow).where(TableCellRow.submission_id == old.id)).all():
+                s.add(TableCellRow(submission_id=new.id, form=c.form, table_code=c.table_code, row_no=c.row_no,
+                                   column=c.column, text=c.text))
+            for a in s.scalars(select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == old.id)).all():
+                s.add(AcceptedWarningRow(submission_id=new.id, problem_id=a.problem_id, form=a.form, field=a.field,
+                                         message=a.message, explanation=a.explanation, accepted_at=a.accepted_at,
+                                         accepted_by=a.accepted_by))
+            self._audit(s, "create_revision", period=period, revision=new.revision,
+                        old=str(old.revision), new=reason.strip())
+            return new.revision
+
+    def _require(self, s: Session, period: Period, revision: int | None) -> SubmissionRow:
+        sub = self._submission(s, period, revision)
+        if sub is None:
+            raise EcoDeskError(
+                tr("store", "{period} 还没有第 {revision} 版报送。", period=period.label, revision=revision or 1)
+            )
+        return sub
+
+    # ------------------------------------------------------------------ baseline
+
+    def set_baseline(self, period: Period, values: dict[str, str], *, source: str, signature_status: str) -> None:
+        """Keep the values of ``period`` (usually last year) read from ``source``, replacing any earlier import."""
+        with self._write() as s:
+            period_row = self._period_row(s, period)
+            row = self._baseline_row(s, period)
+            old = f"{row.source} ({row.signature_status})" if row else None
+            if row is not None:
+                s.delete(row)
+                s.flush()
+            row = BaselineRow(period_id=period_row.id, source=source, signature_status=signature_status,
+                              imported_at=_now())
+            s.add(row)
+            s.flush()
+            for key, text in values.items():
+                s.add(BaselineValueRow(baseline_id=row.id, key=key, text=text))
+            self._audit(s, "set_baseline", period=period, field=source, old=old,
+                        new=tr("store", "{n} 项，来源 {source}（签名：{status}）", n=len(values), source=source,
+                               status=signature_status))
+
+    def _baseline_row(self, s: Session, period: Period) -> BaselineRow | None:
+        return s.scalar(select(BaselineRow).join(PeriodRow).where(PeriodRow.code == str(period)))
+
+    def baseline(self, period: Period) -> Baseline | None:
+        with self._read() as s:
+            row = self._baseline_row(s, period)
+            if row is None:
+                return None
+            values = {v.key: v.text for v in s.scalars(
+                select(BaselineValueRow).where(BaselineValueRow.baseline_id == row.id))}
+            return Baseline(period=period, values=values, source=row.source,
+                            signature_status=row.signature_status, imported_at=_parse_time(row.imported_at))
+
+    # ------------------------------------------------------------------ audit
+
+    def _audit(self, s: Session, action: str, *, period: Period | None = None, revision: int | None = None,
+               form: str | None = None, field: str | None = None, old: str | None = None,
+               new: str | None = None, preparer: str | None = None) -> None:
+        if preparer is None:
+            profile = s.get(UnitProfileRow, 1)
+            preparer = profile.preparer if profile else ""
+        s.add(AuditRow(at=_now(), os_user=self._os_user, preparer=preparer, action=action,
+                       period=str(period) if period else None, revision=revision, form=form, field=field,
+                       old=old, new=new))
+
+    def audit_log(self, period: Period | None = None, limit: int = 200) -> list[AuditEntry]:
+        """The newest changes first."""
+        query = select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
+        if period is not None:
+            query = query.where(AuditRow.period == str(period))
+        with self._read() as s:
+            return [
+                AuditEntry(at=_parse_time(r.at), os_user=r.os_user, preparer=r.preparer, action=r.action,
+                           period=r.period, revision=r.revision, form=r.form, field=r.field, old=r.old, new=r.new)
+                for r in s.scalars(query)
+            ]
+
+    def last_saved_at(self) -> datetime | None:
+        with self._read() as s:
+            at = s.scalar(select(func.max(AuditRow.at)))
+        return _parse_time(at) if at else None
