@@ -144,6 +144,7 @@ class FormPack:
     catalog: Catalog
     forms: dict[str, FormDef]  # in the plan's order
     source: Path = field(default=PACK_DIR)
+    files: dict[str, str] = field(default_factory=dict)  # form code → file name, for messages
 
     @property
     def version(self) -> str:
@@ -233,12 +234,36 @@ def _read_yaml(path: Path) -> Any:
         raise FormDefinitionError(path.name, where, tr("forms", "YAML 格式错误：{exc}", exc=exc)) from None
 
 
+def _readable_location(data: Any, loc: tuple[Any, ...]) -> str:
+    """``indicators.3.number.target.comparator`` → ``indicators[tech_invest].target.comparator``.
+
+    A clerk-facing author finds an item by its code faster than by its position, and the
+    discriminator tag pydantic adds for a tagged union ("number") is not a key in the file.
+    """
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+            name = node.get("code") or node.get("id") if isinstance(node, dict) else None
+            parts.append(f"[{name}]" if name else f"[{part}]")
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+            parts.append(f".{part}")
+        elif isinstance(node, dict) and node.get("kind") == part:
+            continue  # the union's tag, already visible as `kind:` in the file
+        else:
+            node = None
+            parts.append(f".{part}")
+    return "".join(parts).lstrip(".")
+
+
 def _check(model: type[Any], data: Any, file: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        location = ".".join(str(p) for p in first["loc"])
+        location = _readable_location(data, tuple(first["loc"]))
         raise FormDefinitionError(file, location, first["msg"]) from None
 
 
@@ -257,19 +282,31 @@ def _cross_check(pack: FormPack) -> None:
                 )
         if task.code not in pack.forms:
             raise FormDefinitionError("pack.yaml", "forms", f"重点任务 {task.code} 没有表单")
+    task_codes = {t.code for t in cat.tasks}
     for duty in cat.duties:
+        if duty.task not in task_codes:
+            raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}].task", f"未知重点任务 {duty.task}")
         for code in duty.divisions:
             if code not in division_codes:
-                raise FormDefinitionError("catalog.yaml", f"duties.{duty.code}", f"未知区划代码 {code}")
-    task_codes = {t.code for t in cat.tasks}
+                raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}]", f"未知区划代码 {code}")
+        for ref in duty.fields:
+            _check_duty_field(pack, duty.code, duty.divisions, ref)
+    if MAIN_GOALS_FORM in pack.forms:
+        goal_codes = {i.code for i in pack.forms[MAIN_GOALS_FORM].indicators}
+        for group in cat.goal_groups:
+            for code in group.indicators:
+                if code not in goal_codes:
+                    raise FormDefinitionError(
+                        "catalog.yaml", f"goal_groups[{group.code}].indicators", f"主要目标表中没有指标 {code}"
+                    )
     for form in pack.forms.values():
-        file = f"form {form.code}"
+        file = pack.files.get(form.code, f"form {form.code}")
         if form.task is not None and form.task not in task_codes:
             raise FormDefinitionError(file, "task", f"未知重点任务 {form.task}")
-        for ind in form.indicators:
-            for code in ind.only_for:
+        for item, where in [(i, "indicators") for i in form.indicators] + [(t, "tables") for t in form.tables]:
+            for code in item.only_for:
                 if code not in division_codes:
-                    raise FormDefinitionError(file, f"indicators.{ind.code}.only_for", f"未知区划代码 {code}")
+                    raise FormDefinitionError(file, f"{where}[{item.code}].only_for", f"未知区划代码 {code}")
         field_codes = {f.code for f in pack.input_fields(form.code)}
         tables = {t.code: t for t in form.tables}
         for rule in form.rules:
@@ -289,12 +326,32 @@ def _cross_check(pack: FormPack) -> None:
                     ref = operand[len("table:"):]
                     tcode = ref.split("#")[0].split(".")[0]
                     if tcode not in tables:
-                        raise FormDefinitionError(file, f"rules.{rule.id}", f"未知表格 {tcode}")
+                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知表格 {tcode}")
+                    column = ref.split("#")[0].partition(".")[2]
+                    if column and column not in {c.code for c in tables[tcode].columns}:
+                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"表格 {tcode} 中没有列 {column}")
                 elif operand not in field_codes:
                     try:
                         Decimal(operand)
                     except ArithmeticError:
-                        raise FormDefinitionError(file, f"rules.{rule.id}", f"未知字段 {operand}") from None
+                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知字段 {operand}") from None
+
+
+def _check_duty_field(pack: FormPack, duty: str, divisions: list[str], ref: str) -> None:
+    """A duty points at the indicators/tables where the place reports it; each must exist and be shown there."""
+    where = f"duties[{duty}].fields"
+    form_code, _, code = ref.partition(":")
+    if form_code not in pack.forms:
+        raise FormDefinitionError("catalog.yaml", where, f"没有表单 {form_code}（引用 {ref}）")
+    form = pack.forms[form_code]
+    items = {i.code: i.only_for for i in form.indicators} | {t.code: t.only_for for t in form.tables}
+    if code not in items:
+        raise FormDefinitionError("catalog.yaml", where, f"表单 {form_code} 中没有指标或表格 {code}")
+    hidden = [d for d in divisions if items[code] and d not in items[code]]
+    if hidden:
+        raise FormDefinitionError(
+            "catalog.yaml", where, f"{ref} 没有对 {'、'.join(hidden)} 显示（检查 only_for）"
+        )
 
 
 def load_pack(directory: Path | None = None) -> FormPack:
@@ -303,12 +360,14 @@ def load_pack(directory: Path | None = None) -> FormPack:
     manifest: PackManifest = _check(PackManifest, _read_yaml(directory / "pack.yaml"), "pack.yaml")
     catalog: Catalog = _check(Catalog, _read_yaml(directory / "catalog.yaml"), "catalog.yaml")
     forms: dict[str, FormDef] = {}
+    files: dict[str, str] = {}
     for name in manifest.forms:
         form: FormDef = _check(FormDef, _read_yaml(directory / name), name)
         if form.code in forms:
-            raise FormDefinitionError(name, "code", f"表单代码 {form.code} 重复")
+            raise FormDefinitionError(name, "code", f"表单代码 {form.code} 重复（另见 {files[form.code]}）")
         forms[form.code] = form
-    pack = FormPack(manifest=manifest, catalog=catalog, forms=forms, source=directory)
+        files[form.code] = name
+    pack = FormPack(manifest=manifest, catalog=catalog, forms=forms, source=directory, files=files)
     _cross_check(pack)
     return pack
 

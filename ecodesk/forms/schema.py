@@ -56,6 +56,9 @@ class GoalGroup(Strict):
     code: Annotated[str, Field(pattern=r"^G[1-4]$")]
     title: str
     text: str
+    indicators: list[str] = Field(
+        default_factory=list, description="codes of the main-goals form's indicators that measure this group"
+    )
 
 
 class Task(Strict):
@@ -74,6 +77,10 @@ class Duty(Strict):
     divisions: list[str] = Field(min_length=1)
     title: str
     plan_text: str
+    fields: list[str] = Field(
+        default_factory=list,
+        description="'form:code' of the indicators and tables where the place reports on this duty",
+    )
 
 
 class Plan(Strict):
@@ -289,6 +296,20 @@ class TableSpec(Strict):
     )
     only_for: list[str] = Field(default_factory=list)
 
+    @field_validator("columns")
+    @classmethod
+    def _unique_columns(cls, columns: list[Column]) -> list[Column]:
+        _refuse_duplicates("列代码", [c.code for c in columns])
+        return columns
+
+
+def _refuse_duplicates(what: str, codes: list[str]) -> None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise ValueError(f"{what}重复: {code}")
+        seen.add(code)
+
 
 # Cross-field rules. Operands are field references inside the form:
 #   "code" (a number), "code.num"/"code.den" (ratio parts), "code.actual"/"code.target" (provincial),
@@ -346,12 +367,20 @@ class FormDef(Strict):
     @field_validator("indicators")
     @classmethod
     def _unique_codes(cls, indicators: list[Indicator]) -> list[Indicator]:
-        seen: set[str] = set()
-        for ind in indicators:
-            if ind.code in seen:
-                raise ValueError(f"指标代码重复: {ind.code}")
-            seen.add(ind.code)
+        _refuse_duplicates("指标代码", [i.code for i in indicators])
         return indicators
+
+    @field_validator("tables")
+    @classmethod
+    def _unique_tables(cls, tables: list[TableSpec]) -> list[TableSpec]:
+        _refuse_duplicates("表格代码", [t.code for t in tables])
+        return tables
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rules(cls, rules: list[Rule]) -> list[Rule]:
+        _refuse_duplicates("规则代码", [r.id for r in rules])
+        return rules
 
 
 class Narrative(Strict):
