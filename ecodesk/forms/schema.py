@@ -295,12 +295,23 @@ class TableSpec(Strict):
         description="column → values that mark a row as still ongoing (carried over next year)",
     )
     only_for: list[str] = Field(default_factory=list)
+    source_column: str | None = Field(
+        default=None,
+        description="column that names the unit a row came from (来源单位) when the tables of "
+        "several units are consolidated into one; None: rows are taken as they are",
+    )
 
     @field_validator("columns")
     @classmethod
     def _unique_columns(cls, columns: list[Column]) -> list[Column]:
         _refuse_duplicates("列代码", [c.code for c in columns])
         return columns
+
+    @model_validator(mode="after")
+    def _source_column_known(self) -> TableSpec:
+        if self.source_column is not None and self.source_column not in {c.code for c in self.columns}:
+            raise ValueError(f"来源单位列 {self.source_column} 不在 columns 中")
+        return self
 
 
 def _refuse_duplicates(what: str, codes: list[str]) -> None:
