@@ -1,0 +1,331 @@
+"""Totals per indicator, computed with the indicator's own rule.
+
+``sum`` adds the units' figures; ``ratio`` divides the sum of the numerators by the sum of
+the denominators (a mean of the units' rates would weigh a small county like a large one);
+``none`` lists every unit's figure and computes no total. Figures are read from the text the
+clerk typed with the same parser the form uses, so "3.5亿" means here what it meant there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from ecodesk.consolidation.model import Aggregation, IndicatorSummary, UnitValue
+from ecodesk.forms.loader import FormPack, InputField, input_fields_of
+from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
+from ecodesk.forms.schema import (
+    GradeIndicator,
+    Indicator,
+    MilestoneIndicator,
+    NumberIndicator,
+    ProvincialIndicator,
+    RatioIndicator,
+    Target,
+    TextIndicator,
+    TrendIndicator,
+)
+from ecodesk.i18n import tr
+from ecodesk.submission import SubmissionData
+
+log = logging.getLogger(__name__)
+
+# 左右 (about) in the plan tolerates a small shortfall; 5 % is the reading the city office uses.
+ABOUT_TOLERANCE = Decimal("0.05")
+_PROGRESS_COMPARATORS = frozenset({"ge", "gt", "about", "eq"})
+
+Values = Mapping[str, str]
+
+
+def current_values(pack: FormPack, values: Mapping[str, str]) -> dict[str, str]:
+    """Values keyed by this pack's keys: a workbook made with an older pack still adds up."""
+    mapped: dict[str, str] = {}
+    for key, text in values.items():
+        current = pack.current_key(key)
+        if current is not None:
+            mapped[current] = text
+        else:
+            log.debug("value %s is not asked for by pack %s; left out of the totals", key, pack.version)
+    return mapped
+
+
+def read_number(field: InputField, text: str) -> tuple[Decimal | None, str | None]:
+    """(number, None), or (None, why) when the text is not a number; (None, None) when empty."""
+    if not text or not text.strip():
+        return None, None
+    try:
+        return parse_clerk_number(text, unit=field.unit, multipliers=field.multipliers), None
+    except NumberParseError as exc:
+        return None, str(exc)
+
+
+def meets(target: Target, value: Decimal) -> bool:
+    """Whether ``value`` fulfils a numeric target of the plan."""
+    goal = target.value if target.value is not None else Decimal(0)
+    comparator = target.comparator
+    if comparator == "ge":
+        return value >= goal
+    if comparator == "gt":
+        return value > goal
+    if comparator == "le":
+        return value <= goal
+    if comparator == "eq":
+        return value == goal
+    if comparator == "about":
+        return value >= goal * (1 - ABOUT_TOLERANCE)
+    if comparator == "zero":
+        return value == 0
+    raise ValueError(f"comparator {comparator} has no numeric reading")
+
+
+def _numeric_target(target: Target | None) -> Target | None:
+    if target is None or target.comparator in ("grade_at_least", "done"):
+        return None
+    if target.comparator != "zero" and target.value is None:
+        return None
+    return target
+
+
+def _progress(target: Target | None, total: Decimal | None) -> Decimal | None:
+    if target is None or total is None or target.comparator not in _PROGRESS_COMPARATORS:
+        return None
+    if target.value is None or target.value <= 0:
+        return None
+    return total / target.value * 100
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _rate(num: Decimal | None, den: Decimal | None, scale: Decimal) -> Decimal | None:
+    if num is None or den is None or den == 0:
+        return None
+    return num / den * scale
+
+
+def reporting_units(
+    pack: FormPack, form: str, ind: Indicator, submissions: Sequence[SubmissionData]
+) -> list[SubmissionData]:
+    """The submissions that are asked this indicator: the unit reports the form and it applies."""
+    return [
+        data
+        for data in submissions
+        if form in data.forms and pack.applies(ind.only_for, data.unit.division_code)
+    ]
+
+
+def summarize_indicator(
+    pack: FormPack,
+    form: str,
+    ind: Indicator,
+    submissions: Sequence[SubmissionData],
+    values: Mapping[int, tuple[Values, Values]] | None = None,
+) -> IndicatorSummary:
+    """One indicator across units. ``values`` maps ``id(data)`` to (values, previous) in this
+    pack's keys; it is computed here when not given."""
+    units = reporting_units(pack, form, ind, submissions)
+
+    def vals(data: SubmissionData) -> tuple[Values, Values]:
+        if values is not None and id(data) in values:
+            return values[id(data)]
+        return current_values(pack, data.values), current_values(pack, data.previous)
+
+    if isinstance(ind, RatioIndicator):
+        return _summarize_ratio(form, ind, units, vals)
+    if isinstance(ind, ProvincialIndicator):
+        return _summarize_provincial(form, ind, units, vals)
+    if isinstance(ind, (NumberIndicator, TrendIndicator)):
+        return _summarize_number(form, ind, units, vals)
+    if isinstance(ind, (GradeIndicator, MilestoneIndicator, TextIndicator)):
+        return _summarize_text(form, ind, units, vals)
+    raise TypeError(f"unknown indicator kind: {type(ind).__name__}")
+
+
+def _aggregation_of(ind: NumberIndicator | TrendIndicator | ProvincialIndicator) -> Aggregation:
+    # a plain number has no numerator and denominator to divide: listed per unit only
+    return "sum" if ind.aggregation == "sum" else "none"
+
+
+def _summarize_number(form, ind, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+    (field,) = input_fields_of(form, ind)
+    target = getattr(ind, "target", None)
+    numeric = _numeric_target(target)
+    rows: list[UnitValue] = []
+    for data in units:
+        current, previous = vals(data)
+        text = current.get(field.key, "")
+        value, problem = read_number(field, text)
+        prev, _ = read_number(field, previous.get(field.key, ""))
+        rows.append(
+            UnitValue(
+                unit=data.unit, text=text, value=value, previous=prev,
+                previous_text=previous.get(field.key, ""), problem=problem,
+                meets_target=_unit_meets(numeric, value),
+            )
+        )
+    aggregation = _aggregation_of(ind)
+    total = prev_total = None
+    complete = True
+    if aggregation == "sum":
+        total = _sum(r.value for r in rows)
+        prev_total = _sum(r.previous for r in rows if r.value is not None)
+        complete = all(r.previous is not None for r in rows if r.value is not None)
+    return IndicatorSummary(
+        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit=ind.unit,
+        aggregation=aggregation, decimals=ind.decimals, rows=tuple(rows), total=total,
+        previous_total=prev_total, previous_complete=complete, target=target,
+        target_met=meets(numeric, total) if numeric and total is not None else None,
+        progress=_progress(numeric, total),
+    )
+
+
+def _unit_meets(target: Target | None, value: Decimal | None) -> bool | None:
+    # a city-wide target is met by the total; each unit is judged only where the plan holds
+    # every county to it (a rate, a growth)
+    if target is None or value is None or target.level != "county":
+        return None
+    return meets(target, value)
+
+
+def _summarize_ratio(form, ind: RatioIndicator, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+    num_field, den_field = input_fields_of(form, ind)
+    numeric = _numeric_target(ind.target)
+    rows: list[UnitValue] = []
+    for data in units:
+        current, previous = vals(data)
+        num, num_problem = read_number(num_field, current.get(num_field.key, ""))
+        den, den_problem = read_number(den_field, current.get(den_field.key, ""))
+        problem = num_problem or den_problem
+        if problem is None and num is not None and den == 0:
+            problem = tr("consolidation", "{name}为 0，无法计算比率。", name=ind.denominator.name)
+        if num is None or den is None:
+            num = den = None  # half a ratio cannot enter the sums
+        rate = _rate(num, den, ind.scale)
+        prev_num, _ = read_number(num_field, previous.get(num_field.key, ""))
+        prev_den, _ = read_number(den_field, previous.get(den_field.key, ""))
+        prev_rate = _rate(prev_num, prev_den, ind.scale)
+        rows.append(
+            UnitValue(
+                unit=data.unit, text=_plain(rate, ind.decimals), value=rate, numerator=num,
+                denominator=den if rate is not None else None, previous=prev_rate,
+                previous_text=_plain(prev_rate, ind.decimals), problem=problem,
+                meets_target=_unit_meets(numeric, rate),
+            )
+        )
+    used = [r for r in rows if r.value is not None]
+    total_num = _sum(r.numerator for r in used)
+    total_den = _sum(r.denominator for r in used)
+    total = _rate(total_num, total_den, ind.scale)
+    # last year's rate over the same units, from last year's numerators and denominators
+    prev_pairs = []
+    for data, row in zip(units, rows, strict=True):
+        if row.value is None:
+            continue
+        _, previous = vals(data)
+        p_num, _ = read_number(num_field, previous.get(num_field.key, ""))
+        p_den, _ = read_number(den_field, previous.get(den_field.key, ""))
+        prev_pairs.append((p_num, p_den))
+    complete = all(n is not None and d is not None for n, d in prev_pairs)
+    usable = [(n, d) for n, d in prev_pairs if n is not None and d is not None]
+    prev_num_total = _sum(n for n, _ in usable)
+    prev_den_total = _sum(d for _, d in usable)
+    prev_total = _rate(prev_num_total, prev_den_total, ind.scale)
+    return IndicatorSummary(
+        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit=ind.unit,
+        aggregation="ratio", decimals=ind.decimals, rows=tuple(rows), total=total,
+        total_numerator=total_num, total_denominator=total_den, previous_total=prev_total,
+        previous_numerator=prev_num_total, previous_denominator=prev_den_total,
+        previous_complete=complete, target=ind.target,
+        target_met=meets(numeric, total) if numeric and total is not None else None,
+        progress=_progress(numeric, total),
+        numerator_name=f"{ind.numerator.name}（{ind.numerator.unit}）",
+        denominator_name=f"{ind.denominator.name}（{ind.denominator.unit}）",
+    )
+
+
+def _summarize_provincial(form, ind: ProvincialIndicator, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+    target_field, actual_field = input_fields_of(form, ind)
+    rows: list[UnitValue] = []
+    for data in units:
+        current, previous = vals(data)
+        text = current.get(actual_field.key, "")
+        actual, problem = read_number(actual_field, text)
+        goal, goal_problem = read_number(target_field, current.get(target_field.key, ""))
+        prev, _ = read_number(actual_field, previous.get(actual_field.key, ""))
+        met = None
+        if actual is not None and goal is not None:
+            met = actual >= goal if ind.better == "higher" else actual <= goal
+        rows.append(
+            UnitValue(
+                unit=data.unit, text=text, value=actual, provincial_target=goal, previous=prev,
+                previous_text=previous.get(actual_field.key, ""), problem=problem or goal_problem,
+                meets_target=met,
+            )
+        )
+    aggregation = _aggregation_of(ind)
+    total = total_goal = prev_total = None
+    complete = True
+    met_total = None
+    if aggregation == "sum":
+        total = _sum(r.value for r in rows)
+        total_goal = _sum(r.provincial_target for r in rows if r.value is not None)
+        prev_total = _sum(r.previous for r in rows if r.value is not None)
+        complete = all(r.previous is not None for r in rows if r.value is not None)
+        if total is not None and total_goal is not None:
+            met_total = total >= total_goal if ind.better == "higher" else total <= total_goal
+    return IndicatorSummary(
+        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit=ind.unit,
+        aggregation=aggregation, decimals=ind.decimals, rows=tuple(rows), total=total,
+        total_provincial_target=total_goal, previous_total=prev_total,
+        previous_complete=complete, target_met=met_total,
+    )
+
+
+def _summarize_text(form, ind, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+    (field,) = input_fields_of(form, ind)
+    target = getattr(ind, "target", None)
+    rows = []
+    for data in units:
+        current, previous = vals(data)
+        text = current.get(field.key, "")
+        rows.append(
+            UnitValue(
+                unit=data.unit, text=text, value=None, previous_text=previous.get(field.key, ""),
+                meets_target=_choice_meets(ind, text),
+            )
+        )
+    return IndicatorSummary(
+        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit="", aggregation="none",
+        decimals=0, rows=tuple(rows), target=target,
+    )
+
+
+def _choice_meets(ind: Indicator, text: str) -> bool | None:
+    if not text:
+        return None
+    if isinstance(ind, GradeIndicator) and ind.target and ind.target.grade and text in ind.grades:
+        return ind.grades.index(text) <= ind.grades.index(ind.target.grade)
+    if isinstance(ind, MilestoneIndicator):
+        return text == ind.done_state
+    return None
+
+
+def _plain(value: Decimal | None, decimals: int) -> str:
+    return "" if value is None else format_decimal(value, decimals)
+
+
+def summarize_indicators(pack: FormPack, submissions: Sequence[SubmissionData]) -> list[IndicatorSummary]:
+    """Every indicator of the pack, in the plan's order, across the given submissions."""
+    values = {
+        id(data): (current_values(pack, data.values), current_values(pack, data.previous))
+        for data in submissions
+    }
+    return [
+        summarize_indicator(pack, form, ind, submissions, values)
+        for form in pack.forms
+        for ind in pack.form(form).indicators
+        if reporting_units(pack, form, ind, submissions)
+    ]

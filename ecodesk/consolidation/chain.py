@@ -1,0 +1,148 @@
+"""Up the chain: a consolidation becomes the consolidating unit's own submission.
+
+A county office consolidates its departments, then signs and sends the result to the city as
+the county's submission, in the same format a department sends: one program, one format from
+department to county to city. Totals become the values; what has no total (a grade, a text,
+a figure listed per unit) is carried only when a single unit reported it, because choosing
+between two departments' answers is the county's decision, not the program's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ecodesk.consolidation.model import IndicatorSummary, Summary
+from ecodesk.forms.loader import FormPack, InputField, input_fields_of
+from ecodesk.forms.numbers import format_decimal
+from ecodesk.forms.schema import TableSpec
+from ecodesk.i18n import tr
+from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
+
+
+def as_submission(summary: Summary, unit: UnitProfile, period: Period, revision: int) -> SubmissionData:
+    """The consolidating unit's submission built from ``summary``, ready to check, sign and send."""
+    pack = summary.pack
+    forms = [f for f in pack.forms if any(f in data.forms for data in summary.submissions)]
+    values: dict[str, str] = {}
+    previous: dict[str, str] = {}
+    for ind_summary in summary.indicators:
+        if ind_summary.form in forms:
+            values.update(_values_of(pack, ind_summary))
+            previous.update(_previous_of(pack, ind_summary))
+    return SubmissionData(
+        unit=unit,
+        period=period,
+        revision=revision,
+        pack_version=pack.version,
+        forms=forms,
+        values=values,
+        narratives=_narratives(pack, summary.submissions, forms),
+        tables=_tables(pack, summary.submissions, forms),
+        accepted=_carried_warnings(summary),
+        previous=previous,
+    )
+
+
+def _fields(pack: FormPack, s: IndicatorSummary) -> dict[str, InputField]:
+    return {f.part: f for f in input_fields_of(s.form, pack.indicator(s.form, s.code))}
+
+
+def _fmt(value: Decimal | None, decimals: int) -> str | None:
+    return None if value is None else format_decimal(value, decimals)
+
+
+def _values_of(pack: FormPack, s: IndicatorSummary) -> dict[str, str]:
+    fields = _fields(pack, s)
+    out: dict[str, str | None] = {}
+    if s.aggregation == "ratio":
+        num, den = fields["num"], fields["den"]
+        out[num.key] = _fmt(s.total_numerator, num.decimals)
+        out[den.key] = _fmt(s.total_denominator, den.decimals)
+    elif s.aggregation == "sum" and s.kind == "provincial":
+        target, actual = fields["target"], fields["actual"]
+        out[actual.key] = _fmt(s.total, actual.decimals)
+        out[target.key] = _fmt(s.total_provincial_target, target.decimals)
+    elif s.aggregation == "sum":
+        field = fields[""]
+        out[field.key] = _fmt(s.total, field.decimals)
+    else:
+        answered = [row for row in s.rows if row.text.strip()]
+        if len(answered) == 1:
+            row = answered[0]
+            if s.kind == "provincial":
+                target, actual = fields["target"], fields["actual"]
+                out[actual.key] = row.text
+                out[target.key] = _fmt(row.provincial_target, target.decimals)
+            else:
+                out[fields[""].key] = row.text
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _previous_of(pack: FormPack, s: IndicatorSummary) -> dict[str, str]:
+    fields = _fields(pack, s)
+    out: dict[str, str | None] = {}
+    if s.aggregation == "ratio" and s.previous_complete:
+        num, den = fields["num"], fields["den"]
+        out[num.key] = _fmt(s.previous_numerator, num.decimals)
+        out[den.key] = _fmt(s.previous_denominator, den.decimals)
+    elif s.aggregation == "sum" and s.previous_complete:
+        field = fields["actual"] if s.kind == "provincial" else fields[""]
+        out[field.key] = _fmt(s.previous_total, field.decimals)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _heading(unit: UnitProfile) -> str:
+    return tr("consolidation", "【{unit}】", unit=unit.display_name)
+
+
+def _narratives(pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for form in forms:
+        for section in pack.narratives:
+            parts = [
+                f"{_heading(data.unit)}\n{text.strip()}"
+                for data in submissions
+                if (text := data.narrative(form, section.code)).strip()
+            ]
+            if parts:
+                out[f"{form}:{section.code}"] = "\n\n".join(parts)
+    return out
+
+
+def source_column(spec: TableSpec) -> str | None:
+    """The column that names where a row came from, if the definition gives the table one."""
+    return spec.source_column
+
+
+def _tables(pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]) -> dict[str, list[TableRow]]:
+    out: dict[str, list[TableRow]] = {}
+    for form in forms:
+        for spec in pack.form(form).tables:
+            column = source_column(spec)
+            rows: list[TableRow] = []
+            for data in submissions:
+                for row in data.rows(form, spec.code):
+                    row = dict(row)
+                    if column:
+                        # a row that already names its source (a department) keeps it, after the unit
+                        earlier = row.get(column, "").strip()
+                        name = data.unit.display_name
+                        row[column] = f"{name}·{earlier}" if earlier and earlier != name else name
+                    rows.append(row)
+            if rows:
+                out[f"{form}:{spec.code}"] = rows
+    return out
+
+
+def _carried_warnings(summary: Summary) -> list[AcceptedWarning]:
+    return [
+        AcceptedWarning(
+            problem_id=f"from:{w.unit.division_code}:{w.unit.department}:{w.problem_id}",
+            form=w.form,
+            field=w.field,
+            message=f"{_heading(w.unit)}{w.message}",
+            explanation=w.explanation,
+        )
+        for w in summary.warnings
+    ]

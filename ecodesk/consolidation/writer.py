@@ -1,0 +1,511 @@
+"""The consolidated workbook: a cover with the totals, the completeness matrix, one sheet per
+indicator (every unit's value, the total by the indicator's rule, target and last year, a
+native bar chart for the key indicators), the accepted warnings and the received files.
+
+Every figure is written as a number, not a formula: the file states what the program computed,
+and opens the same in Excel, WPS and LibreOffice. Text that came from other units' workbooks
+is always stored as text, so ``=HYPERLINK(...)`` typed in a county is never a formula here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ecodesk.consolidation.model import (
+    FileNote,
+    FormState,
+    IndicatorSummary,
+    Summary,
+    UnitValue,
+)
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
+
+log = logging.getLogger(__name__)
+
+BODY_FONT = "宋体"  # present on every Chinese Windows; WPS and LibreOffice map it
+HEAD_FONT = "黑体"
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+STATE_FILLS = {
+    FormState.SUBMITTED: PatternFill("solid", fgColor="E2EFDA"),
+    FormState.WITH_WARNINGS: PatternFill("solid", fgColor="FFF2CC"),
+    FormState.MISSING: PatternFill("solid", fgColor="F8CBAD"),
+    FormState.NOT_REQUIRED: PatternFill(fill_type=None),
+}
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
+_FORMULA_START = ("=", "+", "-", "@")
+
+COVER_SHEET = "汇总"
+MATRIX_SHEET = "完成情况"
+WARNINGS_SHEET = "预警说明"
+FILES_SHEET = "收到的文件"
+
+
+class SummaryWriteError(EcoDeskError):
+    """The consolidated workbook could not be saved where the user asked."""
+
+
+def state_label(state: FormState) -> str:
+    return {
+        FormState.SUBMITTED: tr("consolidation", "已报"),
+        FormState.WITH_WARNINGS: tr("consolidation", "已报（有预警说明）"),
+        FormState.MISSING: tr("consolidation", "未报"),
+        FormState.NOT_REQUIRED: tr("consolidation", "—"),
+    }[state]
+
+
+def rule_label(summary: IndicatorSummary) -> str:
+    if summary.aggregation == "sum":
+        return tr("consolidation", "各单位相加")
+    if summary.aggregation == "ratio":
+        return tr("consolidation", "分子之和 ÷ 分母之和（不是各单位比率的平均）")
+    return tr("consolidation", "不汇总，逐单位列示")
+
+
+def file_status_label(status: str) -> str:
+    return {
+        "used": tr("consolidation", "已汇总"),
+        "refused": tr("consolidation", "拒收"),
+        "superseded": tr("consolidation", "已被更新的修订版取代"),
+        "other_period": tr("consolidation", "不属于本报送期"),
+        "duplicate": tr("consolidation", "重复文件"),
+    }.get(status, status)
+
+
+def target_text(summary: IndicatorSummary) -> str:
+    target = summary.target
+    if target is None:
+        return ""
+    words = {
+        "ge": "不低于", "gt": "超过", "le": "不高于", "eq": "等于", "about": "左右",
+        "zero": "清零", "grade_at_least": "达到或好于", "done": "完成",
+    }
+    word = tr("consolidation", words[target.comparator])
+    if target.comparator == "about" and target.value is not None:
+        return f"{target.deadline} {_num_text(target.value)}{summary.unit}{word}"
+    if target.value is not None:
+        return f"{target.deadline} {word}{_num_text(target.value)}{summary.unit}"
+    if target.grade:
+        return f"{target.deadline} {word}{target.grade}"
+    return f"{target.deadline} {word}"
+
+
+def _num_text(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, *, decimals: int | None = None) -> Cell:
+    """Write one value: numbers as numbers, text always as text (never a formula)."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, Decimal):
+        cell.value = value
+        cell.number_format = "0" if not decimals else "0." + "0" * decimals
+    elif value is None:
+        cell.value = None
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    else:
+        text = str(value)
+        cell.value = text
+        if text.startswith(_FORMULA_START):
+            cell.data_type = "s"
+    cell.font = Font(name=BODY_FONT, size=10)
+    cell.alignment = Alignment(vertical="center", wrap_text=isinstance(value, str))
+    return cell
+
+
+def header_row(ws: Worksheet, row: int, titles: Sequence[str], *, col: int = 1) -> None:
+    for i, title in enumerate(titles):
+        cell = put(ws, row, col + i, title)
+        cell.font = Font(name=HEAD_FONT, size=10, bold=True)
+        cell.fill = _HEAD_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def title_row(ws: Worksheet, text: str, width: int, *, row: int = 1, size: int = 14) -> None:
+    cell = put(ws, row, 1, text)
+    cell.font = Font(name=HEAD_FONT, size=size, bold=True)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if width > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    ws.row_dimensions[row].height = 28 if size >= 14 else 20
+
+
+def box(ws: Worksheet, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col):
+        for cell in row:
+            cell.border = _BORDER
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def fit_widths(ws: Worksheet, first_row: int, *, minimum: int = 6, maximum: int = 40) -> None:
+    """Widen each column to its longest entry from ``first_row`` on, within limits."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=first_row):
+        for cell in row:
+            if cell.value is None or type(cell).__name__ == "MergedCell":
+                continue
+            text = f"{cell.value:f}" if isinstance(cell.value, Decimal) else str(cell.value)
+            longest = max((display_width(line) for line in text.splitlines()), default=0)
+            widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
+
+
+def a4(ws: Worksheet, *, landscape: bool = False, title_rows: str | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A legal, unique sheet name (≤ 31 characters, none of ``[]:*?/\\'``)."""
+    base = _SHEET_NAME_BAD.sub("", text).strip()[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f"({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def _unit_label(unit: Any) -> str:
+    return unit.display_name or unit.division_name
+
+
+def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> None:
+    pack = summary.pack
+    period = summary.period.label if summary.period else tr("consolidation", "（未指定）")
+    columns = ["表单", "指标", "计量单位", "汇总方法", "报送单位数", "合计", "上年同口径", "同比变化（%）",
+               "规划目标", "完成进度（%）", "是否达到目标"]
+    title_row(ws, tr("consolidation", "{plan} 汇总表", plan=pack.catalog.plan.title), len(columns))
+    used = [f for f in summary.files if f.status == "used"]
+    refused = [f for f in summary.files if f.status == "refused"]
+    received_units = sum(1 for r in summary.completeness if r.received)
+    facts = [
+        (tr("consolidation", "报送期"), period),
+        (tr("consolidation", "汇总单位数"), str(received_units)),
+        (tr("consolidation", "未报送单位数"), str(sum(1 for r in summary.completeness if not r.received))),
+        (tr("consolidation", "采用文件数"), str(len(used) if summary.files else len(summary.submissions))),
+        (tr("consolidation", "拒收文件数"), str(len(refused))),
+        (tr("consolidation", "表单版本"), pack.version),
+        (tr("consolidation", "生成时间"), summary.created.strftime("%Y-%m-%d %H:%M")),
+    ]
+    row = 3
+    for label, value in facts:
+        put(ws, row, 1, label).font = Font(name=HEAD_FONT, size=10, bold=True)
+        put(ws, row, 2, value)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        row += 1
+    if refused:
+        cell = put(ws, row, 1, tr("consolidation", "有 {n} 个文件被拒收，原因见“{sheet}”表。", n=len(refused), sheet=FILES_SHEET))
+        cell.font = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        row += 1
+    row += 1
+    header = row
+    header_row(ws, header, [tr("consolidation", c) for c in columns])
+    for s in summary.indicators:
+        if s.kind in ("grade", "milestone", "text"):
+            continue
+        row += 1
+        put(ws, row, 1, s.form)
+        name_cell = put(ws, row, 2, s.name)
+        name_cell.hyperlink = f"#'{sheets[s.key]}'!A1"
+        name_cell.font = Font(name=BODY_FONT, size=10, color="1F4E79", underline="single")
+        put(ws, row, 3, s.unit)
+        put(ws, row, 4, rule_label(s))
+        put(ws, row, 5, s.reported)
+        put(ws, row, 6, s.total, decimals=s.decimals)
+        put(ws, row, 7, s.previous_total, decimals=s.decimals)
+        put(ws, row, 8, s.change_pct, decimals=1)
+        put(ws, row, 9, target_text(s))
+        put(ws, row, 10, s.progress, decimals=1)
+        put(ws, row, 11, _met_label(s.target_met))
+    box(ws, header, row, 1, len(columns))
+    set_widths(ws, [12, 36, 9, 20, 9, 12, 12, 10, 26, 10, 10])
+    ws.freeze_panes = ws.cell(row=header + 1, column=3)
+    a4(ws, landscape=True, title_rows=f"{header}:{header}")
+
+
+def _met_label(met: bool | None) -> str:
+    if met is None:
+        return ""
+    return tr("consolidation", "是") if met else tr("consolidation", "否")
+
+
+def _write_matrix(ws: Worksheet, summary: Summary) -> None:
+    pack = summary.pack
+    forms = list(pack.forms)
+    width = 3 + len(forms)
+    title_row(ws, tr("consolidation", "各单位报送完成情况"), width)
+    legend = "　".join(
+        f"{state_label(s)}" for s in (FormState.SUBMITTED, FormState.WITH_WARNINGS, FormState.MISSING)
+    )
+    put(ws, 2, 1, tr("consolidation", "图例：{legend}；“—”表示该单位不报送此表。", legend=legend))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    header = 3
+    titles = [tr("consolidation", "区划代码"), tr("consolidation", "单位"), tr("consolidation", "修订版")]
+    titles += [f"{code}\n{pack.form(code).title}" for code in forms]
+    header_row(ws, header, titles)
+    ws.row_dimensions[header].height = 60
+    row = header
+    for entry in summary.completeness:
+        row += 1
+        put(ws, row, 1, entry.unit.division_code)
+        put(ws, row, 2, _unit_label(entry.unit))
+        put(ws, row, 3, entry.revision if entry.revision is not None else tr("consolidation", "未收到"))
+        for i, form in enumerate(forms):
+            state = entry.states.get(form, FormState.NOT_REQUIRED)
+            cell = put(ws, row, 4 + i, state_label(state))
+            cell.fill = STATE_FILLS[state]
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    box(ws, header, row, 1, width)
+    set_widths(ws, [9, 24, 8] + [9] * len(forms))
+    ws.freeze_panes = ws.cell(row=header + 1, column=4)
+    a4(ws, landscape=True, title_rows=f"{header}:{header}")
+
+
+def _indicator_columns(s: IndicatorSummary) -> list[str]:
+    value_title = tr("consolidation", "本期（{unit}）", unit=s.unit) if s.unit else tr("consolidation", "本期")
+    cols = [tr("consolidation", "序号"), tr("consolidation", "单位"), value_title]
+    if s.kind == "ratio":
+        cols += [s.numerator_name, s.denominator_name]
+    if s.kind == "provincial":
+        cols += [tr("consolidation", "省下达目标")]
+    cols += [tr("consolidation", "上年"), tr("consolidation", "同比变化（%）")]
+    if s.target is not None or s.kind == "provincial":
+        cols += [tr("consolidation", "是否达到目标")]
+    cols += [tr("consolidation", "备注")]
+    return cols
+
+
+def _unit_cells(s: IndicatorSummary, row: UnitValue) -> list[tuple[Any, int | None]]:
+    if s.kind in ("grade", "milestone", "text"):
+        cells: list[tuple[Any, int | None]] = [(row.text, None)]
+    else:
+        cells = [(row.value if row.value is not None else row.text or None, s.decimals)]
+    if s.kind == "ratio":
+        cells += [(row.numerator, None), (row.denominator, None)]
+    if s.kind == "provincial":
+        cells += [(row.provincial_target, s.decimals)]
+    previous: Any = row.previous if row.previous is not None else (row.previous_text or None)
+    cells += [(previous, s.decimals), (row.change_pct, 1)]
+    if s.target is not None or s.kind == "provincial":
+        cells += [(_met_label(row.meets_target), None)]
+    cells += [(row.problem or "", None)]
+    return cells
+
+
+def _write_indicator(ws: Worksheet, s: IndicatorSummary) -> None:
+    columns = _indicator_columns(s)
+    title_row(ws, f"{s.form}  {s.name}", len(columns))
+    notes = [tr("consolidation", "汇总方法：{rule}", rule=rule_label(s))]
+    if s.target is not None:
+        notes.append(tr("consolidation", "规划目标：{target}（{plan}）", target=target_text(s), plan=s.target.plan_text))
+    row = 2
+    for note in notes:
+        put(ws, row, 1, note)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        row += 1
+    header = row + 1
+    header_row(ws, header, columns)
+    row = header
+    for i, unit_row in enumerate(s.rows, start=1):
+        row += 1
+        put(ws, row, 1, i)
+        put(ws, row, 2, _unit_label(unit_row.unit))
+        for j, (value, decimals) in enumerate(_unit_cells(s, unit_row)):
+            put(ws, row, 3 + j, value, decimals=decimals)
+    last_unit_row = row
+    if s.aggregation != "none":
+        row += 1
+        put(ws, row, 1, "")
+        put(ws, row, 2, tr("consolidation", "合计"))
+        put(ws, row, 3, s.total, decimals=s.decimals)
+        col = 4
+        if s.kind == "ratio":
+            put(ws, row, col, s.total_numerator)
+            put(ws, row, col + 1, s.total_denominator)
+            col += 2
+        if s.kind == "provincial":
+            put(ws, row, col, s.total_provincial_target, decimals=s.decimals)
+            col += 1
+        put(ws, row, col, s.previous_total, decimals=s.decimals)
+        put(ws, row, col + 1, s.change_pct, decimals=1)
+        col += 2
+        if s.target is not None or s.kind == "provincial":
+            put(ws, row, col, _met_label(s.target_met))
+            col += 1
+        if not s.previous_complete:
+            put(ws, row, col, tr("consolidation", "部分单位无上年数据，上年合计只含有数据的单位"))
+        for cell in ws[row]:
+            cell.fill = _TOTAL_FILL
+            cell.font = Font(name=HEAD_FONT, size=10, bold=True)
+    box(ws, header, row, 1, len(columns))
+    row += 1
+    if s.progress is not None:
+        row += 1
+        put(ws, row, 2, tr("consolidation", "完成进度"))
+        put(ws, row, 3, s.progress, decimals=1)
+        put(ws, row, 4, tr("consolidation", "%（合计占规划目标的比例）"))
+    set_widths(ws, [6, 26] + [max(10, min(30, display_width(c) + 2)) for c in columns[2:]])
+    ws.freeze_panes = ws.cell(row=header + 1, column=3)
+    a4(ws, title_rows=f"{header}:{header}")
+    if s.is_key and any(r.value is not None for r in s.rows):
+        _add_chart(ws, s, header, last_unit_row, len(columns) + 2)
+
+
+def _add_chart(ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, anchor_col: int) -> None:
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: eighteen county names stay readable
+    chart.style = 10
+    chart.title = s.name
+    chart.y_axis.title = s.unit or None
+    chart.legend = None
+    data = Reference(ws, min_col=3, min_row=header, max_row=last_row)
+    categories = Reference(ws, min_col=2, min_row=header + 1, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.height = max(7.5, 0.6 * (last_row - header) + 3)
+    chart.width = 16
+    ws.add_chart(chart, f"{get_column_letter(anchor_col)}{header}")
+
+
+def _write_warnings(ws: Worksheet, summary: Summary) -> None:
+    columns = [tr("consolidation", c) for c in ("单位", "表单", "字段", "预警内容", "单位的说明")]
+    title_row(ws, tr("consolidation", "各单位已说明的预警"), len(columns))
+    header_row(ws, 3, columns)
+    row = 3
+    for w in summary.warnings:
+        row += 1
+        field = w.field or ""
+        if field:
+            try:
+                field = summary.pack.input_field(field).label
+            except KeyError:
+                pass  # a field of an older pack: show its key
+        for col, value in enumerate((_unit_label(w.unit), w.form, field, w.message, w.explanation), start=1):
+            put(ws, row, col, value)
+    if row == 3:
+        row += 1
+        put(ws, row, 1, tr("consolidation", "没有单位接受并说明过预警。"))
+    box(ws, 3, row, 1, len(columns))
+    set_widths(ws, [24, 8, 24, 40, 50])
+    ws.freeze_panes = "A4"
+    a4(ws, landscape=True, title_rows="3:3")
+
+
+def _write_files(ws: Worksheet, files: Sequence[FileNote]) -> None:
+    columns = [tr("consolidation", c) for c in ("文件", "单位", "报送期", "修订版", "处理", "原因或核验结果")]
+    title_row(ws, tr("consolidation", "收到的文件及核验结果"), len(columns))
+    header_row(ws, 3, columns)
+    row = 3
+    order = {"refused": 0, "duplicate": 1, "superseded": 2, "other_period": 3, "used": 4}
+    for note in sorted(files, key=lambda f: (order.get(f.status, 9), f.name)):
+        row += 1
+        values = (note.name, note.unit, note.period, note.revision, file_status_label(note.status), note.reason)
+        for col, value in enumerate(values, start=1):
+            put(ws, row, col, value)
+        if note.status == "refused":
+            ws.cell(row=row, column=5).font = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
+    box(ws, 3, max(row, 3), 1, len(columns))
+    set_widths(ws, [36, 24, 10, 8, 18, 60])
+    ws.freeze_panes = "A4"
+    a4(ws, landscape=True, title_rows="3:3")
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def build_workbook(summary: Summary) -> Workbook:
+    wb = Workbook()
+    cover = wb.active
+    taken = {COVER_SHEET.lower(), MATRIX_SHEET.lower(), WARNINGS_SHEET.lower(), FILES_SHEET.lower()}
+    cover.title = COVER_SHEET
+    sheets = {s.key: sheet_name(f"{s.form} {s.name}", taken) for s in summary.indicators}
+    _write_cover(cover, summary, sheets)
+    _write_matrix(wb.create_sheet(MATRIX_SHEET), summary)
+    for s in summary.indicators:
+        _write_indicator(wb.create_sheet(sheets[s.key]), s)
+    _write_warnings(wb.create_sheet(WARNINGS_SHEET), summary)
+    _write_files(wb.create_sheet(FILES_SHEET), summary.files)
+    wb.properties.title = tr("consolidation", "汇总表")
+    wb.properties.creator = "EcoDesk"
+    return wb
+
+
+def write_summary_workbook(summary: Summary, out_path: Path) -> Path:
+    """Write the consolidated workbook to ``out_path`` (replaced only by a complete new file)."""
+    out_path = Path(out_path)
+    if out_path.suffix.lower() != ".xlsx":
+        raise SummaryWriteError(
+            tr("consolidation", "汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。", name=out_path.name)
+        )
+    folder = out_path.parent
+    if not folder.is_dir():
+        raise SummaryWriteError(
+            tr("consolidation", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=folder)
+        )
+    wb = build_workbook(summary)
+    fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out_path)
+    except PermissionError as exc:
+        log.warning("cannot write %s: %s", out_path, exc)
+        raise SummaryWriteError(
+            tr("consolidation", "无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。", path=out_path)
+        ) from exc
+    except OSError as exc:
+        log.warning("cannot write %s: %s", out_path, exc)
+        raise SummaryWriteError(
+            tr("consolidation", "无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。", path=out_path, reason=exc.strerror or exc)
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    log.info("consolidated workbook written: %s (%d indicators)", out_path, len(summary.indicators))
+    return out_path
