@@ -1,0 +1,639 @@
+"""Realistic sample data for any county of the catalog: what ``ecodesk demo`` puts in a data folder.
+
+Everything is generated from the pack (indicator kinds, units, ranges, targets, the task's own
+text), so it follows the forms as they change. Values are deterministic per county and period
+and differ between counties; cumulative figures grow from year to year, levels drift slowly,
+annual amounts vary modestly, so that year-over-year checks stay quiet.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import random
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.forms.schema import (
+    Column,
+    CompareRule,
+    Division,
+    GradeIndicator,
+    MilestoneIndicator,
+    NumberIndicator,
+    ProvincialIndicator,
+    RatioIndicator,
+    RowCountRule,
+    TableSpec,
+    TableTotalRule,
+    TextIndicator,
+    TrendIndicator,
+)
+from ecodesk.i18n import tr
+from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
+
+if TYPE_CHECKING:
+    from ecodesk.forms.loader import FormPack
+    from ecodesk.store import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEMO_COUNTY = "360730"  # 宁都县
+VOCAB_FILE = Path(__file__).resolve().parent / "sample_vocab.yaml"
+
+# Typical county-level magnitudes by unit (low, high), used when the plan sets no target.
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "%": (30, 90), "家": (5, 60), "个": (2, 30), "项": (2, 25), "座": (1, 12), "处": (2, 20),
+    "所": (2, 20), "条": (2, 25), "宗": (1, 10), "件": (5, 80), "次": (5, 60), "场": (3, 30),
+    "户": (50, 2000), "人": (50, 3000), "人次": (500, 20000), "万人次": (20, 500), "辆": (20, 500),
+    "台": (10, 300), "套": (10, 300), "亿元": (1, 40), "万元": (300, 30000), "元": (1000, 100000),
+    "吨": (200, 20000), "万吨": (1, 60), "吨标准煤": (1000, 50000), "万吨标准煤": (5, 80),
+    "公顷": (300, 15000), "万亩": (2, 60), "亩": (500, 30000), "平方公里": (10, 400),
+    "平方千米": (10, 400), "平方米": (10000, 500000), "万平方米": (5, 100), "公里": (10, 300),
+    "千米": (10, 300), "千瓦": (1000, 100000), "万千瓦": (2, 60), "兆瓦": (20, 500),
+    "万千瓦时": (500, 50000), "亿千瓦时": (1, 20), "立方米": (10000, 1000000),
+    "万立方米": (50, 5000), "亿立方米": (0.5, 5), "微克/立方米": (18, 32), "μg/m³": (18, 32),
+    "毫克/升": (0.1, 1.0), "mg/L": (0.1, 1.0), "天": (330, 360), "分": (70, 95), "吨/万元": (0.2, 0.8),
+}
+DEFAULT_RANGE = (10.0, 100.0)
+# Share of the three-year cumulative target reached by the end of each plan year.
+CUMULATIVE_SHARE = {2024: 0.36, 2025: 0.70, 2026: 1.04}
+
+
+@functools.cache
+def _vocab() -> dict[str, Any]:
+    with VOCAB_FILE.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def _rng(*parts: object) -> random.Random:
+    """A generator seeded by ``parts`` (stable across runs, unlike ``hash``)."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+    return random.Random(int(digest[:16], 16))
+
+
+def _fmt(value: float | Decimal, decimals: int) -> str:
+    quantum = Decimal(1).scaleb(-decimals)
+    return format(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP), "f")
+
+
+def _clamp(value: float, low: Decimal | None, high: Decimal | None) -> float:
+    if high is not None and value > float(high):
+        value = float(high) - (float(high) - float(low or 0)) * 0.02
+    if low is not None and value < float(low):
+        value = float(low)
+    return value
+
+
+def _unit_range(unit: str) -> tuple[float, float]:
+    return UNIT_RANGES.get(unit.strip(), DEFAULT_RANGE)
+
+
+@dataclass
+class _Context:
+    pack: FormPack
+    division: Division
+    period: Period
+
+    @property
+    def county(self) -> str:
+        return self.division.name
+
+    @property
+    def year_index(self) -> int:
+        years = self.pack.catalog.plan.years
+        return min(max(self.period.year - years[0], 0), len(years) - 1)
+
+    @property
+    def scale(self) -> float:
+        """How big this county is relative to an average one (stable per county)."""
+        return _rng("scale", self.division.code).uniform(0.6, 1.5)
+
+    def rng(self, *parts: object) -> random.Random:
+        return _rng(self.division.code, *parts)
+
+    def year_rng(self, *parts: object) -> random.Random:
+        return _rng(self.division.code, str(self.period), *parts)
+
+    def towns(self) -> list[str]:
+        towns: list[str] = _vocab()["towns"].get(self.division.code) or _vocab()["generic_places"]
+        return towns
+
+
+def division_department(division: Division) -> str:
+    """The lead office without the division's own name (the profile keeps them apart)."""
+    office = division.lead_office
+    return office[len(division.name):] if office.startswith(division.name) else office
+
+
+def _person(rng: random.Random) -> str:
+    vocab = _vocab()
+    return rng.choice(vocab["surnames"]) + rng.choice(vocab["given_names"])
+
+
+def sample_profile(pack: FormPack, division_code: str) -> UnitProfile:
+    """The county's lead office for the plan, with plausible names and a Ganzhou phone number."""
+    division = _division(pack, division_code)
+    rng = _rng("profile", division_code)
+    return UnitProfile(
+        division_code=division.code,
+        division_name=division.name,
+        department=division_department(division),
+        preparer=_person(rng),
+        reviewer=_person(rng),
+        phone=f"0797-{rng.randint(2, 8)}{rng.randint(0, 999999):06d}",
+        head=_person(rng),
+    )
+
+
+def _division(pack: FormPack, division_code: str) -> Division:
+    try:
+        return pack.division(division_code)
+    except KeyError:
+        raise EcoDeskError(
+            tr(
+                "sample",
+                "区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。",
+                code=division_code,
+            )
+        ) from None
+
+
+# ---------------------------------------------------------------------------- indicator values
+
+
+def _number_value(ctx: _Context, form: str, ind: NumberIndicator) -> str:
+    rng = ctx.rng(form, ind.code)
+    noise = ctx.year_rng(form, ind.code)
+    year = ctx.period.year
+    target = ind.target
+    if ind.scope == "growth":
+        centre = float(target.value) if target and target.value is not None else rng.uniform(4, 12)
+        value = centre * noise.uniform(0.9, 1.25)
+    else:
+        if target is not None and target.value is not None and target.level == "county":
+            t = float(target.value)
+            factor = {"ge": (1.02, 1.12), "gt": (1.05, 1.15), "le": (0.78, 0.95), "about": (0.97, 1.06)}
+            value = t * rng.uniform(*factor.get(target.comparator, (1.0, 1.0)))
+        elif target is not None and target.value is not None:
+            counties = max(len(ctx.pack.catalog.divisions), 1)
+            value = float(target.value) / counties * ctx.scale * rng.uniform(0.85, 1.15)
+        else:
+            low, high = _unit_range(ind.unit)
+            value = rng.uniform(low, high) * ctx.scale
+        if ind.scope == "cumulative":
+            value *= CUMULATIVE_SHARE.get(year, 1.04) * noise.uniform(0.99, 1.01)
+        elif ind.scope == "annual":
+            value *= noise.uniform(0.9, 1.1)
+        else:  # a level improves a little every year
+            lower_is_better = target is not None and target.comparator == "le"
+            value *= 1 + (-0.01 if lower_is_better else 0.01) * ctx.year_index
+    if ind.integer or ind.decimals == 0:
+        value = round(value)
+        if ind.required and (ind.min is None or ind.min >= 0):
+            value = max(value, 1)
+    return _fmt(_clamp(value, ind.min, ind.max), ind.decimals)
+
+
+def _ratio_values(ctx: _Context, form: str, ind: RatioIndicator) -> tuple[str, str]:
+    rng = ctx.rng(form, ind.code)
+    scale = float(ind.scale)
+    target = ind.target
+    if target is not None and target.value is not None:
+        t = float(target.value)
+        rate = t * (rng.uniform(0.8, 0.95) if target.comparator == "le" else rng.uniform(1.0, 1.1))
+    else:
+        rate = rng.uniform(0.4, 0.92) * scale
+    rate += (0.2 if not target or target.comparator != "le" else -0.2) * ctx.year_index
+    rate = min(rate, scale * 0.985)
+    low, high = _unit_range(ind.denominator.unit)
+    den = rng.uniform(low, high) * ctx.scale
+    if ind.scope != "level":  # an annual base (e.g. total sewage) moves a little
+        den *= ctx.year_rng(form, ind.code, "den").uniform(0.95, 1.05)
+    num = den * rate / scale
+    return _fmt(num, ind.numerator.decimals), _fmt(den, ind.denominator.decimals)
+
+
+def _provincial_values(ctx: _Context, form: str, ind: ProvincialIndicator) -> tuple[str, str]:
+    rng = ctx.year_rng(form, ind.code)
+    low, high = (2.0, 15.0) if ind.unit.strip() == "%" else _unit_range(ind.unit)
+    target = _clamp(ctx.rng(form, ind.code).uniform(low, high) * rng.uniform(0.97, 1.03), ind.min, ind.max)
+    actual = target * (rng.uniform(1.02, 1.2) if ind.better == "higher" else rng.uniform(0.8, 0.97))
+    return _fmt(target, ind.decimals), _fmt(_clamp(actual, ind.min, ind.max), ind.decimals)
+
+
+def _trend_value(ctx: _Context, form: str, ind: TrendIndicator) -> str:
+    low, high = _unit_range(ind.unit)
+    base = ctx.rng(form, ind.code).uniform(low, high) * (ctx.scale if ind.unit.strip() != "%" else 1)
+    step = {"up": 0.03, "down": -0.03, "stable_or_up": 0.01}[ind.direction]
+    return _fmt(_clamp(base * (1 + step * ctx.year_index), ind.min, ind.max), ind.decimals)
+
+
+def _grade_value(ctx: _Context, form: str, ind: GradeIndicator) -> str:
+    rng = ctx.rng(form, ind.code)
+    limit = ind.grades.index(ind.target.grade) if ind.target and ind.target.grade else 1
+    return ind.grades[rng.randint(max(limit - 1, 0), limit)]
+
+
+def _milestone_value(ctx: _Context, ind: MilestoneIndicator) -> str:
+    if ctx.period.year >= ind.target.year or ind.done_state not in ind.states:
+        return ind.done_state if ind.done_state in ind.states else ind.states[-1]
+    in_progress = [s for s in ind.states if s != ind.done_state]
+    return in_progress[-1] if in_progress else ind.done_state
+
+
+def _text_value(ctx: _Context, ind: TextIndicator) -> str:
+    text = tr("sample", "{county}已按计划推进{name}相关工作", county=ctx.county, name=ind.name)
+    return text[: ind.max_length] if ind.max_length else text
+
+
+def _indicator_values(ctx: _Context, form: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for ind in ctx.pack.indicators(form, ctx.division.code):
+        key = f"{form}:{ind.code}"
+        if isinstance(ind, NumberIndicator):
+            values[key] = _number_value(ctx, form, ind)
+        elif isinstance(ind, RatioIndicator):
+            values[f"{key}.num"], values[f"{key}.den"] = _ratio_values(ctx, form, ind)
+        elif isinstance(ind, ProvincialIndicator):
+            values[f"{key}.target"], values[f"{key}.actual"] = _provincial_values(ctx, form, ind)
+        elif isinstance(ind, TrendIndicator):
+            values[key] = _trend_value(ctx, form, ind)
+        elif isinstance(ind, GradeIndicator):
+            values[key] = _grade_value(ctx, form, ind)
+        elif isinstance(ind, MilestoneIndicator):
+            values[key] = _milestone_value(ctx, ind)
+        elif isinstance(ind, TextIndicator):
+            values[key] = _text_value(ctx, ind)
+    return values
+
+
+# ---------------------------------------------------------------------------- tables
+
+_SUBJECT_TRIM = re.compile(r"^(重点|本年度?|年度|主要)|(名单|清单|情况|明细|一览表|表)$")
+
+
+def _table_subject(table: TableSpec) -> str:
+    subject = table.name
+    for _ in range(2):
+        subject = _SUBJECT_TRIM.sub("", subject)
+    return subject or table.name
+
+
+def _company(rng: random.Random, ctx: _Context) -> str:
+    vocab = _vocab()
+    return f"{ctx.county[:-1] if len(ctx.county) > 2 else ctx.county}{rng.choice(vocab['company_words'])}" \
+        f"{rng.choice(vocab['company_trades'])}有限公司"
+
+
+def _row_name(rng: random.Random, ctx: _Context, table: TableSpec) -> str:
+    subject = _table_subject(table)
+    town = rng.choice(ctx.towns())
+    if any(word in subject for word in ("工厂", "企业", "公司", "供应链")):
+        return _company(rng, ctx)
+    qualifier = rng.choice(_vocab()["project_qualifiers"])
+    if subject.endswith(("项目", "工程")):
+        return f"{ctx.county}{town}{qualifier}{subject}"
+    return f"{ctx.county}{town}{qualifier}{subject}"
+
+
+def _cell(rng: random.Random, ctx: _Context, table: TableSpec, column: Column, row_no: int) -> str:
+    name = column.name
+    if column.type == "choice":
+        ongoing = set(table.ongoing.get(column.code, []))
+        done = [c for c in column.choices if c not in ongoing]
+        # Older years are mostly finished; the current year still has work in progress.
+        if done and ongoing and ctx.period.year < ctx.pack.catalog.plan.years[-1]:
+            return rng.choice(done + done + sorted(ongoing))
+        return rng.choice(column.choices)
+    if column.type == "year":
+        first = ctx.pack.catalog.plan.years[0]
+        return str(rng.randint(min(first, ctx.period.year), ctx.period.year))
+    if column.type in ("number", "integer"):
+        low, high = _unit_range(column.unit)
+        if column.min is not None:
+            low = max(low, float(column.min))
+        if column.max is not None:
+            high = min(high, float(column.max))
+            low = min(low, high)
+        value = rng.uniform(low, high)
+        if column.type == "integer":
+            return str(max(round(value), int(column.min or 0)))
+        return _fmt(value, 2 if value < 100 else 1)
+    if column.code == "name" or "名称" in name:
+        return _row_name(rng, ctx, table)
+    if any(word in name for word in ("企业", "单位", "公司", "主体")):
+        return _company(rng, ctx)
+    if any(word in name for word in ("地点", "位置", "乡镇", "所在", "地址")):
+        return f"{ctx.county}{rng.choice(ctx.towns())}"
+    if "备注" in name:
+        return ""
+    if any(word in name for word in ("负责人", "联系人")):
+        return _person(rng)
+    return tr("sample", "{town}{subject}", town=rng.choice(ctx.towns()), subject=_table_subject(table))
+
+
+def _table_rows(ctx: _Context, form: str, table: TableSpec) -> list[TableRow]:
+    rng = ctx.year_rng(form, table.code)
+    rows = []
+    for row_no in range(rng.randint(3, 6)):
+        rows.append({c.code: _cell(rng, ctx, table, c, row_no) for c in table.columns})
+    # Required columns are always filled, even where the generic guesses above left a blank.
+    for row in rows:
+        for c in table.columns:
+            if c.required and not row[c.code]:
+                row[c.code] = _table_subject(table)
+    return rows
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def _operand(values: dict[str, str], tables: dict[str, list[TableRow]], form: str, ref: str) -> Decimal | None:
+    if ref.startswith("table:"):
+        body = ref[len("table:"):]
+        if "#" in body:
+            return Decimal(len(tables.get(f"{form}:{body.split('#')[0]}", [])))
+        table, _, column = body.partition(".")
+        total = Decimal(0)
+        for row in tables.get(f"{form}:{table}", []):
+            try:
+                total += Decimal(row.get(column, "") or "0")
+            except ArithmeticError:
+                return None
+        return total
+    text = values.get(f"{form}:{ref}")
+    try:
+        return Decimal(text) if text is not None else Decimal(ref)
+    except ArithmeticError:
+        return None
+
+
+def _decimals_of(ctx: _Context, key: str) -> int:
+    try:
+        spec = ctx.pack.input_field(key)
+    except KeyError:
+        return 2
+    return 0 if spec.integer else spec.decimals
+
+
+def _apply_rules(ctx: _Context, form: str, values: dict[str, str], tables: dict[str, list[TableRow]]) -> None:
+    """Make reported totals agree with the tables and cross-field comparisons hold."""
+    rules = ctx.pack.form(form).rules
+    for rule in rules:
+        if isinstance(rule, (TableTotalRule, RowCountRule)) and f"{form}:{rule.total}" in values:
+            ref = f"table:{rule.table}.{rule.column}" if isinstance(rule, TableTotalRule) else f"table:{rule.table}#count"
+            total = _operand(values, tables, form, ref)
+            if total is not None:
+                key = f"{form}:{rule.total}"
+                values[key] = _fmt(total, _decimals_of(ctx, key))
+    for _ in range(3):  # a fix can disturb an earlier rule; a few passes settle chains of them
+        for rule in rules:
+            if isinstance(rule, CompareRule):
+                _satisfy(ctx, form, rule, values, tables)
+
+
+def _satisfy(ctx: _Context, form: str, rule: CompareRule, values: dict[str, str],
+             tables: dict[str, list[TableRow]]) -> None:
+    left = _operand(values, tables, form, rule.left)
+    right = _operand(values, tables, form, rule.right)
+    if left is None or right is None:
+        return
+    holds = {"<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right, "==": left == right}
+    if holds[rule.op]:
+        return
+    factor = {"<=": Decimal("0.9"), "<": Decimal("0.9"), ">=": Decimal("1.1"), ">": Decimal("1.1"), "==": Decimal(1)}
+    left_key, right_key = f"{form}:{rule.left}", f"{form}:{rule.right}"
+    if left_key in values:
+        wanted = right * factor[rule.op]
+        if rule.op == "<" and wanted >= right:
+            wanted = right - 1
+        if rule.op == ">" and wanted <= right:
+            wanted = right + 1
+        values[left_key] = _fmt(wanted, _decimals_of(ctx, left_key))
+    elif right_key in values:
+        wanted = left / factor[rule.op]
+        if rule.op == "<" and wanted <= left:
+            wanted = left + 1
+        if rule.op == ">" and wanted >= left:
+            wanted = left - 1
+        values[right_key] = _fmt(wanted, _decimals_of(ctx, right_key))
+
+
+# ---------------------------------------------------------------------------- narratives
+
+_CLAUSE_SPLIT = re.compile(r"[。；;]")
+
+
+def _clauses(text: str, title: str) -> list[str]:
+    """Sentences of the plan's task text, without the title that opens it."""
+    body = text[len(title):] if text.startswith(title) else text
+    out = []
+    for part in _CLAUSE_SPLIT.split(body):
+        part = part.strip(" ，,。")
+        if 8 <= len(part) <= 90 and not re.search(r"按职责分工负责|\d{4}年", part):
+            out.append(part)
+    return out
+
+
+def _indicator_sentence(ctx: _Context, form: str, values: dict[str, str]) -> str:
+    parts = []
+    for ind in ctx.pack.indicators(form, ctx.division.code):
+        key = f"{form}:{ind.code}"
+        if isinstance(ind, (NumberIndicator, TrendIndicator)) and key in values:
+            parts.append(f"{ind.name}{values[key]}{ind.unit}")
+        elif isinstance(ind, ProvincialIndicator) and f"{key}.actual" in values:
+            parts.append(f"{ind.name}{values[key + '.actual']}{ind.unit}（省下达目标{values[key + '.target']}{ind.unit}）")
+        elif isinstance(ind, RatioIndicator) and f"{key}.num" in values:
+            try:
+                rate = Decimal(values[f"{key}.num"]) / Decimal(values[f"{key}.den"]) * ind.scale
+                parts.append(f"{ind.name}{_fmt(rate, ind.decimals)}{ind.unit}")
+            except ArithmeticError:
+                continue
+        elif isinstance(ind, (GradeIndicator, MilestoneIndicator)) and key in values:
+            parts.append(f"{ind.name}为“{values[key]}”")
+        if len(parts) == 3:
+            break
+    if not parts:
+        return ""
+    return tr("sample", "截至{year}年底，{facts}。", year=ctx.period.year, facts="，".join(parts))
+
+
+def _narratives(ctx: _Context, form: str, profile: UnitProfile, values: dict[str, str],
+                tables: dict[str, list[TableRow]]) -> dict[str, str]:
+    pack, vocab = ctx.pack, _vocab()
+    definition = pack.form(form)
+    rng = ctx.year_rng(form, "narratives")
+    if definition.task:
+        task = pack.task(definition.task)
+        title, clauses = task.title, _clauses(task.text, task.title)
+    else:
+        title = definition.title
+        clauses = [c for g in pack.catalog.goal_groups for c in _clauses(g.text, g.title)]
+    clauses = clauses or [title]
+    picked = rng.sample(clauses, min(3, len(clauses)))
+    ordinals = ["一是", "二是", "三是"]
+    plan_title = pack.catalog.plan.title
+    last_year = pack.catalog.plan.years[-1]
+    final = ctx.period.year >= last_year
+    progress = tr(
+        "sample",
+        "{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。"
+        "{facts}{pace}",
+        year=ctx.period.year, county=ctx.county, plan=plan_title, title=title,
+        facts=_indicator_sentence(ctx, form, values),
+        pace=tr("sample", "三年行动目标任务总体完成。") if final else tr("sample", "各项工作总体符合序时进度要求。"),
+    )
+    table_notes = []
+    for spec in pack.tables(form, ctx.division.code):
+        rows = tables.get(f"{form}:{spec.code}", [])
+        if rows:
+            table_notes.append(tr("sample", "全年纳入{name}{n}个", name=spec.name, n=len(rows)))
+    practice = (
+        rng.choice(vocab["practice_openers"]).format(county=ctx.county, dept=profile.department)
+        + "".join(f"{ordinals[i]}{c}。" for i, c in enumerate(picked))
+        + (tr("sample", "{notes}，工作成效逐步显现。", notes="，".join(table_notes)) if table_notes else "")
+    )
+    problems = "".join(rng.sample(vocab["problems"], 2))
+    plan = (
+        rng.choice(vocab["plan_openers"]).format(county=ctx.county, deadline=f"{last_year}年")
+        + tr("sample", "持续抓好“{title}”各项工作，", title=title)
+        + (tr("sample", "巩固三年行动成果，建立健全长效机制，") if final else tr("sample", "紧盯薄弱环节补短板，"))
+        + rng.choice(vocab["plan_closers"])
+    )
+    texts = {"progress": progress, "practice": practice, "problems": problems, "plan": plan}
+    result = {}
+    for i, section in enumerate(pack.narratives):
+        # The pack names its four sections; unknown codes get the section in the same position.
+        text = texts.get(section.code) or list(texts.values())[min(i, 3)]
+        result[f"{form}:{section.code}"] = text[: section.max_chars]
+    return result
+
+
+# ---------------------------------------------------------------------------- the submission
+
+
+def sample_submission(pack: FormPack, division_code: str, period: Period, *, revision: int = 1) -> SubmissionData:
+    """A complete, plausible submission of ``division_code``'s lead office for ``period``."""
+    ctx = _Context(pack=pack, division=_division(pack, division_code), period=period)
+    profile = sample_profile(pack, division_code)
+    data = SubmissionData(
+        unit=profile, period=period, revision=revision, pack_version=pack.version, forms=list(pack.forms)
+    )
+    for form in pack.forms:
+        values = _indicator_values(ctx, form)
+        tables = {f"{form}:{t.code}": _table_rows(ctx, form, t) for t in pack.tables(form, division_code)}
+        _apply_rules(ctx, form, values, tables)
+        data.values.update(values)
+        data.tables.update(tables)
+        data.narratives.update(_narratives(ctx, form, profile, values, tables))
+    return data
+
+
+# ---------------------------------------------------------------------------- the demo folder
+
+
+@dataclass
+class DemoResult:
+    """What ``fill_demo`` wrote, for the command's summary."""
+
+    profile: UnitProfile
+    periods: list[Period]
+    current: Period
+    accepted: int = 0
+    errors: list[str] = field(default_factory=list)  # messages of errors left (should be none)
+
+
+def explanation_for(problem_id: str, message: str, county: str) -> str:
+    """A clerk's plausible explanation for accepting a warning."""
+    if problem_id.startswith("yoy"):
+        return tr("sample", "经核实数据无误。{county}本年度新增项目集中投产，且按市统计局要求调整了统计口径，"
+                  "导致与上年相比变化较大。", county=county)
+    if "trajectory" in problem_id or "behind" in problem_id or "target" in problem_id:
+        return tr("sample", "受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，"
+                  "预计下一季度完成年度任务。", county=county)
+    if "total" in problem_id or "count" in problem_id:
+        return tr("sample", "表格只列入重点项目，合计数另含一般项目，已与台账核对一致。")
+    return tr("sample", "经{county}相关部门核实，数据真实准确，特此说明。", county=county)
+
+
+def _check(pack: FormPack, data: SubmissionData) -> list[Any] | None:
+    """Colleague B's checks, when they are available in this build."""
+    try:
+        from ecodesk.forms.rules import check_submission
+    except ImportError:
+        log.info("ecodesk.forms.rules not available: demo data not checked")
+        return None
+    return list(check_submission(pack, data))
+
+
+def _accept_warnings(store: Store, pack: FormPack, period: Period, county: str) -> tuple[int, list[str]]:
+    problems = _check(pack, store.load(period))
+    if problems is None:
+        return 0, []
+    accepted = 0
+    errors = []
+    for p in problems:
+        if p.severity == "warning":
+            store.accept_warning(period, AcceptedWarning(
+                problem_id=p.id, form=p.form, message=p.message, field=p.field,
+                explanation=explanation_for(p.id, p.message, county),
+            ))
+            accepted += 1
+        else:
+            errors.append(f"{p.id}: {p.message}")
+    return accepted, errors
+
+
+def _demo_signature(data: SubmissionData) -> tuple[str, str]:
+    """Stand-ins for past years' signatures (the demo has no key for those years)."""
+    canonical = json.dumps(
+        {"values": data.values, "narratives": data.narratives, "tables": data.tables}, ensure_ascii=False,
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"demo-key-{data.unit.division_code}".encode()).hexdigest()[:32]
+    return ":".join(fingerprint[i:i + 4] for i in range(0, 32, 4)).upper(), digest
+
+
+def fill_demo(store: Store, division_code: str = DEFAULT_DEMO_COUNTY) -> DemoResult:
+    """Fill an empty store with a county lead office's reporting: past years signed, this year ready to sign."""
+    pack = store.pack
+    _division(pack, division_code)
+    if store.profile() is not None or store.audit_log(limit=1):
+        raise EcoDeskError(tr("sample", "这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。"
+                              "请用 --data-dir 指定一个新的文件夹。"))
+    profile = sample_profile(pack, division_code)
+    store.save_profile(profile)
+    store.set_responsible_forms(list(pack.forms))
+    years = pack.catalog.plan.years
+    current = Period(years[-1])
+    result = DemoResult(profile=profile, periods=[Period(y) for y in years], current=current)
+    for year in years:
+        period = Period(year)
+        data = sample_submission(pack, division_code, period)
+        store.write_submission(data)
+        accepted, errors = _accept_warnings(store, pack, period, profile.division_name)
+        if period == current:
+            result.accepted, result.errors = accepted, errors
+            continue
+        fingerprint, digest = _demo_signature(data)
+        store.mark_signed(period, 1, fingerprint=fingerprint, digest=digest, workbook_path=None)
+        if year == years[-2]:
+            store.set_baseline(
+                period, data.values,
+                source=f"{profile.display_name}_{period.label}_第1版.xlsx", signature_status="valid",
+            )
+    store.set_current_period(current)
+    if result.errors:
+        log.warning("demo data for %s has %d validation errors", division_code, len(result.errors))
+    return result
