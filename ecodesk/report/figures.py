@@ -11,6 +11,7 @@ import logging
 from decimal import Decimal
 
 from ecodesk.forms.loader import FormPack
+from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
 from ecodesk.submission import SubmissionData
 
 log = logging.getLogger(__name__)
@@ -21,23 +22,12 @@ def parse_number(text: str, *, unit: str = "", multipliers: bool = False) -> Dec
     if not text.strip():
         return None
     try:
-        from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
-    except ImportError:  # the validation package is not installed in this build yet
-        try:
-            return Decimal(text.strip().replace(",", ""))
-        except ArithmeticError:
-            return None
-    try:
         return parse_clerk_number(text, unit=unit, multipliers=multipliers)
     except NumberParseError:
         return None
 
 
 def format_number(value: Decimal, decimals: int) -> str:
-    try:
-        from ecodesk.forms.numbers import format_decimal
-    except ImportError:
-        return f"{value.quantize(Decimal(1).scaleb(-decimals)):f}"
     return format_decimal(value, decimals)
 
 

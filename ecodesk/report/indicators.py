@@ -21,7 +21,7 @@ from ecodesk.forms.schema import (
     TrendIndicator,
 )
 from ecodesk.i18n import tr
-from ecodesk.report.figures import parse_number, progress_of, ratio_of, show_number, show_percent
+from ecodesk.report.figures import format_number, parse_number, progress_of, ratio_of, show_number, show_percent
 from ecodesk.submission import SubmissionData
 
 
@@ -66,7 +66,7 @@ def _number_lines(pack: FormPack, data: SubmissionData, form: str, ind: NumberIn
 def _ratio_lines(pack: FormPack, data: SubmissionData, form: str, ind: RatioIndicator) -> list[IndicatorLine]:
     def rate(of: SubmissionData) -> str:
         value = ratio_of(pack, of, form, ind.code)
-        return "" if value is None else show_number(str(value), decimals=ind.decimals)
+        return "" if value is None else format_number(value, ind.decimals)
 
     lines = [IndicatorLine(
         name=ind.name, unit=ind.unit, target=_target_text(ind),
