@@ -171,14 +171,45 @@ def _division(pack: FormPack, division_code: str) -> Division:
 # ---------------------------------------------------------------------------- indicator values
 
 
-def _number_value(ctx: _Context, form: str, ind: NumberIndicator) -> str:
+INTENSIVE_UNITS = {"%", "", "微克/立方米", "μg/m³", "毫克/升", "mg/L", "天", "分", "吨/万元"}
+
+
+def _typical_range(name: str, unit: str) -> tuple[float, float]:
+    """What an average county reports for a figure with this name and unit."""
+    for entry in _vocab()["name_ranges"]:
+        if entry["keyword"] in name and entry.get("unit", unit) == unit:
+            low, high = entry["range"]
+            return float(low), float(high)
+    return _unit_range(unit)
+
+
+def _typical(ctx: _Context, rng: random.Random, name: str, unit: str) -> float:
+    low, high = _typical_range(name, unit)
+    value = rng.uniform(low, high)
+    # Counts, money, areas grow with the county; rates, concentrations and indices do not.
+    return value if unit.strip() in INTENSIVE_UNITS else value * ctx.scale
+
+
+def _cumulative_share(year: int) -> float:
+    return CUMULATIVE_SHARE.get(year, 1.04)
+
+
+def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[NumberIndicator, float] | None) -> str:
     rng = ctx.rng(form, ind.code)
     noise = ctx.year_rng(form, ind.code)
     year = ctx.period.year
     target = ind.target
-    if ind.scope == "growth":
-        centre = float(target.value) if target and target.value is not None else rng.uniform(4, 12)
-        value = centre * noise.uniform(0.9, 1.25)
+    if parent is not None:
+        # "其中：…" is a part of the figure above it.
+        parent_ind, parent_value = parent
+        if parent_ind.scope == "cumulative" and ind.scope != "cumulative":
+            increment = _cumulative_share(year) - _cumulative_share(year - 1) if year - 1 in CUMULATIVE_SHARE else 1
+            value = parent_value * min(increment / _cumulative_share(year), 1.0)
+        else:
+            value = parent_value * rng.uniform(0.25, 0.45)
+    elif ind.scope == "growth":
+        centre = float(target.value) if target and target.value is not None else _typical(ctx, rng, ind.name, "%")
+        value = centre * noise.uniform(0.9, 1.2)
     else:
         if target is not None and target.value is not None and target.level == "county":
             t = float(target.value)
@@ -188,10 +219,9 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator) -> str:
             counties = max(len(ctx.pack.catalog.divisions), 1)
             value = float(target.value) / counties * ctx.scale * rng.uniform(0.85, 1.15)
         else:
-            low, high = _unit_range(ind.unit)
-            value = rng.uniform(low, high) * ctx.scale
+            value = _typical(ctx, rng, ind.name, ind.unit)
         if ind.scope == "cumulative":
-            value *= CUMULATIVE_SHARE.get(year, 1.04) * noise.uniform(0.99, 1.01)
+            value *= _cumulative_share(year) * noise.uniform(0.99, 1.01)
         elif ind.scope == "annual":
             value *= noise.uniform(0.9, 1.1)
         else:  # a level improves a little every year
@@ -199,7 +229,7 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator) -> str:
             value *= 1 + (-0.01 if lower_is_better else 0.01) * ctx.year_index
     if ind.integer or ind.decimals == 0:
         value = round(value)
-        if ind.required and (ind.min is None or ind.min >= 0):
+        if ind.required and ind.scope != "annual" and (ind.min is None or ind.min >= 0):
             value = max(value, 1)
     return _fmt(_clamp(value, ind.min, ind.max), ind.decimals)
 
@@ -208,32 +238,38 @@ def _ratio_values(ctx: _Context, form: str, ind: RatioIndicator) -> tuple[str, s
     rng = ctx.rng(form, ind.code)
     scale = float(ind.scale)
     target = ind.target
+    lower_is_better = target is not None and target.comparator == "le"
     if target is not None and target.value is not None:
         t = float(target.value)
-        rate = t * (rng.uniform(0.8, 0.95) if target.comparator == "le" else rng.uniform(1.0, 1.1))
+        rate = t * (rng.uniform(0.8, 0.95) if lower_is_better else rng.uniform(1.0, 1.1))
     else:
-        rate = rng.uniform(0.4, 0.92) * scale
-    rate += (0.2 if not target or target.comparator != "le" else -0.2) * ctx.year_index
+        rate = rng.uniform(0.45, 0.9) * scale
+    rate += (-0.2 if lower_is_better else 0.2) * ctx.year_index
     rate = min(rate, scale * 0.985)
-    low, high = _unit_range(ind.denominator.unit)
-    den = rng.uniform(low, high) * ctx.scale
-    if ind.scope != "level":  # an annual base (e.g. total sewage) moves a little
+    den = _typical(ctx, rng, ind.denominator.name, ind.denominator.unit)
+    if ind.scope != "level":  # an annual base (e.g. total waste produced) moves a little
         den *= ctx.year_rng(form, ind.code, "den").uniform(0.95, 1.05)
+    if ind.denominator.decimals == 0:
+        den = max(round(den), 1)
     num = den * rate / scale
     return _fmt(num, ind.numerator.decimals), _fmt(den, ind.denominator.decimals)
 
 
 def _provincial_values(ctx: _Context, form: str, ind: ProvincialIndicator) -> tuple[str, str]:
     rng = ctx.year_rng(form, ind.code)
-    low, high = (2.0, 15.0) if ind.unit.strip() == "%" else _unit_range(ind.unit)
-    target = _clamp(ctx.rng(form, ind.code).uniform(low, high) * rng.uniform(0.97, 1.03), ind.min, ind.max)
-    actual = target * (rng.uniform(1.02, 1.2) if ind.better == "higher" else rng.uniform(0.8, 0.97))
+    target = _clamp(_typical(ctx, ctx.rng(form, ind.code), ind.name, ind.unit) * rng.uniform(0.97, 1.03),
+                    ind.min, ind.max)
+    if ind.better == "higher":
+        actual = target * rng.uniform(1.02, 1.15)
+        if ind.max is not None and actual >= float(ind.max):
+            actual = target + (float(ind.max) - target) * rng.uniform(0.2, 0.8)
+    else:
+        actual = target * rng.uniform(0.8, 0.97)
     return _fmt(target, ind.decimals), _fmt(_clamp(actual, ind.min, ind.max), ind.decimals)
 
 
 def _trend_value(ctx: _Context, form: str, ind: TrendIndicator) -> str:
-    low, high = _unit_range(ind.unit)
-    base = ctx.rng(form, ind.code).uniform(low, high) * (ctx.scale if ind.unit.strip() != "%" else 1)
+    base = _typical(ctx, ctx.rng(form, ind.code), ind.name, ind.unit)
     step = {"up": 0.03, "down": -0.03, "stable_or_up": 0.01}[ind.direction]
     return _fmt(_clamp(base * (1 + step * ctx.year_index), ind.min, ind.max), ind.decimals)
 
@@ -258,10 +294,14 @@ def _text_value(ctx: _Context, ind: TextIndicator) -> str:
 
 def _indicator_values(ctx: _Context, form: str) -> dict[str, str]:
     values: dict[str, str] = {}
+    parent: tuple[NumberIndicator, float] | None = None
     for ind in ctx.pack.indicators(form, ctx.division.code):
         key = f"{form}:{ind.code}"
         if isinstance(ind, NumberIndicator):
-            values[key] = _number_value(ctx, form, ind)
+            is_part = ind.name.startswith("其中") and parent is not None and parent[0].unit == ind.unit
+            values[key] = _number_value(ctx, form, ind, parent if is_part else None)
+            if not is_part:
+                parent = (ind, float(values[key]))
         elif isinstance(ind, RatioIndicator):
             values[f"{key}.num"], values[f"{key}.den"] = _ratio_values(ctx, form, ind)
         elif isinstance(ind, ProvincialIndicator):
@@ -297,35 +337,45 @@ def _company(rng: random.Random, ctx: _Context) -> str:
 
 def _row_name(rng: random.Random, ctx: _Context, table: TableSpec) -> str:
     subject = _table_subject(table)
-    town = rng.choice(ctx.towns())
     if any(word in subject for word in ("工厂", "企业", "公司", "供应链")):
         return _company(rng, ctx)
-    qualifier = rng.choice(_vocab()["project_qualifiers"])
-    if subject.endswith(("项目", "工程")):
-        return f"{ctx.county}{town}{qualifier}{subject}"
-    return f"{ctx.county}{town}{qualifier}{subject}"
+    qualifier = rng.choice(_vocab()["project_qualifiers"]) if subject.endswith(("项目", "工程")) else ""
+    return f"{ctx.county}{rng.choice(ctx.towns())}{qualifier}{subject}"
 
 
-def _cell(rng: random.Random, ctx: _Context, table: TableSpec, column: Column, row_no: int) -> str:
+def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: int) -> str:
+    # Row n describes the same project every year (lists grow, projects move on); only what
+    # changes with time (a status, a year's amount) is drawn per year.
+    rng = ctx.rng(form, table.code, row_no, column.code)
     name = column.name
     if column.type == "choice":
         ongoing = set(table.ongoing.get(column.code, []))
         done = [c for c in column.choices if c not in ongoing]
-        # Older years are mostly finished; the current year still has work in progress.
-        if done and ongoing and ctx.period.year < ctx.pack.catalog.plan.years[-1]:
-            return rng.choice(done + done + sorted(ongoing))
+        if ongoing:
+            year_rng = ctx.year_rng(form, table.code, row_no, column.code)
+            # Older years are mostly finished; the current year still has work in progress.
+            if done and ctx.period.year < ctx.pack.catalog.plan.years[-1]:
+                return year_rng.choice(done + done + sorted(ongoing))
+            return year_rng.choice(column.choices)
+        if all(c.endswith("类") for c in column.choices):
+            # Water-quality grades, best first: a target grade is Ⅲ类, a measured one at least as good.
+            if "target" in column.code or "目标" in name:
+                return column.choices[min(2, len(column.choices) - 1)]
+            return rng.choice(column.choices[:3])
         return rng.choice(column.choices)
     if column.type == "year":
-        first = ctx.pack.catalog.plan.years[0]
-        return str(rng.randint(min(first, ctx.period.year), ctx.period.year))
+        years = ctx.pack.catalog.plan.years
+        return str(min(rng.randint(years[0], years[-1]), ctx.period.year))
     if column.type in ("number", "integer"):
-        low, high = _unit_range(column.unit)
+        low, high = _typical_range(name, column.unit)
         if column.min is not None:
             low = max(low, float(column.min))
         if column.max is not None:
             high = min(high, float(column.max))
             low = min(low, high)
-        value = rng.uniform(low, high)
+        value = rng.uniform(low, high) * ctx.year_rng(form, table.code, row_no, column.code).uniform(0.9, 1.1)
+        if column.max is not None:
+            value = min(value, float(column.max))
         if column.type == "integer":
             return str(max(round(value), int(column.min or 0)))
         return _fmt(value, 2 if value < 100 else 1)
@@ -333,8 +383,18 @@ def _cell(rng: random.Random, ctx: _Context, table: TableSpec, column: Column, r
         return _row_name(rng, ctx, table)
     if any(word in name for word in ("企业", "单位", "公司", "主体")):
         return _company(rng, ctx)
+    if any(word in name for word in ("河流", "水体", "河段")):
+        return f"{rng.choice(ctx.towns())[:-1]}河"
+    if "长度" in name:
+        return tr("sample", "{km}公里", km=_fmt(rng.uniform(0.5, 6), 1))
+    if "面积" in name:
+        return tr("sample", "{mu}亩", mu=_fmt(rng.uniform(20, 600), 0))
     if any(word in name for word in ("地点", "位置", "乡镇", "所在", "地址")):
         return f"{ctx.county}{rng.choice(ctx.towns())}"
+    if any(word in name for word in ("行业", "领域", "类别", "方向")):
+        return str(rng.choice(_vocab()["company_trades"]))
+    if any(word in name for word in ("内容", "措施", "做法")):
+        return tr("sample", "实施{subject}，按计划推进", subject=_table_subject(table))
     if "备注" in name:
         return ""
     if any(word in name for word in ("负责人", "联系人")):
@@ -342,11 +402,33 @@ def _cell(rng: random.Random, ctx: _Context, table: TableSpec, column: Column, r
     return tr("sample", "{town}{subject}", town=rng.choice(ctx.towns()), subject=_table_subject(table))
 
 
-def _table_rows(ctx: _Context, form: str, table: TableSpec) -> list[TableRow]:
-    rng = ctx.year_rng(form, table.code)
-    rows = []
-    for row_no in range(rng.randint(3, 6)):
-        rows.append({c.code: _cell(rng, ctx, table, c, row_no) for c in table.columns})
+MAX_SAMPLE_ROWS = 15
+
+
+def _row_counts(ctx: _Context, form: str, values: dict[str, str]) -> dict[str, int]:
+    """How many rows each table gets: as many as a reported count says, where a rule ties them."""
+    counts: dict[str, int] = {}
+    for rule in ctx.pack.form(form).rules:
+        pairs: list[tuple[str, str]] = []
+        if isinstance(rule, RowCountRule):
+            pairs = [(rule.table, rule.total)]
+        elif isinstance(rule, CompareRule):
+            for ref, other in ((rule.left, rule.right), (rule.right, rule.left)):
+                if ref.startswith("table:") and ref.endswith("#count"):
+                    pairs.append((ref[len("table:"):-len("#count")], other))
+        for table, field_ref in pairs:
+            try:
+                wanted = int(Decimal(values.get(f"{form}:{field_ref}", "")))
+            except ArithmeticError:
+                continue
+            counts[table] = min(max(wanted, 1), MAX_SAMPLE_ROWS)
+    return counts
+
+
+def _table_rows(ctx: _Context, form: str, table: TableSpec, count: int | None) -> list[TableRow]:
+    if count is None:
+        count = ctx.year_rng(form, table.code).randint(3, 6)
+    rows = [{c.code: _cell(ctx, form, table, c, row_no) for c in table.columns} for row_no in range(count)]
     # Required columns are always filled, even where the generic guesses above left a blank.
     for row in rows:
         for c in table.columns:
@@ -531,7 +613,10 @@ def sample_submission(pack: FormPack, division_code: str, period: Period, *, rev
     )
     for form in pack.forms:
         values = _indicator_values(ctx, form)
-        tables = {f"{form}:{t.code}": _table_rows(ctx, form, t) for t in pack.tables(form, division_code)}
+        counts = _row_counts(ctx, form, values)
+        tables = {
+            f"{form}:{t.code}": _table_rows(ctx, form, t, counts.get(t.code)) for t in pack.tables(form, division_code)
+        }
         _apply_rules(ctx, form, values, tables)
         data.values.update(values)
         data.tables.update(tables)
