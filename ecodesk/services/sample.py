@@ -720,5 +720,5 @@ def fill_demo(store: Store, division_code: str = DEFAULT_DEMO_COUNTY) -> DemoRes
             )
     store.set_current_period(current)
     if result.errors:
-        log.warning("demo data for %s has %d validation errors", division_code, len(result.errors))
+        log.info("demo data for %s has %d validation errors", division_code, len(result.errors))
     return result

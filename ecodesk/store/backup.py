@@ -172,7 +172,7 @@ def restore_database(db_path: Path, source: Path) -> Path | None:
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     os.replace(staged, db_path)
-    log.warning("database %s restored from %s (previous copy: %s)", db_path, source, kept)
+    log.info("database %s restored from %s (previous copy: %s)", db_path, source, kept)
     return kept
 
 
@@ -196,3 +196,27 @@ def _keep_current(db_path: Path) -> Path | None:
         if side.exists():
             shutil.copy2(side, Path(f"{dest}{suffix}"))
     return dest
+
+
+def describe_database(path: Path) -> str:
+    """A few lines saying whose data a (checked) database file holds, to confirm a restore."""
+    conn = _connect_readonly(path)
+    try:
+        profile = conn.execute("SELECT division_name, department, preparer FROM unit_profile WHERE id = 1").fetchone()
+        periods = conn.execute(
+            "SELECT p.code, MAX(s.revision), "
+            "(SELECT status FROM submissions s2 WHERE s2.period_id = p.id ORDER BY revision DESC LIMIT 1) "
+            "FROM periods p JOIN submissions s ON s.period_id = p.id GROUP BY p.id ORDER BY p.code"
+        ).fetchall()
+        last = conn.execute("SELECT MAX(at) FROM audit_log").fetchone()
+    finally:
+        conn.close()
+    status_names = {"draft": tr("store", "草稿"), "checked": tr("store", "已检查"), "signed": tr("store", "已签名")}
+    lines = [
+        tr("store", "填报单位：{unit}", unit=f"{profile[0]}{profile[1]}（{profile[2]}）" if profile else tr("store", "未填写"))
+    ]
+    for code, revision, status in periods:
+        lines.append(tr("store", "  {period}：第 {revision} 版，{status}", period=code, revision=revision,
+                        status=status_names.get(status, status)))
+    lines.append(tr("store", "最后修改时间（UTC）：{at}", at=(last[0] or "—")[:19].replace("T", " ")))
+    return "\n".join(lines)
