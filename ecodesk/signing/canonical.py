@@ -1,0 +1,198 @@
+"""The canonical serialization that is signed: one submission as a flat list of records.
+
+A record is three strings ``(section, key, value)``:
+
+========== ====================================== ==============================================
+section    key                                    value
+========== ====================================== ==============================================
+meta       ``format``, ``unit.division_code``,    the metadata: unit, period, revision,
+           ``period``, ``revision`` …             supersedes, pack and program version,
+                                                  preparer, reviewer, phone, export time
+value      a field key ``form:field``             the value (numbers canonical, see below)
+narrative  ``form:section``                       the text
+table      ``form:table#row.column`` (row from 1) one cell of a repeatable table ("" allowed)
+accepted   ``#n.problem_id`` / ``.form`` /        a warning the unit accepted, with its
+           ``.field`` / ``.message`` /            explanation (n from 1)
+           ``.explanation``
+baseline   a field key                            last year's value the checks compared with
+cell       ``<sheet name>!<A1 address>``          the text of every non-empty cell of every
+                                                  visible sheet, so no visible cell can change
+                                                  without breaking the signature
+========== ====================================== ==============================================
+
+The signed bytes are ``json.dumps(["ecodesk-signed-data/1", [[section, key, value], …]],
+ensure_ascii=False, separators=(",", ":"))`` encoded as UTF-8, with the records in the order
+they appear in the workbook's data sheet (the writer emits them in the order above, forms in
+the plan's order). Keys never repeat within a section. Everything is a string, so no reader
+or spreadsheet can round a number inside the signed data.
+
+Numbers are written by :func:`canonical_decimal`: the exact ``Decimal`` the clerk's text
+means (``"1,234.50"`` → ``1234.5``), normalized, plain digits, no exponent, no ``-0``.
+Text is written by :func:`canonical_text`: line breaks become ``\\n`` (xlsx turns ``\\r\\n``
+into ``\\n`` anyway) and other control characters, which xlsx cannot hold, are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ecodesk.forms.loader import FormPack
+from ecodesk.submission import SubmissionData
+
+log = logging.getLogger(__name__)
+
+FORMAT_TAG = "ecodesk-signed-data/1"
+SECTIONS = ("meta", "value", "narrative", "table", "accepted", "baseline", "cell")
+ACCEPTED_PARTS = ("problem_id", "form", "field", "message", "explanation")
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Record:
+    section: str
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What the export adds to the submission: when, by which program, and why (corrections)."""
+
+    exported_at: datetime
+    program_version: str
+    supersede_reason: str = ""
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """``Decimal("1.500E+3")`` → ``"1500"``; ``Decimal("-0.00")`` → ``"0"``."""
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    if value.is_zero():
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def canonical_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub("", text)
+
+
+def number_of(text: str, *, unit: str = "", multipliers: bool = False) -> Decimal | None:
+    """The number a clerk's text means, or ``None`` when it is not one (export refuses those)."""
+    from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
+
+    if not text.strip():
+        return None
+    try:
+        return parse_clerk_number(text, unit=unit, multipliers=multipliers)
+    except NumberParseError:
+        return None
+
+
+def canonical_value(pack: FormPack, key: str, text: str) -> str:
+    """A field's value as signed: numbers canonical, choices and text as typed."""
+    try:
+        field = pack.input_field(key)
+    except KeyError:
+        return canonical_text(text)  # a key this pack no longer asks for: keep it verbatim
+    if field.type == "number":
+        number = number_of(text, unit=field.unit, multipliers=field.multipliers)
+        if number is not None:
+            return canonical_decimal(number)
+        log.warning("value of %s is not a number, signed as typed: %r", key, text)
+    return canonical_text(text.strip() if field.type == "choice" else text)
+
+
+def canonical_cell(pack: FormPack, form: str, table: str, column: str, text: str) -> str:
+    spec = next((t for t in pack.form(form).tables if t.code == table), None) if form in pack.forms else None
+    col = next((c for c in spec.columns if c.code == column), None) if spec else None
+    if col is not None and col.type in ("number", "integer"):
+        number = number_of(text, unit=col.unit)
+        if number is not None:
+            return canonical_decimal(number)
+    if col is not None and col.type in ("choice", "year"):
+        return canonical_text(text.strip())
+    return canonical_text(text)
+
+
+def _ordered_keys(pack: FormPack, forms: Sequence[str], keys: Iterable[str]) -> list[str]:
+    """Keys in the plan's order (form, then field order in the form), unknown ones last, sorted."""
+    order: dict[str, int] = {}
+    for form in forms:
+        if form in pack.forms:
+            for f in pack.input_fields(form):
+                order.setdefault(f.key, len(order))
+    return sorted(keys, key=lambda k: (order.get(k, len(order)), k))
+
+
+def meta_records(data: SubmissionData, meta: ExportMeta) -> list[Record]:
+    unit = data.unit
+    pairs = [
+        ("format", FORMAT_TAG),
+        ("unit.division_code", unit.division_code),
+        ("unit.division_name", unit.division_name),
+        ("unit.department", unit.department),
+        ("unit.preparer", unit.preparer),
+        ("unit.reviewer", unit.reviewer),
+        ("unit.phone", unit.phone),
+        ("unit.head", unit.head),
+        ("period", str(data.period)),
+        ("revision", str(data.revision)),
+        ("supersedes", "" if data.supersedes is None else str(data.supersedes)),
+        ("supersede_reason", meta.supersede_reason),
+        ("pack_version", data.pack_version),
+        ("program_version", meta.program_version),
+        ("exported_at", meta.exported_at.isoformat(timespec="seconds")),
+        ("forms", ",".join(data.forms)),
+    ]
+    return [Record("meta", k, canonical_text(v)) for k, v in pairs]
+
+
+def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list[Record]:
+    """Every record except the ``cell`` ones (those come from the written sheets)."""
+    records = meta_records(data, meta)
+    for key in _ordered_keys(pack, data.forms, data.values):
+        text = data.values[key]
+        if text.strip():
+            records.append(Record("value", key, canonical_value(pack, key, text)))
+    section_order = {n.code: i for i, n in enumerate(pack.narratives)}
+    form_order = {f: i for i, f in enumerate(data.forms)}
+
+    def narrative_order(key: str) -> tuple[int, int, str]:
+        form, _, section = key.partition(":")
+        return (form_order.get(form, len(form_order)), section_order.get(section, 99), key)
+
+    for key in sorted(data.narratives, key=narrative_order):
+        text = canonical_text(data.narratives[key])
+        if text.strip():
+            records.append(Record("narrative", key, text))
+    for table_key in sorted(data.tables, key=narrative_order):
+        form, _, table = table_key.partition(":")
+        spec = next((t for t in pack.form(form).tables if t.code == table), None) if form in pack.forms else None
+        known = [c.code for c in spec.columns] if spec else []
+        for n, row in enumerate(data.tables[table_key], start=1):
+            columns = [c for c in known if c in row] + sorted(c for c in row if c not in known)
+            for column in columns:
+                value = canonical_cell(pack, form, table, column, row[column])
+                records.append(Record("table", f"{table_key}#{n}.{column}", value))
+    for n, accepted in enumerate(data.accepted, start=1):
+        for part in ACCEPTED_PARTS:
+            records.append(Record("accepted", f"#{n}.{part}", canonical_text(getattr(accepted, part) or "")))
+    for key in _ordered_keys(pack, data.forms, data.previous):
+        text = data.previous[key]
+        if text.strip():
+            records.append(Record("baseline", key, canonical_value(pack, key, text)))
+    return records
+
+
+def canonical_bytes(records: Sequence[Record]) -> bytes:
+    body: list[Any] = [FORMAT_TAG, [[r.section, r.key, r.value] for r in records]]
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

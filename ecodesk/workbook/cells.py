@@ -1,0 +1,73 @@
+"""Writing one cell safely and reading any cell back as the text the signature binds.
+
+The writer and the verifier both go through :func:`cell_text`, so "what the signature says a
+visible cell holds" and "what the cell holds now" are computed the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from ecodesk.signing.canonical import canonical_decimal, canonical_text
+
+# Up to 15 significant digits survive the float an xlsx number cell is; more would be rounded
+# by Excel, so such numbers are written as text (the signed data keeps them exactly anyway).
+_MAX_EXACT_DIGITS = 15
+
+
+def excel_number(value: Decimal) -> int | float | str:
+    """The cell value for ``value``: an exact int/float, or its canonical text when a float can't hold it."""
+    if value.is_zero():
+        return 0
+    digits = len(value.normalize().as_tuple().digits)
+    if digits > _MAX_EXACT_DIGITS:
+        return canonical_decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    if Decimal(repr(as_float)) == value:
+        return as_float
+    return canonical_decimal(value)
+
+
+def put_text(ws: Any, row: int, column: int, text: str) -> Any:
+    """Write ``text`` as a string cell, never a formula (``=1+1``, ``@SUM(A1)`` stay text)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = canonical_text(text)
+    # openpyxl guesses a formula from a leading "="; forcing the type keeps it a plain string
+    # (a quotePrefix style alone does not: see DESIGN.md).
+    cell.data_type = "s"
+    return cell
+
+
+def put_value(ws: Any, row: int, column: int, value: str | Decimal | int | None) -> Any:
+    if value is None or value == "":
+        return ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        return put_text(ws, row, column, value)
+    number = excel_number(Decimal(value))
+    if isinstance(number, str):
+        return put_text(ws, row, column, number)
+    cell = ws.cell(row=row, column=column)
+    cell.value = number
+    return cell
+
+
+def cell_text(value: Any) -> str | None:
+    """What a cell holds, as bound by the signature; ``None`` for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return canonical_decimal(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        return canonical_decimal(value)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    text = canonical_text(str(value))
+    return text or None

@@ -1,0 +1,95 @@
+"""The cover sheet: who reports, for which period, which revision, and the signing key's fingerprint."""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ecodesk.forms.loader import FormPack
+from ecodesk.i18n import tr
+from ecodesk.signing.canonical import ExportMeta
+from ecodesk.signing.keys import ALGORITHM, group_fingerprint
+from ecodesk.submission import SubmissionData
+from ecodesk.workbook import styles as st
+from ecodesk.workbook.cells import put_text, put_value
+from ecodesk.workbook.form_sheet import sheet_title
+
+COVER_TITLE = "封面"
+WIDTHS = [22, 62]
+
+
+def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: ExportMeta, fingerprint: str) -> None:
+    ws.title = tr("workbook", COVER_TITLE)
+    for col, width in zip("AB", WIDTHS, strict=True):
+        ws.column_dimensions[col].width = width
+    put_text(ws, 1, 1, pack.catalog.plan.title)
+    st.style(ws.cell(1, 1), font=st.SUBTITLE, align=st.CENTER, border=False)
+    ws.merge_cells("A1:B1")
+    put_text(ws, 2, 1, tr("workbook", "推进情况报送表"))
+    st.style(ws.cell(2, 1), font=st.TITLE, align=st.CENTER, border=False)
+    ws.merge_cells("A2:B2")
+    ws.row_dimensions[1].height = 24
+    ws.row_dimensions[2].height = 40
+
+    unit = data.unit
+    revision = tr("workbook", "第{n}版", n=data.revision)
+    if data.supersedes:
+        revision += tr("workbook", "（更正，替代第{old}版）", old=data.supersedes)
+    exported = meta.exported_at
+    rows: list[tuple[str, str]] = [
+        (tr("workbook", "填报单位"), unit.display_name),
+        (tr("workbook", "行政区划代码"), unit.division_code),
+        (tr("workbook", "报送期"), data.period.label),
+        (tr("workbook", "版次"), revision),
+    ]
+    if meta.supersede_reason:
+        rows.append((tr("workbook", "更正原因"), meta.supersede_reason))
+    rows += [
+        (tr("workbook", "填报人"), unit.preparer),
+        (tr("workbook", "审核人"), unit.reviewer),
+        (tr("workbook", "单位负责人"), unit.head),
+        (tr("workbook", "联系电话"), unit.phone),
+        (
+            tr("workbook", "导出日期"),
+            tr("workbook", "{y}年{m}月{d}日 {t}", y=exported.year, m=exported.month, d=exported.day,
+               t=exported.strftime("%H:%M")),
+        ),
+        (tr("workbook", "表单版本"), data.pack_version),
+        (tr("workbook", "程序版本"), f"EcoDesk {meta.program_version}"),
+        (tr("workbook", "签名算法"), ALGORITHM),
+        (tr("workbook", "签名密钥指纹"), group_fingerprint(fingerprint)),
+    ]
+    r = 4
+    for label, value in rows:
+        put_text(ws, r, 1, label)
+        st.style(ws.cell(r, 1), font=st.BODY_BOLD, align=st.CENTER, fill=st.LABEL_FILL)
+        put_value(ws, r, 2, value or None)
+        st.style(ws.cell(r, 2), font=st.MONO if label.endswith("指纹") else st.BODY, align=st.LEFT)
+        ws.row_dimensions[r].height = max(24, st.wrapped_height(value, WIDTHS[1]))
+        r += 1
+
+    r += 1
+    put_text(ws, r, 1, tr("workbook", "本报送包含的表"))
+    st.style(ws.cell(r, 1), font=st.SECTION, align=st.LEFT, fill=st.SECTION_FILL)
+    st.box_merged(ws, r, 1, 2)
+    r += 1
+    for code in data.forms:
+        if code not in pack.forms:
+            continue
+        put_text(ws, r, 1, code)
+        st.style(ws.cell(r, 1), align=st.CENTER)
+        put_text(ws, r, 2, sheet_title(pack.form(code)).partition(" ")[2] or pack.form(code).title)
+        st.style(ws.cell(r, 2))
+        r += 1
+
+    r += 1
+    note = tr(
+        "workbook",
+        "本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，"
+        "验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，"
+        "并与单位报送的密钥登记表核对上面的指纹。",
+    )
+    put_text(ws, r, 1, note)
+    st.style(ws.cell(r, 1), font=st.NOTE, align=st.LEFT_TOP, border=False)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+    ws.row_dimensions[r].height = st.wrapped_height(note, sum(WIDTHS))
+    st.a4_page(ws, landscape=False, header=pack.catalog.plan.title, footer_left=unit.display_name, title_rows=None)

@@ -1,0 +1,106 @@
+"""The very hidden sheet for machines: the signature block and every signed record.
+
+Layout (all cells are text)::
+
+    A1  ecodesk-signed-workbook/1
+    A2:C6   signature | algorithm / public_key / fingerprint / digest / signature | value
+    A7:C7   section | key | value              (column headings)
+    A8…     one record a row, in signed order (see :mod:`ecodesk.signing.canonical`)
+
+``veryHidden`` keeps it out of Excel's and WPS's "Unhide" menu; its content is protected by
+the signature, not by hiding.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from ecodesk.signing.canonical import Record
+from ecodesk.signing.signature import SignatureBlock
+from ecodesk.workbook.cells import put_text
+
+DATA_SHEET = "ecodesk_data"
+MARKER = "ecodesk-signed-workbook/1"
+SIGNATURE_FIELDS = ("algorithm", "public_key", "fingerprint", "digest", "signature")
+FIRST_RECORD_ROW = 2 + len(SIGNATURE_FIELDS) + 1
+
+
+class DataSheetError(ValueError):
+    """The data sheet is not laid out as written: the message says where (for the details)."""
+
+
+@dataclass(frozen=True)
+class DataSheet:
+    block: SignatureBlock
+    records: list[Record]
+
+
+def write_data_sheet(ws: Any, block: SignatureBlock, records: list[Record]) -> None:
+    ws.title = DATA_SHEET
+    ws.sheet_state = "veryHidden"
+    put_text(ws, 1, 1, MARKER)
+    values = {
+        "algorithm": block.algorithm,
+        "public_key": block.public_key_b64,
+        "fingerprint": block.fingerprint,
+        "digest": block.digest,
+        "signature": block.signature_b64,
+    }
+    for i, name in enumerate(SIGNATURE_FIELDS, start=2):
+        put_text(ws, i, 1, "signature")
+        put_text(ws, i, 2, name)
+        put_text(ws, i, 3, values[name])
+    for col, heading in enumerate(("section", "key", "value"), start=1):
+        put_text(ws, FIRST_RECORD_ROW - 1, col, heading)
+    for row, record in enumerate(records, start=FIRST_RECORD_ROW):
+        put_text(ws, row, 1, record.section)
+        put_text(ws, row, 2, record.key)
+        if record.value != "":
+            put_text(ws, row, 3, record.value)
+
+
+def _text(value: Any) -> str:
+    """A data-sheet cell as text: the writer only writes strings, anything else was edited."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    raise DataSheetError(f"non-text cell value {value!r}")
+
+
+def read_data_sheet(ws: Any) -> DataSheet:
+    rows = [tuple(_cell(row, i) for i in range(3)) for row in ws.iter_rows(min_row=1, max_col=3, values_only=True)]
+    if not rows or _text(rows[0][0]) != MARKER:
+        raise DataSheetError("A1: marker missing")
+    values: dict[str, str] = {}
+    for offset, name in enumerate(SIGNATURE_FIELDS, start=1):
+        if offset >= len(rows):
+            raise DataSheetError(f"signature row {name} missing")
+        section, key, value = (_text(v) for v in rows[offset])
+        if section != "signature" or key != name:
+            raise DataSheetError(f"row {offset + 1}: expected signature {name}")
+        values[name] = value
+    try:
+        block = SignatureBlock(
+            algorithm=values["algorithm"],
+            public_key=base64.b64decode(values["public_key"], validate=True),
+            fingerprint=values["fingerprint"],
+            digest=values["digest"],
+            signature=base64.b64decode(values["signature"], validate=True),
+        )
+    except (binascii.Error, ValueError) as exc:
+        raise DataSheetError(f"signature block not base64: {exc}") from None
+    records: list[Record] = []
+    for row in rows[FIRST_RECORD_ROW - 1 :]:
+        section, key, value = (_text(v) for v in row)
+        if not section and not key and not value:
+            continue  # another program may leave formatted but empty rows behind
+        records.append(Record(section, key, value))
+    return DataSheet(block, records)
+
+
+def _cell(row: tuple[Any, ...], i: int) -> Any:
+    return row[i] if i < len(row) else None

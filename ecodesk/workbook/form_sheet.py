@@ -1,0 +1,343 @@
+"""One visible sheet per form, laid out for people: indicators, narratives, tables, accepted warnings.
+
+Generic over the form pack: every indicator kind, table and narrative section the pack
+defines is laid out from its definition; nothing here names a particular field.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ecodesk.forms.loader import FormPack
+from ecodesk.forms.schema import (
+    FormDef,
+    GradeIndicator,
+    MilestoneIndicator,
+    ProvincialIndicator,
+    RatioIndicator,
+    TableSpec,
+    Target,
+    TextIndicator,
+    TrendIndicator,
+)
+from ecodesk.i18n import tr
+from ecodesk.signing.canonical import canonical_decimal, number_of
+from ecodesk.submission import SubmissionData
+from ecodesk.workbook import styles as st
+from ecodesk.workbook.cells import put_text, put_value
+
+log = logging.getLogger(__name__)
+
+# 序号, 指标, 单位, 目标, 上年, 本期, 完成进度
+WIDTHS = [6, 34, 9, 22, 13, 14, 11]
+LAST_COL = len(WIDTHS)
+EXTRA_COL_WIDTH = 12
+INVALID_SHEET_CHARS = set('[]:*?/\\')
+
+_COMPARATOR_TEXT = {
+    "ge": "≥{v}",
+    "gt": ">{v}",
+    "le": "≤{v}",
+    "eq": "{v}",
+    "about": "{v}左右",
+    "zero": "清零",
+    "done": "完成",
+}
+_TREND_TEXT = {"up": "稳步提升", "down": "持续下降", "stable_or_up": "稳中向好"}
+
+
+def sheet_title(form: FormDef) -> str:
+    """``1.1 推动传统产业改造升级`` cut to Excel's 31 characters."""
+    name = f"{form.code} {form.title}"
+    return "".join(ch for ch in name if ch not in INVALID_SHEET_CHARS)[:31]
+
+
+def target_text(target: Target | None) -> str:
+    if target is None:
+        return ""
+    if target.comparator == "grade_at_least":
+        main = tr("workbook", "{grade}及以上", grade=target.grade)
+    else:
+        value = canonical_decimal(target.value) if target.value is not None else ""
+        main = _COMPARATOR_TEXT[target.comparator].format(v=value)
+    return f"{main}（{target.deadline}）" if target.deadline else main
+
+
+class _Rules:
+    """Computed columns (rate, progress) come from the validation rules, never re-derived here."""
+
+    def __init__(self, pack: FormPack, data: SubmissionData) -> None:
+        self.pack, self.data = pack, data
+
+    def ratio(self, form: str, code: str) -> Decimal | None:
+        from ecodesk.forms.rules import ratio_value
+
+        return ratio_value(self.pack, self.data, form, code)
+
+    def progress(self, form: str, code: str) -> Decimal | None:
+        from ecodesk.forms.rules import progress
+
+        return progress(self.pack, self.data, form, code)
+
+
+class FormSheetWriter:
+    def __init__(self, ws: Worksheet, pack: FormPack, data: SubmissionData, form: FormDef) -> None:
+        self.ws, self.pack, self.data, self.form = ws, pack, data, form
+        self.division = data.unit.division_code or None
+        self.rules = _Rules(pack, data)
+        self.row = 1
+
+    # ------------------------------------------------------------------ layout
+
+    def write(self) -> None:
+        ws = self.ws
+        for i, width in enumerate(WIDTHS, start=1):
+            ws.column_dimensions[_col(i)].width = width
+        self._title()
+        self._indicators()
+        self._narratives()
+        for table in self.pack.tables(self.form.code, self.division):
+            self._table(table)
+        self._accepted()
+        ws.freeze_panes = "A4"
+        unit = self.data.unit
+        st.a4_page(
+            ws,
+            landscape=False,
+            header=tr("workbook", "{plan} 推进情况报送表", plan=_short_plan(self.pack)),
+            footer_left=f"{unit.display_name}  {self.data.period.label}  第{self.data.revision}版",
+            title_rows="1:3",
+        )
+
+    def _title(self) -> None:
+        ws = self.ws
+        label = tr("workbook", "表{code}", code=self.form.code) if self.form.task else ""
+        put_text(ws, 1, 1, f"{label} {self.form.title}".strip())
+        st.style(ws.cell(1, 1), font=st.TITLE, align=st.CENTER, border=False)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=LAST_COL)
+        ws.row_dimensions[1].height = 30
+        unit = self.data.unit
+        sub = tr(
+            "workbook",
+            "填报单位：{unit}（{code}）    报送期：{period}    第{revision}版",
+            unit=unit.display_name,
+            code=unit.division_code,
+            period=self.data.period.label,
+            revision=self.data.revision,
+        )
+        put_text(ws, 2, 1, sub)
+        st.style(ws.cell(2, 1), font=st.SUBTITLE, align=st.LEFT, border=False)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=LAST_COL)
+        headers = [tr("workbook", h) for h in ("序号", "指标", "单位", "目标", "上年", "本期", "完成进度")]
+        self._header_row(3, headers)
+        self.row = 4
+
+    def _header_row(self, row: int, headers: list[str]) -> None:
+        for col, text in enumerate(headers, start=1):
+            put_text(self.ws, row, col, text)
+            st.style(self.ws.cell(row, col), font=st.HEADER, align=st.CENTER, fill=st.HEADER_FILL)
+        self.ws.row_dimensions[row].height = 22
+
+    def _section(self, text: str) -> None:
+        self.row += 1
+        put_text(self.ws, self.row, 1, text)
+        st.style(self.ws.cell(self.row, 1), font=st.SECTION, align=st.LEFT, fill=st.SECTION_FILL)
+        st.box_merged(self.ws, self.row, 1, LAST_COL)
+        self.ws.row_dimensions[self.row].height = 22
+        self.row += 1
+
+    # ------------------------------------------------------------------ indicators
+
+    def _indicators(self) -> None:
+        indicators = self.pack.indicators(self.form.code, self.division)
+        if not indicators:
+            return
+        for n, ind in enumerate(indicators, start=1):
+            code = ind.code
+            key = f"{self.form.code}:{code}"
+            unit = getattr(ind, "unit", "")
+            decimals = getattr(ind, "decimals", 2)
+            progress = self.rules.progress(self.form.code, code)
+            if isinstance(ind, RatioIndicator):
+                rate = self.rules.ratio(self.form.code, code)
+                if rate is not None:
+                    rate = Decimal(_plain(rate, ind.decimals))  # the rate as shown, not 28 digits
+                self._indicator_row(n, ind.name, ind.unit, target_text(ind.target), None, rate, progress, decimals)
+                for part, spec in (("num", ind.numerator), ("den", ind.denominator)):
+                    self._part_row(spec.name, spec.unit, f"{key}.{part}", spec.decimals)
+            elif isinstance(ind, ProvincialIndicator):
+                target = self._number(f"{key}.target", self.data.values)
+                label = tr("workbook", "省下达 {v}", v=_plain(target, decimals)) if target is not None else ""
+                self._indicator_row(
+                    n, ind.name, unit, label, self._number(f"{key}.actual", self.data.previous),
+                    self._number(f"{key}.actual", self.data.values), progress, decimals,
+                )
+            elif isinstance(ind, (GradeIndicator, MilestoneIndicator, TextIndicator)):
+                target = target_text(getattr(ind, "target", None))
+                if isinstance(ind, MilestoneIndicator):
+                    target = tr("workbook", "{deadline}{done}", deadline=ind.target.deadline, done=ind.done_state)
+                self._indicator_row(
+                    n, ind.name, "", target, self.data.previous.get(key, "").strip() or None,
+                    self.data.value(key).strip() or None, None, decimals,
+                )
+            else:
+                target = _TREND_TEXT[ind.direction] if isinstance(ind, TrendIndicator) else target_text(ind.target)
+                self._indicator_row(
+                    n, ind.name, unit, target, self._number(key, self.data.previous),
+                    self._number(key, self.data.values), progress, decimals,
+                )
+
+    def _number(self, key: str, values: dict[str, str]) -> Decimal | None:
+        text = values.get(key, "")
+        try:
+            field = self.pack.input_field(key)
+        except KeyError:
+            return None
+        return number_of(text, unit=field.unit, multipliers=field.multipliers)
+
+    def _indicator_row(
+        self, n: int, name: str, unit: str, target: str, previous: Decimal | str | None,
+        value: Decimal | str | None, progress: Decimal | None, decimals: int,
+    ) -> None:
+        ws, r = self.ws, self.row
+        put_value(ws, r, 1, n)
+        put_text(ws, r, 2, name)
+        put_value(ws, r, 3, unit or None)
+        put_value(ws, r, 4, target or None)
+        put_value(ws, r, 5, previous)
+        put_value(ws, r, 6, value)
+        put_value(ws, r, 7, progress.quantize(Decimal("0.1")) if progress is not None else None)
+        fmt = st.number_format(decimals)
+        st.style(ws.cell(r, 1), align=st.CENTER)
+        st.style(ws.cell(r, 2), font=st.BODY_BOLD)
+        st.style(ws.cell(r, 3), align=st.CENTER)
+        st.style(ws.cell(r, 4), align=st.CENTER)
+        st.style(ws.cell(r, 5), align=st.RIGHT, number=fmt)
+        st.style(ws.cell(r, 6), align=st.RIGHT if not isinstance(value, str) else st.LEFT, number=fmt)
+        st.style(ws.cell(r, 7), align=st.RIGHT, number='0.0"%"')
+        text_len = max(
+            (st.wrapped_height(str(t), w) for t, w in ((name, WIDTHS[1]), (target, WIDTHS[3]))),
+            default=18.0,
+        )
+        if isinstance(value, str):
+            text_len = max(text_len, st.wrapped_height(value, WIDTHS[5]))
+        ws.row_dimensions[r].height = text_len
+        self.row += 1
+
+    def _part_row(self, label: str, unit: str, key: str, decimals: int) -> None:
+        ws, r = self.ws, self.row
+        put_text(ws, r, 2, tr("workbook", "其中：{label}", label=label))
+        put_value(ws, r, 3, unit or None)
+        put_value(ws, r, 5, self._number(key, self.data.previous))
+        put_value(ws, r, 6, self._number(key, self.data.values))
+        fmt = st.number_format(decimals)
+        for col in range(1, LAST_COL + 1):
+            st.style(ws.cell(r, col), align=st.RIGHT if col in (5, 6) else st.LEFT, number=fmt if col in (5, 6) else None)
+        ws.cell(r, 3).alignment = st.CENTER
+        ws.row_dimensions[r].height = st.wrapped_height(label + "其中：", WIDTHS[1])
+        self.row += 1
+
+    # ------------------------------------------------------------------ narratives
+
+    def _narratives(self) -> None:
+        self._section(tr("workbook", "工作情况"))
+        text_width = sum(WIDTHS[2:])
+        for section in self.pack.narratives:
+            text = self.data.narrative(self.form.code, section.code)
+            r = self.row
+            put_text(self.ws, r, 1, section.name)
+            st.style(self.ws.cell(r, 1), font=st.BODY_BOLD, align=st.CENTER, fill=st.LABEL_FILL)
+            st.box_merged(self.ws, r, 1, 2)
+            put_value(self.ws, r, 3, text or None)
+            st.style(self.ws.cell(r, 3), align=st.LEFT_TOP)
+            st.box_merged(self.ws, r, 3, LAST_COL)
+            self.ws.row_dimensions[r].height = st.wrapped_height(text, text_width, minimum=30)
+            self.row += 1
+
+    # ------------------------------------------------------------------ tables
+
+    def _table(self, table: TableSpec) -> None:
+        self._section(tr("workbook", "表格：{name}", name=table.name))
+        ws = self.ws
+        headers = [tr("workbook", "序号")] + [f"{c.name}（{c.unit}）" if c.unit else c.name for c in table.columns]
+        for col in range(LAST_COL + 1, len(headers) + 1):
+            ws.column_dimensions[_col(col)].width = EXTRA_COL_WIDTH
+        self._header_row(self.row, headers)
+        self.row += 1
+        rows = self.data.rows(self.form.code, table.code)
+        if not rows:
+            put_text(ws, self.row, 1, tr("workbook", "（本期无）"))
+            st.style(ws.cell(self.row, 1), font=st.NOTE, align=st.LEFT)
+            st.box_merged(ws, self.row, 1, max(LAST_COL, len(headers)))
+            self.row += 1
+            return
+        for n, row in enumerate(rows, start=1):
+            r = self.row
+            put_value(ws, r, 1, n)
+            st.style(ws.cell(r, 1), align=st.CENTER)
+            height = 18.0
+            for col, spec in enumerate(table.columns, start=2):
+                text = row.get(spec.code, "")
+                if spec.type in ("number", "integer"):
+                    number = number_of(text, unit=spec.unit)
+                    put_value(ws, r, col, number if number is not None else (text or None))
+                    st.style(ws.cell(r, col), align=st.RIGHT, number=st.number_format(0 if spec.type == "integer" else 2))
+                else:
+                    put_value(ws, r, col, text or None)
+                    st.style(ws.cell(r, col), align=st.LEFT if spec.type == "text" else st.CENTER)
+                width = WIDTHS[col - 1] if col <= LAST_COL else EXTRA_COL_WIDTH
+                height = max(height, st.wrapped_height(text, width))
+            ws.row_dimensions[r].height = height
+            self.row += 1
+
+    # ------------------------------------------------------------------ accepted warnings
+
+    def _accepted(self) -> None:
+        accepted = [a for a in self.data.accepted if a.form == self.form.code]
+        if not accepted:
+            return
+        self._section(tr("workbook", "已说明的预警"))
+        ws = self.ws
+        r = self.row
+        for col, text in ((1, "序号"), (2, "预警内容"), (5, "情况说明")):
+            put_text(ws, r, col, tr("workbook", text))
+            st.style(ws.cell(r, col), font=st.HEADER, align=st.CENTER, fill=st.HEADER_FILL)
+        st.box_merged(ws, r, 2, 4)
+        st.box_merged(ws, r, 5, LAST_COL)
+        self.row += 1
+        for n, warning in enumerate(accepted, start=1):
+            r = self.row
+            put_value(ws, r, 1, n)
+            st.style(ws.cell(r, 1), align=st.CENTER)
+            put_value(ws, r, 2, warning.message or None)
+            st.style(ws.cell(r, 2), align=st.LEFT_TOP)
+            st.box_merged(ws, r, 2, 4)
+            put_value(ws, r, 5, warning.explanation or None)
+            st.style(ws.cell(r, 5), align=st.LEFT_TOP)
+            st.box_merged(ws, r, 5, LAST_COL)
+            ws.row_dimensions[r].height = max(
+                st.wrapped_height(warning.message, sum(WIDTHS[1:4])),
+                st.wrapped_height(warning.explanation, sum(WIDTHS[4:])),
+            )
+            self.row += 1
+
+
+def _col(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _plain(value: Decimal, decimals: int) -> str:
+    from ecodesk.forms.numbers import format_decimal
+
+    return format_decimal(value, decimals)
+
+
+def _short_plan(pack: FormPack) -> str:
+    """The plan's title without its year span: short enough for a page header."""
+    title = pack.catalog.plan.title
+    return title.split("(")[0].split("（")[0]
