@@ -1,0 +1,100 @@
+"""Start the window: Qt application, fonts, language, crash handling, first-run setup."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.forms.loader import FormPack, bundled_pack
+from ecodesk.paths import resolve_data_dir
+from ecodesk.ui import style
+from ecodesk.ui.crash import install_excepthook, setup_file_logging
+from ecodesk.ui.fonts import install_fonts
+from ecodesk.ui.icons import app_icon
+from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_SETTING = "language"
+_keep_alive: list[QTranslator] = []
+
+
+def application() -> QApplication:
+    """The QApplication, made once, with the font, look and icon of EcoDesk."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if not app.property("ecodeskReady"):
+        app.setApplicationName("EcoDesk")
+        app.setOrganizationName("EcoDesk")
+        app.setApplicationDisplayName("生态文明建设报送")
+        app.setWindowIcon(app_icon())
+        install_fonts(app)
+        app.setStyle("Fusion")  # the same look on every platform, a sound base for the stylesheet
+        app.setStyleSheet(style.STYLESHEET)
+        app.setProperty("ecodeskReady", True)
+    return app
+
+
+def apply_language(store: Any, data_dir: Path) -> None:
+    language = store.settings_get(LANGUAGE_SETTING, DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    for old in _keep_alive:
+        QApplication.removeTranslator(old)
+    _keep_alive.clear()
+    translator = install_language(language, data_dir / "cache")
+    if translator is not None:
+        _keep_alive.append(translator)
+
+
+def ensure_profile(store: Any, pack: FormPack, parent: QWidget | None = None) -> bool:
+    """First run: ask who reports. False when the clerk closes the dialog without saving."""
+    if store.profile() is not None:
+        return True
+    from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
+    from ecodesk.ui.responsibility import suggested_forms
+
+    dialog = ProfileDialog(pack, first_run=True, parent=parent)
+    if dialog.exec() != ProfileDialog.DialogCode.Accepted:
+        return False
+    profile = dialog.profile()
+    store.save_profile(profile)
+    store.set_responsible_forms(suggested_forms(pack, profile.department))
+    return True
+
+
+def open_store(data_dir: Path, pack: FormPack) -> Any:
+    from ecodesk.store import Store
+
+    return Store.open(data_dir, pack=pack)
+
+
+def run_app(data_dir: str | None) -> int:
+    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``."""
+    folder = resolve_data_dir(data_dir)
+    log_path = setup_file_logging(folder)
+    app = application()
+    install_excepthook(log_path)
+    pack = bundled_pack()
+    try:
+        store = open_store(folder, pack)
+    except EcoDeskError as exc:
+        QMessageBox.critical(None, "无法打开数据", str(exc))
+        return 1
+    try:
+        apply_language(store, folder)
+        if not ensure_profile(store, pack):
+            return 0
+        from ecodesk.ui.main_window import MainWindow
+
+        window = MainWindow(store, pack, folder)
+        window.show()
+        return int(app.exec())
+    finally:
+        store.close()

@@ -1,0 +1,60 @@
+"""Unexpected exceptions become a Chinese dialog for the clerk and a traceback in the log file."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ecodesk.errors import EcoDeskError
+
+log = logging.getLogger(__name__)
+
+LOG_FILE_NAME = "ecodesk.log"
+
+
+def setup_file_logging(data_dir: Path) -> Path:
+    """A rotating log in the data folder, where a clerk can send it to the help desk."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE_NAME
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    return path
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("CrashHandler", text)
+
+
+def crash_message(exc: BaseException, log_path: Path) -> str:
+    if isinstance(exc, EcoDeskError):
+        return str(exc)
+    return _t("程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。\n\n"
+              "请重新尝试；如果问题反复出现，请把日志文件发给技术支持：\n{path}").format(path=log_path)
+
+
+def install_excepthook(log_path: Path) -> None:
+    """Replace sys.excepthook so no traceback ever reaches the clerk."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("unexpected exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        if QApplication.instance() is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, _t("出现问题"), crash_message(exc, log_path))
+        box.exec()
+
+    sys.excepthook = hook

@@ -1,0 +1,296 @@
+"""The main window: plan tree on the left, the form (or the overview) in the middle, problems below."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.forms.loader import FormPack
+from ecodesk.submission import Period
+from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
+from ecodesk.ui.icons import app_icon
+from ecodesk.ui.operations import Operations
+from ecodesk.ui.session import EditSession
+from ecodesk.ui.widgets.form_view import FormView
+from ecodesk.ui.widgets.period_selector import PeriodSelector, offered_periods
+from ecodesk.ui.widgets.plan_tree import PlanTree
+from ecodesk.ui.widgets.problems_panel import ProblemsPanel
+
+log = logging.getLogger(__name__)
+
+GEOMETRY_SETTING = "ui.geometry"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Any, pack: FormPack, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.pack = pack
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(1000, 620)
+        self.session = EditSession(store, pack, self)
+        self.operations = Operations(self)
+        self.views: dict[str, FormView] = {}
+        self.overview: QWidget | None = None
+
+        self.tree = PlanTree(pack)
+        self.tree.formSelected.connect(self.show_form)
+        self.stack = QStackedWidget()
+        self.problems = ProblemsPanel(self.session)
+        self.problems.goToProblem.connect(self.go_to_problem)
+        self.problems.acceptRequested.connect(self.accept_warning)
+        self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.stack)
+        right.addWidget(self.problems)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setSizes([520, 170])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.session.loaded.connect(self._loaded)
+        self.session.problemsChanged.connect(self._update_states)
+        self.session.saved.connect(self._update_saved)
+        self.session.editRefused.connect(self._edit_refused)
+        self.session.load()
+        self._restore_geometry()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("工具栏"))
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(self.tr(" 报送期 ")))
+        self.period_selector = PeriodSelector()
+        self.period_selector.periodChosen.connect(self.change_period)
+        bar.addWidget(self.period_selector)
+        bar.addSeparator()
+        self.show_all = QCheckBox(self.tr("显示全部任务"))
+        self.show_all.setObjectName("showAll")
+        self.show_all.setToolTip(self.tr("默认只显示本单位负责的任务"))
+        self.show_all.toggled.connect(self.rebuild_tree)
+        bar.addWidget(self.show_all)
+        bar.addSeparator()
+        self.undo_action = self.session.undo_stack.createUndoAction(self, self.tr("撤销"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.session.undo_stack.createRedoAction(self, self.tr("重做"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        bar.addAction(self.undo_action)
+        bar.addAction(self.redo_action)
+        bar.addSeparator()
+        self.overview_action = QAction(self.tr("进度总览"), self, checkable=True)
+        self.overview_action.setShortcut("Ctrl+T")
+        self.overview_action.toggled.connect(self.toggle_overview)
+        bar.addAction(self.overview_action)
+        self.check_action = QAction(self.tr("全面检查"), self)
+        self.check_action.setShortcut("F5")
+        self.check_action.setToolTip(self.tr("检查全部表单，结果列在下方问题面板（F5）"))
+        self.check_action.triggered.connect(self.check_all)
+        bar.addAction(self.check_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.unit_label = QLabel()
+        self.unit_label.setObjectName("muted")
+        bar.addWidget(self.unit_label)
+
+    def _build_menus(self) -> None:
+        ops = self.operations
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        file_menu.setToolTipsVisible(True)  # disabled operations say when they come
+        for action in ops.file_actions():
+            if action is None:
+                file_menu.addSeparator()
+            else:
+                file_menu.addAction(action)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction(self.tr("退出(&X)"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        view_menu = self.menuBar().addMenu(self.tr("查看(&V)"))
+        show_all = view_menu.addAction(self.tr("显示全部任务"))
+        show_all.setCheckable(True)
+        show_all.toggled.connect(self.show_all.setChecked)
+        self.show_all.toggled.connect(show_all.setChecked)
+        view_menu.addAction(self.overview_action)
+        view_menu.addAction(self.check_action)
+        settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
+        settings_menu.addAction(self.tr("单位信息…"), ops.edit_profile)
+        settings_menu.addAction(self.tr("语言和负责任务…"), ops.edit_settings)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.tr("打开数据文件夹所在位置"), ops.show_data_dir)
+        help_menu.addAction(self.tr("关于"), ops.about)
+
+    def _build_status_bar(self) -> None:
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("savedLabel")
+        self.state_label = QLabel()
+        self.pack_label = QLabel(self.tr("表单版本 {v}").format(v=self.pack.version))
+        self.pack_label.setObjectName("muted")
+        bar = self.statusBar()
+        bar.addWidget(self.state_label, 1)
+        bar.addPermanentWidget(self.saved_label)
+        bar.addPermanentWidget(self.pack_label)
+        self._saved_timer = QTimer(self, interval=30_000)
+        self._saved_timer.timeout.connect(self._update_saved)
+        self._saved_timer.start()
+
+    def _restore_geometry(self) -> None:
+        # kept in the data folder, so each unit's window opens the way it was left
+        saved = self.session.store.settings_get(GEOMETRY_SETTING)
+        if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
+            self.resize(1280, 760)
+
+    # ------------------------------------------------------------------ session → window
+
+    def _loaded(self) -> None:
+        data = self.session.data
+        assert data is not None
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views = {}
+        if self.overview is not None:
+            self.stack.removeWidget(self.overview)
+            self.overview.deleteLater()
+            self.overview = None
+            self.overview_action.setChecked(False)
+        self.period_selector.set_periods(offered_periods(self.pack, self.session.store.periods()), data.period)
+        profile = data.unit
+        self.unit_label.setText(f"{profile.display_name}　{self.tr('填报人')}：{profile.preparer} ")
+        title = self.tr("生态文明建设高地三年行动报送 — {unit} — {period}").format(unit=profile.display_name, period=data.period.label)
+        if self.session.frozen:
+            title += self.tr("（第 {r} 版，已签名，只读）").format(r=data.revision)
+        self.setWindowTitle(title)
+        self.rebuild_tree()
+        self._update_saved()
+
+    def rebuild_tree(self) -> None:
+        forms = list(self.pack.forms) if self.show_all.isChecked() else self.session.store.responsible_forms()
+        self.tree.build(forms)
+        self._update_states()
+        if self.tree.current_form() is None and self.tree.forms():
+            self.tree.select_form(self.tree.forms()[0])
+
+    def _update_states(self) -> None:
+        self.tree.update_states(self.session.form_state)
+        if self.overview is not None and hasattr(self.overview, "refresh"):
+            self.overview.refresh()
+        form = self.tree.current_form()
+        if form:
+            self.state_label.setText(self.tr("当前表单：{form}　状态：{state}").format(form=form, state=self.tree.state_text(form)))
+
+    def _update_saved(self) -> None:
+        at = self.session.last_saved_at()
+        if at is None:
+            self.saved_label.setText(self.tr("尚未保存任何内容"))
+        else:
+            local = at.astimezone() if at.tzinfo else at
+            self.saved_label.setText(self.tr("已自动保存 · 最后保存于 {time}").format(time=local.strftime("%m-%d %H:%M:%S")))
+
+    def _edit_refused(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("不能修改"), message)
+
+    # ------------------------------------------------------------------ navigation
+
+    def current_view(self) -> FormView | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, FormView) else None
+
+    def show_form(self, form: str) -> None:
+        if self.current_view() is not None:
+            self.current_view().flush()
+        if form not in self.views:
+            view = FormView(self.session, form)
+            self.views[form] = view
+            self.stack.addWidget(view)
+        self.overview_action.setChecked(False)
+        self.stack.setCurrentWidget(self.views[form])
+        self.problems.set_form(form)
+        self._update_states()
+
+    def go_to_problem(self, problem: Any) -> None:
+        if problem.form not in self.tree.forms():
+            self.show_all.setChecked(True)
+        self.tree.select_form(problem.form)
+        if problem.form in self.views:
+            self.views[problem.form].focus_field(problem.field)
+
+    def change_period(self, period: Period) -> None:
+        if self.current_view() is not None:
+            self.current_view().flush()
+        self.session.load(period)
+
+    def toggle_overview(self, on: bool) -> None:
+        if on:
+            if self.overview is None:
+                from ecodesk.ui.widgets.overview import Overview  # QtCharts only when asked for
+
+                self.overview = Overview(self.session)
+                self.overview.formChosen.connect(self._overview_form_chosen)
+                self.stack.addWidget(self.overview)
+            self.overview.refresh()
+            self.stack.setCurrentWidget(self.overview)
+        else:
+            form = self.tree.current_form()
+            if form in self.views:
+                self.stack.setCurrentWidget(self.views[form])
+
+    def _overview_form_chosen(self, form: str) -> None:
+        if form not in self.tree.forms():
+            self.show_all.setChecked(True)
+        self.tree.select_form(form)
+        self.show_form(form)
+
+    def check_all(self) -> None:
+        self.flush()
+        self.session.recheck_now()
+        self.problems.all_forms.setChecked(True)
+
+    def accept_warning(self, problem: Any) -> None:
+        dialog = AcceptWarningDialog(problem, self)
+        if dialog.exec() == AcceptWarningDialog.DialogCode.Accepted:
+            self.session.accept_warning(problem, dialog.text())
+
+    def flush(self) -> None:
+        for view in self.views.values():
+            view.flush()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.flush()
+        try:
+            geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+            self.session.store.settings_set(GEOMETRY_SETTING, geometry)
+        except EcoDeskError as exc:  # a window size is not worth a dialog at closing time
+            log.warning("window geometry not saved: %s", exc)
+        super().closeEvent(event)

@@ -1,0 +1,325 @@
+"""The menu operations of the other issues (export, print, verify, import, backup, restore).
+
+Each runs its core service off the UI thread. An operation whose service has not been built
+yet is shown disabled, saying it comes in a later version, so the menu never lies.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ecodesk import __version__
+from ecodesk.ui.workers import Job, run_in_background
+
+if TYPE_CHECKING:
+    from ecodesk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# operation → (module, function) of the core service behind it
+SERVICES = {
+    "import": ("ecodesk.services.import_previous", "import_previous"),
+    "export": ("ecodesk.services.export", "export_submission"),
+    "print": ("ecodesk.services.printing", "print_submission"),
+    "verify": ("ecodesk.services.verify", "verify_workbook"),
+    "backup": ("ecodesk.store.backup", "make_backup"),
+    "restore": ("ecodesk.store.backup", "restore_database"),
+}
+REGISTRY_SETTING = "ui.verify_registry_dir"
+LAST_FOLDER_SETTING = "ui.last_folder"
+
+
+def service_available(operation: str) -> bool:
+    """Whether the service module is there, found without importing it (start-up stays light)."""
+    module, _ = SERVICES[operation]
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def service(operation: str) -> Any:
+    module, name = SERVICES[operation]
+    return getattr(importlib.import_module(module), name)
+
+
+class Operations(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.actions: dict[str, QAction] = {}
+        self.running: list[Any] = []
+
+    @property
+    def session(self) -> Any:
+        return self.window.session
+
+    @property
+    def store(self) -> Any:
+        return self.window.session.store
+
+    # ------------------------------------------------------------------ menu
+
+    def file_actions(self) -> list[QAction | None]:
+        entries = [
+            ("import", self.tr("导入上年数据…"), self.import_previous, ""),
+            ("export", self.tr("签名并导出报表…"), self.export_signed, "Ctrl+E"),
+            ("print", self.tr("打印报送表（PDF）…"), self.print_sheet, "Ctrl+P"),
+            None,
+            ("verify", self.tr("核验报表…"), self.verify, ""),
+            None,
+            ("backup", self.tr("备份数据…"), self.backup, ""),
+            ("restore", self.tr("从备份恢复…"), self.restore, ""),
+        ]
+        result: list[QAction | None] = []
+        for entry in entries:
+            if entry is None:
+                result.append(None)
+                continue
+            name, text, slot, shortcut = entry
+            action = QAction(text, self.window)
+            action.setObjectName(f"action_{name}")
+            if shortcut:
+                action.setShortcut(shortcut)
+            if service_available(name):
+                action.triggered.connect(slot)
+            else:
+                action.setEnabled(False)
+                action.setToolTip(self.tr("将在后续版本提供"))
+                action.setStatusTip(self.tr("将在后续版本提供"))
+            self.actions[name] = action
+            result.append(action)
+        return result
+
+    # ------------------------------------------------------------------ helpers
+
+    def _folder(self) -> str:
+        return self.store.settings_get(LAST_FOLDER_SETTING) or str(Path.home())
+
+    def _remember_folder(self, path: str) -> None:
+        self.store.settings_set(LAST_FOLDER_SETTING, str(Path(path).parent))
+
+    def _failed(self, title: str) -> Any:
+        def show(message: str, expected: bool) -> None:
+            if not expected:
+                message = self.tr("操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}").format(
+                    path=self.window.data_dir / "logs")
+            QMessageBox.warning(self.window, title, message)
+        return show
+
+    def _run(self, title: str, fn: Any, on_success: Any, *, cancellable: bool = False) -> None:
+        self.window.flush()
+        task = run_in_background(self.window, title, fn, on_success, self._failed(title), cancellable=cancellable)
+        self.running.append(task)
+        task.destroyed.connect(lambda *_: self.running.remove(task) if task in self.running else None)
+
+    def _default_name(self, suffix: str) -> str:
+        data = self.session.data
+        unit = data.unit
+        return f"{unit.division_name}{unit.department}_{data.period}_第{data.revision}版{suffix}"
+
+    # ------------------------------------------------------------------ operations
+
+    def export_signed(self) -> None:
+        from ecodesk.forms.rules import has_blocking_errors
+
+        self.window.flush()
+        self.session.recheck_now()
+        if has_blocking_errors(self.session.problems):
+            errors = sum(1 for p in self.session.problems if p.severity == "error")
+            QMessageBox.warning(self.window, self.tr("还不能签名"), self.tr(
+                "还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。").format(n=errors))
+            self.window.problems.all_forms.setChecked(True)
+            return
+        if self.session.frozen:
+            QMessageBox.information(self.window, self.tr("已签名"), self.tr(
+                "本期报送已签名。如需更正，请先建立新的修订版。"))
+            return
+        from ecodesk.signing.keys import KeyStore
+        from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+        keys = KeyStore(self.window.data_dir)
+        dialog = PassphraseDialog(create=not keys.has_key(), parent=self.window)
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            return
+        passphrase = dialog.value()
+        if not keys.has_key():
+            keys.create(passphrase)
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("保存签名报表"), str(Path(self._folder()) / self._default_name(".xlsx")),
+            self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return
+        self._remember_folder(path)
+        store, period = self.store, self.session.period
+        export = service("export")
+
+        def work(job: Job) -> Any:
+            return export(store, period, Path(path), passphrase=passphrase, progress=job.progress)
+
+        def done(result: Any) -> None:
+            self.session.reload()
+            QMessageBox.information(self.window, self.tr("已签名导出"), self.tr(
+                "报表已签名并保存到：\n{path}\n\n签名指纹：{fp}\n本期数据已冻结；如需更正，请建立新的修订版。").format(
+                    path=result.path, fp=result.fingerprint))
+
+        self._run(self.tr("正在签名并导出报表…"), work, done)
+
+    def print_sheet(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("保存报送表 PDF"), str(Path(self._folder()) / self._default_name(".pdf")),
+            self.tr("PDF 文件 (*.pdf)"))
+        if not path:
+            return
+        self._remember_folder(path)
+        store, period = self.store, self.session.period
+        print_submission = service("print")
+
+        def work(job: Job) -> Any:
+            return print_submission(store, period, Path(path))
+
+        def done(result: Any) -> None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result if isinstance(result, (str, Path)) else path)))
+
+        self._run(self.tr("正在生成报送表…"), work, done)
+
+    def verify(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, self.tr("选择要核验的报表"), self._folder(), self.tr("Excel 工作簿 (*.xlsx)"))
+        if not paths:
+            return
+        registry = self.store.settings_get(REGISTRY_SETTING)
+        if not registry or not Path(registry).is_dir():
+            registry = QFileDialog.getExistingDirectory(
+                self.window, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._folder())
+            if not registry:
+                return
+            self.store.settings_set(REGISTRY_SETTING, registry)
+        verify_workbook = service("verify")
+
+        def work(job: Job) -> Any:
+            results = []
+            for i, p in enumerate(paths):
+                job.progress(i, len(paths), Path(p).name)
+                results.append((Path(p).name, verify_workbook(Path(p), Path(registry))))
+            return results
+
+        def done(results: Any) -> None:
+            from ecodesk.ui.dialogs.verify_results_dialog import VerifyResultsDialog
+
+            VerifyResultsDialog(results, self.window).exec()
+
+        self._run(self.tr("正在核验报表…"), work, done, cancellable=True)
+
+    def import_previous(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("选择上年的签名报表"), self._folder(), self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return
+        store, period = self.store, self.session.period
+        import_previous = service("import")
+
+        def work(job: Job) -> Any:
+            return import_previous(store, Path(path), period)
+
+        def done(_result: Any) -> None:
+            self.session.reload()
+            QMessageBox.information(self.window, self.tr("已导入"), self.tr("上年数据已导入，表单中的“上年”一栏已更新。"))
+
+        self._run(self.tr("正在导入上年数据…"), work, done)
+
+    def backup(self) -> None:
+        from datetime import datetime
+
+        name = f"EcoDesk备份_{datetime.now():%Y%m%d_%H%M}.sqlite3"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("备份数据到"), str(Path(self._folder()) / name), self.tr("EcoDesk 数据备份 (*.sqlite3)"))
+        if not path:
+            return
+        self._remember_folder(path)
+        make_backup, db_path = service("backup"), self.store.db_path
+
+        def work(job: Job) -> Any:
+            return make_backup(db_path, Path(path))
+
+        def done(result: Any) -> None:
+            QMessageBox.information(self.window, self.tr("备份完成"), self.tr("数据已备份到：\n{path}").format(path=result))
+
+        self._run(self.tr("正在备份数据…"), work, done)
+
+    def restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("选择备份文件"), self._folder(), self.tr("EcoDesk 数据备份 (*.sqlite3)"))
+        if not path:
+            return
+        answer = QMessageBox.question(self.window, self.tr("从备份恢复"), self.tr(
+            "恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.window.flush()
+        restore_database, db_path, data_dir = service("restore"), self.store.db_path, self.window.data_dir
+        self.store.close()
+
+        def work(job: Job) -> Any:
+            return restore_database(db_path, Path(path))
+
+        def reopen() -> None:
+            from ecodesk.store import Store
+
+            self.session.store = Store.open(data_dir, pack=self.window.pack)
+            self.session.load()
+
+        def done(kept: Any) -> None:
+            reopen()
+            QMessageBox.information(self.window, self.tr("恢复完成"), self.tr(
+                "数据已从备份恢复。原来的数据另存在：\n{path}").format(path=kept or self.tr("（原来没有数据）")))
+
+        def failed(message: str, expected: bool) -> None:
+            reopen()
+            self._failed(self.tr("从备份恢复"))(message, expected)
+
+        self.window.flush()
+        task = run_in_background(self.window, self.tr("正在恢复数据…"), work, done, failed)
+        self.running.append(task)
+
+    # ------------------------------------------------------------------ settings and help
+
+    def edit_profile(self) -> None:
+        from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(self.window.pack, self.store.profile(), parent=self.window)
+        if dialog.exec() == ProfileDialog.DialogCode.Accepted:
+            self.store.save_profile(dialog.profile())
+            self.session.reload()
+
+    def edit_settings(self) -> None:
+        from ecodesk.ui.dialogs.settings_dialog import SettingsDialog
+        from ecodesk.ui.translations import DEFAULT_LANGUAGE
+
+        language = self.store.settings_get("language", DEFAULT_LANGUAGE)
+        dialog = SettingsDialog(self.window.pack, language, self.store.responsible_forms(), self.window)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self.store.set_responsible_forms(dialog.responsible_forms())
+        if dialog.chosen_language() != language:
+            self.store.settings_set("language", dialog.chosen_language())
+            QMessageBox.information(self.window, self.tr("语言"), self.tr("界面语言将在下次启动程序时切换。"))
+        self.window.rebuild_tree()
+
+    def show_data_dir(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.window.data_dir)))
+
+    def about(self) -> None:
+        pack = self.window.pack
+        QMessageBox.about(self.window, self.tr("关于"), self.tr(
+            "<b>赣州市生态文明建设高地三年行动报送系统</b><br>EcoDesk {v}<br><br>{plan}<br>{doc}<br><br>"
+            "表单版本：{pack}<br>数据文件夹：{dir}").format(
+                v=__version__, plan=pack.catalog.plan.title, doc=pack.catalog.plan.document,
+                pack=pack.version, dir=self.window.data_dir))

@@ -1,0 +1,212 @@
+"""The window's link to the core: one submission loaded from the store, edited, checked.
+
+Every edit goes to the store at once (each its own transaction in the core) through an
+undoable command; checking is the core's :mod:`ecodesk.forms.rules`. Widgets never talk to
+the store directly: they ask the session and listen to its signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.forms.loader import FormPack
+from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
+from ecodesk.ui.states import FormState, form_state
+from ecodesk.ui.undo_commands import SetNarrativeCommand, SetTableRowsCommand, SetValueCommand
+
+log = logging.getLogger(__name__)
+
+RECHECK_DELAY_MS = 200
+
+
+class EditSession(QObject):
+    loaded = Signal()
+    valueChanged = Signal(str)  # noqa: N815 (Qt naming) — field key
+    narrativeChanged = Signal(str)  # noqa: N815 — "form:section"
+    tableChanged = Signal(str)  # noqa: N815 — "form:table"
+    problemsChanged = Signal()  # noqa: N815
+    saved = Signal()
+    editRefused = Signal(str)  # noqa: N815 — a Chinese sentence from the core
+
+    def __init__(self, store: Any, pack: FormPack, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.pack = pack
+        self.undo_stack = QUndoStack(self)
+        self.data: SubmissionData | None = None
+        self.problems: list[Any] = []
+        self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
+        self._recheck_timer.timeout.connect(self.recheck_now)
+
+    # ------------------------------------------------------------------ loading
+
+    @property
+    def period(self) -> Period:
+        assert self.data is not None
+        return self.data.period
+
+    @property
+    def profile(self) -> UnitProfile:
+        assert self.data is not None
+        return self.data.unit
+
+    @property
+    def division(self) -> str:
+        return self.profile.division_code
+
+    @property
+    def frozen(self) -> bool:
+        return self.data is not None and self.data.status == "signed"
+
+    def load(self, period: Period | None = None) -> None:
+        period = period or self.store.current_period()
+        self.data = self.store.load(period)
+        if period != self.store.current_period():
+            self.store.set_current_period(period)
+        self.undo_stack.clear()
+        self.recheck_now()
+        self.loaded.emit()
+
+    def reload(self) -> None:
+        """Read the submission again (after an import, a new revision, a restore)."""
+        self.load(self.period)
+
+    # ------------------------------------------------------------------ reading
+
+    def value(self, key: str) -> str:
+        return self.data.value(key) if self.data else ""
+
+    def narrative(self, form: str, section: str) -> str:
+        return self.data.narrative(form, section) if self.data else ""
+
+    def rows(self, form: str, table: str) -> list[TableRow]:
+        return [dict(r) for r in self.data.rows(form, table)] if self.data else []
+
+    def previous(self, key: str) -> str:
+        return self.data.previous.get(key, "") if self.data else ""
+
+    def last_saved_at(self) -> datetime | None:
+        return self.store.last_saved_at()
+
+    # ------------------------------------------------------------------ editing (undoable)
+
+    def edit_value(self, key: str, text: str, label: str) -> None:
+        if text != self.value(key):
+            self.undo_stack.push(SetValueCommand(self, key, self.value(key), text, label))
+
+    def edit_narrative(self, form: str, section: str, text: str, label: str) -> None:
+        old = self.narrative(form, section)
+        if text != old:
+            self.undo_stack.push(SetNarrativeCommand(self, form, section, old, text, label))
+
+    def edit_rows(self, form: str, table: str, rows: list[TableRow], label: str) -> None:
+        old = self.rows(form, table)
+        if rows != old:
+            self.undo_stack.push(SetTableRowsCommand(self, form, table, old, rows, label))
+
+    # ------------------------------------------------------------------ writing (used by commands)
+
+    def _write(self, action: Any) -> bool:
+        try:
+            action()
+        except EcoDeskError as exc:
+            log.info("edit refused: %s", exc)
+            self.editRefused.emit(str(exc))
+            return False
+        self.saved.emit()
+        self.schedule_recheck()
+        return True
+
+    def write_value(self, key: str, text: str) -> None:
+        assert self.data is not None
+        if self._write(lambda: self.store.set_value(self.period, key, text)):
+            self.data.values[key] = text
+        self.valueChanged.emit(key)
+
+    def write_narrative(self, form: str, section: str, text: str) -> None:
+        assert self.data is not None
+        if self._write(lambda: self.store.set_narrative(self.period, form, section, text)):
+            self.data.narratives[f"{form}:{section}"] = text
+        self.narrativeChanged.emit(f"{form}:{section}")
+
+    def write_rows(self, form: str, table: str, rows: list[TableRow]) -> None:
+        assert self.data is not None
+        if self._write(lambda: self.store.set_table_rows(self.period, form, table, rows)):
+            self.data.tables[f"{form}:{table}"] = rows
+        self.tableChanged.emit(f"{form}:{table}")
+
+    # ------------------------------------------------------------------ checking
+
+    def field_problems(self, key: str, text: str) -> list[Any]:
+        """The core's verdict on ``text`` typed into ``key``, before it is committed."""
+        from ecodesk.forms.rules import check_field
+
+        assert self.data is not None
+        saved = self.data.values.get(key)
+        self.data.values[key] = text
+        try:
+            return check_field(self.pack, self.data, key)
+        finally:
+            if saved is None:
+                del self.data.values[key]
+            else:
+                self.data.values[key] = saved
+
+    def schedule_recheck(self) -> None:
+        self._recheck_timer.start()
+
+    def recheck_now(self) -> None:
+        from ecodesk.forms.rules import check_submission
+
+        self._recheck_timer.stop()
+        if self.data is None:
+            return
+        self.problems = check_submission(self.pack, self.data)
+        self.problemsChanged.emit()
+
+    def form_problems(self, form: str) -> list[Any]:
+        return [p for p in self.problems if p.form == form]
+
+    def form_state(self, form: str) -> FormState:
+        assert self.data is not None
+        return form_state(self.pack, self.data, form, self.problems)
+
+    def accept_warning(self, problem: Any, explanation: str) -> bool:
+        assert self.data is not None
+        accepted = AcceptedWarning(
+            problem_id=problem.id, form=problem.form, message=problem.message,
+            explanation=explanation, field=problem.field,
+        )
+        if not self._write(lambda: self.store.accept_warning(self.period, accepted)):
+            return False
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem.id] + [accepted]
+        self.recheck_now()
+        return True
+
+    def withdraw_warning(self, problem_id: str) -> bool:
+        assert self.data is not None
+        if not self._write(lambda: self.store.withdraw_warning(self.period, problem_id)):
+            return False
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem_id]
+        self.recheck_now()
+        return True
+
+    # ------------------------------------------------------------------ derived figures from the core
+
+    def ratio_value(self, form: str, indicator: str) -> Any:
+        from ecodesk.forms.rules import ratio_value
+
+        assert self.data is not None
+        return ratio_value(self.pack, self.data, form, indicator)
+
+    def progress(self, form: str, indicator: str) -> Any:
+        from ecodesk.forms.rules import progress
+
+        assert self.data is not None
+        return progress(self.pack, self.data, form, indicator)

@@ -1,0 +1,106 @@
+"""The state a form is in, shown in the plan tree and the overview.
+
+Pure Python (no Qt) and built only on the core's answers: the submission's status and the
+problems :func:`ecodesk.forms.rules.check_submission` found. The one judgement made here is
+presentational: an error on a field that is still empty means "not finished yet" (draft),
+an error on something typed means "wrong" (errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from ecodesk.forms.loader import FormPack
+from ecodesk.i18n import tr
+from ecodesk.submission import SubmissionData
+
+FormState = Literal["empty", "draft", "errors", "warnings", "checked", "signed"]
+STATE_ORDER: tuple[FormState, ...] = ("empty", "draft", "errors", "warnings", "checked", "signed")
+
+
+class ProblemLike(Protocol):
+    id: str
+    severity: str
+    form: str
+    field: str | None
+    explanation: str | None
+
+
+def state_label(state: FormState) -> str:
+    labels = {
+        "empty": tr("FormState", "未填"),
+        "draft": tr("FormState", "填写中"),
+        "errors": tr("FormState", "有错误"),
+        "warnings": tr("FormState", "有提醒"),
+        "checked": tr("FormState", "已检查"),
+        "signed": tr("FormState", "已签名"),
+    }
+    return labels[state]
+
+
+def entered_text(data: SubmissionData, field: str | None) -> str:
+    """What the clerk entered at a problem's location ("" when nothing or unknown)."""
+    if not field:
+        return ""
+    if field in data.values:
+        return data.values[field]
+    if field in data.narratives:
+        return data.narratives[field]
+    parts = field.split(":")
+    if len(parts) == 5 and parts[1] == "table":
+        form, _, table, row, column = parts
+        rows = data.rows(form, table)
+        if row.isdigit() and int(row) < len(rows):
+            return rows[int(row)].get(column, "")
+    return ""
+
+
+def form_has_input(pack: FormPack, data: SubmissionData, form: str) -> bool:
+    prefix = f"{form}:"
+    return (
+        any(k.startswith(prefix) and v.strip() for k, v in data.values.items())
+        or any(k.startswith(prefix) and v.strip() for k, v in data.narratives.items())
+        or any(k.startswith(prefix) and rows for k, rows in data.tables.items())
+    )
+
+
+def form_state(
+    pack: FormPack, data: SubmissionData, form: str, problems: Iterable[ProblemLike]
+) -> FormState:
+    if data.status == "signed":
+        return "signed"
+    if not form_has_input(pack, data, form):
+        return "empty"
+    mine = [p for p in problems if p.form == form]
+    errors = [p for p in mine if p.severity == "error"]
+    if any(p.field is None or entered_text(data, p.field).strip() for p in errors):
+        return "errors"
+    if errors:
+        return "draft"
+    if any(p.severity == "warning" and not p.explanation for p in mine):
+        return "warnings"
+    return "checked"
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far a form is filled: inputs with a value out of the inputs the unit must give."""
+
+    form: str
+    filled: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 else round(100 * self.filled / self.total)
+
+
+def completeness(pack: FormPack, data: SubmissionData, form: str) -> Completeness:
+    fields = pack.input_fields(form, data.unit.division_code)
+    required = [f for f in fields if f.required]
+    narratives = [n for n in pack.narratives if n.min_chars > 0]
+    filled = sum(1 for f in required if data.value(f.key).strip())
+    filled += sum(1 for n in narratives if data.narrative(form, n.code).strip())
+    return Completeness(form, filled, len(required) + len(narratives))

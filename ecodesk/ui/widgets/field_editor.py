@@ -1,0 +1,102 @@
+"""The input for one field of a form (a number, a choice or a short text), saved as you type."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from ecodesk.forms.loader import InputField
+from ecodesk.ui.session import EditSession
+from ecodesk.ui.widgets.marking import mark
+
+# Long enough not to save half a number on every keystroke, short enough that a clerk
+# who stops typing has it saved before reaching for the mouse.
+COMMIT_DELAY_MS = 600
+
+
+class FieldEditor(QWidget):
+    """Wraps a QLineEdit or QComboBox; the key of the field is ``field.key``."""
+
+    focused = Signal(str)  # field key
+
+    def __init__(self, session: EditSession, field: InputField, message_label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.field = field
+        self.message_label = message_label
+        self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
+        self._commit_timer.timeout.connect(self.commit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.input: QLineEdit | QComboBox
+        if field.type == "choice":
+            combo = QComboBox()
+            combo.addItem("")
+            combo.addItems(list(field.choices))
+            combo.activated.connect(lambda _i: self.commit())
+            self.input = combo
+        else:
+            line = QLineEdit()
+            if field.type == "text" and field.max_length:
+                line.setMaxLength(field.max_length)
+            if field.type == "number":
+                line.setPlaceholderText(self.tr("填数字"))
+            line.textEdited.connect(self._typed)
+            line.editingFinished.connect(self.commit)
+            self.input = line
+        self.input.setObjectName(f"input:{field.key}")
+        self.input.setAccessibleName(field.label)
+        self.input.installEventFilter(self)
+        layout.addWidget(self.input)
+        self.setFocusProxy(self.input)
+        self.show_value()
+
+    @property
+    def key(self) -> str:
+        return self.field.key
+
+    def text(self) -> str:
+        return self.input.currentText() if isinstance(self.input, QComboBox) else self.input.text()
+
+    def show_value(self) -> None:
+        """Display the stored value (after loading, undo or redo) without committing anything."""
+        value = self.session.value(self.key)
+        if self.text() != value:
+            if isinstance(self.input, QComboBox):
+                index = self.input.findText(value)
+                if index < 0:  # a value from an import that is no longer a choice: keep it visible
+                    self.input.addItem(value)
+                    index = self.input.count() - 1
+                self.input.setCurrentIndex(index)
+            else:
+                self.input.setText(value)
+        self.input.setEnabled(not self.session.frozen)
+
+    def pending(self) -> bool:
+        return self._commit_timer.isActive()
+
+    def _typed(self, text: str) -> None:
+        self.show_problems(self.session.field_problems(self.key, text))
+        self._commit_timer.start()
+
+    def commit(self) -> None:
+        self._commit_timer.stop()
+        if self.session.frozen:
+            return
+        self.session.edit_value(self.key, self.text(), self.tr("修改“{label}”").format(label=self.field.label))
+
+    def show_problems(self, problems: list) -> None:  # type: ignore[type-arg]
+        mark(self.input, problems, self.message_label, self.field.help)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.input:
+            if event.type() == QEvent.Type.FocusIn:
+                self.focused.emit(self.key)
+            elif event.type() == QEvent.Type.FocusOut and self.pending():
+                self.commit()
+            elif event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # keyboard-first: Enter moves on like Tab, as clerks expect from spreadsheets
+                self.commit()
+                self.focusNextChild()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,204 @@
+"""One form, generated from its definition: indicators, the four narratives, the tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWhatsThis,
+    QWidget,
+)
+
+from ecodesk.ui.session import EditSession
+from ecodesk.ui.widgets.indicator_grid import IndicatorGrid, target_text
+from ecodesk.ui.widgets.narrative_edit import NarrativeEdit
+from ecodesk.ui.widgets.table_editor import TableEditor
+
+
+class FormView(QWidget):
+    def __init__(self, session: EditSession, form: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formPage")
+        self.session, self.form = session, form
+        definition = session.pack.form(form)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        self.scroll = scroll
+        page = QWidget(objectName="formPage")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(24, 16, 24, 24)
+        layout.setSpacing(8)
+        title = QLabel(f"{form}　{definition.title}", objectName="formTitle")
+        layout.addWidget(title)
+        if definition.intro:
+            intro = QLabel(definition.intro, objectName="formIntro")
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        plan_text = self._plan_text()
+        if plan_text:
+            toggle = QToolButton(text=self.tr("查看行动方案原文"), checkable=True)
+            toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            text = QLabel(plan_text, objectName="muted")
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            text.hide()
+            toggle.toggled.connect(text.setVisible)
+            layout.addWidget(toggle, 0, Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(text)
+
+        self.indicators = IndicatorGrid(session, form)
+        self.indicators.focused.connect(self._show_help)
+        if self.indicators.editors:
+            layout.addWidget(QLabel(self.tr("一、主要指标"), objectName="sectionTitle"))
+            layout.addWidget(self.indicators)
+
+        self.narratives: dict[str, NarrativeEdit] = {}
+        layout.addWidget(QLabel(self.tr("二、工作情况"), objectName="sectionTitle"))
+        for spec in session.pack.narratives:
+            edit = NarrativeEdit(session, form, spec)
+            edit.focused.connect(self._show_help)
+            self.narratives[edit.key] = edit
+            layout.addWidget(edit)
+
+        self.tables: dict[str, TableEditor] = {}
+        specs = session.pack.tables(form, session.division)
+        if specs:
+            layout.addWidget(QLabel(self.tr("三、明细表"), objectName="sectionTitle"))
+        for spec in specs:
+            editor = TableEditor(session, form, spec)
+            editor.focused.connect(self._show_help)
+            self.tables[editor.key] = editor
+            layout.addWidget(editor)
+        layout.addStretch(1)
+        scroll.setWidget(page)
+        outer.addWidget(scroll)
+
+        self.help_strip = QLabel(objectName="helpStrip")
+        self.help_strip.setWordWrap(True)
+        self.help_strip.setText(self.tr("提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。"))
+        outer.addWidget(self.help_strip)
+
+        QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self, self.show_help_popup,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        session.valueChanged.connect(self._value_changed)
+        session.narrativeChanged.connect(self._narrative_changed)
+        session.tableChanged.connect(self._table_changed)
+        session.problemsChanged.connect(self.show_problems)
+        self.show_problems()
+
+    def _plan_text(self) -> str:
+        definition = self.session.pack.form(self.form)
+        if definition.task:
+            return self.session.pack.task(definition.task).text
+        return "\n\n".join(g.text for g in self.session.pack.catalog.goal_groups)
+
+    # ------------------------------------------------------------------ help
+
+    def help_for(self, key: str) -> str:
+        if key in self.indicators.editors:
+            field = self.indicators.editors[key].field
+            indicator = self.session.pack.indicator(self.form, field.indicator)
+            parts = [f"<b>{field.label}</b>", field.help, target_text(indicator)]
+            return "<br>".join(p for p in dict.fromkeys(parts) if p)
+        if key in self.narratives:
+            spec = self.narratives[key].spec
+            return f"<b>{spec.name}</b><br>{spec.hint}"
+        if key in self.tables:
+            spec = self.tables[key].spec
+            return f"<b>{spec.name}</b><br>{spec.help}"
+        return ""
+
+    def _show_help(self, key: str) -> None:
+        text = self.help_for(key)
+        if text:
+            self.help_strip.setText(text)
+
+    def show_help_popup(self) -> None:
+        """F1: the plan's text for the field that has the focus, next to it."""
+        focus = QApplication.focusWidget()
+        key = self._key_of(focus)
+        text = self.help_for(key) if key else ""
+        if text and focus is not None:
+            self.help_strip.setText(text)
+            QWhatsThis.showText(focus.mapToGlobal(focus.rect().bottomLeft()), text, focus)
+
+    def _key_of(self, widget: QWidget | None) -> str | None:
+        for group in (self.indicators.editors, self.narratives, self.tables):
+            for key, editor in group.items():
+                if widget is not None and (widget is editor or editor.isAncestorOf(widget)):
+                    return key
+        return None
+
+    # ------------------------------------------------------------------ session → widgets
+
+    def _value_changed(self, key: str) -> None:
+        if key in self.indicators.editors:
+            self.indicators.editors[key].show_value()
+            self.indicators.refresh_figures()
+
+    def _narrative_changed(self, key: str) -> None:
+        if key in self.narratives:
+            self.narratives[key].show_value()
+
+    def _table_changed(self, key: str) -> None:
+        if key in self.tables:
+            self.tables[key].show_value()
+            self.show_problems()
+
+    def show_problems(self) -> None:
+        problems = self.session.form_problems(self.form)
+        for key, editor in self.indicators.editors.items():
+            if not editor.pending():  # don't overwrite the verdict on what is being typed
+                editor.show_problems([p for p in problems if p.field == key])
+        for key, edit in self.narratives.items():
+            edit.show_problems([p for p in problems if p.field == key])
+        for editor in self.tables.values():
+            prefix = f"{self.form}:table:{editor.spec.code}"
+            editor.show_problems([p for p in problems if p.field and (p.field == prefix or p.field.startswith(prefix + ":"))])
+        self.indicators.refresh_figures()
+
+    def flush(self) -> None:
+        """Save whatever is still waiting for the typing pause (before close or period change)."""
+        for editor in self.indicators.editors.values():
+            if editor.pending():
+                editor.commit()
+        for edit in self.narratives.values():
+            if edit.pending():
+                edit.commit()
+
+    def focus_field(self, field: str | None) -> None:
+        """Bring the input behind ``field`` (a problem's location) into view and focus it."""
+        target: QWidget | None = None
+        if field in self.indicators.editors:
+            target = self.indicators.editors[field]
+        elif field in self.narratives:
+            target = self.narratives[field]
+        elif field:
+            for editor in self.tables.values():
+                prefix = f"{self.form}:table:{editor.spec.code}"
+                if field.startswith(prefix) or field == editor.key:
+                    parts = field[len(prefix):].strip(":").split(":")
+                    if len(parts) == 2 and parts[0].isdigit():
+                        editor.focus_cell(int(parts[0]), parts[1])
+                    target = editor
+                    break
+        if target is None:
+            return
+        self.scroll.ensureWidgetVisible(target, 50, 80)
+        if target.focusProxy() is not None and not isinstance(target, TableEditor):
+            target.setFocus()
+        elif isinstance(target, TableEditor):
+            target.view.setFocus()
+
+    def editor_widgets(self) -> dict[str, Any]:
+        return {**self.indicators.editors, **self.narratives, **self.tables}

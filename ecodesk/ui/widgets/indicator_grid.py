@@ -1,0 +1,111 @@
+"""The indicators of a form as a grid: name, input, unit, last year, the plan's target, progress."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QSizePolicy, QWidget
+
+from ecodesk.forms.loader import input_fields_of
+from ecodesk.ui.session import EditSession
+from ecodesk.ui.widgets.field_editor import FieldEditor
+
+COL_LABEL, COL_INPUT, COL_UNIT, COL_PREVIOUS, COL_TARGET, COL_PROGRESS = range(6)
+
+
+def target_text(indicator: Any) -> str:
+    """The plan's sentence behind an indicator's target, whatever kind of indicator it is."""
+    target = getattr(indicator, "target", None)
+    if target is not None:
+        return str(target.plan_text)
+    return str(getattr(indicator, "plan_text", "") or "")
+
+
+def format_number(value: Decimal, decimals: int) -> str:
+    from ecodesk.forms.numbers import format_decimal
+
+    return format_decimal(value, decimals)
+
+
+class IndicatorGrid(QWidget):
+    focused = Signal(str)
+
+    def __init__(self, session: EditSession, form: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.form = session, form
+        self.editors: dict[str, FieldEditor] = {}
+        self._progress: dict[str, QProgressBar | QLabel] = {}
+        self._computed: dict[str, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        headers = [self.tr("指标"), self.tr("本期填报"), self.tr("单位"), self.tr("上年"),
+                   self.tr("方案目标"), self.tr("目标进度")]
+        for col, text in enumerate(headers):
+            grid.addWidget(QLabel(text, objectName="headerCell"), 0, col)
+        grid.setColumnStretch(COL_LABEL, 3)
+        grid.setColumnStretch(COL_TARGET, 2)
+        grid.setColumnMinimumWidth(COL_INPUT, 150)
+        row = 1
+        for indicator in session.pack.indicators(form, session.division):
+            fields = input_fields_of(form, indicator)
+            first_row = row
+            for field in fields:
+                label = QLabel(field.label + (" *" if field.required else ""))
+                label.setWordWrap(True)
+                label.setToolTip(field.help)
+                message = QLabel(objectName="fieldError")
+                message.setWordWrap(True)
+                message.hide()
+                editor = FieldEditor(session, field, message)
+                editor.focused.connect(self.focused)
+                label.setBuddy(editor.input)
+                self.editors[field.key] = editor
+                grid.addWidget(label, row, COL_LABEL)
+                grid.addWidget(editor, row, COL_INPUT)
+                grid.addWidget(QLabel(field.unit, objectName="muted"), row, COL_UNIT)
+                previous = session.previous(field.key)
+                grid.addWidget(QLabel(previous or "—", objectName="muted"), row, COL_PREVIOUS)
+                grid.addWidget(message, row + 1, COL_INPUT, 1, 5)
+                row += 2
+            if getattr(indicator, "kind", "") == "ratio":
+                computed = QLabel(objectName="muted")
+                self._computed[indicator.code] = computed
+                grid.addWidget(QLabel(self.tr("＝ {name}（自动计算）").format(name=indicator.name), objectName="muted"), row, COL_LABEL)
+                grid.addWidget(computed, row, COL_INPUT, 1, 2)
+                row += 1
+            text = target_text(indicator)
+            if text:
+                target = QLabel(text, objectName="muted")
+                target.setWordWrap(True)
+                target.setToolTip(text)
+                grid.addWidget(target, first_row, COL_TARGET, max(1, row - first_row), 1, Qt.AlignmentFlag.AlignTop)
+            if getattr(indicator, "target", None) is not None:
+                bar = QProgressBar()
+                bar.setRange(0, 100)
+                bar.setFixedWidth(110)
+                bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+                self._progress[indicator.code] = bar
+                grid.addWidget(bar, first_row, COL_PROGRESS, Qt.AlignmentFlag.AlignTop)
+        grid.setRowStretch(row, 1)
+        self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        """Computed rates and progress toward targets, as the core reckons them."""
+        for code, label in self._computed.items():
+            indicator = self.session.pack.indicator(self.form, code)
+            value = self.session.ratio_value(self.form, code)
+            label.setText("—" if value is None else f"{format_number(value, indicator.decimals)} {indicator.unit}")
+        for code, bar in self._progress.items():
+            percent = self.session.progress(self.form, code)
+            if percent is None:
+                bar.setValue(0)
+                bar.setFormat("—")
+                bar.setToolTip(self.tr("填报后显示完成进度"))
+            else:
+                bar.setValue(int(max(0, min(100, percent))))
+                bar.setFormat(f"{percent:.0f}%")
+                bar.setToolTip(self.tr("已完成 2026 年目标的 {p}%").format(p=f"{percent:.1f}"))

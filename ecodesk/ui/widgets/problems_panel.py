@@ -1,0 +1,119 @@
+"""Errors and warnings of this form or of the whole submission; a click goes to the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecodesk.ui.icons import severity_icon
+from ecodesk.ui.session import EditSession
+
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ProblemsPanel(QWidget):
+    goToProblem = Signal(object)  # noqa: N815 — a Problem
+    acceptRequested = Signal(object)  # noqa: N815
+    withdrawRequested = Signal(object)  # noqa: N815
+
+    def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.form: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setObjectName("problemsSummary")
+        top.addWidget(self.summary)
+        top.addStretch(1)
+        self.this_form = QRadioButton(self.tr("本表"))
+        self.all_forms = QRadioButton(self.tr("全部表单"))
+        self.this_form.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.this_form)
+        group.addButton(self.all_forms)
+        self.this_form.toggled.connect(self.refresh)
+        top.addWidget(self.this_form)
+        top.addWidget(self.all_forms)
+        self.accept_button = QPushButton(self.tr("接受提醒并说明…"))
+        self.withdraw_button = QPushButton(self.tr("撤回说明"))
+        self.accept_button.clicked.connect(lambda: self._request(self.acceptRequested))
+        self.withdraw_button.clicked.connect(lambda: self._request(self.withdrawRequested))
+        top.addWidget(self.accept_button)
+        top.addWidget(self.withdraw_button)
+        layout.addLayout(top)
+        self.list = QTreeWidget()
+        self.list.setObjectName("problemsList")
+        self.list.setRootIsDecorated(False)
+        self.list.setHeaderLabels([self.tr("表单"), self.tr("问题"), self.tr("说明")])
+        self.list.setColumnWidth(0, 70)
+        self.list.setColumnWidth(1, 560)
+        self.list.setAlternatingRowColors(True)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        layout.addWidget(self.list)
+        session.problemsChanged.connect(self.refresh)
+        self.refresh()
+
+    def set_form(self, form: str | None) -> None:
+        self.form = form
+        self.refresh()
+
+    def shown_problems(self) -> list[Any]:
+        if self.this_form.isChecked() and self.form is not None:
+            return self.session.form_problems(self.form)
+        return list(self.session.problems)
+
+    def refresh(self) -> None:
+        problems = self.shown_problems()
+        self.list.clear()
+        # errors first, then warnings still waiting for an explanation, then accepted ones
+        order = {"error": 0, "warning": 1}
+        for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), bool(p.explanation))):
+            item = QTreeWidgetItem([p.form, p.message, p.explanation or ""])
+            accepted = p.severity == "warning" and bool(p.explanation)
+            item.setIcon(0, severity_icon("accepted" if accepted else p.severity))
+            item.setToolTip(1, p.message)
+            item.setToolTip(2, p.explanation or "")
+            item.setData(0, PROBLEM_ROLE, p)
+            self.list.addTopLevelItem(item)
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = sum(1 for p in problems if p.severity == "warning" and not p.explanation)
+        if not problems:
+            self.summary.setText(self.tr("没有发现问题"))
+        else:
+            self.summary.setText(self.tr("错误 {e} 项 · 待说明的提醒 {w} 项").format(e=errors, w=warnings))
+        self._update_buttons()
+
+    def current_problem(self) -> Any:
+        item = self.list.currentItem()
+        return item.data(0, PROBLEM_ROLE) if item else None
+
+    def _update_buttons(self) -> None:
+        p = self.current_problem()
+        frozen = self.session.frozen
+        self.accept_button.setEnabled(bool(p) and p.severity == "warning" and not frozen)
+        self.withdraw_button.setEnabled(bool(p) and p.severity == "warning" and bool(p.explanation) and not frozen)
+
+    def _request(self, signal: Any) -> None:
+        p = self.current_problem()
+        if p is not None:
+            signal.emit(p)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.goToProblem.emit(item.data(0, PROBLEM_ROLE))

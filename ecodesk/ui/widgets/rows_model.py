@@ -1,0 +1,86 @@
+"""A Qt table model over the rows of one repeatable table (values kept as typed text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from ecodesk.forms.schema import TableSpec
+from ecodesk.submission import TableRow
+from ecodesk.ui import style
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """Edits are not applied here: ``cellEdited`` asks the owner, who saves and calls ``set_rows``."""
+
+    cellEdited = Signal(int, str, str)  # noqa: N815 — row, column code, text
+
+    def __init__(self, spec: TableSpec, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self._rows: list[TableRow] = []
+        self._cell_problems: dict[tuple[int, str], list[Any]] = {}
+        self.read_only = False
+
+    def set_rows(self, rows: list[TableRow]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(r) for r in rows]
+        self.endResetModel()
+
+    def rows(self) -> list[TableRow]:
+        return [dict(r) for r in self._rows]
+
+    def set_cell_problems(self, problems: dict[tuple[int, str], list[Any]]) -> None:
+        self._cell_problems = problems
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.spec.columns) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.spec.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        column = self.spec.columns[section]
+        label = f"{column.name}（{column.unit}）" if column.unit else column.name
+        return f"{label} *" if column.required else label
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = self.spec.columns[index.column()]
+        text = self._rows[index.row()].get(column.code, "")
+        problems = self._cell_problems.get((index.row(), column.code), [])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.type in ("number", "integer", "year"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and problems:
+            errors = any(p.severity == "error" for p in problems)
+            return QBrush(QColor(style.ERROR_BG if errors else style.WARNING_BG))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(p.message for p in problems) or None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base if self.read_only else base | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        column = self.spec.columns[index.column()]
+        text = "" if value is None else str(value)
+        if self._rows[index.row()].get(column.code, "") == text:
+            return False
+        self.cellEdited.emit(index.row(), column.code, text)
+        return True
