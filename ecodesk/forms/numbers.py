@@ -79,7 +79,7 @@ def split_unit(unit: str) -> tuple[int, str]:
     unit = _fold(unit)
     for prefix, exponent in MULTIPLIERS:
         if unit.startswith(prefix):
-            return exponent, unit[len(prefix):]
+            return exponent, unit[len(prefix) :]
     return 0, unit
 
 
@@ -156,10 +156,18 @@ def _suffix_shift(suffix: str, text: str, unit: str, multipliers: bool) -> int:
         return 0
     if suffix == "%":
         reason = (
-            tr("numbers", "“{text}”带了 %，但本项单位是{unit}，不是百分比：请去掉 % 后按{unit}填写。",
-               text=text.strip(), unit=folded_unit)
+            tr(
+                "numbers",
+                "“{text}”带了 %，但本项单位是{unit}，不是百分比：请去掉 % 后按{unit}填写。",
+                text=text.strip(),
+                unit=folded_unit,
+            )
             if folded_unit
-            else tr("numbers", "“{text}”带了 %，但本项不是百分比：请去掉 % 只填数字。", text=text.strip())
+            else tr(
+                "numbers",
+                "“{text}”带了 %，但本项不是百分比：请去掉 % 只填数字。",
+                text=text.strip(),
+            )
         )
         raise NumberParseError(text, reason)
     typed_exp, typed_base = split_unit(suffix)
@@ -199,10 +207,17 @@ def parse_clerk_number(text: str, *, unit: str = "", multipliers: bool = False) 
         raise TypeError(f"parse_clerk_number expects str, got {type(text).__name__}")
     folded = _fold(text)
     if not folded:
-        raise NumberParseError(text, tr("numbers", "未填写数字：请填写数字{hint}。", hint=_unit_hint(unit)))
+        raise NumberParseError(
+            text, tr("numbers", "未填写数字：请填写数字{hint}。", hint=_unit_hint(unit))
+        )
     if len(folded) > MAX_INPUT_CHARS:
         raise NumberParseError(
-            text, tr("numbers", "填写的内容太长，不是一个数字：请只填写一个数字{hint}。", hint=_unit_hint(unit))
+            text,
+            tr(
+                "numbers",
+                "填写的内容太长，不是一个数字：请只填写一个数字{hint}。",
+                hint=_unit_hint(unit),
+            ),
         )
     match = _SHAPE_RE.fullmatch(folded)
     if not match:

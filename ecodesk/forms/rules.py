@@ -250,13 +250,22 @@ class _Checker:
                 return previous
         return _quiet_number(field, self.data.history.get(str(period), {}).get(field.key))
 
-    def problem(self, kind: str, severity: Severity, form: str, field: str | None, message: str) -> Problem:
-        return Problem(id=f"{kind}:{field}" if field else f"{kind}:{form}", severity=severity,
-                       form=form, field=field, message=message)
+    def problem(
+        self, kind: str, severity: Severity, form: str, field: str | None, message: str
+    ) -> Problem:
+        return Problem(
+            id=f"{kind}:{field}" if field else f"{kind}:{form}",
+            severity=severity,
+            form=form,
+            field=field,
+            message=message,
+        )
 
     # ----------------------------------------------------------------- inputs
 
-    def check_input(self, field: InputField, ind: Indicator) -> tuple[list[Problem], Decimal | str | None]:
+    def check_input(
+        self, field: InputField, ind: Indicator
+    ) -> tuple[list[Problem], Decimal | str | None]:
         """Required, readable, type and range of one input; returns its value when it is sound."""
         text = self.data.value(field.key)
         form, key = field.form, field.key
@@ -268,18 +277,36 @@ class _Checker:
         if value is None:
             if field.required:
                 what = tr("rules", "请选择") if field.type == "choice" else tr("rules", "请填写")
-                message = tr("rules", "{what}“{label}”{hint}。", what=what, label=field.label,
-                             hint=tr("rules", "（单位：{unit}）", unit=field.unit) if field.unit else "")
+                message = tr(
+                    "rules",
+                    "{what}“{label}”{hint}。",
+                    what=what,
+                    label=field.label,
+                    hint=tr("rules", "（单位：{unit}）", unit=field.unit) if field.unit else "",
+                )
                 return [self.problem("required", "error", form, key, message)], None
             return [], None
         if isinstance(value, str):
             if field.type == "text" and field.max_length and len(value) > field.max_length:
-                message = tr("rules", "“{label}”最多 {max} 字，目前 {n} 字，请精简。",
-                             label=field.label, max=field.max_length, n=len(value))
+                message = tr(
+                    "rules",
+                    "“{label}”最多 {max} 字，目前 {n} 字，请精简。",
+                    label=field.label,
+                    max=field.max_length,
+                    n=len(value),
+                )
                 return [self.problem("length", "error", form, key, message)], None
             return [], value
-        problems = self.check_number(form, key, _quoted(field.label), value, field.unit, field.integer,
-                                     field.min, self.implicit_max(field, ind))
+        problems = self.check_number(
+            form,
+            key,
+            _quoted(field.label),
+            value,
+            field.unit,
+            field.integer,
+            field.min,
+            self.implicit_max(field, ind),
+        )
         return problems, (None if problems else value)
 
     def implicit_max(self, field: InputField, ind: Indicator) -> Decimal | None:
@@ -291,32 +318,69 @@ class _Checker:
             return Decimal(100)
         return None
 
-    def check_number(self, form: str, key: str, subject: str, value: Decimal, unit: str,
-                     integer: bool, low: Decimal | None, high: Decimal | None) -> list[Problem]:
+    def check_number(
+        self,
+        form: str,
+        key: str,
+        subject: str,
+        value: Decimal,
+        unit: str,
+        integer: bool,
+        low: Decimal | None,
+        high: Decimal | None,
+    ) -> list[Problem]:
         """Integer and range checks; ``subject`` is the quoted name (“森林面积”) used in messages."""
         if integer and value != value.to_integral_value():
-            message = tr("rules", "{subject}应为整数，填的是 {value}，请去掉小数部分。",
-                         subject=subject, value=_show(value))
+            message = tr(
+                "rules",
+                "{subject}应为整数，填的是 {value}，请去掉小数部分。",
+                subject=subject,
+                value=_show(value),
+            )
             return [self.problem("integer", "error", form, key, message)]
         if high is not None and value > high:
             if unit == PERCENT and high == 100 and (low is None or low == 0):
-                message = tr("rules", "{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。",
-                             subject=subject, value=_show(value))
+                message = tr(
+                    "rules",
+                    "{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。",
+                    subject=subject,
+                    value=_show(value),
+                )
             elif low is not None:
-                message = tr("rules", "{subject}为 {value}，应在 {low} 到 {high} 之间{unit}，请核对是否多输了一位。",
-                             subject=subject, value=_with_unit(value, unit), low=_show(low), high=_show(high),
-                             unit=tr("rules", "（单位：{unit}）", unit=unit) if unit else "")
+                message = tr(
+                    "rules",
+                    "{subject}为 {value}，应在 {low} 到 {high} 之间{unit}，请核对是否多输了一位。",
+                    subject=subject,
+                    value=_with_unit(value, unit),
+                    low=_show(low),
+                    high=_show(high),
+                    unit=tr("rules", "（单位：{unit}）", unit=unit) if unit else "",
+                )
             else:
-                message = tr("rules", "{subject}为 {value}，不能大于 {high}，请核对是否多输了一位。",
-                             subject=subject, value=_with_unit(value, unit), high=_with_unit(high, unit))
+                message = tr(
+                    "rules",
+                    "{subject}为 {value}，不能大于 {high}，请核对是否多输了一位。",
+                    subject=subject,
+                    value=_with_unit(value, unit),
+                    high=_with_unit(high, unit),
+                )
             return [self.problem("range", "error", form, key, message)]
         if low is not None and value < low:
             if low == 0:
-                message = tr("rules", "{subject}不能为负数（填的是 {value}），请核对。",
-                             subject=subject, value=_show(value))
+                message = tr(
+                    "rules",
+                    "{subject}不能为负数（填的是 {value}），请核对。",
+                    subject=subject,
+                    value=_show(value),
+                )
             else:
-                message = tr("rules", "{subject}为 {value}，不能小于 {low}，请核对。",
-                             subject=subject, value=_with_unit(value, unit), low=_with_unit(low, unit))
+                message = tr(
+                    "rules",
+                    "{subject}为 {value}，不能小于 {low}，请核对。",
+                    subject=subject,
+                    value=_with_unit(value, unit),
+                    low=_with_unit(low, unit),
+                )
             return [self.problem("range", "error", form, key, message)]
         return []
 
@@ -348,8 +412,9 @@ class _Checker:
             assert isinstance(ind, TextIndicator)
         return problems
 
-    def check_number_indicator(self, form: str, ind: NumberIndicator, field: InputField,
-                               value: Decimal | str | None) -> list[Problem]:
+    def check_number_indicator(
+        self, form: str, ind: NumberIndicator, field: InputField, value: Decimal | str | None
+    ) -> list[Problem]:
         if not isinstance(value, Decimal):
             return []
         problems: list[Problem] = []
@@ -359,11 +424,20 @@ class _Checker:
                 problems += self.check_cumulative_yoy(field, value, ind.yoy_warn_pct)
         elif ind.yoy_warn_pct is not None:
             previous = self.value_in(field, self.data.period.previous_year())
-            problems += self.check_yoy(field.form, field.key, field.key, field.label, value, previous,
-                                       ind.yoy_warn_pct, field.unit)
+            problems += self.check_yoy(
+                field.form,
+                field.key,
+                field.key,
+                field.label,
+                value,
+                previous,
+                ind.yoy_warn_pct,
+                field.unit,
+            )
         if ind.target is not None:
-            problems += self.check_target(field.key, field.key, field.label, field, value,
-                                          ind.target, ind.scope, field.unit)
+            problems += self.check_target(
+                field.key, field.key, field.label, field, value, ind.target, ind.scope, field.unit
+            )
         return problems
 
     def check_cumulative(self, field: InputField, value: Decimal) -> list[Problem]:
@@ -378,62 +452,112 @@ class _Checker:
             "rules",
             "“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。"
             "请核对是否填成了本年新增数。",
-            label=field.label, start=self.plan_start, period=last_period.label,
-            last=_with_unit(last_value, field.unit), value=_with_unit(value, field.unit),
+            label=field.label,
+            start=self.plan_start,
+            period=last_period.label,
+            last=_with_unit(last_value, field.unit),
+            value=_with_unit(value, field.unit),
         )
         return [self.problem("cumulative", "error", field.form, field.key, message)]
 
-    def check_cumulative_yoy(self, field: InputField, value: Decimal, threshold: Decimal) -> list[Problem]:
+    def check_cumulative_yoy(
+        self, field: InputField, value: Decimal, threshold: Decimal
+    ) -> list[Problem]:
         """Compare this year's increment with last year's (the total itself grows fast early on)."""
         last_year = self.data.period.previous_year()
         year_before = last_year.previous_year()
         if last_year.year < self.plan_start:
             return []
         last_total = self.value_in(field, last_year)
-        before_total = Decimal(0) if year_before.year < self.plan_start else self.value_in(field, year_before)
+        before_total = (
+            Decimal(0) if year_before.year < self.plan_start else self.value_in(field, year_before)
+        )
         if last_total is None or before_total is None:
             return []
         this_increment, last_increment = value - last_total, last_total - before_total
         change = _change_pct(this_increment, last_increment)
         if change is None or abs(change) <= threshold:
             return []
-        message = tr(
-            "rules",
-            "“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，"
-            "超过 {threshold}%。",
-            label=field.label, this=_with_unit(this_increment, field.unit),
-            value=_show(value), last=_show(last_total), previous=_with_unit(last_increment, field.unit),
-            direction=_direction(change), pct=_show(abs(change), 0), threshold=_show(threshold),
-        ) + _warn_tail()
+        message = (
+            tr(
+                "rules",
+                "“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，"
+                "超过 {threshold}%。",
+                label=field.label,
+                this=_with_unit(this_increment, field.unit),
+                value=_show(value),
+                last=_show(last_total),
+                previous=_with_unit(last_increment, field.unit),
+                direction=_direction(change),
+                pct=_show(abs(change), 0),
+                threshold=_show(threshold),
+            )
+            + _warn_tail()
+        )
         return [self.problem("yoy", "warning", field.form, field.key, message)]
 
-    def check_yoy(self, form: str, anchor: str, key: str, label: str, value: Decimal,
-                  previous: Decimal | None, threshold: Decimal, unit: str) -> list[Problem]:
+    def check_yoy(
+        self,
+        form: str,
+        anchor: str,
+        key: str,
+        label: str,
+        value: Decimal,
+        previous: Decimal | None,
+        threshold: Decimal,
+        unit: str,
+    ) -> list[Problem]:
         """``anchor`` names the id (indicator key), ``key`` the field the problem points at."""
         if previous is None:
             return []
         change = _change_pct(value, previous)
         if change is None or abs(change) <= threshold:
             return []
-        message = tr(
-            "rules",
-            "“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。",
-            last=tr("rules", "上年同期") if self.data.period.quarter else tr("rules", "上年"), label=label, value=_with_unit(value, unit, 2), previous=_with_unit(previous, unit, 2),
-            direction=_direction(change), pct=_show(abs(change), 0), threshold=_show(threshold),
-        ) + _warn_tail()
-        return [Problem(id=f"yoy:{anchor}", severity="warning", form=form, field=key, message=message)]
+        message = (
+            tr(
+                "rules",
+                "“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。",
+                last=tr("rules", "上年同期") if self.data.period.quarter else tr("rules", "上年"),
+                label=label,
+                value=_with_unit(value, unit, 2),
+                previous=_with_unit(previous, unit, 2),
+                direction=_direction(change),
+                pct=_show(abs(change), 0),
+                threshold=_show(threshold),
+            )
+            + _warn_tail()
+        )
+        return [
+            Problem(id=f"yoy:{anchor}", severity="warning", form=form, field=key, message=message)
+        ]
 
-    def check_ratio(self, form: str, ind: RatioIndicator, fields: dict[str, InputField],
-                    values: dict[str, Decimal | str | None]) -> list[Problem]:
+    def check_ratio(
+        self,
+        form: str,
+        ind: RatioIndicator,
+        fields: dict[str, InputField],
+        values: dict[str, Decimal | str | None],
+    ) -> list[Problem]:
         num, den = values["num"], values["den"]
         num_field, den_field = fields["num"], fields["den"]
         anchor = f"{form}:{ind.code}"
         problems: list[Problem] = []
         if isinstance(den, Decimal) and den == 0:
-            message = tr("rules", "“{den}”为 0，无法计算“{name}”，请填写大于 0 的数。",
-                         den=den_field.label, name=ind.name)
-            problems.append(Problem(id=f"ratio_den:{anchor}", severity="error", form=form,
-                                    field=den_field.key, message=message))
+            message = tr(
+                "rules",
+                "“{den}”为 0，无法计算“{name}”，请填写大于 0 的数。",
+                den=den_field.label,
+                name=ind.name,
+            )
+            problems.append(
+                Problem(
+                    id=f"ratio_den:{anchor}",
+                    severity="error",
+                    form=form,
+                    field=den_field.key,
+                    message=message,
+                )
+            )
             return problems
         if not (isinstance(num, Decimal) and isinstance(den, Decimal)):
             return problems
@@ -441,28 +565,65 @@ class _Checker:
             message = tr(
                 "rules",
                 "“{num}”（{n}）大于“{den}”（{d}），“{name}”会超过 100%，请核对两个数是否填反或多输了一位。",
-                num=num_field.label, n=_with_unit(num, num_field.unit), den=den_field.label,
-                d=_with_unit(den, den_field.unit), name=ind.name,
+                num=num_field.label,
+                n=_with_unit(num, num_field.unit),
+                den=den_field.label,
+                d=_with_unit(den, den_field.unit),
+                name=ind.name,
             )
-            problems.append(Problem(id=f"ratio:{anchor}", severity="error", form=form,
-                                    field=num_field.key, message=message))
+            problems.append(
+                Problem(
+                    id=f"ratio:{anchor}",
+                    severity="error",
+                    form=form,
+                    field=num_field.key,
+                    message=message,
+                )
+            )
             return problems
         rate = _rate(num, den, ind.scale)
         assert rate is not None
         if ind.yoy_warn_pct is not None:
             last = self.data.period.previous_year()
-            previous_num, previous_den = self.value_in(num_field, last), self.value_in(den_field, last)
-            previous_rate = (_rate(previous_num, previous_den, ind.scale)
-                             if previous_num is not None and previous_den is not None else None)
-            problems += self.check_yoy(form, anchor, num_field.key, ind.name, rate, previous_rate,
-                                       ind.yoy_warn_pct, ind.unit)
+            previous_num, previous_den = (
+                self.value_in(num_field, last),
+                self.value_in(den_field, last),
+            )
+            previous_rate = (
+                _rate(previous_num, previous_den, ind.scale)
+                if previous_num is not None and previous_den is not None
+                else None
+            )
+            problems += self.check_yoy(
+                form,
+                anchor,
+                num_field.key,
+                ind.name,
+                rate,
+                previous_rate,
+                ind.yoy_warn_pct,
+                ind.unit,
+            )
         if ind.target is not None:
-            problems += self.check_target(anchor, num_field.key, ind.name, None, rate, ind.target,
-                                          ind.scope, ind.unit, ratio=(ind, num_field, den_field))
+            problems += self.check_target(
+                anchor,
+                num_field.key,
+                ind.name,
+                None,
+                rate,
+                ind.target,
+                ind.scope,
+                ind.unit,
+                ratio=(ind, num_field, den_field),
+            )
         return problems
 
-    def check_provincial(self, ind: ProvincialIndicator, fields: dict[str, InputField],
-                         values: dict[str, Decimal | str | None]) -> list[Problem]:
+    def check_provincial(
+        self,
+        ind: ProvincialIndicator,
+        fields: dict[str, InputField],
+        values: dict[str, Decimal | str | None],
+    ) -> list[Problem]:
         target, actual = values["target"], values["actual"]
         if not (isinstance(target, Decimal) and isinstance(actual, Decimal)):
             return []
@@ -470,16 +631,32 @@ class _Checker:
         if met:
             return []
         field = fields["actual"]
-        message = tr(
-            "rules",
-            "未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。",
-            name=ind.name, actual=_with_unit(actual, ind.unit), target=_with_unit(target, ind.unit),
-            rule=tr("rules", "不低于目标为完成") if ind.better == "higher" else tr("rules", "不高于目标为完成"),
-        ) + _warn_tail()
-        return [Problem(id=f"provincial:{field.form}:{ind.code}", severity="warning", form=field.form,
-                        field=field.key, message=message)]
+        message = (
+            tr(
+                "rules",
+                "未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。",
+                name=ind.name,
+                actual=_with_unit(actual, ind.unit),
+                target=_with_unit(target, ind.unit),
+                rule=tr("rules", "不低于目标为完成")
+                if ind.better == "higher"
+                else tr("rules", "不高于目标为完成"),
+            )
+            + _warn_tail()
+        )
+        return [
+            Problem(
+                id=f"provincial:{field.form}:{ind.code}",
+                severity="warning",
+                form=field.form,
+                field=field.key,
+                message=message,
+            )
+        ]
 
-    def check_trend(self, ind: TrendIndicator, field: InputField, value: Decimal | str | None) -> list[Problem]:
+    def check_trend(
+        self, ind: TrendIndicator, field: InputField, value: Decimal | str | None
+    ) -> list[Problem]:
         if not isinstance(value, Decimal):
             return []
         previous = self.value_in(field, self.data.period.previous_year())
@@ -489,29 +666,44 @@ class _Checker:
         if not wrong:
             return []
         wanted = {"up": "稳步提升", "down": "持续下降", "stable_or_up": "稳中向好"}[ind.direction]
-        message = tr(
-            "rules",
-            "“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。",
-            name=ind.name, value=_with_unit(value, ind.unit), previous=_with_unit(previous, ind.unit),
-            moved=tr("rules", "比上年上升") if value > previous else tr("rules", "比上年下降"),
-            wanted=tr("rules", wanted), plan=ind.plan_text,
-        ) + _warn_tail()
+        message = (
+            tr(
+                "rules",
+                "“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。",
+                name=ind.name,
+                value=_with_unit(value, ind.unit),
+                previous=_with_unit(previous, ind.unit),
+                moved=tr("rules", "比上年上升") if value > previous else tr("rules", "比上年下降"),
+                wanted=tr("rules", wanted),
+                plan=ind.plan_text,
+            )
+            + _warn_tail()
+        )
         return [self.problem("trend", "warning", field.form, field.key, message)]
 
-    def check_grade(self, ind: GradeIndicator, field: InputField, value: Decimal | str | None) -> list[Problem]:
+    def check_grade(
+        self, ind: GradeIndicator, field: InputField, value: Decimal | str | None
+    ) -> list[Problem]:
         if not isinstance(value, str) or ind.target is None or ind.target.grade is None:
             return []
         if ind.grades.index(value) <= ind.grades.index(ind.target.grade):
             return []
-        message = tr(
-            "rules",
-            "“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。",
-            name=ind.name, value=value, grade=ind.target.grade, plan=ind.target.plan_text,
-        ) + _warn_tail()
+        message = (
+            tr(
+                "rules",
+                "“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。",
+                name=ind.name,
+                value=value,
+                grade=ind.target.grade,
+                plan=ind.target.plan_text,
+            )
+            + _warn_tail()
+        )
         return [self.problem("grade", "warning", field.form, field.key, message)]
 
-    def check_milestone(self, ind: MilestoneIndicator, field: InputField,
-                        value: Decimal | str | None) -> list[Problem]:
+    def check_milestone(
+        self, ind: MilestoneIndicator, field: InputField, value: Decimal | str | None
+    ) -> list[Problem]:
         if not isinstance(value, str) or value == ind.done_state:
             return []
         # The deadline is the end of the target year; a report for that year (or its Q4) is made after it.
@@ -521,8 +713,11 @@ class _Checker:
             "rules",
             "“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。"
             "如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。",
-            name=ind.name, deadline=ind.target.deadline, plan=ind.target.plan_text,
-            value=value, done=ind.done_state,
+            name=ind.name,
+            deadline=ind.target.deadline,
+            plan=ind.target.plan_text,
+            value=value,
+            done=ind.done_state,
         )
         return [self.problem("milestone", "warning", field.form, field.key, message)]
 
@@ -531,9 +726,18 @@ class _Checker:
     def target_applies(self, target: Target) -> bool:
         return target.level == "county" or self.division == CITY_DIVISION_CODE
 
-    def check_target(self, anchor: str, key: str, label: str, field: InputField | None, value: Decimal,
-                     target: Target, scope: str, unit: str,
-                     ratio: tuple[RatioIndicator, InputField, InputField] | None = None) -> list[Problem]:
+    def check_target(
+        self,
+        anchor: str,
+        key: str,
+        label: str,
+        field: InputField | None,
+        value: Decimal,
+        target: Target,
+        scope: str,
+        unit: str,
+        ratio: tuple[RatioIndicator, InputField, InputField] | None = None,
+    ) -> list[Problem]:
         if target.value is None and target.comparator != "zero":
             return []
         if not self.target_applies(target):
@@ -548,7 +752,9 @@ class _Checker:
             return []
         else:
             base_time, base_value, _ = base
-            expected = base_value + (goal - base_value) * (self.now - base_time) / (deadline - base_time)
+            expected = base_value + (goal - base_value) * (self.now - base_time) / (
+                deadline - base_time
+            )
             on_line = True
         if not _behind(target.comparator, value, expected, goal, final=not on_line):
             return []
@@ -558,21 +764,39 @@ class _Checker:
                 "rules",
                 "“{label}”为 {value}，按从{base_when}的 {base} 到{year}年目标 {goal} 的均衡进度，"
                 "本期应达到 {expected}左右，进度落后（{plan}）。",
-                label=label, value=_with_unit(value, unit, 2), base_when=base[2],
-                base=_with_unit(base[1], unit, 2), year=target.year, goal=_with_unit(goal, unit),
-                expected=_with_unit(expected, unit, 2), plan=target.plan_text,
+                label=label,
+                value=_with_unit(value, unit, 2),
+                base_when=base[2],
+                base=_with_unit(base[1], unit, 2),
+                year=target.year,
+                goal=_with_unit(goal, unit),
+                expected=_with_unit(expected, unit, 2),
+                plan=target.plan_text,
             )
         else:
             message = tr(
                 "rules",
                 "“{label}”为 {value}，未达到目标：{plan}。",
-                label=label, value=_with_unit(value, unit, 2), plan=target.plan_text,
+                label=label,
+                value=_with_unit(value, unit, 2),
+                plan=target.plan_text,
             )
-        return [Problem(id=f"target:{anchor}", severity="warning", form=anchor.partition(":")[0],
-                        field=key, message=message + _warn_tail())]
+        return [
+            Problem(
+                id=f"target:{anchor}",
+                severity="warning",
+                form=anchor.partition(":")[0],
+                field=key,
+                message=message + _warn_tail(),
+            )
+        ]
 
-    def trajectory_base(self, field: InputField | None, ratio: tuple[RatioIndicator, InputField, InputField] | None,
-                        scope: str) -> tuple[Decimal, Decimal, str] | None:
+    def trajectory_base(
+        self,
+        field: InputField | None,
+        ratio: tuple[RatioIndicator, InputField, InputField] | None,
+        scope: str,
+    ) -> tuple[Decimal, Decimal, str] | None:
         """(time, value, year label) the straight line starts from."""
         start = self.plan_start - 1
         if scope == "cumulative":
@@ -606,9 +830,17 @@ class _Checker:
                 problems += self.check_cell(form, table, index, column, row.get(column.code, ""))
         return problems
 
-    def check_cell(self, form: str, table: TableSpec, index: int, column: Column, text: str) -> list[Problem]:
+    def check_cell(
+        self, form: str, table: TableSpec, index: int, column: Column, text: str
+    ) -> list[Problem]:
         key = f"{form}:table:{table.code}:{index}:{column.code}"
-        label = tr("rules", "“{table}”第 {row} 行的“{column}”", table=table.name, row=index + 1, column=column.name)
+        label = tr(
+            "rules",
+            "“{table}”第 {row} 行的“{column}”",
+            table=table.name,
+            row=index + 1,
+            column=column.name,
+        )
         if not text or not text.strip():
             if not column.required:
                 return []
@@ -618,8 +850,13 @@ class _Checker:
             return []
         if column.type == "choice":
             if match_choice(column.choices, text) is None:
-                message = tr("rules", "{label}填的“{text}”不是可选项，请从以下选项中选择：{choices}。",
-                             label=label, text=text.strip(), choices="、".join(column.choices))
+                message = tr(
+                    "rules",
+                    "{label}填的“{text}”不是可选项，请从以下选项中选择：{choices}。",
+                    label=label,
+                    text=text.strip(),
+                    choices="、".join(column.choices),
+                )
                 return [self.problem("invalid", "error", form, key, message)]
             return []
         unit = "年" if column.type == "year" and not column.unit else column.unit
@@ -636,15 +873,16 @@ class _Checker:
             low = Decimal(0) if low is None else low
             if high is None and column.unit == PERCENT:
                 high = Decimal(100)
-        return self.check_number(form, key, label, value, column.unit,
-                                 column.type in ("integer", "year"), low, high)
+        return self.check_number(
+            form, key, label, value, column.unit, column.type in ("integer", "year"), low, high
+        )
 
     # ----------------------------------------------------------------- explicit rules
 
     def operand(self, form: str, text: str) -> tuple[Decimal | None, str, str | None]:
         """(value, label, field key) of a rule operand; value None when it cannot be known yet."""
         if text.startswith("table:"):
-            ref = text[len("table:"):]
+            ref = text[len("table:") :]
             tcode, _, count = ref.partition("#")
             tcode, _, column_code = tcode.partition(".")
             table = next((t for t in self.pack.form(form).tables if t.code == tcode), None)
@@ -653,7 +891,11 @@ class _Checker:
             rows = [r for r in self.data.rows(form, tcode) if not _blank_row(r)]
             table_key = f"{form}:table:{tcode}"
             if count:
-                return Decimal(len(rows)), tr("rules", "“{table}”的行数", table=table.name), table_key
+                return (
+                    Decimal(len(rows)),
+                    tr("rules", "“{table}”的行数", table=table.name),
+                    table_key,
+                )
             column = next(c for c in table.columns if c.code == column_code)
             total = Decimal(0)
             for row in rows:
@@ -664,16 +906,26 @@ class _Checker:
                     total += parse_clerk_number(cell, unit=column.unit)
                 except NumberParseError:
                     return None, "", table_key  # the cell's own error says what to fix
-            return total, tr("rules", "“{table}”中“{column}”的合计", table=table.name, column=column.name), table_key
+            return (
+                total,
+                tr("rules", "“{table}”中“{column}”的合计", table=table.name, column=column.name),
+                table_key,
+            )
         try:
             field = self.pack.input_field(f"{form}:{text}")
         except KeyError:
             try:
                 literal = Decimal(text)
             except ArithmeticError:
-                log.warning("rule operand %r in form %s is neither a field nor a number", text, form)
+                log.warning(
+                    "rule operand %r in form %s is neither a field nor a number", text, form
+                )
                 return None, "", None
-            return (literal if literal.is_finite() else None), _show(literal) if literal.is_finite() else "", None
+            return (
+                (literal if literal.is_finite() else None),
+                _show(literal) if literal.is_finite() else "",
+                None,
+            )
         if not self.applies(self.pack.indicator(form, field.indicator).only_for):
             return None, "", None
         try:
@@ -682,32 +934,68 @@ class _Checker:
             return None, f"“{field.label}”", field.key
         return (value if isinstance(value, Decimal) else None), f"“{field.label}”", field.key
 
-    def check_rule(self, form: str, rule: CompareRule | TableTotalRule | RowCountRule) -> list[Problem]:
+    def check_rule(
+        self, form: str, rule: CompareRule | TableTotalRule | RowCountRule
+    ) -> list[Problem]:
         rule_id = f"rule:{form}:{rule.id}"
         if isinstance(rule, CompareRule):
             left, left_label, left_key = self.operand(form, rule.left)
             right, right_label, right_key = self.operand(form, rule.right)
             if left is None or right is None or OPERATORS[rule.op](left, right):
                 return []
-            detail = tr("rules", "（{left}为 {lv}，应{op}{right}的 {rv}）", left=left_label, lv=_show(left),
-                        op=tr("rules", _OPERATOR_WORDS[rule.op]), right=right_label, rv=_show(right))
-            return [self.rule_problem(rule_id, rule.severity, form, left_key or right_key, rule.message, detail)]
+            detail = tr(
+                "rules",
+                "（{left}为 {lv}，应{op}{right}的 {rv}）",
+                left=left_label,
+                lv=_show(left),
+                op=tr("rules", _OPERATOR_WORDS[rule.op]),
+                right=right_label,
+                rv=_show(right),
+            )
+            return [
+                self.rule_problem(
+                    rule_id, rule.severity, form, left_key or right_key, rule.message, detail
+                )
+            ]
         total, _, total_key = self.operand(form, rule.total)
         if isinstance(rule, TableTotalRule):
-            summed, summed_label, table_key = self.operand(form, f"table:{rule.table}.{rule.column}")
+            summed, summed_label, table_key = self.operand(
+                form, f"table:{rule.table}.{rule.column}"
+            )
             if total is None or summed is None or abs(summed - total) <= rule.tolerance:
                 return []
-            detail = tr("rules", "（{what}为 {sum}，填报的总数为 {total}）", what=summed_label,
-                        sum=_show(summed), total=_show(total))
+            detail = tr(
+                "rules",
+                "（{what}为 {sum}，填报的总数为 {total}）",
+                what=summed_label,
+                sum=_show(summed),
+                total=_show(total),
+            )
         else:
             summed, summed_label, table_key = self.operand(form, f"table:{rule.table}#count")
             if total is None or summed is None or summed == total:
                 return []
-            detail = tr("rules", "（表中列了 {rows} 行，填报的数量为 {total}）", rows=_show(summed), total=_show(total))
-        return [self.rule_problem(rule_id, rule.severity, form, total_key or table_key, rule.message, detail)]
+            detail = tr(
+                "rules",
+                "（表中列了 {rows} 行，填报的数量为 {total}）",
+                rows=_show(summed),
+                total=_show(total),
+            )
+        return [
+            self.rule_problem(
+                rule_id, rule.severity, form, total_key or table_key, rule.message, detail
+            )
+        ]
 
-    def rule_problem(self, rule_id: str, severity: Severity, form: str, key: str | None,
-                     message: str, detail: str) -> Problem:
+    def rule_problem(
+        self,
+        rule_id: str,
+        severity: Severity,
+        form: str,
+        key: str | None,
+        message: str,
+        detail: str,
+    ) -> Problem:
         text = message.rstrip("。.") + detail
         text += _warn_tail() if severity == "warning" else tr("rules", "请核对并改正。")
         return Problem(id=rule_id, severity=severity, form=form, field=key, message=text)
@@ -723,15 +1011,28 @@ class _Checker:
             text = self.data.narratives.get(key, "").strip()
             count = len(text)
             if not text and (section.min_chars > 0):
-                message = tr("rules", "请填写“{name}”：{hint}", name=section.name, hint=section.hint)
+                message = tr(
+                    "rules", "请填写“{name}”：{hint}", name=section.name, hint=section.hint
+                )
                 problems.append(self.problem("narrative", "error", form, key, message))
             elif count < section.min_chars:
-                message = tr("rules", "“{name}”至少 {min} 字，目前 {n} 字，请补充：{hint}",
-                             name=section.name, min=section.min_chars, n=count, hint=section.hint)
+                message = tr(
+                    "rules",
+                    "“{name}”至少 {min} 字，目前 {n} 字，请补充：{hint}",
+                    name=section.name,
+                    min=section.min_chars,
+                    n=count,
+                    hint=section.hint,
+                )
                 problems.append(self.problem("narrative", "error", form, key, message))
             elif count > section.max_chars:
-                message = tr("rules", "“{name}”最多 {max} 字，目前 {n} 字，请精简。",
-                             name=section.name, max=section.max_chars, n=count)
+                message = tr(
+                    "rules",
+                    "“{name}”最多 {max} 字，目前 {n} 字，请精简。",
+                    name=section.name,
+                    max=section.max_chars,
+                    n=count,
+                )
                 problems.append(self.problem("narrative", "error", form, key, message))
         return problems
 
@@ -768,7 +1069,9 @@ def _direction(change: Decimal) -> str:
     return tr("rules", "增长") if change > 0 else tr("rules", "下降")
 
 
-def _behind(comparator: str, value: Decimal, expected: Decimal, goal: Decimal, *, final: bool) -> bool:
+def _behind(
+    comparator: str, value: Decimal, expected: Decimal, goal: Decimal, *, final: bool
+) -> bool:
     if comparator in ("le", "zero"):
         return value > expected
     if comparator == "gt" and final:
@@ -792,7 +1095,9 @@ def _accept(problems: list[Problem], data: SubmissionData) -> list[Problem]:
 # --------------------------------------------------------------------------- public API
 
 
-def check_submission(pack: FormPack, data: SubmissionData, *, form: str | None = None) -> list[Problem]:
+def check_submission(
+    pack: FormPack, data: SubmissionData, *, form: str | None = None
+) -> list[Problem]:
     """Every problem of the submission (all its forms, or just ``form``), in the forms' order."""
     checker = _Checker(pack, data)
     problems: list[Problem] = []
@@ -824,8 +1129,12 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
         if table is None:
             raise KeyError(tr("rules", "表单 {form} 中没有表格 {table}", form=form, table=tcode))
         problems += checker.check_table(form, table)
-        problems += [p for rule in definition.rules if _rule_reads_table(rule, tcode)
-                     for p in checker.check_rule(form, rule)]
+        problems += [
+            p
+            for rule in definition.rules
+            if _rule_reads_table(rule, tcode)
+            for p in checker.check_rule(form, rule)
+        ]
         return _accept(problems, data)
     try:
         field = pack.input_field(key)
@@ -835,8 +1144,12 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
         raise
     ind = pack.indicator(form, field.indicator)
     problems += checker.check_indicator(form, ind)
-    problems += [p for rule in definition.rules if _rule_reads_indicator(rule, ind.code)
-                 for p in checker.check_rule(form, rule)]
+    problems += [
+        p
+        for rule in definition.rules
+        if _rule_reads_indicator(rule, ind.code)
+        for p in checker.check_rule(form, rule)
+    ]
     return _accept(problems, data)
 
 
@@ -846,18 +1159,27 @@ def _rule_operands(rule: CompareRule | TableTotalRule | RowCountRule) -> list[st
     return [rule.total, f"table:{rule.table}"]
 
 
-def _rule_reads_indicator(rule: CompareRule | TableTotalRule | RowCountRule, indicator: str) -> bool:
-    return any(not o.startswith("table:") and o.split(".")[0] == indicator for o in _rule_operands(rule))
+def _rule_reads_indicator(
+    rule: CompareRule | TableTotalRule | RowCountRule, indicator: str
+) -> bool:
+    return any(
+        not o.startswith("table:") and o.split(".")[0] == indicator for o in _rule_operands(rule)
+    )
 
 
 def _rule_reads_table(rule: CompareRule | TableTotalRule | RowCountRule, table: str) -> bool:
     for operand in _rule_operands(rule):
-        if operand.startswith("table:") and operand[len("table:"):].split("#")[0].split(".")[0] == table:
+        if (
+            operand.startswith("table:")
+            and operand[len("table:") :].split("#")[0].split(".")[0] == table
+        ):
             return True
     return False
 
 
-def ratio_value(pack: FormPack, data: SubmissionData, form: str, indicator_code: str) -> Decimal | None:
+def ratio_value(
+    pack: FormPack, data: SubmissionData, form: str, indicator_code: str
+) -> Decimal | None:
     """The rate a ratio indicator computes (num / den × scale); None while it cannot be computed."""
     ind = pack.indicator(form, indicator_code)
     if not isinstance(ind, RatioIndicator):
@@ -870,7 +1192,9 @@ def ratio_value(pack: FormPack, data: SubmissionData, form: str, indicator_code:
     return _rate(num, den, ind.scale)
 
 
-def progress(pack: FormPack, data: SubmissionData, form: str, indicator_code: str) -> Decimal | None:
+def progress(
+    pack: FormPack, data: SubmissionData, form: str, indicator_code: str
+) -> Decimal | None:
     """Percent of the numeric target this unit's value reaches (None without a value or a numeric target).
 
     For a ``level: city`` target a county's percentage is its contribution to the city's figure.
@@ -888,7 +1212,11 @@ def progress(pack: FormPack, data: SubmissionData, form: str, indicator_code: st
     if value is None or target is None or target.value is None or target.comparator == "zero":
         return None
     if target.comparator == "le":
-        reached = Decimal(100) if value <= target.value else (target.value * 100 / value if value else None)
+        reached = (
+            Decimal(100)
+            if value <= target.value
+            else (target.value * 100 / value if value else None)
+        )
     elif target.value == 0:
         return None
     else:

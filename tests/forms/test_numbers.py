@@ -106,7 +106,9 @@ def test_multiplied_results_print_without_exponent() -> None:
         ("(12)", "", False, "无法识别"),
     ],
 )
-def test_junk_is_refused_with_a_chinese_reason(text: str, unit: str, multipliers: bool, words: str) -> None:
+def test_junk_is_refused_with_a_chinese_reason(
+    text: str, unit: str, multipliers: bool, words: str
+) -> None:
     with pytest.raises(NumberParseError) as caught:
         parse_clerk_number(text, unit=unit, multipliers=multipliers)
     message = str(caught.value)
@@ -187,7 +189,9 @@ STYLES = {
 @given(value=decimals_typed, style=st.sampled_from(sorted(STYLES)))
 @example(value=Decimal("0.000001"), style="as_yi")
 @example(value=Decimal("-1000"), style="grouped_chinese_comma")
-def test_any_decimal_typed_in_any_clerk_style_reads_back_exactly(value: Decimal, style: str) -> None:
+def test_any_decimal_typed_in_any_clerk_style_reads_back_exactly(
+    value: Decimal, style: str
+) -> None:
     typed = STYLES[style](value)
     assert parse_clerk_number(typed, unit="万元", multipliers=True) == value
 
