@@ -305,10 +305,13 @@ class Store:
         row = self._latest_or_new(s, period)
         if row.status == "signed":
             raise SubmissionFrozen(period.label, row.revision)
-        if row.status == "checked":
-            # The check was for the data as it was; an edit makes it stale.
-            row.status = "draft"
         return row
+
+    @staticmethod
+    def _changed(sub: SubmissionRow) -> None:
+        # A check was for the data as it was; a real change makes it stale.
+        if sub.status == "checked":
+            sub.status = "draft"
 
     def revisions(self, period: Period) -> list[RevisionInfo]:
         with self._read() as s:
@@ -457,6 +460,7 @@ class Store:
             s.add(ValueRow(submission_id=sub.id, form=form, field=field, text=new, updated_at=_now()))
         else:
             row.text, row.updated_at = new, _now()
+        self._changed(sub)
         self._audit(s, "set_value", period=period, revision=sub.revision, form=form, field=field, old=old, new=new)
 
     def set_narrative(self, period: Period, form: str, section: str, text: str) -> None:
@@ -481,6 +485,7 @@ class Store:
             s.add(NarrativeRow(submission_id=sub.id, form=form, section=section, text=new, updated_at=_now()))
         else:
             row.text, row.updated_at = new, _now()
+        self._changed(sub)
         self._audit(s, "set_narrative", period=period, revision=sub.revision, form=form, field=section, old=old, new=new)
 
     def set_table_rows(self, period: Period, form: str, table: str, rows: list[dict[str, str]]) -> None:
@@ -508,6 +513,7 @@ class Store:
             for column, text in cells:
                 s.add(TableCellRow(submission_id=sub.id, form=form, table_code=table, row_no=row_no,
                                    column=column, text=text))
+        self._changed(sub)
         self._audit(
             s, "set_table", period=period, revision=sub.revision, form=form, field=table,
             old=json.dumps(old_rows, ensure_ascii=False) if old_rows else None,
@@ -538,6 +544,7 @@ class Store:
             return
         row.form, row.field, row.message = accepted.form, accepted.field, accepted.message
         row.explanation, row.accepted_at, row.accepted_by = accepted.explanation, _now(), self._os_user
+        self._changed(sub)
         self._audit(s, "accept_warning", period=period, revision=sub.revision, form=accepted.form,
                     field=accepted.problem_id, old=old, new=accepted.explanation)
 
@@ -552,6 +559,7 @@ class Store:
             if row is None:
                 return
             s.delete(row)
+            self._changed(sub)
             self._audit(s, "withdraw_warning", period=period, revision=sub.revision, form=row.form,
                         field=problem_id, old=row.explanation, new=None)
 
@@ -581,6 +589,7 @@ class Store:
                     s.execute(delete(AcceptedWarningRow).where(
                         AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == old.problem_id
                     ))
+                    self._changed(sub)
                     self._audit(s, "withdraw_warning", period=data.period, revision=sub.revision,
                                 form=old.form, field=old.problem_id, old=old.explanation, new=None)
             for accepted in data.accepted:

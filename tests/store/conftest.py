@@ -1,0 +1,30 @@
+"""Fixtures of the store tests: an open store in a temporary data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ecodesk.store import Store
+from ecodesk.submission import Period, UnitProfile
+
+
+@pytest.fixture
+def store(data_dir: Path, pack) -> Iterator[Store]:  # type: ignore[no-untyped-def]
+    with Store.open(data_dir, pack=pack) as opened:
+        yield opened
+
+
+@pytest.fixture
+def profile() -> UnitProfile:
+    return UnitProfile(
+        division_code="360730", division_name="宁都县", department="生态文明建设领导小组办公室",
+        preparer="刘志明", reviewer="陈丽萍", phone="0797-6821234", head="黄建华",
+    )
+
+
+@pytest.fixture
+def period() -> Period:
+    return Period(2026)
