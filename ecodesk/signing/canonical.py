@@ -15,9 +15,10 @@ accepted   ``#n.problem_id`` / ``.form`` /        a warning the unit accepted, w
            ``.field`` / ``.message`` /            explanation (n from 1)
            ``.explanation``
 baseline   a field key                            last year's value the checks compared with
-cell       ``<sheet name>!<A1 address>``          the text of every non-empty cell of every
-                                                  visible sheet, so no visible cell can change
-                                                  without breaking the signature
+text_cell  ``<sheet name>!<A1 address>``          every non-empty text cell of every visible
+                                                  sheet, so no visible cell can change without
+                                                  breaking the signature
+number_cell ``<sheet name>!<A1 address>``         every number cell: ``<number>|<number format>``
 ========== ====================================== ==============================================
 
 The signed bytes are ``json.dumps(["ecodesk-signed-data/1", [[section, key, value], …]],
@@ -49,7 +50,8 @@ from ecodesk.submission import SubmissionData
 log = logging.getLogger(__name__)
 
 FORMAT_TAG = "ecodesk-signed-data/1"
-SECTIONS = ("meta", "value", "narrative", "table", "accepted", "baseline", "cell")
+SECTIONS = ("meta", "value", "narrative", "table", "accepted", "baseline", "text_cell", "number_cell")
+CELL_SECTIONS = ("text_cell", "number_cell")
 ACCEPTED_PARTS = ("problem_id", "form", "field", "message", "explanation")
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -157,7 +159,7 @@ def meta_records(data: SubmissionData, meta: ExportMeta) -> list[Record]:
 
 
 def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list[Record]:
-    """Every record except the ``cell`` ones (those come from the written sheets)."""
+    """Every record except the visible-cell ones (those come from the written sheets)."""
     records = meta_records(data, meta)
     for key in _ordered_keys(pack, data.forms, data.values):
         text = data.values[key]

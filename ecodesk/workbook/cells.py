@@ -55,6 +55,59 @@ def put_value(ws: Any, row: int, column: int, value: str | Decimal | int | None)
     return cell
 
 
+TEXT_CELL = "text_cell"
+NUMBER_CELL = "number_cell"
+FORMULA = "formula"
+
+
+def cell_kind(cell: Any) -> str:
+    """``text_cell``, ``number_cell`` or ``formula``: a visible cell's kind is bound too, so text
+    cannot become a formula (``=1+1`` showing 2) or a number silently."""
+    if cell.data_type == "f":
+        return FORMULA
+    if isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool):
+        return NUMBER_CELL
+    return TEXT_CELL
+
+
+def cell_binding(cell: Any) -> tuple[str, str] | None:
+    """``(kind, text)`` as the signature binds a visible cell; ``None`` for an empty cell.
+
+    A number cell's text carries its number format after a ``|`` (``1234.5|#,##0.00``): the
+    format decides what a reader sees, so changing it to show another figure is a change too.
+    """
+    text = cell_text(cell.value)
+    if text is None:
+        return None
+    kind = cell_kind(cell)
+    if kind == NUMBER_CELL:
+        text = f"{text}|{canonical_number_format(cell.number_format)}"
+    return kind, text
+
+
+def canonical_number_format(fmt: str) -> str:
+    """Spell literal text in a number format one way: ``0.0"%"`` and ``0.0\\%`` mean the same.
+
+    LibreOffice rewrites quoted literals as backslash escapes when it saves; both show the
+    same figure, so both must bind the same.
+    """
+    out: list[str] = []
+    quoted = escaped = False
+    for ch in fmt or "General":
+        if escaped:
+            out.append("\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif quoted:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def cell_text(value: Any) -> str | None:
     """What a cell holds, as bound by the signature; ``None`` for an empty cell."""
     if value is None:

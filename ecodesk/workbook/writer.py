@@ -20,7 +20,7 @@ from ecodesk.signing.canonical import ExportMeta, Record, canonical_bytes, data_
 from ecodesk.signing.keys import SigningKey
 from ecodesk.signing.signature import SignatureBlock, sign_canonical
 from ecodesk.submission import SubmissionData
-from ecodesk.workbook.cells import cell_text
+from ecodesk.workbook.cells import cell_binding
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +49,16 @@ class WrittenWorkbook:
 
 
 def visible_cell_records(wb: object) -> list[Record]:
-    """A ``cell`` record for every non-empty cell of every visible sheet, in sheet/row/column order."""
+    """A record for every non-empty cell of every visible sheet, in sheet/row/column order."""
     records: list[Record] = []
     for ws in wb.worksheets:  # type: ignore[attr-defined]
         if ws.sheet_state != "visible":
             continue
         for row in ws.iter_rows():
             for cell in row:
-                text = cell_text(cell.value)
-                if text is not None:
-                    records.append(Record("cell", f"{ws.title}!{cell.coordinate}", text))
+                bound = cell_binding(cell)
+                if bound is not None:
+                    records.append(Record(bound[0], f"{ws.title}!{cell.coordinate}", bound[1]))
     return records
 
 

@@ -1,0 +1,288 @@
+"""Read a signed workbook back: its records, signature block, submission data, and visible cells.
+
+Reading does not decide trust: :func:`ecodesk.services.verify.verify_workbook` checks the
+signature, the visible cells and the key registry. Import and consolidation call the verifier
+and use the :class:`SignedWorkbook` it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ecodesk.i18n import tr
+from ecodesk.signing.canonical import ACCEPTED_PARTS, CELL_SECTIONS, Record, canonical_bytes
+from ecodesk.signing.signature import SignatureBlock, signature_matches
+from ecodesk.submission import (
+    AcceptedWarning,
+    BadPeriod,
+    Period,
+    SubmissionData,
+    TableRow,
+    UnitProfile,
+)
+from ecodesk.workbook.cells import cell_binding
+from ecodesk.workbook.datasheet import DATA_SHEET, DataSheetError, read_data_sheet
+from ecodesk.workbook.safety import NotAWorkbook, load_untrusted
+from ecodesk.workbook.writer import DOC_KEYWORDS
+
+log = logging.getLogger(__name__)
+
+_TABLE_KEY_RE = re.compile(r"^(?P<table>[^#]+)#(?P<row>[1-9]\d{0,5})\.(?P<column>.+)$")
+_ACCEPTED_KEY_RE = re.compile(r"^#(?P<n>[1-9]\d{0,5})\.(?P<part>\w+)$")
+
+
+class DataSheetDamaged(NotAWorkbook):
+    """An EcoDesk workbook whose data sheet is gone or malformed: someone edited it."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path, reason)
+        self.args = (
+            tr(
+                "workbook",
+                "文件 {name} 是 EcoDesk 工作簿，但其中的签名数据表被删除或改动（{reason}），无法证明内容未被修改。",
+                name=Path(path).name,
+                reason=reason,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class CellMismatch:
+    """A visible cell that does not hold what was signed."""
+
+    sheet: str
+    cell: str  # A1 address, "" for a whole sheet
+    expected: str | None
+    found: str | None
+
+    def describe(self) -> str:
+        if not self.cell:
+            if self.found is None:
+                return tr("workbook", "工作表“{sheet}”被删除", sheet=self.sheet)
+            return tr("workbook", "多出了工作表“{sheet}”", sheet=self.sheet)
+        return tr(
+            "workbook",
+            "工作表“{sheet}”单元格 {cell}：签名时为“{expected}”，现在为“{found}”",
+            sheet=self.sheet,
+            cell=self.cell,
+            expected=_short(self.expected),
+            found=_short(self.found),
+        )
+
+
+@dataclass
+class SignedWorkbook:
+    path: Path
+    block: SignatureBlock
+    records: list[Record]
+    canonical: bytes
+    mismatches: list[CellMismatch]
+    data: SubmissionData | None
+    data_problem: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    application: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return self.block.fingerprint
+
+    @property
+    def public_key(self) -> bytes:
+        return self.block.public_key
+
+    @property
+    def signature(self) -> bytes:
+        return self.block.signature
+
+    @property
+    def digest(self) -> str:
+        return self.block.digest
+
+    @property
+    def exported_at(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.meta.get("exported_at", ""))
+        except ValueError:
+            return None
+
+    def signature_valid(self) -> bool:
+        return signature_matches(self.block, self.canonical)
+
+
+def read_signed_workbook(path: Path) -> SignedWorkbook:
+    """Read ``path``; raises :class:`NotAWorkbook` / :class:`WorkbookDamaged` for unreadable files."""
+    path = Path(path)
+    wb = load_untrusted(path)
+    if DATA_SHEET not in wb.sheetnames:
+        if DOC_KEYWORDS in (wb.properties.keywords or ""):
+            raise DataSheetDamaged(path, tr("workbook", "签名数据表不存在"))
+        raise NotAWorkbook(path, tr("workbook", "没有 EcoDesk 签名数据"))
+    try:
+        sheet = read_data_sheet(wb[DATA_SHEET])
+    except DataSheetError as exc:
+        log.info("data sheet of %s malformed: %s", path, exc)
+        raise DataSheetDamaged(path, tr("workbook", "签名数据表格式不对")) from None
+    records = sheet.records
+    mismatches = compare_visible_cells(wb, records)
+    meta = {r.key: r.value for r in records if r.section == "meta"}
+    try:
+        data = submission_from_records(records)
+        problem = None
+    except ValueError as exc:
+        data, problem = None, str(exc)
+    return SignedWorkbook(
+        path=path,
+        block=sheet.block,
+        records=records,
+        canonical=canonical_bytes(records),
+        mismatches=mismatches,
+        data=data,
+        data_problem=problem,
+        meta=meta,
+        application=_application(path),
+    )
+
+
+def compare_visible_cells(wb: Any, records: list[Record]) -> list[CellMismatch]:
+    """Every difference between the workbook's visible sheets and the signed cell records."""
+    expected: dict[str, dict[str, tuple[str, str]]] = {}
+    for r in records:
+        if r.section in CELL_SECTIONS:
+            sheet, _, cell = r.key.rpartition("!")
+            expected.setdefault(sheet, {})[cell] = (r.section, r.value)
+    found_sheets = [ws for ws in wb.worksheets if ws.title != DATA_SHEET]
+    mismatches: list[CellMismatch] = []
+    for name in expected:
+        if name not in {ws.title for ws in found_sheets}:
+            mismatches.append(CellMismatch(name, "", "", None))
+    for ws in found_sheets:
+        want = expected.get(ws.title)
+        if want is None:
+            # A sheet nobody signed: harmless when empty (some programs add one), a change otherwise.
+            if any(cell_binding(c) is not None for row in ws.iter_rows() for c in row):
+                mismatches.append(CellMismatch(ws.title, "", None, ""))
+            continue
+        seen: set[str] = set()
+        for row in ws.iter_rows():
+            for cell in row:
+                bound = cell_binding(cell)
+                if bound is None:
+                    continue
+                seen.add(cell.coordinate)
+                if want.get(cell.coordinate) != bound:
+                    mismatches.append(
+                        CellMismatch(ws.title, cell.coordinate, _shown(want.get(cell.coordinate)), _shown(bound))
+                    )
+        for coordinate in sorted(set(want) - seen):
+            mismatches.append(CellMismatch(ws.title, coordinate, _shown(want[coordinate]), None))
+    return mismatches
+
+
+def submission_from_records(records: list[Record]) -> SubmissionData:
+    """Rebuild the submission the records describe; ``ValueError`` when they don't make one."""
+    seen: set[tuple[str, str]] = set()
+    for r in records:
+        if (r.section, r.key) in seen:
+            raise ValueError(f"duplicate record {r.section} {r.key}")
+        seen.add((r.section, r.key))
+    meta = {r.key: r.value for r in records if r.section == "meta"}
+    try:
+        unit = UnitProfile(
+            division_code=meta["unit.division_code"],
+            division_name=meta["unit.division_name"],
+            department=meta["unit.department"],
+            preparer=meta.get("unit.preparer", ""),
+            reviewer=meta.get("unit.reviewer", ""),
+            phone=meta.get("unit.phone", ""),
+            head=meta.get("unit.head", ""),
+        )
+        period = Period.parse(meta["period"])
+        revision = int(meta["revision"])
+        supersedes = int(meta["supersedes"]) if meta.get("supersedes") else None
+    except (KeyError, BadPeriod) as exc:
+        raise ValueError(f"metadata incomplete: {exc}") from None
+    data = SubmissionData(
+        unit=unit,
+        period=period,
+        revision=revision,
+        pack_version=meta.get("pack_version", ""),
+        forms=[f for f in meta.get("forms", "").split(",") if f],
+        status="signed",
+        supersedes=supersedes,
+    )
+    tables: dict[str, dict[int, TableRow]] = {}
+    accepted: dict[int, dict[str, str]] = {}
+    for r in records:
+        if r.section == "value":
+            data.values[r.key] = r.value
+        elif r.section == "narrative":
+            data.narratives[r.key] = r.value
+        elif r.section == "baseline":
+            data.previous[r.key] = r.value
+        elif r.section == "table":
+            m = _TABLE_KEY_RE.match(r.key)
+            if not m:
+                raise ValueError(f"bad table key {r.key}")
+            tables.setdefault(m["table"], {}).setdefault(int(m["row"]), {})[m["column"]] = r.value
+        elif r.section == "accepted":
+            m = _ACCEPTED_KEY_RE.match(r.key)
+            if not m or m["part"] not in ACCEPTED_PARTS:
+                raise ValueError(f"bad accepted key {r.key}")
+            accepted.setdefault(int(m["n"]), {})[m["part"]] = r.value
+    for key, rows in tables.items():
+        if sorted(rows) != list(range(1, len(rows) + 1)):
+            raise ValueError(f"table {key} has gaps in its rows")
+        data.tables[key] = [rows[n] for n in sorted(rows)]
+    for n in sorted(accepted):
+        parts = accepted[n]
+        data.accepted.append(
+            AcceptedWarning(
+                problem_id=parts.get("problem_id", ""),
+                form=parts.get("form", ""),
+                message=parts.get("message", ""),
+                explanation=parts.get("explanation", ""),
+                field=parts.get("field") or None,
+            )
+        )
+    return data
+
+
+def _application(path: Path) -> str:
+    """The program that last saved the file (docProps/app.xml), for the verifier's details."""
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/app.xml")
+        root = fromstring(xml)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, SyntaxError):
+        return ""
+    for el in root:
+        if el.tag.endswith("}Application"):
+            return (el.text or "").strip()
+    return ""
+
+
+def _shown(bound: tuple[str, str] | None) -> str | None:
+    if bound is None:
+        return None
+    kind, text = bound
+    if kind == "number_cell":
+        number, _, fmt = text.partition("|")
+        return f"{number}（格式 {fmt}）"
+    if kind == "formula":
+        return tr("workbook", "公式 {text}", text=text)
+    return text
+
+
+def _short(text: str | None, limit: int = 40) -> str:
+    if text is None:
+        return tr("workbook", "（空）")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
