@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
+import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +23,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ecodesk.consolidation.model import (
@@ -31,6 +32,7 @@ from ecodesk.consolidation.model import (
     IndicatorSummary,
     Summary,
     UnitValue,
+    unit_id,
 )
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
@@ -210,8 +212,25 @@ def sheet_name(text: str, taken: set[str]) -> str:
 # --------------------------------------------------------------------------- sheets
 
 
-def _unit_label(unit: Any) -> str:
-    return unit.display_name or unit.division_name
+def unit_labels(summary: Summary) -> dict[tuple[str, str], str]:
+    """Short names: the county when the units are counties, the department inside one county."""
+    units = [row.unit for row in summary.completeness] or summary.units
+    divisions = {u.division_code for u in units}
+    by_division = len(divisions) == len(units)
+    labels: dict[tuple[str, str], str] = {}
+    for u in units:
+        if by_division:
+            label = u.division_name
+        elif len(divisions) == 1:
+            label = u.department or u.division_name
+        else:
+            label = u.display_name or u.division_name
+        labels[unit_id(u)] = label
+    return labels
+
+
+def _label(labels: dict[tuple[str, str], str], unit: Any) -> str:
+    return labels.get(unit_id(unit)) or unit.display_name or unit.division_name
 
 
 def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> None:
@@ -252,7 +271,8 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
         row += 1
         put(ws, row, 1, s.form)
         name_cell = put(ws, row, 2, s.name)
-        name_cell.hyperlink = f"#'{sheets[s.key]}'!A1"
+        # an internal location, not a "#…" target: a target would be a link to an outside file
+        name_cell.hyperlink = Hyperlink(ref=name_cell.coordinate, location=f"'{sheets[s.key]}'!A1")
         name_cell.font = Font(name=BODY_FONT, size=10, color="1F4E79", underline="single")
         put(ws, row, 3, s.unit)
         put(ws, row, 4, rule_label(s))
@@ -294,7 +314,7 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
     for entry in summary.completeness:
         row += 1
         put(ws, row, 1, entry.unit.division_code)
-        put(ws, row, 2, _unit_label(entry.unit))
+        put(ws, row, 2, entry.unit.display_name or entry.unit.division_name)
         put(ws, row, 3, entry.revision if entry.revision is not None else tr("consolidation", "未收到"))
         for i, form in enumerate(forms):
             state = entry.states.get(form, FormState.NOT_REQUIRED)
@@ -338,7 +358,7 @@ def _unit_cells(s: IndicatorSummary, row: UnitValue) -> list[tuple[Any, int | No
     return cells
 
 
-def _write_indicator(ws: Worksheet, s: IndicatorSummary) -> None:
+def _write_indicator(ws: Worksheet, s: IndicatorSummary, labels: dict[tuple[str, str], str]) -> None:
     columns = _indicator_columns(s)
     title_row(ws, f"{s.form}  {s.name}", len(columns))
     notes = [tr("consolidation", "汇总方法：{rule}", rule=rule_label(s))]
@@ -355,7 +375,7 @@ def _write_indicator(ws: Worksheet, s: IndicatorSummary) -> None:
     for i, unit_row in enumerate(s.rows, start=1):
         row += 1
         put(ws, row, 1, i)
-        put(ws, row, 2, _unit_label(unit_row.unit))
+        put(ws, row, 2, _label(labels, unit_row.unit))
         for j, (value, decimals) in enumerate(_unit_cells(s, unit_row)):
             put(ws, row, 3 + j, value, decimals=decimals)
     last_unit_row = row
@@ -378,7 +398,7 @@ def _write_indicator(ws: Worksheet, s: IndicatorSummary) -> None:
         if s.target is not None or s.kind == "provincial":
             put(ws, row, col, _met_label(s.target_met))
             col += 1
-        if not s.previous_complete:
+        if s.previous_total is not None and not s.previous_complete:
             put(ws, row, col, tr("consolidation", "部分单位无上年数据，上年合计只含有数据的单位"))
         for cell in ws[row]:
             cell.fill = _TOTAL_FILL
@@ -390,19 +410,25 @@ def _write_indicator(ws: Worksheet, s: IndicatorSummary) -> None:
         put(ws, row, 2, tr("consolidation", "完成进度"))
         put(ws, row, 3, s.progress, decimals=1)
         put(ws, row, 4, tr("consolidation", "%（合计占规划目标的比例）"))
-    set_widths(ws, [6, 26] + [max(10, min(30, display_width(c) + 2)) for c in columns[2:]])
+    set_widths(ws, [6, 26] + [max(10, min(16, display_width(c) // 2 + 2)) for c in columns[2:]])
+    ws.row_dimensions[header].height = 30
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
     a4(ws, title_rows=f"{header}:{header}")
     if s.is_key and any(r.value is not None for r in s.rows):
-        _add_chart(ws, s, header, last_unit_row, len(columns) + 2)
+        # below the table, not beside it: the sheet keeps its width and prints at a readable size
+        _add_chart(ws, s, header, last_unit_row, row + 2)
 
 
-def _add_chart(ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, anchor_col: int) -> None:
+def _add_chart(ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, anchor_row: int) -> None:
     chart = BarChart()
     chart.type = "bar"  # horizontal bars: eighteen county names stay readable
     chart.style = 10
     chart.title = s.name
     chart.y_axis.title = s.unit or None
+    chart.y_axis.scaling.min = 0  # bars start at zero, or small differences look huge
+    # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then draws no labels
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
     chart.legend = None
     data = Reference(ws, min_col=3, min_row=header, max_row=last_row)
     categories = Reference(ws, min_col=2, min_row=header + 1, max_row=last_row)
@@ -410,7 +436,7 @@ def _add_chart(ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, a
     chart.set_categories(categories)
     chart.height = max(7.5, 0.6 * (last_row - header) + 3)
     chart.width = 16
-    ws.add_chart(chart, f"{get_column_letter(anchor_col)}{header}")
+    ws.add_chart(chart, f"B{anchor_row}")
 
 
 def _write_warnings(ws: Worksheet, summary: Summary) -> None:
@@ -426,7 +452,7 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
                 field = summary.pack.input_field(field).label
             except KeyError:
                 pass  # a field of an older pack: show its key
-        for col, value in enumerate((_unit_label(w.unit), w.form, field, w.message, w.explanation), start=1):
+        for col, value in enumerate((w.unit.display_name, w.form, field, w.message, w.explanation), start=1):
             put(ws, row, col, value)
     if row == 3:
         row += 1
@@ -465,10 +491,11 @@ def build_workbook(summary: Summary) -> Workbook:
     taken = {COVER_SHEET.lower(), MATRIX_SHEET.lower(), WARNINGS_SHEET.lower(), FILES_SHEET.lower()}
     cover.title = COVER_SHEET
     sheets = {s.key: sheet_name(f"{s.form} {s.name}", taken) for s in summary.indicators}
+    labels = unit_labels(summary)
     _write_cover(cover, summary, sheets)
     _write_matrix(wb.create_sheet(MATRIX_SHEET), summary)
     for s in summary.indicators:
-        _write_indicator(wb.create_sheet(sheets[s.key]), s)
+        _write_indicator(wb.create_sheet(sheets[s.key]), s, labels)
     _write_warnings(wb.create_sheet(WARNINGS_SHEET), summary)
     _write_files(wb.create_sheet(FILES_SHEET), summary.files)
     wb.properties.title = tr("consolidation", "汇总表")
@@ -489,9 +516,9 @@ def write_summary_workbook(summary: Summary, out_path: Path) -> Path:
             tr("consolidation", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=folder)
         )
     wb = build_workbook(summary)
-    fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".xlsx", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    # beside the target so the final rename stays on one file system; not mkstemp, whose 0600
+    # would make the summary unreadable to colleagues on a shared folder
+    tmp = folder / f".{out_path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.xlsx"
     try:
         wb.save(tmp)
         os.replace(tmp, out_path)
