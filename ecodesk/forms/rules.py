@@ -94,6 +94,7 @@ OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "==": operator.eq,
 }
 _OPERATOR_WORDS = {"<=": "不大于", "<": "小于", ">=": "不小于", ">": "大于", "==": "等于"}
+_MIRRORED_WORDS = {"<=": "不小于", "<": "大于", ">=": "不大于", ">": "小于", "==": "等于"}
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,8 @@ class _Checker:
         form, key = field.form, field.key
         try:
             value = typed_value(field, text)
+        except InvalidChoice as exc:
+            return [self.problem("invalid", "error", form, key, str(exc))], None
         except EcoDeskError as exc:
             message = tr("rules", "“{label}”：{reason}", label=field.label, reason=exc)
             return [self.problem("invalid", "error", form, key, message)], None
@@ -755,6 +758,9 @@ class _Checker:
             expected = base_value + (goal - base_value) * (self.now - base_time) / (
                 deadline - base_time
             )
+            # Starting beyond the target, the line runs back to it; being beyond the target is never "behind".
+            lower_is_better = target.comparator in ("le", "zero")
+            expected = max(expected, goal) if lower_is_better else min(expected, goal)
             on_line = True
         if not _behind(target.comparator, value, expected, goal, final=not on_line):
             return []
@@ -921,11 +927,7 @@ class _Checker:
                     "rule operand %r in form %s is neither a field nor a number", text, form
                 )
                 return None, "", None
-            return (
-                (literal if literal.is_finite() else None),
-                _show(literal) if literal.is_finite() else "",
-                None,
-            )
+            return (literal if literal.is_finite() else None), "", None  # a literal needs no label
         if not self.applies(self.pack.indicator(form, field.indicator).only_for):
             return None, "", None
         try:
@@ -943,15 +945,27 @@ class _Checker:
             right, right_label, right_key = self.operand(form, rule.right)
             if left is None or right is None or OPERATORS[rule.op](left, right):
                 return []
-            detail = tr(
-                "rules",
-                "（{left}为 {lv}，应{op}{right}的 {rv}）",
-                left=left_label,
-                lv=_show(left),
-                op=tr("rules", _OPERATOR_WORDS[rule.op]),
-                right=right_label,
-                rv=_show(right),
-            )
+            if left_label and right_label:
+                detail = tr(
+                    "rules",
+                    "（{left}为 {lv}，{right}为 {rv}）",
+                    left=left_label,
+                    lv=_show(left),
+                    right=right_label,
+                    rv=_show(right),
+                )
+            else:
+                detail = tr(
+                    "rules",
+                    "（{subject}为 {value}，应{op} {bound}）",
+                    subject=left_label or right_label,
+                    value=_show(left if left_label else right),
+                    op=tr(
+                        "rules",
+                        _OPERATOR_WORDS[rule.op] if left_label else _MIRRORED_WORDS[rule.op],
+                    ),
+                    bound=_show(right if left_label else left),
+                )
             return [
                 self.rule_problem(
                     rule_id, rule.severity, form, left_key or right_key, rule.message, detail
@@ -996,8 +1010,15 @@ class _Checker:
         message: str,
         detail: str,
     ) -> Problem:
-        text = message.rstrip("。.") + detail
-        text += _warn_tail() if severity == "warning" else tr("rules", "请核对并改正。")
+        # The definition's own sentence comes first; the figures and what to do are added once.
+        text = message.rstrip("。.;；，, ") + detail + "。"
+        if severity == "error":
+            if "请" not in message:
+                text += tr("rules", "请核对并改正。")
+        elif "请核对" in message:
+            text += tr("rules", "如数据无误，请接受此警告并说明原因。")
+        else:
+            text += _warn_tail()
         return Problem(id=rule_id, severity=severity, form=form, field=key, message=text)
 
     # ----------------------------------------------------------------- narratives
