@@ -93,8 +93,18 @@ OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     ">": operator.gt,
     "==": operator.eq,
 }
-_OPERATOR_WORDS = {"<=": "不大于", "<": "小于", ">=": "不小于", ">": "大于", "==": "等于"}
-_MIRRORED_WORDS = {"<=": "不小于", "<": "大于", ">=": "不大于", ">": "小于", "==": "等于"}
+_MIRRORED = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "=="}
+
+
+def _operator_words(op: str) -> str:
+    """How a rule's operator reads in a sentence (each literal visible to the translation tools)."""
+    return {
+        "<=": tr("rules", "不大于"),
+        "<": tr("rules", "小于"),
+        ">=": tr("rules", "不小于"),
+        ">": tr("rules", "大于"),
+        "==": tr("rules", "等于"),
+    }[op]
 
 
 @dataclass(frozen=True)
@@ -180,8 +190,7 @@ def _show(value: Decimal, decimals: int | None = None) -> str:
     """A number for a message: as few digits as say it exactly (or rounded to ``decimals``)."""
     if decimals is not None:
         value = Decimal(format_decimal(value, decimals))
-    text = format(value.normalize(), "f") if value else "0"
-    return text
+    return format(value.normalize(), "f") if value else "0"
 
 
 def _with_unit(value: Decimal, unit: str, decimals: int | None = None) -> str:
@@ -201,11 +210,8 @@ def _period_time(period: Period) -> Decimal:
     return Decimal(period.year)
 
 
-WARN_TAIL = "请核对；如数据无误，请接受此警告并说明原因。"
-
-
 def _warn_tail() -> str:
-    return tr("rules", WARN_TAIL)
+    return tr("rules", "请核对；如数据无误，请接受此警告并说明原因。")
 
 
 # --------------------------------------------------------------------------- the checker
@@ -668,7 +674,11 @@ class _Checker:
         wrong = value > previous if ind.direction == "down" else value < previous
         if not wrong:
             return []
-        wanted = {"up": "稳步提升", "down": "持续下降", "stable_or_up": "稳中向好"}[ind.direction]
+        wanted = {
+            "up": tr("rules", "稳步提升"),
+            "down": tr("rules", "持续下降"),
+            "stable_or_up": tr("rules", "稳中向好"),
+        }[ind.direction]
         message = (
             tr(
                 "rules",
@@ -677,7 +687,7 @@ class _Checker:
                 value=_with_unit(value, ind.unit),
                 previous=_with_unit(previous, ind.unit),
                 moved=tr("rules", "比上年上升") if value > previous else tr("rules", "比上年下降"),
-                wanted=tr("rules", wanted),
+                wanted=wanted,
                 plan=ind.plan_text,
             )
             + _warn_tail()
@@ -960,10 +970,7 @@ class _Checker:
                     "（{subject}为 {value}，应{op} {bound}）",
                     subject=left_label or right_label,
                     value=_show(left if left_label else right),
-                    op=tr(
-                        "rules",
-                        _OPERATOR_WORDS[rule.op] if left_label else _MIRRORED_WORDS[rule.op],
-                    ),
+                    op=_operator_words(rule.op if left_label else _MIRRORED[rule.op]),
                     bound=_show(right if left_label else left),
                 )
             return [

@@ -322,6 +322,15 @@ FORM_TABLES: dict[str, Any] = {
             "message": "项目投资合计超过100亿元，数额异常。",
         },
         {
+            "kind": "compare",
+            "id": "at_least_one",
+            "left": "1",
+            "op": "<=",
+            "right": "projects_total",
+            "severity": "warning",
+            "message": "没有项目，请核对",
+        },
+        {
             "kind": "table_total",
             "id": "invest_sum",
             "table": "projects",
@@ -869,6 +878,16 @@ def test_compare_rule_against_a_literal(mini: FormPack) -> None:
     assert problem.severity == "warning"
     assert "“项目投资合计”为 1200000，应小于 1000000" in problem.message
     assert problem.message.endswith("请接受此警告并说明原因。")
+
+
+def test_compare_rule_with_a_literal_on_the_left_reads_the_right_way_round(mini: FormPack) -> None:
+    data = valid_data()
+    data.values |= {"1.2:projects_total": "0", "1.2:finished": "0", "1.2:invest_total": "0"}
+    data.tables["1.2:projects"] = []
+    problem = only(check_submission(mini, data), "rule:1.2:at_least_one")
+    assert "“项目个数”为 0，应不小于 1" in problem.message
+    assert problem.field == "1.2:projects_total"
+    assert problem.message.count("请核对") == 1  # the definition's own advice is not repeated
 
 
 def test_table_total_must_match_the_reported_total(mini: FormPack) -> None:
