@@ -1,0 +1,78 @@
+"""Fixtures for the window tests: a real store in a temporary data folder, a real main window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecodesk.submission import UnitProfile
+
+PROFILE = UnitProfile(
+    division_code="360730", division_name="宁都县", department="县工信局",
+    preparer="张敏", reviewer="李强", phone="0797-6831234",
+)
+
+
+@pytest.fixture
+def store(data_dir: Path, pack: Any) -> Iterator[Any]:
+    from ecodesk.store import Store
+
+    s = Store.open(data_dir, pack=pack)
+    s.save_profile(PROFILE)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def open_window(qtbot: Any, data_dir: Path, pack: Any) -> Callable[[Any], Any]:
+    """Open a main window on a store, the way the program does at start-up."""
+    from ecodesk.ui.app import application
+    from ecodesk.ui.main_window import MainWindow
+
+    application()
+
+    def opener(store: Any) -> Any:
+        window = MainWindow(store, pack, data_dir)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):  # keyboard focus needs an active window
+            window.show()
+            window.activateWindow()
+        return window
+
+    return opener
+
+
+@pytest.fixture
+def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Message boxes are recorded instead of blocking the test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(kind: str) -> Any:
+        def box(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
+            shown.append((title, text))
+            return QMessageBox.StandardButton.Yes if kind == "question" else QMessageBox.StandardButton.Ok
+        return box
+
+    for kind in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(record(kind)))
+    return shown
+
+
+def type_text(qtbot: Any, widget: Any, text: str) -> None:
+    """Type ``text`` key by key; QTest only knows ASCII keys, so other characters (全角, 汉字)
+    arrive as key events carrying their text, the way an input method delivers them."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
