@@ -13,7 +13,9 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "catalog",
         help=tr("catalog", "显示行动方案的目标、重点任务、指标和各地专项任务"),
-        description=tr("catalog", "显示行动方案的目标、重点任务、牵头部门、指标目标值和各地专项任务。"),
+        description=tr(
+            "catalog", "显示行动方案的目标、重点任务、牵头部门、指标目标值和各地专项任务。"
+        ),
     )
     parser.add_argument(
         "--json", action="store_true", help=tr("catalog", "以 JSON 输出全部内容（供其他程序使用）")

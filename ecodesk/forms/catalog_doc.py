@@ -19,7 +19,6 @@ from ecodesk.forms.schema import (
     ProvincialIndicator,
     RatioIndicator,
     Target,
-    TextIndicator,
     TrendIndicator,
 )
 from ecodesk.i18n import tr
@@ -52,7 +51,9 @@ def indicator_unit(ind: Indicator) -> str:
     return ""
 
 
-def describe_target(target: Target, unit: str = "", *, done_state: str = "", local: bool = False) -> str:
+def describe_target(
+    target: Target, unit: str = "", *, done_state: str = "", local: bool = False
+) -> str:
     """The target in the plan's words: ``≥50%（2026年，各地均须达到）``.
 
     ``local`` is for a section shown to named places only, where "every county" would mislead.
@@ -74,23 +75,36 @@ def describe_target(target: Target, unit: str = "", *, done_state: str = "", loc
     elif comparator == "grade_at_least":
         goal = tr("catalog", "达到或好于{grade}", grade=target.grade)
     else:
-        goal = tr("catalog", "达到“{state}”", state=done_state) if done_state else tr("catalog", "完成")
+        goal = (
+            tr("catalog", "达到“{state}”", state=done_state)
+            if done_state
+            else tr("catalog", "完成")
+        )
     if target.level == "city":
         level = tr("catalog", "全市")
     elif local:
         level = tr("catalog", "本地")
     else:
         level = tr("catalog", "各地均须达到")
-    return tr("catalog", "{goal}（{deadline}，{level}）", goal=goal, deadline=target.deadline, level=level)
+    return tr(
+        "catalog", "{goal}（{deadline}，{level}）", goal=goal, deadline=target.deadline, level=level
+    )
 
 
 def describe_indicator(ind: Indicator) -> str:
     """One line for an indicator: name, target or kind of figure, and how it adds up."""
     target = getattr(ind, "target", None)
     if isinstance(ind, ProvincialIndicator):
-        what = tr("catalog", "完成省下达指标（填省下达目标和实际完成值，{unit}）", unit=ind.unit or "—")
+        what = tr(
+            "catalog", "完成省下达指标（填省下达目标和实际完成值，{unit}）", unit=ind.unit or "—"
+        )
     elif isinstance(ind, TrendIndicator):
-        what = tr("catalog", "{trend}（{unit}）", trend=_TREND_WORDS[ind.direction], unit=ind.unit or "指数")
+        what = tr(
+            "catalog",
+            "{trend}（{unit}）",
+            trend=_TREND_WORDS[ind.direction],
+            unit=ind.unit or "指数",
+        )
     elif target is not None:
         what = _target_text(ind, target)
     elif isinstance(ind, NumberIndicator):
@@ -98,7 +112,11 @@ def describe_indicator(ind: Indicator) -> str:
     elif isinstance(ind, RatioIndicator):
         what = tr("catalog", "比率（{unit}）", unit=ind.unit)
     elif isinstance(ind, (GradeIndicator, MilestoneIndicator)):
-        what = tr("catalog", "选择：{choices}", choices="/".join(getattr(ind, "grades", None) or ind.states))
+        what = tr(
+            "catalog",
+            "选择：{choices}",
+            choices="/".join(getattr(ind, "grades", None) or ind.states),
+        )
     else:
         what = tr("catalog", "文字")
     parts = [f"{ind.name}：{what}"]
@@ -113,7 +131,9 @@ def describe_indicator(ind: Indicator) -> str:
 
 def _target_text(ind: Indicator, target: Target) -> str:
     done_state = ind.done_state if isinstance(ind, MilestoneIndicator) else ""
-    return describe_target(target, indicator_unit(ind), done_state=done_state, local=bool(ind.only_for))
+    return describe_target(
+        target, indicator_unit(ind), done_state=done_state, local=bool(ind.only_for)
+    )
 
 
 def _indicator_doc(form: str, ind: Indicator) -> dict[str, Any]:
@@ -152,13 +172,18 @@ def catalog_document(pack: FormPack) -> dict[str, Any]:
         "goal_groups": [
             {
                 **g.model_dump(mode="json", exclude={"indicators"}),
-                "indicators": [_indicator_doc(MAIN_GOALS_FORM, goal_indicators[c]) for c in g.indicators],
+                "indicators": [
+                    _indicator_doc(MAIN_GOALS_FORM, goal_indicators[c]) for c in g.indicators
+                ],
             }
             for g in cat.goal_groups
         ],
         "main_goals_form": _form_doc(pack, MAIN_GOALS_FORM) if goals_form else None,
         "actions": [
-            {**a.model_dump(mode="json"), "tasks": [t.code for t in cat.tasks if t.action == a.code]}
+            {
+                **a.model_dump(mode="json"),
+                "tasks": [t.code for t in cat.tasks if t.action == a.code],
+            }
             for a in cat.actions
         ],
         "tasks": [
@@ -201,7 +226,14 @@ def catalog_tree(pack: FormPack) -> str:
     names = {d.code: d.name for d in cat.divisions}
     out = _Tree()
     out.lines.append(f"{cat.plan.title}（{cat.plan.document}）")
-    out.lines.append(tr("catalog", "表单包版本 {version}（{released}）", version=pack.version, released=pack.manifest.released))
+    out.lines.append(
+        tr(
+            "catalog",
+            "表单包版本 {version}（{released}）",
+            version=pack.version,
+            released=pack.manifest.released,
+        )
+    )
     out.lines.append("")
     out.lines.append(tr("catalog", "主要目标"))
     goals_form = pack.forms.get(MAIN_GOALS_FORM)
@@ -209,7 +241,9 @@ def catalog_tree(pack: FormPack) -> str:
     for gi, group in enumerate(cat.goal_groups):
         prefix = out.add("", gi == len(cat.goal_groups) - 1, f"{group.code} {group.title}")
         for ii, code in enumerate(group.indicators):
-            out.add(prefix, ii == len(group.indicators) - 1, describe_indicator(goal_indicators[code]))
+            out.add(
+                prefix, ii == len(group.indicators) - 1, describe_indicator(goal_indicators[code])
+            )
     out.lines.append("")
     out.lines.append(tr("catalog", "重点任务"))
     for ai, action in enumerate(cat.actions):
@@ -219,7 +253,8 @@ def catalog_tree(pack: FormPack) -> str:
         for ti, task in enumerate(tasks):
             t_prefix = out.add(a_prefix, ti == len(tasks) - 1, f"{task.code} {task.title}")
             leads = "、".join(
-                f"{d}（县级：{pack.county_department(d) or '无对应'}）" for d in task.lead_departments
+                f"{d}（县级：{pack.county_department(d) or '无对应'}）"
+                for d in task.lead_departments
             )
             form = pack.forms.get(task.code)
             indicators = form.indicators if form else []
@@ -227,14 +262,24 @@ def catalog_tree(pack: FormPack) -> str:
             duties = [d for d in cat.duties if d.task == task.code]
             children: list[str] = [tr("catalog", "牵头部门：{leads}", leads=leads)]
             for ind in indicators:
-                scope = f"〔仅{'、'.join(names.get(c, c) for c in ind.only_for)}〕" if ind.only_for else ""
+                scope = (
+                    f"〔仅{'、'.join(names.get(c, c) for c in ind.only_for)}〕"
+                    if ind.only_for
+                    else ""
+                )
                 children.append(tr("catalog", "指标 {text}", text=describe_indicator(ind)) + scope)
             for table in tables:
-                scope = f"〔仅{'、'.join(names.get(c, c) for c in table.only_for)}〕" if table.only_for else ""
+                scope = (
+                    f"〔仅{'、'.join(names.get(c, c) for c in table.only_for)}〕"
+                    if table.only_for
+                    else ""
+                )
                 children.append(tr("catalog", "表格 {name}", name=table.name) + scope)
             for duty in duties:
                 places = "、".join(names.get(c, c) for c in duty.divisions)
-                children.append(tr("catalog", "地方专项 {places}：{title}", places=places, title=duty.title))
+                children.append(
+                    tr("catalog", "地方专项 {places}：{title}", places=places, title=duty.title)
+                )
             for ci, child in enumerate(children):
                 out.add(t_prefix, ci == len(children) - 1, child)
     out.lines.append("")
@@ -245,5 +290,7 @@ def catalog_tree(pack: FormPack) -> str:
     out.lines.append("")
     out.lines.append(tr("catalog", "报送单位"))
     for vi, division in enumerate(cat.divisions):
-        out.add("", vi == len(cat.divisions) - 1, f"{division.code} {division.name}（{division.kind}）")
+        out.add(
+            "", vi == len(cat.divisions) - 1, f"{division.code} {division.name}（{division.kind}）"
+        )
     return "\n".join(out.lines) + "\n"

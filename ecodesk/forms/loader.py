@@ -12,6 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from ecodesk.errors import EcoDeskError
 from ecodesk.forms.schema import (
     Catalog,
     CompareRule,
@@ -32,7 +33,6 @@ from ecodesk.forms.schema import (
     TextIndicator,
     TrendIndicator,
 )
-from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
 PACK_DIR = Path(__file__).resolve().parent / "pack"
@@ -283,22 +283,6 @@ def _cross_check(pack: FormPack) -> None:
         if task.code not in pack.forms:
             raise FormDefinitionError("pack.yaml", "forms", f"重点任务 {task.code} 没有表单")
     task_codes = {t.code for t in cat.tasks}
-    for duty in cat.duties:
-        if duty.task not in task_codes:
-            raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}].task", f"未知重点任务 {duty.task}")
-        for code in duty.divisions:
-            if code not in division_codes:
-                raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}]", f"未知区划代码 {code}")
-        for ref in duty.fields:
-            _check_duty_field(pack, duty.code, duty.divisions, ref)
-    if MAIN_GOALS_FORM in pack.forms:
-        goal_codes = {i.code for i in pack.forms[MAIN_GOALS_FORM].indicators}
-        for group in cat.goal_groups:
-            for code in group.indicators:
-                if code not in goal_codes:
-                    raise FormDefinitionError(
-                        "catalog.yaml", f"goal_groups[{group.code}].indicators", f"主要目标表中没有指标 {code}"
-                    )
     for form in pack.forms.values():
         file = pack.files.get(form.code, f"form {form.code}")
         if form.task is not None and form.task not in task_codes:
@@ -316,11 +300,11 @@ def _cross_check(pack: FormPack) -> None:
             elif isinstance(rule, (TableTotalRule, RowCountRule)):
                 operands = [rule.total]
                 if rule.table not in tables:
-                    raise FormDefinitionError(file, f"rules.{rule.id}.table", f"未知表格 {rule.table}")
+                    raise FormDefinitionError(file, f"rules[{rule.id}].table", f"未知表格 {rule.table}")
                 if isinstance(rule, TableTotalRule) and rule.column not in {
                     c.code for c in tables[rule.table].columns
                 }:
-                    raise FormDefinitionError(file, f"rules.{rule.id}.column", f"未知列 {rule.column}")
+                    raise FormDefinitionError(file, f"rules[{rule.id}].column", f"未知列 {rule.column}")
             for operand in operands:
                 if operand.startswith("table:"):
                     ref = operand[len("table:"):]
@@ -335,6 +319,24 @@ def _cross_check(pack: FormPack) -> None:
                         Decimal(operand)
                     except ArithmeticError:
                         raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知字段 {operand}") from None
+
+    # Duties and goal groups point into the forms: checked last, once the forms are sound.
+    for duty in cat.duties:
+        if duty.task not in task_codes:
+            raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}].task", f"未知重点任务 {duty.task}")
+        for code in duty.divisions:
+            if code not in division_codes:
+                raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}]", f"未知区划代码 {code}")
+        for ref in duty.fields:
+            _check_duty_field(pack, duty.code, duty.divisions, ref)
+    if MAIN_GOALS_FORM in pack.forms:
+        goal_codes = {i.code for i in pack.forms[MAIN_GOALS_FORM].indicators}
+        for group in cat.goal_groups:
+            for code in group.indicators:
+                if code not in goal_codes:
+                    raise FormDefinitionError(
+                        "catalog.yaml", f"goal_groups[{group.code}].indicators", f"主要目标表中没有指标 {code}"
+                    )
 
 
 def _check_duty_field(pack: FormPack, duty: str, divisions: list[str], ref: str) -> None:

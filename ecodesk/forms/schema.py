@@ -308,6 +308,19 @@ class TableSpec(Strict):
         return columns
 
     @model_validator(mode="after")
+    def _ongoing_names_choices(self) -> TableSpec:
+        # A typo here would silently stop unfinished rows from being carried over next year.
+        columns = {c.code: c for c in self.columns}
+        for code, values in self.ongoing.items():
+            if code not in columns:
+                raise ValueError(f"ongoing 中的列 {code} 不在 columns 中")
+            choices = columns[code].choices
+            for value in values:
+                if choices and value not in choices:
+                    raise ValueError(f"ongoing 中的值 {value} 不是列 {code} 的选项")
+        return self
+
+    @model_validator(mode="after")
     def _source_column_known(self) -> TableSpec:
         if self.source_column is not None and self.source_column not in {c.code for c in self.columns}:
             raise ValueError(f"来源单位列 {self.source_column} 不在 columns 中")
