@@ -53,9 +53,17 @@ class NotAWorkbook(EcoDeskError):
         )
 
 
+class WorkbookMissing(WorkbookDamaged):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "")
+        self.args = (tr("workbook", "找不到文件 {path}，请检查文件名和所在文件夹。", path=path),)
+
+
 def check_archive(path: Path) -> None:
     """Refuse files that are not xlsx zips or that would unpack to too much."""
     path = Path(path)
+    if not path.is_file():
+        raise WorkbookMissing(path)
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:

@@ -1,0 +1,40 @@
+"""``ecodesk verify FILE… --keys REGISTRY``: one line per file; exit 0 only if every file is valid."""
+
+from __future__ import annotations
+
+import argparse
+
+from ecodesk.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "verify",
+        help=tr("cli", "验证收到的签名工作簿"),
+        description=tr(
+            "cli",
+            "逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。",
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help=tr("cli", "要验证的 .xlsx 文件"))
+    parser.add_argument("--keys", metavar="REGISTRY", required=True, help=tr("cli", "密钥登记文件夹"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=tr("cli", "列出每个文件的详细情况"))
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ecodesk.services.verify import verify_workbook
+    from ecodesk.signing.registry import KeyRegistry
+
+    registry = KeyRegistry.load(Path(args.keys))
+    all_valid = True
+    for name in args.files:
+        result = verify_workbook(Path(name), registry)
+        all_valid &= result.ok
+        print(f"[{result.label}] {name}: {result.message}")
+        if args.verbose or not result.ok:
+            for line in result.details:
+                print(f"    {line}")
+    return 0 if all_valid else 1

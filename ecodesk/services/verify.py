@@ -1,0 +1,175 @@
+"""Verify a received workbook: signature, visible cells, and the signer's key in the registry.
+
+Order of the checks (the first failure decides the status):
+
+1. readable xlsx, safe to unpack                         → ``damaged`` / ``not_ecodesk``
+2. the data sheet is there and well formed               → ``tampered`` if an EcoDesk workbook lost it
+3. Ed25519 signature over the records                    → ``tampered``
+4. every visible cell equals its signed record           → ``tampered`` (names sheet and cell)
+5. the records make a submission                         → ``damaged``
+6. the signing key is in the registry                    → ``unknown_signer``
+7. … registered to the unit the workbook names           → ``wrong_unit``
+
+A file saved again by Excel, WPS or LibreOffice without changes stays ``valid``: the signature
+binds content, not bytes (see docs/workbook-format.md); the details say which program saved it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ecodesk.i18n import tr
+from ecodesk.signing.keys import group_fingerprint
+from ecodesk.signing.registry import KeyRegistry
+
+log = logging.getLogger(__name__)
+
+Status = Literal["valid", "tampered", "unknown_signer", "wrong_unit", "not_ecodesk", "damaged"]
+
+STATUS_LABELS: dict[str, str] = {
+    "valid": "有效",
+    "tampered": "已被改动",
+    "unknown_signer": "签名人未登记",
+    "wrong_unit": "密钥登记单位不符",
+    "not_ecodesk": "不是 EcoDesk 签名工作簿",
+    "damaged": "文件损坏",
+}
+MAX_DETAILS = 20
+
+
+@dataclass
+class VerifyResult:
+    status: Status
+    message: str  # one Chinese sentence for the person
+    unit_code: str = ""
+    period: str = ""
+    revision: int | None = None
+    fingerprint: str = ""
+    details: list[str] = field(default_factory=list)
+    path: Path | None = None
+    workbook: object | None = None  # the SignedWorkbook when it could be read (import, consolidation)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "valid"
+
+    @property
+    def label(self) -> str:
+        return tr("verify", STATUS_LABELS[self.status])
+
+
+def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResult:
+    """Check one workbook; ``registry_dir`` is the registry folder (or an already loaded registry)."""
+    from ecodesk.workbook.reader import DataSheetDamaged, read_signed_workbook
+    from ecodesk.workbook.safety import NotAWorkbook, WorkbookDamaged
+
+    path = Path(path)
+    registry = registry_dir if isinstance(registry_dir, KeyRegistry) else KeyRegistry.load(Path(registry_dir))
+    name = path.name
+    try:
+        wb = read_signed_workbook(path)
+    except DataSheetDamaged as exc:
+        return VerifyResult("tampered", str(exc), path=path)
+    except WorkbookDamaged as exc:
+        return VerifyResult("damaged", str(exc), path=path)
+    except NotAWorkbook as exc:
+        return VerifyResult("not_ecodesk", str(exc), path=path)
+
+    meta = wb.meta
+    revision = int(meta["revision"]) if meta.get("revision", "").isdigit() else None
+    base = {
+        "unit_code": meta.get("unit.division_code", ""),
+        "period": meta.get("period", ""),
+        "revision": revision,
+        "fingerprint": wb.fingerprint,
+        "path": path,
+        "workbook": wb,
+    }
+    if not wb.signature_valid():
+        return VerifyResult(
+            "tampered",
+            tr("verify", "{name}：签名与签名数据不符，签名数据表或签名已被改动，内容不可信。", name=name),
+            details=[tr("verify", "签名数据摘要 {digest}", digest=wb.digest[:16])],
+            **base,  # type: ignore[arg-type]
+        )
+    if wb.mismatches:
+        first = wb.mismatches[0]
+        details = [m.describe() for m in wb.mismatches[:MAX_DETAILS]]
+        if len(wb.mismatches) > MAX_DETAILS:
+            details.append(tr("verify", "……另有 {n} 处不符", n=len(wb.mismatches) - MAX_DETAILS))
+        return VerifyResult(
+            "tampered",
+            tr("verify", "{name}：可见内容与签名数据不符（{where}），文件在签名后被改动。", name=name,
+               where=first.describe()),
+            details=details,
+            **base,  # type: ignore[arg-type]
+        )
+    if wb.data is None:
+        log.warning("signed records of %s do not make a submission: %s", path, wb.data_problem)
+        return VerifyResult(
+            "damaged",
+            tr("verify", "{name}：签名完好，但其中的数据无法解读，可能由不兼容的程序版本生成。", name=name),
+            details=[wb.data_problem or ""],
+            **base,  # type: ignore[arg-type]
+        )
+
+    data = wb.data
+    details = _save_details(wb.application)
+    registrations = [r for r in registry.by_fingerprint(wb.fingerprint) if r.public_key == wb.public_key]
+    if not registrations:
+        return VerifyResult(
+            "unknown_signer",
+            tr(
+                "verify",
+                "{name}：签名完好，但签名密钥（指纹 {fp}）不在密钥登记中，无法确认是谁签的。"
+                "请核对该单位报送的密钥登记表，登记后再验证。",
+                name=name,
+                fp=group_fingerprint(wb.fingerprint),
+            ),
+            details=details,
+            **base,  # type: ignore[arg-type]
+        )
+    unit = data.unit
+    mine = [r for r in registrations if r.unit_code == unit.division_code and r.department == unit.department]
+    if not mine:
+        owner = registrations[0]
+        return VerifyResult(
+            "wrong_unit",
+            tr(
+                "verify",
+                "{name}：工作簿自称来自 {claimed}，但签名密钥登记在 {owner} 名下，不能作为 {claimed} 的报送。",
+                name=name,
+                claimed=f"{unit.display_name}（{unit.division_code}）",
+                owner=owner.display_unit,
+            ),
+            details=details,
+            **base,  # type: ignore[arg-type]
+        )
+    reg = mine[0]
+    if reg.status == "retired":
+        details.append(tr("verify", "签名密钥已于 {when} 更换，这是用旧密钥签署的工作簿。", when=(reg.retired or "")[:10]))
+    if registry.skipped:
+        details.append(tr("verify", "登记文件夹中有 {n} 个文件无法识别，已忽略。", n=len(registry.skipped)))
+    return VerifyResult(
+        "valid",
+        tr(
+            "verify",
+            "{name}：有效。{unit}，{period}，第{revision}版，签名密钥指纹 {fp}。",
+            name=name,
+            unit=f"{unit.display_name}（{unit.division_code}）",
+            period=data.period.label,
+            revision=data.revision,
+            fp=group_fingerprint(wb.fingerprint),
+        ),
+        details=details,
+        **base,  # type: ignore[arg-type]
+    )
+
+
+def _save_details(application: str) -> list[str]:
+    if application and "openpyxl" not in application.lower():
+        return [tr("verify", "文件签名后曾由 {app} 另存，内容未变。", app=application.split("$")[0])]
+    return []
