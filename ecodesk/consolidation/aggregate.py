@@ -243,6 +243,8 @@ def _summarize_ratio(form, ind: RatioIndicator, units, vals) -> IndicatorSummary
         progress=_progress(numeric, total),
         numerator_name=f"{ind.numerator.name}（{ind.numerator.unit}）",
         denominator_name=f"{ind.denominator.name}（{ind.denominator.unit}）",
+        numerator_decimals=ind.numerator.decimals,
+        denominator_decimals=ind.denominator.decimals,
     )
 
 

@@ -70,6 +70,8 @@ class IndicatorSummary:
     progress: Decimal | None = None  # % of the plan's numeric target reached by the total
     numerator_name: str = ""
     denominator_name: str = ""
+    numerator_decimals: int = 2
+    denominator_decimals: int = 2
 
     @property
     def key(self) -> str:

@@ -21,13 +21,12 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ecodesk.consolidation.model import (
-    FileNote,
     FormState,
     IndicatorSummary,
     Summary,
@@ -36,15 +35,21 @@ from ecodesk.consolidation.model import (
 )
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.workbook.cells import put_text
+from ecodesk.workbook.styles import (
+    BODY_FONT,
+    BORDER,
+    HEADER_FILL,
+    LABEL_FILL,
+    TITLE_FONT,
+    a4_page,
+    display_width,
+    number_format,
+)
 
 log = logging.getLogger(__name__)
 
-BODY_FONT = "宋体"  # present on every Chinese Windows; WPS and LibreOffice map it
-HEAD_FONT = "黑体"
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+HEAD_FONT = TITLE_FONT
 STATE_FILLS = {
     FormState.SUBMITTED: PatternFill("solid", fgColor="E2EFDA"),
     FormState.WITH_WARNINGS: PatternFill("solid", fgColor="FFF2CC"),
@@ -52,7 +57,6 @@ STATE_FILLS = {
     FormState.NOT_REQUIRED: PatternFill(fill_type=None),
 }
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
-_FORMULA_START = ("=", "+", "-", "@")
 
 COVER_SHEET = "汇总"
 MATRIX_SHEET = "完成情况"
@@ -119,19 +123,13 @@ def _num_text(value: Decimal) -> str:
 
 def put(ws: Worksheet, row: int, col: int, value: Any, *, decimals: int | None = None) -> Cell:
     """Write one value: numbers as numbers, text always as text (never a formula)."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, Decimal):
-        cell.value = value
-        cell.number_format = "0" if not decimals else "0." + "0" * decimals
-    elif value is None:
-        cell.value = None
-    elif isinstance(value, (int, float)):
-        cell.value = value
+    if isinstance(value, str):
+        cell = put_text(ws, row, col, value)
     else:
-        text = str(value)
-        cell.value = text
-        if text.startswith(_FORMULA_START):
-            cell.data_type = "s"
+        cell = ws.cell(row=row, column=col)
+        cell.value = value
+        if isinstance(value, Decimal):
+            cell.number_format = number_format(decimals or 0)
     cell.font = Font(name=BODY_FONT, size=10)
     cell.alignment = Alignment(vertical="center", wrap_text=isinstance(value, str))
     return cell
@@ -141,8 +139,8 @@ def header_row(ws: Worksheet, row: int, titles: Sequence[str], *, col: int = 1) 
     for i, title in enumerate(titles):
         cell = put(ws, row, col + i, title)
         cell.font = Font(name=HEAD_FONT, size=10, bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -158,12 +156,7 @@ def title_row(ws: Worksheet, text: str, width: int, *, row: int = 1, size: int =
 def box(ws: Worksheet, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
     for row in ws.iter_rows(min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col):
         for cell in row:
-            cell.border = _BORDER
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs: a CJK character takes two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+            cell.border = BORDER
 
 
 def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:
@@ -171,30 +164,13 @@ def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def fit_widths(ws: Worksheet, first_row: int, *, minimum: int = 6, maximum: int = 40) -> None:
-    """Widen each column to its longest entry from ``first_row`` on, within limits."""
-    widths: dict[int, int] = {}
-    for row in ws.iter_rows(min_row=first_row):
-        for cell in row:
-            if cell.value is None or type(cell).__name__ == "MergedCell":
-                continue
-            text = f"{cell.value:f}" if isinstance(cell.value, Decimal) else str(cell.value)
-            longest = max((display_width(line) for line in text.splitlines()), default=0)
-            widths[cell.column] = max(widths.get(cell.column, 0), longest)
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
-
-
-def a4(ws: Worksheet, *, landscape: bool = False, title_rows: str | None = None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    if title_rows:
-        ws.print_title_rows = title_rows
+def a4(ws: Worksheet, summary: Summary, *, landscape: bool = False, title_rows: str | None = None) -> None:
+    period = summary.period.label if summary.period else ""
+    a4_page(
+        ws, landscape=landscape, header=tr("consolidation", "{period} 汇总表", period=period).strip(),
+        footer_left=tr("consolidation", "EcoDesk 生成于 {time}", time=summary.created.strftime("%Y-%m-%d %H:%M")),
+        title_rows=title_rows,
+    )
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -286,7 +262,7 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
     box(ws, header, row, 1, len(columns))
     set_widths(ws, [12, 36, 9, 20, 9, 12, 12, 10, 26, 10, 10])
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
-    a4(ws, landscape=True, title_rows=f"{header}:{header}")
+    a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
 
 
 def _met_label(met: bool | None) -> str:
@@ -324,7 +300,7 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
     box(ws, header, row, 1, width)
     set_widths(ws, [9, 24, 8] + [9] * len(forms))
     ws.freeze_panes = ws.cell(row=header + 1, column=4)
-    a4(ws, landscape=True, title_rows=f"{header}:{header}")
+    a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
 
 
 def _indicator_columns(s: IndicatorSummary) -> list[str]:
@@ -347,7 +323,7 @@ def _unit_cells(s: IndicatorSummary, row: UnitValue) -> list[tuple[Any, int | No
     else:
         cells = [(row.value if row.value is not None else row.text or None, s.decimals)]
     if s.kind == "ratio":
-        cells += [(row.numerator, None), (row.denominator, None)]
+        cells += [(row.numerator, s.numerator_decimals), (row.denominator, s.denominator_decimals)]
     if s.kind == "provincial":
         cells += [(row.provincial_target, s.decimals)]
     previous: Any = row.previous if row.previous is not None else (row.previous_text or None)
@@ -358,7 +334,9 @@ def _unit_cells(s: IndicatorSummary, row: UnitValue) -> list[tuple[Any, int | No
     return cells
 
 
-def _write_indicator(ws: Worksheet, s: IndicatorSummary, labels: dict[tuple[str, str], str]) -> None:
+def _write_indicator(
+    ws: Worksheet, summary: Summary, s: IndicatorSummary, labels: dict[tuple[str, str], str]
+) -> None:
     columns = _indicator_columns(s)
     title_row(ws, f"{s.form}  {s.name}", len(columns))
     notes = [tr("consolidation", "汇总方法：{rule}", rule=rule_label(s))]
@@ -386,8 +364,8 @@ def _write_indicator(ws: Worksheet, s: IndicatorSummary, labels: dict[tuple[str,
         put(ws, row, 3, s.total, decimals=s.decimals)
         col = 4
         if s.kind == "ratio":
-            put(ws, row, col, s.total_numerator)
-            put(ws, row, col + 1, s.total_denominator)
+            put(ws, row, col, s.total_numerator, decimals=s.numerator_decimals)
+            put(ws, row, col + 1, s.total_denominator, decimals=s.denominator_decimals)
             col += 2
         if s.kind == "provincial":
             put(ws, row, col, s.total_provincial_target, decimals=s.decimals)
@@ -401,7 +379,7 @@ def _write_indicator(ws: Worksheet, s: IndicatorSummary, labels: dict[tuple[str,
         if s.previous_total is not None and not s.previous_complete:
             put(ws, row, col, tr("consolidation", "部分单位无上年数据，上年合计只含有数据的单位"))
         for cell in ws[row]:
-            cell.fill = _TOTAL_FILL
+            cell.fill = LABEL_FILL
             cell.font = Font(name=HEAD_FONT, size=10, bold=True)
     box(ws, header, row, 1, len(columns))
     row += 1
@@ -413,7 +391,7 @@ def _write_indicator(ws: Worksheet, s: IndicatorSummary, labels: dict[tuple[str,
     set_widths(ws, [6, 26] + [max(10, min(16, display_width(c) // 2 + 2)) for c in columns[2:]])
     ws.row_dimensions[header].height = 30
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
-    a4(ws, title_rows=f"{header}:{header}")
+    a4(ws, summary, title_rows=f"{header}:{header}")
     if s.is_key and any(r.value is not None for r in s.rows):
         # below the table, not beside it: the sheet keeps its width and prints at a readable size
         _add_chart(ws, s, header, last_unit_row, row + 2)
@@ -460,16 +438,16 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
     box(ws, 3, row, 1, len(columns))
     set_widths(ws, [24, 8, 24, 40, 50])
     ws.freeze_panes = "A4"
-    a4(ws, landscape=True, title_rows="3:3")
+    a4(ws, summary, landscape=True, title_rows="3:3")
 
 
-def _write_files(ws: Worksheet, files: Sequence[FileNote]) -> None:
+def _write_files(ws: Worksheet, summary: Summary) -> None:
     columns = [tr("consolidation", c) for c in ("文件", "单位", "报送期", "修订版", "处理", "原因或核验结果")]
     title_row(ws, tr("consolidation", "收到的文件及核验结果"), len(columns))
     header_row(ws, 3, columns)
     row = 3
     order = {"refused": 0, "duplicate": 1, "superseded": 2, "other_period": 3, "used": 4}
-    for note in sorted(files, key=lambda f: (order.get(f.status, 9), f.name)):
+    for note in sorted(summary.files, key=lambda f: (order.get(f.status, 9), f.name)):
         row += 1
         values = (note.name, note.unit, note.period, note.revision, file_status_label(note.status), note.reason)
         for col, value in enumerate(values, start=1):
@@ -479,7 +457,7 @@ def _write_files(ws: Worksheet, files: Sequence[FileNote]) -> None:
     box(ws, 3, max(row, 3), 1, len(columns))
     set_widths(ws, [36, 24, 10, 8, 18, 60])
     ws.freeze_panes = "A4"
-    a4(ws, landscape=True, title_rows="3:3")
+    a4(ws, summary, landscape=True, title_rows="3:3")
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -495,9 +473,9 @@ def build_workbook(summary: Summary) -> Workbook:
     _write_cover(cover, summary, sheets)
     _write_matrix(wb.create_sheet(MATRIX_SHEET), summary)
     for s in summary.indicators:
-        _write_indicator(wb.create_sheet(sheets[s.key]), s, labels)
+        _write_indicator(wb.create_sheet(sheets[s.key]), summary, s, labels)
     _write_warnings(wb.create_sheet(WARNINGS_SHEET), summary)
-    _write_files(wb.create_sheet(FILES_SHEET), summary.files)
+    _write_files(wb.create_sheet(FILES_SHEET), summary)
     wb.properties.title = tr("consolidation", "汇总表")
     wb.properties.creator = "EcoDesk"
     return wb

@@ -1,0 +1,82 @@
+"""``ecodesk consolidate FILE…|DIR --keys REGISTRY -o SUMMARY.xlsx [--period P]``.
+
+Exit status: 0 when every file was used or rightly set aside (an older revision, a duplicate,
+another period); 1 when at least one file was refused (the summary is still written from the
+valid ones, and the refused files are listed with the reason); 2 when nothing could be
+consolidated or the summary could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ecodesk.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "consolidate",
+        help=tr("cli", "验证并汇总收到的签名工作簿"),
+        description=tr(
+            "cli",
+            "逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；"
+            "生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表）。"
+            "退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。",
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="FILE|DIR", help=tr("cli", "收到的 .xlsx 工作簿，或存放它们的文件夹"))
+    parser.add_argument("--keys", metavar="REGISTRY", required=True, help=tr("cli", "密钥登记文件夹"))
+    parser.add_argument("-o", "--output", metavar="SUMMARY.xlsx", required=True, help=tr("cli", "汇总表保存位置"))
+    parser.add_argument("--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"))
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ecodesk.consolidation.writer import file_status_label
+    from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
+    from ecodesk.submission import BadPeriod, Period
+
+    try:
+        period = Period.parse(args.period) if args.period else None
+    except BadPeriod as exc:
+        print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    # the summary may be saved into the folder being consolidated: never read it back as input
+    inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
+    result = consolidate(inputs, Path(args.keys), period=period)
+    summary = result.summary
+
+    print(
+        tr(
+            "cli",
+            "收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。",
+            n=len(result.received), used=len(result.used), refused=len(result.refused), aside=len(result.set_aside),
+        )
+    )
+    for item in result.refused:
+        print(tr("cli", "  [拒收：{label}] {name}：{reason}", label=item.result.label, name=item.path.name, reason=item.reason))
+    for item in result.set_aside:
+        print(tr("cli", "  [{label}] {name}：{reason}", label=file_status_label(item.status), name=item.path.name, reason=item.reason))
+    if not summary.submissions:
+        print(tr("cli", "错误：没有可以汇总的有效工作簿，未生成汇总表。请让报送单位重新签名报送。"), file=sys.stderr)
+        return 2
+    missing = [row.unit.division_name for row in summary.completeness if not row.received]
+    print(
+        tr(
+            "cli", "报送期：{period}；汇总单位 {units} 个；指标 {indicators} 项。",
+            period=summary.period.label if summary.period else "", units=len(summary.submissions),
+            indicators=len(summary.indicators),
+        )
+    )
+    if missing:
+        print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
+    path = write_summary(result, out)
+    print(tr("cli", "汇总表已保存：{path}", path=path))
+    if result.refused:
+        print(tr("cli", "注意：有 {n} 个文件被拒收，请联系相关单位重新报送。", n=len(result.refused)))
+        return 1
+    return 0

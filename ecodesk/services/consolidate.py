@@ -1,0 +1,280 @@
+"""Consolidate received workbooks: verify each file, keep the newest valid revision per unit
+and period, add up, and write the consolidated workbook.
+
+The window (folder of received workbooks, their verification status, the summary view) and
+``ecodesk consolidate`` both call this module; it imports no Qt. A file is *refused* when the
+verifier does not call it valid (tampered, unknown signer, wrong unit, damaged, not an EcoDesk
+workbook); a valid file may still be *set aside*: superseded by a newer revision of the same
+unit and period, a duplicate copy, or a workbook of another period.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecodesk.consolidation.model import FileNote, FileStatus, Summary, unit_id
+from ecodesk.errors import EcoDeskError
+from ecodesk.forms.loader import FormPack, bundled_pack
+from ecodesk.forms.schema import Division
+from ecodesk.i18n import tr
+from ecodesk.submission import BadPeriod, Period, SubmissionData, UnitProfile
+
+if TYPE_CHECKING:
+    from ecodesk.services.verify import VerifyResult
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]  # (done, total, file name); raise from it to cancel
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+
+class NothingToConsolidate(EcoDeskError):
+    """No valid workbook of the period was found among the files given."""
+
+
+@dataclass
+class ReceivedWorkbook:
+    """One received file, what the verifier said about it, and what consolidation did with it."""
+
+    path: Path
+    result: VerifyResult
+    unit: UnitProfile | None = None
+    period: Period | None = None
+    revision: int | None = None
+    status: FileStatus = "refused"
+    reason: str = ""  # Chinese: why refused or set aside ("" when used)
+    data: SubmissionData | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def valid(self) -> bool:
+        return self.result.status == "valid" and self.data is not None
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.display_name if self.unit else ""
+
+    def note(self) -> FileNote:
+        return FileNote(
+            name=self.path.name,
+            status=self.status,
+            unit=self.unit_name or self.result.unit_code,
+            period=str(self.period) if self.period else self.result.period,
+            revision=self.revision,
+            reason=self.reason or self.result.message,
+        )
+
+
+@dataclass
+class Consolidation:
+    """The received files with their fate, and the summary of the period's kept submissions."""
+
+    summary: Summary
+    received: list[ReceivedWorkbook]
+
+    @property
+    def period(self) -> Period | None:
+        return self.summary.period
+
+    @property
+    def refused(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status == "refused"]
+
+    @property
+    def used(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status == "used"]
+
+    @property
+    def set_aside(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status not in ("used", "refused")]
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def workbook_files(folder: Path) -> list[Path]:
+    """The workbooks in ``folder`` and its sub-folders (one per county is common), sorted.
+
+    Excel's lock files (``~$…``) and hidden files (our own half-written temporaries) are skipped.
+    """
+    folder = Path(folder)
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files as given and folders expanded, each file once."""
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        found = workbook_files(path) if path.is_dir() else [path]
+        for p in found:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+def _registry(registry_dir: Path):  # type: ignore[no-untyped-def]
+    from ecodesk.signing.registry import KeyRegistry
+
+    return KeyRegistry.load(Path(registry_dir))
+
+
+def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untyped-def]
+    """Verify one file (``registry`` is a loaded KeyRegistry)."""
+    from ecodesk.services.verify import VerifyResult, verify_workbook
+
+    path = Path(path)
+    if not path.is_file():
+        result = VerifyResult(
+            "damaged",
+            tr("consolidation", "{name}：文件不存在或不是文件，请检查路径。", name=path.name),
+            path=path,
+        )
+        return ReceivedWorkbook(path=path, result=result, reason=result.message)
+    result = verify_workbook(path, registry)
+    workbook = result.workbook
+    data: SubmissionData | None = getattr(workbook, "data", None)
+    item = ReceivedWorkbook(
+        path=path,
+        result=result,
+        unit=data.unit if data else None,
+        period=data.period if data else _period_of(result.period),
+        revision=data.revision if data else result.revision,
+        data=data if result.status == "valid" else None,
+    )
+    if not item.valid:
+        item.status, item.reason = "refused", result.message
+    else:
+        item.status = "used"  # for now; consolidation may set it aside
+    result.workbook = None  # the parsed workbook is large; keep only what the summary needs
+    return item
+
+
+def _period_of(text: str) -> Period | None:
+    try:
+        return Period.parse(text) if text else None
+    except BadPeriod:
+        return None
+
+
+def scan_folder(folder: Path, registry_dir: Path, *, progress: Progress | None = None) -> list[ReceivedWorkbook]:
+    """Verify every workbook in ``folder``: the table of received files the window shows."""
+    return verify_all(workbook_files(folder), registry_dir, progress=progress)
+
+
+def verify_all(
+    paths: Sequence[Path], registry_dir: Path, *, progress: Progress | None = None
+) -> list[ReceivedWorkbook]:
+    registry = _registry(registry_dir)
+    received = []
+    for i, path in enumerate(paths):
+        if progress:
+            progress(i, len(paths), path.name)
+        received.append(receive(path, registry))
+    if progress:
+        progress(len(paths), len(paths), "")
+    return received
+
+
+# --------------------------------------------------------------------------- consolidating
+
+
+def consolidate(
+    paths: Iterable[Path | str],
+    registry_dir: Path,
+    *,
+    period: Period | None = None,
+    progress: Progress | None = None,
+    pack: FormPack | None = None,
+    expected: Sequence[Division] | None = None,
+) -> Consolidation:
+    """Verify ``paths`` (files or folders) and consolidate the valid ones of ``period``.
+
+    Without ``period`` the latest period among the valid workbooks is consolidated. Of each
+    unit and period the highest revision is kept. Raises :class:`NothingToConsolidate` only
+    when not one file is given; a consolidation with no valid workbook is returned (empty) so
+    the caller can still list the refused files.
+    """
+    files = expand_paths(paths)
+    if not files:
+        raise NothingToConsolidate(
+            tr("consolidation", "没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。")
+        )
+    received = verify_all(files, registry_dir, progress=progress)
+    return consolidate_received(received, period=period, pack=pack, expected=expected)
+
+
+def consolidate_received(
+    received: list[ReceivedWorkbook],
+    *,
+    period: Period | None = None,
+    pack: FormPack | None = None,
+    expected: Sequence[Division] | None = None,
+) -> Consolidation:
+    """Consolidate files already verified (the window re-uses its scan)."""
+    from ecodesk.consolidation.build import build_summary
+    from ecodesk.consolidation.selection import newest_revisions
+
+    pack = pack or bundled_pack()
+    valid = [r for r in received if r.valid]
+    for r in valid:
+        r.status, r.reason = "used", ""
+    if period is None and valid:
+        period = max(r.data.period for r in valid if r.data)  # type: ignore[union-attr]
+    in_period = []
+    for r in valid:
+        if r.data and r.data.period == period:
+            in_period.append(r)
+        else:
+            r.status = "other_period"
+            r.reason = tr("consolidation", "属于{other}，本次汇总的是{period}。", other=r.period.label if r.period else "?",
+                          period=period.label if period else "?")
+    kept, superseded, duplicates = newest_revisions(
+        in_period,
+        key=lambda r: (unit_id(r.data.unit), r.data.period),  # type: ignore[union-attr]
+        revision=lambda r: r.data.revision,  # type: ignore[union-attr]
+    )
+    newest = {unit_id(r.data.unit): r for r in kept}  # type: ignore[union-attr]
+    for r in superseded:
+        winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
+        r.status = "superseded"
+        r.reason = tr("consolidation", "已有更新的第{new}版（{name}），本文件第{old}版不再汇总。",
+                      new=winner.revision, name=winner.path.name, old=r.revision)
+    for r in duplicates:
+        winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
+        r.status = "duplicate"
+        r.reason = tr("consolidation", "与 {name} 是同一单位同一版本，只汇总一份。", name=winner.path.name)
+    submissions = [r.data for r in kept if r.data is not None]
+    summary = build_summary(pack, submissions, period, files=[r.note() for r in received], expected=expected)
+    log.info(
+        "consolidated %s: %d used, %d refused, %d set aside",
+        period, len(kept), sum(1 for r in received if r.status == "refused"),
+        len(superseded) + len(duplicates) + sum(1 for r in received if r.status == "other_period"),
+    )
+    return Consolidation(summary=summary, received=received)
+
+
+def write_summary(consolidation: Consolidation, out_path: Path) -> Path:
+    """Write the consolidated workbook (replaces ``out_path`` only with a complete file)."""
+    from ecodesk.consolidation.writer import write_summary_workbook
+
+    return write_summary_workbook(consolidation.summary, Path(out_path))
+
+
+def as_submission(consolidation: Consolidation, unit: UnitProfile, period: Period, revision: int) -> SubmissionData:
+    """The consolidating unit's own submission (to check, sign and send up the chain)."""
+    from ecodesk.consolidation.chain import as_submission as chain_submission
+
+    return chain_submission(consolidation.summary, unit, period, revision)
