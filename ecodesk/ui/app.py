@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ecodesk.errors import EcoDeskError
@@ -85,7 +85,7 @@ def run_app(data_dir: str | None) -> int:
     try:
         store = open_store(folder, pack)
     except EcoDeskError as exc:
-        QMessageBox.critical(None, "无法打开数据", str(exc))
+        QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
         return 1
     try:
         apply_language(store, folder)

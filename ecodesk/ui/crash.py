@@ -33,15 +33,14 @@ def setup_file_logging(data_dir: Path) -> Path:
     return path
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CrashHandler", text)
-
-
 def crash_message(exc: BaseException, log_path: Path) -> str:
     if isinstance(exc, EcoDeskError):
         return str(exc)
-    return _t("程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。\n\n"
-              "请重新尝试；如果问题反复出现，请把日志文件发给技术支持：\n{path}").format(path=log_path)
+    return QCoreApplication.translate(
+        "CrashHandler",
+        "程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。\n\n"
+        "请重新尝试；如果问题反复出现，请把日志文件发给技术支持：\n{path}",
+    ).format(path=log_path)
 
 
 def install_excepthook(log_path: Path) -> None:
@@ -54,7 +53,7 @@ def install_excepthook(log_path: Path) -> None:
         log.error("unexpected exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         if QApplication.instance() is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Critical, _t("出现问题"), crash_message(exc, log_path))
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("CrashHandler", "出现问题"), crash_message(exc, log_path))
         box.exec()
 
     sys.excepthook = hook

@@ -99,7 +99,7 @@ class BackgroundTask(QObject):
         self.work = Work(fn)
         self.work.setAutoDelete(False)
         self._on_success, self._on_failure = on_success, on_failure
-        self.dialog = QProgressDialog(title, parent.tr("取消"), 0, 0, parent)
+        self.dialog = QProgressDialog(title, self.tr("取消"), 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)

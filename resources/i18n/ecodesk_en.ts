@@ -1,0 +1,2914 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+  <context>
+    <name>AcceptWarningDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="13" />
+      <source>说明原因</source>
+      <translation>Explain the reason</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="19" />
+      <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
+      <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="25" />
+      <source>确认说明</source>
+      <translation>Confirm explanation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>App</name>
+    <message>
+      <location filename="../../ecodesk/ui/app.py" line="88" />
+      <source>无法打开数据</source>
+      <translation>Cannot open the data</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackgroundTask</name>
+    <message>
+      <location filename="../../ecodesk/ui/workers.py" line="102" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>CrashHandler</name>
+    <message>
+      <location filename="../../ecodesk/ui/crash.py" line="39" />
+      <source>程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。
+
+请重新尝试；如果问题反复出现，请把日志文件发给技术支持：
+{path}</source>
+      <translation>The program ran into an unexpected problem and the last operation was not completed. Data already saved is not affected.
+
+Please try again; if the problem keeps coming back, send the log file to technical support:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/crash.py" line="56" />
+      <source>出现问题</source>
+      <translation>Something went wrong</translation>
+    </message>
+  </context>
+  <context>
+    <name>FieldEditor</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="43" />
+      <source>填数字</source>
+      <translation>number</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="86" />
+      <source>修改“{label}”</source>
+      <translation>Change “{label}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormState</name>
+    <message>
+      <source>未填</source>
+      <translation>Empty</translation>
+    </message>
+    <message>
+      <source>填写中</source>
+      <translation>Draft</translation>
+    </message>
+    <message>
+      <source>有错误</source>
+      <translation>Errors</translation>
+    </message>
+    <message>
+      <source>有提醒</source>
+      <translation>Warnings</translation>
+    </message>
+    <message>
+      <source>已检查</source>
+      <translation>Checked</translation>
+    </message>
+    <message>
+      <source>已签名</source>
+      <translation>Signed</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormView</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="49" />
+      <source>查看行动方案原文</source>
+      <translation>Show the action plan's text</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="62" />
+      <source>一、主要指标</source>
+      <translation>1. Main indicators</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="66" />
+      <source>二、工作情况</source>
+      <translation>2. Progress report</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="76" />
+      <source>三、明细表</source>
+      <translation>3. Detail tables</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="88" />
+      <source>提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。</source>
+      <translation>Tip: hover over an indicator to see the plan's text, press F1 for help on the current field; Tab or Enter moves to the next field, Ctrl+Z undoes.</translation>
+    </message>
+  </context>
+  <context>
+    <name>IndicatorChart</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="95" />
+      <source>本单位</source>
+      <translation>This unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="112" />
+      <source>目标 {v}</source>
+      <translation>Target {v}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="143" />
+      <source>；本单位贡献约占 {p}%</source>
+      <translation>; this unit contributes about {p}%</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="144" />
+      <source>全市目标：{text}{share}</source>
+      <translation>City-wide target: {text}{share}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="146" />
+      <source>目标：{text}</source>
+      <translation>Target: {text}</translation>
+    </message>
+  </context>
+  <context>
+    <name>IndicatorGrid</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <source>本期填报</source>
+      <translation>This period</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <source>上年</source>
+      <translation>Last year</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <source>方案目标</source>
+      <translation>Plan target</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <source>目标进度</source>
+      <translation>Progress</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="77" />
+      <source>＝ {name}（自动计算）</source>
+      <translation>= {name} (computed)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="107" />
+      <source>填报后显示完成进度</source>
+      <translation>Progress is shown once a value is entered</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="111" />
+      <source>已完成 2026 年目标的 {p}%</source>
+      <translation>{p}% of the 2026 target reached</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="86" />
+      <source>工具栏</source>
+      <translation>Toolbar</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="90" />
+      <source> 报送期 </source>
+      <translation> Period </translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="95" />
+      <location filename="../../ecodesk/ui/main_window.py" line="141" />
+      <source>显示全部任务</source>
+      <translation>Show all tasks</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="97" />
+      <source>默认只显示本单位负责的任务</source>
+      <translation>By default only the tasks this unit is responsible for are shown</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="101" />
+      <source>撤销</source>
+      <translation>Undo</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="103" />
+      <source>重做</source>
+      <translation>Redo</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
+      <source>进度总览</source>
+      <translation>Overview</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <source>全面检查</source>
+      <translation>Check all</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="114" />
+      <source>检查全部表单，结果列在下方问题面板（F5）</source>
+      <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="126" />
+      <source>文件(&amp;F)</source>
+      <translation>&amp;File</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="134" />
+      <source>退出(&amp;X)</source>
+      <translation>E&amp;xit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="137" />
+      <source>编辑(&amp;E)</source>
+      <translation>&amp;Edit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="140" />
+      <source>查看(&amp;V)</source>
+      <translation>&amp;View</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="147" />
+      <source>设置(&amp;S)</source>
+      <translation>&amp;Settings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="148" />
+      <source>单位信息…</source>
+      <translation>Unit details…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="149" />
+      <source>语言和负责任务…</source>
+      <translation>Language and tasks…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <source>帮助(&amp;H)</source>
+      <translation>&amp;Help</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="151" />
+      <source>打开数据文件夹所在位置</source>
+      <translation>Open the data folder</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="152" />
+      <source>关于</source>
+      <translation>About</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <source>表单版本 {v}</source>
+      <translation>Form pack {v}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="191" />
+      <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
+      <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="193" />
+      <source>（第 {r} 版，已签名，只读）</source>
+      <translation> (revision {r}, signed, read-only)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="211" />
+      <source>当前表单：{form}　状态：{state}</source>
+      <translation>Form: {form}   State: {state}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="216" />
+      <source>尚未保存任何内容</source>
+      <translation>Nothing saved yet</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <source>已自动保存 · 最后保存于 {time}</source>
+      <translation>Saved automatically · last saved {time}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="222" />
+      <source>不能修改</source>
+      <translation>Cannot change</translation>
+    </message>
+  </context>
+  <context>
+    <name>NarrativeEdit</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="64" />
+      <source>已写 {n} 字</source>
+      <translation>{n} characters</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
+      <source>至少 {n} 字</source>
+      <translation>at least {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="68" />
+      <source>最多 {n} 字</source>
+      <translation>at most {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="89" />
+      <source>修改“{name}”</source>
+      <translation>Change “{name}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>Operations</name>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="72" />
+      <source>导入上年数据…</source>
+      <translation>Import last year's data…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="73" />
+      <source>签名并导出报表…</source>
+      <translation>Sign and export workbook…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="74" />
+      <source>打印报送表（PDF）…</source>
+      <translation>Print submission sheet (PDF)…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="76" />
+      <source>核验报表…</source>
+      <translation>Verify workbooks…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="78" />
+      <source>备份数据…</source>
+      <translation>Back up data…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>从备份恢复…</source>
+      <translation>Restore from backup…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="95" />
+      <location filename="../../ecodesk/ui/operations.py" line="96" />
+      <source>将在后续版本提供</source>
+      <translation>Coming in a later version</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="112" />
+      <source>操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
+      <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="137" />
+      <source>还不能签名</source>
+      <translation>Cannot sign yet</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="138" />
+      <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
+      <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="142" />
+      <source>已签名</source>
+      <translation>Signed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="143" />
+      <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
+      <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="156" />
+      <source>保存签名报表</source>
+      <translation>Save signed workbook</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="157" />
+      <location filename="../../ecodesk/ui/operations.py" line="195" />
+      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <source>Excel 工作簿 (*.xlsx)</source>
+      <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="169" />
+      <source>已签名导出</source>
+      <translation>Signed and exported</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="170" />
+      <source>报表已签名并保存到：
+{path}
+
+签名指纹：{fp}
+本期数据已冻结；如需更正，请建立新的修订版。</source>
+      <translation>The workbook was signed and saved to:
+{path}
+
+Key fingerprint: {fp}
+This period's data is now frozen; to correct it, create a new revision.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="173" />
+      <source>正在签名并导出报表…</source>
+      <translation>Signing and exporting…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="177" />
+      <source>保存报送表 PDF</source>
+      <translation>Save submission sheet PDF</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="178" />
+      <source>PDF 文件 (*.pdf)</source>
+      <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="191" />
+      <source>正在生成报送表…</source>
+      <translation>Making the submission sheet…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="195" />
+      <source>选择要核验的报表</source>
+      <translation>Choose workbooks to verify</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="201" />
+      <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
+      <translation>Choose the key registry folder (public keys issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="219" />
+      <source>正在核验报表…</source>
+      <translation>Verifying…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <source>选择上年的签名报表</source>
+      <translation>Choose last year's signed workbook</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="234" />
+      <source>已导入</source>
+      <translation>Imported</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="234" />
+      <source>上年数据已导入，表单中的“上年”一栏已更新。</source>
+      <translation>Last year's data was imported; the “Last year” column is updated.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="236" />
+      <source>正在导入上年数据…</source>
+      <translation>Importing last year's data…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="243" />
+      <source>备份数据到</source>
+      <translation>Back up data to</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="243" />
+      <location filename="../../ecodesk/ui/operations.py" line="259" />
+      <source>EcoDesk 数据备份 (*.sqlite3)</source>
+      <translation>EcoDesk data backup (*.sqlite3)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="253" />
+      <source>备份完成</source>
+      <translation>Backup done</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="253" />
+      <source>数据已备份到：
+{path}</source>
+      <translation>The data was backed up to:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="255" />
+      <source>正在备份数据…</source>
+      <translation>Backing up…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="259" />
+      <source>选择备份文件</source>
+      <translation>Choose a backup file</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="262" />
+      <location filename="../../ecodesk/ui/operations.py" line="286" />
+      <source>从备份恢复</source>
+      <translation>Restore from backup</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="263" />
+      <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
+      <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="281" />
+      <source>恢复完成</source>
+      <translation>Restore done</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="282" />
+      <source>数据已从备份恢复。原来的数据另存在：
+{path}</source>
+      <translation>The data was restored from the backup. The previous data is kept at:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="282" />
+      <source>（原来没有数据）</source>
+      <translation>(there was no data before)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="289" />
+      <source>正在恢复数据…</source>
+      <translation>Restoring…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="313" />
+      <source>语言</source>
+      <translation>Language</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="313" />
+      <source>界面语言将在下次启动程序时切换。</source>
+      <translation>The new language takes effect the next time the program starts.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="321" />
+      <source>关于</source>
+      <translation>About</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="322" />
+      <source>&lt;b&gt;赣州市生态文明建设高地三年行动报送系统&lt;/b&gt;&lt;br&gt;EcoDesk {v}&lt;br&gt;&lt;br&gt;{plan}&lt;br&gt;{doc}&lt;br&gt;&lt;br&gt;表单版本：{pack}&lt;br&gt;数据文件夹：{dir}</source>
+      <translation>&lt;b&gt;Ganzhou Ecological Civilisation Action Plan reporting&lt;/b&gt;&lt;br&gt;EcoDesk {v}&lt;br&gt;&lt;br&gt;{plan}&lt;br&gt;{doc}&lt;br&gt;&lt;br&gt;Form pack: {pack}&lt;br&gt;Data folder: {dir}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Overview</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <source>表单</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <source>状态</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <source>已填/应填</source>
+      <translation>Filled / required</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <source>完成度</source>
+      <translation>Complete</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="173" />
+      <source>填报完成情况</source>
+      <translation>Completeness</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="176" />
+      <source>目标进度图</source>
+      <translation>Targets</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
+      <source>进度总览 — {period}</source>
+      <translation>Overview — {period}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <source>双击打开此表</source>
+      <translation>Double-click to open this form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="213" />
+      <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
+      <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
+      <source>本单位负责的任务中没有带数值目标的指标。</source>
+      <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PassphraseDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="14" />
+      <source>创建签名密钥</source>
+      <translation>Create signing key</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="14" />
+      <source>输入签名口令</source>
+      <translation>Enter signing passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="18" />
+      <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
+      <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="21" />
+      <source>签名导出需要本单位签名密钥的口令。</source>
+      <translation>A signed export needs the passphrase of this unit's signing key.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="28" />
+      <source>口令</source>
+      <translation>Passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="32" />
+      <source>再输一次</source>
+      <translation>Repeat</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
+      <source>确定</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="39" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="48" />
+      <source>请输入口令。</source>
+      <translation>Please enter the passphrase.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
+      <source>口令至少要 {n} 位。</source>
+      <translation>The passphrase needs at least {n} characters.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="52" />
+      <source>两次输入的口令不一致，请重新输入。</source>
+      <translation>The two passphrases differ; please enter them again.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PlanTree</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
+      <source>行动方案</source>
+      <translation>Action plan</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
+      <source>状态</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="41" />
+      <source>主要目标</source>
+      <translation>Main goals</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProblemsPanel</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="43" />
+      <source>本表</source>
+      <translation>This form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
+      <source>全部表单</source>
+      <translation>All forms</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="52" />
+      <source>接受提醒并说明…</source>
+      <translation>Accept with explanation…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
+      <source>撤回说明</source>
+      <translation>Withdraw explanation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="62" />
+      <source>表单</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="62" />
+      <source>问题</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="62" />
+      <source>说明</source>
+      <translation>Explanation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="98" />
+      <source>没有发现问题</source>
+      <translation>No problems found</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="100" />
+      <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
+      <translation>{e} errors · {w} warnings to explain</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProfileDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="25" />
+      <source>欢迎使用生态文明建设报送系统</source>
+      <translation>Welcome to EcoDesk</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="25" />
+      <source>单位信息</source>
+      <translation>Unit details</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="30" />
+      <source>第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
+      <translation>First start: please enter your unit's details. They are printed on the submission sheet and the cover of the signed workbook, and can be changed later under Settings → Unit details.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="44" />
+      <source>选择或输入，如 县林业局</source>
+      <translation>choose or type, e.g. 县林业局</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="49" />
+      <source>如 0797-1234567 或手机号</source>
+      <translation>e.g. 0797-1234567 or a mobile number</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="50" />
+      <source>行政区划 *</source>
+      <translation>Division *</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="51" />
+      <source>填报部门 *</source>
+      <translation>Department *</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="52" />
+      <source>填报人 *</source>
+      <translation>Prepared by *</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
+      <source>审核人</source>
+      <translation>Reviewed by</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
+      <source>单位负责人</source>
+      <translation>Head of unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
+      <source>联系电话 *</source>
+      <translation>Phone *</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="62" />
+      <source>保存</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="63" />
+      <source>退出</source>
+      <translation>Quit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="63" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="83" />
+      <source>填报部门</source>
+      <translation>department</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="85" />
+      <source>填报人</source>
+      <translation>prepared by</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
+      <source>联系电话</source>
+      <translation>phone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="93" />
+      <source>请填写：{names}。</source>
+      <translation>Please fill in: {names}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="25" />
+      <source>设置</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="33" />
+      <source>界面语言（重新启动后生效）</source>
+      <translation>Language (after restart)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
+      <source>本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：</source>
+      <translation>Tasks this unit reports on (only checked forms are shown; “Show all tasks” in the main window shows the rest):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="48" />
+      <source>保存</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="49" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="66" />
+      <source>请至少勾选一项任务。</source>
+      <translation>Please check at least one task.</translation>
+    </message>
+  </context>
+  <context>
+    <name>TableEditor</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="42" />
+      <source>可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。</source>
+      <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="69" />
+      <source>添加一行</source>
+      <translation>Add row</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
+      <source>删除选中行</source>
+      <translation>Remove selected rows</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
+      <source>粘贴</source>
+      <translation>Paste</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="98" />
+      <source>共 {n} 行</source>
+      <translation>{n} rows</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="108" />
+      <source>修改“{table}”第 {row} 行</source>
+      <translation>Change row {row} of “{table}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="112" />
+      <source>在“{table}”添加一行</source>
+      <translation>Add a row to “{table}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="124" />
+      <source>删除“{table}”中的 {n} 行</source>
+      <translation>Remove {n} rows from “{table}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="134" />
+      <source>向“{table}”粘贴 {n} 行</source>
+      <translation>Paste {n} rows into “{table}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="140" />
+      <source>清除“{table}”中的内容</source>
+      <translation>Clear cells in “{table}”</translation>
+    </message>
+  </context>
+  <context>
+    <name>VerifyResultsDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="15" />
+      <source>核验结果</source>
+      <translation>Verification results</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="19" />
+      <source>文件</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="19" />
+      <source>结论</source>
+      <translation>Verdict</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="19" />
+      <source>详情</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="30" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>catalog</name>
+    <message>
+      <source>主要目标</source>
+      <translation>Main goals</translation>
+    </message>
+    <message>
+      <source>显示行动方案的目标、重点任务、指标和各地专项任务</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>显示行动方案的目标、重点任务、牵头部门、指标目标值和各地专项任务。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以 JSON 输出全部内容（供其他程序使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{goal}（{deadline}，{level}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≥{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全市</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成省下达指标（填省下达目标和实际完成值，{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包版本 {version}（{released}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>重点任务</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>地方专项任务</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>突破{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本地</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各地均须达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{trend}（{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填{num}÷{den}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>选填</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≤{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>牵头部门：{leads}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>={value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{scope}，{unit}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>地方专项 {places}：{title}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{value}左右</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比率（{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标 {text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格 {name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>清零</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>选择：{choices}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>达到或好于{grade}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>达到“{state}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>cli</name>
+    <message>
+      <source>已签名</source>
+      <translation>Signed</translation>
+    </message>
+    <message>
+      <source>赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据文件夹（默认：环境变量 ECODESK_HOME，或用户数据文件夹）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>错误：{message}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已取消。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已备份到：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>备份数据（窗口开着也可以）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把数据文件完整复制一份。不指定 --out 时放在数据文件夹的 backups 中。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>备份文件保存到哪里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已生成演示数据：{unit}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  {years}年度：已签名；{current}：已填完，{accepted} 条提示已写明说明，可直接签名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据文件夹：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成演示数据</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>在一个空的数据文件夹中生成一个县（市、区）牵头部门的演示数据：往年已签名，当年已填好、可直接签名。请配合 --data-dir 使用，不要放进正式数据文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码（默认 360730 宁都县）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  注意：仍有 {n} 处错误未通过检查。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已签名导出 {period} 第{revision}版：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要：{digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名导出报送工作簿（.xlsx）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已创建本单位签名密钥。请用 ecodesk keys export-public 导出登记文件报上级登记。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要签名口令：请设置环境变量 ECODESK_PASSPHRASE，或在终端中运行以输入口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>设置签名口令（至少 8 个字符）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>创建时间：{when}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已创建签名密钥，指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请用 ecodesk keys export-public --out 文件夹 导出登记文件和登记表，报上级登记。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记表（请打印、签字盖章后报上级）：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>新的签名口令（至少 8 个字符）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已更换签名密钥，新指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>旧密钥签署的工作簿仍可验证。请重新导出登记文件（ecodesk keys export-public），报上级登记新密钥。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥：查看、创建、导出登记文件、更换</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位的签名密钥。口令可由环境变量 ECODESK_PASSPHRASE 提供（更换密钥时新口令用 ECODESK_NEW_PASSPHRASE），否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导出密钥登记文件和登记表（PDF），报上级登记</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更换密钥（旧密钥签署的工作簿仍可验证）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>旧口令已遗忘：不验证旧口令，直接作废旧密钥</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要签名口令：请设置环境变量 {env}，或在终端中运行以输入口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>两次输入的口令不一致，未作更改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已更换的旧密钥：{fp}（{when} 停用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有填写单位信息，登记文件需要单位名称和代码：请先用 ecodesk profile 填写。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>当前签名口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>再输入一次：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>显示密钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>创建密钥（第一次签名导出时也会自动创建）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿，未签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单已保存：{path}（{state}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成报送单 PDF（供单位负责人签字盖章）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版本号（默认：最新版本）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>要保存的 PDF 文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查看或修改填报单位信息</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不带参数时显示当前填报单位信息；带参数时修改对应项。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码，如 360730</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划：{name}（{code}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已保存。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有填写单位信息。请用 ecodesk profile --county 代码 --department 部门 填写。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第一次填写单位信息时请用 --county 指定行政区划代码。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>备份文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已恢复。数据文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>从备份文件恢复数据</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>先检查备份文件是否完好、是否为 EcoDesk 数据，再替换当前数据；当前数据会先另存到 backups 文件夹。恢复前请关闭 EcoDesk 窗口。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>备份文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不再询问，直接恢复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未恢复，当前数据没有改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>恢复前的数据已另存为：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>用它替换当前数据吗？当前数据会先另存一份。[y/N]</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>验证收到的签名工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>要验证的 .xlsx 文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出每个文件的详细情况</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>consolidation</name>
+    <message>
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <source>上年</source>
+      <translation>Last year</translation>
+    </message>
+    <message>
+      <source>{name}为 0，无法计算比率。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>【{unit}】</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不汇总，逐单位列示</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各单位相加</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>分子之和 ÷ 分母之和（不是各单位比率的平均）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（未指定）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan} 汇总表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>是</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>否</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各单位报送完成情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>图例：{legend}；“—”表示该单位不报送此表。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>修订版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期（{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>同比变化（%）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>备注</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总方法：{rule}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各单位已说明的预警</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>收到的文件及核验结果</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已报</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已报（有预警说明）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未报</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>—</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>EcoDesk 生成于 {time}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总单位数</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未报送单位数</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>采用文件数</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>拒收文件数</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成时间</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>有 {n} 个文件被拒收，原因见“{sheet}”表。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>省下达目标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>是否达到目标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>规划目标：{target}（{plan}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>合计</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>%（合计占规划目标的比例）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有单位接受并说明过预警。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已汇总</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>拒收</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已被更新的修订版取代</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不属于本报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>重复文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>部分单位无上年数据，上年合计只含有数据的单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 汇总表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已有更新的第{new}版（{name}），本文件第{old}版不再汇总。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>与 {name} 是同一单位同一版本，只汇总一份。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}：文件不存在或不是文件，请检查路径。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>属于{other}，本次汇总的是{period}。</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>period</name>
+    <message>
+      <source>{year}年度</source>
+      <translation>Year {year}</translation>
+    </message>
+    <message>
+      <source>{year}年第{quarter}季度</source>
+      <translation>Q{quarter} {year}</translation>
+    </message>
+    <message>
+      <source>报送期“{text}”格式不对，应为年份（如 2026）或季度（如 2026Q3）。</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>report</name>
+    <message>
+      <source>已签名</source>
+      <translation>Signed</translation>
+    </message>
+    <message>
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <source>上年</source>
+      <translation>Last year</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>prepared by</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>Reviewed by</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>Head of unit</translation>
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation>phone</translation>
+    </message>
+    <message>
+      <source>状态</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source>找不到打印用的中文字体（{path}），无法生成 PDF。请重新安装本程序。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan}（省下达：{value}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{text}（{deadline}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较上年上升</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较上年下降</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>与上年持平</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>其中：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{y}年{m}月{d}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人（签字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位盖章</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>接收单位（市生态文明办）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经办人（签字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>接收单位盖章</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名公钥登记表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>《{plan}》报送程序 EcoDesk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明：本单位用上述密钥对报送的工作簿签名。接收单位登记前，请当面或电话与本单位核对公钥指纹；指纹一致方可登记。密钥更换或遗失时，须重新填报本表。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} · 公钥指纹 {fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名公钥登记表 {unit}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>部门</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥（{alg}，Base64 编码）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{path}”是一个文件夹，请给出要保存的 PDF 文件名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}工作进展报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第 {n} 版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{gap}年{gap2}月{gap2}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位对以上报送数据和情况的真实性、准确性负责。纸质报送单与签名指纹相同的电子工作簿一并报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（更正第 {n} 版）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿（未签名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标（方案要求）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无填报内容）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（未填写）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名（草稿）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>职责</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit}{period}报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（表 {code}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} · {period}报送单 · 第 {rev} 版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>主要指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已说明的提醒</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第 {n} 页 共 {m} 页</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要：{digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名（草稿）——不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>《{plan}》报送单</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>rules</name>
+    <message>
+      <source>上年</source>
+      <translation>Last year</translation>
+    </message>
+    <message>
+      <source>请核对；如数据无误，请接受此警告并说明原因。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{table}”第 {row} 行的“{column}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>增长</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>下降</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不大于</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>小于</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不小于</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>大于</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>等于</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{subject}应为整数，填的是 {value}，请去掉小数部分。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，超过 {threshold}%。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{den}”为 0，无法计算“{name}”，请填写大于 0 的数。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{num}”（{n}）大于“{den}”（{d}），“{name}”会超过 100%，请核对两个数是否填反或多输了一位。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”为 {value}，按从{base_when}的 {base} 到{year}年目标 {goal} 的均衡进度，本期应达到 {expected}左右，进度落后（{plan}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”为 {value}，未达到目标：{plan}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{label}未填写，请填写或删除该行。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{what}为 {sum}，填报的总数为 {total}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（表中列了 {rows} 行，填报的数量为 {total}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{form}:{code} 不是比率指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{what}“{label}”{hint}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{label}”最多 {max} 字，目前 {n} 字，请精简。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{subject}不能为负数（填的是 {value}），请核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{subject}为 {value}，不能小于 {low}，请核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>稳步提升</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>持续下降</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>稳中向好</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年底</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{label}填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{label}：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{table}”中“{column}”的合计</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{left}为 {lv}，{right}为 {rv}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{subject}为 {value}，应{op} {bound}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请核对并改正。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>如数据无误，请接受此警告并说明原因。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请填写“{name}”：{hint}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单 {form} 中没有表格 {table}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请选择</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请填写</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{subject}为 {value}，应在 {low} 到 {high} 之间{unit}，请核对是否多输了一位。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{subject}为 {value}，不能大于 {high}，请核对是否多输了一位。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{table}”的行数</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”至少 {min} 字，目前 {n} 字，请补充：{hint}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年同期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不低于目标为完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不高于目标为完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比上年上升</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比上年下降</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”最多 {max} 字，目前 {n} 字，请精简。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（单位：{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>store</name>
+    <message>
+      <source>已检查</source>
+      <translation>Checked</translation>
+    </message>
+    <message>
+      <source>已签名</source>
+      <translation>Signed</translation>
+    </message>
+    <message>
+      <source>不是数据库文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完整性检查未通过（{detail}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位：{unit}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>最后修改时间（UTC）：{at}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法读取文件（{exc}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据库结构损坏（{exc}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有数据文件，无需备份</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据结构版本（{rev}）不是本程序认识的版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件不存在</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这就是正在使用的数据文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  {period}：第 {revision} 版，{status}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这不是 EcoDesk 的数据文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法读取（{exc}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未填写</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 的第 {revision} 版报送已签名，不能再修改。如需更正，请新建一个更正版本（写明更正原因）后在新版本中修改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据文件 {path} 已损坏，无法打开{detail}。请不要继续使用它：用“ecodesk restore 备份文件”从备份恢复（自动备份在 {backups} 文件夹中，按日期命名），恢复前当前文件会另存一份。如没有可用备份，请联系技术支持。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据文件 {path} 由更新版本的 EcoDesk 创建（数据结构版本 {revision}），本程序无法读取。请安装最新版本的 EcoDesk 后再打开。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 的第 {revision} 版尚未签名，可以直接修改，不需要新建更正版本。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不能用 {path} 恢复：{reason}。当前数据没有任何改动。请换一个备份文件（自动备份在数据文件夹的 backups 中）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未知用户</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有这些表单：{codes}。请从表单目录中选择。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请写明接受此提示的理由（说明会随报表一同报送）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请写明更正原因（会记录在新版本中并随报表报送）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 还没有第 {revision} 版报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 没有第 {revision} 版报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{n} 项，来源 {source}（签名：{status}）</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>workbook</name>
+    <message>
+      <source>填报人</source>
+      <translation>prepared by</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>Reviewed by</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>Head of unit</translation>
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation>phone</translation>
+    </message>
+    <message>
+      <source>第{n}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（更正，替代第{old}版）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本报送包含的表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版次</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导出日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{y}年{m}月{d}日 {t}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名算法</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{grade}及以上</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表{code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>其中：{label}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>工作情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已说明的预警</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan} 推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>省下达 {v}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{deadline}{done}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>工作表“{sheet}”单元格 {cell}：签名时为“{expected}”，现在为“{found}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公式 {text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（空）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 是 EcoDesk 工作簿，但其中的签名数据表被删除或改动（{reason}），无法证明内容未被修改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>多出了工作表“{sheet}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有 EcoDesk 签名数据</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>工作表“{sheet}”被删除</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名数据表不存在</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名数据表格式不对</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 已损坏或不完整，无法读取（{reason}）。请向报送单位索取原文件重新发送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件过大（{mb} MB）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这是旧版 .xls 或加密的文件，不是 .xlsx</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不是 Excel .xlsx 文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包含的部件过多（{n} 个）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩包里没有 Excel 工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法打开：{e}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩结构损坏</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>解压后体积异常（可能是恶意构造的文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩包里没有可读的工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>内容无法解析</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>封面</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>forms</name>
+    <message>
+      <source>表单定义文件 {file} 有误（位置：{location}）：{problem}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有代码为 {code} 的重点任务</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有代码为 {code} 的行政区划或功能区</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单 {form} 中没有字段 {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单 {form} 中没有指标 {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件不存在</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>YAML 格式错误：{exc}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有代码为 {code} 的表单</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>numbers</name>
+    <message>
+      <source>（单位：{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{text}”不是一个确切的数字：请只填写数字{hint}，不要写“约”“左右”“以上”等字样，说明可写在工作进展中。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{text}”是汉字数字，请改用阿拉伯数字填写{hint}，例如 1234.5。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法识别“{text}”：请只填写一个数字{hint}，例如 1234.5，可带小数点和千位分隔符。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{text}”带了 %，但本项单位是{unit}，不是百分比：请去掉 % 后按{unit}填写。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{text}”带了 %，但本项不是百分比：请去掉 % 只填数字。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法识别“{text}”中的“{suffix}”：本项单位是{unit}，请只填写数字。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{text}”用了“万”“亿”等换算，本项不接受：请按{unit}直接填写数字。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未填写数字：请填写数字{hint}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填写的内容太长，不是一个数字：请只填写一个数字{hint}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{text}”中的千位分隔符位置不对（应每三位一个，如 1,234,567）：请核对，或去掉分隔符只填数字{hint}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（无单位）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>个数</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>export</name>
+    <message>
+      <source>{period}第{revision}版已经签名导出，数据已冻结。如需更正，请先新建修订版（写明更正原因），再签名导出。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法确定数据文件夹，不能签名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  ……另有 {n} 个问题</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还有 {n} 个错误需要改正，暂不能签名导出：</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>printing</name>
+    <message>
+      <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>sample</name>
+    <message>
+      <source>{county}已按计划推进{name}相关工作</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{town}{subject}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截至{year}年底，{facts}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{km}公里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{mu}亩</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>实施{subject}，按计划推进</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经核实数据无误。{county}本年度新增项目集中投产，且按市统计局要求调整了统计口径，导致与上年相比变化较大。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{notes}，工作成效逐步显现。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>三年行动目标任务总体完成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各项工作总体符合序时进度要求。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全年纳入{name}{n}个</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>持续抓好“{title}”各项工作，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>巩固三年行动成果，建立健全长效机制，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>紧盯薄弱环节补短板，</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>verify</name>
+    <message>
+      <source>{name}：有效。{unit}，{period}，第{revision}版，签名密钥指纹 {fp}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}：签名与签名数据不符，签名数据表或签名已被改动，内容不可信。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}：可见内容与签名数据不符（{where}），文件在签名后被改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}：签名完好，但其中的数据无法解读，可能由不兼容的程序版本生成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}：签名完好，但签名密钥（指纹 {fp}）不在密钥登记中，无法确认是谁签的。请核对该单位报送的密钥登记表，登记后再验证。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}：工作簿自称来自 {claimed}，但签名密钥登记在 {owner} 名下，不能作为 {claimed} 的报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥已于 {when} 更换，这是用旧密钥签署的工作簿。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记文件夹中有 {n} 个文件无法识别，已忽略。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件签名后曾由 {app} 另存，内容未变。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>……另有 {n} 处不符</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名数据摘要 {digest}</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>signing</name>
+    <message>
+      <source>本单位还没有签名密钥。第一次签名导出时会创建密钥，请设置一个口令（至少 8 个字符）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名口令不正确，密钥没有解锁。请检查口令（注意大小写和输入法全角/半角）后重试；如果口令确实遗忘，请用“更换密钥”重新生成密钥，并把新的密钥登记表报上级。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位已有签名密钥（指纹 {fp}）。如需更换，请使用“更换密钥”，旧密钥签署的工作簿仍可验证。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥文件 {path} 已损坏，无法读取。请从备份恢复数据文件夹，或更换密钥并重新报上级登记。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件夹 {path} 不存在。请指定存放各单位密钥登记文件（*{suffix}）的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,129 @@
+"""Start-up: the Chinese font, the first-run dialog, the crash handler."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
+from tests.ui.conftest import type_text
+
+
+def test_bundled_font_draws_chinese(qtbot: Any) -> None:
+    from ecodesk.ui.app import application
+
+    app = application()
+    family = app.font().family()
+    assert family in QFontDatabase.families()
+    metrics = QFontMetrics(app.font())
+    # on these machines no system font has Chinese glyphs: only the bundled one can draw them
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "赣州生态文明建设高地")
+
+
+def fill_profile(qtbot: Any, dialog: ProfileDialog, *, preparer: str) -> None:
+    dialog.division.setCurrentIndex(dialog.division.findData("360732"))
+    dialog.department.setCurrentText("")
+    type_text(qtbot, dialog.department.lineEdit(), "县林业局")
+    type_text(qtbot, dialog.preparer, preparer)
+    type_text(qtbot, dialog.reviewer, "刘芳")
+    qtbot.keyClicks(dialog.phone, "0797-5321234")
+
+
+def test_first_run_dialog_creates_the_profile(qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any) -> None:
+    from ecodesk.store import Store
+    from ecodesk.ui.app import application, ensure_profile
+
+    application()
+
+    def run(dialog: ProfileDialog) -> int:
+        fill_profile(qtbot, dialog, preparer="王芳")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ProfileDialog, "exec", run)
+    with Store.open(data_dir, pack=pack) as store:
+        assert ensure_profile(store, pack) is True
+        profile = store.profile()
+        forms = store.responsible_forms()
+    assert profile is not None
+    assert (profile.division_code, profile.division_name, profile.department, profile.preparer, profile.phone) == (
+        "360732", "兴国县", "县林业局", "王芳", "0797-5321234")
+    # 县林业局 answers for the tasks 市林业局 leads, not for every form
+    led = {t.code for t in pack.catalog.tasks if "市林业局" in t.lead_departments}
+    assert led and set(forms) - {"G"} == led
+
+
+def test_first_run_refuses_missing_fields_and_saves_nothing(qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any) -> None:
+    from ecodesk.store import Store
+    from ecodesk.ui.app import application, ensure_profile
+
+    application()
+    seen: list[str] = []
+
+    def run(dialog: ProfileDialog) -> int:
+        fill_profile(qtbot, dialog, preparer="")
+        dialog.accept()  # refused: the dialog stays open and says what is missing
+        seen.append(dialog.message.text())
+        dialog.reject()
+        return dialog.result()
+
+    monkeypatch.setattr(ProfileDialog, "exec", run)
+    with Store.open(data_dir, pack=pack) as store:
+        assert ensure_profile(store, pack) is False
+        assert store.profile() is None
+    assert seen and "填报人" in seen[0]
+
+
+def test_unexpected_exception_shows_chinese_dialog_and_logs(qtbot: Any, data_dir: Path, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ecodesk.ui.app import application
+    from ecodesk.ui.crash import install_excepthook, setup_file_logging
+
+    application()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    log_path = setup_file_logging(data_dir)
+    install_excepthook(log_path)
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert shown and "意外问题" in shown[0] and str(log_path) in shown[0]
+    assert "ZeroDivisionError" in log_path.read_text(encoding="utf-8")
+    assert "Traceback" not in shown[0]
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "baseFilename", None) == str(log_path)]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+@pytest.mark.parametrize("language", ["en"])
+def test_language_switch_translates_window_and_core(qtbot: Any, tmp_path: Path, language: str) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from ecodesk import i18n
+    from ecodesk.submission import Period
+    from ecodesk.ui.app import application
+    from ecodesk.ui.translations import install_language
+
+    application()
+    translator = install_language(language, tmp_path)
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("MainWindow", "文件(&F)") == "&File"
+        assert Period(2026, 3).label == "Q3 2026"  # a core string, through the same translator
+    finally:
+        if translator is not None:
+            QApplication.removeTranslator(translator)
+        i18n.install_translator(None)
+    assert Period(2026).label == "2026年度"
