@@ -41,7 +41,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from ecodesk.forms.loader import FormPack
@@ -79,7 +79,10 @@ def canonical_decimal(value: Decimal) -> str:
         raise ValueError(f"not a finite number: {value}")
     if value.is_zero():
         return "0"
-    return format(value.normalize(), "f")
+    # normalize() rounds to the context's precision (28 digits by default): give it enough
+    # room that it only strips trailing zeros and never changes the number.
+    exact = Context(prec=max(28, len(value.as_tuple().digits)))
+    return format(value.normalize(exact), "f")
 
 
 def canonical_text(text: str) -> str:
