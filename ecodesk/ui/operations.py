@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecodesk import __version__
+from ecodesk.errors import EcoDeskError
 from ecodesk.ui.workers import Job, run_in_background
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ SERVICES = {
     "export": ("ecodesk.services.export", "export_submission"),
     "print": ("ecodesk.services.printing", "print_submission"),
     "verify": ("ecodesk.services.verify", "verify_workbook"),
+    "public_key": ("ecodesk.services.keys", "export_public_key"),
+    "revision": ("ecodesk.store.store", "Store"),
     "backup": ("ecodesk.store.backup", "make_backup"),
     "restore": ("ecodesk.store.backup", "restore_database"),
 }
@@ -72,7 +75,9 @@ class Operations(QObject):
             ("import", self.tr("导入上年数据…"), self.import_previous, ""),
             ("export", self.tr("签名并导出报表…"), self.export_signed, "Ctrl+E"),
             ("print", self.tr("打印报送表（PDF）…"), self.print_sheet, "Ctrl+P"),
+            ("revision", self.tr("建立修订版（更正已签名的报送）…"), self.new_revision, ""),
             None,
+            ("public_key", self.tr("导出本单位公钥登记表…"), self.export_public_key, ""),
             ("verify", self.tr("核验报表…"), self.verify, ""),
             None,
             ("backup", self.tr("备份数据…"), self.backup, ""),
@@ -142,16 +147,15 @@ class Operations(QObject):
             QMessageBox.information(self.window, self.tr("已签名"), self.tr(
                 "本期报送已签名。如需更正，请先建立新的修订版。"))
             return
+        from ecodesk.services.export import store_data_dir
         from ecodesk.signing.keys import KeyStore
         from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
 
-        keys = KeyStore(self.window.data_dir)
-        dialog = PassphraseDialog(create=not keys.has_key(), parent=self.window)
+        # the service creates the key on the first signing; the dialog only asks twice then
+        dialog = PassphraseDialog(create=not KeyStore(store_data_dir(self.store)).has_key(), parent=self.window)
         if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
             return
         passphrase = dialog.value()
-        if not keys.has_key():
-            keys.create(passphrase)
         path, _ = QFileDialog.getSaveFileName(
             self.window, self.tr("保存签名报表"), str(Path(self._folder()) / self._default_name(".xlsx")),
             self.tr("Excel 工作簿 (*.xlsx)"))
@@ -189,6 +193,53 @@ class Operations(QObject):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result if isinstance(result, (str, Path)) else path)))
 
         self._run(self.tr("正在生成报送表…"), work, done)
+
+    def new_revision(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        if not self.session.frozen:
+            QMessageBox.information(self.window, self.tr("建立修订版"), self.tr(
+                "本期报送还没有签名，可以直接修改，不需要建立修订版。"))
+            return
+        reason, ok = QInputDialog.getMultiLineText(
+            self.window, self.tr("建立修订版"),
+            self.tr("请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）："))
+        if not ok:
+            return
+        if not reason.strip():
+            QMessageBox.warning(self.window, self.tr("建立修订版"), self.tr("没有写更正原因，未建立修订版。"))
+            return
+        try:
+            revision = self.store.new_revision(self.session.period, reason.strip())
+        except EcoDeskError as exc:
+            QMessageBox.warning(self.window, self.tr("建立修订版"), str(exc))
+            return
+        self.session.reload()
+        self.window.statusBar().showMessage(self.tr("已建立第 {r} 版，可以修改了。").format(r=revision), 8000)
+
+    def export_public_key(self) -> None:
+        from ecodesk.services.export import store_data_dir
+        from ecodesk.signing.keys import KeyStore
+
+        data_dir = store_data_dir(self.store)
+        if not KeyStore(data_dir).has_key():
+            QMessageBox.information(self.window, self.tr("还没有签名密钥"), self.tr(
+                "本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。"))
+            return
+        folder = QFileDialog.getExistingDirectory(self.window, self.tr("选择保存公钥登记文件的文件夹"), self._folder())
+        if not folder:
+            return
+        export_public_key, unit = service("public_key"), self.session.profile
+
+        def work(job: Job) -> Any:
+            return export_public_key(data_dir, unit, Path(folder))
+
+        def done(result: Any) -> None:
+            QMessageBox.information(self.window, self.tr("已导出公钥"), self.tr(
+                "公钥登记文件：{file}\n登记表（请打印、签字盖章后连同文件报上级）：{sheet}\n指纹：{fp}").format(
+                    file=result.registration, sheet=result.sheet, fp=result.fingerprint))
+
+        self._run(self.tr("正在导出公钥登记表…"), work, done)
 
     def verify(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(

@@ -1,0 +1,146 @@
+"""The menu operations run the real core services off the UI thread and report in Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from ecodesk.ui.operations import SERVICES, service_available
+
+
+@pytest.fixture
+def save_to(monkeypatch: pytest.MonkeyPatch) -> Any:
+    def choose(path: Path) -> None:
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    return choose
+
+
+def test_operations_without_a_service_are_disabled_and_say_so(store: Any, open_window: Any) -> None:
+    window = open_window(store)
+    for name, action in window.operations.actions.items():
+        assert name in SERVICES
+        assert action.isEnabled() == service_available(name)
+        if not action.isEnabled():
+            assert action.toolTip() == "将在后续版本提供"
+
+
+def test_backup_then_restore_brings_old_values_back(
+    qtbot: Any, store: Any, open_window: Any, pack: Any, tmp_path: Path, save_to: Any, no_dialogs: list[Any]
+) -> None:
+    key = next(f.key for f in pack.input_fields("1.1", "360730") if f.type == "number")
+    period = store.current_period()
+    store.set_value(period, key, "100")
+    window = open_window(store)
+    backup = tmp_path / "备份.sqlite3"
+    save_to(backup)
+    window.operations.actions["backup"].trigger()
+    qtbot.waitUntil(lambda: any(title == "备份完成" for title, _ in no_dialogs), timeout=10_000)
+    assert backup.exists()
+
+    window.session.edit_value(key, "999", "test")
+    assert window.session.store.load(period).value(key) == "999"
+    window.operations.actions["restore"].trigger()  # the confirmation is answered "yes"
+    qtbot.waitUntil(lambda: any(title == "恢复完成" for title, _ in no_dialogs), timeout=10_000)
+    assert window.session.value(key) == "100"
+    assert window.session.store.load(period).value(key) == "100"
+    window.session.store.close()
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(
+    qtbot: Any, store: Any, open_window: Any, pack: Any, tmp_path: Path, save_to: Any, no_dialogs: list[Any]
+) -> None:
+    key = next(f.key for f in pack.input_fields("1.1", "360730") if f.type == "number")
+    store.set_value(store.current_period(), key, "42")
+    junk = tmp_path / "不是备份.sqlite3"
+    junk.write_bytes(b"not a database" * 100)
+    window = open_window(store)
+    save_to(junk)
+    window.operations.actions["restore"].trigger()
+    qtbot.waitUntil(lambda: any(title == "从备份恢复" for title, _ in no_dialogs), timeout=10_000)
+    message = dict(no_dialogs)["从备份恢复"]
+    assert "Traceback" not in message and message
+    # nothing saved is lost, and the window keeps working on the same data
+    assert window.session.store.load(window.session.period).value(key) == "42"
+    window.session.edit_value(key, "43", "test")
+    assert window.session.store.load(window.session.period).value(key) == "43"
+    window.session.store.close()
+
+
+def test_print_writes_the_submission_sheet(
+    qtbot: Any, store: Any, open_window: Any, tmp_path: Path, save_to: Any, no_dialogs: list[Any], monkeypatch: Any
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    window = open_window(store)
+    out = tmp_path / "报送表.pdf"
+    save_to(out)
+    window.operations.actions["print"].trigger()
+    qtbot.waitUntil(lambda: bool(opened) or bool(no_dialogs), timeout=20_000)
+    assert no_dialogs == []
+    assert opened == [str(out)]
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_export_refuses_while_errors_remain(store: Any, open_window: Any, no_dialogs: list[Any]) -> None:
+    window = open_window(store)
+    window.operations.actions["export"].trigger()
+    assert no_dialogs and no_dialogs[0][0] == "还不能签名"
+    assert window.problems.all_forms.isChecked()
+    assert not window.session.frozen
+
+
+def test_signed_export_of_demo_data_freezes_the_period(
+    qtbot: Any, data_dir: Path, pack: Any, open_window: Any, tmp_path: Path, save_to: Any,
+    no_dialogs: list[Any], monkeypatch: Any,
+) -> None:
+    from ecodesk.services.sample import fill_demo
+    from ecodesk.services.verify import verify_workbook
+    from ecodesk.store import Store
+    from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+    from tests.ui.conftest import type_text
+
+    def answer(dialog: PassphraseDialog) -> int:
+        assert dialog.create, "no key yet: the passphrase is asked twice"
+        type_text(qtbot, dialog.passphrase, "赣州生态2026")
+        type_text(qtbot, dialog.repeat, "赣州生态2026")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PassphraseDialog, "exec", answer)
+    with Store.open(data_dir, pack=pack) as store:
+        fill_demo(store, "360730")
+        window = open_window(store)
+        out = tmp_path / "报表.xlsx"
+        save_to(out)
+        window.operations.actions["export"].trigger()
+        qtbot.waitUntil(lambda: bool(no_dialogs), timeout=30_000)
+        assert no_dialogs[0][0] == "已签名导出", no_dialogs
+        assert window.session.frozen
+        assert "只读" in window.windowTitle()
+
+        # the key registration the level above needs, then verifying as the level above does
+        registry = tmp_path / "registry"
+        registry.mkdir()
+        monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(registry)))
+        window.operations.actions["public_key"].trigger()
+        qtbot.waitUntil(lambda: len(no_dialogs) == 2, timeout=20_000)
+        assert no_dialogs[1][0] == "已导出公钥", no_dialogs
+        assert list(registry.glob("*.ecodesk-key.json"))
+
+        from ecodesk.ui.dialogs.verify_results_dialog import VerifyResultsDialog
+
+        shown: list[list[str]] = []
+        monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(out)], "")))
+        monkeypatch.setattr(VerifyResultsDialog, "exec", lambda d: shown.append(
+            [d.list.topLevelItem(i).text(1) for i in range(d.list.topLevelItemCount())]) or 0)
+        window.operations.actions["verify"].trigger()
+        qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+        expected = verify_workbook(out, registry)
+        assert expected.status == "valid"
+        assert shown == [[expected.message]]
