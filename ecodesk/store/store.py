@@ -702,6 +702,50 @@ class Store:
             return Baseline(period=period, values=values, source=row.source,
                             signature_status=row.signature_status, imported_at=_parse_time(row.imported_at))
 
+    def write_import(self, period: Period, *, baseline_period: Period, baseline: dict[str, str] | None,
+                     source: str, signature_status: str, tables: dict[str, list[TableRow]],
+                     settings: dict[str, str | None], action: str, note: str) -> None:
+        """Write an import of last year's data (or its undo) in ONE transaction, audit-logged.
+
+        ``baseline`` becomes the whole baseline of ``baseline_period`` (``None`` removes it);
+        ``tables`` ("form:table" → rows) replace tables of ``period``'s editable revision;
+        ``settings`` are set (``None`` deletes the key). Added for the import (issue #6): an
+        import must land completely or not at all, and be undoable as one step.
+        """
+        for key in tables:
+            self._check_form(key.partition(":")[0])
+        with self._write() as s:
+            row = self._baseline_row(s, baseline_period)
+            old = f"{row.source} ({row.signature_status})" if row else None
+            if row is not None:
+                s.delete(row)
+                s.flush()
+            if baseline is not None:
+                row = BaselineRow(period_id=self._period_row(s, baseline_period).id, source=source,
+                                  signature_status=signature_status, imported_at=_now())
+                s.add(row)
+                s.flush()
+                for key, text in baseline.items():
+                    s.add(BaselineValueRow(baseline_id=row.id, key=key, text=text))
+            new = (tr("store", "{n} 项，来源 {source}（签名：{status}）", n=len(baseline), source=source,
+                      status=signature_status) if baseline is not None else None)
+            self._audit(s, "set_baseline", period=baseline_period, field=source, old=old, new=new)
+            if tables:
+                sub = self._editable(s, period)
+                for key, rows in tables.items():
+                    form, _, table = key.partition(":")
+                    self._put_table(s, sub, period, form, table, rows)
+            for key, value in settings.items():
+                setting = s.get(SettingRow, key)
+                if value is None:
+                    if setting is not None:
+                        s.delete(setting)
+                elif setting is None:
+                    s.add(SettingRow(key=key, value=value))
+                else:
+                    setting.value = value
+            self._audit(s, action, period=period, field=source, new=note)
+
     # ------------------------------------------------------------------ audit
 
     def _audit(self, s: Session, action: str, *, period: Period | None = None, revision: int | None = None,
