@@ -1,0 +1,46 @@
+"""``ecodesk print``: write the printable submission sheet (PDF)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ecodesk.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "print",
+        help=tr("cli", "生成报送单 PDF（供单位负责人签字盖章）"),
+        description=tr(
+            "cli",
+            "把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。",
+        ),
+    )
+    parser.add_argument("--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）"))
+    parser.add_argument("--revision", metavar="N", type=int, help=tr("cli", "版本号（默认：最新版本）"))
+    parser.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("cli", "要保存的 PDF 文件"))
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecodesk.errors import EcoDeskError
+    from ecodesk.paths import resolve_data_dir
+    from ecodesk.services.printing import print_submission
+    from ecodesk.store import Store
+    from ecodesk.submission import BadPeriod, Period
+
+    try:
+        period = Period.parse(args.period) if args.period else None
+    except BadPeriod as exc:
+        raise EcoDeskError(str(exc)) from None
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".pdf":
+        out = out.with_name(out.name + ".pdf")
+    with Store.open(resolve_data_dir(args.data_dir)) as store:
+        period = period or store.current_period()
+        written = print_submission(store, period, out, revision=args.revision)
+        signed = store.signature(period, store.load(period, args.revision).revision) is not None
+    state = tr("cli", "已签名") if signed else tr("cli", "草稿，未签名")
+    print(tr("cli", "报送单已保存：{path}（{state}）", path=written, state=state))
+    return 0

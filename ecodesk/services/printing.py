@@ -1,0 +1,39 @@
+"""Use case: print a submission (its latest or a given revision) as the PDF a unit head signs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
+from ecodesk.submission import Period
+
+if TYPE_CHECKING:
+    from ecodesk.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ProfileMissing(EcoDeskError):
+    """The unit has not said who it is yet: a sheet without a unit cannot be signed for."""
+
+
+def print_submission(store: Store, period: Period, out_path: Path, *, revision: int | None = None) -> Path:
+    """Write the submission sheet of ``period`` to ``out_path`` and return the path.
+
+    A signed revision prints with its workbook's fingerprint and digest; anything else prints
+    as a draft, marked as such on every page.
+    """
+    from ecodesk.report.sheet import write_submission_sheet
+
+    if store.profile() is None:
+        raise ProfileMissing(
+            tr("printing", "还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。")
+        )
+    data = store.load(period, revision)
+    signature = store.signature(period, data.revision)
+    fingerprint, digest = signature if signature else (None, None)
+    log.info("printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft")
+    return write_submission_sheet(store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest)
