@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ecodesk.consolidation.writer import file_status_label
+    from ecodesk.consolidation.writer import check_output_path, file_status_label
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
     from ecodesk.submission import BadPeriod, Period
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     except BadPeriod as exc:
         print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
         return 2
-    out = Path(args.output)
+    out = check_output_path(Path(args.output))  # before minutes of verifying, not after
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
     result = consolidate(inputs, Path(args.keys), period=period)

@@ -481,18 +481,28 @@ def build_workbook(summary: Summary) -> Workbook:
     return wb
 
 
-def write_summary_workbook(summary: Summary, out_path: Path) -> Path:
-    """Write the consolidated workbook to ``out_path`` (replaced only by a complete new file)."""
+def check_output_path(out_path: Path) -> Path:
+    """Refuse an output path that cannot work, before any long work is done."""
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
         raise SummaryWriteError(
             tr("consolidation", "汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。", name=out_path.name)
         )
-    folder = out_path.parent
-    if not folder.is_dir():
+    if not out_path.parent.is_dir():
         raise SummaryWriteError(
-            tr("consolidation", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=folder)
+            tr("consolidation", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=out_path.parent)
         )
+    if out_path.is_dir():
+        raise SummaryWriteError(
+            tr("consolidation", "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。", path=out_path)
+        )
+    return out_path
+
+
+def write_summary_workbook(summary: Summary, out_path: Path) -> Path:
+    """Write the consolidated workbook to ``out_path`` (replaced only by a complete new file)."""
+    out_path = check_output_path(out_path)
+    folder = out_path.parent
     wb = build_workbook(summary)
     # beside the target so the final rename stays on one file system; not mkstemp, whose 0600
     # would make the summary unreadable to colleagues on a shared folder
