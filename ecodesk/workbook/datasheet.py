@@ -26,6 +26,7 @@ DATA_SHEET = "ecodesk_data"
 MARKER = "ecodesk-signed-workbook/1"
 SIGNATURE_FIELDS = ("algorithm", "public_key", "fingerprint", "digest", "signature")
 FIRST_RECORD_ROW = 2 + len(SIGNATURE_FIELDS) + 1
+HEADINGS = ("section", "key", "value")
 
 
 class DataSheetError(ValueError):
@@ -53,7 +54,7 @@ def write_data_sheet(ws: Any, block: SignatureBlock, records: list[Record]) -> N
         put_text(ws, i, 1, "signature")
         put_text(ws, i, 2, name)
         put_text(ws, i, 3, values[name])
-    for col, heading in enumerate(("section", "key", "value"), start=1):
+    for col, heading in enumerate(HEADINGS, start=1):
         put_text(ws, FIRST_RECORD_ROW - 1, col, heading)
     for row, record in enumerate(records, start=FIRST_RECORD_ROW):
         put_text(ws, row, 1, record.section)
@@ -72,9 +73,16 @@ def _text(value: Any) -> str:
 
 
 def read_data_sheet(ws: Any) -> DataSheet:
-    rows = [tuple(_cell(row, i) for i in range(3)) for row in ws.iter_rows(min_row=1, max_col=3, values_only=True)]
-    if not rows or _text(rows[0][0]) != MARKER:
-        raise DataSheetError("A1: marker missing")
+    raw = list(ws.iter_rows(min_row=1, values_only=True))
+    # Nothing may sit outside the three columns: every cell of this sheet is accounted for.
+    for n, row in enumerate(raw, start=1):
+        if any(v not in (None, "") for v in row[3:]):
+            raise DataSheetError(f"row {n}: content beyond column C")
+    rows = [tuple(_cell(row, i) for i in range(3)) for row in raw]
+    if not rows or _text(rows[0][0]) != MARKER or any(rows[0][1:]):
+        raise DataSheetError("row 1: marker missing or altered")
+    if len(rows) < FIRST_RECORD_ROW - 1 or tuple(_text(v) for v in rows[FIRST_RECORD_ROW - 2]) != HEADINGS:
+        raise DataSheetError("column headings altered")
     values: dict[str, str] = {}
     for offset, name in enumerate(SIGNATURE_FIELDS, start=1):
         if offset >= len(rows):
