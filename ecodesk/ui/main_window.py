@@ -61,12 +61,12 @@ class MainWindow(QMainWindow):
         right.addWidget(self.problems)
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
-        right.setSizes([520, 170])
+        right.setSizes([600, 140])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 1000])
+        self.splitter.setSizes([330, 1000])
         self.setCentralWidget(self.splitter)
 
         self._build_toolbar()
@@ -98,10 +98,18 @@ class MainWindow(QMainWindow):
         self.show_all.toggled.connect(self.rebuild_tree)
         bar.addWidget(self.show_all)
         bar.addSeparator()
-        self.undo_action = self.session.undo_stack.createUndoAction(self, self.tr("撤销"))
+        # fixed labels (the stack's own actions change width with every edit); what is undone shows as tooltip
+        stack = self.session.undo_stack
+        self.undo_action = QAction(self.tr("撤销"), self, enabled=False)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.session.undo_stack.createRedoAction(self, self.tr("重做"))
+        self.undo_action.triggered.connect(stack.undo)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.undoTextChanged.connect(lambda text: self.undo_action.setToolTip(self.tr("撤销：{what}").format(what=text)))
+        self.redo_action = QAction(self.tr("重做"), self, enabled=False)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.triggered.connect(stack.redo)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.redoTextChanged.connect(lambda text: self.redo_action.setToolTip(self.tr("重做：{what}").format(what=text)))
         bar.addAction(self.undo_action)
         bar.addAction(self.redo_action)
         bar.addSeparator()
@@ -261,7 +269,9 @@ class MainWindow(QMainWindow):
                 self.stack.addWidget(self.overview)
             self.overview.refresh()
             self.stack.setCurrentWidget(self.overview)
+            self.problems.hide()  # the overview needs the room; problems belong to a form
         else:
+            self.problems.show()
             form = self.tree.current_form()
             if form in self.views:
                 self.stack.setCurrentWidget(self.views[form])

@@ -80,7 +80,7 @@ class IndicatorChart(QChartView):
     def __init__(self, session: EditSession, form: str, indicator: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(CHART_HEIGHT)
+        self.setFixedHeight(CHART_HEIGHT)
         target = indicator.target
         chart = QChart()
         chart.setBackgroundRoundness(4)
@@ -106,8 +106,9 @@ class IndicatorChart(QChartView):
                 numbers.append(float(value))
         chart.addSeries(values)
         chart.addSeries(dots)
-        county_target = target.level == "county"
-        if county_target:
+        # a rate can be held against the target at any level; a city-wide total only by the city
+        comparable = target.level == "county" or indicator.kind == "ratio" or getattr(indicator, "unit", "") == "%"
+        if comparable:
             line = QLineSeries()
             line.setName(self.tr("目标 {v}").format(v=target.value))
             pen = QPen(QColor(style.WARNING), 1.5, Qt.PenStyle.DashLine)
@@ -131,14 +132,14 @@ class IndicatorChart(QChartView):
         for series in chart.series():
             series.attachAxis(axis_x)
             series.attachAxis(axis_y)
-        chart.legend().setVisible(county_target)
+        chart.legend().setVisible(comparable)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         # the dots are only markers for the line: keep them out of the legend
         for marker in chart.legend().markers(dots):
             marker.setVisible(False)
         self.setChart(chart)
         self.setToolTip(target.plan_text)
-        if not county_target:
+        if not comparable:
             reached = session.progress(form, indicator.code)
             share = "" if reached is None else self.tr("；本单位贡献约占 {p}%").format(p=reached)
             self.caption = self.tr("全市目标：{text}{share}").format(text=target.plan_text, share=share)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
@@ -61,7 +62,9 @@ class ProblemsPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setHeaderLabels([self.tr("表单"), self.tr("问题"), self.tr("说明")])
         self.list.setColumnWidth(0, 70)
-        self.list.setColumnWidth(1, 560)
+        self.list.header().setStretchLastSection(False)
+        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.list.setColumnWidth(2, 260)
         self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)

@@ -62,7 +62,8 @@ class TableEditor(QWidget):
         total = sum(c.width for c in spec.columns)
         for i, column in enumerate(spec.columns):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(i, max(70, int(720 * column.width / total)))
+            # never narrower than the header's own text (name + unit), so no heading is cut off
+            header.resizeSection(i, max(header.sectionSizeHint(i) + 8, int(720 * column.width / total)))
         header.setStretchLastSection(True)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
@@ -97,7 +98,8 @@ class TableEditor(QWidget):
             b.setEnabled(not self.session.frozen)
         self.count_label.setText(self.tr("共 {n} 行").format(n=len(rows)))
         visible = min(max(len(rows), 3), MAX_VISIBLE_ROWS)
-        self.view.setFixedHeight(self.view.horizontalHeader().height() + visible * ROW_HEIGHT + 6)
+        scrollbar = self.view.horizontalScrollBar().sizeHint().height()
+        self.view.setFixedHeight(self.view.horizontalHeader().sizeHint().height() + visible * ROW_HEIGHT + scrollbar + 6)
 
     def _save(self, rows: list[dict[str, str]], label: str) -> None:
         self.session.edit_rows(self.form, self.spec.code, rows, label)
