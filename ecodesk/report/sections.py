@@ -136,7 +136,7 @@ def indicator_table(lines: list[IndicatorLine], styles: Styles, page: PageGeomet
             _p(line.progress, styles.cell_center),
         ])
     # Relative widths sized for 156 mm (portrait); scaled to whatever frame holds the table.
-    relative = [8, 41, 12, 36, 20, 20, 19]
+    relative = [9, 40, 12, 36, 20, 20, 19]
     scale = page.frame_width / sum(relative)
     table = Table(rows, colWidths=[w * scale for w in relative], repeatRows=1, splitInRow=24)
     table.setStyle(TableStyle(grid_style() + spans))
