@@ -9,7 +9,7 @@ clerk typed with the same parser the form uses, so "3.5亿" means here what it m
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from ecodesk.consolidation.model import Aggregation, IndicatorSummary, UnitValue
@@ -36,6 +36,7 @@ ABOUT_TOLERANCE = Decimal("0.05")
 _PROGRESS_COMPARATORS = frozenset({"ge", "gt", "about", "eq"})
 
 Values = Mapping[str, str]
+ValuesOf = Callable[[SubmissionData], tuple[Values, Values]]  # (this period, last year) in this pack's keys
 
 
 def current_values(pack: FormPack, values: Mapping[str, str]) -> dict[str, str]:
@@ -149,7 +150,9 @@ def _aggregation_of(ind: NumberIndicator | TrendIndicator | ProvincialIndicator)
     return "sum" if ind.aggregation == "sum" else "none"
 
 
-def _summarize_number(form, ind, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+def _summarize_number(
+    form: str, ind: NumberIndicator | TrendIndicator, units: Sequence[SubmissionData], vals: ValuesOf
+) -> IndicatorSummary:
     (field,) = input_fields_of(form, ind)
     target = getattr(ind, "target", None)
     numeric = _numeric_target(target)
@@ -190,7 +193,9 @@ def _unit_meets(target: Target | None, value: Decimal | None) -> bool | None:
     return meets(target, value)
 
 
-def _summarize_ratio(form, ind: RatioIndicator, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+def _summarize_ratio(
+    form: str, ind: RatioIndicator, units: Sequence[SubmissionData], vals: ValuesOf
+) -> IndicatorSummary:
     num_field, den_field = input_fields_of(form, ind)
     numeric = _numeric_target(ind.target)
     rows: list[UnitValue] = []
@@ -248,7 +253,9 @@ def _summarize_ratio(form, ind: RatioIndicator, units, vals) -> IndicatorSummary
     )
 
 
-def _summarize_provincial(form, ind: ProvincialIndicator, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+def _summarize_provincial(
+    form: str, ind: ProvincialIndicator, units: Sequence[SubmissionData], vals: ValuesOf
+) -> IndicatorSummary:
     target_field, actual_field = input_fields_of(form, ind)
     rows: list[UnitValue] = []
     for data in units:
@@ -286,7 +293,10 @@ def _summarize_provincial(form, ind: ProvincialIndicator, units, vals) -> Indica
     )
 
 
-def _summarize_text(form, ind, units, vals) -> IndicatorSummary:  # type: ignore[no-untyped-def]
+def _summarize_text(
+    form: str, ind: GradeIndicator | MilestoneIndicator | TextIndicator, units: Sequence[SubmissionData],
+    vals: ValuesOf,
+) -> IndicatorSummary:
     (field,) = input_fields_of(form, ind)
     target = getattr(ind, "target", None)
     rows = []
