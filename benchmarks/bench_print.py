@@ -20,7 +20,9 @@ from pathlib import Path
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--county", default="360730")
     parser.add_argument("--keep", type=Path, help="also copy the signed sheet here, to look at it")
@@ -43,8 +45,10 @@ def main() -> int:
         with Store.open(work / "data") as store:
             current = store.current_period()
             cases = {"signed": Period(current.year - 1), "draft": current}
-            print(f"{'sheet':8} {'period':7} {'pages':>5} {'size KB':>8} {'first s':>8} "
-                  f"{'median s':>9} {'best s':>7} {'worst s':>8}")
+            print(
+                f"{'sheet':8} {'period':7} {'pages':>5} {'size KB':>8} {'first s':>8} "
+                f"{'median s':>9} {'best s':>7} {'worst s':>8}"
+            )
             for name, period in cases.items():
                 out = work / f"{name}.pdf"
                 times = []
@@ -54,8 +58,10 @@ def main() -> int:
                     times.append(time.perf_counter() - t0)
                 first, rest = times[0], times[1:]
                 pages = len(PdfReader(str(out)).pages)
-                print(f"{name:8} {str(period):7} {pages:5d} {out.stat().st_size / 1024:8.0f} {first:8.2f} "
-                      f"{statistics.median(rest):9.2f} {min(rest):7.2f} {max(rest):8.2f}")
+                print(
+                    f"{name:8} {str(period):7} {pages:5d} {out.stat().st_size / 1024:8.0f} {first:8.2f} "
+                    f"{statistics.median(rest):9.2f} {min(rest):7.2f} {max(rest):8.2f}"
+                )
                 if name == "signed" and args.keep:
                     shutil.copyfile(out, args.keep)
     finally:

@@ -17,9 +17,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。",
         ),
     )
-    parser.add_argument("--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）"))
-    parser.add_argument("--revision", metavar="N", type=int, help=tr("cli", "版本号（默认：最新版本）"))
-    parser.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("cli", "要保存的 PDF 文件"))
+    parser.add_argument(
+        "--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）")
+    )
+    parser.add_argument(
+        "--revision", metavar="N", type=int, help=tr("cli", "版本号（默认：最新版本）")
+    )
+    parser.add_argument(
+        "--out", metavar="FILE.pdf", required=True, help=tr("cli", "要保存的 PDF 文件")
+    )
     parser.set_defaults(func=run)
 
 

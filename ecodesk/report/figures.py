@@ -7,14 +7,12 @@ that is not a number (possible in a draft) is printed exactly as typed, never as
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
+from ecodesk.forms.rules import progress, ratio_value
 from ecodesk.submission import SubmissionData
-
-log = logging.getLogger(__name__)
 
 
 def parse_number(text: str, *, unit: str = "", multipliers: bool = False) -> Decimal | None:
@@ -45,19 +43,9 @@ def show_percent(value: Decimal | None) -> str:
 
 def ratio_of(pack: FormPack, data: SubmissionData, form: str, code: str) -> Decimal | None:
     """The rate computed from its numerator and denominator (``None`` if not computable)."""
-    try:
-        from ecodesk.forms.rules import ratio_value
-    except ImportError:  # the validation package is not installed in this build yet
-        log.warning("ecodesk.forms.rules missing: rates are not printed")
-        return None
     return ratio_value(pack, data, form, code)
 
 
 def progress_of(pack: FormPack, data: SubmissionData, form: str, code: str) -> Decimal | None:
     """Percent of the plan's numeric target reached (``None`` when there is none)."""
-    try:
-        from ecodesk.forms.rules import progress
-    except ImportError:
-        log.warning("ecodesk.forms.rules missing: progress is not printed")
-        return None
     return progress(pack, data, form, code)

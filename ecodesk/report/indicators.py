@@ -21,7 +21,14 @@ from ecodesk.forms.schema import (
     TrendIndicator,
 )
 from ecodesk.i18n import tr
-from ecodesk.report.figures import format_number, parse_number, progress_of, ratio_of, show_number, show_percent
+from ecodesk.report.figures import (
+    format_number,
+    parse_number,
+    progress_of,
+    ratio_of,
+    show_number,
+    show_percent,
+)
 from ecodesk.submission import SubmissionData
 
 
@@ -47,61 +54,99 @@ def _target_text(ind: Indicator) -> str:
 
 def _last_year_data(data: SubmissionData) -> SubmissionData:
     """The same submission with last year's values, so rates are computed the same way."""
-    return dataclasses.replace(data, values=dict(data.previous), accepted=[], tables={}, narratives={})
+    return dataclasses.replace(
+        data, values=dict(data.previous), accepted=[], tables={}, narratives={}
+    )
 
 
-def _number_lines(pack: FormPack, data: SubmissionData, form: str, ind: NumberIndicator) -> list[IndicatorLine]:
+def _number_lines(
+    pack: FormPack, data: SubmissionData, form: str, ind: NumberIndicator
+) -> list[IndicatorLine]:
     key = f"{form}:{ind.code}"
 
     def show(text: str) -> str:
         return show_number(text, decimals=ind.decimals, unit=ind.unit, multipliers=ind.multipliers)
 
-    return [IndicatorLine(
-        name=ind.name, unit=ind.unit, target=_target_text(ind),
-        last_year=show(data.previous.get(key, "")), this_value=show(data.value(key)),
-        progress=show_percent(progress_of(pack, data, form, ind.code)) if ind.target else "",
-    )]
+    return [
+        IndicatorLine(
+            name=ind.name,
+            unit=ind.unit,
+            target=_target_text(ind),
+            last_year=show(data.previous.get(key, "")),
+            this_value=show(data.value(key)),
+            progress=show_percent(progress_of(pack, data, form, ind.code)) if ind.target else "",
+        )
+    ]
 
 
-def _ratio_lines(pack: FormPack, data: SubmissionData, form: str, ind: RatioIndicator) -> list[IndicatorLine]:
+def _ratio_lines(
+    pack: FormPack, data: SubmissionData, form: str, ind: RatioIndicator
+) -> list[IndicatorLine]:
     def rate(of: SubmissionData) -> str:
         value = ratio_of(pack, of, form, ind.code)
         return "" if value is None else format_number(value, ind.decimals)
 
-    lines = [IndicatorLine(
-        name=ind.name, unit=ind.unit, target=_target_text(ind),
-        last_year=rate(_last_year_data(data)) if data.previous else "", this_value=rate(data),
-        progress=show_percent(progress_of(pack, data, form, ind.code)) if ind.target else "",
-    )]
+    lines = [
+        IndicatorLine(
+            name=ind.name,
+            unit=ind.unit,
+            target=_target_text(ind),
+            last_year=rate(_last_year_data(data)) if data.previous else "",
+            this_value=rate(data),
+            progress=show_percent(progress_of(pack, data, form, ind.code)) if ind.target else "",
+        )
+    ]
     for part, spec in (("num", ind.numerator), ("den", ind.denominator)):
         key = f"{form}:{ind.code}.{part}"
-        lines.append(IndicatorLine(
-            name=tr("report", "其中：{name}", name=spec.name), unit=spec.unit, target="",
-            last_year=show_number(data.previous.get(key, ""), decimals=spec.decimals, unit=spec.unit),
-            this_value=show_number(data.value(key), decimals=spec.decimals, unit=spec.unit),
-            progress="", part=True,
-        ))
+        lines.append(
+            IndicatorLine(
+                name=tr("report", "其中：{name}", name=spec.name),
+                unit=spec.unit,
+                target="",
+                last_year=show_number(
+                    data.previous.get(key, ""), decimals=spec.decimals, unit=spec.unit
+                ),
+                this_value=show_number(data.value(key), decimals=spec.decimals, unit=spec.unit),
+                progress="",
+                part=True,
+            )
+        )
     return lines
 
 
-def _provincial_lines(data: SubmissionData, form: str, ind: ProvincialIndicator) -> list[IndicatorLine]:
+def _provincial_lines(
+    data: SubmissionData, form: str, ind: ProvincialIndicator
+) -> list[IndicatorLine]:
     def show(part: str, values: dict[str, str]) -> str:
-        return show_number(values.get(f"{form}:{ind.code}.{part}", ""), decimals=ind.decimals, unit=ind.unit)
+        return show_number(
+            values.get(f"{form}:{ind.code}.{part}", ""), decimals=ind.decimals, unit=ind.unit
+        )
 
     target_value = show("target", data.values)
     actual_value = show("actual", data.values)
     status = ""
-    target, actual = (parse_number(data.value(f"{form}:{ind.code}.{p}"), unit=ind.unit) for p in ("target", "actual"))
+    target, actual = (
+        parse_number(data.value(f"{form}:{ind.code}.{p}"), unit=ind.unit)
+        for p in ("target", "actual")
+    )
     if target is not None and actual is not None:
         met = actual >= target if ind.better == "higher" else actual <= target
         status = tr("report", "已完成") if met else tr("report", "未完成")
     target_text = ind.plan_text
     if target_value:
-        target_text = tr("report", "{plan}（省下达：{value}）", plan=ind.plan_text, value=target_value)
-    return [IndicatorLine(
-        name=ind.name, unit=ind.unit, target=target_text,
-        last_year=show("actual", data.previous), this_value=actual_value, progress=status,
-    )]
+        target_text = tr(
+            "report", "{plan}（省下达：{value}）", plan=ind.plan_text, value=target_value
+        )
+    return [
+        IndicatorLine(
+            name=ind.name,
+            unit=ind.unit,
+            target=target_text,
+            last_year=show("actual", data.previous),
+            this_value=actual_value,
+            progress=status,
+        )
+    ]
 
 
 def _trend_lines(data: SubmissionData, form: str, ind: TrendIndicator) -> list[IndicatorLine]:
@@ -116,11 +161,16 @@ def _trend_lines(data: SubmissionData, form: str, ind: TrendIndicator) -> list[I
             change = tr("report", "较上年下降")
         else:
             change = tr("report", "与上年持平")
-    return [IndicatorLine(
-        name=ind.name, unit=ind.unit, target=ind.plan_text,
-        last_year=show_number(data.previous.get(key, ""), decimals=ind.decimals, unit=ind.unit),
-        this_value=show_number(data.value(key), decimals=ind.decimals, unit=ind.unit), progress=change,
-    )]
+    return [
+        IndicatorLine(
+            name=ind.name,
+            unit=ind.unit,
+            target=ind.plan_text,
+            last_year=show_number(data.previous.get(key, ""), decimals=ind.decimals, unit=ind.unit),
+            this_value=show_number(data.value(key), decimals=ind.decimals, unit=ind.unit),
+            progress=change,
+        )
+    ]
 
 
 def _grade_lines(data: SubmissionData, form: str, ind: GradeIndicator) -> list[IndicatorLine]:
@@ -131,13 +181,21 @@ def _grade_lines(data: SubmissionData, form: str, ind: GradeIndicator) -> list[I
         # Grades are listed best first: reaching the target means an index no greater than its.
         met = ind.grades.index(value) <= ind.grades.index(ind.target.grade)
         status = tr("report", "已达到") if met else tr("report", "未达到")
-    return [IndicatorLine(
-        name=ind.name, unit="", target=_target_text(ind), last_year=data.previous.get(key, "").strip(),
-        this_value=value, progress=status,
-    )]
+    return [
+        IndicatorLine(
+            name=ind.name,
+            unit="",
+            target=_target_text(ind),
+            last_year=data.previous.get(key, "").strip(),
+            this_value=value,
+            progress=status,
+        )
+    ]
 
 
-def _milestone_lines(data: SubmissionData, form: str, ind: MilestoneIndicator) -> list[IndicatorLine]:
+def _milestone_lines(
+    data: SubmissionData, form: str, ind: MilestoneIndicator
+) -> list[IndicatorLine]:
     key = f"{form}:{ind.code}"
     value = data.value(key).strip()
     status = ""
@@ -146,18 +204,31 @@ def _milestone_lines(data: SubmissionData, form: str, ind: MilestoneIndicator) -
     target = ind.target.plan_text
     if ind.target.deadline and ind.target.deadline not in target:
         target = tr("report", "{text}（{deadline}）", text=target, deadline=ind.target.deadline)
-    return [IndicatorLine(
-        name=ind.name, unit="", target=target, last_year=data.previous.get(key, "").strip(),
-        this_value=value, progress=status,
-    )]
+    return [
+        IndicatorLine(
+            name=ind.name,
+            unit="",
+            target=target,
+            last_year=data.previous.get(key, "").strip(),
+            this_value=value,
+            progress=status,
+        )
+    ]
 
 
 def _text_lines(data: SubmissionData, form: str, ind: TextIndicator) -> list[IndicatorLine]:
     key = f"{form}:{ind.code}"
-    return [IndicatorLine(
-        name=ind.name, unit="", target="", last_year=data.previous.get(key, "").strip(),
-        this_value=data.value(key).strip(), progress="", free_text=True,
-    )]
+    return [
+        IndicatorLine(
+            name=ind.name,
+            unit="",
+            target="",
+            last_year=data.previous.get(key, "").strip(),
+            this_value=data.value(key).strip(),
+            progress="",
+            free_text=True,
+        )
+    ]
 
 
 def indicator_lines(pack: FormPack, data: SubmissionData, form: str) -> list[IndicatorLine]:

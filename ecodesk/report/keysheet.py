@@ -20,7 +20,7 @@ from ecodesk.i18n import tr
 from ecodesk.report.output import atomic_pdf, build_story
 from ecodesk.report.page import PORTRAIT, Styles, draw_fitted, grid_style, group_hex, make_styles
 from ecodesk.report.qr import qr_drawing, qr_payload
-from ecodesk.report.signoff import signature_line, seal_box
+from ecodesk.report.signoff import seal_box, signature_line
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,13 @@ def _date_text(created: date | datetime | str) -> str:
 
 
 def key_registration_payload(
-    *, unit_code: str, unit_name: str, department: str, fingerprint: str, public_key_b64: str, created: str
+    *,
+    unit_code: str,
+    unit_name: str,
+    department: str,
+    fingerprint: str,
+    public_key_b64: str,
+    created: str,
 ) -> str:
     """What the sheet's QR code carries: enough for the city to register the key from paper."""
     return qr_payload(
@@ -62,8 +68,15 @@ def _fingerprint_block(fingerprint: str, styles: Styles) -> Table:
         styles.title.clone("fingerprint", fontSize=19, leading=25, spaceAfter=0),
     )
     table = Table([[big]], colWidths=[PORTRAIT.frame_width])
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, "#000000"), ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, "#000000"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+            ]
+        )
+    )
     return table
 
 
@@ -95,8 +108,18 @@ def write_key_sheet(
 
     info = Table(
         [
-            [cell(tr("report", "报送单位")), cell(unit_name), cell(tr("report", "行政区划代码")), cell(unit_code)],
-            [cell(tr("report", "部门")), cell(department), cell(tr("report", "生成日期")), cell(created_text)],
+            [
+                cell(tr("report", "报送单位")),
+                cell(unit_name),
+                cell(tr("report", "行政区划代码")),
+                cell(unit_code),
+            ],
+            [
+                cell(tr("report", "部门")),
+                cell(department),
+                cell(tr("report", "生成日期")),
+                cell(created_text),
+            ],
         ],
         colWidths=[24 * mm, 62 * mm, 28 * mm, PORTRAIT.frame_width - 114 * mm],
     )
@@ -107,21 +130,30 @@ def write_key_sheet(
     )
     qr = qr_drawing(payload, 34 * mm)
     key_table = Table(
-        [[
+        [
             [
-                Paragraph(tr("report", "公钥（{alg}，Base64 编码）", alg=KEY_ALGORITHM), styles.h2),
-                key_par,
-                Spacer(1, 3 * mm),
-                Paragraph(
-                    tr("report", "右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。"),
-                    styles.note,
-                ),
-            ],
-            qr,
-        ]],
+                [
+                    Paragraph(
+                        tr("report", "公钥（{alg}，Base64 编码）", alg=KEY_ALGORITHM), styles.h2
+                    ),
+                    key_par,
+                    Spacer(1, 3 * mm),
+                    Paragraph(
+                        tr(
+                            "report",
+                            "右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。",
+                        ),
+                        styles.note,
+                    ),
+                ],
+                qr,
+            ]
+        ],
         colWidths=[PORTRAIT.frame_width - 36 * mm, 36 * mm],
     )
-    key_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    key_table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
+    )
 
     half = PORTRAIT.frame_width / 2
     sender = [
@@ -139,12 +171,16 @@ def write_key_sheet(
         seal_box(tr("report", "接收单位盖章"), styles, 34 * mm),
     ]
     signoff = Table([[sender, receiver]], colWidths=[half, half])
-    signoff.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBEFORE", (1, 0), (1, 0), 0.5, "#888888"),
-        ("LEFTPADDING", (1, 0), (1, 0), 5 * mm),
-        ("LEFTPADDING", (0, 0), (0, 0), 0),
-    ]))
+    signoff.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.5, "#888888"),
+                ("LEFTPADDING", (1, 0), (1, 0), 5 * mm),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+            ]
+        )
+    )
 
     story: list[Flowable] = [
         Paragraph(tr("report", "签名公钥登记表"), styles.title),
@@ -175,19 +211,32 @@ def write_key_sheet(
         canv.saveState()
         canv.setFillColor("#555555")
         draw_fitted(
-            canv, PORTRAIT.left, 20 * mm,
-            tr("report", "{unit} · 公钥指纹 {fp}", unit=f"{unit_name}{department}", fp=group_hex(fingerprint)),
-            PORTRAIT.frame_width, 8,
+            canv,
+            PORTRAIT.left,
+            20 * mm,
+            tr(
+                "report",
+                "{unit} · 公钥指纹 {fp}",
+                unit=f"{unit_name}{department}",
+                fp=group_hex(fingerprint),
+            ),
+            PORTRAIT.frame_width,
+            8,
         )
         canv.restoreState()
 
     with atomic_pdf(out_path) as tmp:
         doc = SimpleDocTemplate(
-            str(tmp), pagesize=PORTRAIT.size,
-            topMargin=PORTRAIT.top, bottomMargin=PORTRAIT.bottom,
-            leftMargin=PORTRAIT.left, rightMargin=PORTRAIT.right,
-            title=tr("report", "签名公钥登记表 {unit}", unit=unit_name), author="EcoDesk",
-            subject=fingerprint, initialFontName=styles.font,
+            str(tmp),
+            pagesize=PORTRAIT.size,
+            topMargin=PORTRAIT.top,
+            bottomMargin=PORTRAIT.bottom,
+            leftMargin=PORTRAIT.left,
+            rightMargin=PORTRAIT.right,
+            title=tr("report", "签名公钥登记表 {unit}", unit=unit_name),
+            author="EcoDesk",
+            subject=fingerprint,
+            initialFontName=styles.font,
         )
         build_story(doc, story, onFirstPage=footer, onLaterPages=footer)
     log.info("key registration sheet written to %s", out_path)

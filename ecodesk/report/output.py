@@ -62,7 +62,11 @@ def atomic_pdf(out_path: Path) -> Iterator[Path]:
     except OSError as exc:
         log.warning("cannot create a file in %s: %s", folder, exc)
         raise ReportWriteError(
-            tr("report", "无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。", folder=folder)
+            tr(
+                "report",
+                "无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。",
+                folder=folder,
+            )
         ) from exc
     os.close(fd)
     tmp = Path(tmp_name)

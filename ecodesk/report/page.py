@@ -49,7 +49,9 @@ class PageGeometry:
 
 PORTRAIT = PageGeometry(size=A4, top=30 * mm, bottom=35 * mm, left=28 * mm, right=26 * mm)
 # Wide tables: the binding edge (left) keeps its margin, top and bottom give a little.
-LANDSCAPE = PageGeometry(size=landscape(A4), top=24 * mm, bottom=33 * mm, left=28 * mm, right=26 * mm)
+LANDSCAPE = PageGeometry(
+    size=landscape(A4), top=24 * mm, bottom=33 * mm, left=28 * mm, right=26 * mm
+)
 
 INK = colors.black
 MUTED = colors.HexColor("#555555")
@@ -83,7 +85,9 @@ def make_styles() -> Styles:
 
     def style(name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
         # CJK text has no spaces: wordWrap="CJK" lets a line break between any two characters.
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
+        return ParagraphStyle(
+            name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw
+        )
 
     cell = style("cell", 9, 12, alignment=TA_LEFT)
     return Styles(
@@ -126,7 +130,14 @@ def group_hex(text: str, group: int = 4) -> str:
 
 
 def draw_fitted(
-    canv: Canvas, x: float, y: float, text: str, max_width: float, size: float, *, align: str = "left"
+    canv: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    max_width: float,
+    size: float,
+    *,
+    align: str = "left",
 ) -> None:
     """Draw one line, shrinking the type (not below 5 pt) so it never runs into the margin."""
     font = register_cjk_font()

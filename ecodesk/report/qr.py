@@ -31,7 +31,7 @@ def parse_qr_payload(text: str) -> tuple[str, dict[str, str]]:
         key, sep, value = line.partition("=")
         if sep:
             fields[key] = value
-    return first[len("ecodesk:"):], fields
+    return first[len("ecodesk:") :], fields
 
 
 # Byte-mode capacity of a version-40 code at level M; beyond it no QR code exists.
@@ -42,8 +42,11 @@ def qr_drawing(payload: str, size: float) -> Drawing:
     """A vector QR code ``size`` points square (level M: survives a stamp's edge or a fold)."""
     if len(payload.encode("utf-8")) > QR_MAX_BYTES:
         raise ReportLayoutError(
-            tr("report", "二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。",
-               n=len(payload.encode("utf-8")))
+            tr(
+                "report",
+                "二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。",
+                n=len(payload.encode("utf-8")),
+            )
         )
     widget = QrCodeWidget(payload, barLevel="M", barBorder=2)
     x0, y0, x1, y1 = widget.getBounds()

@@ -17,8 +17,8 @@ from reportlab.platypus.flowables import Flowable
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import TableSpec
 from ecodesk.i18n import tr
-from ecodesk.report.indicators import IndicatorLine, indicator_lines
-from ecodesk.report.page import MUTED, DRAFT_RED, PageGeometry, Styles, grid_style, group_hex
+from ecodesk.report.indicators import IndicatorLine
+from ecodesk.report.page import DRAFT_RED, MUTED, PageGeometry, Styles, grid_style, group_hex
 from ecodesk.report.signoff import seal_box
 from ecodesk.submission import SubmissionData
 
@@ -65,17 +65,20 @@ def title_block(data: SubmissionData, ident: SheetIdentity, styles: Styles) -> l
         _p(title, styles.title),
     ]
     if not ident.signed:
-        story.append(Paragraph(
-            f'<font color="{DRAFT_RED.hexval().replace("0x", "#")}">'
-            + escape(tr("report", "草稿（未签名）：仅供内部核对，不能作为正式报送材料"))
-            + "</font>",
-            styles.subtitle,
-        ))
+        story.append(
+            Paragraph(
+                f'<font color="{DRAFT_RED.hexval().replace("0x", "#")}">'
+                + escape(tr("report", "草稿（未签名）：仅供内部核对，不能作为正式报送材料"))
+                + "</font>",
+                styles.subtitle,
+            )
+        )
     return story
 
 
-def info_table(pack: FormPack, data: SubmissionData, ident: SheetIdentity, styles: Styles,
-               page: PageGeometry) -> Table:
+def info_table(
+    pack: FormPack, data: SubmissionData, ident: SheetIdentity, styles: Styles, page: PageGeometry
+) -> Table:
     unit = data.unit
     revision = tr("report", "第 {n} 版", n=data.revision)
     if data.supersedes:
@@ -86,31 +89,75 @@ def info_table(pack: FormPack, data: SubmissionData, ident: SheetIdentity, style
         status = tr("report", "草稿（未签名）")
     c = styles.cell
     rows = [
-        [_p(tr("report", "报送单位"), c), _p(unit.display_name, c), _p(tr("report", "行政区划代码"), c),
-         _p(unit.division_code, c)],
-        [_p(tr("report", "报送期"), c), _p(data.period.label, c), _p(tr("report", "版本"), c), _p(revision, c)],
-        [_p(tr("report", "填报人"), c), _p(unit.preparer, c), _p(tr("report", "联系电话"), c), _p(unit.phone, c)],
-        [_p(tr("report", "表单包版本"), c), _p(data.pack_version or pack.version, c), _p(tr("report", "状态"), c),
-         _p(status, c)],
-        [_p(tr("report", "签名指纹"), c),
-         _p(group_hex(ident.fingerprint) if ident.fingerprint else tr("report", "未签名（草稿）"), c), "", ""],
-        [_p(tr("report", "数据摘要"), c), _p(ident.digest or tr("report", "未签名（草稿）"), c), "", ""],
+        [
+            _p(tr("report", "报送单位"), c),
+            _p(unit.display_name, c),
+            _p(tr("report", "行政区划代码"), c),
+            _p(unit.division_code, c),
+        ],
+        [
+            _p(tr("report", "报送期"), c),
+            _p(data.period.label, c),
+            _p(tr("report", "版本"), c),
+            _p(revision, c),
+        ],
+        [
+            _p(tr("report", "填报人"), c),
+            _p(unit.preparer, c),
+            _p(tr("report", "联系电话"), c),
+            _p(unit.phone, c),
+        ],
+        [
+            _p(tr("report", "表单包版本"), c),
+            _p(data.pack_version or pack.version, c),
+            _p(tr("report", "状态"), c),
+            _p(status, c),
+        ],
+        [
+            _p(tr("report", "签名指纹"), c),
+            _p(
+                group_hex(ident.fingerprint)
+                if ident.fingerprint
+                else tr("report", "未签名（草稿）"),
+                c,
+            ),
+            "",
+            "",
+        ],
+        [
+            _p(tr("report", "数据摘要"), c),
+            _p(ident.digest or tr("report", "未签名（草稿）"), c),
+            "",
+            "",
+        ],
     ]
     label = 24 * mm
     value = page.frame_width / 2 - label
     table = Table(rows, colWidths=[label, value, label + 4 * mm, value - 4 * mm])
-    table.setStyle(TableStyle(grid_style(header_rows=0) + [
-        ("SPAN", (1, 4), (3, 4)),
-        ("SPAN", (1, 5), (3, 5)),
-        ("BACKGROUND", (0, 0), (0, -1), "#F2F2F2"),
-        ("BACKGROUND", (2, 0), (2, 3), "#F2F2F2"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            grid_style(header_rows=0)
+            + [
+                ("SPAN", (1, 4), (3, 4)),
+                ("SPAN", (1, 5), (3, 5)),
+                ("BACKGROUND", (0, 0), (0, -1), "#F2F2F2"),
+                ("BACKGROUND", (2, 0), (2, 3), "#F2F2F2"),
+            ]
+        )
+    )
     return table
 
 
 def indicator_table(lines: list[IndicatorLine], styles: Styles, page: PageGeometry) -> Table:
-    head = [tr("report", "序号"), tr("report", "指标"), tr("report", "单位"), tr("report", "目标（方案要求）"),
-            tr("report", "上年"), tr("report", "本期"), tr("report", "进度")]
+    head = [
+        tr("report", "序号"),
+        tr("report", "指标"),
+        tr("report", "单位"),
+        tr("report", "目标（方案要求）"),
+        tr("report", "上年"),
+        tr("report", "本期"),
+        tr("report", "进度"),
+    ]
     part_style = styles.cell.clone("cell_part", leftIndent=9)
     rows: list[list[Any]] = [[_p(h, styles.cell_head) for h in head]]
     spans: list[tuple[Any, ...]] = []
@@ -121,20 +168,29 @@ def indicator_table(lines: list[IndicatorLine], styles: Styles, page: PageGeomet
         if line.free_text:
             # A sentence, not a figure: give it the width of target, last year, this value and progress.
             spans.append(("SPAN", (3, len(rows)), (6, len(rows))))
-            rows.append([
-                _p(str(serial), styles.cell_center), _p(line.name, styles.cell), "",
-                _p(line.this_value, styles.cell), "", "", "",
-            ])
+            rows.append(
+                [
+                    _p(str(serial), styles.cell_center),
+                    _p(line.name, styles.cell),
+                    "",
+                    _p(line.this_value, styles.cell),
+                    "",
+                    "",
+                    "",
+                ]
+            )
             continue
-        rows.append([
-            _p("" if line.part else str(serial), styles.cell_center),
-            _p(line.name, part_style if line.part else styles.cell),
-            _p(line.unit, styles.cell_center),
-            _p(line.target, styles.cell_small),
-            _p(line.last_year, styles.cell_right),
-            _p(line.this_value, styles.cell_right),
-            _p(line.progress, styles.cell_center),
-        ])
+        rows.append(
+            [
+                _p("" if line.part else str(serial), styles.cell_center),
+                _p(line.name, part_style if line.part else styles.cell),
+                _p(line.unit, styles.cell_center),
+                _p(line.target, styles.cell_small),
+                _p(line.last_year, styles.cell_right),
+                _p(line.this_value, styles.cell_right),
+                _p(line.progress, styles.cell_center),
+            ]
+        )
     # Relative widths sized for 156 mm (portrait); scaled to whatever frame holds the table.
     relative = [9, 40, 12, 36, 20, 20, 19]
     scale = page.frame_width / sum(relative)
@@ -153,7 +209,9 @@ def needs_landscape(spec: TableSpec, portrait: PageGeometry) -> bool:
     return portrait.frame_width / units < 1.8 * mm or len(spec.columns) > 8
 
 
-def data_table(spec: TableSpec, rows: list[dict[str, str]], styles: Styles, page: PageGeometry) -> Flowable:
+def data_table(
+    spec: TableSpec, rows: list[dict[str, str]], styles: Styles, page: PageGeometry
+) -> Flowable:
     if not rows:
         return _p(tr("report", "（本期无填报内容）"), styles.note)
     head = [_p(tr("report", "序号"), styles.cell_head)]
@@ -193,15 +251,30 @@ def signoff_block(data: SubmissionData, styles: Styles, page: PageGeometry) -> F
     """A grid with room for three handwritten signatures and dates, and a box for the seal."""
     unit = data.unit
     date_text = tr("report", "{gap}年{gap2}月{gap2}日", gap="&nbsp;" * 10, gap2="&nbsp;" * 6)
-    rows: list[list[Any]] = [[_p(h, styles.cell_head) for h in (
-        tr("report", "职责"), tr("report", "姓名"), tr("report", "签字"), tr("report", "日期"))]]
+    rows: list[list[Any]] = [
+        [
+            _p(h, styles.cell_head)
+            for h in (
+                tr("report", "职责"),
+                tr("report", "姓名"),
+                tr("report", "签字"),
+                tr("report", "日期"),
+            )
+        ]
+    ]
     for role, name in (
         (tr("report", "填报人"), unit.preparer),
         (tr("report", "审核人"), unit.reviewer),
         (tr("report", "单位负责人"), unit.head),
     ):
-        rows.append([_p(role, styles.cell_center), _p(name, styles.cell_center), "",
-                     Paragraph(date_text, styles.cell_right)])
+        rows.append(
+            [
+                _p(role, styles.cell_center),
+                _p(name, styles.cell_center),
+                "",
+                Paragraph(date_text, styles.cell_right),
+            ]
+        )
     relative = [30, 34, 52, 40]
     scale = page.frame_width / sum(relative)
     grid = Table(rows, colWidths=[w * scale for w in relative], rowHeights=[8 * mm] + [14 * mm] * 3)
@@ -211,17 +284,31 @@ def signoff_block(data: SubmissionData, styles: Styles, page: PageGeometry) -> F
         "report",
         "本单位对以上报送数据和情况的真实性、准确性负责。纸质报送单与签名指纹相同的电子工作簿一并报送。",
     )
-    bottom = Table([[_p(statement, styles.body), seal_box(tr("report", "单位盖章"), styles, seal_side)]],
-                   colWidths=[page.frame_width - seal_side - 6 * mm, seal_side + 6 * mm])
-    bottom.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("RIGHTPADDING", (-1, 0), (-1, 0), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    return KeepTogether([
-        Paragraph(escape(tr("report", "审核签字")), styles.h1),
-        grid,
-        Spacer(1, 5 * mm),
-        bottom,
-    ])
+    bottom = Table(
+        [[_p(statement, styles.body), seal_box(tr("report", "单位盖章"), styles, seal_side)]],
+        colWidths=[page.frame_width - seal_side - 6 * mm, seal_side + 6 * mm],
+    )
+    bottom.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ]
+        )
+    )
+    return KeepTogether(
+        [
+            Paragraph(escape(tr("report", "审核签字")), styles.h1),
+            grid,
+            Spacer(1, 5 * mm),
+            bottom,
+        ]
+    )
 
 
 def muted(text: str, styles: Styles) -> Paragraph:
-    return Paragraph(f'<font color="{MUTED.hexval().replace("0x", "#")}">{escape(text)}</font>', styles.body)
+    return Paragraph(
+        f'<font color="{MUTED.hexval().replace("0x", "#")}">{escape(text)}</font>', styles.body
+    )

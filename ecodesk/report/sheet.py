@@ -14,7 +14,14 @@ from typing import Any
 from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
 from reportlab.platypus.flowables import Flowable
 
 from ecodesk.forms.loader import FormPack
@@ -72,8 +79,14 @@ class _Orientation:
             self.current = name
 
 
-def _form_story(pack: FormPack, data: SubmissionData, form: str, number: int, styles: Styles,
-                orientation: _Orientation) -> None:
+def _form_story(
+    pack: FormPack,
+    data: SubmissionData,
+    form: str,
+    number: int,
+    styles: Styles,
+    orientation: _Orientation,
+) -> None:
     story = orientation.story
     definition = pack.form(form)
     division = data.unit.division_code
@@ -103,11 +116,17 @@ def _form_story(pack: FormPack, data: SubmissionData, form: str, number: int, st
         wide = sections.needs_landscape(spec, PORTRAIT)
         orientation.switch("landscape" if wide else "portrait")
         heading(spec.name)
-        story.append(sections.data_table(spec, data.rows(form, spec.code), styles, LANDSCAPE if wide else PORTRAIT))
+        story.append(
+            sections.data_table(
+                spec, data.rows(form, spec.code), styles, LANDSCAPE if wide else PORTRAIT
+            )
+        )
     orientation.switch("portrait")
 
 
-def build_sheet_story(pack: FormPack, data: SubmissionData, ident: SheetIdentity, styles: Styles) -> list[Flowable]:
+def build_sheet_story(
+    pack: FormPack, data: SubmissionData, ident: SheetIdentity, styles: Styles
+) -> list[Flowable]:
     story: list[Flowable] = []
     story += sections.title_block(data, ident, styles)
     story.append(sections.info_table(pack, data, ident, styles, PORTRAIT))
@@ -128,8 +147,11 @@ class _Furniture:
         self.font = styles.font
         self.qr = qr_drawing(sheet_qr_payload(data, ident.digest), QR_SIZE)
         self.header = tr(
-            "report", "{unit} · {period}报送单 · 第 {rev} 版",
-            unit=data.unit.display_name, period=data.period.label, rev=data.revision,
+            "report",
+            "{unit} · {period}报送单 · 第 {rev} 版",
+            unit=data.unit.display_name,
+            period=data.period.label,
+            rev=data.revision,
         )
 
     def on_page(self, geometry: PageGeometry) -> Any:
@@ -168,15 +190,33 @@ class _Furniture:
         text_width = g.frame_width - QR_SIZE - 4 * mm
         if self.ident.signed:
             canv.setFillColor("#000000")
-            draw_fitted(canv, g.left, line_y - 6 * mm,
-                        tr("report", "签名指纹：{fp}", fp=group_hex(self.ident.fingerprint or "")), text_width, 8)
+            draw_fitted(
+                canv,
+                g.left,
+                line_y - 6 * mm,
+                tr("report", "签名指纹：{fp}", fp=group_hex(self.ident.fingerprint or "")),
+                text_width,
+                8,
+            )
             canv.setFillColor(MUTED)
-            draw_fitted(canv, g.left, line_y - 10.5 * mm,
-                        tr("report", "数据摘要：{digest}", digest=self.ident.digest or ""), text_width, 7)
+            draw_fitted(
+                canv,
+                g.left,
+                line_y - 10.5 * mm,
+                tr("report", "数据摘要：{digest}", digest=self.ident.digest or ""),
+                text_width,
+                7,
+            )
         else:
             canv.setFillColor(DRAFT_RED)
-            draw_fitted(canv, g.left, line_y - 6 * mm,
-                        tr("report", "未签名（草稿）——不能作为正式报送材料"), text_width, 9)
+            draw_fitted(
+                canv,
+                g.left,
+                line_y - 6 * mm,
+                tr("report", "未签名（草稿）——不能作为正式报送材料"),
+                text_width,
+                9,
+            )
         self._draw_qr(canv, g.width - g.right - QR_SIZE, line_y - 1.5 * mm - QR_SIZE)
 
     def _draw_qr(self, canv: Canvas, x: float, y: float) -> None:
@@ -198,18 +238,35 @@ def _page_number_painter(font: str) -> Any:
         geometry = PORTRAIT if width < canv._pagesize[1] else LANDSCAPE
         canv.saveState()
         canv.setFillColor("#000000")
-        draw_fitted(canv, geometry.left + (geometry.frame_width - QR_SIZE) / 2, 9 * mm,
-                    tr("report", "第 {n} 页 共 {m} 页", n=number, m=total), geometry.frame_width / 2, 9,
-                    align="center")
+        draw_fitted(
+            canv,
+            geometry.left + (geometry.frame_width - QR_SIZE) / 2,
+            9 * mm,
+            tr("report", "第 {n} 页 共 {m} 页", n=number, m=total),
+            geometry.frame_width / 2,
+            9,
+            align="center",
+        )
         canv.restoreState()
 
     return paint
 
 
 def _page_template(name: str, geometry: PageGeometry, furniture: _Furniture) -> PageTemplate:
-    frame = Frame(geometry.left, geometry.bottom, geometry.frame_width, geometry.frame_height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
-    return PageTemplate(id=name, frames=[frame], pagesize=geometry.size, onPage=furniture.on_page(geometry))
+    frame = Frame(
+        geometry.left,
+        geometry.bottom,
+        geometry.frame_width,
+        geometry.frame_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id=name,
+    )
+    return PageTemplate(
+        id=name, frames=[frame], pagesize=geometry.size, onPage=furniture.on_page(geometry)
+    )
 
 
 def write_submission_sheet(
@@ -227,10 +284,14 @@ def write_submission_sheet(
     """
     out_path = Path(out_path)
     styles = make_styles()
-    ident = SheetIdentity(plan_title=pack.catalog.plan.title, fingerprint=fingerprint, digest=digest)
+    ident = SheetIdentity(
+        plan_title=pack.catalog.plan.title, fingerprint=fingerprint, digest=digest
+    )
     story = build_sheet_story(pack, data, ident, styles)
     furniture = _Furniture(data, ident, styles)
-    title = tr("report", "{unit}{period}报送单", unit=data.unit.display_name, period=data.period.label)
+    title = tr(
+        "report", "{unit}{period}报送单", unit=data.unit.display_name, period=data.period.label
+    )
     with atomic_pdf(out_path) as tmp:
         doc = BaseDocTemplate(
             str(tmp),
@@ -246,6 +307,11 @@ def write_submission_sheet(
             initialFontName=styles.font,
         )
         build_story(doc, story, canvasmaker=page_counting_canvas(_page_number_painter(styles.font)))
-    log.info("submission sheet for %s %s r%s written to %s", data.unit.division_code, data.period,
-             data.revision, out_path)
+    log.info(
+        "submission sheet for %s %s r%s written to %s",
+        data.unit.division_code,
+        data.period,
+        data.revision,
+        out_path,
+    )
     return out_path

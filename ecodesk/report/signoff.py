@@ -12,12 +12,16 @@ from ecodesk.i18n import tr
 from ecodesk.report.page import INK, MUTED, Styles
 
 
-def signature_line(label: str, styles: Styles, width: float, *, date_line: bool = False,
-                   printed_name: str = "") -> Table:
+def signature_line(
+    label: str, styles: Styles, width: float, *, date_line: bool = False, printed_name: str = ""
+) -> Table:
     """``label ________`` with room for a handwritten signature (or ``年 月 日`` for a date)."""
     label_width = min(width * 0.45, (len(label) + 1) * styles.body.fontSize)
     if date_line:
-        content = Paragraph(tr("report", "{gap}年{gap2}月{gap2}日", gap="&nbsp;" * 14, gap2="&nbsp;" * 7), styles.body)
+        content = Paragraph(
+            tr("report", "{gap}年{gap2}月{gap2}日", gap="&nbsp;" * 14, gap2="&nbsp;" * 7),
+            styles.body,
+        )
     else:
         content = Paragraph(escape(printed_name), styles.cell_small) if printed_name else ""
     table = Table(
@@ -25,12 +29,16 @@ def signature_line(label: str, styles: Styles, width: float, *, date_line: bool 
         colWidths=[label_width, width - label_width],
         rowHeights=[11 * mm],
     )
-    table.setStyle(TableStyle([
-        ("LINEBELOW", (1, 0), (1, 0), 0.7, INK),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (1, 0), (1, 0), 0.7, INK),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
     return table
 
 

@@ -20,7 +20,9 @@ class ProfileMissing(EcoDeskError):
     """The unit has not said who it is yet: a sheet without a unit cannot be signed for."""
 
 
-def print_submission(store: Store, period: Period, out_path: Path, *, revision: int | None = None) -> Path:
+def print_submission(
+    store: Store, period: Period, out_path: Path, *, revision: int | None = None
+) -> Path:
     """Write the submission sheet of ``period`` to ``out_path`` and return the path.
 
     A signed revision prints with its workbook's fingerprint and digest; anything else prints
@@ -30,10 +32,17 @@ def print_submission(store: Store, period: Period, out_path: Path, *, revision: 
 
     if store.profile() is None:
         raise ProfileMissing(
-            tr("printing", "还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。")
+            tr(
+                "printing",
+                "还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。",
+            )
         )
     data = store.load(period, revision)
     signature = store.signature(period, data.revision)
     fingerprint, digest = signature if signature else (None, None)
-    log.info("printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft")
-    return write_submission_sheet(store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest)
+    log.info(
+        "printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft"
+    )
+    return write_submission_sheet(
+        store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -88,8 +87,13 @@ def kinds_pack(tmp_path_factory: pytest.TempPathFactory) -> FormPack:
 
 
 NINGDU = UnitProfile(
-    division_code="360730", division_name="宁都县", department="工业和信息化局",
-    preparer="李明", reviewer="王芳", phone="0797-6821234", head="张建国",
+    division_code="360730",
+    division_name="宁都县",
+    department="工业和信息化局",
+    preparer="李明",
+    reviewer="王芳",
+    phone="0797-6821234",
+    head="张建国",
 )
 
 
@@ -107,46 +111,74 @@ def project_rows(count: int) -> list[dict[str, str]]:
     ]
 
 
-def make_submission(pack: FormPack, *, forms: list[str] | None = None, projects: int = 3) -> SubmissionData:
+def make_submission(
+    pack: FormPack, *, forms: list[str] | None = None, projects: int = 3
+) -> SubmissionData:
     data = SubmissionData(
-        unit=NINGDU, period=Period(2026), revision=2, pack_version=pack.version,
-        forms=forms or ["1.1", "1.2"], supersedes=1,
+        unit=NINGDU,
+        period=Period(2026),
+        revision=2,
+        pack_version=pack.version,
+        forms=forms or ["1.1", "1.2"],
+        supersedes=1,
     )
-    data.values.update({
-        "1.1:upgraded_firms": "１２８",
-        "1.1:tech_invest_growth": "11.3%",
-        "1.1:tech_invest": "3.5亿",
-        "1.1:blocked_projects": "2",
-        "1.2:forest_rate.num": "365.2",
-        "1.2:forest_rate.den": "604.5",
-        "1.2:water_use.target": "3",
-        "1.2:water_use.actual": "3.6",
-        "1.2:eqi": "72.4",
-        "1.2:water_grade": "Ⅱ类",
-        "1.2:station": "推进中",
-        "1.2:remark": "断面水质持续稳定，<无> & 其他说明",
-        "1.2:only_ningdu": "4",
-        "1.2:only_xunwu": "9",
-    })
-    data.previous.update({
-        "1.1:upgraded_firms": "60", "1.1:tech_invest": "2.9", "1.2:eqi": "70.1",
-        "1.2:forest_rate.num": "364.0", "1.2:forest_rate.den": "604.5",
-    })
+    data.values.update(
+        {
+            "1.1:upgraded_firms": "１２８",
+            "1.1:tech_invest_growth": "11.3%",
+            "1.1:tech_invest": "3.5亿",
+            "1.1:blocked_projects": "2",
+            "1.2:forest_rate.num": "365.2",
+            "1.2:forest_rate.den": "604.5",
+            "1.2:water_use.target": "3",
+            "1.2:water_use.actual": "3.6",
+            "1.2:eqi": "72.4",
+            "1.2:water_grade": "Ⅱ类",
+            "1.2:station": "推进中",
+            "1.2:remark": "断面水质持续稳定，<无> & 其他说明",
+            "1.2:only_ningdu": "4",
+            "1.2:only_xunwu": "9",
+        }
+    )
+    data.previous.update(
+        {
+            "1.1:upgraded_firms": "60",
+            "1.1:tech_invest": "2.9",
+            "1.2:eqi": "70.1",
+            "1.2:forest_rate.num": "364.0",
+            "1.2:forest_rate.den": "604.5",
+        }
+    )
     for form in data.forms:
-        data.narratives[f"{form}:progress"] = "今年以来，围绕行动方案目标，扎实推进各项工作，总体进展顺利。\n第二段：完成年度计划的85%。"
+        data.narratives[f"{form}:progress"] = (
+            "今年以来，围绕行动方案目标，扎实推进各项工作，总体进展顺利。\n第二段：完成年度计划的85%。"
+        )
         data.narratives[f"{form}:practice"] = "一是强化调度；二是加大资金投入；三是开展专项督导。"
         data.narratives[f"{form}:problems"] = "无"
         data.narratives[f"{form}:plan"] = "下一步将继续加大工作力度，确保完成全年目标任务。"
     data.tables["1.1:projects"] = project_rows(projects)
     data.tables["1.2:wide"] = [
-        {"name": "赣州某某新材料有限公司", "level": "国家级", "year": "2025", "industry": "有色",
-         "output": "52000", "energy": "1800", "park": "宁都工业园区", "contact": "刘工", "note": "—"},
+        {
+            "name": "赣州某某新材料有限公司",
+            "level": "国家级",
+            "year": "2025",
+            "industry": "有色",
+            "output": "52000",
+            "energy": "1800",
+            "park": "宁都工业园区",
+            "contact": "刘工",
+            "note": "—",
+        },
     ]
-    data.accepted.append(AcceptedWarning(
-        problem_id="yoy:1.1:upgraded_firms", form="1.1",
-        message="推动工业企业转型升级数量比上年增长超过50%，请说明原因。",
-        explanation="今年新纳入“万企升级”专项的企业集中完成验收。", field="1.1:upgraded_firms",
-    ))
+    data.accepted.append(
+        AcceptedWarning(
+            problem_id="yoy:1.1:upgraded_firms",
+            form="1.1",
+            message="推动工业企业转型升级数量比上年增长超过50%，请说明原因。",
+            explanation="今年新纳入“万企升级”专项的企业集中完成验收。",
+            field="1.1:upgraded_firms",
+        )
+    )
     return data
 
 

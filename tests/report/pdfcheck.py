@@ -9,9 +9,20 @@ from pypdf import PdfReader
 
 # Fonts every PDF reader must supply; anything else has to travel inside the file.
 STANDARD_14 = {
-    "/Courier", "/Courier-Bold", "/Courier-Oblique", "/Courier-BoldOblique",
-    "/Helvetica", "/Helvetica-Bold", "/Helvetica-Oblique", "/Helvetica-BoldOblique",
-    "/Times-Roman", "/Times-Bold", "/Times-Italic", "/Times-BoldItalic", "/Symbol", "/ZapfDingbats",
+    "/Courier",
+    "/Courier-Bold",
+    "/Courier-Oblique",
+    "/Courier-BoldOblique",
+    "/Helvetica",
+    "/Helvetica-Bold",
+    "/Helvetica-Oblique",
+    "/Helvetica-BoldOblique",
+    "/Times-Roman",
+    "/Times-Bold",
+    "/Times-Italic",
+    "/Times-BoldItalic",
+    "/Symbol",
+    "/ZapfDingbats",
 }
 
 

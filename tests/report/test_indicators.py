@@ -11,14 +11,20 @@ def _by_name(lines: list[IndicatorLine]) -> dict[str, IndicatorLine]:
     return {line.name: line for line in lines}
 
 
-def test_every_applicable_indicator_has_a_line(kinds_pack: FormPack, submission: SubmissionData) -> None:
+def test_every_applicable_indicator_has_a_line(
+    kinds_pack: FormPack, submission: SubmissionData
+) -> None:
     for form in submission.forms:
-        names = [line.name for line in indicator_lines(kinds_pack, submission, form) if not line.part]
+        names = [
+            line.name for line in indicator_lines(kinds_pack, submission, form) if not line.part
+        ]
         expected = [i.name for i in kinds_pack.indicators(form, submission.unit.division_code)]
         assert names == expected
 
 
-def test_number_is_tidied_but_never_invented(kinds_pack: FormPack, submission: SubmissionData) -> None:
+def test_number_is_tidied_but_never_invented(
+    kinds_pack: FormPack, submission: SubmissionData
+) -> None:
     submission.values["1.1:upgraded_firms"] = "１,２００"
     submission.values["1.1:tech_invest"] = "约三亿"
     lines = _by_name(indicator_lines(kinds_pack, submission, "1.1"))
@@ -29,7 +35,9 @@ def test_number_is_tidied_but_never_invented(kinds_pack: FormPack, submission: S
     assert invest.this_value == "约三亿"  # not a number: printed as typed, not 0
 
 
-def test_progress_is_the_share_of_the_plan_target(kinds_pack: FormPack, submission: SubmissionData) -> None:
+def test_progress_is_the_share_of_the_plan_target(
+    kinds_pack: FormPack, submission: SubmissionData
+) -> None:
     indicator = kinds_pack.indicator("1.1", "upgraded_firms")
     submission.values["1.1:upgraded_firms"] = str(indicator.target.value / 4)
     line = _by_name(indicator_lines(kinds_pack, submission, "1.1"))[indicator.name]
@@ -37,7 +45,9 @@ def test_progress_is_the_share_of_the_plan_target(kinds_pack: FormPack, submissi
     assert line.target == indicator.target.plan_text
 
 
-def test_ratio_prints_the_rate_and_its_parts(kinds_pack: FormPack, submission: SubmissionData) -> None:
+def test_ratio_prints_the_rate_and_its_parts(
+    kinds_pack: FormPack, submission: SubmissionData
+) -> None:
     submission.values["1.2:forest_rate.num"] = "380"
     submission.values["1.2:forest_rate.den"] = "500"
     lines = indicator_lines(kinds_pack, submission, "1.2")
@@ -78,7 +88,9 @@ def test_grade_milestone_trend_and_text(kinds_pack: FormPack, submission: Submis
     assert _by_name(indicator_lines(kinds_pack, submission, "1.2"))["断面水质"].progress == "已达到"
 
 
-def test_indicators_for_other_counties_are_left_out(kinds_pack: FormPack, submission: SubmissionData) -> None:
+def test_indicators_for_other_counties_are_left_out(
+    kinds_pack: FormPack, submission: SubmissionData
+) -> None:
     names = {line.name for line in indicator_lines(kinds_pack, submission, "1.2")}
     assert "仅宁都县填报的指标" in names
     assert "仅寻乌县填报的指标" not in names

@@ -31,8 +31,17 @@ def test_one_a4_page_with_unit_fingerprint_key_and_signature_places(tmp_path: Pa
 
     assert page_sizes_mm(out) == [(210, 297)]
     text = page_texts(out)[0]
-    for expected in ("签名公钥登记表", "宁都县", "林业局", "360730", "2026年11月29日", PUBLIC_KEY,
-                     "单位负责人", "单位盖章", "接收单位"):
+    for expected in (
+        "签名公钥登记表",
+        "宁都县",
+        "林业局",
+        "360730",
+        "2026年11月29日",
+        PUBLIC_KEY,
+        "单位负责人",
+        "单位盖章",
+        "接收单位",
+    ):
         assert expected in text, expected
     # The fingerprint appears in 4-digit groups, all of it, in order.
     flat = "".join(ch for ch in text if ch.isalnum())
@@ -52,8 +61,12 @@ def test_font_is_embedded_as_a_truetype_subset(tmp_path: Path) -> None:
 
 def test_qr_payload_carries_the_registration_data() -> None:
     payload = key_registration_payload(
-        unit_code="360730", unit_name="宁都县", department="林业局", fingerprint=FINGERPRINT,
-        public_key_b64=PUBLIC_KEY, created="2026-11-29",
+        unit_code="360730",
+        unit_name="宁都县",
+        department="林业局",
+        fingerprint=FINGERPRINT,
+        public_key_b64=PUBLIC_KEY,
+        created="2026-11-29",
     )
     kind, fields = parse_qr_payload(payload)
     assert kind == "key"
@@ -73,8 +86,13 @@ def test_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
     out.write_bytes(b"%PDF-previous")
     with pytest.raises(ReportLayoutError, match="二维码"):
         write_key_sheet(  # a "key" no QR code can carry
-            out, unit_code="360730", unit_name="宁都县", department="林业局",
-            fingerprint=FINGERPRINT, public_key_b64="A" * 60_000, created="2026-11-29",
+            out,
+            unit_code="360730",
+            unit_name="宁都县",
+            department="林业局",
+            fingerprint=FINGERPRINT,
+            public_key_b64="A" * 60_000,
+            created="2026-11-29",
         )
     assert out.read_bytes() == b"%PDF-previous"
     assert [p.name for p in tmp_path.iterdir()] == ["key.pdf"]

@@ -21,7 +21,9 @@ def unit_dir(data_dir: Path) -> Path:
     return data_dir
 
 
-def test_print_writes_the_pdf(unit_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_print_writes_the_pdf(
+    unit_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "报送单"
     assert main(["--data-dir", str(unit_dir), "print", "--out", str(out)]) == 0
 
@@ -36,14 +38,20 @@ def test_print_writes_the_pdf(unit_dir: Path, tmp_path: Path, capsys: pytest.Cap
 def test_bad_period_is_a_sentence_not_a_traceback(
     unit_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["--data-dir", str(unit_dir), "print", "--period", "明年", "--out", str(tmp_path / "x.pdf")])
+    code = main(
+        ["--data-dir", str(unit_dir), "print", "--period", "明年", "--out", str(tmp_path / "x.pdf")]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "报送期" in err and "Traceback" not in err
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_missing_output_folder(unit_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--data-dir", str(unit_dir), "print", "--out", str(tmp_path / "无此文件夹" / "x.pdf")])
+def test_missing_output_folder(
+    unit_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["--data-dir", str(unit_dir), "print", "--out", str(tmp_path / "无此文件夹" / "x.pdf")]
+    )
     assert code == 2
     assert "不存在" in capsys.readouterr().err

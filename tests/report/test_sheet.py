@@ -24,11 +24,17 @@ def _flat(text: str) -> str:
 
 def _write(pack: FormPack, data: SubmissionData, path: Path, *, signed: bool = True) -> Path:
     return write_submission_sheet(
-        pack, data, path, fingerprint=FINGERPRINT if signed else None, digest=DIGEST if signed else None
+        pack,
+        data,
+        path,
+        fingerprint=FINGERPRINT if signed else None,
+        digest=DIGEST if signed else None,
     )
 
 
-def test_full_submission_holds_title_unit_and_every_indicator(kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_full_submission_holds_title_unit_and_every_indicator(
+    kinds_pack: FormPack, tmp_path: Path
+) -> None:
     data = make_submission(kinds_pack, forms=list(kinds_pack.forms))
     out = _write(kinds_pack, data, tmp_path / "sheet.pdf")
 
@@ -45,7 +51,9 @@ def test_full_submission_holds_title_unit_and_every_indicator(kinds_pack: FormPa
     assert "仅宁都县填报的指标" in text
 
 
-def test_pages_are_a4_and_numbered_n_of_m(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_pages_are_a4_and_numbered_n_of_m(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     out = _write(kinds_pack, submission, tmp_path / "sheet.pdf")
 
     texts = page_texts(out)
@@ -57,7 +65,9 @@ def test_pages_are_a4_and_numbered_n_of_m(submission: SubmissionData, kinds_pack
         assert size in ((210, 297), (297, 210))
 
 
-def test_font_is_embedded_as_a_subset(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_font_is_embedded_as_a_subset(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     out = _write(kinds_pack, submission, tmp_path / "sheet.pdf")
 
     assert fontfile2_present(out)
@@ -68,7 +78,9 @@ def test_font_is_embedded_as_a_subset(submission: SubmissionData, kinds_pack: Fo
         assert font.embedded or font.base_font in STANDARD_14, font
 
 
-def test_long_table_splits_with_the_header_on_every_page(kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_long_table_splits_with_the_header_on_every_page(
+    kinds_pack: FormPack, tmp_path: Path
+) -> None:
     data = make_submission(kinds_pack, forms=["1.1"], projects=120)
     out = _write(kinds_pack, data, tmp_path / "sheet.pdf")
 
@@ -87,7 +99,9 @@ def test_long_table_splits_with_the_header_on_every_page(kinds_pack: FormPack, t
     assert sorted(seen) == list(range(1, 121))  # every row once, none lost at a page break
 
 
-def test_wide_table_gets_a_landscape_page(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_wide_table_gets_a_landscape_page(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     out = _write(kinds_pack, submission, tmp_path / "sheet.pdf")
 
     sizes = page_sizes_mm(out)
@@ -108,7 +122,9 @@ def test_signed_sheet_shows_fingerprint_on_every_page(
         assert "草稿" not in text
 
 
-def test_draft_is_unmistakable_on_every_page(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_draft_is_unmistakable_on_every_page(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     out = _write(kinds_pack, submission, tmp_path / "sheet.pdf", signed=False)
 
     for text in page_texts(out):
@@ -116,7 +132,9 @@ def test_draft_is_unmistakable_on_every_page(submission: SubmissionData, kinds_p
         assert "草稿" in text.replace("未签名（草稿）", "")  # the watermark as well
 
 
-def test_content_sections_and_typed_text(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_content_sections_and_typed_text(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     submission.values["1.1:tech_invest"] = "约三亿左右"  # a draft may hold text that is no number
     out = _write(kinds_pack, submission, tmp_path / "sheet.pdf")
 
@@ -135,18 +153,28 @@ def test_content_sections_and_typed_text(submission: SubmissionData, kinds_pack:
 def test_qr_payload_matches_paper_to_file(submission: SubmissionData) -> None:
     kind, fields = parse_qr_payload(sheet_qr_payload(submission, DIGEST))
     assert kind == "sheet"
-    assert fields == {"unit": "360730", "dept": "工业和信息化局", "period": "2026", "rev": "2", "digest": DIGEST}
+    assert fields == {
+        "unit": "360730",
+        "dept": "工业和信息化局",
+        "period": "2026",
+        "rev": "2",
+        "digest": DIGEST,
+    }
     assert parse_qr_payload(sheet_qr_payload(submission, None))[1]["digest"] == "draft"
 
 
-def test_missing_folder_is_a_clear_message(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_missing_folder_is_a_clear_message(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     with pytest.raises(ReportWriteError, match="不存在"):
         _write(kinds_pack, submission, tmp_path / "nowhere" / "sheet.pdf")
     with pytest.raises(ReportWriteError, match="文件夹"):
         _write(kinds_pack, submission, tmp_path)
 
 
-def test_rewriting_replaces_the_old_file_whole(submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path) -> None:
+def test_rewriting_replaces_the_old_file_whole(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
     out = tmp_path / "sheet.pdf"
     out.write_bytes(b"old")
     _write(kinds_pack, submission, out)

@@ -36,7 +36,9 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         current = store.current_period()
         for period in (Period(current.year - 1), current):
             store.write_submission(sample_submission(store.pack, "360730", period))
-        store.mark_signed(Period(current.year - 1), 1, fingerprint=FINGERPRINT, digest=DIGEST, workbook_path=None)
+        store.mark_signed(
+            Period(current.year - 1), 1, fingerprint=FINGERPRINT, digest=DIGEST, workbook_path=None
+        )
     return folder
 
 
