@@ -15,7 +15,7 @@ import logging
 import random
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +65,8 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
 }
 DEFAULT_RANGE = (10.0, 100.0)
 # Share of the three-year cumulative target reached by the end of each plan year.
-CUMULATIVE_SHARE = {2024: 0.36, 2025: 0.70, 2026: 1.04}
+# Even steps, so that each year's increment is like the last (what the year-over-year check compares).
+CUMULATIVE_SHARE = {2024: 0.35, 2025: 0.69, 2026: 1.04}
 
 
 @functools.cache
@@ -207,6 +208,8 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[
             value = parent_value * min(increment / _cumulative_share(year), 1.0)
         else:
             value = parent_value * rng.uniform(0.25, 0.45)
+    elif target is not None and target.comparator == "zero":
+        value = 0.0
     elif ind.scope == "growth":
         centre = float(target.value) if target and target.value is not None else _typical(ctx, rng, ind.name, "%")
         value = centre * noise.uniform(0.9, 1.2)
@@ -220,7 +223,12 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[
             value = float(target.value) / counties * ctx.scale * rng.uniform(0.85, 1.15)
         else:
             value = _typical(ctx, rng, ind.name, ind.unit)
-        if ind.scope == "cumulative":
+        if ind.scope == "cumulative" and (ind.integer or ind.decimals == 0):
+            # Small counts grow by the same number every year, or the increments jump about.
+            years = ctx.pack.catalog.plan.years
+            step = max(1, round(value * _cumulative_share(years[-1]) / len(years)))
+            value = step * (ctx.year_index + 1)
+        elif ind.scope == "cumulative":
             value *= _cumulative_share(year) * noise.uniform(0.99, 1.01)
         elif ind.scope == "annual":
             value *= noise.uniform(0.9, 1.1)
@@ -229,7 +237,8 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[
             value *= 1 + (-0.01 if lower_is_better else 0.01) * ctx.year_index
     if ind.integer or ind.decimals == 0:
         value = round(value)
-        if ind.required and ind.scope != "annual" and (ind.min is None or ind.min >= 0):
+        aims_at_zero = target is not None and target.comparator == "zero"
+        if ind.required and ind.scope != "annual" and not aims_at_zero and (ind.min is None or ind.min >= 0):
             value = max(value, 1)
     return _fmt(_clamp(value, ind.min, ind.max), ind.decimals)
 
@@ -251,8 +260,11 @@ def _ratio_values(ctx: _Context, form: str, ind: RatioIndicator) -> tuple[str, s
         den *= ctx.year_rng(form, ind.code, "den").uniform(0.95, 1.05)
     if ind.denominator.decimals == 0:
         den = max(round(den), 1)
-    num = den * rate / scale
-    return _fmt(num, ind.numerator.decimals), _fmt(den, ind.denominator.decimals)
+    num = Decimal(str(den * rate / scale))
+    # Round the numerator towards the good side so that rounding never misses a target.
+    quantum = Decimal(1).scaleb(-ind.numerator.decimals)
+    num = num.quantize(quantum, rounding=ROUND_FLOOR if lower_is_better else ROUND_CEILING)
+    return format(num, "f"), _fmt(den, ind.denominator.decimals)
 
 
 def _provincial_values(ctx: _Context, form: str, ind: ProvincialIndicator) -> tuple[str, str]:
@@ -402,7 +414,7 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
     return tr("sample", "{town}{subject}", town=rng.choice(ctx.towns()), subject=_table_subject(table))
 
 
-MAX_SAMPLE_ROWS = 15
+MAX_SAMPLE_ROWS = 60
 
 
 def _row_counts(ctx: _Context, form: str, values: dict[str, str]) -> dict[str, int]:
@@ -472,16 +484,40 @@ def _apply_rules(ctx: _Context, form: str, values: dict[str, str], tables: dict[
     """Make reported totals agree with the tables and cross-field comparisons hold."""
     rules = ctx.pack.form(form).rules
     for rule in rules:
-        if isinstance(rule, (TableTotalRule, RowCountRule)) and f"{form}:{rule.total}" in values:
-            ref = f"table:{rule.table}.{rule.column}" if isinstance(rule, TableTotalRule) else f"table:{rule.table}#count"
-            total = _operand(values, tables, form, ref)
-            if total is not None:
-                key = f"{form}:{rule.total}"
-                values[key] = _fmt(total, _decimals_of(ctx, key))
+        if isinstance(rule, TableTotalRule) and f"{form}:{rule.total}" in values:
+            _spread_total(ctx, form, rule, values, tables)
+        elif isinstance(rule, RowCountRule) and f"{form}:{rule.total}" in values:
+            key = f"{form}:{rule.total}"
+            values[key] = str(len(tables.get(f"{form}:{rule.table}", [])))
     for _ in range(3):  # a fix can disturb an earlier rule; a few passes settle chains of them
         for rule in rules:
             if isinstance(rule, CompareRule):
                 _satisfy(ctx, form, rule, values, tables)
+
+
+def _spread_total(ctx: _Context, form: str, rule: TableTotalRule, values: dict[str, str],
+                  tables: dict[str, list[TableRow]]) -> None:
+    """Share a reported total out over the table's rows, so that the column adds up to it exactly."""
+    rows = tables.get(f"{form}:{rule.table}", [])
+    key = f"{form}:{rule.total}"
+    try:
+        total = Decimal(values[key])
+    except ArithmeticError:
+        return
+    if not rows:
+        return
+    decimals = _decimals_of(ctx, key)
+    quantum = Decimal(1).scaleb(-decimals)
+    weights = []
+    for row in rows:
+        try:
+            weights.append(max(Decimal(row.get(rule.column) or "1"), Decimal("0.01")))
+        except ArithmeticError:
+            weights.append(Decimal(1))
+    shares = [(total * w / sum(weights)).quantize(quantum, rounding=ROUND_FLOOR) for w in weights]
+    shares[-1] = total - sum(shares[:-1])
+    for row, share in zip(rows, shares, strict=True):
+        row[rule.column] = format(share, "f")
 
 
 def _satisfy(ctx: _Context, form: str, rule: CompareRule, values: dict[str, str],
@@ -493,7 +529,8 @@ def _satisfy(ctx: _Context, form: str, rule: CompareRule, values: dict[str, str]
     holds = {"<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right, "==": left == right}
     if holds[rule.op]:
         return
-    factor = {"<=": Decimal("0.9"), "<": Decimal("0.9"), ">=": Decimal("1.1"), ">": Decimal("1.1"), "==": Decimal(1)}
+    # Equal satisfies the non-strict comparisons and moves the value least.
+    factor = {"<=": Decimal(1), "<": Decimal("0.9"), ">=": Decimal(1), ">": Decimal("1.1"), "==": Decimal(1)}
     left_key, right_key = f"{form}:{rule.left}", f"{form}:{rule.right}"
     if left_key in values:
         wanted = right * factor[rule.op]
@@ -638,11 +675,38 @@ class DemoResult:
     errors: list[str] = field(default_factory=list)  # messages of errors left (should be none)
 
 
+NOTABLE_CHANGES = 2  # annual figures that jump this year, so the demo shows accepted warnings
+
+
+def _add_notable_changes(pack: FormPack, data: SubmissionData) -> None:
+    """Make a couple of annual amounts jump, as real years do (a big project completed, a cut-back)."""
+    division = data.unit.division_code
+    referenced = set()
+    for form in pack.forms.values():
+        for rule in form.rules:
+            for ref in (getattr(rule, "left", ""), getattr(rule, "right", ""), getattr(rule, "total", "")):
+                referenced.add(f"{form.code}:{ref}")
+    candidates = [
+        (form, ind) for form in pack.forms for ind in pack.indicators(form, division)
+        if isinstance(ind, NumberIndicator) and ind.scope == "annual" and ind.yoy_warn_pct is not None
+        and not ind.integer and not ind.name.startswith("其中") and f"{form}:{ind.code}" not in referenced
+        and ind.target is None and f"{form}:{ind.code}" in data.values
+    ]
+    rng = _rng("notable", division, str(data.period))
+    for form, ind in rng.sample(candidates, min(NOTABLE_CHANGES, len(candidates))):
+        key = f"{form}:{ind.code}"
+        factor = Decimal(1) + (Decimal(ind.yoy_warn_pct or 50) / 100) * Decimal(str(rng.uniform(1.3, 1.8)))
+        value = Decimal(data.values[key]) * factor
+        if ind.max is not None:
+            value = min(value, ind.max)
+        data.values[key] = _fmt(value, ind.decimals)
+
+
 def explanation_for(problem_id: str, message: str, county: str) -> str:
     """A clerk's plausible explanation for accepting a warning."""
     if problem_id.startswith("yoy"):
-        return tr("sample", "经核实数据无误。{county}本年度新增项目集中投产，且按市统计局要求调整了统计口径，"
-                  "导致与上年相比变化较大。", county=county)
+        return tr("sample", "经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），"
+                  "带动该项数据较上年大幅增长，已与统计部门核对一致。", county=county)
     if "trajectory" in problem_id or "behind" in problem_id or "target" in problem_id:
         return tr("sample", "受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，"
                   "预计下一季度完成年度任务。", county=county)
@@ -706,6 +770,8 @@ def fill_demo(store: Store, division_code: str = DEFAULT_DEMO_COUNTY) -> DemoRes
     for year in years:
         period = Period(year)
         data = sample_submission(pack, division_code, period)
+        if period == current:
+            _add_notable_changes(pack, data)
         store.write_submission(data)
         accepted, errors = _accept_warnings(store, pack, period, profile.division_name)
         if period == current:

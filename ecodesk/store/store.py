@@ -444,12 +444,16 @@ class Store:
             sub = self._editable(s, period)
             self._put_value(s, sub, period, form, field, text)
 
-    def _put_value(self, s: Session, sub: SubmissionRow, period: Period, form: str, field: str, text: str) -> None:
-        row = s.scalar(
-            select(ValueRow).where(
-                ValueRow.submission_id == sub.id, ValueRow.form == form, ValueRow.field == field
+    def _put_value(self, s: Session, sub: SubmissionRow, period: Period, form: str, field: str, text: str,
+                   rows: dict[tuple[str, str], ValueRow] | None = None) -> None:
+        if rows is not None:
+            row = rows.get((form, field))
+        else:
+            row = s.scalar(
+                select(ValueRow).where(
+                    ValueRow.submission_id == sub.id, ValueRow.form == form, ValueRow.field == field
+                )
             )
-        )
         old = row.text if row else None
         new = text if text != "" else None
         if old == new:
@@ -469,12 +473,16 @@ class Store:
             sub = self._editable(s, period)
             self._put_narrative(s, sub, period, form, section, text)
 
-    def _put_narrative(self, s: Session, sub: SubmissionRow, period: Period, form: str, section: str, text: str) -> None:
-        row = s.scalar(
-            select(NarrativeRow).where(
-                NarrativeRow.submission_id == sub.id, NarrativeRow.form == form, NarrativeRow.section == section
+    def _put_narrative(self, s: Session, sub: SubmissionRow, period: Period, form: str, section: str, text: str,
+                       rows: dict[tuple[str, str], NarrativeRow] | None = None) -> None:
+        if rows is not None:
+            row = rows.get((form, section))
+        else:
+            row = s.scalar(
+                select(NarrativeRow).where(
+                    NarrativeRow.submission_id == sub.id, NarrativeRow.form == form, NarrativeRow.section == section
+                )
             )
-        )
         old = row.text if row else None
         new = text if text != "" else None
         if old == new:
@@ -497,9 +505,7 @@ class Store:
 
     def _put_table(self, s: Session, sub: SubmissionRow, period: Period, form: str, table: str,
                    rows: list[dict[str, str]]) -> None:
-        existing = SubmissionData(UnitProfile("", "", ""), period, sub.revision, "", [])
-        self._fill(s, sub.id, existing)
-        old_rows = existing.rows(form, table)
+        old_rows = self._rows_of_table(s, sub.id, form, table)
         new_rows = [{str(k): str(v) for k, v in row.items()} for row in rows]
         if old_rows == new_rows:
             return
@@ -519,6 +525,21 @@ class Store:
             old=json.dumps(old_rows, ensure_ascii=False) if old_rows else None,
             new=json.dumps(new_rows, ensure_ascii=False) if new_rows else None,
         )
+
+    @staticmethod
+    def _rows_of_table(s: Session, submission_id: int, form: str, table: str) -> list[TableRow]:
+        cells = s.scalars(
+            select(TableCellRow).where(
+                TableCellRow.submission_id == submission_id, TableCellRow.form == form,
+                TableCellRow.table_code == table,
+            ).order_by(TableCellRow.row_no, TableCellRow.id)
+        )
+        rows: dict[int, TableRow] = {}
+        for c in cells:
+            row = rows.setdefault(c.row_no, {})
+            if c.column != EMPTY_ROW_MARK:
+                row[c.column] = c.text
+        return [rows[n] for n in sorted(rows)]
 
     def accept_warning(self, period: Period, accepted: AcceptedWarning) -> None:
         """Record that the unit accepts a warning, with the explanation that travels with the data."""
@@ -574,12 +595,19 @@ class Store:
             sub = self._editable(s, data.period)
             current = SubmissionData(UnitProfile("", "", ""), data.period, sub.revision, "", [])
             self._fill(s, sub.id, current)
-            for key in set(current.values) | set(data.values):
-                form, field = _split_key(key)
-                self._put_value(s, sub, data.period, form, field, data.values.get(key, ""))
-            for key in set(current.narratives) | set(data.narratives):
-                form, _, section = key.partition(":")
-                self._put_narrative(s, sub, data.period, form, section, data.narratives.get(key, ""))
+            value_rows = {(r.form, r.field): r for r in s.scalars(select(ValueRow).where(ValueRow.submission_id == sub.id))}
+            narrative_rows = {
+                (r.form, r.section): r
+                for r in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == sub.id))
+            }
+            with s.no_autoflush:
+                for key in sorted(set(current.values) | set(data.values)):
+                    form, field = _split_key(key)
+                    self._put_value(s, sub, data.period, form, field, data.values.get(key, ""), value_rows)
+                for key in sorted(set(current.narratives) | set(data.narratives)):
+                    form, _, section = key.partition(":")
+                    self._put_narrative(s, sub, data.period, form, section, data.narratives.get(key, ""),
+                                        narrative_rows)
             for key in set(current.tables) | set(data.tables):
                 form, _, table = key.partition(":")
                 self._put_table(s, sub, data.period, form, table, data.tables.get(key, []))
@@ -752,8 +780,11 @@ class Store:
                form: str | None = None, field: str | None = None, old: str | None = None,
                new: str | None = None, preparer: str | None = None) -> None:
         if preparer is None:
-            profile = s.get(UnitProfileRow, 1)
-            preparer = profile.preparer if profile else ""
+            if "preparer" not in s.info:  # once per transaction: bulk writes audit hundreds of changes
+                with s.no_autoflush:
+                    profile = s.get(UnitProfileRow, 1)
+                s.info["preparer"] = profile.preparer if profile else ""
+            preparer = s.info["preparer"]
         s.add(AuditRow(at=_now(), os_user=self._os_user, preparer=preparer, action=action,
                        period=str(period) if period else None, revision=revision, form=form, field=field,
                        old=old, new=new))
