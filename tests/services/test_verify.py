@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from ecodesk.services.verify import verify_workbook
 from ecodesk.workbook.datasheet import DATA_SHEET, FIRST_RECORD_ROW
-from tests.workbook.helpers import new_key, register, rewrite_member, sheet_member, submission, write
+from tests.workbook.helpers import (
+    new_key,
+    register,
+    rewrite_member,
+    sheet_member,
+    submission,
+    write,
+)
 
 FORM_SHEET = "1.1 推动传统产业改造升级"
 

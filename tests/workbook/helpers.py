@@ -6,7 +6,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ecodesk.forms.loader import FormPack
@@ -17,11 +17,12 @@ from ecodesk.submission import Period, SubmissionData
 from ecodesk.workbook.writer import WrittenWorkbook, write_signed_workbook
 
 PASSPHRASE = "correct horse battery"
-META = ExportMeta(datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), "0.1.0-test")
+PERIOD = Period(2026)
+META = ExportMeta(datetime(2026, 12, 1, 9, 30, tzinfo=UTC), "0.1.0-test")
 
 
 def submission(pack: FormPack, forms: tuple[str, ...] | None = ("1.1",), division: str = "360730",
-               period: Period = Period(2026)) -> SubmissionData:
+               period: Period = PERIOD) -> SubmissionData:
     """The sample generator's plausible data, cut down to ``forms`` (all when None) to stay fast."""
     from ecodesk.services.sample import sample_submission
 
