@@ -278,3 +278,44 @@ def as_submission(consolidation: Consolidation, unit: UnitProfile, period: Perio
     from ecodesk.consolidation.chain import as_submission as chain_submission
 
     return chain_submission(consolidation.summary, unit, period, revision)
+
+
+class NoUnitProfile(EcoDeskError):
+    """The consolidating unit has not filled in who it is yet."""
+
+
+def adopt_into_store(store, consolidation: Consolidation, period: Period | None = None) -> SubmissionData:  # type: ignore[no-untyped-def]
+    """Put the consolidation into the unit's own editable submission, to complete, sign and send.
+
+    What the consolidation provides (totals, joined narratives and tables, carried warnings)
+    replaces those entries; whatever the unit typed itself for anything else stays, so a
+    department's resent workbook can be consolidated again without losing the county's own
+    answers (every change is in the audit log). The forms consolidated are added to the forms
+    the unit reports on. Raises the store's ``SubmissionFrozen`` when the revision is signed.
+    """
+    from dataclasses import replace
+
+    profile = store.profile()
+    if profile is None:
+        raise NoUnitProfile(
+            tr("consolidation", "还没有填写本单位信息，无法把汇总结果作为本单位的报送。请先在“单位信息”中填写。")
+        )
+    period = period or consolidation.period
+    if period is None:
+        raise NothingToConsolidate(tr("consolidation", "汇总结果没有报送期，无法写入本单位的报送。"))
+    current = store.load(period)
+    built = as_submission(consolidation, profile, period, current.revision)
+    forms = list(dict.fromkeys([*store.responsible_forms(), *built.forms]))
+    store.set_responsible_forms(forms)
+    accepted = {a.problem_id: a for a in current.accepted}
+    accepted.update({a.problem_id: a for a in built.accepted})
+    merged = replace(
+        current,
+        values={**current.values, **built.values},
+        narratives={**current.narratives, **built.narratives},
+        tables={**current.tables, **built.tables},
+        accepted=list(accepted.values()),
+    )
+    store.write_submission(merged)
+    log.info("consolidation of %s adopted into the store (%d values)", period, len(built.values))
+    return store.load(period)

@@ -154,3 +154,59 @@ def test_a_county_consolidation_is_signed_verified_and_consolidated_by_the_city(
     rate = city.summary.indicator(f"{r_form}:{r_ind.code}")
     assert (rate.total_numerator, rate.total_denominator) == (30 + 1 + 9, 40 + 60 + 100)
     assert rate.total == Decimal(40) / Decimal(200) * 100
+
+
+def test_a_county_adopts_its_consolidation_and_exports_it_with_the_normal_export(pack, tmp_path: Path) -> None:
+    """The whole county path: departments' workbooks → the county's own store → export → valid."""
+    from ecodesk.services.consolidate import adopt_into_store, consolidate
+    from ecodesk.services.export import export_submission
+    from ecodesk.services.sample import sample_submission
+    from ecodesk.services.verify import verify_workbook
+    from ecodesk.signing import keys as signing_keys
+    from ecodesk.signing.canonical import ExportMeta
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.signing.registry import write_registrations
+    from ecodesk.store import Store
+    from ecodesk.workbook.writer import write_signed_workbook
+
+    s_form, s_ind = summed_number(pack)
+    key = f"{s_form}:{s_ind.code}"
+    other_form = next(f for f in pack.forms if f != s_form)
+    inbox, registry, city_registry = tmp_path / "inbox", tmp_path / "registry", tmp_path / "city-registry"
+    inbox.mkdir()
+    meta = ExportMeta(exported_at=datetime(2026, 1, 10, 8, 0).astimezone(), program_version="test")
+    # each department answers its own form in full (sample data free of errors), so every
+    # figure without a total has exactly one answer and the county has nothing left to decide
+    sent = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(signing_keys, "SCRYPT_N", 2**10)
+        for i, (who, form) in enumerate(((FORESTRY, other_form), (INDUSTRY, s_form))):
+            full = sample_submission(pack, "360730", PERIOD)
+            data = replace(
+                full, unit=who, forms=[form], accepted=[],
+                values={k: v for k, v in full.values.items() if k.startswith(f"{form}:")},
+                narratives={k: v for k, v in full.narratives.items() if k.startswith(f"{form}:")},
+                tables={k: v for k, v in full.tables.items() if k.startswith(f"{form}:")},
+            )
+            sent[form] = data
+            keys = KeyStore(tmp_path / f"dept{i}")
+            signing_key = keys.create("部门口令 2026 test")
+            write_registrations(keys, registry, who)
+            write_signed_workbook(pack, data, inbox / f"dept{i}.xlsx", key=signing_key, meta=meta)
+
+        result = consolidate([inbox], registry)
+        county_home = tmp_path / "county"
+        county_home.mkdir()
+        with Store.open(county_home, pack=pack) as store:
+            store.save_profile(COUNTY)
+            store.set_responsible_forms([other_form])
+            adopted = adopt_into_store(store, result, PERIOD)
+            assert adopted.forms == [f for f in pack.forms if f in (s_form, other_form)]
+            assert adopted.values[key] == sent[s_form].values[key]
+            export = export_submission(store, PERIOD, tmp_path / "宁都县.xlsx", passphrase="县里的口令 2026 test",
+                                       data_dir=county_home)
+            assert store.load(PERIOD).status == "signed"
+        KeyStore(county_home).export_public(city_registry, COUNTY)
+
+    verdict = verify_workbook(export.path, city_registry)
+    assert verdict.status == "valid", verdict.message
