@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import UnitProfile
 
+LEAD_OFFICE = "生态文明建设领导小组办公室"
+
 
 class ProfileDialog(QDialog):
     def __init__(self, pack: FormPack, profile: UnitProfile | None = None, *, first_run: bool = False,
@@ -39,6 +41,8 @@ class ProfileDialog(QDialog):
         self.department = QComboBox()
         self.department.setObjectName("department")
         self.department.setEditable(True)
+        # the county's lead office (生态文明办) reports on everything; then the departments of the catalog
+        self.department.addItem(LEAD_OFFICE)
         self.department.addItems(sorted({d.county for d in pack.catalog.departments if d.county}))
         self.department.setCurrentText("")
         self.department.lineEdit().setPlaceholderText(self.tr("选择或输入，如 县林业局"))

@@ -36,12 +36,16 @@ class PeriodSelector(QComboBox):
         self.clear()
         for p in periods:
             self.addItem(p.label, p)
-        index = self.findData(current)
+        index = self.index_of(current)
         if index < 0:
             self.addItem(current.label, current)
             index = self.count() - 1
         self.setCurrentIndex(index)
         self.blockSignals(False)
+
+    def index_of(self, period: Period) -> int:
+        """Like ``findData``, which compares Python objects by identity, not by value."""
+        return next((i for i in range(self.count()) if self.itemData(i) == period), -1)
 
     def period(self) -> Period:
         return self.currentData()
