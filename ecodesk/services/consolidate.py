@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,7 @@ class ReceivedWorkbook:
     status: FileStatus = "refused"
     reason: str = ""  # Chinese: why refused or set aside ("" when used)
     data: SubmissionData | None = field(default=None, repr=False, compare=False)
+    stamp: tuple[int, int] | None = None  # (size, mtime ns) when verified: unchanged files need no re-check
 
     @property
     def valid(self) -> bool:
@@ -143,6 +144,7 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
             path=path,
         )
         return ReceivedWorkbook(path=path, result=result, reason=result.message)
+    stamp = _stamp(path)
     result = verify_workbook(path, registry)
     workbook = result.workbook
     data: SubmissionData | None = getattr(workbook, "data", None)
@@ -153,6 +155,7 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         period=data.period if data else _period_of(result.period),
         revision=data.revision if data else result.revision,
         data=data if result.status == "valid" else None,
+        stamp=stamp,
     )
     if not item.valid:
         item.status, item.reason = "refused", result.message
@@ -162,6 +165,18 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
     return item
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+# a new registration can make these valid: always check them again
+_REGISTRY_DEPENDENT = frozenset({"unknown_signer", "wrong_unit"})
+
+
 def _period_of(text: str) -> Period | None:
     try:
         return Period.parse(text) if text else None
@@ -169,20 +184,41 @@ def _period_of(text: str) -> Period | None:
         return None
 
 
-def scan_folder(folder: Path, registry_dir: Path, *, progress: Progress | None = None) -> list[ReceivedWorkbook]:
-    """Verify every workbook in ``folder``: the table of received files the window shows."""
-    return verify_all(workbook_files(folder), registry_dir, progress=progress)
+def scan_folder(
+    folder: Path,
+    registry_dir: Path,
+    *,
+    progress: Progress | None = None,
+    previous: Sequence[ReceivedWorkbook] = (),
+) -> list[ReceivedWorkbook]:
+    """Verify every workbook in ``folder``: the table of received files the window shows.
+
+    ``previous`` is the last scan of a watched folder: a file whose size and modification time
+    are unchanged keeps its verdict (unless that verdict depends on the registry), so watching a
+    folder of hundreds of workbooks re-checks only what arrived or changed.
+    """
+    return verify_all(workbook_files(folder), registry_dir, progress=progress, previous=previous)
 
 
 def verify_all(
-    paths: Sequence[Path], registry_dir: Path, *, progress: Progress | None = None
+    paths: Sequence[Path],
+    registry_dir: Path,
+    *,
+    progress: Progress | None = None,
+    previous: Sequence[ReceivedWorkbook] = (),
 ) -> list[ReceivedWorkbook]:
     registry = _registry(registry_dir)
+    known = {r.path.resolve(): r for r in previous if r.stamp is not None}
     received = []
     for i, path in enumerate(paths):
         if progress:
             progress(i, len(paths), path.name)
-        received.append(receive(path, registry))
+        earlier = known.get(Path(path).resolve())
+        if earlier and earlier.stamp == _stamp(path) and earlier.result.status not in _REGISTRY_DEPENDENT:
+            received.append(replace(earlier, status="used" if earlier.valid else "refused",
+                                    reason="" if earlier.valid else earlier.result.message))
+        else:
+            received.append(receive(path, registry))
     if progress:
         progress(len(paths), len(paths), "")
     return received
@@ -293,8 +329,6 @@ def adopt_into_store(store, consolidation: Consolidation, period: Period | None 
     answers (every change is in the audit log). The forms consolidated are added to the forms
     the unit reports on. Raises the store's ``SubmissionFrozen`` when the revision is signed.
     """
-    from dataclasses import replace
-
     profile = store.profile()
     if profile is None:
         raise NoUnitProfile(

@@ -143,3 +143,30 @@ def test_junk_and_missing_files_are_refused_not_fatal(received: ReceivedFolder, 
     assert [r.status for r in result.received] == ["refused", "refused", "used"]
     assert all(r.reason for r in result.refused)
     assert "不存在" in result.refused[1].reason
+
+
+def test_a_watched_folder_rechecks_only_new_or_changed_files(received: ReceivedFolder, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ecodesk.services.verify as verify_module
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for county in received.counties[:3]:
+        shutil.copy(received.files[county.code], inbox)
+    first = scan_folder(inbox, received.registry)
+    checked: list[str] = []
+    real = verify_module.verify_workbook
+
+    def counting(path, registry):  # type: ignore[no-untyped-def]
+        checked.append(Path(path).name)
+        return real(path, registry)
+
+    monkeypatch.setattr(verify_module, "verify_workbook", counting)
+    new = shutil.copy(received.files[received.counties[3].code], inbox)
+    again = scan_folder(inbox, received.registry, previous=first)
+    assert checked == [Path(new).name]
+    assert [r.path.name for r in again if r.valid] == sorted(p.name for p in inbox.iterdir())
+    # a changed file is checked again, and a tampered one is caught
+    shutil.copy(received.files[received.tampered], inbox / Path(new).name)
+    third = scan_folder(inbox, received.registry, previous=again)
+    assert checked[1:] == [Path(new).name]
+    assert next(r for r in third if r.path.name == Path(new).name).result.status == "tampered"
