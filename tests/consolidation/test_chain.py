@@ -210,3 +210,27 @@ def test_a_county_adopts_its_consolidation_and_exports_it_with_the_normal_export
 
     verdict = verify_workbook(export.path, city_registry)
     assert verdict.status == "valid", verdict.message
+
+
+def test_adopting_again_keeps_what_the_county_decided_itself(pack, tmp_path: Path) -> None:
+    from ecodesk.consolidation.build import build_summary as build
+    from ecodesk.services.consolidate import Consolidation, NoUnitProfile, adopt_into_store
+    from ecodesk.store import Store
+
+    s_form, s_ind = summed_number(pack)
+    l_form, l_ind = listed_number(pack)
+    total_key, own_key = f"{s_form}:{s_ind.code}", f"{l_form}:{l_ind.code}"
+    depts = [submission(pack, FORESTRY, {total_key: "1", own_key: "8"}),
+             submission(pack, INDUSTRY, {total_key: "2", own_key: "9"})]
+    result = Consolidation(summary=build(pack, depts, PERIOD), received=[])
+    with Store.open(tmp_path, pack=pack) as store:
+        with pytest.raises(NoUnitProfile, match="单位信息"):
+            adopt_into_store(store, result, PERIOD)
+        store.save_profile(COUNTY)
+        store.set_value(PERIOD, own_key, "8.6")  # the county's own answer where departments differ
+        store.set_value(PERIOD, total_key, "100")  # an old total, replaced by the consolidation
+        adopted = adopt_into_store(store, result, PERIOD)
+        assert adopted.values[own_key] == "8.6"
+        assert Decimal(adopted.values[total_key]) == 3
+        reopened = store.load(PERIOD)
+        assert reopened.values[own_key] == "8.6" and Decimal(reopened.values[total_key]) == 3
