@@ -42,7 +42,14 @@ from ecodesk.store.models import (
     UnitProfileRow,
     ValueRow,
 )
-from ecodesk.submission import AcceptedWarning, Period, Status, SubmissionData, TableRow, UnitProfile
+from ecodesk.submission import (
+    AcceptedWarning,
+    Period,
+    Status,
+    SubmissionData,
+    TableRow,
+    UnitProfile,
+)
 
 if TYPE_CHECKING:
     from ecodesk.forms.loader import FormPack

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from ecodesk.errors import EcoDeskError
-from ecodesk.store import BadFieldKey, RevisionNotSigned, Store, StoreDamaged, StoreTooNew, SubmissionFrozen
+from ecodesk.store import (
+    BadFieldKey,
+    RevisionNotSigned,
+    Store,
+    StoreDamaged,
+    StoreTooNew,
+    SubmissionFrozen,
+)
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, UnitProfile
 
 KEY = "1.1:upgraded_firms"
