@@ -269,3 +269,34 @@ def test_store_works_at_a_configured_url(tmp_path: Path, pack, period) -> None:
 
 def test_an_empty_profile_is_used_until_one_is_saved(store: Store, period) -> None:
     assert store.load(period).unit == UnitProfile("", "", "")
+
+
+def test_an_import_lands_completely_in_one_transaction(store: Store) -> None:
+    y2025, y2026 = Period(2025), Period(2026)
+    store.settings_set("plan_ref", "old")
+    store.write_import(
+        y2026, baseline_period=y2025, baseline={KEY: "30"}, source="宁都县_2025.xlsx", signature_status="valid",
+        tables={"1.1:projects": [{"name": "续建项目"}]}, settings={"plan_ref": None, "imports": "[1]"},
+        action="import_previous", note="导入上年数据",
+    )
+    assert store.baseline(y2025).values == {KEY: "30"}  # type: ignore[union-attr]
+    assert store.load(y2026).rows("1.1", "projects") == [{"name": "续建项目"}]
+    assert (store.settings_get("plan_ref"), store.settings_get("imports")) == (None, "[1]")
+    assert store.audit_log(y2026, limit=1)[0].action == "import_previous"
+
+
+def test_an_import_into_a_signed_period_changes_nothing(store: Store) -> None:
+    y2025, y2026 = Period(2025), Period(2026)
+    store.set_baseline(y2025, {KEY: "1"}, source="a.xlsx", signature_status="valid")
+    store.set_value(y2026, KEY, "5")
+    store.mark_signed(y2026, 1, fingerprint="f", digest="d", workbook_path=None)
+    with pytest.raises(SubmissionFrozen):
+        store.write_import(
+            y2026, baseline_period=y2025, baseline={KEY: "2"}, source="b.xlsx", signature_status="valid",
+            tables={"1.1:projects": [{"name": "x"}]}, settings={"imports": "[1]"}, action="import_previous",
+            note="n",
+        )
+    baseline = store.baseline(y2025)
+    assert baseline is not None and (baseline.values, baseline.source) == ({KEY: "1"}, "a.xlsx")
+    assert store.settings_get("imports") is None
+    assert store.load(y2026).tables == {}
