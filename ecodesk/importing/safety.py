@@ -149,6 +149,19 @@ def _load(path: Path, *, data_only: bool) -> Any:
         raise NotAnExcelFile(path) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ParseError, ValueError, TypeError, IndexError,
             AttributeError) as exc:
-        # openpyxl reports a malformed part with whatever its parser raised: all mean "damaged".
+        # openpyxl wraps what its parser raised in a ValueError: look inside for defusedxml's refusal.
+        if _caused_by(exc, DefusedXmlException):
+            raise SuspiciousFile(path, tr("import", "含有 XML 实体声明，疑似“XML 炸弹”")) from None
         log.info("damaged workbook %s: %r", path, exc)
         raise ImportFileDamaged(path, tr("import", "内容无法解析")) from None
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
