@@ -77,6 +77,17 @@ def merge_core(ts: Path, messages: dict[str, list[str]]) -> None:
             message = ET.SubElement(context, "message")
             ET.SubElement(message, "source").text = text
             ET.SubElement(message, "translation", type="unfinished")
+    # strings no longer in the sources: lupdate marks the window's as vanished; the core's simply vanish
+    for name, context in contexts.items():
+        current = set(messages.get(name, []))
+        for message in list(context.findall("message")):
+            translation = message.find("translation")
+            kind = translation.get("type") if translation is not None else None
+            stale = kind in ("vanished", "obsolete") or (name in messages and message.findtext("source") not in current)
+            if stale:
+                context.remove(message)
+        if not context.findall("message"):
+            root.remove(context)
     ET.indent(tree)
     tree.write(ts, encoding="utf-8", xml_declaration=True)
 

@@ -283,9 +283,19 @@ class MainWindow(QMainWindow):
         self.show_form(form)
 
     def check_all(self) -> None:
+        from ecodesk.forms.rules import has_blocking_errors
+
         self.flush()
         self.session.recheck_now()
         self.problems.all_forms.setChecked(True)
+        problems = self.session.problems
+        if has_blocking_errors(problems):
+            errors = sum(1 for p in problems if p.severity == "error")
+            self.statusBar().showMessage(self.tr("检查完毕：还有 {n} 项错误，见下方问题面板。").format(n=errors), 10_000)
+            return
+        if not self.session.frozen:
+            self.session.store.mark_checked(self.session.period)
+        self.statusBar().showMessage(self.tr("检查完毕：没有错误，可以签名导出。"), 10_000)
 
     def accept_warning(self, problem: Any) -> None:
         dialog = AcceptWarningDialog(problem, self)

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # operation → (module, function) of the core service behind it
 SERVICES = {
-    "import": ("ecodesk.services.import_previous", "import_previous"),
+    "import": ("ecodesk.services.import_previous", "preview_import"),
     "export": ("ecodesk.services.export", "export_submission"),
     "print": ("ecodesk.services.printing", "print_submission"),
     "verify": ("ecodesk.services.verify", "verify_workbook"),
@@ -35,7 +35,8 @@ SERVICES = {
     "backup": ("ecodesk.store.backup", "make_backup"),
     "restore": ("ecodesk.store.backup", "restore_database"),
 }
-REGISTRY_SETTING = "ui.verify_registry_dir"
+# the key registry folder, shared with ecodesk.services.import_previous (same setting key)
+REGISTRY_SETTING = "key_registry"
 LAST_FOLDER_SETTING = "ui.last_folder"
 
 
@@ -271,18 +272,50 @@ class Operations(QObject):
 
     def import_previous(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("选择上年的签名报表"), self._folder(), self.tr("Excel 工作簿 (*.xlsx)"))
+            self.window, self.tr("选择上年的签名报表或市里下发的基数表"), self._folder(),
+            self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
             return
+        self._remember_folder(path)
         store, period = self.store, self.session.period
-        import_previous = service("import")
+        preview_import = service("import")
 
         def work(job: Job) -> Any:
-            return import_previous(store, Path(path), period)
+            from ecodesk.importing.render import render_preview
 
-        def done(_result: Any) -> None:
+            preview = preview_import(store, Path(path), period=period, progress=job.progress)
+            return preview, render_preview(preview)
+
+        def previewed(result: Any) -> None:
+            preview, lines = result
+            if not preview.choice_keys():
+                QMessageBox.information(self.window, self.tr("导入上年数据"), "\n".join(lines) + "\n\n" + self.tr(
+                    "文件中的上年值与本机已有的完全相同，没有需要导入的内容。"))
+                return
+            from ecodesk.ui.dialogs.import_preview_dialog import ImportPreviewDialog
+
+            dialog = ImportPreviewDialog(preview, lines, self.window)
+            if dialog.exec() != ImportPreviewDialog.DialogCode.Accepted:
+                return
+            self._apply_import(preview, confirmed=dialog.confirmed())
+
+        self._run(self.tr("正在读取并核验文件…"), work, previewed, cancellable=True)
+
+    def _apply_import(self, preview: Any, *, confirmed: bool) -> None:
+        from ecodesk.services.import_previous import apply_import
+
+        store = self.store
+
+        def work(job: Job) -> Any:
+            from ecodesk.importing.render import render_result
+
+            result = apply_import(store, preview, confirm_unknown_signer=confirmed,
+                                  confirm_other_unit=confirmed and preview.other_unit)
+            return render_result(result)
+
+        def done(summary: str) -> None:
             self.session.reload()
-            QMessageBox.information(self.window, self.tr("已导入"), self.tr("上年数据已导入，表单中的“上年”一栏已更新。"))
+            QMessageBox.information(self.window, self.tr("已导入"), summary)
 
         self._run(self.tr("正在导入上年数据…"), work, done)
 

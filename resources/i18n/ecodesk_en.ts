@@ -3,22 +3,22 @@
   <context>
     <name>AcceptWarningDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="13" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="20" />
       <source>说明原因</source>
       <translation>Explain the reason</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="19" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
       <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
       <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="25" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="32" />
       <source>确认说明</source>
       <translation>Confirm explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="33" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -127,29 +127,62 @@ Please try again; if the problem keeps coming back, send the log file to technic
     </message>
   </context>
   <context>
+    <name>ImportPreviewDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="21" />
+      <source>导入上年数据 — 预览</source>
+      <translation>Import last year's data — preview</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="24" />
+      <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
+      <translation>Below is what the import would change. If it is right, click “Import”; “Cancel” leaves the data on this computer unchanged.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="33" />
+      <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
+      <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="36" />
+      <source>签名人不在密钥登记中。我确认这是可信的上年文件（将记入操作日志）。</source>
+      <translation>The signer is not in the key registry. I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="41" />
+      <source>导入</source>
+      <translation>Import</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="42" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="95" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="102" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="112" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="120" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="143" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="151" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="144" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="152" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="146" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="154" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -157,47 +190,47 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="77" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="79" />
       <source>＝ {name}（自动计算）</source>
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="107" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="109" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="111" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="113" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -216,7 +249,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="95" />
-      <location filename="../../ecodesk/ui/main_window.py" line="141" />
+      <location filename="../../ecodesk/ui/main_window.py" line="149" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
@@ -226,114 +259,134 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="101" />
+      <location filename="../../ecodesk/ui/main_window.py" line="103" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="103" />
+      <location filename="../../ecodesk/ui/main_window.py" line="107" />
+      <source>撤销：{what}</source>
+      <translation>Undo: {what}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="108" />
+      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <source>重做：{what}</source>
+      <translation>Redo: {what}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="116" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <location filename="../../ecodesk/ui/main_window.py" line="120" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="114" />
+      <location filename="../../ecodesk/ui/main_window.py" line="122" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="126" />
+      <location filename="../../ecodesk/ui/main_window.py" line="134" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="134" />
+      <location filename="../../ecodesk/ui/main_window.py" line="142" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="137" />
+      <location filename="../../ecodesk/ui/main_window.py" line="145" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="140" />
+      <location filename="../../ecodesk/ui/main_window.py" line="148" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="147" />
+      <location filename="../../ecodesk/ui/main_window.py" line="155" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="148" />
+      <location filename="../../ecodesk/ui/main_window.py" line="156" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="149" />
+      <location filename="../../ecodesk/ui/main_window.py" line="157" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="158" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="151" />
+      <location filename="../../ecodesk/ui/main_window.py" line="159" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="152" />
+      <location filename="../../ecodesk/ui/main_window.py" line="160" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <location filename="../../ecodesk/ui/main_window.py" line="166" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="191" />
+      <location filename="../../ecodesk/ui/main_window.py" line="199" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="193" />
+      <location filename="../../ecodesk/ui/main_window.py" line="201" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="211" />
+      <location filename="../../ecodesk/ui/main_window.py" line="219" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="216" />
+      <location filename="../../ecodesk/ui/main_window.py" line="224" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="227" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="222" />
+      <location filename="../../ecodesk/ui/main_window.py" line="230" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
+      <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
+      <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="298" />
+      <source>检查完毕：没有错误，可以签名导出。</source>
+      <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
   </context>
   <context>
@@ -362,85 +415,95 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="72" />
+      <location filename="../../ecodesk/ui/operations.py" line="76" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="73" />
+      <location filename="../../ecodesk/ui/operations.py" line="77" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="74" />
+      <location filename="../../ecodesk/ui/operations.py" line="78" />
       <source>打印报送表（PDF）…</source>
       <translation>Print submission sheet (PDF)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="76" />
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>建立修订版（更正已签名的报送）…</source>
+      <translation>New revision (correct a signed submission)…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="81" />
+      <source>导出本单位公钥登记表…</source>
+      <translation>Export this unit's key registration…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="82" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="78" />
+      <location filename="../../ecodesk/ui/operations.py" line="84" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <location filename="../../ecodesk/ui/operations.py" line="85" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="95" />
-      <location filename="../../ecodesk/ui/operations.py" line="96" />
+      <location filename="../../ecodesk/ui/operations.py" line="101" />
+      <location filename="../../ecodesk/ui/operations.py" line="102" />
       <source>将在后续版本提供</source>
       <translation>Coming in a later version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="112" />
+      <location filename="../../ecodesk/ui/operations.py" line="118" />
       <source>操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="137" />
+      <location filename="../../ecodesk/ui/operations.py" line="143" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="138" />
+      <location filename="../../ecodesk/ui/operations.py" line="144" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="142" />
+      <location filename="../../ecodesk/ui/operations.py" line="148" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="143" />
+      <location filename="../../ecodesk/ui/operations.py" line="149" />
       <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
       <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="156" />
+      <location filename="../../ecodesk/ui/operations.py" line="161" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="157" />
-      <location filename="../../ecodesk/ui/operations.py" line="195" />
-      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <location filename="../../ecodesk/ui/operations.py" line="162" />
+      <location filename="../../ecodesk/ui/operations.py" line="247" />
+      <location filename="../../ecodesk/ui/operations.py" line="276" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="169" />
+      <location filename="../../ecodesk/ui/operations.py" line="174" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="170" />
+      <location filename="../../ecodesk/ui/operations.py" line="175" />
       <source>报表已签名并保存到：
 {path}
 
@@ -453,143 +516,215 @@ Key fingerprint: {fp}
 This period's data is now frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="173" />
+      <location filename="../../ecodesk/ui/operations.py" line="178" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="177" />
+      <location filename="../../ecodesk/ui/operations.py" line="182" />
       <source>保存报送表 PDF</source>
       <translation>Save submission sheet PDF</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="178" />
+      <location filename="../../ecodesk/ui/operations.py" line="183" />
       <source>PDF 文件 (*.pdf)</source>
       <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="191" />
+      <location filename="../../ecodesk/ui/operations.py" line="196" />
       <source>正在生成报送表…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="195" />
+      <location filename="../../ecodesk/ui/operations.py" line="202" />
+      <location filename="../../ecodesk/ui/operations.py" line="206" />
+      <location filename="../../ecodesk/ui/operations.py" line="211" />
+      <location filename="../../ecodesk/ui/operations.py" line="216" />
+      <source>建立修订版</source>
+      <translation>New revision</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="203" />
+      <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
+      <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="207" />
+      <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
+      <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="211" />
+      <source>没有写更正原因，未建立修订版。</source>
+      <translation>No reason given; no revision was created.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="219" />
+      <source>已建立第 {r} 版，可以修改了。</source>
+      <translation>Revision {r} created; it can be edited now.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="227" />
+      <source>还没有签名密钥</source>
+      <translation>No signing key yet</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="228" />
+      <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
+      <translation>This unit has no signing key yet. The key is created at the first “Sign and export”; export the key registration after that.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="230" />
+      <source>选择保存公钥登记文件的文件夹</source>
+      <translation>Choose a folder for the key registration files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="239" />
+      <source>已导出公钥</source>
+      <translation>Public key exported</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="240" />
+      <source>公钥登记文件：{file}
+登记表（请打印、签字盖章后连同文件报上级）：{sheet}
+指纹：{fp}</source>
+      <translation>Registration file: {file}
+Registration sheet (print, sign and stamp it, and send it with the file to the level above): {sheet}
+Fingerprint: {fp}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="243" />
+      <source>正在导出公钥登记表…</source>
+      <translation>Exporting the key registration…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="247" />
       <source>选择要核验的报表</source>
       <translation>Choose workbooks to verify</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="201" />
+      <location filename="../../ecodesk/ui/operations.py" line="253" />
       <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
       <translation>Choose the key registry folder (public keys issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="219" />
+      <location filename="../../ecodesk/ui/operations.py" line="271" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="223" />
-      <source>选择上年的签名报表</source>
-      <translation>Choose last year's signed workbook</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="275" />
+      <source>选择上年的签名报表或市里下发的基数表</source>
+      <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="234" />
+      <location filename="../../ecodesk/ui/operations.py" line="292" />
+      <source>导入上年数据</source>
+      <translation>Import last year's data</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="293" />
+      <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
+      <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="302" />
+      <source>正在读取并核验文件…</source>
+      <translation>Reading and verifying the file…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="318" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="234" />
-      <source>上年数据已导入，表单中的“上年”一栏已更新。</source>
-      <translation>Last year's data was imported; the “Last year” column is updated.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="236" />
+      <location filename="../../ecodesk/ui/operations.py" line="320" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="243" />
+      <location filename="../../ecodesk/ui/operations.py" line="327" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="243" />
-      <location filename="../../ecodesk/ui/operations.py" line="259" />
+      <location filename="../../ecodesk/ui/operations.py" line="327" />
+      <location filename="../../ecodesk/ui/operations.py" line="343" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="253" />
+      <location filename="../../ecodesk/ui/operations.py" line="337" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="253" />
+      <location filename="../../ecodesk/ui/operations.py" line="337" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="255" />
+      <location filename="../../ecodesk/ui/operations.py" line="339" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="259" />
+      <location filename="../../ecodesk/ui/operations.py" line="343" />
       <source>选择备份文件</source>
       <translation>Choose a backup file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="262" />
-      <location filename="../../ecodesk/ui/operations.py" line="286" />
+      <location filename="../../ecodesk/ui/operations.py" line="346" />
+      <location filename="../../ecodesk/ui/operations.py" line="370" />
       <source>从备份恢复</source>
       <translation>Restore from backup</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="263" />
+      <location filename="../../ecodesk/ui/operations.py" line="347" />
       <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
       <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="281" />
+      <location filename="../../ecodesk/ui/operations.py" line="365" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="282" />
+      <location filename="../../ecodesk/ui/operations.py" line="366" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="282" />
+      <location filename="../../ecodesk/ui/operations.py" line="366" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="289" />
+      <location filename="../../ecodesk/ui/operations.py" line="373" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="313" />
+      <location filename="../../ecodesk/ui/operations.py" line="397" />
       <source>语言</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="313" />
+      <location filename="../../ecodesk/ui/operations.py" line="397" />
       <source>界面语言将在下次启动程序时切换。</source>
       <translation>The new language takes effect the next time the program starts.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="321" />
+      <location filename="../../ecodesk/ui/operations.py" line="405" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="322" />
+      <location filename="../../ecodesk/ui/operations.py" line="406" />
       <source>&lt;b&gt;赣州市生态文明建设高地三年行动报送系统&lt;/b&gt;&lt;br&gt;EcoDesk {v}&lt;br&gt;&lt;br&gt;{plan}&lt;br&gt;{doc}&lt;br&gt;&lt;br&gt;表单版本：{pack}&lt;br&gt;数据文件夹：{dir}</source>
       <translation>&lt;b&gt;Ganzhou Ecological Civilisation Action Plan reporting&lt;/b&gt;&lt;br&gt;EcoDesk {v}&lt;br&gt;&lt;br&gt;{plan}&lt;br&gt;{doc}&lt;br&gt;&lt;br&gt;Form pack: {pack}&lt;br&gt;Data folder: {dir}</translation>
     </message>
@@ -597,52 +732,52 @@ This period's data is now frozen; to correct it, create a new revision.</transla
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="173" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="181" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="176" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="184" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="203" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="213" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="235" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -650,57 +785,57 @@ This period's data is now frozen; to correct it, create a new revision.</transla
   <context>
     <name>PassphraseDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="14" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="22" />
       <source>创建签名密钥</source>
       <translation>Create signing key</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="14" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="22" />
       <source>输入签名口令</source>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="18" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="26" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="21" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="29" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="28" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="36" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="40" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="46" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="39" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="47" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="56" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="58" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -726,47 +861,47 @@ This period's data is now frozen; to correct it, create a new revision.</transla
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="43" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="45" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="52" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
       <source>接受提醒并说明…</source>
       <translation>Accept with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="54" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
       <source>问题</source>
       <translation>Problem</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="98" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="101" />
       <source>没有发现问题</source>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="100" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="103" />
       <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
       <translation>{e} errors · {w} warnings to explain</translation>
     </message>
@@ -774,92 +909,92 @@ This period's data is now frozen; to correct it, create a new revision.</transla
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="25" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
       <source>欢迎使用生态文明建设报送系统</source>
       <translation>Welcome to EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="25" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
       <source>单位信息</source>
       <translation>Unit details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="30" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="32" />
       <source>第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
       <translation>First start: please enter your unit's details. They are printed on the submission sheet and the cover of the signed workbook, and can be changed later under Settings → Unit details.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="48" />
       <source>选择或输入，如 县林业局</source>
       <translation>choose or type, e.g. 县林业局</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
       <source>如 0797-1234567 或手机号</source>
       <translation>e.g. 0797-1234567 or a mobile number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
       <source>行政区划 *</source>
       <translation>Division *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
       <source>填报部门 *</source>
       <translation>Department *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="56" />
       <source>填报人 *</source>
       <translation>Prepared by *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="57" />
       <source>审核人</source>
       <translation>Reviewed by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="58" />
       <source>单位负责人</source>
       <translation>Head of unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="59" />
       <source>联系电话 *</source>
       <translation>Phone *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>退出</source>
       <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="83" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
       <source>填报部门</source>
       <translation>department</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="85" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="89" />
       <source>填报人</source>
       <translation>prepared by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="91" />
       <source>联系电话</source>
       <translation>phone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="97" />
       <source>请填写：{names}。</source>
       <translation>Please fill in: {names}.</translation>
     </message>
@@ -905,47 +1040,47 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="98" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="99" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="108" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="110" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of “{table}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="112" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="114" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to “{table}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="124" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="126" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from “{table}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="134" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into “{table}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="140" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="142" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in “{table}”</translation>
     </message>
@@ -953,27 +1088,27 @@ This period's data is now frozen; to correct it, create a new revision.</transla
   <context>
     <name>VerifyResultsDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="15" />
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="22" />
       <source>核验结果</source>
       <translation>Verification results</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="19" />
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="26" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="19" />
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="26" />
       <source>结论</source>
       <translation>Verdict</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="19" />
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="26" />
       <source>详情</source>
       <translation>Details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="30" />
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="37" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
@@ -1152,6 +1287,62 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation type="unfinished" />
     </message>
     <message>
+      <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期：{period}；汇总单位 {units} 个；指标 {indicators} 项。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总表已保存：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>验证并汇总收到的签名工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表）。退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>收到的 .xlsx 工作簿，或存放它们的文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总表保存位置</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  [拒收：{label}] {name}：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  [{label}] {name}：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>错误：没有可以汇总的有效工作簿，未生成汇总表。请让报送单位重新签名报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未收到报送：{names}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>注意：有 {n} 个文件被拒收，请联系相关单位重新报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已生成演示数据：{unit}</source>
       <translation type="unfinished" />
     </message>
@@ -1229,6 +1420,87 @@ This period's data is now frozen; to correct it, create a new revision.</transla
     </message>
     <message>
       <source>签名口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入上年数据（签名工作簿或上年基数表）作为本年的上年值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名工作簿需经签名验证；签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年签名工作簿或上年基数表（.xlsx）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>只预览，不写入任何数据</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不再询问，直接导入（包括签名人未登记、其他单位的文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件夹（未在设置中指定 key_registry 时使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已有上年值与文件不同时保留已有值，只补充空缺</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不把上年未完成的项目带入本年表格，不保留下步计划参考</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>预览中也列出与已有值相同的项</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销编号为 ID 的导入</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请指定要导入的文件，例如：ecodesk import-previous 2025年报送.xlsx</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>
+确认导入以上内容？[y/N] </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已撤销导入 {id}，恢复为导入前的上年值和表格。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>
+试运行（--dry-run）：没有写入任何数据。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>
+文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>
+未导入：该文件属于{other}（{code}），不是本单位的。确属需要时请加 --yes 再运行。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>
+签名人不在密钥登记中。确认这是可信的上年文件并导入？（将记入操作日志）[y/N] </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未导入，本机数据没有任何改动。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -1416,6 +1688,42 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已生成上年基数表：{path}（{year}年度）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成空白模板（上年基数表）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年基数表：每个指标一行，每个县（市、区）一列</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>保存到的文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据所属年度（默认上一年）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请用 .xlsx 作为文件扩展名，例如 --out 上年基数表.xlsx</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>年度 {year} 不对，请填写四位年份，例如 2025。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>验证收到的签名工作簿</source>
       <translation type="unfinished" />
     </message>
@@ -1425,10 +1733,6 @@ This period's data is now frozen; to correct it, create a new revision.</transla
     </message>
     <message>
       <source>要验证的 .xlsx 文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>密钥登记文件夹</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -1623,6 +1927,10 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation type="unfinished" />
     </message>
     <message>
+      <source>“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已汇总</source>
       <translation type="unfinished" />
     </message>
@@ -1680,6 +1988,405 @@ This period's data is now frozen; to correct it, create a new revision.</transla
     </message>
     <message>
       <source>属于{other}，本次汇总的是{period}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有填写本单位信息，无法把汇总结果作为本单位的报送。请先在“单位信息”中填写。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>汇总结果没有报送期，无法写入本单位的报送。</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>import</name>
+    <message>
+      <source>状态</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 已损坏或不完整（{reason}），无法读取。请向发文单位重新索取该文件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 的内容异常（{reason}），为安全起见拒绝读取。这不是正常的 Excel 文件，请向发文单位核实后重新索取。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不能导入：{message} 请向报送单位索取原始签名文件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件中的数据属于{source}，不早于当前报送期{period}，不能作为上年基数导入。请选择更早年度的文件，或先切换报送期。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入前需要确认：{reasons} 确认后再导入；本机数据没有任何改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>新增</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>有变化</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>相同</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>该工作簿的签名人不在密钥登记中，无法确认是谁签的</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>该文件是{other}（{code}）的数据，不是本单位（{own}）的</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>该指标已在新版表单中停用</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>当前表单中没有这个指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位不填报此项</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已导入：{period}上年值 {n} 项（保留原值 {kept} 项），带入表格 {rows} 行，下步计划参考 {plans} 项。导入编号 {id}，如需撤销：ecodesk import-previous --undo {id}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>来源：{unit}（{code}），{period}的数据，导入为{now}的上年基数。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>验证：{message}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>注意：{note}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要确认：{reason}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>一、将写入的上年值（{n} 项，另有 {same} 项与已有值相同）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>二、不能导入的内容（{n} 项）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>三、带入本年表格的未完成项目</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>四、上年“下步计划”作为本年参考：表单 {forms}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标名称</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>原值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>新值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>位置</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>名称</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>，已清空“{cols}”待本年填写</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  表单 {form}《{name}》：{n} 行{cleared}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件过大：{mb} MB</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包含 {n} 个部件，远超正常工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法打开：{e}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>解压后将超过 {mb} MB</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩比异常（{ratio}:1），疑似“压缩炸弹”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩内容损坏</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>含有 XML 实体声明，疑似“XML 炸弹”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>内容无法解析</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年基数表（{year}年度）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan} 上年基数表（{year}年度）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填写说明：在本县（市、区）一列中填写{year}年度的正式数据，数字直接填写（百分比填 76.5 或 76.5%），灰色格表示该单位不填报此项。请勿修改 A 列“指标代码”，可以增加备注列或调整列的顺序。表单包版本 {version}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>选填：{choices}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第{row}行</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>找不到指标代码 {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有找到“{code}”或“{name}”列和“{header}”列的表头</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>找不到指标“{name}”（代码和名称都对不上）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{value}”不是可选项（{choices}）之一</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{value}”不是数字（单元格格式可能被设成了日期或逻辑值），请改为数字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{value}”应为整数</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标代码 {code} 已停用</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标代码 {code} 在当前表单中不存在</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标名称“{name}”对应多个指标，请填写 A 列指标代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{value}”不是有效数字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>与{other}重复，只采用第一次出现的值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单元格 {cell} 是公式（{formula}），但文件中没有保存计算结果。请在 Excel 或 WPS 中打开该文件，确认公式已计算后保存，再导入</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单元格 {cell}：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入 {name}（{kind}，{status}）：基数 {taken} 项，保留原值 {kept} 项，带入表格行 {rows} 行，下步计划参考 {plans} 项。导入编号 {id}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>检查文件安全性</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>识别文件类型</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>预览完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名人未登记，经操作人确认后导入（指纹见验证结果：{message}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件属于{other}（{code}），经操作人确认后导入。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>验证签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>读取上年基数表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件使用表单包 {old}，本程序为 {new}；已按指标代码对照表转换。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表中没有写明“基数年度”，按{year}年处理。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市级上年基数表（未签名），读取“{column}”列。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位一列中有 {n} 项空白，未导入。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本机已有{period}已签名的报送，上年值以本机签名数据为准；导入的基数只作备查。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}的报送已签名，未完成的项目不能带入；如需带入请先新建更正版本。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有编号为 {id} 的导入记录，无法撤销。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入 {id} 已于 {at} 撤销过。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}的基数在这次导入之后又被改动（可能是再次导入），不能撤销这次导入。请先撤销之后的导入。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}的报送已签名，带入的表格行不能再撤销。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销导入 {id}（{source}），恢复导入前的基数和表格。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有“指标代码”或“指标名称”表头</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名有效</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名人未登记</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年基数表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入后又修改了表格“{table}”，撤销会丢掉这些修改，因此没有撤销。如确需撤销，请手工删除带入的行。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入后又修改了下步计划参考，不能撤销。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单 {form}</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -2387,11 +3094,11 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{period} 没有第 {revision} 版报送。</source>
+      <source>{n} 项，来源 {source}（签名：{status}）</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{n} 项，来源 {source}（签名：{status}）</source>
+      <source>{period} 没有第 {revision} 版报送。</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -2789,7 +3496,7 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation type="unfinished" />
     </message>
     <message>
-      <source>经核实数据无误。{county}本年度新增项目集中投产，且按市统计局要求调整了统计口径，导致与上年相比变化较大。</source>
+      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
       <translation type="unfinished" />
     </message>
     <message>

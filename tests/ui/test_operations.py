@@ -144,3 +144,49 @@ def test_signed_export_of_demo_data_freezes_the_period(
         expected = verify_workbook(out, registry)
         assert expected.status == "valid"
         assert shown == [[expected.message]]
+
+
+def test_import_last_years_workbook_fills_the_last_year_column(
+    qtbot: Any, store: Any, open_window: Any, pack: Any, tmp_path: Path, save_to: Any,
+    no_dialogs: list[Any], monkeypatch: Any,
+) -> None:
+    from ecodesk.services.export import export_submission
+    from ecodesk.services.sample import sample_submission
+    from ecodesk.store import Store
+    from ecodesk.submission import Period
+    from ecodesk.ui.dialogs.import_preview_dialog import ImportPreviewDialog
+    from tests.ui.conftest import PROFILE
+
+    # last year's signed workbook, made by the same unit on another machine
+    other = tmp_path / "other-machine"
+    other.mkdir()
+    with Store.open(other, pack=pack) as old:
+        old.save_profile(PROFILE)
+        last_year = sample_submission(pack, PROFILE.division_code, Period(2025))
+        old.write_submission(last_year)
+        workbook = tmp_path / "2025年报送.xlsx"
+        export_submission(old, Period(2025), workbook, passphrase="赣州生态2025", data_dir=other)
+
+    seen: list[bool] = []
+
+    def confirm(dialog: ImportPreviewDialog) -> int:
+        # no key registry here: the signer is unknown, so the clerk must confirm explicitly
+        seen.append(dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled())
+        assert dialog.confirm is not None
+        dialog.confirm.setChecked(True)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ImportPreviewDialog, "exec", confirm)
+    store.set_current_period(Period(2026))
+    window = open_window(store)
+    save_to(workbook)
+    window.operations.actions["import"].trigger()
+    qtbot.waitUntil(lambda: bool(no_dialogs), timeout=30_000)
+    assert no_dialogs[0][0] == "已导入", no_dialogs
+    assert seen == [False]
+    key = next(f.key for f in pack.input_fields("1.1", PROFILE.division_code)
+               if f.type == "number" and last_year.value(f.key))
+    assert window.session.previous(key) == last_year.value(key)
+    window.tree.select_form("1.1")
+    assert window.views["1.1"].indicators.previous_labels[key].text() == last_year.value(key)

@@ -38,6 +38,7 @@ class IndicatorGrid(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self._progress: dict[str, QProgressBar | QLabel] = {}
         self._computed: dict[str, QLabel] = {}
+        self.previous_labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
@@ -67,8 +68,9 @@ class IndicatorGrid(QWidget):
                 grid.addWidget(label, row, COL_LABEL)
                 grid.addWidget(editor, row, COL_INPUT)
                 grid.addWidget(QLabel(field.unit, objectName="muted"), row, COL_UNIT)
-                previous = session.previous(field.key)
-                grid.addWidget(QLabel(previous or "—", objectName="muted"), row, COL_PREVIOUS)
+                previous = QLabel(session.previous(field.key) or "—", objectName="muted")
+                self.previous_labels[field.key] = previous
+                grid.addWidget(previous, row, COL_PREVIOUS)
                 grid.addWidget(message, row + 1, COL_INPUT, 1, 5)
                 row += 2
             if getattr(indicator, "kind", "") == "ratio":
