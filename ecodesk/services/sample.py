@@ -351,7 +351,10 @@ def _row_name(rng: random.Random, ctx: _Context, table: TableSpec) -> str:
     subject = _table_subject(table)
     if any(word in subject for word in ("工厂", "企业", "公司", "供应链")):
         return _company(rng, ctx)
-    qualifier = rng.choice(_vocab()["project_qualifiers"]) if subject.endswith(("项目", "工程")) else ""
+    vocab = _vocab()
+    industrial = any(word in subject for word in vocab["industrial_words"])
+    qualifiers = vocab["industrial_qualifiers"] if industrial else vocab["general_qualifiers"]
+    qualifier = rng.choice(qualifiers) if subject.endswith(("项目", "工程")) else ""
     return f"{ctx.county}{rng.choice(ctx.towns())}{qualifier}{subject}"
 
 
@@ -377,6 +380,8 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
         return rng.choice(column.choices)
     if column.type == "year":
         years = ctx.pack.catalog.plan.years
+        if any(word in name for word in ("有效期", "截止", "到期")):
+            return str(ctx.period.year + rng.randint(1, 3))
         return str(min(rng.randint(years[0], years[-1]), ctx.period.year))
     if column.type in ("number", "integer"):
         low, high = _typical_range(name, column.unit)
@@ -393,9 +398,21 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
         return _fmt(value, 2 if value < 100 else 1)
     if column.code == "name" or "名称" in name:
         return _row_name(rng, ctx, table)
-    if any(word in name for word in ("企业", "单位", "公司", "主体")):
+    if name in ("单位", "计量单位") or column.code.endswith("unit"):
+        return str(rng.choice(_vocab()["measure_units"]))
+    if any(word in name for word in ("企业", "单位", "公司", "主体", "买方", "卖方", "受让", "出让")):
         return _company(rng, ctx)
-    if any(word in name for word in ("河流", "水体", "河段")):
+    if "文号" in name:
+        return tr("sample", "{short}府办发〔{year}〕{n}号", short=ctx.county[:2], year=ctx.period.year,
+                  n=rng.randint(3, 60))
+    if any(word in name for word in ("编号", "证书", "代码")):
+        return f"GF{ctx.period.year}{rng.randint(0, 999999):06d}"
+    if any(word in name for word in ("对方", "相邻", "合作方", "对象")):
+        others = [d.name for d in ctx.pack.catalog.divisions if d.code != ctx.division.code and d.kind != "功能区"]
+        return tr("sample", "{other}人民政府", other=rng.choice(others))
+    if "成果" in name or "成效" in name:
+        return tr("sample", "形成{subject}经验材料并印发推广", subject=_table_subject(table))
+    if any(word in name for word in ("河流", "水体", "河段", "流域")):
         return f"{rng.choice(ctx.towns())[:-1]}河"
     if "长度" in name:
         return tr("sample", "{km}公里", km=_fmt(rng.uniform(0.5, 6), 1))
