@@ -118,6 +118,11 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             if cell.value is not None and _text(cell.value):
                 reading.problems.append(TemplateProblem(where, code, name, reason))
             continue
+        empty = cell.value is None or _text(cell.value) == ""
+        if empty and not is_formula:
+            # A blank row does not claim its field: a later row with a value may still fill it.
+            reading.blank += key not in seen
+            continue
         if key in seen:
             reading.problems.append(TemplateProblem(
                 where, code, name, tr("import", "与{other}重复，只采用第一次出现的值", other=seen[key])))
@@ -129,7 +134,7 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
                 tr("import", "单元格 {cell} 是公式（{formula}），但文件中没有保存计算结果。请在 Excel 或 WPS 中打开该文件，"
                    "确认公式已计算后保存，再导入", cell=cell.coordinate, formula=str(formula)[:60])))
             continue
-        if cell.value is None or _text(cell.value) == "":
+        if empty:
             reading.blank += 1
             continue
         spec = fields[key]
