@@ -207,6 +207,13 @@ class MainWindow(QMainWindow):
         forms = list(self.pack.forms) if self.show_all.isChecked() else self.session.store.responsible_forms()
         self.tree.build(forms)
         self._update_states()
+        if self.isVisible():
+            self._select_first_form()
+        else:
+            # the window appears first; building the first form waits for the next turn of the event loop
+            QTimer.singleShot(0, self._select_first_form)
+
+    def _select_first_form(self) -> None:
         if self.tree.current_form() is None and self.tree.forms():
             self.tree.select_form(self.tree.forms()[0])
 

@@ -127,3 +127,56 @@ def test_language_switch_translates_window_and_core(qtbot: Any, tmp_path: Path, 
             QApplication.removeTranslator(translator)
         i18n.install_translator(None)
     assert Period(2026).label == "2026年度"
+
+
+def test_run_app_opens_the_window_on_the_data_folder(qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any) -> None:
+    from ecodesk.store import Store
+    from ecodesk.ui.app import run_app
+    from ecodesk.ui.main_window import MainWindow
+    from tests.ui.conftest import PROFILE
+
+    with Store.open(data_dir, pack=pack) as store:
+        store.save_profile(PROFILE)
+    seen: list[str] = []
+
+    def event_loop(app: Any) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen.append(window.windowTitle())
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    assert run_app(str(data_dir)) == 0
+    assert seen and "宁都县" in seen[0]
+    assert (data_dir / "logs" / "ecodesk.log").exists()
+    _drop_file_log(data_dir)
+
+
+def test_run_app_on_a_damaged_database_says_so_and_changes_nothing(
+    qtbot: Any, data_dir: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ecodesk.store.engine import default_db_path
+    from ecodesk.ui.app import run_app
+
+    db = default_db_path(data_dir)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    junk = b"this is not a database" * 200
+    db.write_bytes(junk)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, title, text, *a: shown.append(text)))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    assert run_app(str(data_dir)) == 1
+    assert shown and "Traceback" not in shown[0]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in shown[0]), shown[0]
+    assert db.read_bytes() == junk
+    _drop_file_log(data_dir)
+
+
+def _drop_file_log(data_dir: Path) -> None:
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if str(data_dir) in str(getattr(h, "baseFilename", ""))]:
+        root.removeHandler(handler)
+        handler.close()
