@@ -23,6 +23,7 @@ def main() -> int:
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1366x768 or 1920x1080")
     parser.add_argument("--county", default="360730", help="division code of the demo data")
     parser.add_argument("--form", default="1.1", help="the form shown filled")
+    parser.add_argument("--language", default="zh_CN", help="zh_CN (default) or en")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -57,6 +58,7 @@ def main() -> int:
         dialog.close()
         with Store.open(data_dir, pack=pack) as store:
             fill_demo(store, args.county)
+            store.settings_set("language", args.language)
             apply_language(store, data_dir)
             window = MainWindow(store, pack, data_dir)
             window.resize(width, height)

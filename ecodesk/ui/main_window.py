@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
             self.overview_action.setChecked(False)
         self.period_selector.set_periods(offered_periods(self.pack, self.session.store.periods()), data.period)
         profile = data.unit
-        self.unit_label.setText(f"{profile.display_name}　{self.tr('填报人')}：{profile.preparer} ")
+        self.unit_label.setText(self.tr("{unit}　填报人：{preparer} ").format(unit=profile.display_name, preparer=profile.preparer))
         title = self.tr("生态文明建设高地三年行动报送 — {unit} — {period}").format(unit=profile.display_name, period=data.period.label)
         if self.session.frozen:
             title += self.tr("（第 {r} 版，已签名，只读）").format(r=data.revision)

@@ -8,6 +8,11 @@
       <translation>Explain the reason</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="23" />
+      <source>&lt;b&gt;提醒：&lt;/b&gt;{message}</source>
+      <translation>&lt;b&gt;Warning:&lt;/b&gt; {message}</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
       <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
       <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
@@ -349,6 +354,11 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Form pack {v}</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="198" />
+      <source>{unit}　填报人：{preparer} </source>
+      <translation>{unit}   prepared by {preparer} </translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/main_window.py" line="199" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
@@ -359,32 +369,32 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="226" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="224" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="234" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="230" />
+      <location filename="../../ecodesk/ui/main_window.py" line="237" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="294" />
+      <location filename="../../ecodesk/ui/main_window.py" line="301" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="298" />
+      <location filename="../../ecodesk/ui/main_window.py" line="305" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -3481,6 +3491,18 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{short}府办发〔{year}〕{n}号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{other}人民政府</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>形成{subject}经验材料并印发推广</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -20,7 +20,7 @@ class AcceptWarningDialog(QDialog):
         self.setWindowTitle(self.tr("说明原因"))
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        message = QLabel(f"<b>{self.tr('提醒')}：</b>{problem.message}")
+        message = QLabel(self.tr("<b>提醒：</b>{message}").format(message=problem.message))
         message.setWordWrap(True)
         layout.addWidget(message)
         layout.addWidget(QLabel(self.tr("请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：")))
