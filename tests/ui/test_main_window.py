@@ -192,6 +192,14 @@ def test_accepting_a_warning_asks_for_an_explanation(qtbot: Any, store: Any, ope
     again = next(p for p in window.session.problems if p.id == warning.id)
     assert again.explanation == "新建两个技改项目集中投产"
 
+    window.problems.all_forms.setChecked(True)
+    items = [window.problems.list.topLevelItem(i) for i in range(window.problems.list.topLevelItemCount())]
+    window.problems.list.setCurrentItem(next(i for i in items if i.data(0, Qt.ItemDataRole.UserRole + 1).id == warning.id))
+    assert window.problems.withdraw_button.isEnabled()
+    window.problems.withdraw_button.click()
+    assert store.load(period).accepted == []
+    assert next(p for p in window.session.problems if p.id == warning.id).explanation is None
+
 
 def test_tree_shows_only_responsible_forms_until_show_all(store: Any, open_window: Any, pack: Any) -> None:
     store.set_responsible_forms(["1.1", "2.2"])
@@ -199,6 +207,29 @@ def test_tree_shows_only_responsible_forms_until_show_all(store: Any, open_windo
     assert window.tree.forms() == ["1.1", "2.2"]
     window.show_all.setChecked(True)
     assert window.tree.forms() == list(pack.forms)
+
+
+def test_new_revision_makes_a_signed_period_editable_again(
+    qtbot: Any, store: Any, open_window: Any, pack: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    field = first_number_field(pack)
+    period = Period(2025)
+    store.set_value(period, field.key, "7")
+    store.mark_signed(period, 1, fingerprint="AB:CD", digest="0" * 64, workbook_path=None)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("更正技改投资额", True)))
+    window = open_window(store)
+    window.change_period(period)
+    window.operations.actions["revision"].trigger()
+    assert not window.session.frozen
+    assert window.session.data.revision == 2
+    window.tree.select_form(FORM)
+    line = editor_input(window, field.key)
+    assert line.isEnabled() and line.text() == "7"
+    type_into(qtbot, line, "1")
+    assert store.load(period).value(field.key) == "71"
+    assert store.load(period, 1).value(field.key) == "7", "the signed revision stays as it was signed"
 
 
 def test_signed_period_is_read_only(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:

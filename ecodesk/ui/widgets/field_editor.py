@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ecodesk.forms.loader import InputField
@@ -12,6 +13,17 @@ from ecodesk.ui.widgets.marking import mark
 # Long enough not to save half a number on every keystroke, short enough that a clerk
 # who stops typing has it saved before reaching for the mouse.
 COMMIT_DELAY_MS = 600
+
+
+class ChoiceBox(QComboBox):
+    """A drop-down that ignores the mouse wheel unless focused: scrolling the form must never
+    silently change a value the mouse happens to pass over."""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the scroll area behind gets it and scrolls
 
 
 class FieldEditor(QWidget):
@@ -30,7 +42,8 @@ class FieldEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.input: QLineEdit | QComboBox
         if field.type == "choice":
-            combo = QComboBox()
+            combo = ChoiceBox()
+            combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             combo.addItem("")
             combo.addItems(list(field.choices))
             combo.activated.connect(lambda _i: self.commit())
