@@ -24,7 +24,13 @@ from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
 from ecodesk.i18n import tr
 from ecodesk.importing.errors import TemplateNotRecognized
 from ecodesk.importing.safety import OpenedWorkbook
-from ecodesk.importing.template import CODE_HEADER, NAME_HEADER, YEAR_LABEL, baseline_fields, row_name
+from ecodesk.importing.template import (
+    CODE_HEADER,
+    NAME_HEADER,
+    YEAR_LABEL,
+    baseline_fields,
+    row_name,
+)
 
 log = logging.getLogger(__name__)
 

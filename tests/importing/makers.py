@@ -15,6 +15,7 @@ from ecodesk.forms.loader import FormPack, InputField
 from ecodesk.submission import Period, SubmissionData, UnitProfile
 
 COUNTY = "360730"  # 宁都县
+LAST_YEAR = Period(2025)
 OTHER_COUNTY = "360731"  # 于都县
 PASSPHRASE = "赣南苏区绿色发展2025"
 SIGNED_FORMS = ("G", "1.1", "2.1")
@@ -120,7 +121,7 @@ class SignedFile:
     profile: UnitProfile
 
 
-def make_signed_workbook(root: Path, division: str = COUNTY, period: Period = Period(2025)) -> SignedFile:
+def make_signed_workbook(root: Path, division: str = COUNTY, period: Period = LAST_YEAR) -> SignedFile:
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.services.export import export_submission
     from ecodesk.services.sample import sample_profile, sample_submission

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from ecodesk.importing.errors import (
     ConfirmationNeeded,
     FuturePeriod,
     ImportRefused,
-    SuspiciousFile,
     UndoRefused,
     WorkbookRefused,
 )
