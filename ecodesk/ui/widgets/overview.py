@@ -56,7 +56,8 @@ def indicator_series(session: EditSession, form: str, indicator: Any) -> list[tu
     snapshots: dict[Period, SubmissionData] = {}
     for key, values in data.history.items():
         period = _period_of(key)
-        if period < data.period:
+        # years with years, quarters with quarters: one line must not mix the two
+        if period < data.period and (period.quarter is None) == (data.period.quarter is None):
             snapshots[period] = dataclasses.replace(data, period=period, values=dict(values))
     snapshots[data.period] = data
     series: list[tuple[Period, Decimal | None]] = []
