@@ -78,6 +78,9 @@ def preview_import(store: Any, path: Path, *, period: Period, registry_dir: Path
     profile = store.profile()
     if profile is None or not profile.division_code:
         raise ProfileMissing()
+    if profile.division_code not in {d.code for d in store.pack.catalog.divisions}:
+        raise EcoDeskError(tr("import", "本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。"
+                              "本机数据没有任何改动。", code=profile.division_code))
     report(5, tr("import", "检查文件安全性"))
     check_import_file(path)
     report(20, tr("import", "识别文件类型"))

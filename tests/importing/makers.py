@@ -117,6 +117,7 @@ class SignedFile:
     path: Path
     registry: Path  # a folder where the signer's key is registered
     empty_registry: Path  # a folder with no registration
+    wrong_registry: Path  # the signer's key registered to another unit
     data: SubmissionData
     profile: UnitProfile
 
@@ -147,10 +148,13 @@ def make_signed_workbook(root: Path, division: str = COUNTY, period: Period = LA
         out = export_submission(store, period, root / f"{division}-{period}.xlsx", passphrase=PASSPHRASE)
     registry = root / "registry"
     write_registrations(KeyStore(signer_dir), registry, profile)
+    wrong = root / "wrong-registry"
+    write_registrations(KeyStore(signer_dir), wrong, sample_profile(pack, OTHER_COUNTY))
     empty = root / "empty-registry"
     empty.mkdir(exist_ok=True)
     shutil.rmtree(signer_dir)  # only the file and the registration leave the signer's machine
-    return SignedFile(path=out.path, registry=registry, empty_registry=empty, data=data, profile=profile)
+    return SignedFile(path=out.path, registry=registry, empty_registry=empty, wrong_registry=wrong, data=data,
+                      profile=profile)
 
 
 def tampered_copy(signed: Path, out: Path, pack: FormPack) -> Path:

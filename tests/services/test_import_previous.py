@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
 from ecodesk.importing.errors import (
     ConfirmationNeeded,
@@ -136,6 +137,21 @@ def test_tampered_workbook_is_refused_and_nothing_written(
         assert _snapshot(store) == before
 
 
+def test_key_registered_to_another_unit_is_refused(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+    with _store(data_dir, pack) as store:
+        before = _snapshot(store)
+        with pytest.raises(WorkbookRefused) as exc:
+            preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.wrong_registry)
+        assert exc.value.status == "wrong_unit"
+        assert _snapshot(store) == before
+
+
+def test_no_unit_profile_yet(signed: SignedFile, data_dir: Path) -> None:
+    with Store.open(data_dir) as store, pytest.raises(EcoDeskError) as exc:
+        preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
+    assert "单位信息" in str(exc.value)
+
+
 def test_unknown_signer_needs_a_recorded_confirmation(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
     with _store(data_dir, pack) as store:
         preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry)
@@ -211,6 +227,18 @@ def test_undo_refused_when_carried_rows_were_edited_since(signed: SignedFile, da
         assert "修改" in str(exc.value)
         assert store.load(THIS_YEAR).rows(carry.form, carry.table) == edited
         assert import_ids(store) == [result.import_id]
+
+
+def test_undo_refused_after_the_baseline_changed_again(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+    with _store(data_dir, pack) as store:
+        preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
+        result = apply_import(store, preview, choices={c.key: False for c in preview.carry_over})
+        later = dict(store.baseline(LAST_YEAR).values, **{"1.1:upgraded_firms": "4321"})
+        store.set_baseline(LAST_YEAR, later, source="后来的导入.xlsx", signature_status="template")
+        with pytest.raises(UndoRefused) as exc:
+            undo_import(store, result.import_id)
+        assert "之后" in str(exc.value)
+        assert store.baseline(LAST_YEAR).values == later
 
 
 def test_undo_of_an_unknown_import(data_dir: Path, pack: FormPack) -> None:
