@@ -180,3 +180,25 @@ def test_blank_template_reads_as_nothing(pack: FormPack, blank_template: Path) -
     reading = read_template(open_for_import(blank_template), pack, COUNTY)
     assert reading.values == [] and reading.problems == []
     assert reading.blank > 0 and reading.year == 2025
+
+
+def test_template_saved_again_by_libreoffice_reads_the_same(pack: FormPack, messy: Messy, tmp_path: Path) -> None:
+    """A real spreadsheet program rewrites the file (shared strings, recalculated formulas)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("libreoffice") is None:
+        pytest.skip("LibreOffice not installed")
+    out_dir = tmp_path / "lo"
+    done = subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(messy.path)],
+        capture_output=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    reading = read_template(open_for_import(out_dir / messy.path.name), pack, COUNTY)
+    got = {v.key: v.text for v in reading.values}
+    assert {k: v for k, v in got.items() if k in messy.expected} == messy.expected
+    # LibreOffice recalculated the formula that had no cached result: now it is a value, not a problem.
+    (no_cache,) = [k for k, word in messy.problems.items() if word == "公式"]
+    assert no_cache in got
+    assert not any("公式" in p.reason for p in reading.problems)
