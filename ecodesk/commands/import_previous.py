@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                 return 1
         choices: dict[str, bool] = {}
         if args.keep_existing:
-            choices.update({i.key: False for i in preview.changes if i.status == "changed"})
+            choices.update(preview.keep_all_existing())
         if args.no_carry_over:
             choices.update({c.key: False for c in preview.carry_over})
             choices.update({p.key: False for p in preview.plan_references})

@@ -110,6 +110,10 @@ class ImportPreview:
     def changes(self) -> list[ImportItem]:
         return [i for i in self.items if i.status != "same"]
 
+    def keep_all_existing(self) -> dict[str, bool]:
+        """``choices`` that keep every value already present and only fill the gaps ("keep for all")."""
+        return {i.key: False for i in self.changes if i.status == "changed"}
+
     def choice_keys(self) -> list[str]:
         return ([i.key for i in self.changes] + [c.key for c in self.carry_over]
                 + [p.key for p in self.plan_references])

@@ -41,6 +41,7 @@ class TemplateRow:
     name: str
     unit: str
     only_for: tuple[str, ...]
+    choices: tuple[str, ...] = ()
 
 
 def baseline_fields(pack: FormPack) -> list[InputField]:
@@ -62,7 +63,7 @@ def template_rows(pack: FormPack) -> list[TemplateRow]:
         indicator = pack.indicator(field.form, field.indicator)
         unit = field.unit if field.type == "number" else tr("import", "选填：{choices}", choices="、".join(field.choices))
         rows.append(TemplateRow(key=field.key, form=field.form, name=row_name(pack, field), unit=unit,
-                                only_for=tuple(indicator.only_for)))
+                                only_for=tuple(indicator.only_for), choices=field.choices))
     return rows
 
 
@@ -105,7 +106,11 @@ def write_baseline_template(pack: FormPack, out_path: Path, *, year: int) -> Pat
               align=Alignment(horizontal="center", vertical="center", wrap_text=True))
     ws.row_dimensions[HEADER_ROW].height = 32
 
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     not_reported = PatternFill("solid", fgColor="BFBFBF")
+    first_col, last_letter = get_column_letter(FIRST_DIVISION_COLUMN), get_column_letter(last_col)
+    lists: dict[tuple[str, ...], DataValidation] = {}
     code_font = Font(name="Consolas", size=10)
     for row_no, row in enumerate(template_rows(pack), start=HEADER_ROW + 1):
         for col, text in enumerate((row.key, row.form, row.name, row.unit), start=1):
@@ -115,6 +120,14 @@ def write_baseline_template(pack: FormPack, out_path: Path, *, year: int) -> Pat
         for col, division in enumerate(divisions, start=FIRST_DIVISION_COLUMN):
             cell = ws.cell(row_no, col)
             style(cell, fill=not_reported if row.only_for and division.code not in row.only_for else None)
+        if row.choices and len(",".join(row.choices)) < 250:  # Excel's limit for an inline list
+            if row.choices not in lists:
+                lists[row.choices] = DataValidation(
+                    type="list", formula1='"' + ",".join(row.choices) + '"', allow_blank=True,
+                    error=tr("import", "请从下拉列表中选择。"), errorTitle=tr("import", "不是可选项"),
+                )
+                ws.add_data_validation(lists[row.choices])
+            lists[row.choices].add(f"{first_col}{row_no}:{last_letter}{row_no}")
 
     for col, width in zip(range(1, 5), (30, 6, 44, 10), strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -86,3 +86,20 @@ def test_cli_refuses_a_wrong_extension(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["template", "baseline", "--out", str(tmp_path / "基数表.xls")]) == 2
     assert ".xlsx" in capsys.readouterr().err
     assert not (tmp_path / "基数表.xls").exists()
+
+
+def test_choice_rows_offer_their_choices_as_a_list(blank_template: Path, pack) -> None:  # type: ignore[no-untyped-def]
+    ws = _sheet(blank_template)
+    lists = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            lists[rng.min_row] = dv.formula1.strip('"').split(",")
+    checked = 0
+    for row in range(HEADER_ROW + 1, ws.max_row + 1):
+        field = pack.input_field(ws.cell(row, 1).value)
+        if field.type == "choice":
+            assert lists[row] == list(field.choices)
+            checked += 1
+        else:
+            assert row not in lists
+    assert checked

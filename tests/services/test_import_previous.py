@@ -370,3 +370,20 @@ def test_cli_bad_file_is_a_chinese_sentence(
     assert _cli(["import-previous", str(path), "--period", "2026"], data_dir, monkeypatch) == 2
     err = capsys.readouterr().err
     assert "密码" in err and "Traceback" not in err
+
+
+def test_cli_keep_existing_only_fills_gaps(
+    signed: SignedFile, data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = next(k for k, v in sorted(signed.data.values.items()) if v)
+    with _store(data_dir, pack) as store:
+        store.set_baseline(LAST_YEAR, {key: "55555"}, source="市里上次发的.xlsx", signature_status="template")
+    assert _cli(["import-previous", str(signed.path), "--keys", str(signed.registry), "--period", "2026",
+                 "--keep-existing", "--no-carry-over", "--yes"], data_dir, monkeypatch) == 0
+    assert "有变化" in capsys.readouterr().out
+    with Store.open(data_dir) as store:
+        values = store.baseline(LAST_YEAR).values
+        assert values[key] == "55555"
+        assert len(values) == len([v for v in signed.data.values.values() if v])
+        assert store.load(THIS_YEAR).tables == {}
