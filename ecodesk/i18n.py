@@ -1,8 +1,10 @@
 """One translation mechanism for the whole program: Qt Linguist.
 
 The core (no Qt) writes its user-visible sentences in Chinese through :func:`tr`, with a
-context name, exactly like ``QCoreApplication.translate(context, text)``; ``pyside6-lupdate``
-extracts them from the same ``translate``-shaped calls. The window installs Qt's translator
+context name, exactly like ``QCoreApplication.translate(context, text)``. ``pyside6-lupdate``
+misreads ``tr(context, text)`` as ``tr(source, comment)``, so ``tools/update_translations.py``
+collects these calls with Python's ``ast`` module into the same ``.ts`` files (the window's
+``self.tr`` strings come from lupdate). The window installs Qt's translator
 with :func:`install_translator`, so the same ``.ts``/``.qm`` files translate core messages
 and widgets alike. Without a translator (command line, tests) the Chinese source is used.
 """

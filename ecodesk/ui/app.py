@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ecodesk.errors import EcoDeskError
@@ -75,6 +76,24 @@ def open_store(data_dir: Path, pack: FormPack) -> Any:
     return Store.open(data_dir, pack=pack)
 
 
+SMOKE_QUIT_VARIABLE = "ECODESK_SMOKE_QUIT_MS"
+
+
+def close_after_smoke_test(window: QWidget) -> None:
+    """For the packaging smoke test: ``ECODESK_SMOKE_QUIT_MS=1500`` closes the window after
+    it has been shown for that long, the normal way (pending edits are flushed)."""
+    value = os.environ.get(SMOKE_QUIT_VARIABLE, "").strip()
+    if not value:
+        return
+    try:
+        delay = max(0, int(value))
+    except ValueError:
+        log.warning("%s=%r is not a number of milliseconds; ignored", SMOKE_QUIT_VARIABLE, value)
+        return
+    log.info("smoke test: closing the window after %d ms", delay)
+    QTimer.singleShot(delay, window.close)
+
+
 def run_app(data_dir: str | None) -> int:
     """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``."""
     folder = resolve_data_dir(data_dir)
@@ -95,6 +114,7 @@ def run_app(data_dir: str | None) -> int:
 
         window = MainWindow(store, pack, folder)
         window.show()
+        close_after_smoke_test(window)
         return int(app.exec())
     finally:
         store.close()

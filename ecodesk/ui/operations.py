@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ecodesk import __version__
 from ecodesk.errors import EcoDeskError
 from ecodesk.ui.workers import Job, run_in_background
 
@@ -401,9 +400,6 @@ class Operations(QObject):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.window.data_dir)))
 
     def about(self) -> None:
-        pack = self.window.pack
-        QMessageBox.about(self.window, self.tr("关于"), self.tr(
-            "<b>赣州市生态文明建设高地三年行动报送系统</b><br>EcoDesk {v}<br><br>{plan}<br>{doc}<br><br>"
-            "表单版本：{pack}<br>数据文件夹：{dir}").format(
-                v=__version__, plan=pack.catalog.plan.title, doc=pack.catalog.plan.document,
-                pack=pack.version, dir=self.window.data_dir))
+        from ecodesk.ui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(self.window.pack, self.window.data_dir, self.window).exec()
