@@ -5,7 +5,8 @@
     python packaging/build.py --check    # only smoke-test an existing dist/EcoDesk
 
 The smoke test runs the *built* programs, not the source: `--version`, `catalog --json`,
-`demo` into a temporary data folder, and the window started offscreen on that data, closing
+`demo` into a temporary data folder, then `print`, a signed `export`, `keys export-public`
+and `verify` of that workbook, and the window started offscreen on that data, closing
 itself after it has been shown (ECODESK_SMOKE_QUIT_MS). Run it on Linux here and on Windows
 before `iscc packaging\\ecodesk.iss`.
 """
@@ -24,7 +25,17 @@ DIST = ROOT / "dist" / "EcoDesk"
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 
 
+def compile_translations() -> None:
+    """``.qm`` files are build outputs (not committed): compile them so the bundle has them."""
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease" + EXE_SUFFIX)
+    for ts in sorted((ROOT / "resources" / "i18n").glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        subprocess.run([str(lrelease), str(ts), "-qm", str(qm)], check=True, capture_output=True)
+        print("compiled", qm.relative_to(ROOT))
+
+
 def build() -> None:
+    compile_translations()
     subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
          "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
@@ -49,11 +60,19 @@ def check() -> None:
     catalog = json.loads(run([cli, "catalog", "--json"]))
     print("catalog tasks:", len(catalog["tasks"]))
     with tempfile.TemporaryDirectory() as tmp:
-        print(run([cli, "--data-dir", tmp, "demo"]).strip())
+        data, out = Path(tmp) / "data", Path(tmp) / "out"
+        out.mkdir()
+        print(run([cli, "--data-dir", str(data), "demo"]).strip())
+        # The whole round trip from the bundle: fonts, signing, workbook, verification.
+        signing = dict(os.environ, ECODESK_PASSPHRASE="smoke-test-passphrase")
+        run([cli, "--data-dir", str(data), "print", "--out", str(out / "sheet.pdf")], env=signing)
+        run([cli, "--data-dir", str(data), "export", "--out", str(out / "signed.xlsx")], env=signing)
+        run([cli, "--data-dir", str(data), "keys", "export-public", "--out", str(out / "registry")], env=signing)
+        print(run([cli, "verify", str(out / "signed.xlsx"), "--keys", str(out / "registry")]).strip())
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_SMOKE_QUIT_MS="1500")
-        run([gui, "--data-dir", tmp], env=env)
+        run([gui, "--data-dir", str(data)], env=env)
         print("window started offscreen and closed cleanly")
-    size = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file() and not f.is_symlink())
     print(f"bundle: {DIST} ({size / 1e6:.0f} MB)")
 
 

@@ -46,12 +46,11 @@ COMPONENTS: tuple[Component, ...] = (
     Component("Alembic", "alembic", "MIT", "数据库升级"),
     Component("openpyxl", "openpyxl", "MIT", "Excel 报表"),
     Component("defusedxml", "defusedxml", "PSF-2.0", "安全读取 XML"),
-    Component("ReportLab", "reportlab", "BSD-3-Clause", "PDF 报送单"),
+    Component("ReportLab", "reportlab", "BSD-3-Clause", "PDF 报送单及其二维码"),
     Component("cryptography", "cryptography", "Apache-2.0 或 BSD-3-Clause", "签名与密钥"),
     Component("platformdirs", "platformdirs", "MIT", "数据文件夹位置"),
     Component("PyYAML", "PyYAML", "MIT", "表单定义"),
     Component("pydantic", "pydantic", "MIT", "表单定义校验"),
-    Component("qrcode", "qrcode", "BSD-3-Clause", "报送单二维码"),
     Component("pypdfium2 / PDFium", "pypdfium2", "Apache-2.0 或 BSD-3-Clause", "打印预览"),
     Component("Python", None, "PSF-2.0", "运行环境"),
 )
