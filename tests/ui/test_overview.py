@@ -56,3 +56,18 @@ def test_double_click_in_the_overview_opens_the_form(store: Any, open_window: An
     table.cellDoubleClicked.emit(1, 0)
     assert not window.overview_action.isChecked()
     assert window.stack.currentWidget() is window.views[form]
+
+
+def test_a_value_still_being_corrected_leaves_a_gap_instead_of_breaking_the_chart(
+    store: Any, open_window: Any, pack: Any
+) -> None:
+    window = open_window(store)
+    form, indicator = next((f, i) for f, i in charted_indicators(window.session, list(pack.forms)) if i.kind == "number")
+    field = pack.input_fields(form)[[f.indicator for f in pack.input_fields(form)].index(indicator.code)]
+    store.set_value(Period(2025), field.key, "20")
+    store.set_value(Period(2026), field.key, "二十多")  # saved as typed, marked as an error in the form
+    window.change_period(Period(2026))
+    series = indicator_series(window.session, form, indicator)
+    assert [(p.year, v) for p, v in series] == [(2025, typed_value(field, "20")), (2026, None)]
+    window.overview_action.setChecked(True)
+    window.overview.tabs.setCurrentIndex(1)  # the charts are drawn without an exception

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import input_fields_of
 from ecodesk.submission import Period, SubmissionData
 from ecodesk.ui import style
@@ -67,7 +68,11 @@ def indicator_series(session: EditSession, form: str, indicator: Any) -> list[tu
             value = ratio_value(session.pack, snapshot, form, indicator.code)
         else:
             field = input_fields_of(form, indicator)[0]
-            typed = typed_value(field, snapshot.value(field.key)) if snapshot.value(field.key) else None
+            text = snapshot.value(field.key)
+            try:
+                typed = typed_value(field, text) if text else None
+            except EcoDeskError:  # saved as typed and marked in the form: a gap in the line
+                typed = None
             value = typed if isinstance(typed, Decimal) else None
         series.append((period, value))
     return series
