@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +90,10 @@ def atomic_pdf(out_path: Path) -> Iterator[Path]:
             ) from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def copy_pdf(source: Path, target: Path) -> Path:
+    """Copy a finished PDF to ``target`` with the same guarantees: whole, or not at all."""
+    with atomic_pdf(target) as tmp:
+        shutil.copyfile(source, tmp)
+    return Path(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,3 +47,21 @@ def print_submission(
     return write_submission_sheet(
         store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest
     )
+
+
+def print_for_preview(
+    store: Store, period: Period, cache_dir: Path, *, revision: int | None = None
+) -> Path:
+    """Print into ``cache_dir`` under a fresh name, for a preview, and return the path.
+
+    A fresh name because the previous one may still be open in a PDF reader (which locks it
+    on Windows); the previous ones are removed when nothing holds them any more.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("*.pdf"):
+        try:
+            old.unlink()
+        except OSError as exc:
+            log.info("keeping %s for now: %s", old, exc)
+    name = f"报送单_{period}_{datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
+    return print_submission(store, period, cache_dir / name, revision=revision)
