@@ -6,7 +6,9 @@
     QT_SCALE_FACTOR=1.5 ... python tools/screenshots.py shots-150/ --size 1280x720
 
 Writes main.png, form.png (a filled form scrolled to its table), problems.png, overview.png,
-overview-charts.png, first-run.png into the folder. Works offscreen too (QT_QPA_PLATFORM=offscreen).
+overview-charts.png, first-run.png, print-preview.png and print-preview-page.png
+(the submission sheet's preview: fit width, then fit page at the last page) into the folder.
+Works offscreen too (QT_QPA_PLATFORM=offscreen).
 """
 
 from __future__ import annotations
@@ -84,6 +86,19 @@ def main() -> int:
             save(window, "overview.png")
             window.overview.tabs.setCurrentIndex(1)  # type: ignore[union-attr]
             save(window, "overview-charts.png")
+
+            from ecodesk.services.printing import print_for_preview
+            from ecodesk.ui.dialogs.print_preview_dialog import PrintPreviewDialog
+
+            sheet = print_for_preview(store, window.session.period, data_dir / "cache" / "print")
+            preview = PrintPreviewDialog(sheet, data_dir / "报送单.pdf", window)
+            preview.resize(width * 3 // 4, height - 40)
+            preview.show()
+            save(preview, "print-preview.png")
+            preview.zoom.setCurrentIndex(preview.zoom.findData("page"))
+            preview.go_to_page(len(preview.pages) - 1)
+            save(preview, "print-preview-page.png")
+            preview.close()
             window.close()
     QApplication.processEvents()
     return 0

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 SERVICES = {
     "import": ("ecodesk.services.import_previous", "preview_import"),
     "export": ("ecodesk.services.export", "export_submission"),
-    "print": ("ecodesk.services.printing", "print_submission"),
+    "print": ("ecodesk.services.printing", "print_for_preview"),
     "verify": ("ecodesk.services.verify", "verify_workbook"),
     "public_key": ("ecodesk.services.keys", "export_public_key"),
     "revision": ("ecodesk.store.store", "Store"),
@@ -74,7 +74,7 @@ class Operations(QObject):
         entries = [
             ("import", self.tr("导入上年数据…"), self.import_previous, ""),
             ("export", self.tr("签名并导出报表…"), self.export_signed, "Ctrl+E"),
-            ("print", self.tr("打印报送表（PDF）…"), self.print_sheet, "Ctrl+P"),
+            ("print", self.tr("打印报送单…"), self.print_sheet, "Ctrl+P"),
             ("revision", self.tr("建立修订版（更正已签名的报送）…"), self.new_revision, ""),
             None,
             ("public_key", self.tr("导出本单位公钥登记表…"), self.export_public_key, ""),
@@ -177,22 +177,27 @@ class Operations(QObject):
         self._run(self.tr("正在签名并导出报表…"), work, done)
 
     def print_sheet(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("保存报送表 PDF"), str(Path(self._folder()) / self._default_name(".pdf")),
-            self.tr("PDF 文件 (*.pdf)"))
-        if not path:
-            return
-        self._remember_folder(path)
+        """Print the sheet into the data folder's cache, then preview it (print, save as PDF, open)."""
         store, period = self.store, self.session.period
-        print_submission = service("print")
+        cache, print_for_preview = self.window.data_dir / "cache" / "print", service("print")
+        suggested = Path(self._folder()) / self._default_name(".pdf")
 
         def work(job: Job) -> Any:
-            return print_submission(store, period, Path(path))
+            return print_for_preview(store, period, cache)
 
-        def done(result: Any) -> None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result if isinstance(result, (str, Path)) else path)))
+        def done(path: Path) -> None:
+            from ecodesk.ui.dialogs.print_preview_dialog import PrintPreviewDialog
 
-        self._run(self.tr("正在生成报送表…"), work, done)
+            try:
+                dialog = PrintPreviewDialog(path, suggested, self.window)
+            except EcoDeskError as exc:
+                QMessageBox.warning(self.window, self.tr("打印报送单"), str(exc))
+                return
+            dialog.saved.connect(self._remember_folder)
+            dialog.exec()
+            dialog.deleteLater()
+
+        self._run(self.tr("正在生成报送单…"), work, done)
 
     def new_revision(self) -> None:
         from PySide6.QtWidgets import QInputDialog

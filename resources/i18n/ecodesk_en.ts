@@ -31,7 +31,7 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="88" />
+      <location filename="../../ecodesk/ui/app.py" line="107" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -66,12 +66,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="43" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="56" />
       <source>填数字</source>
       <translation>number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="86" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="99" />
       <source>修改“{label}”</source>
       <translation>Change “{label}”</translation>
     </message>
@@ -167,27 +167,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="102" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="108" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="120" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="126" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="151" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="157" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="152" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="158" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="154" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="160" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -425,95 +425,90 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="76" />
+      <location filename="../../ecodesk/ui/operations.py" line="75" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="77" />
+      <location filename="../../ecodesk/ui/operations.py" line="76" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="78" />
-      <source>打印报送表（PDF）…</source>
-      <translation>Print submission sheet (PDF)…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="79" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="81" />
+      <location filename="../../ecodesk/ui/operations.py" line="80" />
       <source>导出本单位公钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="82" />
+      <location filename="../../ecodesk/ui/operations.py" line="81" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="84" />
+      <location filename="../../ecodesk/ui/operations.py" line="83" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="85" />
+      <location filename="../../ecodesk/ui/operations.py" line="84" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/operations.py" line="100" />
       <location filename="../../ecodesk/ui/operations.py" line="101" />
-      <location filename="../../ecodesk/ui/operations.py" line="102" />
       <source>将在后续版本提供</source>
       <translation>Coming in a later version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="118" />
+      <location filename="../../ecodesk/ui/operations.py" line="117" />
       <source>操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="143" />
+      <location filename="../../ecodesk/ui/operations.py" line="142" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="144" />
+      <location filename="../../ecodesk/ui/operations.py" line="143" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="148" />
+      <location filename="../../ecodesk/ui/operations.py" line="147" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="149" />
+      <location filename="../../ecodesk/ui/operations.py" line="148" />
       <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
       <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="161" />
+      <location filename="../../ecodesk/ui/operations.py" line="160" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="162" />
-      <location filename="../../ecodesk/ui/operations.py" line="247" />
-      <location filename="../../ecodesk/ui/operations.py" line="276" />
+      <location filename="../../ecodesk/ui/operations.py" line="161" />
+      <location filename="../../ecodesk/ui/operations.py" line="251" />
+      <location filename="../../ecodesk/ui/operations.py" line="280" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="174" />
+      <location filename="../../ecodesk/ui/operations.py" line="173" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="175" />
+      <location filename="../../ecodesk/ui/operations.py" line="174" />
       <source>报表已签名并保存到：
 {path}
 
@@ -526,75 +521,75 @@ Key fingerprint: {fp}
 This period's data is now frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="178" />
+      <location filename="../../ecodesk/ui/operations.py" line="177" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="182" />
-      <source>保存报送表 PDF</source>
-      <translation>Save submission sheet PDF</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="77" />
+      <source>打印报送单…</source>
+      <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="183" />
-      <source>PDF 文件 (*.pdf)</source>
-      <translation>PDF file (*.pdf)</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="194" />
+      <source>打印报送单</source>
+      <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="196" />
-      <source>正在生成报送表…</source>
+      <location filename="../../ecodesk/ui/operations.py" line="200" />
+      <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="202" />
       <location filename="../../ecodesk/ui/operations.py" line="206" />
-      <location filename="../../ecodesk/ui/operations.py" line="211" />
-      <location filename="../../ecodesk/ui/operations.py" line="216" />
+      <location filename="../../ecodesk/ui/operations.py" line="210" />
+      <location filename="../../ecodesk/ui/operations.py" line="215" />
+      <location filename="../../ecodesk/ui/operations.py" line="220" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="203" />
+      <location filename="../../ecodesk/ui/operations.py" line="207" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="207" />
+      <location filename="../../ecodesk/ui/operations.py" line="211" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="211" />
+      <location filename="../../ecodesk/ui/operations.py" line="215" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="219" />
+      <location filename="../../ecodesk/ui/operations.py" line="223" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="227" />
+      <location filename="../../ecodesk/ui/operations.py" line="231" />
       <source>还没有签名密钥</source>
       <translation>No signing key yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="228" />
+      <location filename="../../ecodesk/ui/operations.py" line="232" />
       <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
       <translation>This unit has no signing key yet. The key is created at the first “Sign and export”; export the key registration after that.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="230" />
+      <location filename="../../ecodesk/ui/operations.py" line="234" />
       <source>选择保存公钥登记文件的文件夹</source>
       <translation>Choose a folder for the key registration files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="239" />
+      <location filename="../../ecodesk/ui/operations.py" line="243" />
       <source>已导出公钥</source>
       <translation>Public key exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="240" />
+      <location filename="../../ecodesk/ui/operations.py" line="244" />
       <source>公钥登记文件：{file}
 登记表（请打印、签字盖章后连同文件报上级）：{sheet}
 指纹：{fp}</source>
@@ -603,191 +598,181 @@ Registration sheet (print, sign and stamp it, and send it with the file to the l
 Fingerprint: {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="243" />
+      <location filename="../../ecodesk/ui/operations.py" line="247" />
       <source>正在导出公钥登记表…</source>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="247" />
+      <location filename="../../ecodesk/ui/operations.py" line="251" />
       <source>选择要核验的报表</source>
       <translation>Choose workbooks to verify</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="253" />
+      <location filename="../../ecodesk/ui/operations.py" line="257" />
       <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
       <translation>Choose the key registry folder (public keys issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="271" />
+      <location filename="../../ecodesk/ui/operations.py" line="275" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="275" />
+      <location filename="../../ecodesk/ui/operations.py" line="279" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="292" />
+      <location filename="../../ecodesk/ui/operations.py" line="296" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="293" />
+      <location filename="../../ecodesk/ui/operations.py" line="297" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="302" />
+      <location filename="../../ecodesk/ui/operations.py" line="306" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="318" />
+      <location filename="../../ecodesk/ui/operations.py" line="322" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="320" />
+      <location filename="../../ecodesk/ui/operations.py" line="324" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="327" />
+      <location filename="../../ecodesk/ui/operations.py" line="331" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="327" />
-      <location filename="../../ecodesk/ui/operations.py" line="343" />
+      <location filename="../../ecodesk/ui/operations.py" line="331" />
+      <location filename="../../ecodesk/ui/operations.py" line="347" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="337" />
+      <location filename="../../ecodesk/ui/operations.py" line="341" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="337" />
+      <location filename="../../ecodesk/ui/operations.py" line="341" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="339" />
+      <location filename="../../ecodesk/ui/operations.py" line="343" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="343" />
+      <location filename="../../ecodesk/ui/operations.py" line="347" />
       <source>选择备份文件</source>
       <translation>Choose a backup file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="346" />
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="350" />
+      <location filename="../../ecodesk/ui/operations.py" line="374" />
       <source>从备份恢复</source>
       <translation>Restore from backup</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="351" />
       <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
       <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="365" />
+      <location filename="../../ecodesk/ui/operations.py" line="369" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="366" />
+      <location filename="../../ecodesk/ui/operations.py" line="370" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="366" />
+      <location filename="../../ecodesk/ui/operations.py" line="370" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="373" />
+      <location filename="../../ecodesk/ui/operations.py" line="377" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="397" />
+      <location filename="../../ecodesk/ui/operations.py" line="401" />
       <source>语言</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="397" />
+      <location filename="../../ecodesk/ui/operations.py" line="401" />
       <source>界面语言将在下次启动程序时切换。</source>
       <translation>The new language takes effect the next time the program starts.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="405" />
-      <source>关于</source>
-      <translation>About</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="406" />
-      <source>&lt;b&gt;赣州市生态文明建设高地三年行动报送系统&lt;/b&gt;&lt;br&gt;EcoDesk {v}&lt;br&gt;&lt;br&gt;{plan}&lt;br&gt;{doc}&lt;br&gt;&lt;br&gt;表单版本：{pack}&lt;br&gt;数据文件夹：{dir}</source>
-      <translation>&lt;b&gt;Ganzhou Ecological Civilisation Action Plan reporting&lt;/b&gt;&lt;br&gt;EcoDesk {v}&lt;br&gt;&lt;br&gt;{plan}&lt;br&gt;{doc}&lt;br&gt;&lt;br&gt;Form pack: {pack}&lt;br&gt;Data folder: {dir}</translation>
     </message>
   </context>
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="181" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="184" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="190" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="203" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="209" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="235" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -866,6 +851,127 @@ Fingerprint: {fp}</translation>
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="41" />
       <source>主要目标</source>
       <translation>Main goals</translation>
+    </message>
+  </context>
+  <context>
+    <name>PrintPreviewDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="212" />
+      <source>打印预览 — {name}</source>
+      <translation>Print preview — {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="224" />
+      <source>上一页</source>
+      <translation>Previous</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="231" />
+      <source>页，共 {m} 页</source>
+      <translation>of {m}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="232" />
+      <source>下一页</source>
+      <translation>Next</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="235" />
+      <source>适合宽度</source>
+      <translation>Fit width</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="236" />
+      <source>适合页面</source>
+      <translation>Fit page</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="244" />
+      <source>第</source>
+      <translation>Page</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="249" />
+      <source>缩放：</source>
+      <translation>Zoom:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="270" />
+      <source>打印…</source>
+      <translation>Print…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="272" />
+      <source>另存为 PDF…</source>
+      <translation>Save as PDF…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="274" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
+      <source>用其他程序打开</source>
+      <translation>Open in another program</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="276" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="373" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="412" />
+      <source>打印报送单</source>
+      <translation>Print submission sheet</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="393" />
+      <source>正在打印报送单…</source>
+      <translation>Printing the submission sheet…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="395" />
+      <source>打印机无法开始打印。请检查打印机是否已连接、已开机，然后重试。</source>
+      <translation>The printer could not start printing. Check that it is connected and switched on, then try again.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <source>正在打印第 {n} 页（共 {m} 页）…</source>
+      <translation>Printing page {n} of {m}…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="408" />
+      <source>已送往打印机：{n} 页。</source>
+      <translation>Sent to the printer: {n} pages.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="411" />
+      <source>打印没有完成。</source>
+      <translation>Printing did not complete.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="413" />
+      <source>打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。</source>
+      <translation>Printing did not complete for an unknown reason. Details are in the log. You can use “Save as PDF” instead and print from another program.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="431" />
+      <source>另存为 PDF</source>
+      <translation>Save as PDF</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
+      <source>PDF 文件 (*.pdf)</source>
+      <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="433" />
+      <source>已保存：{path}</source>
+      <translation>Saved: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="440" />
+      <source>本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。</source>
+      <translation>No program on this computer opens PDF files. Use “Save as PDF” and open or print the file on another computer.</translation>
     </message>
   </context>
   <context>
@@ -2228,6 +2334,14 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>请从下拉列表中选择。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不是可选项</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>第{row}行</source>
       <translation type="unfinished" />
     </message>
@@ -2309,6 +2423,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。本机数据没有任何改动。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2600,6 +2718,10 @@ Fingerprint: {fp}</translation>
     <message>
       <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
       <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法读取 PDF 文件“{path}”：文件不存在或已损坏。</source>
+      <translation>Cannot read the PDF file “{path}”: it is missing or damaged.</translation>
     </message>
     <message>
       <source>{period}工作进展报送单</source>

@@ -70,21 +70,23 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
     window.session.store.close()
 
 
-def test_print_writes_the_submission_sheet(
-    qtbot: Any, store: Any, open_window: Any, tmp_path: Path, save_to: Any, no_dialogs: list[Any], monkeypatch: Any
+def test_print_previews_a_fresh_sheet_from_the_data_folders_cache(
+    qtbot: Any, store: Any, open_window: Any, data_dir: Path, no_dialogs: list[Any], monkeypatch: Any
 ) -> None:
-    from PySide6.QtGui import QDesktopServices
+    from ecodesk.ui.dialogs.print_preview_dialog import PrintPreviewDialog
 
-    opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    shown: list[tuple[Path, int, str]] = []
+    monkeypatch.setattr(PrintPreviewDialog, "exec", lambda self: shown.append(
+        (self.pdf, len(self.pages), self.suggested.name)) or 0)
     window = open_window(store)
-    out = tmp_path / "报送表.pdf"
-    save_to(out)
-    window.operations.actions["print"].trigger()
-    qtbot.waitUntil(lambda: bool(opened) or bool(no_dialogs), timeout=20_000)
+    for printed in (1, 2):  # the second print replaces the first in the cache
+        window.operations.actions["print"].trigger()
+        qtbot.waitUntil(lambda n=printed: len(shown) == n or bool(no_dialogs), timeout=20_000)
     assert no_dialogs == []
-    assert opened == [str(out)]
-    assert out.read_bytes().startswith(b"%PDF")
+    (first, _, _), (pdf, pages, name) = shown
+    assert pdf.parent == data_dir / "cache" / "print" and pdf.read_bytes().startswith(b"%PDF")
+    assert not first.exists() and list(pdf.parent.iterdir()) == [pdf]
+    assert pages >= 1 and name.startswith("宁都县县工信局_") and name.endswith("_第1版.pdf")
 
 
 def test_export_refuses_while_errors_remain(store: Any, open_window: Any, no_dialogs: list[Any]) -> None:
