@@ -320,15 +320,34 @@ class NoUnitProfile(EcoDeskError):
     """The consolidating unit has not filled in who it is yet."""
 
 
-def adopt_into_store(store, consolidation: Consolidation, period: Period | None = None) -> SubmissionData:  # type: ignore[no-untyped-def]
-    """Put the consolidation into the unit's own editable submission, to complete, sign and send.
+@dataclass(frozen=True)
+class Replacement:
+    """An entry the unit already filled in that adopting the consolidation would overwrite."""
 
-    What the consolidation provides (totals, joined narratives and tables, carried warnings)
-    replaces those entries; whatever the unit typed itself for anything else stays, so a
-    department's resent workbook can be consolidated again without losing the county's own
-    answers (every change is in the audit log). The forms consolidated are added to the forms
-    the unit reports on. Raises the store's ``SubmissionFrozen`` when the revision is signed.
-    """
+    key: str  # "form:field", "form:section" or "form:table"
+    current: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AdoptionPlan:
+    """What :func:`adopt_into_store` would write, for the person to confirm before it happens."""
+
+    unit: UnitProfile
+    period: Period
+    revision: int
+    signed: bool  # the revision is signed: adopting is refused until a new revision is made
+    values: int  # figures the consolidation provides
+    narratives: int  # narrative sections it provides
+    tables: int  # tables it provides
+    warnings: int  # accepted warnings carried with their explanations
+    replaced_values: list[Replacement]  # figures the unit has that differ from the consolidation's
+    replaced_narratives: list[Replacement]
+    replaced_tables: list[Replacement]  # current / new are row counts
+    forms_added: list[str]  # forms added to those the unit reports on
+
+
+def _adoption(store, consolidation: Consolidation, period: Period | None):  # type: ignore[no-untyped-def]
     profile = store.profile()
     if profile is None:
         raise NoUnitProfile(
@@ -338,7 +357,56 @@ def adopt_into_store(store, consolidation: Consolidation, period: Period | None 
     if period is None:
         raise NothingToConsolidate(tr("consolidation", "汇总结果没有报送期，无法写入本单位的报送。"))
     current = store.load(period)
-    built = as_submission(consolidation, profile, period, current.revision)
+    return period, current, as_submission(consolidation, profile, period, current.revision)
+
+
+def _replaced(current: dict[str, str], new: dict[str, str]) -> list[Replacement]:
+    return [
+        Replacement(key, current[key], text)
+        for key, text in new.items()
+        if current.get(key, "").strip() and current[key] != text
+    ]
+
+
+def plan_adoption(store, consolidation: Consolidation, period: Period | None = None) -> AdoptionPlan:  # type: ignore[no-untyped-def]
+    """What adopting ``consolidation`` into the unit's submission would replace; writes nothing."""
+    period, current, built = _adoption(store, consolidation, period)
+    responsible = store.responsible_forms()
+    return AdoptionPlan(
+        unit=current.unit,
+        period=period,
+        revision=current.revision,
+        signed=current.status == "signed",
+        values=len(built.values),
+        narratives=len(built.narratives),
+        tables=len(built.tables),
+        warnings=len(built.accepted),
+        replaced_values=_replaced(current.values, built.values),
+        replaced_narratives=_replaced(current.narratives, built.narratives),
+        replaced_tables=[
+            Replacement(key, str(len(current.tables[key])), str(len(rows)))
+            for key, rows in built.tables.items()
+            if current.tables.get(key) and current.tables[key] != rows
+        ],
+        forms_added=[f for f in built.forms if f not in responsible],
+    )
+
+
+def adopt_into_store(store, consolidation: Consolidation, period: Period | None = None) -> SubmissionData:  # type: ignore[no-untyped-def]
+    """Put the consolidation into the unit's own editable submission, to complete, sign and send.
+
+    What the consolidation provides (totals, joined narratives and tables, carried warnings)
+    replaces those entries; whatever the unit typed itself for anything else stays, so a
+    department's resent workbook can be consolidated again without losing the county's own
+    answers (every change is in the audit log). The forms consolidated are added to the forms
+    the unit reports on. Raises the store's ``SubmissionFrozen`` when the revision is signed.
+    :func:`plan_adoption` says beforehand what would be replaced.
+    """
+    from ecodesk.store.errors import SubmissionFrozen
+
+    period, current, built = _adoption(store, consolidation, period)
+    if current.status == "signed":  # refused before anything, the list of forms included, changes
+        raise SubmissionFrozen(period.label, current.revision)
     forms = list(dict.fromkeys([*store.responsible_forms(), *built.forms]))
     store.set_responsible_forms(forms)
     accepted = {a.problem_id: a for a in current.accepted}

@@ -13,12 +13,17 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import AcceptedWarning, SubmissionData
-from tests.consolidation.helpers import PERIOD, ratio_with_target, summed_number
+from tests.consolidation.helpers import (
+    PERIOD,
+    ratio_with_target,
+    restrict_forms,
+    summed_number,
+    tamper_figure,
+)
 
 PASSPHRASE = "赣州生态文明 2026 测试口令"
 
@@ -59,34 +64,6 @@ class ReceivedFolder:
         return [c for c in self.counties if c.code not in (self.tampered, self.unregistered)]
 
 
-def _restrict(pack: FormPack, data: SubmissionData, forms: list[str]) -> SubmissionData:
-    """Only a few forms per workbook: the rules under test need no more, and openpyxl is the cost."""
-    keep = tuple(f"{f}:" for f in forms)
-    return replace(
-        data,
-        forms=list(forms),
-        values={k: v for k, v in data.values.items() if k.startswith(keep)},
-        narratives={k: v for k, v in data.narratives.items() if k.startswith(keep)},
-        tables={k: v for k, v in data.tables.items() if k.startswith(keep)},
-        accepted=[],
-    )
-
-
-def _tamper(path: Path, old: str, new: Decimal) -> None:
-    """Raise a figure in a visible cell, as someone editing the file in Excel would."""
-    wb = openpyxl.load_workbook(path)
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, (int, float)) and Decimal(str(cell.value)) == Decimal(old):
-                    cell.value = float(new)
-                    wb.save(path)
-                    return
-    raise AssertionError(f"no visible cell holds {old}")
-
-
 @pytest.fixture(scope="session")
 def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> ReceivedFolder:
     from ecodesk.services.sample import sample_submission
@@ -125,7 +102,7 @@ def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> Receiv
     meta = ExportMeta(exported_at=datetime(2026, 1, 20, 9, 30).astimezone(), program_version="test")
 
     def data_for(county: County, revision: int) -> SubmissionData:
-        data = _restrict(pack, sample_submission(pack, county.code, PERIOD, revision=revision), forms)
+        data = restrict_forms(pack, sample_submission(pack, county.code, PERIOD, revision=revision), forms)
         data.values[folder.summed_key] = county.summed
         data.values[folder.num_key] = county.num
         data.values[folder.den_key] = county.den
@@ -162,5 +139,5 @@ def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> Receiv
             path = inbox / f"{county.name}.xlsx"
             write_signed_workbook(pack, data, path, key=key, meta=meta)
             folder.files[county.code] = path
-    _tamper(folder.files[folder.tampered], counties[4].summed, Decimal(500))
+    tamper_figure(folder.files[folder.tampered], counties[4].summed, Decimal(500))
     return folder

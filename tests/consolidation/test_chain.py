@@ -234,3 +234,35 @@ def test_adopting_again_keeps_what_the_county_decided_itself(pack, tmp_path: Pat
         assert Decimal(adopted.values[total_key]) == 3
         reopened = store.load(PERIOD)
         assert reopened.values[own_key] == "8.6" and Decimal(reopened.values[total_key]) == 3
+
+
+def test_plan_of_an_adoption_names_what_it_replaces_and_writes_nothing(pack, tmp_path: Path) -> None:
+    from ecodesk.consolidation.build import build_summary as build
+    from ecodesk.services.consolidate import Consolidation, adopt_into_store, plan_adoption
+    from ecodesk.store import Store
+    from ecodesk.store.errors import SubmissionFrozen
+
+    s_form, s_ind = summed_number(pack)
+    l_form, l_ind = listed_number(pack)
+    total_key, own_key = f"{s_form}:{s_ind.code}", f"{l_form}:{l_ind.code}"
+    depts = [submission(pack, FORESTRY, {total_key: "1", own_key: "8"}, forms=[s_form, l_form]),
+             submission(pack, INDUSTRY, {total_key: "2", own_key: "9"}, forms=[s_form, l_form])]
+    result = Consolidation(summary=build(pack, depts, PERIOD), received=[])
+    with Store.open(tmp_path, pack=pack) as store:
+        store.save_profile(COUNTY)
+        store.set_responsible_forms([l_form])
+        store.set_value(PERIOD, own_key, "8.6")
+        store.set_value(PERIOD, total_key, "100")
+        before = store.load(PERIOD)
+        plan = plan_adoption(store, result, PERIOD)
+        assert [(r.key, r.current) for r in plan.replaced_values] == [(total_key, "100")]
+        assert Decimal(plan.replaced_values[0].new) == 3
+        assert plan.forms_added == ([s_form] if s_form != l_form else [])
+        assert not plan.signed and plan.revision == before.revision and plan.values >= 1
+        assert store.load(PERIOD).values == before.values and store.responsible_forms() == [l_form]
+
+        store.mark_signed(PERIOD, before.revision, fingerprint="f" * 16, digest="d" * 64, workbook_path=None)
+        assert plan_adoption(store, result, PERIOD).signed
+        with pytest.raises(SubmissionFrozen):
+            adopt_into_store(store, result, PERIOD)
+        assert store.responsible_forms() == [l_form]  # refused before anything changed
