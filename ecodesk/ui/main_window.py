@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.operations = Operations(self)
         self.views: dict[str, FormView] = {}
         self.overview: QWidget | None = None
+        self.consolidation: QWidget | None = None  # the consolidation window, once opened
 
         self.tree = PlanTree(pack)
         self.tree.formSelected.connect(self.show_form)
@@ -152,6 +153,9 @@ class MainWindow(QMainWindow):
         self.show_all.toggled.connect(show_all.setChecked)
         view_menu.addAction(self.overview_action)
         view_menu.addAction(self.check_action)
+        consolidate_menu = self.menuBar().addMenu(self.tr("汇总(&C)"))
+        consolidate_action = consolidate_menu.addAction(self.tr("汇总收到的报表…"), self.open_consolidation)
+        consolidate_action.setObjectName("action_consolidate")
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(self.tr("单位信息…"), ops.edit_profile)
         settings_menu.addAction(self.tr("语言和负责任务…"), ops.edit_settings)
@@ -288,6 +292,18 @@ class MainWindow(QMainWindow):
             self.show_all.setChecked(True)
         self.tree.select_form(form)
         self.show_form(form)
+
+    def open_consolidation(self) -> None:
+        """The consolidating role: verify and add up the workbooks received from the level below.
+
+        Its module is imported only when first asked for, so start-up does not pay for it."""
+        from ecodesk.ui.consolidation.window import ConsolidationWindow
+
+        if self.consolidation is None:
+            self.consolidation = ConsolidationWindow(self.session, self.data_dir, self, flush=self.flush)
+        self.consolidation.show()
+        self.consolidation.raise_()
+        self.consolidation.activateWindow()
 
     def check_all(self) -> None:
         from ecodesk.forms.rules import has_blocking_errors

@@ -22,6 +22,14 @@ STATE_COLOURS = {
     "signed": "#6941c6",
 }
 
+# Completeness matrix of a consolidation: the same colours as the consolidated workbook's fills.
+COMPLETENESS_COLOURS = {
+    "submitted": "#e2efda",
+    "warnings": "#fff2cc",
+    "missing": "#f8cbad",
+    "not_required": "#ffffff",
+}
+
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: {WINDOW_BG}; }}
 QWidget#formPage, QWidget#overviewPage {{ background: white; }}
@@ -39,6 +47,8 @@ QLabel#charCount[problem="true"] {{ color: {WARNING}; }}
 QLabel#helpStrip {{
     background: {ACCENT_LIGHT}; color: #1d2939; padding: 6px 10px; border-radius: 4px;
 }}
+QLabel#helpStrip[level="warning"] {{ background: {WARNING_BG}; color: #7a4a00; }}
+QLabel#helpStrip[level="error"] {{ background: {ERROR_BG}; color: {ERROR}; }}
 QLineEdit, QComboBox, QPlainTextEdit, QSpinBox {{
     border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 6px; background: white;
     selection-background-color: {ACCENT};

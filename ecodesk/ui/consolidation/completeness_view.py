@@ -1,0 +1,127 @@
+"""The completeness matrix: every unit × every form, submitted, missing or with accepted warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecodesk.consolidation.model import FormState
+from ecodesk.ui import style
+
+LEGEND = (FormState.SUBMITTED, FormState.WITH_WARNINGS, FormState.MISSING, FormState.NOT_REQUIRED)
+FIXED_COLUMNS = 2  # unit, revision
+
+
+def _swatch(state: FormState) -> QLabel:
+    swatch = QLabel()
+    swatch.setFixedSize(14, 14)
+    swatch.setStyleSheet(
+        f"background: {style.COMPLETENESS_COLOURS[state.value]}; border: 1px solid {style.BORDER};"
+    )
+    return swatch
+
+
+class CompletenessView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        legend = QHBoxLayout()
+        legend.addWidget(QLabel(self.tr("图例：")))
+        for state in LEGEND:
+            legend.addWidget(_swatch(state))
+            legend.addWidget(QLabel(self.legend_text(state)))
+            legend.addSpacing(12)
+        legend.addStretch(1)
+        self.counts = QLabel(objectName="muted")
+        legend.addWidget(self.counts)
+        layout.addLayout(legend)
+        self.table = QTableWidget(0, 0)
+        self.table.setObjectName("completenessMatrix")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setMinimumSectionSize(30)
+        layout.addWidget(self.table)
+
+    def show_summary(self, summary: Any) -> None:
+        """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
+        from ecodesk.consolidation.writer import state_label, unit_labels
+
+        pack = summary.pack
+        forms = list(pack.forms)
+        labels = unit_labels(summary)
+        self.table.clear()
+        self.table.setColumnCount(FIXED_COLUMNS + len(forms))
+        self.table.setRowCount(len(summary.completeness))
+        self.table.setHorizontalHeaderLabels([self.tr("单位"), self.tr("版次"), *forms])
+        for i, form in enumerate(forms):
+            self.table.horizontalHeaderItem(FIXED_COLUMNS + i).setToolTip(f"{form}　{pack.form(form).title}")
+            self.table.setColumnWidth(FIXED_COLUMNS + i, 46)
+        self.table.setColumnWidth(0, 190)
+        self.table.setColumnWidth(1, 60)
+        for row, entry in enumerate(summary.completeness):
+            unit = entry.unit
+            name = QTableWidgetItem(labels.get((unit.division_code, unit.department.strip()))
+                                    or unit.display_name or unit.division_name)
+            name.setToolTip(f"{unit.division_code}　{unit.display_name or unit.division_name}")
+            revision = QTableWidgetItem(str(entry.revision) if entry.received else self.tr("未收到"))
+            revision.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if not entry.received:
+                revision.setForeground(QBrush(QColor(style.ERROR)))
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, revision)
+            for i, form in enumerate(forms):
+                state = entry.states.get(form, FormState.NOT_REQUIRED)
+                cell = QTableWidgetItem(self.cell_text(state))
+                cell.setData(Qt.ItemDataRole.UserRole, state.value)
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                cell.setBackground(QBrush(QColor(style.COMPLETENESS_COLOURS[state.value])))
+                cell.setToolTip(f"{name.text()} · {form} {pack.form(form).title}：{state_label(state)}")
+                self.table.setItem(row, FIXED_COLUMNS + i, cell)
+        received = sum(1 for e in summary.completeness if e.received)
+        self.counts.setText(self.tr("已收到 {received} 个单位，未收到 {missing} 个").format(
+            received=received, missing=len(summary.completeness) - received))
+
+    def cell_text(self, state: FormState) -> str:
+        """Two characters per cell, so the twenty-odd forms fit across a 1366-pixel screen."""
+        return {
+            FormState.SUBMITTED: self.tr("已报"),
+            FormState.WITH_WARNINGS: self.tr("预警"),
+            FormState.MISSING: self.tr("未报"),
+            FormState.NOT_REQUIRED: "—",
+        }[state]
+
+    def legend_text(self, state: FormState) -> str:
+        return {
+            FormState.SUBMITTED: self.tr("已报"),
+            FormState.WITH_WARNINGS: self.tr("预警：已报，有已说明的预警"),
+            FormState.MISSING: self.tr("未报"),
+            FormState.NOT_REQUIRED: self.tr("—：该单位不报送此表"),
+        }[state]
+
+    def clear(self) -> None:
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.counts.setText("")
+
+    def state_at(self, unit_label: str, form: str) -> str:
+        """The state shown for one unit and form, e.g. ``"missing"`` (for tests and screen readers)."""
+        columns = [self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())]
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == unit_label:
+                return self.table.item(row, columns.index(form)).data(Qt.ItemDataRole.UserRole)
+        raise KeyError(unit_label)
+
