@@ -7,7 +7,9 @@
 
 Writes main.png, form.png (a filled form scrolled to its table), problems.png, overview.png,
 overview-charts.png, first-run.png, print-preview.png and print-preview-page.png
-(the submission sheet's preview: fit width, then fit page at the last page) into the folder.
+(the submission sheet's preview: fit width, then fit page at the last page), and
+consolidation-files/-matrix/-indicators/-warnings/-adopt.png (the consolidation window on eight
+counties' signed sample workbooks, and its confirmation before adopting the result) into the folder.
 Works offscreen too (QT_QPA_PLATFORM=offscreen).
 """
 
@@ -30,6 +32,7 @@ def main() -> int:
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
 
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from ecodesk.forms.loader import bundled_pack
@@ -99,9 +102,75 @@ def main() -> int:
             preview.go_to_page(len(preview.pages) - 1)
             save(preview, "print-preview-page.png")
             preview.close()
+
+            # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
+            from ecodesk.ui.consolidation.window import FOLDER_SETTING, REGISTRY_SETTING
+
+            inbox, registry = data_dir / "收到的报表", data_dir / "公钥登记"
+            received_workbooks(pack, inbox, registry, data_dir / "keys")
+            store.settings_set(FOLDER_SETTING, str(inbox))
+            store.settings_set(REGISTRY_SETTING, str(registry))
+            window.open_consolidation()
+            consolidation = window.consolidation
+            assert consolidation is not None
+            consolidation.resize(width, height - 40)
+            scanned = QEventLoop()  # not a processEvents() loop: PySide6 6.12 loses a reference to None per call
+            consolidation.scanned.connect(scanned.quit)
+            scanned.exec()
+            save(consolidation, "consolidation-files.png")
+            for tab, name in ((1, "matrix"), (2, "indicators"), (3, "warnings")):
+                consolidation.tabs.setCurrentIndex(tab)
+                save(consolidation, f"consolidation-{name}.png")
+            from ecodesk.services.consolidate import plan_adoption
+            from ecodesk.ui.consolidation.adopt_dialog import AdoptDialog
+
+            adopt = AdoptDialog(plan_adoption(store, consolidation.consolidation), pack, consolidation)
+            adopt.show()
+            save(adopt, "consolidation-adopt.png")
+            adopt.close()
+            consolidation.close()
             window.close()
     QApplication.processEvents()
     return 0
+
+
+def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Path) -> None:
+    """Counties' signed sample workbooks as the city receives them: one altered after signing
+    (a figure changed in Excel), one signed with a key nobody registered."""
+    from datetime import datetime
+
+    import openpyxl
+
+    from ecodesk.services.sample import sample_submission
+    from ecodesk.signing.canonical import ExportMeta
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.signing.registry import write_registrations
+    from ecodesk.submission import AcceptedWarning, Period
+    from ecodesk.workbook.writer import write_signed_workbook
+
+    inbox.mkdir(parents=True)
+    meta = ExportMeta(exported_at=datetime.now().astimezone(), program_version="screenshots")
+    divisions = [d for d in pack.catalog.divisions if d.kind != "功能区"][:8]  # type: ignore[attr-defined]
+    for i, division in enumerate(divisions):
+        data = sample_submission(pack, division.code, Period(2025))  # type: ignore[arg-type]
+        data.status = "signed"
+        if i == 1:  # a warning the county accepted, with its explanation
+            field = next(k for k in data.values if k.startswith("1."))
+            data.accepted.append(AcceptedWarning(
+                problem_id=f"yoy:{field}", form=field.split(":")[0], field=field,
+                message="与上年相比变化超过30%", explanation="新建项目集中投产，数据已与县统计局核实"))
+        keys = KeyStore(keys_home / division.code)
+        key = keys.unlock_or_create("screenshots")
+        if i != 5:
+            write_registrations(keys, registry / division.code, data.unit)
+        path = inbox / f"{division.name}.xlsx"
+        write_signed_workbook(pack, data, path, key=key, meta=meta)  # type: ignore[arg-type]
+        if i == 3:
+            wb = openpyxl.load_workbook(path)
+            sheet = wb.worksheets[1]
+            cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float)))
+            cell.value = cell.value * 2
+            wb.save(path)
 
 
 if __name__ == "__main__":
