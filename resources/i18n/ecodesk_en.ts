@@ -1,6 +1,94 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
   <context>
+    <name>AboutDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="88" />
+      <source>关于 EcoDesk</source>
+      <translation>About EcoDesk</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="92" />
+      <source>赣州市生态文明建设高地三年行动报送系统</source>
+      <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="99" />
+      <source>程序版本</source>
+      <translation>Program version</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="100" />
+      <source>表单版本</source>
+      <translation>Form pack version</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="101" />
+      <source>行动方案</source>
+      <translation>Action plan</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="110" />
+      <source>数据文件夹</source>
+      <translation>Data folder</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
+      <source>打开文件夹</source>
+      <translation>Open folder</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="119" />
+      <source>复制路径</source>
+      <translation>Copy path</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="124" />
+      <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
+      <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="130" />
+      <source>使用的开源组件</source>
+      <translation>Open-source components</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <source>字体许可</source>
+      <translation>Font licence</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="135" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <source>组件</source>
+      <translation>Component</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <source>版本</source>
+      <translation>Version</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <source>许可证</source>
+      <translation>Licence</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <source>用途</source>
+      <translation>Used for</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="162" />
+      <source>找不到字体许可文件：{path}</source>
+      <translation>Font licence file not found: {path}</translation>
+    </message>
+  </context>
+  <context>
     <name>AcceptWarningDialog</name>
     <message>
       <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="20" />
@@ -29,6 +117,85 @@
     </message>
   </context>
   <context>
+    <name>AdoptDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="30" />
+      <source>作为本单位报送</source>
+      <translation>Adopt as our unit's submission</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="34" />
+      <source>将把{period}的汇总结果写入本单位（{unit}）{period}第 {revision} 版报送。写入后可在主窗口检查、补充，再签名导出报送上级。</source>
+      <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="39" />
+      <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，写入后替换本单位报送中的同一项。</source>
+      <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="42" />
+      <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
+      <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
+      <source>本单位负责的表将增加：{forms}。</source>
+      <translation>Forms added to those our unit reports on: {forms}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="50" />
+      <source>将被替换的内容</source>
+      <translation>Entry to be replaced</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="50" />
+      <source>现在</source>
+      <translation>Now</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="50" />
+      <source>汇总结果</source>
+      <translation>Consolidation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="60" />
+      <source>{n} 行</source>
+      <translation>{n} rows</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
+      <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="68" />
+      <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
+      <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="75" />
+      <source>写入本单位报送</source>
+      <translation>Write into our submission</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="78" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="100" />
+      <source>{form}　文字说明：{section}</source>
+      <translation>{form}  Narrative: {section}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="108" />
+      <source>{form}　表格：{table}</source>
+      <translation>{form}  Table: {table}</translation>
+    </message>
+  </context>
+  <context>
     <name>App</name>
     <message>
       <location filename="../../ecodesk/ui/app.py" line="107" />
@@ -42,6 +209,328 @@
       <location filename="../../ecodesk/ui/workers.py" line="102" />
       <source>取消</source>
       <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>CompletenessView</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="41" />
+      <source>图例：</source>
+      <translation>Legend:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="68" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="68" />
+      <source>版次</source>
+      <translation>Rev.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="79" />
+      <source>未收到</source>
+      <translation>Not received</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <source>已收到 {received} 个单位，未收到 {missing} 个</source>
+      <translation>Received from {received} units, nothing from {missing}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="100" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="108" />
+      <source>已报</source>
+      <translation>Sent</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="101" />
+      <source>预警</source>
+      <translation>Warn</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <source>未报</source>
+      <translation>Missing</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="109" />
+      <source>预警：已报，有已说明的预警</source>
+      <translation>Warn: sent, with explained warnings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="111" />
+      <source>—：该单位不报送此表</source>
+      <translation>—: the unit does not report this form</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConsolidationWindow</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="76" />
+      <source>汇总收到的报表</source>
+      <translation>Consolidate received workbooks</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
+      <source>选择文件夹…</source>
+      <translation>Choose folder…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="106" />
+      <source>收到的报表：</source>
+      <translation>Received workbooks:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="109" />
+      <source>公钥登记：</source>
+      <translation>Key registry:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
+      <source>报送期：</source>
+      <translation>Period:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
+      <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
+      <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="122" />
+      <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
+      <translation>Watch the folder: verify new or changed workbooks automatically</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="127" />
+      <source>重新核验</source>
+      <translation>Verify again</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="128" />
+      <source>再次读取文件夹；只有新的或改动过的文件会重新核验</source>
+      <translation>Read the folder again; only new or changed files are verified again</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="371" />
+      <source>收到的文件</source>
+      <translation>Received files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="143" />
+      <source>完成情况</source>
+      <translation>Completeness</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="144" />
+      <source>指标汇总</source>
+      <translation>Indicators</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="378" />
+      <source>预警说明</source>
+      <translation>Explained warnings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="149" />
+      <source>导出汇总表…</source>
+      <translation>Export consolidated workbook…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="150" />
+      <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表</source>
+      <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <source>作为本单位报送…</source>
+      <translation>Adopt as our submission…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
+      <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="176" />
+      <source>（未选择：请选择存放收到的报表的文件夹）</source>
+      <translation>(not chosen: choose the folder holding the received workbooks)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="177" />
+      <source>（未选择：请选择上级下发的各单位公钥登记文件夹）</source>
+      <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="187" />
+      <source>选择存放收到的报表的文件夹</source>
+      <translation>Choose the folder holding the received workbooks</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="193" />
+      <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
+      <translation>Choose the key registry folder (the units' public keys issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="237" />
+      <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
+      <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="239" />
+      <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
+      <translation>The folder “{folder}” does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="242" />
+      <source>还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。</source>
+      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click “Choose folder…” on the “Key registry” line and choose the key registry folder issued by the level above.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="245" />
+      <source>公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
+      <translation>The key registry folder “{folder}” does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
+      <source>正在核验收到的报表…</source>
+      <translation>Verifying the received workbooks…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="293" />
+      <source>正在汇总…</source>
+      <translation>Consolidating…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="318" />
+      <source>收到的文件（{n}）</source>
+      <translation>Received files ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="327" />
+      <source>预警说明（{n}）</source>
+      <translation>Explained warnings ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="333" />
+      <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
+      <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="348" />
+      <source>放入后会自动核验。</source>
+      <translation>Workbooks put there are verified automatically.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="349" />
+      <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
+      <translation>The folder “{folder}” holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="353" />
+      <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。</source>
+      <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under “Received files”; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
+      <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
+      <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="361" />
+      <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
+      <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="386" />
+      <source>正在核验收到的报表，请等核验完成后再试。</source>
+      <translation>The received workbooks are being verified; try again when that has finished.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <source>没有有效的报表可以汇总。</source>
+      <translation>There is no valid workbook to consolidate.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="391" />
+      <source>没有可以汇总的有效报表，什么也没有写入。
+
+{why}</source>
+      <translation>There is no valid workbook to consolidate; nothing was written.
+
+{why}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="406" />
+      <source>导出汇总表</source>
+      <translation>Export consolidated workbook</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="411" />
+      <source>保存汇总表</source>
+      <translation>Save consolidated workbook</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
+      <source>Excel 工作簿 (*.xlsx)</source>
+      <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="432" />
+      <source>汇总表已保存：{path}</source>
+      <translation>Consolidated workbook saved: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="433" />
+      <source>汇总表已保存到：
+{path}</source>
+      <translation>The consolidated workbook was saved to:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="437" />
+      <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
+      <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="440" />
+      <source>正在生成汇总表…</source>
+      <translation>Writing the consolidated workbook…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="448" />
+      <source>作为本单位报送</source>
+      <translation>Adopt as our unit's submission</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="460" />
+      <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
+      <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use “File → New revision” in the main window, then come back here.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
+      <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
+      <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="483" />
+      <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
+      <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="487" />
+      <source>正在写入本单位报送…</source>
+      <translation>Writing into our unit's submission…</translation>
     </message>
   </context>
   <context>
@@ -241,160 +730,309 @@ Please try again; if the problem keeps coming back, send the log file to technic
     </message>
   </context>
   <context>
+    <name>IndicatorsView</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="60" />
+      <source>筛选：</source>
+      <translation>Filter:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="62" />
+      <source>输入表号或指标名称</source>
+      <translation>Form code or indicator name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="67" />
+      <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
+      <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <source>表</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <source>合计</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <source>计量单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <source>上年同口径</source>
+      <translation>Last year</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <source>同比（%）</source>
+      <translation>Change (%)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <source>规划目标</source>
+      <translation>Plan target</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <source>进度（%）</source>
+      <translation>Progress (%)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <source>达标</source>
+      <translation>Met</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <source>单位数</source>
+      <translation>Units</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="123" />
+      <source>有单位没有上年数，上年合计不可比，未列出。</source>
+      <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="142" />
+      <source>（逐单位列示）</source>
+      <translation>(listed per unit)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <source>是</source>
+      <translation>Yes</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <source>否</source>
+      <translation>No</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="174" />
+      <source>各单位数值：{form} {name}</source>
+      <translation>Every unit's figure: {form} {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
+      <source>汇总方法：{rule}</source>
+      <translation>Rule: {rule}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="177" />
+      <source>；{num}合计 {n}，{den}合计 {d}</source>
+      <translation>; {num} total {n}, {den} total {d}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="181" />
+      <source>；省下达目标合计 {t}</source>
+      <translation>; provincial targets total {t}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <source>本期</source>
+      <translation>This period</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="187" />
+      <source>省下达目标</source>
+      <translation>Provincial target</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <source>上年</source>
+      <translation>Last year</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="191" />
+      <source>达到目标</source>
+      <translation>Target met</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="192" />
+      <source>备注</source>
+      <translation>Note</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="86" />
+      <location filename="../../ecodesk/ui/main_window.py" line="87" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="90" />
+      <location filename="../../ecodesk/ui/main_window.py" line="91" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="95" />
-      <location filename="../../ecodesk/ui/main_window.py" line="149" />
+      <location filename="../../ecodesk/ui/main_window.py" line="96" />
+      <location filename="../../ecodesk/ui/main_window.py" line="150" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="97" />
+      <location filename="../../ecodesk/ui/main_window.py" line="98" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="103" />
+      <location filename="../../ecodesk/ui/main_window.py" line="104" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="107" />
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="108" />
+      <location filename="../../ecodesk/ui/main_window.py" line="109" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <location filename="../../ecodesk/ui/main_window.py" line="113" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="116" />
+      <location filename="../../ecodesk/ui/main_window.py" line="117" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="120" />
+      <location filename="../../ecodesk/ui/main_window.py" line="121" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="122" />
+      <location filename="../../ecodesk/ui/main_window.py" line="123" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="134" />
+      <location filename="../../ecodesk/ui/main_window.py" line="135" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="142" />
+      <location filename="../../ecodesk/ui/main_window.py" line="143" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="145" />
+      <location filename="../../ecodesk/ui/main_window.py" line="146" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="148" />
+      <location filename="../../ecodesk/ui/main_window.py" line="149" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="155" />
+      <location filename="../../ecodesk/ui/main_window.py" line="156" />
+      <source>汇总(&amp;C)</source>
+      <translation>&amp;Consolidate</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="157" />
+      <source>汇总收到的报表…</source>
+      <translation>Consolidate received workbooks…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="159" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="156" />
+      <location filename="../../ecodesk/ui/main_window.py" line="160" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="157" />
+      <location filename="../../ecodesk/ui/main_window.py" line="161" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <location filename="../../ecodesk/ui/main_window.py" line="162" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="159" />
+      <location filename="../../ecodesk/ui/main_window.py" line="163" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="160" />
+      <location filename="../../ecodesk/ui/main_window.py" line="164" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="166" />
+      <location filename="../../ecodesk/ui/main_window.py" line="170" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="198" />
+      <location filename="../../ecodesk/ui/main_window.py" line="202" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="199" />
+      <location filename="../../ecodesk/ui/main_window.py" line="203" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="201" />
+      <location filename="../../ecodesk/ui/main_window.py" line="205" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="226" />
+      <location filename="../../ecodesk/ui/main_window.py" line="230" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="231" />
+      <location filename="../../ecodesk/ui/main_window.py" line="235" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="234" />
+      <location filename="../../ecodesk/ui/main_window.py" line="238" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="237" />
+      <location filename="../../ecodesk/ui/main_window.py" line="241" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="301" />
+      <location filename="../../ecodesk/ui/main_window.py" line="317" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="305" />
+      <location filename="../../ecodesk/ui/main_window.py" line="321" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1116,6 +1754,44 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
+    <name>ReceivedFilesTable</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <source>文件</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <source>核验结果</source>
+      <translation>Verification</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <source>报送期</source>
+      <translation>Period</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <source>版次</source>
+      <translation>Rev.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <source>汇总</source>
+      <translation>Consolidation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <source>说明</source>
+      <translation>Details</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="25" />
@@ -1227,6 +1903,34 @@ Fingerprint: {fp}</translation>
       <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="37" />
       <source>关闭</source>
       <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>WarningsTable</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <source>表</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <source>预警</source>
+      <translation>Warning</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <source>说明</source>
+      <translation>Explanation</translation>
     </message>
   </context>
   <context>
@@ -1868,251 +2572,251 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>{name}为 0，无法计算比率。</source>
-      <translation type="unfinished" />
+      <translation>{name} is 0; the rate cannot be computed.</translation>
     </message>
     <message>
       <source>【{unit}】</source>
-      <translation type="unfinished" />
+      <translation>[{unit}]</translation>
     </message>
     <message>
       <source>不汇总，逐单位列示</source>
-      <translation type="unfinished" />
+      <translation>No total; listed per unit</translation>
     </message>
     <message>
       <source>汇总表</source>
-      <translation type="unfinished" />
+      <translation>Consolidated workbook</translation>
     </message>
     <message>
       <source>各单位相加</source>
-      <translation type="unfinished" />
+      <translation>Sum of the units</translation>
     </message>
     <message>
       <source>分子之和 ÷ 分母之和（不是各单位比率的平均）</source>
-      <translation type="unfinished" />
+      <translation>Sum of numerators ÷ sum of denominators (not the mean of the units' rates)</translation>
     </message>
     <message>
       <source>（未指定）</source>
-      <translation type="unfinished" />
+      <translation>(not given)</translation>
     </message>
     <message>
       <source>{plan} 汇总表</source>
-      <translation type="unfinished" />
+      <translation>{plan}: consolidation</translation>
     </message>
     <message>
       <source>是</source>
-      <translation type="unfinished" />
+      <translation>Yes</translation>
     </message>
     <message>
       <source>否</source>
-      <translation type="unfinished" />
+      <translation>No</translation>
     </message>
     <message>
       <source>各单位报送完成情况</source>
-      <translation type="unfinished" />
+      <translation>Completeness of every unit's submission</translation>
     </message>
     <message>
       <source>图例：{legend}；“—”表示该单位不报送此表。</source>
-      <translation type="unfinished" />
+      <translation>Legend: {legend}; “—” means the unit does not report this form.</translation>
     </message>
     <message>
       <source>区划代码</source>
-      <translation type="unfinished" />
+      <translation>Division code</translation>
     </message>
     <message>
       <source>修订版</source>
-      <translation type="unfinished" />
+      <translation>Revision</translation>
     </message>
     <message>
       <source>本期（{unit}）</source>
-      <translation type="unfinished" />
+      <translation>This period ({unit})</translation>
     </message>
     <message>
       <source>本期</source>
-      <translation type="unfinished" />
+      <translation>This period</translation>
     </message>
     <message>
       <source>序号</source>
-      <translation type="unfinished" />
+      <translation>No.</translation>
     </message>
     <message>
       <source>同比变化（%）</source>
-      <translation type="unfinished" />
+      <translation>Change on last year (%)</translation>
     </message>
     <message>
       <source>备注</source>
-      <translation type="unfinished" />
+      <translation>Note</translation>
     </message>
     <message>
       <source>汇总方法：{rule}</source>
-      <translation type="unfinished" />
+      <translation>Rule: {rule}</translation>
     </message>
     <message>
       <source>各单位已说明的预警</source>
-      <translation type="unfinished" />
+      <translation>Warnings the units explained</translation>
     </message>
     <message>
       <source>收到的文件及核验结果</source>
-      <translation type="unfinished" />
+      <translation>Received files and their verification</translation>
     </message>
     <message>
       <source>已报</source>
-      <translation type="unfinished" />
+      <translation>Submitted</translation>
     </message>
     <message>
       <source>已报（有预警说明）</source>
-      <translation type="unfinished" />
+      <translation>Submitted (with explained warnings)</translation>
     </message>
     <message>
       <source>未报</source>
-      <translation type="unfinished" />
+      <translation>Missing</translation>
     </message>
     <message>
       <source>—</source>
-      <translation type="unfinished" />
+      <translation>—</translation>
     </message>
     <message>
       <source>EcoDesk 生成于 {time}</source>
-      <translation type="unfinished" />
+      <translation>Made by EcoDesk on {time}</translation>
     </message>
     <message>
       <source>报送期</source>
-      <translation type="unfinished" />
+      <translation>Period</translation>
     </message>
     <message>
       <source>汇总单位数</source>
-      <translation type="unfinished" />
+      <translation>Units consolidated</translation>
     </message>
     <message>
       <source>未报送单位数</source>
-      <translation type="unfinished" />
+      <translation>Units not reporting</translation>
     </message>
     <message>
       <source>采用文件数</source>
-      <translation type="unfinished" />
+      <translation>Files used</translation>
     </message>
     <message>
       <source>拒收文件数</source>
-      <translation type="unfinished" />
+      <translation>Files refused</translation>
     </message>
     <message>
       <source>表单版本</source>
-      <translation type="unfinished" />
+      <translation>Form pack version</translation>
     </message>
     <message>
       <source>生成时间</source>
-      <translation type="unfinished" />
+      <translation>Made on</translation>
     </message>
     <message>
       <source>有 {n} 个文件被拒收，原因见“{sheet}”表。</source>
-      <translation type="unfinished" />
+      <translation>{n} files were refused; the reasons are on the sheet “{sheet}”.</translation>
     </message>
     <message>
       <source>省下达目标</source>
-      <translation type="unfinished" />
+      <translation>Provincial target</translation>
     </message>
     <message>
       <source>是否达到目标</source>
-      <translation type="unfinished" />
+      <translation>Target met</translation>
     </message>
     <message>
       <source>规划目标：{target}（{plan}）</source>
-      <translation type="unfinished" />
+      <translation>Plan target: {target} ({plan})</translation>
     </message>
     <message>
       <source>合计</source>
-      <translation type="unfinished" />
+      <translation>Total</translation>
     </message>
     <message>
       <source>完成进度</source>
-      <translation type="unfinished" />
+      <translation>Progress</translation>
     </message>
     <message>
       <source>%（合计占规划目标的比例）</source>
-      <translation type="unfinished" />
+      <translation>% (total as a share of the plan's target)</translation>
     </message>
     <message>
       <source>没有单位接受并说明过预警。</source>
-      <translation type="unfinished" />
+      <translation>No unit accepted and explained a warning.</translation>
     </message>
     <message>
       <source>汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。</source>
-      <translation type="unfinished" />
+      <translation>The consolidated workbook must be saved as an .xlsx file, and “{name}” is not one. Use a file name ending in .xlsx.</translation>
     </message>
     <message>
       <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
-      <translation type="unfinished" />
+      <translation>The folder “{folder}” does not exist. Create it first or choose another place to save.</translation>
     </message>
     <message>
       <source>“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。</source>
-      <translation type="unfinished" />
+      <translation>“{path}” is a folder; give a file name for the consolidated workbook (.xlsx).</translation>
     </message>
     <message>
       <source>已汇总</source>
-      <translation type="unfinished" />
+      <translation>Used</translation>
     </message>
     <message>
       <source>拒收</source>
-      <translation type="unfinished" />
+      <translation>Refused</translation>
     </message>
     <message>
       <source>已被更新的修订版取代</source>
-      <translation type="unfinished" />
+      <translation>Superseded by a newer revision</translation>
     </message>
     <message>
       <source>不属于本报送期</source>
-      <translation type="unfinished" />
+      <translation>Another period</translation>
     </message>
     <message>
       <source>重复文件</source>
-      <translation type="unfinished" />
+      <translation>Duplicate</translation>
     </message>
     <message>
       <source>未收到</source>
-      <translation type="unfinished" />
+      <translation>Not received</translation>
     </message>
     <message>
       <source>部分单位无上年数据，上年合计只含有数据的单位</source>
-      <translation type="unfinished" />
+      <translation>Some units have no figure for last year; last year's total covers only the units that have one</translation>
     </message>
     <message>
       <source>无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。</source>
-      <translation type="unfinished" />
+      <translation>Cannot save “{path}”: the file may be open in Excel or WPS, or you may not be allowed to write there. Close the file and try again.</translation>
     </message>
     <message>
       <source>无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。</source>
-      <translation type="unfinished" />
+      <translation>Cannot save “{path}”: {reason}. Check the disk space and the place to save, then try again.</translation>
     </message>
     <message>
       <source>{period} 汇总表</source>
-      <translation type="unfinished" />
+      <translation>{period} consolidation</translation>
     </message>
     <message>
       <source>已有更新的第{new}版（{name}），本文件第{old}版不再汇总。</source>
-      <translation type="unfinished" />
+      <translation>Revision {new} ({name}) is newer; this file's revision {old} is no longer consolidated.</translation>
     </message>
     <message>
       <source>与 {name} 是同一单位同一版本，只汇总一份。</source>
-      <translation type="unfinished" />
+      <translation>Same unit and revision as {name}; only one of them is consolidated.</translation>
     </message>
     <message>
       <source>{name}：文件不存在或不是文件，请检查路径。</source>
-      <translation type="unfinished" />
+      <translation>{name}: the file does not exist or is not a file; check the path.</translation>
     </message>
     <message>
       <source>没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。</source>
-      <translation type="unfinished" />
+      <translation>No workbook (.xlsx) to consolidate was found. Give the received workbook files or their folder.</translation>
     </message>
     <message>
       <source>属于{other}，本次汇总的是{period}。</source>
-      <translation type="unfinished" />
+      <translation>Belongs to {other}; this consolidation is of {period}.</translation>
     </message>
     <message>
       <source>还没有填写本单位信息，无法把汇总结果作为本单位的报送。请先在“单位信息”中填写。</source>
-      <translation type="unfinished" />
+      <translation>Our unit's details are not filled in yet, so the consolidation cannot become our submission. Fill them in under “Unit details” first.</translation>
     </message>
     <message>
       <source>汇总结果没有报送期，无法写入本单位的报送。</source>
-      <translation type="unfinished" />
+      <translation>The consolidation has no period, so it cannot be written into our unit's submission.</translation>
     </message>
   </context>
   <context>
@@ -2572,6 +3276,10 @@ Fingerprint: {fp}</translation>
       <translation>State</translation>
     </message>
     <message>
+      <source>无法读取 PDF 文件“{path}”：文件不存在或已损坏。</source>
+      <translation>Cannot read the PDF file “{path}”: it is missing or damaged.</translation>
+    </message>
+    <message>
       <source>找不到打印用的中文字体（{path}），无法生成 PDF。请重新安装本程序。</source>
       <translation type="unfinished" />
     </message>
@@ -2718,10 +3426,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法读取 PDF 文件“{path}”：文件不存在或已损坏。</source>
-      <translation>Cannot read the PDF file “{path}”: it is missing or damaged.</translation>
     </message>
     <message>
       <source>{period}工作进展报送单</source>
