@@ -345,6 +345,9 @@ class AdoptionPlan:
     replaced_narratives: list[Replacement]
     replaced_tables: list[Replacement]  # current / new are row counts
     forms_added: list[str]  # forms added to those the unit reports on
+    # Units consolidated that are not under this unit: another county's workbooks in a county's
+    # consolidation (the city, 360700, consolidates every division). Named so the person can stop.
+    other_divisions: list[str] = field(default_factory=list)
 
 
 def _adoption(store, consolidation: Consolidation, period: Period | None):  # type: ignore[no-untyped-def]
@@ -389,7 +392,18 @@ def plan_adoption(store, consolidation: Consolidation, period: Period | None = N
             if current.tables.get(key) and current.tables[key] != rows
         ],
         forms_added=[f for f in built.forms if f not in responsible],
+        other_divisions=other_divisions(current.unit, consolidation),
     )
+
+
+def other_divisions(unit: UnitProfile, consolidation: Consolidation) -> list[str]:
+    """Names of consolidated units outside ``unit``'s own division (none for the city)."""
+    from ecodesk.forms.rules import CITY_DIVISION_CODE
+
+    if unit.division_code == CITY_DIVISION_CODE:
+        return []
+    names = [s.unit.display_name for s in consolidation.summary.submissions if s.unit.division_code != unit.division_code]
+    return list(dict.fromkeys(names))
 
 
 def adopt_into_store(store, consolidation: Consolidation, period: Period | None = None) -> SubmissionData:  # type: ignore[no-untyped-def]

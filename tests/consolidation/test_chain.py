@@ -266,3 +266,24 @@ def test_plan_of_an_adoption_names_what_it_replaces_and_writes_nothing(pack, tmp
         with pytest.raises(SubmissionFrozen):
             adopt_into_store(store, result, PERIOD)
         assert store.responsible_forms() == [l_form]  # refused before anything changed
+
+
+def test_plan_names_units_outside_the_county_but_not_for_the_city(pack, tmp_path: Path) -> None:
+    from ecodesk.consolidation.build import build_summary as build
+    from ecodesk.services.consolidate import Consolidation, plan_adoption
+    from ecodesk.store import Store
+
+    s_form, s_ind = summed_number(pack)
+    key = f"{s_form}:{s_ind.code}"
+    other = unit("360781", "市林业局", "瑞金市")
+    depts = [submission(pack, FORESTRY, {key: "1"}, forms=[s_form]),
+             submission(pack, other, {key: "2"}, forms=[s_form])]
+    result = Consolidation(summary=build(pack, depts, PERIOD), received=[])
+    with Store.open(tmp_path / "county", pack=pack) as store:
+        store.save_profile(COUNTY)
+        assert plan_adoption(store, result, PERIOD).other_divisions == [other.display_name]
+    city = UnitProfile(division_code="360700", division_name="赣州市", department="市生态文明建设领导小组办公室",
+                       preparer="王芳", reviewer="赵军", phone="0797-8888888")
+    with Store.open(tmp_path / "city", pack=pack) as store:
+        store.save_profile(city)
+        assert plan_adoption(store, result, PERIOD).other_divisions == []

@@ -36,6 +36,18 @@ class AdoptDialog(QDialog):
                 period=plan.period.label, unit=plan.unit.display_name, revision=plan.revision))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.other_divisions = QLabel(objectName="helpStrip")
+        self.other_divisions.setProperty("level", "error")
+        self.other_divisions.setWordWrap(True)
+        others = list(getattr(plan, "other_divisions", []))
+        if others:
+            shown = "、".join(others[:5]) + (self.tr("等 {n} 个单位").format(n=len(others)) if len(others) > 5 else "")
+            self.other_divisions.setText(self.tr(
+                "请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；"
+                "这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。").format(units=shown))
+            layout.addWidget(self.other_divisions)
+        else:
+            self.other_divisions.hide()
         lines = [self.tr("汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，"
                          "写入后替换本单位报送中的同一项。").format(
                              v=plan.values, n=plan.narratives, t=plan.tables, w=plan.warnings)]

@@ -234,6 +234,9 @@ def test_adopting_puts_the_totals_into_the_units_submission(
         item = dialog.replaced.topLevelItem(0)
         shown.append([item.text(c) for c in range(3)])
         assert dialog.replaced.topLevelItemCount() == 1
+        # 宁都县 taking in other counties' workbooks is named plainly before anything is written
+        assert not dialog.other_divisions.isHidden()
+        assert "不属于本县" in dialog.other_divisions.text()
         dialog.accept()
         return dialog.result()
 
