@@ -59,6 +59,36 @@ class WorkbookMissing(WorkbookDamaged):
         self.args = (tr("workbook", "找不到文件 {path}，请检查文件名和所在文件夹。", path=path),)
 
 
+class SuspiciousArchive(WorkbookDamaged):
+    """A zip whose directory alone shows it would unpack to far too much: a bomb, or junk."""
+
+
+def read_directory(path: Path) -> list[zipfile.ZipInfo]:
+    """The zip directory of ``path``, refused when its declared sizes, member count or compression
+    ratio are beyond any real workbook. Nothing is unpacked: a zip bomb is caught from its directory."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        log.info("bad zip %s: %s", path, exc)
+        raise WorkbookDamaged(path, tr("workbook", "压缩结构损坏，文件可能没有下载或复制完整")) from None
+    if len(infos) > MAX_MEMBERS:
+        raise SuspiciousArchive(path, tr("workbook", "包含 {n} 个部件，远超正常工作簿", n=len(infos)))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
+            log.warning("refusing %s: %s declares %d bytes unpacked", path, info.filename, info.file_size)
+            raise SuspiciousArchive(path, tr("workbook", "解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）",
+                                             mb=total // (1024 * 1024)))
+        if ratio > MAX_RATIO and info.file_size > 1024 * 1024:
+            log.warning("refusing %s: %s compressed %d:1", path, info.filename, int(ratio))
+            raise SuspiciousArchive(path, tr("workbook", "解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”",
+                                             ratio=int(ratio)))
+    return infos
+
+
 def check_archive(path: Path) -> None:
     """Refuse files that are not xlsx zips or that would unpack to too much."""
     path = Path(path)
@@ -76,23 +106,7 @@ def check_archive(path: Path) -> None:
         raise NotAWorkbook(path, tr("workbook", "这是旧版 .xls 或加密的文件，不是 .xlsx"))
     if not head.startswith(b"PK"):
         raise NotAWorkbook(path, tr("workbook", "不是 Excel .xlsx 文件"))
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        log.info("bad zip %s: %s", path, exc)
-        raise WorkbookDamaged(path, tr("workbook", "压缩结构损坏")) from None
-    if len(infos) > MAX_MEMBERS:
-        raise WorkbookDamaged(path, tr("workbook", "包含的部件过多（{n} 个）", n=len(infos)))
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(1, info.compress_size)
-        if info.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES or (
-            ratio > MAX_RATIO and info.file_size > 1024 * 1024
-        ):
-            log.warning("refusing %s: member %s unpacks to %d bytes", path, info.filename, info.file_size)
-            raise WorkbookDamaged(path, tr("workbook", "解压后体积异常（可能是恶意构造的文件）"))
+    infos = read_directory(path)
     if "[Content_Types].xml" not in {i.filename for i in infos}:
         raise NotAWorkbook(path, tr("workbook", "压缩包里没有 Excel 工作簿"))
 
