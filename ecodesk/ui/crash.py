@@ -43,6 +43,18 @@ def crash_message(exc: BaseException, log_path: Path) -> str:
     ).format(path=log_path)
 
 
+def save_pending_edits() -> None:
+    """Write what the clerk typed in the last moments (edits wait a fraction of a second before
+    they are stored) before the dialog appears: whatever happens next, nothing typed is lost."""
+    for widget in QApplication.topLevelWidgets():
+        flush = getattr(widget, "flush", None)
+        if callable(flush):
+            try:
+                flush()
+            except Exception:  # the dialog must still appear; the failure is in the log
+                log.exception("could not save pending edits of %s", type(widget).__name__)
+
+
 def install_excepthook(log_path: Path) -> None:
     """Replace sys.excepthook so no traceback ever reaches the clerk."""
 
@@ -53,6 +65,7 @@ def install_excepthook(log_path: Path) -> None:
         log.error("unexpected exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         if QApplication.instance() is None:
             return
+        save_pending_edits()
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("CrashHandler", "出现问题"), crash_message(exc, log_path))
         box.exec()
 

@@ -180,3 +180,34 @@ def _drop_file_log(data_dir: Path) -> None:
     for handler in [h for h in root.handlers if str(data_dir) in str(getattr(h, "baseFilename", ""))]:
         root.removeHandler(handler)
         handler.close()
+
+
+def test_the_edit_in_progress_is_saved_before_the_crash_dialog(
+    qtbot: Any, store: Any, open_window: Any, pack: Any, data_dir: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ecodesk.submission import Period
+    from ecodesk.ui.crash import install_excepthook, setup_file_logging
+    from tests.ui.conftest import type_text
+    from tests.ui.test_main_window import FORM, editor_input, first_number_field
+
+    field = first_number_field(pack)
+    window = open_window(store)
+    window.tree.select_form(FORM)
+    line = editor_input(window, field.key)
+    line.setFocus()
+    type_text(qtbot, line, "4321")  # still waiting for its commit delay
+    period: Period = window.session.period
+    assert store.load(period).values.get(field.key) != "4321"
+
+    stored_when_shown: list[str | None] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: stored_when_shown.append(store.load(period).values.get(field.key)) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook(setup_file_logging(data_dir))
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert stored_when_shown == ["4321"]
+    _drop_file_log(data_dir)
