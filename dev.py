@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 
-# What Qt's offscreen/xcb platforms, the PDF checks and the second workbook reader need on a
+# What Qt's offscreen/xcb platforms, the PDF and QR-code checks and the second workbook reader need on a
 # bare Debian/Ubuntu machine.
 DEBIAN_PACKAGES = [
     "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",
     "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxcb-shape0", "libxcb-randr0",
-    "libxcb-render-util0", "libxcb-image0", "libxcb-xinerama0", "xvfb", "poppler-utils",
+    "libxcb-render-util0", "libxcb-image0", "libxcb-xinerama0", "xvfb", "poppler-utils", "zbar-tools",
     "libreoffice-calc-nogui",
 ]
 

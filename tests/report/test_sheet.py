@@ -181,3 +181,17 @@ def test_rewriting_replaces_the_old_file_whole(
 
     assert out.read_bytes().startswith(b"%PDF-")
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temporary file left behind
+
+
+def test_the_printed_qr_code_reads_back_as_the_payload(
+    submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
+) -> None:
+    """The code on paper, as a phone or scanner sees it: page rendered by poppler, read by zbar."""
+    import subprocess
+
+    out = _write(kinds_pack, submission, tmp_path / "sheet.pdf")
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")], check=True)
+    page = next(tmp_path.glob("p*.png"))
+    read = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(page)],
+                          capture_output=True, text=True, check=True)
+    assert read.stdout.strip() == sheet_qr_payload(submission, DIGEST)
