@@ -35,6 +35,7 @@ from ecodesk.ui.widgets.problems_panel import ProblemsPanel
 log = logging.getLogger(__name__)
 
 GEOMETRY_SETTING = "ui.geometry"
+_open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_app holds the first)
 
 
 class MainWindow(QMainWindow):
@@ -328,6 +329,31 @@ class MainWindow(QMainWindow):
     def flush(self) -> None:
         for view in self.views.values():
             view.flush()
+
+    def reopen_in_language(self) -> MainWindow:
+        """Show the window again in the language just chosen in the settings, at the same place,
+        period and form. Every edit is already in the store, so nothing is lost by rebuilding."""
+        from ecodesk.ui.app import apply_language
+
+        self.flush()
+        store, period, form = self.session.store, self.session.period, self.tree.current_form()
+        apply_language(store, self.data_dir)
+        again = MainWindow(store, self.pack, self.data_dir)
+        _open_windows.append(again)  # no caller holds it: keep it alive while it is open
+        again.setGeometry(self.geometry())
+        again.show_all.setChecked(self.show_all.isChecked())
+        if self.consolidation is not None:
+            self.consolidation.close()
+        again.show()
+        if period is not None and period != again.session.period:
+            again.change_period(period)
+        if form:
+            again.tree.select_form(form)
+        self.close()
+        if self in _open_windows:
+            _open_windows.remove(self)
+        self.deleteLater()
+        return again
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.flush()

@@ -398,7 +398,8 @@ class Operations(QObject):
         self.store.set_responsible_forms(dialog.responsible_forms())
         if dialog.chosen_language() != language:
             self.store.settings_set("language", dialog.chosen_language())
-            QMessageBox.information(self.window, self.tr("语言"), self.tr("界面语言将在下次启动程序时切换。"))
+            self.window.reopen_in_language()  # the new window shows the new list of tasks too
+            return
         self.window.rebuild_tree()
 
     def show_data_dir(self) -> None:

@@ -30,7 +30,7 @@ class SettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(language)))
-        form.addRow(self.tr("界面语言（重新启动后生效）"), self.language)
+        form.addRow(self.tr("界面语言"), self.language)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：")))
         self.forms = QListWidget(objectName="responsibleForms")
