@@ -7,6 +7,12 @@ collects these calls with Python's ``ast`` module into the same ``.ts`` files (t
 ``self.tr`` strings come from lupdate). The window installs Qt's translator
 with :func:`install_translator`, so the same ``.ts``/``.qm`` files translate core messages
 and widgets alike. Without a translator (command line, tests) the Chinese source is used.
+
+Write the text as a literal at the call: ``tr("verify", STATUS[s])`` hides it from the tool, so it
+would stay Chinese (``{"valid": tr("verify", "有效"), …}[s]`` does not). Two contexts are official
+Chinese documents whatever the window's language, and stay untranslated in the ``.ts``: ``report``
+(the printed submission and key registration sheets) and ``workbook-sheet`` (the signed workbook's
+visible sheets); their messages to the user live in other contexts (``printing``, ``workbook``).
 """
 
 from __future__ import annotations

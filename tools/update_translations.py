@@ -17,6 +17,7 @@ import ast
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,24 +27,41 @@ LANGUAGES = ["en"]
 BIN = Path(sys.executable).parent
 
 
-def core_messages() -> dict[str, list[str]]:
-    """``tr("context", "text", …)`` calls anywhere in the package, in source order."""
-    found: dict[str, list[str]] = {}
+def _core_tr_calls() -> Iterator[tuple[Path, ast.Call]]:
+    """Every ``tr(…)`` call of the core's kind (a bare name, two or more arguments)."""
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "tr"
-                and len(node.args) >= 2
-                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])
-            ):
-                context, text = node.args[0].value, node.args[1].value  # type: ignore[attr-defined]
-                texts = found.setdefault(context, [])
-                if text not in texts:
-                    texts.append(text)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" and len(node.args) >= 2:
+                yield path, node
+
+
+def _literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def core_messages() -> dict[str, list[str]]:
+    """``tr("context", "text", …)`` calls anywhere in the package, in source order."""
+    found: dict[str, list[str]] = {}
+    for _, node in _core_tr_calls():
+        if _literal(node.args[0]) and _literal(node.args[1]):
+            context, text = node.args[0].value, node.args[1].value  # type: ignore[attr-defined]
+            texts = found.setdefault(context, [])
+            if text not in texts:
+                texts.append(text)
     return found
+
+
+def hidden_messages() -> list[str]:
+    """``tr()`` calls whose text is not a literal: this tool cannot see them, so they are never translated.
+
+    Write the literal at the call (``{"valid": tr("verify", "有效"), …}[status]``) instead.
+    """
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, node in _core_tr_calls()
+        if not (_literal(node.args[0]) and _literal(node.args[1]))
+    ]
 
 
 def run_lupdate(ts: Path) -> None:
@@ -103,6 +121,8 @@ def main() -> int:
     parser.add_argument("--release", action="store_true", help="compile the .qm files too")
     args = parser.parse_args()
     messages = core_messages()
+    for place in hidden_messages():
+        print(f"warning: {place}: tr() text is not a literal, so it cannot be collected", file=sys.stderr)
     for language in LANGUAGES:
         ts = I18N / f"ecodesk_{language}.ts"
         run_lupdate(ts)

@@ -11,13 +11,18 @@ from ecodesk.i18n import tr
 
 log = logging.getLogger(__name__)
 
-FIELDS = {
-    "department": "填报单位（部门）",
-    "preparer": "填报人",
-    "reviewer": "审核人",
-    "head": "单位负责人",
-    "phone": "联系电话",
-}
+FIELDS = ("department", "preparer", "reviewer", "head", "phone")
+
+
+def field_labels() -> dict[str, str]:
+    """The profile's fields as the user reads them (each literal visible to the translation tools)."""
+    return {
+        "department": tr("cli", "填报单位（部门）"),
+        "preparer": tr("cli", "填报人"),
+        "reviewer": tr("cli", "审核人"),
+        "head": tr("cli", "单位负责人"),
+        "phone": tr("cli", "联系电话"),
+    }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description=tr("cli", "不带参数时显示当前填报单位信息；带参数时修改对应项。"),
     )
     parser.add_argument("--county", metavar="CODE", help=tr("cli", "行政区划代码，如 360730"))
-    for name, label in FIELDS.items():
-        parser.add_argument(f"--{name}", metavar="TEXT", help=tr("cli", label))
+    for name, label in field_labels().items():
+        parser.add_argument(f"--{name}", metavar="TEXT", help=label)
     parser.set_defaults(func=run)
 
 
@@ -59,6 +64,6 @@ def run(args: argparse.Namespace) -> int:
             print(tr("cli", "还没有填写单位信息。请用 ecodesk profile --county 代码 --department 部门 填写。"))
             return 0
         print(tr("cli", "行政区划：{name}（{code}）", name=profile.division_name, code=profile.division_code))
-        for name, label in FIELDS.items():
-            print(f"{tr('cli', label)}：{getattr(profile, name)}")
+        for name, label in field_labels().items():
+            print(f"{label}：{getattr(profile, name)}")
     return 0

@@ -99,11 +99,16 @@ def target_text(summary: IndicatorSummary) -> str:
     target = summary.target
     if target is None:
         return ""
-    words = {
-        "ge": "不低于", "gt": "超过", "le": "不高于", "eq": "等于", "about": "左右",
-        "zero": "清零", "grade_at_least": "达到或好于", "done": "完成",
-    }
-    word = tr("consolidation", words[target.comparator])
+    word = {
+        "ge": tr("consolidation", "不低于"),
+        "gt": tr("consolidation", "超过"),
+        "le": tr("consolidation", "不高于"),
+        "eq": tr("consolidation", "等于"),
+        "about": tr("consolidation", "左右"),
+        "zero": tr("consolidation", "清零"),
+        "grade_at_least": tr("consolidation", "达到或好于"),
+        "done": tr("consolidation", "完成"),
+    }[target.comparator]
     if target.comparator == "about" and target.value is not None:
         return f"{target.deadline} {_num_text(target.value)}{summary.unit}{word}"
     if target.value is not None:
@@ -212,8 +217,19 @@ def _label(labels: dict[tuple[str, str], str], unit: Any) -> str:
 def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> None:
     pack = summary.pack
     period = summary.period.label if summary.period else tr("consolidation", "（未指定）")
-    columns = ["表单", "指标", "计量单位", "汇总方法", "报送单位数", "合计", "上年同口径", "同比变化（%）",
-               "规划目标", "完成进度（%）", "是否达到目标"]
+    columns = [
+        tr("consolidation", "表单"),
+        tr("consolidation", "指标"),
+        tr("consolidation", "计量单位"),
+        tr("consolidation", "汇总方法"),
+        tr("consolidation", "报送单位数"),
+        tr("consolidation", "合计"),
+        tr("consolidation", "上年同口径"),
+        tr("consolidation", "同比变化（%）"),
+        tr("consolidation", "规划目标"),
+        tr("consolidation", "完成进度（%）"),
+        tr("consolidation", "是否达到目标"),
+    ]
     title_row(ws, tr("consolidation", "{plan} 汇总表", plan=pack.catalog.plan.title), len(columns))
     used = [f for f in summary.files if f.status == "used"]
     refused = [f for f in summary.files if f.status == "refused"]
@@ -240,7 +256,7 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
         row += 1
     row += 1
     header = row
-    header_row(ws, header, [tr("consolidation", c) for c in columns])
+    header_row(ws, header, columns)
     for s in summary.indicators:
         if s.kind in ("grade", "milestone", "text"):
             continue
@@ -418,7 +434,13 @@ def _add_chart(ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, a
 
 
 def _write_warnings(ws: Worksheet, summary: Summary) -> None:
-    columns = [tr("consolidation", c) for c in ("单位", "表单", "字段", "预警内容", "单位的说明")]
+    columns = [
+        tr("consolidation", "单位"),
+        tr("consolidation", "表单"),
+        tr("consolidation", "字段"),
+        tr("consolidation", "预警内容"),
+        tr("consolidation", "单位的说明"),
+    ]
     title_row(ws, tr("consolidation", "各单位已说明的预警"), len(columns))
     header_row(ws, 3, columns)
     row = 3
@@ -442,7 +464,14 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
 
 
 def _write_files(ws: Worksheet, summary: Summary) -> None:
-    columns = [tr("consolidation", c) for c in ("文件", "单位", "报送期", "修订版", "处理", "原因或核验结果")]
+    columns = [
+        tr("consolidation", "文件"),
+        tr("consolidation", "单位"),
+        tr("consolidation", "报送期"),
+        tr("consolidation", "修订版"),
+        tr("consolidation", "处理"),
+        tr("consolidation", "原因或核验结果"),
+    ]
     title_row(ws, tr("consolidation", "收到的文件及核验结果"), len(columns))
     header_row(ws, 3, columns)
     row = 3

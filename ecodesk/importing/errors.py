@@ -7,14 +7,12 @@ from pathlib import Path
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
-_NOTHING_CHANGED = "本机数据没有任何改动。"
-
 
 class ImportRefused(EcoDeskError):
     """The file cannot be imported; nothing was written."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message + tr("import", _NOTHING_CHANGED))
+        super().__init__(message + tr("import", "本机数据没有任何改动。"))
 
 
 class ImportFileMissing(ImportRefused):

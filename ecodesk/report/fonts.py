@@ -37,7 +37,7 @@ def register_cjk_font() -> str:
         log.error("cannot load the CJK font %s: %s", path, exc)
         raise FontMissing(
             tr(
-                "report",
+                "printing",
                 "找不到打印用的中文字体（{path}），无法生成 PDF。请重新安装本程序。",
                 path=path,
             )

@@ -35,7 +35,7 @@ def build_story(doc: Any, story: list[Any], **kwargs: Any) -> None:
         log.warning("layout failed: %s", exc)
         raise ReportLayoutError(
             tr(
-                "report",
+                "printing",
                 "有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。",
             )
         ) from exc
@@ -52,11 +52,11 @@ def atomic_pdf(out_path: Path) -> Iterator[Path]:
     folder = out_path.parent
     if not folder.is_dir():
         raise ReportWriteError(
-            tr("report", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=folder)
+            tr("printing", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=folder)
         )
     if out_path.is_dir():
         raise ReportWriteError(
-            tr("report", "“{path}”是一个文件夹，请给出要保存的 PDF 文件名。", path=out_path)
+            tr("printing", "“{path}”是一个文件夹，请给出要保存的 PDF 文件名。", path=out_path)
         )
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".ecodesk-", suffix=".pdf.part", dir=folder)
@@ -64,7 +64,7 @@ def atomic_pdf(out_path: Path) -> Iterator[Path]:
         log.warning("cannot create a file in %s: %s", folder, exc)
         raise ReportWriteError(
             tr(
-                "report",
+                "printing",
                 "无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。",
                 folder=folder,
             )
@@ -83,7 +83,7 @@ def atomic_pdf(out_path: Path) -> Iterator[Path]:
             log.warning("cannot replace %s: %s", out_path, exc)
             raise ReportWriteError(
                 tr(
-                    "report",
+                    "printing",
                     "无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。",
                     path=out_path,
                 )

@@ -43,7 +43,7 @@ def qr_drawing(payload: str, size: float) -> Drawing:
     if len(payload.encode("utf-8")) > QR_MAX_BYTES:
         raise ReportLayoutError(
             tr(
-                "report",
+                "printing",
                 "二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。",
                 n=len(payload.encode("utf-8")),
             )

@@ -66,7 +66,7 @@ class PdfPages:
             except (pdfium.PdfiumError, OSError) as exc:
                 log.warning("cannot open %s: %s", self.path, exc)
                 raise PdfUnreadable(
-                    tr("report", "无法读取 PDF 文件“{path}”：文件不存在或已损坏。", path=self.path)
+                    tr("printing", "无法读取 PDF 文件“{path}”：文件不存在或已损坏。", path=self.path)
                 ) from exc
             # by index, without loading the pages: a long sheet opens at once
             self.sizes = [PageSize(*self._pdf.get_page_size(i)) for i in range(len(self._pdf))]

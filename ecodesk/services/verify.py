@@ -24,20 +24,25 @@ from typing import Literal
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import group_fingerprint
 from ecodesk.signing.registry import KeyRegistry
+from ecodesk.submission import UnitProfile
 
 log = logging.getLogger(__name__)
 
 Status = Literal["valid", "tampered", "unknown_signer", "wrong_unit", "not_ecodesk", "damaged"]
 
-STATUS_LABELS: dict[str, str] = {
-    "valid": "有效",
-    "tampered": "已被改动",
-    "unknown_signer": "签名人未登记",
-    "wrong_unit": "密钥登记单位不符",
-    "not_ecodesk": "不是 EcoDesk 签名工作簿",
-    "damaged": "文件损坏",
-}
 MAX_DETAILS = 20
+
+
+def status_label(status: Status) -> str:
+    """The verdict in a word or two, for tables (each literal visible to the translation tools)."""
+    return {
+        "valid": tr("verify", "有效"),
+        "tampered": tr("verify", "已被改动"),
+        "unknown_signer": tr("verify", "签名人未登记"),
+        "wrong_unit": tr("verify", "密钥登记单位不符"),
+        "not_ecodesk": tr("verify", "不是 EcoDesk 签名工作簿"),
+        "damaged": tr("verify", "文件损坏"),
+    }[status]
 
 
 @dataclass
@@ -58,7 +63,7 @@ class VerifyResult:
 
     @property
     def label(self) -> str:
-        return tr("verify", STATUS_LABELS[self.status])
+        return status_label(self.status)
 
 
 def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResult:
@@ -142,7 +147,7 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
                 "verify",
                 "{name}：工作簿自称来自 {claimed}，但签名密钥登记在 {owner} 名下，不能作为 {claimed} 的报送。",
                 name=name,
-                claimed=f"{unit.display_name}（{unit.division_code}）",
+                claimed=_unit_text(unit),
                 owner=owner.display_unit,
             ),
             details=details,
@@ -159,7 +164,7 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
             "verify",
             "{name}：有效。{unit}，{period}，第{revision}版，签名密钥指纹 {fp}。",
             name=name,
-            unit=f"{unit.display_name}（{unit.division_code}）",
+            unit=_unit_text(unit),
             period=data.period.label,
             revision=data.revision,
             fp=group_fingerprint(wb.fingerprint),
@@ -167,6 +172,10 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
         details=details,
         **base,  # type: ignore[arg-type]
     )
+
+
+def _unit_text(unit: UnitProfile) -> str:
+    return tr("verify", "{name}（{code}）", name=unit.display_name, code=unit.division_code)
 
 
 def _save_details(application: str) -> list[str]:

@@ -148,7 +148,7 @@ def schema_revision_of(path: Path) -> str:
         conn.close()
     if not row or row[0] not in KNOWN_REVISIONS:
         raise RestoreRefused(
-            path, tr("store", "数据结构版本（{rev}）不是本程序认识的版本", rev=row[0] if row else "无")
+            path, tr("store", "数据结构版本（{rev}）不是本程序认识的版本", rev=row[0] if row else tr("store", "无"))
         )
     return str(row[0])
 

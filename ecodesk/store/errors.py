@@ -39,7 +39,7 @@ class StoreDamaged(EcoDeskError):
                 "从备份恢复（自动备份在 {backups} 文件夹中，按日期命名），恢复前当前文件会另存一份。"
                 "如没有可用备份，请联系技术支持。",
                 path=self.path,
-                detail=f"（{detail}）" if detail else "",
+                detail=tr("store", "（{detail}）", detail=detail) if detail else "",
                 backups=backups,
             )
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from ecodesk.i18n import tr
 from ecodesk.store.errors import StoreDamaged, StoreTooNew
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ def current_revision(engine: Engine) -> str | None:
         tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables:
             if tables:
-                raise StoreDamaged(str(engine.url.database or engine.url), "不是 EcoDesk 的数据文件")
+                detail = tr("store", "不是 EcoDesk 的数据文件")
+                raise StoreDamaged(str(engine.url.database or engine.url), detail)
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     return row[0] if row else None

@@ -13,50 +13,49 @@ from ecodesk.workbook import styles as st
 from ecodesk.workbook.cells import put_text, put_value
 from ecodesk.workbook.form_sheet import sheet_title
 
-COVER_TITLE = "封面"
 WIDTHS = [22, 62]
 
 
 def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: ExportMeta, fingerprint: str) -> None:
-    ws.title = tr("workbook", COVER_TITLE)
+    ws.title = tr("workbook-sheet", "封面")
     for col, width in zip("AB", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     put_text(ws, 1, 1, pack.catalog.plan.title)
     st.style(ws.cell(1, 1), font=st.SUBTITLE, align=st.CENTER, border=False)
     ws.merge_cells("A1:B1")
-    put_text(ws, 2, 1, tr("workbook", "推进情况报送表"))
+    put_text(ws, 2, 1, tr("workbook-sheet", "推进情况报送表"))
     st.style(ws.cell(2, 1), font=st.TITLE, align=st.CENTER, border=False)
     ws.merge_cells("A2:B2")
     ws.row_dimensions[1].height = 24
     ws.row_dimensions[2].height = 40
 
     unit = data.unit
-    revision = tr("workbook", "第{n}版", n=data.revision)
+    revision = tr("workbook-sheet", "第{n}版", n=data.revision)
     if data.supersedes:
-        revision += tr("workbook", "（更正，替代第{old}版）", old=data.supersedes)
+        revision += tr("workbook-sheet", "（更正，替代第{old}版）", old=data.supersedes)
     exported = meta.exported_at
     rows: list[tuple[str, str]] = [
-        (tr("workbook", "填报单位"), unit.display_name),
-        (tr("workbook", "行政区划代码"), unit.division_code),
-        (tr("workbook", "报送期"), data.period.label),
-        (tr("workbook", "版次"), revision),
+        (tr("workbook-sheet", "填报单位"), unit.display_name),
+        (tr("workbook-sheet", "行政区划代码"), unit.division_code),
+        (tr("workbook-sheet", "报送期"), data.period.label),
+        (tr("workbook-sheet", "版次"), revision),
     ]
     if meta.supersede_reason:
-        rows.append((tr("workbook", "更正原因"), meta.supersede_reason))
+        rows.append((tr("workbook-sheet", "更正原因"), meta.supersede_reason))
     rows += [
-        (tr("workbook", "填报人"), unit.preparer),
-        (tr("workbook", "审核人"), unit.reviewer),
-        (tr("workbook", "单位负责人"), unit.head),
-        (tr("workbook", "联系电话"), unit.phone),
+        (tr("workbook-sheet", "填报人"), unit.preparer),
+        (tr("workbook-sheet", "审核人"), unit.reviewer),
+        (tr("workbook-sheet", "单位负责人"), unit.head),
+        (tr("workbook-sheet", "联系电话"), unit.phone),
         (
-            tr("workbook", "导出日期"),
-            tr("workbook", "{y}年{m}月{d}日 {t}", y=exported.year, m=exported.month, d=exported.day,
+            tr("workbook-sheet", "导出日期"),
+            tr("workbook-sheet", "{y}年{m}月{d}日 {t}", y=exported.year, m=exported.month, d=exported.day,
                t=exported.strftime("%H:%M")),
         ),
-        (tr("workbook", "表单版本"), data.pack_version),
-        (tr("workbook", "程序版本"), f"EcoDesk {meta.program_version}"),
-        (tr("workbook", "签名算法"), ALGORITHM),
-        (tr("workbook", "签名密钥指纹"), group_fingerprint(fingerprint)),
+        (tr("workbook-sheet", "表单版本"), data.pack_version),
+        (tr("workbook-sheet", "程序版本"), f"EcoDesk {meta.program_version}"),
+        (tr("workbook-sheet", "签名算法"), ALGORITHM),
+        (tr("workbook-sheet", "签名密钥指纹"), group_fingerprint(fingerprint)),
     ]
     r = 4
     for label, value in rows:
@@ -68,7 +67,7 @@ def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: Expor
         r += 1
 
     r += 1
-    put_text(ws, r, 1, tr("workbook", "本报送包含的表"))
+    put_text(ws, r, 1, tr("workbook-sheet", "本报送包含的表"))
     st.style(ws.cell(r, 1), font=st.SECTION, align=st.LEFT, fill=st.SECTION_FILL)
     st.box_merged(ws, r, 1, 2)
     r += 1
@@ -83,7 +82,7 @@ def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: Expor
 
     r += 1
     note = tr(
-        "workbook",
+        "workbook-sheet",
         "本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，"
         "验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，"
         "并与单位报送的密钥登记表核对上面的指纹。",

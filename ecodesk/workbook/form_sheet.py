@@ -59,7 +59,7 @@ def target_text(target: Target | None) -> str:
     if target is None:
         return ""
     if target.comparator == "grade_at_least":
-        main = tr("workbook", "{grade}及以上", grade=target.grade)
+        main = tr("workbook-sheet", "{grade}及以上", grade=target.grade)
     else:
         value = canonical_decimal(target.value) if target.value is not None else ""
         main = _COMPARATOR_TEXT[target.comparator].format(v=value)
@@ -107,21 +107,21 @@ class FormSheetWriter:
         st.a4_page(
             ws,
             landscape=False,
-            header=tr("workbook", "{plan} 推进情况报送表", plan=_short_plan(self.pack)),
+            header=tr("workbook-sheet", "{plan} 推进情况报送表", plan=_short_plan(self.pack)),
             footer_left=f"{unit.display_name}  {self.data.period.label}  第{self.data.revision}版",
             title_rows="1:3",
         )
 
     def _title(self) -> None:
         ws = self.ws
-        label = tr("workbook", "表{code}", code=self.form.code) if self.form.task else ""
+        label = tr("workbook-sheet", "表{code}", code=self.form.code) if self.form.task else ""
         put_text(ws, 1, 1, f"{label} {self.form.title}".strip())
         st.style(ws.cell(1, 1), font=st.TITLE, align=st.CENTER, border=False)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=LAST_COL)
         ws.row_dimensions[1].height = 30
         unit = self.data.unit
         sub = tr(
-            "workbook",
+            "workbook-sheet",
             "填报单位：{unit}（{code}）    报送期：{period}    第{revision}版",
             unit=unit.display_name,
             code=unit.division_code,
@@ -131,7 +131,15 @@ class FormSheetWriter:
         put_text(ws, 2, 1, sub)
         st.style(ws.cell(2, 1), font=st.SUBTITLE, align=st.LEFT, border=False)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=LAST_COL)
-        headers = [tr("workbook", h) for h in ("序号", "指标", "单位", "目标", "上年", "本期", "完成进度")]
+        headers = [
+            tr("workbook-sheet", "序号"),
+            tr("workbook-sheet", "指标"),
+            tr("workbook-sheet", "单位"),
+            tr("workbook-sheet", "目标"),
+            tr("workbook-sheet", "上年"),
+            tr("workbook-sheet", "本期"),
+            tr("workbook-sheet", "完成进度"),
+        ]
         self._header_row(3, headers)
         self.row = 4
 
@@ -170,7 +178,7 @@ class FormSheetWriter:
                     self._part_row(spec.name, spec.unit, f"{key}.{part}", spec.decimals)
             elif isinstance(ind, ProvincialIndicator):
                 target = self._number(f"{key}.target", self.data.values)
-                label = tr("workbook", "省下达 {v}", v=_plain(target, decimals)) if target is not None else ""
+                label = tr("workbook-sheet", "省下达 {v}", v=_plain(target, decimals)) if target is not None else ""
                 self._indicator_row(
                     n, ind.name, unit, label, self._number(f"{key}.actual", self.data.previous),
                     self._number(f"{key}.actual", self.data.values), progress, decimals,
@@ -178,7 +186,7 @@ class FormSheetWriter:
             elif isinstance(ind, (GradeIndicator, MilestoneIndicator, TextIndicator)):
                 target = target_text(getattr(ind, "target", None))
                 if isinstance(ind, MilestoneIndicator):
-                    target = tr("workbook", "{deadline}{done}", deadline=ind.target.deadline, done=ind.done_state)
+                    target = tr("workbook-sheet", "{deadline}{done}", deadline=ind.target.deadline, done=ind.done_state)
                 self._indicator_row(
                     n, ind.name, "", target, self.data.previous.get(key, "").strip() or None,
                     self.data.value(key).strip() or None, None, decimals,
@@ -229,7 +237,7 @@ class FormSheetWriter:
 
     def _part_row(self, label: str, unit: str, key: str, decimals: int) -> None:
         ws, r = self.ws, self.row
-        put_text(ws, r, 2, tr("workbook", "其中：{label}", label=label))
+        put_text(ws, r, 2, tr("workbook-sheet", "其中：{label}", label=label))
         put_value(ws, r, 3, unit or None)
         put_value(ws, r, 5, self._number(key, self.data.previous))
         put_value(ws, r, 6, self._number(key, self.data.values))
@@ -243,7 +251,7 @@ class FormSheetWriter:
     # ------------------------------------------------------------------ narratives
 
     def _narratives(self) -> None:
-        self._section(tr("workbook", "工作情况"))
+        self._section(tr("workbook-sheet", "工作情况"))
         text_width = sum(WIDTHS[2:])
         for section in self.pack.narratives:
             text = self.data.narrative(self.form.code, section.code)
@@ -260,16 +268,16 @@ class FormSheetWriter:
     # ------------------------------------------------------------------ tables
 
     def _table(self, table: TableSpec) -> None:
-        self._section(tr("workbook", "表格：{name}", name=table.name))
+        self._section(tr("workbook-sheet", "表格：{name}", name=table.name))
         ws = self.ws
-        headers = [tr("workbook", "序号")] + [f"{c.name}（{c.unit}）" if c.unit else c.name for c in table.columns]
+        headers = [tr("workbook-sheet", "序号")] + [f"{c.name}（{c.unit}）" if c.unit else c.name for c in table.columns]
         for col in range(LAST_COL + 1, len(headers) + 1):
             ws.column_dimensions[_col(col)].width = EXTRA_COL_WIDTH
         self._header_row(self.row, headers)
         self.row += 1
         rows = self.data.rows(self.form.code, table.code)
         if not rows:
-            put_text(ws, self.row, 1, tr("workbook", "（本期无）"))
+            put_text(ws, self.row, 1, tr("workbook-sheet", "（本期无）"))
             st.style(ws.cell(self.row, 1), font=st.NOTE, align=st.LEFT)
             st.box_merged(ws, self.row, 1, max(LAST_COL, len(headers)))
             self.row += 1
@@ -299,11 +307,16 @@ class FormSheetWriter:
         accepted = [a for a in self.data.accepted if a.form == self.form.code]
         if not accepted:
             return
-        self._section(tr("workbook", "已说明的预警"))
+        self._section(tr("workbook-sheet", "已说明的预警"))
         ws = self.ws
         r = self.row
-        for col, text in ((1, "序号"), (2, "预警内容"), (5, "情况说明")):
-            put_text(ws, r, col, tr("workbook", text))
+        headings = (
+            (1, tr("workbook-sheet", "序号")),
+            (2, tr("workbook-sheet", "预警内容")),
+            (5, tr("workbook-sheet", "情况说明")),
+        )
+        for col, text in headings:
+            put_text(ws, r, col, text)
             st.style(ws.cell(r, col), font=st.HEADER, align=st.CENTER, fill=st.HEADER_FILL)
         st.box_merged(ws, r, 2, 4)
         st.box_merged(ws, r, 5, LAST_COL)

@@ -276,7 +276,7 @@ def _shown(bound: tuple[str, str] | None) -> str | None:
     kind, text = bound
     if kind == "number_cell":
         number, _, fmt = text.partition("|")
-        return f"{number}（格式 {fmt}）"
+        return tr("workbook", "{number}（格式 {fmt}）", number=number, fmt=fmt)
     if kind == "formula":
         return tr("workbook", "公式 {text}", text=text)
     return text

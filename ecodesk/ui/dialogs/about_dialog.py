@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,22 +37,37 @@ class Component:
     role: str
 
 
-# What ships inside EcoDesk, with the licence each is distributed under. The versions are read
-# from the installed packages, so the list cannot drift from what is really bundled.
+# What ships inside EcoDesk, with the licence each is distributed under (marked for lupdate,
+# translated when shown). The versions are read from the installed packages, so the list cannot drift from what is really bundled.
 COMPONENTS: tuple[Component, ...] = (
-    Component("文泉驿微米黑 WenQuanYi Micro Hei", None, "Apache-2.0 或 GPL-3.0+（字体例外）", "界面与报送单的中文字体"),
-    Component("Qt 6 / PySide6", "PySide6-Essentials", "LGPL-3.0", "窗口界面"),
-    Component("SQLAlchemy", "SQLAlchemy", "MIT", "本地数据库"),
-    Component("Alembic", "alembic", "MIT", "数据库升级"),
-    Component("openpyxl", "openpyxl", "MIT", "Excel 报表"),
-    Component("defusedxml", "defusedxml", "PSF-2.0", "安全读取 XML"),
-    Component("ReportLab", "reportlab", "BSD-3-Clause", "PDF 报送单及其二维码"),
-    Component("cryptography", "cryptography", "Apache-2.0 或 BSD-3-Clause", "签名与密钥"),
-    Component("platformdirs", "platformdirs", "MIT", "数据文件夹位置"),
-    Component("PyYAML", "PyYAML", "MIT", "表单定义"),
-    Component("pydantic", "pydantic", "MIT", "表单定义校验"),
-    Component("pypdfium2 / PDFium", "pypdfium2", "Apache-2.0 或 BSD-3-Clause", "打印预览"),
-    Component("Python", None, "PSF-2.0", "运行环境"),
+    Component(
+        "文泉驿微米黑 WenQuanYi Micro Hei",
+        None,
+        QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 GPL-3.0+（字体例外）"),
+        QT_TRANSLATE_NOOP("AboutDialog", "界面与报送单的中文字体"),
+    ),
+    Component("Qt 6 / PySide6", "PySide6-Essentials", "LGPL-3.0", QT_TRANSLATE_NOOP("AboutDialog", "窗口界面")),
+    Component("SQLAlchemy", "SQLAlchemy", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "本地数据库")),
+    Component("Alembic", "alembic", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据库升级")),
+    Component("openpyxl", "openpyxl", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "Excel 报表")),
+    Component("defusedxml", "defusedxml", "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "安全读取 XML")),
+    Component("ReportLab", "reportlab", "BSD-3-Clause", QT_TRANSLATE_NOOP("AboutDialog", "PDF 报送单及其二维码")),
+    Component(
+        "cryptography",
+        "cryptography",
+        QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
+        QT_TRANSLATE_NOOP("AboutDialog", "签名与密钥"),
+    ),
+    Component("platformdirs", "platformdirs", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据文件夹位置")),
+    Component("PyYAML", "PyYAML", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "表单定义")),
+    Component("pydantic", "pydantic", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "表单定义校验")),
+    Component(
+        "pypdfium2 / PDFium",
+        "pypdfium2",
+        QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
+        QT_TRANSLATE_NOOP("AboutDialog", "打印预览"),
+    ),
+    Component("Python", None, "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "运行环境")),
 )
 
 FONT_LICENCE = "LICENSE-wqy-microhei.txt"
@@ -141,7 +156,8 @@ class AboutDialog(QDialog):
         table = QTableWidget(len(components), 4, objectName="components")
         table.setHorizontalHeaderLabels([self.tr("组件"), self.tr("版本"), self.tr("许可证"), self.tr("用途")])
         for row, (component, version) in enumerate(components):
-            for column, text in enumerate((component.name, version, component.licence, component.role)):
+            texts = (component.name, version, self.tr(component.licence), self.tr(component.role))
+            for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 table.setItem(row, column, item)

@@ -27,7 +27,8 @@ class VerifyResultsDialog(QDialog):
         self.list.setColumnWidth(0, 220)
         self.list.setColumnWidth(1, 300)
         for name, result in results:
-            item = QTreeWidgetItem([name, result.message, "；".join(result.details)])
+            separator = self.tr("；")  # the sentence's own punctuation: "; " in English
+            item = QTreeWidgetItem([name, result.message, separator.join(result.details)])
             item.setIcon(0, severity_icon("ok" if result.status == "valid" else "error"))
             item.setToolTip(1, result.message)
             item.setToolTip(2, "\n".join(result.details))
