@@ -3,87 +3,163 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="88" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="46" />
+      <source>Apache-2.0 或 GPL-3.0+（字体例外）</source>
+      <translation>Apache-2.0 or GPL-3.0+ (with font exception)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="47" />
+      <source>界面与报送单的中文字体</source>
+      <translation>Chinese font of the window and the submission sheet</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
+      <source>窗口界面</source>
+      <translation>Window</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="50" />
+      <source>本地数据库</source>
+      <translation>Local database</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="51" />
+      <source>数据库升级</source>
+      <translation>Database upgrades</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="52" />
+      <source>Excel 报表</source>
+      <translation>Excel workbooks</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="53" />
+      <source>安全读取 XML</source>
+      <translation>Safe XML reading</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="54" />
+      <source>PDF 报送单及其二维码</source>
+      <translation>PDF submission sheet and its QR code</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="67" />
+      <source>Apache-2.0 或 BSD-3-Clause</source>
+      <translation>Apache-2.0 or BSD-3-Clause</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
+      <source>签名与密钥</source>
+      <translation>Signatures and keys</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
+      <source>数据文件夹位置</source>
+      <translation>Data folder location</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
+      <source>表单定义</source>
+      <translation>Form definitions</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="63" />
+      <source>表单定义校验</source>
+      <translation>Form definition checks</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="68" />
+      <source>打印预览</source>
+      <translation>Print preview</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
+      <source>运行环境</source>
+      <translation>Runtime</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="103" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="92" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="107" />
       <source>赣州市生态文明建设高地三年行动报送系统</source>
       <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="99" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="114" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="100" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="115" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="101" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="110" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="125" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="119" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="134" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="124" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="130" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="146" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="135" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="142" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="162" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -129,68 +205,78 @@
       <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="39" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
+      <source>等 {n} 个单位</source>
+      <translation> and others ({n} units in all)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="46" />
+      <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
+      <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments’ workbooks; these units’ figures will count in our unit’s submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
       <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，写入后替换本单位报送中的同一项。</source>
       <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="54" />
       <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
       <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="56" />
       <source>本单位负责的表将增加：{forms}。</source>
       <translation>Forms added to those our unit reports on: {forms}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>将被替换的内容</source>
       <translation>Entry to be replaced</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>现在</source>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>汇总结果</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="59" />
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="72" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="74" />
       <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
       <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="80" />
       <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="75" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="87" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="78" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="90" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="100" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="112" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="108" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -547,7 +633,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="56" />
+      <location filename="../../ecodesk/ui/crash.py" line="69" />
       <source>出现问题</source>
       <translation>Something went wrong</translation>
     </message>
@@ -871,168 +957,168 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="87" />
+      <location filename="../../ecodesk/ui/main_window.py" line="88" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="91" />
+      <location filename="../../ecodesk/ui/main_window.py" line="92" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="96" />
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="97" />
+      <location filename="../../ecodesk/ui/main_window.py" line="151" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="98" />
+      <location filename="../../ecodesk/ui/main_window.py" line="99" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="104" />
+      <location filename="../../ecodesk/ui/main_window.py" line="105" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="108" />
+      <location filename="../../ecodesk/ui/main_window.py" line="109" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="109" />
+      <location filename="../../ecodesk/ui/main_window.py" line="110" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="113" />
+      <location filename="../../ecodesk/ui/main_window.py" line="114" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="117" />
+      <location filename="../../ecodesk/ui/main_window.py" line="118" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="121" />
+      <location filename="../../ecodesk/ui/main_window.py" line="122" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="123" />
+      <location filename="../../ecodesk/ui/main_window.py" line="124" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="135" />
+      <location filename="../../ecodesk/ui/main_window.py" line="136" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="143" />
+      <location filename="../../ecodesk/ui/main_window.py" line="144" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="146" />
+      <location filename="../../ecodesk/ui/main_window.py" line="147" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="149" />
+      <location filename="../../ecodesk/ui/main_window.py" line="150" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="156" />
+      <location filename="../../ecodesk/ui/main_window.py" line="157" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="157" />
+      <location filename="../../ecodesk/ui/main_window.py" line="158" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="159" />
+      <location filename="../../ecodesk/ui/main_window.py" line="160" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="160" />
+      <location filename="../../ecodesk/ui/main_window.py" line="161" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="161" />
+      <location filename="../../ecodesk/ui/main_window.py" line="162" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="162" />
+      <location filename="../../ecodesk/ui/main_window.py" line="163" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="163" />
+      <location filename="../../ecodesk/ui/main_window.py" line="164" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="164" />
+      <location filename="../../ecodesk/ui/main_window.py" line="165" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="170" />
+      <location filename="../../ecodesk/ui/main_window.py" line="171" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="202" />
+      <location filename="../../ecodesk/ui/main_window.py" line="203" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="203" />
+      <location filename="../../ecodesk/ui/main_window.py" line="204" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="206" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="230" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="235" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="239" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="241" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="317" />
+      <location filename="../../ecodesk/ui/main_window.py" line="318" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="321" />
+      <location filename="../../ecodesk/ui/main_window.py" line="322" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1350,16 +1436,6 @@ Fingerprint: {fp}</translation>
       <location filename="../../ecodesk/ui/operations.py" line="377" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="401" />
-      <source>语言</source>
-      <translation>Language</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="401" />
-      <source>界面语言将在下次启动程序时切换。</source>
-      <translation>The new language takes effect the next time the program starts.</translation>
     </message>
   </context>
   <context>
@@ -1800,8 +1876,8 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="33" />
-      <source>界面语言（重新启动后生效）</source>
-      <translation>Language (after restart)</translation>
+      <source>界面语言</source>
+      <translation>Interface language</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
@@ -1900,7 +1976,12 @@ Fingerprint: {fp}</translation>
       <translation>Details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="37" />
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="30" />
+      <source>；</source>
+      <translation>; </translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/verify_results_dialog.py" line="38" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
@@ -2440,6 +2521,26 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>填报单位（部门）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>查看或修改填报单位信息</source>
       <translation type="unfinished" />
     </message>
@@ -2818,6 +2919,152 @@ Fingerprint: {fp}</translation>
       <source>汇总结果没有报送期，无法写入本单位的报送。</source>
       <translation>The consolidation has no period, so it cannot be written into our unit's submission.</translation>
     </message>
+    <message>
+      <source>表单</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <source>计量单位</source>
+      <translation>Unit of measure</translation>
+    </message>
+    <message>
+      <source>汇总方法</source>
+      <translation>Rule</translation>
+    </message>
+    <message>
+      <source>报送单位数</source>
+      <translation>Units reporting</translation>
+    </message>
+    <message>
+      <source>上年同口径</source>
+      <translation>Last year, same units</translation>
+    </message>
+    <message>
+      <source>规划目标</source>
+      <translation>Plan target</translation>
+    </message>
+    <message>
+      <source>完成进度（%）</source>
+      <translation>Progress (%)</translation>
+    </message>
+    <message>
+      <source>字段</source>
+      <translation>Field</translation>
+    </message>
+    <message>
+      <source>预警内容</source>
+      <translation>Warning</translation>
+    </message>
+    <message>
+      <source>单位的说明</source>
+      <translation>The unit’s explanation</translation>
+    </message>
+    <message>
+      <source>文件</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>处理</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>原因或核验结果</source>
+      <translation>Reason or verification result</translation>
+    </message>
+    <message>
+      <source>不低于</source>
+      <translation>at least </translation>
+    </message>
+    <message>
+      <source>超过</source>
+      <translation>over </translation>
+    </message>
+    <message>
+      <source>不高于</source>
+      <translation>at most </translation>
+    </message>
+    <message>
+      <source>等于</source>
+      <translation>equal to </translation>
+    </message>
+    <message>
+      <source>左右</source>
+      <translation> (approx.)</translation>
+    </message>
+    <message>
+      <source>清零</source>
+      <translation>eliminated</translation>
+    </message>
+    <message>
+      <source>达到或好于</source>
+      <translation>at or better than </translation>
+    </message>
+    <message>
+      <source>完成</source>
+      <translation>done</translation>
+    </message>
+  </context>
+  <context>
+    <name>export</name>
+    <message>
+      <source>{period}第{revision}版已经签名导出，数据已冻结。如需更正，请先新建修订版（写明更正原因），再签名导出。</source>
+      <translation>Revision {revision} of {period} has already been signed and exported, and its data is frozen. To correct it, first create a new revision (giving the reason for the correction), then sign and export again.</translation>
+    </message>
+    <message>
+      <source>还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。</source>
+      <translation>The unit details (division, department, preparer…) are not filled in yet. Fill them in under “Unit details” before exporting.</translation>
+    </message>
+    <message>
+      <source>无法确定数据文件夹，不能签名。</source>
+      <translation>The data folder cannot be determined, so nothing can be signed.</translation>
+    </message>
+    <message>
+      <source>  ……另有 {n} 个问题</source>
+      <translation>  … and {n} more problems</translation>
+    </message>
+    <message>
+      <source>还有 {n} 个错误需要改正，暂不能签名导出：</source>
+      <translation>{n} errors must be corrected before the submission can be signed and exported:</translation>
+    </message>
+  </context>
+  <context>
+    <name>forms</name>
+    <message>
+      <source>表单定义文件 {file} 有误（位置：{location}）：{problem}</source>
+      <translation>The form definition file {file} has an error (at {location}): {problem}</translation>
+    </message>
+    <message>
+      <source>没有代码为 {code} 的重点任务</source>
+      <translation>There is no key task with code {code}</translation>
+    </message>
+    <message>
+      <source>没有代码为 {code} 的行政区划或功能区</source>
+      <translation>There is no division or functional zone with code {code}</translation>
+    </message>
+    <message>
+      <source>表单 {form} 中没有字段 {code}</source>
+      <translation>Form {form} has no field {code}</translation>
+    </message>
+    <message>
+      <source>表单 {form} 中没有指标 {code}</source>
+      <translation>Form {form} has no indicator {code}</translation>
+    </message>
+    <message>
+      <source>文件不存在</source>
+      <translation>the file does not exist</translation>
+    </message>
+    <message>
+      <source>YAML 格式错误：{exc}</source>
+      <translation>YAML syntax error: {exc}</translation>
+    </message>
+    <message>
+      <source>没有代码为 {code} 的表单</source>
+      <translation>There is no form with code {code}</translation>
+    </message>
   </context>
   <context>
     <name>import</name>
@@ -2831,395 +3078,438 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
-      <translation type="unfinished" />
+      <translation>The file {path} cannot be found. Check the file name and its folder.</translation>
     </message>
     <message>
       <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。</source>
-      <translation type="unfinished" />
+      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year’s signed workbook or the baseline sheet issued by the city.</translation>
     </message>
     <message>
       <source>文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。</source>
-      <translation type="unfinished" />
+      <translation>The file {name} is in the old Excel (.xls) format. Use “Save As” .xlsx in Excel or WPS, then import it.</translation>
     </message>
     <message>
       <source>文件 {name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。</source>
-      <translation type="unfinished" />
+      <translation>The file {name} is protected by a password and cannot be read. Open it in Excel or WPS, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it), save it, then import it.</translation>
     </message>
     <message>
       <source>文件 {name} 已损坏或不完整（{reason}），无法读取。请向发文单位重新索取该文件。</source>
-      <translation type="unfinished" />
+      <translation>The file {name} is damaged or incomplete ({reason}) and cannot be read. Ask the sender for the file again.</translation>
     </message>
     <message>
       <source>文件 {name} 的内容异常（{reason}），为安全起见拒绝读取。这不是正常的 Excel 文件，请向发文单位核实后重新索取。</source>
-      <translation type="unfinished" />
+      <translation>The content of the file {name} is abnormal ({reason}), so it was refused for safety. This is not a normal Excel file; check with the sender and ask for it again.</translation>
     </message>
     <message>
       <source>文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
-      <translation type="unfinished" />
+      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline sheet ({reason}). A baseline sheet can be made with “ecodesk template baseline --out FILE.xlsx”.</translation>
     </message>
     <message>
       <source>不能导入：{message} 请向报送单位索取原始签名文件。</source>
-      <translation type="unfinished" />
+      <translation>Cannot import: {message} Ask the reporting unit for the original signed file.</translation>
     </message>
     <message>
       <source>文件中的数据属于{source}，不早于当前报送期{period}，不能作为上年基数导入。请选择更早年度的文件，或先切换报送期。</source>
-      <translation type="unfinished" />
+      <translation>The data in the file belongs to {source}, which is not earlier than the current reporting period {period}, so it cannot be imported as last year’s baseline. Choose a file of an earlier year, or switch the reporting period first.</translation>
     </message>
     <message>
       <source>导入前需要确认：{reasons} 确认后再导入；本机数据没有任何改动。</source>
-      <translation type="unfinished" />
+      <translation>Confirmation needed before importing: {reasons} Confirm, then import; nothing on this computer was changed.</translation>
+    </message>
+    <message>
+      <source>本机数据没有任何改动。</source>
+      <translation> Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>新增</source>
-      <translation type="unfinished" />
+      <translation>New</translation>
     </message>
     <message>
       <source>有变化</source>
-      <translation type="unfinished" />
+      <translation>Changed</translation>
     </message>
     <message>
       <source>相同</source>
-      <translation type="unfinished" />
+      <translation>Same</translation>
     </message>
     <message>
       <source>该工作簿的签名人不在密钥登记中，无法确认是谁签的</source>
-      <translation type="unfinished" />
+      <translation>the workbook’s signer is not in the key registry, so who signed it cannot be confirmed</translation>
     </message>
     <message>
       <source>该文件是{other}（{code}）的数据，不是本单位（{own}）的</source>
-      <translation type="unfinished" />
+      <translation>the file holds the data of {other} ({code}), not of this unit ({own})</translation>
     </message>
     <message>
       <source>该指标已在新版表单中停用</source>
-      <translation type="unfinished" />
+      <translation>the indicator was retired in the new forms</translation>
     </message>
     <message>
       <source>当前表单中没有这个指标</source>
-      <translation type="unfinished" />
+      <translation>the current forms have no such indicator</translation>
     </message>
     <message>
       <source>本单位不填报此项</source>
-      <translation type="unfinished" />
+      <translation>this unit does not report this item</translation>
     </message>
     <message>
       <source>已导入：{period}上年值 {n} 项（保留原值 {kept} 项），带入表格 {rows} 行，下步计划参考 {plans} 项。导入编号 {id}，如需撤销：ecodesk import-previous --undo {id}</source>
-      <translation type="unfinished" />
+      <translation>Imported for {period}: {n} last-year values ({kept} existing values kept), {rows} table rows carried over, {plans} next-step plans for reference. Import number {id}; to undo it: ecodesk import-previous --undo {id}</translation>
     </message>
     <message>
       <source>文件：{path}</source>
-      <translation type="unfinished" />
+      <translation>File: {path}</translation>
     </message>
     <message>
       <source>来源：{unit}（{code}），{period}的数据，导入为{now}的上年基数。</source>
-      <translation type="unfinished" />
+      <translation>Source: {unit} ({code}), data of {period}, imported as last year’s baseline for {now}.</translation>
     </message>
     <message>
       <source>验证：{message}</source>
-      <translation type="unfinished" />
+      <translation>Verification: {message}</translation>
     </message>
     <message>
       <source>注意：{note}</source>
-      <translation type="unfinished" />
+      <translation>Note: {note}</translation>
     </message>
     <message>
       <source>需要确认：{reason}。</source>
-      <translation type="unfinished" />
+      <translation>Confirmation needed: {reason}.</translation>
     </message>
     <message>
       <source>一、将写入的上年值（{n} 项，另有 {same} 项与已有值相同）</source>
-      <translation type="unfinished" />
+      <translation>1. Last year’s values to be written ({n} items; {same} more equal the existing values)</translation>
     </message>
     <message>
       <source>二、不能导入的内容（{n} 项）</source>
-      <translation type="unfinished" />
+      <translation>2. Content that cannot be imported ({n} items)</translation>
     </message>
     <message>
       <source>三、带入本年表格的未完成项目</source>
-      <translation type="unfinished" />
+      <translation>3. Unfinished projects carried into this year’s tables</translation>
     </message>
     <message>
       <source>四、上年“下步计划”作为本年参考：表单 {forms}</source>
-      <translation type="unfinished" />
+      <translation>4. Last year’s “next steps” as reference for this year: forms {forms}</translation>
     </message>
     <message>
       <source>指标代码</source>
-      <translation type="unfinished" />
+      <translation>Indicator code</translation>
     </message>
     <message>
       <source>指标名称</source>
-      <translation type="unfinished" />
+      <translation>Indicator name</translation>
     </message>
     <message>
       <source>原值</source>
-      <translation type="unfinished" />
+      <translation>Old value</translation>
     </message>
     <message>
       <source>新值</source>
-      <translation type="unfinished" />
+      <translation>New value</translation>
     </message>
     <message>
       <source>位置</source>
-      <translation type="unfinished" />
+      <translation>Location</translation>
     </message>
     <message>
       <source>代码</source>
-      <translation type="unfinished" />
+      <translation>Code</translation>
     </message>
     <message>
       <source>名称</source>
-      <translation type="unfinished" />
+      <translation>Name</translation>
     </message>
     <message>
       <source>原因</source>
-      <translation type="unfinished" />
+      <translation>Reason</translation>
     </message>
     <message>
       <source>，已清空“{cols}”待本年填写</source>
-      <translation type="unfinished" />
+      <translation>; “{cols}” cleared for this year</translation>
     </message>
     <message>
       <source>  表单 {form}《{name}》：{n} 行{cleared}</source>
-      <translation type="unfinished" />
+      <translation>  Form {form} “{name}”: {n} rows{cleared}</translation>
     </message>
     <message>
       <source>文件过大：{mb} MB</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>包含 {n} 个部件，远超正常工作簿</source>
-      <translation type="unfinished" />
+      <translation>the file is too large: {mb} MB</translation>
     </message>
     <message>
       <source>无法打开：{e}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>解压后将超过 {mb} MB</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩比异常（{ratio}:1），疑似“压缩炸弹”</source>
-      <translation type="unfinished" />
+      <translation>it cannot be opened: {e}</translation>
     </message>
     <message>
       <source>压缩内容损坏</source>
-      <translation type="unfinished" />
+      <translation>the compressed content is damaged</translation>
     </message>
     <message>
       <source>含有 XML 实体声明，疑似“XML 炸弹”</source>
-      <translation type="unfinished" />
+      <translation>it declares XML entities, which looks like an “XML bomb”</translation>
     </message>
     <message>
       <source>内容无法解析</source>
-      <translation type="unfinished" />
+      <translation>its content cannot be parsed</translation>
     </message>
     <message>
       <source>部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”</source>
-      <translation type="unfinished" />
+      <translation>the part {part} declares XML entities, which looks like an “XML bomb”</translation>
     </message>
     <message>
       <source>上年基数表（{year}年度）</source>
-      <translation type="unfinished" />
+      <translation>Baseline sheet ({year})</translation>
     </message>
     <message>
       <source>{plan} 上年基数表（{year}年度）</source>
-      <translation type="unfinished" />
+      <translation>{plan}: baseline sheet ({year})</translation>
     </message>
     <message>
       <source>填写说明：在本县（市、区）一列中填写{year}年度的正式数据，数字直接填写（百分比填 76.5 或 76.5%），灰色格表示该单位不填报此项。请勿修改 A 列“指标代码”，可以增加备注列或调整列的顺序。表单包版本 {version}。</source>
-      <translation type="unfinished" />
+      <translation>How to fill it in: enter the official {year} figures in the column of your county-level division, numbers as they are (a percentage as 76.5 or 76.5%); a grey cell means the unit does not report that item. Do not change column A “Indicator code”; you may add note columns or reorder the columns. Form pack version {version}.</translation>
     </message>
     <message>
       <source>选填：{choices}</source>
-      <translation type="unfinished" />
+      <translation>Choose: {choices}</translation>
     </message>
     <message>
       <source>请从下拉列表中选择。</source>
-      <translation type="unfinished" />
+      <translation>Please choose from the drop-down list.</translation>
     </message>
     <message>
       <source>不是可选项</source>
-      <translation type="unfinished" />
+      <translation>Not one of the choices</translation>
     </message>
     <message>
       <source>第{row}行</source>
-      <translation type="unfinished" />
+      <translation>row {row}</translation>
     </message>
     <message>
       <source>找不到指标代码 {code}</source>
-      <translation type="unfinished" />
+      <translation>no indicator has the code {code}</translation>
     </message>
     <message>
       <source>没有找到“{code}”或“{name}”列和“{header}”列的表头</source>
-      <translation type="unfinished" />
+      <translation>no header was found for the “{code}” or “{name}” column and the “{header}” column</translation>
     </message>
     <message>
       <source>找不到指标“{name}”（代码和名称都对不上）</source>
-      <translation type="unfinished" />
+      <translation>the indicator “{name}” cannot be found (neither code nor name matches)</translation>
     </message>
     <message>
       <source>“{value}”不是可选项（{choices}）之一</source>
-      <translation type="unfinished" />
+      <translation>“{value}” is not one of the choices ({choices})</translation>
     </message>
     <message>
       <source>“{value}”不是数字（单元格格式可能被设成了日期或逻辑值），请改为数字</source>
-      <translation type="unfinished" />
+      <translation>“{value}” is not a number (the cell may be formatted as a date or a true/false value); change it to a number</translation>
     </message>
     <message>
       <source>“{value}”应为整数</source>
-      <translation type="unfinished" />
+      <translation>“{value}” should be a whole number</translation>
     </message>
     <message>
       <source>指标代码 {code} 已停用</source>
-      <translation type="unfinished" />
+      <translation>the indicator code {code} is retired</translation>
     </message>
     <message>
       <source>指标代码 {code} 在当前表单中不存在</source>
-      <translation type="unfinished" />
+      <translation>the indicator code {code} is not in the current forms</translation>
     </message>
     <message>
       <source>指标名称“{name}”对应多个指标，请填写 A 列指标代码</source>
-      <translation type="unfinished" />
+      <translation>the indicator name “{name}” matches several indicators; fill in the indicator code in column A</translation>
     </message>
     <message>
       <source>“{value}”不是有效数字</source>
-      <translation type="unfinished" />
+      <translation>“{value}” is not a valid number</translation>
     </message>
     <message>
       <source>与{other}重复，只采用第一次出现的值</source>
-      <translation type="unfinished" />
+      <translation>repeats {other}; only the first value is used</translation>
     </message>
     <message>
       <source>单元格 {cell} 是公式（{formula}），但文件中没有保存计算结果。请在 Excel 或 WPS 中打开该文件，确认公式已计算后保存，再导入</source>
-      <translation type="unfinished" />
+      <translation>cell {cell} is a formula ({formula}), but the file holds no computed result. Open the file in Excel or WPS, make sure the formula is computed, save it, then import it</translation>
     </message>
     <message>
       <source>单元格 {cell}：{reason}</source>
-      <translation type="unfinished" />
+      <translation>cell {cell}: {reason}</translation>
     </message>
     <message>
       <source>导入 {name}（{kind}，{status}）：基数 {taken} 项，保留原值 {kept} 项，带入表格行 {rows} 行，下步计划参考 {plans} 项。导入编号 {id}。</source>
-      <translation type="unfinished" />
+      <translation>Imported {name} ({kind}, {status}): {taken} baseline values, {kept} existing values kept, {rows} table rows carried over, {plans} next-step plans for reference. Import number {id}.</translation>
     </message>
     <message>
       <source>检查文件安全性</source>
-      <translation type="unfinished" />
+      <translation>Checking the file is safe</translation>
     </message>
     <message>
       <source>识别文件类型</source>
-      <translation type="unfinished" />
+      <translation>Recognising the file type</translation>
     </message>
     <message>
       <source>预览完成</source>
-      <translation type="unfinished" />
+      <translation>Preview ready</translation>
     </message>
     <message>
       <source>签名人未登记，经操作人确认后导入（指纹见验证结果：{message}）。</source>
-      <translation type="unfinished" />
+      <translation>Signer not registered; imported after the operator confirmed it (fingerprint in the verification result: {message}).</translation>
     </message>
     <message>
       <source>文件属于{other}（{code}），经操作人确认后导入。</source>
-      <translation type="unfinished" />
+      <translation>The file belongs to {other} ({code}); imported after the operator confirmed it.</translation>
     </message>
     <message>
       <source>请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。</source>
-      <translation type="unfinished" />
+      <translation>First choose this unit (its division) under “Unit details”, then import last year’s data. Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。本机数据没有任何改动。</source>
-      <translation type="unfinished" />
+      <translation>This unit’s division code {code} is not in the list of divisions; choose it again under “Unit details”. Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>验证签名</source>
-      <translation type="unfinished" />
+      <translation>Verifying the signature</translation>
     </message>
     <message>
       <source>读取上年基数表</source>
-      <translation type="unfinished" />
+      <translation>Reading the baseline sheet</translation>
     </message>
     <message>
       <source>文件使用表单包 {old}，本程序为 {new}；已按指标代码对照表转换。</source>
-      <translation type="unfinished" />
+      <translation>The file uses form pack {old} and this program {new}; it was converted with the indicator code mapping.</translation>
     </message>
     <message>
       <source>表中没有写明“基数年度”，按{year}年处理。</source>
-      <translation type="unfinished" />
+      <translation>The sheet does not state its “baseline year”; {year} is assumed.</translation>
     </message>
     <message>
       <source>市级上年基数表（未签名），读取“{column}”列。</source>
-      <translation type="unfinished" />
+      <translation>City baseline sheet (unsigned); the column “{column}” is read.</translation>
     </message>
     <message>
       <source>本单位一列中有 {n} 项空白，未导入。</source>
-      <translation type="unfinished" />
+      <translation>{n} cells in this unit’s column are blank and were not imported.</translation>
     </message>
     <message>
       <source>本机已有{period}已签名的报送，上年值以本机签名数据为准；导入的基数只作备查。</source>
-      <translation type="unfinished" />
+      <translation>This computer already holds a signed submission for {period}; its signed data is used as last year’s values, and the imported baseline is kept for reference only.</translation>
     </message>
     <message>
       <source>{period}的报送已签名，未完成的项目不能带入；如需带入请先新建更正版本。</source>
-      <translation type="unfinished" />
+      <translation>The {period} submission is signed, so unfinished projects cannot be carried over; to carry them over, create a new revision first.</translation>
     </message>
     <message>
       <source>没有编号为 {id} 的导入记录，无法撤销。</source>
-      <translation type="unfinished" />
+      <translation>There is no import number {id}, so nothing can be undone.</translation>
     </message>
     <message>
       <source>导入 {id} 已于 {at} 撤销过。</source>
-      <translation type="unfinished" />
+      <translation>Import {id} was already undone on {at}.</translation>
     </message>
     <message>
       <source>{period}的基数在这次导入之后又被改动（可能是再次导入），不能撤销这次导入。请先撤销之后的导入。</source>
-      <translation type="unfinished" />
+      <translation>The {period} baseline was changed after this import (perhaps by another import), so this import cannot be undone. Undo the later import first.</translation>
     </message>
     <message>
       <source>{period}的报送已签名，带入的表格行不能再撤销。</source>
-      <translation type="unfinished" />
+      <translation>The {period} submission is signed, so the table rows carried over can no longer be undone.</translation>
     </message>
     <message>
       <source>撤销导入 {id}（{source}），恢复导入前的基数和表格。</source>
-      <translation type="unfinished" />
+      <translation>Undo import {id} ({source}): restore the baseline and tables as they were before it.</translation>
     </message>
     <message>
       <source>没有“指标代码”或“指标名称”表头</source>
-      <translation type="unfinished" />
+      <translation>there is no “Indicator code” or “Indicator name” header</translation>
     </message>
     <message>
       <source>签名有效</source>
-      <translation type="unfinished" />
+      <translation>valid signature</translation>
     </message>
     <message>
       <source>签名人未登记</source>
-      <translation type="unfinished" />
+      <translation>signer not registered</translation>
     </message>
     <message>
       <source>未签名</source>
-      <translation type="unfinished" />
+      <translation>unsigned</translation>
     </message>
     <message>
       <source>签名工作簿</source>
-      <translation type="unfinished" />
+      <translation>signed workbook</translation>
     </message>
     <message>
       <source>上年基数表</source>
-      <translation type="unfinished" />
+      <translation>baseline sheet</translation>
     </message>
     <message>
       <source>导入后又修改了表格“{table}”，撤销会丢掉这些修改，因此没有撤销。如确需撤销，请手工删除带入的行。</source>
-      <translation type="unfinished" />
+      <translation>The table “{table}” was changed after the import and undoing would lose those changes, so nothing was undone. If it must be undone, delete the carried-over rows by hand.</translation>
     </message>
     <message>
       <source>导入后又修改了下步计划参考，不能撤销。</source>
-      <translation type="unfinished" />
+      <translation>The next-step reference was changed after the import, so it cannot be undone.</translation>
     </message>
     <message>
       <source>表单 {form}</source>
-      <translation type="unfinished" />
+      <translation>Form {form}</translation>
+    </message>
+  </context>
+  <context>
+    <name>numbers</name>
+    <message>
+      <source>（单位：{unit}）</source>
+      <translation> (unit: {unit})</translation>
+    </message>
+    <message>
+      <source>“{text}”不是一个确切的数字：请只填写数字{hint}，不要写“约”“左右”“以上”等字样，说明可写在工作进展中。</source>
+      <translation>“{text}” is not an exact number: enter only the number{hint}, without words such as “about”, “around” or “over”; explanations belong in the progress notes.</translation>
+    </message>
+    <message>
+      <source>“{text}”是汉字数字，请改用阿拉伯数字填写{hint}，例如 1234.5。</source>
+      <translation>“{text}” is written in Chinese numerals. Please use digits{hint}, for example 1234.5.</translation>
+    </message>
+    <message>
+      <source>无法识别“{text}”：请只填写一个数字{hint}，例如 1234.5，可带小数点和千位分隔符。</source>
+      <translation>Cannot read “{text}”: enter a single number{hint}, for example 1234.5; a decimal point and thousands separators are allowed.</translation>
+    </message>
+    <message>
+      <source>“{text}”带了 %，但本项单位是{unit}，不是百分比：请去掉 % 后按{unit}填写。</source>
+      <translation>“{text}” has a %, but this item is measured in {unit}, not as a percentage: remove the % and enter it in {unit}.</translation>
+    </message>
+    <message>
+      <source>“{text}”带了 %，但本项不是百分比：请去掉 % 只填数字。</source>
+      <translation>“{text}” has a %, but this item is not a percentage: remove the % and enter just the number.</translation>
+    </message>
+    <message>
+      <source>无法识别“{text}”中的“{suffix}”：本项单位是{unit}，请只填写数字。</source>
+      <translation>Cannot read “{suffix}” in “{text}”: the unit of this item is {unit}; enter just the number.</translation>
+    </message>
+    <message>
+      <source>“{text}”用了“万”“亿”等换算，本项不接受：请按{unit}直接填写数字。</source>
+      <translation>“{text}” uses a multiplier such as 万 (10,000) or 亿 (100,000,000), which this item does not accept: enter the number in {unit} directly.</translation>
+    </message>
+    <message>
+      <source>未填写数字：请填写数字{hint}。</source>
+      <translation>No number entered: please enter a number{hint}.</translation>
+    </message>
+    <message>
+      <source>填写的内容太长，不是一个数字：请只填写一个数字{hint}。</source>
+      <translation>The entry is too long to be a number: enter a single number{hint}.</translation>
+    </message>
+    <message>
+      <source>“{text}”中的千位分隔符位置不对（应每三位一个，如 1,234,567）：请核对，或去掉分隔符只填数字{hint}。</source>
+      <translation>The thousands separators in “{text}” are misplaced (one every three digits, as in 1,234,567): check it, or remove the separators and enter just the number{hint}.</translation>
+    </message>
+    <message>
+      <source>（无单位）</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <source>个数</source>
+      <translation>plain units</translation>
     </message>
   </context>
   <context>
@@ -3234,55 +3524,653 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>报送期“{text}”格式不对，应为年份（如 2026）或季度（如 2026Q3）。</source>
-      <translation type="unfinished" />
+      <translation>The reporting period “{text}” is not valid: give a year (such as 2026) or a quarter (such as 2026Q3).</translation>
     </message>
   </context>
   <context>
-    <name>report</name>
+    <name>printing</name>
     <message>
-      <source>已签名</source>
-      <translation>Signed</translation>
+      <source>找不到打印用的中文字体（{path}），无法生成 PDF。请重新安装本程序。</source>
+      <translation>The Chinese font for printing ({path}) is missing, so the PDF cannot be made. Please reinstall the program.</translation>
     </message>
     <message>
-      <source>指标</source>
-      <translation>Indicator</translation>
+      <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
+      <translation>The folder “{folder}” does not exist. Create it first or choose another place to save.</translation>
     </message>
     <message>
-      <source>单位</source>
-      <translation>Unit</translation>
+      <source>“{path}”是一个文件夹，请给出要保存的 PDF 文件名。</source>
+      <translation>“{path}” is a folder; give a file name for the PDF.</translation>
     </message>
     <message>
-      <source>上年</source>
-      <translation>Last year</translation>
+      <source>有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。</source>
+      <translation>Some content is too long to fit on one page, so the PDF cannot be made. Shorten the over-long text (for example a cell of a table) and try again.</translation>
     </message>
     <message>
-      <source>填报人</source>
-      <translation>prepared by</translation>
+      <source>无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。</source>
+      <translation>Cannot save in the folder “{folder}” (no permission to write, or the disk is full). Choose another place to save.</translation>
     </message>
     <message>
-      <source>审核人</source>
-      <translation>Reviewed by</translation>
+      <source>无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。</source>
+      <translation>Cannot write “{path}”: the file may be open in another program (such as a PDF reader). Close it and try again, or save under another name.</translation>
     </message>
     <message>
-      <source>单位负责人</source>
-      <translation>Head of unit</translation>
-    </message>
-    <message>
-      <source>联系电话</source>
-      <translation>phone</translation>
-    </message>
-    <message>
-      <source>状态</source>
-      <translation>State</translation>
+      <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
+      <translation>The content for the QR code is too long ({n} bytes), so the PDF cannot be made. Check that the unit name, public key and so on are correct.</translation>
     </message>
     <message>
       <source>无法读取 PDF 文件“{path}”：文件不存在或已损坏。</source>
       <translation>Cannot read the PDF file “{path}”: it is missing or damaged.</translation>
     </message>
     <message>
-      <source>找不到打印用的中文字体（{path}），无法生成 PDF。请重新安装本程序。</source>
-      <translation type="unfinished" />
+      <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
+      <translation>This unit’s details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under “Unit details” first.</translation>
     </message>
+  </context>
+  <context>
+    <name>rules</name>
+    <message>
+      <source>上年</source>
+      <translation>last year</translation>
+    </message>
+    <message>
+      <source>请核对；如数据无误，请接受此警告并说明原因。</source>
+      <translation> Please check it; if the figure is right, accept this warning and give the reason.</translation>
+    </message>
+    <message>
+      <source>“{label}”</source>
+      <translation>“{label}”</translation>
+    </message>
+    <message>
+      <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
+      <translation>“{label}” is a cumulative total since {start} and cannot be less than the previous period’s {last} ({period}); {value} was entered. Please check whether only this year’s increase was entered.</translation>
+    </message>
+    <message>
+      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
+      <translation>“{name}” was due by {deadline} ({plan}), but this period reports “{value}”, past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to “{done}”.</translation>
+    </message>
+    <message>
+      <source>“{table}”第 {row} 行的“{column}”</source>
+      <translation>“{column}” in row {row} of “{table}”</translation>
+    </message>
+    <message>
+      <source>增长</source>
+      <translation>up</translation>
+    </message>
+    <message>
+      <source>下降</source>
+      <translation>down</translation>
+    </message>
+    <message>
+      <source>不大于</source>
+      <translation>at most</translation>
+    </message>
+    <message>
+      <source>小于</source>
+      <translation>less than</translation>
+    </message>
+    <message>
+      <source>不小于</source>
+      <translation>at least</translation>
+    </message>
+    <message>
+      <source>大于</source>
+      <translation>greater than</translation>
+    </message>
+    <message>
+      <source>等于</source>
+      <translation>equal to</translation>
+    </message>
+    <message>
+      <source>{subject}应为整数，填的是 {value}，请去掉小数部分。</source>
+      <translation>{subject} must be a whole number, but {value} was entered. Please remove the decimal part.</translation>
+    </message>
+    <message>
+      <source>“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，超过 {threshold}%。</source>
+      <translation>“{label}”: this year’s increase is {this} (cumulative {value} minus last year’s cumulative {last}), {direction} {pct}% on last year’s increase of {previous}, more than {threshold}%.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。</source>
+      <translation>“{label}” is {value} and {last} it was {previous}: {direction} {pct}% on last year, more than {threshold}%.</translation>
+    </message>
+    <message>
+      <source>“{den}”为 0，无法计算“{name}”，请填写大于 0 的数。</source>
+      <translation>“{den}” is 0, so “{name}” cannot be computed. Please enter a number greater than 0.</translation>
+    </message>
+    <message>
+      <source>“{num}”（{n}）大于“{den}”（{d}），“{name}”会超过 100%，请核对两个数是否填反或多输了一位。</source>
+      <translation>“{num}” ({n}) is greater than “{den}” ({d}), so “{name}” would exceed 100%. Please check whether the two figures are swapped or one has an extra digit.</translation>
+    </message>
+    <message>
+      <source>未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。</source>
+      <translation>Provincial target not met: “{name}” actually reached {actual} against a provincial target of {target} ({rule}).</translation>
+    </message>
+    <message>
+      <source>“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。</source>
+      <translation>“{name}” is {value} and last year it was {previous}: {moved}, contrary to the action plan’s requirement of “{wanted}” ({plan}).</translation>
+    </message>
+    <message>
+      <source>“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。</source>
+      <translation>“{name}” is {value}, short of the target “{grade} or better” ({plan}).</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}，按从{base_when}的 {base} 到{year}年目标 {goal} 的均衡进度，本期应达到 {expected}左右，进度落后（{plan}）。</source>
+      <translation>“{label}” is {value}. On an even path from {base} ({base_when}) to the {year} target of {goal}, this period should be about {expected}: progress is behind schedule ({plan}).</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}，未达到目标：{plan}。</source>
+      <translation>“{label}” is {value}, which does not meet the target: {plan}.</translation>
+    </message>
+    <message>
+      <source>{label}未填写，请填写或删除该行。</source>
+      <translation>{label} is not filled in. Please fill it in or delete the row.</translation>
+    </message>
+    <message>
+      <source>（{what}为 {sum}，填报的总数为 {total}）</source>
+      <translation> ({what} is {sum}; the total entered is {total})</translation>
+    </message>
+    <message>
+      <source>（表中列了 {rows} 行，填报的数量为 {total}）</source>
+      <translation> (the table lists {rows} rows; the number entered is {total})</translation>
+    </message>
+    <message>
+      <source>{form}:{code} 不是比率指标</source>
+      <translation>{form}:{code} is not a ratio indicator</translation>
+    </message>
+    <message>
+      <source>“{label}”填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
+      <translation>“{text}” entered for “{label}” is not one of the choices. Please choose one of: {choices}.</translation>
+    </message>
+    <message>
+      <source>“{label}”：{reason}</source>
+      <translation>“{label}”: {reason}</translation>
+    </message>
+    <message>
+      <source>{what}“{label}”{hint}。</source>
+      <translation>{what} “{label}”{hint}.</translation>
+    </message>
+    <message>
+      <source>“{label}”最多 {max} 字，目前 {n} 字，请精简。</source>
+      <translation>“{label}” allows at most {max} characters and has {n}. Please shorten it.</translation>
+    </message>
+    <message>
+      <source>{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。</source>
+      <translation>{subject} is {value}%, but a percentage must be between 0 and 100. Please check for an extra digit.</translation>
+    </message>
+    <message>
+      <source>{subject}不能为负数（填的是 {value}），请核对。</source>
+      <translation>{subject} cannot be negative ({value} was entered). Please check it.</translation>
+    </message>
+    <message>
+      <source>{subject}为 {value}，不能小于 {low}，请核对。</source>
+      <translation>{subject} is {value} and cannot be less than {low}. Please check it.</translation>
+    </message>
+    <message>
+      <source>稳步提升</source>
+      <translation>steady improvement</translation>
+    </message>
+    <message>
+      <source>持续下降</source>
+      <translation>continued decrease</translation>
+    </message>
+    <message>
+      <source>稳中向好</source>
+      <translation>stable or improving</translation>
+    </message>
+    <message>
+      <source>{year}年底</source>
+      <translation>end of {year}</translation>
+    </message>
+    <message>
+      <source>{year}年</source>
+      <translation>{year}</translation>
+    </message>
+    <message>
+      <source>{label}填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
+      <translation>“{text}” entered for {label} is not one of the choices. Please choose one of: {choices}.</translation>
+    </message>
+    <message>
+      <source>{label}：{reason}</source>
+      <translation>{label}: {reason}</translation>
+    </message>
+    <message>
+      <source>“{table}”中“{column}”的合计</source>
+      <translation>the total of “{column}” in “{table}”</translation>
+    </message>
+    <message>
+      <source>（{left}为 {lv}，{right}为 {rv}）</source>
+      <translation> ({left} is {lv}, {right} is {rv})</translation>
+    </message>
+    <message>
+      <source>（{subject}为 {value}，应{op} {bound}）</source>
+      <translation> ({subject} is {value}; it should be {op} {bound})</translation>
+    </message>
+    <message>
+      <source>请核对并改正。</source>
+      <translation> Please check and correct it.</translation>
+    </message>
+    <message>
+      <source>如数据无误，请接受此警告并说明原因。</source>
+      <translation> If the figure is right, accept this warning and give the reason.</translation>
+    </message>
+    <message>
+      <source>请填写“{name}”：{hint}</source>
+      <translation>Please fill in “{name}”: {hint}</translation>
+    </message>
+    <message>
+      <source>表单 {form} 中没有表格 {table}</source>
+      <translation>Form {form} has no table {table}</translation>
+    </message>
+    <message>
+      <source>请选择</source>
+      <translation>Please choose</translation>
+    </message>
+    <message>
+      <source>请填写</source>
+      <translation>Please fill in</translation>
+    </message>
+    <message>
+      <source>{subject}为 {value}，应在 {low} 到 {high} 之间{unit}，请核对是否多输了一位。</source>
+      <translation>{subject} is {value}, but it should be between {low} and {high}{unit}. Please check for an extra digit.</translation>
+    </message>
+    <message>
+      <source>{subject}为 {value}，不能大于 {high}，请核对是否多输了一位。</source>
+      <translation>{subject} is {value} and cannot be more than {high}. Please check for an extra digit.</translation>
+    </message>
+    <message>
+      <source>“{table}”的行数</source>
+      <translation>the number of rows in “{table}”</translation>
+    </message>
+    <message>
+      <source>“{name}”至少 {min} 字，目前 {n} 字，请补充：{hint}</source>
+      <translation>“{name}” needs at least {min} characters and has {n}. Please add more: {hint}</translation>
+    </message>
+    <message>
+      <source>上年同期</source>
+      <translation>in the same period last year</translation>
+    </message>
+    <message>
+      <source>不低于目标为完成</source>
+      <translation>met when not below the target</translation>
+    </message>
+    <message>
+      <source>不高于目标为完成</source>
+      <translation>met when not above the target</translation>
+    </message>
+    <message>
+      <source>比上年上升</source>
+      <translation>up on last year</translation>
+    </message>
+    <message>
+      <source>比上年下降</source>
+      <translation>down on last year</translation>
+    </message>
+    <message>
+      <source>“{name}”最多 {max} 字，目前 {n} 字，请精简。</source>
+      <translation>“{name}” allows at most {max} characters and has {n}. Please shorten it.</translation>
+    </message>
+    <message>
+      <source>（单位：{unit}）</source>
+      <translation> (unit: {unit})</translation>
+    </message>
+  </context>
+  <context>
+    <name>signing</name>
+    <message>
+      <source>本单位还没有签名密钥。第一次签名导出时会创建密钥，请设置一个口令（至少 8 个字符）。</source>
+      <translation>This unit has no signing key yet. The key is created at the first signed export; choose a passphrase (at least 8 characters).</translation>
+    </message>
+    <message>
+      <source>签名口令不正确，密钥没有解锁。请检查口令（注意大小写和输入法全角/半角）后重试；如果口令确实遗忘，请用“更换密钥”重新生成密钥，并把新的密钥登记表报上级。</source>
+      <translation>The passphrase is wrong, so the key was not unlocked. Check the passphrase (mind upper and lower case and full-width/half-width input) and try again; if it is really forgotten, use “Replace key” to make a new key and send the new key registration sheet to the level above.</translation>
+    </message>
+    <message>
+      <source>签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。</source>
+      <translation>The passphrase is too short: it needs at least {n} characters. Choose one that only the person responsible knows and that is hard to guess.</translation>
+    </message>
+    <message>
+      <source>本单位已有签名密钥（指纹 {fp}）。如需更换，请使用“更换密钥”，旧密钥签署的工作簿仍可验证。</source>
+      <translation>This unit already has a signing key (fingerprint {fp}). To replace it, use “Replace key”; workbooks signed with the old key can still be verified.</translation>
+    </message>
+    <message>
+      <source>签名密钥文件 {path} 已损坏，无法读取。请从备份恢复数据文件夹，或更换密钥并重新报上级登记。</source>
+      <translation>The signing key file {path} is damaged and cannot be read. Restore the data folder from a backup, or replace the key and register it again with the level above.</translation>
+    </message>
+    <message>
+      <source>密钥登记文件夹 {path} 不存在。请指定存放各单位密钥登记文件（*{suffix}）的文件夹。</source>
+      <translation>The key registry folder {path} does not exist. Choose the folder holding the units’ key registration files (*{suffix}).</translation>
+    </message>
+  </context>
+  <context>
+    <name>store</name>
+    <message>
+      <source>已检查</source>
+      <translation>Checked</translation>
+    </message>
+    <message>
+      <source>已签名</source>
+      <translation>Signed</translation>
+    </message>
+    <message>
+      <source>不是数据库文件</source>
+      <translation>not a database file</translation>
+    </message>
+    <message>
+      <source>完整性检查未通过（{detail}）</source>
+      <translation>the integrity check failed ({detail})</translation>
+    </message>
+    <message>
+      <source>草稿</source>
+      <translation>draft</translation>
+    </message>
+    <message>
+      <source>填报单位：{unit}</source>
+      <translation>Reporting unit: {unit}</translation>
+    </message>
+    <message>
+      <source>最后修改时间（UTC）：{at}</source>
+      <translation>Last changed (UTC): {at}</translation>
+    </message>
+    <message>
+      <source>无法读取文件（{exc}）</source>
+      <translation>the file cannot be read ({exc})</translation>
+    </message>
+    <message>
+      <source>数据库结构损坏（{exc}）</source>
+      <translation>the database structure is damaged ({exc})</translation>
+    </message>
+    <message>
+      <source>还没有数据文件，无需备份</source>
+      <translation>there is no data file yet, so there is nothing to back up</translation>
+    </message>
+    <message>
+      <source>数据结构版本（{rev}）不是本程序认识的版本</source>
+      <translation>its data structure version ({rev}) is not one this program knows</translation>
+    </message>
+    <message>
+      <source>文件不存在</source>
+      <translation>the file does not exist</translation>
+    </message>
+    <message>
+      <source>这就是正在使用的数据文件</source>
+      <translation>it is the data file in use</translation>
+    </message>
+    <message>
+      <source>  {period}：第 {revision} 版，{status}</source>
+      <translation>  {period}: revision {revision}, {status}</translation>
+    </message>
+    <message>
+      <source>这不是 EcoDesk 的数据文件</source>
+      <translation>it is not an EcoDesk data file</translation>
+    </message>
+    <message>
+      <source>无法读取（{exc}）</source>
+      <translation>it cannot be read ({exc})</translation>
+    </message>
+    <message>
+      <source>未填写</source>
+      <translation>not filled in</translation>
+    </message>
+    <message>
+      <source>无</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <source>{period} 的第 {revision} 版报送已签名，不能再修改。如需更正，请新建一个更正版本（写明更正原因）后在新版本中修改。</source>
+      <translation>Revision {revision} of the {period} submission is signed and can no longer be changed. To correct it, create a new revision (giving the reason for the correction) and make the changes there.</translation>
+    </message>
+    <message>
+      <source>数据文件 {path} 已损坏，无法打开{detail}。请不要继续使用它：用“ecodesk restore 备份文件”从备份恢复（自动备份在 {backups} 文件夹中，按日期命名），恢复前当前文件会另存一份。如没有可用备份，请联系技术支持。</source>
+      <translation>The data file {path} is damaged and cannot be opened{detail}. Do not keep using it: restore from a backup with “ecodesk restore BACKUP-FILE” (automatic backups are in the folder {backups}, named by date); the current file is saved aside before restoring. If there is no usable backup, contact technical support.</translation>
+    </message>
+    <message>
+      <source>数据文件 {path} 由更新版本的 EcoDesk 创建（数据结构版本 {revision}），本程序无法读取。请安装最新版本的 EcoDesk 后再打开。</source>
+      <translation>The data file {path} was made by a newer version of EcoDesk (data structure version {revision}) and this program cannot read it. Install the latest version of EcoDesk, then open it again.</translation>
+    </message>
+    <message>
+      <source>{period} 的第 {revision} 版尚未签名，可以直接修改，不需要新建更正版本。</source>
+      <translation>Revision {revision} of {period} is not signed yet: change it directly, no new revision is needed.</translation>
+    </message>
+    <message>
+      <source>字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。</source>
+      <translation>The field key “{key}” is malformed (it should be “form:field”, such as 1.1:upgraded_firms); nothing was saved.</translation>
+    </message>
+    <message>
+      <source>不能用 {path} 恢复：{reason}。当前数据没有任何改动。请换一个备份文件（自动备份在数据文件夹的 backups 中）。</source>
+      <translation>Cannot restore from {path}: {reason}. The current data was not changed. Choose another backup file (automatic backups are in the backups folder of the data folder).</translation>
+    </message>
+    <message>
+      <source>（{detail}）</source>
+      <translation> ({detail})</translation>
+    </message>
+    <message>
+      <source>不是 EcoDesk 的数据文件</source>
+      <translation>not an EcoDesk data file</translation>
+    </message>
+    <message>
+      <source>未知用户</source>
+      <translation>unknown user</translation>
+    </message>
+    <message>
+      <source>没有这些表单：{codes}。请从表单目录中选择。</source>
+      <translation>These forms do not exist: {codes}. Choose from the list of forms.</translation>
+    </message>
+    <message>
+      <source>请写明接受此提示的理由（说明会随报表一同报送）。</source>
+      <translation>Please give the reason for accepting this warning (the explanation is submitted with the workbook).</translation>
+    </message>
+    <message>
+      <source>请写明更正原因（会记录在新版本中并随报表报送）。</source>
+      <translation>Please give the reason for the correction (it is recorded in the new revision and submitted with the workbook).</translation>
+    </message>
+    <message>
+      <source>{period} 还没有第 {revision} 版报送。</source>
+      <translation>{period} has no revision {revision} yet.</translation>
+    </message>
+    <message>
+      <source>{n} 项，来源 {source}（签名：{status}）</source>
+      <translation>{n} items from {source} (signature: {status})</translation>
+    </message>
+    <message>
+      <source>{period} 没有第 {revision} 版报送。</source>
+      <translation>{period} has no revision {revision}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>verify</name>
+    <message>
+      <source>{name}：有效。{unit}，{period}，第{revision}版，签名密钥指纹 {fp}。</source>
+      <translation>{name}: valid. {unit}, {period}, revision {revision}, signing key fingerprint {fp}.</translation>
+    </message>
+    <message>
+      <source>有效</source>
+      <translation>Valid</translation>
+    </message>
+    <message>
+      <source>已被改动</source>
+      <translation>Altered</translation>
+    </message>
+    <message>
+      <source>签名人未登记</source>
+      <translation>Signer not registered</translation>
+    </message>
+    <message>
+      <source>密钥登记单位不符</source>
+      <translation>Key registered to another unit</translation>
+    </message>
+    <message>
+      <source>不是 EcoDesk 签名工作簿</source>
+      <translation>Not an EcoDesk signed workbook</translation>
+    </message>
+    <message>
+      <source>文件损坏</source>
+      <translation>Damaged file</translation>
+    </message>
+    <message>
+      <source>{name}：签名与签名数据不符，签名数据表或签名已被改动，内容不可信。</source>
+      <translation>{name}: the signature does not match the signed data; the data sheet or the signature has been altered, so the content cannot be trusted.</translation>
+    </message>
+    <message>
+      <source>{name}：可见内容与签名数据不符（{where}），文件在签名后被改动。</source>
+      <translation>{name}: the visible content does not match the signed data ({where}); the file was altered after it was signed.</translation>
+    </message>
+    <message>
+      <source>{name}：签名完好，但其中的数据无法解读，可能由不兼容的程序版本生成。</source>
+      <translation>{name}: the signature is intact, but the data in it cannot be read; it may come from an incompatible version of the program.</translation>
+    </message>
+    <message>
+      <source>{name}：签名完好，但签名密钥（指纹 {fp}）不在密钥登记中，无法确认是谁签的。请核对该单位报送的密钥登记表，登记后再验证。</source>
+      <translation>{name}: the signature is intact, but the signing key (fingerprint {fp}) is not in the key registry, so who signed it cannot be confirmed. Check the key registration sheet the unit sent, register the key, then verify again.</translation>
+    </message>
+    <message>
+      <source>{name}：工作簿自称来自 {claimed}，但签名密钥登记在 {owner} 名下，不能作为 {claimed} 的报送。</source>
+      <translation>{name}: the workbook says it comes from {claimed}, but its signing key is registered to {owner}, so it cannot count as a submission of {claimed}.</translation>
+    </message>
+    <message>
+      <source>签名密钥已于 {when} 更换，这是用旧密钥签署的工作簿。</source>
+      <translation>The signing key was replaced on {when}; this workbook was signed with the old key.</translation>
+    </message>
+    <message>
+      <source>登记文件夹中有 {n} 个文件无法识别，已忽略。</source>
+      <translation>{n} files in the key registry folder could not be read and were ignored.</translation>
+    </message>
+    <message>
+      <source>文件签名后曾由 {app} 另存，内容未变。</source>
+      <translation>After signing, the file was saved again by {app}; its content is unchanged.</translation>
+    </message>
+    <message>
+      <source>……另有 {n} 处不符</source>
+      <translation>… and {n} more differences</translation>
+    </message>
+    <message>
+      <source>签名数据摘要 {digest}</source>
+      <translation>Signed data digest {digest}</translation>
+    </message>
+    <message>
+      <source>{name}（{code}）</source>
+      <translation>{name} ({code})</translation>
+    </message>
+  </context>
+  <context>
+    <name>workbook</name>
+    <message>
+      <source>工作表“{sheet}”单元格 {cell}：签名时为“{expected}”，现在为“{found}”</source>
+      <translation>sheet “{sheet}”, cell {cell}: “{expected}” when signed, now “{found}”</translation>
+    </message>
+    <message>
+      <source>{number}（格式 {fmt}）</source>
+      <translation>{number} (format {fmt})</translation>
+    </message>
+    <message>
+      <source>公式 {text}</source>
+      <translation>formula {text}</translation>
+    </message>
+    <message>
+      <source>（空）</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>文件 {name} 是 EcoDesk 工作簿，但其中的签名数据表被删除或改动（{reason}），无法证明内容未被修改。</source>
+      <translation>The file {name} is an EcoDesk workbook, but its signed data sheet was deleted or altered ({reason}), so nothing proves its content is unchanged.</translation>
+    </message>
+    <message>
+      <source>多出了工作表“{sheet}”</source>
+      <translation>an extra sheet “{sheet}”</translation>
+    </message>
+    <message>
+      <source>没有 EcoDesk 签名数据</source>
+      <translation>it has no EcoDesk signed data</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”被删除</source>
+      <translation>the sheet “{sheet}” was deleted</translation>
+    </message>
+    <message>
+      <source>签名数据表不存在</source>
+      <translation>the signed data sheet is missing</translation>
+    </message>
+    <message>
+      <source>签名数据表格式不对</source>
+      <translation>the signed data sheet is malformed</translation>
+    </message>
+    <message>
+      <source>文件 {name} 已损坏或不完整，无法读取（{reason}）。请向报送单位索取原文件重新发送。</source>
+      <translation>The file {name} is damaged or incomplete and cannot be read ({reason}). Ask the reporting unit to send the original file again.</translation>
+    </message>
+    <message>
+      <source>文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。</source>
+      <translation>The file {name} is not a signed workbook exported by EcoDesk ({reason}).</translation>
+    </message>
+    <message>
+      <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
+      <translation>The file {path} cannot be found. Check the file name and its folder.</translation>
+    </message>
+    <message>
+      <source>包含 {n} 个部件，远超正常工作簿</source>
+      <translation>it holds {n} parts, far more than a real workbook</translation>
+    </message>
+    <message>
+      <source>文件过大（{mb} MB）</source>
+      <translation>the file is too large ({mb} MB)</translation>
+    </message>
+    <message>
+      <source>这是旧版 .xls 或加密的文件，不是 .xlsx</source>
+      <translation>it is an old .xls or an encrypted file, not .xlsx</translation>
+    </message>
+    <message>
+      <source>不是 Excel .xlsx 文件</source>
+      <translation>it is not an Excel .xlsx file</translation>
+    </message>
+    <message>
+      <source>压缩包里没有 Excel 工作簿</source>
+      <translation>the archive holds no Excel workbook</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the archive structure is damaged; the file may not have been downloaded or copied completely</translation>
+    </message>
+    <message>
+      <source>解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）</source>
+      <translation>it would unpack to more than {mb} MB (possibly a maliciously crafted file)</translation>
+    </message>
+    <message>
+      <source>解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”</source>
+      <translation>it would unpack at a compression ratio of {ratio}:1, which looks like a “zip bomb”</translation>
+    </message>
+    <message>
+      <source>无法打开：{e}</source>
+      <translation>it cannot be opened: {e}</translation>
+    </message>
+    <message>
+      <source>压缩包里没有可读的工作簿</source>
+      <translation>the archive holds no readable workbook</translation>
+    </message>
+    <message>
+      <source>内容无法解析</source>
+      <translation>its content cannot be parsed</translation>
+    </message>
+    <message>
+      <source>封面</source>
+      <translation>Cover</translation>
+    </message>
+    <message>
+      <source>签名</source>
+      <translation>Signature</translation>
+    </message>
+    <message>
+      <source>完成</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
+      <translation>Cannot write the file {path}: {reason}. Check that the folder exists, that you may write there, and that the file is not open in Excel/WPS (close it first).</translation>
+    </message>
+  </context>
+  <context>
+    <name>report</name>
     <message>
       <source>{plan}（省下达：{value}）</source>
       <translation type="unfinished" />
@@ -3404,30 +4292,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{path}”是一个文件夹，请给出要保存的 PDF 文件名。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>{period}工作进展报送单</source>
       <translation type="unfinished" />
     </message>
@@ -3448,6 +4312,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>草稿（未签名）</source>
       <translation type="unfinished" />
     </message>
@@ -3456,7 +4324,19 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>目标（方案要求）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3472,6 +4352,18 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>填报人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>报送期</source>
       <translation type="unfinished" />
     </message>
@@ -3480,7 +4372,15 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>联系电话</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>表单包版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>状态</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3565,735 +4465,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>《{plan}》报送单</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>rules</name>
-    <message>
-      <source>上年</source>
-      <translation>Last year</translation>
-    </message>
-    <message>
-      <source>请核对；如数据无误，请接受此警告并说明原因。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{table}”第 {row} 行的“{column}”</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>增长</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>下降</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不大于</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>小于</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不小于</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>大于</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>等于</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{subject}应为整数，填的是 {value}，请去掉小数部分。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，超过 {threshold}%。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{den}”为 0，无法计算“{name}”，请填写大于 0 的数。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{num}”（{n}）大于“{den}”（{d}），“{name}”会超过 100%，请核对两个数是否填反或多输了一位。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”为 {value}，按从{base_when}的 {base} 到{year}年目标 {goal} 的均衡进度，本期应达到 {expected}左右，进度落后（{plan}）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”为 {value}，未达到目标：{plan}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{label}未填写，请填写或删除该行。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（{what}为 {sum}，填报的总数为 {total}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（表中列了 {rows} 行，填报的数量为 {total}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{form}:{code} 不是比率指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”：{reason}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{what}“{label}”{hint}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{label}”最多 {max} 字，目前 {n} 字，请精简。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{subject}不能为负数（填的是 {value}），请核对。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{subject}为 {value}，不能小于 {low}，请核对。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>稳步提升</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>持续下降</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>稳中向好</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{year}年底</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{year}年</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{label}填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{label}：{reason}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{table}”中“{column}”的合计</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（{left}为 {lv}，{right}为 {rv}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（{subject}为 {value}，应{op} {bound}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请核对并改正。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>如数据无误，请接受此警告并说明原因。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请填写“{name}”：{hint}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单 {form} 中没有表格 {table}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请选择</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请填写</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{subject}为 {value}，应在 {low} 到 {high} 之间{unit}，请核对是否多输了一位。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{subject}为 {value}，不能大于 {high}，请核对是否多输了一位。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{table}”的行数</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”至少 {min} 字，目前 {n} 字，请补充：{hint}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年同期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不低于目标为完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不高于目标为完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>比上年上升</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>比上年下降</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”最多 {max} 字，目前 {n} 字，请精简。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（单位：{unit}）</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>store</name>
-    <message>
-      <source>已检查</source>
-      <translation>Checked</translation>
-    </message>
-    <message>
-      <source>已签名</source>
-      <translation>Signed</translation>
-    </message>
-    <message>
-      <source>不是数据库文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>完整性检查未通过（{detail}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位：{unit}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>最后修改时间（UTC）：{at}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法读取文件（{exc}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据库结构损坏（{exc}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>还没有数据文件，无需备份</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据结构版本（{rev}）不是本程序认识的版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件不存在</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这就是正在使用的数据文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>  {period}：第 {revision} 版，{status}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这不是 EcoDesk 的数据文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法读取（{exc}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未填写</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period} 的第 {revision} 版报送已签名，不能再修改。如需更正，请新建一个更正版本（写明更正原因）后在新版本中修改。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据文件 {path} 已损坏，无法打开{detail}。请不要继续使用它：用“ecodesk restore 备份文件”从备份恢复（自动备份在 {backups} 文件夹中，按日期命名），恢复前当前文件会另存一份。如没有可用备份，请联系技术支持。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据文件 {path} 由更新版本的 EcoDesk 创建（数据结构版本 {revision}），本程序无法读取。请安装最新版本的 EcoDesk 后再打开。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period} 的第 {revision} 版尚未签名，可以直接修改，不需要新建更正版本。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不能用 {path} 恢复：{reason}。当前数据没有任何改动。请换一个备份文件（自动备份在数据文件夹的 backups 中）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未知用户</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有这些表单：{codes}。请从表单目录中选择。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请写明接受此提示的理由（说明会随报表一同报送）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请写明更正原因（会记录在新版本中并随报表报送）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period} 还没有第 {revision} 版报送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{n} 项，来源 {source}（签名：{status}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period} 没有第 {revision} 版报送。</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>workbook</name>
-    <message>
-      <source>填报人</source>
-      <translation>prepared by</translation>
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation>Reviewed by</translation>
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation>Head of unit</translation>
-    </message>
-    <message>
-      <source>联系电话</source>
-      <translation>phone</translation>
-    </message>
-    <message>
-      <source>第{n}版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>推进情况报送表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（更正，替代第{old}版）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本报送包含的表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>行政区划代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>版次</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导出日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{y}年{m}月{d}日 {t}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>程序版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名算法</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名密钥指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>更正原因</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{grade}及以上</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表{code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>其中：{label}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>工作情况</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格：{name}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已说明的预警</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{plan} 推进情况报送表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>序号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（本期无）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>省下达 {v}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{deadline}{done}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>工作表“{sheet}”单元格 {cell}：签名时为“{expected}”，现在为“{found}”</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>公式 {text}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（空）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件 {name} 是 EcoDesk 工作簿，但其中的签名数据表被删除或改动（{reason}），无法证明内容未被修改。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>多出了工作表“{sheet}”</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有 EcoDesk 签名数据</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>工作表“{sheet}”被删除</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名数据表不存在</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名数据表格式不对</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件 {name} 已损坏或不完整，无法读取（{reason}）。请向报送单位索取原文件重新发送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件过大（{mb} MB）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这是旧版 .xls 或加密的文件，不是 .xlsx</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不是 Excel .xlsx 文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>包含的部件过多（{n} 个）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩包里没有 Excel 工作簿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法打开：{e}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩结构损坏</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>解压后体积异常（可能是恶意构造的文件）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩包里没有可读的工作簿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>内容无法解析</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>封面</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表{code} {title}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>forms</name>
-    <message>
-      <source>表单定义文件 {file} 有误（位置：{location}）：{problem}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有代码为 {code} 的重点任务</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有代码为 {code} 的行政区划或功能区</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单 {form} 中没有字段 {code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单 {form} 中没有指标 {code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件不存在</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>YAML 格式错误：{exc}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有代码为 {code} 的表单</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>numbers</name>
-    <message>
-      <source>（单位：{unit}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{text}”不是一个确切的数字：请只填写数字{hint}，不要写“约”“左右”“以上”等字样，说明可写在工作进展中。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{text}”是汉字数字，请改用阿拉伯数字填写{hint}，例如 1234.5。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法识别“{text}”：请只填写一个数字{hint}，例如 1234.5，可带小数点和千位分隔符。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{text}”带了 %，但本项单位是{unit}，不是百分比：请去掉 % 后按{unit}填写。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{text}”带了 %，但本项不是百分比：请去掉 % 只填数字。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法识别“{text}”中的“{suffix}”：本项单位是{unit}，请只填写数字。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{text}”用了“万”“亿”等换算，本项不接受：请按{unit}直接填写数字。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未填写数字：请填写数字{hint}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填写的内容太长，不是一个数字：请只填写一个数字{hint}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{text}”中的千位分隔符位置不对（应每三位一个，如 1,234,567）：请核对，或去掉分隔符只填数字{hint}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（无单位）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>个数</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>export</name>
-    <message>
-      <source>{period}第{revision}版已经签名导出，数据已冻结。如需更正，请先新建修订版（写明更正原因），再签名导出。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法确定数据文件夹，不能签名。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>  ……另有 {n} 个问题</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>还有 {n} 个错误需要改正，暂不能签名导出：</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>printing</name>
-    <message>
-      <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -4393,76 +4564,169 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
-    <name>verify</name>
+    <name>workbook-sheet</name>
     <message>
-      <source>{name}：有效。{unit}，{period}，第{revision}版，签名密钥指纹 {fp}。</source>
+      <source>封面</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{name}：签名与签名数据不符，签名数据表或签名已被改动，内容不可信。</source>
+      <source>第{n}版</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{name}：可见内容与签名数据不符（{where}），文件在签名后被改动。</source>
+      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{name}：签名完好，但其中的数据无法解读，可能由不兼容的程序版本生成。</source>
+      <source>推进情况报送表</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{name}：签名完好，但签名密钥（指纹 {fp}）不在密钥登记中，无法确认是谁签的。请核对该单位报送的密钥登记表，登记后再验证。</source>
+      <source>（更正，替代第{old}版）</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{name}：工作簿自称来自 {claimed}，但签名密钥登记在 {owner} 名下，不能作为 {claimed} 的报送。</source>
+      <source>本报送包含的表</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名密钥已于 {when} 更换，这是用旧密钥签署的工作簿。</source>
+      <source>填报单位</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>登记文件夹中有 {n} 个文件无法识别，已忽略。</source>
+      <source>行政区划代码</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>文件签名后曾由 {app} 另存，内容未变。</source>
+      <source>报送期</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>……另有 {n} 处不符</source>
+      <source>版次</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名数据摘要 {digest}</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>signing</name>
-    <message>
-      <source>本单位还没有签名密钥。第一次签名导出时会创建密钥，请设置一个口令（至少 8 个字符）。</source>
+      <source>填报人</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名口令不正确，密钥没有解锁。请检查口令（注意大小写和输入法全角/半角）后重试；如果口令确实遗忘，请用“更换密钥”重新生成密钥，并把新的密钥登记表报上级。</source>
+      <source>审核人</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。</source>
+      <source>单位负责人</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>本单位已有签名密钥（指纹 {fp}）。如需更换，请使用“更换密钥”，旧密钥签署的工作簿仍可验证。</source>
+      <source>联系电话</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名密钥文件 {path} 已损坏，无法读取。请从备份恢复数据文件夹，或更换密钥并重新报上级登记。</source>
+      <source>导出日期</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>密钥登记文件夹 {path} 不存在。请指定存放各单位密钥登记文件（*{suffix}）的文件夹。</source>
+      <source>{y}年{m}月{d}日 {t}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名算法</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{grade}及以上</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表{code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>其中：{label}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>工作情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已说明的预警</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan} 推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>预警内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>情况说明</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>省下达 {v}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{deadline}{done}</source>
       <translation type="unfinished" />
     </message>
   </context>

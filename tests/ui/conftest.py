@@ -76,3 +76,18 @@ def type_text(qtbot: Any, widget: Any, text: str) -> None:
             continue
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+@pytest.fixture
+def english(qapp: Any, tmp_path: Path) -> Iterator[None]:
+    """The English translation installed for the window and the core, removed afterwards."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ecodesk import i18n
+    from ecodesk.ui.translations import install_language
+
+    translator = install_language("en", tmp_path)
+    assert translator is not None
+    yield
+    QCoreApplication.removeTranslator(translator)
+    i18n.install_translator(None)
