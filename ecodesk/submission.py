@@ -49,6 +49,11 @@ class Period:
             return tr("period", "{year}年第{quarter}季度", year=self.year, quarter=self.quarter)
         return tr("period", "{year}年度", year=self.year)
 
+    @property
+    def document_label(self) -> str:
+        """The label on the official documents (printed sheet, signed workbook): Chinese in any window."""
+        return f"{self.year}年第{self.quarter}季度" if self.quarter else f"{self.year}年度"
+
     def previous_year(self) -> Period:
         return Period(self.year - 1, self.quarter)
 

@@ -59,7 +59,7 @@ def _multiline(text: str, style: Any) -> list[Paragraph]:
 
 
 def title_block(data: SubmissionData, ident: SheetIdentity, styles: Styles) -> list[Flowable]:
-    title = tr("report", "{period}工作进展报送单", period=data.period.label)
+    title = tr("report", "{period}工作进展报送单", period=data.period.document_label)
     story: list[Flowable] = [
         _p(f"《{ident.plan_title}》", styles.plan_title),
         _p(title, styles.title),
@@ -97,7 +97,7 @@ def info_table(
         ],
         [
             _p(tr("report", "报送期"), c),
-            _p(data.period.label, c),
+            _p(data.period.document_label, c),
             _p(tr("report", "版本"), c),
             _p(revision, c),
         ],

@@ -150,7 +150,7 @@ class _Furniture:
             "report",
             "{unit} · {period}报送单 · 第 {rev} 版",
             unit=data.unit.display_name,
-            period=data.period.label,
+            period=data.period.document_label,
             rev=data.revision,
         )
 
@@ -290,7 +290,7 @@ def write_submission_sheet(
     story = build_sheet_story(pack, data, ident, styles)
     furniture = _Furniture(data, ident, styles)
     title = tr(
-        "report", "{unit}{period}报送单", unit=data.unit.display_name, period=data.period.label
+        "report", "{unit}{period}报送单", unit=data.unit.display_name, period=data.period.document_label
     )
     with atomic_pdf(out_path) as tmp:
         doc = BaseDocTemplate(

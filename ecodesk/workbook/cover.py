@@ -37,7 +37,7 @@ def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: Expor
     rows: list[tuple[str, str]] = [
         (tr("workbook-sheet", "填报单位"), unit.display_name),
         (tr("workbook-sheet", "行政区划代码"), unit.division_code),
-        (tr("workbook-sheet", "报送期"), data.period.label),
+        (tr("workbook-sheet", "报送期"), data.period.document_label),
         (tr("workbook-sheet", "版次"), revision),
     ]
     if meta.supersede_reason:

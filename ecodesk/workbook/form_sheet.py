@@ -108,7 +108,7 @@ class FormSheetWriter:
             ws,
             landscape=False,
             header=tr("workbook-sheet", "{plan} 推进情况报送表", plan=_short_plan(self.pack)),
-            footer_left=f"{unit.display_name}  {self.data.period.label}  第{self.data.revision}版",
+            footer_left=f"{unit.display_name}  {self.data.period.document_label}  第{self.data.revision}版",
             title_rows="1:3",
         )
 
@@ -125,7 +125,7 @@ class FormSheetWriter:
             "填报单位：{unit}（{code}）    报送期：{period}    第{revision}版",
             unit=unit.display_name,
             code=unit.division_code,
-            period=self.data.period.label,
+            period=self.data.period.document_label,
             revision=self.data.revision,
         )
         put_text(ws, 2, 1, sub)

@@ -83,7 +83,7 @@ def write_signed_workbook(
 
     wb = Workbook()
     wb.properties.creator = "EcoDesk"
-    wb.properties.title = f"{data.unit.display_name} {data.period.label}"
+    wb.properties.title = f"{data.unit.display_name} {data.period.document_label}"
     wb.properties.keywords = DOC_KEYWORDS
     report(0, total, tr("workbook", "封面"))
     write_cover(wb.active, pack, data, meta, key.fingerprint)

@@ -192,3 +192,10 @@ def _chinese_data(verdicts: dict[str, Any]) -> list[str]:
             parts += [data.unit.display_name, data.period.label, data.unit.division_name, data.unit.department]
             parts += [m.sheet for m in r.workbook.mismatches]
     return parts
+
+
+def test_the_documents_name_the_period_in_chinese_in_the_english_window(english: None) -> None:
+    from ecodesk.submission import Period
+
+    assert Period(2026).label == "Year 2026" and Period(2026, 3).label == "Q3 2026"
+    assert Period(2026).document_label == "2026年度" and Period(2026, 3).document_label == "2026年第3季度"
