@@ -212,7 +212,7 @@
     <message>
       <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="46" />
       <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
-      <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments’ workbooks; these units’ figures will count in our unit’s submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
+      <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments' workbooks; these units' figures will count in our unit's submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
@@ -2961,7 +2961,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>单位的说明</source>
-      <translation>The unit’s explanation</translation>
+      <translation>The unit's explanation</translation>
     </message>
     <message>
       <source>文件</source>
@@ -3082,7 +3082,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。</source>
-      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year’s signed workbook or the baseline sheet issued by the city.</translation>
+      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year's signed workbook or the baseline sheet issued by the city.</translation>
     </message>
     <message>
       <source>文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。</source>
@@ -3110,7 +3110,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>文件中的数据属于{source}，不早于当前报送期{period}，不能作为上年基数导入。请选择更早年度的文件，或先切换报送期。</source>
-      <translation>The data in the file belongs to {source}, which is not earlier than the current reporting period {period}, so it cannot be imported as last year’s baseline. Choose a file of an earlier year, or switch the reporting period first.</translation>
+      <translation>The data in the file belongs to {source}, which is not earlier than the current reporting period {period}, so it cannot be imported as last year's baseline. Choose a file of an earlier year, or switch the reporting period first.</translation>
     </message>
     <message>
       <source>导入前需要确认：{reasons} 确认后再导入；本机数据没有任何改动。</source>
@@ -3134,7 +3134,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>该工作簿的签名人不在密钥登记中，无法确认是谁签的</source>
-      <translation>the workbook’s signer is not in the key registry, so who signed it cannot be confirmed</translation>
+      <translation>the workbook's signer is not in the key registry, so who signed it cannot be confirmed</translation>
     </message>
     <message>
       <source>该文件是{other}（{code}）的数据，不是本单位（{own}）的</source>
@@ -3162,7 +3162,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>来源：{unit}（{code}），{period}的数据，导入为{now}的上年基数。</source>
-      <translation>Source: {unit} ({code}), data of {period}, imported as last year’s baseline for {now}.</translation>
+      <translation>Source: {unit} ({code}), data of {period}, imported as last year's baseline for {now}.</translation>
     </message>
     <message>
       <source>验证：{message}</source>
@@ -3178,7 +3178,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>一、将写入的上年值（{n} 项，另有 {same} 项与已有值相同）</source>
-      <translation>1. Last year’s values to be written ({n} items; {same} more equal the existing values)</translation>
+      <translation>1. Last year's values to be written ({n} items; {same} more equal the existing values)</translation>
     </message>
     <message>
       <source>二、不能导入的内容（{n} 项）</source>
@@ -3186,11 +3186,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>三、带入本年表格的未完成项目</source>
-      <translation>3. Unfinished projects carried into this year’s tables</translation>
+      <translation>3. Unfinished projects carried into this year's tables</translation>
     </message>
     <message>
       <source>四、上年“下步计划”作为本年参考：表单 {forms}</source>
-      <translation>4. Last year’s “next steps” as reference for this year: forms {forms}</translation>
+      <translation>4. Last year's “next steps” as reference for this year: forms {forms}</translation>
     </message>
     <message>
       <source>指标代码</source>
@@ -3362,11 +3362,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。</source>
-      <translation>First choose this unit (its division) under “Unit details”, then import last year’s data. Nothing on this computer was changed.</translation>
+      <translation>First choose this unit (its division) under “Unit details”, then import last year's data. Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。本机数据没有任何改动。</source>
-      <translation>This unit’s division code {code} is not in the list of divisions; choose it again under “Unit details”. Nothing on this computer was changed.</translation>
+      <translation>This unit's division code {code} is not in the list of divisions; choose it again under “Unit details”. Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>验证签名</source>
@@ -3390,11 +3390,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>本单位一列中有 {n} 项空白，未导入。</source>
-      <translation>{n} cells in this unit’s column are blank and were not imported.</translation>
+      <translation>{n} cells in this unit's column are blank and were not imported.</translation>
     </message>
     <message>
       <source>本机已有{period}已签名的报送，上年值以本机签名数据为准；导入的基数只作备查。</source>
-      <translation>This computer already holds a signed submission for {period}; its signed data is used as last year’s values, and the imported baseline is kept for reference only.</translation>
+      <translation>This computer already holds a signed submission for {period}; its signed data is used as last year's values, and the imported baseline is kept for reference only.</translation>
     </message>
     <message>
       <source>{period}的报送已签名，未完成的项目不能带入；如需带入请先新建更正版本。</source>
@@ -3563,7 +3563,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
-      <translation>This unit’s details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under “Unit details” first.</translation>
+      <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under “Unit details” first.</translation>
     </message>
   </context>
   <context>
@@ -3582,7 +3582,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
-      <translation>“{label}” is a cumulative total since {start} and cannot be less than the previous period’s {last} ({period}); {value} was entered. Please check whether only this year’s increase was entered.</translation>
+      <translation>“{label}” is a cumulative total since {start} and cannot be less than the previous period's {last} ({period}); {value} was entered. Please check whether only this year's increase was entered.</translation>
     </message>
     <message>
       <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
@@ -3626,7 +3626,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，超过 {threshold}%。</source>
-      <translation>“{label}”: this year’s increase is {this} (cumulative {value} minus last year’s cumulative {last}), {direction} {pct}% on last year’s increase of {previous}, more than {threshold}%.</translation>
+      <translation>“{label}”: this year's increase is {this} (cumulative {value} minus last year's cumulative {last}), {direction} {pct}% on last year's increase of {previous}, more than {threshold}%.</translation>
     </message>
     <message>
       <source>“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。</source>
@@ -3646,7 +3646,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。</source>
-      <translation>“{name}” is {value} and last year it was {previous}: {moved}, contrary to the action plan’s requirement of “{wanted}” ({plan}).</translation>
+      <translation>“{name}” is {value} and last year it was {previous}: {moved}, contrary to the action plan's requirement of “{wanted}” ({plan}).</translation>
     </message>
     <message>
       <source>“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。</source>
@@ -3837,7 +3837,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>密钥登记文件夹 {path} 不存在。请指定存放各单位密钥登记文件（*{suffix}）的文件夹。</source>
-      <translation>The key registry folder {path} does not exist. Choose the folder holding the units’ key registration files (*{suffix}).</translation>
+      <translation>The key registry folder {path} does not exist. Choose the folder holding the units' key registration files (*{suffix}).</translation>
     </message>
   </context>
   <context>

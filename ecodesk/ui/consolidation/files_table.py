@@ -70,6 +70,8 @@ class ReceivedFilesTable(QTableWidget):
             for column, cell in enumerate(cells):
                 self.setItem(row, column, cell)
         self.setSortingEnabled(True)
+        for column in (1, 5):  # verdicts and fates are short, but longer in English than in Chinese
+            self.setColumnWidth(column, max(self.columnWidth(column), self.sizeHintForColumn(column)))
 
     def row_of(self, name: str) -> int:
         """The row showing the file called ``name`` (-1 when none)."""
