@@ -475,17 +475,17 @@
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="239" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
-      <translation>The folder “{folder}” does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
+      <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="242" />
       <source>还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。</source>
-      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click “Choose folder…” on the “Key registry” line and choose the key registry folder issued by the level above.</translation>
+      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="245" />
       <source>公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
-      <translation>The key registry folder “{folder}” does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
+      <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
@@ -520,12 +520,12 @@
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="349" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
-      <translation>The folder “{folder}” holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
+      <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="353" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。</source>
-      <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under “Received files”; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
+      <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
@@ -601,7 +601,7 @@
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="460" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
-      <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use “File → New revision” in the main window, then come back here.</translation>
+      <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
@@ -648,7 +648,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
     <message>
       <location filename="../../ecodesk/ui/widgets/field_editor.py" line="99" />
       <source>修改“{label}”</source>
-      <translation>Change “{label}”</translation>
+      <translation>Change "{label}"</translation>
     </message>
   </context>
   <context>
@@ -716,7 +716,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
     <message>
       <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="24" />
       <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
-      <translation>Below is what the import would change. If it is right, click “Import”; “Cancel” leaves the data on this computer unchanged.</translation>
+      <translation>Below is what the import would change. If it is right, click "Import"; "Cancel" leaves the data on this computer unchanged.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="33" />
@@ -1143,7 +1143,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
     <message>
       <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="89" />
       <source>修改“{name}”</source>
-      <translation>Change “{name}”</translation>
+      <translation>Change "{name}"</translation>
     </message>
   </context>
   <context>
@@ -1300,7 +1300,7 @@ This period's data is now frozen; to correct it, create a new revision.</transla
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="232" />
       <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
-      <translation>This unit has no signing key yet. The key is created at the first “Sign and export”; export the key registration after that.</translation>
+      <translation>This unit has no signing key yet. The key is created at the first "Sign and export"; export the key registration after that.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="234" />
@@ -1664,7 +1664,7 @@ Fingerprint: {fp}</translation>
     <message>
       <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="413" />
       <source>打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。</source>
-      <translation>Printing did not complete for an unknown reason. Details are in the log. You can use “Save as PDF” instead and print from another program.</translation>
+      <translation>Printing did not complete for an unknown reason. Details are in the log. You can use "Save as PDF" instead and print from another program.</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
@@ -1685,7 +1685,7 @@ Fingerprint: {fp}</translation>
     <message>
       <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="440" />
       <source>本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。</source>
-      <translation>No program on this computer opens PDF files. Use “Save as PDF” and open or print the file on another computer.</translation>
+      <translation>No program on this computer opens PDF files. Use "Save as PDF" and open or print the file on another computer.</translation>
     </message>
   </context>
   <context>
@@ -1733,7 +1733,7 @@ Fingerprint: {fp}</translation>
     <message>
       <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="103" />
       <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
-      <translation>{e} errors · {w} warnings to explain</translation>
+      <translation>Errors: {e} · warnings to explain: {w}</translation>
     </message>
   </context>
   <context>
@@ -1882,7 +1882,7 @@ Fingerprint: {fp}</translation>
     <message>
       <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
       <source>本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：</source>
-      <translation>Tasks this unit reports on (only checked forms are shown; “Show all tasks” in the main window shows the rest):</translation>
+      <translation>Tasks this unit reports on (only checked forms are shown; "Show all tasks" in the main window shows the rest):</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="48" />
@@ -1930,27 +1930,27 @@ Fingerprint: {fp}</translation>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="110" />
       <source>修改“{table}”第 {row} 行</source>
-      <translation>Change row {row} of “{table}”</translation>
+      <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="114" />
       <source>在“{table}”添加一行</source>
-      <translation>Add a row to “{table}”</translation>
+      <translation>Add a row to "{table}"</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="126" />
       <source>删除“{table}”中的 {n} 行</source>
-      <translation>Remove {n} rows from “{table}”</translation>
+      <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
       <source>向“{table}”粘贴 {n} 行</source>
-      <translation>Paste {n} rows into “{table}”</translation>
+      <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="142" />
       <source>清除“{table}”中的内容</source>
-      <translation>Clear cells in “{table}”</translation>
+      <translation>Clear cells in "{table}"</translation>
     </message>
   </context>
   <context>
@@ -2141,7 +2141,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>达到“{state}”</source>
+      <source>达到"{state}"</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2509,7 +2509,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。</source>
+      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明"草稿"。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2569,7 +2569,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。</source>
+      <source>区划代码 {code} 不在目录中，请用"ecodesk catalog"查看。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2621,7 +2621,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。</source>
+      <source>生成市级填写的上年基数表。各县用"ecodesk import-previous 文件"导入本县一列。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2717,7 +2717,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>图例：{legend}；“—”表示该单位不报送此表。</source>
-      <translation>Legend: {legend}; “—” means the unit does not report this form.</translation>
+      <translation>Legend: {legend}; "—" means the unit does not report this form.</translation>
     </message>
     <message>
       <source>区划代码</source>
@@ -2809,7 +2809,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>有 {n} 个文件被拒收，原因见“{sheet}”表。</source>
-      <translation>{n} files were refused; the reasons are on the sheet “{sheet}”.</translation>
+      <translation>{n} files were refused; the reasons are on the sheet "{sheet}".</translation>
     </message>
     <message>
       <source>省下达目标</source>
@@ -2841,15 +2841,15 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。</source>
-      <translation>The consolidated workbook must be saved as an .xlsx file, and “{name}” is not one. Use a file name ending in .xlsx.</translation>
+      <translation>The consolidated workbook must be saved as an .xlsx file, and "{name}" is not one. Use a file name ending in .xlsx.</translation>
     </message>
     <message>
       <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
-      <translation>The folder “{folder}” does not exist. Create it first or choose another place to save.</translation>
+      <translation>The folder "{folder}" does not exist. Create it first or choose another place to save.</translation>
     </message>
     <message>
       <source>“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。</source>
-      <translation>“{path}” is a folder; give a file name for the consolidated workbook (.xlsx).</translation>
+      <translation>"{path}" is a folder; give a file name for the consolidated workbook (.xlsx).</translation>
     </message>
     <message>
       <source>已汇总</source>
@@ -2881,11 +2881,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。</source>
-      <translation>Cannot save “{path}”: the file may be open in Excel or WPS, or you may not be allowed to write there. Close the file and try again.</translation>
+      <translation>Cannot save "{path}": the file may be open in Excel or WPS, or you may not be allowed to write there. Close the file and try again.</translation>
     </message>
     <message>
       <source>无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。</source>
-      <translation>Cannot save “{path}”: {reason}. Check the disk space and the place to save, then try again.</translation>
+      <translation>Cannot save "{path}": {reason}. Check the disk space and the place to save, then try again.</translation>
     </message>
     <message>
       <source>{period} 汇总表</source>
@@ -2913,7 +2913,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>还没有填写本单位信息，无法把汇总结果作为本单位的报送。请先在“单位信息”中填写。</source>
-      <translation>Our unit's details are not filled in yet, so the consolidation cannot become our submission. Fill them in under “Unit details” first.</translation>
+      <translation>Our unit's details are not filled in yet, so the consolidation cannot become our submission. Fill them in under "Unit details" first.</translation>
     </message>
     <message>
       <source>汇总结果没有报送期，无法写入本单位的报送。</source>
@@ -3016,7 +3016,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。</source>
-      <translation>The unit details (division, department, preparer…) are not filled in yet. Fill them in under “Unit details” before exporting.</translation>
+      <translation>The unit details (division, department, preparer…) are not filled in yet. Fill them in under "Unit details" before exporting.</translation>
     </message>
     <message>
       <source>无法确定数据文件夹，不能签名。</source>
@@ -3086,7 +3086,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。</source>
-      <translation>The file {name} is in the old Excel (.xls) format. Use “Save As” .xlsx in Excel or WPS, then import it.</translation>
+      <translation>The file {name} is in the old Excel (.xls) format. Use "Save As" .xlsx in Excel or WPS, then import it.</translation>
     </message>
     <message>
       <source>文件 {name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。</source>
@@ -3102,7 +3102,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
-      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline sheet ({reason}). A baseline sheet can be made with “ecodesk template baseline --out FILE.xlsx”.</translation>
+      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline sheet ({reason}). A baseline sheet can be made with "ecodesk template baseline --out FILE.xlsx".</translation>
     </message>
     <message>
       <source>不能导入：{message} 请向报送单位索取原始签名文件。</source>
@@ -3190,7 +3190,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>四、上年“下步计划”作为本年参考：表单 {forms}</source>
-      <translation>4. Last year's “next steps” as reference for this year: forms {forms}</translation>
+      <translation>4. Last year's "next steps" as reference for this year: forms {forms}</translation>
     </message>
     <message>
       <source>指标代码</source>
@@ -3226,11 +3226,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>，已清空“{cols}”待本年填写</source>
-      <translation>; “{cols}” cleared for this year</translation>
+      <translation>; "{cols}" cleared for this year</translation>
     </message>
     <message>
       <source>  表单 {form}《{name}》：{n} 行{cleared}</source>
-      <translation>  Form {form} “{name}”: {n} rows{cleared}</translation>
+      <translation>  Form {form} "{name}": {n} rows{cleared}</translation>
     </message>
     <message>
       <source>文件过大：{mb} MB</source>
@@ -3246,7 +3246,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>含有 XML 实体声明，疑似“XML 炸弹”</source>
-      <translation>it declares XML entities, which looks like an “XML bomb”</translation>
+      <translation>it declares XML entities, which looks like an "XML bomb"</translation>
     </message>
     <message>
       <source>内容无法解析</source>
@@ -3254,7 +3254,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”</source>
-      <translation>the part {part} declares XML entities, which looks like an “XML bomb”</translation>
+      <translation>the part {part} declares XML entities, which looks like an "XML bomb"</translation>
     </message>
     <message>
       <source>上年基数表（{year}年度）</source>
@@ -3266,7 +3266,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>填写说明：在本县（市、区）一列中填写{year}年度的正式数据，数字直接填写（百分比填 76.5 或 76.5%），灰色格表示该单位不填报此项。请勿修改 A 列“指标代码”，可以增加备注列或调整列的顺序。表单包版本 {version}。</source>
-      <translation>How to fill it in: enter the official {year} figures in the column of your county-level division, numbers as they are (a percentage as 76.5 or 76.5%); a grey cell means the unit does not report that item. Do not change column A “Indicator code”; you may add note columns or reorder the columns. Form pack version {version}.</translation>
+      <translation>How to fill it in: enter the official {year} figures in the column of your county-level division, numbers as they are (a percentage as 76.5 or 76.5%); a grey cell means the unit does not report that item. Do not change column A "Indicator code"; you may add note columns or reorder the columns. Form pack version {version}.</translation>
     </message>
     <message>
       <source>选填：{choices}</source>
@@ -3290,23 +3290,23 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>没有找到“{code}”或“{name}”列和“{header}”列的表头</source>
-      <translation>no header was found for the “{code}” or “{name}” column and the “{header}” column</translation>
+      <translation>no header was found for the "{code}" or "{name}" column and the "{header}" column</translation>
     </message>
     <message>
       <source>找不到指标“{name}”（代码和名称都对不上）</source>
-      <translation>the indicator “{name}” cannot be found (neither code nor name matches)</translation>
+      <translation>the indicator "{name}" cannot be found (neither code nor name matches)</translation>
     </message>
     <message>
       <source>“{value}”不是可选项（{choices}）之一</source>
-      <translation>“{value}” is not one of the choices ({choices})</translation>
+      <translation>"{value}" is not one of the choices ({choices})</translation>
     </message>
     <message>
       <source>“{value}”不是数字（单元格格式可能被设成了日期或逻辑值），请改为数字</source>
-      <translation>“{value}” is not a number (the cell may be formatted as a date or a true/false value); change it to a number</translation>
+      <translation>"{value}" is not a number (the cell may be formatted as a date or a true/false value); change it to a number</translation>
     </message>
     <message>
       <source>“{value}”应为整数</source>
-      <translation>“{value}” should be a whole number</translation>
+      <translation>"{value}" should be a whole number</translation>
     </message>
     <message>
       <source>指标代码 {code} 已停用</source>
@@ -3318,11 +3318,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>指标名称“{name}”对应多个指标，请填写 A 列指标代码</source>
-      <translation>the indicator name “{name}” matches several indicators; fill in the indicator code in column A</translation>
+      <translation>the indicator name "{name}" matches several indicators; fill in the indicator code in column A</translation>
     </message>
     <message>
       <source>“{value}”不是有效数字</source>
-      <translation>“{value}” is not a valid number</translation>
+      <translation>"{value}" is not a valid number</translation>
     </message>
     <message>
       <source>与{other}重复，只采用第一次出现的值</source>
@@ -3362,11 +3362,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。</source>
-      <translation>First choose this unit (its division) under “Unit details”, then import last year's data. Nothing on this computer was changed.</translation>
+      <translation>First choose this unit (its division) under "Unit details", then import last year's data. Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。本机数据没有任何改动。</source>
-      <translation>This unit's division code {code} is not in the list of divisions; choose it again under “Unit details”. Nothing on this computer was changed.</translation>
+      <translation>This unit's division code {code} is not in the list of divisions; choose it again under "Unit details". Nothing on this computer was changed.</translation>
     </message>
     <message>
       <source>验证签名</source>
@@ -3382,11 +3382,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>表中没有写明“基数年度”，按{year}年处理。</source>
-      <translation>The sheet does not state its “baseline year”; {year} is assumed.</translation>
+      <translation>The sheet does not state its "baseline year"; {year} is assumed.</translation>
     </message>
     <message>
       <source>市级上年基数表（未签名），读取“{column}”列。</source>
-      <translation>City baseline sheet (unsigned); the column “{column}” is read.</translation>
+      <translation>City baseline sheet (unsigned); the column "{column}" is read.</translation>
     </message>
     <message>
       <source>本单位一列中有 {n} 项空白，未导入。</source>
@@ -3422,7 +3422,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>没有“指标代码”或“指标名称”表头</source>
-      <translation>there is no “Indicator code” or “Indicator name” header</translation>
+      <translation>there is no "Indicator code" or "Indicator name" header</translation>
     </message>
     <message>
       <source>签名有效</source>
@@ -3446,7 +3446,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>导入后又修改了表格“{table}”，撤销会丢掉这些修改，因此没有撤销。如确需撤销，请手工删除带入的行。</source>
-      <translation>The table “{table}” was changed after the import and undoing would lose those changes, so nothing was undone. If it must be undone, delete the carried-over rows by hand.</translation>
+      <translation>The table "{table}" was changed after the import and undoing would lose those changes, so nothing was undone. If it must be undone, delete the carried-over rows by hand.</translation>
     </message>
     <message>
       <source>导入后又修改了下步计划参考，不能撤销。</source>
@@ -3465,31 +3465,31 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{text}”不是一个确切的数字：请只填写数字{hint}，不要写“约”“左右”“以上”等字样，说明可写在工作进展中。</source>
-      <translation>“{text}” is not an exact number: enter only the number{hint}, without words such as “about”, “around” or “over”; explanations belong in the progress notes.</translation>
+      <translation>"{text}" is not an exact number: enter only the number{hint}, without words such as "about", "around" or "over"; explanations belong in the progress notes.</translation>
     </message>
     <message>
       <source>“{text}”是汉字数字，请改用阿拉伯数字填写{hint}，例如 1234.5。</source>
-      <translation>“{text}” is written in Chinese numerals. Please use digits{hint}, for example 1234.5.</translation>
+      <translation>"{text}" is written in Chinese numerals. Please use digits{hint}, for example 1234.5.</translation>
     </message>
     <message>
       <source>无法识别“{text}”：请只填写一个数字{hint}，例如 1234.5，可带小数点和千位分隔符。</source>
-      <translation>Cannot read “{text}”: enter a single number{hint}, for example 1234.5; a decimal point and thousands separators are allowed.</translation>
+      <translation>Cannot read "{text}": enter a single number{hint}, for example 1234.5; a decimal point and thousands separators are allowed.</translation>
     </message>
     <message>
       <source>“{text}”带了 %，但本项单位是{unit}，不是百分比：请去掉 % 后按{unit}填写。</source>
-      <translation>“{text}” has a %, but this item is measured in {unit}, not as a percentage: remove the % and enter it in {unit}.</translation>
+      <translation>"{text}" has a %, but this item is measured in {unit}, not as a percentage: remove the % and enter it in {unit}.</translation>
     </message>
     <message>
       <source>“{text}”带了 %，但本项不是百分比：请去掉 % 只填数字。</source>
-      <translation>“{text}” has a %, but this item is not a percentage: remove the % and enter just the number.</translation>
+      <translation>"{text}" has a %, but this item is not a percentage: remove the % and enter just the number.</translation>
     </message>
     <message>
       <source>无法识别“{text}”中的“{suffix}”：本项单位是{unit}，请只填写数字。</source>
-      <translation>Cannot read “{suffix}” in “{text}”: the unit of this item is {unit}; enter just the number.</translation>
+      <translation>Cannot read "{suffix}" in "{text}": the unit of this item is {unit}; enter just the number.</translation>
     </message>
     <message>
       <source>“{text}”用了“万”“亿”等换算，本项不接受：请按{unit}直接填写数字。</source>
-      <translation>“{text}” uses a multiplier such as 万 (10,000) or 亿 (100,000,000), which this item does not accept: enter the number in {unit} directly.</translation>
+      <translation>"{text}" uses a multiplier such as 万 (10,000) or 亿 (100,000,000), which this item does not accept: enter the number in {unit} directly.</translation>
     </message>
     <message>
       <source>未填写数字：请填写数字{hint}。</source>
@@ -3501,7 +3501,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{text}”中的千位分隔符位置不对（应每三位一个，如 1,234,567）：请核对，或去掉分隔符只填数字{hint}。</source>
-      <translation>The thousands separators in “{text}” are misplaced (one every three digits, as in 1,234,567): check it, or remove the separators and enter just the number{hint}.</translation>
+      <translation>The thousands separators in "{text}" are misplaced (one every three digits, as in 1,234,567): check it, or remove the separators and enter just the number{hint}.</translation>
     </message>
     <message>
       <source>（无单位）</source>
@@ -3524,7 +3524,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>报送期“{text}”格式不对，应为年份（如 2026）或季度（如 2026Q3）。</source>
-      <translation>The reporting period “{text}” is not valid: give a year (such as 2026) or a quarter (such as 2026Q3).</translation>
+      <translation>The reporting period "{text}" is not valid: give a year (such as 2026) or a quarter (such as 2026Q3).</translation>
     </message>
   </context>
   <context>
@@ -3535,11 +3535,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
-      <translation>The folder “{folder}” does not exist. Create it first or choose another place to save.</translation>
+      <translation>The folder "{folder}" does not exist. Create it first or choose another place to save.</translation>
     </message>
     <message>
       <source>“{path}”是一个文件夹，请给出要保存的 PDF 文件名。</source>
-      <translation>“{path}” is a folder; give a file name for the PDF.</translation>
+      <translation>"{path}" is a folder; give a file name for the PDF.</translation>
     </message>
     <message>
       <source>有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。</source>
@@ -3547,11 +3547,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。</source>
-      <translation>Cannot save in the folder “{folder}” (no permission to write, or the disk is full). Choose another place to save.</translation>
+      <translation>Cannot save in the folder "{folder}" (no permission to write, or the disk is full). Choose another place to save.</translation>
     </message>
     <message>
       <source>无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。</source>
-      <translation>Cannot write “{path}”: the file may be open in another program (such as a PDF reader). Close it and try again, or save under another name.</translation>
+      <translation>Cannot write "{path}": the file may be open in another program (such as a PDF reader). Close it and try again, or save under another name.</translation>
     </message>
     <message>
       <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
@@ -3559,11 +3559,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>无法读取 PDF 文件“{path}”：文件不存在或已损坏。</source>
-      <translation>Cannot read the PDF file “{path}”: it is missing or damaged.</translation>
+      <translation>Cannot read the PDF file "{path}": it is missing or damaged.</translation>
     </message>
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
-      <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under “Unit details” first.</translation>
+      <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
     </message>
   </context>
   <context>
@@ -3578,19 +3578,19 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{label}”</source>
-      <translation>“{label}”</translation>
+      <translation>"{label}"</translation>
     </message>
     <message>
       <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
-      <translation>“{label}” is a cumulative total since {start} and cannot be less than the previous period's {last} ({period}); {value} was entered. Please check whether only this year's increase was entered.</translation>
+      <translation>"{label}" is a cumulative total since {start} and cannot be less than the previous period's {last} ({period}); {value} was entered. Please check whether only this year's increase was entered.</translation>
     </message>
     <message>
       <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
-      <translation>“{name}” was due by {deadline} ({plan}), but this period reports “{value}”, past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to “{done}”.</translation>
+      <translation>"{name}" was due by {deadline} ({plan}), but this period reports "{value}", past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to "{done}".</translation>
     </message>
     <message>
       <source>“{table}”第 {row} 行的“{column}”</source>
-      <translation>“{column}” in row {row} of “{table}”</translation>
+      <translation>"{column}" in row {row} of "{table}"</translation>
     </message>
     <message>
       <source>增长</source>
@@ -3626,39 +3626,39 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，超过 {threshold}%。</source>
-      <translation>“{label}”: this year's increase is {this} (cumulative {value} minus last year's cumulative {last}), {direction} {pct}% on last year's increase of {previous}, more than {threshold}%.</translation>
+      <translation>"{label}": this year's increase is {this} (cumulative {value} minus last year's cumulative {last}), {direction} {pct}% on last year's increase of {previous}, more than {threshold}%.</translation>
     </message>
     <message>
       <source>“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。</source>
-      <translation>“{label}” is {value} and {last} it was {previous}: {direction} {pct}% on last year, more than {threshold}%.</translation>
+      <translation>"{label}" is {value} and {last} it was {previous}: {direction} {pct}% on last year, more than {threshold}%.</translation>
     </message>
     <message>
       <source>“{den}”为 0，无法计算“{name}”，请填写大于 0 的数。</source>
-      <translation>“{den}” is 0, so “{name}” cannot be computed. Please enter a number greater than 0.</translation>
+      <translation>"{den}" is 0, so "{name}" cannot be computed. Please enter a number greater than 0.</translation>
     </message>
     <message>
       <source>“{num}”（{n}）大于“{den}”（{d}），“{name}”会超过 100%，请核对两个数是否填反或多输了一位。</source>
-      <translation>“{num}” ({n}) is greater than “{den}” ({d}), so “{name}” would exceed 100%. Please check whether the two figures are swapped or one has an extra digit.</translation>
+      <translation>"{num}" ({n}) is greater than "{den}" ({d}), so "{name}" would exceed 100%. Please check whether the two figures are swapped or one has an extra digit.</translation>
     </message>
     <message>
       <source>未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。</source>
-      <translation>Provincial target not met: “{name}” actually reached {actual} against a provincial target of {target} ({rule}).</translation>
+      <translation>Provincial target not met: "{name}" actually reached {actual} against a provincial target of {target} ({rule}).</translation>
     </message>
     <message>
       <source>“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。</source>
-      <translation>“{name}” is {value} and last year it was {previous}: {moved}, contrary to the action plan's requirement of “{wanted}” ({plan}).</translation>
+      <translation>"{name}" is {value} and last year it was {previous}: {moved}, contrary to the action plan's requirement of "{wanted}" ({plan}).</translation>
     </message>
     <message>
       <source>“{name}”为 {value}，未达到“{grade}或更好”的目标（{plan}）。</source>
-      <translation>“{name}” is {value}, short of the target “{grade} or better” ({plan}).</translation>
+      <translation>"{name}" is {value}, short of the target "{grade} or better" ({plan}).</translation>
     </message>
     <message>
       <source>“{label}”为 {value}，按从{base_when}的 {base} 到{year}年目标 {goal} 的均衡进度，本期应达到 {expected}左右，进度落后（{plan}）。</source>
-      <translation>“{label}” is {value}. On an even path from {base} ({base_when}) to the {year} target of {goal}, this period should be about {expected}: progress is behind schedule ({plan}).</translation>
+      <translation>"{label}" is {value}. On an even path from {base} ({base_when}) to the {year} target of {goal}, this period should be about {expected}: progress is behind schedule ({plan}).</translation>
     </message>
     <message>
       <source>“{label}”为 {value}，未达到目标：{plan}。</source>
-      <translation>“{label}” is {value}, which does not meet the target: {plan}.</translation>
+      <translation>"{label}" is {value}, which does not meet the target: {plan}.</translation>
     </message>
     <message>
       <source>{label}未填写，请填写或删除该行。</source>
@@ -3678,19 +3678,19 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{label}”填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
-      <translation>“{text}” entered for “{label}” is not one of the choices. Please choose one of: {choices}.</translation>
+      <translation>"{text}" entered for "{label}" is not one of the choices. Please choose one of: {choices}.</translation>
     </message>
     <message>
       <source>“{label}”：{reason}</source>
-      <translation>“{label}”: {reason}</translation>
+      <translation>"{label}": {reason}</translation>
     </message>
     <message>
       <source>{what}“{label}”{hint}。</source>
-      <translation>{what} “{label}”{hint}.</translation>
+      <translation>{what} "{label}"{hint}.</translation>
     </message>
     <message>
       <source>“{label}”最多 {max} 字，目前 {n} 字，请精简。</source>
-      <translation>“{label}” allows at most {max} characters and has {n}. Please shorten it.</translation>
+      <translation>"{label}" allows at most {max} characters and has {n}. Please shorten it.</translation>
     </message>
     <message>
       <source>{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。</source>
@@ -3726,7 +3726,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>{label}填的“{text}”不是可选项，请从以下选项中选择：{choices}。</source>
-      <translation>“{text}” entered for {label} is not one of the choices. Please choose one of: {choices}.</translation>
+      <translation>"{text}" entered for {label} is not one of the choices. Please choose one of: {choices}.</translation>
     </message>
     <message>
       <source>{label}：{reason}</source>
@@ -3734,7 +3734,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{table}”中“{column}”的合计</source>
-      <translation>the total of “{column}” in “{table}”</translation>
+      <translation>the total of "{column}" in "{table}"</translation>
     </message>
     <message>
       <source>（{left}为 {lv}，{right}为 {rv}）</source>
@@ -3754,7 +3754,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>请填写“{name}”：{hint}</source>
-      <translation>Please fill in “{name}”: {hint}</translation>
+      <translation>Please fill in "{name}": {hint}</translation>
     </message>
     <message>
       <source>表单 {form} 中没有表格 {table}</source>
@@ -3778,11 +3778,11 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{table}”的行数</source>
-      <translation>the number of rows in “{table}”</translation>
+      <translation>the number of rows in "{table}"</translation>
     </message>
     <message>
       <source>“{name}”至少 {min} 字，目前 {n} 字，请补充：{hint}</source>
-      <translation>“{name}” needs at least {min} characters and has {n}. Please add more: {hint}</translation>
+      <translation>"{name}" needs at least {min} characters and has {n}. Please add more: {hint}</translation>
     </message>
     <message>
       <source>上年同期</source>
@@ -3806,7 +3806,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>“{name}”最多 {max} 字，目前 {n} 字，请精简。</source>
-      <translation>“{name}” allows at most {max} characters and has {n}. Please shorten it.</translation>
+      <translation>"{name}" allows at most {max} characters and has {n}. Please shorten it.</translation>
     </message>
     <message>
       <source>（单位：{unit}）</source>
@@ -3821,7 +3821,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>签名口令不正确，密钥没有解锁。请检查口令（注意大小写和输入法全角/半角）后重试；如果口令确实遗忘，请用“更换密钥”重新生成密钥，并把新的密钥登记表报上级。</source>
-      <translation>The passphrase is wrong, so the key was not unlocked. Check the passphrase (mind upper and lower case and full-width/half-width input) and try again; if it is really forgotten, use “Replace key” to make a new key and send the new key registration sheet to the level above.</translation>
+      <translation>The passphrase is wrong, so the key was not unlocked. Check the passphrase (mind upper and lower case and full-width/half-width input) and try again; if it is really forgotten, use "Replace key" to make a new key and send the new key registration sheet to the level above.</translation>
     </message>
     <message>
       <source>签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。</source>
@@ -3829,7 +3829,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>本单位已有签名密钥（指纹 {fp}）。如需更换，请使用“更换密钥”，旧密钥签署的工作簿仍可验证。</source>
-      <translation>This unit already has a signing key (fingerprint {fp}). To replace it, use “Replace key”; workbooks signed with the old key can still be verified.</translation>
+      <translation>This unit already has a signing key (fingerprint {fp}). To replace it, use "Replace key"; workbooks signed with the old key can still be verified.</translation>
     </message>
     <message>
       <source>签名密钥文件 {path} 已损坏，无法读取。请从备份恢复数据文件夹，或更换密钥并重新报上级登记。</source>
@@ -3920,7 +3920,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>数据文件 {path} 已损坏，无法打开{detail}。请不要继续使用它：用“ecodesk restore 备份文件”从备份恢复（自动备份在 {backups} 文件夹中，按日期命名），恢复前当前文件会另存一份。如没有可用备份，请联系技术支持。</source>
-      <translation>The data file {path} is damaged and cannot be opened{detail}. Do not keep using it: restore from a backup with “ecodesk restore BACKUP-FILE” (automatic backups are in the folder {backups}, named by date); the current file is saved aside before restoring. If there is no usable backup, contact technical support.</translation>
+      <translation>The data file {path} is damaged and cannot be opened{detail}. Do not keep using it: restore from a backup with "ecodesk restore BACKUP-FILE" (automatic backups are in the folder {backups}, named by date); the current file is saved aside before restoring. If there is no usable backup, contact technical support.</translation>
     </message>
     <message>
       <source>数据文件 {path} 由更新版本的 EcoDesk 创建（数据结构版本 {revision}），本程序无法读取。请安装最新版本的 EcoDesk 后再打开。</source>
@@ -3932,7 +3932,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。</source>
-      <translation>The field key “{key}” is malformed (it should be “form:field”, such as 1.1:upgraded_firms); nothing was saved.</translation>
+      <translation>The field key "{key}" is malformed (it should be "form:field", such as 1.1:upgraded_firms); nothing was saved.</translation>
     </message>
     <message>
       <source>不能用 {path} 恢复：{reason}。当前数据没有任何改动。请换一个备份文件（自动备份在数据文件夹的 backups 中）。</source>
@@ -4054,7 +4054,7 @@ Fingerprint: {fp}</translation>
     <name>workbook</name>
     <message>
       <source>工作表“{sheet}”单元格 {cell}：签名时为“{expected}”，现在为“{found}”</source>
-      <translation>sheet “{sheet}”, cell {cell}: “{expected}” when signed, now “{found}”</translation>
+      <translation>sheet "{sheet}", cell {cell}: "{expected}" when signed, now "{found}"</translation>
     </message>
     <message>
       <source>{number}（格式 {fmt}）</source>
@@ -4074,7 +4074,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>多出了工作表“{sheet}”</source>
-      <translation>an extra sheet “{sheet}”</translation>
+      <translation>an extra sheet "{sheet}"</translation>
     </message>
     <message>
       <source>没有 EcoDesk 签名数据</source>
@@ -4082,7 +4082,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>工作表“{sheet}”被删除</source>
-      <translation>the sheet “{sheet}” was deleted</translation>
+      <translation>the sheet "{sheet}" was deleted</translation>
     </message>
     <message>
       <source>签名数据表不存在</source>
@@ -4134,7 +4134,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”</source>
-      <translation>it would unpack at a compression ratio of {ratio}:1, which looks like a “zip bomb”</translation>
+      <translation>it would unpack at a compression ratio of {ratio}:1, which looks like a "zip bomb"</translation>
     </message>
     <message>
       <source>无法打开：{e}</source>

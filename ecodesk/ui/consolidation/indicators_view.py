@@ -74,8 +74,10 @@ class IndicatorsView(QWidget):
             self.tr("同比（%）"), self.tr("规划目标"), self.tr("进度（%）"), self.tr("达标"), self.tr("单位数"),
         ], "indicatorList")
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.list.horizontalHeader()
         for column, width in {0: 44, 2: 110, 3: 70, 4: 100, 5: 80, 6: 170, 7: 84, 8: 48, 9: 60}.items():
-            self.list.setColumnWidth(column, width)
+            # never narrower than its heading, whatever the language
+            self.list.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.list.itemSelectionChanged.connect(self._show_selected)
         splitter.addWidget(self.list)
         lower = QWidget()
