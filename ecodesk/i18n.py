@@ -17,7 +17,8 @@ visible sheets); their messages to the user live in other contexts (``printing``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 Translator = Callable[[str, str], str]
@@ -40,3 +41,15 @@ def tr(context: str, text: str, /, **params: Any) -> str:
     """Translate ``text`` in ``context`` and fill ``{named}`` placeholders."""
     translated = _translator(context, text)
     return translated.format(**params) if params else translated
+
+
+@contextmanager
+def source_language() -> Iterator[None]:
+    """Within the block :func:`tr` gives the Chinese source, whatever the window's language:
+    for text that goes into the official documents (an accepted warning's message)."""
+    global _translator
+    saved, _translator = _translator, _identity
+    try:
+        yield
+    finally:
+        _translator = saved

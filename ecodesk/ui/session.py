@@ -180,7 +180,7 @@ class EditSession(QObject):
     def accept_warning(self, problem: Any, explanation: str) -> bool:
         assert self.data is not None
         accepted = AcceptedWarning(
-            problem_id=problem.id, form=problem.form, message=problem.message,
+            problem_id=problem.id, form=problem.form, message=self._document_message(problem),
             explanation=explanation, field=problem.field,
         )
         if not self._write(lambda: self.store.accept_warning(self.period, accepted)):
@@ -188,6 +188,19 @@ class EditSession(QObject):
         self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem.id] + [accepted]
         self.recheck_now()
         return True
+
+    def _document_message(self, problem: Any) -> str:
+        """The warning as the signed workbook and the printed sheet state it: in Chinese, also
+        when the window is in English (the city reads Chinese documents)."""
+        from ecodesk import i18n
+        from ecodesk.forms.rules import check_submission
+
+        assert self.data is not None
+        with i18n.source_language():
+            for found in check_submission(self.pack, self.data, form=problem.form):
+                if found.id == problem.id:
+                    return str(found.message)
+        return str(problem.message)
 
     def withdraw_warning(self, problem_id: str) -> bool:
         assert self.data is not None

@@ -199,3 +199,33 @@ def test_the_documents_name_the_period_in_chinese_in_the_english_window(english:
 
     assert Period(2026).label == "Year 2026" and Period(2026, 3).label == "Q3 2026"
     assert Period(2026).document_label == "2026年度" and Period(2026, 3).document_label == "2026年第3季度"
+
+
+def test_a_warning_accepted_in_english_is_stored_in_chinese_for_the_documents(
+    qtbot: Any, english: None, store: Any, open_window: Any, pack: Any, monkeypatch: Any
+) -> None:
+    """The window explains in English; the signed workbook and the sheet the city reads stay Chinese."""
+    from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
+    from tests.ui.conftest import type_text
+    from tests.ui.test_main_window import FORM, editor_input, type_into
+
+    period = store.current_period()
+    key = "1.1:tech_invest"
+    store.set_baseline(period.previous_year(), {key: "1.00"}, source="test", signature_status="valid")
+    window = open_window(store)
+    window.tree.select_form(FORM)
+    type_into(qtbot, editor_input(window, key), "9.00")
+    window.session.recheck_now()
+    warning = next(p for p in window.session.form_problems(FORM) if p.severity == "warning" and p.field == key)
+    assert "last year" in warning.message  # shown in English
+
+    def answer(dialog: AcceptWarningDialog) -> int:
+        type_text(qtbot, dialog.explanation, "新建两个技改项目集中投产")
+        dialog.accept()
+        return int(AcceptWarningDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(AcceptWarningDialog, "exec", answer)
+    window.accept_warning(warning)
+    stored = store.load(period).accepted[0]
+    assert stored.problem_id == warning.id and stored.message != warning.message
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in stored.message) > 10, stored.message
