@@ -15,6 +15,7 @@ from decimal import Decimal
 from ecodesk.consolidation.model import Aggregation, IndicatorSummary, UnitValue
 from ecodesk.forms.loader import FormPack, InputField, input_fields_of
 from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
+from ecodesk.forms.rules import ABOUT_TOLERANCE
 from ecodesk.forms.schema import (
     GradeIndicator,
     Indicator,
@@ -31,8 +32,8 @@ from ecodesk.submission import SubmissionData
 
 log = logging.getLogger(__name__)
 
-# 左右 (about) in the plan tolerates a small shortfall; 5 % is the reading the city office uses.
-ABOUT_TOLERANCE = Decimal("0.05")
+# 左右 (about) tolerates a small shortfall: the same reading as the county's own check
+# (ecodesk.forms.rules.ABOUT_TOLERANCE), so a figure the county saw as on track is counted as met.
 _PROGRESS_COMPARATORS = frozenset({"ge", "gt", "about", "eq"})
 
 Values = Mapping[str, str]
