@@ -47,3 +47,30 @@ def test_spec_carries_what_is_loaded_at_run_time() -> None:
         assert needed in spec, needed
     for entry in ("entry_gui.py", "entry_cli.py", "version_info.txt.in"):
         assert (PACKAGING / entry).is_file()
+
+
+def test_resources_are_found_in_a_checkout_a_wheel_install_and_a_bundle(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import sysconfig
+
+    from ecodesk import resources
+
+    assert resources.resources_dir() == ROOT / "resources"  # this checkout
+    assert resources.cjk_font_path().is_file()
+
+    prefix = tmp_path / "venv"
+    monkeypatch.setattr(resources, "CHECKOUT_RESOURCES", tmp_path / "no-checkout" / "resources")
+    monkeypatch.setattr(sysconfig, "get_path", lambda name: str(prefix) if name == "data" else "")
+    assert resources.resources_dir() == prefix / "share" / "ecodesk" / "resources"
+
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "bundle"), raising=False)
+    assert resources.resources_dir() == tmp_path / "bundle" / "resources"
+
+
+def test_the_wheel_carries_every_resource_file() -> None:
+    """pyproject's data-files list names each file of resources/ the program reads."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = {f for files in pyproject["tool"]["setuptools"]["data-files"].values() for f in files}
+    tracked = {str(p.relative_to(ROOT)) for p in (ROOT / "resources").rglob("*")
+               if p.is_file() and p.suffix in {".ttc", ".txt", ".ts", ".svg", ".png", ".ico"}}
+    assert tracked <= shipped, sorted(tracked - shipped)
