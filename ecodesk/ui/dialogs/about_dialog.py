@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +36,7 @@ class Component:
     distribution: str | None  # the installed distribution whose version is shown
     licence: str
     role: str
+    fixed_version: str = ""  # for what is not an installed distribution (the font, Python)
 
 
 # What ships inside EcoDesk, with the licence each is distributed under (marked for lupdate,
@@ -45,6 +47,7 @@ COMPONENTS: tuple[Component, ...] = (
         None,
         QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 GPL-3.0+（字体例外）"),
         QT_TRANSLATE_NOOP("AboutDialog", "界面与报送单的中文字体"),
+        "0.2.0-beta",
     ),
     Component("Qt 6 / PySide6", "PySide6-Essentials", "LGPL-3.0", QT_TRANSLATE_NOOP("AboutDialog", "窗口界面")),
     Component("SQLAlchemy", "SQLAlchemy", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "本地数据库")),
@@ -67,19 +70,15 @@ COMPONENTS: tuple[Component, ...] = (
         QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
         QT_TRANSLATE_NOOP("AboutDialog", "打印预览"),
     ),
-    Component("Python", None, "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "运行环境")),
+    Component("Python", None, "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "运行环境"), platform.python_version()),
 )
 
 FONT_LICENCE = "LICENSE-wqy-microhei.txt"
 
 
 def component_version(component: Component) -> str:
-    if component.name == "Python":
-        import platform
-
-        return platform.python_version()
     if component.distribution is None:
-        return "0.2.0-beta" if "WenQuanYi" in component.name else ""
+        return component.fixed_version
     try:
         return metadata.version(component.distribution)
     except metadata.PackageNotFoundError:
