@@ -24,9 +24,23 @@ VENV = ROOT / ".venv"
 # What Qt's offscreen/xcb platforms, the PDF and QR-code checks and the second workbook reader need on a
 # bare Debian/Ubuntu machine.
 DEBIAN_PACKAGES = [
-    "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",
-    "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libxcb-shape0", "libxcb-randr0",
-    "libxcb-render-util0", "libxcb-image0", "libxcb-xinerama0", "xvfb", "poppler-utils", "zbar-tools",
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-cursor0",
+    "libxcb-shape0",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-image0",
+    "libxcb-xinerama0",
+    "xvfb",
+    "poppler-utils",
+    "zbar-tools",
     "libreoffice-calc-nogui",
 ]
 
@@ -59,15 +73,21 @@ def ensure_debian_packages() -> None:
     if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
         return
     missing = [
-        p for p in DEBIAN_PACKAGES
-        if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
-        .stdout.strip() != "install ok installed"
+        p
+        for p in DEBIAN_PACKAGES
+        if subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True
+        ).stdout.strip()
+        != "install ok installed"
     ]
     if not missing:
         return
     if os.geteuid() != 0:
-        print("Qt needs these system packages; install them with:\n  sudo apt-get install "
-              + " ".join(missing), file=sys.stderr)
+        print(
+            "Qt needs these system packages; install them with:\n  sudo apt-get install "
+            + " ".join(missing),
+            file=sys.stderr,
+        )
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], env=env)

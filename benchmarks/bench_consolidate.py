@@ -41,7 +41,9 @@ def make_workbooks(folder: Path, registry: Path, forms: list[str] | None) -> lis
 
     signing_keys.SCRYPT_N = 2**10
     pack = bundled_pack()
-    meta = ExportMeta(exported_at=datetime.now().astimezone().replace(microsecond=0), program_version="bench")
+    meta = ExportMeta(
+        exported_at=datetime.now().astimezone().replace(microsecond=0), program_version="bench"
+    )
     counties = [d for d in pack.catalog.divisions if d.kind != "功能区"][:18]
     paths = []
     for division in counties:
@@ -49,7 +51,8 @@ def make_workbooks(folder: Path, registry: Path, forms: list[str] | None) -> lis
         if forms:
             keep = tuple(f"{f}:" for f in forms)
             data = replace(
-                data, forms=[f for f in data.forms if f in forms],
+                data,
+                forms=[f for f in data.forms if f in forms],
                 values={k: v for k, v in data.values.items() if k.startswith(keep)},
                 narratives={k: v for k, v in data.narratives.items() if k.startswith(keep)},
                 tables={k: v for k, v in data.tables.items() if k.startswith(keep)},
@@ -99,9 +102,13 @@ def openpyxl_read_only(paths: list[Path]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="18,180,1800")
-    parser.add_argument("--forms", default="", help="comma-separated form codes (default: every form)")
+    parser.add_argument(
+        "--forms", default="", help="comma-separated form codes (default: every form)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     forms = [f for f in args.forms.split(",") if f] or None
@@ -111,11 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
         root = Path(tmp)
         (root / "originals").mkdir()
-        made, originals = timed(lambda: make_workbooks(root / "originals", root / "registry", forms))
+        made, originals = timed(
+            lambda: make_workbooks(root / "originals", root / "registry", forms)
+        )
         size_kb = sum(p.stat().st_size for p in originals) / len(originals) / 1024
-        print(f"signed 18 workbooks in {made:.1f} s ({size_kb:.0f} KB each; forms: {args.forms or 'all'})")
-        header = (f"{'files':>6} {'consolidate s':>14} {'ms/file':>8} {'summary s':>10} "
-                  f"{'openpyxl s':>11} {'ms/file':>8} {'read-only s':>12} {'ms/file':>8} {'vs openpyxl':>12}")
+        print(
+            f"signed 18 workbooks in {made:.1f} s ({size_kb:.0f} KB each; forms: {args.forms or 'all'})"
+        )
+        header = (
+            f"{'files':>6} {'consolidate s':>14} {'ms/file':>8} {'summary s':>10} "
+            f"{'openpyxl s':>11} {'ms/file':>8} {'read-only s':>12} {'ms/file':>8} {'vs openpyxl':>12}"
+        )
         print(header)
         print("-" * len(header))
         for n in sizes:
@@ -123,13 +136,20 @@ def main(argv: list[str] | None = None) -> int:
             fill(folder, originals, n)
             paths = sorted(folder.iterdir())
             t_cons, result = timed(lambda folder=folder: consolidate([folder], root / "registry"))
-            assert len(result.used) == len(originals) and not result.refused, "benchmark set must all verify"
-            t_sum, _ = timed(lambda result=result, n=n: write_summary(result, root / f"summary-{n}.xlsx"))
+            assert len(result.used) == len(originals) and not result.refused, (
+                "benchmark set must all verify"
+            )
+            t_sum, _ = timed(
+                lambda result=result, n=n: write_summary(result, root / f"summary-{n}.xlsx")
+            )
             t_full, _ = timed(lambda paths=paths: openpyxl_full(paths))
             t_ro, _ = timed(lambda paths=paths: openpyxl_read_only(paths))
-            print(f"{n:>6} {t_cons:>14.2f} {t_cons / n * 1000:>8.1f} {t_sum:>10.2f} "
-                  f"{t_full:>11.2f} {t_full / n * 1000:>8.1f} {t_ro:>12.2f} {t_ro / n * 1000:>8.1f} "
-                  f"{t_cons / t_full:>11.2f}x", flush=True)
+            print(
+                f"{n:>6} {t_cons:>14.2f} {t_cons / n * 1000:>8.1f} {t_sum:>10.2f} "
+                f"{t_full:>11.2f} {t_full / n * 1000:>8.1f} {t_ro:>12.2f} {t_ro / n * 1000:>8.1f} "
+                f"{t_cons / t_full:>11.2f}x",
+                flush=True,
+            )
             shutil.rmtree(folder)
     return 0
 

@@ -16,7 +16,15 @@ def _cells_of(src: Path) -> list[tuple[str, list[tuple[int, int, object]]]]:
     from openpyxl import load_workbook
 
     return [
-        (ws.title, [(c.row, c.column, c.value) for row in ws.iter_rows() for c in row if c.value is not None])
+        (
+            ws.title,
+            [
+                (c.row, c.column, c.value)
+                for row in ws.iter_rows()
+                for c in row
+                if c.value is not None
+            ],
+        )
         for ws in load_workbook(src).worksheets
     ]
 
@@ -54,7 +62,9 @@ def main(rounds: int = 3) -> None:
             with Store.open(folder) as store:
                 out = tmp_path / f"signed-{i}.xlsx"
                 started = time.perf_counter()
-                export_submission(store, store.current_period(), out, passphrase="benchmark passphrase")
+                export_submission(
+                    store, store.current_period(), out, passphrase="benchmark passphrase"
+                )
                 signed_times.append(time.perf_counter() - started)
                 last = out
         sheets = _cells_of(last)
@@ -67,12 +77,16 @@ def main(rounds: int = 3) -> None:
         size_signed = last.stat().st_size
         size_bare = (tmp_path / "bare-0.xlsx").stat().st_size
     print(f"cells written (incl. hidden data sheet): {cells}")
-    print(f"export + sign (check, key unlock/create, styles, sign, save): "
-          f"median {statistics.median(signed_times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in signed_times)})  "
-          f"{size_signed / 1024:.0f} KiB")
-    print(f"openpyxl same cells, no styles: "
-          f"median {statistics.median(bare_times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in bare_times)})  "
-          f"{size_bare / 1024:.0f} KiB")
+    print(
+        f"export + sign (check, key unlock/create, styles, sign, save): "
+        f"median {statistics.median(signed_times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in signed_times)})  "
+        f"{size_signed / 1024:.0f} KiB"
+    )
+    print(
+        f"openpyxl same cells, no styles: "
+        f"median {statistics.median(bare_times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in bare_times)})  "
+        f"{size_bare / 1024:.0f} KiB"
+    )
 
 
 if __name__ == "__main__":

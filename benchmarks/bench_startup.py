@@ -61,8 +61,12 @@ store.close()
 
 def time_to_shown(code: str, *args: str) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")},
+    )
     assert proc.stdout is not None
     shown = None
     rest = []
@@ -88,7 +92,9 @@ def make_demo(folder: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
@@ -101,8 +107,12 @@ def main() -> int:
             bare.append(time_to_shown(BARE)[0])
             shown, out = time_to_shown(ECODESK, str(folder))
             ours.append(shown)
-            ready.append(float(next(line for line in out.splitlines() if line.startswith("READY"))[6:]))
-            detail = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT"))[7:])
+            ready.append(
+                float(next(line for line in out.splitlines() if line.startswith("READY"))[6:])
+            )
+            detail = json.loads(
+                next(line for line in out.splitlines() if line.startswith("RESULT"))[7:]
+            )
             opens.append(float(detail["open_form_s"]))  # type: ignore[arg-type]
     b, o = statistics.median(bare), statistics.median(ours)
     print(f"bare PySide6 window shown:       {b:.3f} s (median of {args.runs})")

@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecodesk",
-        description=tr("cli", "赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。"),
+        description=tr(
+            "cli", "赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"EcoDesk {__version__}")
     parser.add_argument(

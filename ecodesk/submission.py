@@ -35,7 +35,11 @@ class Period:
         match = PERIOD_RE.match(text.strip().upper())
         if not match:
             raise BadPeriod(
-                tr("period", "报送期“{text}”格式不对，应为年份（如 2026）或季度（如 2026Q3）。", text=text)
+                tr(
+                    "period",
+                    "报送期“{text}”格式不对，应为年份（如 2026）或季度（如 2026Q3）。",
+                    text=text,
+                )
             )
         quarter = int(match.group(2)) if match.group(2) else None
         return cls(int(match.group(1)), quarter)

@@ -37,18 +37,32 @@ def compile_translations() -> None:
 def build() -> None:
     compile_translations()
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-         "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
-         str(ROOT / "packaging" / "ecodesk.spec")],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build"),
+            str(ROOT / "packaging" / "ecodesk.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
     )
 
 
 def run(args: list[str], env: dict[str, str] | None = None, timeout: int = 120) -> str:
     print("+", " ".join(args), flush=True)
-    proc = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", env=env, timeout=timeout)
+    proc = subprocess.run(
+        args, capture_output=True, text=True, encoding="utf-8", env=env, timeout=timeout
+    )
     if proc.returncode != 0:
-        raise SystemExit(f"FAILED ({proc.returncode}): {' '.join(args)}\n{proc.stdout}\n{proc.stderr}")
+        raise SystemExit(
+            f"FAILED ({proc.returncode}): {' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc.stdout
 
 
@@ -66,9 +80,16 @@ def check() -> None:
         # The whole round trip from the bundle: fonts, signing, workbook, verification.
         signing = dict(os.environ, ECODESK_PASSPHRASE="smoke-test-passphrase")
         run([cli, "--data-dir", str(data), "print", "--out", str(out / "sheet.pdf")], env=signing)
-        run([cli, "--data-dir", str(data), "export", "--out", str(out / "signed.xlsx")], env=signing)
-        run([cli, "--data-dir", str(data), "keys", "export-public", "--out", str(out / "registry")], env=signing)
-        print(run([cli, "verify", str(out / "signed.xlsx"), "--keys", str(out / "registry")]).strip())
+        run(
+            [cli, "--data-dir", str(data), "export", "--out", str(out / "signed.xlsx")], env=signing
+        )
+        run(
+            [cli, "--data-dir", str(data), "keys", "export-public", "--out", str(out / "registry")],
+            env=signing,
+        )
+        print(
+            run([cli, "verify", str(out / "signed.xlsx"), "--keys", str(out / "registry")]).strip()
+        )
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_SMOKE_QUIT_MS="1500")
         run([gui, "--data-dir", str(data)], env=env)
         print("window started offscreen and closed cleanly")

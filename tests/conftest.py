@@ -11,7 +11,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ECODESK_HOME points at a fresh folder so nothing can touch the real data folder."""
     monkeypatch.setenv("ECODESK_HOME", str(tmp_path_factory.mktemp("ecodesk-home")))
     monkeypatch.delenv("ECODESK_PASSPHRASE", raising=False)

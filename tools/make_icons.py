@@ -50,8 +50,12 @@ def main() -> int:
     largest = render(svg, 256)
     (ICONS / "ecodesk.png").write_bytes(largest)
     images = [Image.open(io.BytesIO(render(svg, size))) for size in SIZES]
-    images[-1].save(ICONS / "ecodesk.ico", format="ICO", sizes=[(s, s) for s in SIZES],
-                    append_images=images[:-1])
+    images[-1].save(
+        ICONS / "ecodesk.ico",
+        format="ICO",
+        sizes=[(s, s) for s in SIZES],
+        append_images=images[:-1],
+    )
     print(f"wrote {ICONS / 'ecodesk.png'} and {ICONS / 'ecodesk.ico'} ({len(SIZES)} sizes)")
     return 0
 

@@ -22,9 +22,13 @@ from pathlib import Path
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path, help="folder for the PNG files")
-    parser.add_argument("--size", default="1366x768", help="window size, e.g. 1366x768 or 1920x1080")
+    parser.add_argument(
+        "--size", default="1366x768", help="window size, e.g. 1366x768 or 1920x1080"
+    )
     parser.add_argument("--county", default="360730", help="division code of the demo data")
     parser.add_argument("--form", default="1.1", help="the form shown filled")
     parser.add_argument("--language", default="zh_CN", help="zh_CN (default) or en")
@@ -114,7 +118,9 @@ def main() -> int:
             consolidation = window.consolidation
             assert consolidation is not None
             consolidation.resize(width, height - 40)
-            scanned = QEventLoop()  # not a processEvents() loop: PySide6 6.12 loses a reference to None per call
+            scanned = (
+                QEventLoop()
+            )  # not a processEvents() loop: PySide6 6.12 loses a reference to None per call
             consolidation.scanned.connect(scanned.quit)
             scanned.exec()
             save(consolidation, "consolidation-files.png")
@@ -124,7 +130,9 @@ def main() -> int:
             from ecodesk.services.consolidate import plan_adoption
             from ecodesk.ui.consolidation.adopt_dialog import AdoptDialog
 
-            adopt = AdoptDialog(plan_adoption(store, consolidation.consolidation), pack, consolidation)
+            adopt = AdoptDialog(
+                plan_adoption(store, consolidation.consolidation), pack, consolidation
+            )
             adopt.show()
             save(adopt, "consolidation-adopt.png")
             adopt.close()
@@ -156,9 +164,15 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
         data.status = "signed"
         if i == 1:  # a warning the county accepted, with its explanation
             field = next(k for k in data.values if k.startswith("1."))
-            data.accepted.append(AcceptedWarning(
-                problem_id=f"yoy:{field}", form=field.split(":")[0], field=field,
-                message="与上年相比变化超过30%", explanation="新建项目集中投产，数据已与县统计局核实"))
+            data.accepted.append(
+                AcceptedWarning(
+                    problem_id=f"yoy:{field}",
+                    form=field.split(":")[0],
+                    field=field,
+                    message="与上年相比变化超过30%",
+                    explanation="新建项目集中投产，数据已与县统计局核实",
+                )
+            )
         keys = KeyStore(keys_home / division.code)
         key = keys.unlock_or_create("screenshots")
         if i != 5:
@@ -168,7 +182,9 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
         if i == 3:
             wb = openpyxl.load_workbook(path)
             sheet = wb.worksheets[1]
-            cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float)))
+            cell = next(
+                c for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))
+            )
             cell.value = cell.value * 2
             wb.save(path)
 

@@ -32,7 +32,12 @@ def _core_tr_calls() -> Iterator[tuple[Path, ast.Call]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" and len(node.args) >= 2:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "tr"
+                and len(node.args) >= 2
+            ):
                 yield path, node
 
 
@@ -67,8 +72,20 @@ def hidden_messages() -> list[str]:
 def run_lupdate(ts: Path) -> None:
     sources = [str(p) for p in sorted((PACKAGE / "ui").rglob("*.py"))]
     tool = BIN / "pyside6-lupdate"
-    subprocess.run([str(tool), *sources, "-ts", str(ts), "-source-language", "zh_CN",
-                    "-target-language", ts.stem.split("_", 1)[1], "-silent"], check=True)
+    subprocess.run(
+        [
+            str(tool),
+            *sources,
+            "-ts",
+            str(ts),
+            "-source-language",
+            "zh_CN",
+            "-target-language",
+            ts.stem.split("_", 1)[1],
+            "-silent",
+        ],
+        check=True,
+    )
 
 
 def merge_core(ts: Path, messages: dict[str, list[str]]) -> None:
@@ -101,7 +118,9 @@ def merge_core(ts: Path, messages: dict[str, list[str]]) -> None:
         for message in list(context.findall("message")):
             translation = message.find("translation")
             kind = translation.get("type") if translation is not None else None
-            stale = kind in ("vanished", "obsolete") or (name in messages and message.findtext("source") not in current)
+            stale = kind in ("vanished", "obsolete") or (
+                name in messages and message.findtext("source") not in current
+            )
             if stale:
                 context.remove(message)
         if not context.findall("message"):
@@ -117,12 +136,17 @@ def release(ts: Path) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--release", action="store_true", help="compile the .qm files too")
     args = parser.parse_args()
     messages = core_messages()
     for place in hidden_messages():
-        print(f"warning: {place}: tr() text is not a literal, so it cannot be collected", file=sys.stderr)
+        print(
+            f"warning: {place}: tr() text is not a literal, so it cannot be collected",
+            file=sys.stderr,
+        )
     for language in LANGUAGES:
         ts = I18N / f"ecodesk_{language}.ts"
         run_lupdate(ts)

@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "backup",
         help=tr("cli", "备份数据（窗口开着也可以）"),
-        description=tr("cli", "把数据文件完整复制一份。不指定 --out 时放在数据文件夹的 backups 中。"),
+        description=tr(
+            "cli", "把数据文件完整复制一份。不指定 --out 时放在数据文件夹的 backups 中。"
+        ),
     )
     parser.add_argument("--out", metavar="FILE", help=tr("cli", "备份文件保存到哪里"))
     parser.set_defaults(func=run)

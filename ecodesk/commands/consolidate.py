@@ -25,10 +25,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。",
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="FILE|DIR", help=tr("cli", "收到的 .xlsx 工作簿，或存放它们的文件夹"))
-    parser.add_argument("--keys", metavar="REGISTRY", required=True, help=tr("cli", "密钥登记文件夹"))
-    parser.add_argument("-o", "--output", metavar="SUMMARY.xlsx", required=True, help=tr("cli", "汇总表保存位置"))
-    parser.add_argument("--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"))
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE|DIR",
+        help=tr("cli", "收到的 .xlsx 工作簿，或存放它们的文件夹"),
+    )
+    parser.add_argument(
+        "--keys", metavar="REGISTRY", required=True, help=tr("cli", "密钥登记文件夹")
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="SUMMARY.xlsx", required=True, help=tr("cli", "汇总表保存位置")
+    )
+    parser.add_argument(
+        "--period",
+        metavar="P",
+        help=tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"),
+    )
     parser.set_defaults(func=run)
 
 
@@ -54,21 +67,45 @@ def run(args: argparse.Namespace) -> int:
         tr(
             "cli",
             "收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。",
-            n=len(result.received), used=len(result.used), refused=len(result.refused), aside=len(result.set_aside),
+            n=len(result.received),
+            used=len(result.used),
+            refused=len(result.refused),
+            aside=len(result.set_aside),
         )
     )
     for item in result.refused:
-        print(tr("cli", "  [拒收：{label}] {name}：{reason}", label=item.result.label, name=item.path.name, reason=item.reason))
+        print(
+            tr(
+                "cli",
+                "  [拒收：{label}] {name}：{reason}",
+                label=item.result.label,
+                name=item.path.name,
+                reason=item.reason,
+            )
+        )
     for item in result.set_aside:
-        print(tr("cli", "  [{label}] {name}：{reason}", label=file_status_label(item.status), name=item.path.name, reason=item.reason))
+        print(
+            tr(
+                "cli",
+                "  [{label}] {name}：{reason}",
+                label=file_status_label(item.status),
+                name=item.path.name,
+                reason=item.reason,
+            )
+        )
     if not summary.submissions:
-        print(tr("cli", "错误：没有可以汇总的有效工作簿，未生成汇总表。请让报送单位重新签名报送。"), file=sys.stderr)
+        print(
+            tr("cli", "错误：没有可以汇总的有效工作簿，未生成汇总表。请让报送单位重新签名报送。"),
+            file=sys.stderr,
+        )
         return 2
     missing = [row.unit.division_name for row in summary.completeness if not row.received]
     print(
         tr(
-            "cli", "报送期：{period}；汇总单位 {units} 个；指标 {indicators} 项。",
-            period=summary.period.label if summary.period else "", units=len(summary.submissions),
+            "cli",
+            "报送期：{period}；汇总单位 {units} 个；指标 {indicators} 项。",
+            period=summary.period.label if summary.period else "",
+            units=len(summary.submissions),
             indicators=len(summary.indicators),
         )
     )
@@ -77,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     path = write_summary(result, out)
     print(tr("cli", "汇总表已保存：{path}", path=path))
     if result.refused:
-        print(tr("cli", "注意：有 {n} 个文件被拒收，请联系相关单位重新报送。", n=len(result.refused)))
+        print(
+            tr("cli", "注意：有 {n} 个文件被拒收，请联系相关单位重新报送。", n=len(result.refused))
+        )
         return 1
     return 0

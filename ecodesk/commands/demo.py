@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     parser.add_argument(
-        "--county", metavar="CODE", default=DEFAULT_COUNTY,
+        "--county",
+        metavar="CODE",
+        default=DEFAULT_COUNTY,
         help=tr("cli", "行政区划代码（默认 360730 宁都县）"),
     )
     parser.set_defaults(func=run)
@@ -40,8 +42,15 @@ def run(args: argparse.Namespace) -> int:
         db_path = store.db_path
     years = "、".join(str(p.year) for p in result.periods if p != result.current)
     print(tr("cli", "已生成演示数据：{unit}", unit=result.profile.display_name))
-    print(tr("cli", "  {years}年度：已签名；{current}：已填完，{accepted} 条提示已写明说明，可直接签名。",
-             years=years, current=result.current.label, accepted=result.accepted))
+    print(
+        tr(
+            "cli",
+            "  {years}年度：已签名；{current}：已填完，{accepted} 条提示已写明说明，可直接签名。",
+            years=years,
+            current=result.current.label,
+            accepted=result.accepted,
+        )
+    )
     if result.errors:
         print(tr("cli", "  注意：仍有 {n} 处错误未通过检查。", n=len(result.errors)))
     print(tr("cli", "数据文件夹：{path}", path=data_dir))

@@ -20,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。",
         ),
     )
-    parser.add_argument("--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）"))
+    parser.add_argument(
+        "--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）")
+    )
     parser.add_argument("--out", metavar="FILE.xlsx", required=True, help=tr("cli", "输出文件"))
     parser.set_defaults(func=run)
 
@@ -43,15 +45,33 @@ def run(args: argparse.Namespace) -> int:
         passphrase = passphrase_from_env()
         if passphrase is None:
             if not sys.stdin.isatty():
-                raise EcoDeskError(tr("cli", "需要签名口令：请设置环境变量 ECODESK_PASSPHRASE，或在终端中运行以输入口令。"))
+                raise EcoDeskError(
+                    tr(
+                        "cli",
+                        "需要签名口令：请设置环境变量 ECODESK_PASSPHRASE，或在终端中运行以输入口令。",
+                    )
+                )
             first = not KeyStore(data_dir).has_key()
             passphrase = getpass.getpass(
                 tr("cli", "设置签名口令（至少 8 个字符）：") if first else tr("cli", "签名口令：")
             )
         result = export_submission(store, period, out, passphrase=passphrase, data_dir=data_dir)
     if result.created_key:
-        print(tr("cli", "已创建本单位签名密钥。请用 ecodesk keys export-public 导出登记文件报上级登记。"))
-    print(tr("cli", "已签名导出 {period} 第{revision}版：{path}", period=period.label, revision=result.revision, path=out))
+        print(
+            tr(
+                "cli",
+                "已创建本单位签名密钥。请用 ecodesk keys export-public 导出登记文件报上级登记。",
+            )
+        )
+    print(
+        tr(
+            "cli",
+            "已签名导出 {period} 第{revision}版：{path}",
+            period=period.label,
+            revision=result.revision,
+            path=out,
+        )
+    )
     print(tr("cli", "签名密钥指纹：{fp}", fp=group_fingerprint(result.fingerprint)))
     print(tr("cli", "数据摘要：{digest}", digest=result.digest))
     return 0

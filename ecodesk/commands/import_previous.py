@@ -18,18 +18,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。",
         ),
     )
-    parser.add_argument("file", nargs="?", metavar="FILE", help=tr("cli", "上年签名工作簿或上年基数表（.xlsx）"))
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help=tr("cli", "上年签名工作簿或上年基数表（.xlsx）")
+    )
     parser.add_argument("--dry-run", action="store_true", help=tr("cli", "只预览，不写入任何数据"))
-    parser.add_argument("--yes", action="store_true",
-                        help=tr("cli", "不再询问，直接导入（包括签名人未登记、其他单位的文件）"))
-    parser.add_argument("--keys", metavar="REGISTRY",
-                        help=tr("cli", "密钥登记文件夹（未在设置中指定 key_registry 时使用）"))
-    parser.add_argument("--period", metavar="P", help=tr("cli", "导入到哪个报送期（默认当前报送期），如 2026"))
-    parser.add_argument("--keep-existing", action="store_true",
-                        help=tr("cli", "已有上年值与文件不同时保留已有值，只补充空缺"))
-    parser.add_argument("--no-carry-over", action="store_true",
-                        help=tr("cli", "不把上年未完成的项目带入本年表格，不保留下步计划参考"))
-    parser.add_argument("--all", action="store_true", help=tr("cli", "预览中也列出与已有值相同的项"))
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help=tr("cli", "不再询问，直接导入（包括签名人未登记、其他单位的文件）"),
+    )
+    parser.add_argument(
+        "--keys",
+        metavar="REGISTRY",
+        help=tr("cli", "密钥登记文件夹（未在设置中指定 key_registry 时使用）"),
+    )
+    parser.add_argument(
+        "--period", metavar="P", help=tr("cli", "导入到哪个报送期（默认当前报送期），如 2026")
+    )
+    parser.add_argument(
+        "--keep-existing",
+        action="store_true",
+        help=tr("cli", "已有上年值与文件不同时保留已有值，只补充空缺"),
+    )
+    parser.add_argument(
+        "--no-carry-over",
+        action="store_true",
+        help=tr("cli", "不把上年未完成的项目带入本年表格，不保留下步计划参考"),
+    )
+    parser.add_argument(
+        "--all", action="store_true", help=tr("cli", "预览中也列出与已有值相同的项")
+    )
     parser.add_argument("--undo", metavar="ID", help=tr("cli", "撤销编号为 ID 的导入"))
     parser.set_defaults(func=run)
 
@@ -54,15 +72,21 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.submission import Period
 
     if not args.file and not args.undo:
-        raise EcoDeskError(tr("cli", "请指定要导入的文件，例如：ecodesk import-previous 2025年报送.xlsx"))
+        raise EcoDeskError(
+            tr("cli", "请指定要导入的文件，例如：ecodesk import-previous 2025年报送.xlsx")
+        )
     with Store.open(resolve_data_dir(args.data_dir)) as store:
         if args.undo:
             undo_import(store, args.undo)
             print(tr("cli", "已撤销导入 {id}，恢复为导入前的上年值和表格。", id=args.undo))
             return 0
         period = Period.parse(args.period) if args.period else store.current_period()
-        preview = preview_import(store, Path(args.file), period=period,
-                                 registry_dir=Path(args.keys) if args.keys else None)
+        preview = preview_import(
+            store,
+            Path(args.file),
+            period=period,
+            registry_dir=Path(args.keys) if args.keys else None,
+        )
         print("\n".join(render_preview(preview, show_same=args.all)))
         if args.dry_run:
             print(tr("cli", "\n试运行（--dry-run）：没有写入任何数据。"))
@@ -71,13 +95,23 @@ def run(args: argparse.Namespace) -> int:
             print(tr("cli", "\n文件中的上年值与本机已有的完全相同，没有需要导入的内容。"))
             return 0
         if preview.other_unit and not args.yes:
-            print(tr("cli", "\n未导入：该文件属于{other}（{code}），不是本单位的。确属需要时请加 --yes 再运行。",
-                     other=preview.source_unit_name, code=preview.source_unit_code), file=sys.stderr)
+            print(
+                tr(
+                    "cli",
+                    "\n未导入：该文件属于{other}（{code}），不是本单位的。确属需要时请加 --yes 再运行。",
+                    other=preview.source_unit_name,
+                    code=preview.source_unit_code,
+                ),
+                file=sys.stderr,
+            )
             return 1
         if not args.yes:
             question = tr("cli", "\n确认导入以上内容？[y/N] ")
             if preview.unknown_signer:
-                question = tr("cli", "\n签名人不在密钥登记中。确认这是可信的上年文件并导入？（将记入操作日志）[y/N] ")
+                question = tr(
+                    "cli",
+                    "\n签名人不在密钥登记中。确认这是可信的上年文件并导入？（将记入操作日志）[y/N] ",
+                )
             if not _ask(question):
                 print(tr("cli", "未导入，本机数据没有任何改动。"))
                 return 1
@@ -87,7 +121,12 @@ def run(args: argparse.Namespace) -> int:
         if args.no_carry_over:
             choices.update({c.key: False for c in preview.carry_over})
             choices.update({p.key: False for p in preview.plan_references})
-        result = apply_import(store, preview, choices=choices, confirm_unknown_signer=True,
-                              confirm_other_unit=preview.other_unit)
+        result = apply_import(
+            store,
+            preview,
+            choices=choices,
+            confirm_unknown_signer=True,
+            confirm_other_unit=preview.other_unit,
+        )
         print(render_result(result))
     return 0

@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     sub = parser.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     sub.add_parser("show", help=tr("cli", "显示密钥指纹")).set_defaults(func=run_show)
-    sub.add_parser("create", help=tr("cli", "创建密钥（第一次签名导出时也会自动创建）")).set_defaults(func=run_create)
+    sub.add_parser(
+        "create", help=tr("cli", "创建密钥（第一次签名导出时也会自动创建）")
+    ).set_defaults(func=run_create)
     export = sub.add_parser(
         "export-public",
         help=tr("cli", "导出密钥登记文件和登记表（PDF），报上级登记"),
@@ -38,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help=tr("cli", "更换密钥（旧密钥签署的工作簿仍可验证）"),
     )
     rotate.add_argument(
-        "--lost", action="store_true",
+        "--lost",
+        action="store_true",
         help=tr("cli", "旧口令已遗忘：不验证旧口令，直接作废旧密钥"),
     )
     rotate.set_defaults(func=run_rotate)
@@ -49,7 +52,9 @@ def _passphrase(env: str, prompt: str, *, confirm: bool = False) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise EcoDeskError(tr("cli", "需要签名口令：请设置环境变量 {env}，或在终端中运行以输入口令。", env=env))
+        raise EcoDeskError(
+            tr("cli", "需要签名口令：请设置环境变量 {env}，或在终端中运行以输入口令。", env=env)
+        )
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass(tr("cli", "再输入一次：")) != first:
         raise EcoDeskError(tr("cli", "两次输入的口令不一致，未作更改。"))
@@ -73,8 +78,14 @@ def run_show(args: argparse.Namespace) -> int:
     print(tr("cli", "签名密钥指纹：{fp}", fp=group_fingerprint(info.fingerprint)))
     print(tr("cli", "创建时间：{when}", when=info.created.isoformat(sep=" ")))
     for old in keys.retired():
-        print(tr("cli", "已更换的旧密钥：{fp}（{when} 停用）", fp=group_fingerprint(old.fingerprint),
-                 when=old.retired.date().isoformat() if old.retired else ""))
+        print(
+            tr(
+                "cli",
+                "已更换的旧密钥：{fp}（{when} 停用）",
+                fp=group_fingerprint(old.fingerprint),
+                when=old.retired.date().isoformat() if old.retired else "",
+            )
+        )
     return 0
 
 
@@ -82,9 +93,13 @@ def run_create(args: argparse.Namespace) -> int:
     from ecodesk.signing.keys import PASSPHRASE_ENV, group_fingerprint
 
     keys = _keys(args)
-    key = keys.create(_passphrase(PASSPHRASE_ENV, tr("cli", "设置签名口令（至少 8 个字符）："), confirm=True))
+    key = keys.create(
+        _passphrase(PASSPHRASE_ENV, tr("cli", "设置签名口令（至少 8 个字符）："), confirm=True)
+    )
     print(tr("cli", "已创建签名密钥，指纹：{fp}", fp=group_fingerprint(key.fingerprint)))
-    print(tr("cli", "请用 ecodesk keys export-public --out 文件夹 导出登记文件和登记表，报上级登记。"))
+    print(
+        tr("cli", "请用 ecodesk keys export-public --out 文件夹 导出登记文件和登记表，报上级登记。")
+    )
     return 0
 
 
@@ -102,7 +117,12 @@ def run_export_public(args: argparse.Namespace) -> int:
     with Store.open(data_dir) as store:
         profile = store.profile()
     if profile is None:
-        raise EcoDeskError(tr("cli", "还没有填写单位信息，登记文件需要单位名称和代码：请先用 ecodesk profile 填写。"))
+        raise EcoDeskError(
+            tr(
+                "cli",
+                "还没有填写单位信息，登记文件需要单位名称和代码：请先用 ecodesk profile 填写。",
+            )
+        )
     result = export_public_key(data_dir, profile, Path(args.out))
     print(tr("cli", "密钥登记文件：{path}", path=result.registration))
     print(tr("cli", "密钥登记表（请打印、签字盖章后报上级）：{path}", path=result.sheet))
@@ -118,8 +138,15 @@ def run_rotate(args: argparse.Namespace) -> int:
     if keys.has_key() and not args.lost:
         old = _passphrase(PASSPHRASE_ENV, tr("cli", "当前签名口令："))
         keys.unlock(old)  # a wrong old passphrase stops here, before a new one is asked for
-    new = _passphrase(NEW_PASSPHRASE_ENV, tr("cli", "新的签名口令（至少 8 个字符）："), confirm=True)
+    new = _passphrase(
+        NEW_PASSPHRASE_ENV, tr("cli", "新的签名口令（至少 8 个字符）："), confirm=True
+    )
     key = keys.replace(new, old_passphrase=old)
     print(tr("cli", "已更换签名密钥，新指纹：{fp}", fp=group_fingerprint(key.fingerprint)))
-    print(tr("cli", "旧密钥签署的工作簿仍可验证。请重新导出登记文件（ecodesk keys export-public），报上级登记新密钥。"))
+    print(
+        tr(
+            "cli",
+            "旧密钥签署的工作簿仍可验证。请重新导出登记文件（ecodesk keys export-public），报上级登记新密钥。",
+        )
+    )
     return 0

@@ -50,20 +50,38 @@ def run(args: argparse.Namespace) -> int:
                 division = store.pack.division(args.county)
             except KeyError:
                 raise EcoDeskError(
-                    tr("cli", "区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。", code=args.county)
+                    tr(
+                        "cli",
+                        "区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。",
+                        code=args.county,
+                    )
                 ) from None
             changes.update(division_code=division.code, division_name=division.name)
         if changes:
             if profile is None and "division_code" not in changes:
-                raise EcoDeskError(tr("cli", "第一次填写单位信息时请用 --county 指定行政区划代码。"))
+                raise EcoDeskError(
+                    tr("cli", "第一次填写单位信息时请用 --county 指定行政区划代码。")
+                )
             base = profile or UnitProfile(division_code="", division_name="", department="")
             profile = dataclasses.replace(base, **changes)
             store.save_profile(profile)
             print(tr("cli", "已保存。"))
         if profile is None:
-            print(tr("cli", "还没有填写单位信息。请用 ecodesk profile --county 代码 --department 部门 填写。"))
+            print(
+                tr(
+                    "cli",
+                    "还没有填写单位信息。请用 ecodesk profile --county 代码 --department 部门 填写。",
+                )
+            )
             return 0
-        print(tr("cli", "行政区划：{name}（{code}）", name=profile.division_name, code=profile.division_code))
+        print(
+            tr(
+                "cli",
+                "行政区划：{name}（{code}）",
+                name=profile.division_name,
+                code=profile.division_code,
+            )
+        )
         for name, label in field_labels().items():
             print(f"{label}：{getattr(profile, name)}")
     return 0

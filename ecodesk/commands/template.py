@@ -14,11 +14,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     baseline = kinds.add_parser(
         "baseline",
         help=tr("cli", "上年基数表：每个指标一行，每个县（市、区）一列"),
-        description=tr("cli", "生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。"),
+        description=tr(
+            "cli", "生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。"
+        ),
     )
-    baseline.add_argument("--out", required=True, metavar="FILE.xlsx", help=tr("cli", "保存到的文件"))
-    baseline.add_argument("--year", type=int, default=date.today().year - 1,
-                          help=tr("cli", "数据所属年度（默认上一年）"))
+    baseline.add_argument(
+        "--out", required=True, metavar="FILE.xlsx", help=tr("cli", "保存到的文件")
+    )
+    baseline.add_argument(
+        "--year",
+        type=int,
+        default=date.today().year - 1,
+        help=tr("cli", "数据所属年度（默认上一年）"),
+    )
     baseline.set_defaults(func=run_baseline)
 
 
@@ -33,11 +41,19 @@ def run_baseline(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise EcoDeskError(tr("cli", "请用 .xlsx 作为文件扩展名，例如 --out 上年基数表.xlsx"))
     if not 2000 <= args.year <= 2100:
-        raise EcoDeskError(tr("cli", "年度 {year} 不对，请填写四位年份，例如 2025。", year=args.year))
+        raise EcoDeskError(
+            tr("cli", "年度 {year} 不对，请填写四位年份，例如 2025。", year=args.year)
+        )
     try:
         path = write_baseline_template(bundled_pack(), out, year=args.year)
     except OSError as exc:
-        raise EcoDeskError(tr("cli", "无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。",
-                              path=out, reason=exc.strerror or exc)) from None
+        raise EcoDeskError(
+            tr(
+                "cli",
+                "无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。",
+                path=out,
+                reason=exc.strerror or exc,
+            )
+        ) from None
     print(tr("cli", "已生成上年基数表：{path}（{year}年度）", path=path, year=args.year))
     return 0

@@ -17,8 +17,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help=tr("cli", "要验证的 .xlsx 文件"))
-    parser.add_argument("--keys", metavar="REGISTRY", required=True, help=tr("cli", "密钥登记文件夹"))
-    parser.add_argument("-v", "--verbose", action="store_true", help=tr("cli", "列出每个文件的详细情况"))
+    parser.add_argument(
+        "--keys", metavar="REGISTRY", required=True, help=tr("cli", "密钥登记文件夹")
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help=tr("cli", "列出每个文件的详细情况")
+    )
     parser.set_defaults(func=run)
 
 

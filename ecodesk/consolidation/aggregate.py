@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 _PROGRESS_COMPARATORS = frozenset({"ge", "gt", "about", "eq"})
 
 Values = Mapping[str, str]
-ValuesOf = Callable[[SubmissionData], tuple[Values, Values]]  # (this period, last year) in this pack's keys
+ValuesOf = Callable[
+    [SubmissionData], tuple[Values, Values]
+]  # (this period, last year) in this pack's keys
 
 
 def current_values(pack: FormPack, values: Mapping[str, str]) -> dict[str, str]:
@@ -48,7 +50,9 @@ def current_values(pack: FormPack, values: Mapping[str, str]) -> dict[str, str]:
         if current is not None:
             mapped[current] = text
         else:
-            log.debug("value %s is not asked for by pack %s; left out of the totals", key, pack.version)
+            log.debug(
+                "value %s is not asked for by pack %s; left out of the totals", key, pack.version
+            )
     return mapped
 
 
@@ -152,7 +156,10 @@ def _aggregation_of(ind: NumberIndicator | TrendIndicator | ProvincialIndicator)
 
 
 def _summarize_number(
-    form: str, ind: NumberIndicator | TrendIndicator, units: Sequence[SubmissionData], vals: ValuesOf
+    form: str,
+    ind: NumberIndicator | TrendIndicator,
+    units: Sequence[SubmissionData],
+    vals: ValuesOf,
 ) -> IndicatorSummary:
     (field,) = input_fields_of(form, ind)
     target = getattr(ind, "target", None)
@@ -165,8 +172,12 @@ def _summarize_number(
         prev, _ = read_number(field, previous.get(field.key, ""))
         rows.append(
             UnitValue(
-                unit=data.unit, text=text, value=value, previous=prev,
-                previous_text=previous.get(field.key, ""), problem=problem,
+                unit=data.unit,
+                text=text,
+                value=value,
+                previous=prev,
+                previous_text=previous.get(field.key, ""),
+                problem=problem,
                 meets_target=_unit_meets(numeric, value),
             )
         )
@@ -178,9 +189,18 @@ def _summarize_number(
         prev_total = _sum(r.previous for r in rows if r.value is not None)
         complete = all(r.previous is not None for r in rows if r.value is not None)
     return IndicatorSummary(
-        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit=ind.unit,
-        aggregation=aggregation, decimals=ind.decimals, rows=tuple(rows), total=total,
-        previous_total=prev_total, previous_complete=complete, target=target,
+        form=form,
+        code=ind.code,
+        name=ind.name,
+        kind=ind.kind,
+        unit=ind.unit,
+        aggregation=aggregation,
+        decimals=ind.decimals,
+        rows=tuple(rows),
+        total=total,
+        previous_total=prev_total,
+        previous_complete=complete,
+        target=target,
         target_met=meets(numeric, total) if numeric and total is not None else None,
         progress=_progress(numeric, total),
     )
@@ -215,9 +235,14 @@ def _summarize_ratio(
         prev_rate = _rate(prev_num, prev_den, ind.scale)
         rows.append(
             UnitValue(
-                unit=data.unit, text=_plain(rate, ind.decimals), value=rate, numerator=num,
-                denominator=den if rate is not None else None, previous=prev_rate,
-                previous_text=_plain(prev_rate, ind.decimals), problem=problem,
+                unit=data.unit,
+                text=_plain(rate, ind.decimals),
+                value=rate,
+                numerator=num,
+                denominator=den if rate is not None else None,
+                previous=prev_rate,
+                previous_text=_plain(prev_rate, ind.decimals),
+                problem=problem,
                 meets_target=_unit_meets(numeric, rate),
             )
         )
@@ -240,11 +265,22 @@ def _summarize_ratio(
     prev_den_total = _sum(d for _, d in usable)
     prev_total = _rate(prev_num_total, prev_den_total, ind.scale)
     return IndicatorSummary(
-        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit=ind.unit,
-        aggregation="ratio", decimals=ind.decimals, rows=tuple(rows), total=total,
-        total_numerator=total_num, total_denominator=total_den, previous_total=prev_total,
-        previous_numerator=prev_num_total, previous_denominator=prev_den_total,
-        previous_complete=complete, target=ind.target,
+        form=form,
+        code=ind.code,
+        name=ind.name,
+        kind=ind.kind,
+        unit=ind.unit,
+        aggregation="ratio",
+        decimals=ind.decimals,
+        rows=tuple(rows),
+        total=total,
+        total_numerator=total_num,
+        total_denominator=total_den,
+        previous_total=prev_total,
+        previous_numerator=prev_num_total,
+        previous_denominator=prev_den_total,
+        previous_complete=complete,
+        target=ind.target,
         target_met=meets(numeric, total) if numeric and total is not None else None,
         progress=_progress(numeric, total),
         numerator_name=f"{ind.numerator.name}（{ind.numerator.unit}）",
@@ -270,8 +306,13 @@ def _summarize_provincial(
             met = actual >= goal if ind.better == "higher" else actual <= goal
         rows.append(
             UnitValue(
-                unit=data.unit, text=text, value=actual, provincial_target=goal, previous=prev,
-                previous_text=previous.get(actual_field.key, ""), problem=problem or goal_problem,
+                unit=data.unit,
+                text=text,
+                value=actual,
+                provincial_target=goal,
+                previous=prev,
+                previous_text=previous.get(actual_field.key, ""),
+                problem=problem or goal_problem,
                 meets_target=met,
             )
         )
@@ -287,15 +328,26 @@ def _summarize_provincial(
         if total is not None and total_goal is not None:
             met_total = total >= total_goal if ind.better == "higher" else total <= total_goal
     return IndicatorSummary(
-        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit=ind.unit,
-        aggregation=aggregation, decimals=ind.decimals, rows=tuple(rows), total=total,
-        total_provincial_target=total_goal, previous_total=prev_total,
-        previous_complete=complete, target_met=met_total,
+        form=form,
+        code=ind.code,
+        name=ind.name,
+        kind=ind.kind,
+        unit=ind.unit,
+        aggregation=aggregation,
+        decimals=ind.decimals,
+        rows=tuple(rows),
+        total=total,
+        total_provincial_target=total_goal,
+        previous_total=prev_total,
+        previous_complete=complete,
+        target_met=met_total,
     )
 
 
 def _summarize_text(
-    form: str, ind: GradeIndicator | MilestoneIndicator | TextIndicator, units: Sequence[SubmissionData],
+    form: str,
+    ind: GradeIndicator | MilestoneIndicator | TextIndicator,
+    units: Sequence[SubmissionData],
     vals: ValuesOf,
 ) -> IndicatorSummary:
     (field,) = input_fields_of(form, ind)
@@ -306,13 +358,23 @@ def _summarize_text(
         text = current.get(field.key, "")
         rows.append(
             UnitValue(
-                unit=data.unit, text=text, value=None, previous_text=previous.get(field.key, ""),
+                unit=data.unit,
+                text=text,
+                value=None,
+                previous_text=previous.get(field.key, ""),
                 meets_target=_choice_meets(ind, text),
             )
         )
     return IndicatorSummary(
-        form=form, code=ind.code, name=ind.name, kind=ind.kind, unit="", aggregation="none",
-        decimals=0, rows=tuple(rows), target=target,
+        form=form,
+        code=ind.code,
+        name=ind.name,
+        kind=ind.kind,
+        unit="",
+        aggregation="none",
+        decimals=0,
+        rows=tuple(rows),
+        target=target,
     )
 
 
@@ -330,7 +392,9 @@ def _plain(value: Decimal | None, decimals: int) -> str:
     return "" if value is None else format_decimal(value, decimals)
 
 
-def summarize_indicators(pack: FormPack, submissions: Sequence[SubmissionData]) -> list[IndicatorSummary]:
+def summarize_indicators(
+    pack: FormPack, submissions: Sequence[SubmissionData]
+) -> list[IndicatorSummary]:
     """Every indicator of the pack, in the plan's order, across the given submissions."""
     values = {
         id(data): (current_values(pack, data.values), current_values(pack, data.previous))

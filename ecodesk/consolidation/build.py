@@ -15,8 +15,12 @@ from ecodesk.submission import Period, SubmissionData
 def accepted_warnings(submissions: Sequence[SubmissionData]) -> list[UnitWarning]:
     return [
         UnitWarning(
-            unit=data.unit, form=w.form, field=w.field, problem_id=w.problem_id,
-            message=w.message, explanation=w.explanation,
+            unit=data.unit,
+            form=w.form,
+            field=w.field,
+            problem_id=w.problem_id,
+            message=w.message,
+            explanation=w.explanation,
         )
         for data in submissions
         for w in data.accepted

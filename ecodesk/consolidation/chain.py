@@ -20,7 +20,9 @@ from ecodesk.i18n import tr
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 
 
-def as_submission(summary: Summary, unit: UnitProfile, period: Period, revision: int) -> SubmissionData:
+def as_submission(
+    summary: Summary, unit: UnitProfile, period: Period, revision: int
+) -> SubmissionData:
     """The consolidating unit's submission built from ``summary``, ready to check, sign and send."""
     pack = summary.pack
     forms = [f for f in pack.forms if any(f in data.forms for data in summary.submissions)]
@@ -96,7 +98,9 @@ def _heading(unit: UnitProfile) -> str:
     return tr("consolidation", "【{unit}】", unit=unit.display_name)
 
 
-def _narratives(pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]) -> dict[str, str]:
+def _narratives(
+    pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for form in forms:
         for section in pack.narratives:
@@ -115,7 +119,9 @@ def source_column(spec: TableSpec) -> str | None:
     return spec.source_column
 
 
-def _tables(pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]) -> dict[str, list[TableRow]]:
+def _tables(
+    pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]
+) -> dict[str, list[TableRow]]:
     out: dict[str, list[TableRow]] = {}
     for form in forms:
         for spec in pack.form(form).tables:

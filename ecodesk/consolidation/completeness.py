@@ -57,8 +57,16 @@ def completeness_matrix(
     for division in expected:
         if division.code in heard:
             continue
-        absent = UnitProfile(division_code=division.code, division_name=division.name, department="")
+        absent = UnitProfile(
+            division_code=division.code, division_name=division.name, department=""
+        )
         rows.append(CompletenessRow(unit=absent, states={f: FormState.MISSING for f in pack.forms}))
     order = {d.code: i for i, d in enumerate(pack.catalog.divisions)}
-    rows.sort(key=lambda r: (order.get(r.unit.division_code, len(order)), r.unit.division_code, r.unit.department))
+    rows.sort(
+        key=lambda r: (
+            order.get(r.unit.division_code, len(order)),
+            r.unit.division_code,
+            r.unit.department,
+        )
+    )
     return rows

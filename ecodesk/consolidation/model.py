@@ -80,7 +80,11 @@ class IndicatorSummary:
     @property
     def reported(self) -> int:
         """How many units gave a usable figure."""
-        return sum(1 for row in self.rows if row.value is not None or (self.kind in _TEXT_KINDS and row.text))
+        return sum(
+            1
+            for row in self.rows
+            if row.value is not None or (self.kind in _TEXT_KINDS and row.text)
+        )
 
     @property
     def has_numeric_target(self) -> bool:

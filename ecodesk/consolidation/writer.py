@@ -159,7 +159,9 @@ def title_row(ws: Worksheet, text: str, width: int, *, row: int = 1, size: int =
 
 
 def box(ws: Worksheet, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
-    for row in ws.iter_rows(min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col):
+    for row in ws.iter_rows(
+        min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col
+    ):
         for cell in row:
             cell.border = BORDER
 
@@ -169,11 +171,19 @@ def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def a4(ws: Worksheet, summary: Summary, *, landscape: bool = False, title_rows: str | None = None) -> None:
+def a4(
+    ws: Worksheet, summary: Summary, *, landscape: bool = False, title_rows: str | None = None
+) -> None:
     period = summary.period.label if summary.period else ""
     a4_page(
-        ws, landscape=landscape, header=tr("consolidation", "{period} 汇总表", period=period).strip(),
-        footer_left=tr("consolidation", "EcoDesk 生成于 {time}", time=summary.created.strftime("%Y-%m-%d %H:%M")),
+        ws,
+        landscape=landscape,
+        header=tr("consolidation", "{period} 汇总表", period=period).strip(),
+        footer_left=tr(
+            "consolidation",
+            "EcoDesk 生成于 {time}",
+            time=summary.created.strftime("%Y-%m-%d %H:%M"),
+        ),
         title_rows=title_rows,
     )
 
@@ -237,8 +247,14 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
     facts = [
         (tr("consolidation", "报送期"), period),
         (tr("consolidation", "汇总单位数"), str(received_units)),
-        (tr("consolidation", "未报送单位数"), str(sum(1 for r in summary.completeness if not r.received))),
-        (tr("consolidation", "采用文件数"), str(len(used) if summary.files else len(summary.submissions))),
+        (
+            tr("consolidation", "未报送单位数"),
+            str(sum(1 for r in summary.completeness if not r.received)),
+        ),
+        (
+            tr("consolidation", "采用文件数"),
+            str(len(used) if summary.files else len(summary.submissions)),
+        ),
         (tr("consolidation", "拒收文件数"), str(len(refused))),
         (tr("consolidation", "表单版本"), pack.version),
         (tr("consolidation", "生成时间"), summary.created.strftime("%Y-%m-%d %H:%M")),
@@ -250,7 +266,17 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         row += 1
     if refused:
-        cell = put(ws, row, 1, tr("consolidation", "有 {n} 个文件被拒收，原因见“{sheet}”表。", n=len(refused), sheet=FILES_SHEET))
+        cell = put(
+            ws,
+            row,
+            1,
+            tr(
+                "consolidation",
+                "有 {n} 个文件被拒收，原因见“{sheet}”表。",
+                n=len(refused),
+                sheet=FILES_SHEET,
+            ),
+        )
         cell.font = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
         row += 1
@@ -293,12 +319,17 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
     width = 3 + len(forms)
     title_row(ws, tr("consolidation", "各单位报送完成情况"), width)
     legend = "　".join(
-        f"{state_label(s)}" for s in (FormState.SUBMITTED, FormState.WITH_WARNINGS, FormState.MISSING)
+        f"{state_label(s)}"
+        for s in (FormState.SUBMITTED, FormState.WITH_WARNINGS, FormState.MISSING)
     )
     put(ws, 2, 1, tr("consolidation", "图例：{legend}；“—”表示该单位不报送此表。", legend=legend))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     header = 3
-    titles = [tr("consolidation", "区划代码"), tr("consolidation", "单位"), tr("consolidation", "修订版")]
+    titles = [
+        tr("consolidation", "区划代码"),
+        tr("consolidation", "单位"),
+        tr("consolidation", "修订版"),
+    ]
     titles += [f"{code}\n{pack.form(code).title}" for code in forms]
     header_row(ws, header, titles)
     ws.row_dimensions[header].height = 60
@@ -307,7 +338,12 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
         row += 1
         put(ws, row, 1, entry.unit.division_code)
         put(ws, row, 2, entry.unit.display_name or entry.unit.division_name)
-        put(ws, row, 3, entry.revision if entry.revision is not None else tr("consolidation", "未收到"))
+        put(
+            ws,
+            row,
+            3,
+            entry.revision if entry.revision is not None else tr("consolidation", "未收到"),
+        )
         for i, form in enumerate(forms):
             state = entry.states.get(form, FormState.NOT_REQUIRED)
             cell = put(ws, row, 4 + i, state_label(state))
@@ -320,7 +356,11 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
 
 
 def _indicator_columns(s: IndicatorSummary) -> list[str]:
-    value_title = tr("consolidation", "本期（{unit}）", unit=s.unit) if s.unit else tr("consolidation", "本期")
+    value_title = (
+        tr("consolidation", "本期（{unit}）", unit=s.unit)
+        if s.unit
+        else tr("consolidation", "本期")
+    )
     cols = [tr("consolidation", "序号"), tr("consolidation", "单位"), value_title]
     if s.kind == "ratio":
         cols += [s.numerator_name, s.denominator_name]
@@ -357,7 +397,14 @@ def _write_indicator(
     title_row(ws, f"{s.form}  {s.name}", len(columns))
     notes = [tr("consolidation", "汇总方法：{rule}", rule=rule_label(s))]
     if s.target is not None:
-        notes.append(tr("consolidation", "规划目标：{target}（{plan}）", target=target_text(s), plan=s.target.plan_text))
+        notes.append(
+            tr(
+                "consolidation",
+                "规划目标：{target}（{plan}）",
+                target=target_text(s),
+                plan=s.target.plan_text,
+            )
+        )
     row = 2
     for note in notes:
         put(ws, row, 1, note)
@@ -413,7 +460,9 @@ def _write_indicator(
         _add_chart(ws, s, header, last_unit_row, row + 2)
 
 
-def _add_chart(ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, anchor_row: int) -> None:
+def _add_chart(
+    ws: Worksheet, s: IndicatorSummary, header: int, last_row: int, anchor_row: int
+) -> None:
     chart = BarChart()
     chart.type = "bar"  # horizontal bars: eighteen county names stay readable
     chart.style = 10
@@ -452,7 +501,9 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
                 field = summary.pack.input_field(field).label
             except KeyError:
                 pass  # a field of an older pack: show its key
-        for col, value in enumerate((w.unit.display_name, w.form, field, w.message, w.explanation), start=1):
+        for col, value in enumerate(
+            (w.unit.display_name, w.form, field, w.message, w.explanation), start=1
+        ):
             put(ws, row, col, value)
     if row == 3:
         row += 1
@@ -478,11 +529,20 @@ def _write_files(ws: Worksheet, summary: Summary) -> None:
     order = {"refused": 0, "duplicate": 1, "superseded": 2, "other_period": 3, "used": 4}
     for note in sorted(summary.files, key=lambda f: (order.get(f.status, 9), f.name)):
         row += 1
-        values = (note.name, note.unit, note.period, note.revision, file_status_label(note.status), note.reason)
+        values = (
+            note.name,
+            note.unit,
+            note.period,
+            note.revision,
+            file_status_label(note.status),
+            note.reason,
+        )
         for col, value in enumerate(values, start=1):
             put(ws, row, col, value)
         if note.status == "refused":
-            ws.cell(row=row, column=5).font = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
+            ws.cell(row=row, column=5).font = Font(
+                name=BODY_FONT, size=10, bold=True, color="C00000"
+            )
     box(ws, 3, max(row, 3), 1, len(columns))
     set_widths(ws, [36, 24, 10, 8, 18, 60])
     ws.freeze_panes = "A4"
@@ -515,15 +575,27 @@ def check_output_path(out_path: Path) -> Path:
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
         raise SummaryWriteError(
-            tr("consolidation", "汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。", name=out_path.name)
+            tr(
+                "consolidation",
+                "汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。",
+                name=out_path.name,
+            )
         )
     if not out_path.parent.is_dir():
         raise SummaryWriteError(
-            tr("consolidation", "文件夹“{folder}”不存在，请先创建它或另选保存位置。", folder=out_path.parent)
+            tr(
+                "consolidation",
+                "文件夹“{folder}”不存在，请先创建它或另选保存位置。",
+                folder=out_path.parent,
+            )
         )
     if out_path.is_dir():
         raise SummaryWriteError(
-            tr("consolidation", "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。", path=out_path)
+            tr(
+                "consolidation",
+                "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。",
+                path=out_path,
+            )
         )
     return out_path
 
@@ -542,12 +614,21 @@ def write_summary_workbook(summary: Summary, out_path: Path) -> Path:
     except PermissionError as exc:
         log.warning("cannot write %s: %s", out_path, exc)
         raise SummaryWriteError(
-            tr("consolidation", "无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。", path=out_path)
+            tr(
+                "consolidation",
+                "无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。",
+                path=out_path,
+            )
         ) from exc
     except OSError as exc:
         log.warning("cannot write %s: %s", out_path, exc)
         raise SummaryWriteError(
-            tr("consolidation", "无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。", path=out_path, reason=exc.strerror or exc)
+            tr(
+                "consolidation",
+                "无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。",
+                path=out_path,
+                reason=exc.strerror or exc,
+            )
         ) from exc
     finally:
         tmp.unlink(missing_ok=True)

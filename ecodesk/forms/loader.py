@@ -95,27 +95,50 @@ def field_key(form: str, code: str) -> str:
 
 
 def input_fields_of(form: str, ind: Indicator) -> list[InputField]:
-    common: dict[str, Any] = {"form": form, "indicator": ind.code, "required": ind.required, "help": ind.help}
+    common: dict[str, Any] = {
+        "form": form,
+        "indicator": ind.code,
+        "required": ind.required,
+        "help": ind.help,
+    }
     if isinstance(ind, NumberIndicator):
         return [
             InputField(
-                part="", label=ind.name, type="number", unit=ind.unit, decimals=ind.decimals,
-                integer=ind.integer, min=ind.min, max=ind.max, multipliers=ind.multipliers, **common,
+                part="",
+                label=ind.name,
+                type="number",
+                unit=ind.unit,
+                decimals=ind.decimals,
+                integer=ind.integer,
+                min=ind.min,
+                max=ind.max,
+                multipliers=ind.multipliers,
+                **common,
             )
         ]
     if isinstance(ind, RatioIndicator):
         return [
             InputField(
-                part=part, label=spec.name, type="number", unit=spec.unit, decimals=spec.decimals,
-                min=Decimal(0), **{**common, "help": spec.help or ind.help},
+                part=part,
+                label=spec.name,
+                type="number",
+                unit=spec.unit,
+                decimals=spec.decimals,
+                min=Decimal(0),
+                **{**common, "help": spec.help or ind.help},
             )
             for part, spec in (("num", ind.numerator), ("den", ind.denominator))
         ]
     if isinstance(ind, ProvincialIndicator):
         return [
             InputField(
-                part=part, label=f"{ind.name}（{label}）", type="number", unit=ind.unit,
-                decimals=ind.decimals, min=ind.min, max=ind.max,
+                part=part,
+                label=f"{ind.name}（{label}）",
+                type="number",
+                unit=ind.unit,
+                decimals=ind.decimals,
+                min=ind.min,
+                max=ind.max,
                 **{**common, "help": ind.help or ind.plan_text},
             )
             for part, label in (("target", "省下达目标"), ("actual", "实际完成"))
@@ -123,16 +146,28 @@ def input_fields_of(form: str, ind: Indicator) -> list[InputField]:
     if isinstance(ind, TrendIndicator):
         return [
             InputField(
-                part="", label=ind.name, type="number", unit=ind.unit, decimals=ind.decimals,
-                min=ind.min, max=ind.max, **{**common, "help": ind.help or ind.plan_text},
+                part="",
+                label=ind.name,
+                type="number",
+                unit=ind.unit,
+                decimals=ind.decimals,
+                min=ind.min,
+                max=ind.max,
+                **{**common, "help": ind.help or ind.plan_text},
             )
         ]
     if isinstance(ind, GradeIndicator):
-        return [InputField(part="", label=ind.name, type="choice", choices=tuple(ind.grades), **common)]
+        return [
+            InputField(part="", label=ind.name, type="choice", choices=tuple(ind.grades), **common)
+        ]
     if isinstance(ind, MilestoneIndicator):
-        return [InputField(part="", label=ind.name, type="choice", choices=tuple(ind.states), **common)]
+        return [
+            InputField(part="", label=ind.name, type="choice", choices=tuple(ind.states), **common)
+        ]
     if isinstance(ind, TextIndicator):
-        return [InputField(part="", label=ind.name, type="text", max_length=ind.max_length, **common)]
+        return [
+            InputField(part="", label=ind.name, type="text", max_length=ind.max_length, **common)
+        ]
     raise TypeError(f"unknown indicator kind: {type(ind).__name__}")
 
 
@@ -236,7 +271,9 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else ""
-        raise FormDefinitionError(path.name, where, tr("forms", "YAML 格式错误：{exc}", exc=exc)) from None
+        raise FormDefinitionError(
+            path.name, where, tr("forms", "YAML 格式错误：{exc}", exc=exc)
+        ) from None
 
 
 def _readable_location(data: Any, loc: tuple[Any, ...]) -> str:
@@ -279,11 +316,15 @@ def _cross_check(pack: FormPack) -> None:
     dept_names = {d.city for d in cat.departments}
     for task in cat.tasks:
         if task.action not in action_codes:
-            raise FormDefinitionError("catalog.yaml", f"tasks.{task.code}.action", f"未知行动 {task.action}")
+            raise FormDefinitionError(
+                "catalog.yaml", f"tasks.{task.code}.action", f"未知行动 {task.action}"
+            )
         for dept in task.lead_departments:
             if dept not in dept_names:
                 raise FormDefinitionError(
-                    "catalog.yaml", f"tasks.{task.code}.lead_departments", f"部门 {dept} 不在 departments 中"
+                    "catalog.yaml",
+                    f"tasks.{task.code}.lead_departments",
+                    f"部门 {dept} 不在 departments 中",
                 )
         if task.code not in pack.forms:
             raise FormDefinitionError("pack.yaml", "forms", f"重点任务 {task.code} 没有表单")
@@ -292,10 +333,14 @@ def _cross_check(pack: FormPack) -> None:
         file = pack.files.get(form.code, f"form {form.code}")
         if form.task is not None and form.task not in task_codes:
             raise FormDefinitionError(file, "task", f"未知重点任务 {form.task}")
-        for item, where in [(i, "indicators") for i in form.indicators] + [(t, "tables") for t in form.tables]:
+        for item, where in [(i, "indicators") for i in form.indicators] + [
+            (t, "tables") for t in form.tables
+        ]:
             for code in item.only_for:
                 if code not in division_codes:
-                    raise FormDefinitionError(file, f"{where}[{item.code}].only_for", f"未知区划代码 {code}")
+                    raise FormDefinitionError(
+                        file, f"{where}[{item.code}].only_for", f"未知区划代码 {code}"
+                    )
         field_codes = {f.code for f in pack.input_fields(form.code)}
         tables = {t.code: t for t in form.tables}
         for rule in form.rules:
@@ -305,33 +350,45 @@ def _cross_check(pack: FormPack) -> None:
             elif isinstance(rule, (TableTotalRule, RowCountRule)):
                 operands = [rule.total]
                 if rule.table not in tables:
-                    raise FormDefinitionError(file, f"rules[{rule.id}].table", f"未知表格 {rule.table}")
+                    raise FormDefinitionError(
+                        file, f"rules[{rule.id}].table", f"未知表格 {rule.table}"
+                    )
                 if isinstance(rule, TableTotalRule) and rule.column not in {
                     c.code for c in tables[rule.table].columns
                 }:
-                    raise FormDefinitionError(file, f"rules[{rule.id}].column", f"未知列 {rule.column}")
+                    raise FormDefinitionError(
+                        file, f"rules[{rule.id}].column", f"未知列 {rule.column}"
+                    )
             for operand in operands:
                 if operand.startswith("table:"):
-                    ref = operand[len("table:"):]
+                    ref = operand[len("table:") :]
                     tcode = ref.split("#")[0].split(".")[0]
                     if tcode not in tables:
                         raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知表格 {tcode}")
                     column = ref.split("#")[0].partition(".")[2]
                     if column and column not in {c.code for c in tables[tcode].columns}:
-                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"表格 {tcode} 中没有列 {column}")
+                        raise FormDefinitionError(
+                            file, f"rules[{rule.id}]", f"表格 {tcode} 中没有列 {column}"
+                        )
                 elif operand not in field_codes:
                     try:
                         Decimal(operand)
                     except ArithmeticError:
-                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知字段 {operand}") from None
+                        raise FormDefinitionError(
+                            file, f"rules[{rule.id}]", f"未知字段 {operand}"
+                        ) from None
 
     # Duties and goal groups point into the forms: checked last, once the forms are sound.
     for duty in cat.duties:
         if duty.task not in task_codes:
-            raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}].task", f"未知重点任务 {duty.task}")
+            raise FormDefinitionError(
+                "catalog.yaml", f"duties[{duty.code}].task", f"未知重点任务 {duty.task}"
+            )
         for code in duty.divisions:
             if code not in division_codes:
-                raise FormDefinitionError("catalog.yaml", f"duties[{duty.code}]", f"未知区划代码 {code}")
+                raise FormDefinitionError(
+                    "catalog.yaml", f"duties[{duty.code}]", f"未知区划代码 {code}"
+                )
         for ref in duty.fields:
             _check_duty_field(pack, duty.code, duty.divisions, ref)
     if MAIN_GOALS_FORM in pack.forms:
@@ -340,7 +397,9 @@ def _cross_check(pack: FormPack) -> None:
             for code in group.indicators:
                 if code not in goal_codes:
                     raise FormDefinitionError(
-                        "catalog.yaml", f"goal_groups[{group.code}].indicators", f"主要目标表中没有指标 {code}"
+                        "catalog.yaml",
+                        f"goal_groups[{group.code}].indicators",
+                        f"主要目标表中没有指标 {code}",
                     )
 
 
@@ -351,9 +410,13 @@ def _check_duty_field(pack: FormPack, duty: str, divisions: list[str], ref: str)
     if form_code not in pack.forms:
         raise FormDefinitionError("catalog.yaml", where, f"没有表单 {form_code}（引用 {ref}）")
     form = pack.forms[form_code]
-    items = {i.code: i.only_for for i in form.indicators} | {t.code: t.only_for for t in form.tables}
+    items = {i.code: i.only_for for i in form.indicators} | {
+        t.code: t.only_for for t in form.tables
+    }
     if code not in items:
-        raise FormDefinitionError("catalog.yaml", where, f"表单 {form_code} 中没有指标或表格 {code}")
+        raise FormDefinitionError(
+            "catalog.yaml", where, f"表单 {form_code} 中没有指标或表格 {code}"
+        )
     hidden = [d for d in divisions if items[code] and d not in items[code]]
     if hidden:
         raise FormDefinitionError(
@@ -371,7 +434,9 @@ def load_pack(directory: Path | None = None) -> FormPack:
     for name in manifest.forms:
         form: FormDef = _check(FormDef, _read_yaml(directory / name), name)
         if form.code in forms:
-            raise FormDefinitionError(name, "code", f"表单代码 {form.code} 重复（另见 {files[form.code]}）")
+            raise FormDefinitionError(
+                name, "code", f"表单代码 {form.code} 重复（另见 {files[form.code]}）"
+            )
         forms[form.code] = form
         files[form.code] = name
     pack = FormPack(manifest=manifest, catalog=catalog, forms=forms, source=directory, files=files)

@@ -35,7 +35,9 @@ class Division(Strict):
     code: Annotated[str, Field(pattern=DIVISION_CODE_RE)]
     name: str
     kind: Literal["区", "县", "市", "功能区"]
-    lead_office: str = Field(description="the county's office that leads the plan, e.g. 宁都县生态文明办")
+    lead_office: str = Field(
+        description="the county's office that leads the plan, e.g. 宁都县生态文明办"
+    )
 
 
 class Department(Strict):
@@ -43,7 +45,8 @@ class Department(Strict):
 
     city: str
     county: str | None = Field(
-        default=None, description="counterpart in a county; None when the body exists only at city level"
+        default=None,
+        description="counterpart in a county; None when the body exists only at city level",
     )
 
 
@@ -57,7 +60,8 @@ class GoalGroup(Strict):
     title: str
     text: str
     indicators: list[str] = Field(
-        default_factory=list, description="codes of the main-goals form's indicators that measure this group"
+        default_factory=list,
+        description="codes of the main-goals form's indicators that measure this group",
     )
 
 
@@ -169,7 +173,8 @@ class NumberIndicator(FieldBase, NumberSpec):
     aggregation: Aggregation = "sum"
     target: Target | None = None
     yoy_warn_pct: Decimal | None = Field(
-        default=Decimal(50), description="a change from last year beyond this % needs an explanation"
+        default=Decimal(50),
+        description="a change from last year beyond this % needs an explanation",
     )
 
 
@@ -322,7 +327,9 @@ class TableSpec(Strict):
 
     @model_validator(mode="after")
     def _source_column_known(self) -> TableSpec:
-        if self.source_column is not None and self.source_column not in {c.code for c in self.columns}:
+        if self.source_column is not None and self.source_column not in {
+            c.code for c in self.columns
+        }:
             raise ValueError(f"来源单位列 {self.source_column} 不在 columns 中")
         return self
 

@@ -25,8 +25,11 @@ class NotAnExcelFile(ImportRefused):
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(
-            tr("import", "文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。",
-               name=path.name)
+            tr(
+                "import",
+                "文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。",
+                name=path.name,
+            )
         )
 
 
@@ -34,8 +37,11 @@ class OldExcelFormat(ImportRefused):
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(
-            tr("import", "文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。",
-               name=path.name)
+            tr(
+                "import",
+                "文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。",
+                name=path.name,
+            )
         )
 
 
@@ -43,8 +49,12 @@ class PasswordProtected(ImportRefused):
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(
-            tr("import", "文件 {name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，取消密码"
-               "（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。", name=path.name)
+            tr(
+                "import",
+                "文件 {name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，取消密码"
+                "（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。",
+                name=path.name,
+            )
         )
 
 
@@ -52,8 +62,12 @@ class ImportFileDamaged(ImportRefused):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(
-            tr("import", "文件 {name} 已损坏或不完整（{reason}），无法读取。请向发文单位重新索取该文件。",
-               name=path.name, reason=reason)
+            tr(
+                "import",
+                "文件 {name} 已损坏或不完整（{reason}），无法读取。请向发文单位重新索取该文件。",
+                name=path.name,
+                reason=reason,
+            )
         )
 
 
@@ -63,8 +77,13 @@ class SuspiciousFile(ImportRefused):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(
-            tr("import", "文件 {name} 的内容异常（{reason}），为安全起见拒绝读取。这不是正常的 Excel 文件，"
-               "请向发文单位核实后重新索取。", name=path.name, reason=reason)
+            tr(
+                "import",
+                "文件 {name} 的内容异常（{reason}），为安全起见拒绝读取。这不是正常的 Excel 文件，"
+                "请向发文单位核实后重新索取。",
+                name=path.name,
+                reason=reason,
+            )
         )
 
 
@@ -72,8 +91,13 @@ class TemplateNotRecognized(ImportRefused):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(
-            tr("import", "文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。"
-               "上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。", name=path.name, reason=reason)
+            tr(
+                "import",
+                "文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。"
+                "上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。",
+                name=path.name,
+                reason=reason,
+            )
         )
 
 
@@ -83,15 +107,24 @@ class WorkbookRefused(ImportRefused):
     def __init__(self, status: str, message: str) -> None:
         self.status = status
         super().__init__(
-            tr("import", "不能导入：{message} 请向报送单位索取原始签名文件。", message=message.rstrip("。") + "。")
+            tr(
+                "import",
+                "不能导入：{message} 请向报送单位索取原始签名文件。",
+                message=message.rstrip("。") + "。",
+            )
         )
 
 
 class FuturePeriod(ImportRefused):
     def __init__(self, source: str, period: str) -> None:
         super().__init__(
-            tr("import", "文件中的数据属于{source}，不早于当前报送期{period}，不能作为上年基数导入。"
-               "请选择更早年度的文件，或先切换报送期。", source=source, period=period)
+            tr(
+                "import",
+                "文件中的数据属于{source}，不早于当前报送期{period}，不能作为上年基数导入。"
+                "请选择更早年度的文件，或先切换报送期。",
+                source=source,
+                period=period,
+            )
         )
 
 
@@ -101,8 +134,11 @@ class ConfirmationNeeded(EcoDeskError):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
         super().__init__(
-            tr("import", "导入前需要确认：{reasons} 确认后再导入；本机数据没有任何改动。",
-               reasons="；".join(r.rstrip("。") for r in reasons) + "。")
+            tr(
+                "import",
+                "导入前需要确认：{reasons} 确认后再导入；本机数据没有任何改动。",
+                reasons="；".join(r.rstrip("。") for r in reasons) + "。",
+            )
         )
 
 

@@ -34,7 +34,11 @@ class ImportItem:
 
     @property
     def status_label(self) -> str:
-        return {"new": tr("import", "新增"), "changed": tr("import", "有变化"), "same": tr("import", "相同")}[self.status]
+        return {
+            "new": tr("import", "新增"),
+            "changed": tr("import", "有变化"),
+            "same": tr("import", "相同"),
+        }[self.status]
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,15 @@ class ImportPreview:
         if self.unknown_signer:
             reasons.append(tr("import", "该工作簿的签名人不在密钥登记中，无法确认是谁签的"))
         if self.other_unit:
-            reasons.append(tr("import", "该文件是{other}（{code}）的数据，不是本单位（{own}）的",
-                              other=self.source_unit_name, code=self.source_unit_code, own=self.own_unit_code))
+            reasons.append(
+                tr(
+                    "import",
+                    "该文件是{other}（{code}）的数据，不是本单位（{own}）的",
+                    other=self.source_unit_name,
+                    code=self.source_unit_code,
+                    own=self.own_unit_code,
+                )
+            )
         return reasons
 
     @property
@@ -115,8 +126,11 @@ class ImportPreview:
         return {i.key: False for i in self.changes if i.status == "changed"}
 
     def choice_keys(self) -> list[str]:
-        return ([i.key for i in self.changes] + [c.key for c in self.carry_over]
-                + [p.key for p in self.plan_references])
+        return (
+            [i.key for i in self.changes]
+            + [c.key for c in self.carry_over]
+            + [p.key for p in self.plan_references]
+        )
 
 
 @dataclass(frozen=True)

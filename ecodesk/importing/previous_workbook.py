@@ -25,9 +25,13 @@ ANNUAL_COLUMN_PREFIX = "本年"
 
 @dataclass
 class WorkbookContent:
-    values: dict[str, tuple[str, str]] = field(default_factory=dict)  # current key → (text, key in file)
+    values: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # current key → (text, key in file)
     unmatched: list[Unmatched] = field(default_factory=list)
-    ongoing: dict[str, tuple[TableSpec, list[TableRow], tuple[str, ...]]] = field(default_factory=dict)
+    ongoing: dict[str, tuple[TableSpec, list[TableRow], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
     plans: dict[str, str] = field(default_factory=dict)  # form → last year's 下步计划
 
 
@@ -45,14 +49,19 @@ def content_of(pack: FormPack, data: SubmissionData, division: str) -> WorkbookC
             continue
         key = pack.current_key(file_key)
         if key is None:
-            reason = (tr("import", "该指标已在新版表单中停用") if _retired(pack, file_key)
-                      else tr("import", "当前表单中没有这个指标"))
+            reason = (
+                tr("import", "该指标已在新版表单中停用")
+                if _retired(pack, file_key)
+                else tr("import", "当前表单中没有这个指标")
+            )
             content.unmatched.append(Unmatched(file_key.partition(":")[0], file_key, "", reason))
             continue
         field_ = pack.input_field(key)
         indicator = pack.indicator(field_.form, field_.indicator)
         if indicator.only_for and division not in indicator.only_for:
-            content.unmatched.append(Unmatched(field_.form, file_key, field_.label, tr("import", "本单位不填报此项")))
+            content.unmatched.append(
+                Unmatched(field_.form, file_key, field_.label, tr("import", "本单位不填报此项"))
+            )
             continue
         content.values[key] = (text, file_key if file_key != key else "")
     for table_key, rows in data.tables.items():
@@ -63,8 +72,10 @@ def content_of(pack: FormPack, data: SubmissionData, division: str) -> WorkbookC
         ongoing = [row for row in rows if _is_ongoing(spec, row)]
         if ongoing:
             cleared = tuple(c.code for c in spec.columns if c.name.startswith(ANNUAL_COLUMN_PREFIX))
-            carried = [{k: ("" if k in cleared else v) for k, v in row.items() if k in _columns(spec)}
-                       for row in ongoing]
+            carried = [
+                {k: ("" if k in cleared else v) for k, v in row.items() if k in _columns(spec)}
+                for row in ongoing
+            ]
             names = tuple(c.name for c in spec.columns if c.code in cleared)
             content.ongoing[table_key] = (spec, carried, names)
     section = plan_section(pack)

@@ -35,7 +35,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 _PROLOG_BYTES = 4096
 _DTD_MARKS = tuple(
-    mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
+    mark.encode(encoding)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
 
 
@@ -58,7 +60,9 @@ def check_import_file(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise ImportFileDamaged(path, tr("import", "无法打开：{e}", e=exc.strerror or exc)) from None
+        raise ImportFileDamaged(
+            path, tr("import", "无法打开：{e}", e=exc.strerror or exc)
+        ) from None
     if size > wb_safety.MAX_FILE_BYTES:
         raise SuspiciousFile(path, tr("import", "文件过大：{mb} MB", mb=size // (1024 * 1024)))
     if head.startswith(OLE_MAGIC):
@@ -95,8 +99,14 @@ def _refuse_dtds(path: Path) -> None:
                     prolog = member.read(_PROLOG_BYTES)
                 if any(mark in prolog for mark in _DTD_MARKS):
                     log.warning("refusing %s: %s declares a DTD", path, info.filename)
-                    raise SuspiciousFile(path, tr("import", "部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”",
-                                                  part=info.filename))
+                    raise SuspiciousFile(
+                        path,
+                        tr(
+                            "import",
+                            "部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”",
+                            part=info.filename,
+                        ),
+                    )
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         log.info("broken member in %s: %s", path, exc)
         raise ImportFileDamaged(path, tr("import", "压缩内容损坏")) from None
@@ -106,7 +116,9 @@ def open_for_import(path: Path) -> OpenedWorkbook:
     """Check ``path`` and load it twice (cached values and formulas); errors name the problem in Chinese."""
     path = Path(path)
     check_import_file(path)
-    return OpenedWorkbook(path=path, values=_load(path, data_only=True), formulas=_load(path, data_only=False))
+    return OpenedWorkbook(
+        path=path, values=_load(path, data_only=True), formulas=_load(path, data_only=False)
+    )
 
 
 def _load(path: Path, *, data_only: bool) -> Any:
@@ -126,8 +138,17 @@ def _load(path: Path, *, data_only: bool) -> Any:
     except (InvalidFileException, KeyError) as exc:
         log.info("no workbook in %s: %r", path, exc)
         raise NotAnExcelFile(path) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ParseError, ValueError, TypeError, IndexError,
-            AttributeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ParseError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+    ) as exc:
         # openpyxl wraps what its parser raised in a ValueError: look inside for defusedxml's refusal.
         if _caused_by(exc, DefusedXmlException):
             raise SuspiciousFile(path, tr("import", "含有 XML 实体声明，疑似“XML 炸弹”")) from None

@@ -61,9 +61,21 @@ def template_rows(pack: FormPack) -> list[TemplateRow]:
     rows = []
     for field in baseline_fields(pack):
         indicator = pack.indicator(field.form, field.indicator)
-        unit = field.unit if field.type == "number" else tr("import", "选填：{choices}", choices="、".join(field.choices))
-        rows.append(TemplateRow(key=field.key, form=field.form, name=row_name(pack, field), unit=unit,
-                                only_for=tuple(indicator.only_for), choices=field.choices))
+        unit = (
+            field.unit
+            if field.type == "number"
+            else tr("import", "选填：{choices}", choices="、".join(field.choices))
+        )
+        rows.append(
+            TemplateRow(
+                key=field.key,
+                form=field.form,
+                name=row_name(pack, field),
+                unit=unit,
+                only_for=tuple(indicator.only_for),
+                choices=field.choices,
+            )
+        )
     return rows
 
 
@@ -82,28 +94,48 @@ def write_baseline_template(pack: FormPack, out_path: Path, *, year: int) -> Pat
     divisions = pack.catalog.divisions
     last_col = FIRST_DIVISION_COLUMN + len(divisions) - 1
 
-    ws.cell(1, 1, tr("import", "{plan} 上年基数表（{year}年度）", plan=_short_plan_title(pack), year=year))
+    ws.cell(
+        1,
+        1,
+        tr("import", "{plan} 上年基数表（{year}年度）", plan=_short_plan_title(pack), year=year),
+    )
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-    style(ws.cell(1, 1), font=TITLE, align=Alignment(horizontal="left", vertical="center"), border=False)
+    style(
+        ws.cell(1, 1),
+        font=TITLE,
+        align=Alignment(horizontal="left", vertical="center"),
+        border=False,
+    )
     ws.row_dimensions[1].height = 28
     ws.cell(2, 1, YEAR_LABEL)
     ws.cell(2, 2, year)
     style(ws.cell(2, 1), font=HEADER, fill=LABEL_FILL)
     style(ws.cell(2, 2), font=HEADER)
-    ws.cell(2, 3, tr(
-        "import",
-        "填写说明：在本县（市、区）一列中填写{year}年度的正式数据，数字直接填写（百分比填 76.5 或 76.5%），"
-        "灰色格表示该单位不填报此项。请勿修改 A 列“指标代码”，可以增加备注列或调整列的顺序。表单包版本 {version}。",
-        year=year, version=pack.version,
-    ))
+    ws.cell(
+        2,
+        3,
+        tr(
+            "import",
+            "填写说明：在本县（市、区）一列中填写{year}年度的正式数据，数字直接填写（百分比填 76.5 或 76.5%），"
+            "灰色格表示该单位不填报此项。请勿修改 A 列“指标代码”，可以增加备注列或调整列的顺序。表单包版本 {version}。",
+            year=year,
+            version=pack.version,
+        ),
+    )
     ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=last_col)
     style(ws.cell(2, 3), font=NOTE, border=False)
     ws.row_dimensions[2].height = 42
 
-    headers = [CODE_HEADER, FORM_HEADER, NAME_HEADER, UNIT_HEADER] + [f"{d.code} {d.name}" for d in divisions]
+    headers = [CODE_HEADER, FORM_HEADER, NAME_HEADER, UNIT_HEADER] + [
+        f"{d.code} {d.name}" for d in divisions
+    ]
     for col, text in enumerate(headers, start=1):
-        style(ws.cell(HEADER_ROW, col, text), font=HEADER, fill=HEADER_FILL,
-              align=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        style(
+            ws.cell(HEADER_ROW, col, text),
+            font=HEADER,
+            fill=HEADER_FILL,
+            align=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
     ws.row_dimensions[HEADER_ROW].height = 32
 
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -119,12 +151,18 @@ def write_baseline_template(pack: FormPack, out_path: Path, *, year: int) -> Pat
             cell.data_type = "s"  # a code is text, never a formula or a number
         for col, division in enumerate(divisions, start=FIRST_DIVISION_COLUMN):
             cell = ws.cell(row_no, col)
-            style(cell, fill=not_reported if row.only_for and division.code not in row.only_for else None)
+            style(
+                cell,
+                fill=not_reported if row.only_for and division.code not in row.only_for else None,
+            )
         if row.choices and len(",".join(row.choices)) < 250:  # Excel's limit for an inline list
             if row.choices not in lists:
                 lists[row.choices] = DataValidation(
-                    type="list", formula1='"' + ",".join(row.choices) + '"', allow_blank=True,
-                    error=tr("import", "请从下拉列表中选择。"), errorTitle=tr("import", "不是可选项"),
+                    type="list",
+                    formula1='"' + ",".join(row.choices) + '"',
+                    allow_blank=True,
+                    error=tr("import", "请从下拉列表中选择。"),
+                    errorTitle=tr("import", "不是可选项"),
                 )
                 ws.add_data_validation(lists[row.choices])
             lists[row.choices].add(f"{first_col}{row_no}:{last_letter}{row_no}")

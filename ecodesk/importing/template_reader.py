@@ -99,13 +99,20 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
     if found is None:
         raise TemplateNotRecognized(
             opened.path,
-            tr("import", "没有找到“{code}”或“{name}”列和“{header}”列的表头", code=division.code,
-               name=division.name, header=CODE_HEADER),
+            tr(
+                "import",
+                "没有找到“{code}”或“{name}”列和“{header}”列的表头",
+                code=division.code,
+                name=division.name,
+                header=CODE_HEADER,
+            ),
         )
     ws_name, header_row, code_col, name_col, value_col, column_title = found
     ws_values = opened.values[ws_name]
     ws_formulas = opened.formulas[ws_name]
-    reading = TemplateReading(sheet=ws_name, column=column_title, year=_find_year(ws_values, header_row))
+    reading = TemplateReading(
+        sheet=ws_name, column=column_title, year=_find_year(ws_values, header_row)
+    )
     fields = {f.key: f for f in baseline_fields(pack)}
     by_name = _names(pack, fields)
     seen: dict[str, str] = {}
@@ -118,8 +125,11 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             continue
         key, reason = _match(pack, fields, by_name, code, name)
         formula = ws_formulas.cell(row, value_col).value
-        is_formula = isinstance(formula, str) and formula.startswith("=") or type(formula).__name__ in (
-            "ArrayFormula", "DataTableFormula")
+        is_formula = (
+            isinstance(formula, str)
+            and formula.startswith("=")
+            or type(formula).__name__ in ("ArrayFormula", "DataTableFormula")
+        )
         if key is None:
             if cell.value is not None and _text(cell.value):
                 reading.problems.append(TemplateProblem(where, code, name, reason))
@@ -130,15 +140,31 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             reading.blank += key not in seen
             continue
         if key in seen:
-            reading.problems.append(TemplateProblem(
-                where, code, name, tr("import", "与{other}重复，只采用第一次出现的值", other=seen[key])))
+            reading.problems.append(
+                TemplateProblem(
+                    where,
+                    code,
+                    name,
+                    tr("import", "与{other}重复，只采用第一次出现的值", other=seen[key]),
+                )
+            )
             continue
         seen[key] = where
         if is_formula and cell.value is None:
-            reading.problems.append(TemplateProblem(
-                where, code, name,
-                tr("import", "单元格 {cell} 是公式（{formula}），但文件中没有保存计算结果。请在 Excel 或 WPS 中打开该文件，"
-                   "确认公式已计算后保存，再导入", cell=cell.coordinate, formula=str(formula)[:60])))
+            reading.problems.append(
+                TemplateProblem(
+                    where,
+                    code,
+                    name,
+                    tr(
+                        "import",
+                        "单元格 {cell} 是公式（{formula}），但文件中没有保存计算结果。请在 Excel 或 WPS 中打开该文件，"
+                        "确认公式已计算后保存，再导入",
+                        cell=cell.coordinate,
+                        formula=str(formula)[:60],
+                    ),
+                )
+            )
             continue
         if empty:
             reading.blank += 1
@@ -146,17 +172,34 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
         spec = fields[key]
         indicator = pack.indicator(spec.form, spec.indicator)
         if indicator.only_for and division.code not in indicator.only_for:
-            reading.problems.append(TemplateProblem(where, code, name, tr("import", "本单位不填报此项")))
+            reading.problems.append(
+                TemplateProblem(where, code, name, tr("import", "本单位不填报此项"))
+            )
             continue
         try:
             text = _normalise(spec, cell)
         except EcoDeskError as exc:
-            reading.problems.append(TemplateProblem(
-                where, code, name, tr("import", "单元格 {cell}：{reason}", cell=cell.coordinate, reason=exc)))
+            reading.problems.append(
+                TemplateProblem(
+                    where,
+                    code,
+                    name,
+                    tr("import", "单元格 {cell}：{reason}", cell=cell.coordinate, reason=exc),
+                )
+            )
             continue
-        reading.values.append(TemplateValue(key=key, text=text, where=where, file_key=code if KEY_RE.match(code) else ""))
-    log.info("template %s: %d values, %d problems for %s", opened.path, len(reading.values),
-             len(reading.problems), division.code)
+        reading.values.append(
+            TemplateValue(
+                key=key, text=text, where=where, file_key=code if KEY_RE.match(code) else ""
+            )
+        )
+    log.info(
+        "template %s: %d values, %d problems for %s",
+        opened.path,
+        len(reading.values),
+        len(reading.problems),
+        division.code,
+    )
     return reading
 
 
@@ -166,7 +209,9 @@ def _find_header(
     code_headers = {fold(h) for h in _CODE_HEADERS}
     name_headers = {fold(h) for h in _NAME_HEADERS}
     for ws in opened.values.worksheets:
-        for row_no, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+        for row_no, row in enumerate(
+            ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1
+        ):
             code_col = name_col = value_col = None
             title = ""
             for col, value in enumerate(row, start=1):
@@ -197,7 +242,9 @@ def _find_year(ws: Any, header_row: int) -> int | None:
         for col, value in enumerate(row):
             text = fold(_text(value))
             if text.startswith(YEAR_LABEL):
-                rest = text[len(YEAR_LABEL):] or (fold(_text(row[col + 1])) if col + 1 < len(row) else "")
+                rest = text[len(YEAR_LABEL) :] or (
+                    fold(_text(row[col + 1])) if col + 1 < len(row) else ""
+                )
                 match = _YEAR_RE.search(rest)
                 if match:
                     return int(match.group(1))
@@ -212,8 +259,13 @@ def _names(pack: FormPack, fields: dict[str, InputField]) -> dict[str, list[str]
     return names
 
 
-def _match(pack: FormPack, fields: dict[str, InputField], by_name: dict[str, list[str]],
-           code: str, name: str) -> tuple[str | None, str]:
+def _match(
+    pack: FormPack,
+    fields: dict[str, InputField],
+    by_name: dict[str, list[str]],
+    code: str,
+    name: str,
+) -> tuple[str | None, str]:
     if code and KEY_RE.match(code):
         current = pack.current_key(code)
         if current in fields:
@@ -227,7 +279,9 @@ def _match(pack: FormPack, fields: dict[str, InputField], by_name: dict[str, lis
         if len(keys) == 1:
             return keys[0], ""
         if len(keys) > 1:
-            return None, tr("import", "指标名称“{name}”对应多个指标，请填写 A 列指标代码", name=name)
+            return None, tr(
+                "import", "指标名称“{name}”对应多个指标，请填写 A 列指标代码", name=name
+            )
         return None, tr("import", "找不到指标“{name}”（代码和名称都对不上）", name=name)
     return None, tr("import", "找不到指标代码 {code}", code=code)
 
@@ -239,11 +293,22 @@ def _normalise(spec: InputField, cell: Any) -> str:
         for choice in spec.choices:
             if fold(choice) == text:
                 return choice
-        raise EcoDeskError(tr("import", "“{value}”不是可选项（{choices}）之一", value=_text(value),
-                              choices="、".join(spec.choices)))
+        raise EcoDeskError(
+            tr(
+                "import",
+                "“{value}”不是可选项（{choices}）之一",
+                value=_text(value),
+                choices="、".join(spec.choices),
+            )
+        )
     if isinstance(value, bool) or isinstance(value, (datetime, date, time)):
-        raise EcoDeskError(tr("import", "“{value}”不是数字（单元格格式可能被设成了日期或逻辑值），请改为数字",
-                              value=_text(value)))
+        raise EcoDeskError(
+            tr(
+                "import",
+                "“{value}”不是数字（单元格格式可能被设成了日期或逻辑值），请改为数字",
+                value=_text(value),
+            )
+        )
     if isinstance(value, (int, float, Decimal)):
         try:
             number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)

@@ -66,7 +66,11 @@ class PdfPages:
             except (pdfium.PdfiumError, OSError) as exc:
                 log.warning("cannot open %s: %s", self.path, exc)
                 raise PdfUnreadable(
-                    tr("printing", "无法读取 PDF 文件“{path}”：文件不存在或已损坏。", path=self.path)
+                    tr(
+                        "printing",
+                        "无法读取 PDF 文件“{path}”：文件不存在或已损坏。",
+                        path=self.path,
+                    )
                 ) from exc
             # by index, without loading the pages: a long sheet opens at once
             self.sizes = [PageSize(*self._pdf.get_page_size(i)) for i in range(len(self._pdf))]
@@ -78,7 +82,10 @@ class PdfPages:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 

@@ -290,7 +290,10 @@ def write_submission_sheet(
     story = build_sheet_story(pack, data, ident, styles)
     furniture = _Furniture(data, ident, styles)
     title = tr(
-        "report", "{unit}{period}报送单", unit=data.unit.display_name, period=data.period.document_label
+        "report",
+        "{unit}{period}报送单",
+        unit=data.unit.display_name,
+        period=data.period.document_label,
     )
     with atomic_pdf(out_path) as tmp:
         doc = BaseDocTemplate(

@@ -48,7 +48,9 @@ class ReceivedWorkbook:
     status: FileStatus = "refused"
     reason: str = ""  # Chinese: why refused or set aside ("" when used)
     data: SubmissionData | None = field(default=None, repr=False, compare=False)
-    stamp: tuple[int, int] | None = None  # (size, mtime ns) when verified: unchanged files need no re-check
+    stamp: tuple[int, int] | None = (
+        None  # (size, mtime ns) when verified: unchanged files need no re-check
+    )
 
     @property
     def valid(self) -> bool:
@@ -103,8 +105,11 @@ def workbook_files(folder: Path) -> list[Path]:
     """
     folder = Path(folder)
     return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in WORKBOOK_SUFFIXES
+        and not p.name.startswith(("~$", "."))
     )
 
 
@@ -214,9 +219,18 @@ def verify_all(
         if progress:
             progress(i, len(paths), path.name)
         earlier = known.get(Path(path).resolve())
-        if earlier and earlier.stamp == _stamp(path) and earlier.result.status not in _REGISTRY_DEPENDENT:
-            received.append(replace(earlier, status="used" if earlier.valid else "refused",
-                                    reason="" if earlier.valid else earlier.result.message))
+        if (
+            earlier
+            and earlier.stamp == _stamp(path)
+            and earlier.result.status not in _REGISTRY_DEPENDENT
+        ):
+            received.append(
+                replace(
+                    earlier,
+                    status="used" if earlier.valid else "refused",
+                    reason="" if earlier.valid else earlier.result.message,
+                )
+            )
         else:
             received.append(receive(path, registry))
     if progress:
@@ -246,7 +260,10 @@ def consolidate(
     files = expand_paths(paths)
     if not files:
         raise NothingToConsolidate(
-            tr("consolidation", "没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。")
+            tr(
+                "consolidation",
+                "没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。",
+            )
         )
     received = verify_all(files, registry_dir, progress=progress)
     return consolidate_received(received, period=period, pack=pack, expected=expected)
@@ -275,8 +292,12 @@ def consolidate_received(
             in_period.append(r)
         else:
             r.status = "other_period"
-            r.reason = tr("consolidation", "属于{other}，本次汇总的是{period}。", other=r.period.label if r.period else "?",
-                          period=period.label if period else "?")
+            r.reason = tr(
+                "consolidation",
+                "属于{other}，本次汇总的是{period}。",
+                other=r.period.label if r.period else "?",
+                period=period.label if period else "?",
+            )
     kept, superseded, duplicates = newest_revisions(
         in_period,
         key=lambda r: (unit_id(r.data.unit), r.data.period),  # type: ignore[union-attr]
@@ -286,17 +307,28 @@ def consolidate_received(
     for r in superseded:
         winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
         r.status = "superseded"
-        r.reason = tr("consolidation", "已有更新的第{new}版（{name}），本文件第{old}版不再汇总。",
-                      new=winner.revision, name=winner.path.name, old=r.revision)
+        r.reason = tr(
+            "consolidation",
+            "已有更新的第{new}版（{name}），本文件第{old}版不再汇总。",
+            new=winner.revision,
+            name=winner.path.name,
+            old=r.revision,
+        )
     for r in duplicates:
         winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
         r.status = "duplicate"
-        r.reason = tr("consolidation", "与 {name} 是同一单位同一版本，只汇总一份。", name=winner.path.name)
+        r.reason = tr(
+            "consolidation", "与 {name} 是同一单位同一版本，只汇总一份。", name=winner.path.name
+        )
     submissions = [r.data for r in kept if r.data is not None]
-    summary = build_summary(pack, submissions, period, files=[r.note() for r in received], expected=expected)
+    summary = build_summary(
+        pack, submissions, period, files=[r.note() for r in received], expected=expected
+    )
     log.info(
         "consolidated %s: %d used, %d refused, %d set aside",
-        period, len(kept), sum(1 for r in received if r.status == "refused"),
+        period,
+        len(kept),
+        sum(1 for r in received if r.status == "refused"),
         len(superseded) + len(duplicates) + sum(1 for r in received if r.status == "other_period"),
     )
     return Consolidation(summary=summary, received=received)
@@ -309,7 +341,9 @@ def write_summary(consolidation: Consolidation, out_path: Path) -> Path:
     return write_summary_workbook(consolidation.summary, Path(out_path))
 
 
-def as_submission(consolidation: Consolidation, unit: UnitProfile, period: Period, revision: int) -> SubmissionData:
+def as_submission(
+    consolidation: Consolidation, unit: UnitProfile, period: Period, revision: int
+) -> SubmissionData:
     """The consolidating unit's own submission (to check, sign and send up the chain)."""
     from ecodesk.consolidation.chain import as_submission as chain_submission
 
@@ -354,11 +388,16 @@ def _adoption(store, consolidation: Consolidation, period: Period | None):  # ty
     profile = store.profile()
     if profile is None:
         raise NoUnitProfile(
-            tr("consolidation", "还没有填写本单位信息，无法把汇总结果作为本单位的报送。请先在“单位信息”中填写。")
+            tr(
+                "consolidation",
+                "还没有填写本单位信息，无法把汇总结果作为本单位的报送。请先在“单位信息”中填写。",
+            )
         )
     period = period or consolidation.period
     if period is None:
-        raise NothingToConsolidate(tr("consolidation", "汇总结果没有报送期，无法写入本单位的报送。"))
+        raise NothingToConsolidate(
+            tr("consolidation", "汇总结果没有报送期，无法写入本单位的报送。")
+        )
     current = store.load(period)
     return period, current, as_submission(consolidation, profile, period, current.revision)
 
@@ -371,7 +410,9 @@ def _replaced(current: dict[str, str], new: dict[str, str]) -> list[Replacement]
     ]
 
 
-def plan_adoption(store, consolidation: Consolidation, period: Period | None = None) -> AdoptionPlan:  # type: ignore[no-untyped-def]
+def plan_adoption(
+    store, consolidation: Consolidation, period: Period | None = None
+) -> AdoptionPlan:  # type: ignore[no-untyped-def]
     """What adopting ``consolidation`` into the unit's submission would replace; writes nothing."""
     period, current, built = _adoption(store, consolidation, period)
     responsible = store.responsible_forms()
@@ -402,11 +443,17 @@ def other_divisions(unit: UnitProfile, consolidation: Consolidation) -> list[str
 
     if unit.division_code == CITY_DIVISION_CODE:
         return []
-    names = [s.unit.display_name for s in consolidation.summary.submissions if s.unit.division_code != unit.division_code]
+    names = [
+        s.unit.display_name
+        for s in consolidation.summary.submissions
+        if s.unit.division_code != unit.division_code
+    ]
     return list(dict.fromkeys(names))
 
 
-def adopt_into_store(store, consolidation: Consolidation, period: Period | None = None) -> SubmissionData:  # type: ignore[no-untyped-def]
+def adopt_into_store(
+    store, consolidation: Consolidation, period: Period | None = None
+) -> SubmissionData:  # type: ignore[no-untyped-def]
     """Put the consolidation into the unit's own editable submission, to complete, sign and send.
 
     What the consolidation provides (totals, joined narratives and tables, carried warnings)

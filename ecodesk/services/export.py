@@ -33,11 +33,16 @@ class ExportRefused(EcoDeskError):
 
     def __init__(self, problems: list[Any]) -> None:
         self.problems = problems
-        lines = [f"  {i}. [{p.form}] {p.message}" for i, p in enumerate(problems[:MAX_LISTED_PROBLEMS], start=1)]
+        lines = [
+            f"  {i}. [{p.form}] {p.message}"
+            for i, p in enumerate(problems[:MAX_LISTED_PROBLEMS], start=1)
+        ]
         if len(problems) > MAX_LISTED_PROBLEMS:
             lines.append(tr("export", "  ……另有 {n} 个问题", n=len(problems) - MAX_LISTED_PROBLEMS))
         super().__init__(
-            tr("export", "还有 {n} 个错误需要改正，暂不能签名导出：", n=len(problems)) + "\n" + "\n".join(lines)
+            tr("export", "还有 {n} 个错误需要改正，暂不能签名导出：", n=len(problems))
+            + "\n"
+            + "\n".join(lines)
         )
 
 
@@ -55,7 +60,12 @@ class AlreadySigned(EcoDeskError):
 
 class ProfileMissing(EcoDeskError):
     def __init__(self) -> None:
-        super().__init__(tr("export", "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。"))
+        super().__init__(
+            tr(
+                "export",
+                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -109,8 +119,13 @@ def export_submission(
     out_path = Path(out_path)
     written = write_signed_workbook(pack, data, out_path, key=key, meta=meta, progress=progress)
     try:
-        store.mark_signed(period, data.revision, fingerprint=written.fingerprint, digest=written.digest,
-                          workbook_path=str(out_path.resolve()))
+        store.mark_signed(
+            period,
+            data.revision,
+            fingerprint=written.fingerprint,
+            digest=written.digest,
+            workbook_path=str(out_path.resolve()),
+        )
     except BaseException:
         out_path.unlink(missing_ok=True)
         raise

@@ -48,7 +48,12 @@ Progress = Callable[[int, str], None]
 
 class ProfileMissing(EcoDeskError):
     def __init__(self) -> None:
-        super().__init__(tr("import", "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。"))
+        super().__init__(
+            tr(
+                "import",
+                "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。",
+            )
+        )
 
 
 def plan_reference_key(period: Period, form: str) -> str:
@@ -68,8 +73,14 @@ def _order(period: Period) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------- preview
 
 
-def preview_import(store: Any, path: Path, *, period: Period, registry_dir: Path | None = None,
-                   progress: Progress | None = None) -> ImportPreview:
+def preview_import(
+    store: Any,
+    path: Path,
+    *,
+    period: Period,
+    registry_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportPreview:
     """Read and check ``path`` and say what importing it into ``period`` would change. Writes nothing."""
     from ecodesk.importing.safety import check_import_file, open_for_import
 
@@ -79,8 +90,14 @@ def preview_import(store: Any, path: Path, *, period: Period, registry_dir: Path
     if profile is None or not profile.division_code:
         raise ProfileMissing()
     if profile.division_code not in {d.code for d in store.pack.catalog.divisions}:
-        raise EcoDeskError(tr("import", "本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。"
-                              "本机数据没有任何改动。", code=profile.division_code))
+        raise EcoDeskError(
+            tr(
+                "import",
+                "本单位的行政区划代码 {code} 不在表单目录中，请在“单位信息”中重新选择。"
+                "本机数据没有任何改动。",
+                code=profile.division_code,
+            )
+        )
     report(5, tr("import", "检查文件安全性"))
     check_import_file(path)
     report(20, tr("import", "识别文件类型"))
@@ -106,7 +123,10 @@ def _is_signed_workbook(path: Path) -> bool:
     from ecodesk.workbook.datasheet import DATA_SHEET
     from ecodesk.workbook.writer import DOC_KEYWORDS
 
-    marks = {"xl/workbook.xml": f'name="{DATA_SHEET}"'.encode(), "docProps/core.xml": DOC_KEYWORDS.encode()}
+    marks = {
+        "xl/workbook.xml": f'name="{DATA_SHEET}"'.encode(),
+        "docProps/core.xml": DOC_KEYWORDS.encode(),
+    }
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         for part, mark in marks.items():
@@ -126,8 +146,9 @@ def _registry(store: Any, registry_dir: Path | None) -> Any:
     return KeyRegistry.load(Path(chosen))
 
 
-def _preview_workbook(store: Any, path: Path, period: Period, registry_dir: Path | None,
-                      division: str) -> ImportPreview:
+def _preview_workbook(
+    store: Any, path: Path, period: Period, registry_dir: Path | None, division: str
+) -> ImportPreview:
     from ecodesk.importing.previous_workbook import content_of
     from ecodesk.services.verify import verify_workbook
 
@@ -144,18 +165,40 @@ def _preview_workbook(store: Any, path: Path, period: Period, registry_dir: Path
     items = []
     for key, (text, file_key) in content.values.items():
         spec = pack.input_field(key)
-        items.append(ImportItem(key=key, form=spec.form, label=spec.label, unit=spec.unit, new=text,
-                                old=old_values.get(key), where=tr("import", "表单 {form}", form=spec.form),
-                                file_key=file_key))
+        items.append(
+            ImportItem(
+                key=key,
+                form=spec.form,
+                label=spec.label,
+                unit=spec.unit,
+                new=text,
+                old=old_values.get(key),
+                where=tr("import", "表单 {form}", form=spec.form),
+                file_key=file_key,
+            )
+        )
     preview = ImportPreview(
-        path=path, kind="workbook", period=period, baseline_period=data.period,
-        source_unit_code=data.unit.division_code, source_unit_name=data.unit.display_name,
-        own_unit_code=division, signature_status=result.status, verification_message=result.message,
-        items=_in_pack_order(pack, items), unmatched=content.unmatched,
+        path=path,
+        kind="workbook",
+        period=period,
+        baseline_period=data.period,
+        source_unit_code=data.unit.division_code,
+        source_unit_name=data.unit.display_name,
+        own_unit_code=division,
+        signature_status=result.status,
+        verification_message=result.message,
+        items=_in_pack_order(pack, items),
+        unmatched=content.unmatched,
     )
     if data.pack_version != pack.version:
-        preview.notes.append(tr("import", "文件使用表单包 {old}，本程序为 {new}；已按指标代码对照表转换。",
-                                old=data.pack_version, new=pack.version))
+        preview.notes.append(
+            tr(
+                "import",
+                "文件使用表单包 {old}，本程序为 {new}；已按指标代码对照表转换。",
+                old=data.pack_version,
+                new=pack.version,
+            )
+        )
     _add_carry_over(store, preview, content)
     _note_signed_previous(store, preview)
     return preview
@@ -180,15 +223,31 @@ def _preview_template(store: Any, opened: Any, period: Period, division: str) ->
     items = []
     for value in reading.values:
         spec = pack.input_field(value.key)
-        items.append(ImportItem(key=value.key, form=spec.form, label=spec.label, unit=spec.unit, new=value.text,
-                                old=old_values.get(value.key), where=value.where,
-                                file_key=value.file_key if value.file_key != value.key else ""))
+        items.append(
+            ImportItem(
+                key=value.key,
+                form=spec.form,
+                label=spec.label,
+                unit=spec.unit,
+                new=value.text,
+                old=old_values.get(value.key),
+                where=value.where,
+                file_key=value.file_key if value.file_key != value.key else "",
+            )
+        )
     division_name = pack.division(division).name
     preview = ImportPreview(
-        path=opened.path, kind="template", period=period, baseline_period=baseline_period,
-        source_unit_code=division, source_unit_name=division_name, own_unit_code=division,
+        path=opened.path,
+        kind="template",
+        period=period,
+        baseline_period=baseline_period,
+        source_unit_code=division,
+        source_unit_name=division_name,
+        own_unit_code=division,
         signature_status="template",
-        verification_message=tr("import", "市级上年基数表（未签名），读取“{column}”列。", column=reading.column),
+        verification_message=tr(
+            "import", "市级上年基数表（未签名），读取“{column}”列。", column=reading.column
+        ),
         items=_in_pack_order(pack, items),
         unmatched=[Unmatched(p.where, p.code, p.name, p.reason) for p in reading.problems],
         notes=notes,
@@ -206,9 +265,13 @@ def _in_pack_order(pack: Any, items: list[ImportItem]) -> list[ImportItem]:
 
 def _note_signed_previous(store: Any, preview: ImportPreview) -> None:
     if any(r.status == "signed" for r in store.revisions(preview.baseline_period)):
-        preview.notes.append(tr(
-            "import", "本机已有{period}已签名的报送，上年值以本机签名数据为准；导入的基数只作备查。",
-            period=preview.baseline_period.label))
+        preview.notes.append(
+            tr(
+                "import",
+                "本机已有{period}已签名的报送，上年值以本机签名数据为准；导入的基数只作备查。",
+                period=preview.baseline_period.label,
+            )
+        )
 
 
 def _current_tables(store: Any, period: Period) -> tuple[dict[str, list[TableRow]], bool]:
@@ -224,21 +287,36 @@ def _current_tables(store: Any, period: Period) -> tuple[dict[str, list[TableRow
 def _add_carry_over(store: Any, preview: ImportPreview, content: Any) -> None:
     tables, editable = _current_tables(store, preview.period)
     if content.ongoing and not editable:
-        preview.notes.append(tr("import", "{period}的报送已签名，未完成的项目不能带入；如需带入请先新建更正版本。",
-                                period=preview.period.label))
+        preview.notes.append(
+            tr(
+                "import",
+                "{period}的报送已签名，未完成的项目不能带入；如需带入请先新建更正版本。",
+                period=preview.period.label,
+            )
+        )
     else:
         for table_key, (spec, rows, cleared) in content.ongoing.items():
             existing = tables.get(table_key, [])
             new_rows = [r for r in rows if not any(_same_row(r, e) for e in existing)]
             if new_rows:
                 form = table_key.partition(":")[0]
-                preview.carry_over.append(CarryOver(key=f"table:{table_key}", form=form, table=spec.code,
-                                                    name=spec.name, rows=new_rows, existing=len(existing),
-                                                    cleared=cleared))
+                preview.carry_over.append(
+                    CarryOver(
+                        key=f"table:{table_key}",
+                        form=form,
+                        table=spec.code,
+                        name=spec.name,
+                        rows=new_rows,
+                        existing=len(existing),
+                        cleared=cleared,
+                    )
+                )
     for form, text in content.plans.items():
         old = plan_reference(store, preview.period, form)
         if old != text:
-            preview.plan_references.append(PlanReference(key=f"plan:{form}", form=form, text=text, old=old))
+            preview.plan_references.append(
+                PlanReference(key=f"plan:{form}", form=form, text=text, old=old)
+            )
 
 
 def _same_row(carried: TableRow, existing: TableRow) -> bool:
@@ -248,8 +326,14 @@ def _same_row(carried: TableRow, existing: TableRow) -> bool:
 # ---------------------------------------------------------------------------------------- apply
 
 
-def apply_import(store: Any, preview: ImportPreview, *, choices: dict[str, bool] | None = None,
-                 confirm_unknown_signer: bool = False, confirm_other_unit: bool = False) -> ImportResult:
+def apply_import(
+    store: Any,
+    preview: ImportPreview,
+    *,
+    choices: dict[str, bool] | None = None,
+    confirm_unknown_signer: bool = False,
+    confirm_other_unit: bool = False,
+) -> ImportResult:
     """Write what ``preview`` lists, in one transaction; ``choices[key] = False`` keeps the present value.
 
     Keys of ``choices`` are :meth:`ImportPreview.choice_keys` (field keys, ``table:…``,
@@ -267,8 +351,13 @@ def apply_import(store: Any, preview: ImportPreview, *, choices: dict[str, bool]
 
     existing = store.baseline(preview.baseline_period)
     before_baseline = (
-        {"values": existing.values, "source": existing.source, "signature_status": existing.signature_status}
-        if existing else None
+        {
+            "values": existing.values,
+            "source": existing.source,
+            "signature_status": existing.signature_status,
+        }
+        if existing
+        else None
     )
     baseline = dict(existing.values) if existing else {}
     taken = kept = 0
@@ -287,24 +376,48 @@ def apply_import(store: Any, preview: ImportPreview, *, choices: dict[str, bool]
             table_key = carry.key.removeprefix("table:")
             tables[table_key] = list(tables_now.get(table_key, [])) + [dict(r) for r in carry.rows]
             rows_added += len(carry.rows)
-    plans = {plan_reference_key(preview.period, p.form): p.text
-             for p in preview.plan_references if choices.get(p.key, True)}
+    plans = {
+        plan_reference_key(preview.period, p.form): p.text
+        for p in preview.plan_references
+        if choices.get(p.key, True)
+    }
 
     import_id = uuid.uuid4().hex[:12]
     signature_status = preview.signature_status
-    status_label = {"valid": tr("import", "签名有效"), "unknown_signer": tr("import", "签名人未登记"),
-                     "template": tr("import", "未签名")}.get(signature_status, signature_status)
-    note = tr("import", "导入 {name}（{kind}，{status}）：基数 {taken} 项，保留原值 {kept} 项，带入表格行 {rows} 行，"
-              "下步计划参考 {plans} 项。导入编号 {id}。", name=preview.path.name,
-              kind=tr("import", "签名工作簿") if preview.kind == "workbook" else tr("import", "上年基数表"),
-              status=status_label, taken=taken, kept=kept, rows=rows_added, plans=len(plans), id=import_id)
+    status_label = {
+        "valid": tr("import", "签名有效"),
+        "unknown_signer": tr("import", "签名人未登记"),
+        "template": tr("import", "未签名"),
+    }.get(signature_status, signature_status)
+    note = tr(
+        "import",
+        "导入 {name}（{kind}，{status}）：基数 {taken} 项，保留原值 {kept} 项，带入表格行 {rows} 行，"
+        "下步计划参考 {plans} 项。导入编号 {id}。",
+        name=preview.path.name,
+        kind=tr("import", "签名工作簿")
+        if preview.kind == "workbook"
+        else tr("import", "上年基数表"),
+        status=status_label,
+        taken=taken,
+        kept=kept,
+        rows=rows_added,
+        plans=len(plans),
+        id=import_id,
+    )
     if preview.unknown_signer:
         signature_status = "unknown_signer_confirmed"
-        note += tr("import", "签名人未登记，经操作人确认后导入（指纹见验证结果：{message}）。",
-                   message=preview.verification_message)
+        note += tr(
+            "import",
+            "签名人未登记，经操作人确认后导入（指纹见验证结果：{message}）。",
+            message=preview.verification_message,
+        )
     if preview.other_unit:
-        note += tr("import", "文件属于{other}（{code}），经操作人确认后导入。", other=preview.source_unit_name,
-                   code=preview.source_unit_code)
+        note += tr(
+            "import",
+            "文件属于{other}（{code}），经操作人确认后导入。",
+            other=preview.source_unit_name,
+            code=preview.source_unit_code,
+        )
 
     settings_before = {key: store.settings_get(key) for key in plans}
     record = {
@@ -313,8 +426,11 @@ def apply_import(store: Any, preview: ImportPreview, *, choices: dict[str, bool]
         "source": str(preview.path),
         "period": str(preview.period),
         "baseline_period": str(preview.baseline_period),
-        "before": {"baseline": before_baseline, "tables": {k: tables_now.get(k, []) for k in tables},
-                   "settings": settings_before},
+        "before": {
+            "baseline": before_baseline,
+            "tables": {k: tables_now.get(k, []) for k in tables},
+            "settings": settings_before,
+        },
         "after": {"baseline": baseline, "tables": tables, "settings": plans},
         "undone_at": None,
     }
@@ -323,12 +439,25 @@ def apply_import(store: Any, preview: ImportPreview, *, choices: dict[str, bool]
     settings[IMPORT_RECORD_PREFIX + import_id] = json.dumps(record, ensure_ascii=False)
     settings[SETTING_IMPORTS] = json.dumps(index + [import_id])
     store.write_import(
-        preview.period, baseline_period=preview.baseline_period, baseline=baseline, source=preview.path.name,
-        signature_status=signature_status, tables=tables, settings=settings, action="import_previous", note=note,
+        preview.period,
+        baseline_period=preview.baseline_period,
+        baseline=baseline,
+        source=preview.path.name,
+        signature_status=signature_status,
+        tables=tables,
+        settings=settings,
+        action="import_previous",
+        note=note,
     )
     log.info("import %s from %s: %d values, %d rows", import_id, preview.path, taken, rows_added)
-    return ImportResult(import_id=import_id, baseline_period=preview.baseline_period, values_set=taken,
-                        values_kept=kept, rows_added=rows_added, plans_kept=len(plans))
+    return ImportResult(
+        import_id=import_id,
+        baseline_period=preview.baseline_period,
+        values_set=taken,
+        values_kept=kept,
+        rows_added=rows_added,
+        plans_kept=len(plans),
+    )
 
 
 # ---------------------------------------------------------------------------------------- undo
@@ -350,21 +479,37 @@ def undo_import(store: Any, import_id: str) -> None:
     """Put back what import ``import_id`` replaced, in one transaction, if nothing changed since."""
     record = _record(store, import_id)
     if record.get("undone_at"):
-        raise UndoRefused(tr("import", "导入 {id} 已于 {at} 撤销过。", id=import_id, at=record["undone_at"]))
+        raise UndoRefused(
+            tr("import", "导入 {id} 已于 {at} 撤销过。", id=import_id, at=record["undone_at"])
+        )
     period = Period.parse(record["period"])
     baseline_period = Period.parse(record["baseline_period"])
     after, before = record["after"], record["before"]
     current = store.baseline(baseline_period)
     if (current.values if current else None) != after["baseline"]:
-        raise UndoRefused(tr("import", "{period}的基数在这次导入之后又被改动（可能是再次导入），不能撤销这次导入。"
-                             "请先撤销之后的导入。", period=baseline_period.label))
+        raise UndoRefused(
+            tr(
+                "import",
+                "{period}的基数在这次导入之后又被改动（可能是再次导入），不能撤销这次导入。"
+                "请先撤销之后的导入。",
+                period=baseline_period.label,
+            )
+        )
     tables_now, editable = _current_tables(store, period)
     if after["tables"] and not editable:
-        raise UndoRefused(tr("import", "{period}的报送已签名，带入的表格行不能再撤销。", period=period.label))
+        raise UndoRefused(
+            tr("import", "{period}的报送已签名，带入的表格行不能再撤销。", period=period.label)
+        )
     for key, rows in after["tables"].items():
         if tables_now.get(key, []) != rows:
-            raise UndoRefused(tr("import", "导入后又修改了表格“{table}”，撤销会丢掉这些修改，因此没有撤销。"
-                                 "如确需撤销，请手工删除带入的行。", table=key))
+            raise UndoRefused(
+                tr(
+                    "import",
+                    "导入后又修改了表格“{table}”，撤销会丢掉这些修改，因此没有撤销。"
+                    "如确需撤销，请手工删除带入的行。",
+                    table=key,
+                )
+            )
     for key, value in after["settings"].items():
         if store.settings_get(key) != value:
             raise UndoRefused(tr("import", "导入后又修改了下步计划参考，不能撤销。"))
@@ -374,10 +519,19 @@ def undo_import(store: Any, import_id: str) -> None:
     settings: dict[str, str | None] = dict(before["settings"])
     settings[IMPORT_RECORD_PREFIX + import_id] = json.dumps(record, ensure_ascii=False)
     store.write_import(
-        period, baseline_period=baseline_period, baseline=old["values"] if old else None,
+        period,
+        baseline_period=baseline_period,
+        baseline=old["values"] if old else None,
         source=old["source"] if old else Path(record["source"]).name,
-        signature_status=old["signature_status"] if old else "", tables=before["tables"], settings=settings,
-        action="undo_import", note=tr("import", "撤销导入 {id}（{source}），恢复导入前的基数和表格。", id=import_id,
-                                      source=Path(record["source"]).name),
+        signature_status=old["signature_status"] if old else "",
+        tables=before["tables"],
+        settings=settings,
+        action="undo_import",
+        note=tr(
+            "import",
+            "撤销导入 {id}（{source}），恢复导入前的基数和表格。",
+            id=import_id,
+            source=Path(record["source"]).name,
+        ),
     )
     log.info("import %s undone", import_id)

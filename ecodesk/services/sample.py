@@ -51,17 +51,56 @@ VOCAB_FILE = Path(__file__).resolve().parent / "sample_vocab.yaml"
 
 # Typical county-level magnitudes by unit (low, high), used when the plan sets no target.
 UNIT_RANGES: dict[str, tuple[float, float]] = {
-    "%": (30, 90), "家": (5, 60), "个": (2, 30), "项": (2, 25), "座": (1, 12), "处": (2, 20),
-    "所": (2, 20), "条": (2, 25), "宗": (1, 10), "件": (5, 80), "次": (5, 60), "场": (3, 30),
-    "户": (50, 2000), "人": (50, 3000), "人次": (500, 20000), "万人次": (20, 500), "辆": (20, 500),
-    "台": (10, 300), "套": (10, 300), "亿元": (1, 40), "万元": (300, 30000), "元": (1000, 100000),
-    "吨": (200, 20000), "万吨": (1, 60), "吨标准煤": (1000, 50000), "万吨标准煤": (5, 80),
-    "公顷": (300, 15000), "万亩": (2, 60), "亩": (500, 30000), "平方公里": (10, 400),
-    "平方千米": (10, 400), "平方米": (10000, 500000), "万平方米": (5, 100), "公里": (10, 300),
-    "千米": (10, 300), "千瓦": (1000, 100000), "万千瓦": (2, 60), "兆瓦": (20, 500),
-    "万千瓦时": (500, 50000), "亿千瓦时": (1, 20), "立方米": (10000, 1000000),
-    "万立方米": (50, 5000), "亿立方米": (0.5, 5), "微克/立方米": (18, 32), "μg/m³": (18, 32),
-    "毫克/升": (0.1, 1.0), "mg/L": (0.1, 1.0), "天": (330, 360), "分": (70, 95), "吨/万元": (0.2, 0.8),
+    "%": (30, 90),
+    "家": (5, 60),
+    "个": (2, 30),
+    "项": (2, 25),
+    "座": (1, 12),
+    "处": (2, 20),
+    "所": (2, 20),
+    "条": (2, 25),
+    "宗": (1, 10),
+    "件": (5, 80),
+    "次": (5, 60),
+    "场": (3, 30),
+    "户": (50, 2000),
+    "人": (50, 3000),
+    "人次": (500, 20000),
+    "万人次": (20, 500),
+    "辆": (20, 500),
+    "台": (10, 300),
+    "套": (10, 300),
+    "亿元": (1, 40),
+    "万元": (300, 30000),
+    "元": (1000, 100000),
+    "吨": (200, 20000),
+    "万吨": (1, 60),
+    "吨标准煤": (1000, 50000),
+    "万吨标准煤": (5, 80),
+    "公顷": (300, 15000),
+    "万亩": (2, 60),
+    "亩": (500, 30000),
+    "平方公里": (10, 400),
+    "平方千米": (10, 400),
+    "平方米": (10000, 500000),
+    "万平方米": (5, 100),
+    "公里": (10, 300),
+    "千米": (10, 300),
+    "千瓦": (1000, 100000),
+    "万千瓦": (2, 60),
+    "兆瓦": (20, 500),
+    "万千瓦时": (500, 50000),
+    "亿千瓦时": (1, 20),
+    "立方米": (10000, 1000000),
+    "万立方米": (50, 5000),
+    "亿立方米": (0.5, 5),
+    "微克/立方米": (18, 32),
+    "μg/m³": (18, 32),
+    "毫克/升": (0.1, 1.0),
+    "mg/L": (0.1, 1.0),
+    "天": (330, 360),
+    "分": (70, 95),
+    "吨/万元": (0.2, 0.8),
 }
 DEFAULT_RANGE = (10.0, 100.0)
 # Share of the three-year cumulative target reached by the end of each plan year.
@@ -133,7 +172,7 @@ class _Context:
 def division_department(division: Division) -> str:
     """The lead office without the division's own name (the profile keeps them apart)."""
     office = division.lead_office
-    return office[len(division.name):] if office.startswith(division.name) else office
+    return office[len(division.name) :] if office.startswith(division.name) else office
 
 
 def _person(rng: random.Random) -> str:
@@ -195,7 +234,9 @@ def _cumulative_share(year: int) -> float:
     return CUMULATIVE_SHARE.get(year, 1.04)
 
 
-def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[NumberIndicator, float] | None) -> str:
+def _number_value(
+    ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[NumberIndicator, float] | None
+) -> str:
     rng = ctx.rng(form, ind.code)
     noise = ctx.year_rng(form, ind.code)
     year = ctx.period.year
@@ -204,19 +245,32 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[
         # "其中：…" is a part of the figure above it.
         parent_ind, parent_value = parent
         if parent_ind.scope == "cumulative" and ind.scope != "cumulative":
-            increment = _cumulative_share(year) - _cumulative_share(year - 1) if year - 1 in CUMULATIVE_SHARE else 1
+            increment = (
+                _cumulative_share(year) - _cumulative_share(year - 1)
+                if year - 1 in CUMULATIVE_SHARE
+                else 1
+            )
             value = parent_value * min(increment / _cumulative_share(year), 1.0)
         else:
             value = parent_value * rng.uniform(0.25, 0.45)
     elif target is not None and target.comparator == "zero":
         value = 0.0
     elif ind.scope == "growth":
-        centre = float(target.value) if target and target.value is not None else _typical(ctx, rng, ind.name, "%")
+        centre = (
+            float(target.value)
+            if target and target.value is not None
+            else _typical(ctx, rng, ind.name, "%")
+        )
         value = centre * noise.uniform(0.9, 1.2)
     else:
         if target is not None and target.value is not None and target.level == "county":
             t = float(target.value)
-            factor = {"ge": (1.02, 1.12), "gt": (1.05, 1.15), "le": (0.78, 0.95), "about": (0.97, 1.06)}
+            factor = {
+                "ge": (1.02, 1.12),
+                "gt": (1.05, 1.15),
+                "le": (0.78, 0.95),
+                "about": (0.97, 1.06),
+            }
             value = t * rng.uniform(*factor.get(target.comparator, (1.0, 1.0)))
         elif target is not None and target.value is not None:
             counties = max(len(ctx.pack.catalog.divisions), 1)
@@ -238,7 +292,12 @@ def _number_value(ctx: _Context, form: str, ind: NumberIndicator, parent: tuple[
     if ind.integer or ind.decimals == 0:
         value = round(value)
         aims_at_zero = target is not None and target.comparator == "zero"
-        if ind.required and ind.scope != "annual" and not aims_at_zero and (ind.min is None or ind.min >= 0):
+        if (
+            ind.required
+            and ind.scope != "annual"
+            and not aims_at_zero
+            and (ind.min is None or ind.min >= 0)
+        ):
             value = max(value, 1)
     return _fmt(_clamp(value, ind.min, ind.max), ind.decimals)
 
@@ -269,8 +328,11 @@ def _ratio_values(ctx: _Context, form: str, ind: RatioIndicator) -> tuple[str, s
 
 def _provincial_values(ctx: _Context, form: str, ind: ProvincialIndicator) -> tuple[str, str]:
     rng = ctx.year_rng(form, ind.code)
-    target = _clamp(_typical(ctx, ctx.rng(form, ind.code), ind.name, ind.unit) * rng.uniform(0.97, 1.03),
-                    ind.min, ind.max)
+    target = _clamp(
+        _typical(ctx, ctx.rng(form, ind.code), ind.name, ind.unit) * rng.uniform(0.97, 1.03),
+        ind.min,
+        ind.max,
+    )
     if ind.better == "higher":
         actual = target * rng.uniform(1.02, 1.15)
         if ind.max is not None and actual >= float(ind.max):
@@ -310,7 +372,9 @@ def _indicator_values(ctx: _Context, form: str) -> dict[str, str]:
     for ind in ctx.pack.indicators(form, ctx.division.code):
         key = f"{form}:{ind.code}"
         if isinstance(ind, NumberIndicator):
-            is_part = ind.name.startswith("其中") and parent is not None and parent[0].unit == ind.unit
+            is_part = (
+                ind.name.startswith("其中") and parent is not None and parent[0].unit == ind.unit
+            )
             values[key] = _number_value(ctx, form, ind, parent if is_part else None)
             if not is_part:
                 parent = (ind, float(values[key]))
@@ -343,8 +407,10 @@ def _table_subject(table: TableSpec) -> str:
 
 def _company(rng: random.Random, ctx: _Context) -> str:
     vocab = _vocab()
-    return f"{ctx.county[:-1] if len(ctx.county) > 2 else ctx.county}{rng.choice(vocab['company_words'])}" \
+    return (
+        f"{ctx.county[:-1] if len(ctx.county) > 2 else ctx.county}{rng.choice(vocab['company_words'])}"
         f"{rng.choice(vocab['company_trades'])}有限公司"
+    )
 
 
 def _row_name(rng: random.Random, ctx: _Context, table: TableSpec) -> str:
@@ -390,7 +456,9 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
         if column.max is not None:
             high = min(high, float(column.max))
             low = min(low, high)
-        value = rng.uniform(low, high) * ctx.year_rng(form, table.code, row_no, column.code).uniform(0.9, 1.1)
+        value = rng.uniform(low, high) * ctx.year_rng(
+            form, table.code, row_no, column.code
+        ).uniform(0.9, 1.1)
         if column.max is not None:
             value = min(value, float(column.max))
         if column.type == "integer":
@@ -400,15 +468,26 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
         return _row_name(rng, ctx, table)
     if name in ("单位", "计量单位") or column.code.endswith("unit"):
         return str(rng.choice(_vocab()["measure_units"]))
-    if any(word in name for word in ("企业", "单位", "公司", "主体", "买方", "卖方", "受让", "出让")):
+    if any(
+        word in name for word in ("企业", "单位", "公司", "主体", "买方", "卖方", "受让", "出让")
+    ):
         return _company(rng, ctx)
     if "文号" in name:
-        return tr("sample", "{short}府办发〔{year}〕{n}号", short=ctx.county[:2], year=ctx.period.year,
-                  n=rng.randint(3, 60))
+        return tr(
+            "sample",
+            "{short}府办发〔{year}〕{n}号",
+            short=ctx.county[:2],
+            year=ctx.period.year,
+            n=rng.randint(3, 60),
+        )
     if any(word in name for word in ("编号", "证书", "代码")):
         return f"GF{ctx.period.year}{rng.randint(0, 999999):06d}"
     if any(word in name for word in ("对方", "相邻", "合作方", "对象")):
-        others = [d.name for d in ctx.pack.catalog.divisions if d.code != ctx.division.code and d.kind != "功能区"]
+        others = [
+            d.name
+            for d in ctx.pack.catalog.divisions
+            if d.code != ctx.division.code and d.kind != "功能区"
+        ]
         return tr("sample", "{other}人民政府", other=rng.choice(others))
     if "成果" in name or "成效" in name:
         return tr("sample", "形成{subject}经验材料并印发推广", subject=_table_subject(table))
@@ -428,7 +507,9 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
         return ""
     if any(word in name for word in ("负责人", "联系人")):
         return _person(rng)
-    return tr("sample", "{town}{subject}", town=rng.choice(ctx.towns()), subject=_table_subject(table))
+    return tr(
+        "sample", "{town}{subject}", town=rng.choice(ctx.towns()), subject=_table_subject(table)
+    )
 
 
 MAX_SAMPLE_ROWS = 60
@@ -444,7 +525,7 @@ def _row_counts(ctx: _Context, form: str, values: dict[str, str]) -> dict[str, i
         elif isinstance(rule, CompareRule):
             for ref, other in ((rule.left, rule.right), (rule.right, rule.left)):
                 if ref.startswith("table:") and ref.endswith("#count"):
-                    pairs.append((ref[len("table:"):-len("#count")], other))
+                    pairs.append((ref[len("table:") : -len("#count")], other))
         for table, field_ref in pairs:
             try:
                 wanted = int(Decimal(values.get(f"{form}:{field_ref}", "")))
@@ -457,7 +538,10 @@ def _row_counts(ctx: _Context, form: str, values: dict[str, str]) -> dict[str, i
 def _table_rows(ctx: _Context, form: str, table: TableSpec, count: int | None) -> list[TableRow]:
     if count is None:
         count = ctx.year_rng(form, table.code).randint(3, 6)
-    rows = [{c.code: _cell(ctx, form, table, c, row_no) for c in table.columns} for row_no in range(count)]
+    rows = [
+        {c.code: _cell(ctx, form, table, c, row_no) for c in table.columns}
+        for row_no in range(count)
+    ]
     # Required columns are always filled, even where the generic guesses above left a blank.
     for row in rows:
         for c in table.columns:
@@ -469,9 +553,11 @@ def _table_rows(ctx: _Context, form: str, table: TableSpec, count: int | None) -
 # ---------------------------------------------------------------------------- rules
 
 
-def _operand(values: dict[str, str], tables: dict[str, list[TableRow]], form: str, ref: str) -> Decimal | None:
+def _operand(
+    values: dict[str, str], tables: dict[str, list[TableRow]], form: str, ref: str
+) -> Decimal | None:
     if ref.startswith("table:"):
-        body = ref[len("table:"):]
+        body = ref[len("table:") :]
         if "#" in body:
             return Decimal(len(tables.get(f"{form}:{body.split('#')[0]}", [])))
         table, _, column = body.partition(".")
@@ -497,7 +583,9 @@ def _decimals_of(ctx: _Context, key: str) -> int:
     return 0 if spec.integer else spec.decimals
 
 
-def _apply_rules(ctx: _Context, form: str, values: dict[str, str], tables: dict[str, list[TableRow]]) -> None:
+def _apply_rules(
+    ctx: _Context, form: str, values: dict[str, str], tables: dict[str, list[TableRow]]
+) -> None:
     """Make reported totals agree with the tables and cross-field comparisons hold."""
     rules = ctx.pack.form(form).rules
     for rule in rules:
@@ -512,8 +600,13 @@ def _apply_rules(ctx: _Context, form: str, values: dict[str, str], tables: dict[
                 _satisfy(ctx, form, rule, values, tables)
 
 
-def _spread_total(ctx: _Context, form: str, rule: TableTotalRule, values: dict[str, str],
-                  tables: dict[str, list[TableRow]]) -> None:
+def _spread_total(
+    ctx: _Context,
+    form: str,
+    rule: TableTotalRule,
+    values: dict[str, str],
+    tables: dict[str, list[TableRow]],
+) -> None:
     """Share a reported total out over the table's rows, so that the column adds up to it exactly."""
     rows = tables.get(f"{form}:{rule.table}", [])
     key = f"{form}:{rule.total}"
@@ -537,17 +630,34 @@ def _spread_total(ctx: _Context, form: str, rule: TableTotalRule, values: dict[s
         row[rule.column] = format(share, "f")
 
 
-def _satisfy(ctx: _Context, form: str, rule: CompareRule, values: dict[str, str],
-             tables: dict[str, list[TableRow]]) -> None:
+def _satisfy(
+    ctx: _Context,
+    form: str,
+    rule: CompareRule,
+    values: dict[str, str],
+    tables: dict[str, list[TableRow]],
+) -> None:
     left = _operand(values, tables, form, rule.left)
     right = _operand(values, tables, form, rule.right)
     if left is None or right is None:
         return
-    holds = {"<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right, "==": left == right}
+    holds = {
+        "<=": left <= right,
+        "<": left < right,
+        ">=": left >= right,
+        ">": left > right,
+        "==": left == right,
+    }
     if holds[rule.op]:
         return
     # Equal satisfies the non-strict comparisons and moves the value least.
-    factor = {"<=": Decimal(1), "<": Decimal("0.9"), ">=": Decimal(1), ">": Decimal("1.1"), "==": Decimal(1)}
+    factor = {
+        "<=": Decimal(1),
+        "<": Decimal("0.9"),
+        ">=": Decimal(1),
+        ">": Decimal("1.1"),
+        "==": Decimal(1),
+    }
     left_key, right_key = f"{form}:{rule.left}", f"{form}:{rule.right}"
     if left_key in values:
         wanted = right * factor[rule.op]
@@ -572,7 +682,7 @@ _CLAUSE_SPLIT = re.compile(r"[。；;]")
 
 def _clauses(text: str, title: str) -> list[str]:
     """Sentences of the plan's task text, without the title that opens it."""
-    body = text[len(title):] if text.startswith(title) else text
+    body = text[len(title) :] if text.startswith(title) else text
     out = []
     for part in _CLAUSE_SPLIT.split(body):
         part = part.strip(" ，,。")
@@ -588,7 +698,9 @@ def _indicator_sentence(ctx: _Context, form: str, values: dict[str, str]) -> str
         if isinstance(ind, (NumberIndicator, TrendIndicator)) and key in values:
             parts.append(f"{ind.name}{values[key]}{ind.unit}")
         elif isinstance(ind, ProvincialIndicator) and f"{key}.actual" in values:
-            parts.append(f"{ind.name}{values[key + '.actual']}{ind.unit}（省下达目标{values[key + '.target']}{ind.unit}）")
+            parts.append(
+                f"{ind.name}{values[key + '.actual']}{ind.unit}（省下达目标{values[key + '.target']}{ind.unit}）"
+            )
         elif isinstance(ind, RatioIndicator) and f"{key}.num" in values:
             try:
                 rate = Decimal(values[f"{key}.num"]) / Decimal(values[f"{key}.den"]) * ind.scale
@@ -604,8 +716,13 @@ def _indicator_sentence(ctx: _Context, form: str, values: dict[str, str]) -> str
     return tr("sample", "截至{year}年底，{facts}。", year=ctx.period.year, facts="，".join(parts))
 
 
-def _narratives(ctx: _Context, form: str, profile: UnitProfile, values: dict[str, str],
-                tables: dict[str, list[TableRow]]) -> dict[str, str]:
+def _narratives(
+    ctx: _Context,
+    form: str,
+    profile: UnitProfile,
+    values: dict[str, str],
+    tables: dict[str, list[TableRow]],
+) -> dict[str, str]:
     pack, vocab = ctx.pack, _vocab()
     definition = pack.form(form)
     rng = ctx.year_rng(form, "narratives")
@@ -625,9 +742,14 @@ def _narratives(ctx: _Context, form: str, profile: UnitProfile, values: dict[str
         "sample",
         "{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。"
         "{facts}{pace}",
-        year=ctx.period.year, county=ctx.county, plan=plan_title, title=title,
+        year=ctx.period.year,
+        county=ctx.county,
+        plan=plan_title,
+        title=title,
         facts=_indicator_sentence(ctx, form, values),
-        pace=tr("sample", "三年行动目标任务总体完成。") if final else tr("sample", "各项工作总体符合序时进度要求。"),
+        pace=tr("sample", "三年行动目标任务总体完成。")
+        if final
+        else tr("sample", "各项工作总体符合序时进度要求。"),
     )
     table_notes = []
     for spec in pack.tables(form, ctx.division.code):
@@ -637,13 +759,21 @@ def _narratives(ctx: _Context, form: str, profile: UnitProfile, values: dict[str
     practice = (
         rng.choice(vocab["practice_openers"]).format(county=ctx.county, dept=profile.department)
         + "".join(f"{ordinals[i]}{c}。" for i, c in enumerate(picked))
-        + (tr("sample", "{notes}，工作成效逐步显现。", notes="，".join(table_notes)) if table_notes else "")
+        + (
+            tr("sample", "{notes}，工作成效逐步显现。", notes="，".join(table_notes))
+            if table_notes
+            else ""
+        )
     )
     problems = "".join(rng.sample(vocab["problems"], 2))
     plan = (
         rng.choice(vocab["plan_openers"]).format(county=ctx.county, deadline=f"{last_year}年")
         + tr("sample", "持续抓好“{title}”各项工作，", title=title)
-        + (tr("sample", "巩固三年行动成果，建立健全长效机制，") if final else tr("sample", "紧盯薄弱环节补短板，"))
+        + (
+            tr("sample", "巩固三年行动成果，建立健全长效机制，")
+            if final
+            else tr("sample", "紧盯薄弱环节补短板，")
+        )
         + rng.choice(vocab["plan_closers"])
     )
     texts = {"progress": progress, "practice": practice, "problems": problems, "plan": plan}
@@ -658,18 +788,25 @@ def _narratives(ctx: _Context, form: str, profile: UnitProfile, values: dict[str
 # ---------------------------------------------------------------------------- the submission
 
 
-def sample_submission(pack: FormPack, division_code: str, period: Period, *, revision: int = 1) -> SubmissionData:
+def sample_submission(
+    pack: FormPack, division_code: str, period: Period, *, revision: int = 1
+) -> SubmissionData:
     """A complete, plausible submission of ``division_code``'s lead office for ``period``."""
     ctx = _Context(pack=pack, division=_division(pack, division_code), period=period)
     profile = sample_profile(pack, division_code)
     data = SubmissionData(
-        unit=profile, period=period, revision=revision, pack_version=pack.version, forms=list(pack.forms)
+        unit=profile,
+        period=period,
+        revision=revision,
+        pack_version=pack.version,
+        forms=list(pack.forms),
     )
     for form in pack.forms:
         values = _indicator_values(ctx, form)
         counts = _row_counts(ctx, form, values)
         tables = {
-            f"{form}:{t.code}": _table_rows(ctx, form, t, counts.get(t.code)) for t in pack.tables(form, division_code)
+            f"{form}:{t.code}": _table_rows(ctx, form, t, counts.get(t.code))
+            for t in pack.tables(form, division_code)
         }
         _apply_rules(ctx, form, values, tables)
         data.values.update(values)
@@ -701,18 +838,31 @@ def _add_notable_changes(pack: FormPack, data: SubmissionData) -> None:
     referenced = set()
     for form in pack.forms.values():
         for rule in form.rules:
-            for ref in (getattr(rule, "left", ""), getattr(rule, "right", ""), getattr(rule, "total", "")):
+            for ref in (
+                getattr(rule, "left", ""),
+                getattr(rule, "right", ""),
+                getattr(rule, "total", ""),
+            ):
                 referenced.add(f"{form.code}:{ref}")
     candidates = [
-        (form, ind) for form in pack.forms for ind in pack.indicators(form, division)
-        if isinstance(ind, NumberIndicator) and ind.scope == "annual" and ind.yoy_warn_pct is not None
-        and not ind.integer and not ind.name.startswith("其中") and f"{form}:{ind.code}" not in referenced
-        and ind.target is None and f"{form}:{ind.code}" in data.values
+        (form, ind)
+        for form in pack.forms
+        for ind in pack.indicators(form, division)
+        if isinstance(ind, NumberIndicator)
+        and ind.scope == "annual"
+        and ind.yoy_warn_pct is not None
+        and not ind.integer
+        and not ind.name.startswith("其中")
+        and f"{form}:{ind.code}" not in referenced
+        and ind.target is None
+        and f"{form}:{ind.code}" in data.values
     ]
     rng = _rng("notable", division, str(data.period))
     for form, ind in rng.sample(candidates, min(NOTABLE_CHANGES, len(candidates))):
         key = f"{form}:{ind.code}"
-        factor = Decimal(1) + (Decimal(ind.yoy_warn_pct or 50) / 100) * Decimal(str(rng.uniform(1.3, 1.8)))
+        factor = Decimal(1) + (Decimal(ind.yoy_warn_pct or 50) / 100) * Decimal(
+            str(rng.uniform(1.3, 1.8))
+        )
         value = Decimal(data.values[key]) * factor
         if ind.max is not None:
             value = min(value, ind.max)
@@ -722,11 +872,19 @@ def _add_notable_changes(pack: FormPack, data: SubmissionData) -> None:
 def explanation_for(problem_id: str, message: str, county: str) -> str:
     """A clerk's plausible explanation for accepting a warning."""
     if problem_id.startswith("yoy"):
-        return tr("sample", "经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），"
-                  "带动该项数据较上年大幅增长，已与统计部门核对一致。", county=county)
+        return tr(
+            "sample",
+            "经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），"
+            "带动该项数据较上年大幅增长，已与统计部门核对一致。",
+            county=county,
+        )
     if "trajectory" in problem_id or "behind" in problem_id or "target" in problem_id:
-        return tr("sample", "受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，"
-                  "预计下一季度完成年度任务。", county=county)
+        return tr(
+            "sample",
+            "受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，"
+            "预计下一季度完成年度任务。",
+            county=county,
+        )
     if "total" in problem_id or "count" in problem_id:
         return tr("sample", "表格只列入重点项目，合计数另含一般项目，已与台账核对一致。")
     return tr("sample", "经{county}相关部门核实，数据真实准确，特此说明。", county=county)
@@ -742,7 +900,9 @@ def _check(pack: FormPack, data: SubmissionData) -> list[Any] | None:
     return list(check_submission(pack, data))
 
 
-def _accept_warnings(store: Store, pack: FormPack, period: Period, county: str) -> tuple[int, list[str]]:
+def _accept_warnings(
+    store: Store, pack: FormPack, period: Period, county: str
+) -> tuple[int, list[str]]:
     problems = _check(pack, store.load(period))
     if problems is None:
         return 0, []
@@ -750,10 +910,16 @@ def _accept_warnings(store: Store, pack: FormPack, period: Period, county: str) 
     errors = []
     for p in problems:
         if p.severity == "warning":
-            store.accept_warning(period, AcceptedWarning(
-                problem_id=p.id, form=p.form, message=p.message, field=p.field,
-                explanation=explanation_for(p.id, p.message, county),
-            ))
+            store.accept_warning(
+                period,
+                AcceptedWarning(
+                    problem_id=p.id,
+                    form=p.form,
+                    message=p.message,
+                    field=p.field,
+                    explanation=explanation_for(p.id, p.message, county),
+                ),
+            )
             accepted += 1
         else:
             errors.append(f"{p.id}: {p.message}")
@@ -763,12 +929,13 @@ def _accept_warnings(store: Store, pack: FormPack, period: Period, county: str) 
 def _demo_signature(data: SubmissionData) -> tuple[str, str]:
     """Stand-ins for past years' signatures (the demo has no key for those years)."""
     canonical = json.dumps(
-        {"values": data.values, "narratives": data.narratives, "tables": data.tables}, ensure_ascii=False,
+        {"values": data.values, "narratives": data.narratives, "tables": data.tables},
+        ensure_ascii=False,
         sort_keys=True,
     )
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     fingerprint = hashlib.sha256(f"demo-key-{data.unit.division_code}".encode()).hexdigest()[:32]
-    return ":".join(fingerprint[i:i + 4] for i in range(0, 32, 4)).upper(), digest
+    return ":".join(fingerprint[i : i + 4] for i in range(0, 32, 4)).upper(), digest
 
 
 def fill_demo(store: Store, division_code: str = DEFAULT_DEMO_COUNTY) -> DemoResult:
@@ -776,8 +943,13 @@ def fill_demo(store: Store, division_code: str = DEFAULT_DEMO_COUNTY) -> DemoRes
     pack = store.pack
     _division(pack, division_code)
     if store.profile() is not None or store.audit_log(limit=1):
-        raise EcoDeskError(tr("sample", "这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。"
-                              "请用 --data-dir 指定一个新的文件夹。"))
+        raise EcoDeskError(
+            tr(
+                "sample",
+                "这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。"
+                "请用 --data-dir 指定一个新的文件夹。",
+            )
+        )
     profile = sample_profile(pack, division_code)
     store.save_profile(profile)
     store.set_responsible_forms(list(pack.forms))
@@ -798,8 +970,10 @@ def fill_demo(store: Store, division_code: str = DEFAULT_DEMO_COUNTY) -> DemoRes
         store.mark_signed(period, 1, fingerprint=fingerprint, digest=digest, workbook_path=None)
         if year == years[-2]:
             store.set_baseline(
-                period, data.values,
-                source=f"{profile.display_name}_{period.label}_第1版.xlsx", signature_status="valid",
+                period,
+                data.values,
+                source=f"{profile.display_name}_{period.label}_第1版.xlsx",
+                signature_status="valid",
             )
     store.set_current_period(current)
     if result.errors:

@@ -55,7 +55,9 @@ class VerifyResult:
     fingerprint: str = ""
     details: list[str] = field(default_factory=list)
     path: Path | None = None
-    workbook: object | None = None  # the SignedWorkbook when it could be read (import, consolidation)
+    workbook: object | None = (
+        None  # the SignedWorkbook when it could be read (import, consolidation)
+    )
 
     @property
     def ok(self) -> bool:
@@ -72,7 +74,11 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
     from ecodesk.workbook.safety import NotAWorkbook, WorkbookDamaged
 
     path = Path(path)
-    registry = registry_dir if isinstance(registry_dir, KeyRegistry) else KeyRegistry.load(Path(registry_dir))
+    registry = (
+        registry_dir
+        if isinstance(registry_dir, KeyRegistry)
+        else KeyRegistry.load(Path(registry_dir))
+    )
     name = path.name
     try:
         wb = read_signed_workbook(path)
@@ -96,7 +102,11 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
     if not wb.signature_valid():
         return VerifyResult(
             "tampered",
-            tr("verify", "{name}：签名与签名数据不符，签名数据表或签名已被改动，内容不可信。", name=name),
+            tr(
+                "verify",
+                "{name}：签名与签名数据不符，签名数据表或签名已被改动，内容不可信。",
+                name=name,
+            ),
             details=[tr("verify", "签名数据摘要 {digest}", digest=wb.digest[:16])],
             **base,  # type: ignore[arg-type]
         )
@@ -107,8 +117,12 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
             details.append(tr("verify", "……另有 {n} 处不符", n=len(wb.mismatches) - MAX_DETAILS))
         return VerifyResult(
             "tampered",
-            tr("verify", "{name}：可见内容与签名数据不符（{where}），文件在签名后被改动。", name=name,
-               where=first.describe()),
+            tr(
+                "verify",
+                "{name}：可见内容与签名数据不符（{where}），文件在签名后被改动。",
+                name=name,
+                where=first.describe(),
+            ),
             details=details,
             **base,  # type: ignore[arg-type]
         )
@@ -116,14 +130,20 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
         log.warning("signed records of %s do not make a submission: %s", path, wb.data_problem)
         return VerifyResult(
             "damaged",
-            tr("verify", "{name}：签名完好，但其中的数据无法解读，可能由不兼容的程序版本生成。", name=name),
+            tr(
+                "verify",
+                "{name}：签名完好，但其中的数据无法解读，可能由不兼容的程序版本生成。",
+                name=name,
+            ),
             details=[wb.data_problem or ""],
             **base,  # type: ignore[arg-type]
         )
 
     data = wb.data
     details = _save_details(wb.application)
-    registrations = [r for r in registry.by_fingerprint(wb.fingerprint) if r.public_key == wb.public_key]
+    registrations = [
+        r for r in registry.by_fingerprint(wb.fingerprint) if r.public_key == wb.public_key
+    ]
     if not registrations:
         return VerifyResult(
             "unknown_signer",
@@ -138,7 +158,11 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
             **base,  # type: ignore[arg-type]
         )
     unit = data.unit
-    mine = [r for r in registrations if r.unit_code == unit.division_code and r.department == unit.department]
+    mine = [
+        r
+        for r in registrations
+        if r.unit_code == unit.division_code and r.department == unit.department
+    ]
     if not mine:
         owner = registrations[0]
         return VerifyResult(
@@ -155,9 +179,17 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
         )
     reg = mine[0]
     if reg.status == "retired":
-        details.append(tr("verify", "签名密钥已于 {when} 更换，这是用旧密钥签署的工作簿。", when=(reg.retired or "")[:10]))
+        details.append(
+            tr(
+                "verify",
+                "签名密钥已于 {when} 更换，这是用旧密钥签署的工作簿。",
+                when=(reg.retired or "")[:10],
+            )
+        )
     if registry.skipped:
-        details.append(tr("verify", "登记文件夹中有 {n} 个文件无法识别，已忽略。", n=len(registry.skipped)))
+        details.append(
+            tr("verify", "登记文件夹中有 {n} 个文件无法识别，已忽略。", n=len(registry.skipped))
+        )
     return VerifyResult(
         "valid",
         tr(
@@ -180,5 +212,7 @@ def _unit_text(unit: UnitProfile) -> str:
 
 def _save_details(application: str) -> list[str]:
     if application and "openpyxl" not in application.lower():
-        return [tr("verify", "文件签名后曾由 {app} 另存，内容未变。", app=application.split("$")[0])]
+        return [
+            tr("verify", "文件签名后曾由 {app} 另存，内容未变。", app=application.split("$")[0])
+        ]
     return []

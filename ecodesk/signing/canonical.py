@@ -50,7 +50,16 @@ from ecodesk.submission import SubmissionData
 log = logging.getLogger(__name__)
 
 FORMAT_TAG = "ecodesk-signed-data/1"
-SECTIONS = ("meta", "value", "narrative", "table", "accepted", "baseline", "text_cell", "number_cell")
+SECTIONS = (
+    "meta",
+    "value",
+    "narrative",
+    "table",
+    "accepted",
+    "baseline",
+    "text_cell",
+    "number_cell",
+)
 CELL_SECTIONS = ("text_cell", "number_cell")
 ACCEPTED_PARTS = ("problem_id", "form", "field", "message", "explanation")
 
@@ -117,7 +126,11 @@ def canonical_value(pack: FormPack, key: str, text: str) -> str:
 
 
 def canonical_cell(pack: FormPack, form: str, table: str, column: str, text: str) -> str:
-    spec = next((t for t in pack.form(form).tables if t.code == table), None) if form in pack.forms else None
+    spec = (
+        next((t for t in pack.form(form).tables if t.code == table), None)
+        if form in pack.forms
+        else None
+    )
     col = next((c for c in spec.columns if c.code == column), None) if spec else None
     if col is not None and col.type in ("number", "integer"):
         number = number_of(text, unit=col.unit)
@@ -181,7 +194,11 @@ def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list
             records.append(Record("narrative", key, text))
     for table_key in sorted(data.tables, key=narrative_order):
         form, _, table = table_key.partition(":")
-        spec = next((t for t in pack.form(form).tables if t.code == table), None) if form in pack.forms else None
+        spec = (
+            next((t for t in pack.form(form).tables if t.code == table), None)
+            if form in pack.forms
+            else None
+        )
         known = [c.code for c in spec.columns] if spec else []
         for n, row in enumerate(data.tables[table_key], start=1):
             columns = [c for c in known if c in row] + sorted(c for c in row if c not in known)
@@ -190,7 +207,9 @@ def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list
                 records.append(Record("table", f"{table_key}#{n}.{column}", value))
     for n, accepted in enumerate(data.accepted, start=1):
         for part in ACCEPTED_PARTS:
-            records.append(Record("accepted", f"#{n}.{part}", canonical_text(getattr(accepted, part) or "")))
+            records.append(
+                Record("accepted", f"#{n}.{part}", canonical_text(getattr(accepted, part) or ""))
+            )
     for key in _ordered_keys(pack, data.forms, data.previous):
         text = data.previous[key]
         if text.strip():

@@ -54,7 +54,10 @@ class KeyError_(EcoDeskError):
 class NoSigningKey(KeyError_):
     def __init__(self) -> None:
         super().__init__(
-            tr("signing", "本单位还没有签名密钥。第一次签名导出时会创建密钥，请设置一个口令（至少 8 个字符）。")
+            tr(
+                "signing",
+                "本单位还没有签名密钥。第一次签名导出时会创建密钥，请设置一个口令（至少 8 个字符）。",
+            )
         )
 
 
@@ -215,7 +218,9 @@ class KeyStore:
         try:
             sealed = doc["private_key"]
             kdf = sealed["kdf"]
-            key = _derive(passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+            key = _derive(
+                passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+            )
             raw = AESGCM(key).decrypt(
                 _unb64(sealed["nonce"]), _unb64(sealed["ciphertext"]), info.public_key
             )
@@ -297,7 +302,13 @@ class KeyStore:
             "created": info.created.isoformat(),
             "private_key": {
                 "cipher": "AES-256-GCM",
-                "kdf": {"name": "scrypt", "salt": _b64(salt), "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P},
+                "kdf": {
+                    "name": "scrypt",
+                    "salt": _b64(salt),
+                    "n": SCRYPT_N,
+                    "r": SCRYPT_R,
+                    "p": SCRYPT_P,
+                },
                 "nonce": _b64(nonce),
                 "ciphertext": _b64(ciphertext),
             },

@@ -108,7 +108,9 @@ def parse_registration(text: str, path: Path | None = None) -> Registration:
         raise BadRegistration(f"unsupported algorithm {doc.get('algorithm')!r}")
     try:
         public = base64.b64decode(str(doc["public_key"]).encode("ascii"), validate=True)
-        fields = {k: doc[k] for k in ("unit_code", "unit_name", "department", "fingerprint", "created")}
+        fields = {
+            k: doc[k] for k in ("unit_code", "unit_name", "department", "fingerprint", "created")
+        }
     except (KeyError, ValueError) as exc:
         raise BadRegistration(f"missing or malformed field: {exc}") from None
     if len(public) != 32 or fingerprint_of(public) != fields["fingerprint"]:
@@ -190,7 +192,9 @@ def write_registrations(keys: KeyStore, out_dir: Path, unit: Any) -> Path:
     for reg in regs:
         path = out_dir / reg.file_name
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(reg.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(reg.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         os.replace(tmp, path)
         log.info("wrote key registration %s", path)
     return out_dir / regs[0].file_name

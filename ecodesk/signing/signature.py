@@ -35,7 +35,9 @@ def digest_of(canonical: bytes) -> str:
 def sign_canonical(key: SigningKey, canonical: bytes) -> SignatureBlock:
     # Ed25519 signs the message itself (it hashes internally with SHA-512); the SHA-256 digest
     # is only a short handle people and the store can quote.
-    return SignatureBlock(ALGORITHM, key.public_key, key.fingerprint, digest_of(canonical), key.sign(canonical))
+    return SignatureBlock(
+        ALGORITHM, key.public_key, key.fingerprint, digest_of(canonical), key.sign(canonical)
+    )
 
 
 def signature_matches(block: SignatureBlock, canonical: bytes) -> bool:
@@ -45,7 +47,10 @@ def signature_matches(block: SignatureBlock, canonical: bytes) -> bool:
 
     if block.algorithm != ALGORITHM or len(block.public_key) != 32:
         return False
-    if fingerprint_of(block.public_key) != block.fingerprint or digest_of(canonical) != block.digest:
+    if (
+        fingerprint_of(block.public_key) != block.fingerprint
+        or digest_of(canonical) != block.digest
+    ):
         return False
     try:
         Ed25519PublicKey.from_public_bytes(block.public_key).verify(block.signature, canonical)

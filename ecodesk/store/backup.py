@@ -24,7 +24,14 @@ BACKUP_DIRNAME = "backups"
 DAILY_PREFIX = "daily-"
 KEEP_DAILY = 14
 SQLITE_MAGIC = b"SQLite format 3\x00"
-EXPECTED_TABLES = {"alembic_version", "unit_profile", "periods", "submissions", "field_values", "audit_log"}
+EXPECTED_TABLES = {
+    "alembic_version",
+    "unit_profile",
+    "periods",
+    "submissions",
+    "field_values",
+    "audit_log",
+}
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -59,7 +66,9 @@ def integrity_problem(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         return tr("store", "数据库结构损坏（{exc}）", exc=exc)
     if [r[0] for r in rows] != ["ok"]:
-        return tr("store", "完整性检查未通过（{detail}）", detail="；".join(str(r[0]) for r in rows[:3]))
+        return tr(
+            "store", "完整性检查未通过（{detail}）", detail="；".join(str(r[0]) for r in rows[:3])
+        )
     return None
 
 
@@ -103,7 +112,9 @@ def make_backup(db_path: Path, out: Path | None = None) -> Path:
     return copy_database(db_path, out)
 
 
-def daily_backup(db_path: Path, *, keep: int = KEEP_DAILY, today: datetime | None = None) -> Path | None:
+def daily_backup(
+    db_path: Path, *, keep: int = KEEP_DAILY, today: datetime | None = None
+) -> Path | None:
     """One copy a day (the first start of the day), keeping the newest ``keep`` daily copies."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
@@ -123,7 +134,9 @@ def daily_backup(db_path: Path, *, keep: int = KEEP_DAILY, today: datetime | Non
 def backup_before_upgrade(db_path: Path, from_revision: str | None) -> Path | None:
     if not db_path.exists() or db_path.stat().st_size == 0 or from_revision is None:
         return None
-    return copy_database(db_path, backups_dir(db_path) / f"before-upgrade-{from_revision}-{_stamp()}.sqlite3")
+    return copy_database(
+        db_path, backups_dir(db_path) / f"before-upgrade-{from_revision}-{_stamp()}.sqlite3"
+    )
 
 
 def schema_revision_of(path: Path) -> str:
@@ -148,7 +161,12 @@ def schema_revision_of(path: Path) -> str:
         conn.close()
     if not row or row[0] not in KNOWN_REVISIONS:
         raise RestoreRefused(
-            path, tr("store", "数据结构版本（{rev}）不是本程序认识的版本", rev=row[0] if row else tr("store", "无"))
+            path,
+            tr(
+                "store",
+                "数据结构版本（{rev}）不是本程序认识的版本",
+                rev=row[0] if row else tr("store", "无"),
+            ),
         )
     return str(row[0])
 
@@ -202,7 +220,9 @@ def describe_database(path: Path) -> str:
     """A few lines saying whose data a (checked) database file holds, to confirm a restore."""
     conn = _connect_readonly(path)
     try:
-        profile = conn.execute("SELECT division_name, department, preparer FROM unit_profile WHERE id = 1").fetchone()
+        profile = conn.execute(
+            "SELECT division_name, department, preparer FROM unit_profile WHERE id = 1"
+        ).fetchone()
         periods = conn.execute(
             "SELECT p.code, MAX(s.revision), "
             "(SELECT status FROM submissions s2 WHERE s2.period_id = p.id ORDER BY revision DESC LIMIT 1) "
@@ -211,12 +231,29 @@ def describe_database(path: Path) -> str:
         last = conn.execute("SELECT MAX(at) FROM audit_log").fetchone()
     finally:
         conn.close()
-    status_names = {"draft": tr("store", "草稿"), "checked": tr("store", "已检查"), "signed": tr("store", "已签名")}
+    status_names = {
+        "draft": tr("store", "草稿"),
+        "checked": tr("store", "已检查"),
+        "signed": tr("store", "已签名"),
+    }
     lines = [
-        tr("store", "填报单位：{unit}", unit=f"{profile[0]}{profile[1]}（{profile[2]}）" if profile else tr("store", "未填写"))
+        tr(
+            "store",
+            "填报单位：{unit}",
+            unit=f"{profile[0]}{profile[1]}（{profile[2]}）" if profile else tr("store", "未填写"),
+        )
     ]
     for code, revision, status in periods:
-        lines.append(tr("store", "  {period}：第 {revision} 版，{status}", period=code, revision=revision,
-                        status=status_names.get(status, status)))
-    lines.append(tr("store", "最后修改时间（UTC）：{at}", at=(last[0] or "—")[:19].replace("T", " ")))
+        lines.append(
+            tr(
+                "store",
+                "  {period}：第 {revision} 版，{status}",
+                period=code,
+                revision=revision,
+                status=status_names.get(status, status),
+            )
+        )
+    lines.append(
+        tr("store", "最后修改时间（UTC）：{at}", at=(last[0] or "—")[:19].replace("T", " "))
+    )
     return "\n".join(lines)

@@ -29,7 +29,11 @@ def default_url(data_dir: Path) -> str:
 def sqlite_file_of(url: str) -> Path | None:
     """The database file behind a SQLite URL (``None`` for other databases or in-memory)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 

@@ -80,7 +80,11 @@ class BadFieldKey(EcoDeskError):
     def __init__(self, key: str) -> None:
         self.key = key
         super().__init__(
-            tr("store", "字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。", key=key)
+            tr(
+                "store",
+                "字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。",
+                key=key,
+            )
         )
 
 

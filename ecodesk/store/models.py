@@ -43,7 +43,9 @@ class SubmissionRow(Base):
     """One revision of the unit's report for a period."""
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("period_id", "revision", name="uq_submission_period_revision"),)
+    __table_args__ = (
+        UniqueConstraint("period_id", "revision", name="uq_submission_period_revision"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"))
@@ -67,7 +69,9 @@ class ValueRow(Base):
     __table_args__ = (UniqueConstraint("submission_id", "form", "field", name="uq_value_field"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
     form: Mapped[str] = mapped_column(String(8))
     field: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
@@ -76,10 +80,14 @@ class ValueRow(Base):
 
 class NarrativeRow(Base):
     __tablename__ = "narratives"
-    __table_args__ = (UniqueConstraint("submission_id", "form", "section", name="uq_narrative_section"),)
+    __table_args__ = (
+        UniqueConstraint("submission_id", "form", "section", name="uq_narrative_section"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
     form: Mapped[str] = mapped_column(String(8))
     section: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
@@ -91,11 +99,15 @@ class TableCellRow(Base):
 
     __tablename__ = "table_cells"
     __table_args__ = (
-        UniqueConstraint("submission_id", "form", "table_code", "row_no", "column", name="uq_table_cell"),
+        UniqueConstraint(
+            "submission_id", "form", "table_code", "row_no", "column", name="uq_table_cell"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
     form: Mapped[str] = mapped_column(String(8))
     table_code: Mapped[str] = mapped_column(String(64))
     row_no: Mapped[int] = mapped_column(Integer)
@@ -108,7 +120,9 @@ class AcceptedWarningRow(Base):
     __table_args__ = (UniqueConstraint("submission_id", "problem_id", name="uq_accepted_problem"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
     problem_id: Mapped[str] = mapped_column(String(160))
     form: Mapped[str] = mapped_column(String(8))
     field: Mapped[str | None] = mapped_column(String(160), nullable=True)
@@ -124,7 +138,9 @@ class BaselineRow(Base):
     __tablename__ = "baselines"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"), unique=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("periods.id", ondelete="RESTRICT"), unique=True
+    )
     source: Mapped[str] = mapped_column(Text)
     signature_status: Mapped[str] = mapped_column(String(32))
     imported_at: Mapped[str] = mapped_column(String(32))
@@ -135,7 +151,9 @@ class BaselineValueRow(Base):
     __table_args__ = (UniqueConstraint("baseline_id", "key", name="uq_baseline_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    baseline_id: Mapped[int] = mapped_column(ForeignKey("baselines.id", ondelete="CASCADE"), index=True)
+    baseline_id: Mapped[int] = mapped_column(
+        ForeignKey("baselines.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(160))
     text: Mapped[str] = mapped_column(Text)
 

@@ -122,7 +122,9 @@ class Store:
         self._pack = pack
         self.db_path = db_path
         self._reads = sessionmaker(engine, expire_on_commit=False)
-        self._writes = sessionmaker(engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False)
+        self._writes = sessionmaker(
+            engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
+        )
         self._os_user = _os_user()
 
     # ------------------------------------------------------------------ opening and closing
@@ -165,7 +167,10 @@ class Store:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -198,8 +203,13 @@ class Store:
     @staticmethod
     def _profile_of(row: UnitProfileRow) -> UnitProfile:
         return UnitProfile(
-            division_code=row.division_code, division_name=row.division_name, department=row.department,
-            preparer=row.preparer, reviewer=row.reviewer, phone=row.phone, head=row.head,
+            division_code=row.division_code,
+            division_name=row.division_name,
+            department=row.department,
+            preparer=row.preparer,
+            reviewer=row.reviewer,
+            phone=row.phone,
+            head=row.head,
         )
 
     def save_profile(self, profile: UnitProfile) -> None:
@@ -209,11 +219,26 @@ class Store:
             if row is None:
                 row = UnitProfileRow(id=1)
                 s.add(row)
-            for name in ("division_code", "division_name", "department", "preparer", "reviewer", "phone", "head"):
+            for name in (
+                "division_code",
+                "division_name",
+                "department",
+                "preparer",
+                "reviewer",
+                "phone",
+                "head",
+            ):
                 before = getattr(old, name) if old else None
                 after = getattr(profile, name)
                 if (before or "") != after:
-                    self._audit(s, "set_profile", field=name, old=before, new=after, preparer=profile.preparer)
+                    self._audit(
+                        s,
+                        "set_profile",
+                        field=name,
+                        old=before,
+                        new=after,
+                        preparer=profile.preparer,
+                    )
                 setattr(row, name, after)
             row.updated_at = _now()
 
@@ -300,8 +325,12 @@ class Store:
             row = SubmissionRow(
                 period_id=self._period_row(s, period).id,
                 unit_code=profile.division_code if profile else "",
-                revision=1, status="draft", supersedes=None, supersede_reason="",
-                pack_version=self._pack.version, created_at=_now(),
+                revision=1,
+                status="draft",
+                supersedes=None,
+                supersede_reason="",
+                pack_version=self._pack.version,
+                created_at=_now(),
             )
             s.add(row)
             s.flush()
@@ -323,14 +352,21 @@ class Store:
     def revisions(self, period: Period) -> list[RevisionInfo]:
         with self._read() as s:
             rows = s.scalars(
-                select(SubmissionRow).join(PeriodRow).where(PeriodRow.code == str(period))
+                select(SubmissionRow)
+                .join(PeriodRow)
+                .where(PeriodRow.code == str(period))
                 .order_by(SubmissionRow.revision)
             ).all()
             return [
                 RevisionInfo(
-                    period=period, revision=r.revision, status=r.status,  # type: ignore[arg-type]
-                    supersedes=r.supersedes, reason=r.supersede_reason, created_at=_parse_time(r.created_at),
-                    signed_at=_parse_time(r.signed_at) if r.signed_at else None, fingerprint=r.fingerprint,
+                    period=period,
+                    revision=r.revision,
+                    status=r.status,  # type: ignore[arg-type]
+                    supersedes=r.supersedes,
+                    reason=r.supersede_reason,
+                    created_at=_parse_time(r.created_at),
+                    signed_at=_parse_time(r.signed_at) if r.signed_at else None,
+                    fingerprint=r.fingerprint,
                 )
                 for r in rows
             ]
@@ -347,7 +383,12 @@ class Store:
         if row is None:
             if revision not in (None, 1):
                 raise EcoDeskError(
-                    tr("store", "{period} 没有第 {revision} 版报送。", period=period.label, revision=revision)
+                    tr(
+                        "store",
+                        "{period} 没有第 {revision} 版报送。",
+                        period=period.label,
+                        revision=revision,
+                    )
                 )
             with self._write() as s:
                 self._latest_or_new(s, period)
@@ -376,8 +417,11 @@ class Store:
         for n in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == submission_id)):
             data.narratives[f"{n.form}:{n.section}"] = n.text
         cells = s.scalars(
-            select(TableCellRow).where(TableCellRow.submission_id == submission_id)
-            .order_by(TableCellRow.form, TableCellRow.table_code, TableCellRow.row_no, TableCellRow.id)
+            select(TableCellRow)
+            .where(TableCellRow.submission_id == submission_id)
+            .order_by(
+                TableCellRow.form, TableCellRow.table_code, TableCellRow.row_no, TableCellRow.id
+            )
         )
         rows: dict[str, dict[int, TableRow]] = {}
         for c in cells:
@@ -386,12 +430,18 @@ class Store:
                 row[c.column] = c.text
         data.tables = {key: [by_no[n] for n in sorted(by_no)] for key, by_no in rows.items()}
         accepted = s.scalars(
-            select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == submission_id)
+            select(AcceptedWarningRow)
+            .where(AcceptedWarningRow.submission_id == submission_id)
             .order_by(AcceptedWarningRow.id)
         )
         data.accepted = [
-            AcceptedWarning(problem_id=a.problem_id, form=a.form, message=a.message, explanation=a.explanation,
-                            field=a.field)
+            AcceptedWarning(
+                problem_id=a.problem_id,
+                form=a.form,
+                message=a.message,
+                explanation=a.explanation,
+                field=a.field,
+            )
             for a in accepted
         ]
 
@@ -400,7 +450,9 @@ class Store:
         result: dict[Period, dict[str, str]] = {}
         for code in s.scalars(select(PeriodRow.code)):
             other = Period.parse(code)
-            if (other.quarter is None) != (period.quarter is None) or _period_key(other) >= _period_key(period):
+            if (other.quarter is None) != (period.quarter is None) or _period_key(
+                other
+            ) >= _period_key(period):
                 continue
             values = self._reference_values(s, other)
             if values:
@@ -410,7 +462,9 @@ class Store:
     def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
         """What a period's figures are: its signed report, else the imported baseline, else the draft."""
         subs = s.scalars(
-            select(SubmissionRow).join(PeriodRow).where(PeriodRow.code == str(period))
+            select(SubmissionRow)
+            .join(PeriodRow)
+            .where(PeriodRow.code == str(period))
             .order_by(SubmissionRow.revision.desc())
         ).all()
         chosen = next((r for r in subs if r.status == "signed"), None)
@@ -419,7 +473,9 @@ class Store:
             if baseline is not None:
                 return {
                     v.key: v.text
-                    for v in s.scalars(select(BaselineValueRow).where(BaselineValueRow.baseline_id == baseline.id))
+                    for v in s.scalars(
+                        select(BaselineValueRow).where(BaselineValueRow.baseline_id == baseline.id)
+                    )
                 }
             chosen = subs[0] if subs else None
         if chosen is None:
@@ -451,8 +507,16 @@ class Store:
             sub = self._editable(s, period)
             self._put_value(s, sub, period, form, field, text)
 
-    def _put_value(self, s: Session, sub: SubmissionRow, period: Period, form: str, field: str, text: str,
-                   rows: dict[tuple[str, str], ValueRow] | None = None) -> None:
+    def _put_value(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        field: str,
+        text: str,
+        rows: dict[tuple[str, str], ValueRow] | None = None,
+    ) -> None:
         if rows is not None:
             row = rows.get((form, field))
         else:
@@ -468,11 +532,22 @@ class Store:
         if new is None:
             s.delete(row)
         elif row is None:
-            s.add(ValueRow(submission_id=sub.id, form=form, field=field, text=new, updated_at=_now()))
+            s.add(
+                ValueRow(submission_id=sub.id, form=form, field=field, text=new, updated_at=_now())
+            )
         else:
             row.text, row.updated_at = new, _now()
         self._changed(sub)
-        self._audit(s, "set_value", period=period, revision=sub.revision, form=form, field=field, old=old, new=new)
+        self._audit(
+            s,
+            "set_value",
+            period=period,
+            revision=sub.revision,
+            form=form,
+            field=field,
+            old=old,
+            new=new,
+        )
 
     def set_narrative(self, period: Period, form: str, section: str, text: str) -> None:
         self._check_form(form)
@@ -480,14 +555,24 @@ class Store:
             sub = self._editable(s, period)
             self._put_narrative(s, sub, period, form, section, text)
 
-    def _put_narrative(self, s: Session, sub: SubmissionRow, period: Period, form: str, section: str, text: str,
-                       rows: dict[tuple[str, str], NarrativeRow] | None = None) -> None:
+    def _put_narrative(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        section: str,
+        text: str,
+        rows: dict[tuple[str, str], NarrativeRow] | None = None,
+    ) -> None:
         if rows is not None:
             row = rows.get((form, section))
         else:
             row = s.scalar(
                 select(NarrativeRow).where(
-                    NarrativeRow.submission_id == sub.id, NarrativeRow.form == form, NarrativeRow.section == section
+                    NarrativeRow.submission_id == sub.id,
+                    NarrativeRow.form == form,
+                    NarrativeRow.section == section,
                 )
             )
         old = row.text if row else None
@@ -497,38 +582,75 @@ class Store:
         if new is None:
             s.delete(row)
         elif row is None:
-            s.add(NarrativeRow(submission_id=sub.id, form=form, section=section, text=new, updated_at=_now()))
+            s.add(
+                NarrativeRow(
+                    submission_id=sub.id, form=form, section=section, text=new, updated_at=_now()
+                )
+            )
         else:
             row.text, row.updated_at = new, _now()
         self._changed(sub)
-        self._audit(s, "set_narrative", period=period, revision=sub.revision, form=form, field=section, old=old, new=new)
+        self._audit(
+            s,
+            "set_narrative",
+            period=period,
+            revision=sub.revision,
+            form=form,
+            field=section,
+            old=old,
+            new=new,
+        )
 
-    def set_table_rows(self, period: Period, form: str, table: str, rows: list[dict[str, str]]) -> None:
+    def set_table_rows(
+        self, period: Period, form: str, table: str, rows: list[dict[str, str]]
+    ) -> None:
         """Replace the rows of a repeatable table (kept in the given order, blank rows too)."""
         self._check_form(form)
         with self._write() as s:
             sub = self._editable(s, period)
             self._put_table(s, sub, period, form, table, rows)
 
-    def _put_table(self, s: Session, sub: SubmissionRow, period: Period, form: str, table: str,
-                   rows: list[dict[str, str]]) -> None:
+    def _put_table(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        table: str,
+        rows: list[dict[str, str]],
+    ) -> None:
         old_rows = self._rows_of_table(s, sub.id, form, table)
         new_rows = [{str(k): str(v) for k, v in row.items()} for row in rows]
         if old_rows == new_rows:
             return
         s.execute(
             delete(TableCellRow).where(
-                TableCellRow.submission_id == sub.id, TableCellRow.form == form, TableCellRow.table_code == table
+                TableCellRow.submission_id == sub.id,
+                TableCellRow.form == form,
+                TableCellRow.table_code == table,
             )
         )
         for row_no, row in enumerate(new_rows):
             cells = row.items() if row else [(EMPTY_ROW_MARK, "")]
             for column, text in cells:
-                s.add(TableCellRow(submission_id=sub.id, form=form, table_code=table, row_no=row_no,
-                                   column=column, text=text))
+                s.add(
+                    TableCellRow(
+                        submission_id=sub.id,
+                        form=form,
+                        table_code=table,
+                        row_no=row_no,
+                        column=column,
+                        text=text,
+                    )
+                )
         self._changed(sub)
         self._audit(
-            s, "set_table", period=period, revision=sub.revision, form=form, field=table,
+            s,
+            "set_table",
+            period=period,
+            revision=sub.revision,
+            form=form,
+            field=table,
             old=json.dumps(old_rows, ensure_ascii=False) if old_rows else None,
             new=json.dumps(new_rows, ensure_ascii=False) if new_rows else None,
         )
@@ -536,10 +658,13 @@ class Store:
     @staticmethod
     def _rows_of_table(s: Session, submission_id: int, form: str, table: str) -> list[TableRow]:
         cells = s.scalars(
-            select(TableCellRow).where(
-                TableCellRow.submission_id == submission_id, TableCellRow.form == form,
+            select(TableCellRow)
+            .where(
+                TableCellRow.submission_id == submission_id,
+                TableCellRow.form == form,
                 TableCellRow.table_code == table,
-            ).order_by(TableCellRow.row_no, TableCellRow.id)
+            )
+            .order_by(TableCellRow.row_no, TableCellRow.id)
         )
         rows: dict[int, TableRow] = {}
         for c in cells:
@@ -556,10 +681,13 @@ class Store:
             sub = self._editable(s, period)
             self._put_accepted(s, sub, period, accepted)
 
-    def _put_accepted(self, s: Session, sub: SubmissionRow, period: Period, accepted: AcceptedWarning) -> None:
+    def _put_accepted(
+        self, s: Session, sub: SubmissionRow, period: Period, accepted: AcceptedWarning
+    ) -> None:
         row = s.scalar(
             select(AcceptedWarningRow).where(
-                AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == accepted.problem_id
+                AcceptedWarningRow.submission_id == sub.id,
+                AcceptedWarningRow.problem_id == accepted.problem_id,
             )
         )
         old = row.explanation if row else None
@@ -567,29 +695,53 @@ class Store:
             row = AcceptedWarningRow(submission_id=sub.id, problem_id=accepted.problem_id)
             s.add(row)
         elif (row.form, row.field, row.message, row.explanation) == (
-            accepted.form, accepted.field, accepted.message, accepted.explanation
+            accepted.form,
+            accepted.field,
+            accepted.message,
+            accepted.explanation,
         ):
             return
         row.form, row.field, row.message = accepted.form, accepted.field, accepted.message
-        row.explanation, row.accepted_at, row.accepted_by = accepted.explanation, _now(), self._os_user
+        row.explanation, row.accepted_at, row.accepted_by = (
+            accepted.explanation,
+            _now(),
+            self._os_user,
+        )
         self._changed(sub)
-        self._audit(s, "accept_warning", period=period, revision=sub.revision, form=accepted.form,
-                    field=accepted.problem_id, old=old, new=accepted.explanation)
+        self._audit(
+            s,
+            "accept_warning",
+            period=period,
+            revision=sub.revision,
+            form=accepted.form,
+            field=accepted.problem_id,
+            old=old,
+            new=accepted.explanation,
+        )
 
     def withdraw_warning(self, period: Period, problem_id: str) -> None:
         with self._write() as s:
             sub = self._editable(s, period)
             row = s.scalar(
                 select(AcceptedWarningRow).where(
-                    AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == problem_id
+                    AcceptedWarningRow.submission_id == sub.id,
+                    AcceptedWarningRow.problem_id == problem_id,
                 )
             )
             if row is None:
                 return
             s.delete(row)
             self._changed(sub)
-            self._audit(s, "withdraw_warning", period=period, revision=sub.revision, form=row.form,
-                        field=problem_id, old=row.explanation, new=None)
+            self._audit(
+                s,
+                "withdraw_warning",
+                period=period,
+                revision=sub.revision,
+                form=row.form,
+                field=problem_id,
+                old=row.explanation,
+                new=None,
+            )
 
     def write_submission(self, data: SubmissionData) -> None:
         """Make the editable revision of ``data.period`` hold exactly ``data``'s entries, in one transaction.
@@ -602,7 +754,10 @@ class Store:
             sub = self._editable(s, data.period)
             current = SubmissionData(UnitProfile("", "", ""), data.period, sub.revision, "", [])
             self._fill(s, sub.id, current)
-            value_rows = {(r.form, r.field): r for r in s.scalars(select(ValueRow).where(ValueRow.submission_id == sub.id))}
+            value_rows = {
+                (r.form, r.field): r
+                for r in s.scalars(select(ValueRow).where(ValueRow.submission_id == sub.id))
+            }
             narrative_rows = {
                 (r.form, r.section): r
                 for r in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == sub.id))
@@ -610,23 +765,43 @@ class Store:
             with s.no_autoflush:
                 for key in sorted(set(current.values) | set(data.values)):
                     form, field = _split_key(key)
-                    self._put_value(s, sub, data.period, form, field, data.values.get(key, ""), value_rows)
+                    self._put_value(
+                        s, sub, data.period, form, field, data.values.get(key, ""), value_rows
+                    )
                 for key in sorted(set(current.narratives) | set(data.narratives)):
                     form, _, section = key.partition(":")
-                    self._put_narrative(s, sub, data.period, form, section, data.narratives.get(key, ""),
-                                        narrative_rows)
+                    self._put_narrative(
+                        s,
+                        sub,
+                        data.period,
+                        form,
+                        section,
+                        data.narratives.get(key, ""),
+                        narrative_rows,
+                    )
             for key in set(current.tables) | set(data.tables):
                 form, _, table = key.partition(":")
                 self._put_table(s, sub, data.period, form, table, data.tables.get(key, []))
             wanted = {a.problem_id for a in data.accepted}
             for old in current.accepted:
                 if old.problem_id not in wanted:
-                    s.execute(delete(AcceptedWarningRow).where(
-                        AcceptedWarningRow.submission_id == sub.id, AcceptedWarningRow.problem_id == old.problem_id
-                    ))
+                    s.execute(
+                        delete(AcceptedWarningRow).where(
+                            AcceptedWarningRow.submission_id == sub.id,
+                            AcceptedWarningRow.problem_id == old.problem_id,
+                        )
+                    )
                     self._changed(sub)
-                    self._audit(s, "withdraw_warning", period=data.period, revision=sub.revision,
-                                form=old.form, field=old.problem_id, old=old.explanation, new=None)
+                    self._audit(
+                        s,
+                        "withdraw_warning",
+                        period=data.period,
+                        revision=sub.revision,
+                        form=old.form,
+                        field=old.problem_id,
+                        old=old.explanation,
+                        new=None,
+                    )
             for accepted in data.accepted:
                 self._put_accepted(s, sub, data.period, accepted)
 
@@ -642,10 +817,24 @@ class Store:
             sub = self._require(s, period, revision)
             if sub.status == "draft":
                 sub.status = "checked"
-                self._audit(s, "mark_checked", period=period, revision=sub.revision, old="draft", new="checked")
+                self._audit(
+                    s,
+                    "mark_checked",
+                    period=period,
+                    revision=sub.revision,
+                    old="draft",
+                    new="checked",
+                )
 
-    def mark_signed(self, period: Period, revision: int, *, fingerprint: str, digest: str,
-                    workbook_path: str | None) -> None:
+    def mark_signed(
+        self,
+        period: Period,
+        revision: int,
+        *,
+        fingerprint: str,
+        digest: str,
+        workbook_path: str | None,
+    ) -> None:
         """Freeze a revision once its signed workbook is written."""
         with self._write() as s:
             sub = self._require(s, period, revision)
@@ -653,8 +842,15 @@ class Store:
             sub.status = "signed"
             sub.signed_at = _now()
             sub.fingerprint, sub.digest, sub.workbook_path = fingerprint, digest, workbook_path
-            self._audit(s, "sign", period=period, revision=revision, field=workbook_path, old=old,
-                        new=f"signed {fingerprint} {digest}")
+            self._audit(
+                s,
+                "sign",
+                period=period,
+                revision=revision,
+                field=workbook_path,
+                old=old,
+                new=f"signed {fingerprint} {digest}",
+            )
 
     def signature(self, period: Period, revision: int) -> tuple[str, str] | None:
         with self._read() as s:
@@ -673,39 +869,95 @@ class Store:
                 raise RevisionNotSigned(period.label, old.revision)
             profile = s.get(UnitProfileRow, 1)
             new = SubmissionRow(
-                period_id=old.period_id, unit_code=profile.division_code if profile else old.unit_code,
-                revision=old.revision + 1, status="draft", supersedes=old.revision, supersede_reason=reason.strip(),
-                pack_version=self._pack.version, created_at=_now(),
+                period_id=old.period_id,
+                unit_code=profile.division_code if profile else old.unit_code,
+                revision=old.revision + 1,
+                status="draft",
+                supersedes=old.revision,
+                supersede_reason=reason.strip(),
+                pack_version=self._pack.version,
+                created_at=_now(),
             )
             s.add(new)
             s.flush()
             for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == old.id)).all():
-                s.add(ValueRow(submission_id=new.id, form=v.form, field=v.field, text=v.text, updated_at=v.updated_at))
-            for n in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == old.id)).all():
-                s.add(NarrativeRow(submission_id=new.id, form=n.form, section=n.section, text=n.text,
-                                   updated_at=n.updated_at))
-            for c in s.scalars(select(TableCellRow).where(TableCellRow.submission_id == old.id)).all():
-                s.add(TableCellRow(submission_id=new.id, form=c.form, table_code=c.table_code, row_no=c.row_no,
-                                   column=c.column, text=c.text))
-            for a in s.scalars(select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == old.id)).all():
-                s.add(AcceptedWarningRow(submission_id=new.id, problem_id=a.problem_id, form=a.form, field=a.field,
-                                         message=a.message, explanation=a.explanation, accepted_at=a.accepted_at,
-                                         accepted_by=a.accepted_by))
-            self._audit(s, "create_revision", period=period, revision=new.revision,
-                        old=str(old.revision), new=reason.strip())
+                s.add(
+                    ValueRow(
+                        submission_id=new.id,
+                        form=v.form,
+                        field=v.field,
+                        text=v.text,
+                        updated_at=v.updated_at,
+                    )
+                )
+            for n in s.scalars(
+                select(NarrativeRow).where(NarrativeRow.submission_id == old.id)
+            ).all():
+                s.add(
+                    NarrativeRow(
+                        submission_id=new.id,
+                        form=n.form,
+                        section=n.section,
+                        text=n.text,
+                        updated_at=n.updated_at,
+                    )
+                )
+            for c in s.scalars(
+                select(TableCellRow).where(TableCellRow.submission_id == old.id)
+            ).all():
+                s.add(
+                    TableCellRow(
+                        submission_id=new.id,
+                        form=c.form,
+                        table_code=c.table_code,
+                        row_no=c.row_no,
+                        column=c.column,
+                        text=c.text,
+                    )
+                )
+            for a in s.scalars(
+                select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == old.id)
+            ).all():
+                s.add(
+                    AcceptedWarningRow(
+                        submission_id=new.id,
+                        problem_id=a.problem_id,
+                        form=a.form,
+                        field=a.field,
+                        message=a.message,
+                        explanation=a.explanation,
+                        accepted_at=a.accepted_at,
+                        accepted_by=a.accepted_by,
+                    )
+                )
+            self._audit(
+                s,
+                "create_revision",
+                period=period,
+                revision=new.revision,
+                old=str(old.revision),
+                new=reason.strip(),
+            )
             return new.revision
 
     def _require(self, s: Session, period: Period, revision: int | None) -> SubmissionRow:
         sub = self._submission(s, period, revision)
         if sub is None:
             raise EcoDeskError(
-                tr("store", "{period} 还没有第 {revision} 版报送。", period=period.label, revision=revision or 1)
+                tr(
+                    "store",
+                    "{period} 还没有第 {revision} 版报送。",
+                    period=period.label,
+                    revision=revision or 1,
+                )
             )
         return sub
 
     # ------------------------------------------------------------------ baseline
 
-    def set_baseline(self, period: Period, values: dict[str, str], *, source: str, signature_status: str) -> None:
+    def set_baseline(
+        self, period: Period, values: dict[str, str], *, source: str, signature_status: str
+    ) -> None:
         """Keep the values of ``period`` (usually last year) read from ``source``, replacing any earlier import."""
         with self._write() as s:
             period_row = self._period_row(s, period)
@@ -714,15 +966,30 @@ class Store:
             if row is not None:
                 s.delete(row)
                 s.flush()
-            row = BaselineRow(period_id=period_row.id, source=source, signature_status=signature_status,
-                              imported_at=_now())
+            row = BaselineRow(
+                period_id=period_row.id,
+                source=source,
+                signature_status=signature_status,
+                imported_at=_now(),
+            )
             s.add(row)
             s.flush()
             for key, text in values.items():
                 s.add(BaselineValueRow(baseline_id=row.id, key=key, text=text))
-            self._audit(s, "set_baseline", period=period, field=source, old=old,
-                        new=tr("store", "{n} 项，来源 {source}（签名：{status}）", n=len(values), source=source,
-                               status=signature_status))
+            self._audit(
+                s,
+                "set_baseline",
+                period=period,
+                field=source,
+                old=old,
+                new=tr(
+                    "store",
+                    "{n} 项，来源 {source}（签名：{status}）",
+                    n=len(values),
+                    source=source,
+                    status=signature_status,
+                ),
+            )
 
     def _baseline_row(self, s: Session, period: Period) -> BaselineRow | None:
         return s.scalar(select(BaselineRow).join(PeriodRow).where(PeriodRow.code == str(period)))
@@ -732,14 +999,33 @@ class Store:
             row = self._baseline_row(s, period)
             if row is None:
                 return None
-            values = {v.key: v.text for v in s.scalars(
-                select(BaselineValueRow).where(BaselineValueRow.baseline_id == row.id))}
-            return Baseline(period=period, values=values, source=row.source,
-                            signature_status=row.signature_status, imported_at=_parse_time(row.imported_at))
+            values = {
+                v.key: v.text
+                for v in s.scalars(
+                    select(BaselineValueRow).where(BaselineValueRow.baseline_id == row.id)
+                )
+            }
+            return Baseline(
+                period=period,
+                values=values,
+                source=row.source,
+                signature_status=row.signature_status,
+                imported_at=_parse_time(row.imported_at),
+            )
 
-    def write_import(self, period: Period, *, baseline_period: Period, baseline: dict[str, str] | None,
-                     source: str, signature_status: str, tables: dict[str, list[TableRow]],
-                     settings: dict[str, str | None], action: str, note: str) -> None:
+    def write_import(
+        self,
+        period: Period,
+        *,
+        baseline_period: Period,
+        baseline: dict[str, str] | None,
+        source: str,
+        signature_status: str,
+        tables: dict[str, list[TableRow]],
+        settings: dict[str, str | None],
+        action: str,
+        note: str,
+    ) -> None:
         """Write an import of last year's data (or its undo) in ONE transaction, audit-logged.
 
         ``baseline`` becomes the whole baseline of ``baseline_period`` (``None`` removes it);
@@ -756,14 +1042,27 @@ class Store:
                 s.delete(row)
                 s.flush()
             if baseline is not None:
-                row = BaselineRow(period_id=self._period_row(s, baseline_period).id, source=source,
-                                  signature_status=signature_status, imported_at=_now())
+                row = BaselineRow(
+                    period_id=self._period_row(s, baseline_period).id,
+                    source=source,
+                    signature_status=signature_status,
+                    imported_at=_now(),
+                )
                 s.add(row)
                 s.flush()
                 for key, text in baseline.items():
                     s.add(BaselineValueRow(baseline_id=row.id, key=key, text=text))
-            new = (tr("store", "{n} 项，来源 {source}（签名：{status}）", n=len(baseline), source=source,
-                      status=signature_status) if baseline is not None else None)
+            new = (
+                tr(
+                    "store",
+                    "{n} 项，来源 {source}（签名：{status}）",
+                    n=len(baseline),
+                    source=source,
+                    status=signature_status,
+                )
+                if baseline is not None
+                else None
+            )
             self._audit(s, "set_baseline", period=baseline_period, field=source, old=old, new=new)
             if tables:
                 sub = self._editable(s, period)
@@ -783,18 +1082,41 @@ class Store:
 
     # ------------------------------------------------------------------ audit
 
-    def _audit(self, s: Session, action: str, *, period: Period | None = None, revision: int | None = None,
-               form: str | None = None, field: str | None = None, old: str | None = None,
-               new: str | None = None, preparer: str | None = None) -> None:
+    def _audit(
+        self,
+        s: Session,
+        action: str,
+        *,
+        period: Period | None = None,
+        revision: int | None = None,
+        form: str | None = None,
+        field: str | None = None,
+        old: str | None = None,
+        new: str | None = None,
+        preparer: str | None = None,
+    ) -> None:
         if preparer is None:
-            if "preparer" not in s.info:  # once per transaction: bulk writes audit hundreds of changes
+            if (
+                "preparer" not in s.info
+            ):  # once per transaction: bulk writes audit hundreds of changes
                 with s.no_autoflush:
                     profile = s.get(UnitProfileRow, 1)
                 s.info["preparer"] = profile.preparer if profile else ""
             preparer = s.info["preparer"]
-        s.add(AuditRow(at=_now(), os_user=self._os_user, preparer=preparer, action=action,
-                       period=str(period) if period else None, revision=revision, form=form, field=field,
-                       old=old, new=new))
+        s.add(
+            AuditRow(
+                at=_now(),
+                os_user=self._os_user,
+                preparer=preparer,
+                action=action,
+                period=str(period) if period else None,
+                revision=revision,
+                form=form,
+                field=field,
+                old=old,
+                new=new,
+            )
+        )
 
     def audit_log(self, period: Period | None = None, limit: int = 200) -> list[AuditEntry]:
         """The newest changes first."""
@@ -803,8 +1125,18 @@ class Store:
             query = query.where(AuditRow.period == str(period))
         with self._read() as s:
             return [
-                AuditEntry(at=_parse_time(r.at), os_user=r.os_user, preparer=r.preparer, action=r.action,
-                           period=r.period, revision=r.revision, form=r.form, field=r.field, old=r.old, new=r.new)
+                AuditEntry(
+                    at=_parse_time(r.at),
+                    os_user=r.os_user,
+                    preparer=r.preparer,
+                    action=r.action,
+                    period=r.period,
+                    revision=r.revision,
+                    form=r.form,
+                    field=r.field,
+                    old=r.old,
+                    new=r.new,
+                )
                 for r in s.scalars(query)
             ]
 

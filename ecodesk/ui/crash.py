@@ -26,7 +26,9 @@ def setup_file_logging(data_dir: Path) -> Path:
     path = log_dir / LOG_FILE_NAME
     root = logging.getLogger()
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)
@@ -66,7 +68,11 @@ def install_excepthook(log_path: Path) -> None:
         if QApplication.instance() is None:
             return
         save_pending_edits()
-        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("CrashHandler", "出现问题"), crash_message(exc, log_path))
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            QCoreApplication.translate("CrashHandler", "出现问题"),
+            crash_message(exc, log_path),
+        )
         box.exec()
 
     sys.excepthook = hook

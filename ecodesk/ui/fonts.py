@@ -16,7 +16,12 @@ from ecodesk.resources import cjk_font_path
 log = logging.getLogger(__name__)
 
 # System fonts designed for Chinese user interfaces, preferred over the bundled one when present.
-PREFERRED_SYSTEM_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC")
+PREFERRED_SYSTEM_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+)
 BASE_POINT_SIZE = 10.5
 
 

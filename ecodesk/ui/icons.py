@@ -10,7 +10,12 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from ecodesk.resources import resource_path
 from ecodesk.ui import style
 
-SEVERITY_COLOURS = {"error": style.ERROR, "warning": "#e08a00", "accepted": "#98a2b3", "ok": style.ACCENT}
+SEVERITY_COLOURS = {
+    "error": style.ERROR,
+    "warning": "#e08a00",
+    "accepted": "#98a2b3",
+    "ok": style.ACCENT,
+}
 
 
 def _dot(colour: str, *, ring: bool = False, size: int = 32) -> QIcon:

@@ -39,7 +39,9 @@ _open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Any, pack: FormPack, data_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Any, pack: FormPack, data_dir: Path, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.pack = pack
@@ -106,12 +108,16 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.triggered.connect(stack.undo)
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.undoTextChanged.connect(lambda text: self.undo_action.setToolTip(self.tr("撤销：{what}").format(what=text)))
+        stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setToolTip(self.tr("撤销：{what}").format(what=text))
+        )
         self.redo_action = QAction(self.tr("重做"), self, enabled=False)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.redo_action.triggered.connect(stack.redo)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.redoTextChanged.connect(lambda text: self.redo_action.setToolTip(self.tr("重做：{what}").format(what=text)))
+        stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setToolTip(self.tr("重做：{what}").format(what=text))
+        )
         bar.addAction(self.undo_action)
         bar.addAction(self.redo_action)
         bar.addSeparator()
@@ -155,7 +161,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.overview_action)
         view_menu.addAction(self.check_action)
         consolidate_menu = self.menuBar().addMenu(self.tr("汇总(&C)"))
-        consolidate_action = consolidate_menu.addAction(self.tr("汇总收到的报表…"), self.open_consolidation)
+        consolidate_action = consolidate_menu.addAction(
+            self.tr("汇总收到的报表…"), self.open_consolidation
+        )
         consolidate_action.setObjectName("action_consolidate")
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(self.tr("单位信息…"), ops.edit_profile)
@@ -198,10 +206,18 @@ class MainWindow(QMainWindow):
             self.overview.deleteLater()
             self.overview = None
             self.overview_action.setChecked(False)
-        self.period_selector.set_periods(offered_periods(self.pack, self.session.store.periods()), data.period)
+        self.period_selector.set_periods(
+            offered_periods(self.pack, self.session.store.periods()), data.period
+        )
         profile = data.unit
-        self.unit_label.setText(self.tr("{unit}　填报人：{preparer} ").format(unit=profile.display_name, preparer=profile.preparer))
-        title = self.tr("生态文明建设高地三年行动报送 — {unit} — {period}").format(unit=profile.display_name, period=data.period.label)
+        self.unit_label.setText(
+            self.tr("{unit}　填报人：{preparer} ").format(
+                unit=profile.display_name, preparer=profile.preparer
+            )
+        )
+        title = self.tr("生态文明建设高地三年行动报送 — {unit} — {period}").format(
+            unit=profile.display_name, period=data.period.label
+        )
         if self.session.frozen:
             title += self.tr("（第 {r} 版，已签名，只读）").format(r=data.revision)
         self.setWindowTitle(title)
@@ -209,7 +225,11 @@ class MainWindow(QMainWindow):
         self._update_saved()
 
     def rebuild_tree(self) -> None:
-        forms = list(self.pack.forms) if self.show_all.isChecked() else self.session.store.responsible_forms()
+        forms = (
+            list(self.pack.forms)
+            if self.show_all.isChecked()
+            else self.session.store.responsible_forms()
+        )
         self.tree.build(forms)
         self._update_states()
         if self.isVisible():
@@ -228,7 +248,11 @@ class MainWindow(QMainWindow):
             self.overview.refresh()
         form = self.tree.current_form()
         if form:
-            self.state_label.setText(self.tr("当前表单：{form}　状态：{state}").format(form=form, state=self.tree.state_text(form)))
+            self.state_label.setText(
+                self.tr("当前表单：{form}　状态：{state}").format(
+                    form=form, state=self.tree.state_text(form)
+                )
+            )
 
     def _update_saved(self) -> None:
         at = self.session.last_saved_at()
@@ -236,7 +260,11 @@ class MainWindow(QMainWindow):
             self.saved_label.setText(self.tr("尚未保存任何内容"))
         else:
             local = at.astimezone() if at.tzinfo else at
-            self.saved_label.setText(self.tr("已自动保存 · 最后保存于 {time}").format(time=local.strftime("%m-%d %H:%M:%S")))
+            self.saved_label.setText(
+                self.tr("已自动保存 · 最后保存于 {time}").format(
+                    time=local.strftime("%m-%d %H:%M:%S")
+                )
+            )
 
     def _edit_refused(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("不能修改"), message)
@@ -301,7 +329,9 @@ class MainWindow(QMainWindow):
         from ecodesk.ui.consolidation.window import ConsolidationWindow
 
         if self.consolidation is None:
-            self.consolidation = ConsolidationWindow(self.session, self.data_dir, self, flush=self.flush)
+            self.consolidation = ConsolidationWindow(
+                self.session, self.data_dir, self, flush=self.flush
+            )
         self.consolidation.show()
         self.consolidation.raise_()
         self.consolidation.activateWindow()
@@ -315,7 +345,9 @@ class MainWindow(QMainWindow):
         problems = self.session.problems
         if has_blocking_errors(problems):
             errors = sum(1 for p in problems if p.severity == "error")
-            self.statusBar().showMessage(self.tr("检查完毕：还有 {n} 项错误，见下方问题面板。").format(n=errors), 10_000)
+            self.statusBar().showMessage(
+                self.tr("检查完毕：还有 {n} 项错误，见下方问题面板。").format(n=errors), 10_000
+            )
             return
         if not self.session.frozen:
             self.session.store.mark_checked(self.session.period)

@@ -114,16 +114,22 @@ class Operations(QObject):
     def _failed(self, title: str) -> Any:
         def show(message: str, expected: bool) -> None:
             if not expected:
-                message = self.tr("操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}").format(
-                    path=self.window.data_dir / "logs")
+                message = self.tr(
+                    "操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}"
+                ).format(path=self.window.data_dir / "logs")
             QMessageBox.warning(self.window, title, message)
+
         return show
 
     def _run(self, title: str, fn: Any, on_success: Any, *, cancellable: bool = False) -> None:
         self.window.flush()
-        task = run_in_background(self.window, title, fn, on_success, self._failed(title), cancellable=cancellable)
+        task = run_in_background(
+            self.window, title, fn, on_success, self._failed(title), cancellable=cancellable
+        )
         self.running.append(task)
-        task.destroyed.connect(lambda *_: self.running.remove(task) if task in self.running else None)
+        task.destroyed.connect(
+            lambda *_: self.running.remove(task) if task in self.running else None
+        )
 
     def _default_name(self, suffix: str) -> str:
         data = self.session.data
@@ -139,26 +145,39 @@ class Operations(QObject):
         self.session.recheck_now()
         if has_blocking_errors(self.session.problems):
             errors = sum(1 for p in self.session.problems if p.severity == "error")
-            QMessageBox.warning(self.window, self.tr("还不能签名"), self.tr(
-                "还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。").format(n=errors))
+            QMessageBox.warning(
+                self.window,
+                self.tr("还不能签名"),
+                self.tr(
+                    "还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。"
+                ).format(n=errors),
+            )
             self.window.problems.all_forms.setChecked(True)
             return
         if self.session.frozen:
-            QMessageBox.information(self.window, self.tr("已签名"), self.tr(
-                "本期报送已签名。如需更正，请先建立新的修订版。"))
+            QMessageBox.information(
+                self.window,
+                self.tr("已签名"),
+                self.tr("本期报送已签名。如需更正，请先建立新的修订版。"),
+            )
             return
         from ecodesk.services.export import store_data_dir
         from ecodesk.signing.keys import KeyStore
         from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
 
         # the service creates the key on the first signing; the dialog only asks twice then
-        dialog = PassphraseDialog(create=not KeyStore(store_data_dir(self.store)).has_key(), parent=self.window)
+        dialog = PassphraseDialog(
+            create=not KeyStore(store_data_dir(self.store)).has_key(), parent=self.window
+        )
         if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
             return
         passphrase = dialog.value()
         path, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("保存签名报表"), str(Path(self._folder()) / self._default_name(".xlsx")),
-            self.tr("Excel 工作簿 (*.xlsx)"))
+            self.window,
+            self.tr("保存签名报表"),
+            str(Path(self._folder()) / self._default_name(".xlsx")),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
         if not path:
             return
         self._remember_folder(path)
@@ -170,9 +189,13 @@ class Operations(QObject):
 
         def done(result: Any) -> None:
             self.session.reload()
-            QMessageBox.information(self.window, self.tr("已签名导出"), self.tr(
-                "报表已签名并保存到：\n{path}\n\n签名指纹：{fp}\n本期数据已冻结；如需更正，请建立新的修订版。").format(
-                    path=result.path, fp=result.fingerprint))
+            QMessageBox.information(
+                self.window,
+                self.tr("已签名导出"),
+                self.tr(
+                    "报表已签名并保存到：\n{path}\n\n签名指纹：{fp}\n本期数据已冻结；如需更正，请建立新的修订版。"
+                ).format(path=result.path, fp=result.fingerprint),
+            )
 
         self._run(self.tr("正在签名并导出报表…"), work, done)
 
@@ -203,16 +226,23 @@ class Operations(QObject):
         from PySide6.QtWidgets import QInputDialog
 
         if not self.session.frozen:
-            QMessageBox.information(self.window, self.tr("建立修订版"), self.tr(
-                "本期报送还没有签名，可以直接修改，不需要建立修订版。"))
+            QMessageBox.information(
+                self.window,
+                self.tr("建立修订版"),
+                self.tr("本期报送还没有签名，可以直接修改，不需要建立修订版。"),
+            )
             return
         reason, ok = QInputDialog.getMultiLineText(
-            self.window, self.tr("建立修订版"),
-            self.tr("请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）："))
+            self.window,
+            self.tr("建立修订版"),
+            self.tr("请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）："),
+        )
         if not ok:
             return
         if not reason.strip():
-            QMessageBox.warning(self.window, self.tr("建立修订版"), self.tr("没有写更正原因，未建立修订版。"))
+            QMessageBox.warning(
+                self.window, self.tr("建立修订版"), self.tr("没有写更正原因，未建立修订版。")
+            )
             return
         try:
             revision = self.store.new_revision(self.session.period, reason.strip())
@@ -220,7 +250,9 @@ class Operations(QObject):
             QMessageBox.warning(self.window, self.tr("建立修订版"), str(exc))
             return
         self.session.reload()
-        self.window.statusBar().showMessage(self.tr("已建立第 {r} 版，可以修改了。").format(r=revision), 8000)
+        self.window.statusBar().showMessage(
+            self.tr("已建立第 {r} 版，可以修改了。").format(r=revision), 8000
+        )
 
     def export_public_key(self) -> None:
         from ecodesk.services.export import store_data_dir
@@ -228,10 +260,17 @@ class Operations(QObject):
 
         data_dir = store_data_dir(self.store)
         if not KeyStore(data_dir).has_key():
-            QMessageBox.information(self.window, self.tr("还没有签名密钥"), self.tr(
-                "本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。"))
+            QMessageBox.information(
+                self.window,
+                self.tr("还没有签名密钥"),
+                self.tr(
+                    "本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。"
+                ),
+            )
             return
-        folder = QFileDialog.getExistingDirectory(self.window, self.tr("选择保存公钥登记文件的文件夹"), self._folder())
+        folder = QFileDialog.getExistingDirectory(
+            self.window, self.tr("选择保存公钥登记文件的文件夹"), self._folder()
+        )
         if not folder:
             return
         export_public_key, unit = service("public_key"), self.session.profile
@@ -240,21 +279,30 @@ class Operations(QObject):
             return export_public_key(data_dir, unit, Path(folder))
 
         def done(result: Any) -> None:
-            QMessageBox.information(self.window, self.tr("已导出公钥"), self.tr(
-                "公钥登记文件：{file}\n登记表（请打印、签字盖章后连同文件报上级）：{sheet}\n指纹：{fp}").format(
-                    file=result.registration, sheet=result.sheet, fp=result.fingerprint))
+            QMessageBox.information(
+                self.window,
+                self.tr("已导出公钥"),
+                self.tr(
+                    "公钥登记文件：{file}\n登记表（请打印、签字盖章后连同文件报上级）：{sheet}\n指纹：{fp}"
+                ).format(file=result.registration, sheet=result.sheet, fp=result.fingerprint),
+            )
 
         self._run(self.tr("正在导出公钥登记表…"), work, done)
 
     def verify(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self.window, self.tr("选择要核验的报表"), self._folder(), self.tr("Excel 工作簿 (*.xlsx)"))
+            self.window,
+            self.tr("选择要核验的报表"),
+            self._folder(),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
         if not paths:
             return
         registry = self.store.settings_get(REGISTRY_SETTING)
         if not registry or not Path(registry).is_dir():
             registry = QFileDialog.getExistingDirectory(
-                self.window, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._folder())
+                self.window, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._folder()
+            )
             if not registry:
                 return
             self.store.settings_set(REGISTRY_SETTING, registry)
@@ -276,8 +324,11 @@ class Operations(QObject):
 
     def import_previous(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("选择上年的签名报表或市里下发的基数表"), self._folder(),
-            self.tr("Excel 工作簿 (*.xlsx)"))
+            self.window,
+            self.tr("选择上年的签名报表或市里下发的基数表"),
+            self._folder(),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
         if not path:
             return
         self._remember_folder(path)
@@ -293,8 +344,13 @@ class Operations(QObject):
         def previewed(result: Any) -> None:
             preview, lines = result
             if not preview.choice_keys():
-                QMessageBox.information(self.window, self.tr("导入上年数据"), "\n".join(lines) + "\n\n" + self.tr(
-                    "文件中的上年值与本机已有的完全相同，没有需要导入的内容。"))
+                QMessageBox.information(
+                    self.window,
+                    self.tr("导入上年数据"),
+                    "\n".join(lines)
+                    + "\n\n"
+                    + self.tr("文件中的上年值与本机已有的完全相同，没有需要导入的内容。"),
+                )
                 return
             from ecodesk.ui.dialogs.import_preview_dialog import ImportPreviewDialog
 
@@ -313,8 +369,12 @@ class Operations(QObject):
         def work(job: Job) -> Any:
             from ecodesk.importing.render import render_result
 
-            result = apply_import(store, preview, confirm_unknown_signer=confirmed,
-                                  confirm_other_unit=confirmed and preview.other_unit)
+            result = apply_import(
+                store,
+                preview,
+                confirm_unknown_signer=confirmed,
+                confirm_other_unit=confirmed and preview.other_unit,
+            )
             return render_result(result)
 
         def done(summary: str) -> None:
@@ -328,7 +388,11 @@ class Operations(QObject):
 
         name = f"EcoDesk备份_{datetime.now():%Y%m%d_%H%M}.sqlite3"
         path, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("备份数据到"), str(Path(self._folder()) / name), self.tr("EcoDesk 数据备份 (*.sqlite3)"))
+            self.window,
+            self.tr("备份数据到"),
+            str(Path(self._folder()) / name),
+            self.tr("EcoDesk 数据备份 (*.sqlite3)"),
+        )
         if not path:
             return
         self._remember_folder(path)
@@ -338,21 +402,38 @@ class Operations(QObject):
             return make_backup(db_path, Path(path))
 
         def done(result: Any) -> None:
-            QMessageBox.information(self.window, self.tr("备份完成"), self.tr("数据已备份到：\n{path}").format(path=result))
+            QMessageBox.information(
+                self.window,
+                self.tr("备份完成"),
+                self.tr("数据已备份到：\n{path}").format(path=result),
+            )
 
         self._run(self.tr("正在备份数据…"), work, done)
 
     def restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("选择备份文件"), self._folder(), self.tr("EcoDesk 数据备份 (*.sqlite3)"))
+            self.window,
+            self.tr("选择备份文件"),
+            self._folder(),
+            self.tr("EcoDesk 数据备份 (*.sqlite3)"),
+        )
         if not path:
             return
-        answer = QMessageBox.question(self.window, self.tr("从备份恢复"), self.tr(
-            "恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？"))
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("从备份恢复"),
+            self.tr(
+                "恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？"
+            ),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.window.flush()
-        restore_database, db_path, data_dir = service("restore"), self.store.db_path, self.window.data_dir
+        restore_database, db_path, data_dir = (
+            service("restore"),
+            self.store.db_path,
+            self.window.data_dir,
+        )
         self.store.close()
 
         def work(job: Job) -> Any:
@@ -366,8 +447,13 @@ class Operations(QObject):
 
         def done(kept: Any) -> None:
             reopen()
-            QMessageBox.information(self.window, self.tr("恢复完成"), self.tr(
-                "数据已从备份恢复。原来的数据另存在：\n{path}").format(path=kept or self.tr("（原来没有数据）")))
+            QMessageBox.information(
+                self.window,
+                self.tr("恢复完成"),
+                self.tr("数据已从备份恢复。原来的数据另存在：\n{path}").format(
+                    path=kept or self.tr("（原来没有数据）")
+                ),
+            )
 
         def failed(message: str, expected: bool) -> None:
             reopen()
@@ -392,7 +478,9 @@ class Operations(QObject):
         from ecodesk.ui.translations import DEFAULT_LANGUAGE
 
         language = self.store.settings_get("language", DEFAULT_LANGUAGE)
-        dialog = SettingsDialog(self.window.pack, language, self.store.responsible_forms(), self.window)
+        dialog = SettingsDialog(
+            self.window.pack, language, self.store.responsible_forms(), self.window
+        )
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         self.store.set_responsible_forms(dialog.responsible_forms())

@@ -180,12 +180,17 @@ class EditSession(QObject):
     def accept_warning(self, problem: Any, explanation: str) -> bool:
         assert self.data is not None
         accepted = AcceptedWarning(
-            problem_id=problem.id, form=problem.form, message=self._document_message(problem),
-            explanation=explanation, field=problem.field,
+            problem_id=problem.id,
+            form=problem.form,
+            message=self._document_message(problem),
+            explanation=explanation,
+            field=problem.field,
         )
         if not self._write(lambda: self.store.accept_warning(self.period, accepted)):
             return False
-        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem.id] + [accepted]
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem.id] + [
+            accepted
+        ]
         self.recheck_now()
         return True
 

@@ -72,7 +72,9 @@ class TsTranslator(QTranslator):
     def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
         return not self._table
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
         return self._table.get((context, source), "")
 
 

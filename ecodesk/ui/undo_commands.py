@@ -26,7 +26,9 @@ class SetValueCommand(QUndoCommand):
 
 
 class SetNarrativeCommand(QUndoCommand):
-    def __init__(self, session: EditSession, form: str, section: str, old: str, new: str, label: str) -> None:
+    def __init__(
+        self, session: EditSession, form: str, section: str, old: str, new: str, label: str
+    ) -> None:
         super().__init__(label)
         self._session, self._form, self._section = session, form, section
         self._old, self._new = old, new
@@ -40,8 +42,13 @@ class SetNarrativeCommand(QUndoCommand):
 
 class SetTableRowsCommand(QUndoCommand):
     def __init__(
-        self, session: EditSession, form: str, table: str,
-        old: list[TableRow], new: list[TableRow], label: str,
+        self,
+        session: EditSession,
+        form: str,
+        table: str,
+        old: list[TableRow],
+        new: list[TableRow],
+        label: str,
     ) -> None:
         super().__init__(label)
         self._session, self._form, self._table = session, form, table

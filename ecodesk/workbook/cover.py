@@ -16,7 +16,9 @@ from ecodesk.workbook.form_sheet import sheet_title
 WIDTHS = [22, 62]
 
 
-def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: ExportMeta, fingerprint: str) -> None:
+def write_cover(
+    ws: Worksheet, pack: FormPack, data: SubmissionData, meta: ExportMeta, fingerprint: str
+) -> None:
     ws.title = tr("workbook-sheet", "封面")
     for col, width in zip("AB", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
@@ -49,8 +51,14 @@ def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: Expor
         (tr("workbook-sheet", "联系电话"), unit.phone),
         (
             tr("workbook-sheet", "导出日期"),
-            tr("workbook-sheet", "{y}年{m}月{d}日 {t}", y=exported.year, m=exported.month, d=exported.day,
-               t=exported.strftime("%H:%M")),
+            tr(
+                "workbook-sheet",
+                "{y}年{m}月{d}日 {t}",
+                y=exported.year,
+                m=exported.month,
+                d=exported.day,
+                t=exported.strftime("%H:%M"),
+            ),
         ),
         (tr("workbook-sheet", "表单版本"), data.pack_version),
         (tr("workbook-sheet", "程序版本"), f"EcoDesk {meta.program_version}"),
@@ -91,4 +99,10 @@ def write_cover(ws: Worksheet, pack: FormPack, data: SubmissionData, meta: Expor
     st.style(ws.cell(r, 1), font=st.NOTE, align=st.LEFT_TOP, border=False)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
     ws.row_dimensions[r].height = st.wrapped_height(note, sum(WIDTHS))
-    st.a4_page(ws, landscape=False, header=pack.catalog.plan.title, footer_left=unit.display_name, title_rows=None)
+    st.a4_page(
+        ws,
+        landscape=False,
+        header=pack.catalog.plan.title,
+        footer_left=unit.display_name,
+        title_rows=None,
+    )

@@ -81,7 +81,10 @@ def read_data_sheet(ws: Any) -> DataSheet:
     rows = [tuple(_cell(row, i) for i in range(3)) for row in raw]
     if not rows or _text(rows[0][0]) != MARKER or any(rows[0][1:]):
         raise DataSheetError("row 1: marker missing or altered")
-    if len(rows) < FIRST_RECORD_ROW - 1 or tuple(_text(v) for v in rows[FIRST_RECORD_ROW - 2]) != HEADINGS:
+    if (
+        len(rows) < FIRST_RECORD_ROW - 1
+        or tuple(_text(v) for v in rows[FIRST_RECORD_ROW - 2]) != HEADINGS
+    ):
         raise DataSheetError("column headings altered")
     values: dict[str, str] = {}
     for offset, name in enumerate(SIGNATURE_FIELDS, start=1):

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 WIDTHS = [6, 34, 9, 22, 13, 14, 11]
 LAST_COL = len(WIDTHS)
 EXTRA_COL_WIDTH = 12
-INVALID_SHEET_CHARS = set('[]:*?/\\')
+INVALID_SHEET_CHARS = set("[]:*?/\\")
 
 _COMPARATOR_TEXT = {
     "ge": "≥{v}",
@@ -173,29 +173,62 @@ class FormSheetWriter:
                 rate = self.rules.ratio(self.form.code, code)
                 if rate is not None:
                     rate = Decimal(_plain(rate, ind.decimals))  # the rate as shown, not 28 digits
-                self._indicator_row(n, ind.name, ind.unit, target_text(ind.target), None, rate, progress, decimals)
+                self._indicator_row(
+                    n, ind.name, ind.unit, target_text(ind.target), None, rate, progress, decimals
+                )
                 for part, spec in (("num", ind.numerator), ("den", ind.denominator)):
                     self._part_row(spec.name, spec.unit, f"{key}.{part}", spec.decimals)
             elif isinstance(ind, ProvincialIndicator):
                 target = self._number(f"{key}.target", self.data.values)
-                label = tr("workbook-sheet", "省下达 {v}", v=_plain(target, decimals)) if target is not None else ""
+                label = (
+                    tr("workbook-sheet", "省下达 {v}", v=_plain(target, decimals))
+                    if target is not None
+                    else ""
+                )
                 self._indicator_row(
-                    n, ind.name, unit, label, self._number(f"{key}.actual", self.data.previous),
-                    self._number(f"{key}.actual", self.data.values), progress, decimals,
+                    n,
+                    ind.name,
+                    unit,
+                    label,
+                    self._number(f"{key}.actual", self.data.previous),
+                    self._number(f"{key}.actual", self.data.values),
+                    progress,
+                    decimals,
                 )
             elif isinstance(ind, (GradeIndicator, MilestoneIndicator, TextIndicator)):
                 target = target_text(getattr(ind, "target", None))
                 if isinstance(ind, MilestoneIndicator):
-                    target = tr("workbook-sheet", "{deadline}{done}", deadline=ind.target.deadline, done=ind.done_state)
+                    target = tr(
+                        "workbook-sheet",
+                        "{deadline}{done}",
+                        deadline=ind.target.deadline,
+                        done=ind.done_state,
+                    )
                 self._indicator_row(
-                    n, ind.name, "", target, self.data.previous.get(key, "").strip() or None,
-                    self.data.value(key).strip() or None, None, decimals,
+                    n,
+                    ind.name,
+                    "",
+                    target,
+                    self.data.previous.get(key, "").strip() or None,
+                    self.data.value(key).strip() or None,
+                    None,
+                    decimals,
                 )
             else:
-                target = _TREND_TEXT[ind.direction] if isinstance(ind, TrendIndicator) else target_text(ind.target)
+                target = (
+                    _TREND_TEXT[ind.direction]
+                    if isinstance(ind, TrendIndicator)
+                    else target_text(ind.target)
+                )
                 self._indicator_row(
-                    n, ind.name, unit, target, self._number(key, self.data.previous),
-                    self._number(key, self.data.values), progress, decimals,
+                    n,
+                    ind.name,
+                    unit,
+                    target,
+                    self._number(key, self.data.previous),
+                    self._number(key, self.data.values),
+                    progress,
+                    decimals,
                 )
 
     def _number(self, key: str, values: dict[str, str]) -> Decimal | None:
@@ -207,8 +240,15 @@ class FormSheetWriter:
         return number_of(text, unit=field.unit, multipliers=field.multipliers)
 
     def _indicator_row(
-        self, n: int, name: str, unit: str, target: str, previous: Decimal | str | None,
-        value: Decimal | str | None, progress: Decimal | None, decimals: int,
+        self,
+        n: int,
+        name: str,
+        unit: str,
+        target: str,
+        previous: Decimal | str | None,
+        value: Decimal | str | None,
+        progress: Decimal | None,
+        decimals: int,
     ) -> None:
         ws, r = self.ws, self.row
         put_value(ws, r, 1, n)
@@ -224,7 +264,9 @@ class FormSheetWriter:
         st.style(ws.cell(r, 3), align=st.CENTER)
         st.style(ws.cell(r, 4), align=st.CENTER)
         st.style(ws.cell(r, 5), align=st.RIGHT, number=fmt)
-        st.style(ws.cell(r, 6), align=st.RIGHT if not isinstance(value, str) else st.LEFT, number=fmt)
+        st.style(
+            ws.cell(r, 6), align=st.RIGHT if not isinstance(value, str) else st.LEFT, number=fmt
+        )
         st.style(ws.cell(r, 7), align=st.RIGHT, number='0.0"%"')
         text_len = max(
             (st.wrapped_height(str(t), w) for t, w in ((name, WIDTHS[1]), (target, WIDTHS[3]))),
@@ -243,7 +285,11 @@ class FormSheetWriter:
         put_value(ws, r, 6, self._number(key, self.data.values))
         fmt = st.number_format(decimals)
         for col in range(1, LAST_COL + 1):
-            st.style(ws.cell(r, col), align=st.RIGHT if col in (5, 6) else st.LEFT, number=fmt if col in (5, 6) else None)
+            st.style(
+                ws.cell(r, col),
+                align=st.RIGHT if col in (5, 6) else st.LEFT,
+                number=fmt if col in (5, 6) else None,
+            )
         ws.cell(r, 3).alignment = st.CENTER
         ws.row_dimensions[r].height = st.wrapped_height(label + "其中：", WIDTHS[1])
         self.row += 1
@@ -270,7 +316,9 @@ class FormSheetWriter:
     def _table(self, table: TableSpec) -> None:
         self._section(tr("workbook-sheet", "表格：{name}", name=table.name))
         ws = self.ws
-        headers = [tr("workbook-sheet", "序号")] + [f"{c.name}（{c.unit}）" if c.unit else c.name for c in table.columns]
+        headers = [tr("workbook-sheet", "序号")] + [
+            f"{c.name}（{c.unit}）" if c.unit else c.name for c in table.columns
+        ]
         for col in range(LAST_COL + 1, len(headers) + 1):
             ws.column_dimensions[_col(col)].width = EXTRA_COL_WIDTH
         self._header_row(self.row, headers)
@@ -292,7 +340,11 @@ class FormSheetWriter:
                 if spec.type in ("number", "integer"):
                     number = number_of(text, unit=spec.unit)
                     put_value(ws, r, col, number if number is not None else (text or None))
-                    st.style(ws.cell(r, col), align=st.RIGHT, number=st.number_format(0 if spec.type == "integer" else 2))
+                    st.style(
+                        ws.cell(r, col),
+                        align=st.RIGHT,
+                        number=st.number_format(0 if spec.type == "integer" else 2),
+                    )
                 else:
                     put_value(ws, r, col, text or None)
                     st.style(ws.cell(r, col), align=st.LEFT if spec.type == "text" else st.CENTER)

@@ -176,7 +176,12 @@ def compare_visible_cells(wb: Any, records: list[Record]) -> list[CellMismatch]:
                 seen.add(cell.coordinate)
                 if want.get(cell.coordinate) != bound:
                     mismatches.append(
-                        CellMismatch(ws.title, cell.coordinate, _shown(want.get(cell.coordinate)), _shown(bound))
+                        CellMismatch(
+                            ws.title,
+                            cell.coordinate,
+                            _shown(want.get(cell.coordinate)),
+                            _shown(bound),
+                        )
                     )
         for coordinate in sorted(set(want) - seen):
             mismatches.append(CellMismatch(ws.title, coordinate, _shown(want[coordinate]), None))

@@ -49,7 +49,12 @@ class NotAWorkbook(EcoDeskError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(
-            tr("workbook", "文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。", name=Path(path).name, reason=reason)
+            tr(
+                "workbook",
+                "文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。",
+                name=Path(path).name,
+                reason=reason,
+            )
         )
 
 
@@ -71,21 +76,37 @@ def read_directory(path: Path) -> list[zipfile.ZipInfo]:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         log.info("bad zip %s: %s", path, exc)
-        raise WorkbookDamaged(path, tr("workbook", "压缩结构损坏，文件可能没有下载或复制完整")) from None
+        raise WorkbookDamaged(
+            path, tr("workbook", "压缩结构损坏，文件可能没有下载或复制完整")
+        ) from None
     if len(infos) > MAX_MEMBERS:
-        raise SuspiciousArchive(path, tr("workbook", "包含 {n} 个部件，远超正常工作簿", n=len(infos)))
+        raise SuspiciousArchive(
+            path, tr("workbook", "包含 {n} 个部件，远超正常工作簿", n=len(infos))
+        )
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
-            log.warning("refusing %s: %s declares %d bytes unpacked", path, info.filename, info.file_size)
-            raise SuspiciousArchive(path, tr("workbook", "解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）",
-                                             mb=total // (1024 * 1024)))
+            log.warning(
+                "refusing %s: %s declares %d bytes unpacked", path, info.filename, info.file_size
+            )
+            raise SuspiciousArchive(
+                path,
+                tr(
+                    "workbook",
+                    "解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）",
+                    mb=total // (1024 * 1024),
+                ),
+            )
         if ratio > MAX_RATIO and info.file_size > 1024 * 1024:
             log.warning("refusing %s: %s compressed %d:1", path, info.filename, int(ratio))
-            raise SuspiciousArchive(path, tr("workbook", "解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”",
-                                             ratio=int(ratio)))
+            raise SuspiciousArchive(
+                path,
+                tr(
+                    "workbook", "解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”", ratio=int(ratio)
+                ),
+            )
     return infos
 
 
@@ -99,7 +120,9 @@ def check_archive(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise WorkbookDamaged(path, tr("workbook", "无法打开：{e}", e=exc.strerror or exc)) from None
+        raise WorkbookDamaged(
+            path, tr("workbook", "无法打开：{e}", e=exc.strerror or exc)
+        ) from None
     if size > MAX_FILE_BYTES:
         raise WorkbookDamaged(path, tr("workbook", "文件过大（{mb} MB）", mb=size // (1024 * 1024)))
     if head.startswith(_OLE_MAGIC):
@@ -127,8 +150,18 @@ def load_untrusted(path: Path) -> Any:
     except (InvalidFileException, KeyError) as exc:
         log.info("not a workbook %s: %r", path, exc)
         raise NotAWorkbook(path, tr("workbook", "压缩包里没有可读的工作簿")) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ParseError, DefusedXmlException,
-            ValueError, TypeError, IndexError, AttributeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ParseError,
+        DefusedXmlException,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+    ) as exc:
         # openpyxl reports malformed parts with whatever its parser raised: all mean "damaged".
         log.info("damaged workbook %s: %r", path, exc)
         raise WorkbookDamaged(path, tr("workbook", "内容无法解析")) from None

@@ -52,12 +52,21 @@ def display_width(text: str) -> int:
 def wrapped_height(text: str, width_chars: float, *, minimum: float = 18.0) -> float:
     """Row height that shows ``text`` wrapped into a column ``width_chars`` wide."""
     usable = max(4.0, width_chars - 1.5)
-    lines = sum(max(1, math.ceil(display_width(part) / usable)) for part in (text or "").split("\n"))
+    lines = sum(
+        max(1, math.ceil(display_width(part) / usable)) for part in (text or "").split("\n")
+    )
     return min(MAX_ROW_HEIGHT_PT, max(minimum, lines * LINE_HEIGHT_PT + 4))
 
 
-def style(cell: Any, *, font: Font = BODY, align: Alignment = LEFT, border: bool = True,
-          fill: PatternFill | None = None, number: str | None = None) -> Any:
+def style(
+    cell: Any,
+    *,
+    font: Font = BODY,
+    align: Alignment = LEFT,
+    border: bool = True,
+    fill: PatternFill | None = None,
+    number: str | None = None,
+) -> Any:
     cell.font = font
     cell.alignment = align
     if border:
@@ -77,7 +86,9 @@ def box_merged(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
         ws.cell(row=row, column=col).border = BORDER
 
 
-def a4_page(ws: Worksheet, *, landscape: bool, header: str, footer_left: str, title_rows: str | None) -> None:
+def a4_page(
+    ws: Worksheet, *, landscape: bool, header: str, footer_left: str, title_rows: str | None
+) -> None:
     """A4, fit to one page wide, header and footer, repeated header rows on every printed page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -116,5 +116,7 @@ def write_signed_workbook(
             )
         ) from None
     report(total, total, tr("workbook", "完成"))
-    log.info("wrote signed workbook %s (%d records, digest %s)", out_path, len(records), block.digest)
+    log.info(
+        "wrote signed workbook %s (%d records, digest %s)", out_path, len(records), block.digest
+    )
     return WrittenWorkbook(out_path, block, records)

@@ -12,7 +12,10 @@ from tests.workbook.helpers import PASSPHRASE
 
 
 def test_export_keys_and_verify_from_the_command_line(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
@@ -36,7 +39,18 @@ def test_export_keys_and_verify_from_the_command_line(
     wb.save(tmp_path / "b.xlsx")
     capsys.readouterr()
     assert main(["verify", str(tmp_path / "a.xlsx"), "--keys", str(tmp_path / "reg")]) == 0
-    assert main(["verify", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "--keys", str(tmp_path / "reg")]) == 1
+    assert (
+        main(
+            [
+                "verify",
+                str(tmp_path / "a.xlsx"),
+                str(tmp_path / "b.xlsx"),
+                "--keys",
+                str(tmp_path / "reg"),
+            ]
+        )
+        == 1
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("[有效]") and lines[1].startswith("[有效]")
     assert lines[2].startswith("[已被改动]") and "B4" in lines[2]

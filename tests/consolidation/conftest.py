@@ -83,9 +83,11 @@ def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> Receiv
     assert len(counties_div) == 18
     counties = [
         County(
-            code=d.code, name=d.name,
+            code=d.code,
+            name=d.name,
             summed=str(Decimal(i + 1) + Decimal("0.25")),  # 1.25, 2.25, … 18.25
-            num=str(100 * (i + 1)), den=str(1000 + 500 * i),  # rates from 10 % down to ~19.8 %
+            num=str(100 * (i + 1)),
+            den=str(1000 + 500 * i),  # rates from 10 % down to ~19.8 %
             previous=str(i + 1),
         )
         for i, d in enumerate(counties_div)
@@ -93,16 +95,27 @@ def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> Receiv
     counties[0].summed = "１,２３４.５"  # typed with full-width digits and a separator: 1234.5
     revised_first = replace(counties[2], summed="999", num="1", den="2")
     folder = ReceivedFolder(
-        inbox=inbox, registry=registry, keys_home=keys_home, pack=pack, forms=forms,
-        summed_key=f"{s_form}:{s_ind.code}", num_key=f"{r_form}:{r_ind.code}.num",
-        den_key=f"{r_form}:{r_ind.code}.den", counties=counties, tampered=counties[4].code,
-        unregistered=counties[6].code, revised=counties[2].code, revised_first=revised_first,
+        inbox=inbox,
+        registry=registry,
+        keys_home=keys_home,
+        pack=pack,
+        forms=forms,
+        summed_key=f"{s_form}:{s_ind.code}",
+        num_key=f"{r_form}:{r_ind.code}.num",
+        den_key=f"{r_form}:{r_ind.code}.den",
+        counties=counties,
+        tampered=counties[4].code,
+        unregistered=counties[6].code,
+        revised=counties[2].code,
+        revised_first=revised_first,
         warning_explanation="县统计局口径调整，已核实",
     )
     meta = ExportMeta(exported_at=datetime(2026, 1, 20, 9, 30).astimezone(), program_version="test")
 
     def data_for(county: County, revision: int) -> SubmissionData:
-        data = restrict_forms(pack, sample_submission(pack, county.code, PERIOD, revision=revision), forms)
+        data = restrict_forms(
+            pack, sample_submission(pack, county.code, PERIOD, revision=revision), forms
+        )
         data.values[folder.summed_key] = county.summed
         data.values[folder.num_key] = county.num
         data.values[folder.den_key] = county.den
@@ -132,8 +145,11 @@ def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> Receiv
                 data = data_for(county, 2)
                 data.accepted.append(
                     AcceptedWarning(
-                        problem_id=f"yoy:{folder.summed_key}", form=folder.summed_key.split(":")[0],
-                        field=folder.summed_key, message="与上年相比变化较大", explanation=folder.warning_explanation,
+                        problem_id=f"yoy:{folder.summed_key}",
+                        form=folder.summed_key.split(":")[0],
+                        field=folder.summed_key,
+                        message="与上年相比变化较大",
+                        explanation=folder.warning_explanation,
                     )
                 )
             path = inbox / f"{county.name}.xlsx"

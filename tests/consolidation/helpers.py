@@ -32,24 +32,36 @@ def find_indicator(pack: FormPack, wanted: Callable[[Indicator], bool]) -> tuple
 
 def summed_number(pack: FormPack) -> tuple[str, Indicator]:
     return find_indicator(
-        pack, lambda i: i.kind == "number" and i.aggregation == "sum" and not i.only_for and not i.integer
+        pack,
+        lambda i: (
+            i.kind == "number" and i.aggregation == "sum" and not i.only_for and not i.integer
+        ),
     )
 
 
 def ratio_with_target(pack: FormPack) -> tuple[str, Indicator]:
     return find_indicator(
         pack,
-        lambda i: i.kind == "ratio" and not i.only_for and i.target is not None
-        and i.target.comparator == "ge" and i.target.value is not None,
+        lambda i: (
+            i.kind == "ratio"
+            and not i.only_for
+            and i.target is not None
+            and i.target.comparator == "ge"
+            and i.target.value is not None
+        ),
     )
 
 
 def listed_number(pack: FormPack) -> tuple[str, Indicator]:
     """A number the plan does not add up across units (a growth rate, a trend)."""
-    return find_indicator(pack, lambda i: i.kind in ("number", "trend") and i.aggregation == "none" and not i.only_for)
+    return find_indicator(
+        pack, lambda i: i.kind in ("number", "trend") and i.aggregation == "none" and not i.only_for
+    )
 
 
-def unit(code: str, department: str = "生态文明建设领导小组办公室", name: str | None = None) -> UnitProfile:
+def unit(
+    code: str, department: str = "生态文明建设领导小组办公室", name: str | None = None
+) -> UnitProfile:
     return UnitProfile(division_code=code, division_name=name or code, department=department)
 
 
@@ -101,7 +113,9 @@ def tamper_figure(path: Path, old: str, new: Decimal) -> None:
             continue
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, (int, float)) and Decimal(str(cell.value)) == Decimal(old):
+                if isinstance(cell.value, (int, float)) and Decimal(str(cell.value)) == Decimal(
+                    old
+                ):
                     cell.value = float(new)
                     wb.save(path)
                     return
@@ -109,7 +123,13 @@ def tamper_figure(path: Path, old: str, new: Decimal) -> None:
 
 
 def write_signed(
-    pack: FormPack, data: SubmissionData, path: Path, keys_home: Path, registry: Path, *, register: bool = True
+    pack: FormPack,
+    data: SubmissionData,
+    path: Path,
+    keys_home: Path,
+    registry: Path,
+    *,
+    register: bool = True,
 ) -> Path:
     """Sign ``data`` with its unit's own new key (registered in ``registry`` unless told not) into ``path``.
 

@@ -50,7 +50,10 @@ def find_multiplier_field(pack):  # type: ignore[no-untyped-def]
     from tests.consolidation.helpers import find_indicator
 
     return find_indicator(
-        pack, lambda i: i.kind == "number" and i.aggregation == "sum" and i.multipliers and not i.only_for
+        pack,
+        lambda i: (
+            i.kind == "number" and i.aggregation == "sum" and i.multipliers and not i.only_for
+        ),
     )
 
 
@@ -86,7 +89,13 @@ def test_figures_the_plan_does_not_add_up_are_listed_without_a_total(pack) -> No
     form, ind = listed_number(pack)
     key = f"{form}:{ind.code}"
     s = summarize_indicator(
-        pack, form, ind, [submission(pack, unit("360730"), {key: "8"}), submission(pack, unit("360731"), {key: "12"})]
+        pack,
+        form,
+        ind,
+        [
+            submission(pack, unit("360730"), {key: "8"}),
+            submission(pack, unit("360731"), {key: "12"}),
+        ],
     )
     assert s.aggregation == "none"
     assert s.total is None
@@ -97,8 +106,13 @@ def test_unreadable_text_is_reported_and_never_counted_as_zero(pack) -> None:
     form, ind = summed_number(pack)
     key = f"{form}:{ind.code}"
     s = summarize_indicator(
-        pack, form, ind,
-        [submission(pack, unit("360730"), {key: "约七八个"}), submission(pack, unit("360731"), {key: "4"})],
+        pack,
+        form,
+        ind,
+        [
+            submission(pack, unit("360730"), {key: "约七八个"}),
+            submission(pack, unit("360731"), {key: "4"}),
+        ],
     )
     assert s.rows[0].value is None
     assert s.rows[0].problem and any("\u4e00" <= ch <= "\u9fff" for ch in s.rows[0].problem)
@@ -110,19 +124,37 @@ def test_total_is_compared_with_the_plan_target(pack) -> None:
     form, ind = ratio_with_target(pack)
     goal = ind.target.value
     num, den = f"{form}:{ind.code}.num", f"{form}:{ind.code}.den"
-    below = summarize_indicator(pack, form, ind, [submission(pack, unit("360730"), {num: str(goal - 1), den: "100"})])
-    above = summarize_indicator(pack, form, ind, [submission(pack, unit("360730"), {num: str(goal + 1), den: "100"})])
+    below = summarize_indicator(
+        pack, form, ind, [submission(pack, unit("360730"), {num: str(goal - 1), den: "100"})]
+    )
+    above = summarize_indicator(
+        pack, form, ind, [submission(pack, unit("360730"), {num: str(goal + 1), den: "100"})]
+    )
     assert below.target_met is False and above.target_met is True
     assert below.progress == (goal - 1) / goal * 100
 
 
 @pytest.mark.parametrize(
     ("comparator", "value", "expected"),
-    [("ge", "10", True), ("ge", "9.99", False), ("gt", "10", False), ("le", "10", True), ("le", "10.1", False),
-     ("about", "9.0", True), ("about", "8.9", False), ("zero", "0", True), ("zero", "1", False)],
+    [
+        ("ge", "10", True),
+        ("ge", "9.99", False),
+        ("gt", "10", False),
+        ("le", "10", True),
+        ("le", "10.1", False),
+        ("about", "9.0", True),
+        ("about", "8.9", False),
+        ("zero", "0", True),
+        ("zero", "1", False),
+    ],
 )
 def test_meets_reads_each_comparator(comparator: str, value: str, expected: bool) -> None:
-    target = Target(comparator=comparator, value=None if comparator == "zero" else Decimal(10), deadline="2026年", plan_text="")
+    target = Target(
+        comparator=comparator,
+        value=None if comparator == "zero" else Decimal(10),
+        deadline="2026年",
+        plan_text="",
+    )
     assert meets(target, Decimal(value)) is expected
 
 
@@ -130,7 +162,9 @@ def test_units_that_do_not_report_a_form_are_left_out(pack) -> None:
     form, ind = summed_number(pack)
     key = f"{form}:{ind.code}"
     reports = submission(pack, unit("360730"), {key: "7"})
-    other = submission(pack, unit("360731"), {key: "100"}, forms=[f for f in pack.forms if f != form])
+    other = submission(
+        pack, unit("360731"), {key: "100"}, forms=[f for f in pack.forms if f != form]
+    )
     s = summarize_indicator(pack, form, ind, [reports, other])
     assert [r.unit.division_code for r in s.rows] == ["360730"]
     assert s.total == 7
@@ -146,7 +180,9 @@ def test_only_for_indicators_list_only_their_divisions(pack) -> None:
     included = ind.only_for[0]
     others = [d.code for d in pack.catalog.divisions if d.code not in ind.only_for][:2]
     subs = [submission(pack, unit(code), {}) for code in [included, *others]]
-    names = {s.key: [r.unit.division_code for r in s.rows] for s in summarize_indicators(pack, subs)}
+    names = {
+        s.key: [r.unit.division_code for r in s.rows] for s in summarize_indicators(pack, subs)
+    }
     assert names[f"{form}:{ind.code}"] == [included]
 
 
@@ -158,7 +194,12 @@ def test_a_renamed_field_of_an_older_pack_still_adds_up(pack) -> None:
     old_key = f"{form}:old_{ind.code}"
     newer = replace(pack, manifest=pack.manifest.model_copy(update={"renamed": {old_key: key}}))
     s = summarize_indicator(
-        newer, form, ind,
-        [submission(newer, unit("360730"), {old_key: "2"}), submission(newer, unit("360731"), {key: "3"})],
+        newer,
+        form,
+        ind,
+        [
+            submission(newer, unit("360730"), {old_key: "2"}),
+            submission(newer, unit("360731"), {key: "3"}),
+        ],
     )
     assert s.total == 5

@@ -52,7 +52,11 @@ def test_totals_match_the_sums_worked_out_by_hand(result, received: ReceivedFold
     trusted = received.trusted
     # 1234.5 (typed "１,２３４.５") + (i + 1.25) for every other trusted county
     by_hand = Decimal("1234.5") + sum(
-        (Decimal(i + 1) + Decimal("0.25") for i, c in enumerate(received.counties) if c in trusted and i > 0),
+        (
+            Decimal(i + 1) + Decimal("0.25")
+            for i, c in enumerate(received.counties)
+            if c in trusted and i > 0
+        ),
         Decimal(0),
     )
     summed = summary.indicator(received.summed_key)
@@ -61,7 +65,9 @@ def test_totals_match_the_sums_worked_out_by_hand(result, received: ReceivedFold
     assert len(summed.rows) == 16
 
 
-def test_rate_total_is_the_ratio_of_sums_not_the_mean_of_rates(result, received: ReceivedFolder) -> None:  # type: ignore[no-untyped-def]
+def test_rate_total_is_the_ratio_of_sums_not_the_mean_of_rates(
+    result, received: ReceivedFolder
+) -> None:  # type: ignore[no-untyped-def]
     trusted = received.trusted
     nums = [Decimal(c.num) for c in trusted]
     dens = [Decimal(c.den) for c in trusted]
@@ -73,7 +79,9 @@ def test_rate_total_is_the_ratio_of_sums_not_the_mean_of_rates(result, received:
     assert abs(rate.total - mean) > Decimal("0.5")
 
 
-def test_completeness_shows_refused_counties_as_not_received(result, received: ReceivedFolder) -> None:  # type: ignore[no-untyped-def]
+def test_completeness_shows_refused_counties_as_not_received(
+    result, received: ReceivedFolder
+) -> None:  # type: ignore[no-untyped-def]
     rows = {r.unit.division_code: r for r in result.summary.completeness}
     assert not rows[received.tampered].received and not rows[received.unregistered].received
     assert rows[received.revised].revision == 2
@@ -85,7 +93,9 @@ def test_completeness_shows_refused_counties_as_not_received(result, received: R
     assert rows[other].states[not_sent].value == "not_required"
 
 
-def test_written_summary_reopens_with_the_right_cells(result, received: ReceivedFolder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_written_summary_reopens_with_the_right_cells(
+    result, received: ReceivedFolder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     out = write_summary(result, tmp_path / "全市汇总.xlsx")
     wb = openpyxl.load_workbook(out)
     cover = wb[COVER_SHEET]
@@ -100,7 +110,11 @@ def test_written_summary_reopens_with_the_right_cells(result, received: Received
     assert [f[4] for f in files[:2]] == ["拒收", "拒收"]
     assert any(f[4] == "已被更新的修订版取代" for f in files)
     # every unit's figure as its county typed it, read back from the indicator's sheet
-    sheet = next(wb[n] for n in wb.sheetnames if n.startswith(f"{received.summed_key.split(':')[0]} {name}"[:25]))
+    sheet = next(
+        wb[n]
+        for n in wb.sheetnames
+        if n.startswith(f"{received.summed_key.split(':')[0]} {name}"[:25])
+    )
     values = {r[1]: r[2] for r in sheet.iter_rows(values_only=True) if r[1]}
     for county in received.trusted:
         assert Decimal(str(values[county.name])) == parse_clerk_number(county.summed)
@@ -136,16 +150,23 @@ def test_other_periods_and_copies_are_set_aside(received: ReceivedFolder, tmp_pa
     assert later.summary.submissions == []
 
 
-def test_junk_and_missing_files_are_refused_not_fatal(received: ReceivedFolder, tmp_path: Path) -> None:
+def test_junk_and_missing_files_are_refused_not_fatal(
+    received: ReceivedFolder, tmp_path: Path
+) -> None:
     junk = tmp_path / "报表.xlsx"
     junk.write_bytes(b"PK\x03\x04 not really a zip")
-    result = consolidate([junk, tmp_path / "不存在.xlsx", received.files[received.counties[1].code]], received.registry)
+    result = consolidate(
+        [junk, tmp_path / "不存在.xlsx", received.files[received.counties[1].code]],
+        received.registry,
+    )
     assert [r.status for r in result.received] == ["refused", "refused", "used"]
     assert all(r.reason for r in result.refused)
     assert "不存在" in result.refused[1].reason
 
 
-def test_a_watched_folder_rechecks_only_new_or_changed_files(received: ReceivedFolder, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_watched_folder_rechecks_only_new_or_changed_files(
+    received: ReceivedFolder, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     import ecodesk.services.verify as verify_module
 
     inbox = tmp_path / "inbox"

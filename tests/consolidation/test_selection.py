@@ -31,7 +31,9 @@ def test_a_copy_of_the_kept_revision_is_a_duplicate_a_copy_of_an_older_one_is_su
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("ABC"), st.integers(1, 4), st.integers()), max_size=12))
 def test_every_item_lands_in_exactly_one_place(items: list[tuple[str, int, int]]) -> None:
-    kept, superseded, duplicates = newest_revisions(items, key=lambda i: i[0], revision=lambda i: i[1])
+    kept, superseded, duplicates = newest_revisions(
+        items, key=lambda i: i[0], revision=lambda i: i[1]
+    )
     assert sorted(map(id, kept + superseded + duplicates)) == sorted(map(id, items))
     assert len({k[0] for k in kept}) == len(kept) == len({i[0] for i in items})
     for k in kept:

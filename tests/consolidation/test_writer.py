@@ -35,14 +35,21 @@ def summary(pack):  # type: ignore[no-untyped-def]
     subs = []
     for i, code in enumerate(COUNTIES):
         data = sample_submission(pack, code, PERIOD)
-        data.values[f"{form}:{ind.code}"] = ["10", "20.5", "=SUM(1,2)"][i]  # last: junk that looks like a formula
+        data.values[f"{form}:{ind.code}"] = ["10", "20.5", "=SUM(1,2)"][
+            i
+        ]  # last: junk that looks like a formula
         data.previous[f"{form}:{ind.code}"] = ["8", "20", "1"][i]
         data.values[f"{rform}:{rind.code}.num"] = ["90", "1", "30"][i]
         data.values[f"{rform}:{rind.code}.den"] = ["100", "10", "40"][i]
         subs.append(data)
     subs[1].accepted.append(
-        AcceptedWarning(problem_id=f"yoy:{form}:{ind.code}", form=form, field=f"{form}:{ind.code}",
-                        message="与上年相比变化超过50%", explanation="+新项目投产，口径调整")
+        AcceptedWarning(
+            problem_id=f"yoy:{form}:{ind.code}",
+            form=form,
+            field=f"{form}:{ind.code}",
+            message="与上年相比变化超过50%",
+            explanation="+新项目投产，口径调整",
+        )
     )
     files = [
         FileNote("宁都.xlsx", "used", "宁都县生态文明办", "2025", 1, "签名有效"),
@@ -75,7 +82,9 @@ def test_sheets_in_order(written: Path, summary) -> None:  # type: ignore[no-unt
     assert all(len(name) <= 31 for name in wb.sheetnames)
 
 
-def test_indicator_sheet_lists_every_unit_and_the_total_by_hand(written: Path, summary, pack) -> None:  # type: ignore[no-untyped-def]
+def test_indicator_sheet_lists_every_unit_and_the_total_by_hand(
+    written: Path, summary, pack
+) -> None:  # type: ignore[no-untyped-def]
     form, ind = summed_number(pack)
     wb = openpyxl.load_workbook(written)
     ws = next(wb[n] for n in wb.sheetnames if n.startswith(f"{form} {ind.name}"[:20]))
@@ -83,7 +92,9 @@ def test_indicator_sheet_lists_every_unit_and_the_total_by_hand(written: Path, s
     listed = {row[1] for row in ws.iter_rows(values_only=True) if row[1] in names}
     assert listed == names
     total = _row_starting(ws, 1, "合计")
-    assert Decimal(str(total[2])) == Decimal("30.5")  # 10 + 20.5; the formula-like text is not a number
+    assert Decimal(str(total[2])) == Decimal(
+        "30.5"
+    )  # 10 + 20.5; the formula-like text is not a number
     # the junk stays visible as text, never as a live formula
     junk = [c for row in ws.iter_rows() for c in row if c.value == "=SUM(1,2)"]
     assert junk and junk[0].data_type == "s"
@@ -107,13 +118,17 @@ def test_key_indicators_have_native_charts(written: Path, summary) -> None:  # t
     assert "<barChart>" in chart_xml and '<barDir val="bar"' in chart_xml
 
 
-def test_completeness_matrix_names_units_and_missing_divisions(written: Path, summary, pack) -> None:  # type: ignore[no-untyped-def]
+def test_completeness_matrix_names_units_and_missing_divisions(
+    written: Path, summary, pack
+) -> None:  # type: ignore[no-untyped-def]
     ws = openpyxl.load_workbook(written)[MATRIX_SHEET]
     rows = _rows(ws)
     codes = [r[0] for r in rows[3:]]
     # three counties sent workbooks, so every other division of the catalog shows as not received
     assert len(codes) == len(pack.catalog.divisions)
-    silent = _row_starting(ws, 0, next(d.code for d in pack.catalog.divisions if d.code not in COUNTIES))
+    silent = _row_starting(
+        ws, 0, next(d.code for d in pack.catalog.divisions if d.code not in COUNTIES)
+    )
     assert silent[2] == "未收到" and set(silent[3:]) == {"未报"}
     warned = _row_starting(ws, 0, COUNTIES[1])
     form, _ = summed_number(pack)
@@ -171,9 +186,19 @@ def test_libreoffice_opens_it(summary, tmp_path: Path) -> None:  # type: ignore[
     small = replace(summary, indicators=[s for s in summary.indicators if s.is_key][:3])
     copy = write_summary_workbook(small, tmp_path / "summary.xlsx")
     subprocess.run(
-        ["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(copy)],
-        check=True, capture_output=True, timeout=180,
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(copy),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     from pypdf import PdfReader
 

@@ -30,7 +30,9 @@ def set_cached_values(path: Path, sheet_part: str, cached: dict[str, str]) -> No
             if info.filename == sheet_part:
                 xml = data.decode("utf-8")
                 for ref, value in cached.items():
-                    xml, n = re.subn(rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+                    xml, n = re.subn(
+                        rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>", xml
+                    )
                     assert n == 1, ref
                 data = xml.encode("utf-8")
             dst.writestr(info, data)
@@ -85,13 +87,20 @@ def declared_huge(template: Path, out: Path, size: int = 3 * 1024**3) -> Path:
 def fake_encrypted(out: Path) -> Path:
     """What Excel writes for a password-protected .xlsx: an OLE compound file with EncryptionInfo."""
     body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-    body += "EncryptionInfo".encode("utf-16-le") + b"\0" * 200 + "EncryptedPackage".encode("utf-16-le")
+    body += (
+        "EncryptionInfo".encode("utf-16-le") + b"\0" * 200 + "EncryptedPackage".encode("utf-16-le")
+    )
     out.write_bytes(body + b"\0" * 2048)
     return out
 
 
 def fake_xls(out: Path) -> Path:
-    out.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le") + b"\0" * 2048)
+    out.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 504
+        + "Workbook".encode("utf-16-le")
+        + b"\0" * 2048
+    )
     return out
 
 
@@ -122,7 +131,9 @@ class SignedFile:
     profile: UnitProfile
 
 
-def make_signed_workbook(root: Path, division: str = COUNTY, period: Period = LAST_YEAR) -> SignedFile:
+def make_signed_workbook(
+    root: Path, division: str = COUNTY, period: Period = LAST_YEAR
+) -> SignedFile:
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.services.export import export_submission
     from ecodesk.services.sample import sample_profile, sample_submission
@@ -145,7 +156,9 @@ def make_signed_workbook(root: Path, division: str = COUNTY, period: Period = LA
         store.save_profile(profile)
         store.set_responsible_forms(forms)
         store.write_submission(data)
-        out = export_submission(store, period, root / f"{division}-{period}.xlsx", passphrase=PASSPHRASE)
+        out = export_submission(
+            store, period, root / f"{division}-{period}.xlsx", passphrase=PASSPHRASE
+        )
     registry = root / "registry"
     write_registrations(KeyStore(signer_dir), registry, profile)
     wrong = root / "wrong-registry"
@@ -153,8 +166,14 @@ def make_signed_workbook(root: Path, division: str = COUNTY, period: Period = LA
     empty = root / "empty-registry"
     empty.mkdir(exist_ok=True)
     shutil.rmtree(signer_dir)  # only the file and the registration leave the signer's machine
-    return SignedFile(path=out.path, registry=registry, empty_registry=empty, wrong_registry=wrong, data=data,
-                      profile=profile)
+    return SignedFile(
+        path=out.path,
+        registry=registry,
+        empty_registry=empty,
+        wrong_registry=wrong,
+        data=data,
+        profile=profile,
+    )
 
 
 def tampered_copy(signed: Path, out: Path, pack: FormPack) -> Path:
@@ -167,7 +186,11 @@ def tampered_copy(signed: Path, out: Path, pack: FormPack) -> Path:
             continue
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and cell.value > 1:
+                if (
+                    isinstance(cell.value, (int, float))
+                    and not isinstance(cell.value, bool)
+                    and cell.value > 1
+                ):
                     cell.value = cell.value + 1000
                     wb.save(out)
                     return out

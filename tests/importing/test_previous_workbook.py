@@ -22,7 +22,9 @@ def _ongoing_table(pack: FormPack):  # type: ignore[no-untyped-def]
 def test_values_keep_their_keys_and_text(pack: FormPack) -> None:
     data = sample_submission(pack, COUNTY, Period(2025))
     content = content_of(pack, data, COUNTY)
-    assert {k: t for k, (t, _) in content.values.items()} == {k: v for k, v in data.values.items() if v}
+    assert {k: t for k, (t, _) in content.values.items()} == {
+        k: v for k, v in data.values.items() if v
+    }
     assert content.unmatched == []
 
 
@@ -32,8 +34,12 @@ def test_renamed_and_retired_keys(pack: FormPack) -> None:
     retired = field_where(pack, lambda f: f.key in data.values and f.key != target.key)
     old_key = f"{target.form}:old_name"
     data.values[old_key] = data.values.pop(target.key)
-    newer = dataclasses.replace(pack, manifest=pack.manifest.model_copy(
-        update={"renamed": {old_key: target.key}, "retired": [retired.key]}))
+    newer = dataclasses.replace(
+        pack,
+        manifest=pack.manifest.model_copy(
+            update={"renamed": {old_key: target.key}, "retired": [retired.key]}
+        ),
+    )
     content = content_of(newer, data, COUNTY)
     assert content.values[target.key] == (data.values[old_key], old_key)
     assert retired.key not in content.values
@@ -43,8 +49,14 @@ def test_renamed_and_retired_keys(pack: FormPack) -> None:
 
 def test_values_of_another_places_duty_are_not_taken(pack: FormPack) -> None:
     data = sample_submission(pack, COUNTY, Period(2025))
-    elsewhere = field_where(pack, lambda f: bool(pack.indicator(f.form, f.indicator).only_for)
-                            and COUNTY not in pack.indicator(f.form, f.indicator).only_for, division=None)
+    elsewhere = field_where(
+        pack,
+        lambda f: (
+            bool(pack.indicator(f.form, f.indicator).only_for)
+            and COUNTY not in pack.indicator(f.form, f.indicator).only_for
+        ),
+        division=None,
+    )
     data.values[elsewhere.key] = "1"
     content = content_of(pack, data, COUNTY)
     assert elsewhere.key not in content.values
@@ -58,7 +70,10 @@ def test_only_ongoing_rows_carry_over_with_this_years_amounts_emptied(pack: Form
     done = next(v for v in finished if v not in ongoing_values)
     annual = [c.code for c in spec.columns if c.name.startswith(ANNUAL_COLUMN_PREFIX)]
     base = {c.code: "100" if c.type == "number" else "甲" for c in spec.columns}
-    rows = [dict(base, **{column: ongoing_values[0], "name": "在建项目"}), dict(base, **{column: done, "name": "完工项目"})]
+    rows = [
+        dict(base, **{column: ongoing_values[0], "name": "在建项目"}),
+        dict(base, **{column: done, "name": "完工项目"}),
+    ]
     data = sample_submission(pack, COUNTY, Period(2025))
     data.tables[f"{form}:{spec.code}"] = rows
     content = content_of(pack, data, COUNTY)
@@ -73,6 +88,10 @@ def test_only_ongoing_rows_carry_over_with_this_years_amounts_emptied(pack: Form
 def test_plan_narratives_are_kept_per_form(pack: FormPack) -> None:
     data = sample_submission(pack, COUNTY, Period(2025))
     section = plan_section(pack)
-    expected = {k.partition(":")[0]: v for k, v in data.narratives.items() if k.endswith(f":{section}") and v.strip()}
+    expected = {
+        k.partition(":")[0]: v
+        for k, v in data.narratives.items()
+        if k.endswith(f":{section}") and v.strip()
+    }
     assert expected, "sample data has 下步计划"
     assert content_of(pack, data, COUNTY).plans == expected

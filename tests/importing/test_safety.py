@@ -76,10 +76,14 @@ def test_truncated_zip_is_damaged(blank_template: Path, tmp_path: Path) -> None:
     assert "损坏" in _refused(exc)
 
 
-def test_zip_bomb_refused_from_the_directory_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_bomb_refused_from_the_directory_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bomb = makers.zip_bomb(tmp_path / "bomb.xlsx")
     # Proof that nothing is unpacked: reading any member would fail the test.
-    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("a member was unpacked"))
+    monkeypatch.setattr(
+        zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("a member was unpacked")
+    )
     with pytest.raises(SuspiciousFile) as exc:
         check_import_file(bomb)
     assert "压缩" in _refused(exc)
@@ -117,6 +121,8 @@ def test_entity_bomb_refused_by_the_parser_too(
 
 
 def test_broken_sheet_xml_is_damaged(blank_template: Path, tmp_path: Path) -> None:
-    bad = makers.replace_part(blank_template, tmp_path / "bad.xlsx", "xl/worksheets/sheet1.xml", b"<worksheet><sheetData>")
+    bad = makers.replace_part(
+        blank_template, tmp_path / "bad.xlsx", "xl/worksheets/sheet1.xml", b"<worksheet><sheetData>"
+    )
     with pytest.raises(ImportFileDamaged):
         open_for_import(bad)

@@ -36,7 +36,9 @@ def test_every_figure_of_the_pack_has_exactly_one_row(blank_template: Path, pack
 
 def test_one_column_per_division_and_frozen_labels(blank_template: Path, pack) -> None:  # type: ignore[no-untyped-def]
     ws = _sheet(blank_template)
-    headers = [ws.cell(HEADER_ROW, c).value for c in range(FIRST_DIVISION_COLUMN, ws.max_column + 1)]
+    headers = [
+        ws.cell(HEADER_ROW, c).value for c in range(FIRST_DIVISION_COLUMN, ws.max_column + 1)
+    ]
     assert headers == [f"{d.code} {d.name}" for d in pack.catalog.divisions]
     assert ws.freeze_panes == ws.cell(HEADER_ROW + 1, FIRST_DIVISION_COLUMN).coordinate
     assert ws.cell(2, 2).value == 2025
@@ -63,8 +65,18 @@ def test_libreoffice_reads_the_template(blank_template: Path, tmp_path: Path) ->
     """A second, independent reader: the file converts to PDF headless."""
     try:
         done = subprocess.run(
-            ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(blank_template)],
-            capture_output=True, timeout=120, check=False,
+            [
+                "libreoffice",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp_path),
+                str(blank_template),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
         )
     except FileNotFoundError:
         pytest.skip("LibreOffice not installed")

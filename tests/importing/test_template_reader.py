@@ -81,11 +81,17 @@ def make_messy(pack: FormPack, out: Path) -> Messy:
     data_rows.append(["", "", 7.25, "", f["dup"].key, 999])
     data_rows.append(["第二次", "", 9, "", f["dup"].key, 999])
     data_rows.append(["", "", "", "", f["no_cache"].key, 999])  # blank here, a formula further down
-    data_rows.append(["", "", "5.5", "", f["fw_colon"].key.replace(":", "："), 999])  # full-width colon typed
+    data_rows.append(
+        ["", "", "5.5", "", f["fw_colon"].key.replace(":", "："), 999]
+    )  # full-width colon typed
     for row in reversed(data_rows):  # and the city sorted them its own way
         ws.append(row)
     first = 6
-    unknown_row = next(n for n, r in enumerate(reversed(data_rows), start=first) if r and r[4] == "1.1:no_such_field")
+    unknown_row = next(
+        n
+        for n, r in enumerate(reversed(data_rows), start=first)
+        if r and r[4] == "1.1:no_such_field"
+    )
     # Formula rows: one with a cached result (as Excel saves it), one without.
     r_formula, r_nocache, r_pct_cell = ws.max_row + 1, ws.max_row + 2, ws.max_row + 3
     ws.append(["", "", "=40+2", "", f["formula"].key, 999])
@@ -139,12 +145,18 @@ def test_other_divisions_columns_are_never_read(pack: FormPack, messy: Messy) ->
     assert "999" not in {v.text for v in reading.values}
 
 
-def test_renamed_codes_follow_the_pack_and_retired_are_reported(pack: FormPack, tmp_path: Path) -> None:
+def test_renamed_codes_follow_the_pack_and_retired_are_reported(
+    pack: FormPack, tmp_path: Path
+) -> None:
     target = field_where(pack, lambda f: f.type == "number" and not f.integer)
     retired = field_where(pack, lambda f: f.type == "number" and f.key != target.key)
     old_key = f"{target.form}:renamed_last_year"
-    newer = dataclasses.replace(pack, manifest=pack.manifest.model_copy(
-        update={"renamed": {old_key: target.key}, "retired": [retired.key]}))
+    newer = dataclasses.replace(
+        pack,
+        manifest=pack.manifest.model_copy(
+            update={"renamed": {old_key: target.key}, "retired": [retired.key]}
+        ),
+    )
     wb = Workbook()
     ws = wb.active
     ws.append(["指标代码", "宁都县"])  # named by exact name only
@@ -167,7 +179,9 @@ def test_name_only_layout_without_code_column(pack: FormPack, tmp_path: Path) ->
     assert {v.key: v.text for v in reading.values} == {field.key: "3.25"}
 
 
-def test_template_without_this_countys_column_is_refused(pack: FormPack, blank_template: Path, tmp_path: Path) -> None:
+def test_template_without_this_countys_column_is_refused(
+    pack: FormPack, blank_template: Path, tmp_path: Path
+) -> None:
     wb = Workbook()
     wb.active.append(["指标代码", "指标名称", "360731 于都县"])
     wb.save(tmp_path / "t.xlsx")
@@ -182,7 +196,9 @@ def test_blank_template_reads_as_nothing(pack: FormPack, blank_template: Path) -
     assert reading.blank > 0 and reading.year == 2025
 
 
-def test_template_saved_again_by_libreoffice_reads_the_same(pack: FormPack, messy: Messy, tmp_path: Path) -> None:
+def test_template_saved_again_by_libreoffice_reads_the_same(
+    pack: FormPack, messy: Messy, tmp_path: Path
+) -> None:
     """A real spreadsheet program rewrites the file (shared strings, recalculated formulas)."""
     import shutil
     import subprocess
@@ -191,8 +207,18 @@ def test_template_saved_again_by_libreoffice_reads_the_same(pack: FormPack, mess
         pytest.skip("LibreOffice not installed")
     out_dir = tmp_path / "lo"
     done = subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(messy.path)],
-        capture_output=True, timeout=120, check=False,
+        [
+            "libreoffice",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out_dir),
+            str(messy.path),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     reading = read_template(open_for_import(out_dir / messy.path.name), pack, COUNTY)

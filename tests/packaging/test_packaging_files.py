@@ -37,19 +37,31 @@ def test_icons_are_real_images() -> None:
     icons = ROOT / "resources" / "icons"
     assert (icons / "ecodesk.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ico = (icons / "ecodesk.ico").read_bytes()
-    assert ico[:4] == b"\x00\x00\x01\x00" and int.from_bytes(ico[4:6], "little") >= 5  # several sizes
+    assert (
+        ico[:4] == b"\x00\x00\x01\x00" and int.from_bytes(ico[4:6], "little") >= 5
+    )  # several sizes
 
 
 def test_spec_carries_what_is_loaded_at_run_time() -> None:
     spec = (PACKAGING / "ecodesk.spec").read_text(encoding="utf-8")
-    for needed in ('resources" / "fonts', 'resources" / "i18n', 'resources" / "icons', "migrations",
-                   "*.yaml", 'collect_submodules("ecodesk")', "reportlab.graphics.barcode", "pypdfium2_raw"):
+    for needed in (
+        'resources" / "fonts',
+        'resources" / "i18n',
+        'resources" / "icons',
+        "migrations",
+        "*.yaml",
+        'collect_submodules("ecodesk")',
+        "reportlab.graphics.barcode",
+        "pypdfium2_raw",
+    ):
         assert needed in spec, needed
     for entry in ("entry_gui.py", "entry_cli.py", "version_info.txt.in"):
         assert (PACKAGING / entry).is_file()
 
 
-def test_resources_are_found_in_a_checkout_a_wheel_install_and_a_bundle(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_resources_are_found_in_a_checkout_a_wheel_install_and_a_bundle(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     import sys
     import sysconfig
 
@@ -71,6 +83,9 @@ def test_the_wheel_carries_every_resource_file() -> None:
     """pyproject's data-files list names each file of resources/ the program reads."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = {f for files in pyproject["tool"]["setuptools"]["data-files"].values() for f in files}
-    tracked = {str(p.relative_to(ROOT)) for p in (ROOT / "resources").rglob("*")
-               if p.is_file() and p.suffix in {".ttc", ".txt", ".ts", ".svg", ".png", ".ico"}}
+    tracked = {
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "resources").rglob("*")
+        if p.is_file() and p.suffix in {".ttc", ".txt", ".ts", ".svg", ".png", ".ico"}
+    }
     assert tracked <= shipped, sorted(tracked - shipped)

@@ -190,8 +190,15 @@ def test_the_printed_qr_code_reads_back_as_the_payload(
     import subprocess
 
     out = _write(kinds_pack, submission, tmp_path / "sheet.pdf")
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")],
+        check=True,
+    )
     page = next(tmp_path.glob("p*.png"))
-    read = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(page)],
-                          capture_output=True, text=True, check=True)
+    read = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", str(page)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert read.stdout.strip() == sheet_qr_payload(submission, DIGEST)

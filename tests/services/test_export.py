@@ -82,12 +82,17 @@ def test_key_rotation_keeps_old_workbooks_verifying(store, data_dir: Path, tmp_p
     export_public_key(data_dir, store.profile(), registry)
     KeyStore(data_dir).replace("a brand new passphrase", old_passphrase=PASSPHRASE)
     store.new_revision(period, "更正技改投资额")
-    second = export_submission(store, period, tmp_path / "v2.xlsx", passphrase="a brand new passphrase")
+    second = export_submission(
+        store, period, tmp_path / "v2.xlsx", passphrase="a brand new passphrase"
+    )
     assert second.fingerprint != first.fingerprint and second.revision == first.revision + 1
     # Before the new key is registered the new workbook's signer is unknown...
     assert verify_workbook(tmp_path / "v2.xlsx", registry).status == "unknown_signer"
     export_public_key(data_dir, store.profile(), registry)
-    old, new = verify_workbook(tmp_path / "v1.xlsx", registry), verify_workbook(tmp_path / "v2.xlsx", registry)
+    old, new = (
+        verify_workbook(tmp_path / "v1.xlsx", registry),
+        verify_workbook(tmp_path / "v2.xlsx", registry),
+    )
     assert old.status == new.status == "valid"
     assert any("旧密钥" in line for line in old.details)
     assert new.workbook.data.supersedes == first.revision  # type: ignore[attr-defined]

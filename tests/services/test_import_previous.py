@@ -44,7 +44,9 @@ def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.importing.template import write_baseline_template
 
-    return write_baseline_template(bundled_pack(), tmp_path_factory.mktemp("tpl") / "t.xlsx", year=2025)
+    return write_baseline_template(
+        bundled_pack(), tmp_path_factory.mktemp("tpl") / "t.xlsx", year=2025
+    )
 
 
 def _store(data_dir: Path, pack: FormPack, division: str = COUNTY) -> Store:
@@ -55,8 +57,12 @@ def _store(data_dir: Path, pack: FormPack, division: str = COUNTY) -> Store:
 
 def _snapshot(store: Store) -> tuple[object, ...]:
     """Everything an import may touch, to prove a refused import wrote nothing."""
-    return (store.baseline(LAST_YEAR), store.revisions(THIS_YEAR), len(store.audit_log(limit=10_000)),
-            store.settings_get("imports"))
+    return (
+        store.baseline(LAST_YEAR),
+        store.revisions(THIS_YEAR),
+        len(store.audit_log(limit=10_000)),
+        store.settings_get("imports"),
+    )
 
 
 def _numbers_equal(a: str, b: str) -> bool:
@@ -71,11 +77,18 @@ def _numbers_equal(a: str, b: str) -> bool:
 # ------------------------------------------------------------------------------ signed workbook
 
 
-def test_valid_workbook_becomes_last_years_values(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_valid_workbook_becomes_last_years_values(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         steps: list[int] = []
-        preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry,
-                                 progress=lambda p, text: steps.append(p))
+        preview = preview_import(
+            store,
+            signed.path,
+            period=THIS_YEAR,
+            registry_dir=signed.registry,
+            progress=lambda p, text: steps.append(p),
+        )
         assert steps == sorted(steps) and steps[-1] == 100
         assert preview.signature_status == "valid" and not preview.confirmations_needed
         assert preview.baseline_period == LAST_YEAR
@@ -93,7 +106,9 @@ def test_valid_workbook_becomes_last_years_values(signed: SignedFile, data_dir: 
         assert entry.action == "import_previous" and result.import_id in entry.new
 
 
-def test_ongoing_rows_and_plans_are_carried_over(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_ongoing_rows_and_plans_are_carried_over(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
         assert preview.carry_over and preview.plan_references
@@ -112,11 +127,20 @@ def test_keep_or_replace_per_item(signed: SignedFile, data_dir: Path, pack: Form
     keys = sorted(k for k, v in signed.data.values.items() if v)[:2]
     keep, replace = keys
     with _store(data_dir, pack) as store:
-        store.set_baseline(LAST_YEAR, {keep: "111111", replace: "222222"}, source="手工", signature_status="template")
+        store.set_baseline(
+            LAST_YEAR,
+            {keep: "111111", replace: "222222"},
+            source="手工",
+            signature_status="template",
+        )
         preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
         changed = {i.key: i for i in preview.changes if i.status == "changed"}
         assert changed[keep].old == "111111" and changed[replace].old == "222222"
-        result = apply_import(store, preview, choices={keep: False, replace: True, **{c.key: False for c in preview.carry_over}})
+        result = apply_import(
+            store,
+            preview,
+            choices={keep: False, replace: True, **{c.key: False for c in preview.carry_over}},
+        )
         values = store.baseline(LAST_YEAR).values
         assert values[keep] == "111111"
         assert values[replace] == changed[replace].new
@@ -137,7 +161,9 @@ def test_tampered_workbook_is_refused_and_nothing_written(
         assert _snapshot(store) == before
 
 
-def test_key_registered_to_another_unit_is_refused(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_key_registered_to_another_unit_is_refused(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         before = _snapshot(store)
         with pytest.raises(WorkbookRefused) as exc:
@@ -152,9 +178,13 @@ def test_no_unit_profile_yet(signed: SignedFile, data_dir: Path) -> None:
     assert "单位信息" in str(exc.value)
 
 
-def test_unknown_signer_needs_a_recorded_confirmation(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_unknown_signer_needs_a_recorded_confirmation(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
-        preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry)
+        preview = preview_import(
+            store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry
+        )
         assert preview.unknown_signer and preview.confirmations_needed
         before = _snapshot(store)
         with pytest.raises(ConfirmationNeeded) as exc:
@@ -167,10 +197,14 @@ def test_unknown_signer_needs_a_recorded_confirmation(signed: SignedFile, data_d
         assert "签名人未登记" in entry.new and "确认" in entry.new and entry.os_user
 
 
-def test_registry_configured_in_settings_wins(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_registry_configured_in_settings_wins(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         store.settings_set(SETTING_KEY_REGISTRY, str(signed.registry))
-        preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry)
+        preview = preview_import(
+            store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry
+        )
         assert preview.signature_status == "valid"
 
 
@@ -186,7 +220,9 @@ def test_another_units_workbook_asks(signed: SignedFile, data_dir: Path, pack: F
         assert "经操作人确认" in store.audit_log(limit=1)[0].new
 
 
-def test_workbook_of_this_or_a_later_period_is_refused(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_workbook_of_this_or_a_later_period_is_refused(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         before = _snapshot(store)
         for period in (LAST_YEAR, Period(2025, 3)):
@@ -199,7 +235,9 @@ def test_workbook_of_this_or_a_later_period_is_refused(signed: SignedFile, data_
 def test_undo_restores_what_was_there(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
     key = next(k for k, v in signed.data.values.items() if v)
     with _store(data_dir, pack) as store:
-        store.set_baseline(LAST_YEAR, {key: "987654"}, source="上次导入.xlsx", signature_status="template")
+        store.set_baseline(
+            LAST_YEAR, {key: "987654"}, source="上次导入.xlsx", signature_status="template"
+        )
         preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
         result = apply_import(store, preview)
         assert store.baseline(LAST_YEAR).values[key] != "987654"
@@ -208,13 +246,17 @@ def test_undo_restores_what_was_there(signed: SignedFile, data_dir: Path, pack: 
         restored = store.baseline(LAST_YEAR)
         assert restored.values == {key: "987654"} and restored.source == "上次导入.xlsx"
         assert all(rows == [] for rows in store.load(THIS_YEAR).tables.values())
-        assert all(plan_reference(store, THIS_YEAR, p.form) is None for p in preview.plan_references)
+        assert all(
+            plan_reference(store, THIS_YEAR, p.form) is None for p in preview.plan_references
+        )
         assert store.audit_log(limit=1)[0].action == "undo_import"
         with pytest.raises(UndoRefused):
             undo_import(store, result.import_id)
 
 
-def test_undo_refused_when_carried_rows_were_edited_since(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_undo_refused_when_carried_rows_were_edited_since(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
         carry = preview.carry_over[0]
@@ -229,7 +271,9 @@ def test_undo_refused_when_carried_rows_were_edited_since(signed: SignedFile, da
         assert import_ids(store) == [result.import_id]
 
 
-def test_undo_refused_after_the_baseline_changed_again(signed: SignedFile, data_dir: Path, pack: FormPack) -> None:
+def test_undo_refused_after_the_baseline_changed_again(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
     with _store(data_dir, pack) as store:
         preview = preview_import(store, signed.path, period=THIS_YEAR, registry_dir=signed.registry)
         result = apply_import(store, preview, choices={c.key: False for c in preview.carry_over})
@@ -249,7 +293,9 @@ def test_undo_of_an_unknown_import(data_dir: Path, pack: FormPack) -> None:
 # ------------------------------------------------------------------------------ template and bad files
 
 
-def test_template_import_end_to_end(blank: Path, data_dir: Path, pack: FormPack, tmp_path: Path) -> None:
+def test_template_import_end_to_end(
+    blank: Path, data_dir: Path, pack: FormPack, tmp_path: Path
+) -> None:
     from tests.importing.test_template_reader import make_messy
 
     messy = make_messy(pack, tmp_path / "基数.xlsx")
@@ -267,13 +313,18 @@ def test_template_for_this_year_is_refused(blank: Path, data_dir: Path, pack: Fo
         preview_import(store, blank, period=LAST_YEAR)
 
 
-@pytest.mark.parametrize("make", [
-    lambda blank, out: makers.entity_bomb(blank, out),
-    lambda blank, out: makers.zip_bomb(out),
-    lambda blank, out: makers.fake_encrypted(out),
-    lambda blank, out: makers.truncated(blank, out),
-])
-def test_bad_files_write_nothing(make, blank: Path, data_dir: Path, pack: FormPack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda blank, out: makers.entity_bomb(blank, out),
+        lambda blank, out: makers.zip_bomb(out),
+        lambda blank, out: makers.fake_encrypted(out),
+        lambda blank, out: makers.truncated(blank, out),
+    ],
+)
+def test_bad_files_write_nothing(
+    make, blank: Path, data_dir: Path, pack: FormPack, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = make(blank, tmp_path / "bad.xlsx")
     with _store(data_dir, pack) as store:
         before = _snapshot(store)
@@ -282,7 +333,9 @@ def test_bad_files_write_nothing(make, blank: Path, data_dir: Path, pack: FormPa
         assert _snapshot(store) == before
 
 
-def test_an_ordinary_spreadsheet_is_not_mistaken_for_a_template(data_dir: Path, pack: FormPack, tmp_path: Path) -> None:
+def test_an_ordinary_spreadsheet_is_not_mistaken_for_a_template(
+    data_dir: Path, pack: FormPack, tmp_path: Path
+) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -304,13 +357,27 @@ def _cli(args: list[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch, stdin
 
 
 def test_cli_dry_run_prints_the_preview_and_writes_nothing(
-    signed: SignedFile, data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch,
+    signed: SignedFile,
+    data_dir: Path,
+    pack: FormPack,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with _store(data_dir, pack) as store:
         before = _snapshot(store)
-    code = _cli(["import-previous", str(signed.path), "--keys", str(signed.registry), "--period", "2026",
-                 "--dry-run"], data_dir, monkeypatch)
+    code = _cli(
+        [
+            "import-previous",
+            str(signed.path),
+            "--keys",
+            str(signed.registry),
+            "--period",
+            "2026",
+            "--dry-run",
+        ],
+        data_dir,
+        monkeypatch,
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "将写入的上年值" in out and "指标代码" in out and "试运行" in out
@@ -319,24 +386,48 @@ def test_cli_dry_run_prints_the_preview_and_writes_nothing(
 
 
 def test_cli_asks_and_no_means_nothing(
-    signed: SignedFile, data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch,
+    signed: SignedFile,
+    data_dir: Path,
+    pack: FormPack,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _store(data_dir, pack).close()
-    code = _cli(["import-previous", str(signed.path), "--keys", str(signed.registry), "--period", "2026"],
-                data_dir, monkeypatch, stdin="n\n")
+    code = _cli(
+        ["import-previous", str(signed.path), "--keys", str(signed.registry), "--period", "2026"],
+        data_dir,
+        monkeypatch,
+        stdin="n\n",
+    )
     assert code == 1 and "[y/N]" in capsys.readouterr().out
     with Store.open(data_dir) as store:
         assert store.baseline(LAST_YEAR) is None
 
 
 def test_cli_yes_on_stdin_imports_and_undo_reverts(
-    signed: SignedFile, data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch,
+    signed: SignedFile,
+    data_dir: Path,
+    pack: FormPack,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _store(data_dir, pack).close()
-    assert _cli(["import-previous", str(signed.path), "--keys", str(signed.registry), "--period", "2026"],
-                data_dir, monkeypatch, stdin="y\n") == 0
+    assert (
+        _cli(
+            [
+                "import-previous",
+                str(signed.path),
+                "--keys",
+                str(signed.registry),
+                "--period",
+                "2026",
+            ],
+            data_dir,
+            monkeypatch,
+            stdin="y\n",
+        )
+        == 0
+    )
     assert "已导入" in capsys.readouterr().out
     with Store.open(data_dir) as store:
         assert store.baseline(LAST_YEAR) is not None
@@ -347,7 +438,10 @@ def test_cli_yes_on_stdin_imports_and_undo_reverts(
 
 
 def test_cli_refuses_another_unit_without_yes(
-    signed: SignedFile, data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch,
+    signed: SignedFile,
+    data_dir: Path,
+    pack: FormPack,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _store(data_dir, pack, OTHER_COUNTY).close()
@@ -362,7 +456,10 @@ def test_cli_refuses_another_unit_without_yes(
 
 
 def test_cli_bad_file_is_a_chinese_sentence(
-    data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+    pack: FormPack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
     _store(data_dir, pack).close()
@@ -373,14 +470,35 @@ def test_cli_bad_file_is_a_chinese_sentence(
 
 
 def test_cli_keep_existing_only_fills_gaps(
-    signed: SignedFile, data_dir: Path, pack: FormPack, monkeypatch: pytest.MonkeyPatch,
+    signed: SignedFile,
+    data_dir: Path,
+    pack: FormPack,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     key = next(k for k, v in sorted(signed.data.values.items()) if v)
     with _store(data_dir, pack) as store:
-        store.set_baseline(LAST_YEAR, {key: "55555"}, source="市里上次发的.xlsx", signature_status="template")
-    assert _cli(["import-previous", str(signed.path), "--keys", str(signed.registry), "--period", "2026",
-                 "--keep-existing", "--no-carry-over", "--yes"], data_dir, monkeypatch) == 0
+        store.set_baseline(
+            LAST_YEAR, {key: "55555"}, source="市里上次发的.xlsx", signature_status="template"
+        )
+    assert (
+        _cli(
+            [
+                "import-previous",
+                str(signed.path),
+                "--keys",
+                str(signed.registry),
+                "--period",
+                "2026",
+                "--keep-existing",
+                "--no-carry-over",
+                "--yes",
+            ],
+            data_dir,
+            monkeypatch,
+        )
+        == 0
+    )
     assert "有变化" in capsys.readouterr().out
     with Store.open(data_dir) as store:
         values = store.baseline(LAST_YEAR).values

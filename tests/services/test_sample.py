@@ -32,7 +32,11 @@ def test_every_county_gets_an_error_free_submission(pack) -> None:
 def test_a_submission_fills_every_field_table_and_section(pack) -> None:
     data = sample_submission(pack, NINGDU, Period(2026), revision=2)
     assert (data.revision, data.pack_version, data.forms) == (2, pack.version, list(pack.forms))
-    assert data.unit.division_name == "宁都县" and data.unit.preparer and data.unit.phone.startswith("0797-")
+    assert (
+        data.unit.division_name == "宁都县"
+        and data.unit.preparer
+        and data.unit.phone.startswith("0797-")
+    )
     for field in pack.all_input_fields(NINGDU):
         assert data.value(field.key), field.key
         if field.type == "number":
@@ -57,7 +61,9 @@ def test_a_submission_fills_every_field_table_and_section(pack) -> None:
 
 
 def test_only_the_countys_own_duties_are_filled(pack) -> None:
-    only_ningdu = {f.key for f in pack.all_input_fields(NINGDU)} - {f.key for f in pack.all_input_fields("360734")}
+    only_ningdu = {f.key for f in pack.all_input_fields(NINGDU)} - {
+        f.key for f in pack.all_input_fields("360734")
+    }
     xunwu = sample_submission(pack, "360734", Period(2026))
     assert only_ningdu and not only_ningdu & set(xunwu.values)
 
@@ -96,8 +102,11 @@ def test_rates_with_a_target_reach_it(pack) -> None:
     for form in pack.forms:
         for ind in pack.indicators(form, NINGDU):
             if isinstance(ind, RatioIndicator) and ind.target and ind.target.comparator == "ge":
-                rate = _number(data.values[f"{form}:{ind.code}.num"]) / _number(
-                    data.values[f"{form}:{ind.code}.den"]) * ind.scale
+                rate = (
+                    _number(data.values[f"{form}:{ind.code}.num"])
+                    / _number(data.values[f"{form}:{ind.code}.den"])
+                    * ind.scale
+                )
                 assert ind.target.value <= rate <= ind.scale, (ind.code, rate)
                 checked += 1
     assert checked
@@ -115,59 +124,197 @@ def _synthetic_pack(tmp_path: Path, pack) -> Path:  # type: ignore[no-untyped-de
     target.mkdir()
     catalog = yaml.safe_load((pack.source / "catalog.yaml").read_text(encoding="utf-8"))
     catalog["duties"] = []  # they point at the real forms' fields
-    (target / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    (target / "catalog.yaml").write_text(
+        yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8"
+    )
     manifest = yaml.safe_load((pack.source / "pack.yaml").read_text(encoding="utf-8"))
     indicators = [
-        {"code": "count", "kind": "number", "name": "新建项目数（累计）", "unit": "处", "integer": True,
-         "decimals": 0, "scope": "cumulative"},
-        {"code": "part", "kind": "number", "name": "其中：本年新建项目数", "unit": "处", "integer": True,
-         "decimals": 0, "scope": "annual"},
-        {"code": "money", "kind": "number", "name": "完成投资", "unit": "万元", "scope": "annual",
-         "multipliers": True},
-        {"code": "capped", "kind": "number", "name": "达标比例", "unit": "%", "scope": "level", "max": 100,
-         "target": {"comparator": "ge", "value": 95, "deadline": "2026年", "level": "county",
-                    "plan_text": "达95%以上"}},
-        {"code": "cleared", "kind": "number", "name": "剩余问题数", "unit": "个", "integer": True, "decimals": 0,
-         "scope": "level", "target": {"comparator": "zero", "deadline": "2024年底", "year": 2024,
-                                      "plan_text": "清零"}},
-        {"code": "rate", "kind": "ratio", "name": "覆盖率",
-         "numerator": {"name": "已覆盖面积", "unit": "公顷"}, "denominator": {"name": "国土面积", "unit": "公顷"},
-         "target": {"comparator": "ge", "value": 70, "deadline": "2026年", "plan_text": "70%以上"}},
-        {"code": "prov", "kind": "provincial", "name": "排放强度下降率", "unit": "%", "better": "higher",
-         "plan_text": "完成省下达指标"},
-        {"code": "pm", "kind": "provincial", "name": "某污染物浓度", "unit": "微克/立方米", "better": "lower",
-         "plan_text": "完成省下达指标"},
-        {"code": "trend", "kind": "trend", "name": "生态指数", "unit": "", "direction": "up", "max": 100,
-         "plan_text": "稳步提升"},
-        {"code": "grade", "kind": "grade", "name": "水质类别", "grades": ["Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类"],
-         "target": {"comparator": "grade_at_least", "grade": "Ⅲ类", "deadline": "2026年", "plan_text": "Ⅲ类"}},
-        {"code": "mile", "kind": "milestone", "name": "规划编制", "target": {
-            "comparator": "done", "year": 2025, "deadline": "2025年", "plan_text": "2025年完成"}},
+        {
+            "code": "count",
+            "kind": "number",
+            "name": "新建项目数（累计）",
+            "unit": "处",
+            "integer": True,
+            "decimals": 0,
+            "scope": "cumulative",
+        },
+        {
+            "code": "part",
+            "kind": "number",
+            "name": "其中：本年新建项目数",
+            "unit": "处",
+            "integer": True,
+            "decimals": 0,
+            "scope": "annual",
+        },
+        {
+            "code": "money",
+            "kind": "number",
+            "name": "完成投资",
+            "unit": "万元",
+            "scope": "annual",
+            "multipliers": True,
+        },
+        {
+            "code": "capped",
+            "kind": "number",
+            "name": "达标比例",
+            "unit": "%",
+            "scope": "level",
+            "max": 100,
+            "target": {
+                "comparator": "ge",
+                "value": 95,
+                "deadline": "2026年",
+                "level": "county",
+                "plan_text": "达95%以上",
+            },
+        },
+        {
+            "code": "cleared",
+            "kind": "number",
+            "name": "剩余问题数",
+            "unit": "个",
+            "integer": True,
+            "decimals": 0,
+            "scope": "level",
+            "target": {
+                "comparator": "zero",
+                "deadline": "2024年底",
+                "year": 2024,
+                "plan_text": "清零",
+            },
+        },
+        {
+            "code": "rate",
+            "kind": "ratio",
+            "name": "覆盖率",
+            "numerator": {"name": "已覆盖面积", "unit": "公顷"},
+            "denominator": {"name": "国土面积", "unit": "公顷"},
+            "target": {
+                "comparator": "ge",
+                "value": 70,
+                "deadline": "2026年",
+                "plan_text": "70%以上",
+            },
+        },
+        {
+            "code": "prov",
+            "kind": "provincial",
+            "name": "排放强度下降率",
+            "unit": "%",
+            "better": "higher",
+            "plan_text": "完成省下达指标",
+        },
+        {
+            "code": "pm",
+            "kind": "provincial",
+            "name": "某污染物浓度",
+            "unit": "微克/立方米",
+            "better": "lower",
+            "plan_text": "完成省下达指标",
+        },
+        {
+            "code": "trend",
+            "kind": "trend",
+            "name": "生态指数",
+            "unit": "",
+            "direction": "up",
+            "max": 100,
+            "plan_text": "稳步提升",
+        },
+        {
+            "code": "grade",
+            "kind": "grade",
+            "name": "水质类别",
+            "grades": ["Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类"],
+            "target": {
+                "comparator": "grade_at_least",
+                "grade": "Ⅲ类",
+                "deadline": "2026年",
+                "plan_text": "Ⅲ类",
+            },
+        },
+        {
+            "code": "mile",
+            "kind": "milestone",
+            "name": "规划编制",
+            "target": {
+                "comparator": "done",
+                "year": 2025,
+                "deadline": "2025年",
+                "plan_text": "2025年完成",
+            },
+        },
         {"code": "note", "kind": "text", "name": "试点名称", "max_length": 30},
     ]
-    tables = [{"code": "items", "name": "重点项目清单", "columns": [
-        {"code": "name", "name": "项目名称", "type": "text", "required": True},
-        {"code": "owner", "name": "实施单位", "type": "text", "required": True},
-        {"code": "invest", "name": "本年投资", "type": "number", "unit": "万元", "min": 0, "required": True},
-        {"code": "state", "name": "进展", "type": "choice", "choices": ["谋划", "在建", "已完工"], "required": True},
-        {"code": "year", "name": "开工年份", "type": "year"},
-    ], "ongoing": {"state": ["谋划", "在建"]}}]
+    tables = [
+        {
+            "code": "items",
+            "name": "重点项目清单",
+            "columns": [
+                {"code": "name", "name": "项目名称", "type": "text", "required": True},
+                {"code": "owner", "name": "实施单位", "type": "text", "required": True},
+                {
+                    "code": "invest",
+                    "name": "本年投资",
+                    "type": "number",
+                    "unit": "万元",
+                    "min": 0,
+                    "required": True,
+                },
+                {
+                    "code": "state",
+                    "name": "进展",
+                    "type": "choice",
+                    "choices": ["谋划", "在建", "已完工"],
+                    "required": True,
+                },
+                {"code": "year", "name": "开工年份", "type": "year"},
+            ],
+            "ongoing": {"state": ["谋划", "在建"]},
+        }
+    ]
     rules = [
-        {"kind": "compare", "id": "part_le", "left": "part", "op": "<=", "right": "count", "message": "本年数大于累计数"},
-        {"kind": "table_total", "id": "money_total", "table": "items", "column": "invest", "total": "money",
-         "message": "合计不符"},
+        {
+            "kind": "compare",
+            "id": "part_le",
+            "left": "part",
+            "op": "<=",
+            "right": "count",
+            "message": "本年数大于累计数",
+        },
+        {
+            "kind": "table_total",
+            "id": "money_total",
+            "table": "items",
+            "column": "invest",
+            "total": "money",
+            "message": "合计不符",
+        },
     ]
     # The main-goals form stays as it is (the catalog's goal groups point into it).
-    (target / "G.yaml").write_text((pack.source / "G.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (target / "G.yaml").write_text(
+        (pack.source / "G.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     files = ["G.yaml"]
     for code in [t.code for t in pack.catalog.tasks]:
         name = f"{code.replace('.', '_')}.yaml"
-        form = {"code": code, "version": 1, "title": f"表单{code}", "task": code, "indicators": indicators,
-                "tables": tables, "rules": rules}
+        form = {
+            "code": code,
+            "version": 1,
+            "title": f"表单{code}",
+            "task": code,
+            "indicators": indicators,
+            "tables": tables,
+            "rules": rules,
+        }
         (target / name).write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
         files.append(name)
     manifest["forms"] = files
-    (target / "pack.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    (target / "pack.yaml").write_text(
+        yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8"
+    )
     return target
 
 
@@ -178,7 +325,9 @@ def test_generation_follows_whatever_the_pack_defines(tmp_path: Path, pack) -> N
         assert [p for p in check_submission(other, data) if p.severity == "error"] == []
         v = data.values
         assert _number(v["1.1:part"]) <= _number(v["1.1:count"])
-        assert sum(_number(r["invest"]) for r in data.rows("1.1", "items")) == _number(v["1.1:money"])
+        assert sum(_number(r["invest"]) for r in data.rows("1.1", "items")) == _number(
+            v["1.1:money"]
+        )
         assert 95 <= _number(v["1.1:capped"]) <= 100
         assert _number(v["1.1:prov.actual"]) > _number(v["1.1:prov.target"])
         assert _number(v["1.1:pm.actual"]) < _number(v["1.1:pm.target"])
@@ -190,7 +339,9 @@ def test_generation_follows_whatever_the_pack_defines(tmp_path: Path, pack) -> N
     assert trend == sorted(trend) and trend[0] < trend[-1]
 
 
-def test_demo_folder_has_signed_history_and_a_current_year_ready_to_sign(data_dir: Path, pack) -> None:
+def test_demo_folder_has_signed_history_and_a_current_year_ready_to_sign(
+    data_dir: Path, pack
+) -> None:
     with Store.open(data_dir, pack=pack) as store:
         result = fill_demo(store, NINGDU)
         assert result.errors == []
@@ -217,7 +368,9 @@ def test_demo_folder_has_signed_history_and_a_current_year_ready_to_sign(data_di
             fill_demo(store, NINGDU)
 
 
-def test_demo_command_fills_the_folder_and_says_where(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_command_fills_the_folder_and_says_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "demo"
     assert main(["--data-dir", str(folder), "demo", "--county", "360734"]) == 0
     out = capsys.readouterr().out

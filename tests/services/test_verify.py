@@ -66,7 +66,12 @@ def test_unchanged_resave_with_openpyxl_stays_valid(signed, copy: Path) -> None:
 
 def _number_cell(wb: openpyxl.Workbook) -> openpyxl.cell.Cell:
     ws = wb[FORM_SHEET]
-    return next(c for row in ws.iter_rows(min_row=4, min_col=6, max_col=6) for c in row if isinstance(c.value, (int, float)))
+    return next(
+        c
+        for row in ws.iter_rows(min_row=4, min_col=6, max_col=6)
+        for c in row
+        if isinstance(c.value, (int, float))
+    )
 
 
 def test_value_changed_and_resaved_with_openpyxl(signed, copy: Path) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +97,9 @@ def test_visible_value_changed_inside_the_zip(signed, copy: Path, tmp_path: Path
         text = xml.decode()
         match = re.search(r'<c r="(F\d+)"[^>]*?(?<!t="s")(?<!t="inlineStr")><v>(\d+)', text)
         assert match
-        return (text[: match.start(2)] + str(int(match.group(2)) + 7) + text[match.end(2):]).encode()
+        return (
+            text[: match.start(2)] + str(int(match.group(2)) + 7) + text[match.end(2) :]
+        ).encode()
 
     rewrite_member(copy, out, member, bump)
     result = verify_workbook(out, signed[1])
@@ -218,15 +225,19 @@ def mutations(draw):  # type: ignore[no-untyped-def]
     col = draw(st.integers(min_value=1, max_value=8))
     value = draw(
         st.one_of(
-            st.integers(min_value=-10**6, max_value=10**6),
-            st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12).filter(lambda t: t.strip() and not t.startswith("=")),
+            st.integers(min_value=-(10**6), max_value=10**6),
+            st.text(
+                alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12
+            ).filter(lambda t: t.strip() and not t.startswith("=")),
             st.just(None),
         )
     )
     return sheet, row, col, value
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(mutation=mutations())
 def test_random_mutations_are_always_caught(signed, tmp_path: Path, mutation) -> None:  # type: ignore[no-untyped-def]
     sheet, row, col, value = mutation
@@ -257,6 +268,8 @@ def _top_left(ws, row: int, col: int) -> tuple[int, int]:  # type: ignore[no-unt
 def _same(before, after) -> bool:  # type: ignore[no-untyped-def]
     from ecodesk.workbook.cells import cell_text
 
-    return cell_text(before) == cell_text(after) and (before is None) == (after is None or after == "") and (
-        type(before) is type(after) or before is None
+    return (
+        cell_text(before) == cell_text(after)
+        and (before is None) == (after is None or after == "")
+        and (type(before) is type(after) or before is None)
     )

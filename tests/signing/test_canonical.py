@@ -47,7 +47,9 @@ def test_text_line_breaks_and_control_characters() -> None:
 
 def test_records_cover_metadata_values_tables_and_accepted_warnings(pack) -> None:  # type: ignore[no-untyped-def]
     data = submission(pack)
-    data.accepted.append(AcceptedWarning("yoy:1.1:tech_invest", "1.1", "增幅较大", "新建项目集中投产"))
+    data.accepted.append(
+        AcceptedWarning("yoy:1.1:tech_invest", "1.1", "增幅较大", "新建项目集中投产")
+    )
     records = data_records(pack, data, META)
     keys = {(r.section, r.key): r.value for r in records}
     assert keys[("meta", "unit.division_code")] == "360730"

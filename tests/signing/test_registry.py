@@ -23,7 +23,11 @@ def test_registration_files_round_trip_with_retired_keys(tmp_path: Path) -> None
     (now,) = registry.by_fingerprint(new.fingerprint)
     (before,) = registry.by_fingerprint(old.fingerprint)
     assert now.status == "active" and before.status == "retired" and before.retired
-    assert now.unit_code == "360730" and now.department == "县林业局" and now.public_key == new.public_key
+    assert (
+        now.unit_code == "360730"
+        and now.department == "县林业局"
+        and now.public_key == new.public_key
+    )
     doc = json.loads(active.read_text(encoding="utf-8"))
     assert doc["unit_name"] == "宁都县" and doc["algorithm"] == "Ed25519" and doc["created"]
 

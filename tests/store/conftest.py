@@ -20,8 +20,13 @@ def store(data_dir: Path, pack) -> Iterator[Store]:  # type: ignore[no-untyped-d
 @pytest.fixture
 def profile() -> UnitProfile:
     return UnitProfile(
-        division_code="360730", division_name="宁都县", department="生态文明建设领导小组办公室",
-        preparer="刘志明", reviewer="陈丽萍", phone="0797-6821234", head="黄建华",
+        division_code="360730",
+        division_name="宁都县",
+        department="生态文明建设领导小组办公室",
+        preparer="刘志明",
+        reviewer="陈丽萍",
+        phone="0797-6821234",
+        head="黄建华",
     )
 
 

@@ -33,19 +33,25 @@ def _digest(*paths: Path) -> str:
 
 def _state(data_dir: Path) -> tuple[str, list[str]]:
     db = data_dir / "ecodesk.sqlite3"
-    files = sorted(p.name for p in (data_dir / "backups").iterdir()) if (data_dir / "backups").exists() else []
+    files = (
+        sorted(p.name for p in (data_dir / "backups").iterdir())
+        if (data_dir / "backups").exists()
+        else []
+    )
     return _digest(db, Path(f"{db}-wal")), files
 
 
 def _corrupt_copy(source: Path, dest: Path) -> Path:
     data = bytearray(source.read_bytes())
     for offset in (4096 * 5, 4096 * 20):
-        data[offset:offset + 4096] = bytes((i * 7) % 256 for i in range(4096))
+        data[offset : offset + 4096] = bytes((i * 7) % 256 for i in range(4096))
     dest.write_bytes(bytes(data))
     return dest
 
 
-def test_backup_while_the_store_is_open_holds_the_committed_data(store: Store, tmp_path: Path, pack) -> None:
+def test_backup_while_the_store_is_open_holds_the_committed_data(
+    store: Store, tmp_path: Path, pack
+) -> None:
     _fill(store, "17")
     copy = make_backup(store.db_path, tmp_path / "copy.sqlite3")  # type: ignore[arg-type]
     store.set_value(P, KEY, "18")  # later edits are not in the copy, and do not disturb it
@@ -65,12 +71,16 @@ def test_daily_backups_keep_only_the_newest(store: Store) -> None:
     start = datetime(2020, 1, 1)
     for day in range(20):
         daily_backup(store.db_path, keep=5, today=start + timedelta(days=day))
-    daily_backup(store.db_path, keep=5, today=start + timedelta(days=19))  # same day: no second copy
+    daily_backup(
+        store.db_path, keep=5, today=start + timedelta(days=19)
+    )  # same day: no second copy
     names = sorted(p.name for p in (store.db_path.parent / "backups").glob("daily-*"))
     assert names == [f"daily-2020-01-{d:02d}.sqlite3" for d in range(16, 21)]
 
 
-def test_restore_keeps_the_current_data_then_replaces_it(data_dir: Path, tmp_path: Path, pack) -> None:
+def test_restore_keeps_the_current_data_then_replaces_it(
+    data_dir: Path, tmp_path: Path, pack
+) -> None:
     with Store.open(data_dir, pack=pack) as store:
         _fill(store, "5")
         backup = make_backup(store.db_path, tmp_path / "monday.sqlite3")  # type: ignore[arg-type]
@@ -104,17 +114,27 @@ def _newer(source: Path, path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make_bad", "reason"),
     [
-        (lambda good, tmp: (tmp / "notes.txt").write_text("周报") and tmp / "notes.txt", "不是数据库文件"),
+        (
+            lambda good, tmp: (tmp / "notes.txt").write_text("周报") and tmp / "notes.txt",
+            "不是数据库文件",
+        ),
         (lambda good, tmp: _corrupt_copy(good, tmp / "corrupt.sqlite3"), "损坏"),
-        (lambda good, tmp: (tmp / "half.sqlite3").write_bytes(good.read_bytes()[:40000]) and tmp / "half.sqlite3",
-         "损坏"),
+        (
+            lambda good, tmp: (
+                (tmp / "half.sqlite3").write_bytes(good.read_bytes()[:40000])
+                and tmp / "half.sqlite3"
+            ),
+            "损坏",
+        ),
         (lambda good, tmp: _foreign(tmp / "foreign.sqlite3"), "不是 EcoDesk"),
         (lambda good, tmp: _newer(good, tmp / "newer.sqlite3"), "不是本程序认识的版本"),
         (lambda good, tmp: tmp / "missing.sqlite3", "不存在"),
     ],
     ids=["text", "corrupt", "truncated", "foreign", "newer", "missing"],
 )
-def test_a_bad_file_is_refused_and_nothing_changes(data_dir: Path, tmp_path: Path, pack, make_bad, reason) -> None:
+def test_a_bad_file_is_refused_and_nothing_changes(
+    data_dir: Path, tmp_path: Path, pack, make_bad, reason
+) -> None:
     with Store.open(data_dir, pack=pack) as store:
         _fill(store, "7", narratives=60)
         good = make_backup(store.db_path, tmp_path / "good.sqlite3")  # type: ignore[arg-type]
@@ -128,7 +148,9 @@ def test_a_bad_file_is_refused_and_nothing_changes(data_dir: Path, tmp_path: Pat
         assert store.load(P).value(KEY) == "7"
 
 
-def test_backup_and_restore_commands(data_dir: Path, tmp_path: Path, pack, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_and_restore_commands(
+    data_dir: Path, tmp_path: Path, pack, capsys: pytest.CaptureFixture[str]
+) -> None:
     with Store.open(data_dir, pack=pack) as store:
         _fill(store, "3")
     out = tmp_path / "saved.sqlite3"
@@ -152,8 +174,9 @@ def test_backup_and_restore_commands(data_dir: Path, tmp_path: Path, pack, capsy
     assert _state(data_dir) == before
 
 
-def test_restore_asks_first_and_a_no_changes_nothing(data_dir: Path, tmp_path: Path, pack, monkeypatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_asks_first_and_a_no_changes_nothing(
+    data_dir: Path, tmp_path: Path, pack, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with Store.open(data_dir, pack=pack) as store:
         _fill(store, "3")
         out = make_backup(store.db_path, tmp_path / "saved.sqlite3")  # type: ignore[arg-type]
@@ -165,6 +188,8 @@ def test_restore_asks_first_and_a_no_changes_nothing(data_dir: Path, tmp_path: P
     assert _state(data_dir) == before
 
 
-def test_backup_of_a_folder_without_data_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_of_a_folder_without_data_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--data-dir", str(tmp_path / "empty"), "backup"]) == 2
     assert "还没有数据文件" in capsys.readouterr().err

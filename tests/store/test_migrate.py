@@ -66,7 +66,11 @@ def test_a_database_at_the_first_migration_upgrades_with_its_data(data_dir: Path
         data = store.load(Period(2025))
         assert store.signature(Period(2025), 1) == ("F1", "D1")
         assert len(store.audit_log(Period(2025))) == 1
-    assert profile is not None and (profile.division_name, profile.preparer, profile.head) == ("宁都县", "刘志明", "")
+    assert profile is not None and (profile.division_name, profile.preparer, profile.head) == (
+        "宁都县",
+        "刘志明",
+        "",
+    )
     assert (data.status, data.values) == ("signed", {"1.1:upgraded_firms": "３０"})
 
     conn = sqlite3.connect(db)

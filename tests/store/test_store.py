@@ -26,14 +26,23 @@ def _raw_values(db: Path) -> dict[str, str]:
     """What is on disk, read by a connection that knows nothing of SQLAlchemy."""
     conn = sqlite3.connect(db)
     try:
-        return {f"{f}:{c}": t for f, c, t in conn.execute("SELECT form, field, text FROM field_values")}
+        return {
+            f"{f}:{c}": t for f, c, t in conn.execute("SELECT form, field, text FROM field_values")
+        }
     finally:
         conn.close()
 
 
-def test_every_kind_of_edit_survives_closing_and_reopening(data_dir: Path, pack, profile, period) -> None:
-    warning = AcceptedWarning(problem_id="yoy:1.1:tech_invest", form="1.1", message="变化超过50%",
-                              explanation="新增两个技改项目投产", field="1.1:tech_invest")
+def test_every_kind_of_edit_survives_closing_and_reopening(
+    data_dir: Path, pack, profile, period
+) -> None:
+    warning = AcceptedWarning(
+        problem_id="yoy:1.1:tech_invest",
+        form="1.1",
+        message="变化超过50%",
+        explanation="新增两个技改项目投产",
+        field="1.1:tech_invest",
+    )
     rows = [{"name": "宁都县梅江镇技改项目", "investment": "1,200"}, {}, {"name": "=1+1"}]
     with Store.open(data_dir, pack=pack) as store:
         store.save_profile(profile)
@@ -70,7 +79,9 @@ def test_bad_field_key_is_refused_with_a_message_and_nothing_saved(store: Store,
     assert store.load(period).values == {KEY: "5"}
 
 
-def test_signed_revision_is_frozen_and_a_correction_copies_it(store: Store, period, profile) -> None:
+def test_signed_revision_is_frozen_and_a_correction_copies_it(
+    store: Store, period, profile
+) -> None:
     store.save_profile(profile)
     store.set_value(period, KEY, "40")
     store.set_narrative(period, "1.1", "progress", "进展顺利。")
@@ -98,7 +109,10 @@ def test_signed_revision_is_frozen_and_a_correction_copies_it(store: Store, peri
     corrected = store.load(period)
     assert (corrected.revision, corrected.status, corrected.supersedes) == (2, "draft", 1)
     assert (corrected.values, corrected.narratives, corrected.tables, corrected.accepted) == (
-        frozen_before.values, frozen_before.narratives, frozen_before.tables, frozen_before.accepted,
+        frozen_before.values,
+        frozen_before.narratives,
+        frozen_before.tables,
+        frozen_before.accepted,
     )
     store.set_value(period, KEY, "41")
     assert store.load(period).value(KEY) == "41"
@@ -106,11 +120,14 @@ def test_signed_revision_is_frozen_and_a_correction_copies_it(store: Store, peri
     assert store.signature(period, 2) is None
     infos = store.revisions(period)
     assert [(i.revision, i.status, i.supersedes, i.reason) for i in infos] == [
-        (1, "signed", None, ""), (2, "draft", 1, "更正累计数口径"),
+        (1, "signed", None, ""),
+        (2, "draft", 1, "更正累计数口径"),
     ]
 
 
-def test_a_correction_is_refused_while_the_revision_can_still_be_edited(store: Store, period) -> None:
+def test_a_correction_is_refused_while_the_revision_can_still_be_edited(
+    store: Store, period
+) -> None:
     store.set_value(period, KEY, "1")
     with pytest.raises(RevisionNotSigned, match="尚未签名"):
         store.new_revision(period, "原因")
@@ -146,11 +163,18 @@ def test_audit_log_says_who_when_what_old_and_new(store: Store, period, profile)
 
 def test_previous_year_comes_from_the_signed_report_else_the_baseline(store: Store) -> None:
     y2025, y2026 = Period(2025), Period(2026)
-    store.set_baseline(y2025, {KEY: "30", "1.1:tech_invest": "2.0"},
-                       source="宁都县_2025年度.xlsx", signature_status="valid")
+    store.set_baseline(
+        y2025,
+        {KEY: "30", "1.1:tech_invest": "2.0"},
+        source="宁都县_2025年度.xlsx",
+        signature_status="valid",
+    )
     assert store.load(y2026).previous == {KEY: "30", "1.1:tech_invest": "2.0"}
     baseline = store.baseline(y2025)
-    assert baseline is not None and (baseline.source, baseline.signature_status) == ("宁都县_2025年度.xlsx", "valid")
+    assert baseline is not None and (baseline.source, baseline.signature_status) == (
+        "宁都县_2025年度.xlsx",
+        "valid",
+    )
 
     store.set_value(y2025, KEY, "31")  # an unsigned draft does not outrank the imported baseline
     assert store.load(y2026).previous[KEY] == "30"
@@ -171,7 +195,12 @@ def test_old_keys_follow_the_packs_renames(data_dir: Path, pack) -> None:
     )
     renamed_pack = dataclasses.replace(pack, manifest=manifest)
     with Store.open(data_dir, pack=renamed_pack) as store:
-        store.set_baseline(Period(2025), {"1.1:old_firms": "30", "1.1:gone": "1"}, source="x", signature_status="valid")
+        store.set_baseline(
+            Period(2025),
+            {"1.1:old_firms": "30", "1.1:gone": "1"},
+            source="x",
+            signature_status="valid",
+        )
         assert store.load(Period(2026)).previous == {KEY: "30"}
 
 
@@ -198,7 +227,9 @@ def test_profile_settings_forms_and_current_period_persist(data_dir: Path, pack,
         assert (changes[0].old, changes[0].new) == ("0797-6821234", "13907970000")
 
 
-def test_write_submission_makes_the_draft_hold_exactly_the_given_data(store: Store, period, profile) -> None:
+def test_write_submission_makes_the_draft_hold_exactly_the_given_data(
+    store: Store, period, profile
+) -> None:
     store.set_value(period, "1.1:tech_invest", "9")
     store.accept_warning(period, AcceptedWarning("old", "1.1", "m", "e"))
     data = SubmissionData(unit=profile, period=period, revision=1, pack_version="x", forms=["1.1"])
@@ -209,7 +240,10 @@ def test_write_submission_makes_the_draft_hold_exactly_the_given_data(store: Sto
     store.write_submission(data)
     loaded = store.load(period)
     assert (loaded.values, loaded.narratives, loaded.tables, loaded.accepted) == (
-        data.values, data.narratives, data.tables, data.accepted,
+        data.values,
+        data.narratives,
+        data.tables,
+        data.accepted,
     )
 
 
@@ -255,8 +289,10 @@ def test_a_database_from_a_newer_program_is_refused(data_dir: Path, pack) -> Non
 
 def test_sqlite_connections_use_wal_foreign_keys_and_full_sync(store: Store) -> None:
     with store.engine.connect() as conn:
-        pragmas = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                   for name in ("journal_mode", "foreign_keys", "synchronous")}
+        pragmas = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous")
+        }
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2}
 
 
@@ -275,9 +311,15 @@ def test_an_import_lands_completely_in_one_transaction(store: Store) -> None:
     y2025, y2026 = Period(2025), Period(2026)
     store.settings_set("plan_ref", "old")
     store.write_import(
-        y2026, baseline_period=y2025, baseline={KEY: "30"}, source="宁都县_2025.xlsx", signature_status="valid",
-        tables={"1.1:projects": [{"name": "续建项目"}]}, settings={"plan_ref": None, "imports": "[1]"},
-        action="import_previous", note="导入上年数据",
+        y2026,
+        baseline_period=y2025,
+        baseline={KEY: "30"},
+        source="宁都县_2025.xlsx",
+        signature_status="valid",
+        tables={"1.1:projects": [{"name": "续建项目"}]},
+        settings={"plan_ref": None, "imports": "[1]"},
+        action="import_previous",
+        note="导入上年数据",
     )
     assert store.baseline(y2025).values == {KEY: "30"}  # type: ignore[union-attr]
     assert store.load(y2026).rows("1.1", "projects") == [{"name": "续建项目"}]
@@ -292,8 +334,14 @@ def test_an_import_into_a_signed_period_changes_nothing(store: Store) -> None:
     store.mark_signed(y2026, 1, fingerprint="f", digest="d", workbook_path=None)
     with pytest.raises(SubmissionFrozen):
         store.write_import(
-            y2026, baseline_period=y2025, baseline={KEY: "2"}, source="b.xlsx", signature_status="valid",
-            tables={"1.1:projects": [{"name": "x"}]}, settings={"imports": "[1]"}, action="import_previous",
+            y2026,
+            baseline_period=y2025,
+            baseline={KEY: "2"},
+            source="b.xlsx",
+            signature_status="valid",
+            tables={"1.1:projects": [{"name": "x"}]},
+            settings={"imports": "[1]"},
+            action="import_previous",
             note="n",
         )
     baseline = store.baseline(y2025)

@@ -11,8 +11,12 @@ import pytest
 from ecodesk.submission import UnitProfile
 
 PROFILE = UnitProfile(
-    division_code="360730", division_name="宁都县", department="县工信局",
-    preparer="张敏", reviewer="李强", phone="0797-6831234",
+    division_code="360730",
+    division_name="宁都县",
+    department="县工信局",
+    preparer="张敏",
+    reviewer="李强",
+    phone="0797-6831234",
 )
 
 
@@ -55,7 +59,12 @@ def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     def record(kind: str) -> Any:
         def box(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
             shown.append((title, text))
-            return QMessageBox.StandardButton.Yes if kind == "question" else QMessageBox.StandardButton.Ok
+            return (
+                QMessageBox.StandardButton.Yes
+                if kind == "question"
+                else QMessageBox.StandardButton.Ok
+            )
+
         return box
 
     for kind in ("information", "warning", "critical", "question"):
@@ -75,7 +84,9 @@ def type_text(qtbot: Any, widget: Any, text: str) -> None:
             qtbot.keyClicks(widget, char)
             continue
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )
 
 
 @pytest.fixture

@@ -15,10 +15,15 @@ from ecodesk import __version__
 
 
 def _cells(table: Any) -> list[list[str]]:
-    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
-def test_about_shows_versions_data_folder_and_licences(qtbot: Any, store: Any, pack: Any, data_dir: Path, monkeypatch: Any) -> None:
+def test_about_shows_versions_data_folder_and_licences(
+    qtbot: Any, store: Any, pack: Any, data_dir: Path, monkeypatch: Any
+) -> None:
     from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTableWidget
 
     from ecodesk.ui.app import application
@@ -43,12 +48,18 @@ def test_about_shows_versions_data_folder_and_licences(qtbot: Any, store: Any, p
     assert "Apache-2.0" in licence and "WenQuanYi" in licence
 
     opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    monkeypatch.setattr(
+        QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: opened.append(url.toLocalFile()) or True),
+    )
     dialog.findChild(QPushButton, "openDataFolder").click()
     assert opened == [str(data_dir)]
 
 
-def test_about_from_the_help_menu(qtbot: Any, store: Any, open_window: Any, monkeypatch: Any) -> None:
+def test_about_from_the_help_menu(
+    qtbot: Any, store: Any, open_window: Any, monkeypatch: Any
+) -> None:
     from ecodesk.ui.dialogs.about_dialog import AboutDialog
 
     window = open_window(store)
@@ -62,10 +73,20 @@ def test_about_from_the_help_menu(qtbot: Any, store: Any, open_window: Any, monk
 def test_window_closes_itself_for_the_smoke_test(tmp_path: Path) -> None:
     """What packaging/build.py runs against the bundle, here against the source."""
     data = tmp_path / "data"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_SMOKE_QUIT_MS="200", ECODESK_HOME=str(data))
-    demo = subprocess.run([sys.executable, "-m", "ecodesk", "demo"], env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_SMOKE_QUIT_MS="200", ECODESK_HOME=str(data)
+    )
+    demo = subprocess.run(
+        [sys.executable, "-m", "ecodesk", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert demo.returncode == 0, demo.stderr
-    run = subprocess.run([sys.executable, "-m", "ecodesk"], env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "ecodesk"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     log = (data / "logs" / "ecodesk.log").read_text(encoding="utf-8")
     assert "smoke test: closing the window after 200 ms" in log

@@ -35,7 +35,9 @@ def fill_profile(qtbot: Any, dialog: ProfileDialog, *, preparer: str) -> None:
     qtbot.keyClicks(dialog.phone, "0797-5321234")
 
 
-def test_first_run_dialog_creates_the_profile(qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any) -> None:
+def test_first_run_dialog_creates_the_profile(
+    qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any
+) -> None:
     from ecodesk.store import Store
     from ecodesk.ui.app import application, ensure_profile
 
@@ -52,14 +54,21 @@ def test_first_run_dialog_creates_the_profile(qtbot: Any, data_dir: Path, pack: 
         profile = store.profile()
         forms = store.responsible_forms()
     assert profile is not None
-    assert (profile.division_code, profile.division_name, profile.department, profile.preparer, profile.phone) == (
-        "360732", "兴国县", "县林业局", "王芳", "0797-5321234")
+    assert (
+        profile.division_code,
+        profile.division_name,
+        profile.department,
+        profile.preparer,
+        profile.phone,
+    ) == ("360732", "兴国县", "县林业局", "王芳", "0797-5321234")
     # 县林业局 answers for the tasks 市林业局 leads, not for every form
     led = {t.code for t in pack.catalog.tasks if "市林业局" in t.lead_departments}
     assert led and set(forms) - {"G"} == led
 
 
-def test_first_run_refuses_missing_fields_and_saves_nothing(qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any) -> None:
+def test_first_run_refuses_missing_fields_and_saves_nothing(
+    qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any
+) -> None:
     from ecodesk.store import Store
     from ecodesk.ui.app import application, ensure_profile
 
@@ -80,7 +89,9 @@ def test_first_run_refuses_missing_fields_and_saves_nothing(qtbot: Any, data_dir
     assert seen and "填报人" in seen[0]
 
 
-def test_unexpected_exception_shows_chinese_dialog_and_logs(qtbot: Any, data_dir: Path, monkeypatch: Any) -> None:
+def test_unexpected_exception_shows_chinese_dialog_and_logs(
+    qtbot: Any, data_dir: Path, monkeypatch: Any
+) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from ecodesk.ui.app import application
@@ -108,7 +119,9 @@ def test_unexpected_exception_shows_chinese_dialog_and_logs(qtbot: Any, data_dir
 
 
 @pytest.mark.parametrize("language", ["en"])
-def test_language_switch_translates_window_and_core(qtbot: Any, tmp_path: Path, language: str) -> None:
+def test_language_switch_translates_window_and_core(
+    qtbot: Any, tmp_path: Path, language: str
+) -> None:
     from PySide6.QtCore import QCoreApplication
 
     from ecodesk import i18n
@@ -129,7 +142,9 @@ def test_language_switch_translates_window_and_core(qtbot: Any, tmp_path: Path, 
     assert Period(2026).label == "2026年度"
 
 
-def test_run_app_opens_the_window_on_the_data_folder(qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any) -> None:
+def test_run_app_opens_the_window_on_the_data_folder(
+    qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any
+) -> None:
     from ecodesk.store import Store
     from ecodesk.ui.app import run_app
     from ecodesk.ui.main_window import MainWindow
@@ -140,7 +155,9 @@ def test_run_app_opens_the_window_on_the_data_folder(qtbot: Any, data_dir: Path,
     seen: list[str] = []
 
     def event_loop(app: Any) -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         seen.append(window.windowTitle())
         window.close()
         return 0
@@ -166,7 +183,9 @@ def test_run_app_on_a_damaged_database_says_so_and_changes_nothing(
     junk = b"this is not a database" * 200
     db.write_bytes(junk)
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, title, text, *a: shown.append(text)))
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _p, title, text, *a: shown.append(text))
+    )
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     assert run_app(str(data_dir)) == 1
     assert shown and "Traceback" not in shown[0]
@@ -177,7 +196,9 @@ def test_run_app_on_a_damaged_database_says_so_and_changes_nothing(
 
 def _drop_file_log(data_dir: Path) -> None:
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if str(data_dir) in str(getattr(h, "baseFilename", ""))]:
+    for handler in [
+        h for h in root.handlers if str(data_dir) in str(getattr(h, "baseFilename", ""))
+    ]:
         root.removeHandler(handler)
         handler.close()
 
@@ -202,7 +223,11 @@ def test_the_edit_in_progress_is_saved_before_the_crash_dialog(
     assert store.load(period).values.get(field.key) != "4321"
 
     stored_when_shown: list[str | None] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: stored_when_shown.append(store.load(period).values.get(field.key)) or 0)
+    monkeypatch.setattr(
+        QMessageBox,
+        "exec",
+        lambda box: stored_when_shown.append(store.load(period).values.get(field.key)) or 0,
+    )
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     install_excepthook(setup_file_logging(data_dir))
     try:

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.conftest import type_text
 
 
-def test_every_form_shows_every_input_field_table_and_narrative(store: Any, open_window: Any, pack: Any) -> None:
+def test_every_form_shows_every_input_field_table_and_narrative(
+    store: Any, open_window: Any, pack: Any
+) -> None:
     window = open_window(store)
     window.show_all.setChecked(True)
     division = window.session.division
@@ -23,7 +25,9 @@ def test_every_form_shows_every_input_field_table_and_narrative(store: Any, open
         for key, editor in view.indicators.editors.items():
             field = pack.input_field(key)
             if field.type == "choice":
-                assert [editor.input.itemText(i) for i in range(1, editor.input.count())] == list(field.choices)
+                assert [editor.input.itemText(i) for i in range(1, editor.input.count())] == list(
+                    field.choices
+                )
 
 
 def test_county_only_sections_follow_the_division(store: Any, open_window: Any, pack: Any) -> None:
@@ -33,7 +37,9 @@ def test_county_only_sections_follow_the_division(store: Any, open_window: Any, 
     division = window.session.division
     checked = 0
     for form in pack.forms:
-        hidden = {f.key for f in pack.input_fields(form)} - {f.key for f in pack.input_fields(form, division)}
+        hidden = {f.key for f in pack.input_fields(form)} - {
+            f.key for f in pack.input_fields(form, division)
+        }
         if hidden:
             window.tree.select_form(form)
             assert not hidden & set(window.views[form].indicators.editors)
@@ -41,7 +47,9 @@ def test_county_only_sections_follow_the_division(store: Any, open_window: Any, 
     assert checked, "the pack gives duties to named counties, so some fields are not 宁都县's"
 
 
-def test_narrative_is_counted_saved_and_undone(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_narrative_is_counted_saved_and_undone(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     window = open_window(store)
     window.tree.select_form("1.1")
     section = pack.narratives[0]
@@ -57,7 +65,9 @@ def test_narrative_is_counted_saved_and_undone(qtbot: Any, store: Any, open_wind
     assert edit.edit.toPlainText() == ""
 
 
-def test_pending_text_is_saved_when_the_window_closes(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_pending_text_is_saved_when_the_window_closes(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     window = open_window(store)
     window.tree.select_form("1.1")
     field = next(f for f in pack.input_fields("1.1", window.session.division) if f.type == "number")
@@ -68,7 +78,9 @@ def test_pending_text_is_saved_when_the_window_closes(qtbot: Any, store: Any, op
     assert store.load(store.current_period()).value(field.key) == "77"
 
 
-def test_f1_shows_the_plans_text_for_the_focused_field(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_f1_shows_the_plans_text_for_the_focused_field(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     window = open_window(store)
     window.tree.select_form("1.1")
     view = window.views["1.1"]
@@ -80,7 +92,9 @@ def test_f1_shows_the_plans_text_for_the_focused_field(qtbot: Any, store: Any, o
     assert editor.field.help in editor.input.toolTip()
 
 
-def test_changing_the_period_loads_that_periods_values(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_changing_the_period_loads_that_periods_values(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     from ecodesk.submission import Period
 
     field = next(f for f in pack.input_fields("1.1", "360730") if f.type == "number")

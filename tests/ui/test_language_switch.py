@@ -34,7 +34,9 @@ def test_switching_to_english_and_back_rebuilds_the_window_in_place(
     monkeypatch.setattr(SettingsDialog, "chosen_language", lambda self: chosen["language"])
     try:
         window.operations.edit_settings()
-        english = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        english = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         qtbot.addWidget(english)
         assert english is not window and not window.isVisible()
         assert "&File" in _menu_titles(english)
@@ -45,7 +47,9 @@ def test_switching_to_english_and_back_rebuilds_the_window_in_place(
 
         chosen["language"] = "zh_CN"
         english.operations.edit_settings()
-        chinese = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        chinese = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         qtbot.addWidget(chinese)
         assert "文件(&F)" in _menu_titles(chinese) and Period(2026).label == "2026年度"
     finally:

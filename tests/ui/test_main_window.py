@@ -43,7 +43,9 @@ def test_typed_indicator_is_saved_checked_and_found_again_after_restart(
     window = open_window(store)
     window.tree.select_form(FORM)
     before = problems_for(window, field.key)
-    assert any(p.severity == "error" for p in before), "an empty required field is an error in the panel"
+    assert any(p.severity == "error" for p in before), (
+        "an empty required field is an error in the panel"
+    )
     panel_rows_before = window.problems.list.topLevelItemCount()
 
     type_into(qtbot, editor_input(window, field.key), "１,２３４")
@@ -62,7 +64,9 @@ def test_typed_indicator_is_saved_checked_and_found_again_after_restart(
         window2.close()
 
 
-def test_invalid_number_is_marked_at_once_with_the_cores_message(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_invalid_number_is_marked_at_once_with_the_cores_message(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     field = first_number_field(pack)
     window = open_window(store)
     window.tree.select_form(FORM)
@@ -94,7 +98,9 @@ def test_enter_moves_to_the_next_input(qtbot: Any, store: Any, open_window: Any,
     assert QApplication.focusWidget() is editors[1].input
 
 
-def test_undo_and_redo_write_through_to_the_store(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_undo_and_redo_write_through_to_the_store(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     field = first_number_field(pack)
     window = open_window(store)
     window.tree.select_form(FORM)
@@ -113,7 +119,9 @@ def test_undo_and_redo_write_through_to_the_store(qtbot: Any, store: Any, open_w
     assert store.load(store.current_period()).value(field.key) == "12"
 
 
-def test_paste_rows_from_a_spreadsheet_then_undo(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_paste_rows_from_a_spreadsheet_then_undo(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     spec = pack.tables(FORM, "360730")[0]
     columns = [c.code for c in spec.columns]
     window = open_window(store)
@@ -121,8 +129,16 @@ def test_paste_rows_from_a_spreadsheet_then_undo(qtbot: Any, store: Any, open_wi
     editor = window.views[FORM].tables[f"{FORM}:{spec.code}"]
     lines = []
     for i in range(3):
-        cells = [f"项目{i}" if j == 0 else ("12.5" if c.type in ("number", "integer") else
-                 (c.choices[0] if c.choices else f"内容{i}{j}")) for j, c in enumerate(spec.columns)]
+        cells = [
+            f"项目{i}"
+            if j == 0
+            else (
+                "12.5"
+                if c.type in ("number", "integer")
+                else (c.choices[0] if c.choices else f"内容{i}{j}")
+            )
+            for j, c in enumerate(spec.columns)
+        ]
         lines.append("\t".join(cells))
     QGuiApplication.clipboard().setText("\r\n".join(lines) + "\r\n")  # as Excel puts it
 
@@ -151,32 +167,44 @@ def test_bad_table_cell_is_marked(qtbot: Any, store: Any, open_window: Any, pack
     assert editor.model.data(index, Qt.ItemDataRole.ToolTipRole)
 
 
-def test_clicking_a_problem_goes_to_its_field(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:
+def test_clicking_a_problem_goes_to_its_field(
+    qtbot: Any, store: Any, open_window: Any, pack: Any
+) -> None:
     window = open_window(store)
     window.tree.select_form(FORM)
     window.session.recheck_now()
     panel = window.problems
-    item = next(panel.list.topLevelItem(i) for i in range(panel.list.topLevelItemCount())
-                if panel.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1).field
-                in window.views[FORM].indicators.editors)
+    item = next(
+        panel.list.topLevelItem(i)
+        for i in range(panel.list.topLevelItemCount())
+        if panel.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1).field
+        in window.views[FORM].indicators.editors
+    )
     problem = item.data(0, Qt.ItemDataRole.UserRole + 1)
     panel.list.setCurrentItem(item)
     panel._activated(item)
     assert QApplication.focusWidget() is window.views[FORM].indicators.editors[problem.field].input
 
 
-def test_accepting_a_warning_asks_for_an_explanation(qtbot: Any, store: Any, open_window: Any, pack: Any,
-                                                      monkeypatch: Any) -> None:
+def test_accepting_a_warning_asks_for_an_explanation(
+    qtbot: Any, store: Any, open_window: Any, pack: Any, monkeypatch: Any
+) -> None:
     from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 
     period = store.current_period()
     field = next(f for f in pack.input_fields(FORM, "360730") if f.key == "1.1:tech_invest")
-    store.set_baseline(period.previous_year(), {field.key: "1.00"}, source="test", signature_status="valid")
+    store.set_baseline(
+        period.previous_year(), {field.key: "1.00"}, source="test", signature_status="valid"
+    )
     window = open_window(store)
     window.tree.select_form(FORM)
     type_into(qtbot, editor_input(window, field.key), "9.00")
     window.session.recheck_now()
-    warning = next(p for p in window.session.form_problems(FORM) if p.severity == "warning" and p.field == field.key)
+    warning = next(
+        p
+        for p in window.session.form_problems(FORM)
+        if p.severity == "warning" and p.field == field.key
+    )
 
     def answer(dialog: AcceptWarningDialog) -> int:
         assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
@@ -188,20 +216,29 @@ def test_accepting_a_warning_asks_for_an_explanation(qtbot: Any, store: Any, ope
     window.accept_warning(warning)
 
     stored = store.load(period).accepted
-    assert [(a.problem_id, a.explanation) for a in stored] == [(warning.id, "新建两个技改项目集中投产")]
+    assert [(a.problem_id, a.explanation) for a in stored] == [
+        (warning.id, "新建两个技改项目集中投产")
+    ]
     again = next(p for p in window.session.problems if p.id == warning.id)
     assert again.explanation == "新建两个技改项目集中投产"
 
     window.problems.all_forms.setChecked(True)
-    items = [window.problems.list.topLevelItem(i) for i in range(window.problems.list.topLevelItemCount())]
-    window.problems.list.setCurrentItem(next(i for i in items if i.data(0, Qt.ItemDataRole.UserRole + 1).id == warning.id))
+    items = [
+        window.problems.list.topLevelItem(i)
+        for i in range(window.problems.list.topLevelItemCount())
+    ]
+    window.problems.list.setCurrentItem(
+        next(i for i in items if i.data(0, Qt.ItemDataRole.UserRole + 1).id == warning.id)
+    )
     assert window.problems.withdraw_button.isEnabled()
     window.problems.withdraw_button.click()
     assert store.load(period).accepted == []
     assert next(p for p in window.session.problems if p.id == warning.id).explanation is None
 
 
-def test_tree_shows_only_responsible_forms_until_show_all(store: Any, open_window: Any, pack: Any) -> None:
+def test_tree_shows_only_responsible_forms_until_show_all(
+    store: Any, open_window: Any, pack: Any
+) -> None:
     store.set_responsible_forms(["1.1", "2.2"])
     window = open_window(store)
     assert window.tree.forms() == ["1.1", "2.2"]
@@ -218,7 +255,9 @@ def test_new_revision_makes_a_signed_period_editable_again(
     period = Period(2025)
     store.set_value(period, field.key, "7")
     store.mark_signed(period, 1, fingerprint="AB:CD", digest="0" * 64, workbook_path=None)
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("更正技改投资额", True)))
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("更正技改投资额", True))
+    )
     window = open_window(store)
     window.change_period(period)
     window.operations.actions["revision"].trigger()
@@ -229,7 +268,9 @@ def test_new_revision_makes_a_signed_period_editable_again(
     assert line.isEnabled() and line.text() == "7"
     type_into(qtbot, line, "1")
     assert store.load(period).value(field.key) == "71"
-    assert store.load(period, 1).value(field.key) == "7", "the signed revision stays as it was signed"
+    assert store.load(period, 1).value(field.key) == "7", (
+        "the signed revision stays as it was signed"
+    )
 
 
 def test_signed_period_is_read_only(qtbot: Any, store: Any, open_window: Any, pack: Any) -> None:

@@ -14,8 +14,13 @@ from ecodesk.ui.operations import SERVICES, service_available
 @pytest.fixture
 def save_to(monkeypatch: pytest.MonkeyPatch) -> Any:
     def choose(path: Path) -> None:
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), ""))
+        )
+        monkeypatch.setattr(
+            QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
+        )
+
     return choose
 
 
@@ -29,7 +34,13 @@ def test_operations_without_a_service_are_disabled_and_say_so(store: Any, open_w
 
 
 def test_backup_then_restore_brings_old_values_back(
-    qtbot: Any, store: Any, open_window: Any, pack: Any, tmp_path: Path, save_to: Any, no_dialogs: list[Any]
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    pack: Any,
+    tmp_path: Path,
+    save_to: Any,
+    no_dialogs: list[Any],
 ) -> None:
     key = next(f.key for f in pack.input_fields("1.1", "360730") if f.type == "number")
     period = store.current_period()
@@ -51,7 +62,13 @@ def test_backup_then_restore_brings_old_values_back(
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(
-    qtbot: Any, store: Any, open_window: Any, pack: Any, tmp_path: Path, save_to: Any, no_dialogs: list[Any]
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    pack: Any,
+    tmp_path: Path,
+    save_to: Any,
+    no_dialogs: list[Any],
 ) -> None:
     key = next(f.key for f in pack.input_fields("1.1", "360730") if f.type == "number")
     store.set_value(store.current_period(), key, "42")
@@ -71,13 +88,21 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
 
 
 def test_print_previews_a_fresh_sheet_from_the_data_folders_cache(
-    qtbot: Any, store: Any, open_window: Any, data_dir: Path, no_dialogs: list[Any], monkeypatch: Any
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    data_dir: Path,
+    no_dialogs: list[Any],
+    monkeypatch: Any,
 ) -> None:
     from ecodesk.ui.dialogs.print_preview_dialog import PrintPreviewDialog
 
     shown: list[tuple[Path, int, str]] = []
-    monkeypatch.setattr(PrintPreviewDialog, "exec", lambda self: shown.append(
-        (self.pdf, len(self.pages), self.suggested.name)) or 0)
+    monkeypatch.setattr(
+        PrintPreviewDialog,
+        "exec",
+        lambda self: shown.append((self.pdf, len(self.pages), self.suggested.name)) or 0,
+    )
     window = open_window(store)
     for printed in (1, 2):  # the second print replaces the first in the cache
         window.operations.actions["print"].trigger()
@@ -89,7 +114,9 @@ def test_print_previews_a_fresh_sheet_from_the_data_folders_cache(
     assert pages >= 1 and name.startswith("宁都县县工信局_") and name.endswith("_第1版.pdf")
 
 
-def test_export_refuses_while_errors_remain(store: Any, open_window: Any, no_dialogs: list[Any]) -> None:
+def test_export_refuses_while_errors_remain(
+    store: Any, open_window: Any, no_dialogs: list[Any]
+) -> None:
     window = open_window(store)
     window.operations.actions["export"].trigger()
     assert no_dialogs and no_dialogs[0][0] == "还不能签名"
@@ -98,8 +125,14 @@ def test_export_refuses_while_errors_remain(store: Any, open_window: Any, no_dia
 
 
 def test_signed_export_of_demo_data_freezes_the_period(
-    qtbot: Any, data_dir: Path, pack: Any, open_window: Any, tmp_path: Path, save_to: Any,
-    no_dialogs: list[Any], monkeypatch: Any,
+    qtbot: Any,
+    data_dir: Path,
+    pack: Any,
+    open_window: Any,
+    tmp_path: Path,
+    save_to: Any,
+    no_dialogs: list[Any],
+    monkeypatch: Any,
 ) -> None:
     from ecodesk.services.sample import fill_demo
     from ecodesk.services.verify import verify_workbook
@@ -129,7 +162,9 @@ def test_signed_export_of_demo_data_freezes_the_period(
         # the key registration the level above needs, then verifying as the level above does
         registry = tmp_path / "registry"
         registry.mkdir()
-        monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(registry)))
+        monkeypatch.setattr(
+            QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(registry))
+        )
         window.operations.actions["public_key"].trigger()
         qtbot.waitUntil(lambda: len(no_dialogs) == 2, timeout=20_000)
         assert no_dialogs[1][0] == "已导出公钥", no_dialogs
@@ -138,9 +173,19 @@ def test_signed_export_of_demo_data_freezes_the_period(
         from ecodesk.ui.dialogs.verify_results_dialog import VerifyResultsDialog
 
         shown: list[list[str]] = []
-        monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(out)], "")))
-        monkeypatch.setattr(VerifyResultsDialog, "exec", lambda d: shown.append(
-            [d.list.topLevelItem(i).text(1) for i in range(d.list.topLevelItemCount())]) or 0)
+        monkeypatch.setattr(
+            QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(out)], ""))
+        )
+        monkeypatch.setattr(
+            VerifyResultsDialog,
+            "exec",
+            lambda d: (
+                shown.append(
+                    [d.list.topLevelItem(i).text(1) for i in range(d.list.topLevelItemCount())]
+                )
+                or 0
+            ),
+        )
         window.operations.actions["verify"].trigger()
         qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
         expected = verify_workbook(out, registry)
@@ -149,8 +194,14 @@ def test_signed_export_of_demo_data_freezes_the_period(
 
 
 def test_import_last_years_workbook_fills_the_last_year_column(
-    qtbot: Any, store: Any, open_window: Any, pack: Any, tmp_path: Path, save_to: Any,
-    no_dialogs: list[Any], monkeypatch: Any,
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    pack: Any,
+    tmp_path: Path,
+    save_to: Any,
+    no_dialogs: list[Any],
+    monkeypatch: Any,
 ) -> None:
     from ecodesk.services.export import export_submission
     from ecodesk.services.sample import sample_submission
@@ -187,8 +238,11 @@ def test_import_last_years_workbook_fills_the_last_year_column(
     qtbot.waitUntil(lambda: bool(no_dialogs), timeout=30_000)
     assert no_dialogs[0][0] == "已导入", no_dialogs
     assert seen == [False]
-    key = next(f.key for f in pack.input_fields("1.1", PROFILE.division_code)
-               if f.type == "number" and last_year.value(f.key))
+    key = next(
+        f.key
+        for f in pack.input_fields("1.1", PROFILE.division_code)
+        if f.type == "number" and last_year.value(f.key)
+    )
     assert window.session.previous(key) == last_year.value(key)
     window.tree.select_form("1.1")
     assert window.views["1.1"].indicators.previous_labels[key].text() == last_year.value(key)

@@ -11,7 +11,9 @@ from ecodesk.ui.states import completeness
 from ecodesk.ui.widgets.overview import charted_indicators, indicator_series
 
 
-def test_overview_lists_each_responsible_form_with_its_state(store: Any, open_window: Any, pack: Any) -> None:
+def test_overview_lists_each_responsible_form_with_its_state(
+    store: Any, open_window: Any, pack: Any
+) -> None:
     store.set_responsible_forms(["1.1", "2.1"])
     window = open_window(store)
     window.overview_action.setChecked(True)
@@ -25,15 +27,25 @@ def test_overview_lists_each_responsible_form_with_its_state(store: Any, open_wi
 
 def test_chart_series_follow_the_stored_periods(store: Any, open_window: Any, pack: Any) -> None:
     window = open_window(store)
-    form, indicator = next((f, i) for f, i in charted_indicators(window.session, list(pack.forms)) if i.kind == "number")
-    field = pack.input_fields(form)[[f.indicator for f in pack.input_fields(form)].index(indicator.code)]
+    form, indicator = next(
+        (f, i)
+        for f, i in charted_indicators(window.session, list(pack.forms))
+        if i.kind == "number"
+    )
+    field = pack.input_fields(form)[
+        [f.indicator for f in pack.input_fields(form)].index(indicator.code)
+    ]
     store.set_value(Period(2024), field.key, "10")
     store.set_value(Period(2025), field.key, "20")
     store.set_value(Period(2026), field.key, "30")
     window.change_period(Period(2026))
     series = indicator_series(window.session, form, indicator)
     expected = [typed_value(field, t) for t in ("10", "20", "30")]
-    assert [(p.year, v) for p, v in series] == [(2024, expected[0]), (2025, expected[1]), (2026, expected[2])]
+    assert [(p.year, v) for p, v in series] == [
+        (2024, expected[0]),
+        (2025, expected[1]),
+        (2026, expected[2]),
+    ]
     assert all(isinstance(v, Decimal) for v in expected)
 
     window.overview_action.setChecked(True)
@@ -43,9 +55,12 @@ def test_chart_series_follow_the_stored_periods(store: Any, open_window: Any, pa
     charts = window.overview.charts_area.widget().findChildren(IndicatorChart)
     chart = next(c for c in charts if c.chart().title().endswith(indicator.name))
     line = chart.chart().series()[0]
-    assert [(p.x(), p.y()) for p in line.points()] == [(i, float(v)) for i, v in enumerate(expected)]
+    assert [(p.x(), p.y()) for p in line.points()] == [
+        (i, float(v)) for i, v in enumerate(expected)
+    ]
     assert [c.chart().title() for c in charts] == [
-        f"{f}　{i.name}" for f, i in charted_indicators(window.session, store.responsible_forms())]
+        f"{f}　{i.name}" for f, i in charted_indicators(window.session, store.responsible_forms())
+    ]
 
 
 def test_double_click_in_the_overview_opens_the_form(store: Any, open_window: Any) -> None:
@@ -62,10 +77,18 @@ def test_a_value_still_being_corrected_leaves_a_gap_instead_of_breaking_the_char
     store: Any, open_window: Any, pack: Any
 ) -> None:
     window = open_window(store)
-    form, indicator = next((f, i) for f, i in charted_indicators(window.session, list(pack.forms)) if i.kind == "number")
-    field = pack.input_fields(form)[[f.indicator for f in pack.input_fields(form)].index(indicator.code)]
+    form, indicator = next(
+        (f, i)
+        for f, i in charted_indicators(window.session, list(pack.forms))
+        if i.kind == "number"
+    )
+    field = pack.input_fields(form)[
+        [f.indicator for f in pack.input_fields(form)].index(indicator.code)
+    ]
     store.set_value(Period(2025), field.key, "20")
-    store.set_value(Period(2026), field.key, "二十多")  # saved as typed, marked as an error in the form
+    store.set_value(
+        Period(2026), field.key, "二十多"
+    )  # saved as typed, marked as an error in the form
     window.change_period(Period(2026))
     series = indicator_series(window.session, form, indicator)
     assert [(p.year, v) for p, v in series] == [(2025, typed_value(field, "20")), (2026, None)]

@@ -30,7 +30,9 @@ def test_paste_extends_rows_and_drops_cells_beyond_the_last_column() -> None:
     assert rows == [{"a": "1", "b": "2", "c": "3"}], "the rows given are not changed in place"
 
 
-cell = st.text(alphabet=st.characters(blacklist_characters='\t\r\n"', blacklist_categories=("Cs",)), max_size=8)
+cell = st.text(
+    alphabet=st.characters(blacklist_characters='\t\r\n"', blacklist_categories=("Cs",)), max_size=8
+)
 
 
 @settings(max_examples=60)

@@ -40,7 +40,9 @@ def mixed_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(PACK_DIR, folder / "pack")
     (folder / "pack" / "1_2.yaml").write_text(ALL_KINDS_FORM, encoding="utf-8")
     pack = load_pack(folder / "pack")
-    return write_submission_sheet(pack, make_submission(pack), folder / "sheet.pdf", fingerprint=None, digest=None)
+    return write_submission_sheet(
+        pack, make_submission(pack), folder / "sheet.pdf", fingerprint=None, digest=None
+    )
 
 
 @pytest.fixture
@@ -70,8 +72,10 @@ def pdf_printer(out: Path) -> QPrinter:
 
 
 def sizes_mm(path: Path) -> list[tuple[int, int]]:
-    return [(round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4))
-            for p in PdfReader(str(path)).pages]
+    return [
+        (round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4))
+        for p in PdfReader(str(path)).pages
+    ]
 
 
 def print_and_wait(qtbot: Any, dialog: PrintPreviewDialog, printer: QPrinter) -> None:
@@ -99,9 +103,13 @@ def test_demo_sheet_opens_with_every_page_rendering_only_those_in_view(
     assert dialog.cache.rendered <= 8  # the pages between were never drawn
 
 
-def test_keyboard_pages_prints_and_closes(demo_sheet: Path, preview: Any, qtbot: Any, monkeypatch: Any) -> None:
+def test_keyboard_pages_prints_and_closes(
+    demo_sheet: Path, preview: Any, qtbot: Any, monkeypatch: Any
+) -> None:
     asked: list[int] = []
-    monkeypatch.setattr(QPrintDialog, "exec", lambda self: asked.append(1) or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(
+        QPrintDialog, "exec", lambda self: asked.append(1) or QDialog.DialogCode.Rejected
+    )
     dialog = preview(demo_sheet)
     dialog.scroll.setFocus()
     qtbot.keyClick(dialog.scroll, Qt.Key.Key_PageDown)
@@ -122,14 +130,18 @@ def test_zoom_fits_width_page_or_a_percentage(mixed_sheet: Path, preview: Any) -
     wide, tall = dialog.page_widgets[landscape], dialog.page_widgets[0]
     assert dialog.zoom.currentData() == "width"
     assert wide.width() > wide.height() and tall.width() < tall.height()
-    assert abs(wide.width() - (viewport.width() - 2 * PAGE_GAP)) <= 1  # the widest page fills the width
+    assert (
+        abs(wide.width() - (viewport.width() - 2 * PAGE_GAP)) <= 1
+    )  # the widest page fills the width
     assert dialog.scroll.horizontalScrollBar().maximum() == 0
 
     dialog.zoom.setCurrentIndex(dialog.zoom.findData("page"))
     assert tall.height() <= viewport.height() - 2 * PAGE_GAP and wide.width() <= viewport.width()
 
     dialog.zoom.setCurrentIndex(dialog.zoom.findData(1.0))
-    assert tall.width() == round(dialog.pages.sizes[0].width * dialog.logicalDpiX() / 72)  # true size
+    assert tall.width() == round(
+        dialog.pages.sizes[0].width * dialog.logicalDpiX() / 72
+    )  # true size
     dialog.zoom_by(+1)
     assert dialog.zoom.currentData() == 1.25
 
@@ -145,7 +157,9 @@ def test_printing_keeps_page_count_and_each_pages_orientation(
     assert dialog.status.text() == f"已送往打印机：{len(dialog.pages)} 页。"
 
 
-def test_printing_honours_the_page_range_and_current_page(demo_sheet: Path, preview: Any, qtbot: Any, tmp_path: Path) -> None:
+def test_printing_honours_the_page_range_and_current_page(
+    demo_sheet: Path, preview: Any, qtbot: Any, tmp_path: Path
+) -> None:
     dialog = preview(demo_sheet)
     printer = pdf_printer(tmp_path / "range.pdf")
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
@@ -180,7 +194,9 @@ def test_save_as_copies_the_vector_pdf_byte_for_byte(
     dialog.saved.connect(saved.append)
     chosen = tmp_path / "交县办" / "报送单"  # typed without the extension
     chosen.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(chosen), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(chosen), ""))
+    )
     dialog.save_button.click()
     target = chosen.with_name("报送单.pdf")
     assert target.read_bytes() == demo_sheet.read_bytes()
@@ -218,7 +234,11 @@ def test_open_with_another_program_hands_over_the_cached_pdf(
     from PySide6.QtGui import QDesktopServices
 
     opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    monkeypatch.setattr(
+        QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: opened.append(url.toLocalFile()) or True),
+    )
     dialog = preview(demo_sheet)
     dialog.open_button.click()
     assert opened == [str(demo_sheet)]

@@ -31,7 +31,9 @@ print(before - sys.getrefcount(None))
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
 def test_calls_returning_nothing_keep_none_alive() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    child = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120
+    )
     assert child.returncode == 0, f"the Qt binding aborted Python:\n{child.stderr[-2000:]}"
     lost = int(child.stdout.strip().splitlines()[-1])
     assert lost < 1000, f"None lost {lost} references in 40000 Qt calls"

@@ -15,8 +15,13 @@ FORM = "1.1"
 
 
 def empty_data(pack: Any) -> SubmissionData:
-    return SubmissionData(unit=PROFILE, period=Period(2026), revision=1, pack_version=pack.version,
-                          forms=list(pack.forms))
+    return SubmissionData(
+        unit=PROFILE,
+        period=Period(2026),
+        revision=1,
+        pack_version=pack.version,
+        forms=list(pack.forms),
+    )
 
 
 def state(pack: Any, data: SubmissionData, form: str = FORM) -> str:
@@ -46,8 +51,12 @@ def test_complete_sample_data_is_checked_or_waits_for_explanations(pack: Any) ->
     data = sample_submission(pack, PROFILE.division_code, Period(2026))
     problems = check_submission(pack, data)
     for form in data.forms:
-        open_warnings = [p for p in problems if p.form == form and p.severity == "warning" and not p.explanation]
-        assert form_state(pack, data, form, problems) == ("warnings" if open_warnings else "checked")
+        open_warnings = [
+            p for p in problems if p.form == form and p.severity == "warning" and not p.explanation
+        ]
+        assert form_state(pack, data, form, problems) == (
+            "warnings" if open_warnings else "checked"
+        )
         assert completeness(pack, data, form).percent == 100
 
 

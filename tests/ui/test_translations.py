@@ -30,14 +30,22 @@ COMMAND_LINE_ONLY = {
 def _messages() -> list[tuple[str, str, ET.Element | None]]:
     root = ET.parse(ts_path("en")).getroot()
     return [
-        (context.findtext("name") or "", message.findtext("source") or "", message.find("translation"))
+        (
+            context.findtext("name") or "",
+            message.findtext("source") or "",
+            message.find("translation"),
+        )
         for context in root.iter("context")
         for message in context.iter("message")
     ]
 
 
 def _translated(node: ET.Element | None) -> bool:
-    return node is not None and bool(node.text) and node.get("type") not in ("unfinished", "vanished", "obsolete")
+    return (
+        node is not None
+        and bool(node.text)
+        and node.get("type") not in ("unfinished", "vanished", "obsolete")
+    )
 
 
 def test_every_window_string_has_an_english_translation() -> None:
@@ -45,11 +53,17 @@ def test_every_window_string_has_an_english_translation() -> None:
     untranslated = []
     for context in root.iter("context"):
         name = context.findtext("name") or ""
-        if not name[:1].isupper():  # lower-case contexts are the core's; the window's are class names
+        if not name[
+            :1
+        ].isupper():  # lower-case contexts are the core's; the window's are class names
             continue
         for message in context.iter("message"):
             node = message.find("translation")
-            if node is None or node.get("type") in ("unfinished", "vanished", "obsolete") or not node.text:
+            if (
+                node is None
+                or node.get("type") in ("unfinished", "vanished", "obsolete")
+                or not node.text
+            ):
                 untranslated.append(f"{name}: {message.findtext('source')}")
     assert untranslated == []
 
@@ -62,7 +76,9 @@ def test_placeholders_survive_translation() -> None:
         node = message.find("translation")
         if node is not None and node.text and node.get("type") != "unfinished":
             source = message.findtext("source") or ""
-            assert set(re.findall(r"\{\w+\}", source)) == set(re.findall(r"\{\w+\}", node.text)), source
+            assert set(re.findall(r"\{\w+\}", source)) == set(re.findall(r"\{\w+\}", node.text)), (
+                source
+            )
 
 
 def test_ts_fallback_translates_like_the_compiled_file(qtbot: Any, tmp_path: Path) -> None:
@@ -90,14 +106,21 @@ def test_every_core_message_has_an_english_translation() -> None:
 
 
 def test_official_documents_stay_chinese_in_the_english_window() -> None:
-    translated = [f"{context}: {source}" for context, source, node in _messages()
-                  if context in DOCUMENTS and _translated(node)]
-    assert translated == [], "the printed sheet and the signed workbook are Chinese whatever the window's language"
+    translated = [
+        f"{context}: {source}"
+        for context, source, node in _messages()
+        if context in DOCUMENTS and _translated(node)
+    ]
+    assert translated == [], (
+        "the printed sheet and the signed workbook are Chinese whatever the window's language"
+    )
 
 
 def test_every_core_message_can_be_collected_for_translation() -> None:
     """``tr(context, variable)`` hides its text from tools/update_translations.py: it would stay Chinese."""
-    spec = importlib.util.spec_from_file_location("update_translations", ROOT / "tools" / "update_translations.py")
+    spec = importlib.util.spec_from_file_location(
+        "update_translations", ROOT / "tools" / "update_translations.py"
+    )
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
@@ -118,9 +141,18 @@ def test_a_bad_number_in_a_real_form_is_explained_in_english(english: None, pack
 
     from .conftest import PROFILE
 
-    field = next(f for f in pack.all_input_fields(PROFILE.division_code) if f.type == "number" and f.unit == "%")
-    data = SubmissionData(unit=PROFILE, period=Period(2026), revision=1, pack_version=pack.version,
-                          forms=list(pack.forms))
+    field = next(
+        f
+        for f in pack.all_input_fields(PROFILE.division_code)
+        if f.type == "number" and f.unit == "%"
+    )
+    data = SubmissionData(
+        unit=PROFILE,
+        period=Period(2026),
+        revision=1,
+        pack_version=pack.version,
+        forms=list(pack.forms),
+    )
     for typed in ("约 76", "七十六", "abc", "176"):
         data.values[field.key] = typed
         problems = check_field(pack, data, field.key)
@@ -156,23 +188,38 @@ def verdicts(tmp_path: Path, pack: Any) -> dict[str, Any]:
         for label, division in (("valid", "360730"), ("altered", "360781"), ("unknown", "360732")):
             data = restrict_forms(pack, sample_submission(pack, division, Period(2026)), [form])
             data.values[key], data.status = "7.77", "signed"
-            files[label] = write_signed(pack, data, sent / f"{label}.xlsx", home / label, registry,
-                                        register=label != "unknown")
+            files[label] = write_signed(
+                pack,
+                data,
+                sent / f"{label}.xlsx",
+                home / label,
+                registry,
+                register=label != "unknown",
+            )
     tamper_figure(files["altered"], "7.77", Decimal(500))
     files["other"] = sent / "other.xlsx"
     files["other"].write_bytes(b"not a workbook")
     return {label: verify_workbook(path, registry) for label, path in files.items()}
 
 
-def test_verification_verdicts_read_in_english(english: None, qtbot: Any, verdicts: dict[str, Any]) -> None:
+def test_verification_verdicts_read_in_english(
+    english: None, qtbot: Any, verdicts: dict[str, Any]
+) -> None:
     from ecodesk.services.consolidate import ReceivedWorkbook
     from ecodesk.ui.consolidation.files_table import ReceivedFilesTable
     from ecodesk.ui.dialogs.verify_results_dialog import VerifyResultsDialog
 
-    assert [r.status for r in verdicts.values()] == ["valid", "tampered", "unknown_signer", "not_ecodesk"]
+    assert [r.status for r in verdicts.values()] == [
+        "valid",
+        "tampered",
+        "unknown_signer",
+        "not_ecodesk",
+    ]
     table = ReceivedFilesTable()
     qtbot.addWidget(table)
-    table.show_files([ReceivedWorkbook(path=r.path, result=r, reason=r.message) for r in verdicts.values()])
+    table.show_files(
+        [ReceivedWorkbook(path=r.path, result=r, reason=r.message) for r in verdicts.values()]
+    )
     labels = {table.cell_text(table.row_of(r.path.name), 1) for r in verdicts.values()}
     assert labels == {"Valid", "Altered", "Signer not registered", "Not an EcoDesk signed workbook"}
     dialog = VerifyResultsDialog([(r.path.name, r) for r in verdicts.values()])
@@ -181,7 +228,9 @@ def test_verification_verdicts_read_in_english(english: None, qtbot: Any, verdic
         item = dialog.list.topLevelItem(row)
         for column in (1, 2):
             # unit and sheet names are the workbook's own Chinese
-            assert CJK.search(_without(item.text(column), *_chinese_data(verdicts))) is None, item.text(column)
+            assert CJK.search(_without(item.text(column), *_chinese_data(verdicts))) is None, (
+                item.text(column)
+            )
 
 
 def _chinese_data(verdicts: dict[str, Any]) -> list[str]:
@@ -189,7 +238,12 @@ def _chinese_data(verdicts: dict[str, Any]) -> list[str]:
     for r in verdicts.values():
         data = getattr(r.workbook, "data", None)
         if data is not None:
-            parts += [data.unit.display_name, data.period.label, data.unit.division_name, data.unit.department]
+            parts += [
+                data.unit.display_name,
+                data.period.label,
+                data.unit.division_name,
+                data.unit.department,
+            ]
             parts += [m.sheet for m in r.workbook.mismatches]
     return parts
 
@@ -198,7 +252,10 @@ def test_the_documents_name_the_period_in_chinese_in_the_english_window(english:
     from ecodesk.submission import Period
 
     assert Period(2026).label == "Year 2026" and Period(2026, 3).label == "Q3 2026"
-    assert Period(2026).document_label == "2026年度" and Period(2026, 3).document_label == "2026年第3季度"
+    assert (
+        Period(2026).document_label == "2026年度"
+        and Period(2026, 3).document_label == "2026年第3季度"
+    )
 
 
 def test_a_warning_accepted_in_english_is_stored_in_chinese_for_the_documents(
@@ -211,12 +268,16 @@ def test_a_warning_accepted_in_english_is_stored_in_chinese_for_the_documents(
 
     period = store.current_period()
     key = "1.1:tech_invest"
-    store.set_baseline(period.previous_year(), {key: "1.00"}, source="test", signature_status="valid")
+    store.set_baseline(
+        period.previous_year(), {key: "1.00"}, source="test", signature_status="valid"
+    )
     window = open_window(store)
     window.tree.select_form(FORM)
     type_into(qtbot, editor_input(window, key), "9.00")
     window.session.recheck_now()
-    warning = next(p for p in window.session.form_problems(FORM) if p.severity == "warning" and p.field == key)
+    warning = next(
+        p for p in window.session.form_problems(FORM) if p.severity == "warning" and p.field == key
+    )
     assert "last year" in warning.message  # shown in English
 
     def answer(dialog: AcceptWarningDialog) -> int:

@@ -21,8 +21,12 @@ PERIOD = Period(2026)
 META = ExportMeta(datetime(2026, 12, 1, 9, 30, tzinfo=UTC), "0.1.0-test")
 
 
-def submission(pack: FormPack, forms: tuple[str, ...] | None = ("1.1",), division: str = "360730",
-               period: Period = PERIOD) -> SubmissionData:
+def submission(
+    pack: FormPack,
+    forms: tuple[str, ...] | None = ("1.1",),
+    division: str = "360730",
+    period: Period = PERIOD,
+) -> SubmissionData:
     """The sample generator's plausible data, cut down to ``forms`` (all when None) to stay fast."""
     from ecodesk.services.sample import sample_submission
 

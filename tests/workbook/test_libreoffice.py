@@ -11,15 +11,27 @@ import pytest
 from ecodesk.services.verify import verify_workbook
 from tests.workbook.helpers import new_key, register, submission, write
 
-pytestmark = pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("libreoffice") is None, reason="LibreOffice not installed"
+)
 
 
 def _convert(src: Path, fmt: str, out_dir: Path) -> Path:
     out_dir.mkdir(exist_ok=True)
     subprocess.run(
-        ["libreoffice", f"-env:UserInstallation=file://{out_dir}/profile", "--headless",
-         "--convert-to", fmt, "--outdir", str(out_dir), str(src)],
-        check=True, capture_output=True, timeout=180,
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{out_dir}/profile",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     return out_dir / f"{src.stem}.{fmt}"
 

@@ -29,9 +29,13 @@ def test_round_trip_gives_back_the_submission(pack, key, tmp_path: Path) -> None
     assert got is not None
     assert got.unit == data.unit and got.period == data.period and got.revision == data.revision
     assert got.forms == data.forms and got.pack_version == data.pack_version
-    assert got.values == {k: canonical_value(pack, k, v) for k, v in data.values.items() if v.strip()}
+    assert got.values == {
+        k: canonical_value(pack, k, v) for k, v in data.values.items() if v.strip()
+    }
     assert got.narratives == {k: canonical_text(v) for k, v in data.narratives.items() if v.strip()}
-    assert [len(rows) for rows in got.tables.values()] == [len(rows) for rows in data.tables.values()]
+    assert [len(rows) for rows in got.tables.values()] == [
+        len(rows) for rows in data.tables.values()
+    ]
     assert got.rows("1.1", "projects")[0]["name"] == data.rows("1.1", "projects")[0]["name"]
     assert back.fingerprint == key.fingerprint and back.public_key == key.public_key
 
@@ -42,7 +46,9 @@ clerk_text = st.text(
 ).filter(lambda t: canonical_text(t).strip() != "")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=clerk_text)
 def test_any_narrative_text_survives_and_verifies(pack, key, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
     data = submission(pack)

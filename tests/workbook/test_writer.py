@@ -10,7 +10,7 @@ from ecodesk.signing.keys import group_fingerprint
 from ecodesk.workbook.datasheet import DATA_SHEET
 from tests.workbook.helpers import new_key, submission, write
 
-FORMULA_LIKE = ["=1+1", "@SUM(A1)", "+86 797 1234", "-连续下降", "=HYPERLINK(\"http://x\",\"点我\")"]
+FORMULA_LIKE = ["=1+1", "@SUM(A1)", "+86 797 1234", "-连续下降", '=HYPERLINK("http://x","点我")']
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +73,21 @@ def test_form_sheet_is_laid_out_for_print(written) -> None:  # type: ignore[no-u
     assert ws["B4"].font.name == "黑体" or ws["B4"].font.name == "宋体"
     assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
     # The indicator row shows the number the clerk typed, as a number with the field's decimals.
-    row = next(r for r in ws.iter_rows(min_row=4) if r[1].value and r[1].value.startswith("工业技术改造投资额"))
+    row = next(
+        r
+        for r in ws.iter_rows(min_row=4)
+        if r[1].value and r[1].value.startswith("工业技术改造投资额")
+    )
     typed = data.value("1.1:tech_invest")
     from ecodesk.forms.numbers import parse_clerk_number
 
-    assert row[5].value == pytest.approx(float(parse_clerk_number(typed, unit="亿元", multipliers=True)))
+    assert row[5].value == pytest.approx(
+        float(parse_clerk_number(typed, unit="亿元", multipliers=True))
+    )
     assert row[5].number_format == "#,##0.00"
-    narrative_labels = [r[0].value for r in ws.iter_rows() if r[0].value in ("工作进展", "存在问题")]
+    narrative_labels = [
+        r[0].value for r in ws.iter_rows() if r[0].value in ("工作进展", "存在问题")
+    ]
     assert narrative_labels == ["工作进展", "存在问题"]
 
 

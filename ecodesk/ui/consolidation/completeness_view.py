@@ -67,16 +67,23 @@ class CompletenessView(QWidget):
         self.table.setRowCount(len(summary.completeness))
         self.table.setHorizontalHeaderLabels([self.tr("单位"), self.tr("版次"), *forms])
         for i, form in enumerate(forms):
-            self.table.horizontalHeaderItem(FIXED_COLUMNS + i).setToolTip(f"{form}　{pack.form(form).title}")
+            self.table.horizontalHeaderItem(FIXED_COLUMNS + i).setToolTip(
+                f"{form}　{pack.form(form).title}"
+            )
             self.table.setColumnWidth(FIXED_COLUMNS + i, 46)
         self.table.setColumnWidth(0, 190)
         self.table.setColumnWidth(1, 60)
         for row, entry in enumerate(summary.completeness):
             unit = entry.unit
-            name = QTableWidgetItem(labels.get((unit.division_code, unit.department.strip()))
-                                    or unit.display_name or unit.division_name)
+            name = QTableWidgetItem(
+                labels.get((unit.division_code, unit.department.strip()))
+                or unit.display_name
+                or unit.division_name
+            )
             name.setToolTip(f"{unit.division_code}　{unit.display_name or unit.division_name}")
-            revision = QTableWidgetItem(str(entry.revision) if entry.received else self.tr("未收到"))
+            revision = QTableWidgetItem(
+                str(entry.revision) if entry.received else self.tr("未收到")
+            )
             revision.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             if not entry.received:
                 revision.setForeground(QBrush(QColor(style.ERROR)))
@@ -88,11 +95,16 @@ class CompletenessView(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, state.value)
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 cell.setBackground(QBrush(QColor(style.COMPLETENESS_COLOURS[state.value])))
-                cell.setToolTip(f"{name.text()} · {form} {pack.form(form).title}：{state_label(state)}")
+                cell.setToolTip(
+                    f"{name.text()} · {form} {pack.form(form).title}：{state_label(state)}"
+                )
                 self.table.setItem(row, FIXED_COLUMNS + i, cell)
         received = sum(1 for e in summary.completeness if e.received)
-        self.counts.setText(self.tr("已收到 {received} 个单位，未收到 {missing} 个").format(
-            received=received, missing=len(summary.completeness) - received))
+        self.counts.setText(
+            self.tr("已收到 {received} 个单位，未收到 {missing} 个").format(
+                received=received, missing=len(summary.completeness) - received
+            )
+        )
 
     def cell_text(self, state: FormState) -> str:
         """Two characters per cell, so the twenty-odd forms fit across a 1366-pixel screen."""
@@ -119,9 +131,10 @@ class CompletenessView(QWidget):
 
     def state_at(self, unit_label: str, form: str) -> str:
         """The state shown for one unit and form, e.g. ``"missing"`` (for tests and screen readers)."""
-        columns = [self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())]
+        columns = [
+            self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())
+        ]
         for row in range(self.table.rowCount()):
             if self.table.item(row, 0).text() == unit_label:
                 return self.table.item(row, columns.index(form)).data(Qt.ItemDataRole.UserRole)
         raise KeyError(unit_label)
-

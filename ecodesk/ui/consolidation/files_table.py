@@ -22,13 +22,22 @@ class ReceivedFilesTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, self.COLUMNS, parent)
         self.setObjectName("receivedFiles")
-        self.setHorizontalHeaderLabels([
-            self.tr("文件"), self.tr("核验结果"), self.tr("单位"), self.tr("报送期"),
-            self.tr("版次"), self.tr("汇总"), self.tr("说明"),
-        ])
+        self.setHorizontalHeaderLabels(
+            [
+                self.tr("文件"),
+                self.tr("核验结果"),
+                self.tr("单位"),
+                self.tr("报送期"),
+                self.tr("版次"),
+                self.tr("汇总"),
+                self.tr("说明"),
+            ]
+        )
         header = self.horizontalHeader()
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by file name until the clerk clicks a column
+        header.setSortIndicator(
+            0, Qt.SortOrder.AscendingOrder
+        )  # by file name until the clerk clicks a column
         for column, width in enumerate((190, 150, 190, 80, 50, 150)):
             self.setColumnWidth(column, width)
         self.verticalHeader().setVisible(False)
@@ -52,8 +61,10 @@ class ReceivedFilesTable(QTableWidget):
                 QTableWidgetItem(item.unit_name or result.unit_code),
                 QTableWidgetItem(item.period.label if item.period else result.period),
                 QTableWidgetItem(),
-                QTableWidgetItem(severity_icon(_FATE_SEVERITY.get(item.status, "accepted")),
-                                 file_status_label(item.status)),
+                QTableWidgetItem(
+                    severity_icon(_FATE_SEVERITY.get(item.status, "accepted")),
+                    file_status_label(item.status),
+                ),
                 QTableWidgetItem(explanation),
             ]
             if item.revision is not None:
@@ -71,7 +82,9 @@ class ReceivedFilesTable(QTableWidget):
                 self.setItem(row, column, cell)
         self.setSortingEnabled(True)
         for column in (1, 5):  # verdicts and fates are short, but longer in English than in Chinese
-            self.setColumnWidth(column, max(self.columnWidth(column), self.sizeHintForColumn(column)))
+            self.setColumnWidth(
+                column, max(self.columnWidth(column), self.sizeHintForColumn(column))
+            )
 
     def row_of(self, name: str) -> int:
         """The row showing the file called ``name`` (-1 when none)."""

@@ -33,7 +33,10 @@ class FolderWatcher(QObject):
         self.folder = folder
         if folder is None or not folder.is_dir():
             return
-        folders = [folder, *(p for p in folder.rglob("*") if p.is_dir() and not p.name.startswith("."))]
+        folders = [
+            folder,
+            *(p for p in folder.rglob("*") if p.is_dir() and not p.name.startswith(".")),
+        ]
         paths = [str(p) for p in (*folders, *files)]
         failed = self._watcher.addPaths(paths) if paths else []
         if failed:  # e.g. the system's limit on watches: new files may then wait for 重新核验

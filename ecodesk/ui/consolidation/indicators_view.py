@@ -64,18 +64,43 @@ class IndicatorsView(QWidget):
         self.filter.setFixedWidth(240)
         self.filter.textChanged.connect(self._apply_filter)
         bar.addWidget(self.filter)
-        hint = QLabel(self.tr("合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。"),
-                      objectName="muted")
+        hint = QLabel(
+            self.tr(
+                "合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。"
+            ),
+            objectName="muted",
+        )
         bar.addWidget(hint, 1)
         layout.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.list = _table([
-            self.tr("表"), self.tr("指标"), self.tr("合计"), self.tr("计量单位"), self.tr("上年同口径"),
-            self.tr("同比（%）"), self.tr("规划目标"), self.tr("进度（%）"), self.tr("达标"), self.tr("单位数"),
-        ], "indicatorList")
+        self.list = _table(
+            [
+                self.tr("表"),
+                self.tr("指标"),
+                self.tr("合计"),
+                self.tr("计量单位"),
+                self.tr("上年同口径"),
+                self.tr("同比（%）"),
+                self.tr("规划目标"),
+                self.tr("进度（%）"),
+                self.tr("达标"),
+                self.tr("单位数"),
+            ],
+            "indicatorList",
+        )
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header = self.list.horizontalHeader()
-        for column, width in {0: 44, 2: 110, 3: 70, 4: 100, 5: 80, 6: 170, 7: 84, 8: 48, 9: 60}.items():
+        for column, width in {
+            0: 44,
+            2: 110,
+            3: 70,
+            4: 100,
+            5: 80,
+            6: 170,
+            7: 84,
+            8: 48,
+            9: 60,
+        }.items():
             # never narrower than its heading, whatever the language
             self.list.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.list.itemSelectionChanged.connect(self._show_selected)
@@ -112,7 +137,9 @@ class IndicatorsView(QWidget):
                 QTableWidgetItem(s.name),
                 _number_item(total),
                 QTableWidgetItem(s.unit),
-                _number_item(number_text(s.previous_total, s.decimals) if s.previous_complete else ""),
+                _number_item(
+                    number_text(s.previous_total, s.decimals) if s.previous_complete else ""
+                ),
                 _number_item(number_text(s.change_pct, 1) if s.previous_complete else ""),
                 QTableWidgetItem(target_text(s)),
                 _number_item(number_text(s.progress, 1)),
@@ -173,14 +200,21 @@ class IndicatorsView(QWidget):
             return
         from ecodesk.consolidation.writer import rule_label, unit_labels
 
-        self.detail_title.setText(self.tr("各单位数值：{form} {name}").format(form=s.form, name=s.name))
+        self.detail_title.setText(
+            self.tr("各单位数值：{form} {name}").format(form=s.form, name=s.name)
+        )
         rule = self.tr("汇总方法：{rule}").format(rule=rule_label(s))
         if s.aggregation == "ratio":
             rule += self.tr("；{num}合计 {n}，{den}合计 {d}").format(
-                num=s.numerator_name, n=number_text(s.total_numerator, s.numerator_decimals),
-                den=s.denominator_name, d=number_text(s.total_denominator, s.denominator_decimals))
+                num=s.numerator_name,
+                n=number_text(s.total_numerator, s.numerator_decimals),
+                den=s.denominator_name,
+                d=number_text(s.total_denominator, s.denominator_decimals),
+            )
         if s.kind == "provincial" and s.total_provincial_target is not None:
-            rule += self.tr("；省下达目标合计 {t}").format(t=number_text(s.total_provincial_target, s.decimals))
+            rule += self.tr("；省下达目标合计 {t}").format(
+                t=number_text(s.total_provincial_target, s.decimals)
+            )
         self.detail_rule.setText(rule)
         columns = [self.tr("单位"), self.tr("本期")]
         if s.kind == "ratio":
@@ -199,18 +233,30 @@ class IndicatorsView(QWidget):
         self.units.setRowCount(len(s.rows))
         text_kind = s.kind in ("grade", "milestone", "text")
         for row, value in enumerate(s.rows):
-            shown = value.text if text_kind or value.value is None else number_text(value.value, s.decimals)
+            shown = (
+                value.text
+                if text_kind or value.value is None
+                else number_text(value.value, s.decimals)
+            )
             cells = [
-                QTableWidgetItem(labels.get((value.unit.division_code, value.unit.department.strip()))
-                                 or value.unit.display_name),
+                QTableWidgetItem(
+                    labels.get((value.unit.division_code, value.unit.department.strip()))
+                    or value.unit.display_name
+                ),
                 _number_item(shown) if not text_kind else QTableWidgetItem(shown),
             ]
             if s.kind == "ratio":
-                cells += [_number_item(number_text(value.numerator, s.numerator_decimals)),
-                          _number_item(number_text(value.denominator, s.denominator_decimals))]
+                cells += [
+                    _number_item(number_text(value.numerator, s.numerator_decimals)),
+                    _number_item(number_text(value.denominator, s.denominator_decimals)),
+                ]
             if s.kind == "provincial":
                 cells += [_number_item(number_text(value.provincial_target, s.decimals))]
-            previous = number_text(value.previous, s.decimals) if value.previous is not None else value.previous_text
+            previous = (
+                number_text(value.previous, s.decimals)
+                if value.previous is not None
+                else value.previous_text
+            )
             cells += [_number_item(previous), _number_item(number_text(value.change_pct, 1))]
             if judged:
                 cells += [QTableWidgetItem(self._met(value.meets_target))]

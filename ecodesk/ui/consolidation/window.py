@@ -119,7 +119,9 @@ class ConsolidationWindow(QMainWindow):
         self.period_box.activated.connect(self._period_chosen)
         bar.addWidget(self.period_box)
         bar.addSpacing(12)
-        self.watch_box = QCheckBox(self.tr("监视文件夹：放入新报表或报表有改动时自动核验"), objectName="watchFolder")
+        self.watch_box = QCheckBox(
+            self.tr("监视文件夹：放入新报表或报表有改动时自动核验"), objectName="watchFolder"
+        )
         self.watch_box.setChecked(True)
         self.watch_box.toggled.connect(self._watch_toggled)
         bar.addWidget(self.watch_box)
@@ -147,10 +149,16 @@ class ConsolidationWindow(QMainWindow):
 
         buttons = QHBoxLayout()
         self.export_button = QPushButton(self.tr("导出汇总表…"), objectName="primary")
-        self.export_button.setToolTip(self.tr("生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表"))
+        self.export_button.setToolTip(
+            self.tr(
+                "生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表"
+            )
+        )
         self.export_button.clicked.connect(self.export_summary)
         self.adopt_button = QPushButton(self.tr("作为本单位报送…"), objectName="adopt")
-        self.adopt_button.setToolTip(self.tr("把汇总结果写入本单位的报送，检查、补充后签名报送上级"))
+        self.adopt_button.setToolTip(
+            self.tr("把汇总结果写入本单位的报送，检查、补充后签名报送上级")
+        )
         self.adopt_button.clicked.connect(self.adopt)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.close)
@@ -174,7 +182,11 @@ class ConsolidationWindow(QMainWindow):
     def _show_folders(self) -> None:
         for label, path, missing in (
             (self.folder_label, self.folder(), self.tr("（未选择：请选择存放收到的报表的文件夹）")),
-            (self.registry_label, self.registry(), self.tr("（未选择：请选择上级下发的各单位公钥登记文件夹）")),
+            (
+                self.registry_label,
+                self.registry(),
+                self.tr("（未选择：请选择上级下发的各单位公钥登记文件夹）"),
+            ),
         ):
             label.setText(str(path) if path else missing)
             label.setToolTip(str(path) if path else "")
@@ -184,13 +196,16 @@ class ConsolidationWindow(QMainWindow):
         return str(folder.parent if folder else Path.home())
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("选择存放收到的报表的文件夹"), self._start_folder())
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("选择存放收到的报表的文件夹"), self._start_folder()
+        )
         if chosen:
             self.set_folder(Path(chosen))
 
     def choose_registry(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._start_folder())
+            self, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._start_folder()
+        )
         if chosen:
             self.set_registry(Path(chosen))
 
@@ -234,16 +249,31 @@ class ConsolidationWindow(QMainWindow):
     def _can_scan(self) -> tuple[Path, Path] | None:
         folder, registry = self.folder(), self.registry()
         if folder is None:
-            self._say(self.tr("请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。"), "warning")
+            self._say(
+                self.tr("请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。"), "warning"
+            )
         elif not folder.is_dir():
-            self._say(self.tr("文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。").format(
-                folder=folder), "error")
+            self._say(
+                self.tr(
+                    "文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。"
+                ).format(folder=folder),
+                "error",
+            )
         elif registry is None:
-            self._say(self.tr("还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。"
-                              "请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。"), "error")
+            self._say(
+                self.tr(
+                    "还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。"
+                    "请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。"
+                ),
+                "error",
+            )
         elif not registry.is_dir():
-            self._say(self.tr("公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。").format(
-                folder=registry), "error")
+            self._say(
+                self.tr(
+                    "公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。"
+                ).format(folder=registry),
+                "error",
+            )
         else:
             return folder, registry
         self._clear_views()
@@ -273,7 +303,9 @@ class ConsolidationWindow(QMainWindow):
             if not any(r.valid for r in received):
                 return received, None
             periods = {r.period for r in received if r.valid}
-            return received, consolidate_received(received, period=period if period in periods else None)
+            return received, consolidate_received(
+                received, period=period if period in periods else None
+            )
 
         self._start(self.tr("正在核验收到的报表…"), work, self._scanned, cancellable=True)
 
@@ -292,10 +324,18 @@ class ConsolidationWindow(QMainWindow):
 
         self._start(self.tr("正在汇总…"), work, self._scanned)
 
-    def _start(self, title: str, work: Callable[[Job], Any], done: Callable[[Any], None], *,
-               cancellable: bool = False) -> None:
+    def _start(
+        self,
+        title: str,
+        work: Callable[[Job], Any],
+        done: Callable[[Any], None],
+        *,
+        cancellable: bool = False,
+    ) -> None:
         self._set_busy(True)
-        self.task = run_in_background(self, title, work, done, self._scan_failed, cancellable=cancellable)
+        self.task = run_in_background(
+            self, title, work, done, self._scan_failed, cancellable=cancellable
+        )
         self.task.destroyed.connect(self._task_ended)
 
     def _task_ended(self) -> None:
@@ -324,13 +364,17 @@ class ConsolidationWindow(QMainWindow):
             self.matrix.show_summary(summary)
             self.indicators.show_summary(summary)
             self.warnings.show_summary(summary)
-            self.tabs.setTabText(WARNINGS_TAB, self.tr("预警说明（{n}）").format(n=len(summary.warnings)))
+            self.tabs.setTabText(
+                WARNINGS_TAB, self.tr("预警说明（{n}）").format(n=len(summary.warnings))
+            )
         self._report()
         self.scanned.emit()
 
     def _scan_failed(self, message: str, expected: bool) -> None:
         if not expected:
-            message = self.tr("核验没有完成，原因未知。详细情况已记入日志：{path}").format(path=self.data_dir / "logs")
+            message = self.tr("核验没有完成，原因未知。详细情况已记入日志：{path}").format(
+                path=self.data_dir / "logs"
+            )
         self._say(message, "error")
 
     def _show_periods(self) -> None:
@@ -346,23 +390,44 @@ class ConsolidationWindow(QMainWindow):
         folder = self.folder()
         if not received:
             watching = self.tr("放入后会自动核验。") if self.watch_box.isChecked() else ""
-            self._say(self.tr("文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}").format(
-                folder=folder, watching=watching), "warning")
+            self._say(
+                self.tr("文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}").format(
+                    folder=folder, watching=watching
+                ),
+                "warning",
+            )
             return
         if self.consolidation is None:
-            self._say(self.tr("收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；"
-                              "请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。").format(n=len(received)), "error")
+            self._say(
+                self.tr(
+                    "收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；"
+                    "请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。"
+                ).format(n=len(received)),
+                "error",
+            )
             return
         c = self.consolidation
         if c.refused:
-            text = self.tr("收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。"
-                           "{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。")
+            text = self.tr(
+                "收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。"
+                "{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。"
+            )
         else:
-            text = self.tr("收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。"
-                           "{period}汇总了 {units} 个单位。")
-        self._say(text.format(n=len(received), used=len(c.used), refused=len(c.refused), aside=len(c.set_aside),
-                              period=c.period.label, units=len(c.summary.submissions)),
-                  "warning" if c.refused else "")
+            text = self.tr(
+                "收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。"
+                "{period}汇总了 {units} 个单位。"
+            )
+        self._say(
+            text.format(
+                n=len(received),
+                used=len(c.used),
+                refused=len(c.refused),
+                aside=len(c.set_aside),
+                period=c.period.label,
+                units=len(c.summary.submissions),
+            ),
+            "warning" if c.refused else "",
+        )
 
     def _clear_views(self) -> None:
         self.received, self.consolidation = [], None
@@ -383,12 +448,21 @@ class ConsolidationWindow(QMainWindow):
         """The consolidation to act on, or ``None`` after saying why there is none."""
         c = self.consolidation
         if self.task is not None:
-            QMessageBox.information(self, title, self.tr("正在核验收到的报表，请等核验完成后再试。"))
+            QMessageBox.information(
+                self, title, self.tr("正在核验收到的报表，请等核验完成后再试。")
+            )
             return None
         if c is None or not c.summary.submissions:
-            why = self.banner.text() if self.banner.property("level") == "error" else self.tr(
-                "没有有效的报表可以汇总。")
-            QMessageBox.warning(self, title, self.tr("没有可以汇总的有效报表，什么也没有写入。\n\n{why}").format(why=why))
+            why = (
+                self.banner.text()
+                if self.banner.property("level") == "error"
+                else self.tr("没有有效的报表可以汇总。")
+            )
+            QMessageBox.warning(
+                self,
+                title,
+                self.tr("没有可以汇总的有效报表，什么也没有写入。\n\n{why}").format(why=why),
+            )
             return None
         return c
 
@@ -396,7 +470,9 @@ class ConsolidationWindow(QMainWindow):
         folder = self.store.settings_get(EXPORT_FOLDER_SETTING)
         if not folder:
             received = self.folder()
-            folder = str(received.parent) if received else str(Path.home())  # not among the received files
+            folder = (
+                str(received.parent) if received else str(Path.home())
+            )  # not among the received files
         unit = self.session.profile.display_name if self.session.data else ""
         return Path(folder) / f"{unit}{consolidation.period.label}汇总_{date.today():%Y%m%d}.xlsx"
 
@@ -408,8 +484,11 @@ class ConsolidationWindow(QMainWindow):
         if consolidation is None:
             return
         chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("保存汇总表"), str(self._default_summary_path(consolidation)),
-            self.tr("Excel 工作簿 (*.xlsx)"))
+            self,
+            self.tr("保存汇总表"),
+            str(self._default_summary_path(consolidation)),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
         if not chosen:
             return
         out = Path(chosen)
@@ -430,11 +509,15 @@ class ConsolidationWindow(QMainWindow):
 
         def done(path: Any) -> None:
             self.statusBar().showMessage(self.tr("汇总表已保存：{path}").format(path=path), 15_000)
-            QMessageBox.information(self, title, self.tr("汇总表已保存到：\n{path}").format(path=path))
+            QMessageBox.information(
+                self, title, self.tr("汇总表已保存到：\n{path}").format(path=path)
+            )
 
         def failed(message: str, expected: bool) -> None:
             if not expected:
-                message = self.tr("汇总表没有保存，原因未知。详细情况已记入日志：{path}").format(path=self.data_dir / "logs")
+                message = self.tr("汇总表没有保存，原因未知。详细情况已记入日志：{path}").format(
+                    path=self.data_dir / "logs"
+                )
             QMessageBox.warning(self, title, message)
 
         self.export_task = run_in_background(self, self.tr("正在生成汇总表…"), work, done, failed)
@@ -456,10 +539,14 @@ class ConsolidationWindow(QMainWindow):
             QMessageBox.warning(self, title, str(exc))
             return
         if plan.signed:
-            QMessageBox.warning(self, title, self.tr(
-                "{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。"
-                "如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。").format(
-                    period=plan.period.label, r=plan.revision))
+            QMessageBox.warning(
+                self,
+                title,
+                self.tr(
+                    "{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。"
+                    "如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。"
+                ).format(period=plan.period.label, r=plan.revision),
+            )
             return
         dialog = AdoptDialog(plan, self.session.pack, self)
         if dialog.exec() != AdoptDialog.DialogCode.Accepted:
@@ -474,17 +561,24 @@ class ConsolidationWindow(QMainWindow):
         def done(_data: Any) -> None:
             self.session.load(period)  # the main window shows the new values (and this period)
             self.adopted.emit(period)
-            QMessageBox.information(self, title, self.tr(
-                "汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。").format(
-                    period=period.label))
+            QMessageBox.information(
+                self,
+                title,
+                self.tr(
+                    "汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。"
+                ).format(period=period.label),
+            )
 
         def failed(message: str, expected: bool) -> None:
             if not expected:
-                message = self.tr("没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}").format(
-                    path=self.data_dir / "logs")
+                message = self.tr(
+                    "没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}"
+                ).format(path=self.data_dir / "logs")
             QMessageBox.warning(self, title, message)
 
-        self.adopt_task = run_in_background(self, self.tr("正在写入本单位报送…"), work, done, failed)
+        self.adopt_task = run_in_background(
+            self, self.tr("正在写入本单位报送…"), work, done, failed
+        )
         self.adopt_task.destroyed.connect(lambda *_: setattr(self, "adopt_task", None))
 
     # ------------------------------------------------------------------ closing
@@ -496,4 +590,6 @@ class ConsolidationWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
         if not event.spontaneous():  # opened (again), not restored from the task bar
-            QTimer.singleShot(0, self.rescan)  # the window appears first; what arrived meanwhile is verified
+            QTimer.singleShot(
+                0, self.rescan
+            )  # the window appears first; what arrived meanwhile is verified

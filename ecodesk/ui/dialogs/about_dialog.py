@@ -49,19 +49,33 @@ COMPONENTS: tuple[Component, ...] = (
         QT_TRANSLATE_NOOP("AboutDialog", "界面与报送单的中文字体"),
         "0.2.0-beta",
     ),
-    Component("Qt 6 / PySide6", "PySide6-Essentials", "LGPL-3.0", QT_TRANSLATE_NOOP("AboutDialog", "窗口界面")),
+    Component(
+        "Qt 6 / PySide6",
+        "PySide6-Essentials",
+        "LGPL-3.0",
+        QT_TRANSLATE_NOOP("AboutDialog", "窗口界面"),
+    ),
     Component("SQLAlchemy", "SQLAlchemy", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "本地数据库")),
     Component("Alembic", "alembic", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据库升级")),
     Component("openpyxl", "openpyxl", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "Excel 报表")),
-    Component("defusedxml", "defusedxml", "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "安全读取 XML")),
-    Component("ReportLab", "reportlab", "BSD-3-Clause", QT_TRANSLATE_NOOP("AboutDialog", "PDF 报送单及其二维码")),
+    Component(
+        "defusedxml", "defusedxml", "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "安全读取 XML")
+    ),
+    Component(
+        "ReportLab",
+        "reportlab",
+        "BSD-3-Clause",
+        QT_TRANSLATE_NOOP("AboutDialog", "PDF 报送单及其二维码"),
+    ),
     Component(
         "cryptography",
         "cryptography",
         QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
         QT_TRANSLATE_NOOP("AboutDialog", "签名与密钥"),
     ),
-    Component("platformdirs", "platformdirs", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据文件夹位置")),
+    Component(
+        "platformdirs", "platformdirs", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据文件夹位置")
+    ),
     Component("PyYAML", "PyYAML", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "表单定义")),
     Component("pydantic", "pydantic", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "表单定义校验")),
     Component(
@@ -70,7 +84,13 @@ COMPONENTS: tuple[Component, ...] = (
         QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
         QT_TRANSLATE_NOOP("AboutDialog", "打印预览"),
     ),
-    Component("Python", None, "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "运行环境"), platform.python_version()),
+    Component(
+        "Python",
+        None,
+        "PSF-2.0",
+        QT_TRANSLATE_NOOP("AboutDialog", "运行环境"),
+        platform.python_version(),
+    ),
 )
 
 FONT_LICENCE = "LICENSE-wqy-microhei.txt"
@@ -121,7 +141,9 @@ class AboutDialog(QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(text, row, 1)
         row = len(rows)
-        grid.addWidget(QLabel(self.tr("数据文件夹"), objectName="muted"), row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(
+            QLabel(self.tr("数据文件夹"), objectName="muted"), row, 0, Qt.AlignmentFlag.AlignTop
+        )
         folder = QHBoxLayout()
         self.folder_label = QLabel(str(data_dir), objectName="dataFolder")
         self.folder_label.setWordWrap(True)
@@ -135,7 +157,9 @@ class AboutDialog(QDialog):
         folder.addWidget(self.copy_button)
         grid.addLayout(folder, row, 1)
         layout.addLayout(grid)
-        note = QLabel(self.tr("报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。"))
+        note = QLabel(
+            self.tr("报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。")
+        )
         note.setWordWrap(True)
         note.setObjectName("muted")
         layout.addWidget(note)
@@ -153,7 +177,9 @@ class AboutDialog(QDialog):
     def _components_table(self) -> QTableWidget:
         components = installed_components()
         table = QTableWidget(len(components), 4, objectName="components")
-        table.setHorizontalHeaderLabels([self.tr("组件"), self.tr("版本"), self.tr("许可证"), self.tr("用途")])
+        table.setHorizontalHeaderLabels(
+            [self.tr("组件"), self.tr("版本"), self.tr("许可证"), self.tr("用途")]
+        )
         for row, (component, version) in enumerate(components):
             texts = (component.name, version, self.tr(component.licence), self.tr(component.role))
             for column, text in enumerate(texts):

@@ -23,12 +23,16 @@ class AcceptWarningDialog(QDialog):
         message = QLabel(self.tr("<b>提醒：</b>{message}").format(message=problem.message))
         message.setWordWrap(True)
         layout.addWidget(message)
-        layout.addWidget(QLabel(self.tr("请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：")))
+        layout.addWidget(
+            QLabel(self.tr("请写明原因（例如数据变化的具体缘由），说明会随报表一并报送："))
+        )
         self.explanation = QPlainTextEdit(objectName="explanation")
         self.explanation.setTabChangesFocus(True)
         self.explanation.setPlainText(problem.explanation or "")
         layout.addWidget(self.explanation)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认说明"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.accept)

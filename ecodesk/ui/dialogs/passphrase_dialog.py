@@ -23,8 +23,10 @@ class PassphraseDialog(QDialog):
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         if create:
-            text = self.tr("本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，"
-                           "以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。").format(n=MIN_LENGTH)
+            text = self.tr(
+                "本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，"
+                "以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。"
+            ).format(n=MIN_LENGTH)
         else:
             text = self.tr("签名导出需要本单位签名密钥的口令。")
         intro = QLabel(text)
@@ -42,7 +44,9 @@ class PassphraseDialog(QDialog):
         self.message = QLabel(objectName="fieldError")
         self.message.hide()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)

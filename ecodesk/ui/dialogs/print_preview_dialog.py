@@ -71,16 +71,21 @@ def page_layout(size: PageSize) -> QPageLayout:
     """The paper for one PDF page: its size (A4 matched by name) and its own orientation."""
     portrait = QSizeF(min(size.width, size.height), max(size.width, size.height))
     paper = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
-    orientation = QPageLayout.Orientation.Landscape if size.landscape else QPageLayout.Orientation.Portrait
-    return QPageLayout(paper, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point,
-                       QMarginsF(0, 0, 0, 0))
+    orientation = (
+        QPageLayout.Orientation.Landscape if size.landscape else QPageLayout.Orientation.Portrait
+    )
+    return QPageLayout(
+        paper, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point, QMarginsF(0, 0, 0, 0)
+    )
 
 
 def pages_to_print(printer: QPrinter, count: int, current: int) -> list[int]:
     """Page indexes in print order from what the print dialog left in ``printer``."""
     if printer.printRange() == QPrinter.PrintRange.CurrentPage:
         chosen = [current]
-    elif printer.printRange() == QPrinter.PrintRange.PageRange and not printer.pageRanges().isEmpty():
+    elif (
+        printer.printRange() == QPrinter.PrintRange.PageRange and not printer.pageRanges().isEmpty()
+    ):
         ranges = printer.pageRanges()
         chosen = [i for i in range(count) if ranges.contains(i + 1)]
     elif printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
@@ -95,8 +100,12 @@ def pages_to_print(printer: QPrinter, count: int, current: int) -> list[int]:
     return [i for i in chosen for _ in range(copies)]
 
 
-def print_pages(pdf: Path, printer: QPrinter, indexes: list[int],
-                progress: Callable[..., None] = lambda *a: None) -> int:
+def print_pages(
+    pdf: Path,
+    printer: QPrinter,
+    indexes: list[int],
+    progress: Callable[..., None] = lambda *a: None,
+) -> int:
     """Paint ``indexes`` of ``pdf`` on ``printer`` at its resolution; return the pages printed.
 
     Safe on a pool thread (Qt paints on a QPrinter from any thread). ``progress(done, total)``
@@ -121,7 +130,10 @@ def print_pages(pdf: Path, printer: QPrinter, indexes: list[int],
             if painter.isActive():
                 printer.abort()
                 painter.end()
-            if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            if (
+                printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                and printer.outputFileName()
+            ):
                 Path(printer.outputFileName()).unlink(missing_ok=True)
             raise
         painter.end()
@@ -169,7 +181,9 @@ class PageWidget(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
         ratio = self.devicePixelRatioF()
-        image = self.cache.image(self.index, QSize(round(self.width() * ratio), round(self.height() * ratio)))
+        image = self.cache.image(
+            self.index, QSize(round(self.width() * ratio), round(self.height() * ratio))
+        )
         painter = QPainter(self)
         painter.drawImage(self.rect(), image)
         painter.end()
@@ -227,8 +241,12 @@ class PrintPreviewDialog(QDialog):
         self.page_field.setValidator(PageNumberValidator(1, len(self.pages), self.page_field))
         self.page_field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_field.setFixedWidth(self.fontMetrics().horizontalAdvance("0000") + 20)
-        self.page_field.editingFinished.connect(lambda: self.go_to_page(int(self.page_field.text()) - 1))
-        self.page_count = QLabel(self.tr("页，共 {m} 页").format(m=len(self.pages)), objectName="pageCount")
+        self.page_field.editingFinished.connect(
+            lambda: self.go_to_page(int(self.page_field.text()) - 1)
+        )
+        self.page_count = QLabel(
+            self.tr("页，共 {m} 页").format(m=len(self.pages)), objectName="pageCount"
+        )
         self.next_button = QPushButton(self.tr("下一页"), objectName="nextPage")
         self.next_button.clicked.connect(lambda: self.go_to_page(self.current_page() + 1))
         self.zoom = QComboBox(objectName="zoom")
@@ -359,7 +377,10 @@ class PrintPreviewDialog(QDialog):
         if watched is self.scroll.viewport():
             if event.type() == QEvent.Type.Resize and self.zoom.currentData() in ("width", "page"):
                 self._relayout()
-            elif isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            elif (
+                isinstance(event, QWheelEvent)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
                 self.zoom_by(1 if event.angleDelta().y() > 0 else -1)
                 return True
         return super().eventFilter(watched, event)
@@ -374,8 +395,13 @@ class PrintPreviewDialog(QDialog):
         dialog.setMinMax(1, len(self.pages))
         dialog.setFromTo(1, len(self.pages))
         option = QAbstractPrintDialog.PrintDialogOption
-        dialog.setOptions(option.PrintPageRange | option.PrintCurrentPage | option.PrintCollateCopies
-                          | option.PrintToFile | option.PrintShowPageSize)
+        dialog.setOptions(
+            option.PrintPageRange
+            | option.PrintCurrentPage
+            | option.PrintCollateCopies
+            | option.PrintToFile
+            | option.PrintShowPageSize
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.print_with(printer)
@@ -409,15 +435,23 @@ class PrintPreviewDialog(QDialog):
 
         def failed(message: str, expected: bool) -> None:
             self.status.setText(self.tr("打印没有完成。"))
-            QMessageBox.warning(self, self.tr("打印报送单"), message if expected and message else self.tr(
-                "打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。"))
+            QMessageBox.warning(
+                self,
+                self.tr("打印报送单"),
+                message
+                if expected and message
+                else self.tr(
+                    "打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。"
+                ),
+            )
 
         self.task = run_in_background(self, title, work, done, failed, cancellable=True)
         return self.task
 
     def save_as(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("另存为 PDF"), str(self.suggested), self.tr("PDF 文件 (*.pdf)"))
+            self, self.tr("另存为 PDF"), str(self.suggested), self.tr("PDF 文件 (*.pdf)")
+        )
         if path:
             self.save_to(Path(path))
 
@@ -436,8 +470,13 @@ class PrintPreviewDialog(QDialog):
 
     def open_externally(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf))):
-            QMessageBox.warning(self, self.tr("用其他程序打开"), self.tr(
-                "本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。"))
+            QMessageBox.warning(
+                self,
+                self.tr("用其他程序打开"),
+                self.tr(
+                    "本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。"
+                ),
+            )
 
     def done(self, result: int) -> None:
         if self.task is not None and not self.task.finished:

@@ -20,16 +20,28 @@ LEAD_OFFICE = "生态文明建设领导小组办公室"
 
 
 class ProfileDialog(QDialog):
-    def __init__(self, pack: FormPack, profile: UnitProfile | None = None, *, first_run: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pack: FormPack,
+        profile: UnitProfile | None = None,
+        *,
+        first_run: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.pack = pack
-        self.setWindowTitle(self.tr("欢迎使用生态文明建设报送系统") if first_run else self.tr("单位信息"))
+        self.setWindowTitle(
+            self.tr("欢迎使用生态文明建设报送系统") if first_run else self.tr("单位信息")
+        )
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         if first_run:
-            intro = QLabel(self.tr("第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。"))
+            intro = QLabel(
+                self.tr(
+                    "第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。"
+                )
+            )
             intro.setWordWrap(True)
             layout.addWidget(intro)
         form = QFormLayout()
@@ -62,9 +74,13 @@ class ProfileDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出") if first_run else self.tr("取消"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            self.tr("退出") if first_run else self.tr("取消")
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

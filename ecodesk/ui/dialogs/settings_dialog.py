@@ -20,7 +20,9 @@ from ecodesk.ui.translations import LANGUAGES
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, pack: FormPack, language: str, responsible: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, pack: FormPack, language: str, responsible: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("设置"))
         self.setMinimumSize(520, 560)
@@ -32,19 +34,27 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(language)))
         form.addRow(self.tr("界面语言"), self.language)
         layout.addLayout(form)
-        layout.addWidget(QLabel(self.tr("本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：")))
+        layout.addWidget(
+            QLabel(
+                self.tr("本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：")
+            )
+        )
         self.forms = QListWidget(objectName="responsibleForms")
         for code, definition in pack.forms.items():
             item = QListWidgetItem(f"{code}  {definition.title}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if code in responsible else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if code in responsible else Qt.CheckState.Unchecked
+            )
             self.forms.addItem(item)
         layout.addWidget(self.forms)
         self.message = QLabel(objectName="fieldError")
         self.message.hide()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)

@@ -31,7 +31,13 @@ class FieldEditor(QWidget):
 
     focused = Signal(str)  # field key
 
-    def __init__(self, session: EditSession, field: InputField, message_label: QLabel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: EditSession,
+        field: InputField,
+        message_label: QLabel,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.field = field
@@ -96,7 +102,9 @@ class FieldEditor(QWidget):
         self._commit_timer.stop()
         if self.session.frozen:
             return
-        self.session.edit_value(self.key, self.text(), self.tr("修改“{label}”").format(label=self.field.label))
+        self.session.edit_value(
+            self.key, self.text(), self.tr("修改“{label}”").format(label=self.field.label)
+        )
 
     def show_problems(self, problems: list) -> None:  # type: ignore[type-arg]
         mark(self.input, problems, self.message_label, self.field.help)
@@ -107,7 +115,10 @@ class FieldEditor(QWidget):
                 self.focused.emit(self.key)
             elif event.type() == QEvent.Type.FocusOut and self.pending():
                 self.commit()
-            elif event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            elif event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+            ):
                 # keyboard-first: Enter moves on like Tab, as clerks expect from spreadsheets
                 self.commit()
                 self.focusNextChild()

@@ -85,11 +85,19 @@ class FormView(QWidget):
 
         self.help_strip = QLabel(objectName="helpStrip")
         self.help_strip.setWordWrap(True)
-        self.help_strip.setText(self.tr("提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。"))
+        self.help_strip.setText(
+            self.tr(
+                "提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。"
+            )
+        )
         outer.addWidget(self.help_strip)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self, self.show_help_popup,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.HelpContents),
+            self,
+            self.show_help_popup,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         session.valueChanged.connect(self._value_changed)
         session.narrativeChanged.connect(self._narrative_changed)
         session.tableChanged.connect(self._table_changed)
@@ -164,7 +172,13 @@ class FormView(QWidget):
             edit.show_problems([p for p in problems if p.field == key])
         for editor in self.tables.values():
             prefix = f"{self.form}:table:{editor.spec.code}"
-            editor.show_problems([p for p in problems if p.field and (p.field == prefix or p.field.startswith(prefix + ":"))])
+            editor.show_problems(
+                [
+                    p
+                    for p in problems
+                    if p.field and (p.field == prefix or p.field.startswith(prefix + ":"))
+                ]
+            )
         self.indicators.refresh_figures()
 
     def flush(self) -> None:
@@ -187,7 +201,7 @@ class FormView(QWidget):
             for editor in self.tables.values():
                 prefix = f"{self.form}:table:{editor.spec.code}"
                 if field.startswith(prefix) or field == editor.key:
-                    parts = field[len(prefix):].strip(":").split(":")
+                    parts = field[len(prefix) :].strip(":").split(":")
                     if len(parts) == 2 and parts[0].isdigit():
                         editor.focus_cell(int(parts[0]), parts[1])
                     target = editor

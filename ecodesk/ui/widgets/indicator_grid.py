@@ -43,8 +43,14 @@ class IndicatorGrid(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)
-        headers = [self.tr("指标"), self.tr("本期填报"), self.tr("单位"), self.tr("上年"),
-                   self.tr("方案目标"), self.tr("目标进度")]
+        headers = [
+            self.tr("指标"),
+            self.tr("本期填报"),
+            self.tr("单位"),
+            self.tr("上年"),
+            self.tr("方案目标"),
+            self.tr("目标进度"),
+        ]
         for col, text in enumerate(headers):
             grid.addWidget(QLabel(text, objectName="headerCell"), 0, col)
         grid.setColumnStretch(COL_LABEL, 3)
@@ -76,7 +82,14 @@ class IndicatorGrid(QWidget):
             if getattr(indicator, "kind", "") == "ratio":
                 computed = QLabel(objectName="muted")
                 self._computed[indicator.code] = computed
-                grid.addWidget(QLabel(self.tr("＝ {name}（自动计算）").format(name=indicator.name), objectName="muted"), row, COL_LABEL)
+                grid.addWidget(
+                    QLabel(
+                        self.tr("＝ {name}（自动计算）").format(name=indicator.name),
+                        objectName="muted",
+                    ),
+                    row,
+                    COL_LABEL,
+                )
                 grid.addWidget(computed, row, COL_INPUT, 1, 2)
                 row += 1
             text = target_text(indicator)
@@ -84,7 +97,14 @@ class IndicatorGrid(QWidget):
                 target = QLabel(text, objectName="muted")
                 target.setWordWrap(True)
                 target.setToolTip(text)
-                grid.addWidget(target, first_row, COL_TARGET, max(1, row - first_row), 1, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(
+                    target,
+                    first_row,
+                    COL_TARGET,
+                    max(1, row - first_row),
+                    1,
+                    Qt.AlignmentFlag.AlignTop,
+                )
             if getattr(indicator, "target", None) is not None:
                 bar = QProgressBar()
                 bar.setRange(0, 100)
@@ -100,7 +120,11 @@ class IndicatorGrid(QWidget):
         for code, label in self._computed.items():
             indicator = self.session.pack.indicator(self.form, code)
             value = self.session.ratio_value(self.form, code)
-            label.setText("—" if value is None else f"{format_number(value, indicator.decimals)} {indicator.unit}")
+            label.setText(
+                "—"
+                if value is None
+                else f"{format_number(value, indicator.decimals)} {indicator.unit}"
+            )
         for code, bar in self._progress.items():
             percent = self.session.progress(self.form, code)
             if percent is None:

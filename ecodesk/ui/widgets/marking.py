@@ -16,7 +16,12 @@ def worst_severity(problems: Sequence[Any]) -> str:
     return ""
 
 
-def mark(widget: QWidget, problems: Sequence[Any], message_label: QLabel | None = None, help_text: str = "") -> None:
+def mark(
+    widget: QWidget,
+    problems: Sequence[Any],
+    message_label: QLabel | None = None,
+    help_text: str = "",
+) -> None:
     """Colour ``widget`` by the worst problem and put the messages where the clerk looks."""
     severity = worst_severity(problems)
     if widget.property("problem") != severity:

@@ -15,7 +15,9 @@ COMMIT_DELAY_MS = 900
 class NarrativeEdit(QWidget):
     focused = Signal(str)  # "form:section"
 
-    def __init__(self, session: EditSession, form: str, spec: Narrative, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: EditSession, form: str, spec: Narrative, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session, self.form, self.spec = session, form, spec
         self._timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
@@ -85,7 +87,9 @@ class NarrativeEdit(QWidget):
         if self.session.frozen:
             return
         self.session.edit_narrative(
-            self.form, self.spec.code, self.edit.toPlainText(),
+            self.form,
+            self.spec.code,
+            self.edit.toPlainText(),
             self.tr("修改“{name}”").format(name=self.spec.name),
         )
 

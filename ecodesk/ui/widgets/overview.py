@@ -48,7 +48,9 @@ def _period_of(key: Any) -> Period:
     return key if isinstance(key, Period) else Period.parse(str(key))
 
 
-def indicator_series(session: EditSession, form: str, indicator: Any) -> list[tuple[Period, Decimal | None]]:
+def indicator_series(
+    session: EditSession, form: str, indicator: Any
+) -> list[tuple[Period, Decimal | None]]:
     """The unit's value of ``indicator`` in each period it has data for, as the core reads it."""
     from ecodesk.forms.rules import ratio_value, typed_value
 
@@ -84,13 +86,19 @@ def charted_indicators(session: EditSession, forms: list[str]) -> list[tuple[str
     for form in forms:
         for indicator in session.pack.indicators(form, session.division):
             target = getattr(indicator, "target", None)
-            if indicator.kind in ("number", "ratio") and target is not None and target.value is not None:
+            if (
+                indicator.kind in ("number", "ratio")
+                and target is not None
+                and target.value is not None
+            ):
                 found.append((form, indicator))
     return found
 
 
 class IndicatorChart(QChartView):
-    def __init__(self, session: EditSession, form: str, indicator: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: EditSession, form: str, indicator: Any, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFixedHeight(CHART_HEIGHT)
@@ -120,7 +128,11 @@ class IndicatorChart(QChartView):
         chart.addSeries(values)
         chart.addSeries(dots)
         # a rate can be held against the target at any level; a city-wide total only by the city
-        comparable = target.level == "county" or indicator.kind == "ratio" or getattr(indicator, "unit", "") == "%"
+        comparable = (
+            target.level == "county"
+            or indicator.kind == "ratio"
+            or getattr(indicator, "unit", "") == "%"
+        )
         if comparable:
             line = QLineSeries()
             line.setName(self.tr("目标 {v}").format(v=target.value))
@@ -155,7 +167,9 @@ class IndicatorChart(QChartView):
         if not comparable:
             reached = session.progress(form, indicator.code)
             share = "" if reached is None else self.tr("；本单位贡献约占 {p}%").format(p=reached)
-            self.caption = self.tr("全市目标：{text}{share}").format(text=target.plan_text, share=share)
+            self.caption = self.tr("全市目标：{text}{share}").format(
+                text=target.plan_text, share=share
+            )
         else:
             self.caption = self.tr("目标：{text}").format(text=target.plan_text)
 
@@ -177,13 +191,19 @@ class Overview(QWidget):
         layout.addWidget(self.tabs)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("completenessTable")
-        self.table.setHorizontalHeaderLabels([self.tr("表单"), self.tr("状态"), self.tr("已填/应填"), self.tr("完成度")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("表单"), self.tr("状态"), self.tr("已填/应填"), self.tr("完成度")]
+        )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
-        self.table.cellDoubleClicked.connect(lambda row, _c: self.formChosen.emit(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+        self.table.cellDoubleClicked.connect(
+            lambda row, _c: self.formChosen.emit(
+                self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            )
+        )
         self.tabs.addTab(self.table, self.tr("填报完成情况"))
         self.charts_area = QScrollArea()
         self.charts_area.setWidgetResizable(True)
@@ -224,8 +244,11 @@ class Overview(QWidget):
         self.table.setColumnWidth(3, 160)
         ready = sum(1 for s in states.values() if s in ("checked", "signed"))
         errors = sum(1 for s in states.values() if s == "errors")
-        self.summary.setText(self.tr("共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。").format(
-            n=len(forms), ok=ready, err=errors))
+        self.summary.setText(
+            self.tr("共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。").format(
+                n=len(forms), ok=ready, err=errors
+            )
+        )
         self._charts_stale = True
         self._build_charts_if_needed()
 

@@ -20,7 +20,11 @@ def parse_tab_separated(text: str) -> list[list[str]]:
 
 
 def paste_grid(
-    rows: list[TableRow], columns: list[str], grid: list[list[str]], start_row: int, start_column: int
+    rows: list[TableRow],
+    columns: list[str],
+    grid: list[list[str]],
+    start_row: int,
+    start_column: int,
 ) -> list[TableRow]:
     """``rows`` with ``grid`` written from (start_row, start_column) on, adding rows as needed.
 

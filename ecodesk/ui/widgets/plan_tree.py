@@ -40,7 +40,9 @@ class PlanTree(QTreeWidget):
         if MAIN_GOALS_FORM in wanted and MAIN_GOALS_FORM in self.pack.forms:
             self._add_form(self.invisibleRootItem(), MAIN_GOALS_FORM, self.tr("主要目标"))
         for action in self.pack.catalog.actions:
-            tasks = [t for t in self.pack.catalog.tasks if t.action == action.code and t.code in wanted]
+            tasks = [
+                t for t in self.pack.catalog.tasks if t.action == action.code and t.code in wanted
+            ]
             if not tasks:
                 continue
             node = QTreeWidgetItem([f"{action.code}  {action.title}"])
@@ -83,7 +85,9 @@ class PlanTree(QTreeWidget):
         if form in self._items:
             self.setCurrentItem(self._items[form])
 
-    def _current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+    def _current_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
         form = current.data(0, FORM_ROLE) if current else None
         if form:
             self.formSelected.emit(form)

@@ -100,7 +100,9 @@ class ProblemsPanel(QWidget):
         if not problems:
             self.summary.setText(self.tr("没有发现问题"))
         else:
-            self.summary.setText(self.tr("错误 {e} 项 · 待说明的提醒 {w} 项").format(e=errors, w=warnings))
+            self.summary.setText(
+                self.tr("错误 {e} 项 · 待说明的提醒 {w} 项").format(e=errors, w=warnings)
+            )
         self._update_buttons()
 
     def current_problem(self) -> Any:
@@ -111,7 +113,9 @@ class ProblemsPanel(QWidget):
         p = self.current_problem()
         frozen = self.session.frozen
         self.accept_button.setEnabled(bool(p) and p.severity == "warning" and not frozen)
-        self.withdraw_button.setEnabled(bool(p) and p.severity == "warning" and bool(p.explanation) and not frozen)
+        self.withdraw_button.setEnabled(
+            bool(p) and p.severity == "warning" and bool(p.explanation) and not frozen
+        )
 
     def _request(self, signal: Any) -> None:
         p = self.current_problem()

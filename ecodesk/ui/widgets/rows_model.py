@@ -37,7 +37,9 @@ class RowsModel(QAbstractTableModel):
     def set_cell_problems(self, problems: dict[tuple[int, str], list[Any]]) -> None:
         self._cell_problems = problems
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.spec.columns) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self.spec.columns) - 1)
+            )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._rows)
@@ -45,7 +47,9 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.spec.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -62,7 +66,11 @@ class RowsModel(QAbstractTableModel):
         problems = self._cell_problems.get((index.row(), column.code), [])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return text
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.type in ("number", "integer", "year"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.type in (
+            "number",
+            "integer",
+            "year",
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and problems:
             errors = any(p.severity == "error" for p in problems)

@@ -30,7 +30,9 @@ MAX_VISIBLE_ROWS = 10
 class TableEditor(QWidget):
     focused = Signal(str)  # "form:table"
 
-    def __init__(self, session: EditSession, form: str, spec: TableSpec, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: EditSession, form: str, spec: TableSpec, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session, self.form, self.spec = session, form, spec
         self.columns = [c.code for c in spec.columns]
@@ -39,7 +41,10 @@ class TableEditor(QWidget):
         layout.setSpacing(4)
         title = QLabel(f"<b>{spec.name}</b>")
         title.setToolTip(spec.help)
-        hint = QLabel(self.tr("可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。"), objectName="muted")
+        hint = QLabel(
+            self.tr("可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。"),
+            objectName="muted",
+        )
         hint.setWordWrap(True)
         layout.addWidget(title)
         layout.addWidget(hint)
@@ -63,7 +68,9 @@ class TableEditor(QWidget):
         for i, column in enumerate(spec.columns):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             # never narrower than the header's own text (name + unit), so no heading is cut off
-            header.resizeSection(i, max(header.sectionSizeHint(i) + 8, int(720 * column.width / total)))
+            header.resizeSection(
+                i, max(header.sectionSizeHint(i) + 8, int(720 * column.width / total))
+            )
         header.setStretchLastSection(True)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
@@ -99,7 +106,9 @@ class TableEditor(QWidget):
         self.count_label.setText(self.tr("共 {n} 行").format(n=len(rows)))
         visible = min(max(len(rows), 3), MAX_VISIBLE_ROWS)
         scrollbar = self.view.horizontalScrollBar().sizeHint().height()
-        self.view.setFixedHeight(self.view.horizontalHeader().sizeHint().height() + visible * ROW_HEIGHT + scrollbar + 6)
+        self.view.setFixedHeight(
+            self.view.horizontalHeader().sizeHint().height() + visible * ROW_HEIGHT + scrollbar + 6
+        )
 
     def _save(self, rows: list[dict[str, str]], label: str) -> None:
         self.session.edit_rows(self.form, self.spec.code, rows, label)
@@ -107,7 +116,9 @@ class TableEditor(QWidget):
     def _cell_edited(self, row: int, column: str, text: str) -> None:
         rows = self.model.rows()
         rows[row][column] = text
-        self._save(rows, self.tr("修改“{table}”第 {row} 行").format(table=self.spec.name, row=row + 1))
+        self._save(
+            rows, self.tr("修改“{table}”第 {row} 行").format(table=self.spec.name, row=row + 1)
+        )
 
     def add_row(self) -> None:
         rows = self.model.rows() + [{c: "" for c in self.columns}]
@@ -123,7 +134,9 @@ class TableEditor(QWidget):
         if not selected:
             return
         rows = [r for i, r in enumerate(self.model.rows()) if i not in selected]
-        self._save(rows, self.tr("删除“{table}”中的 {n} 行").format(table=self.spec.name, n=len(selected)))
+        self._save(
+            rows, self.tr("删除“{table}”中的 {n} 行").format(table=self.spec.name, n=len(selected))
+        )
 
     def paste(self) -> None:
         grid = parse_tab_separated(QGuiApplication.clipboard().text())
@@ -133,7 +146,9 @@ class TableEditor(QWidget):
         start_row = current.row() if current.isValid() else self.model.rowCount()
         start_column = current.column() if current.isValid() else 0
         rows = paste_grid(self.model.rows(), self.columns, grid, start_row, start_column)
-        self._save(rows, self.tr("向“{table}”粘贴 {n} 行").format(table=self.spec.name, n=len(grid)))
+        self._save(
+            rows, self.tr("向“{table}”粘贴 {n} 行").format(table=self.spec.name, n=len(grid))
+        )
 
     def clear_selected_cells(self) -> None:
         rows = self.model.rows()
@@ -148,7 +163,7 @@ class TableEditor(QWidget):
         general = []
         for p in problems:
             if p.field and p.field.startswith(prefix):
-                row, _, column = p.field[len(prefix):].partition(":")
+                row, _, column = p.field[len(prefix) :].partition(":")
                 if row.isdigit() and column:
                     cells.setdefault((int(row), column), []).append(p)
                     continue
@@ -167,11 +182,17 @@ class TableEditor(QWidget):
         if watched is self.view:
             if event.type() == QEvent.Type.FocusIn:
                 self.focused.emit(self.key)
-            elif event.type() == QEvent.Type.KeyPress and self.view.state() != QAbstractItemView.State.EditingState:
+            elif (
+                event.type() == QEvent.Type.KeyPress
+                and self.view.state() != QAbstractItemView.State.EditingState
+            ):
                 if event.matches(QKeySequence.StandardKey.Paste):
                     self.paste()
                     return True
-                if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not self.session.frozen:
+                if (
+                    event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                    and not self.session.frozen
+                ):
                     self.clear_selected_cells()
                     return True
         return super().eventFilter(watched, event)

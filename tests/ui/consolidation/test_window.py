@@ -43,8 +43,10 @@ def open_consolidation(qtbot: Any, window: Any, *, scanned: bool = True) -> Cons
 
 
 def settle(qtbot: Any, cw: ConsolidationWindow) -> None:
-    qtbot.waitUntil(lambda: cw.task is None and cw.export_task is None and cw.adopt_task is None,
-                    timeout=SCAN_TIMEOUT)
+    qtbot.waitUntil(
+        lambda: cw.task is None and cw.export_task is None and cw.adopt_task is None,
+        timeout=SCAN_TIMEOUT,
+    )
 
 
 @pytest.fixture
@@ -78,12 +80,20 @@ def test_received_files_show_their_verification_status(
     assert cw.files.rowCount() == 5
     valid = _row(cw, made.files["A"])
     assert valid["核验结果"] == "有效" and valid["汇总"] == "已汇总"
-    assert valid["单位"].startswith(made.names["A"]) and valid["报送期"] == PERIOD.label and valid["版次"] == "1"
+    assert (
+        valid["单位"].startswith(made.names["A"])
+        and valid["报送期"] == PERIOD.label
+        and valid["版次"] == "1"
+    )
     tampered = _row(cw, made.files["D"])
     assert tampered["核验结果"] == "已被改动" and tampered["汇总"] == "拒收"
     assert "不符" in tampered["说明"] and "（" in tampered["说明"]  # says where: sheet and cell
     first = _row(cw, made.files["C1"])
-    assert first["核验结果"] == "有效" and first["汇总"] == "已被更新的修订版取代" and "第2版" in first["说明"]
+    assert (
+        first["核验结果"] == "有效"
+        and first["汇总"] == "已被更新的修订版取代"
+        and "第2版" in first["说明"]
+    )
     assert _row(cw, made.files["C"])["版次"] == "2"
     banner = cw.banner.text()
     assert "收到 5 个文件" in banner and "拒收 1 个" in banner and "搁置 1 个" in banner
@@ -91,7 +101,12 @@ def test_received_files_show_their_verification_status(
 
 
 def test_completeness_matrix_and_accepted_warnings(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks, pack: Any
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    county_workbooks: CountyWorkbooks,
+    pack: Any,
 ) -> None:
     cw = open_consolidation(qtbot, open_window(store))
     made = county_workbooks
@@ -107,12 +122,20 @@ def test_completeness_matrix_and_accepted_warnings(
     assert cw.matrix.table.rowCount() == len(pack.catalog.divisions)
     assert "未收到" in cw.matrix.counts.text()
     assert cw.warnings.rowCount() == 1
-    assert cw.warnings.item(0, 0).text() == made.names["C"] and cw.warnings.item(0, 4).text() == EXPLANATION
+    assert (
+        cw.warnings.item(0, 0).text() == made.names["C"]
+        and cw.warnings.item(0, 4).text() == EXPLANATION
+    )
     assert cw.tabs.tabText(3) == "预警说明（1）"
 
 
 def test_indicator_totals_match_the_figures_added_by_hand(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks, pack: Any
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    county_workbooks: CountyWorkbooks,
+    pack: Any,
 ) -> None:
     cw = open_consolidation(qtbot, open_window(store))
     made = county_workbooks
@@ -123,22 +146,34 @@ def test_indicator_totals_match_the_figures_added_by_hand(
     assert cw.indicators.total_text(made.summed_key) == format_decimal(by_hand, summed.decimals)
     rate_key = made.num_key.rsplit(".", 1)[0]
     rate = pack.indicator(*rate_key.split(":"))
-    rate_by_hand = _total([FIGURES[c][1] for c in used]) / _total([FIGURES[c][2] for c in used]) * 100  # 60/400
+    rate_by_hand = (
+        _total([FIGURES[c][1] for c in used]) / _total([FIGURES[c][2] for c in used]) * 100
+    )  # 60/400
     assert cw.indicators.total_text(rate_key) == format_decimal(rate_by_hand, rate.decimals)
     cw.indicators.select(made.summed_key)
-    assert cw.indicators.unit_value(made.names["B"]) == format_decimal(Decimal("2.25"), summed.decimals)
+    assert cw.indicators.unit_value(made.names["B"]) == format_decimal(
+        Decimal("2.25"), summed.decimals
+    )
     assert "各单位相加" in cw.indicators.detail_rule.text()
     cw.indicators.select(rate_key)
     assert "分子之和" in cw.indicators.detail_rule.text()
 
 
 def test_a_folder_of_several_periods_offers_the_choice(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks, pack: Any
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    county_workbooks: CountyWorkbooks,
+    pack: Any,
 ) -> None:
     made = county_workbooks
     made.copy(inbox, "A-earlier")
     cw = open_consolidation(qtbot, open_window(store))
-    assert [cw.period_box.itemText(i) for i in range(cw.period_box.count())] == [PERIOD.label, EARLIER.label]
+    assert [cw.period_box.itemText(i) for i in range(cw.period_box.count())] == [
+        PERIOD.label,
+        EARLIER.label,
+    ]
     assert cw.period_box.currentText() == PERIOD.label  # the latest by default
     assert _row(cw, made.files["A-earlier"])["汇总"] == "不属于本报送期"
     with qtbot.waitSignal(cw.scanned, timeout=SCAN_TIMEOUT):
@@ -146,7 +181,9 @@ def test_a_folder_of_several_periods_offers_the_choice(
         cw.period_box.activated.emit(1)
     settle(qtbot, cw)
     decimals = pack.input_field(made.summed_key).decimals
-    assert cw.indicators.total_text(made.summed_key) == format_decimal(Decimal(EARLIER_FIGURES[0]), decimals)
+    assert cw.indicators.total_text(made.summed_key) == format_decimal(
+        Decimal(EARLIER_FIGURES[0]), decimals
+    )
     assert _row(cw, made.files["A-earlier"])["汇总"] == "已汇总"
     assert _row(cw, made.files["B"])["汇总"] == "不属于本报送期"
     assert EARLIER.label in cw.banner.text()
@@ -159,17 +196,28 @@ def test_a_folder_of_several_periods_offers_the_choice(
 def save_as(monkeypatch: pytest.MonkeyPatch) -> Any:
     def choose(path: Path | None) -> None:
         if path is None:
+
             def refuse(*_a: Any, **_k: Any) -> Any:
                 raise AssertionError("no file should be asked for")
+
             monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(refuse))
         else:
-            monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+            monkeypatch.setattr(
+                QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), ""))
+            )
+
     return choose
 
 
 def test_export_writes_a_workbook_that_opens_again(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks, tmp_path: Path,
-    save_as: Any, no_dialogs: list[Any],
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    county_workbooks: CountyWorkbooks,
+    tmp_path: Path,
+    save_as: Any,
+    no_dialogs: list[Any],
 ) -> None:
     cw = open_consolidation(qtbot, open_window(store))
     out = inbox / "全市汇总"  # into the watched folder, and without the suffix
@@ -191,7 +239,11 @@ def test_export_writes_a_workbook_that_opens_again(
 
 
 def test_watching_the_folder_verifies_a_newly_dropped_file_only(
-    qtbot: Any, store: Any, open_window: Any, county_workbooks: CountyWorkbooks, tmp_path: Path,
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    county_workbooks: CountyWorkbooks,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import ecodesk.services.verify as verify_module
@@ -204,7 +256,9 @@ def test_watching_the_folder_verifies_a_newly_dropped_file_only(
     assert cw.files.rowCount() == 1 and cw.watch_box.isChecked()
     checked: list[str] = []
     real = verify_module.verify_workbook
-    monkeypatch.setattr(verify_module, "verify_workbook", lambda p, r: checked.append(Path(p).name) or real(p, r))
+    monkeypatch.setattr(
+        verify_module, "verify_workbook", lambda p, r: checked.append(Path(p).name) or real(p, r)
+    )
     sub = folder / "信丰县"  # counties' files often arrive in a folder each
     sub.mkdir()
     shutil.copy(made.files["B"], sub / made.files["B"].name)
@@ -212,15 +266,21 @@ def test_watching_the_folder_verifies_a_newly_dropped_file_only(
     settle(qtbot, cw)
     assert checked == [made.files["B"].name]
     assert cw.indicators.total_text(made.summed_key) == format_decimal(
-        _total([FIGURES["A"][0], FIGURES["B"][0]]), made.pack.input_field(made.summed_key).decimals)
+        _total([FIGURES["A"][0], FIGURES["B"][0]]), made.pack.input_field(made.summed_key).decimals
+    )
 
 
 # --------------------------------------------------------------------------- up the chain
 
 
 def test_adopting_puts_the_totals_into_the_units_submission(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks,
-    no_dialogs: list[Any], monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    county_workbooks: CountyWorkbooks,
+    no_dialogs: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from ecodesk.ui.consolidation.adopt_dialog import AdoptDialog
 
@@ -254,8 +314,13 @@ def test_adopting_puts_the_totals_into_the_units_submission(
 
 
 def test_adopting_cancelled_or_into_a_signed_period_writes_nothing(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks,
-    no_dialogs: list[Any], monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    county_workbooks: CountyWorkbooks,
+    no_dialogs: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from ecodesk.ui.consolidation.adopt_dialog import AdoptDialog
 
@@ -270,10 +335,18 @@ def test_adopting_cancelled_or_into_a_signed_period_writes_nothing(
 
     revision = store.load(PERIOD).revision
     store.mark_signed(PERIOD, revision, fingerprint="f" * 16, digest="d" * 64, workbook_path=None)
-    monkeypatch.setattr(AdoptDialog, "exec", lambda dialog: pytest.fail("a signed period is refused before asking"))
+    monkeypatch.setattr(
+        AdoptDialog, "exec", lambda dialog: pytest.fail("a signed period is refused before asking")
+    )
     cw.adopt_button.click()
-    assert no_dialogs[-1][0] == "作为本单位报送" and "已签名" in no_dialogs[-1][1] and "建立修订版" in no_dialogs[-1][1]
-    assert store.load(PERIOD).values[made.summed_key] == "100" and store.responsible_forms() == forms
+    assert (
+        no_dialogs[-1][0] == "作为本单位报送"
+        and "已签名" in no_dialogs[-1][1]
+        and "建立修订版" in no_dialogs[-1][1]
+    )
+    assert (
+        store.load(PERIOD).values[made.summed_key] == "100" and store.responsible_forms() == forms
+    )
 
 
 # --------------------------------------------------------------------------- unhappy paths
@@ -287,8 +360,13 @@ def _says_nothing_to_consolidate(cw: ConsolidationWindow, no_dialogs: list[Any])
 
 
 def test_without_a_registry_folder_nothing_is_verified_or_written(
-    qtbot: Any, store: Any, open_window: Any, county_workbooks: CountyWorkbooks, tmp_path: Path,
-    save_as: Any, no_dialogs: list[Any],
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    county_workbooks: CountyWorkbooks,
+    tmp_path: Path,
+    save_as: Any,
+    no_dialogs: list[Any],
 ) -> None:
     folder = county_workbooks.copy(tmp_path / "收到的报表", "A")
     store.settings_set(FOLDER_SETTING, str(folder))
@@ -306,8 +384,13 @@ def test_without_a_registry_folder_nothing_is_verified_or_written(
 
 
 def test_an_empty_folder_says_so(
-    qtbot: Any, store: Any, open_window: Any, county_workbooks: CountyWorkbooks, tmp_path: Path,
-    save_as: Any, no_dialogs: list[Any],
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    county_workbooks: CountyWorkbooks,
+    tmp_path: Path,
+    save_as: Any,
+    no_dialogs: list[Any],
 ) -> None:
     folder = tmp_path / "空文件夹"
     folder.mkdir()
@@ -321,8 +404,13 @@ def test_an_empty_folder_says_so(
 
 
 def test_a_folder_without_one_valid_workbook_consolidates_nothing(
-    qtbot: Any, store: Any, open_window: Any, county_workbooks: CountyWorkbooks, tmp_path: Path,
-    save_as: Any, no_dialogs: list[Any],
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    county_workbooks: CountyWorkbooks,
+    tmp_path: Path,
+    save_as: Any,
+    no_dialogs: list[Any],
 ) -> None:
     folder = county_workbooks.copy(tmp_path / "收到的报表", "D")
     (folder / "会议通知.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
@@ -340,8 +428,14 @@ def test_a_folder_without_one_valid_workbook_consolidates_nothing(
 
 
 def test_an_output_file_open_in_excel_is_reported_and_left_untouched(
-    qtbot: Any, store: Any, open_window: Any, inbox: Path, tmp_path: Path, save_as: Any,
-    no_dialogs: list[Any], monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,
+    tmp_path: Path,
+    save_as: Any,
+    no_dialogs: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import ecodesk.consolidation.writer as writer
 

@@ -38,7 +38,12 @@ def upgrade() -> None:
     op.create_table(
         "submissions",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("period_id", sa.Integer(), sa.ForeignKey("periods.id", ondelete="RESTRICT"), nullable=False),
+        sa.Column(
+            "period_id",
+            sa.Integer(),
+            sa.ForeignKey("periods.id", ondelete="RESTRICT"),
+            nullable=False,
+        ),
         sa.Column("unit_code", sa.String(16), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(8), nullable=False),
@@ -56,7 +61,10 @@ def upgrade() -> None:
         "field_values",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "submission_id", sa.Integer(), sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+            "submission_id",
+            sa.Integer(),
+            sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("form", sa.String(8), nullable=False),
         sa.Column("field", sa.String(64), nullable=False),
@@ -69,7 +77,10 @@ def upgrade() -> None:
         "narratives",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "submission_id", sa.Integer(), sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+            "submission_id",
+            sa.Integer(),
+            sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("form", sa.String(8), nullable=False),
         sa.Column("section", sa.String(32), nullable=False),
@@ -82,21 +93,29 @@ def upgrade() -> None:
         "table_cells",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "submission_id", sa.Integer(), sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+            "submission_id",
+            sa.Integer(),
+            sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("form", sa.String(8), nullable=False),
         sa.Column("table_code", sa.String(64), nullable=False),
         sa.Column("row_no", sa.Integer(), nullable=False),
         sa.Column("column", sa.String(64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.UniqueConstraint("submission_id", "form", "table_code", "row_no", "column", name="uq_table_cell"),
+        sa.UniqueConstraint(
+            "submission_id", "form", "table_code", "row_no", "column", name="uq_table_cell"
+        ),
     )
     op.create_index("ix_table_cells_submission_id", "table_cells", ["submission_id"])
     op.create_table(
         "accepted_warnings",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "submission_id", sa.Integer(), sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+            "submission_id",
+            sa.Integer(),
+            sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("problem_id", sa.String(160), nullable=False),
         sa.Column("form", sa.String(8), nullable=False),
@@ -126,7 +145,10 @@ def upgrade() -> None:
         "baseline_values",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "baseline_id", sa.Integer(), sa.ForeignKey("baselines.id", ondelete="CASCADE"), nullable=False
+            "baseline_id",
+            sa.Integer(),
+            sa.ForeignKey("baselines.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("key", sa.String(160), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
@@ -157,7 +179,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "settings", "audit_log", "baseline_values", "baselines", "accepted_warnings",
-        "table_cells", "narratives", "field_values", "submissions", "periods", "unit_profile",
+        "settings",
+        "audit_log",
+        "baseline_values",
+        "baselines",
+        "accepted_warnings",
+        "table_cells",
+        "narratives",
+        "field_values",
+        "submissions",
+        "periods",
+        "unit_profile",
     ):
         op.drop_table(table)
