@@ -267,11 +267,11 @@ class KeyStore:
             log.info("retired key %s", old.fingerprint)
         return self._generate_and_save(new_passphrase)
 
-    def export_public(self, out_dir: Path, unit: Any) -> Path:
+    def export_public(self, out_dir: Path, unit: Any, *, force: bool = True) -> Path:
         """Write the registration file(s) for ``unit`` into ``out_dir``; see :mod:`.registry`."""
         from ecodesk.signing.registry import write_registrations
 
-        return write_registrations(self, Path(out_dir), unit)
+        return write_registrations(self, Path(out_dir), unit, force=force)
 
     # ------------------------------------------------------------------ internals
 

@@ -8,14 +8,13 @@ all records; write records and signature into the data sheet; save atomically.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
+from ecodesk.output import OutputFile
 from ecodesk.signing.canonical import ExportMeta, Record, canonical_bytes, data_records
 from ecodesk.signing.keys import SigningKey
 from ecodesk.signing.signature import SignatureBlock, sign_canonical
@@ -27,10 +26,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # (done, total, what) for a progress bar
 
 DOC_KEYWORDS = "EcoDesk signed workbook"
-
-
-class WorkbookWriteError(EcoDeskError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,13 @@ def write_signed_workbook(
     key: SigningKey,
     meta: ExportMeta,
     progress: Progress | None = None,
+    force: bool = True,
 ) -> WrittenWorkbook:
+    """Write the signed workbook to ``out_path`` (whole or not at all, see :class:`OutputFile`).
+
+    ``force=False`` refuses to replace an existing file. Raises
+    :class:`~ecodesk.storage.StorageError` when the file cannot be written.
+    """
     from openpyxl import Workbook
 
     from ecodesk.workbook.cover import write_cover
@@ -98,23 +99,9 @@ def write_signed_workbook(
     write_data_sheet(wb.create_sheet(), block, records)
     wb.active = 0
 
-    out_path = Path(out_path)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        log.error("cannot write %s: %s", out_path, exc)
-        raise WorkbookWriteError(
-            tr(
-                "workbook",
-                "无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，"
-                "以及该文件是否正在 Excel/WPS 中打开（请先关闭）。",
-                path=out_path,
-                reason=exc.strerror or exc,
-            )
-        ) from None
+    with OutputFile(out_path, force=force) as output:
+        wb.save(output.tmp)
+    out_path = output.path
     report(total, total, tr("workbook", "完成"))
     log.info(
         "wrote signed workbook %s (%d records, digest %s)", out_path, len(records), block.digest
