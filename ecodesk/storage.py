@@ -50,7 +50,10 @@ _ERRNO_PROBLEMS = {
 }
 if hasattr(errno, "EDQUOT"):
     _ERRNO_PROBLEMS[errno.EDQUOT] = Problem.DISK_FULL
-_WINDOWS_SHARING_VIOLATION = (32, 33)  # the file is open in Excel, WPS or a PDF reader
+_WINDOWS_SHARING_VIOLATION = (32, 33)
+LOW_SPACE = (
+    2**20
+)  # less free space than this on a failed write: the disk is full  # the file is open in Excel, WPS or a PDF reader
 
 
 class StorageError(EcoDeskError):
@@ -135,7 +138,7 @@ def storage_error(exc: BaseException, path: Path | str) -> StorageError:
     path = Path(path)
     problem = problem_of(exc) or Problem.OTHER
     if problem is Problem.OTHER:
-        problem = probe_folder(path.parent) or Problem.OTHER
+        problem = probe_folder(path.parent) or _free_space_problem(path.parent) or Problem.OTHER
     detail = getattr(exc, "strerror", None) or str(exc)
     log.warning("storage problem %s on %s: %s", problem.value, path, exc)
     return StorageError(path, problem, detail)
@@ -159,6 +162,15 @@ def probe_folder(folder: Path) -> Problem | None:
         os.close(fd)
         Path(name).unlink(missing_ok=True)
     return None
+
+
+def _free_space_problem(folder: Path) -> Problem | None:
+    import shutil
+
+    try:
+        return Problem.DISK_FULL if shutil.disk_usage(folder).free < LOW_SPACE else None
+    except OSError:
+        return None
 
 
 def is_storage_problem(exc: BaseException) -> bool:

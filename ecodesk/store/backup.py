@@ -19,7 +19,7 @@ from pathlib import Path
 from ecodesk.i18n import tr
 from ecodesk.notices import notify
 from ecodesk.output import OutputFile, resolve_output
-from ecodesk.storage import StorageError, storage_error
+from ecodesk.storage import StorageError, is_storage_problem, storage_error
 from ecodesk.store.errors import RestoreRefused, StoreDamaged
 
 log = logging.getLogger(__name__)
@@ -59,12 +59,16 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def integrity_problem(path: Path) -> str | None:
-    """``None`` when ``path`` is a sound SQLite database, otherwise what is wrong (Chinese)."""
+    """``None`` when ``path`` is a sound SQLite database, otherwise what is wrong (Chinese).
+
+    Raises :class:`~ecodesk.storage.StorageError` when the file cannot be read for a reason
+    of the disk (read-only folder, no permission, full disk): that is not damage.
+    """
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        return tr("store", "无法读取文件（{exc}）", exc=exc)
+        raise storage_error(exc, path) from None
     if header != SQLITE_MAGIC:
         return tr("store", "不是数据库文件")
     try:
@@ -74,6 +78,8 @@ def integrity_problem(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if is_storage_problem(exc):  # a read-only or full disk is not damage: say what it is
+            raise storage_error(exc, path) from None
         return tr("store", "数据库结构损坏（{exc}）", exc=exc)
     if [r[0] for r in rows] != ["ok"]:
         return tr(
@@ -101,20 +107,26 @@ def copy_database(src: Path, dest: Path, *, force: bool = True) -> Path:
     """
     try:
         source = _connect_readonly(src)
-    except sqlite3.Error as exc:
-        raise storage_error(exc, src) from None
-    try:
-        with OutputFile(dest, force=force, private=True) as output:
-            target = sqlite3.connect(output.tmp)
+        try:
+            image = sqlite3.connect(":memory:")
             try:
-                source.backup(target)
-                # A copy in rollback-journal mode is one file: nothing can get separated from it.
-                target.execute("PRAGMA journal_mode = DELETE")
-                target.commit()
+                source.backup(image)
+                data = bytearray(image.serialize())
             finally:
-                target.close()
-    finally:
-        source.close()
+                image.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        if is_storage_problem(exc):
+            raise storage_error(exc, src) from None
+        raise
+    # The copy is written by us, not by SQLite, so a full or read-only disk is reported as
+    # such (SQLite calls a file-size limit a mere "disk I/O error"). Header bytes 18-19 say
+    # "rollback journal" (1), not WAL (2): a copy is one file, nothing can get separated from it.
+    if len(data) > 19:
+        data[18:20] = b"\x01\x01"
+    with OutputFile(dest, force=force, private=True) as output:
+        output.tmp.write_bytes(data)
     log.info("database copied to %s", output.path)
     return output.path
 

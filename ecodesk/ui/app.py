@@ -96,18 +96,34 @@ def close_after_smoke_test(window: QWidget) -> None:
 
 
 def run_app(data_dir: str | None) -> int:
-    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``."""
+    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``.
+
+    The window holds the data folder's lock (:mod:`ecodesk.store.lock`) for its whole life: a
+    second window, or a ``restore`` from the command line, is refused and told who holds it.
+    """
+    from ecodesk.notices import listening
+    from ecodesk.store.lock import data_folder_lock
+
     folder = resolve_data_dir(data_dir)
     log_path = setup_file_logging(folder)
     app = application()
     install_excepthook(log_path)
     pack = bundled_pack()
+    notices: list[str] = []
     try:
-        store = open_store(folder, pack)
+        with listening(notices.append), data_folder_lock(folder, "EcoDesk 窗口"):
+            return _run_window(app, folder, pack, notices)
     except EcoDeskError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
         return 1
+
+
+def _run_window(app: QApplication, folder: Path, pack: FormPack, notices: list[str]) -> int:
+    from ecodesk.services.export import reconcile_export
+
+    store = open_store(folder, pack)
     try:
+        reconcile_export(store)
         apply_language(store, folder)
         if not ensure_profile(store, pack):
             return 0
@@ -115,6 +131,9 @@ def run_app(data_dir: str | None) -> int:
 
         window = MainWindow(store, pack, folder)
         window.show()
+        for message in notices:
+            QMessageBox.warning(window, QCoreApplication.translate("App", "请注意"), message)
+        notices.clear()
         close_after_smoke_test(window)
         return int(app.exec())
     finally:
