@@ -155,7 +155,7 @@ def _preview_workbook(
     result = verify_workbook(path, _registry(store, registry_dir))
     if result.status not in ("valid", "unknown_signer"):
         raise WorkbookRefused(result.status, result.message)
-    data = result.workbook.data  # type: ignore[union-attr]
+    data = result.workbook.data  # type: ignore[attr-defined]
     if _order(data.period) >= _order(period):
         raise FuturePeriod(data.period.label, period.label)
     pack = store.pack
