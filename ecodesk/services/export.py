@@ -42,12 +42,12 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.notices import notify
 from ecodesk.output import OutputFile
+from ecodesk.store.settings import EXPORT_IN_PROGRESS as EXPORT_JOURNAL
 from ecodesk.submission import Period
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED_PROBLEMS = 15
-EXPORT_JOURNAL = "export_in_progress"
 
 
 class ExportRefused(EcoDeskError):
