@@ -30,14 +30,6 @@ KEEP_DAILY = 14
 DAILY_NAME = re.compile(r"^daily-(?:(?P<number>\d{6})-)?(?P<day>\d{4}-\d{2}-\d{2})\.sqlite3$")
 BACKUP_SPACE_MARGIN = 8 * 2**20  # room left for the database's own growth after a copy
 SQLITE_MAGIC = b"SQLite format 3\x00"
-EXPECTED_TABLES = {
-    "alembic_version",
-    "unit_profile",
-    "periods",
-    "submissions",
-    "field_values",
-    "audit_log",
-}
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -217,9 +209,12 @@ def backup_before_upgrade(db_path: Path, from_revision: str | None) -> Path | No
 def schema_revision_of(path: Path) -> str:
     """Check that ``path`` is a sound EcoDesk database; return its schema revision.
 
-    Raises :class:`RestoreRefused` with the reason otherwise.
+    The whole schema (tables, columns, indexes, triggers, views) must be what the migrations
+    make for its revision (:mod:`ecodesk.store.schema`). Raises :class:`RestoreRefused` with
+    the reason otherwise.
     """
     from ecodesk.store.migrate import KNOWN_REVISIONS
+    from ecodesk.store.schema import expected_schema, read_schema, schema_differences
 
     problem = integrity_problem(path)
     if problem:
@@ -227,20 +222,34 @@ def schema_revision_of(path: Path) -> str:
     conn = _connect_readonly(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not EXPECTED_TABLES <= tables:
+        if "alembic_version" not in tables:  # the rest is compared in full below
             raise RestoreRefused(path, tr("store", "这不是 EcoDesk 的数据文件"))
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        if not row or row[0] not in KNOWN_REVISIONS:
+            raise RestoreRefused(
+                path,
+                tr(
+                    "store",
+                    "数据结构版本（{rev}）不是本程序认识的版本",
+                    rev=row[0] if row else tr("store", "无"),
+                ),
+            )
+        differences = schema_differences(read_schema(conn), expected_schema(str(row[0])))
     except sqlite3.DatabaseError as exc:
         raise RestoreRefused(path, tr("store", "无法读取（{exc}）", exc=exc)) from None
     finally:
         conn.close()
-    if not row or row[0] not in KNOWN_REVISIONS:
+    if differences:
+        log.warning("restore of %s refused, schema differs: %s", path, differences)
         raise RestoreRefused(
             path,
             tr(
                 "store",
-                "数据结构版本（{rev}）不是本程序认识的版本",
-                rev=row[0] if row else tr("store", "无"),
+                "数据结构与 EcoDesk 的不一致：{what}",
+                what="；".join(differences[:5]),
             ),
         )
     return str(row[0])
