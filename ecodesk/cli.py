@@ -42,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    log.warning(
+        "ignored error in %r: %s",
+        unraisable.object,
+        unraisable.exc_value,
+        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback)
+        if unraisable.exc_value is not None
+        else None,
+    )
+
+
 def _log_to_file(data_dir: str | None) -> None:
     """The command's log goes to the data folder's log file, never to the terminal."""
     from ecodesk.logs import setup_file_logging
@@ -49,6 +60,11 @@ def _log_to_file(data_dir: str | None) -> None:
 
     # openpyxl and other libraries speak through ``warnings``: to the log file, not the terminal
     logging.captureWarnings(True)
+    # a log line that cannot be written (a full disk) is lost, not printed as a traceback
+    logging.raiseExceptions = False
+    # errors Python can only report, not raise (a library's file closed by the garbage
+    # collector after a failed save on a full disk): to the log file, not the terminal
+    sys.unraisablehook = _log_unraisable
     try:
         setup_file_logging(resolve_data_dir(data_dir))
     except OSError:  # a read-only or missing data folder: the command itself says what is wrong

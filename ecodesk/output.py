@@ -110,6 +110,9 @@ class OutputFile:
                 self.commit()
             return
         self.discard()
+        if isinstance(exc, StorageError) and exc.path == self.tmp:
+            # a writer that itself wrote atomically into our temporary file: name the target
+            raise StorageError(self.path, exc.problem, exc.detail) from exc
         if isinstance(exc, OSError | sqlite3.OperationalError):
             raise storage_error(exc, self.path) from exc
 

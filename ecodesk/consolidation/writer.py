@@ -572,6 +572,14 @@ def build_workbook(summary: Summary) -> Workbook:
 def check_output_path(out_path: Path) -> Path:
     """Refuse an output path that cannot work, before any long work is done."""
     out_path = Path(out_path)
+    if out_path.is_dir():
+        raise SummaryWriteError(
+            tr(
+                "consolidation",
+                "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。",
+                path=out_path,
+            )
+        )
     if out_path.suffix.lower() != ".xlsx":
         raise SummaryWriteError(
             tr(
@@ -586,14 +594,6 @@ def check_output_path(out_path: Path) -> Path:
                 "consolidation",
                 "文件夹“{folder}”不存在，请先创建它或另选保存位置。",
                 folder=out_path.parent,
-            )
-        )
-    if out_path.is_dir():
-        raise SummaryWriteError(
-            tr(
-                "consolidation",
-                "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。",
-                path=out_path,
             )
         )
     return out_path

@@ -38,15 +38,20 @@ def export_public_key(
     if not force and sheet.exists():
         raise OutputExists(sheet)
     registration = keys.export_public(out_dir, unit, force=force)
-    write_key_sheet(
-        sheet,
-        unit_code=unit.division_code,
-        unit_name=unit.division_name,
-        department=unit.department,
-        fingerprint=info.fingerprint,
-        public_key_b64=info.public_key_b64,
-        created=info.created,
-        force=force,
-    )
+    try:
+        write_key_sheet(
+            sheet,
+            unit_code=unit.division_code,
+            unit_name=unit.division_name,
+            department=unit.department,
+            fingerprint=info.fingerprint,
+            public_key_b64=info.public_key_b64,
+            created=info.created,
+            force=force,
+        )
+    except BaseException:
+        # the two travel together: a registration without its signed sheet is not sent alone
+        registration.unlink(missing_ok=True)
+        raise
     log.info("exported public key %s to %s", info.fingerprint, out_dir)
     return PublicKeyExport(registration, sheet, info.fingerprint)
