@@ -29,6 +29,7 @@ second instance edits the revision between the checks and the freeze.
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
@@ -41,7 +42,8 @@ from ecodesk import __version__
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.notices import notify
-from ecodesk.output import OutputFile
+from ecodesk.output import PART_SUFFIX, OutputFile
+from ecodesk.storage import storage_error
 from ecodesk.store.settings import EXPORT_IN_PROGRESS as EXPORT_JOURNAL
 from ecodesk.submission import Period
 
@@ -122,7 +124,7 @@ def export_submission(
     from ecodesk.forms.rules import check_submission
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
-    from ecodesk.workbook.writer import write_signed_workbook
+    from ecodesk.workbook.writer import build_signed_workbook
 
     pack = store.pack
     data = store.load(period)
@@ -151,6 +153,7 @@ def export_submission(
         revision=data.revision,
     )
     output = OutputFile(out_path, force=force, default_name=default_name)
+    _remove_leftovers(output)
     journal = {
         "period": str(period),
         "revision": data.revision,
@@ -160,28 +163,32 @@ def export_submission(
     frozen = False
     try:
         store.settings_set(EXPORT_JOURNAL, json.dumps({**journal, "state": "writing"}))
-        written = write_signed_workbook(
-            pack, data, output.tmp, key=key, meta=meta, progress=progress, force=True
-        )
+        written = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
+        written.workbook.save(output.tmp)
+        written.finish()
         store.mark_signed(
             period,
             data.revision,
-            fingerprint=written.fingerprint,
-            digest=written.digest,
+            fingerprint=written.block.fingerprint,
+            digest=written.block.digest,
             workbook_path=journal["path"],
             settings={EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"})},
         )
         frozen = True
         output.commit()
-    except BaseException:
+    except BaseException as exc:
         if frozen:  # the file could not be put in place: the freeze is undone
             store.revert_signing(period, data.revision, tr("export", "工作簿未能保存"))
         output.discard()
         store.settings_set(EXPORT_JOURNAL, None)
+        if isinstance(exc, OSError):
+            raise storage_error(exc, output.path) from None
         raise
     store.settings_set(EXPORT_JOURNAL, None)
     log.info("exported %s rev %d to %s", period, data.revision, output.path)
-    return ExportResult(output.path, written.fingerprint, written.digest, data.revision, created)
+    return ExportResult(
+        output.path, written.block.fingerprint, written.block.digest, data.revision, created
+    )
 
 
 def reconcile_export(store: Any) -> str | None:
@@ -241,6 +248,15 @@ def reconcile_export(store: Any) -> str | None:
     if message:
         notify(message)
     return message
+
+
+def _remove_leftovers(output: OutputFile) -> None:
+    """Temporary files of earlier exports to the same name that a crash cut short before their
+    journal was written (under the data folder's lock no other export can be writing them)."""
+    for stale in output.path.parent.glob(f".{glob.escape(output.path.name)}.*{PART_SUFFIX}"):
+        if stale != output.tmp:
+            log.info("removing %s, left by an export that was cut short", stale)
+            stale.unlink(missing_ok=True)
 
 
 def _same_file(a: Path, b: Path) -> bool:

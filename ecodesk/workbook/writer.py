@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
@@ -57,21 +58,25 @@ def visible_cell_records(wb: object) -> list[Record]:
     return records
 
 
-def write_signed_workbook(
+@dataclass(frozen=True)
+class BuiltWorkbook:
+    """A signed workbook in memory, not saved yet."""
+
+    workbook: Any
+    block: SignatureBlock
+    records: list[Record]
+    finish: Callable[[], None]  # reports the last step of the progress once it is saved
+
+
+def build_signed_workbook(
     pack: FormPack,
     data: SubmissionData,
-    out_path: Path,
     *,
     key: SigningKey,
     meta: ExportMeta,
     progress: Progress | None = None,
-    force: bool = True,
-) -> WrittenWorkbook:
-    """Write the signed workbook to ``out_path`` (whole or not at all, see :class:`OutputFile`).
-
-    ``force=False`` refuses to replace an existing file. Raises
-    :class:`~ecodesk.storage.StorageError` when the file cannot be written.
-    """
+) -> BuiltWorkbook:
+    """Lay out and sign the workbook of ``data``; the caller saves it (see the export's order)."""
     from openpyxl import Workbook
 
     from ecodesk.workbook.cover import write_cover
@@ -98,12 +103,32 @@ def write_signed_workbook(
     block = sign_canonical(key, canonical_bytes(records))
     write_data_sheet(wb.create_sheet(), block, records)
     wb.active = 0
+    return BuiltWorkbook(wb, block, records, lambda: report(total, total, tr("workbook", "完成")))
 
+
+def write_signed_workbook(
+    pack: FormPack,
+    data: SubmissionData,
+    out_path: Path,
+    *,
+    key: SigningKey,
+    meta: ExportMeta,
+    progress: Progress | None = None,
+    force: bool = True,
+) -> WrittenWorkbook:
+    """Write the signed workbook to ``out_path`` (whole or not at all, see :class:`OutputFile`).
+
+    ``force=False`` refuses to replace an existing file. Raises
+    :class:`~ecodesk.storage.StorageError` when the file cannot be written.
+    """
+    built = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
     with OutputFile(out_path, force=force) as output:
-        wb.save(output.tmp)
-    out_path = output.path
-    report(total, total, tr("workbook", "完成"))
+        built.workbook.save(output.tmp)
+    built.finish()
     log.info(
-        "wrote signed workbook %s (%d records, digest %s)", out_path, len(records), block.digest
+        "wrote signed workbook %s (%d records, digest %s)",
+        output.path,
+        len(built.records),
+        built.block.digest,
     )
-    return WrittenWorkbook(out_path, block, records)
+    return WrittenWorkbook(output.path, built.block, built.records)
