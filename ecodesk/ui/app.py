@@ -118,6 +118,24 @@ def run_app(data_dir: str | None) -> int:
         return 1
 
 
+def _show_notices(window: QWidget, notices: list[str]) -> None:
+    """What start-up needs the clerk to know (a backup skipped on a full disk …), in a message
+    box that does not block the window (the clerk may go on working, or free space first)."""
+    if not notices:
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("App", "请注意"),
+        "\n\n".join(notices),
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setModal(False)
+    box.setObjectName("startupNotices")
+    box.show()
+    notices.clear()
+
+
 def _run_window(app: QApplication, folder: Path, pack: FormPack, notices: list[str]) -> int:
     from ecodesk.services.export import reconcile_export
 
@@ -131,9 +149,7 @@ def _run_window(app: QApplication, folder: Path, pack: FormPack, notices: list[s
 
         window = MainWindow(store, pack, folder)
         window.show()
-        for message in notices:
-            QMessageBox.warning(window, QCoreApplication.translate("App", "请注意"), message)
-        notices.clear()
+        _show_notices(window, notices)
         close_after_smoke_test(window)
         return int(app.exec())
     finally:
