@@ -228,7 +228,11 @@ def schema_revision_of(path: Path) -> str:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError:
             row = None
-        if not row or row[0] not in KNOWN_REVISIONS:
+        known = bool(row) and row[0] in KNOWN_REVISIONS
+        # without a readable revision, the newest schema says best what is wrong with the file
+        compared_with = str(row[0]) if known else KNOWN_REVISIONS[-1]
+        differences = schema_differences(read_schema(conn), expected_schema(compared_with))
+        if not known and not differences:
             raise RestoreRefused(
                 path,
                 tr(
@@ -237,7 +241,6 @@ def schema_revision_of(path: Path) -> str:
                     rev=row[0] if row else tr("store", "无"),
                 ),
             )
-        differences = schema_differences(read_schema(conn), expected_schema(str(row[0])))
     except sqlite3.DatabaseError as exc:
         raise RestoreRefused(path, tr("store", "无法读取（{exc}）", exc=exc)) from None
     finally:

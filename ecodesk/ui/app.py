@@ -106,6 +106,7 @@ def run_app(data_dir: str | None) -> int:
 
     folder = resolve_data_dir(data_dir)
     log_path = setup_file_logging(folder)
+    logging.captureWarnings(True)  # library warnings (openpyxl …) to the log file, not a console
     app = application()
     install_excepthook(log_path)
     pack = bundled_pack()
