@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,17 +68,25 @@ def run_ecodesk(
         "sys.exit(p.returncode)\n"
     )
     started = time.monotonic()
-    done = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-c", wrapper, sys.executable, *python_args, *args],
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=child_env,
-        input=stdin,
-        timeout=timeout,
         cwd=tempfile.gettempdir(),
         user=user,
+        start_new_session=True,  # one process group: a timeout ends the program, not only the wrapper
         preexec_fn=lambda: _limits(fsize, memory),
     )
+    try:
+        out, err_text = child.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        out, err_text = child.communicate()
+        return Finished(-signal.SIGKILL, out, err_text + "\n[timed out]", timeout, 0)
+    done = subprocess.CompletedProcess(child.args, child.returncode, out, err_text)
     err, _, tail = done.stderr.rpartition("\n@@child ")
     if not tail:  # the wrapper itself was killed
         return Finished(done.returncode, done.stdout, done.stderr, time.monotonic() - started, 0)
