@@ -1,4 +1,9 @@
-"""Start the window: Qt application, fonts, language, crash handling, first-run setup."""
+"""Start the window: Qt application, fonts, language, crash handling, first-run setup.
+
+Window first: the main window's shell is shown and painted before the form pack and the store
+are loaded (see :mod:`ecodesk.ui.startup`); nothing imported before it shows may pull in
+SQLAlchemy, pydantic or the export/print/signing libraries (tests/ui/test_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,21 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ecodesk.errors import EcoDeskError
-from ecodesk.forms.loader import FormPack, bundled_pack
 from ecodesk.paths import resolve_data_dir
 from ecodesk.ui import style
 from ecodesk.ui.crash import install_excepthook, setup_file_logging
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
+
+if TYPE_CHECKING:
+    from ecodesk.forms.loader import FormPack
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +52,13 @@ def application() -> QApplication:
 
 
 def apply_language(store: Any, data_dir: Path) -> None:
-    language = store.settings_get(LANGUAGE_SETTING, DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    """The window's language as stored in ``store`` (Chinese unless set)."""
+    install_language_setting(store.settings_get(LANGUAGE_SETTING), data_dir)
+
+
+def install_language_setting(language: str | None, data_dir: Path) -> None:
+    """Install the translator for ``language`` (the LANGUAGE_SETTING; None or empty: Chinese)."""
+    language = language or DEFAULT_LANGUAGE
     for old in _keep_alive:
         QApplication.removeTranslator(old)
     _keep_alive.clear()
@@ -76,6 +89,15 @@ def open_store(data_dir: Path, pack: FormPack) -> Any:
     return Store.open(data_dir, pack=pack)
 
 
+def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any]:
+    """What the window needs behind it: the bundled form pack and the store (checked, backed up,
+    upgraded). Pure core, no Qt: safe in a worker thread."""
+    from ecodesk.forms.loader import bundled_pack
+
+    pack = bundled_pack()
+    return pack, open_store(data_dir, pack)
+
+
 SMOKE_QUIT_VARIABLE = "ECODESK_SMOKE_QUIT_MS"
 
 
@@ -95,25 +117,47 @@ def close_after_smoke_test(window: QWidget) -> None:
 
 
 def run_app(data_dir: str | None) -> int:
-    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``."""
+    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``.
+
+    The window shows first (its shell), then the form pack and the store load behind it; a
+    damaged database, a first run (no profile) and a refused store are handled as before, over
+    the window."""
+    from ecodesk.ui.main_window import GEOMETRY_SETTING, MainWindow
+    from ecodesk.ui.startup import (
+        StartupProbe,
+        database_file,
+        load_in_background,
+        read_settings,
+        show_and_paint,
+    )
+
     folder = resolve_data_dir(data_dir)
     log_path = setup_file_logging(folder)
     app = application()
     install_excepthook(log_path)
-    pack = bundled_pack()
+    probe = StartupProbe()
+    early = read_settings(database_file(folder), [LANGUAGE_SETTING, GEOMETRY_SETTING])
+    install_language_setting(early.get(LANGUAGE_SETTING), folder)
+    window = MainWindow(None, None, folder)
+    window.restore_geometry_setting(early.get(GEOMETRY_SETTING))
+    show_and_paint(window)
+    if probe.shown():
+        window.close()
+        return 0
     try:
-        store = open_store(folder, pack)
+        pack, store = load_in_background(lambda: load_pack_and_store(folder))
     except EcoDeskError as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
+        QMessageBox.critical(window, QCoreApplication.translate("App", "无法打开数据"), str(exc))
+        window.close()
         return 1
     try:
-        apply_language(store, folder)
-        if not ensure_profile(store, pack):
+        if not window.isVisible():  # closed while it was opening
             return 0
-        from ecodesk.ui.main_window import MainWindow
-
-        window = MainWindow(store, pack, folder)
-        window.show()
+        if not ensure_profile(store, pack, window):
+            window.close()
+            return 0
+        window.attach(store, pack)
+        probe.when_ready(window)
         close_after_smoke_test(window)
         return int(app.exec())
     finally:
