@@ -89,13 +89,23 @@ def open_store(data_dir: Path, pack: FormPack) -> Any:
     return Store.open(data_dir, pack=pack)
 
 
-def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any]:
-    """What the window needs behind it: the bundled form pack and the store (checked, backed up,
-    upgraded). Pure core, no Qt: safe in a worker thread."""
+def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
+    """What the window needs behind it: the bundled form pack, the store (checked, backed up,
+    upgraded) and, when the unit is set up, its current submission read and checked (for
+    :meth:`EditSession.load`; None on a first run). Pure core, no Qt: safe in a worker thread."""
     from ecodesk.forms.loader import bundled_pack
+    from ecodesk.forms.rules import check_submission
 
     pack = bundled_pack()
-    return pack, open_store(data_dir, pack)
+    store = open_store(data_dir, pack)
+    prepared = None
+    try:
+        if store.profile() is not None:
+            data = store.load(store.current_period())
+            prepared = (data, check_submission(pack, data))
+    except Exception:  # the window reads it again itself, and says what is wrong there
+        log.warning("the submission was not read ahead of the window", exc_info=True)
+    return pack, store, prepared
 
 
 SMOKE_QUIT_VARIABLE = "ECODESK_SMOKE_QUIT_MS"
@@ -145,7 +155,7 @@ def run_app(data_dir: str | None) -> int:
         window.close()
         return 0
     try:
-        pack, store = load_in_background(lambda: load_pack_and_store(folder))
+        pack, store, prepared = load_in_background(lambda: load_pack_and_store(folder))
     except EcoDeskError as exc:
         QMessageBox.critical(window, QCoreApplication.translate("App", "无法打开数据"), str(exc))
         window.close()
@@ -153,10 +163,12 @@ def run_app(data_dir: str | None) -> int:
     try:
         if not window.isVisible():  # closed while it was opening
             return 0
-        if not ensure_profile(store, pack, window):
-            window.close()
-            return 0
-        window.attach(store, pack)
+        if store.profile() is None:
+            prepared = None  # the first-run answers decide what is read
+            if not ensure_profile(store, pack, window):
+                window.close()
+                return 0
+        window.attach(store, pack, prepared)
         probe.when_ready(window)
         close_after_smoke_test(window)
         return int(app.exec())

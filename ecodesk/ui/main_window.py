@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
 
         opening = QTreeWidget()  # stands where the plan tree comes, with the same look
         opening.setObjectName("planTree")
+        opening.header().setStretchLastSection(False)
+        opening.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         opening.setHeaderLabels(
             [
                 QCoreApplication.translate("PlanTree", "行动方案"),
@@ -131,8 +134,10 @@ class MainWindow(QMainWindow):
             self.attach(store, pack)
             self.restore_geometry_setting(store.settings_get(GEOMETRY_SETTING))
 
-    def attach(self, store: Any, pack: FormPack) -> None:
-        """Fill the shell: the session on ``store``, the plan tree, the problems, the first form."""
+    def attach(self, store: Any, pack: FormPack, prepared: Any = None) -> None:
+        """Fill the shell: the session on ``store``, the plan tree, the problems, the first form.
+
+        ``prepared``: the current submission already read and checked (see EditSession.load)."""
         from ecodesk.ui.session import EditSession
         from ecodesk.ui.widgets.period_selector import PeriodSelector
         from ecodesk.ui.widgets.plan_tree import PlanTree
@@ -165,7 +170,7 @@ class MainWindow(QMainWindow):
         self.session.problemsChanged.connect(self._update_states)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
-        self.session.load()
+        self.session.load(prepared=prepared)
         self._saved_timer.start()
 
     # ------------------------------------------------------------------ building

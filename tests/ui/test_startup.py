@@ -246,3 +246,52 @@ def test_the_opening_window_holds_every_action_until_its_data_is_there(
     assert "宁都县" in window.windowTitle()
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert "检查完毕" in window.statusBar().currentMessage()
+
+
+def test_the_submission_read_ahead_is_the_one_the_window_would_read(
+    qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any
+) -> None:
+    """At start-up the current submission is read and checked off the UI thread; the window
+    must show exactly what it shows when it reads the store itself."""
+    from ecodesk.store import Store
+    from ecodesk.ui.app import run_app
+    from ecodesk.ui.main_window import MainWindow
+
+    make_store(data_dir, pack)
+    with Store.open(data_dir, pack=pack) as store:
+        form = store.responsible_forms()[0]
+        field = next(f for f in pack.input_fields(form, PROFILE.division_code))
+        store.set_value(store.current_period(), field.key, "-5")  # something to complain about
+    started: list[tuple[list[str], dict[str, str], str]] = []
+
+    def event_loop(app: Any) -> int:
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
+        started.append(
+            (
+                sorted(p.id for p in window.session.problems),
+                {f: window.tree.state_text(f) for f in window.tree.forms()},
+                window.windowTitle(),
+            )
+        )
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    try:
+        assert run_app(str(data_dir)) == 0
+    finally:
+        _drop_file_log(data_dir)
+    with Store.open(data_dir, pack=pack) as store:
+        itself = MainWindow(store, pack, data_dir)
+        qtbot.addWidget(itself)
+        expected = (
+            sorted(p.id for p in itself.session.problems),
+            {f: itself.tree.state_text(f) for f in itself.tree.forms()},
+            itself.windowTitle(),
+        )
+        itself.close()
+    assert started == [expected]
+    assert expected[0]  # the test has problems to compare
