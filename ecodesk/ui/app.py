@@ -17,9 +17,11 @@ from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.logs import setup_file_logging
 from ecodesk.paths import resolve_data_dir
+from ecodesk.store import settings
 from ecodesk.ui import style
-from ecodesk.ui.crash import install_excepthook, setup_file_logging
+from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LANGUAGE_SETTING = "language"
 _keep_alive: list[QTranslator] = []
 
 
@@ -53,11 +54,11 @@ def application() -> QApplication:
 
 def apply_language(store: Any, data_dir: Path) -> None:
     """The window's language as stored in ``store`` (Chinese unless set)."""
-    install_language_setting(store.settings_get(LANGUAGE_SETTING), data_dir)
+    install_language_setting(store.settings_get(settings.LANGUAGE), data_dir)
 
 
 def install_language_setting(language: str | None, data_dir: Path) -> None:
-    """Install the translator for ``language`` (the LANGUAGE_SETTING; None or empty: Chinese)."""
+    """Install the translator for ``language`` (settings.LANGUAGE; None or empty: Chinese)."""
     language = language or DEFAULT_LANGUAGE
     for old in _keep_alive:
         QApplication.removeTranslator(old)
@@ -132,7 +133,7 @@ def run_app(data_dir: str | None) -> int:
     The window shows first (its shell), then the form pack and the store load behind it; a
     damaged database, a first run (no profile) and a refused store are handled as before, over
     the window."""
-    from ecodesk.ui.main_window import GEOMETRY_SETTING, MainWindow
+    from ecodesk.ui.main_window import MainWindow
     from ecodesk.ui.startup import (
         StartupProbe,
         database_file,
@@ -146,10 +147,11 @@ def run_app(data_dir: str | None) -> int:
     app = application()
     install_excepthook(log_path)
     probe = StartupProbe()
-    early = read_settings(database_file(folder), [LANGUAGE_SETTING, GEOMETRY_SETTING])
-    install_language_setting(early.get(LANGUAGE_SETTING), folder)
+    language, geometry = settings.LANGUAGE.name, settings.WINDOW_GEOMETRY.name
+    early = read_settings(database_file(folder), [language, geometry])
+    install_language_setting(early.get(language), folder)
     window = MainWindow(None, None, folder)
-    window.restore_geometry_setting(early.get(GEOMETRY_SETTING))
+    window.restore_geometry_setting(early.get(geometry))
     show_and_paint(window)
     if probe.shown():
         window.close()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.store import settings
 from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.operations import Operations
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GEOMETRY_SETTING = "ui.geometry"
 _open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_app holds the first)
 
 
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.state_label.setText(self.tr("正在打开…"))
         if store is not None and pack is not None:
             self.attach(store, pack)
-            self.restore_geometry_setting(store.settings_get(GEOMETRY_SETTING))
+            self.restore_geometry_setting(store.settings_get(settings.WINDOW_GEOMETRY))
 
     def attach(self, store: Any, pack: FormPack, prepared: Any = None) -> None:
         """Fill the shell: the session on ``store``, the plan tree, the problems, the first form.
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         self._saved_timer.timeout.connect(self._update_saved)  # started by attach
 
     def restore_geometry_setting(self, saved: str | None) -> None:
-        """Place the window as ``saved`` (the GEOMETRY_SETTING); the default size without it."""
+        """Place the window as ``saved`` (settings.WINDOW_GEOMETRY); the default size without it."""
         # kept in the data folder, so each unit's window opens the way it was left
         if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
             self.resize(1280, 760)
@@ -486,7 +486,7 @@ class MainWindow(QMainWindow):
             return
         try:
             geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-            self.session.store.settings_set(GEOMETRY_SETTING, geometry)
+            self.session.store.settings_set(settings.WINDOW_GEOMETRY, geometry)
         except EcoDeskError as exc:  # a window size is not worth a dialog at closing time
             log.warning("window geometry not saved: %s", exc)
         super().closeEvent(event)

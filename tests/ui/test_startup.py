@@ -61,11 +61,12 @@ def start(data: Path, stage: str) -> dict[str, dict[str, Any]]:
 
 def make_store(data: Path, pack: Any, **settings: str) -> None:
     from ecodesk.store import Store
+    from ecodesk.store.settings import Setting
 
     with Store.open(data, pack=pack) as store:
         store.save_profile(PROFILE)
         for key, value in settings.items():
-            store.settings_set(key, value)
+            store.settings_set(Setting(key, "for the test"), value)
 
 
 def test_no_heavy_module_is_imported_before_the_window_shows(data_dir: Path, pack: Any) -> None:
