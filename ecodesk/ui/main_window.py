@@ -152,8 +152,13 @@ class MainWindow(QMainWindow):
         self.problems.goToProblem.connect(self.go_to_problem)
         self.problems.acceptRequested.connect(self.accept_warning)
         self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
-        self.splitter.replaceWidget(0, self.tree).deleteLater()
-        self.right.replaceWidget(1, self.problems).deleteLater()
+        for splitter, index, widget in (
+            (self.splitter, 0, self.tree),
+            (self.right, 1, self.problems),
+        ):
+            placeholder = splitter.replaceWidget(index, widget)
+            if placeholder is not None:
+                placeholder.deleteLater()
         self.period_selector = PeriodSelector()
         self.period_selector.periodChosen.connect(self.change_period)
         self.toolbar.insertWidget(self._period_slot, self.period_selector)
@@ -182,7 +187,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.toolbar = bar
         bar.addWidget(QLabel(self.tr(" 报送期 ")))
-        slot = QComboBox(enabled=False)  # the period selector's place until the data is there
+        slot = QComboBox()  # the period selector's place until the data is there
+        slot.setEnabled(False)
         slot.setObjectName("periodSelector")
         slot.setMinimumContentsLength(10)
         self._period_slot = bar.addWidget(slot)
@@ -363,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def current_view(self) -> FormView | None:
         widget = self.stack.currentWidget()
-        return widget if widget is not None and widget in self.views.values() else None
+        return next((view for view in self.views.values() if view is widget), None)
 
     def show_form(self, form: str) -> None:
         if self.current_view() is not None:
