@@ -132,7 +132,15 @@ def run_app(data_dir: str | None) -> int:
 
     The window shows first (its shell), then the form pack and the store load behind it; a
     damaged database, a first run (no profile) and a refused store are handled as before, over
-    the window."""
+    the window (see :func:`_run_window`)."""
+    folder = resolve_data_dir(data_dir)
+    log_path = setup_file_logging(folder)
+    app = application()
+    install_excepthook(log_path)
+    return _run_window(app, folder)
+
+
+def _run_window(app: QApplication, folder: Path) -> int:
     from ecodesk.ui.main_window import MainWindow
     from ecodesk.ui.startup import (
         StartupProbe,
@@ -142,11 +150,8 @@ def run_app(data_dir: str | None) -> int:
         show_and_paint,
     )
 
-    folder = resolve_data_dir(data_dir)
-    log_path = setup_file_logging(folder)
-    app = application()
-    install_excepthook(log_path)
     probe = StartupProbe()
+    # before the window: its language and place, read without the ORM (see ecodesk.ui.startup)
     language, geometry = settings.LANGUAGE.name, settings.WINDOW_GEOMETRY.name
     early = read_settings(database_file(folder), [language, geometry])
     install_language_setting(early.get(language), folder)
@@ -156,6 +161,7 @@ def run_app(data_dir: str | None) -> int:
     if probe.shown():
         window.close()
         return 0
+    # behind the window: the form pack, the store, the current submission (a worker thread)
     try:
         pack, store, prepared = load_in_background(lambda: load_pack_and_store(folder))
     except EcoDeskError as exc:

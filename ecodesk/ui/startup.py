@@ -87,7 +87,7 @@ class _FirstPaint(QObject):
         return False
 
 
-def show_and_paint(window: QWidget, timeout_ms: int = 2000) -> None:
+def show_and_paint(window: QWidget, timeout_ms: int = 1000) -> None:
     """Show ``window`` and return once it has been painted on screen (or after ``timeout_ms``,
     for a platform that never exposes it)."""
     watcher = _FirstPaint(window)
