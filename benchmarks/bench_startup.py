@@ -211,6 +211,8 @@ def main() -> int:
         )
         print(f"\nEcoDesk, {label}:")
         print(f"  main window mapped:                  {_s(mapped)}  ({mapped / b:.1f}x the bare)")
+        painted = _median([s.probes["shown"][0] if "shown" in s.probes else None for s in starts])
+        print(f"  ... painted, loading begins:         {_s(painted)}")
         print(f"  first form ready to type in:         {_s(ready)}")
         print(f"  longest UI stall while loading:      {_s(stall)}")
         shown = [s.probes["shown"][1] for s in starts if "shown" in s.probes]
