@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
+from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
@@ -19,16 +21,43 @@ PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 Status = Literal["draft", "checked", "signed"]
 
 
-class BadPeriod(ValueError):
-    pass
+class BadPeriod(EcoDeskError, ValueError):
+    """A text that is not a period; the message says what a period looks like."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Period:
-    """A reporting period: a year (``2026``) or a quarter (``2026Q3``)."""
+    """A reporting period: a year (``2026``) or a quarter (``2026Q3``).
+
+    Periods are ordered by when they end: the quarters of a year come before the year itself,
+    which ends with its fourth quarter (2025Q1 < 2025Q4 < 2025 < 2026Q1).
+    """
 
     year: int
     quarter: int | None = None
+
+    @property
+    def end(self) -> Decimal:
+        """Where the period ends on a time axis in years: the end of 2025 is 2025, the end of
+        2025Q1 is 2024.25 (a year and its fourth quarter end together)."""
+        if self.quarter:
+            return Decimal(self.year - 1) + Decimal(self.quarter) / 4
+        return Decimal(self.year)
+
+    def _order(self) -> tuple[int, int]:
+        return (self.year, self.quarter or 5)
+
+    def __lt__(self, other: Period) -> bool:
+        return self._order() < other._order()
+
+    def __le__(self, other: Period) -> bool:
+        return self._order() <= other._order()
+
+    def __gt__(self, other: Period) -> bool:
+        return self._order() > other._order()
+
+    def __ge__(self, other: Period) -> bool:
+        return self._order() >= other._order()
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -77,6 +106,20 @@ class UnitProfile:
     @property
     def display_name(self) -> str:
         return f"{self.division_name}{self.department}"
+
+
+class ProfileMissing(EcoDeskError):
+    """The unit has not said who it is yet (no :class:`UnitProfile`): nothing can be printed,
+    signed or imported for it. The message says what could not be done."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or tr(
+                "profile",
+                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写。",
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,19 @@ from decimal import Decimal
 from typing import Literal
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import (
+    FieldOperand,
+    NumberOperand,
+    Operand,
+    SectionKey,
+    TableCount,
+    TableKey,
+    TableSum,
+    form_of,
+    parse_operand,
+    parse_problem_location,
+    split_key,
+)
 from ecodesk.forms.loader import FormPack, InputField, input_fields_of
 from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
 from ecodesk.forms.schema import (
@@ -203,13 +216,6 @@ def _rate(num: Decimal, den: Decimal, scale: Decimal) -> Decimal | None:
     return num * scale / den
 
 
-def _period_time(period: Period) -> Decimal:
-    """A point on the time axis: the end of the year (2025 → 2025), or of a quarter (2025Q1 → 2024.25)."""
-    if period.quarter:
-        return Decimal(period.year - 1) + Decimal(period.quarter) / 4
-    return Decimal(period.year)
-
-
 def _warn_tail() -> str:
     return tr("rules", "请核对；如数据无误，请接受此警告并说明原因。")
 
@@ -224,7 +230,7 @@ class _Checker:
         self.pack = pack
         self.data = data
         self.division = data.unit.division_code
-        self.now = _period_time(data.period)
+        self.now = data.period.end
         self.plan_start = min(pack.catalog.plan.years) if pack.catalog.plan.years else 2024
 
     # ----------------------------------------------------------------- helpers
@@ -242,13 +248,13 @@ class _Checker:
                 log.debug("history period %r ignored", label)
                 continue
             value = _quiet_number(field, values.get(field.key))
-            if value is not None and _period_time(period) < self.now:
+            if value is not None and period.end < self.now:
                 points[period] = value
         previous = self.data.period.previous_year()
         value = _quiet_number(field, self.data.previous.get(field.key))
         if value is not None:
             points[previous] = value
-        return sorted(((_period_time(p), v, p) for p, v in points.items()), key=lambda x: x[0])
+        return sorted(((p.end, v, p) for p, v in points.items()), key=lambda x: x[0])
 
     def value_in(self, field: InputField, period: Period) -> Decimal | None:
         if period == self.data.period.previous_year():
@@ -801,7 +807,7 @@ class _Checker:
             Problem(
                 id=f"target:{anchor}",
                 severity="warning",
-                form=anchor.partition(":")[0],
+                form=form_of(anchor),
                 field=key,
                 message=message + _warn_tail(),
             )
@@ -849,7 +855,7 @@ class _Checker:
     def check_cell(
         self, form: str, table: TableSpec, index: int, column: Column, text: str
     ) -> list[Problem]:
-        key = f"{form}:table:{table.code}:{index}:{column.code}"
+        key = TableKey(form, table.code).cell(index, column.code).problem_key
         label = tr(
             "rules",
             "“{table}”第 {row} 行的“{column}”",
@@ -897,25 +903,24 @@ class _Checker:
 
     def operand(self, form: str, text: str) -> tuple[Decimal | None, str, str | None]:
         """(value, label, field key) of a rule operand; value None when it cannot be known yet."""
-        if text.startswith("table:"):
-            ref = text[len("table:") :]
-            tcode, _, count = ref.partition("#")
-            tcode, _, column_code = tcode.partition(".")
+        operand = parse_operand(text)
+        if isinstance(operand, (TableSum, TableCount)):
+            tcode = operand.table
             table = next((t for t in self.pack.form(form).tables if t.code == tcode), None)
             if table is None or not self.applies(table.only_for):
                 return None, "", None
             rows = [r for r in self.data.rows(form, tcode) if not _blank_row(r)]
-            table_key = f"{form}:table:{tcode}"
-            if count:
+            table_key = TableKey(form, tcode).problem_key
+            if isinstance(operand, TableCount):
                 return (
                     Decimal(len(rows)),
                     tr("rules", "“{table}”的行数", table=table.name),
                     table_key,
                 )
-            column = next(c for c in table.columns if c.code == column_code)
+            column = next(c for c in table.columns if c.code == operand.column)
             total = Decimal(0)
             for row in rows:
-                cell = row.get(column_code, "")
+                cell = row.get(operand.column, "")
                 if not cell.strip():
                     continue
                 try:
@@ -927,17 +932,14 @@ class _Checker:
                 tr("rules", "“{table}”中“{column}”的合计", table=table.name, column=column.name),
                 table_key,
             )
+        if isinstance(operand, NumberOperand):
+            value = operand.value
+            return (value if value.is_finite() else None), "", None  # a literal needs no label
         try:
-            field = self.pack.input_field(f"{form}:{text}")
+            field = self.pack.input_field(operand.key(form))
         except KeyError:
-            try:
-                literal = Decimal(text)
-            except ArithmeticError:
-                log.warning(
-                    "rule operand %r in form %s is neither a field nor a number", text, form
-                )
-                return None, "", None
-            return (literal if literal.is_finite() else None), "", None  # a literal needs no label
+            log.warning("rule operand %r in form %s is neither a field nor a number", text, form)
+            return None, "", None
         if not self.applies(self.pack.indicator(form, field.indicator).only_for):
             return None, "", None
         try:
@@ -981,7 +983,7 @@ class _Checker:
         total, _, total_key = self.operand(form, rule.total)
         if isinstance(rule, TableTotalRule):
             summed, summed_label, table_key = self.operand(
-                form, f"table:{rule.table}.{rule.column}"
+                form, str(TableSum(rule.table, rule.column))
             )
             if total is None or summed is None or abs(summed - total) <= rule.tolerance:
                 return []
@@ -993,7 +995,7 @@ class _Checker:
                 total=_show(total),
             )
         else:
-            summed, summed_label, table_key = self.operand(form, f"table:{rule.table}#count")
+            summed, summed_label, table_key = self.operand(form, str(TableCount(rule.table)))
             if total is None or summed is None or summed == total:
                 return []
             detail = tr(
@@ -1035,7 +1037,7 @@ class _Checker:
         for section in self.pack.narratives:
             if only is not None and section.code != only:
                 continue
-            key = f"{form}:{section.code}"
+            key = str(SectionKey(form, section.code))
             text = self.data.narratives.get(key, "").strip()
             count = len(text)
             if not text and (section.min_chars > 0):
@@ -1147,12 +1149,13 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
     caller replaces its problems for all of those (a smaller denominator can make the
     numerator's "greater than" error appear).
     """
-    form, _, rest = key.partition(":")
+    form, rest = split_key(key)
     definition = pack.form(form)
     checker = _Checker(pack, data)
     problems: list[Problem] = []
-    if rest.startswith("table:"):
-        tcode = rest.split(":")[1]
+    location = parse_problem_location(key)
+    if location is not None:
+        tcode = location.table
         table = next((t for t in definition.tables if t.code == tcode), None)
         if table is None:
             raise KeyError(tr("rules", "表单 {form} 中没有表格 {table}", form=form, table=tcode))
@@ -1181,28 +1184,24 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
     return _accept(problems, data)
 
 
-def _rule_operands(rule: CompareRule | TableTotalRule | RowCountRule) -> list[str]:
+def _rule_operands(rule: CompareRule | TableTotalRule | RowCountRule) -> list[Operand]:
     if isinstance(rule, CompareRule):
-        return [rule.left, rule.right]
-    return [rule.total, f"table:{rule.table}"]
+        return [parse_operand(rule.left), parse_operand(rule.right)]
+    return [parse_operand(rule.total), TableCount(rule.table)]
 
 
 def _rule_reads_indicator(
     rule: CompareRule | TableTotalRule | RowCountRule, indicator: str
 ) -> bool:
     return any(
-        not o.startswith("table:") and o.split(".")[0] == indicator for o in _rule_operands(rule)
+        isinstance(o, FieldOperand) and o.indicator == indicator for o in _rule_operands(rule)
     )
 
 
 def _rule_reads_table(rule: CompareRule | TableTotalRule | RowCountRule, table: str) -> bool:
-    for operand in _rule_operands(rule):
-        if (
-            operand.startswith("table:")
-            and operand[len("table:") :].split("#")[0].split(".")[0] == table
-        ):
-            return True
-    return False
+    return any(
+        isinstance(o, (TableSum, TableCount)) and o.table == table for o in _rule_operands(rule)
+    )
 
 
 def ratio_value(

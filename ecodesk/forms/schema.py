@@ -8,15 +8,16 @@ evaluated: rules are parsed into the typed structures below and interpreted by
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CODE_RE = r"^[A-Za-z0-9_]+$"
+from ecodesk.forms import keys
+
+CODE_RE = rf"^{keys.CODE}$"
 TASK_CODE_RE = r"^[1-7]\.[1-9]$"
-FORM_CODE_RE = r"^(G|[1-7]\.[1-9])$"
+FORM_CODE_RE = keys.FORM_CODE_RE.pattern
 DIVISION_CODE_RE = r"^36\d{4}$|^3607[A-Z0-9]{2}$"
 
 
@@ -440,6 +441,6 @@ class PackManifest(Strict):
     def _keys_well_formed(cls, renamed: dict[str, str]) -> dict[str, str]:
         for old, new in renamed.items():
             for key in (old, new):
-                if not re.match(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$", key):
+                if not keys.FieldKey.is_valid(key):
                     raise ValueError(f"字段键格式不对: {key}")
         return renamed

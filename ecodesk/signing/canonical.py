@@ -44,6 +44,7 @@ from datetime import datetime
 from decimal import Context, Decimal
 from typing import Any
 
+from ecodesk.forms.keys import AcceptedKey, SectionKey, TableKey
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import SubmissionData
 
@@ -185,31 +186,35 @@ def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list
     form_order = {f: i for i, f in enumerate(data.forms)}
 
     def narrative_order(key: str) -> tuple[int, int, str]:
-        form, _, section = key.partition(":")
-        return (form_order.get(form, len(form_order)), section_order.get(section, 99), key)
+        section = SectionKey.parse(key)
+        return (
+            form_order.get(section.form, len(form_order)),
+            section_order.get(section.section, 99),
+            key,
+        )
 
     for key in sorted(data.narratives, key=narrative_order):
         text = canonical_text(data.narratives[key])
         if text.strip():
             records.append(Record("narrative", key, text))
     for table_key in sorted(data.tables, key=narrative_order):
-        form, _, table = table_key.partition(":")
+        table = TableKey.parse(table_key)
+        form = table.form
         spec = (
-            next((t for t in pack.form(form).tables if t.code == table), None)
+            next((t for t in pack.form(form).tables if t.code == table.table), None)
             if form in pack.forms
             else None
         )
         known = [c.code for c in spec.columns] if spec else []
-        for n, row in enumerate(data.tables[table_key], start=1):
+        for index, row in enumerate(data.tables[table_key]):
             columns = [c for c in known if c in row] + sorted(c for c in row if c not in known)
             for column in columns:
-                value = canonical_cell(pack, form, table, column, row[column])
-                records.append(Record("table", f"{table_key}#{n}.{column}", value))
+                value = canonical_cell(pack, form, table.table, column, row[column])
+                records.append(Record("table", str(table.cell(index, column)), value))
     for n, accepted in enumerate(data.accepted, start=1):
         for part in ACCEPTED_PARTS:
-            records.append(
-                Record("accepted", f"#{n}.{part}", canonical_text(getattr(accepted, part) or ""))
-            )
+            key = str(AcceptedKey(n, part))
+            records.append(Record("accepted", key, canonical_text(getattr(accepted, part) or "")))
     for key in _ordered_keys(pack, data.forms, data.previous):
         text = data.previous[key]
         if text.strip():

@@ -11,7 +11,6 @@ import getpass
 import json
 import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
 from ecodesk.i18n import tr
 from ecodesk.store import backup, migrate
 from ecodesk.store.audit import AuditEntry
@@ -56,8 +56,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
-FORM_RE = re.compile(r"^(G|[1-7]\.[1-9])$")
 SETTING_CURRENT_PERIOD = "current_period"
 SETTING_RESPONSIBLE_FORMS = "responsible_forms"
 EMPTY_ROW_MARK = ""  # column name of the one cell that keeps an all-blank table row
@@ -104,14 +102,25 @@ def _os_user() -> str:
 
 
 def _split_key(key: str) -> tuple[str, str]:
-    if not KEY_RE.match(key):
+    if not FieldKey.is_valid(key):
         raise BadFieldKey(key)
-    form, _, field = key.partition(":")
-    return form, field
+    parsed = FieldKey.parse(key)
+    return parsed.form, parsed.code
 
 
-def _period_key(period: Period) -> tuple[int, int]:
-    return (period.year, period.quarter or 0)
+def _split_section(key: str) -> tuple[str, str]:
+    try:
+        parsed = SectionKey.parse(key)
+    except BadKey:
+        raise BadFieldKey(key) from None
+    return parsed.form, parsed.section
+
+
+def _table_key(key: str) -> TableKey:
+    try:
+        return TableKey.parse(key)
+    except BadKey:
+        raise BadFieldKey(key) from None
 
 
 class Store:
@@ -300,7 +309,7 @@ class Store:
         with self._read() as s:
             codes = set(s.scalars(select(PeriodRow.code)))
         found = {Period.parse(c) for c in codes} | {self.current_period()}
-        return sorted(found, key=_period_key)
+        return sorted(found)
 
     def _period_row(self, s: Session, period: Period) -> PeriodRow:
         row = s.scalar(select(PeriodRow).where(PeriodRow.code == str(period)))
@@ -450,14 +459,12 @@ class Store:
         result: dict[Period, dict[str, str]] = {}
         for code in s.scalars(select(PeriodRow.code)):
             other = Period.parse(code)
-            if (other.quarter is None) != (period.quarter is None) or _period_key(
-                other
-            ) >= _period_key(period):
+            if (other.quarter is None) != (period.quarter is None) or other >= period:
                 continue
             values = self._reference_values(s, other)
             if values:
                 result[other] = self._current_keys(values)
-        return dict(sorted(result.items(), key=lambda item: _period_key(item[0])))
+        return dict(sorted(result.items()))
 
     def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
         """What a period's figures are: its signed report, else the imported baseline, else the draft."""
@@ -769,7 +776,7 @@ class Store:
                         s, sub, data.period, form, field, data.values.get(key, ""), value_rows
                     )
                 for key in sorted(set(current.narratives) | set(data.narratives)):
-                    form, _, section = key.partition(":")
+                    form, section = _split_section(key)
                     self._put_narrative(
                         s,
                         sub,
@@ -780,8 +787,10 @@ class Store:
                         narrative_rows,
                     )
             for key in set(current.tables) | set(data.tables):
-                form, _, table = key.partition(":")
-                self._put_table(s, sub, data.period, form, table, data.tables.get(key, []))
+                table = _table_key(key)
+                self._put_table(
+                    s, sub, data.period, table.form, table.table, data.tables.get(key, [])
+                )
             wanted = {a.problem_id for a in data.accepted}
             for old in current.accepted:
                 if old.problem_id not in wanted:
@@ -806,7 +815,7 @@ class Store:
                 self._put_accepted(s, sub, data.period, accepted)
 
     def _check_form(self, form: str) -> None:
-        if not FORM_RE.match(form):
+        if not is_form_code(form):
             raise BadFieldKey(form)
 
     # ------------------------------------------------------------------ status, signatures, revisions
@@ -1034,7 +1043,7 @@ class Store:
         import must land completely or not at all, and be undoable as one step.
         """
         for key in tables:
-            self._check_form(key.partition(":")[0])
+            _table_key(key)
         with self._write() as s:
             row = self._baseline_row(s, baseline_period)
             old = f"{row.source} ({row.signature_status})" if row else None
@@ -1067,8 +1076,8 @@ class Store:
             if tables:
                 sub = self._editable(s, period)
                 for key, rows in tables.items():
-                    form, _, table = key.partition(":")
-                    self._put_table(s, sub, period, form, table, rows)
+                    table = _table_key(key)
+                    self._put_table(s, sub, period, table.form, table.table, rows)
             for key, value in settings.items():
                 setting = s.get(SettingRow, key)
                 if value is None:
