@@ -56,6 +56,9 @@ from decimal import Decimal
 from typing import Literal
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.figures import field_number, plain, rate_of, with_unit
+from ecodesk.forms.figures import progress as progress  # the rules' public API, as before
+from ecodesk.forms.figures import ratio_value as ratio_value
 from ecodesk.forms.keys import (
     FieldOperand,
     NumberOperand,
@@ -70,7 +73,7 @@ from ecodesk.forms.keys import (
     split_key,
 )
 from ecodesk.forms.loader import FormPack, InputField, input_fields_of
-from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
+from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
 from ecodesk.forms.schema import (
     Column,
     CompareRule,
@@ -87,6 +90,12 @@ from ecodesk.forms.schema import (
     TextIndicator,
     TrendIndicator,
 )
+from ecodesk.forms.targets import (
+    behind,
+    grade_reached,
+    provincial_met,
+    trend_words,
+)
 from ecodesk.i18n import tr
 from ecodesk.submission import BadPeriod, Period, SubmissionData
 
@@ -95,7 +104,6 @@ log = logging.getLogger(__name__)
 Severity = Literal["error", "warning"]
 
 CITY_DIVISION_CODE = "360700"  # 赣州市 itself: the unit whose figures are the city's
-ABOUT_TOLERANCE = Decimal("0.10")  # "2000家左右": up to 10% short still counts as on track
 YEAR_BOUNDS = (Decimal(1949), Decimal(2100))
 PERCENT = "%"
 
@@ -187,35 +195,6 @@ def typed_value(field: InputField, text: str) -> Decimal | str | None:
     return text.strip()
 
 
-def _quiet_number(field: InputField, text: str | None) -> Decimal | None:
-    """A number from stored data (last year, history); unreadable old data is skipped, not blamed."""
-    if not text:
-        return None
-    try:
-        value = typed_value(field, text)
-    except EcoDeskError:
-        log.debug("unreadable stored value %r for %s ignored", text, field.key)
-        return None
-    return value if isinstance(value, Decimal) else None
-
-
-def _show(value: Decimal, decimals: int | None = None) -> str:
-    """A number for a message: as few digits as say it exactly (or rounded to ``decimals``)."""
-    if decimals is not None:
-        value = Decimal(format_decimal(value, decimals))
-    return format(value.normalize(), "f") if value else "0"
-
-
-def _with_unit(value: Decimal, unit: str, decimals: int | None = None) -> str:
-    return f"{_show(value, decimals)}{unit}"
-
-
-def _rate(num: Decimal, den: Decimal, scale: Decimal) -> Decimal | None:
-    if den <= 0:
-        return None
-    return num * scale / den
-
-
 def _warn_tail() -> str:
     return tr("rules", "请核对；如数据无误，请接受此警告并说明原因。")
 
@@ -247,21 +226,21 @@ class _Checker:
             except BadPeriod:
                 log.debug("history period %r ignored", label)
                 continue
-            value = _quiet_number(field, values.get(field.key))
+            value = field_number(field, values.get(field.key))
             if value is not None and period.end < self.now:
                 points[period] = value
         previous = self.data.period.previous_year()
-        value = _quiet_number(field, self.data.previous.get(field.key))
+        value = field_number(field, self.data.previous.get(field.key))
         if value is not None:
             points[previous] = value
         return sorted(((p.end, v, p) for p, v in points.items()), key=lambda x: x[0])
 
     def value_in(self, field: InputField, period: Period) -> Decimal | None:
         if period == self.data.period.previous_year():
-            previous = _quiet_number(field, self.data.previous.get(field.key))
+            previous = field_number(field, self.data.previous.get(field.key))
             if previous is not None:
                 return previous
-        return _quiet_number(field, self.data.history.get(str(period), {}).get(field.key))
+        return field_number(field, self.data.history.get(str(period), {}).get(field.key))
 
     def problem(
         self, kind: str, severity: Severity, form: str, field: str | None, message: str
@@ -350,7 +329,7 @@ class _Checker:
                 "rules",
                 "{subject}应为整数，填的是 {value}，请去掉小数部分。",
                 subject=subject,
-                value=_show(value),
+                value=plain(value),
             )
             return [self.problem("integer", "error", form, key, message)]
         if high is not None and value > high:
@@ -359,16 +338,16 @@ class _Checker:
                     "rules",
                     "{subject}为 {value}%，百分比应在 0 到 100 之间，请核对是否多输了一位。",
                     subject=subject,
-                    value=_show(value),
+                    value=plain(value),
                 )
             elif low is not None:
                 message = tr(
                     "rules",
                     "{subject}为 {value}，应在 {low} 到 {high} 之间{unit}，请核对是否多输了一位。",
                     subject=subject,
-                    value=_with_unit(value, unit),
-                    low=_show(low),
-                    high=_show(high),
+                    value=with_unit(value, unit),
+                    low=plain(low),
+                    high=plain(high),
                     unit=tr("rules", "（单位：{unit}）", unit=unit) if unit else "",
                 )
             else:
@@ -376,8 +355,8 @@ class _Checker:
                     "rules",
                     "{subject}为 {value}，不能大于 {high}，请核对是否多输了一位。",
                     subject=subject,
-                    value=_with_unit(value, unit),
-                    high=_with_unit(high, unit),
+                    value=with_unit(value, unit),
+                    high=with_unit(high, unit),
                 )
             return [self.problem("range", "error", form, key, message)]
         if low is not None and value < low:
@@ -386,15 +365,15 @@ class _Checker:
                     "rules",
                     "{subject}不能为负数（填的是 {value}），请核对。",
                     subject=subject,
-                    value=_show(value),
+                    value=plain(value),
                 )
             else:
                 message = tr(
                     "rules",
                     "{subject}为 {value}，不能小于 {low}，请核对。",
                     subject=subject,
-                    value=_with_unit(value, unit),
-                    low=_with_unit(low, unit),
+                    value=with_unit(value, unit),
+                    low=with_unit(low, unit),
                 )
             return [self.problem("range", "error", form, key, message)]
         return []
@@ -470,8 +449,8 @@ class _Checker:
             label=field.label,
             start=self.plan_start,
             period=last_period.label,
-            last=_with_unit(last_value, field.unit),
-            value=_with_unit(value, field.unit),
+            last=with_unit(last_value, field.unit),
+            value=with_unit(value, field.unit),
         )
         return [self.problem("cumulative", "error", field.form, field.key, message)]
 
@@ -499,13 +478,13 @@ class _Checker:
                 "“{label}”本年新增 {this}（累计 {value} 减上年累计 {last}），比上年新增的 {previous}{direction} {pct}%，"
                 "超过 {threshold}%。",
                 label=field.label,
-                this=_with_unit(this_increment, field.unit),
-                value=_show(value),
-                last=_show(last_total),
-                previous=_with_unit(last_increment, field.unit),
+                this=with_unit(this_increment, field.unit),
+                value=plain(value),
+                last=plain(last_total),
+                previous=with_unit(last_increment, field.unit),
                 direction=_direction(change),
-                pct=_show(abs(change), 0),
-                threshold=_show(threshold),
+                pct=plain(abs(change), 0),
+                threshold=plain(threshold),
             )
             + _warn_tail()
         )
@@ -534,11 +513,11 @@ class _Checker:
                 "“{label}”为 {value}，{last}为 {previous}，与上年相比{direction} {pct}%，超过 {threshold}%。",
                 last=tr("rules", "上年同期") if self.data.period.quarter else tr("rules", "上年"),
                 label=label,
-                value=_with_unit(value, unit, 2),
-                previous=_with_unit(previous, unit, 2),
+                value=with_unit(value, unit, 2),
+                previous=with_unit(previous, unit, 2),
                 direction=_direction(change),
-                pct=_show(abs(change), 0),
-                threshold=_show(threshold),
+                pct=plain(abs(change), 0),
+                threshold=plain(threshold),
             )
             + _warn_tail()
         )
@@ -581,9 +560,9 @@ class _Checker:
                 "rules",
                 "“{num}”（{n}）大于“{den}”（{d}），“{name}”会超过 100%，请核对两个数是否填反或多输了一位。",
                 num=num_field.label,
-                n=_with_unit(num, num_field.unit),
+                n=with_unit(num, num_field.unit),
                 den=den_field.label,
-                d=_with_unit(den, den_field.unit),
+                d=with_unit(den, den_field.unit),
                 name=ind.name,
             )
             problems.append(
@@ -596,25 +575,21 @@ class _Checker:
                 )
             )
             return problems
-        rate = _rate(num, den, ind.scale)
-        assert rate is not None
+        this_rate = rate_of(num, den, ind.scale)
+        assert this_rate is not None
         if ind.yoy_warn_pct is not None:
             last = self.data.period.previous_year()
             previous_num, previous_den = (
                 self.value_in(num_field, last),
                 self.value_in(den_field, last),
             )
-            previous_rate = (
-                _rate(previous_num, previous_den, ind.scale)
-                if previous_num is not None and previous_den is not None
-                else None
-            )
+            previous_rate = rate_of(previous_num, previous_den, ind.scale)
             problems += self.check_yoy(
                 form,
                 anchor,
                 num_field.key,
                 ind.name,
-                rate,
+                this_rate,
                 previous_rate,
                 ind.yoy_warn_pct,
                 ind.unit,
@@ -625,7 +600,7 @@ class _Checker:
                 num_field.key,
                 ind.name,
                 None,
-                rate,
+                this_rate,
                 ind.target,
                 ind.scope,
                 ind.unit,
@@ -642,8 +617,7 @@ class _Checker:
         target, actual = values["target"], values["actual"]
         if not (isinstance(target, Decimal) and isinstance(actual, Decimal)):
             return []
-        met = actual >= target if ind.better == "higher" else actual <= target
-        if met:
+        if provincial_met(ind.better, target, actual):
             return []
         field = fields["actual"]
         message = (
@@ -651,8 +625,8 @@ class _Checker:
                 "rules",
                 "未完成省下达指标：“{name}”实际完成 {actual}，省下达目标为 {target}（{rule}）。",
                 name=ind.name,
-                actual=_with_unit(actual, ind.unit),
-                target=_with_unit(target, ind.unit),
+                actual=with_unit(actual, ind.unit),
+                target=with_unit(target, ind.unit),
                 rule=tr("rules", "不低于目标为完成")
                 if ind.better == "higher"
                 else tr("rules", "不高于目标为完成"),
@@ -680,18 +654,14 @@ class _Checker:
         wrong = value > previous if ind.direction == "down" else value < previous
         if not wrong:
             return []
-        wanted = {
-            "up": tr("rules", "稳步提升"),
-            "down": tr("rules", "持续下降"),
-            "stable_or_up": tr("rules", "稳中向好"),
-        }[ind.direction]
+        wanted = trend_words(ind.direction)
         message = (
             tr(
                 "rules",
                 "“{name}”为 {value}，上年为 {previous}，{moved}，与行动方案“{wanted}”的要求相反（{plan}）。",
                 name=ind.name,
-                value=_with_unit(value, ind.unit),
-                previous=_with_unit(previous, ind.unit),
+                value=with_unit(value, ind.unit),
+                previous=with_unit(previous, ind.unit),
                 moved=tr("rules", "比上年上升") if value > previous else tr("rules", "比上年下降"),
                 wanted=wanted,
                 plan=ind.plan_text,
@@ -705,7 +675,7 @@ class _Checker:
     ) -> list[Problem]:
         if not isinstance(value, str) or ind.target is None or ind.target.grade is None:
             return []
-        if ind.grades.index(value) <= ind.grades.index(ind.target.grade):
+        if grade_reached(ind.grades, value, ind.target.grade):
             return []
         message = (
             tr(
@@ -778,7 +748,7 @@ class _Checker:
             lower_is_better = target.comparator in ("le", "zero")
             expected = max(expected, goal) if lower_is_better else min(expected, goal)
             on_line = True
-        if not _behind(target.comparator, value, expected, goal, final=not on_line):
+        if not behind(target.comparator, value, expected, goal, final=not on_line):
             return []
         if on_line:
             assert base is not None
@@ -787,12 +757,12 @@ class _Checker:
                 "“{label}”为 {value}，按从{base_when}的 {base} 到{year}年目标 {goal} 的均衡进度，"
                 "本期应达到 {expected}左右，进度落后（{plan}）。",
                 label=label,
-                value=_with_unit(value, unit, 2),
+                value=with_unit(value, unit, 2),
                 base_when=base[2],
-                base=_with_unit(base[1], unit, 2),
+                base=with_unit(base[1], unit, 2),
                 year=target.year,
-                goal=_with_unit(goal, unit),
-                expected=_with_unit(expected, unit, 2),
+                goal=with_unit(goal, unit),
+                expected=with_unit(expected, unit, 2),
                 plan=target.plan_text,
             )
         else:
@@ -800,7 +770,7 @@ class _Checker:
                 "rules",
                 "“{label}”为 {value}，未达到目标：{plan}。",
                 label=label,
-                value=_with_unit(value, unit, 2),
+                value=with_unit(value, unit, 2),
                 plan=target.plan_text,
             )
         return [
@@ -830,9 +800,9 @@ class _Checker:
             ind, num_field, den_field = ratio
             nums = {p: v for _, v, p in self.past_values(num_field)}
             for t, den, p in self.past_values(den_field):
-                rate = _rate(nums[p], den, ind.scale) if p in nums else None
-                if rate is not None:
-                    points.append((t, rate, p))
+                past = rate_of(nums[p], den, ind.scale) if p in nums else None
+                if past is not None:
+                    points.append((t, past, p))
         points = [(t, v, p) for t, v, p in points if t >= start]
         if not points:
             return None
@@ -962,18 +932,18 @@ class _Checker:
                     "rules",
                     "（{left}为 {lv}，{right}为 {rv}）",
                     left=left_label,
-                    lv=_show(left),
+                    lv=plain(left),
                     right=right_label,
-                    rv=_show(right),
+                    rv=plain(right),
                 )
             else:
                 detail = tr(
                     "rules",
                     "（{subject}为 {value}，应{op} {bound}）",
                     subject=left_label or right_label,
-                    value=_show(left if left_label else right),
+                    value=plain(left if left_label else right),
                     op=_operator_words(rule.op if left_label else _MIRRORED[rule.op]),
-                    bound=_show(right if left_label else left),
+                    bound=plain(right if left_label else left),
                 )
             return [
                 self.rule_problem(
@@ -991,8 +961,8 @@ class _Checker:
                 "rules",
                 "（{what}为 {sum}，填报的总数为 {total}）",
                 what=summed_label,
-                sum=_show(summed),
-                total=_show(total),
+                sum=plain(summed),
+                total=plain(total),
             )
         else:
             summed, summed_label, table_key = self.operand(form, str(TableCount(rule.table)))
@@ -1001,8 +971,8 @@ class _Checker:
             detail = tr(
                 "rules",
                 "（表中列了 {rows} 行，填报的数量为 {total}）",
-                rows=_show(summed),
-                total=_show(total),
+                rows=plain(summed),
+                total=plain(total),
             )
         return [
             self.rule_problem(
@@ -1099,18 +1069,6 @@ def _direction(change: Decimal) -> str:
     return tr("rules", "增长") if change > 0 else tr("rules", "下降")
 
 
-def _behind(
-    comparator: str, value: Decimal, expected: Decimal, goal: Decimal, *, final: bool
-) -> bool:
-    if comparator in ("le", "zero"):
-        return value > expected
-    if comparator == "gt" and final:
-        return value <= goal
-    if comparator in ("about", "eq"):
-        return value < expected - abs(expected) * ABOUT_TOLERANCE
-    return value < expected
-
-
 def _accept(problems: list[Problem], data: SubmissionData) -> list[Problem]:
     """Fill each accepted warning's explanation; an error cannot be accepted."""
     accepted: list[Problem] = []
@@ -1202,50 +1160,3 @@ def _rule_reads_table(rule: CompareRule | TableTotalRule | RowCountRule, table: 
     return any(
         isinstance(o, (TableSum, TableCount)) and o.table == table for o in _rule_operands(rule)
     )
-
-
-def ratio_value(
-    pack: FormPack, data: SubmissionData, form: str, indicator_code: str
-) -> Decimal | None:
-    """The rate a ratio indicator computes (num / den × scale); None while it cannot be computed."""
-    ind = pack.indicator(form, indicator_code)
-    if not isinstance(ind, RatioIndicator):
-        raise KeyError(tr("rules", "{form}:{code} 不是比率指标", form=form, code=indicator_code))
-    num_field, den_field = input_fields_of(form, ind)
-    num = _quiet_number(num_field, data.value(num_field.key))
-    den = _quiet_number(den_field, data.value(den_field.key))
-    if num is None or den is None:
-        return None
-    return _rate(num, den, ind.scale)
-
-
-def progress(
-    pack: FormPack, data: SubmissionData, form: str, indicator_code: str
-) -> Decimal | None:
-    """Percent of the numeric target this unit's value reaches (None without a value or a numeric target).
-
-    For a ``level: city`` target a county's percentage is its contribution to the city's figure.
-    For a ceiling (``le``) a value within the ceiling is 100. Rounded to 0.1.
-    """
-    ind = pack.indicator(form, indicator_code)
-    if isinstance(ind, RatioIndicator):
-        value = ratio_value(pack, data, form, indicator_code)
-    elif isinstance(ind, NumberIndicator):
-        field = input_fields_of(form, ind)[0]
-        value = _quiet_number(field, data.value(field.key))
-    else:
-        return None
-    target = ind.target
-    if value is None or target is None or target.value is None or target.comparator == "zero":
-        return None
-    if target.comparator == "le":
-        reached = (
-            Decimal(100)
-            if value <= target.value
-            else (target.value * 100 / value if value else None)
-        )
-    elif target.value == 0:
-        return None
-    else:
-        reached = value * 100 / target.value
-    return None if reached is None else Decimal(format_decimal(reached, 1))

@@ -127,6 +127,18 @@ Aggregation = Literal["sum", "ratio", "none"]
 Severity = Literal["error", "warning"]
 
 
+NUMERIC_COMPARATORS = frozenset({"ge", "gt", "le", "eq", "about", "zero"})
+
+
+def numeric_target(target: Target | None) -> Target | None:
+    """The target when a number can be held against it (not a grade or a milestone)."""
+    if target is None or target.comparator not in NUMERIC_COMPARATORS:
+        return None
+    if target.comparator != "zero" and target.value is None:
+        return None
+    return target
+
+
 class Target(Strict):
     comparator: Comparator
     value: Decimal | None = None
@@ -150,6 +162,9 @@ class Target(Strict):
 
 
 class FieldBase(Strict):
+    """What every indicator kind has. What differs by kind lives with the kind (below), as
+    properties the rest of the program asks instead of testing the kind."""
+
     code: Annotated[str, Field(pattern=CODE_RE)]
     name: str
     help: str = Field(default="", description="the plan's sentence behind the field")
@@ -157,6 +172,22 @@ class FieldBase(Strict):
     only_for: list[str] = Field(
         default_factory=list, description="division codes; empty means every unit reports it"
     )
+
+    @property
+    def plan_sentence(self) -> str:
+        """The plan's sentence that sets what is asked ("" when the plan sets nothing)."""
+        target: Target | None = getattr(self, "target", None)
+        return target.plan_text if target is not None else ""
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit a figure of this indicator is shown in ("" for a choice or a text)."""
+        return ""
+
+    @property
+    def numeric_target(self) -> Target | None:
+        """The plan's target when a number can be held against it (not a grade, a milestone)."""
+        return None
 
 
 class NumberSpec(Strict):
@@ -177,6 +208,14 @@ class NumberIndicator(FieldBase, NumberSpec):
         default=Decimal(50),
         description="a change from last year beyond this % needs an explanation",
     )
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
+    @property
+    def numeric_target(self) -> Target | None:
+        return numeric_target(self.target)
 
 
 class RatioPart(Strict):
@@ -200,6 +239,14 @@ class RatioIndicator(FieldBase):
     target: Target | None = None
     yoy_warn_pct: Decimal | None = Decimal(20)
 
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
+    @property
+    def numeric_target(self) -> Target | None:
+        return numeric_target(self.target)
+
 
 class ProvincialIndicator(FieldBase):
     """完成省下达指标 / 达到省有关要求: the county fills the provincial target and the actual value."""
@@ -216,6 +263,14 @@ class ProvincialIndicator(FieldBase):
     max: Decimal | None = None
     plan_text: str
 
+    @property
+    def plan_sentence(self) -> str:
+        return self.plan_text
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
 
 class TrendIndicator(FieldBase):
     """A qualitative trend of the plan (稳步提升, 持续下降, 稳中向好)."""
@@ -228,6 +283,14 @@ class TrendIndicator(FieldBase):
     min: Decimal | None = Decimal(0)
     max: Decimal | None = None
     plan_text: str
+
+    @property
+    def plan_sentence(self) -> str:
+        return self.plan_text
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
 
 
 class GradeIndicator(FieldBase):

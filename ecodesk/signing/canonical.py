@@ -44,6 +44,7 @@ from datetime import datetime
 from decimal import Context, Decimal
 from typing import Any
 
+from ecodesk.forms.figures import number_or_none
 from ecodesk.forms.keys import AcceptedKey, SectionKey, TableKey
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import SubmissionData
@@ -100,18 +101,6 @@ def canonical_text(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
-def number_of(text: str, *, unit: str = "", multipliers: bool = False) -> Decimal | None:
-    """The number a clerk's text means, or ``None`` when it is not one (export refuses those)."""
-    from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
-
-    if not text.strip():
-        return None
-    try:
-        return parse_clerk_number(text, unit=unit, multipliers=multipliers)
-    except NumberParseError:
-        return None
-
-
 def canonical_value(pack: FormPack, key: str, text: str) -> str:
     """A field's value as signed: numbers canonical, choices and text as typed."""
     try:
@@ -119,7 +108,7 @@ def canonical_value(pack: FormPack, key: str, text: str) -> str:
     except KeyError:
         return canonical_text(text)  # a key this pack no longer asks for: keep it verbatim
     if field.type == "number":
-        number = number_of(text, unit=field.unit, multipliers=field.multipliers)
+        number = number_or_none(text, unit=field.unit, multipliers=field.multipliers)
         if number is not None:
             return canonical_decimal(number)
         log.warning("value of %s is not a number, signed as typed: %r", key, text)
@@ -134,7 +123,7 @@ def canonical_cell(pack: FormPack, form: str, table: str, column: str, text: str
     )
     col = next((c for c in spec.columns if c.code == column), None) if spec else None
     if col is not None and col.type in ("number", "integer"):
-        number = number_of(text, unit=col.unit)
+        number = number_or_none(text, unit=col.unit)
         if number is not None:
             return canonical_decimal(number)
     if col is not None and col.type in ("choice", "year"):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.forms.keys import CellKey, TableKey, parse_problem_location
 from ecodesk.ui.session import EditSession
-from ecodesk.ui.widgets.indicator_grid import IndicatorGrid, target_text
+from ecodesk.ui.widgets.indicator_grid import IndicatorGrid
 from ecodesk.ui.widgets.narrative_edit import NarrativeEdit
 from ecodesk.ui.widgets.table_editor import TableEditor
 
@@ -117,7 +117,7 @@ class FormView(QWidget):
         if key in self.indicators.editors:
             field = self.indicators.editors[key].field
             indicator = self.session.pack.indicator(self.form, field.indicator)
-            parts = [f"<b>{field.label}</b>", field.help, target_text(indicator)]
+            parts = [f"<b>{field.label}</b>", field.help, indicator.plan_sentence]
             return "<br>".join(p for p in dict.fromkeys(parts) if p)
         if key in self.narratives:
             spec = self.narratives[key].spec
