@@ -22,7 +22,7 @@ Status = Literal["draft", "checked", "signed"]
 
 
 class BadPeriod(EcoDeskError, ValueError):
-    """A text that is not a period; the message says what a period looks like."""
+    """A period written in a form EcoDesk does not know (the message says which forms it takes)."""
 
 
 @dataclass(frozen=True)
@@ -110,16 +110,7 @@ class UnitProfile:
 
 class ProfileMissing(EcoDeskError):
     """The unit has not said who it is yet (no :class:`UnitProfile`): nothing can be printed,
-    signed or imported for it. The message says what could not be done."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or tr(
-                "profile",
-                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写。",
-            )
-        )
+    signed or imported for it. The message says what could not be done and what to do."""
 
 
 @dataclass(frozen=True)
