@@ -70,7 +70,7 @@ def describe_indicator(ind: Indicator) -> str:
         what = tr(
             "catalog",
             "选择：{choices}",
-            choices="/".join(getattr(ind, "grades", None) or ind.states),
+            choices="/".join(ind.choices),
         )
     else:
         what = tr("catalog", "文字")

@@ -903,8 +903,8 @@ class _Checker:
                 table_key,
             )
         if isinstance(operand, NumberOperand):
-            value = operand.value
-            return (value if value.is_finite() else None), "", None  # a literal needs no label
+            literal = operand.value
+            return (literal if literal.is_finite() else None), "", None  # a literal needs no label
         try:
             field = self.pack.input_field(operand.key(form))
         except KeyError:

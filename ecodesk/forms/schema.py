@@ -189,6 +189,11 @@ class FieldBase(Strict):
         """The plan's target when a number can be held against it (not a grade, a milestone)."""
         return None
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values a clerk chooses from (none: the value is typed)."""
+        return ()
+
 
 class NumberSpec(Strict):
     unit: str = ""
@@ -301,6 +306,10 @@ class GradeIndicator(FieldBase):
     target: Target | None = None
     aggregation: Literal["none"] = "none"
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.grades)
+
     @model_validator(mode="after")
     def _target_grade_known(self) -> GradeIndicator:
         if self.target and self.target.grade not in self.grades:
@@ -316,6 +325,10 @@ class MilestoneIndicator(FieldBase):
     done_state: str = "已完成"
     target: Target
     aggregation: Literal["none"] = "none"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.states)
 
 
 class TextIndicator(FieldBase):

@@ -859,8 +859,8 @@ def _add_notable_changes(pack: FormPack, data: SubmissionData) -> None:
         and f"{form}:{ind.code}" in data.values
     ]
     rng = _rng("notable", division, str(data.period))
-    for form, ind in rng.sample(candidates, min(NOTABLE_CHANGES, len(candidates))):
-        key = f"{form}:{ind.code}"
+    for code, ind in rng.sample(candidates, min(NOTABLE_CHANGES, len(candidates))):
+        key = f"{code}:{ind.code}"
         factor = Decimal(1) + (Decimal(ind.yoy_warn_pct or 50) / 100) * Decimal(
             str(rng.uniform(1.3, 1.8))
         )
