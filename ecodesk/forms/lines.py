@@ -282,7 +282,7 @@ def _text_lines(
 
 
 # Each kind's lines, by the kind's tag; a kind added to the schema without lines fails the
-# pack's tests (tests/forms/test_lines.py checks the table against the schema).
+# tests (tests/forms/test_kinds.py checks the table against the schema).
 LINES_OF_KIND: dict[str, Callable[[FormPack, SubmissionData, str, Indicator], list[IndicatorLine]]]
 LINES_OF_KIND = {
     "number": _number_lines,  # type: ignore[dict-item]

@@ -21,6 +21,15 @@ FORM_CODE_RE = keys.FORM_CODE_RE.pattern
 DIVISION_CODE_RE = r"^36\d{4}$|^3607[A-Z0-9]{2}$"
 
 
+CELL_TEXT_LIMIT = 32_767  # Excel's most characters in one cell; LibreOffice cuts longer text
+
+
+def cell_length(text: str) -> int:
+    """The length of ``text`` as a spreadsheet cell counts it (UTF-16 units: a character
+    outside the Basic Multilingual Plane counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 class Strict(BaseModel):
     """Unknown keys are typos in a definition: refuse them."""
 
@@ -333,7 +342,7 @@ class MilestoneIndicator(FieldBase):
 
 class TextIndicator(FieldBase):
     kind: Literal["text"]
-    max_length: int = 200
+    max_length: int = Field(default=200, ge=1, le=CELL_TEXT_LIMIT)
     aggregation: Literal["none"] = "none"
 
 
@@ -496,7 +505,7 @@ class Narrative(Strict):
     name: str
     hint: str
     min_chars: int = 0
-    max_chars: int = 3000
+    max_chars: int = Field(default=3000, ge=1, le=CELL_TEXT_LIMIT)
 
 
 class PackManifest(Strict):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
+from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
 from ecodesk.i18n import tr
 from ecodesk.store import backup, migrate, settings
 from ecodesk.store.audit import AuditEntry
@@ -691,6 +692,15 @@ class Store:
         """Record that the unit accepts a warning, with the explanation that travels with the data."""
         if not accepted.explanation.strip():
             raise EcoDeskError(tr("store", "请写明接受此提示的理由（说明会随报表一同报送）。"))
+        if cell_length(accepted.explanation) > CELL_TEXT_LIMIT:
+            raise EcoDeskError(
+                tr(
+                    "store",
+                    "说明有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，未保存。请精简后再接受。",
+                    n=cell_length(accepted.explanation),
+                    max=CELL_TEXT_LIMIT,
+                )
+            )
         with self._write() as s:
             sub = self._editable(s, period)
             self._put_accepted(s, sub, period, accepted)

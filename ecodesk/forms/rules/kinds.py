@@ -278,7 +278,7 @@ Values = dict[str, Decimal | str | None]
 KindCheck = Callable[[CheckContext, str, Any, dict[str, InputField], Values], list[Problem]]
 
 # What each kind checks beyond its inputs, by the kind's tag (a kind added to the schema without
-# an entry here fails the rule tests: tests/forms/test_rules_package.py checks the table).
+# an entry here fails the rule tests: tests/forms/test_kinds.py checks the table).
 CHECKS_OF_KIND: dict[str, KindCheck] = {
     "number": lambda ctx, form, ind, fields, values: check_number_indicator(
         ctx, form, ind, fields[""], values[""]

@@ -13,8 +13,10 @@ from ecodesk.forms.rules.context import CheckContext
 from ecodesk.forms.rules.inputs import PERCENT, check_number, match_choice
 from ecodesk.forms.rules.problems import Problem, problem
 from ecodesk.forms.schema import (
+    CELL_TEXT_LIMIT,
     Column,
     TableSpec,
+    cell_length,
 )
 from ecodesk.i18n import tr
 
@@ -53,6 +55,17 @@ def check_cell(
         message = tr("rules", "{label}未填写，请填写或删除该行。", label=label)
         return [problem("required", "error", form, key, message)]
     if column.type == "text":
+        length = cell_length(text)
+        if length > CELL_TEXT_LIMIT:
+            message = tr(
+                "rules",
+                "{label}有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，导出的报表无法完整保存。"
+                "请精简，或分成几行填写。",
+                label=label,
+                n=length,
+                max=CELL_TEXT_LIMIT,
+            )
+            return [problem("length", "error", form, key, message)]
         return []
     if column.type == "choice":
         if match_choice(column.choices, text) is None:
