@@ -93,7 +93,7 @@ class _FirstPaint(QObject):
     painted = Signal()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Paint:
+        if event.type() in (QEvent.Type.Paint, QEvent.Type.Hide):  # Hide: closed before a paint
             watched.removeEventFilter(self)
             # the rest of the window is painted and put on screen in the same pass
             QTimer.singleShot(0, self.painted.emit)

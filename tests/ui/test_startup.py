@@ -314,3 +314,38 @@ def test_the_submission_read_ahead_is_the_one_the_window_would_read(
         itself.close()
     assert started == [expected]
     assert expected[0]  # the test has problems to compare
+
+
+def test_closing_the_window_while_it_opens_ends_the_program(
+    qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from ecodesk.store import Store
+    from ecodesk.ui.app import run_app
+    from ecodesk.ui.main_window import MainWindow
+
+    make_store(data_dir, pack)
+    reached: list[bool] = []
+    closed: list[bool] = []
+
+    def close_when_shown() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                closed.append(widget.attached)
+                widget.close()
+                timer.stop()
+
+    timer = QTimer(interval=1)
+    timer.timeout.connect(close_when_shown)
+    timer.start()
+    monkeypatch.setattr(QApplication, "exec", lambda app: reached.append(True) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    try:
+        assert run_app(str(data_dir)) == 0
+    finally:
+        timer.stop()
+        _drop_file_log(data_dir)
+    assert closed == [False] and reached == []  # closed before its data came: no event loop
+    with Store.open(data_dir, pack=pack) as store:  # and the store was let go
+        store.save_profile(PROFILE)
