@@ -67,7 +67,9 @@ def read_settings(db_path: Path, keys: Sequence[str]) -> dict[str, str]:
     if not keys or not db_path.is_file():
         return {}
     try:
-        conn = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=1.0)
+        conn = sqlite3.connect(
+            read_only_uri(db_path), uri=True, timeout=0.2
+        )  # never hold the window
     except (sqlite3.Error, ValueError, OSError) as exc:
         log.info("settings not read before start-up (%s): %s", db_path, exc)
         return {}
