@@ -67,9 +67,8 @@ def read_settings(db_path: Path, keys: Sequence[str]) -> dict[str, str]:
     if not keys or not db_path.is_file():
         return {}
     try:
-        conn = sqlite3.connect(
-            read_only_uri(db_path), uri=True, timeout=0.2
-        )  # never hold the window
+        # a locked database is waited for briefly: the window is not held up for a setting
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=0.2)
     except (sqlite3.Error, ValueError, OSError) as exc:
         log.info("settings not read before start-up (%s): %s", db_path, exc)
         return {}
