@@ -123,13 +123,13 @@ class SignedWorkbook:
         return signature_matches(self.block, self.canonical)
 
 
-def read_signed_workbook(path: Path) -> SignedWorkbook:
+def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkbook:
     """Read ``path`` in one streaming pass (:func:`ecodesk.workbook.xlsx.read_xlsx`, which also
     measures it against the limits); raises :class:`NotAWorkbook` / :class:`WorkbookDamaged`."""
     from ecodesk.workbook.xlsx import read_xlsx
 
     path = Path(path)
-    content = read_xlsx(path)
+    content = read_xlsx(path, fast_path=fast_path)
     data_sheet = content.sheet(DATA_SHEET)
     if data_sheet is None or data_sheet.kind != "worksheet":
         if DOC_KEYWORDS in content.keywords:
