@@ -45,7 +45,7 @@ from ecodesk.notices import notify
 from ecodesk.output import PART_SUFFIX, OutputFile
 from ecodesk.storage import storage_error
 from ecodesk.store.settings import EXPORT_IN_PROGRESS as EXPORT_JOURNAL
-from ecodesk.submission import Period
+from ecodesk.submission import Period, ProfileMissing
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +78,6 @@ class AlreadySigned(EcoDeskError):
                 "{period}第{revision}版已经签名导出，数据已冻结。如需更正，请先新建修订版（写明更正原因），再签名导出。",
                 period=period.label,
                 revision=revision,
-            )
-        )
-
-
-class ProfileMissing(EcoDeskError):
-    def __init__(self) -> None:
-        super().__init__(
-            tr(
-                "export",
-                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
             )
         )
 
@@ -131,7 +121,12 @@ def export_submission(
     if data.status == "signed":
         raise AlreadySigned(period, data.revision)
     if store.profile() is None or not data.unit.division_code:
-        raise ProfileMissing()
+        raise ProfileMissing(
+            tr(
+                "export",
+                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
+            )
+        )
     errors = [p for p in check_submission(pack, data) if p.severity == "error"]
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))
