@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from ecodesk.i18n import tr
@@ -50,6 +50,12 @@ from ecodesk.workbook.safety import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _pending(parser: XMLPullParser[Any]) -> list[tuple[str, Any]]:
+    """The parser's pending ``(event, element)`` pairs (typeshed's union of event shapes, narrowed
+    to the one the gate asks for: ``end`` events with their element)."""
+    return list(cast(Iterator[tuple[str, Any]], parser.read_events()))
 
 
 @dataclass(frozen=True)
@@ -325,7 +331,7 @@ class _Reader:
         limit = limit or self.limits.elements_per_part
         if source is None:
             self.check_size(part, max_bytes or self.limits.other_part_bytes)
-        parser = XMLPullParser(events=("end",))
+        parser: XMLPullParser[Any] = XMLPullParser(events=("end",))
         # The pull parser's own queue, read without its per-event generator (a third of the
         # parse time); read_events() where an interpreter has no such queue.
         queue = getattr(parser, "_events_queue", None)
@@ -358,7 +364,7 @@ class _Reader:
                     break
                 parser.feed(chunk)
                 if queue is None:
-                    events = list(parser.read_events())
+                    events = _pending(parser)
                     count += len(events)
                 else:
                     count += len(queue)
@@ -381,7 +387,7 @@ class _Reader:
                 if queue is not None:
                     queue.clear()
         parser.close()
-        yield list(parser.read_events())
+        yield _pending(parser)
 
     def events(
         self, part: str, limit: int | None = None, max_bytes: int | None = None
