@@ -105,8 +105,8 @@ def _sentence(path: Path, problem: Problem, detail: str) -> str:
     if problem is Problem.IN_USE_OR_PERMISSION:
         return tr(
             "storage",
-            "无法写入“{path}”：该文件可能正在 Excel、WPS 或 PDF 阅读器中打开，或没有写入权限。"
-            "请关闭该文件后重试，或另存到其他文件夹。数据没有损坏。",
+            "无法写入“{path}”：该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，"
+            "或没有写入权限。请关闭该文件后重试，或另存到其他文件夹。数据没有损坏。",
             path=path,
         )
     return tr(
