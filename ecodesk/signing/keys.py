@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 ALGORITHM = "Ed25519"
 PASSPHRASE_ENV = "ECODESK_PASSPHRASE"
 MIN_PASSPHRASE_CHARS = 8
-PASSPHRASE_FORM = "NFC"  # Unicode normalisation of passphrases before key derivation
+PASSPHRASE_FORM: Final = "NFC"  # Unicode normalisation of passphrases before key derivation
 KEY_FILE = "signing-key.json"
 KEY_FORMAT = "ecodesk-signing-key"
 

@@ -134,7 +134,7 @@ def _storage_errors(db_path: Path | None) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        if db_path is None or not is_storage_problem(exc.orig):
+        if db_path is None or exc.orig is None or not is_storage_problem(exc.orig):
             raise
         raise storage_error(exc.orig, db_path) from None
 
