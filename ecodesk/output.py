@@ -127,6 +127,12 @@ class OutputFile:
         except EcoDeskError:
             self.discard()
             raise
+        except PermissionError as exc:
+            self.discard()
+            if self.path.exists():  # replacing a file Excel or a PDF reader holds (Windows)
+                log.warning("cannot replace %s: %s", self.path, exc)
+                raise StorageError(self.path, Problem.IN_USE_OR_PERMISSION) from None
+            raise storage_error(exc, self.path) from None
         except OSError as exc:
             self.discard()
             raise storage_error(exc, self.path) from None

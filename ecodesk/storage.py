@@ -29,6 +29,7 @@ class Problem(Enum):
     NO_FOLDER = "no-folder"
     IS_FOLDER = "is-folder"
     IN_USE = "in-use"
+    IN_USE_OR_PERMISSION = "in-use-or-permission"  # replacing a file: Windows says "denied"
     OTHER = "other"
 
 
@@ -98,7 +99,14 @@ def _sentence(path: Path, problem: Problem, detail: str) -> str:
     if problem is Problem.IN_USE:
         return tr(
             "storage",
-            "无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭它后重试。",
+            "无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭该文件后重试。",
+            path=path,
+        )
+    if problem is Problem.IN_USE_OR_PERMISSION:
+        return tr(
+            "storage",
+            "无法写入“{path}”：该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，"
+            "或没有写入权限。请关闭该文件后重试，或另存到其他文件夹。数据没有损坏。",
             path=path,
         )
     return tr(

@@ -117,7 +117,11 @@ def export_submission(
     from ecodesk.workbook.writer import build_signed_workbook
 
     pack = store.pack
+    marker = store.change_marker()
     data = store.load(period)
+    if store.change_marker() != marker:  # the load began the revision: read from there on
+        marker = store.change_marker()
+        data = store.load(period)
     if data.status == "signed":
         raise AlreadySigned(period, data.revision)
     if store.profile() is None or not data.unit.division_code:
@@ -168,6 +172,7 @@ def export_submission(
             digest=written.block.digest,
             workbook_path=journal["path"],
             settings={EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"})},
+            unchanged_since=marker,
         )
         frozen = True
         output.commit()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecodesk.store.errors import (
     BadFieldKey,
+    ChangedWhileSigning,
     RestoreRefused,
     RevisionNotSigned,
     StoreDamaged,
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "BadFieldKey",
     "Baseline",
+    "ChangedWhileSigning",
     "RestoreRefused",
     "RevisionInfo",
     "RevisionNotSigned",

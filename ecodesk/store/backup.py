@@ -59,6 +59,8 @@ def integrity_problem(path: Path) -> str | None:
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return tr("store", "文件不存在")
     except OSError as exc:
         raise storage_error(exc, path) from None
     if header != SQLITE_MAGIC:

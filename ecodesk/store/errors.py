@@ -103,3 +103,18 @@ class RestoreRefused(EcoDeskError):
                 reason=reason,
             )
         )
+
+
+class ChangedWhileSigning(EcoDeskError):
+    """Data was saved between reading a revision for signing and freezing it."""
+
+    def __init__(self, period: str, revision: int) -> None:
+        super().__init__(
+            tr(
+                "store",
+                "{period}第{revision}版在签名过程中又被修改了（可能有另一个程序同时在改这份数据），"
+                "这次签名作废，没有导出文件，数据也没有冻结。请确认数据无误后重新签名导出。",
+                period=period,
+                revision=revision,
+            )
+        )

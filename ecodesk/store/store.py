@@ -29,7 +29,12 @@ from ecodesk.i18n import tr
 from ecodesk.store import backup, migrate, settings
 from ecodesk.store.audit import AuditEntry
 from ecodesk.store.engine import IMMEDIATE, default_url, make_engine, sqlite_file_of
-from ecodesk.store.errors import BadFieldKey, RevisionNotSigned, SubmissionFrozen
+from ecodesk.store.errors import (
+    BadFieldKey,
+    ChangedWhileSigning,
+    RevisionNotSigned,
+    SubmissionFrozen,
+)
 from ecodesk.store.models import (
     AcceptedWarningRow,
     AuditRow,
@@ -906,13 +911,20 @@ class Store:
         digest: str,
         workbook_path: str | None,
         settings: dict[Setting, str | None] | None = None,
+        unchanged_since: int | None = None,
     ) -> None:
         """Freeze a revision once its signed workbook is written.
 
         ``settings`` are written in the same transaction (the export's journal, so that the
-        freeze and the record of it cannot be separated by a crash).
+        freeze and the record of it cannot be separated by a crash). With ``unchanged_since``
+        (a :meth:`change_marker` taken before the data was read for signing) the freeze is
+        refused with :class:`ChangedWhileSigning` if anything was saved since — by a second
+        program on the same data, say an older EcoDesk that takes no lock — so a frozen
+        revision is always the one that was signed.
         """
         with self._write() as s:
+            if unchanged_since is not None and self._marker(s) != unchanged_since:
+                raise ChangedWhileSigning(period.label, revision)
             for setting, value in (settings or {}).items():
                 self._put_setting(s, setting, value)
             sub = self._require(s, period, revision)
@@ -929,6 +941,15 @@ class Store:
                 old=old,
                 new=f"signed {fingerprint} {digest}",
             )
+
+    def change_marker(self) -> int:
+        """A number that changes whenever anything is saved (the newest audit entry's id)."""
+        with self._read() as s:
+            return self._marker(s)
+
+    @staticmethod
+    def _marker(s: Session) -> int:
+        return int(s.scalar(select(func.max(AuditRow.id))) or 0)
 
     def revert_signing(self, period: Period, revision: int, reason: str) -> None:
         """Undo a freeze whose signed workbook never appeared (an export cut short after the

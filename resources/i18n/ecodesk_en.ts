@@ -288,6 +288,10 @@
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
+    <message>
+      <source>请注意</source>
+      <translation>Please note</translation>
+    </message>
   </context>
   <context>
     <name>BackgroundTask</name>
@@ -3035,6 +3039,30 @@ Fingerprint: {fp}</translation>
       <source>还有 {n} 个错误需要改正，暂不能签名导出：</source>
       <translation>{n} errors must be corrected before the submission can be signed and exported:</translation>
     </message>
+    <message>
+      <source>{unit}{period}第{revision}版.xlsx</source>
+      <translation>{unit} {period} revision {revision}.xlsx</translation>
+    </message>
+    <message>
+      <source>上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名工作簿已保存为 {kept}。</source>
+      <translation>The last signed export was cut short at its final step, and {path} is taken by another file; the signed workbook of {period} revision {revision} was saved as {kept}.</translation>
+    </message>
+    <message>
+      <source>上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名工作簿已保存到 {path}。</source>
+      <translation>The last signed export was cut short at its final step and has been completed: the signed workbook of {period} revision {revision} is saved at {path}.</translation>
+    </message>
+    <message>
+      <source>上次签名导出中断，签名工作簿没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。</source>
+      <translation>The last signed export was cut short and its workbook was not saved; {period} revision {revision} is unsigned again. Please sign and export it again.</translation>
+    </message>
+    <message>
+      <source>工作簿未能保存</source>
+      <translation>the workbook could not be saved</translation>
+    </message>
+    <message>
+      <source>导出中断，工作簿未保存</source>
+      <translation>export cut short, workbook not saved</translation>
+    </message>
   </context>
   <context>
     <name>forms</name>
@@ -3465,6 +3493,18 @@ Fingerprint: {fp}</translation>
       <source>表单 {form}</source>
       <translation>Form {form}</translation>
     </message>
+    <message>
+      <source>……另有 {n} 处</source>
+      <translation>… and {n} more</translation>
+    </message>
+    <message>
+      <source>文件 {name} 中没有找到本单位可以导入的数值（空白 {blank} 项，无法采用 {bad} 项），没有导入任何内容。请确认本单位一列已经填写，并且是数字而不是外部链接或公式。</source>
+      <translation>No value this unit could import was found in {name} ({blank} blank, {bad} unusable); nothing was imported. Please check that this unit's column is filled in with numbers, not external links or formulas.</translation>
+    </message>
+    <message>
+      <source>单元格 {cell} 的值取自外部链接或 DDE 公式（{formula}），文件中保存的只是上次打开时的旧结果，不能作为上年值。请把该单元格改为直接填写的数字后再导入</source>
+      <translation>cell {cell} takes its value from an external link or DDE formula ({formula}); the file only keeps the result from when it was last opened, which cannot serve as last year's value. Please type the number into the cell and import again</translation>
+    </message>
   </context>
   <context>
     <name>numbers</name>
@@ -3852,6 +3892,10 @@ Fingerprint: {fp}</translation>
       <source>密钥登记文件夹 {path} 不存在。请指定存放各单位密钥登记文件（*{suffix}）的文件夹。</source>
       <translation>The key registry folder {path} does not exist. Choose the folder holding the units' key registration files (*{suffix}).</translation>
     </message>
+    <message>
+      <source>签名口令太短：至少需要 {n} 个字符（空格不计）。请设置一个只有经办人知道、不易猜到的口令。</source>
+      <translation>The passphrase is too short: it needs at least {n} characters, not counting spaces. Please choose one that only the person in charge knows and that is hard to guess.</translation>
+    </message>
   </context>
   <context>
     <name>store</name>
@@ -3990,6 +4034,50 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{period} 没有第 {revision} 版报送。</source>
       <translation>{period} has no revision {revision}.</translation>
+    </message>
+    <message>
+      <source>数据结构与 EcoDesk 的不一致：{what}</source>
+      <translation>its structure differs from EcoDesk's: {what}</translation>
+    </message>
+    <message>
+      <source>磁盘空间不足（剩余 {free} MB，备份需要约 {needed} MB）：今天的自动备份没有做，程序照常使用。请尽快删除不需要的文件腾出空间，再用“备份数据”备份一次。</source>
+      <translation>The disk is almost full ({free} MB free, the backup needs about {needed} MB): today's automatic backup was skipped; the program works as usual. Please free some space soon, then make a backup with “Back up data”.</translation>
+    </message>
+    <message>
+      <source>今天的自动备份没有做，程序照常使用：{reason}</source>
+      <translation>Today's automatic backup was skipped; the program works as usual: {reason}</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版在签名过程中又被修改了（可能有另一个程序同时在改这份数据），这次签名作废，没有导出文件，数据也没有冻结。请确认数据无误后重新签名导出。</source>
+      <translation>{period} revision {revision} was changed while it was being signed (perhaps another program is editing the same data). This signing is void: no file was exported and the data was not frozen. Please check the data, then sign and export again.</translation>
+    </message>
+    <message>
+      <source>含有 EcoDesk 不会创建的触发器（{names}），恢复后它会暗中改写数据</source>
+      <translation>it contains triggers EcoDesk never creates ({names}), which would silently rewrite data once restored</translation>
+    </message>
+    <message>
+      <source>视图不符（{names}）</source>
+      <translation>views differ ({names})</translation>
+    </message>
+    <message>
+      <source>缺少数据表 {table}</source>
+      <translation>table {table} is missing</translation>
+    </message>
+    <message>
+      <source>多出数据表 {table}</source>
+      <translation>extra table {table}</translation>
+    </message>
+    <message>
+      <source>索引不符（{names}）</source>
+      <translation>indexes differ ({names})</translation>
+    </message>
+    <message>
+      <source>数据表 {table} 缺少列 {columns}</source>
+      <translation>table {table} lacks columns {columns}</translation>
+    </message>
+    <message>
+      <source>数据表 {table} 的列与 EcoDesk 的不同</source>
+      <translation>the columns of table {table} differ from EcoDesk's</translation>
     </message>
   </context>
   <context>
@@ -4772,6 +4860,71 @@ Fingerprint: {fp}</translation>
     <message>
       <source>字段编号</source>
       <translation>Field key</translation>
+    </message>
+  </context>
+  <context>
+    <name>storage</name>
+    <message>
+      <source>无法读写“{path}”（{detail}）。请检查磁盘和保存位置后重试。</source>
+      <translation>Cannot read or write “{path}” ({detail}). Please check the disk and the location, then try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：所在的磁盘或文件夹是只读的（例如写保护的 U 盘）。数据没有损坏；请换一个可以写入的位置，或解除写保护后重试。</source>
+      <translation>Cannot write “{path}”: the disk or folder is read-only (a write-protected USB stick, say). The data is not damaged; please choose a location that can be written, or remove the write protection and try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：磁盘空间已满。数据没有损坏；请删除不需要的文件腾出空间，或换一个磁盘后重试。</source>
+      <translation>Cannot write “{path}”: the disk is full. The data is not damaged; please delete files you do not need, or use another disk, and try again.</translation>
+    </message>
+    <message>
+      <source>无法访问“{path}”：没有权限。数据没有损坏；请换一个文件夹，或请管理员给当前用户读写权限。</source>
+      <translation>Cannot access “{path}”: permission denied. The data is not damaged; please choose another folder, or ask an administrator to give this user read and write access.</translation>
+    </message>
+    <message>
+      <source>“{path}”所在的文件夹不存在（或路径中有一段不是文件夹），请先创建文件夹或另选位置。</source>
+      <translation>The folder of “{path}” does not exist (or part of the path is not a folder); please create the folder or choose another location.</translation>
+    </message>
+    <message>
+      <source>“{path}”是一个文件夹，请给出文件名。</source>
+      <translation>“{path}” is a folder; please give a file name.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭该文件后重试。</source>
+      <translation>Cannot write “{path}”: the file is open in another program (Excel, WPS or a PDF reader). Please close it and try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，或没有写入权限。请关闭该文件后重试，或另存到其他文件夹。数据没有损坏。</source>
+      <translation>Cannot write “{path}”: the file may be open in another program (Excel, WPS or a PDF reader), or there is no permission to write it. Please close the file and try again, or save to another folder. The data is not damaged.</translation>
+    </message>
+    <message>
+      <source>原因不明</source>
+      <translation>reason unknown</translation>
+    </message>
+  </context>
+  <context>
+    <name>lock</name>
+    <message>
+      <source>{program}（进程号 {pid}，计算机 {host}，用户 {user}，自 {since} 起）</source>
+      <translation>{program} (process {pid}, computer {host}, user {user}, since {since})</translation>
+    </message>
+    <message>
+      <source>另一个 EcoDesk 程序（详情不明）</source>
+      <translation>another EcoDesk program (no details)</translation>
+    </message>
+    <message>
+      <source>数据文件夹 {folder} 正在被另一个 EcoDesk 使用：{who}。为避免数据丢失，同一个数据文件夹同时只能由一个 EcoDesk 窗口或命令修改。请先关闭那个窗口或等命令结束后再试。</source>
+      <translation>The data folder {folder} is in use by another EcoDesk: {who}. So that no data is lost, only one EcoDesk window or command at a time may change a data folder. Please close that window, or wait for the command to finish, and try again.</translation>
+    </message>
+    <message>
+      <source>EcoDesk</source>
+      <translation>EcoDesk</translation>
+    </message>
+  </context>
+  <context>
+    <name>output</name>
+    <message>
+      <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
+      <translation>The file “{path}” exists already and was not replaced. Please choose another name, or add --force to replace it.</translation>
     </message>
   </context>
 </TS>

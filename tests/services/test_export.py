@@ -96,3 +96,35 @@ def test_key_rotation_keeps_old_workbooks_verifying(store, data_dir: Path, tmp_p
     assert old.status == new.status == "valid"
     assert any("旧密钥" in line for line in old.details)
     assert new.workbook.data.supersedes == first.revision  # type: ignore[attr-defined]
+
+
+def test_an_edit_by_another_program_during_signing_voids_the_export(
+    store, data_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 (2): an edit from a second instance during export froze a revision that differed
+    from its signed workbook (5 of 5 rounds). The lock keeps EcoDesk out; this covers a program
+    that takes no lock (an older EcoDesk): the freeze sees the change and refuses."""
+    from ecodesk.store import ChangedWhileSigning
+
+    period = store.current_period()
+    out = tmp_path / "宁都县.xlsx"
+    key = "1.1:upgraded_firms"
+    edited = []
+
+    def meanwhile(done: int, total: int, what: str) -> None:
+        if done == 1 and not edited:  # half-way through laying out the workbook
+            with Store.open(data_dir) as other:
+                other.set_value(period, key, "99")
+            edited.append(True)
+
+    with pytest.raises(ChangedWhileSigning, match="签名过程中又被修改"):
+        export_submission(store, period, out, passphrase=PASSPHRASE, progress=meanwhile)
+    assert not out.exists() and not list(tmp_path.glob("*part*"))
+    assert store.signature(period, store.load(period).revision) is None
+    assert store.load(period).value(key) == "99"  # the other program's edit is kept
+    result = export_submission(store, period, out, passphrase=PASSPHRASE)  # and now it signs
+    from ecodesk.workbook.reader import read_signed_workbook
+
+    signed = read_signed_workbook(out)
+    assert signed.digest == result.digest == store.signature(period, result.revision)[1]
+    assert signed.data is not None and signed.data.value(key) == "99"

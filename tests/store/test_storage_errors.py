@@ -100,3 +100,61 @@ def test_a_read_only_data_folder_is_not_called_damaged(demo: Path, args: list[st
         assert "数据没有损坏" in done.err and str(data) in done.err
         assert ("只读" in done.err) or ("没有权限" in done.err)
         assert _digest(data / "ecodesk.sqlite3") == before
+
+
+FILL_UNTIL_FULL = """
+import resource, sys
+from pathlib import Path
+from ecodesk.errors import EcoDeskError
+from ecodesk.store import Store
+from ecodesk.submission import Period
+
+data = Path(sys.argv[1])
+store = Store.open(data)
+period = Period(2026)
+store.set_value(period, "1.1:upgraded_firms", "7")
+wal = Path(f"{store.db_path}-wal")
+limit = wal.stat().st_size + 64 * 1024
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))  # the disk fills up while typing
+saved = 0
+try:
+    for i in range(100_000):
+        store.set_narrative(period, "1.1", "progress", "宁都县推进传统产业改造升级。" * 40 + str(i))
+        saved += 1
+    print("never full")
+except EcoDeskError as exc:
+    print("REFUSED", type(exc).__name__, exc)
+resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))  # space freed
+store.set_value(period, "1.1:upgraded_firms", "8")
+print("AFTER", store.load(period).value("1.1:upgraded_firms"), saved > 0)
+"""
+
+
+def test_a_disk_that_fills_while_typing_is_said_as_such(demo: Path, tmp_path: Path) -> None:
+    """The store's own writes on a full disk: a StorageError with the path, not damage; once
+    space is freed the store goes on, sound, with what it acknowledged."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli_child import ROOT
+
+    data = _fresh(demo, tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", FILL_UNTIL_FULL, str(data)],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "REFUSED StorageError" in done.stdout, done.stdout
+    # a real full disk is SQLITE_FULL (said as 磁盘空间已满); a file-size limit is only a
+    # "disk I/O error" to SQLite: either way a storage problem with the path, never damage
+    assert str(data / "ecodesk.sqlite3") in done.stdout
+    assert "已损坏" not in done.stdout and "从备份恢复" not in done.stdout
+    assert "AFTER 8 True" in done.stdout
+    from ecodesk.store.backup import integrity_problem
+
+    assert integrity_problem(data / "ecodesk.sqlite3") is None

@@ -207,7 +207,7 @@ def test_save_as_copies_the_vector_pdf_byte_for_byte(
 def test_save_as_over_a_file_held_open_refuses_in_chinese_and_changes_nothing(
     demo_sheet: Path, preview: Any, monkeypatch: Any, tmp_path: Path, no_dialogs: list[Any]
 ) -> None:
-    import ecodesk.report.output
+    import ecodesk.output
 
     target = tmp_path / "已打开的报送单.pdf"
     target.write_bytes(b"%PDF-1.4 the copy open in a reader")
@@ -215,7 +215,7 @@ def test_save_as_over_a_file_held_open_refuses_in_chinese_and_changes_nothing(
     def locked(src: Any, dst: Any) -> None:  # what Windows answers while a reader holds the file
         raise PermissionError(13, "The process cannot access the file", str(dst))
 
-    monkeypatch.setattr(ecodesk.report.output.os, "replace", locked)
+    monkeypatch.setattr(ecodesk.output.os, "replace", locked)
     dialog = preview(demo_sheet)
     saved: list[str] = []
     dialog.saved.connect(saved.append)

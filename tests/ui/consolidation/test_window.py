@@ -438,7 +438,7 @@ def test_an_output_file_open_in_excel_is_reported_and_left_untouched(
     no_dialogs: list[Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import ecodesk.consolidation.writer as writer
+    import ecodesk.output as output
 
     cw = open_consolidation(qtbot, open_window(store))
     out_dir = tmp_path / "导出"
@@ -449,7 +449,7 @@ def test_an_output_file_open_in_excel_is_reported_and_left_untouched(
     def locked(*_args: Any) -> None:  # what Windows says while Excel holds the file
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(writer.os, "replace", locked)
+    monkeypatch.setattr(output.os, "replace", locked)
     save_as(out)
     cw.export_button.click()
     qtbot.waitUntil(lambda: bool(no_dialogs), timeout=SCAN_TIMEOUT)
