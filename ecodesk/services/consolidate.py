@@ -54,7 +54,9 @@ class ReceivedWorkbook:
 
     @property
     def valid(self) -> bool:
-        return self.result.status == "valid" and self.data is not None
+        from ecodesk.services.verify import DATA_TRUSTED
+
+        return self.result.status in DATA_TRUSTED and self.data is not None
 
     @property
     def unit_name(self) -> str:
@@ -139,7 +141,7 @@ def _registry(registry_dir: Path):  # type: ignore[no-untyped-def]
 
 def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untyped-def]
     """Verify one file (``registry`` is a loaded KeyRegistry)."""
-    from ecodesk.services.verify import VerifyResult, verify_workbook
+    from ecodesk.services.verify import DATA_TRUSTED, VerifyResult, verify_workbook
 
     path = Path(path)
     if not path.is_file():
@@ -159,7 +161,7 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         unit=data.unit if data else None,
         period=data.period if data else _period_of(result.period),
         revision=data.revision if data else result.revision,
-        data=data if result.status == "valid" else None,
+        data=data if result.status in DATA_TRUSTED else None,
         stamp=stamp,
     )
     if not item.valid:

@@ -95,6 +95,8 @@ class SignedWorkbook:
     data_problem: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     application: str = ""
+    # How the signed sheets look was changed after signing (ecodesk.workbook.display)
+    display_changes: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -148,17 +150,25 @@ def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkboo
         raise OversizedWorkbook(
             path, tr("workbook", "签名数据超过 {n} 条", n=f"{LIMITS.records:,}")
         )
-    return _signed(path, sheet, compare_read_cells(content, sheet.records), content.application)
+    signed = _signed(path, sheet, compare_read_cells(content, sheet.records), content.application)
+    signed.display_changes = _display_changes(content, sheet.records)
+    return signed
+
+
+def _display_changes(content: XlsxContent, records: list[Record]) -> list[str]:
+    from ecodesk.workbook.display import display_changes
+
+    return display_changes(content, set(_expected_cells(records)), DATA_SHEET)
 
 
 def read_signed_workbook_openpyxl(path: Path) -> SignedWorkbook:
     """The reference reader through openpyxl's object model (slow; the differential tests compare
     :func:`read_signed_workbook` with it). The file passes the same gate first."""
     from ecodesk.workbook.safety import load_untrusted
-    from ecodesk.workbook.xlsx import measure_xlsx
+    from ecodesk.workbook.xlsx import read_xlsx
 
     path = Path(path)
-    measure_xlsx(path)
+    content = read_xlsx(path)  # the gate; also what the display check reads (not compared)
     wb = load_untrusted(path)
     if DATA_SHEET not in wb.sheetnames:
         if DOC_KEYWORDS in (wb.properties.keywords or ""):
@@ -169,7 +179,9 @@ def read_signed_workbook_openpyxl(path: Path) -> SignedWorkbook:
     except DataSheetError as exc:
         log.info("data sheet of %s malformed: %s", path, exc)
         raise DataSheetDamaged(path, tr("workbook", "签名数据表格式不对")) from None
-    return _signed(path, sheet, compare_visible_cells(wb, sheet.records), _application(path))
+    signed = _signed(path, sheet, compare_visible_cells(wb, sheet.records), _application(path))
+    signed.display_changes = _display_changes(content, sheet.records)
+    return signed
 
 
 def _signed(
