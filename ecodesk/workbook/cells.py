@@ -6,6 +6,7 @@ visible cell holds" and "what the cell holds now" are computed the same way.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -97,6 +98,7 @@ def value_binding(value: Any, formula: bool, number_format: str) -> tuple[str, s
     return TEXT_CELL, text
 
 
+@functools.lru_cache(maxsize=1024)
 def canonical_number_format(fmt: str) -> str:
     """Spell literal text in a number format one way: ``0.0"%"`` and ``0.0\\%`` mean the same.
 

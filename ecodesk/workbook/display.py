@@ -34,6 +34,7 @@ _MIN_FONT_SIZE = 6.0  # points; EcoDesk's smallest is 9
 def display_changes(content: XlsxContent, signed_sheets: set[str], data_sheet: str) -> list[str]:
     """A sentence for each change to how the signed sheets look (empty when there is none)."""
     out: list[str] = []
+    verdicts: dict[int, tuple[bool, bool]] = {}  # per style: (text shown differently, invisible)
     for sheet in content.sheets:
         if sheet.name == data_sheet:
             if sheet.state == "visible":
@@ -77,18 +78,14 @@ def display_changes(content: XlsxContent, signed_sheets: set[str], data_sheet: s
         for _row, _column, coordinate, value, formula, style in sheet.cells:
             if value is None or value == "":
                 continue
-            fmt = content.formats[style] if style < len(content.formats) else None
-            if fmt is None:
-                continue
-            if (
-                isinstance(value, str)
-                and not formula
-                and _shows_text_differently(fmt.number_format)
-            ):
-                text_formats.append(f"{coordinate}（{fmt.number_format}）")
-            font = content.fonts[fmt.font] if fmt.font < len(content.fonts) else {}
-            fill = content.fills[fmt.fill] if fmt.fill < len(content.fills) else None
-            if _invisible(font, fill):
+            judged = verdicts.get(style)
+            if judged is None:
+                judged = verdicts[style] = _judge(content, style)
+            text_shown_differently, invisible = judged
+            if text_shown_differently and isinstance(value, str) and not formula:
+                fmt = content.formats[style].number_format
+                text_formats.append(f"{coordinate}（{fmt}）")
+            if invisible:
                 unreadable.append(coordinate)
         if text_formats:
             out.append(
@@ -109,6 +106,15 @@ def display_changes(content: XlsxContent, signed_sheets: set[str], data_sheet: s
                 )
             )
     return out
+
+
+def _judge(content: XlsxContent, style: int) -> tuple[bool, bool]:
+    if style >= len(content.formats):
+        return False, False
+    fmt = content.formats[style]
+    font = content.fonts[fmt.font] if fmt.font < len(content.fonts) else {}
+    fill = content.fills[fmt.fill] if fmt.fill < len(content.fills) else None
+    return _shows_text_differently(fmt.number_format), _invisible(font, fill)
 
 
 def _shows_text_differently(fmt: str) -> bool:

@@ -150,15 +150,22 @@ def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkboo
         raise OversizedWorkbook(
             path, tr("workbook", "签名数据超过 {n} 条", n=f"{LIMITS.records:,}")
         )
-    signed = _signed(path, sheet, compare_read_cells(content, sheet.records), content.application)
-    signed.display_changes = _display_changes(content, sheet.records)
+    expected = _expected_cells(sheet.records)
+    mismatches = compare_read_cells(content, sheet.records, expected)
+    signed = _signed(path, sheet, mismatches, content.application)
+    signed.display_changes = _display_changes(content, sheet.records, expected)
     return signed
 
 
-def _display_changes(content: XlsxContent, records: list[Record]) -> list[str]:
+def _display_changes(
+    content: XlsxContent,
+    records: list[Record],
+    expected: dict[str, dict[str, tuple[str, str]]] | None = None,
+) -> list[str]:
     from ecodesk.workbook.display import display_changes
 
-    return display_changes(content, set(_expected_cells(records)), DATA_SHEET)
+    signed_sheets = set(expected if expected is not None else _expected_cells(records))
+    return display_changes(content, signed_sheets, DATA_SHEET)
 
 
 def read_signed_workbook_openpyxl(path: Path) -> SignedWorkbook:
@@ -216,9 +223,14 @@ def _expected_cells(records: list[Record]) -> dict[str, dict[str, tuple[str, str
     return expected
 
 
-def compare_read_cells(content: XlsxContent, records: list[Record]) -> list[CellMismatch]:
+def compare_read_cells(
+    content: XlsxContent,
+    records: list[Record],
+    expected: dict[str, dict[str, tuple[str, str]]] | None = None,
+) -> list[CellMismatch]:
     """:func:`compare_visible_cells` for a workbook read by the streaming reader."""
-    expected = _expected_cells(records)
+    if expected is None:
+        expected = _expected_cells(records)
     found_sheets = [s for s in content.sheets if s.kind == "worksheet" and s.name != DATA_SHEET]
     names = {s.name for s in found_sheets}
     mismatches: list[CellMismatch] = []
