@@ -51,6 +51,8 @@ class ReceivedWorkbook:
     stamp: tuple[int, int] | None = (
         None  # (size, mtime ns) when verified: unchanged files need no re-check
     )
+    digest: str = ""  # SHA-256 of the signed data: the same digest is the same submission
+    warning: str = ""  # Chinese; used, but with something the city must know (unknown unit)
 
     @property
     def valid(self) -> bool:
@@ -69,7 +71,7 @@ class ReceivedWorkbook:
             unit=self.unit_name or self.result.unit_code,
             period=str(self.period) if self.period else self.result.period,
             revision=self.revision,
-            reason=self.reason or self.result.message,
+            reason=" ".join(x for x in (self.reason or self.result.message, self.warning) if x),
         )
 
 
@@ -94,7 +96,15 @@ class Consolidation:
 
     @property
     def set_aside(self) -> list[ReceivedWorkbook]:
-        return [r for r in self.received if r.status not in ("used", "refused")]
+        return [r for r in self.received if r.status not in ("used", "refused", "conflict")]
+
+    @property
+    def conflicts(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status == "conflict"]
+
+    @property
+    def warnings(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status == "used" and r.warning]
 
 
 # --------------------------------------------------------------------------- finding files
@@ -163,6 +173,7 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         revision=data.revision if data else result.revision,
         data=data if result.status in DATA_TRUSTED else None,
         stamp=stamp,
+        digest=getattr(workbook, "digest", "") or "",
     )
     if not item.valid:
         item.status, item.reason = "refused", result.message
@@ -285,7 +296,7 @@ def consolidate_received(
     pack = pack or bundled_pack()
     valid = [r for r in received if r.valid]
     for r in valid:
-        r.status, r.reason = "used", ""
+        r.status, r.reason, r.warning = "used", "", ""
     if period is None and valid:
         period = max(r.data.period for r in valid if r.data)  # type: ignore[union-attr]
     in_period = []
@@ -316,12 +327,59 @@ def consolidate_received(
             name=winner.path.name,
             old=r.revision,
         )
+    # Same unit, period and revision: the same signed data (digest) is a copy, kept once;
+    # different signed data is a conflict nobody may settle by the order files were given in.
+    conflicted: set[int] = set()
     for r in duplicates:
         winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
-        r.status = "duplicate"
-        r.reason = tr(
-            "consolidation", "与 {name} 是同一单位同一版本，只汇总一份。", name=winner.path.name
-        )
+        if r.digest and r.digest == winner.digest:
+            r.status = "duplicate"
+            r.reason = tr(
+                "consolidation",
+                "与 {name} 是同一份签名数据（摘要 {digest}），只汇总一份。",
+                name=winner.path.name,
+                digest=r.digest[:12],
+            )
+        else:
+            conflicted.add(id(winner))
+    for winner in kept:
+        if id(winner) not in conflicted:
+            continue
+        group = [winner] + [
+            r
+            for r in duplicates
+            if r.status != "duplicate" and newest[unit_id(r.data.unit)] is winner  # type: ignore[union-attr]
+        ]
+        group += [
+            r
+            for r in duplicates
+            if r.status == "duplicate" and newest[unit_id(r.data.unit)] is winner  # type: ignore[union-attr]
+        ]
+        for r in group:
+            others = "、".join(
+                f"{o.path.name}（摘要 {o.digest[:12]}）" for o in group if o is not r
+            )
+            r.status = "conflict"
+            r.reason = tr(
+                "consolidation",
+                "版本冲突：本文件（摘要 {digest}）与 {others} 都自称{unit}{period}第{revision}版，"
+                "签名数据却不同。该单位本期未汇总，请向其核实实际报送的是哪一份。",
+                digest=r.digest[:12],
+                others=others,
+                unit=r.unit_name,
+                period=r.period.label if r.period else "",
+                revision=r.revision,
+            )
+    kept = [r for r in kept if id(r) not in conflicted]
+    catalog = {d.code for d in pack.catalog.divisions}
+    for r in kept:
+        code = r.data.unit.division_code if r.data else ""  # type: ignore[union-attr]
+        if code not in catalog:
+            r.warning = tr(
+                "consolidation",
+                "行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。",
+                code=code,
+            )
     submissions = [r.data for r in kept if r.data is not None]
     summary = build_summary(
         pack, submissions, period, files=[r.note() for r in received], expected=expected

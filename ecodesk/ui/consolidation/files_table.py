@@ -13,7 +13,7 @@ from ecodesk.ui import style
 from ecodesk.ui.icons import SEVERITY_COLOURS, severity_icon
 
 # file status → severity of its mark (used: ok; refused: error; set aside: grey)
-_FATE_SEVERITY = {"used": "ok", "refused": "error"}
+_FATE_SEVERITY = {"used": "ok", "refused": "error", "conflict": "error"}
 
 
 class ReceivedFilesTable(QTableWidget):
@@ -54,7 +54,7 @@ class ReceivedFilesTable(QTableWidget):
         self.setRowCount(len(received))
         for row, item in enumerate(received):
             result = item.result
-            explanation = item.reason or result.message
+            explanation = " ".join(x for x in (item.reason or result.message, item.warning) if x)
             cells = [
                 QTableWidgetItem(item.path.name),
                 QTableWidgetItem(severity_icon(result.severity), result.label),
@@ -78,6 +78,9 @@ class ReceivedFilesTable(QTableWidget):
                 cells[1].setForeground(QBrush(QColor(style.ERROR)))
             elif result.severity == "warning":
                 cells[1].setForeground(QBrush(QColor(SEVERITY_COLOURS["warning"])))
+            if item.status == "conflict":
+                for cell in (cells[5], cells[6]):
+                    cell.setForeground(QBrush(QColor(style.ERROR)))
             elif item.status != "used":
                 cells[5].setForeground(QBrush(QColor(style.MUTED)))
             for column, cell in enumerate(cells):
