@@ -61,9 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         texts: list[str] = []
         last = [time.perf_counter()]
 
+        worst: list[tuple[float, float]] = []  # (gap, when it ended, s after the start)
+
         def tick() -> None:
             now = time.perf_counter()
             gaps.append(now - last[0])
+            worst.append((now - last[0], now - start))
             last[0] = now
             for dialog in app.topLevelWidgets():
                 if isinstance(dialog, QProgressDialog) and dialog.isVisible():
@@ -92,6 +95,17 @@ def main(argv: list[str] | None = None) -> int:
             f"UI thread: {len(gaps)} ticks of a 5 ms timer; longest gap {gaps[-1] * 1000:.0f} ms, "
             f"99th percentile {gaps[int(len(gaps) * 0.99)] * 1000:.0f} ms, "
             f"median {gaps[len(gaps) // 2] * 1000:.0f} ms"
+        )
+        opened = next((t for g, t in worst if t > 0), 0.0)
+        running = [g for g, t in worst if t > opened + 0.05]
+        print(
+            f"longest gap while verifying (after the window's first paint): "
+            f"{max(running, default=0) * 1000:.0f} ms"
+        )
+        worst.sort(reverse=True)
+        print(
+            "longest gaps (ms @ s after start): "
+            + ", ".join(f"{g * 1000:.0f} @ {t:.1f}" for g, t in worst[:5])
         )
         shown = [t for t in texts if "/" in t]
         print(f"progress texts shown: {len(texts)}; first {shown[:1]}, last {shown[-1:]}")
