@@ -1,8 +1,9 @@
 """``ecodesk consolidate FILE…|DIR --keys REGISTRY -o SUMMARY.xlsx [--period P]``.
 
-Exit status: 0 when every file was used or rightly set aside (an older revision, a duplicate,
-another period); 1 when at least one file was refused (the summary is still written from the
-valid ones, and the refused files are listed with the reason); 2 when nothing could be
+Exit status: 0 when every file was used or rightly set aside (an older revision, a copy of the
+same signed data, another period); 1 when at least one file was refused or two different signed
+files claim the same unit, period and revision (a conflict: that unit is left out; the summary is
+still written from the rest, and the files are listed with the reason); 2 when nothing could be
 consolidated or the summary could not be written.
 """
 
@@ -80,6 +81,17 @@ def run(args: argparse.Namespace) -> int:
                 reason=item.reason,
             )
         )
+    for item in result.conflicts:
+        print(
+            tr(
+                "cli",
+                "  [版本冲突，未汇总] {name}：{reason}",
+                name=item.path.name,
+                reason=item.reason,
+            )
+        )
+    for item in result.warnings:
+        print(tr("cli", "  [注意] {name}：{warning}", name=item.path.name, warning=item.warning))
     for item in result.set_aside:
         print(
             tr(
@@ -114,5 +126,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             tr("cli", "注意：有 {n} 个文件被拒收，请联系相关单位重新报送。", n=len(result.refused))
         )
-        return 1
-    return 0
+    if result.conflicts:
+        print(
+            tr(
+                "cli",
+                "注意：有 {n} 个文件版本冲突（同一单位同一版本却是不同的签名数据），"
+                "这些单位未汇总，请向其核实实际报送的是哪一份。",
+                n=len(result.conflicts),
+            )
+        )
+    return 1 if result.refused or result.conflicts else 0

@@ -32,6 +32,7 @@ def file_status_label(status: str) -> str:
         "superseded": tr("consolidation", "已被更新的修订版取代"),
         "other_period": tr("consolidation", "不属于本报送期"),
         "duplicate": tr("consolidation", "重复文件"),
+        "conflict": tr("consolidation", "版本冲突，未汇总"),
     }.get(status, status)
 
 

@@ -140,7 +140,9 @@ class UnitWarning:
     explanation: str
 
 
-FileStatus = Literal["used", "refused", "superseded", "other_period", "duplicate"]
+# conflict: two different signed files claim the same unit, period and revision (different
+# signed-data digests); none of them is used until the unit says which one it sent.
+FileStatus = Literal["used", "refused", "superseded", "other_period", "duplicate", "conflict"]
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,7 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
     title_row(ws, tr("consolidation", "{plan} 汇总表", plan=pack.catalog.plan.title), len(columns))
     used = [f for f in summary.files if f.status == "used"]
     refused = [f for f in summary.files if f.status == "refused"]
+    conflicts = [f for f in summary.files if f.status == "conflict"]
     received_units = sum(1 for r in summary.completeness if r.received)
     facts = [
         (tr("consolidation", "报送期"), period),
@@ -209,6 +210,22 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
                 "consolidation",
                 "有 {n} 个文件被拒收，原因见“{sheet}”表。",
                 n=len(refused),
+                sheet=FILES_SHEET,
+            ),
+        )
+        cell.font = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        row += 1
+    if conflicts:
+        cell = put(
+            ws,
+            row,
+            1,
+            tr(
+                "consolidation",
+                "有 {n} 个文件版本冲突（同一单位同一版本却是不同的签名数据），这些单位未汇总，"
+                "详见“{sheet}”表。",
+                n=len(conflicts),
                 sheet=FILES_SHEET,
             ),
         )
@@ -455,7 +472,14 @@ def _write_files(ws: Worksheet, summary: Summary) -> None:
     title_row(ws, tr("consolidation", "收到的文件及核验结果"), len(columns))
     header_row(ws, 3, columns)
     row = 3
-    order = {"refused": 0, "duplicate": 1, "superseded": 2, "other_period": 3, "used": 4}
+    order = {
+        "conflict": 0,
+        "refused": 1,
+        "duplicate": 2,
+        "superseded": 3,
+        "other_period": 4,
+        "used": 5,
+    }
     for note in sorted(summary.files, key=lambda f: (order.get(f.status, 9), f.name)):
         row += 1
         values = (
@@ -468,10 +492,11 @@ def _write_files(ws: Worksheet, summary: Summary) -> None:
         )
         for col, value in enumerate(values, start=1):
             put(ws, row, col, value)
-        if note.status == "refused":
-            ws.cell(row=row, column=5).font = Font(
-                name=BODY_FONT, size=10, bold=True, color="C00000"
-            )
+        if note.status in ("refused", "conflict"):
+            for col in (5, 6) if note.status == "conflict" else (5,):
+                ws.cell(row=row, column=col).font = Font(
+                    name=BODY_FONT, size=10, bold=True, color="C00000"
+                )
     box(ws, 3, max(row, 3), 1, len(columns))
     set_widths(ws, [36, 24, 10, 8, 18, 60])
     ws.freeze_panes = "A4"

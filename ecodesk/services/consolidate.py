@@ -11,10 +11,11 @@ unit and period, a duplicate copy, or a workbook of another period.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ecodesk.consolidation.model import FileNote, FileStatus, Summary, unit_id
 from ecodesk.errors import EcoDeskError
@@ -51,10 +52,14 @@ class ReceivedWorkbook:
     stamp: tuple[int, int] | None = (
         None  # (size, mtime ns) when verified: unchanged files need no re-check
     )
+    digest: str = ""  # SHA-256 of the signed data: the same digest is the same submission
+    warning: str = ""  # Chinese; used, but with something the city must know (unknown unit)
 
     @property
     def valid(self) -> bool:
-        return self.result.status == "valid" and self.data is not None
+        from ecodesk.services.verify import DATA_TRUSTED
+
+        return self.result.status in DATA_TRUSTED and self.data is not None
 
     @property
     def unit_name(self) -> str:
@@ -67,7 +72,7 @@ class ReceivedWorkbook:
             unit=self.unit_name or self.result.unit_code,
             period=str(self.period) if self.period else self.result.period,
             revision=self.revision,
-            reason=self.reason or self.result.message,
+            reason=" ".join(x for x in (self.reason or self.result.message, self.warning) if x),
         )
 
 
@@ -92,7 +97,15 @@ class Consolidation:
 
     @property
     def set_aside(self) -> list[ReceivedWorkbook]:
-        return [r for r in self.received if r.status not in ("used", "refused")]
+        return [r for r in self.received if r.status not in ("used", "refused", "conflict")]
+
+    @property
+    def conflicts(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status == "conflict"]
+
+    @property
+    def warnings(self) -> list[ReceivedWorkbook]:
+        return [r for r in self.received if r.status == "used" and r.warning]
 
 
 # --------------------------------------------------------------------------- finding files
@@ -139,7 +152,7 @@ def _registry(registry_dir: Path):  # type: ignore[no-untyped-def]
 
 def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untyped-def]
     """Verify one file (``registry`` is a loaded KeyRegistry)."""
-    from ecodesk.services.verify import VerifyResult, verify_workbook
+    from ecodesk.services.verify import DATA_TRUSTED, VerifyResult, verify_workbook
 
     path = Path(path)
     if not path.is_file():
@@ -159,8 +172,9 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         unit=data.unit if data else None,
         period=data.period if data else _period_of(result.period),
         revision=data.revision if data else result.revision,
-        data=data if result.status == "valid" else None,
+        data=data if result.status in DATA_TRUSTED else None,
         stamp=stamp,
+        digest=getattr(workbook, "digest", "") or "",
     )
     if not item.valid:
         item.status, item.reason = "refused", result.message
@@ -205,37 +219,173 @@ def scan_folder(
     return verify_all(workbook_files(folder), registry_dir, progress=progress, previous=previous)
 
 
+# Below this many files to verify, starting worker processes (each imports the verifier, about
+# half a second) costs more than it saves.
+POOL_MIN_FILES = 24
+_CHUNK_FILES = 8  # files per task sent to a worker: fewer round trips, steady progress
+
+
+class VerifyCache:
+    """Verdicts by the file's SHA-256 and the registry's state, for a watched folder: a renamed
+    or copied file, or a rescan after the clock or a sync tool touched every file, costs a hash
+    instead of a verification. In memory only; the verdict is recomputed whenever the registry
+    folder changes (a new registration can make an unknown signer known)."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], ReceivedWorkbook] = {}
+
+    def get(self, sha256: str, registry: str) -> ReceivedWorkbook | None:
+        return self._items.get((sha256, registry))
+
+    def put(self, sha256: str, registry: str, item: ReceivedWorkbook) -> None:
+        self._items[sha256, registry] = item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def registry_token(registry_dir: Path) -> str:
+    """Changes whenever a file in the registry folder is added, removed or rewritten."""
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        entries = sorted(Path(registry_dir).rglob("*"))
+    except OSError:
+        return ""
+    for entry in entries:
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        h.update(f"{entry}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def verify_all(
     paths: Sequence[Path],
     registry_dir: Path,
     *,
     progress: Progress | None = None,
     previous: Sequence[ReceivedWorkbook] = (),
+    cache: VerifyCache | None = None,
+    workers: int | None = None,
 ) -> list[ReceivedWorkbook]:
-    registry = _registry(registry_dir)
+    """Verify ``paths``; unchanged files of ``previous`` and files ``cache`` knows by content are
+    not verified again. Many files are verified in worker processes, one per core (``workers``),
+    with progress reported as each file's verdict comes back; the order of ``paths`` is kept."""
     known = {r.path.resolve(): r for r in previous if r.stamp is not None}
-    received = []
+    total = len(paths)
+    received: list[ReceivedWorkbook | None] = [None] * total
+    token = registry_token(registry_dir) if cache is not None else ""
+    hashes: dict[int, str] = {}
+    todo: list[int] = []
     for i, path in enumerate(paths):
-        if progress:
-            progress(i, len(paths), path.name)
         earlier = known.get(Path(path).resolve())
         if (
             earlier
             and earlier.stamp == _stamp(path)
             and earlier.result.status not in _REGISTRY_DEPENDENT
         ):
-            received.append(
-                replace(
-                    earlier,
-                    status="used" if earlier.valid else "refused",
-                    reason="" if earlier.valid else earlier.result.message,
-                )
-            )
-        else:
-            received.append(receive(path, registry))
+            received[i] = _again(earlier)
+            continue
+        if cache is not None:
+            sha = file_sha256(path)
+            hit = cache.get(sha, token) if sha else None
+            if hit is not None:
+                received[i] = _again(replace(hit, path=Path(path), stamp=_stamp(path)))
+                continue
+            if sha:
+                hashes[i] = sha
+        todo.append(i)
+    done = total - len(todo)
+    shared: dict[str, SubmissionData] = {}
+
+    def arrived(i: int, item: ReceivedWorkbook) -> None:
+        nonlocal done
+        if item.data is not None and item.digest:
+            # the same signed data is the same submission: one copy in memory however many files
+            item.data = shared.setdefault(item.digest, item.data)
+        received[i] = item
+        if cache is not None and i in hashes:
+            cache.put(hashes[i], token, item)
+        done += 1
+        if progress:
+            progress(done, total, item.path.name)
+
     if progress:
-        progress(len(paths), len(paths), "")
-    return received
+        progress(done, total, "")
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers > 1 and len(todo) >= POOL_MIN_FILES:
+        _verify_in_pool([(i, paths[i]) for i in todo], registry_dir, n_workers, arrived)
+    else:
+        registry = _registry(registry_dir)
+        for i in todo:
+            arrived(i, receive(paths[i], registry))
+    if progress:
+        progress(total, total, "")
+    return [r for r in received if r is not None]
+
+
+def _again(earlier: ReceivedWorkbook) -> ReceivedWorkbook:
+    return replace(
+        earlier,
+        status="used" if earlier.valid else "refused",
+        reason="" if earlier.valid else earlier.result.message,
+    )
+
+
+def _verify_in_pool(
+    jobs: list[tuple[int, Path]],
+    registry_dir: Path,
+    n_workers: int,
+    arrived: Callable[[int, ReceivedWorkbook], None],
+) -> None:
+    """Verify ``jobs`` in ``n_workers`` fresh processes (spawned: no copy of a window's threads)."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    chunks = [jobs[k : k + _CHUNK_FILES] for k in range(0, len(jobs), _CHUNK_FILES)]
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+    try:
+        pending = {
+            pool.submit(_verify_chunk, [str(p) for _i, p in chunk], str(registry_dir)): chunk
+            for chunk in chunks
+        }
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = pending.pop(future)
+                for (i, _path), item in zip(chunk, future.result(), strict=True):
+                    arrived(i, item)
+    finally:
+        # also when progress raised to cancel: nothing left running behind the caller's back
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER_REGISTRY: dict[str, Any] = {}
+
+
+def _verify_chunk(paths: list[str], registry_dir: str) -> list[ReceivedWorkbook]:
+    """In a worker process: verify a few files (the registry loaded once per process and folder)."""
+    registry = _WORKER_REGISTRY.get(registry_dir)
+    if registry is None:
+        registry = _WORKER_REGISTRY[registry_dir] = _registry(Path(registry_dir))
+    return [receive(Path(p), registry) for p in paths]
 
 
 # --------------------------------------------------------------------------- consolidating
@@ -249,6 +399,7 @@ def consolidate(
     progress: Progress | None = None,
     pack: FormPack | None = None,
     expected: Sequence[Division] | None = None,
+    workers: int | None = None,
 ) -> Consolidation:
     """Verify ``paths`` (files or folders) and consolidate the valid ones of ``period``.
 
@@ -265,7 +416,7 @@ def consolidate(
                 "没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。",
             )
         )
-    received = verify_all(files, registry_dir, progress=progress)
+    received = verify_all(files, registry_dir, progress=progress, workers=workers)
     return consolidate_received(received, period=period, pack=pack, expected=expected)
 
 
@@ -283,7 +434,7 @@ def consolidate_received(
     pack = pack or bundled_pack()
     valid = [r for r in received if r.valid]
     for r in valid:
-        r.status, r.reason = "used", ""
+        r.status, r.reason, r.warning = "used", "", ""
     if period is None and valid:
         period = max(r.data.period for r in valid if r.data)  # type: ignore[union-attr]
     in_period = []
@@ -314,12 +465,59 @@ def consolidate_received(
             name=winner.path.name,
             old=r.revision,
         )
+    # Same unit, period and revision: the same signed data (digest) is a copy, kept once;
+    # different signed data is a conflict nobody may settle by the order files were given in.
+    conflicted: set[int] = set()
     for r in duplicates:
         winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
-        r.status = "duplicate"
-        r.reason = tr(
-            "consolidation", "与 {name} 是同一单位同一版本，只汇总一份。", name=winner.path.name
-        )
+        if r.digest and r.digest == winner.digest:
+            r.status = "duplicate"
+            r.reason = tr(
+                "consolidation",
+                "与 {name} 是同一份签名数据（摘要 {digest}），只汇总一份。",
+                name=winner.path.name,
+                digest=r.digest[:12],
+            )
+        else:
+            conflicted.add(id(winner))
+    for winner in kept:
+        if id(winner) not in conflicted:
+            continue
+        group = [winner] + [
+            r
+            for r in duplicates
+            if r.status != "duplicate" and newest[unit_id(r.data.unit)] is winner  # type: ignore[union-attr]
+        ]
+        group += [
+            r
+            for r in duplicates
+            if r.status == "duplicate" and newest[unit_id(r.data.unit)] is winner  # type: ignore[union-attr]
+        ]
+        for r in group:
+            others = "、".join(
+                f"{o.path.name}（摘要 {o.digest[:12]}）" for o in group if o is not r
+            )
+            r.status = "conflict"
+            r.reason = tr(
+                "consolidation",
+                "版本冲突：本文件（摘要 {digest}）与 {others} 都自称{unit}{period}第{revision}版，"
+                "签名数据却不同。该单位本期未汇总，请向其核实实际报送的是哪一份。",
+                digest=r.digest[:12],
+                others=others,
+                unit=r.unit_name,
+                period=r.period.label if r.period else "",
+                revision=r.revision,
+            )
+    kept = [r for r in kept if id(r) not in conflicted]
+    catalog = {d.code for d in pack.catalog.divisions}
+    for r in kept:
+        code = r.data.unit.division_code if r.data else ""  # type: ignore[union-attr]
+        if code not in catalog:
+            r.warning = tr(
+                "consolidation",
+                "行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。",
+                code=code,
+            )
     submissions = [r.data for r in kept if r.data is not None]
     summary = build_summary(
         pack, submissions, period, files=[r.note() for r in received], expected=expected

@@ -29,7 +29,18 @@ from ecodesk.submission import UnitProfile
 
 log = logging.getLogger(__name__)
 
-Status = Literal["valid", "tampered", "unknown_signer", "wrong_unit", "not_ecodesk", "damaged"]
+Status = Literal[
+    "valid",
+    "display_altered",
+    "tampered",
+    "unknown_signer",
+    "wrong_unit",
+    "not_ecodesk",
+    "damaged",
+]
+# The signed data can be taken from these (consolidation, import); display_altered: the data are
+# intact and signed by the right unit, only how the file looks was changed after signing.
+DATA_TRUSTED: frozenset[str] = frozenset({"valid", "display_altered"})
 
 MAX_DETAILS = 20
 
@@ -38,6 +49,7 @@ def status_label(status: Status) -> str:
     """The verdict in a word or two, for tables (each literal visible to the translation tools)."""
     return {
         "valid": tr("verify", "有效"),
+        "display_altered": tr("verify", "有效，但显示被改动"),
         "tampered": tr("verify", "已被改动"),
         "unknown_signer": tr("verify", "签名人未登记"),
         "wrong_unit": tr("verify", "密钥登记单位不符"),
@@ -67,6 +79,13 @@ class VerifyResult:
     @property
     def label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def severity(self) -> str:
+        """``ok``, ``warning`` (the data are good, the file's look was changed) or ``error``."""
+        if self.status == "valid":
+            return "ok"
+        return "warning" if self.status == "display_altered" else "error"
 
 
 def verify_workbook(
@@ -153,6 +172,8 @@ def verify_workbook(
 
     data = wb.data
     details = _save_details(wb.application)
+    display = list(getattr(wb, "display_changes", []))
+    details.extend(display[:MAX_DETAILS])
     registrations = [
         r for r in registry.by_fingerprint(wb.fingerprint) if r.public_key == wb.public_key
     ]
@@ -201,6 +222,23 @@ def verify_workbook(
     if registry.skipped:
         details.append(
             tr("verify", "登记文件夹中有 {n} 个文件无法识别，已忽略。", n=len(registry.skipped))
+        )
+    if display:
+        return VerifyResult(
+            "display_altered",
+            tr(
+                "verify",
+                "{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后"
+                "被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；"
+                "如需阅读原样，请向报送单位索取原文件。",
+                name=name,
+                unit=_unit_text(unit),
+                period=data.period.label,
+                revision=data.revision,
+                what=display[0],
+            ),
+            details=details,
+            **base,  # type: ignore[arg-type]
         )
     return VerifyResult(
         "valid",

@@ -92,6 +92,8 @@ class SignedWorkbook:
     data_problem: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     application: str = ""
+    # How the signed sheets look was changed after signing (ecodesk.workbook.display)
+    display_changes: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -145,17 +147,32 @@ def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkboo
         raise OversizedWorkbook(
             path, tr("workbook", "签名数据超过 {n} 条", n=f"{LIMITS.records:,}")
         )
-    return _signed(path, sheet, compare_read_cells(content, sheet.records), content.application)
+    expected = _expected_cells(sheet.records)
+    mismatches = compare_read_cells(content, sheet.records, expected)
+    signed = _signed(path, sheet, mismatches, content.application)
+    signed.display_changes = _display_changes(content, sheet.records, expected)
+    return signed
+
+
+def _display_changes(
+    content: XlsxContent,
+    records: list[Record],
+    expected: dict[str, dict[str, tuple[str, str]]] | None = None,
+) -> list[str]:
+    from ecodesk.workbook.display import display_changes
+
+    signed_sheets = set(expected if expected is not None else _expected_cells(records))
+    return display_changes(content, signed_sheets, DATA_SHEET)
 
 
 def read_signed_workbook_openpyxl(path: Path) -> SignedWorkbook:
     """The reference reader through openpyxl's object model (slow; the differential tests compare
     :func:`read_signed_workbook` with it). The file passes the same gate first."""
     from ecodesk.workbook.safety import load_untrusted
-    from ecodesk.workbook.xlsx import measure_xlsx
+    from ecodesk.workbook.xlsx import read_xlsx
 
     path = Path(path)
-    measure_xlsx(path)
+    content = read_xlsx(path)  # the gate; also what the display check reads (not compared)
     wb = load_untrusted(path)
     if DATA_SHEET not in wb.sheetnames:
         if DOC_KEYWORDS in (wb.properties.keywords or ""):
@@ -166,7 +183,9 @@ def read_signed_workbook_openpyxl(path: Path) -> SignedWorkbook:
     except DataSheetError as exc:
         log.info("data sheet of %s malformed: %s", path, exc)
         raise DataSheetDamaged(path, tr("workbook", "签名数据表格式不对")) from None
-    return _signed(path, sheet, compare_visible_cells(wb, sheet.records), _application(path))
+    signed = _signed(path, sheet, compare_visible_cells(wb, sheet.records), _application(path))
+    signed.display_changes = _display_changes(content, sheet.records)
+    return signed
 
 
 def _signed(
@@ -201,9 +220,14 @@ def _expected_cells(records: list[Record]) -> dict[str, dict[str, tuple[str, str
     return expected
 
 
-def compare_read_cells(content: XlsxContent, records: list[Record]) -> list[CellMismatch]:
+def compare_read_cells(
+    content: XlsxContent,
+    records: list[Record],
+    expected: dict[str, dict[str, tuple[str, str]]] | None = None,
+) -> list[CellMismatch]:
     """:func:`compare_visible_cells` for a workbook read by the streaming reader."""
-    expected = _expected_cells(records)
+    if expected is None:
+        expected = _expected_cells(records)
     found_sheets = [s for s in content.sheets if s.kind == "worksheet" and s.name != DATA_SHEET]
     names = {s.name for s in found_sheets}
     mismatches: list[CellMismatch] = []

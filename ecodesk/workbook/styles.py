@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import unicodedata
+from copy import copy
 from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 # 宋体 for body text and 黑体 for titles: what Chinese government forms use, present on every
@@ -45,8 +51,25 @@ def number_format(decimals: int) -> str:
 
 
 def display_width(text: str) -> int:
-    """Width in Excel character units: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Width in Excel character units: a CJK character (east Asian width W or F) takes two."""
+    if text.isascii():
+        return len(text)
+    return len(text) + _wide_re().subn("", text)[1]
+
+
+@functools.cache
+def _wide_re() -> re.Pattern[str]:
+    """A character class of every code point Unicode calls wide or full-width (built once)."""
+    ranges: list[str] = []
+    start = None
+    for cp in range(0x3FFFF + 2):
+        wide = cp <= 0x3FFFF and unicodedata.east_asian_width(chr(cp)) in "WF"
+        if wide and start is None:
+            start = cp
+        elif not wide and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
 
 
 def wrapped_height(text: str, width_chars: float, *, minimum: float = 18.0) -> float:
@@ -67,23 +90,58 @@ def style(
     fill: PatternFill | None = None,
     number: str | None = None,
 ) -> Any:
-    cell.font = font
-    cell.alignment = align
+    changes: list[tuple[str, Any]] = [("font", font), ("alignment", align)]
     if border:
-        cell.border = BORDER
+        changes.append(("border", BORDER))
     if fill is not None:
-        cell.fill = fill
+        changes.append(("fill", fill))
     if number is not None:
-        cell.number_format = number
+        changes.append(("number_format", number))
+    return apply(cell, tuple(changes))
+
+
+def apply(cell: Any, changes: tuple[tuple[str, Any], ...]) -> Any:
+    """Set style attributes on ``cell`` (``(("font", BODY), ("border", BORDER))``), as
+    ``setattr`` would, but work out each combination once per workbook.
+
+    openpyxl finds a font, border or fill in the workbook's list by hashing and comparing the
+    whole object on every assignment — three quarters of an export's time. The outcome is only a
+    row of indices (the cell's style array), so for the same starting style and the same changes
+    it is copied instead of worked out again.
+    """
+    cache: dict[Any, Any] = cell.parent.parent.__dict__.setdefault("_ecodesk_style_cache", {})
+    if cell._style is None:  # a new cell: openpyxl makes its style array on first use
+        cell._style = StyleArray()
+    key = (
+        tuple(cell._style),
+        tuple((name, value if isinstance(value, str) else id(value)) for name, value in changes),
+    )
+    hit = cache.get(key)
+    if hit is None:
+        for name, value in changes:
+            setattr(cell, name, value)
+        # the changes are kept with the result so the objects whose id() is in the key live on
+        cache[key] = (copy(cell._style), changes)
+    else:
+        cell._style = copy(hit[0])
     return cell
 
 
 def box_merged(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
-    """Merge a row span and border every cell in it (Excel draws a merged border from each cell)."""
+    """Merge a row span and border every cell in it (Excel draws a merged border from each cell).
+
+    The range is added to the sheet's merged ranges directly: every cell in it gets its border
+    here, so openpyxl's own merging (which turns the cells into MergedCells and works out their
+    edge borders one by one, a third of an export) would add nothing.
+    """
     if last_col > first_col:
-        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+        ws.merged_cells.add(
+            MergedCellRange(
+                ws, f"{get_column_letter(first_col)}{row}:{get_column_letter(last_col)}{row}"
+            )
+        )
     for col in range(first_col, last_col + 1):
-        ws.cell(row=row, column=col).border = BORDER
+        apply(ws.cell(row=row, column=col), (("border", BORDER),))
 
 
 def a4_page(

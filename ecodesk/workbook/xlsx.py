@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from ecodesk.i18n import tr
@@ -50,12 +50,6 @@ from ecodesk.workbook.safety import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def _pending(parser: XMLPullParser[Any]) -> list[tuple[str, Any]]:
-    """The parser's pending ``(event, element)`` pairs (typeshed's union of event shapes, narrowed
-    to the one the gate asks for: ``end`` events with their element)."""
-    return list(cast(Iterator[tuple[str, Any]], parser.read_events()))
 
 
 @dataclass(frozen=True)
@@ -173,6 +167,11 @@ _TOKEN_RE = re.compile(
     + r")</t></is>)?</c>)"
 )
 _HIDDEN_RE = re.compile(r' hidden="(?:1|true)"')
+_HEIGHT_RE = re.compile(r' ht="([^"]*)"')
+# Smaller than this, a row or column shows nothing (points / character widths); EcoDesk's
+# smallest row is 18 pt, its narrowest column 6 characters.
+_MIN_ROW_HEIGHT = 3.0
+_MIN_COLUMN_WIDTH = 0.5
 _FAST_PATH_BYTES = 8 * 1024 * 1024
 _WINDOWS_EPOCH = datetime(1899, 12, 30)
 _MAC_EPOCH = datetime(1904, 1, 1)
@@ -200,6 +199,9 @@ class SheetDisplay:
 
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[tuple[int, int]] = field(default_factory=list)
+    # rows and columns so small a reader cannot see what is in them
+    flat_rows: list[int] = field(default_factory=list)
+    narrow_columns: list[tuple[int, int]] = field(default_factory=list)
     conditional_formats: int = 0
     hyperlinks: int = 0
     drawings: int = 0  # <drawing>, <legacyDrawing> (comments' shapes), <picture>, OLE objects
@@ -226,6 +228,7 @@ class CellFormat:
     font: int
     is_date: bool
     is_timedelta: bool
+    fill: int = 0
 
 
 @dataclass
@@ -235,7 +238,8 @@ class XlsxContent:
     path: Path
     sheets: list[Sheet]
     formats: list[CellFormat]
-    fonts: list[dict[str, str]]  # per font: "color" (ARGB or theme:N / indexed:N) when set
+    fonts: list[dict[str, str]]  # per font: "color" (ARGB or theme:N / indexed:N), "size"
+    fills: list[str | None] = field(default_factory=list)  # a solid fill's colour, else None
     keywords: str = ""
     application: str = ""
     parts: list[str] = field(default_factory=list)
@@ -331,7 +335,7 @@ class _Reader:
         limit = limit or self.limits.elements_per_part
         if source is None:
             self.check_size(part, max_bytes or self.limits.other_part_bytes)
-        parser: XMLPullParser[Any] = XMLPullParser(events=("end",))
+        parser: Any = XMLPullParser(events=("end",))
         # The pull parser's own queue, read without its per-event generator (a third of the
         # parse time); read_events() where an interpreter has no such queue.
         queue = getattr(parser, "_events_queue", None)
@@ -364,7 +368,7 @@ class _Reader:
                     break
                 parser.feed(chunk)
                 if queue is None:
-                    events = _pending(parser)
+                    events = list(parser.read_events())
                     count += len(events)
                 else:
                     count += len(queue)
@@ -387,7 +391,7 @@ class _Reader:
                 if queue is not None:
                     queue.clear()
         parser.close()
-        yield _pending(parser)
+        yield list(parser.read_events())
 
     def events(
         self, part: str, limit: int | None = None, max_bytes: int | None = None
@@ -417,7 +421,7 @@ class _Reader:
             raise NotAWorkbook(self.path, tr("workbook", "压缩包里没有可读的工作簿"))
         shared_part = next((t for t, kind in rels.values() if kind == "sharedStrings"), None)
         styles_part = next((t for t, kind in rels.values() if kind == "styles"), None)
-        formats, fonts = self.styles(styles_part)
+        formats, fonts, fills = self.styles(styles_part)
         shared = self.shared_strings(shared_part)
         epoch = _MAC_EPOCH if date1904 else _WINDOWS_EPOCH
         sheets: list[Sheet] = []
@@ -432,7 +436,7 @@ class _Reader:
             sheets.append(sheet)
         keywords, application = self.properties()
         return XlsxContent(
-            self.path, sheets, formats, fonts, keywords, application, sorted(self.names)
+            self.path, sheets, formats, fonts, fills, keywords, application, sorted(self.names)
         )
 
     def workbook_part(self) -> str:
@@ -462,12 +466,15 @@ class _Reader:
                 out[el.get("Id") or ""] = (resolved, (el.get("Type") or "").rsplit("/", 1)[-1])
         return out
 
-    def styles(self, part: str | None) -> tuple[list[CellFormat], list[dict[str, str]]]:
+    def styles(
+        self, part: str | None
+    ) -> tuple[list[CellFormat], list[dict[str, str]], list[str | None]]:
         if part is None or part not in self.names:
-            return [CellFormat("General", 0, False, False)], [{}]
+            return [CellFormat("General", 0, False, False)], [{}], [None]
         custom: dict[int, str] = {}
-        xfs: list[tuple[int, int]] = []
+        xfs: list[tuple[int, int, int]] = []
         fonts: list[dict[str, str]] = []
+        fills: list[str | None] = []
         in_cell_xfs = False
         entries = 0
         limit = self.limits.style_entries
@@ -476,7 +483,9 @@ class _Reader:
                 custom[_int(el.get("numFmtId"))] = el.get("formatCode") or ""
                 entries += 1
             elif tag == NS_MAIN + "xf":
-                xfs.append((_int(el.get("numFmtId")), _int(el.get("fontId"))))
+                xfs.append(
+                    (_int(el.get("numFmtId")), _int(el.get("fontId")), _int(el.get("fillId")))
+                )
                 if len(xfs) > self.limits.cell_formats * 2:
                     raise self.refuse(
                         tr("workbook", "单元格格式超过 {n} 种", n=f"{self.limits.cell_formats:,}")
@@ -492,7 +501,10 @@ class _Reader:
             elif tag == NS_MAIN + "font":
                 fonts.append(_font(el))
                 entries += 1
-            elif tag in (NS_MAIN + "fill", NS_MAIN + "border", NS_MAIN + "dxf"):
+            elif tag == NS_MAIN + "fill":
+                fills.append(_fill(el))
+                entries += 1
+            elif tag in (NS_MAIN + "border", NS_MAIN + "dxf"):
                 entries += 1
                 el.clear()
             if entries > limit:
@@ -506,13 +518,13 @@ class _Reader:
                 tr("workbook", "单元格格式超过 {n} 种", n=f"{self.limits.cell_formats:,}")
             )
         formats: list[CellFormat] = []
-        for num_fmt_id, font in cell_xfs:
+        for num_fmt_id, font, fill in cell_xfs:
             if num_fmt_id in custom:
                 fmt = custom[num_fmt_id]
             else:
                 fmt = BUILTIN_FORMATS.get(num_fmt_id, "General")
-            formats.append(CellFormat(fmt, font, _is_date_format(fmt), _is_timedelta(fmt)))
-        return formats or [CellFormat("General", 0, False, False)], fonts or [{}]
+            formats.append(CellFormat(fmt, font, _is_date_format(fmt), _is_timedelta(fmt), fill))
+        return formats or [CellFormat("General", 0, False, False)], fonts or [{}], fills or [None]
 
     def shared_strings(self, part: str | None) -> list[str]:
         if part is None or part not in self.names:
@@ -596,6 +608,7 @@ class _Reader:
         limits = self.limits
         cells: list[tuple[int, int, str, Any, bool, int]] = []
         hidden_rows: list[int] = []
+        flat_rows: list[int] = []
         rows = n_cells = max_row = max_col = covered = elements = 0
         in_row = False
         numbers = _NUMBERS
@@ -639,8 +652,12 @@ class _Reader:
                     return False
                 rows += 1
                 row_number = int(m[1])
-                if m[2] and _HIDDEN_RE.search(m[2]):
-                    hidden_rows.append(row_number)
+                if m[2]:
+                    if _HIDDEN_RE.search(m[2]):
+                        hidden_rows.append(row_number)
+                    ht = _HEIGHT_RE.search(m[2])
+                    if ht is not None and _float(ht[1]) < _MIN_ROW_HEIGHT:
+                        flat_rows.append(row_number)
                 in_row = not m[3]
             if rows > limits.rows or n_cells > limits.cells_per_sheet:
                 break  # the stream below measures and refuses it
@@ -660,6 +677,7 @@ class _Reader:
         )
         sheet.cells.extend(cells)
         sheet.display.hidden_rows.extend(hidden_rows)
+        sheet.display.flat_rows.extend(flat_rows)
         sheet.max_row, sheet.max_column = max_row, max_col
         self.total_cells += n_cells
         if self.total_cells > limits.cells:
@@ -711,6 +729,9 @@ class _Reader:
                         raise self.damaged(tr("workbook", "行号无效"))
                     if el.get("hidden") in ("1", "true"):
                         display.hidden_rows.append(row_number)
+                    ht = el.get("ht")
+                    if ht is not None and _float(ht) < _MIN_ROW_HEIGHT:
+                        display.flat_rows.append(row_number)
                     column = 0
                     for c in el:
                         if c.tag != c_tag:
@@ -820,8 +841,12 @@ class _Reader:
                             )
                         )
                 elif tag == NS_MAIN + "col":
+                    span = (_int(el.get("min")), _int(el.get("max")))
                     if el.get("hidden") in ("1", "true"):
-                        display.hidden_columns.append((_int(el.get("min")), _int(el.get("max"))))
+                        display.hidden_columns.append(span)
+                    width = el.get("width")
+                    if width is not None and _float(width) < _MIN_COLUMN_WIDTH:
+                        display.narrow_columns.append(span)
                 elif tag == NS_MAIN + "conditionalFormatting":
                     display.conditional_formats += 1
                     el.clear()
@@ -927,9 +952,34 @@ def _rich_text(el: Any, t_tag: str, r_tag: str, rph_tag: str) -> str:
     return "".join(parts)
 
 
+def _fill(el: Any) -> str | None:
+    """A solid fill's colour (``FFRRGGBB``, ``theme:N``, ``indexed:N``); ``None`` for no fill."""
+    colour = None
+    for pattern in el:
+        if pattern.tag == NS_MAIN + "patternFill" and pattern.get("patternType") == "solid":
+            colour = "indexed:64"  # no fgColor: the automatic foreground colour, black
+            for child in pattern:
+                if child.tag == NS_MAIN + "fgColor":
+                    colour = _colour(child) or colour
+    el.clear()
+    return colour
+
+
+def _colour(el: Any) -> str | None:
+    if el.get("rgb"):
+        return str(el.get("rgb")).upper()
+    if el.get("theme") is not None:
+        return f"theme:{el.get('theme')}"
+    if el.get("indexed") is not None:
+        return f"indexed:{el.get('indexed')}"
+    return None
+
+
 def _font(el: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for child in el:
+        if child.tag == NS_MAIN + "sz" and child.get("val"):
+            out["size"] = child.get("val", "")
         if child.tag == NS_MAIN + "color":
             if child.get("rgb"):
                 out["color"] = child.get("rgb", "").upper()
@@ -1073,6 +1123,13 @@ def _range_area(ref: str) -> int:
         cols = abs(_column_number(b[1]) - _column_number(a[1])) + 1
         total += rows * cols
     return total
+
+
+def _float(text: str | None) -> float:
+    try:
+        return float(text or 0)
+    except ValueError:
+        return 0.0
 
 
 def _int(text: str | None) -> int:

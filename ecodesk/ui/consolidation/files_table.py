@@ -10,10 +10,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from ecodesk.ui import style
-from ecodesk.ui.icons import severity_icon
+from ecodesk.ui.icons import SEVERITY_COLOURS, severity_icon
 
 # file status → severity of its mark (used: ok; refused: error; set aside: grey)
-_FATE_SEVERITY = {"used": "ok", "refused": "error"}
+_FATE_SEVERITY = {"used": "ok", "refused": "error", "conflict": "error"}
 
 
 class ReceivedFilesTable(QTableWidget):
@@ -54,10 +54,10 @@ class ReceivedFilesTable(QTableWidget):
         self.setRowCount(len(received))
         for row, item in enumerate(received):
             result = item.result
-            explanation = item.reason or result.message
+            explanation = " ".join(x for x in (item.reason or result.message, item.warning) if x)
             cells = [
                 QTableWidgetItem(item.path.name),
-                QTableWidgetItem(severity_icon("ok" if result.ok else "error"), result.label),
+                QTableWidgetItem(severity_icon(result.severity), result.label),
                 QTableWidgetItem(item.unit_name or result.unit_code),
                 QTableWidgetItem(item.period.label if item.period else result.period),
                 QTableWidgetItem(),
@@ -74,8 +74,13 @@ class ReceivedFilesTable(QTableWidget):
             cells[0].setData(Qt.ItemDataRole.UserRole, str(item.path))
             cells[4].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             cells[6].setToolTip("\n".join([explanation, *result.details]))
-            if not result.ok:
+            if result.severity == "error":
                 cells[1].setForeground(QBrush(QColor(style.ERROR)))
+            elif result.severity == "warning":
+                cells[1].setForeground(QBrush(QColor(SEVERITY_COLOURS["warning"])))
+            if item.status == "conflict":
+                for cell in (cells[5], cells[6]):
+                    cell.setForeground(QBrush(QColor(style.ERROR)))
             elif item.status != "used":
                 cells[5].setForeground(QBrush(QColor(style.MUTED)))
             for column, cell in enumerate(cells):

@@ -66,6 +66,7 @@ class ConsolidationWindow(QMainWindow):
         self.data_dir = data_dir
         self._flush = flush or (lambda: None)
         self.received: list[Any] = []  # ReceivedWorkbook of the last scan
+        self.verify_cache: Any = None  # verdicts by file content, made on the first scan
         self.consolidation: Any = None
         self.period: Period | None = None  # None: the latest period among the valid workbooks
         self.exported: set[Path] = set()  # summaries written from here: never read back as input
@@ -288,6 +289,12 @@ class ConsolidationWindow(QMainWindow):
             return
         folder, registry = where
         previous, period, exported = list(self.received), self.period, set(self.exported)
+        counted = self.tr("已核验 {done} / {total} 个文件")
+        if self.verify_cache is None:
+            from ecodesk.services.consolidate import VerifyCache
+
+            self.verify_cache = VerifyCache()
+        cache = self.verify_cache
 
         def work(job: Job) -> Any:
             from ecodesk.services.consolidate import (
@@ -296,8 +303,12 @@ class ConsolidationWindow(QMainWindow):
                 workbook_files,
             )
 
+            def report(done: int, total: int, name: str) -> None:
+                text = counted.format(done=done, total=total)
+                job.progress(done, total, f"{text}  {name}" if name else text)
+
             files = [p for p in workbook_files(folder) if p.resolve() not in exported]
-            received = verify_all(files, registry, progress=job.progress, previous=previous)
+            received = verify_all(files, registry, progress=report, previous=previous, cache=cache)
             if not any(r.valid for r in received):
                 return received, None
             periods = {r.period for r in received if r.valid}

@@ -29,7 +29,7 @@ class VerifyResultsDialog(QDialog):
         for name, result in results:
             separator = self.tr("；")  # the sentence's own punctuation: "; " in English
             item = QTreeWidgetItem([name, result.message, separator.join(result.details)])
-            item.setIcon(0, severity_icon("ok" if result.status == "valid" else "error"))
+            item.setIcon(0, severity_icon(result.severity))
             item.setToolTip(1, result.message)
             item.setToolTip(2, "\n".join(result.details))
             self.list.addTopLevelItem(item)

@@ -463,3 +463,36 @@ def test_an_output_file_open_in_excel_is_reported_and_left_untouched(
     cw.export_button.click()
     assert no_dialogs and ".xlsx" in no_dialogs[0][1]
     assert [p.name for p in out_dir.iterdir()] == ["汇总.xlsx"]
+
+
+def test_two_different_signed_files_of_one_revision_are_shown_in_red(
+    qtbot: Any, store: Any, open_window: Any, tmp_path: Path, county_workbooks: CountyWorkbooks
+) -> None:
+    from PySide6.QtGui import QColor
+
+    from ecodesk.services.sample import sample_submission
+    from ecodesk.ui import style
+    from tests.consolidation.helpers import restrict_forms, write_signed
+
+    made = county_workbooks
+    folder = made.copy(tmp_path / "收到的报表", "A", "B")
+    registry = tmp_path / "registry"
+    shutil.copytree(made.registry, registry)
+    other = restrict_forms(
+        made.pack, sample_submission(made.pack, made.codes["A"], PERIOD), made.forms
+    )
+    other.status = "signed"
+    other_file = write_signed(
+        made.pack, other, folder / f"{made.names['A']}-另一份.xlsx", tmp_path / "keys", registry
+    )
+    store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
+    store.settings_set(settings.KEY_REGISTRY, str(registry))
+    cw = open_consolidation(qtbot, open_window(store))
+    red = QColor(style.ERROR)
+    for path in (made.files["A"], other_file):
+        row = _row(cw, path)
+        assert row["核验结果"] == "有效" and row["汇总"] == "版本冲突，未汇总", row
+        assert "版本冲突" in row["说明"] and "签名数据却不同" in row["说明"]
+        fate = cw.files.item(cw.files.row_of(path.name), 5)
+        assert fate.foreground().color() == red
+    assert _row(cw, made.files["B"])["汇总"] == "已汇总"

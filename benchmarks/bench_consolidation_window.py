@@ -1,0 +1,124 @@
+"""How responsive the consolidation window stays while it verifies a folder of workbooks.
+
+    QT_QPA_PLATFORM=offscreen /work/main/.venv/bin/python benchmarks/bench_consolidation_window.py [--files 180]
+
+The window is opened the way the clerk does (汇总 → 汇总收到的报表…) on a folder of ``--files``
+full county workbooks (variants of 18 signed ones, each with its own bytes). A 5 ms timer on the
+UI thread records the gap between its ticks while the scan runs: the longest gap is the longest
+time the window could not react. Also printed: how long the scan took, and the progress texts
+the window showed (with their count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=180)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from bench_consolidate import fill, make_workbooks
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from ecodesk.forms.loader import bundled_pack
+    from ecodesk.store import Store, settings
+    from ecodesk.submission import UnitProfile
+    from ecodesk.ui.app import application
+    from ecodesk.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
+        root = Path(tmp)
+        (root / "originals").mkdir()
+        originals = make_workbooks(root / "originals", root / "registry", None)
+        inbox = root / "inbox"
+        fill(inbox, originals, args.files)
+        os.environ["ECODESK_HOME"] = str(root / "home")
+        pack = bundled_pack()
+        data_dir = root / "data"
+        data_dir.mkdir()
+        store = Store.open(data_dir, pack=pack)
+        store.save_profile(
+            UnitProfile(division_code="360700", division_name="赣州市", department="市发改委")
+        )
+        store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
+        store.settings_set(settings.KEY_REGISTRY, str(root / "registry"))
+        app = application()
+        window = MainWindow(store, pack, data_dir)
+        window.show()
+        app.processEvents()
+
+        gaps: list[float] = []
+        texts: list[str] = []
+        last = [time.perf_counter()]
+
+        worst: list[tuple[float, float]] = []  # (gap, when it ended, s after the start)
+        shown_at: list[float] = []  # when each progress text first showed
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            worst.append((now - last[0], now - start))
+            last[0] = now
+            for dialog in app.topLevelWidgets():
+                if isinstance(dialog, QProgressDialog) and dialog.isVisible():
+                    if not texts or texts[-1] != dialog.labelText():
+                        texts.append(dialog.labelText())
+                        shown_at.append(now - start)
+
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(tick)
+        action = window.findChild(QAction, "action_consolidate")
+        start = time.perf_counter()
+        last[0] = start
+        timer.start()
+        action.trigger()
+        cw = window.consolidation
+        done = [False]
+        cw.scanned.connect(lambda: done.__setitem__(0, True))
+        while not done[0] and time.perf_counter() - start < 1800:
+            app.processEvents()
+            time.sleep(0.001)
+        timer.stop()
+        took = time.perf_counter() - start
+        gaps.sort()
+        print(f"{args.files} files scanned and consolidated in {took:.1f} s (window open)")
+        print(
+            f"UI thread: {len(gaps)} ticks of a 5 ms timer; longest gap {gaps[-1] * 1000:.0f} ms, "
+            f"99th percentile {gaps[int(len(gaps) * 0.99)] * 1000:.0f} ms, "
+            f"median {gaps[len(gaps) // 2] * 1000:.0f} ms"
+        )
+        opened = shown_at[0] if shown_at else 0.0  # the progress dialog is up: verifying runs
+        running = [g for g, t in worst if t > opened]
+        print(
+            f"longest gap while verifying (from {opened:.2f} s, the progress showing): "
+            f"{max(running, default=0) * 1000:.0f} ms"
+        )
+        worst.sort(reverse=True)
+        print(
+            "longest gaps (ms @ s after start): "
+            + ", ".join(f"{g * 1000:.0f} @ {t:.1f}" for g, t in worst[:5])
+        )
+        shown = [t for t in texts if "/" in t]
+        print(f"progress texts shown: {len(texts)}; first {shown[:1]}, last {shown[-1:]}")
+        window.close()
+        store.close()
+        QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here.parent))
+    sys.path.insert(0, str(here))
+    sys.exit(main())
