@@ -100,7 +100,13 @@ def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
 
     pack = bundled_pack()
     store = open_store(data_dir, pack)
-    reconcile_export(store)  # an export a crash cut short is finished or undone (under the lock)
+    try:
+        reconcile_export(
+            store
+        )  # an export a crash cut short is finished or undone (under the lock)
+    except BaseException:  # the window is not opened: nor is the store left open
+        store.close()
+        raise
     prepared = None
     try:
         if store.profile() is not None:
