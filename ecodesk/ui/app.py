@@ -101,9 +101,8 @@ def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
     pack = bundled_pack()
     store = open_store(data_dir, pack)
     try:
-        reconcile_export(
-            store
-        )  # an export a crash cut short is finished or undone (under the lock)
+        # an export a crash cut short is finished or undone (under the data folder's lock)
+        reconcile_export(store)
     except BaseException:  # the window is not opened: nor is the store left open
         store.close()
         raise
