@@ -100,7 +100,12 @@ def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
 
     pack = bundled_pack()
     store = open_store(data_dir, pack)
-    reconcile_export(store)  # an export a crash cut short is finished or undone (under the lock)
+    try:
+        # an export a crash cut short is finished or undone (under the data folder's lock)
+        reconcile_export(store)
+    except BaseException:  # the window is not opened: nor is the store left open
+        store.close()
+        raise
     prepared = None
     try:
         if store.profile() is not None:

@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         self._held = [
             a
             for a in self.findChildren(QAction)
-            if a.isEnabled() and not isinstance(a, QWidgetAction)  # the toolbar's widgets
+            # not the toolbar's widgets, nor the menus themselves: they open, their items wait
+            if a.isEnabled() and not isinstance(a, QWidgetAction) and a.menu() is None
         ]
         for action in self._held:
             action.setEnabled(False)

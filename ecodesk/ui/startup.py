@@ -107,10 +107,13 @@ def show_and_paint(window: QWidget, timeout_ms: int = 1000) -> None:
     watcher = _FirstPaint(window)
     loop = QEventLoop()
     watcher.painted.connect(loop.quit)
-    QTimer.singleShot(timeout_ms, loop.quit)
+    give_up = QTimer(singleShot=True, interval=timeout_ms)
+    give_up.timeout.connect(loop.quit)
+    give_up.start()
     window.installEventFilter(watcher)
     window.show()
     loop.exec()
+    give_up.stop()
     window.removeEventFilter(watcher)
     watcher.deleteLater()
 
@@ -140,8 +143,7 @@ def load_in_background(work: Callable[[], Any], in_thread: bool | None = None) -
     thread = threading.Thread(target=run, name="ecodesk-open", daemon=True)
     thread.start()
     while thread.is_alive():
-        # also left early when the application is told to quit (the clerk closed the window)
-        loop.exec()
+        loop.exec()  # returns at once if the application is quitting: then just wait
         thread.join(0.05)
     if "error" in result:
         raise result["error"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ecodesk.forms.keys import CellKey, parse_problem_location
-from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
 from ecodesk.submission import SubmissionData
+
+if TYPE_CHECKING:  # the window imports this before the form pack (pydantic) is loaded
+    from ecodesk.forms.loader import FormPack
 
 FormState = Literal["empty", "draft", "errors", "warnings", "checked", "signed"]
 STATE_ORDER: tuple[FormState, ...] = ("empty", "draft", "errors", "warnings", "checked", "signed")

@@ -253,6 +253,7 @@ def test_the_opening_window_holds_every_action_until_its_data_is_there(
         window.show()
     menu_actions = [a for a in window.findChildren(QAction) if a.menu() is None and a.text()]
     assert menu_actions and not any(a.isEnabled() for a in menu_actions)
+    assert all(a.isEnabled() for a in window.menuBar().actions())  # the menus open
     assert not window.show_all.isEnabled()
     assert window.current_view() is None
     qtbot.keyClick(window, Qt.Key.Key_F5)  # nothing to check yet: nothing happens
