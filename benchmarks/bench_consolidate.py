@@ -31,7 +31,7 @@ def make_workbooks(folder: Path, registry: Path, forms: list[str] | None) -> lis
     from dataclasses import replace
 
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
     from ecodesk.signing import keys as signing_keys
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore

@@ -44,7 +44,7 @@ def _bare_write(sheets: list[tuple[str, list[tuple[int, int, object]]]], dst: Pa
 
 def main(rounds: int = 3) -> None:
     from ecodesk.services.export import export_submission
-    from ecodesk.services.sample import fill_demo
+    from ecodesk.demo import fill_demo
     from ecodesk.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

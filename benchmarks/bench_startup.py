@@ -84,7 +84,7 @@ def time_to_shown(code: str, *args: str) -> tuple[float, str]:
 
 def make_demo(folder: Path) -> None:
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.services.sample import fill_demo
+    from ecodesk.demo import fill_demo
     from ecodesk.store import Store
 
     with Store.open(folder, pack=bundled_pack()) as store:

@@ -40,7 +40,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.services.sample import fill_demo
+    from ecodesk.demo import fill_demo
     from ecodesk.store import Store
     from ecodesk.ui.app import application, apply_language
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
@@ -149,7 +149,7 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
 
     import openpyxl
 
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_DEMO_COUNTY = "360730"  # 宁都县
-VOCAB_FILE = Path(__file__).resolve().parent / "sample_vocab.yaml"
+VOCAB_FILE = Path(__file__).resolve().parent / "vocab.yaml"
 
 # Typical county-level magnitudes by unit (low, high), used when the plan sets no target.
 UNIT_RANGES: dict[str, tuple[float, float]] = {
