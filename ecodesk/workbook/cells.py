@@ -37,7 +37,7 @@ def put_text(ws: Any, row: int, column: int, text: str) -> Any:
     cell = ws.cell(row=row, column=column)
     cell.value = canonical_text(text)
     # openpyxl guesses a formula from a leading "="; forcing the type keeps it a plain string
-    # (a quotePrefix style alone does not: see DESIGN.md).
+    # (a quotePrefix style alone does not: openpyxl still writes "=1+1" as a formula).
     cell.data_type = "s"
     return cell
 
