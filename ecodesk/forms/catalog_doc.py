@@ -40,12 +40,6 @@ _AGGREGATION_WORDS = {
 }
 
 
-def indicator_unit(ind: Indicator) -> str:
-    if isinstance(ind, (NumberIndicator, RatioIndicator, ProvincialIndicator, TrendIndicator)):
-        return ind.unit
-    return ""
-
-
 def describe_indicator(ind: Indicator) -> str:
     """One line for an indicator: name, target or kind of figure, and how it adds up."""
     target = getattr(ind, "target", None)
@@ -85,10 +79,8 @@ def describe_indicator(ind: Indicator) -> str:
 
 
 def _target_text(ind: Indicator, target: Target) -> str:
-    done_state = ind.done_state if isinstance(ind, MilestoneIndicator) else ""
-    return describe_target(
-        target, indicator_unit(ind), done_state=done_state, local=bool(ind.only_for)
-    )
+    done_state: str = getattr(ind, "done_state", "")  # a milestone's 已完成
+    return describe_target(target, ind.shown_unit, done_state=done_state, local=bool(ind.only_for))
 
 
 def _indicator_doc(form: str, ind: Indicator) -> dict[str, Any]:
