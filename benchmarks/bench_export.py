@@ -43,8 +43,8 @@ def _bare_write(sheets: list[tuple[str, list[tuple[int, int, object]]]], dst: Pa
 
 
 def main(rounds: int = 3) -> None:
-    from ecodesk.services.export import export_submission
     from ecodesk.demo import fill_demo
+    from ecodesk.services.export import export_submission
     from ecodesk.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -83,8 +83,8 @@ def time_to_shown(code: str, *args: str) -> tuple[float, str]:
 
 
 def make_demo(folder: Path) -> None:
-    from ecodesk.forms.loader import bundled_pack
     from ecodesk.demo import fill_demo
+    from ecodesk.forms.loader import bundled_pack
     from ecodesk.store import Store
 
     with Store.open(folder, pack=bundled_pack()) as store:

@@ -39,8 +39,8 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from ecodesk.forms.loader import bundled_pack
     from ecodesk.demo import fill_demo
+    from ecodesk.forms.loader import bundled_pack
     from ecodesk.store import Store
     from ecodesk.ui.app import application, apply_language
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
