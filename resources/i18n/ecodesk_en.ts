@@ -962,6 +962,11 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Toolbar</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="101" />
+      <source>正在打开…</source>
+      <translation>Opening…</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/main_window.py" line="92" />
       <source> 报送期 </source>
       <translation> Period </translation>
