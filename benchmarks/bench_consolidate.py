@@ -32,8 +32,8 @@ PASSPHRASE = "bench passphrase 2026"
 def make_workbooks(folder: Path, registry: Path, forms: list[str] | None) -> list[Path]:
     from dataclasses import replace
 
+    from ecodesk.demo import sample_submission
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.services.sample import sample_submission
     from ecodesk.signing import keys as signing_keys
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore

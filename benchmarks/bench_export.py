@@ -47,8 +47,8 @@ def _bare_write(sheets: list[tuple[str, list[tuple[int, int, object]]]], dst: Pa
 
 
 def main(rounds: int = 5) -> None:
+    from ecodesk.demo import fill_demo
     from ecodesk.services.export import export_submission
-    from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

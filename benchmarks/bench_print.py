@@ -30,8 +30,8 @@ def main() -> int:
 
     from pypdf import PdfReader
 
+    from ecodesk.demo import fill_demo
     from ecodesk.services.printing import print_submission
-    from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
     from ecodesk.submission import Period
 

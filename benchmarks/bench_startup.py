@@ -137,8 +137,8 @@ class Start:
 
 
 def make_demo(folder: Path) -> None:
+    from ecodesk.demo import fill_demo
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
 
     with Store.open(folder, pack=bundled_pack()) as store:

@@ -32,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from ecodesk.demo import fill_demo
     from ecodesk.paths import resolve_data_dir
-    from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
 
     data_dir = resolve_data_dir(args.data_dir)

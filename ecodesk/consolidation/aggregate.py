@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from ecodesk.consolidation.model import Aggregation, IndicatorSummary, UnitValue
 from ecodesk.forms.figures import fixed, progress_toward, rate_of
@@ -27,7 +28,7 @@ from ecodesk.forms.schema import (
     TextIndicator,
     TrendIndicator,
 )
-from ecodesk.forms.targets import grade_reached, meets, numeric_target, provincial_met
+from ecodesk.forms.targets import meets, numeric_target, provincial_met
 from ecodesk.i18n import tr
 from ecodesk.submission import SubmissionData
 
@@ -95,15 +96,7 @@ def summarize_indicator(
             return values[id(data)]
         return current_values(pack, data.values), current_values(pack, data.previous)
 
-    if isinstance(ind, RatioIndicator):
-        return _summarize_ratio(form, ind, units, vals)
-    if isinstance(ind, ProvincialIndicator):
-        return _summarize_provincial(form, ind, units, vals)
-    if isinstance(ind, (NumberIndicator, TrendIndicator)):
-        return _summarize_number(form, ind, units, vals)
-    if isinstance(ind, (GradeIndicator, MilestoneIndicator, TextIndicator)):
-        return _summarize_text(form, ind, units, vals)
-    raise TypeError(f"unknown indicator kind: {type(ind).__name__}")
+    return SUMMARIZE_KIND[ind.kind](form, ind, units, vals)
 
 
 def _aggregation_of(ind: NumberIndicator | TrendIndicator | ProvincialIndicator) -> Aggregation:
@@ -334,14 +327,12 @@ def _summarize_text(
     )
 
 
-def _choice_meets(ind: Indicator, text: str) -> bool | None:
-    if not text:
+def _choice_meets(
+    ind: GradeIndicator | MilestoneIndicator | TextIndicator, text: str
+) -> bool | None:
+    if not text or isinstance(ind, TextIndicator):
         return None
-    if isinstance(ind, GradeIndicator) and ind.target and ind.target.grade and text in ind.grades:
-        return grade_reached(ind.grades, text, ind.target.grade)
-    if isinstance(ind, MilestoneIndicator):
-        return text == ind.done_state
-    return None
+    return ind.reached(text)
 
 
 def summarize_indicators(
@@ -358,3 +349,18 @@ def summarize_indicators(
         for ind in pack.form(form).indicators
         if reporting_units(pack, form, ind, submissions)
     ]
+
+
+# How each kind is summarized across units, by the kind's tag.
+SUMMARIZE_KIND: dict[
+    str, Callable[[str, Any, Sequence[SubmissionData], ValuesOf], IndicatorSummary]
+]
+SUMMARIZE_KIND = {
+    "number": _summarize_number,
+    "trend": _summarize_number,
+    "ratio": _summarize_ratio,
+    "provincial": _summarize_provincial,
+    "grade": _summarize_text,
+    "milestone": _summarize_text,
+    "text": _summarize_text,
+}

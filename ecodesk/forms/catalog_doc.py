@@ -7,13 +7,12 @@ mode), so ``83.4`` never becomes ``83.40000000000001`` on the way out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ecodesk.forms.loader import MAIN_GOALS_FORM, FormPack, input_fields_of
 from ecodesk.forms.schema import (
-    GradeIndicator,
     Indicator,
-    MilestoneIndicator,
     NumberIndicator,
     ProvincialIndicator,
     RatioIndicator,
@@ -40,40 +39,48 @@ _AGGREGATION_WORDS = {
 }
 
 
-def indicator_unit(ind: Indicator) -> str:
-    if isinstance(ind, (NumberIndicator, RatioIndicator, ProvincialIndicator, TrendIndicator)):
-        return ind.unit
-    return ""
+def _what_provincial(ind: ProvincialIndicator) -> str:
+    return tr("catalog", "完成省下达指标（填省下达目标和实际完成值，{unit}）", unit=ind.unit or "—")
+
+
+def _what_trend(ind: TrendIndicator) -> str:
+    return tr(
+        "catalog", "{trend}（{unit}）", trend=trend_words(ind.direction), unit=ind.unit or "指数"
+    )
+
+
+def _what_number(ind: NumberIndicator) -> str:
+    return tr("catalog", "{scope}，{unit}", scope=_SCOPE_WORDS[ind.scope], unit=ind.unit or "—")
+
+
+def _what_ratio(ind: RatioIndicator) -> str:
+    return tr("catalog", "比率（{unit}）", unit=ind.unit)
+
+
+def _what_choice(ind: Indicator) -> str:
+    return tr("catalog", "选择：{choices}", choices="/".join(ind.choices))
+
+
+def _what_text(ind: Indicator) -> str:
+    return tr("catalog", "文字")
+
+
+# What an indicator without a target of the plan asks for, by the kind's tag.
+_WHAT_OF_KIND: dict[str, Callable[[Any], str]] = {
+    "provincial": _what_provincial,
+    "trend": _what_trend,
+    "number": _what_number,
+    "ratio": _what_ratio,
+    "grade": _what_choice,
+    "milestone": _what_choice,
+    "text": _what_text,
+}
 
 
 def describe_indicator(ind: Indicator) -> str:
     """One line for an indicator: name, target or kind of figure, and how it adds up."""
-    target = getattr(ind, "target", None)
-    if isinstance(ind, ProvincialIndicator):
-        what = tr(
-            "catalog", "完成省下达指标（填省下达目标和实际完成值，{unit}）", unit=ind.unit or "—"
-        )
-    elif isinstance(ind, TrendIndicator):
-        what = tr(
-            "catalog",
-            "{trend}（{unit}）",
-            trend=trend_words(ind.direction),
-            unit=ind.unit or "指数",
-        )
-    elif target is not None:
-        what = _target_text(ind, target)
-    elif isinstance(ind, NumberIndicator):
-        what = tr("catalog", "{scope}，{unit}", scope=_SCOPE_WORDS[ind.scope], unit=ind.unit or "—")
-    elif isinstance(ind, RatioIndicator):
-        what = tr("catalog", "比率（{unit}）", unit=ind.unit)
-    elif isinstance(ind, (GradeIndicator, MilestoneIndicator)):
-        what = tr(
-            "catalog",
-            "选择：{choices}",
-            choices="/".join(ind.choices),
-        )
-    else:
-        what = tr("catalog", "文字")
+    target: Target | None = getattr(ind, "target", None)
+    what = _target_text(ind, target) if target is not None else _WHAT_OF_KIND[ind.kind](ind)
     parts = [f"{ind.name}：{what}"]
     if isinstance(ind, RatioIndicator):
         parts.append(
@@ -85,10 +92,8 @@ def describe_indicator(ind: Indicator) -> str:
 
 
 def _target_text(ind: Indicator, target: Target) -> str:
-    done_state = ind.done_state if isinstance(ind, MilestoneIndicator) else ""
-    return describe_target(
-        target, indicator_unit(ind), done_state=done_state, local=bool(ind.only_for)
-    )
+    done_state: str = getattr(ind, "done_state", "")  # a milestone's 已完成
+    return describe_target(target, ind.shown_unit, done_state=done_state, local=bool(ind.only_for))
 
 
 def _indicator_doc(form: str, ind: Indicator) -> dict[str, Any]:

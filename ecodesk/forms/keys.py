@@ -5,17 +5,15 @@ The same names travel through the store, the signed workbook, imports, problems 
 window, so they are plain strings where they are stored (dictionary keys, database columns,
 workbook records) and these frozen objects wherever code needs their parts:
 
-================  ====================================  ===========================================
-object            text                                  where it names something
-================  ====================================  ===========================================
-:class:`FieldKey`  ``1.1:tech_invest``, ``G:forest.num``  a value (``SubmissionData.values``)
-:class:`SectionKey` ``1.1:progress``                     a narrative section
-:class:`TableKey`  ``1.1:projects``                      a table's rows (``SubmissionData.tables``)
-:class:`CellKey`   ``1.1:projects#3.name``               a table cell in the signed data (row 1-based)
-problem keys       ``1.1:table:projects[:2:name]``       a table or cell a problem points at (row 0-based)
-:data:`Operand`    ``tech_invest``, ``table:t.col``,     an explicit rule's operand, inside one form
-                   ``table:t#count``, ``12.5``
-================  ====================================  ===========================================
+- :class:`FieldKey` ``1.1:tech_invest``, ``G:forest.num``: a value (``SubmissionData.values``);
+- :class:`SectionKey` ``1.1:progress``: a narrative section;
+- :class:`TableKey` ``1.1:projects``: a table's rows (``SubmissionData.tables``);
+- :class:`CellKey` ``1.1:projects#3.name``: a table cell in the signed data (row from 1);
+- a problem's location ``1.1:table:projects`` or ``1.1:table:projects:2:name`` (row from 0):
+  :attr:`TableKey.problem_key`, :attr:`CellKey.problem_key`, :func:`parse_problem_location`;
+- :class:`AcceptedKey` ``#2.explanation``: a part of an accepted warning in the signed data;
+- :data:`Operand` ``tech_invest``, ``table:t.col``, ``table:t#count``, ``12.5``: an explicit
+  rule's operand inside one form, parsed once (:func:`parse_operand`) when the pack loads.
 
 A field key and a section key have the same shape; only the pack knows which one a text is.
 """

@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.fields import InputField
 from ecodesk.forms.keys import (
     FieldKey,
     FieldOperand,
@@ -26,20 +26,13 @@ from ecodesk.forms.schema import (
     CompareRule,
     Division,
     FormDef,
-    GradeIndicator,
     Indicator,
-    MilestoneIndicator,
     Narrative,
-    NumberIndicator,
     PackManifest,
-    ProvincialIndicator,
-    RatioIndicator,
     RowCountRule,
     TableSpec,
     TableTotalRule,
     Task,
-    TextIndicator,
-    TrendIndicator,
 )
 from ecodesk.i18n import tr
 
@@ -65,118 +58,10 @@ class FormDefinitionError(EcoDeskError):
         )
 
 
-InputType = Literal["number", "choice", "text"]
-
-
-@dataclass(frozen=True)
-class InputField:
-    """One cell a clerk fills. An indicator expands into one or two of these."""
-
-    form: str
-    indicator: str
-    part: str  # "" or num/den (ratio) or target/actual (provincial)
-    label: str
-    type: InputType
-    unit: str = ""
-    decimals: int = 2
-    integer: bool = False
-    min: Decimal | None = None
-    max: Decimal | None = None
-    choices: tuple[str, ...] = ()
-    multipliers: bool = False
-    required: bool = True
-    help: str = ""
-    max_length: int = 0
-
-    @property
-    def field_key(self) -> FieldKey:
-        return FieldKey(self.form, self.indicator, self.part)
-
-    @property
-    def code(self) -> str:
-        return self.field_key.code
-
-    @property
-    def key(self) -> str:
-        """The stable key of a value across the store, workbooks and imports: ``form:field``."""
-        return str(self.field_key)
-
-
 def input_fields_of(form: str, ind: Indicator) -> list[InputField]:
-    common: dict[str, Any] = {
-        "form": form,
-        "indicator": ind.code,
-        "required": ind.required,
-        "help": ind.help,
-    }
-    if isinstance(ind, NumberIndicator):
-        return [
-            InputField(
-                part="",
-                label=ind.name,
-                type="number",
-                unit=ind.unit,
-                decimals=ind.decimals,
-                integer=ind.integer,
-                min=ind.min,
-                max=ind.max,
-                multipliers=ind.multipliers,
-                **common,
-            )
-        ]
-    if isinstance(ind, RatioIndicator):
-        return [
-            InputField(
-                part=part,
-                label=spec.name,
-                type="number",
-                unit=spec.unit,
-                decimals=spec.decimals,
-                min=Decimal(0),
-                **{**common, "help": spec.help or ind.help},
-            )
-            for part, spec in (("num", ind.numerator), ("den", ind.denominator))
-        ]
-    if isinstance(ind, ProvincialIndicator):
-        return [
-            InputField(
-                part=part,
-                label=f"{ind.name}（{label}）",
-                type="number",
-                unit=ind.unit,
-                decimals=ind.decimals,
-                min=ind.min,
-                max=ind.max,
-                **{**common, "help": ind.help or ind.plan_text},
-            )
-            for part, label in (("target", "省下达目标"), ("actual", "实际完成"))
-        ]
-    if isinstance(ind, TrendIndicator):
-        return [
-            InputField(
-                part="",
-                label=ind.name,
-                type="number",
-                unit=ind.unit,
-                decimals=ind.decimals,
-                min=ind.min,
-                max=ind.max,
-                **{**common, "help": ind.help or ind.plan_text},
-            )
-        ]
-    if isinstance(ind, GradeIndicator):
-        return [
-            InputField(part="", label=ind.name, type="choice", choices=tuple(ind.grades), **common)
-        ]
-    if isinstance(ind, MilestoneIndicator):
-        return [
-            InputField(part="", label=ind.name, type="choice", choices=tuple(ind.states), **common)
-        ]
-    if isinstance(ind, TextIndicator):
-        return [
-            InputField(part="", label=ind.name, type="text", max_length=ind.max_length, **common)
-        ]
-    raise TypeError(f"unknown indicator kind: {type(ind).__name__}")
+    """The cells a clerk fills for ``ind`` in ``form`` (one, or two for a rate's or a
+    provincial target's parts): each kind says which, see :meth:`FieldBase.input_fields`."""
+    return ind.input_fields(form)
 
 
 @dataclass(frozen=True)

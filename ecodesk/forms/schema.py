@@ -9,11 +9,12 @@ evaluated: rules are parsed into the typed structures below and interpreted by
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ecodesk.forms import keys
+from ecodesk.forms.fields import InputField
 
 CODE_RE = rf"^{keys.CODE}$"
 TASK_CODE_RE = r"^[1-7]\.[1-9]$"
@@ -203,6 +204,20 @@ class FieldBase(Strict):
         """The values a clerk chooses from (none: the value is typed)."""
         return ()
 
+    @property
+    def percent_capped(self) -> bool:
+        """Whether a figure in % is held to 0–100 when the definition gives no ``max``."""
+        return False
+
+    def input_fields(self, form: str) -> list[InputField]:
+        """The cells a clerk fills for this indicator in ``form``."""
+        raise NotImplementedError(f"{type(self).__name__} must say which fields it asks for")
+
+    def _field(self, form: str, part: str = "", **spec: Any) -> InputField:
+        spec.setdefault("label", self.name)
+        spec.setdefault("help", self.help)
+        return InputField(form=form, indicator=self.code, part=part, required=self.required, **spec)
+
 
 class NumberSpec(Strict):
     unit: str = ""
@@ -230,6 +245,24 @@ class NumberIndicator(FieldBase, NumberSpec):
     @property
     def numeric_target(self) -> Target | None:
         return numeric_target(self.target)
+
+    @property
+    def percent_capped(self) -> bool:
+        return self.scope != "growth"  # a growth rate may exceed 100 %
+
+    def input_fields(self, form: str) -> list[InputField]:
+        return [
+            self._field(
+                form,
+                type="number",
+                unit=self.unit,
+                decimals=self.decimals,
+                integer=self.integer,
+                min=self.min,
+                max=self.max,
+                multipliers=self.multipliers,
+            )
+        ]
 
 
 class RatioPart(Strict):
@@ -261,6 +294,21 @@ class RatioIndicator(FieldBase):
     def numeric_target(self) -> Target | None:
         return numeric_target(self.target)
 
+    def input_fields(self, form: str) -> list[InputField]:
+        return [
+            self._field(
+                form,
+                part,
+                label=spec.name,
+                type="number",
+                unit=spec.unit,
+                decimals=spec.decimals,
+                min=Decimal(0),
+                help=spec.help or self.help,
+            )
+            for part, spec in (("num", self.numerator), ("den", self.denominator))
+        ]
+
 
 class ProvincialIndicator(FieldBase):
     """完成省下达指标 / 达到省有关要求: the county fills the provincial target and the actual value."""
@@ -285,6 +333,22 @@ class ProvincialIndicator(FieldBase):
     def shown_unit(self) -> str:
         return self.unit
 
+    def input_fields(self, form: str) -> list[InputField]:
+        return [
+            self._field(
+                form,
+                part,
+                label=f"{self.name}（{label}）",
+                type="number",
+                unit=self.unit,
+                decimals=self.decimals,
+                min=self.min,
+                max=self.max,
+                help=self.help or self.plan_text,
+            )
+            for part, label in (("target", "省下达目标"), ("actual", "实际完成"))
+        ]
+
 
 class TrendIndicator(FieldBase):
     """A qualitative trend of the plan (稳步提升, 持续下降, 稳中向好)."""
@@ -306,6 +370,23 @@ class TrendIndicator(FieldBase):
     def shown_unit(self) -> str:
         return self.unit
 
+    @property
+    def percent_capped(self) -> bool:
+        return True
+
+    def input_fields(self, form: str) -> list[InputField]:
+        return [
+            self._field(
+                form,
+                type="number",
+                unit=self.unit,
+                decimals=self.decimals,
+                min=self.min,
+                max=self.max,
+                help=self.help or self.plan_text,
+            )
+        ]
+
 
 class GradeIndicator(FieldBase):
     """A value chosen from ordered grades, best first (水质 Ⅰ类 … 劣Ⅴ类)."""
@@ -318,6 +399,15 @@ class GradeIndicator(FieldBase):
     @property
     def choices(self) -> tuple[str, ...]:
         return tuple(self.grades)
+
+    def input_fields(self, form: str) -> list[InputField]:
+        return [self._field(form, type="choice", choices=self.choices)]
+
+    def reached(self, value: str) -> bool | None:
+        """Whether a chosen grade is the target's or better (None: no target, or not a grade)."""
+        if self.target is None or self.target.grade is None or value not in self.grades:
+            return None
+        return self.grades.index(value) <= self.grades.index(self.target.grade)
 
     @model_validator(mode="after")
     def _target_grade_known(self) -> GradeIndicator:
@@ -339,11 +429,21 @@ class MilestoneIndicator(FieldBase):
     def choices(self) -> tuple[str, ...]:
         return tuple(self.states)
 
+    def input_fields(self, form: str) -> list[InputField]:
+        return [self._field(form, type="choice", choices=self.choices)]
+
+    def reached(self, value: str) -> bool | None:
+        """Whether the milestone is done (None while nothing is chosen)."""
+        return (value == self.done_state) if value else None
+
 
 class TextIndicator(FieldBase):
     kind: Literal["text"]
     max_length: int = Field(default=200, ge=1, le=CELL_TEXT_LIMIT)
     aggregation: Literal["none"] = "none"
+
+    def input_fields(self, form: str) -> list[InputField]:
+        return [self._field(form, type="text", max_length=self.max_length)]
 
 
 Indicator = Annotated[

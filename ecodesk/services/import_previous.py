@@ -54,11 +54,6 @@ def plan_reference(store: Any, period: Period, form: str) -> str | None:
     return store.settings_get(plan_reference_key(period, form))
 
 
-def _order(period: Period) -> tuple[int, int]:
-    # A year's report comes after its four quarters.
-    return (period.year, period.quarter or 5)
-
-
 # ---------------------------------------------------------------------------------------- preview
 
 
@@ -150,7 +145,7 @@ def _preview_workbook(
     if result.status not in ("valid", "display_altered", "unknown_signer"):
         raise WorkbookRefused(result.status, result.message)
     data = result.workbook.data  # type: ignore[attr-defined]
-    if _order(data.period) >= _order(period):
+    if data.period >= period:
         raise FuturePeriod(data.period.label, period.label)
     pack = store.pack
     content = content_of(pack, data, division)
@@ -210,7 +205,7 @@ def _preview_template(store: Any, opened: Any, period: Period, division: str) ->
     else:
         year = reading.year
     baseline_period = Period(year)
-    if _order(baseline_period) >= _order(period):
+    if baseline_period >= period:
         raise FuturePeriod(baseline_period.label, period.label)
     if not reading.values:
         raise NoValuesFound(

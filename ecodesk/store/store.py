@@ -1144,7 +1144,7 @@ class Store:
 
         ``baseline`` becomes the whole baseline of ``baseline_period`` (``None`` removes it);
         ``tables`` ("form:table" → rows) replace tables of ``period``'s editable revision;
-        ``settings`` are set (``None`` deletes the key). Added for the import (issue #6): an
+        ``settings`` are set (``None`` deletes the key). For the import of last year's data: an
         import must land completely or not at all, and be undoable as one step.
         """
         for key in tables:

@@ -39,7 +39,7 @@ def put_text(ws: Any, row: int, column: int, text: str) -> Any:
     # What openpyxl's value setter would store for a string (cut at Excel's 32,767 characters;
     # canonical_text has already dropped every character it refuses), without its type guessing:
     # it takes a leading "=" for a formula, and forcing the type keeps it a plain string (a
-    # quotePrefix style alone does not: see DESIGN.md). Skipping the setter saves a tenth of an
+    # quotePrefix style alone does not: openpyxl still writes "=1+1" as a formula). Skipping the setter saves a tenth of an
     # export, which writes some 20,000 of these.
     cell._value = canonical_text(text)[:32767]
     cell.data_type = "s"

@@ -1,7 +1,7 @@
 """Open an untrusted .xlsx without letting it exhaust memory or crash the program.
 
 openpyxl parses XML through defusedxml (installed), but sets no limit on how much a zip
-member unpacks to: a 1 MB file can unpack to 1 GiB (DESIGN.md). So the zip directory is
+member unpacks to: a 1 MB file unpacked to 1 GiB and loaded with 1 GB of memory when tried. So the zip directory is
 checked first; :mod:`zipfile` itself refuses a member that inflates beyond its declared
 size (the CRC/length check), so the declared sizes are a real bound.
 """

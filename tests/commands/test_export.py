@@ -17,7 +17,7 @@ def test_export_keys_and_verify_from_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from ecodesk.services.sample import fill_demo
+    from ecodesk.demo import fill_demo
     from ecodesk.store import Store
 
     with Store.open(data_dir) as store:

@@ -66,7 +66,7 @@ class ReceivedFolder:
 
 @pytest.fixture(scope="session")
 def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> ReceivedFolder:
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations

@@ -205,9 +205,9 @@ def test_a_county_adopts_its_consolidation_and_exports_it_with_the_normal_export
     pack, tmp_path: Path
 ) -> None:
     """The whole county path: departments' workbooks → the county's own store → export → valid."""
+    from ecodesk.demo import sample_submission
     from ecodesk.services.consolidate import adopt_into_store, consolidate
     from ecodesk.services.export import export_submission
-    from ecodesk.services.sample import sample_submission
     from ecodesk.services.verify import verify_workbook
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore

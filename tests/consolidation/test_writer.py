@@ -19,7 +19,7 @@ from ecodesk.consolidation.writer import (
     SummaryWriteError,
     write_summary_workbook,
 )
-from ecodesk.services.sample import sample_submission
+from ecodesk.demo import sample_submission
 from ecodesk.storage import StorageError
 from ecodesk.submission import AcceptedWarning
 from tests.consolidation.helpers import PERIOD, ratio_with_target, summed_number

@@ -23,7 +23,6 @@ from ecodesk.forms.keys import (
     split_key,
 )
 from ecodesk.forms.loader import bundled_pack
-from ecodesk.submission import BadPeriod, Period
 
 
 @pytest.mark.parametrize(
@@ -138,35 +137,3 @@ def test_every_rule_operand_of_the_pack_parses() -> None:
                     assert str(parse_operand(text)) == text
                     seen += 1
     assert seen > 10
-
-
-# --------------------------------------------------------------------------- periods
-
-
-def test_periods_are_totally_ordered_by_when_they_end() -> None:
-    periods = [Period(2026), Period(2025, 1), Period(2025), Period(2025, 4), Period(2024, 3)]
-    assert sorted(periods) == [
-        Period(2024, 3),
-        Period(2025, 1),
-        Period(2025, 4),
-        Period(2025),
-        Period(2026),
-    ]
-    assert Period(2025) < Period(2026, 1)
-    assert Period(2025, 1) < Period(2025)
-    assert not Period(2025) < Period(2025, 1)
-    assert Period(2025) >= Period(2025, 4)
-    assert max(Period(2025, 2), Period(2024)) == Period(2025, 2)
-
-
-def test_period_end_is_the_time_axis_of_the_trajectory() -> None:
-    assert Period(2025).end == Decimal(2025)
-    assert Period(2025, 1).end == Decimal("2024.25")
-    assert Period(2025, 4).end == Period(2025).end
-
-
-def test_bad_period_is_an_error_for_people() -> None:
-    with pytest.raises(BadPeriod, match="格式不对") as raised:
-        Period.parse("20X6")
-    assert isinstance(raised.value, EcoDeskError)
-    assert isinstance(raised.value, ValueError)

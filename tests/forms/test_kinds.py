@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from ecodesk.consolidation.aggregate import SUMMARIZE_KIND
+from ecodesk.forms.catalog_doc import _WHAT_OF_KIND
 from ecodesk.forms.lines import LINES_OF_KIND
 from ecodesk.forms.loader import FormPack, bundled_pack
 from ecodesk.forms.rules.kinds import CHECKS_OF_KIND
@@ -27,6 +29,8 @@ def test_every_kind_is_checked_and_laid_out() -> None:
     assert len(_tags()) == 7
     assert set(CHECKS_OF_KIND) == _tags()
     assert set(LINES_OF_KIND) == _tags()
+    assert set(SUMMARIZE_KIND) == _tags()
+    assert set(_WHAT_OF_KIND) == _tags()
 
 
 @pytest.fixture(scope="module")

@@ -134,9 +134,9 @@ class SignedFile:
 def make_signed_workbook(
     root: Path, division: str = COUNTY, period: Period = LAST_YEAR
 ) -> SignedFile:
+    from ecodesk.demo import sample_profile, sample_submission
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.services.export import export_submission
-    from ecodesk.services.sample import sample_profile, sample_submission
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations
     from ecodesk.store import Store

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from ecodesk.cli import main
+from ecodesk.demo import sample_profile
 from ecodesk.forms.loader import FormPack
 from ecodesk.importing.errors import NoValuesFound
 from ecodesk.services.import_previous import preview_import
-from ecodesk.services.sample import sample_profile
 from ecodesk.store import Store
 from ecodesk.submission import Period
 from tests.importing.makers import COUNTY, field_where, set_cached_values

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from ecodesk.demo import sample_submission
 from ecodesk.forms.loader import FormPack
 from ecodesk.importing.previous_workbook import ANNUAL_COLUMN_PREFIX, content_of, plan_section
-from ecodesk.services.sample import sample_submission
 from ecodesk.submission import Period
 from tests.importing.makers import COUNTY, field_where
 

@@ -15,7 +15,7 @@ from tests.workbook.helpers import PASSPHRASE
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data of 宁都县, made once; each test works on its own copy of the folder."""
-    from ecodesk.services.sample import fill_demo
+    from ecodesk.demo import fill_demo
 
     folder = tmp_path_factory.mktemp("demo") / "data"
     with Store.open(folder) as store:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ecodesk.demo import sample_profile
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
 from ecodesk.importing.errors import (
@@ -23,7 +24,6 @@ from ecodesk.services.import_previous import (
     preview_import,
     undo_import,
 )
-from ecodesk.services.sample import sample_profile
 from ecodesk.store import Store, settings
 from ecodesk.submission import Period
 from tests.importing import makers

@@ -27,7 +27,7 @@ FORMS = ["G", "1.1", "2.1"]  # a few forms keep the file quick; the sheet tests 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Last year signed, this year a draft: the demo's sample data written into a real store."""
-    from ecodesk.services.sample import sample_profile, sample_submission
+    from ecodesk.demo import sample_profile, sample_submission
 
     folder = tmp_path_factory.mktemp("demo")
     with Store.open(folder) as store:

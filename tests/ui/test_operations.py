@@ -134,7 +134,7 @@ def test_signed_export_of_demo_data_freezes_the_period(
     no_dialogs: list[Any],
     monkeypatch: Any,
 ) -> None:
-    from ecodesk.services.sample import fill_demo
+    from ecodesk.demo import fill_demo
     from ecodesk.services.verify import verify_workbook
     from ecodesk.store import Store
     from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
@@ -203,8 +203,8 @@ def test_import_last_years_workbook_fills_the_last_year_column(
     no_dialogs: list[Any],
     monkeypatch: Any,
 ) -> None:
+    from ecodesk.demo import sample_submission
     from ecodesk.services.export import export_submission
-    from ecodesk.services.sample import sample_submission
     from ecodesk.store import Store
     from ecodesk.submission import Period
     from ecodesk.ui.dialogs.import_preview_dialog import ImportPreviewDialog

@@ -19,8 +19,8 @@ from ecodesk.ui.dialogs.print_preview_dialog import PAGE_GAP, PrintPreviewDialog
 @pytest.fixture(scope="module")
 def demo_sheet(tmp_path_factory: pytest.TempPathFactory, pack: Any) -> Path:
     """The demo county's current submission, printed the way the window prints it."""
+    from ecodesk.demo import fill_demo
     from ecodesk.services.printing import print_for_preview
-    from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
 
     folder = tmp_path_factory.mktemp("demo")

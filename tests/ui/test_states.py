@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ecodesk.demo import sample_submission
 from ecodesk.forms.rules import check_submission
-from ecodesk.services.sample import sample_submission
 from ecodesk.submission import Period, SubmissionData
 from ecodesk.ui.states import completeness, form_state
 from tests.ui.conftest import PROFILE

@@ -167,7 +167,7 @@ def verdicts(tmp_path: Path, pack: Any) -> dict[str, Any]:
     """A valid, an altered and an unregistered signed workbook, and a file that is not one."""
     from decimal import Decimal
 
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
     from ecodesk.services.verify import verify_workbook
     from ecodesk.submission import Period
     from tests.consolidation.helpers import (

@@ -28,7 +28,7 @@ def submission(
     period: Period = PERIOD,
 ) -> SubmissionData:
     """The sample generator's plausible data, cut down to ``forms`` (all when None) to stay fast."""
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
 
     data = sample_submission(pack, division, period)
     if forms is None:

@@ -15,8 +15,6 @@ from ecodesk.forms.rules.context import CheckContext
 from ecodesk.forms.rules.problems import Problem, problem, quoted
 from ecodesk.forms.schema import (
     Indicator,
-    NumberIndicator,
-    TrendIndicator,
 )
 from ecodesk.i18n import tr
 
@@ -122,9 +120,7 @@ def check_input(
 def implicit_max(ctx: CheckContext, field: InputField, ind: Indicator) -> Decimal | None:
     if field.max is not None:
         return field.max
-    if field.unit == PERCENT and isinstance(ind, TrendIndicator):
-        return Decimal(100)
-    if field.unit == PERCENT and isinstance(ind, NumberIndicator) and ind.scope != "growth":
+    if field.unit == PERCENT and ind.percent_capped:
         return Decimal(100)
     return None
 

@@ -65,7 +65,7 @@ class CountyWorkbooks:
 
 @pytest.fixture(scope="session")
 def county_workbooks(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> CountyWorkbooks:
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
 
     root = tmp_path_factory.mktemp("county-workbooks")
     s_form, s_ind = summed_number(pack)

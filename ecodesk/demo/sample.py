@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_DEMO_COUNTY = "360730"  # 宁都县
-VOCAB_FILE = Path(__file__).resolve().parent / "sample_vocab.yaml"
+VOCAB_FILE = Path(__file__).resolve().parent / "vocab.yaml"
 
 # Typical county-level magnitudes by unit (low, high), used when the plan sets no target.
 UNIT_RANGES: dict[str, tuple[float, float]] = {
@@ -367,30 +368,44 @@ def _text_value(ctx: _Context, ind: TextIndicator) -> str:
     return text[: ind.max_length] if ind.max_length else text
 
 
+@dataclass
+class _Parent:
+    """The last whole figure seen: a following 其中… line in its unit is a part of it."""
+
+    current: tuple[NumberIndicator, float] | None = None
+
+
+def _number_values(ctx: _Context, form: str, ind: NumberIndicator, parent: _Parent) -> list[str]:
+    is_part = (
+        ind.name.startswith("其中")
+        and parent.current is not None
+        and parent.current[0].unit == ind.unit
+    )
+    value = _number_value(ctx, form, ind, parent.current if is_part else None)
+    if not is_part:
+        parent.current = (ind, float(value))
+    return [value]
+
+
+# Each kind's generated texts, in the order of the kind's input fields.
+_VALUES_OF_KIND: dict[str, Callable[[_Context, str, Any, _Parent], Sequence[str]]] = {
+    "number": _number_values,
+    "ratio": lambda ctx, form, ind, parent: _ratio_values(ctx, form, ind),
+    "provincial": lambda ctx, form, ind, parent: _provincial_values(ctx, form, ind),
+    "trend": lambda ctx, form, ind, parent: [_trend_value(ctx, form, ind)],
+    "grade": lambda ctx, form, ind, parent: [_grade_value(ctx, form, ind)],
+    "milestone": lambda ctx, form, ind, parent: [_milestone_value(ctx, ind)],
+    "text": lambda ctx, form, ind, parent: [_text_value(ctx, ind)],
+}
+
+
 def _indicator_values(ctx: _Context, form: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    parent: tuple[NumberIndicator, float] | None = None
+    parent = _Parent()
     for ind in ctx.pack.indicators(form, ctx.division.code):
-        key = f"{form}:{ind.code}"
-        if isinstance(ind, NumberIndicator):
-            is_part = (
-                ind.name.startswith("其中") and parent is not None and parent[0].unit == ind.unit
-            )
-            values[key] = _number_value(ctx, form, ind, parent if is_part else None)
-            if not is_part:
-                parent = (ind, float(values[key]))
-        elif isinstance(ind, RatioIndicator):
-            values[f"{key}.num"], values[f"{key}.den"] = _ratio_values(ctx, form, ind)
-        elif isinstance(ind, ProvincialIndicator):
-            values[f"{key}.target"], values[f"{key}.actual"] = _provincial_values(ctx, form, ind)
-        elif isinstance(ind, TrendIndicator):
-            values[key] = _trend_value(ctx, form, ind)
-        elif isinstance(ind, GradeIndicator):
-            values[key] = _grade_value(ctx, form, ind)
-        elif isinstance(ind, MilestoneIndicator):
-            values[key] = _milestone_value(ctx, ind)
-        elif isinstance(ind, TextIndicator):
-            values[key] = _text_value(ctx, ind)
+        texts = _VALUES_OF_KIND[ind.kind](ctx, form, ind, parent)
+        for input_field, text in zip(ind.input_fields(form), texts, strict=True):
+            values[input_field.key] = text
     return values
 
 

@@ -9,12 +9,12 @@ import pytest
 import yaml
 
 from ecodesk.cli import main
+from ecodesk.demo import DEFAULT_DEMO_COUNTY, fill_demo, sample_submission
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import load_pack
 from ecodesk.forms.numbers import parse_clerk_number
 from ecodesk.forms.rules import check_submission
 from ecodesk.forms.schema import NumberIndicator, RatioIndicator
-from ecodesk.services.sample import DEFAULT_DEMO_COUNTY, fill_demo, sample_submission
 from ecodesk.store import Store
 from ecodesk.submission import Period
 
