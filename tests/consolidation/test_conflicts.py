@@ -13,7 +13,7 @@ import pytest
 from ecodesk.cli import main
 from ecodesk.consolidation.writer import FILES_SHEET
 from ecodesk.services.consolidate import consolidate, write_summary
-from ecodesk.services.sample import sample_submission
+from ecodesk.demo import sample_submission
 from tests.consolidation.helpers import PERIOD, restrict_forms, write_signed
 
 

@@ -470,7 +470,7 @@ def test_two_different_signed_files_of_one_revision_are_shown_in_red(
 ) -> None:
     from PySide6.QtGui import QColor
 
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
     from ecodesk.ui import style
     from tests.consolidation.helpers import restrict_forms, write_signed
 
