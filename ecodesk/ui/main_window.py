@@ -27,6 +27,7 @@ from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.operations import Operations
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.undo_keys import redo_keys, undo_keys
 from ecodesk.ui.widgets.form_view import FormView
 from ecodesk.ui.widgets.period_selector import PeriodSelector, offered_periods
 from ecodesk.ui.widgets.plan_tree import PlanTree
@@ -103,19 +104,19 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.show_all)
         bar.addSeparator()
         # fixed labels (the stack's own actions change width with every edit); what is undone shows as tooltip
-        stack = self.session.undo_stack
+        group = self.session.undo_group
         self.undo_action = QAction(self.tr("撤销"), self, enabled=False)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(stack.undo)
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.undoTextChanged.connect(
+        self.undo_action.setShortcuts(undo_keys())
+        self.undo_action.triggered.connect(self.undo)
+        group.canUndoChanged.connect(self.undo_action.setEnabled)
+        group.undoTextChanged.connect(
             lambda text: self.undo_action.setToolTip(self.tr("撤销：{what}").format(what=text))
         )
         self.redo_action = QAction(self.tr("重做"), self, enabled=False)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.triggered.connect(stack.redo)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.redoTextChanged.connect(
+        self.redo_action.setShortcuts(redo_keys())
+        self.redo_action.triggered.connect(self.redo)
+        group.canRedoChanged.connect(self.redo_action.setEnabled)
+        group.redoTextChanged.connect(
             lambda text: self.redo_action.setToolTip(self.tr("重做：{what}").format(what=text))
         )
         bar.addAction(self.undo_action)
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.overview_action.setChecked(False)
         self.stack.setCurrentWidget(self.views[form])
+        self.session.set_active_form(form)
         self.problems.set_form(form)
         self._update_states()
 
@@ -352,6 +354,15 @@ class MainWindow(QMainWindow):
         if not self.session.frozen:
             self.session.store.mark_checked(self.session.period)
         self.statusBar().showMessage(self.tr("检查完毕：没有错误，可以签名导出。"), 10_000)
+
+    def undo(self) -> None:
+        """Ctrl+Z: what is still being typed is saved first, so it is undone as one step."""
+        self.flush()
+        self.session.undo_group.undo()
+
+    def redo(self) -> None:
+        self.flush()
+        self.session.undo_group.redo()
 
     def accept_warning(self, problem: Any) -> None:
         dialog = AcceptWarningDialog(problem, self)

@@ -223,7 +223,7 @@ class Operations(QObject):
         self._run(self.tr("正在生成报送单…"), work, done)
 
     def new_revision(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        from ecodesk.ui.dialogs.reason_dialog import ask_reason
 
         if not self.session.frozen:
             QMessageBox.information(
@@ -232,7 +232,7 @@ class Operations(QObject):
                 self.tr("本期报送还没有签名，可以直接修改，不需要建立修订版。"),
             )
             return
-        reason, ok = QInputDialog.getMultiLineText(
+        reason, ok = ask_reason(
             self.window,
             self.tr("建立修订版"),
             self.tr("请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）："),

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
@@ -38,7 +38,10 @@ class EditSession(QObject):
         super().__init__(parent)
         self.store = store
         self.pack = pack
-        self.undo_stack = QUndoStack(self)
+        # one undo history per form, as a spreadsheet has one per sheet: Ctrl+Z in a form never
+        # undoes an edit made, unseen, in another one
+        self.undo_group = QUndoGroup(self)
+        self._undo_stacks: dict[str, QUndoStack] = {}
         self.data: SubmissionData | None = None
         self.problems: list[Any] = []
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
@@ -69,7 +72,7 @@ class EditSession(QObject):
         self.data = self.store.load(period)
         if period != self.store.current_period():
             self.store.set_current_period(period)
-        self.undo_stack.clear()
+        self._clear_undo()
         self.recheck_now()
         self.loaded.emit()
 
@@ -96,19 +99,44 @@ class EditSession(QObject):
 
     # ------------------------------------------------------------------ editing (undoable)
 
+    def undo_stack(self, form: str) -> QUndoStack:
+        """The undo history of ``form`` (made on first use)."""
+        if form not in self._undo_stacks:
+            stack = QUndoStack(self.undo_group)
+            self.undo_group.addStack(stack)
+            self._undo_stacks[form] = stack
+        return self._undo_stacks[form]
+
+    def set_active_form(self, form: str | None) -> None:
+        """Ctrl+Z and Ctrl+Y act on this form's history (none: on nothing)."""
+        self.undo_group.setActiveStack(self.undo_stack(form) if form else None)
+
+    def _clear_undo(self) -> None:
+        """Another period or a reloaded submission: the old histories no longer apply."""
+        active = next(
+            (f for f, s in self._undo_stacks.items() if s is self.undo_group.activeStack()), None
+        )
+        for stack in self._undo_stacks.values():
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self._undo_stacks = {}
+        self.set_active_form(active)
+
     def edit_value(self, key: str, text: str, label: str) -> None:
         if text != self.value(key):
-            self.undo_stack.push(SetValueCommand(self, key, self.value(key), text, label))
+            command = SetValueCommand(self, key, self.value(key), text, label)
+            self.undo_stack(key.partition(":")[0]).push(command)
 
     def edit_narrative(self, form: str, section: str, text: str, label: str) -> None:
         old = self.narrative(form, section)
         if text != old:
-            self.undo_stack.push(SetNarrativeCommand(self, form, section, old, text, label))
+            command = SetNarrativeCommand(self, form, section, old, text, label)
+            self.undo_stack(form).push(command)
 
     def edit_rows(self, form: str, table: str, rows: list[TableRow], label: str) -> None:
         old = self.rows(form, table)
         if rows != old:
-            self.undo_stack.push(SetTableRowsCommand(self, form, table, old, rows, label))
+            self.undo_stack(form).push(SetTableRowsCommand(self, form, table, old, rows, label))
 
     # ------------------------------------------------------------------ writing (used by commands)
 

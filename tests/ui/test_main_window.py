@@ -249,15 +249,19 @@ def test_tree_shows_only_responsible_forms_until_show_all(
 def test_new_revision_makes_a_signed_period_editable_again(
     qtbot: Any, store: Any, open_window: Any, pack: Any, monkeypatch: Any
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from ecodesk.ui.dialogs import reason_dialog
 
     field = first_number_field(pack)
     period = Period(2025)
     store.set_value(period, field.key, "7")
     store.mark_signed(period, 1, fingerprint="AB:CD", digest="0" * 64, workbook_path=None)
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("更正技改投资额", True))
-    )
+
+    def answer(dialog: Any) -> int:  # the reason typed, then 确定
+        type_text(qtbot, dialog.explanation, "更正技改投资额")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        return int(dialog.result())
+
+    monkeypatch.setattr(reason_dialog.ReasonDialog, "exec", answer)
     window = open_window(store)
     window.change_period(period)
     window.operations.actions["revision"].trigger()

@@ -12,16 +12,15 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ecodesk.forms.schema import TableSpec
 from ecodesk.ui.session import EditSession
-from ecodesk.ui.widgets.choice_delegate import ChoiceDelegate
 from ecodesk.ui.widgets.paste import parse_tab_separated, paste_grid
 from ecodesk.ui.widgets.rows_model import RowsModel
+from ecodesk.ui.widgets.sheet_view import SheetView
 
 ROW_HEIGHT = 30
 MAX_VISIBLE_ROWS = 10
@@ -50,10 +49,9 @@ class TableEditor(QWidget):
         layout.addWidget(hint)
         self.model = RowsModel(spec, self)
         self.model.cellEdited.connect(self._cell_edited)
-        self.view = QTableView()
+        self.view = SheetView(spec)
         self.view.setObjectName(f"table:{self.key}")
         self.view.setModel(self.model)
-        self.view.setItemDelegate(ChoiceDelegate(spec, self.view))
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.view.setEditTriggers(
