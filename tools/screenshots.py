@@ -87,7 +87,7 @@ def main() -> int:
             window.session.recheck_now()
             view.focus_field(editor.key)
             save(window, "problems.png")
-            window.session.undo_stack.undo()
+            window.session.undo_group.undo()
 
             window.overview_action.setChecked(True)
             save(window, "overview.png")

@@ -50,7 +50,7 @@ from __future__ import annotations
 import logging
 import operator
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
@@ -117,6 +117,7 @@ class Problem:
     field: str | None  # field key, table cell/table key, narrative key, or None
     message: str  # Chinese: what is wrong and what to do
     explanation: str | None = None  # the unit's explanation when it accepted this warning
+    missing: bool = False  # a required value not given yet (an error all the same)
 
     @property
     def accepted(self) -> bool:
@@ -128,8 +129,23 @@ class InvalidChoice(EcoDeskError, ValueError):
 
 
 def has_blocking_errors(problems: Iterable[Problem]) -> bool:
-    """True when any problem is an error: the submission cannot be signed yet."""
+    """True when any problem is an error (a missing value included): it cannot be signed yet."""
     return any(p.severity == "error" for p in problems)
+
+
+def shown_while_filling(
+    problems: Iterable[Problem], finished: Collection[str] | None = None
+) -> list[Problem]:
+    """The problems a clerk is shown while filling in: everything wrong with what was typed,
+    but a required value still missing only on a form in ``finished``.
+
+    A form just opened is not wrong, only unfinished: 32 "请填写…" on a blank form read as a
+    wall of red before anything was typed. The window counts a form as finished once the
+    clerk leaves it after typing in it, or asks for 全面检查 (F5), or tries to sign and export;
+    ``None`` means every form. Showing is all this decides: a missing value stays an error, so
+    export, printing as final and :func:`has_blocking_errors` still refuse it.
+    """
+    return [p for p in problems if not p.missing or finished is None or p.form in finished]
 
 
 # --------------------------------------------------------------------------- values
@@ -258,7 +274,14 @@ class _Checker:
         return _quiet_number(field, self.data.history.get(str(period), {}).get(field.key))
 
     def problem(
-        self, kind: str, severity: Severity, form: str, field: str | None, message: str
+        self,
+        kind: str,
+        severity: Severity,
+        form: str,
+        field: str | None,
+        message: str,
+        *,
+        missing: bool = False,
     ) -> Problem:
         return Problem(
             id=f"{kind}:{field}" if field else f"{kind}:{form}",
@@ -266,6 +289,7 @@ class _Checker:
             form=form,
             field=field,
             message=message,
+            missing=missing,
         )
 
     # ----------------------------------------------------------------- inputs
@@ -293,7 +317,7 @@ class _Checker:
                     label=field.label,
                     hint=tr("rules", "（单位：{unit}）", unit=field.unit) if field.unit else "",
                 )
-                return [self.problem("required", "error", form, key, message)], None
+                return [self.problem("required", "error", form, key, message, missing=True)], None
             return [], None
         if isinstance(value, str):
             if field.type == "text" and field.max_length and len(value) > field.max_length:
@@ -861,7 +885,7 @@ class _Checker:
             if not column.required:
                 return []
             message = tr("rules", "{label}未填写，请填写或删除该行。", label=label)
-            return [self.problem("required", "error", form, key, message)]
+            return [self.problem("required", "error", form, key, message, missing=True)]
         if column.type == "text":
             return []
         if column.type == "choice":
@@ -1042,7 +1066,9 @@ class _Checker:
                 message = tr(
                     "rules", "请填写“{name}”：{hint}", name=section.name, hint=section.hint
                 )
-                problems.append(self.problem("narrative", "error", form, key, message))
+                problems.append(
+                    self.problem("narrative", "error", form, key, message, missing=True)
+                )
             elif count < section.min_chars:
                 message = tr(
                     "rules",

@@ -27,6 +27,7 @@ from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.operations import Operations
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.states import form_has_input
 from ecodesk.ui.undo_keys import redo_keys, undo_keys
 from ecodesk.ui.widgets.form_view import FormView
 from ecodesk.ui.widgets.period_selector import PeriodSelector, offered_periods
@@ -64,9 +65,10 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.stack)
         right.addWidget(self.problems)
-        right.setStretchFactor(0, 4)
+        right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 1)
-        right.setSizes([600, 140])
+        # about a third of the height for the problems: five rows at 1366×768, not two
+        right.setSizes([440, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(right)
@@ -277,8 +279,11 @@ class MainWindow(QMainWindow):
         return widget if isinstance(widget, FormView) else None
 
     def show_form(self, form: str) -> None:
-        if self.current_view() is not None:
-            self.current_view().flush()
+        leaving = self.current_view()
+        if leaving is not None:
+            leaving.flush()
+            if leaving.form != form and form_has_input(self.pack, self.session.data, leaving.form):
+                self.session.finish(leaving.form)  # left after typing in it: show what is missing
         if form not in self.views:
             view = FormView(self.session, form)
             self.views[form] = view
@@ -342,6 +347,7 @@ class MainWindow(QMainWindow):
         from ecodesk.forms.rules import has_blocking_errors
 
         self.flush()
+        self.session.finish()  # F5 shows everything, missing values included
         self.session.recheck_now()
         self.problems.all_forms.setChecked(True)
         problems = self.session.problems

@@ -142,6 +142,7 @@ class Operations(QObject):
         from ecodesk.forms.rules import has_blocking_errors
 
         self.window.flush()
+        self.session.finish()  # at export every missing value is shown
         self.session.recheck_now()
         if has_blocking_errors(self.session.problems):
             errors = sum(1 for p in self.session.problems if p.severity == "error")

@@ -43,7 +43,9 @@ class EditSession(QObject):
         self.undo_group = QUndoGroup(self)
         self._undo_stacks: dict[str, QUndoStack] = {}
         self.data: SubmissionData | None = None
-        self.problems: list[Any] = []
+        self.problems: list[Any] = []  # every problem, missing values included (export's view)
+        self.shown: list[Any] = []  # what the clerk is shown now (see shown_while_filling)
+        self._finished: set[str] | None = set()  # forms whose missing values are shown
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
 
@@ -73,6 +75,7 @@ class EditSession(QObject):
         if period != self.store.current_period():
             self.store.set_current_period(period)
         self._clear_undo()
+        self._finished = set()  # a period opens calm, like a new form
         self.recheck_now()
         self.loaded.emit()
 
@@ -179,7 +182,7 @@ class EditSession(QObject):
         saved = self.data.values.get(key)
         self.data.values[key] = text
         try:
-            return check_field(self.pack, self.data, key)
+            return self._calm(check_field(self.pack, self.data, key))
         finally:
             if saved is None:
                 del self.data.values[key]
@@ -196,10 +199,30 @@ class EditSession(QObject):
         if self.data is None:
             return
         self.problems = check_submission(self.pack, self.data)
+        self.shown = self._calm(self.problems)
         self.problemsChanged.emit()
 
+    def _calm(self, problems: list[Any]) -> list[Any]:
+        from ecodesk.forms.rules import shown_while_filling
+
+        return shown_while_filling(problems, self._finished)
+
+    def finish(self, form: str | None = None) -> None:
+        """Show the missing values of ``form`` from now on (``None``: of every form) — when
+        the clerk leaves a form after typing in it, asks for 全面检查, or tries to export."""
+        if form is None:
+            changed = self._finished is not None
+            self._finished = None
+        else:
+            changed = self._finished is not None and form not in self._finished
+            if self._finished is not None:
+                self._finished.add(form)
+        if changed:
+            self.recheck_now()
+
     def form_problems(self, form: str) -> list[Any]:
-        return [p for p in self.problems if p.form == form]
+        """The problems of ``form`` the clerk is shown now."""
+        return [p for p in self.shown if p.form == form]
 
     def form_state(self, form: str) -> FormState:
         assert self.data is not None

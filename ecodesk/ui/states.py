@@ -84,6 +84,34 @@ def form_state(
     return "checked"
 
 
+# An error and a warning differ in colour, sign and word everywhere they are shown (the form,
+# the tables, the tree, the problems panel): colour alone fails the colour-blind and the
+# printed page.
+SEVERITY_SIGNS = {"error": "✖", "warning": "⚠", "accepted": "✓"}
+
+
+def severity_kind(problem: ProblemLike) -> str:
+    """ "error", "warning" (to explain or fix) or "accepted" (explained)."""
+    if problem.severity == "warning" and problem.explanation:
+        return "accepted"
+    return problem.severity
+
+
+def severity_word(kind: str) -> str:
+    words = {
+        "error": tr("Severity", "错误"),
+        "warning": tr("Severity", "提示"),
+        "accepted": tr("Severity", "已说明"),
+    }
+    return words[kind]
+
+
+def labelled(problem: ProblemLike, message: str) -> str:
+    """ "✖ 错误：…" or "⚠ 提示：…" — the sign and the word before the core's sentence."""
+    kind = severity_kind(problem)
+    return f"{SEVERITY_SIGNS[kind]} {severity_word(kind)}：{message}"
+
+
 @dataclass(frozen=True)
 class Completeness:
     """How far a form is filled: inputs with a value out of the inputs the unit must give."""

@@ -43,9 +43,10 @@ def test_typed_indicator_is_saved_checked_and_found_again_after_restart(
     window = open_window(store)
     window.tree.select_form(FORM)
     before = problems_for(window, field.key)
-    assert any(p.severity == "error" for p in before), (
-        "an empty required field is an error in the panel"
-    )
+    assert any(p.severity == "error" for p in before), "an empty required field is an error"
+    assert window.problems.list.topLevelItemCount() == 0, "but a blank form is not shown red"
+    window.views[FORM].setFocus()
+    qtbot.keyClick(window.views[FORM], Qt.Key.Key_F5)  # 全面检查 shows what is missing
     panel_rows_before = window.problems.list.topLevelItemCount()
 
     type_into(qtbot, editor_input(window, field.key), "１,２３４")
@@ -172,8 +173,9 @@ def test_clicking_a_problem_goes_to_its_field(
 ) -> None:
     window = open_window(store)
     window.tree.select_form(FORM)
-    window.session.recheck_now()
+    window.check_action.trigger()  # F5
     panel = window.problems
+    panel.this_form.setChecked(True)
     item = next(
         panel.list.topLevelItem(i)
         for i in range(panel.list.topLevelItemCount())

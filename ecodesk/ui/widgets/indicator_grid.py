@@ -79,7 +79,9 @@ class IndicatorGrid(QWidget):
                 previous = QLabel(session.previous(field.key) or "—", objectName="muted")
                 self.previous_labels[field.key] = previous
                 grid.addWidget(previous, row, COL_PREVIOUS)
-                grid.addWidget(message, row + 1, COL_INPUT, 1, 5)
+                # under the input, unit and last year only: the 方案目标 column beside it spans
+                # these rows, so a wider message would be printed over the target
+                grid.addWidget(message, row + 1, COL_INPUT, 1, COL_TARGET - COL_INPUT)
                 row += 2
             if getattr(indicator, "kind", "") == "ratio":
                 computed = QLabel(objectName="muted")

@@ -10,6 +10,9 @@ from PySide6.QtGui import QBrush, QColor
 from ecodesk.forms.schema import TableSpec
 from ecodesk.submission import TableRow
 from ecodesk.ui import style
+from ecodesk.ui.icons import severity_icon
+from ecodesk.ui.states import labelled
+from ecodesk.ui.widgets.marking import open_problems, worst_severity
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -95,11 +98,13 @@ class RowsModel(QAbstractTableModel):
             "year",
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and problems:
-            errors = any(p.severity == "error" for p in problems)
-            return QBrush(QColor(style.ERROR_BG if errors else style.WARNING_BG))
+        worst = worst_severity(problems)
+        if role == Qt.ItemDataRole.BackgroundRole and worst:
+            return QBrush(QColor(style.ERROR_BG if worst == "error" else style.WARNING_BG))
+        if role == Qt.ItemDataRole.DecorationRole and worst:
+            return severity_icon(worst)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(p.message for p in problems) or None
+            return "\n".join(labelled(p, p.message) for p in open_problems(problems)) or None
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

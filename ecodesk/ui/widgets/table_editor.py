@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.forms.schema import TableSpec
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.widgets.marking import show_messages
 from ecodesk.ui.widgets.paste import parse_tab_separated, paste_grid
 from ecodesk.ui.widgets.rows_model import RowsModel
 from ecodesk.ui.widgets.sheet_view import SheetView
@@ -167,9 +168,7 @@ class TableEditor(QWidget):
                     continue
             general.append(p)
         self.model.set_cell_problems(cells)
-        messages = [p.message for p in general if p.severity == "error" or not p.explanation]
-        self.message.setText("；".join(messages))
-        self.message.setVisible(bool(messages))
+        show_messages(self.message, general)
 
     def focus_cell(self, row: int, column: str) -> None:
         if column in self.columns and 0 <= row < self.model.rowCount():
