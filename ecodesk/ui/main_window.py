@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,7 @@ from ecodesk.submission import Period
 from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.operations import Operations
+from ecodesk.ui.screen_fit import fit_to_screen
 from ecodesk.ui.session import EditSession
 from ecodesk.ui.states import form_has_input
 from ecodesk.ui.undo_keys import redo_keys, undo_keys
@@ -37,6 +38,7 @@ from ecodesk.ui.widgets.problems_panel import ProblemsPanel
 log = logging.getLogger(__name__)
 
 GEOMETRY_SETTING = "ui.geometry"
+DEFAULT_SIZE = QSize(1280, 760)  # shrunk to the screen's available area when larger
 _open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_app holds the first)
 
 
@@ -193,7 +195,8 @@ class MainWindow(QMainWindow):
         # kept in the data folder, so each unit's window opens the way it was left
         saved = self.session.store.settings_get(GEOMETRY_SETTING)
         if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
-            self.resize(1280, 760)
+            self.resize(DEFAULT_SIZE)
+        fit_to_screen(self)  # a size saved on a larger monitor, or the default on a small one
 
     # ------------------------------------------------------------------ session → window
 
