@@ -71,6 +71,9 @@ def test_every_window_fits_the_available_screen(tmp_path: Path, screen: str) -> 
         assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, (screen, r)
         bx, by = r["buttons_reach"]
         assert bx <= r["size"][0] and by <= r["size"][1], ("a button outside its window", r)
+    # 进展, the last column of most tables, was behind the horizontal scroll bar
+    tables = reports[0]["tables"]
+    assert tables and all(t["last_column_right"] <= t["viewport_width"] for t in tables), tables
     if scale != "1":
         logical = round(width / float(scale)), round(height / float(scale))
         assert reports[0]["area"][2:] == list(logical), "the scale factor took effect"

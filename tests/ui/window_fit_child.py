@@ -40,6 +40,28 @@ def report(name: str, window: Any) -> dict[str, Any]:
     }
 
 
+def table_columns(window: Any) -> list[dict[str, Any]]:
+    """Where the last column of each table of form 4.1 ends, against the visible width."""
+    from PySide6.QtWidgets import QApplication
+
+    window.show_all.setChecked(True)
+    window.tree.select_form("4.1")
+    for _ in range(3):
+        QApplication.processEvents()
+    found = []
+    for key, editor in window.views["4.1"].tables.items():
+        header = editor.view.horizontalHeader()
+        last = header.count() - 1
+        found.append(
+            {
+                "table": key,
+                "last_column_right": header.sectionPosition(last) + header.sectionSize(last),
+                "viewport_width": editor.view.viewport().width(),
+            }
+        )
+    return found
+
+
 def _button_class() -> type:
     from PySide6.QtWidgets import QAbstractButton
 
@@ -97,7 +119,10 @@ def main() -> int:
     for name, make in windows(data_dir):
         window = make()
         window.show()
-        print(json.dumps(report(name, window), ensure_ascii=False), flush=True)
+        found = report(name, window)
+        if name == "main window":
+            found["tables"] = table_columns(window)
+        print(json.dumps(found, ensure_ascii=False), flush=True)
         if name != "main window":
             window.close()
     return 0

@@ -63,14 +63,9 @@ class TableEditor(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.view.installEventFilter(self)
         header = self.view.horizontalHeader()
-        total = sum(c.width for c in spec.columns)
-        for i, column in enumerate(spec.columns):
+        for i in range(len(spec.columns)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            # never narrower than the header's own text (name + unit), so no heading is cut off
-            header.resizeSection(
-                i, max(header.sectionSizeHint(i) + 8, int(720 * column.width / total))
-            )
-        header.setStretchLastSection(True)
+        self.fit_columns(720)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("添加一行"))
@@ -91,6 +86,23 @@ class TableEditor(QWidget):
         layout.addWidget(self.message)
         self.setFocusProxy(self.view)
         self.show_value()
+
+    def fit_columns(self, width: int) -> None:
+        """Share ``width`` among the columns by the definition's weights, each at least as wide
+        as its heading, and shrink the widest ones first when they do not all fit — so the
+        last column (often 进展) is on screen instead of behind a scroll bar."""
+        header = self.view.horizontalHeader()
+        weights = [c.width for c in self.spec.columns]
+        total = sum(weights)
+        minimum = [header.sectionSizeHint(i) + 8 for i in range(len(weights))]
+        widths = [max(m, int(width * w / total)) for m, w in zip(minimum, weights, strict=True)]
+        excess = sum(widths) - width
+        spare = [w - m for w, m in zip(widths, minimum, strict=True)]
+        if excess > 0 and sum(spare) > 0:
+            cut = min(1.0, excess / sum(spare))
+            widths = [int(w - s * cut) for w, s in zip(widths, spare, strict=True)]
+        for i, w in enumerate(widths):
+            header.resizeSection(i, w)
 
     @property
     def key(self) -> str:
@@ -177,7 +189,10 @@ class TableEditor(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.view:
-            if event.type() == QEvent.Type.FocusIn:
+            if event.type() == QEvent.Type.Resize:
+                frame = self.view.frameWidth() * 2 + self.view.verticalHeader().width()
+                self.fit_columns(max(0, self.view.width() - frame - 2))
+            elif event.type() == QEvent.Type.FocusIn:
                 self.focused.emit(self.key)
             elif (
                 event.type() == QEvent.Type.KeyPress
