@@ -110,7 +110,7 @@ def main() -> int:
             # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
             from ecodesk.ui.consolidation.window import FOLDER_SETTING, REGISTRY_SETTING
 
-            inbox, registry = data_dir / "收到的报表", data_dir / "公钥登记"
+            inbox, registry = data_dir / "收到的报表", data_dir / "密钥登记"
             received_workbooks(pack, inbox, registry, data_dir / "keys")
             store.settings_set(FOLDER_SETTING, str(inbox))
             store.settings_set(REGISTRY_SETTING, str(registry))

@@ -227,7 +227,7 @@ def _period_time(period: Period) -> Decimal:
 
 
 def _warn_tail() -> str:
-    return tr("rules", "请核对；如数据无误，请接受此警告并说明原因。")
+    return tr("rules", "请核对；如数据无误，请接受此提示并说明原因。")
 
 
 # --------------------------------------------------------------------------- the checker
@@ -749,7 +749,7 @@ class _Checker:
         message = tr(
             "rules",
             "“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。"
-            "如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。",
+            "如确未完成，请接受此提示并说明原因和预计完成时间；如已完成，请改为“{done}”。",
             name=ind.name,
             deadline=ind.target.deadline,
             plan=ind.target.plan_text,
@@ -1047,7 +1047,7 @@ class _Checker:
             if "请" not in message:
                 text += tr("rules", "请核对并改正。")
         elif "请核对" in message:
-            text += tr("rules", "如数据无误，请接受此警告并说明原因。")
+            text += tr("rules", "如数据无误，请接受此提示并说明原因。")
         else:
             text += _warn_tail()
         return Problem(id=rule_id, severity=severity, form=form, field=key, message=text)

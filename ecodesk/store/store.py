@@ -460,7 +460,7 @@ class Store:
         return dict(sorted(result.items(), key=lambda item: _period_key(item[0])))
 
     def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
-        """What a period's figures are: its signed report, else the imported baseline, else the draft."""
+        """What a period's figures are: its signed workbook, else the imported baseline, else the draft."""
         subs = s.scalars(
             select(SubmissionRow)
             .join(PeriodRow)

@@ -31,9 +31,9 @@ class ProblemLike(Protocol):
 def state_label(state: FormState) -> str:
     labels = {
         "empty": tr("FormState", "未填"),
-        "draft": tr("FormState", "填写中"),
+        "draft": tr("FormState", "草稿"),
         "errors": tr("FormState", "有错误"),
-        "warnings": tr("FormState", "有提醒"),
+        "warnings": tr("FormState", "有提示"),
         "checked": tr("FormState", "已检查"),
         "signed": tr("FormState", "已签名"),
     }

@@ -110,7 +110,7 @@ class CompletenessView(QWidget):
         """Two characters per cell, so the twenty-odd forms fit across a 1366-pixel screen."""
         return {
             FormState.SUBMITTED: self.tr("已报"),
-            FormState.WITH_WARNINGS: self.tr("预警"),
+            FormState.WITH_WARNINGS: self.tr("提示"),
             FormState.MISSING: self.tr("未报"),
             FormState.NOT_REQUIRED: "—",
         }[state]
@@ -118,7 +118,7 @@ class CompletenessView(QWidget):
     def legend_text(self, state: FormState) -> str:
         return {
             FormState.SUBMITTED: self.tr("已报"),
-            FormState.WITH_WARNINGS: self.tr("预警：已报，有已说明的预警"),
+            FormState.WITH_WARNINGS: self.tr("提示：已报，有已说明的提示"),
             FormState.MISSING: self.tr("未报"),
             FormState.NOT_REQUIRED: self.tr("—：该单位不报送此表"),
         }[state]
