@@ -52,7 +52,10 @@ def _log_to_file(data_dir: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a bad argument (already explained)
+        return done.code if isinstance(done.code, int) else 2
     if args.command is None:
         from ecodesk.ui.app import run_app  # Qt is imported only for the window
 

@@ -34,14 +34,11 @@ from ecodesk.importing.preview import (
     PlanReference,
     Unmatched,
 )
+from ecodesk.store import settings
 from ecodesk.submission import Period, TableRow
 
 log = logging.getLogger(__name__)
 
-SETTING_KEY_REGISTRY = "key_registry"
-SETTING_IMPORTS = "imports"  # JSON list of import ids, oldest first
-IMPORT_RECORD_PREFIX = "import:"
-PLAN_REFERENCE_PREFIX = "plan_reference:"  # + "<period>:<form>" → last year's 下步计划
 
 Progress = Callable[[int, str], None]
 
@@ -56,8 +53,8 @@ class ProfileMissing(EcoDeskError):
         )
 
 
-def plan_reference_key(period: Period, form: str) -> str:
-    return f"{PLAN_REFERENCE_PREFIX}{period}:{form}"
+def plan_reference_key(period: Period, form: str) -> settings.Setting:
+    return settings.PLAN_REFERENCE.of(period, form)
 
 
 def plan_reference(store: Any, period: Period, form: str) -> str | None:
@@ -138,7 +135,7 @@ def _is_signed_workbook(path: Path) -> bool:
 def _registry(store: Any, registry_dir: Path | None) -> Any:
     from ecodesk.signing.registry import KeyRegistry
 
-    configured = store.settings_get(SETTING_KEY_REGISTRY)
+    configured = store.settings_get(settings.KEY_REGISTRY)
     chosen = Path(configured) if configured else registry_dir
     if chosen is None:
         # Without a registry the signature can still prove the file unchanged, not who signed it.
@@ -155,7 +152,7 @@ def _preview_workbook(
     result = verify_workbook(path, _registry(store, registry_dir))
     if result.status not in ("valid", "unknown_signer"):
         raise WorkbookRefused(result.status, result.message)
-    data = result.workbook.data  # type: ignore[union-attr]
+    data = result.workbook.data  # type: ignore[attr-defined]
     if _order(data.period) >= _order(period):
         raise FuturePeriod(data.period.label, period.label)
     pack = store.pack
@@ -419,7 +416,7 @@ def apply_import(
             code=preview.source_unit_code,
         )
 
-    settings_before = {key: store.settings_get(key) for key in plans}
+    settings_before = {setting.name: store.settings_get(setting) for setting in plans}
     record = {
         "id": import_id,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -431,13 +428,17 @@ def apply_import(
             "tables": {k: tables_now.get(k, []) for k in tables},
             "settings": settings_before,
         },
-        "after": {"baseline": baseline, "tables": tables, "settings": plans},
+        "after": {
+            "baseline": baseline,
+            "tables": tables,
+            "settings": {setting.name: text for setting, text in plans.items()},
+        },
         "undone_at": None,
     }
-    index = json.loads(store.settings_get(SETTING_IMPORTS) or "[]")
-    settings: dict[str, str | None] = dict(plans)
-    settings[IMPORT_RECORD_PREFIX + import_id] = json.dumps(record, ensure_ascii=False)
-    settings[SETTING_IMPORTS] = json.dumps(index + [import_id])
+    index = json.loads(store.settings_get(settings.IMPORTS) or "[]")
+    changes: dict[settings.Setting, str | None] = dict(plans)
+    changes[settings.IMPORT_RECORD.of(import_id)] = json.dumps(record, ensure_ascii=False)
+    changes[settings.IMPORTS] = json.dumps(index + [import_id])
     store.write_import(
         preview.period,
         baseline_period=preview.baseline_period,
@@ -445,7 +446,7 @@ def apply_import(
         source=preview.path.name,
         signature_status=signature_status,
         tables=tables,
-        settings=settings,
+        settings=changes,
         action="import_previous",
         note=note,
     )
@@ -465,11 +466,11 @@ def apply_import(
 
 def import_ids(store: Any) -> list[str]:
     """Imports recorded in this data folder, oldest first."""
-    return list(json.loads(store.settings_get(SETTING_IMPORTS) or "[]"))
+    return list(json.loads(store.settings_get(settings.IMPORTS) or "[]"))
 
 
 def _record(store: Any, import_id: str) -> dict[str, Any]:
-    text = store.settings_get(IMPORT_RECORD_PREFIX + import_id)
+    text = store.settings_get(settings.IMPORT_RECORD.of(import_id))
     if text is None:
         raise UndoRefused(tr("import", "没有编号为 {id} 的导入记录，无法撤销。", id=import_id))
     return json.loads(text)
@@ -510,14 +511,14 @@ def undo_import(store: Any, import_id: str) -> None:
                     table=key,
                 )
             )
-    for key, value in after["settings"].items():
-        if store.settings_get(key) != value:
+    for name, value in after["settings"].items():
+        if store.settings_get(settings.declared(name)) != value:
             raise UndoRefused(tr("import", "导入后又修改了下步计划参考，不能撤销。"))
 
     old = before["baseline"]
     record["undone_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    settings: dict[str, str | None] = dict(before["settings"])
-    settings[IMPORT_RECORD_PREFIX + import_id] = json.dumps(record, ensure_ascii=False)
+    changes = {settings.declared(name): value for name, value in before["settings"].items()}
+    changes[settings.IMPORT_RECORD.of(import_id)] = json.dumps(record, ensure_ascii=False)
     store.write_import(
         period,
         baseline_period=baseline_period,
@@ -525,7 +526,7 @@ def undo_import(store: Any, import_id: str) -> None:
         source=old["source"] if old else Path(record["source"]).name,
         signature_status=old["signature_status"] if old else "",
         tables=before["tables"],
-        settings=settings,
+        settings=changes,
         action="undo_import",
         note=tr(
             "import",

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
-from ecodesk.store import backup, migrate
+from ecodesk.store import backup, migrate, settings
 from ecodesk.store.audit import AuditEntry
 from ecodesk.store.engine import IMMEDIATE, default_url, make_engine, sqlite_file_of
 from ecodesk.store.errors import BadFieldKey, RevisionNotSigned, SubmissionFrozen
@@ -42,6 +42,7 @@ from ecodesk.store.models import (
     UnitProfileRow,
     ValueRow,
 )
+from ecodesk.store.settings import Setting
 from ecodesk.submission import (
     AcceptedWarning,
     Period,
@@ -58,9 +59,13 @@ log = logging.getLogger(__name__)
 
 KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
 FORM_RE = re.compile(r"^(G|[1-7]\.[1-9])$")
-SETTING_CURRENT_PERIOD = "current_period"
-SETTING_RESPONSIBLE_FORMS = "responsible_forms"
 EMPTY_ROW_MARK = ""  # column name of the one cell that keeps an all-blank table row
+
+
+def _setting_name(setting: Setting) -> str:
+    if not isinstance(setting, Setting):  # a free string would silently read a missing setting
+        raise TypeError(f"settings are read through ecodesk.store.settings, not {setting!r}")
+    return setting.name
 
 
 @dataclass(frozen=True)
@@ -242,22 +247,24 @@ class Store:
                 setattr(row, name, after)
             row.updated_at = _now()
 
-    def settings_get(self, key: str, default: str | None = None) -> str | None:
+    def settings_get(self, setting: Setting) -> str | None:
+        """The stored text of ``setting`` (declared in :mod:`ecodesk.store.settings`), or its default."""
         with self._read() as s:
-            row = s.get(SettingRow, key)
-            return row.value if row else default
+            row = s.get(SettingRow, _setting_name(setting))
+            return row.value if row else setting.default
 
-    def settings_set(self, key: str, value: str) -> None:
+    def settings_set(self, setting: Setting, value: str) -> None:
         with self._write() as s:
-            row = s.get(SettingRow, key)
+            name = _setting_name(setting)
+            row = s.get(SettingRow, name)
             if row is None:
-                s.add(SettingRow(key=key, value=value))
+                s.add(SettingRow(key=name, value=value))
             else:
                 row.value = value
 
     def responsible_forms(self) -> list[str]:
         """The forms this unit reports on, in the plan's order (all forms until set)."""
-        stored = self.settings_get(SETTING_RESPONSIBLE_FORMS)
+        stored = self.settings_get(settings.RESPONSIBLE_FORMS)
         if stored is None:
             return list(self._pack.forms)
         codes = set(json.loads(stored))
@@ -271,11 +278,11 @@ class Store:
             )
         ordered = [c for c in self._pack.forms if c in set(codes)]
         with self._write() as s:
-            row = s.get(SettingRow, SETTING_RESPONSIBLE_FORMS)
+            row = s.get(SettingRow, settings.RESPONSIBLE_FORMS.name)
             old = row.value if row else None
             new = json.dumps(ordered, ensure_ascii=False)
             if row is None:
-                s.add(SettingRow(key=SETTING_RESPONSIBLE_FORMS, value=new))
+                s.add(SettingRow(key=settings.RESPONSIBLE_FORMS.name, value=new))
             else:
                 row.value = new
             if old != new:
@@ -284,14 +291,14 @@ class Store:
     # ------------------------------------------------------------------ periods
 
     def current_period(self) -> Period:
-        stored = self.settings_get(SETTING_CURRENT_PERIOD)
+        stored = self.settings_get(settings.CURRENT_PERIOD)
         if stored:
             return Period.parse(stored)
         years = self._pack.catalog.plan.years
         return Period(min(max(date.today().year, years[0]), years[-1]))
 
     def set_current_period(self, period: Period) -> None:
-        self.settings_set(SETTING_CURRENT_PERIOD, str(period))
+        self.settings_set(settings.CURRENT_PERIOD, str(period))
         with self._write() as s:
             self._period_row(s, period)
 
@@ -1022,7 +1029,7 @@ class Store:
         source: str,
         signature_status: str,
         tables: dict[str, list[TableRow]],
-        settings: dict[str, str | None],
+        settings: dict[Setting, str | None],
         action: str,
         note: str,
     ) -> None:
@@ -1069,15 +1076,15 @@ class Store:
                 for key, rows in tables.items():
                     form, _, table = key.partition(":")
                     self._put_table(s, sub, period, form, table, rows)
-            for key, value in settings.items():
-                setting = s.get(SettingRow, key)
+            for setting, value in settings.items():
+                setting_row = s.get(SettingRow, _setting_name(setting))
                 if value is None:
-                    if setting is not None:
-                        s.delete(setting)
-                elif setting is None:
-                    s.add(SettingRow(key=key, value=value))
+                    if setting_row is not None:
+                        s.delete(setting_row)
+                elif setting_row is None:
+                    s.add(SettingRow(key=setting.name, value=value))
                 else:
-                    setting.value = value
+                    setting_row.value = value
             self._audit(s, action, period=period, field=source, new=note)
 
     # ------------------------------------------------------------------ audit

@@ -15,6 +15,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack, bundled_pack
 from ecodesk.logs import setup_file_logging
 from ecodesk.paths import resolve_data_dir
+from ecodesk.store import settings
 from ecodesk.ui import style
 from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
@@ -24,7 +25,6 @@ from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
 
 log = logging.getLogger(__name__)
 
-LANGUAGE_SETTING = "language"
 _keep_alive: list[QTranslator] = []
 
 
@@ -48,7 +48,7 @@ def application() -> QApplication:
 
 
 def apply_language(store: Any, data_dir: Path) -> None:
-    language = store.settings_get(LANGUAGE_SETTING, DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    language = store.settings_get(settings.LANGUAGE) or DEFAULT_LANGUAGE
     for old in _keep_alive:
         QApplication.removeTranslator(old)
     _keep_alive.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
+from ecodesk.store import settings
 from ecodesk.submission import Period
 from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
@@ -37,7 +38,6 @@ from ecodesk.ui.widgets.problems_panel import ProblemsPanel
 
 log = logging.getLogger(__name__)
 
-GEOMETRY_SETTING = "ui.geometry"
 DEFAULT_SIZE = QSize(1280, 760)  # shrunk to the screen's available area when larger
 _open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_app holds the first)
 
@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         # kept in the data folder, so each unit's window opens the way it was left
-        saved = self.session.store.settings_get(GEOMETRY_SETTING)
+        saved = self.session.store.settings_get(settings.WINDOW_GEOMETRY)
         if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
             self.resize(DEFAULT_SIZE)
         fit_to_screen(self)  # a size saved on a larger monitor, or the default on a small one
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         self.flush()
         try:
             geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-            self.session.store.settings_set(GEOMETRY_SETTING, geometry)
+            self.session.store.settings_set(settings.WINDOW_GEOMETRY, geometry)
         except EcoDeskError as exc:  # a window size is not worth a dialog at closing time
             log.warning("window geometry not saved: %s", exc)
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.store import settings
 from ecodesk.ui.workers import Job, run_in_background
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ SERVICES = {
     "restore": ("ecodesk.store.backup", "restore_database"),
 }
 # the key registry folder, shared with ecodesk.services.import_previous (same setting key)
-REGISTRY_SETTING = "key_registry"
-LAST_FOLDER_SETTING = "ui.last_folder"
 
 
 def service_available(operation: str) -> bool:
@@ -106,10 +105,10 @@ class Operations(QObject):
     # ------------------------------------------------------------------ helpers
 
     def _folder(self) -> str:
-        return self.store.settings_get(LAST_FOLDER_SETTING) or str(Path.home())
+        return self.store.settings_get(settings.LAST_FOLDER) or str(Path.home())
 
     def _remember_folder(self, path: str) -> None:
-        self.store.settings_set(LAST_FOLDER_SETTING, str(Path(path).parent))
+        self.store.settings_set(settings.LAST_FOLDER, str(Path(path).parent))
 
     def _failed(self, title: str) -> Any:
         def show(message: str, expected: bool) -> None:
@@ -299,14 +298,14 @@ class Operations(QObject):
         )
         if not paths:
             return
-        registry = self.store.settings_get(REGISTRY_SETTING)
+        registry = self.store.settings_get(settings.KEY_REGISTRY)
         if not registry or not Path(registry).is_dir():
             registry = QFileDialog.getExistingDirectory(
                 self.window, self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"), self._folder()
             )
             if not registry:
                 return
-            self.store.settings_set(REGISTRY_SETTING, registry)
+            self.store.settings_set(settings.KEY_REGISTRY, registry)
         verify_workbook = service("verify")
 
         def work(job: Job) -> Any:
@@ -476,9 +475,8 @@ class Operations(QObject):
 
     def edit_settings(self) -> None:
         from ecodesk.ui.dialogs.settings_dialog import SettingsDialog
-        from ecodesk.ui.translations import DEFAULT_LANGUAGE
 
-        language = self.store.settings_get("language", DEFAULT_LANGUAGE)
+        language = self.store.settings_get(settings.LANGUAGE)
         dialog = SettingsDialog(
             self.window.pack, language, self.store.responsible_forms(), self.window
         )
@@ -486,7 +484,7 @@ class Operations(QObject):
             return
         self.store.set_responsible_forms(dialog.responsible_forms())
         if dialog.chosen_language() != language:
-            self.store.settings_set("language", dialog.chosen_language())
+            self.store.settings_set(settings.LANGUAGE, dialog.chosen_language())
             self.window.reopen_in_language()  # the new window shows the new list of tasks too
             return
         self.window.rebuild_tree()
