@@ -301,7 +301,9 @@ class Operations(QObject):
         registry = self.store.settings_get(settings.KEY_REGISTRY)
         if not registry or not Path(registry).is_dir():
             registry = QFileDialog.getExistingDirectory(
-                self.window, self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"), self._folder()
+                self.window,
+                self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"),
+                self._folder(),
             )
             if not registry:
                 return

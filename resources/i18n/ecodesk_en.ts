@@ -3,163 +3,163 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="48" />
       <source>Apache-2.0 或 GPL-3.0+（字体例外）</source>
       <translation>Apache-2.0 or GPL-3.0+ (with font exception)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
       <source>界面与报送单的中文字体</source>
       <translation>Chinese font of the window and the submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="56" />
       <source>窗口界面</source>
       <translation>Window</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
       <source>本地数据库</source>
       <translation>Local database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
       <source>数据库升级</source>
       <translation>Database upgrades</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
       <source>Excel 报表</source>
       <translation>Excel workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="64" />
       <source>安全读取 XML</source>
       <translation>Safe XML reading</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
       <source>PDF 报送单及其二维码</source>
       <translation>PDF submission sheet and its QR code</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="58" />
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="75" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="89" />
       <source>Apache-2.0 或 BSD-3-Clause</source>
       <translation>Apache-2.0 or BSD-3-Clause</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="76" />
       <source>签名与密钥</source>
       <translation>Signatures and keys</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="82" />
       <source>数据文件夹位置</source>
       <translation>Data folder location</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="84" />
       <source>表单定义</source>
       <translation>Form definitions</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="85" />
       <source>表单定义校验</source>
       <translation>Form definition checks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="90" />
       <source>打印预览</source>
       <translation>Print preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="96" />
       <source>运行环境</source>
       <translation>Runtime</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="127" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="107" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
       <source>赣州市生态文明建设高地三年行动报送系统</source>
       <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="114" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="138" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="115" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="140" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="125" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="134" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="160" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="166" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="173" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="146" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="208" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -172,24 +172,19 @@
       <translation>Explain the reason</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="23" />
-      <source>&lt;b&gt;提醒：&lt;/b&gt;{message}</source>
-      <translation>&lt;b&gt;Warning:&lt;/b&gt; {message}</translation>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="22" />
+      <source>&lt;b&gt;⚠ 提示：&lt;/b&gt;{message}</source>
+      <translation>&lt;b&gt;⚠ Warning:&lt;/b&gt; {message}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="24" />
       <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
       <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
       <source>确认说明</source>
       <translation>Confirm explanation</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="33" />
-      <source>取消</source>
-      <translation>Cancel</translation>
     </message>
   </context>
   <context>
@@ -200,83 +195,83 @@
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="35" />
       <source>将把{period}的汇总结果写入本单位（{unit}）{period}第 {revision} 版报送。写入后可在主窗口检查、补充，再签名导出报送上级。</source>
       <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="47" />
       <source>等 {n} 个单位</source>
       <translation> and others ({n} units in all)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
       <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
       <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments' workbooks; these units' figures will count in our unit's submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
-      <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，写入后替换本单位报送中的同一项。</source>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="60" />
+      <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的提示，写入后替换本单位报送中的同一项。</source>
       <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="65" />
       <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
       <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="69" />
       <source>本单位负责的表将增加：{forms}。</source>
       <translation>Forms added to those our unit reports on: {forms}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="79" />
       <source>将被替换的内容</source>
       <translation>Entry to be replaced</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="79" />
       <source>现在</source>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="79" />
       <source>汇总结果</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="94" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="98" />
       <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
       <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="108" />
       <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="118" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="121" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="145" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="155" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -284,7 +279,7 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="107" />
+      <location filename="../../ecodesk/ui/app.py" line="110" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -315,39 +310,39 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="85" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="100" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="108" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="101" />
-      <source>预警</source>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="113" />
+      <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="121" />
+      <source>提示：已报，有已说明的提示</source>
+      <translation>Warn: submitted, with explained warnings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="122" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="109" />
-      <source>预警：已报，有已说明的预警</source>
-      <translation>Warn: sent, with explained warnings</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="111" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="123" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
@@ -355,38 +350,33 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="76" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="74" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="100" />
       <location filename="../../ecodesk/ui/consolidation/window.py" line="102" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="106" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="109" />
-      <source>公钥登记：</source>
-      <translation>Key registry:</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="116" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="121" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
@@ -402,7 +392,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="371" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -417,138 +407,143 @@
       <translation>Indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="378" />
-      <source>预警说明</source>
-      <translation>Explained warnings</translation>
-    </message>
-    <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="149" />
       <source>导出汇总表…</source>
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="150" />
-      <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表</source>
-      <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="158" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="176" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="182" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="177" />
-      <source>（未选择：请选择上级下发的各单位公钥登记文件夹）</source>
-      <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="198" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="193" />
-      <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
-      <translation>Choose the key registry folder (the units' public keys issued by the level above)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="237" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="251" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="239" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="256" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="242" />
-      <source>还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。</source>
-      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="245" />
-      <source>公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
-      <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="308" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="293" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="323" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="318" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="356" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="327" />
-      <source>预警说明（{n}）</source>
-      <translation>Explained warnings ({n})</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="333" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="373" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="348" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="349" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="353" />
-      <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。</source>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="107" />
+      <source>密钥登记：</source>
+      <translation>Key registry:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
+      <source>提示说明</source>
+      <translation>Explained warnings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表</source>
+      <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="186" />
+      <source>（未选择：请选择上级下发的各单位密钥登记文件夹）</source>
+      <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="205" />
+      <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
+      <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
+      <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
+      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
+      <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
+      <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="366" />
+      <source>提示说明（{n}）</source>
+      <translation>Explained warnings ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="401" />
+      <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="410" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="361" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="415" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="386" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="450" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="457" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="391" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="462" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -557,64 +552,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="406" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="480" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="411" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="432" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="509" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="433" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="437" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="516" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="440" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="521" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="448" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="529" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="460" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="544" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="566" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="483" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="573" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="487" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="578" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -622,7 +617,7 @@
   <context>
     <name>CrashHandler</name>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="39" />
+      <location filename="../../ecodesk/ui/crash.py" line="22" />
       <source>程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。
 
 请重新尝试；如果问题反复出现，请把日志文件发给技术支持：
@@ -633,7 +628,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="69" />
+      <location filename="../../ecodesk/ui/crash.py" line="54" />
       <source>出现问题</source>
       <translation>Something went wrong</translation>
     </message>
@@ -641,12 +636,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="56" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="66" />
       <source>填数字</source>
       <translation>number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="114" />
       <source>修改“{label}”</source>
       <translation>Change "{label}"</translation>
     </message>
@@ -658,16 +653,8 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Empty</translation>
     </message>
     <message>
-      <source>填写中</source>
-      <translation>Draft</translation>
-    </message>
-    <message>
       <source>有错误</source>
       <translation>Errors</translation>
-    </message>
-    <message>
-      <source>有提醒</source>
-      <translation>Warnings</translation>
     </message>
     <message>
       <source>已检查</source>
@@ -676,6 +663,14 @@ Please try again; if the problem keeps coming back, send the log file to technic
     <message>
       <source>已签名</source>
       <translation>Signed</translation>
+    </message>
+    <message>
+      <source>草稿</source>
+      <translation>Draft</translation>
+    </message>
+    <message>
+      <source>有提示</source>
+      <translation>Warnings</translation>
     </message>
   </context>
   <context>
@@ -701,9 +696,9 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="88" />
-      <source>提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。</source>
-      <translation>Tip: hover over an indicator to see the plan's text, press F1 for help on the current field; Tab or Enter moves to the next field, Ctrl+Z undoes.</translation>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="90" />
+      <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
+      <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
   </context>
   <context>
@@ -714,27 +709,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Import last year's data — preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="24" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="26" />
       <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
       <translation>Below is what the import would change. If it is right, click "Import"; "Cancel" leaves the data on this computer unchanged.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="39" />
       <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
       <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="44" />
       <source>签名人不在密钥登记中。我确认这是可信的上年文件（将记入操作日志）。</source>
       <translation>The signer is not in the key registry. I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="41" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="52" />
       <source>导入</source>
       <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="53" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -742,27 +737,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="108" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="157" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="158" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="160" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -770,47 +765,47 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="48" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="49" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="50" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="51" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="52" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="53" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="79" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="91" />
       <source>＝ {name}（自动计算）</source>
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="109" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="150" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="113" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="154" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -828,128 +823,128 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Form code or indicator name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="67" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="69" />
       <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
       <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
       <source>合计</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
       <source>计量单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
       <source>上年同口径</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="83" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="224" />
       <source>同比（%）</source>
       <translation>Change (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="84" />
       <source>规划目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="85" />
       <source>进度（%）</source>
       <translation>Progress (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="86" />
       <source>达标</source>
       <translation>Met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="87" />
       <source>单位数</source>
       <translation>Units</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="152" />
       <source>有单位没有上年数，上年合计不可比，未列出。</source>
       <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="171" />
       <source>（逐单位列示）</source>
       <translation>(listed per unit)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
       <source>是</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
       <source>否</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="174" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="204" />
       <source>各单位数值：{form} {name}</source>
       <translation>Every unit's figure: {form} {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="206" />
       <source>汇总方法：{rule}</source>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="177" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
       <source>；{num}合计 {n}，{den}合计 {d}</source>
       <translation>; {num} total {n}, {den} total {d}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="181" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="215" />
       <source>；省下达目标合计 {t}</source>
       <translation>; provincial targets total {t}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="219" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="219" />
       <source>本期</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="223" />
       <source>省下达目标</source>
       <translation>Provincial target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="224" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="191" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="227" />
       <source>达到目标</source>
       <translation>Target met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="192" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="228" />
       <source>备注</source>
       <translation>Note</translation>
     </message>
@@ -957,168 +952,168 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="88" />
+      <location filename="../../ecodesk/ui/main_window.py" line="95" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="92" />
+      <location filename="../../ecodesk/ui/main_window.py" line="99" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="97" />
-      <location filename="../../ecodesk/ui/main_window.py" line="151" />
+      <location filename="../../ecodesk/ui/main_window.py" line="104" />
+      <location filename="../../ecodesk/ui/main_window.py" line="162" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="99" />
+      <location filename="../../ecodesk/ui/main_window.py" line="106" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="105" />
+      <location filename="../../ecodesk/ui/main_window.py" line="112" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="109" />
+      <location filename="../../ecodesk/ui/main_window.py" line="117" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="110" />
+      <location filename="../../ecodesk/ui/main_window.py" line="119" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="114" />
+      <location filename="../../ecodesk/ui/main_window.py" line="124" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="118" />
+      <location filename="../../ecodesk/ui/main_window.py" line="129" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="122" />
+      <location filename="../../ecodesk/ui/main_window.py" line="133" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="124" />
+      <location filename="../../ecodesk/ui/main_window.py" line="135" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="136" />
+      <location filename="../../ecodesk/ui/main_window.py" line="147" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="144" />
+      <location filename="../../ecodesk/ui/main_window.py" line="155" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="147" />
+      <location filename="../../ecodesk/ui/main_window.py" line="158" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="161" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="157" />
+      <location filename="../../ecodesk/ui/main_window.py" line="168" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <location filename="../../ecodesk/ui/main_window.py" line="170" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="160" />
+      <location filename="../../ecodesk/ui/main_window.py" line="173" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="161" />
+      <location filename="../../ecodesk/ui/main_window.py" line="174" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="162" />
+      <location filename="../../ecodesk/ui/main_window.py" line="175" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="163" />
+      <location filename="../../ecodesk/ui/main_window.py" line="176" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="164" />
+      <location filename="../../ecodesk/ui/main_window.py" line="177" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="165" />
+      <location filename="../../ecodesk/ui/main_window.py" line="178" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="171" />
+      <location filename="../../ecodesk/ui/main_window.py" line="184" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="203" />
+      <location filename="../../ecodesk/ui/main_window.py" line="220" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="204" />
+      <location filename="../../ecodesk/ui/main_window.py" line="224" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="206" />
+      <location filename="../../ecodesk/ui/main_window.py" line="228" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="231" />
+      <location filename="../../ecodesk/ui/main_window.py" line="258" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="266" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="239" />
+      <location filename="../../ecodesk/ui/main_window.py" line="270" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="276" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="318" />
+      <location filename="../../ecodesk/ui/main_window.py" line="360" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="322" />
+      <location filename="../../ecodesk/ui/main_window.py" line="365" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1126,22 +1121,22 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>NarrativeEdit</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="64" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
       <source>已写 {n} 字</source>
       <translation>{n} characters</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="70" />
       <source>至少 {n} 字</source>
       <translation>at least {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="68" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="71" />
       <source>最多 {n} 字</source>
       <translation>at most {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="89" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="94" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
     </message>
@@ -1149,43 +1144,38 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="75" />
+      <location filename="../../ecodesk/ui/operations.py" line="74" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="76" />
+      <location filename="../../ecodesk/ui/operations.py" line="75" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="78" />
+      <location filename="../../ecodesk/ui/operations.py" line="77" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="80" />
-      <source>导出本单位公钥登记表…</source>
-      <translation>Export this unit's key registration…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="81" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="83" />
+      <location filename="../../ecodesk/ui/operations.py" line="82" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="84" />
+      <location filename="../../ecodesk/ui/operations.py" line="83" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/operations.py" line="99" />
       <location filename="../../ecodesk/ui/operations.py" line="100" />
-      <location filename="../../ecodesk/ui/operations.py" line="101" />
       <source>将在后续版本提供</source>
       <translation>Coming in a later version</translation>
     </message>
@@ -1195,44 +1185,44 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="142" />
+      <location filename="../../ecodesk/ui/operations.py" line="150" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="143" />
+      <location filename="../../ecodesk/ui/operations.py" line="152" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="147" />
+      <location filename="../../ecodesk/ui/operations.py" line="160" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="148" />
+      <location filename="../../ecodesk/ui/operations.py" line="161" />
       <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
       <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="160" />
+      <location filename="../../ecodesk/ui/operations.py" line="177" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="161" />
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
-      <location filename="../../ecodesk/ui/operations.py" line="280" />
+      <location filename="../../ecodesk/ui/operations.py" line="179" />
+      <location filename="../../ecodesk/ui/operations.py" line="297" />
+      <location filename="../../ecodesk/ui/operations.py" line="330" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="173" />
+      <location filename="../../ecodesk/ui/operations.py" line="194" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="174" />
+      <location filename="../../ecodesk/ui/operations.py" line="196" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1245,76 +1235,86 @@ Key fingerprint: {fp}
 This period's data is now frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="177" />
+      <location filename="../../ecodesk/ui/operations.py" line="200" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="77" />
+      <location filename="../../ecodesk/ui/operations.py" line="76" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="194" />
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>导出本单位密钥登记表…</source>
+      <translation>Export this unit's key registration…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="217" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="200" />
+      <location filename="../../ecodesk/ui/operations.py" line="223" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="206" />
-      <location filename="../../ecodesk/ui/operations.py" line="210" />
-      <location filename="../../ecodesk/ui/operations.py" line="215" />
-      <location filename="../../ecodesk/ui/operations.py" line="220" />
+      <location filename="../../ecodesk/ui/operations.py" line="231" />
+      <location filename="../../ecodesk/ui/operations.py" line="237" />
+      <location filename="../../ecodesk/ui/operations.py" line="244" />
+      <location filename="../../ecodesk/ui/operations.py" line="250" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="207" />
+      <location filename="../../ecodesk/ui/operations.py" line="232" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="211" />
+      <location filename="../../ecodesk/ui/operations.py" line="238" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="215" />
+      <location filename="../../ecodesk/ui/operations.py" line="244" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <location filename="../../ecodesk/ui/operations.py" line="254" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="231" />
+      <location filename="../../ecodesk/ui/operations.py" line="265" />
       <source>还没有签名密钥</source>
       <translation>No signing key yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="232" />
-      <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
+      <location filename="../../ecodesk/ui/operations.py" line="295" />
+      <source>选择要核验的报表</source>
+      <translation>Choose workbooks to verify</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="267" />
+      <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出密钥登记表。</source>
       <translation>This unit has no signing key yet. The key is created at the first "Sign and export"; export the key registration after that.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="234" />
-      <source>选择保存公钥登记文件的文件夹</source>
+      <location filename="../../ecodesk/ui/operations.py" line="272" />
+      <source>选择保存密钥登记文件的文件夹</source>
       <translation>Choose a folder for the key registration files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="243" />
-      <source>已导出公钥</source>
-      <translation>Public key exported</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="284" />
+      <source>已导出密钥登记文件</source>
+      <translation>Key registration exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="244" />
-      <source>公钥登记文件：{file}
+      <location filename="../../ecodesk/ui/operations.py" line="286" />
+      <source>密钥登记文件：{file}
 登记表（请打印、签字盖章后连同文件报上级）：{sheet}
 指纹：{fp}</source>
       <translation>Registration file: {file}
@@ -1322,118 +1322,113 @@ Registration sheet (print, sign and stamp it, and send it with the file to the l
 Fingerprint: {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="247" />
-      <source>正在导出公钥登记表…</source>
+      <location filename="../../ecodesk/ui/operations.py" line="290" />
+      <source>正在导出密钥登记表…</source>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
-      <source>选择要核验的报表</source>
-      <translation>Choose workbooks to verify</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="304" />
+      <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
+      <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="257" />
-      <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
-      <translation>Choose the key registry folder (public keys issued by the level above)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="275" />
+      <location filename="../../ecodesk/ui/operations.py" line="323" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="279" />
+      <location filename="../../ecodesk/ui/operations.py" line="328" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="296" />
+      <location filename="../../ecodesk/ui/operations.py" line="349" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="297" />
+      <location filename="../../ecodesk/ui/operations.py" line="352" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="306" />
+      <location filename="../../ecodesk/ui/operations.py" line="362" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="322" />
+      <location filename="../../ecodesk/ui/operations.py" line="382" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="324" />
+      <location filename="../../ecodesk/ui/operations.py" line="384" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="331" />
+      <location filename="../../ecodesk/ui/operations.py" line="392" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="331" />
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="394" />
+      <location filename="../../ecodesk/ui/operations.py" line="418" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <location filename="../../ecodesk/ui/operations.py" line="407" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <location filename="../../ecodesk/ui/operations.py" line="408" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="343" />
+      <location filename="../../ecodesk/ui/operations.py" line="411" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="416" />
       <source>选择备份文件</source>
       <translation>Choose a backup file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="350" />
-      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <location filename="../../ecodesk/ui/operations.py" line="424" />
+      <location filename="../../ecodesk/ui/operations.py" line="460" />
       <source>从备份恢复</source>
       <translation>Restore from backup</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="351" />
+      <location filename="../../ecodesk/ui/operations.py" line="426" />
       <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
       <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="369" />
+      <location filename="../../ecodesk/ui/operations.py" line="452" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="453" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="454" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="377" />
+      <location filename="../../ecodesk/ui/operations.py" line="463" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
@@ -1441,52 +1436,52 @@ Fingerprint: {fp}</translation>
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="190" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="209" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -1504,47 +1499,47 @@ Fingerprint: {fp}</translation>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="27" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="29" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="31" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="40" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="51" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="62" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -1570,120 +1565,120 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PrintPreviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="212" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="226" />
       <source>打印预览 — {name}</source>
       <translation>Print preview — {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="224" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="238" />
       <source>上一页</source>
       <translation>Previous</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="231" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="248" />
       <source>页，共 {m} 页</source>
       <translation>of {m}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="232" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="250" />
       <source>下一页</source>
       <translation>Next</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="235" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="253" />
       <source>适合宽度</source>
       <translation>Fit width</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="236" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="254" />
       <source>适合页面</source>
       <translation>Fit page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="244" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="262" />
       <source>第</source>
       <translation>Page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="249" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="267" />
       <source>缩放：</source>
       <translation>Zoom:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="270" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="288" />
       <source>打印…</source>
       <translation>Print…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="272" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="290" />
       <source>另存为 PDF…</source>
       <translation>Save as PDF…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="274" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="292" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="477" />
       <source>用其他程序打开</source>
       <translation>Open in another program</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="276" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="294" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="373" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="412" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="442" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="393" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="421" />
       <source>正在打印报送单…</source>
       <translation>Printing the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="395" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="423" />
       <source>打印机无法开始打印。请检查打印机是否已连接、已开机，然后重试。</source>
       <translation>The printer could not start printing. Check that it is connected and switched on, then try again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="424" />
       <source>正在打印第 {n} 页（共 {m} 页）…</source>
       <translation>Printing page {n} of {m}…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="408" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="436" />
       <source>已送往打印机：{n} 页。</source>
       <translation>Sent to the printer: {n} pages.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="411" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
       <source>打印没有完成。</source>
       <translation>Printing did not complete.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="413" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="446" />
       <source>打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。</source>
       <translation>Printing did not complete for an unknown reason. Details are in the log. You can use "Save as PDF" instead and print from another program.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="431" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="467" />
       <source>另存为 PDF</source>
       <translation>Save as PDF</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
       <source>PDF 文件 (*.pdf)</source>
       <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="433" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="469" />
       <source>已保存：{path}</source>
       <translation>Saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="440" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="479" />
       <source>本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。</source>
       <translation>No program on this computer opens PDF files. Use "Save as PDF" and open or print the file on another computer.</translation>
     </message>
@@ -1691,178 +1686,206 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="49" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="50" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
-      <source>接受提醒并说明…</source>
-      <translation>Accept with explanation…</translation>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="58" />
+      <source>接受提示并说明…</source>
+      <translation>Accept warning with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="54" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>问题</source>
       <translation>Problem</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="101" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <source>类型</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="116" />
       <source>没有发现问题</source>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="103" />
-      <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
-      <translation>Errors: {e} · warnings to explain: {w}</translation>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="120" />
+      <source>错误 {e} 项</source>
+      <translation>{e} errors</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="122" />
+      <source>待说明的提示 {w} 项</source>
+      <translation>{w} warnings to explain</translation>
     </message>
   </context>
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
       <source>欢迎使用生态文明建设报送系统</source>
       <translation>Welcome to EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
       <source>单位信息</source>
       <translation>Unit details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="32" />
-      <source>第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
-      <translation>First start: please enter your unit's details. They are printed on the submission sheet and the cover of the signed workbook, and can be changed later under Settings → Unit details.</translation>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="42" />
+      <source>第一次使用，请先填写本单位信息。这些信息会印在报送单和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
+      <translation>First use: please enter your unit's details. They are printed on the submission sheet and on the cover of the signed workbook; you can change them later under "Settings → Unit details".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="60" />
       <source>选择或输入，如 县林业局</source>
       <translation>choose or type, e.g. 县林业局</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="65" />
       <source>如 0797-1234567 或手机号</source>
       <translation>e.g. 0797-1234567 or a mobile number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
       <source>行政区划 *</source>
       <translation>Division *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>填报部门 *</source>
       <translation>Department *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="68" />
       <source>填报人 *</source>
       <translation>Prepared by *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="57" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="69" />
       <source>审核人</source>
       <translation>Reviewed by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="70" />
       <source>单位负责人</source>
       <translation>Head of unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="71" />
       <source>联系电话 *</source>
       <translation>Phone *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="80" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
       <source>退出</source>
       <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="103" />
       <source>填报部门</source>
       <translation>department</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="89" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="105" />
       <source>填报人</source>
       <translation>prepared by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="91" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="107" />
       <source>联系电话</source>
       <translation>phone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="97" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="113" />
       <source>请填写：{names}。</source>
       <translation>Please fill in: {names}.</translation>
     </message>
   </context>
   <context>
+    <name>ReasonDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="39" />
+      <source>Ctrl+回车 确认</source>
+      <translation>Ctrl+Enter to confirm</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="44" />
+      <source>确定</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="45" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
     <name>ReceivedFilesTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="28" />
       <source>核验结果</source>
       <translation>Verification</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="29" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="30" />
       <source>报送期</source>
       <translation>Period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="31" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="32" />
       <source>汇总</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="33" />
       <source>说明</source>
       <translation>Details</translation>
     </message>
@@ -1870,85 +1893,100 @@ Fingerprint: {fp}</translation>
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="25" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="27" />
       <source>设置</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
       <source>界面语言</source>
       <translation>Interface language</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="39" />
       <source>本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：</source>
       <translation>Tasks this unit reports on (only checked forms are shown; "Show all tasks" in the main window shows the rest):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="58" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="59" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="76" />
       <source>请至少勾选一项任务。</source>
       <translation>Please check at least one task.</translation>
     </message>
   </context>
   <context>
+    <name>Severity</name>
+    <message>
+      <source>错误</source>
+      <translation>Error</translation>
+    </message>
+    <message>
+      <source>提示</source>
+      <translation>Warning</translation>
+    </message>
+    <message>
+      <source>已说明</source>
+      <translation>Explained</translation>
+    </message>
+  </context>
+  <context>
     <name>TableEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="42" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="45" />
       <source>可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。</source>
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="117" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="110" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="131" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="114" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="149" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="161" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="142" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="168" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -1989,29 +2027,96 @@ Fingerprint: {fp}</translation>
   <context>
     <name>WarningsTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
-      <source>预警</source>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <source>提示</source>
       <translation>Warning</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>说明</source>
       <translation>Explanation</translation>
+    </message>
+  </context>
+  <context>
+    <name>argparse</name>
+    <message>
+      <source>用法：</source>
+      <translation>usage: </translation>
+    </message>
+    <message>
+      <source>位置参数</source>
+      <translation>positional arguments</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>options</translation>
+    </message>
+    <message>
+      <source>显示本帮助并退出</source>
+      <translation>show this help message and exit</translation>
+    </message>
+    <message>
+      <source>显示版本号并退出</source>
+      <translation>show program's version number and exit</translation>
+    </message>
+    <message>
+      <source>缺少必需的参数：%s</source>
+      <translation>the following arguments are required: %s</translation>
+    </message>
+    <message>
+      <source>无法识别的参数：%s</source>
+      <translation>unrecognized arguments: %s</translation>
+    </message>
+    <message>
+      <source>参数 %(argument_name)s：%(message)s</source>
+      <translation>argument %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+      <source>无效的选择 %(value)r（可选：%(choices)s）</source>
+      <translation>invalid choice: %(value)r (choose from %(choices)s)</translation>
+    </message>
+    <message>
+      <source>需要一个值</source>
+      <translation>expected one argument</translation>
+    </message>
+    <message>
+      <source>最多只能有一个值</source>
+      <translation>expected at most one argument</translation>
+    </message>
+    <message>
+      <source>至少需要一个值</source>
+      <translation>expected at least one argument</translation>
+    </message>
+    <message>
+      <source>无效的值 %(value)r</source>
+      <translation>invalid value: %(value)r</translation>
+    </message>
+    <message>
+      <source>不能与参数 %s 同时使用</source>
+      <translation>not allowed with argument %s</translation>
+    </message>
+    <message>
+      <source>选项 %(option)s 不明确，可能是：%(matches)s</source>
+      <translation>ambiguous option: %(option)s could match %(matches)s</translation>
+    </message>
+    <message>
+      <source>必须给出以下参数之一：%s</source>
+      <translation>one of the arguments %s is required</translation>
     </message>
   </context>
   <context>
@@ -2019,6 +2124,10 @@ Fingerprint: {fp}</translation>
     <message>
       <source>主要目标</source>
       <translation>Main goals</translation>
+    </message>
+    <message>
+      <source>达到“{state}”</source>
+      <translation>reach "{state}"</translation>
     </message>
     <message>
       <source>显示行动方案的目标、重点任务、指标和各地专项任务</source>
@@ -2141,10 +2250,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>达到"{state}"</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>完成</source>
       <translation type="unfinished" />
     </message>
@@ -2154,6 +2259,46 @@ Fingerprint: {fp}</translation>
     <message>
       <source>已签名</source>
       <translation>Signed</translation>
+    </message>
+    <message>
+      <source>程序内部错误，操作没有完成。详细情况已写入日志文件，请把它发给技术支持。</source>
+      <translation>Internal error: the operation was not completed. The details are in the log file; please send it to technical support.</translation>
+    </message>
+    <message>
+      <source>验证并汇总收到的签名报表</source>
+      <translation>Verify and consolidate the signed workbooks received</translation>
+    </message>
+    <message>
+      <source>逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表）。退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。</source>
+      <translation>Verifies each workbook received, refuses invalid files with the reason, uses only the latest valid revision of each unit and period, and writes the summary (completeness, every indicator per unit with its total, targets and last year, explained warnings, charts). Exit code: 0 all used or rightly set aside; 1 some files refused (the summary is still written); 2 nothing could be consolidated or saved.</translation>
+    </message>
+    <message>
+      <source>导入上年数据（签名报表或上年基数表）作为本年的上年值</source>
+      <translation>Import last year's data (a signed workbook or the baseline template) as this year's previous values</translation>
+    </message>
+    <message>
+      <source>先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名报表需经签名验证；签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。</source>
+      <translation>Verifies and previews first, then writes everything at once after confirmation (recorded in the audit log, can be undone). Last year's signed workbook must pass signature verification; an unregistered signer or a file of another unit needs an explicit confirmation.</translation>
+    </message>
+    <message>
+      <source>上年签名报表或上年基数表（.xlsx）</source>
+      <translation>last year's signed workbook or the baseline template (.xlsx)</translation>
+    </message>
+    <message>
+      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。</source>
+      <translation>Prints a period's submission as an A4 submission sheet (PDF). A signed revision carries the signature fingerprint and a QR code; an unsigned one is marked "Draft" on every page.</translation>
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。</source>
+      <translation>The division code {code} is not in the catalog; see "ecodesk catalog".</translation>
+    </message>
+    <message>
+      <source>生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。</source>
+      <translation>Writes the baseline template the city fills in. Each county imports its own column with "ecodesk import-previous FILE".</translation>
+    </message>
+    <message>
+      <source>验证收到的签名报表</source>
+      <translation>Verify the signed workbooks received</translation>
     </message>
     <message>
       <source>赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。</source>
@@ -2169,6 +2314,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>已取消。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2188,6 +2337,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。</source>
       <translation type="unfinished" />
     </message>
@@ -2200,14 +2353,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>验证并汇总收到的签名工作簿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表）。退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>收到的 .xlsx 工作簿，或存放它们的文件夹</source>
       <translation type="unfinished" />
     </message>
@@ -2217,10 +2362,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>汇总表保存位置</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2296,10 +2437,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>输出文件</source>
       <translation type="unfinished" />
     </message>
@@ -2324,15 +2461,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>导入上年数据（签名工作簿或上年基数表）作为本年的上年值</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名工作簿需经签名验证；签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年签名工作簿或上年基数表（.xlsx）</source>
+      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2345,10 +2474,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>密钥登记文件夹（未在设置中指定 key_registry 时使用）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2509,10 +2634,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明"草稿"。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>版本号（默认：最新版本）</source>
       <translation type="unfinished" />
     </message>
@@ -2569,10 +2690,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>区划代码 {code} 不在目录中，请用"ecodesk catalog"查看。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>备份文件：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2621,10 +2738,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>生成市级填写的上年基数表。各县用"ecodesk import-previous 文件"导入本县一列。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>保存到的文件</source>
       <translation type="unfinished" />
     </message>
@@ -2642,10 +2755,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>验证收到的签名工作簿</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2752,20 +2861,12 @@ Fingerprint: {fp}</translation>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <source>各单位已说明的预警</source>
-      <translation>Warnings the units explained</translation>
-    </message>
-    <message>
       <source>收到的文件及核验结果</source>
       <translation>Received files and their verification</translation>
     </message>
     <message>
       <source>已报</source>
       <translation>Submitted</translation>
-    </message>
-    <message>
-      <source>已报（有预警说明）</source>
-      <translation>Submitted (with explained warnings)</translation>
     </message>
     <message>
       <source>未报</source>
@@ -2834,10 +2935,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>%（合计占规划目标的比例）</source>
       <translation>% (total as a share of the plan's target)</translation>
-    </message>
-    <message>
-      <source>没有单位接受并说明过预警。</source>
-      <translation>No unit accepted and explained a warning.</translation>
     </message>
     <message>
       <source>汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。</source>
@@ -2956,10 +3053,6 @@ Fingerprint: {fp}</translation>
       <translation>Field</translation>
     </message>
     <message>
-      <source>预警内容</source>
-      <translation>Warning</translation>
-    </message>
-    <message>
       <source>单位的说明</source>
       <translation>The unit's explanation</translation>
     </message>
@@ -3006,6 +3099,22 @@ Fingerprint: {fp}</translation>
     <message>
       <source>完成</source>
       <translation>done</translation>
+    </message>
+    <message>
+      <source>提示内容</source>
+      <translation>Warning</translation>
+    </message>
+    <message>
+      <source>各单位已说明的提示</source>
+      <translation>Warnings the units explained</translation>
+    </message>
+    <message>
+      <source>已报（有已说明的提示）</source>
+      <translation>Submitted (with explained warnings)</translation>
+    </message>
+    <message>
+      <source>没有单位接受并说明过提示。</source>
+      <translation>No unit accepted and explained a warning.</translation>
     </message>
   </context>
   <context>
@@ -3081,10 +3190,6 @@ Fingerprint: {fp}</translation>
       <translation>The file {path} cannot be found. Check the file name and its folder.</translation>
     </message>
     <message>
-      <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。</source>
-      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year's signed workbook or the baseline sheet issued by the city.</translation>
-    </message>
-    <message>
       <source>文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。</source>
       <translation>The file {name} is in the old Excel (.xls) format. Use "Save As" .xlsx in Excel or WPS, then import it.</translation>
     </message>
@@ -3099,10 +3204,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>文件 {name} 的内容异常（{reason}），为安全起见拒绝读取。这不是正常的 Excel 文件，请向发文单位核实后重新索取。</source>
       <translation>The content of the file {name} is abnormal ({reason}), so it was refused for safety. This is not a normal Excel file; check with the sender and ask for it again.</translation>
-    </message>
-    <message>
-      <source>文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
-      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline sheet ({reason}). A baseline sheet can be made with "ecodesk template baseline --out FILE.xlsx".</translation>
     </message>
     <message>
       <source>不能导入：{message} 请向报送单位索取原始签名文件。</source>
@@ -3437,10 +3538,6 @@ Fingerprint: {fp}</translation>
       <translation>unsigned</translation>
     </message>
     <message>
-      <source>签名工作簿</source>
-      <translation>signed workbook</translation>
-    </message>
-    <message>
       <source>上年基数表</source>
       <translation>baseline sheet</translation>
     </message>
@@ -3455,6 +3552,18 @@ Fingerprint: {fp}</translation>
     <message>
       <source>表单 {form}</source>
       <translation>Form {form}</translation>
+    </message>
+    <message>
+      <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名报表或市里下发的上年基数表。</source>
+      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year's signed workbook or the baseline template issued by the city.</translation>
+    </message>
+    <message>
+      <source>文件 {name} 既不是 EcoDesk 签名报表，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
+      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline template ({reason}). A baseline template can be made with "ecodesk template baseline --out FILE.xlsx".</translation>
+    </message>
+    <message>
+      <source>签名报表</source>
+      <translation>signed workbook</translation>
     </message>
   </context>
   <context>
@@ -3567,14 +3676,309 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
+    <name>report</name>
+    <message>
+      <source>签名密钥登记表</source>
+      <translation>Signing key registration sheet</translation>
+    </message>
+    <message>
+      <source>签名密钥登记表 {unit}</source>
+      <translation>Signing key registration sheet {unit}</translation>
+    </message>
+    <message>
+      <source>已说明的提示</source>
+      <translation>Explained warnings</translation>
+    </message>
+    <message>
+      <source>{plan}（省下达：{value}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{text}（{deadline}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较上年上升</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较上年下降</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>与上年持平</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>其中：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{y}年{m}月{d}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人（签字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位盖章</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>接收单位（市生态文明办）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经办人（签字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>接收单位盖章</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>《{plan}》报送程序 EcoDesk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明：本单位用上述密钥对报送的工作簿签名。接收单位登记前，请当面或电话与本单位核对公钥指纹；指纹一致方可登记。密钥更换或遗失时，须重新填报本表。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} · 公钥指纹 {fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>部门</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥（{alg}，Base64 编码）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}工作进展报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第 {n} 版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{gap}年{gap2}月{gap2}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位对以上报送数据和情况的真实性、准确性负责。纸质报送单与签名指纹相同的电子工作簿一并报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（更正第 {n} 版）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿（未签名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标（方案要求）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无填报内容）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>状态</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（未填写）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名（草稿）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>职责</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit}{period}报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（表 {code}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} · {period}报送单 · 第 {rev} 版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>主要指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第 {n} 页 共 {m} 页</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要：{digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名（草稿）——不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>《{plan}》报送单</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>rules</name>
     <message>
       <source>上年</source>
       <translation>last year</translation>
-    </message>
-    <message>
-      <source>请核对；如数据无误，请接受此警告并说明原因。</source>
-      <translation> Please check it; if the figure is right, accept this warning and give the reason.</translation>
     </message>
     <message>
       <source>“{label}”</source>
@@ -3583,10 +3987,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
       <translation>"{label}" is a cumulative total since {start} and cannot be less than the previous period's {last} ({period}); {value} was entered. Please check whether only this year's increase was entered.</translation>
-    </message>
-    <message>
-      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
-      <translation>"{name}" was due by {deadline} ({plan}), but this period reports "{value}", past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to "{done}".</translation>
     </message>
     <message>
       <source>“{table}”第 {row} 行的“{column}”</source>
@@ -3749,10 +4149,6 @@ Fingerprint: {fp}</translation>
       <translation> Please check and correct it.</translation>
     </message>
     <message>
-      <source>如数据无误，请接受此警告并说明原因。</source>
-      <translation> If the figure is right, accept this warning and give the reason.</translation>
-    </message>
-    <message>
       <source>请填写“{name}”：{hint}</source>
       <translation>Please fill in "{name}": {hint}</translation>
     </message>
@@ -3811,6 +4207,18 @@ Fingerprint: {fp}</translation>
     <message>
       <source>（单位：{unit}）</source>
       <translation> (unit: {unit})</translation>
+    </message>
+    <message>
+      <source>请核对；如数据无误，请接受此提示并说明原因。</source>
+      <translation> Please check it; if the figure is right, accept this warning and give the reason.</translation>
+    </message>
+    <message>
+      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此提示并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
+      <translation>"{name}" was due by {deadline} ({plan}), but this period reports "{value}", past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to "{done}".</translation>
+    </message>
+    <message>
+      <source>如数据无误，请接受此提示并说明原因。</source>
+      <translation> If the figure is right, accept this warning and give the reason.</translation>
     </message>
   </context>
   <context>
@@ -3998,10 +4406,6 @@ Fingerprint: {fp}</translation>
       <translation>Key registered to another unit</translation>
     </message>
     <message>
-      <source>不是 EcoDesk 签名工作簿</source>
-      <translation>Not an EcoDesk signed workbook</translation>
-    </message>
-    <message>
       <source>文件损坏</source>
       <translation>Damaged file</translation>
     </message>
@@ -4049,6 +4453,10 @@ Fingerprint: {fp}</translation>
       <source>{name}（{code}）</source>
       <translation>{name} ({code})</translation>
     </message>
+    <message>
+      <source>不是 EcoDesk 签名报表</source>
+      <translation>Not an EcoDesk signed workbook</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -4095,10 +4503,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>文件 {name} 已损坏或不完整，无法读取（{reason}）。请向报送单位索取原文件重新发送。</source>
       <translation>The file {name} is damaged or incomplete and cannot be read ({reason}). Ask the reporting unit to send the original file again.</translation>
-    </message>
-    <message>
-      <source>文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。</source>
-      <translation>The file {name} is not a signed workbook exported by EcoDesk ({reason}).</translation>
     </message>
     <message>
       <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
@@ -4168,403 +4572,21 @@ Fingerprint: {fp}</translation>
       <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
       <translation>Cannot write the file {path}: {reason}. Check that the folder exists, that you may write there, and that the file is not open in Excel/WPS (close it first).</translation>
     </message>
-  </context>
-  <context>
-    <name>report</name>
     <message>
-      <source>{plan}（省下达：{value}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{text}（{deadline}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>较上年上升</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>较上年下降</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>与上年持平</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>其中：{name}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{y}年{m}月{d}日</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位负责人（签字）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位盖章</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>接收单位（市生态文明办）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经办人（签字）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>登记日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>接收单位盖章</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名公钥登记表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>《{plan}》报送程序 EcoDesk</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>公钥指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>说明：本单位用上述密钥对报送的工作簿签名。接收单位登记前，请当面或电话与本单位核对公钥指纹；指纹一致方可登记。密钥更换或遗失时，须重新填报本表。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit} · 公钥指纹 {fp}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名公钥登记表 {unit}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>行政区划代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>部门</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>生成日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>公钥（{alg}，Base64 编码）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period}工作进展报送单</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>第 {n} 版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{gap}年{gap2}月{gap2}日</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本单位对以上报送数据和情况的真实性、准确性负责。纸质报送单与签名指纹相同的电子工作簿一并报送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（更正第 {n} 版）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已签名</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿（未签名）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>序号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>目标（方案要求）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>进度</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（本期无填报内容）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>联系电话</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单包版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>状态</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据摘要</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>说明：{text}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（未填写）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未签名（草稿）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>职责</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>姓名</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签字</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核签字</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit}{period}报送单</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（表 {code}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit} · {period}报送单 · 第 {rev} 版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>主要指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已说明的提醒</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>第 {n} 页 共 {m} 页</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名指纹：{fp}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据摘要：{digest}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未签名（草稿）——不能作为正式报送材料</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>《{plan}》报送单</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>sample</name>
-    <message>
-      <source>{county}已按计划推进{name}相关工作</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{town}{subject}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>截至{year}年底，{facts}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{short}府办发〔{year}〕{n}号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{other}人民政府</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>形成{subject}经验材料并印发推广</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{km}公里</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{mu}亩</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>实施{subject}，按计划推进</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{notes}，工作成效逐步显现。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>三年行动目标任务总体完成。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各项工作总体符合序时进度要求。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全年纳入{name}{n}个</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>持续抓好“{title}”各项工作，</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>巩固三年行动成果，建立健全长效机制，</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>紧盯薄弱环节补短板，</source>
-      <translation type="unfinished" />
+      <source>文件 {name} 不是 EcoDesk 导出的签名报表（{reason}）。</source>
+      <translation>The file {name} is not a signed workbook exported by EcoDesk ({reason}).</translation>
     </message>
   </context>
   <context>
     <name>workbook-sheet</name>
+    <message>
+      <source>已说明的提示</source>
+      <translation>Explained warnings</translation>
+    </message>
+    <message>
+      <source>提示内容</source>
+      <translation>Warning</translation>
+    </message>
     <message>
       <source>封面</source>
       <translation type="unfinished" />
@@ -4702,19 +4724,11 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>已说明的预警</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>{plan} 推进情况报送表</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>（本期无）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>预警内容</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4727,6 +4741,101 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>{deadline}{done}</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>sample</name>
+    <message>
+      <source>{county}已按计划推进{name}相关工作</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{town}{subject}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截至{year}年底，{facts}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{short}府办发〔{year}〕{n}号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{other}人民政府</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>形成{subject}经验材料并印发推广</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{km}公里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{mu}亩</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>实施{subject}，按计划推进</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{notes}，工作成效逐步显现。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>三年行动目标任务总体完成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各项工作总体符合序时进度要求。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全年纳入{name}{n}个</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>持续抓好“{title}”各项工作，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>巩固三年行动成果，建立健全长效机制，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>紧盯薄弱环节补短板，</source>
       <translation type="unfinished" />
     </message>
   </context>

@@ -202,7 +202,9 @@ class ConsolidationWindow(QMainWindow):
 
     def choose_registry(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"), self._start_folder()
+            self,
+            self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"),
+            self._start_folder(),
         )
         if chosen:
             self.set_registry(Path(chosen))
