@@ -310,39 +310,40 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="85" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="126" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="113" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="119" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="127" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="128" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="129" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
@@ -392,7 +393,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="436" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -437,42 +438,42 @@
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="251" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="253" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="256" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="258" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="308" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="310" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="323" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="325" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="356" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="373" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="375" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="394" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
@@ -483,7 +484,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="443" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
@@ -498,52 +499,52 @@
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="205" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="206" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="265" />
       <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="273" />
       <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="366" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="368" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="401" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="403" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="410" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="415" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="417" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="450" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="452" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="457" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="459" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="462" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="464" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -552,64 +553,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="480" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="482" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="490" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="509" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="513" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="516" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="518" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="521" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="523" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="529" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="531" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="544" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="546" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="566" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="573" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="575" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="578" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="580" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -1212,7 +1213,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="179" />
       <location filename="../../ecodesk/ui/operations.py" line="297" />
-      <location filename="../../ecodesk/ui/operations.py" line="330" />
+      <location filename="../../ecodesk/ui/operations.py" line="332" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
@@ -1327,108 +1328,108 @@ Fingerprint: {fp}</translation>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="304" />
+      <location filename="../../ecodesk/ui/operations.py" line="305" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="323" />
+      <location filename="../../ecodesk/ui/operations.py" line="325" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="328" />
+      <location filename="../../ecodesk/ui/operations.py" line="330" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="349" />
+      <location filename="../../ecodesk/ui/operations.py" line="351" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="352" />
+      <location filename="../../ecodesk/ui/operations.py" line="354" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="362" />
+      <location filename="../../ecodesk/ui/operations.py" line="364" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="382" />
+      <location filename="../../ecodesk/ui/operations.py" line="384" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="384" />
+      <location filename="../../ecodesk/ui/operations.py" line="386" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="392" />
+      <location filename="../../ecodesk/ui/operations.py" line="394" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="394" />
-      <location filename="../../ecodesk/ui/operations.py" line="418" />
+      <location filename="../../ecodesk/ui/operations.py" line="396" />
+      <location filename="../../ecodesk/ui/operations.py" line="420" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="407" />
+      <location filename="../../ecodesk/ui/operations.py" line="409" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="408" />
+      <location filename="../../ecodesk/ui/operations.py" line="410" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="411" />
+      <location filename="../../ecodesk/ui/operations.py" line="413" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="416" />
+      <location filename="../../ecodesk/ui/operations.py" line="418" />
       <source>选择备份文件</source>
       <translation>Choose a backup file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="424" />
-      <location filename="../../ecodesk/ui/operations.py" line="460" />
+      <location filename="../../ecodesk/ui/operations.py" line="426" />
+      <location filename="../../ecodesk/ui/operations.py" line="462" />
       <source>从备份恢复</source>
       <translation>Restore from backup</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="426" />
+      <location filename="../../ecodesk/ui/operations.py" line="428" />
       <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
       <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="452" />
+      <location filename="../../ecodesk/ui/operations.py" line="454" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="453" />
+      <location filename="../../ecodesk/ui/operations.py" line="455" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="454" />
+      <location filename="../../ecodesk/ui/operations.py" line="456" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="463" />
+      <location filename="../../ecodesk/ui/operations.py" line="465" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
@@ -3676,305 +3677,6 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
-    <name>report</name>
-    <message>
-      <source>签名密钥登记表</source>
-      <translation>Signing key registration sheet</translation>
-    </message>
-    <message>
-      <source>签名密钥登记表 {unit}</source>
-      <translation>Signing key registration sheet {unit}</translation>
-    </message>
-    <message>
-      <source>已说明的提示</source>
-      <translation>Explained warnings</translation>
-    </message>
-    <message>
-      <source>{plan}（省下达：{value}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{text}（{deadline}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>较上年上升</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>较上年下降</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>与上年持平</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>其中：{name}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{y}年{m}月{d}日</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位负责人（签字）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位盖章</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>接收单位（市生态文明办）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经办人（签字）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>登记日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>接收单位盖章</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>《{plan}》报送程序 EcoDesk</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>公钥指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>说明：本单位用上述密钥对报送的工作簿签名。接收单位登记前，请当面或电话与本单位核对公钥指纹；指纹一致方可登记。密钥更换或遗失时，须重新填报本表。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit} · 公钥指纹 {fp}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>行政区划代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>部门</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>生成日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>公钥（{alg}，Base64 编码）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period}工作进展报送单</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>第 {n} 版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{gap}年{gap2}月{gap2}日</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本单位对以上报送数据和情况的真实性、准确性负责。纸质报送单与签名指纹相同的电子工作簿一并报送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（更正第 {n} 版）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已签名</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿（未签名）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>序号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>目标（方案要求）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>进度</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（本期无填报内容）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>联系电话</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单包版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>状态</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据摘要</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>说明：{text}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（未填写）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未签名（草稿）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>职责</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>姓名</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签字</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核签字</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit}{period}报送单</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（表 {code}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit} · {period}报送单 · 第 {rev} 版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>主要指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>草稿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>第 {n} 页 共 {m} 页</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名指纹：{fp}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>数据摘要：{digest}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未签名（草稿）——不能作为正式报送材料</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>《{plan}》报送单</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
     <name>rules</name>
     <message>
       <source>上年</source>
@@ -4578,15 +4280,401 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
-    <name>workbook-sheet</name>
+    <name>report</name>
+    <message>
+      <source>{plan}（省下达：{value}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{text}（{deadline}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较上年上升</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较上年下降</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>与上年持平</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>其中：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{y}年{m}月{d}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人（签字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位盖章</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>接收单位（市生态文明办）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经办人（签字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>接收单位盖章</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥登记表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>《{plan}》报送程序 EcoDesk</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明：本单位用上述密钥对报送的工作簿签名。接收单位登记前，请当面或电话与本单位核对公钥指纹；指纹一致方可登记。密钥更换或遗失时，须重新填报本表。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} · 公钥指纹 {fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥登记表 {unit}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>部门</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥（{alg}，Base64 编码）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>右侧二维码含单位、部门、公钥指纹、公钥和生成日期，供接收单位录入核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}工作进展报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第 {n} 版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{gap}年{gap2}月{gap2}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位对以上报送数据和情况的真实性、准确性负责。纸质报送单与签名指纹相同的电子工作簿一并报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（更正第 {n} 版）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已签名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿（未签名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标（方案要求）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无填报内容）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>状态</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（未填写）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名（草稿）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>职责</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit}{period}报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（表 {code}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} · {period}报送单 · 第 {rev} 版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>主要指标</source>
+      <translation type="unfinished" />
+    </message>
     <message>
       <source>已说明的提示</source>
-      <translation>Explained warnings</translation>
+      <translation type="unfinished" />
     </message>
     <message>
-      <source>提示内容</source>
-      <translation>Warning</translation>
+      <source>草稿</source>
+      <translation type="unfinished" />
     </message>
+    <message>
+      <source>第 {n} 页 共 {m} 页</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据摘要：{digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未签名（草稿）——不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>《{plan}》报送单</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>sample</name>
+    <message>
+      <source>{county}已按计划推进{name}相关工作</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{town}{subject}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截至{year}年底，{facts}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{short}府办发〔{year}〕{n}号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{other}人民政府</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>形成{subject}经验材料并印发推广</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{km}公里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{mu}亩</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>实施{subject}，按计划推进</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{notes}，工作成效逐步显现。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>三年行动目标任务总体完成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各项工作总体符合序时进度要求。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全年纳入{name}{n}个</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>持续抓好“{title}”各项工作，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>巩固三年行动成果，建立健全长效机制，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>紧盯薄弱环节补短板，</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>workbook-sheet</name>
     <message>
       <source>封面</source>
       <translation type="unfinished" />
@@ -4724,11 +4812,19 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已说明的提示</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>{plan} 推进情况报送表</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>（本期无）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>提示内容</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4741,101 +4837,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>{deadline}{done}</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>sample</name>
-    <message>
-      <source>{county}已按计划推进{name}相关工作</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{town}{subject}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>截至{year}年底，{facts}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{short}府办发〔{year}〕{n}号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{other}人民政府</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>形成{subject}经验材料并印发推广</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{km}公里</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{mu}亩</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>实施{subject}，按计划推进</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{notes}，工作成效逐步显现。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>三年行动目标任务总体完成。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各项工作总体符合序时进度要求。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全年纳入{name}{n}个</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>持续抓好“{title}”各项工作，</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>巩固三年行动成果，建立健全长效机制，</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>紧盯薄弱环节补短板，</source>
       <translation type="unfinished" />
     </message>
   </context>
