@@ -193,6 +193,7 @@ def test_ctrl_enter_confirms_a_multi_line_reason(qtbot: Any, store: Any) -> None
     qtbot.addWidget(dialog)
     with qtbot.waitActive(dialog):
         dialog.show()
+        dialog.activateWindow()
     dialog.explanation.setFocus()
     typed(qtbot, "new")
     press(qtbot, Qt.Key.Key_Return)  # a plain Enter is a new line of the reason
