@@ -190,88 +190,88 @@
   <context>
     <name>AdoptDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="30" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="32" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="35" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="37" />
       <source>将把{period}的汇总结果写入本单位（{unit}）{period}第 {revision} 版报送。写入后可在主窗口检查、补充，再签名导出报送上级。</source>
       <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="49" />
       <source>等 {n} 个单位</source>
       <translation> and others ({n} units in all)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="53" />
       <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
       <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments' workbooks; these units' figures will count in our unit's submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的提示，写入后替换本单位报送中的同一项。</source>
       <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="65" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="67" />
       <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
       <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="69" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
       <source>本单位负责的表将增加：{forms}。</source>
       <translation>Forms added to those our unit reports on: {forms}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>将被替换的内容</source>
       <translation>Entry to be replaced</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>现在</source>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>汇总结果</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="93" />
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="95" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="96" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="98" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="100" />
       <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
       <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="108" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="110" />
       <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="123" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="145" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="148" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="155" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="158" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -677,27 +677,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FormView</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="49" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="50" />
       <source>查看行动方案原文</source>
       <translation>Show the action plan's text</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="63" />
       <source>一、主要指标</source>
       <translation>1. Main indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="66" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="67" />
       <source>二、工作情况</source>
       <translation>2. Progress report</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="76" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="77" />
       <source>三、明细表</source>
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="90" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="91" />
       <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
@@ -766,47 +766,47 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="48" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="39" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="49" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="40" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="50" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="41" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="51" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="42" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="52" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="43" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="53" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="44" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="91" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="83" />
       <source>＝ {name}（自动计算）</source>
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="150" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="142" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="154" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="146" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -814,138 +814,138 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorsView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="60" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="55" />
       <source>筛选：</source>
       <translation>Filter:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="57" />
       <source>输入表号或指标名称</source>
       <translation>Form code or indicator name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="69" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="64" />
       <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
       <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="75" />
       <source>合计</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="76" />
       <source>计量单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="77" />
       <source>上年同口径</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="83" />
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="224" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>同比（%）</source>
       <translation>Change (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="84" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
       <source>规划目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="85" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
       <source>进度（%）</source>
       <translation>Progress (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="86" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
       <source>达标</source>
       <translation>Met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="87" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
       <source>单位数</source>
       <translation>Units</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="145" />
       <source>有单位没有上年数，上年合计不可比，未列出。</source>
       <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="171" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="164" />
       <source>（逐单位列示）</source>
       <translation>(listed per unit)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
       <source>是</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
       <source>否</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="204" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="197" />
       <source>各单位数值：{form} {name}</source>
       <translation>Every unit's figure: {form} {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="206" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="199" />
       <source>汇总方法：{rule}</source>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="201" />
       <source>；{num}合计 {n}，{den}合计 {d}</source>
       <translation>; {num} total {n}, {den} total {d}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="215" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
       <source>；省下达目标合计 {t}</source>
       <translation>; provincial targets total {t}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
       <source>本期</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="223" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="216" />
       <source>省下达目标</source>
       <translation>Provincial target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="224" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="227" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="220" />
       <source>达到目标</source>
       <translation>Target met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="228" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="221" />
       <source>备注</source>
       <translation>Note</translation>
     </message>
@@ -1942,52 +1942,52 @@ Fingerprint: {fp}</translation>
   <context>
     <name>TableEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="46" />
       <source>可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。</source>
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="117" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="122" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="131" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="141" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="149" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="154" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="161" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="168" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="173" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -2143,18 +2143,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{goal}（{deadline}，{level}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>≥{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全市</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>完成省下达指标（填省下达目标和实际完成值，{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2175,18 +2163,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>突破{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本地</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各地均须达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>{trend}（{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2199,15 +2175,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>≤{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>牵头部门：{leads}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>={value}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2216,10 +2184,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>地方专项 {places}：{title}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value}左右</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2235,10 +2199,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>清零</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>选择：{choices}</source>
       <translation type="unfinished" />
     </message>
@@ -2247,11 +2207,55 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{goal}（{deadline}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{goal}（{deadline}，{level}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≥{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>突破{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≤{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>={value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{value}左右</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>清零</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>达到或好于{grade}</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全市</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本地</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各地均须达到</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -3070,38 +3074,6 @@ Fingerprint: {fp}</translation>
       <translation>Reason or verification result</translation>
     </message>
     <message>
-      <source>不低于</source>
-      <translation>at least </translation>
-    </message>
-    <message>
-      <source>超过</source>
-      <translation>over </translation>
-    </message>
-    <message>
-      <source>不高于</source>
-      <translation>at most </translation>
-    </message>
-    <message>
-      <source>等于</source>
-      <translation>equal to </translation>
-    </message>
-    <message>
-      <source>左右</source>
-      <translation> (approx.)</translation>
-    </message>
-    <message>
-      <source>清零</source>
-      <translation>eliminated</translation>
-    </message>
-    <message>
-      <source>达到或好于</source>
-      <translation>at or better than </translation>
-    </message>
-    <message>
-      <source>完成</source>
-      <translation>done</translation>
-    </message>
-    <message>
       <source>提示内容</source>
       <translation>Warning</translation>
     </message>
@@ -3143,6 +3115,10 @@ Fingerprint: {fp}</translation>
   </context>
   <context>
     <name>forms</name>
+    <message>
+      <source>没有字段 {key}</source>
+      <translation>There is no field {key}</translation>
+    </message>
     <message>
       <source>表单定义文件 {file} 有误（位置：{location}）：{problem}</source>
       <translation>The form definition file {file} has an error (at {location}): {problem}</translation>
@@ -3568,6 +3544,33 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
+    <name>keys</name>
+    <message>
+      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
+      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
+    </message>
+    <message>
+      <source>文字说明编号</source>
+      <translation>Narrative key</translation>
+    </message>
+    <message>
+      <source>表格编号</source>
+      <translation>Table key</translation>
+    </message>
+    <message>
+      <source>表格单元格编号</source>
+      <translation>Table cell key</translation>
+    </message>
+    <message>
+      <source>字段编号</source>
+      <translation>Field key</translation>
+    </message>
+    <message>
+      <source>已接受提示编号</source>
+      <translation>Accepted warning key</translation>
+    </message>
+  </context>
+  <context>
     <name>numbers</name>
     <message>
       <source>（单位：{unit}）</source>
@@ -3678,6 +3681,10 @@ Fingerprint: {fp}</translation>
   </context>
   <context>
     <name>rules</name>
+    <message>
+      <source>{label}有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，导出的报表无法完整保存。请精简，或分成几行填写。</source>
+      <translation>{label} has {n} characters, more than the {max} an Excel cell holds: the exported report could not keep it whole. Please shorten it or split it over several rows.</translation>
+    </message>
     <message>
       <source>上年</source>
       <translation>last year</translation>
@@ -3952,6 +3959,10 @@ Fingerprint: {fp}</translation>
   </context>
   <context>
     <name>store</name>
+    <message>
+      <source>说明有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，未保存。请精简后再接受。</source>
+      <translation>The explanation has {n} characters, more than the {max} an Excel cell holds; it was not saved. Please shorten it and accept the warning again.</translation>
+    </message>
     <message>
       <source>已检查</source>
       <translation>Checked</translation>
@@ -4760,10 +4771,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{grade}及以上</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
       <translation type="unfinished" />
     </message>
@@ -4800,10 +4807,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>其中：{label}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>工作情况</source>
       <translation type="unfinished" />
     </message>
@@ -4829,14 +4832,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>情况说明</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>省下达 {v}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{deadline}{done}</source>
       <translation type="unfinished" />
     </message>
   </context>
