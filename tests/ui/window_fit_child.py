@@ -121,6 +121,8 @@ def main() -> int:
         window.show()
         found = report(name, window)
         if name == "main window":
+            panel = window.problems.list
+            found["problem_rows"] = panel.viewport().height() / (panel.fontMetrics().height() + 8)
             found["tables"] = table_columns(window)
         print(json.dumps(found, ensure_ascii=False), flush=True)
         if name != "main window":
