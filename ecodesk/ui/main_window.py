@@ -283,9 +283,10 @@ class MainWindow(QMainWindow):
 
     def show_form(self, form: str) -> None:
         leaving = self.current_view()
-        if leaving is not None:
+        data = self.session.data
+        if leaving is not None and data is not None:
             leaving.flush()
-            if leaving.form != form and form_has_input(self.pack, self.session.data, leaving.form):
+            if leaving.form != form and form_has_input(self.pack, data, leaving.form):
                 self.session.finish(leaving.form)  # left after typing in it: show what is missing
         if form not in self.views:
             view = FormView(self.session, form)

@@ -110,9 +110,9 @@ class EditSession(QObject):
             self._undo_stacks[form] = stack
         return self._undo_stacks[form]
 
-    def set_active_form(self, form: str | None) -> None:
-        """Ctrl+Z and Ctrl+Y act on this form's history (none: on nothing)."""
-        self.undo_group.setActiveStack(self.undo_stack(form) if form else None)
+    def set_active_form(self, form: str) -> None:
+        """Ctrl+Z and Ctrl+Y act on this form's history."""
+        self.undo_group.setActiveStack(self.undo_stack(form))
 
     def _clear_undo(self) -> None:
         """Another period or a reloaded submission: the old histories no longer apply."""
@@ -123,7 +123,8 @@ class EditSession(QObject):
             self.undo_group.removeStack(stack)
             stack.deleteLater()
         self._undo_stacks = {}
-        self.set_active_form(active)
+        if active is not None:
+            self.set_active_form(active)
 
     def edit_value(self, key: str, text: str, label: str) -> None:
         if text != self.value(key):

@@ -86,7 +86,7 @@ class SheetView(QTableView):
         self, editor: QWidget, event: QKeyEvent
     ) -> QAbstractItemView.CursorAction | None:
         """Where a key pressed in an open editor goes, or None when the editor keeps it."""
-        key = event.key()
+        key = Qt.Key(event.key())
         if event.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
         ):
