@@ -201,3 +201,23 @@ def test_ctrl_enter_confirms_a_multi_line_reason(qtbot: Any, store: Any) -> None
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert dialog.result() == AcceptWarningDialog.DialogCode.Accepted
     assert dialog.text() == "new\nline"
+
+
+def test_ctrl_z_in_an_open_cell_undoes_through_the_forms_history(
+    qtbot: Any, store: Any, mines: tuple[Any, TableEditor]
+) -> None:
+    _, editor = mines
+    view = editor.view
+    col = editor.columns.index("planned_area")
+    click_cell(qtbot, view, 0, col)
+    typed(qtbot, "0.7")
+    press(qtbot, Qt.Key.Key_Return)
+    click_cell(qtbot, view, 1, col)
+    typed(qtbot, "0.9")  # still open
+    press(qtbot, Qt.Key.Key_Z, CTRL)  # saves 0.9, then undoes it
+    rows = store.load(store.current_period()).rows("4.1", "mines")
+    assert [r.get("planned_area") for r in rows] == ["0.7", ""]
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    rows = store.load(store.current_period()).rows("4.1", "mines")
+    assert [r.get("planned_area") for r in rows] == ["", ""]
+    assert current(view) == (1, col), "the place is kept"

@@ -115,10 +115,12 @@ class ProblemsPanel(QWidget):
         if not problems:
             self.summary.setText(self.tr("没有发现问题"))
         else:
+            error_colour = style.ERROR if errors else style.MUTED
+            warning_colour = style.WARNING if warnings else style.MUTED
             self.summary.setText(
-                f'<span style="color:{style.ERROR}">✖ '
+                f'<span style="color:{error_colour}">✖ '
                 + self.tr("错误 {e} 项").format(e=errors)
-                + f'</span> · <span style="color:{style.WARNING}">⚠ '
+                + f'</span> · <span style="color:{warning_colour}">⚠ '
                 + self.tr("待说明的提示 {w} 项").format(w=warnings)
                 + "</span>"
             )

@@ -8,6 +8,8 @@
   commits and moves ("enter mode"); after F2 or a double click ("edit mode") ← and → move the
   text cursor and only ↑ and ↓ leave the cell. In a drop-down cell the arrows always move
   (Alt+↓ or F4 opens the list), so an arrow never silently picks another value.
+* **Ctrl+Z / Ctrl+Y** in an open cell save it and act on the form's history, like everywhere
+  else in the form.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
 
 from ecodesk.forms.schema import TableSpec
+from ecodesk.ui.undo_keys import is_undo_or_redo
 from ecodesk.ui.widgets.choice_delegate import ChoiceDelegate
 
 Action = QAbstractItemView.CursorAction
@@ -37,6 +40,11 @@ class SheetDelegate(ChoiceDelegate):
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
         view = self.parent()
+        if is_undo_or_redo(event) and isinstance(editor, QWidget):
+            # the form's history, as in every other input: what is typed is saved first
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, ChoiceDelegate.EndEditHint.NoHint)
+            return True
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(editor, QWidget)
