@@ -69,7 +69,23 @@ class EditSession(QObject):
     def frozen(self) -> bool:
         return self.data is not None and self.data.status == "signed"
 
-    def load(self, period: Period | None = None) -> None:
+    def load(
+        self,
+        period: Period | None = None,
+        *,
+        prepared: tuple[SubmissionData, list[Any]] | None = None,
+    ) -> None:
+        """Read ``period`` (the current one by default) and check it. ``prepared``: the current
+        period's data and problems, read and checked ahead (at start-up, off the UI thread)."""
+        if prepared is not None:
+            self.data, self.problems = prepared
+            self._recheck_timer.stop()
+            self._clear_undo()
+            self._finished = set()
+            self.shown = self._calm(self.problems)
+            self.problemsChanged.emit()
+            self.loaded.emit()
+            return
         period = period or self.store.current_period()
         self.data = self.store.load(period)
         if period != self.store.current_period():

@@ -279,7 +279,7 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="110" />
+      <location filename="../../ecodesk/ui/app.py" line="170" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -953,168 +953,174 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="95" />
+      <location filename="../../ecodesk/ui/main_window.py" line="189" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="99" />
+      <location filename="../../ecodesk/ui/main_window.py" line="107" />
+      <location filename="../../ecodesk/ui/main_window.py" line="137" />
+      <source>正在打开…</source>
+      <translation>Opening…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="194" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="104" />
-      <location filename="../../ecodesk/ui/main_window.py" line="162" />
+      <location filename="../../ecodesk/ui/main_window.py" line="201" />
+      <location filename="../../ecodesk/ui/main_window.py" line="258" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="106" />
+      <location filename="../../ecodesk/ui/main_window.py" line="203" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="117" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="119" />
+      <location filename="../../ecodesk/ui/main_window.py" line="211" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="124" />
+      <location filename="../../ecodesk/ui/main_window.py" line="211" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="129" />
+      <location filename="../../ecodesk/ui/main_window.py" line="216" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="133" />
+      <location filename="../../ecodesk/ui/main_window.py" line="220" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="135" />
+      <location filename="../../ecodesk/ui/main_window.py" line="222" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="147" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="155" />
+      <location filename="../../ecodesk/ui/main_window.py" line="251" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <location filename="../../ecodesk/ui/main_window.py" line="254" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="161" />
+      <location filename="../../ecodesk/ui/main_window.py" line="257" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="168" />
+      <location filename="../../ecodesk/ui/main_window.py" line="264" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="170" />
+      <location filename="../../ecodesk/ui/main_window.py" line="266" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="173" />
+      <location filename="../../ecodesk/ui/main_window.py" line="269" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="174" />
+      <location filename="../../ecodesk/ui/main_window.py" line="270" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="175" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="176" />
+      <location filename="../../ecodesk/ui/main_window.py" line="272" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="177" />
+      <location filename="../../ecodesk/ui/main_window.py" line="273" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="178" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="184" />
+      <location filename="../../ecodesk/ui/main_window.py" line="172" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="220" />
+      <location filename="../../ecodesk/ui/main_window.py" line="317" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="224" />
+      <location filename="../../ecodesk/ui/main_window.py" line="321" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="228" />
+      <location filename="../../ecodesk/ui/main_window.py" line="325" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="258" />
+      <location filename="../../ecodesk/ui/main_window.py" line="355" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="266" />
+      <location filename="../../ecodesk/ui/main_window.py" line="363" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="367" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="276" />
+      <location filename="../../ecodesk/ui/main_window.py" line="373" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="360" />
+      <location filename="../../ecodesk/ui/main_window.py" line="462" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="365" />
+      <location filename="../../ecodesk/ui/main_window.py" line="467" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1548,11 +1554,13 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PlanTree</name>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="103" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="104" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>状态</source>
       <translation>State</translation>
@@ -1732,12 +1740,12 @@ Fingerprint: {fp}</translation>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="120" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="122" />
       <source>错误 {e} 项</source>
       <translation>{e} errors</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="122" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="124" />
       <source>待说明的提示 {w} 项</source>
       <translation>{w} warnings to explain</translation>
     </message>
@@ -4288,6 +4296,98 @@ Fingerprint: {fp}</translation>
     <message>
       <source>文件 {name} 不是 EcoDesk 导出的签名报表（{reason}）。</source>
       <translation>The file {name} is not a signed workbook exported by EcoDesk ({reason}).</translation>
+    </message>
+    <message>
+      <source>签名数据超过 {n} 条</source>
+      <translation>more than {n} signed data rows</translation>
+    </message>
+    <message>
+      <source>文件 {name} 的内容规模远超正常的 EcoDesk 工作簿（{reason}），可能是恶意构造的文件，已拒绝读取。请向报送单位索取原文件。</source>
+      <translation>The file {name} is far larger inside than any EcoDesk workbook ({reason}); it may have been built to do harm, so it was not read. Ask the sending unit for the original file.</translation>
+    </message>
+    <message>
+      <source>压缩内容损坏</source>
+      <translation>the compressed content is damaged</translation>
+    </message>
+    <message>
+      <source>部件 {part} 解压后 {mb} MB，超过 {limit} MB</source>
+      <translation>part {part} unpacks to {mb} MB, more than {limit} MB</translation>
+    </message>
+    <message>
+      <source>单元格格式超过 {n} 种</source>
+      <translation>more than {n} cell formats</translation>
+    </message>
+    <message>
+      <source>单元格总数超过 {n} 个</source>
+      <translation>more than {n} cells in all</translation>
+    </message>
+    <message>
+      <source>字体、填充、边框或数字格式超过 {n} 种</source>
+      <translation>more than {n} fonts, fills, borders or number formats</translation>
+    </message>
+    <message>
+      <source>共享字符串超过 {n} 个</source>
+      <translation>more than {n} shared strings</translation>
+    </message>
+    <message>
+      <source>共享字符串总长超过 {n} 个字符</source>
+      <translation>shared strings longer than {n} characters in all</translation>
+    </message>
+    <message>
+      <source>部件 {part} 含有超过 {n} 个 XML 元素</source>
+      <translation>part {part} has more than {n} XML elements</translation>
+    </message>
+    <message>
+      <source>XML 元素总数超过 {n} 个</source>
+      <translation>more than {n} XML elements in all</translation>
+    </message>
+    <message>
+      <source>工作表超过 {n} 张</source>
+      <translation>more than {n} sheets</translation>
+    </message>
+    <message>
+      <source>部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”</source>
+      <translation>part {part} declares XML entities (a likely "XML bomb")</translation>
+    </message>
+    <message>
+      <source>部件 {part} 不是 UTF-8 XML</source>
+      <translation>part {part} is not UTF-8 XML</translation>
+    </message>
+    <message>
+      <source>部件 {part} 没有内容</source>
+      <translation>part {part} is empty</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”超过 {n} 行</source>
+      <translation>sheet "{sheet}" has more than {n} rows</translation>
+    </message>
+    <message>
+      <source>行号无效</source>
+      <translation>invalid row number</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”超过 {n} 个单元格</source>
+      <translation>sheet "{sheet}" has more than {n} cells</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”超过 {n} 列</source>
+      <translation>sheet "{sheet}" has more than {n} columns</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”的单元格范围超过 {n} 个单元格</source>
+      <translation>the cell range of sheet "{sheet}" spans more than {n} cells</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”的合并单元格范围过大（超过 {n} 个单元格或 {m} 处）</source>
+      <translation>the merged cells of sheet "{sheet}" are too large (more than {n} cells or {m} ranges)</translation>
+    </message>
+    <message>
+      <source>单元格地址无效：{ref}</source>
+      <translation>invalid cell address: {ref}</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”声明的范围超过 {n} 个单元格</source>
+      <translation>sheet "{sheet}" declares a range of more than {n} cells</translation>
     </message>
   </context>
   <context>
