@@ -109,7 +109,13 @@ def severity_word(kind: str) -> str:
 def labelled(problem: ProblemLike, message: str) -> str:
     """ "✖ 错误：…" or "⚠ 提示：…" — the sign and the word before the core's sentence."""
     kind = severity_kind(problem)
-    return f"{SEVERITY_SIGNS[kind]} {severity_word(kind)}：{message}"
+    return tr(
+        "Severity",
+        "{sign} {word}：{message}",
+        sign=SEVERITY_SIGNS[kind],
+        word=severity_word(kind),
+        message=message,
+    )
 
 
 @dataclass(frozen=True)

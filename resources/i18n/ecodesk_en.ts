@@ -1742,12 +1742,12 @@ Fingerprint: {fp}</translation>
     <message>
       <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="122" />
       <source>错误 {e} 项</source>
-      <translation>{e} errors</translation>
+      <translation>Errors: {e}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="124" />
       <source>待说明的提示 {w} 项</source>
-      <translation>{w} warnings to explain</translation>
+      <translation>Warnings to explain: {w}</translation>
     </message>
   </context>
   <context>
@@ -1945,6 +1945,10 @@ Fingerprint: {fp}</translation>
     <message>
       <source>已说明</source>
       <translation>Explained</translation>
+    </message>
+    <message>
+      <source>{sign} {word}：{message}</source>
+      <translation>{sign} {word}: {message}</translation>
     </message>
   </context>
   <context>
