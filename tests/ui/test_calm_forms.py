@@ -138,3 +138,26 @@ def test_errors_and_warnings_differ_in_colour_sign_and_word(
     assert state_icon("errors").pixmap(16).toImage() == error_icon
     summary = window.problems.summary.text()
     assert "✖" in summary and "⚠" in summary and "提示" in summary
+
+
+def test_errors_and_warnings_are_named_in_english_too(
+    qtbot: Any, store: Any, open_window: Any, english: None
+) -> None:
+    period = store.current_period()
+    key = "1.1:tech_invest"
+    store.set_baseline(
+        period.previous_year(), {key: "1.00"}, source="test", signature_status="valid"
+    )
+    window = open_window(store)
+    window.tree.select_form(FORM)
+    editor = window.views[FORM].indicators.editors[key]
+    editor.input.setFocus()
+    type_text(qtbot, editor.input, "9.00")
+    qtbot.keyClick(editor.input, Qt.Key.Key_Return)
+    window.check_action.trigger()
+    assert "⚠ Warning: " in editor.message_label.text()
+    panel = window.problems.list
+    window.problems.this_form.setChecked(True)
+    kinds = {panel.topLevelItem(i).text(0) for i in range(panel.topLevelItemCount())}
+    assert kinds == {"Error", "Warning"}
+    assert "Errors: " in window.problems.summary.text()
