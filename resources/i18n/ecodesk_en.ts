@@ -279,9 +279,15 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="170" />
+      <location filename="../../ecodesk/ui/app.py" line="155" />
+      <location filename="../../ecodesk/ui/app.py" line="208" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/app.py" line="172" />
+      <source>请注意</source>
+      <translation>Please note</translation>
     </message>
   </context>
   <context>
@@ -2318,6 +2324,10 @@ Fingerprint: {fp}</translation>
       <translation>Verify the signed workbooks received</translation>
     </message>
     <message>
+      <source>注意：{message}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。</source>
       <translation type="unfinished" />
     </message>
@@ -2331,6 +2341,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>已取消。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出文件已存在时替换它（不加时不会覆盖任何已有文件）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2350,7 +2364,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>备份文件保存到哪里</source>
+      <source>备份文件保存到哪里（文件，或放入的文件夹）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2454,7 +2468,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>输出文件</source>
+      <source>输出文件（或放入的文件夹，文件名按单位和报送期自动取）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2655,7 +2669,11 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>要保存的 PDF 文件</source>
+      <source>要保存的 PDF 文件（或放入的文件夹）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单_{period}.pdf</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2755,11 +2773,15 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>保存到的文件</source>
+      <source>保存到的文件（或放入的文件夹）</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>数据所属年度（默认上一年）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年基数表{year}.xlsx</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2768,10 +2790,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>年度 {year} 不对，请填写四位年份，例如 2025。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2994,14 +3012,6 @@ Fingerprint: {fp}</translation>
       <translation>Some units have no figure for last year; last year's total covers only the units that have one</translation>
     </message>
     <message>
-      <source>无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。</source>
-      <translation>Cannot save "{path}": the file may be open in Excel or WPS, or you may not be allowed to write there. Close the file and try again.</translation>
-    </message>
-    <message>
-      <source>无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。</source>
-      <translation>Cannot save "{path}": {reason}. Check the disk space and the place to save, then try again.</translation>
-    </message>
-    <message>
       <source>{period} 汇总表</source>
       <translation>{period} consolidation</translation>
     </message>
@@ -3123,6 +3133,30 @@ Fingerprint: {fp}</translation>
     <message>
       <source>还有 {n} 个错误需要改正，暂不能签名导出：</source>
       <translation>{n} errors must be corrected before the submission can be signed and exported:</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版.xlsx</source>
+      <translation>{unit} {period} revision {revision}.xlsx</translation>
+    </message>
+    <message>
+      <source>上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名报表已保存为 {kept}。</source>
+      <translation>The last signed export was cut short at its last step and {path} is now taken by another file; the signed workbook of {period}, revision {revision}, was saved as {kept}.</translation>
+    </message>
+    <message>
+      <source>上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名报表已保存到 {path}。</source>
+      <translation>The last signed export was cut short at its last step and has been completed: the signed workbook of {period}, revision {revision}, is saved as {path}.</translation>
+    </message>
+    <message>
+      <source>上次签名导出中断，签名报表没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。</source>
+      <translation>The last signed export was cut short and its signed workbook was not saved; {period}, revision {revision}, is unsigned again. Please sign and export it again.</translation>
+    </message>
+    <message>
+      <source>工作簿未能保存</source>
+      <translation>the workbook could not be saved</translation>
+    </message>
+    <message>
+      <source>导出中断，工作簿未保存</source>
+      <translation>export cut short, workbook not saved</translation>
     </message>
   </context>
   <context>
@@ -3554,6 +3588,18 @@ Fingerprint: {fp}</translation>
       <source>签名报表</source>
       <translation>signed workbook</translation>
     </message>
+    <message>
+      <source>……另有 {n} 处</source>
+      <translation>…and {n} more</translation>
+    </message>
+    <message>
+      <source>文件 {name} 中没有找到本单位可以导入的数值（空白 {blank} 项，无法采用 {bad} 项），没有导入任何内容。请确认本单位一列已经填写，并且是数字而不是外部链接或公式。</source>
+      <translation>The file {name} has no value this unit can import ({blank} blank, {bad} unusable); nothing was imported. Check that this unit's column is filled in with numbers, not external links or formulas.</translation>
+    </message>
+    <message>
+      <source>单元格 {cell} 的值取自外部链接或 DDE 公式（{formula}），文件中保存的只是上次打开时的旧结果，不能作为上年值。请把该单元格改为直接填写的数字后再导入</source>
+      <translation>The value of cell {cell} comes from an external link or DDE formula ({formula}); the file holds only the result from when it was last opened, which cannot serve as last year's value. Type the number into the cell, then import again</translation>
+    </message>
   </context>
   <context>
     <name>keys</name>
@@ -3580,6 +3626,25 @@ Fingerprint: {fp}</translation>
     <message>
       <source>已接受提示编号</source>
       <translation>Accepted warning key</translation>
+    </message>
+  </context>
+  <context>
+    <name>lock</name>
+    <message>
+      <source>{program}（进程号 {pid}，计算机 {host}，用户 {user}，自 {since} 起）</source>
+      <translation>{program} (process {pid}, computer {host}, user {user}, since {since})</translation>
+    </message>
+    <message>
+      <source>另一个 EcoDesk 程序（详情不明）</source>
+      <translation>another EcoDesk program (no details known)</translation>
+    </message>
+    <message>
+      <source>数据文件夹 {folder} 正在被另一个 EcoDesk 使用：{who}。为避免数据丢失，同一个数据文件夹同时只能由一个 EcoDesk 窗口或命令修改。请先关闭那个窗口或等命令结束后再试。</source>
+      <translation>The data folder {folder} is in use by another EcoDesk: {who}. To avoid losing data, only one EcoDesk window or command at a time may change a data folder. Close that window or wait for the command to finish, then try again.</translation>
+    </message>
+    <message>
+      <source>EcoDesk</source>
+      <translation>EcoDesk</translation>
     </message>
   </context>
   <context>
@@ -3638,6 +3703,13 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
+    <name>output</name>
+    <message>
+      <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
+      <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
     <name>period</name>
     <message>
       <source>{year}年度</source>
@@ -3659,24 +3731,8 @@ Fingerprint: {fp}</translation>
       <translation>The Chinese font for printing ({path}) is missing, so the PDF cannot be made. Please reinstall the program.</translation>
     </message>
     <message>
-      <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
-      <translation>The folder "{folder}" does not exist. Create it first or choose another place to save.</translation>
-    </message>
-    <message>
-      <source>“{path}”是一个文件夹，请给出要保存的 PDF 文件名。</source>
-      <translation>"{path}" is a folder; give a file name for the PDF.</translation>
-    </message>
-    <message>
       <source>有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。</source>
       <translation>Some content is too long to fit on one page, so the PDF cannot be made. Shorten the over-long text (for example a cell of a table) and try again.</translation>
-    </message>
-    <message>
-      <source>无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。</source>
-      <translation>Cannot save in the folder "{folder}" (no permission to write, or the disk is full). Choose another place to save.</translation>
-    </message>
-    <message>
-      <source>无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。</source>
-      <translation>Cannot write "{path}": the file may be open in another program (such as a PDF reader). Close it and try again, or save under another name.</translation>
     </message>
     <message>
       <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
@@ -3953,10 +4009,6 @@ Fingerprint: {fp}</translation>
       <translation>The passphrase is wrong, so the key was not unlocked. Check the passphrase (mind upper and lower case and full-width/half-width input) and try again; if it is really forgotten, use "Replace key" to make a new key and send the new key registration sheet to the level above.</translation>
     </message>
     <message>
-      <source>签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。</source>
-      <translation>The passphrase is too short: it needs at least {n} characters. Choose one that only the person responsible knows and that is hard to guess.</translation>
-    </message>
-    <message>
       <source>本单位已有签名密钥（指纹 {fp}）。如需更换，请使用“更换密钥”，旧密钥签署的工作簿仍可验证。</source>
       <translation>This unit already has a signing key (fingerprint {fp}). To replace it, use "Replace key"; workbooks signed with the old key can still be verified.</translation>
     </message>
@@ -3967,6 +4019,45 @@ Fingerprint: {fp}</translation>
     <message>
       <source>密钥登记文件夹 {path} 不存在。请指定存放各单位密钥登记文件（*{suffix}）的文件夹。</source>
       <translation>The key registry folder {path} does not exist. Choose the folder holding the units' key registration files (*{suffix}).</translation>
+    </message>
+    <message>
+      <source>签名口令太短：至少需要 {n} 个字符（空格不计）。请设置一个只有经办人知道、不易猜到的口令。</source>
+      <translation>The passphrase is too short: at least {n} characters (spaces not counted). Choose one only the person in charge knows and that is hard to guess.</translation>
+    </message>
+  </context>
+  <context>
+    <name>storage</name>
+    <message>
+      <source>无法读写“{path}”（{detail}）。请检查磁盘和保存位置后重试。</source>
+      <translation>Cannot read or write "{path}" ({detail}). Check the disk and the location, then try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：所在的磁盘或文件夹是只读的（例如写保护的 U 盘）。数据没有损坏；请换一个可以写入的位置，或解除写保护后重试。</source>
+      <translation>Cannot write "{path}": the disk or folder is read-only (a write-protected USB stick, for example). No data is damaged; choose a location that can be written, or remove the write protection and try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：磁盘空间已满。数据没有损坏；请删除不需要的文件腾出空间，或换一个磁盘后重试。</source>
+      <translation>Cannot write "{path}": the disk is full. No data is damaged; delete files you do not need, or use another disk, and try again.</translation>
+    </message>
+    <message>
+      <source>无法访问“{path}”：没有权限。数据没有损坏；请换一个文件夹，或请管理员给当前用户读写权限。</source>
+      <translation>Cannot access "{path}": permission denied. No data is damaged; choose another folder, or ask an administrator to give this user read and write access.</translation>
+    </message>
+    <message>
+      <source>“{path}”所在的文件夹不存在（或路径中有一段不是文件夹），请先创建文件夹或另选位置。</source>
+      <translation>The folder of "{path}" does not exist (or part of the path is not a folder); create the folder first or choose another location.</translation>
+    </message>
+    <message>
+      <source>“{path}”是一个文件夹，请给出文件名。</source>
+      <translation>"{path}" is a folder; please give a file name.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭它后重试。</source>
+      <translation>Cannot write "{path}": the file is open in another program (Excel, WPS or a PDF reader, for example). Close it and try again.</translation>
+    </message>
+    <message>
+      <source>原因不明</source>
+      <translation>unknown reason</translation>
     </message>
   </context>
   <context>
@@ -4002,10 +4093,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>最后修改时间（UTC）：{at}</source>
       <translation>Last changed (UTC): {at}</translation>
-    </message>
-    <message>
-      <source>无法读取文件（{exc}）</source>
-      <translation>the file cannot be read ({exc})</translation>
     </message>
     <message>
       <source>数据库结构损坏（{exc}）</source>
@@ -4106,6 +4193,46 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{period} 没有第 {revision} 版报送。</source>
       <translation>{period} has no revision {revision}.</translation>
+    </message>
+    <message>
+      <source>数据结构与 EcoDesk 的不一致：{what}</source>
+      <translation>The data structure differs from EcoDesk's: {what}</translation>
+    </message>
+    <message>
+      <source>磁盘空间不足（剩余 {free} MB，备份需要约 {needed} MB）：今天的自动备份没有做，程序照常使用。请尽快删除不需要的文件腾出空间，再用“备份数据”备份一次。</source>
+      <translation>Not enough disk space ({free} MB free, the backup needs about {needed} MB): today's automatic backup was not made; the program works as usual. Please free some space soon, then make a backup with "Back up data".</translation>
+    </message>
+    <message>
+      <source>今天的自动备份没有做，程序照常使用：{reason}</source>
+      <translation>Today's automatic backup was not made; the program works as usual: {reason}</translation>
+    </message>
+    <message>
+      <source>含有 EcoDesk 不会创建的触发器（{names}），恢复后它会暗中改写数据</source>
+      <translation>it has triggers EcoDesk never creates ({names}), which would silently change data after a restore</translation>
+    </message>
+    <message>
+      <source>视图不符（{names}）</source>
+      <translation>views differ ({names})</translation>
+    </message>
+    <message>
+      <source>缺少数据表 {table}</source>
+      <translation>table {table} is missing</translation>
+    </message>
+    <message>
+      <source>多出数据表 {table}</source>
+      <translation>extra table {table}</translation>
+    </message>
+    <message>
+      <source>索引不符（{names}）</source>
+      <translation>indexes differ ({names})</translation>
+    </message>
+    <message>
+      <source>数据表 {table} 缺少列 {columns}</source>
+      <translation>table {table} lacks the columns {columns}</translation>
+    </message>
+    <message>
+      <source>数据表 {table} 的列与 EcoDesk 的不同</source>
+      <translation>the columns of table {table} differ from EcoDesk's</translation>
     </message>
   </context>
   <context>
@@ -4292,10 +4419,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>表{code} {title}</source>
       <translation>Form {code} {title}</translation>
-    </message>
-    <message>
-      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
-      <translation>Cannot write the file {path}: {reason}. Check that the folder exists, that you may write there, and that the file is not open in Excel/WPS (close it first).</translation>
     </message>
     <message>
       <source>文件 {name} 不是 EcoDesk 导出的签名报表（{reason}）。</source>
