@@ -41,6 +41,7 @@ def main() -> int:
 
     from ecodesk.demo import fill_demo
     from ecodesk.forms.loader import bundled_pack
+
     from ecodesk.store import Store, settings
     from ecodesk.ui.app import application, apply_language
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
@@ -87,7 +88,7 @@ def main() -> int:
             window.session.recheck_now()
             view.focus_field(editor.key)
             save(window, "problems.png")
-            window.session.undo_stack.undo()
+            window.session.undo_group.undo()
 
             window.overview_action.setChecked(True)
             save(window, "overview.png")
@@ -108,7 +109,7 @@ def main() -> int:
             preview.close()
 
             # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
-            inbox, registry = data_dir / "收到的报表", data_dir / "公钥登记"
+            inbox, registry = data_dir / "收到的报表", data_dir / "密钥登记"
             received_workbooks(pack, inbox, registry, data_dir / "keys")
             store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
             store.settings_set(settings.KEY_REGISTRY, str(registry))
@@ -147,7 +148,7 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
 
     import openpyxl
 
-    from ecodesk.demo import sample_submission
+    from ecodesk.services.sample import sample_submission
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations

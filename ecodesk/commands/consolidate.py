@@ -19,11 +19,11 @@ from ecodesk.i18n import tr
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "consolidate",
-        help=tr("cli", "验证并汇总收到的签名工作簿"),
+        help=tr("cli", "验证并汇总收到的签名报表"),
         description=tr(
             "cli",
             "逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；"
-            "生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表）。"
+            "生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表）。"
             "退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。",
         ),
     )

@@ -12,15 +12,15 @@ from ecodesk.i18n import tr
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "import-previous",
-        help=tr("cli", "导入上年数据（签名工作簿或上年基数表）作为本年的上年值"),
+        help=tr("cli", "导入上年数据（签名报表或上年基数表）作为本年的上年值"),
         description=tr(
             "cli",
-            "先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名工作簿需经签名验证；"
+            "先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名报表需经签名验证；"
             "签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。",
         ),
     )
     parser.add_argument(
-        "file", nargs="?", metavar="FILE", help=tr("cli", "上年签名工作簿或上年基数表（.xlsx）")
+        "file", nargs="?", metavar="FILE", help=tr("cli", "上年签名报表或上年基数表（.xlsx）")
     )
     parser.add_argument("--dry-run", action="store_true", help=tr("cli", "只预览，不写入任何数据"))
     parser.add_argument(

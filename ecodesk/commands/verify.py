@@ -10,7 +10,7 @@ from ecodesk.i18n import tr
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "verify",
-        help=tr("cli", "验证收到的签名工作簿"),
+        help=tr("cli", "验证收到的签名报表"),
         description=tr(
             "cli",
             "逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。",

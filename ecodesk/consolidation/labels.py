@@ -11,7 +11,7 @@ from ecodesk.i18n import tr
 def state_label(state: FormState) -> str:
     return {
         FormState.SUBMITTED: tr("consolidation", "已报"),
-        FormState.WITH_WARNINGS: tr("consolidation", "已报（有预警说明）"),
+        FormState.WITH_WARNINGS: tr("consolidation", "已报（有已说明的提示）"),
         FormState.MISSING: tr("consolidation", "未报"),
         FormState.NOT_REQUIRED: tr("consolidation", "—"),
     }[state]

@@ -67,7 +67,7 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
 
 COVER_SHEET = "汇总"
 MATRIX_SHEET = "完成情况"
-WARNINGS_SHEET = "预警说明"
+WARNINGS_SHEET = "提示说明"
 FILES_SHEET = "收到的文件"
 
 
@@ -433,10 +433,10 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
         tr("consolidation", "单位"),
         tr("consolidation", "表单"),
         tr("consolidation", "字段"),
-        tr("consolidation", "预警内容"),
+        tr("consolidation", "提示内容"),
         tr("consolidation", "单位的说明"),
     ]
-    title_row(ws, tr("consolidation", "各单位已说明的预警"), len(columns))
+    title_row(ws, tr("consolidation", "各单位已说明的提示"), len(columns))
     header_row(ws, 3, columns)
     row = 3
     for w in summary.warnings:
@@ -453,7 +453,7 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
             put(ws, row, col, value)
     if row == 3:
         row += 1
-        put(ws, row, 1, tr("consolidation", "没有单位接受并说明过预警。"))
+        put(ws, row, 1, tr("consolidation", "没有单位接受并说明过提示。"))
     box(ws, 3, row, 1, len(columns))
     set_widths(ws, [24, 8, 24, 40, 50])
     ws.freeze_panes = "A4"

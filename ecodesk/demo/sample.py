@@ -450,7 +450,7 @@ def _cell(ctx: _Context, form: str, table: TableSpec, column: Column, row_no: in
         done = [c for c in column.choices if c not in ongoing]
         if ongoing:
             year_rng = ctx.year_rng(form, table.code, row_no, column.code)
-            # Older years are mostly finished; the current year still has work in progress.
+            # Older years are mostly finished; the current year still has work under way.
             if done and ctx.period.year < ctx.pack.catalog.plan.years[-1]:
                 return year_rng.choice(done + done + sorted(ongoing))
             return year_rng.choice(column.choices)

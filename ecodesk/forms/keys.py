@@ -199,7 +199,7 @@ class AcceptedKey:
     def parse(cls, text: str) -> AcceptedKey:
         match = _ACCEPTED_KEY_RE.match(text)
         if not match:
-            raise BadKey(text, tr("keys", "已接受警告编号"))
+            raise BadKey(text, tr("keys", "已接受提示编号"))
         return cls(int(match["n"]), match["part"])
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ class NotAnExcelFile(ImportRefused):
         super().__init__(
             tr(
                 "import",
-                "文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。",
+                "文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名报表或市里下发的上年基数表。",
                 name=path.name,
             )
         )
@@ -93,7 +93,7 @@ class TemplateNotRecognized(ImportRefused):
         super().__init__(
             tr(
                 "import",
-                "文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。"
+                "文件 {name} 既不是 EcoDesk 签名报表，也不是上年基数表（{reason}）。"
                 "上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。",
                 name=path.name,
                 reason=reason,

@@ -184,7 +184,7 @@ def write_key_sheet(
     )
 
     story: list[Flowable] = [
-        Paragraph(tr("report", "签名公钥登记表"), styles.title),
+        Paragraph(tr("report", "签名密钥登记表"), styles.title),
         Paragraph(
             tr("report", "《{plan}》报送程序 EcoDesk", plan=bundled_pack().catalog.plan.title),
             styles.subtitle,
@@ -234,7 +234,7 @@ def write_key_sheet(
             bottomMargin=PORTRAIT.bottom,
             leftMargin=PORTRAIT.left,
             rightMargin=PORTRAIT.right,
-            title=tr("report", "签名公钥登记表 {unit}", unit=unit_name),
+            title=tr("report", "签名密钥登记表 {unit}", unit=unit_name),
             author="EcoDesk",
             subject=fingerprint,
             initialFontName=styles.font,

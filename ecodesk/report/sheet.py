@@ -107,7 +107,7 @@ def _form_story(
         story.append(sections.indicator_table(lines, styles, PORTRAIT))
     accepted = sections.warnings_block(data, form, styles)
     if accepted:
-        heading(tr("report", "已说明的提醒"))
+        heading(tr("report", "已说明的提示"))
         story += accepted
     for narrative in pack.narratives:
         heading(narrative.name)

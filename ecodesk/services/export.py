@@ -219,7 +219,7 @@ def reconcile_export(store: Any) -> str | None:
             os.replace(tmp, kept)
             message = tr(
                 "export",
-                "上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名工作簿已保存为 {kept}。",
+                "上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名报表已保存为 {kept}。",
                 path=path,
                 period=period.label,
                 revision=revision,
@@ -231,7 +231,7 @@ def reconcile_export(store: Any) -> str | None:
         os.replace(tmp, path)
         message = tr(
             "export",
-            "上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名工作簿已保存到 {path}。",
+            "上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名报表已保存到 {path}。",
             period=period.label,
             revision=revision,
             path=path,
@@ -240,7 +240,7 @@ def reconcile_export(store: Any) -> str | None:
         store.revert_signing(period, revision, tr("export", "导出中断，工作簿未保存"))
         message = tr(
             "export",
-            "上次签名导出中断，签名工作簿没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。",
+            "上次签名导出中断，签名报表没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。",
             period=period.label,
             revision=revision,
         )

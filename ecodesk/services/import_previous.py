@@ -390,9 +390,7 @@ def apply_import(
         "导入 {name}（{kind}，{status}）：基数 {taken} 项，保留原值 {kept} 项，带入表格行 {rows} 行，"
         "下步计划参考 {plans} 项。导入编号 {id}。",
         name=preview.path.name,
-        kind=tr("import", "签名工作簿")
-        if preview.kind == "workbook"
-        else tr("import", "上年基数表"),
+        kind=tr("import", "签名报表") if preview.kind == "workbook" else tr("import", "上年基数表"),
         status=status_label,
         taken=taken,
         kept=kept,

@@ -53,7 +53,7 @@ def status_label(status: Status) -> str:
         "tampered": tr("verify", "已被改动"),
         "unknown_signer": tr("verify", "签名人未登记"),
         "wrong_unit": tr("verify", "密钥登记单位不符"),
-        "not_ecodesk": tr("verify", "不是 EcoDesk 签名工作簿"),
+        "not_ecodesk": tr("verify", "不是 EcoDesk 签名报表"),
         "damaged": tr("verify", "文件损坏"),
     }[status]
 

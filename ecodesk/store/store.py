@@ -525,7 +525,7 @@ class Store:
         return dict(sorted(result.items()))
 
     def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
-        """What a period's figures are: its signed report, else the imported baseline, else the draft."""
+        """What a period's figures are: its signed workbook, else the imported baseline, else the draft."""
         subs = s.scalars(
             select(SubmissionRow)
             .join(PeriodRow)

@@ -24,6 +24,7 @@ from ecodesk.ui import style
 from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
+from ecodesk.ui.screen_fit import install_screen_fitter
 from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def application() -> QApplication:
         install_fonts(app)
         app.setStyle("Fusion")  # the same look on every platform, a sound base for the stylesheet
         app.setStyleSheet(style.STYLESHEET)
+        install_screen_fitter(app)  # every window fits the screen's available area
         app.setProperty("ecodeskReady", True)
     return app
 

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +30,8 @@ from ecodesk.store import settings
 from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.operations import Operations
+from ecodesk.ui.screen_fit import fit_to_screen
+from ecodesk.ui.undo_keys import redo_keys, undo_keys
 
 # The window shows before the form pack (pydantic) and the store (SQLAlchemy) are loaded: what
 # needs them is imported when the window is filled (attach), not when this module is.
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from ecodesk.ui.widgets.problems_panel import ProblemsPanel
 
 log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = QSize(1280, 760)  # shrunk to the screen's available area when larger
 
 _open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_app holds the first)
 
@@ -107,9 +111,10 @@ class MainWindow(QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.stack)
         self.right.addWidget(QWidget())  # the problems panel's place
-        self.right.setStretchFactor(0, 4)
+        self.right.setStretchFactor(0, 2)
         self.right.setStretchFactor(1, 1)
-        self.right.setSizes([600, 140])
+        # about a third of the height for the problems: five rows at 1366×768, not two
+        self.right.setSizes([440, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(opening)
         self.splitter.addWidget(self.right)
@@ -164,7 +169,7 @@ class MainWindow(QMainWindow):
         self.period_selector.periodChosen.connect(self.change_period)
         self.toolbar.insertWidget(self._period_slot, self.period_selector)
         self.toolbar.removeAction(self._period_slot)
-        self._connect_undo_stack(self.session.undo_stack)
+        self._connect_undo_stack(self.session.undo_group)
         self.pack_label.setText(self.tr("表单版本 {v}").format(v=pack.version))
         self.state_label.clear()
         for action in self._held:
@@ -203,9 +208,9 @@ class MainWindow(QMainWindow):
         # fixed labels (the stack's own actions change width with every edit); what is undone
         # shows as tooltip. Linked to the session's undo stack in _connect_undo_stack.
         self.undo_action = _UndoAction(self.tr("撤销"), self.tr("撤销：{what}"), self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = _UndoAction(self.tr("重做"), self.tr("重做：{what}"), self)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcuts(redo_keys())  # Ctrl+Y as in WPS/Excel
         bar.addAction(self.undo_action)
         bar.addAction(self.redo_action)
         bar.addSeparator()
@@ -225,13 +230,14 @@ class MainWindow(QMainWindow):
         self.unit_label.setObjectName("muted")
         bar.addWidget(self.unit_label)
 
-    def _connect_undo_stack(self, stack: Any) -> None:
-        self.undo_action.triggered.connect(stack.undo)
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.undoTextChanged.connect(self.undo_action.show_what)
-        self.redo_action.triggered.connect(stack.redo)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.redoTextChanged.connect(self.redo_action.show_what)
+    def _connect_undo_stack(self, group: Any) -> None:
+        """``group``: the session's QUndoGroup, whose active stack is the current form's."""
+        self.undo_action.triggered.connect(self.undo)
+        group.canUndoChanged.connect(self.undo_action.setEnabled)
+        group.undoTextChanged.connect(self.undo_action.show_what)
+        self.redo_action.triggered.connect(self.redo)
+        group.canRedoChanged.connect(self.redo_action.setEnabled)
+        group.redoTextChanged.connect(self.redo_action.show_what)
 
     def _build_menus(self) -> None:
         ops = self.operations
@@ -285,7 +291,8 @@ class MainWindow(QMainWindow):
         """Place the window as ``saved`` (settings.WINDOW_GEOMETRY); the default size without it."""
         # kept in the data folder, so each unit's window opens the way it was left
         if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
-            self.resize(1280, 760)
+            self.resize(DEFAULT_SIZE)
+        fit_to_screen(self)  # a size saved on a larger monitor, or the default on a small one
 
     # ------------------------------------------------------------------ session → window
 
@@ -373,8 +380,14 @@ class MainWindow(QMainWindow):
         return next((view for view in self.views.values() if view is widget), None)
 
     def show_form(self, form: str) -> None:
-        if self.current_view() is not None:
-            self.current_view().flush()
+        from ecodesk.ui.states import form_has_input
+
+        leaving = self.current_view()
+        data = self.session.data
+        if leaving is not None and data is not None:
+            leaving.flush()
+            if leaving.form != form and form_has_input(self.pack, data, leaving.form):
+                self.session.finish(leaving.form)  # left after typing in it: show what is missing
         if form not in self.views:
             from ecodesk.ui.widgets.form_view import FormView
 
@@ -383,6 +396,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.overview_action.setChecked(False)
         self.stack.setCurrentWidget(self.views[form])
+        self.session.set_active_form(form)
         self.problems.set_form(form)
         self._update_states()
 
@@ -439,6 +453,7 @@ class MainWindow(QMainWindow):
         from ecodesk.forms.rules import has_blocking_errors
 
         self.flush()
+        self.session.finish()  # F5 shows everything, missing values included
         self.session.recheck_now()
         self.problems.all_forms.setChecked(True)
         problems = self.session.problems
@@ -451,6 +466,15 @@ class MainWindow(QMainWindow):
         if not self.session.frozen:
             self.session.store.mark_checked(self.session.period)
         self.statusBar().showMessage(self.tr("检查完毕：没有错误，可以签名导出。"), 10_000)
+
+    def undo(self) -> None:
+        """Ctrl+Z: what is still being typed is saved first, so it is undone as one step."""
+        self.flush()
+        self.session.undo_group.undo()
+
+    def redo(self) -> None:
+        self.flush()
+        self.session.undo_group.redo()
 
     def accept_warning(self, problem: Any) -> None:
         dialog = AcceptWarningDialog(problem, self)

@@ -76,7 +76,7 @@ class Operations(QObject):
             ("print", self.tr("打印报送单…"), self.print_sheet, "Ctrl+P"),
             ("revision", self.tr("建立修订版（更正已签名的报送）…"), self.new_revision, ""),
             None,
-            ("public_key", self.tr("导出本单位公钥登记表…"), self.export_public_key, ""),
+            ("public_key", self.tr("导出本单位密钥登记表…"), self.export_public_key, ""),
             ("verify", self.tr("核验报表…"), self.verify, ""),
             None,
             ("backup", self.tr("备份数据…"), self.backup, ""),
@@ -141,6 +141,7 @@ class Operations(QObject):
         from ecodesk.forms.rules import has_blocking_errors
 
         self.window.flush()
+        self.session.finish()  # at export every missing value is shown
         self.session.recheck_now()
         if has_blocking_errors(self.session.problems):
             errors = sum(1 for p in self.session.problems if p.severity == "error")
@@ -222,7 +223,7 @@ class Operations(QObject):
         self._run(self.tr("正在生成报送单…"), work, done)
 
     def new_revision(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        from ecodesk.ui.dialogs.reason_dialog import ask_reason
 
         if not self.session.frozen:
             QMessageBox.information(
@@ -231,7 +232,7 @@ class Operations(QObject):
                 self.tr("本期报送还没有签名，可以直接修改，不需要建立修订版。"),
             )
             return
-        reason, ok = QInputDialog.getMultiLineText(
+        reason, ok = ask_reason(
             self.window,
             self.tr("建立修订版"),
             self.tr("请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）："),
@@ -263,12 +264,12 @@ class Operations(QObject):
                 self.window,
                 self.tr("还没有签名密钥"),
                 self.tr(
-                    "本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。"
+                    "本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出密钥登记表。"
                 ),
             )
             return
         folder = QFileDialog.getExistingDirectory(
-            self.window, self.tr("选择保存公钥登记文件的文件夹"), self._folder()
+            self.window, self.tr("选择保存密钥登记文件的文件夹"), self._folder()
         )
         if not folder:
             return
@@ -280,13 +281,13 @@ class Operations(QObject):
         def done(result: Any) -> None:
             QMessageBox.information(
                 self.window,
-                self.tr("已导出公钥"),
+                self.tr("已导出密钥登记文件"),
                 self.tr(
-                    "公钥登记文件：{file}\n登记表（请打印、签字盖章后连同文件报上级）：{sheet}\n指纹：{fp}"
+                    "密钥登记文件：{file}\n登记表（请打印、签字盖章后连同文件报上级）：{sheet}\n指纹：{fp}"
                 ).format(file=result.registration, sheet=result.sheet, fp=result.fingerprint),
             )
 
-        self._run(self.tr("正在导出公钥登记表…"), work, done)
+        self._run(self.tr("正在导出密钥登记表…"), work, done)
 
     def verify(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -300,7 +301,9 @@ class Operations(QObject):
         registry = self.store.settings_get(settings.KEY_REGISTRY)
         if not registry or not Path(registry).is_dir():
             registry = QFileDialog.getExistingDirectory(
-                self.window, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._folder()
+                self.window,
+                self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"),
+                self._folder(),
             )
             if not registry:
                 return

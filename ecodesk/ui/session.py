@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
@@ -38,9 +38,14 @@ class EditSession(QObject):
         super().__init__(parent)
         self.store = store
         self.pack = pack
-        self.undo_stack = QUndoStack(self)
+        # one undo history per form, as a spreadsheet has one per sheet: Ctrl+Z in a form never
+        # undoes an edit made, unseen, in another one
+        self.undo_group = QUndoGroup(self)
+        self._undo_stacks: dict[str, QUndoStack] = {}
         self.data: SubmissionData | None = None
-        self.problems: list[Any] = []
+        self.problems: list[Any] = []  # every problem, missing values included (export's view)
+        self.shown: list[Any] = []  # what the clerk is shown now (see shown_while_filling)
+        self._finished: set[str] | None = set()  # forms whose missing values are shown
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
 
@@ -75,7 +80,9 @@ class EditSession(QObject):
         if prepared is not None:
             self.data, self.problems = prepared
             self._recheck_timer.stop()
-            self.undo_stack.clear()
+            self._clear_undo()
+            self._finished = set()
+            self.shown = self._calm(self.problems)
             self.problemsChanged.emit()
             self.loaded.emit()
             return
@@ -83,7 +90,8 @@ class EditSession(QObject):
         self.data = self.store.load(period)
         if period != self.store.current_period():
             self.store.set_current_period(period)
-        self.undo_stack.clear()
+        self._clear_undo()
+        self._finished = set()  # a period opens calm, like a new form
         self.recheck_now()
         self.loaded.emit()
 
@@ -110,19 +118,45 @@ class EditSession(QObject):
 
     # ------------------------------------------------------------------ editing (undoable)
 
+    def undo_stack(self, form: str) -> QUndoStack:
+        """The undo history of ``form`` (made on first use)."""
+        if form not in self._undo_stacks:
+            stack = QUndoStack(self.undo_group)
+            self.undo_group.addStack(stack)
+            self._undo_stacks[form] = stack
+        return self._undo_stacks[form]
+
+    def set_active_form(self, form: str) -> None:
+        """Ctrl+Z and Ctrl+Y act on this form's history."""
+        self.undo_group.setActiveStack(self.undo_stack(form))
+
+    def _clear_undo(self) -> None:
+        """Another period or a reloaded submission: the old histories no longer apply."""
+        active = next(
+            (f for f, s in self._undo_stacks.items() if s is self.undo_group.activeStack()), None
+        )
+        for stack in self._undo_stacks.values():
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self._undo_stacks = {}
+        if active is not None:
+            self.set_active_form(active)
+
     def edit_value(self, key: str, text: str, label: str) -> None:
         if text != self.value(key):
-            self.undo_stack.push(SetValueCommand(self, key, self.value(key), text, label))
+            command = SetValueCommand(self, key, self.value(key), text, label)
+            self.undo_stack(key.partition(":")[0]).push(command)
 
     def edit_narrative(self, form: str, section: str, text: str, label: str) -> None:
         old = self.narrative(form, section)
         if text != old:
-            self.undo_stack.push(SetNarrativeCommand(self, form, section, old, text, label))
+            command = SetNarrativeCommand(self, form, section, old, text, label)
+            self.undo_stack(form).push(command)
 
     def edit_rows(self, form: str, table: str, rows: list[TableRow], label: str) -> None:
         old = self.rows(form, table)
         if rows != old:
-            self.undo_stack.push(SetTableRowsCommand(self, form, table, old, rows, label))
+            self.undo_stack(form).push(SetTableRowsCommand(self, form, table, old, rows, label))
 
     # ------------------------------------------------------------------ writing (used by commands)
 
@@ -165,7 +199,7 @@ class EditSession(QObject):
         saved = self.data.values.get(key)
         self.data.values[key] = text
         try:
-            return check_field(self.pack, self.data, key)
+            return self._calm(check_field(self.pack, self.data, key))
         finally:
             if saved is None:
                 del self.data.values[key]
@@ -182,10 +216,30 @@ class EditSession(QObject):
         if self.data is None:
             return
         self.problems = check_submission(self.pack, self.data)
+        self.shown = self._calm(self.problems)
         self.problemsChanged.emit()
 
+    def _calm(self, problems: list[Any]) -> list[Any]:
+        from ecodesk.forms.rules import shown_while_filling
+
+        return shown_while_filling(problems, self._finished)
+
+    def finish(self, form: str | None = None) -> None:
+        """Show the missing values of ``form`` from now on (``None``: of every form) — when
+        the clerk leaves a form after typing in it, asks for 全面检查, or tries to export."""
+        if form is None:
+            changed = self._finished is not None
+            self._finished = None
+        else:
+            changed = self._finished is not None and form not in self._finished
+            if self._finished is not None:
+                self._finished.add(form)
+        if changed:
+            self.recheck_now()
+
     def form_problems(self, form: str) -> list[Any]:
-        return [p for p in self.problems if p.form == form]
+        """The problems of ``form`` the clerk is shown now."""
+        return [p for p in self.shown if p.form == form]
 
     def form_state(self, form: str) -> FormState:
         assert self.data is not None

@@ -34,9 +34,9 @@ class ProblemLike(Protocol):
 def state_label(state: FormState) -> str:
     labels = {
         "empty": tr("FormState", "未填"),
-        "draft": tr("FormState", "填写中"),
+        "draft": tr("FormState", "草稿"),
         "errors": tr("FormState", "有错误"),
-        "warnings": tr("FormState", "有提醒"),
+        "warnings": tr("FormState", "有提示"),
         "checked": tr("FormState", "已检查"),
         "signed": tr("FormState", "已签名"),
     }
@@ -84,6 +84,40 @@ def form_state(
     if any(p.severity == "warning" and not p.explanation for p in mine):
         return "warnings"
     return "checked"
+
+
+# An error and a warning differ in colour, sign and word everywhere they are shown (the form,
+# the tables, the tree, the problems panel): colour alone fails the colour-blind and the
+# printed page.
+SEVERITY_SIGNS = {"error": "✖", "warning": "⚠", "accepted": "✓"}
+
+
+def severity_kind(problem: ProblemLike) -> str:
+    """ "error", "warning" (to explain or fix) or "accepted" (explained)."""
+    if problem.severity == "warning" and problem.explanation:
+        return "accepted"
+    return problem.severity
+
+
+def severity_word(kind: str) -> str:
+    words = {
+        "error": tr("Severity", "错误"),
+        "warning": tr("Severity", "提示"),
+        "accepted": tr("Severity", "已说明"),
+    }
+    return words[kind]
+
+
+def labelled(problem: ProblemLike, message: str) -> str:
+    """ "✖ 错误：…" or "⚠ 提示：…" — the sign and the word before the core's sentence."""
+    kind = severity_kind(problem)
+    return tr(
+        "Severity",
+        "{sign} {word}：{message}",
+        sign=SEVERITY_SIGNS[kind],
+        word=severity_word(kind),
+        message=message,
+    )
 
 
 @dataclass(frozen=True)

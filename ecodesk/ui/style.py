@@ -6,7 +6,8 @@ ACCENT = "#1f7a57"  # a calm ecological green
 ACCENT_LIGHT = "#e6f2ec"
 ERROR = "#c62828"
 ERROR_BG = "#fdecea"
-WARNING = "#b26a00"
+WARNING = "#b26a00"  # amber text (readable on white)
+WARNING_ICON = "#e08a00"  # amber marks
 WARNING_BG = "#fff4e0"
 MUTED = "#667085"
 BORDER = "#d0d5dd"
@@ -17,7 +18,7 @@ STATE_COLOURS = {
     "empty": "#98a2b3",
     "draft": "#2f6fba",
     "errors": ERROR,
-    "warnings": "#e08a00",
+    "warnings": WARNING_ICON,
     "checked": ACCENT,
     "signed": "#6941c6",
 }
@@ -42,6 +43,7 @@ QLabel#sectionTitle {{
 }}
 QLabel#headerCell {{ color: {MUTED}; font-weight: bold; }}
 QLabel#fieldError {{ color: {ERROR}; }}
+QLabel#fieldError[level="warning"] {{ color: {WARNING}; }}
 QLabel#charCount {{ color: {MUTED}; }}
 QLabel#charCount[problem="true"] {{ color: {WARNING}; }}
 QLabel#helpStrip {{

@@ -242,12 +242,12 @@ class FormSheetWriter:
         accepted = [a for a in self.data.accepted if a.form == self.form.code]
         if not accepted:
             return
-        self._section(tr("workbook-sheet", "已说明的预警"))
+        self._section(tr("workbook-sheet", "已说明的提示"))
         ws = self.ws
         r = self.row
         headings = (
             (1, tr("workbook-sheet", "序号")),
-            (2, tr("workbook-sheet", "预警内容")),
+            (2, tr("workbook-sheet", "提示内容")),
             (5, tr("workbook-sheet", "情况说明")),
         )
         for col, text in headings:

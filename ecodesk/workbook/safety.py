@@ -51,7 +51,7 @@ class NotAWorkbook(EcoDeskError):
         super().__init__(
             tr(
                 "workbook",
-                "文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。",
+                "文件 {name} 不是 EcoDesk 导出的签名报表（{reason}）。",
                 name=Path(path).name,
                 reason=reason,
             )

@@ -3,163 +3,163 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="48" />
       <source>Apache-2.0 或 GPL-3.0+（字体例外）</source>
       <translation>Apache-2.0 or GPL-3.0+ (with font exception)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
       <source>界面与报送单的中文字体</source>
       <translation>Chinese font of the window and the submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="56" />
       <source>窗口界面</source>
       <translation>Window</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
       <source>本地数据库</source>
       <translation>Local database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
       <source>数据库升级</source>
       <translation>Database upgrades</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
       <source>Excel 报表</source>
       <translation>Excel workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="64" />
       <source>安全读取 XML</source>
       <translation>Safe XML reading</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
       <source>PDF 报送单及其二维码</source>
       <translation>PDF submission sheet and its QR code</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="58" />
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="75" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="89" />
       <source>Apache-2.0 或 BSD-3-Clause</source>
       <translation>Apache-2.0 or BSD-3-Clause</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="76" />
       <source>签名与密钥</source>
       <translation>Signatures and keys</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="82" />
       <source>数据文件夹位置</source>
       <translation>Data folder location</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="84" />
       <source>表单定义</source>
       <translation>Form definitions</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="85" />
       <source>表单定义校验</source>
       <translation>Form definition checks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="90" />
       <source>打印预览</source>
       <translation>Print preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="96" />
       <source>运行环境</source>
       <translation>Runtime</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="127" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="107" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
       <source>赣州市生态文明建设高地三年行动报送系统</source>
       <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="114" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="138" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="115" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="140" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="125" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="134" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="160" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="166" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="173" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="146" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="208" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -172,111 +172,106 @@
       <translation>Explain the reason</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="23" />
-      <source>&lt;b&gt;提醒：&lt;/b&gt;{message}</source>
-      <translation>&lt;b&gt;Warning:&lt;/b&gt; {message}</translation>
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="22" />
+      <source>&lt;b&gt;⚠ 提示：&lt;/b&gt;{message}</source>
+      <translation>&lt;b&gt;⚠ Warning:&lt;/b&gt; {message}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="24" />
       <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
       <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
       <source>确认说明</source>
       <translation>Confirm explanation</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="33" />
-      <source>取消</source>
-      <translation>Cancel</translation>
     </message>
   </context>
   <context>
     <name>AdoptDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="30" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="32" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="37" />
       <source>将把{period}的汇总结果写入本单位（{unit}）{period}第 {revision} 版报送。写入后可在主窗口检查、补充，再签名导出报送上级。</source>
       <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="49" />
       <source>等 {n} 个单位</source>
       <translation> and others ({n} units in all)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="53" />
       <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
       <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments' workbooks; these units' figures will count in our unit's submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
-      <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，写入后替换本单位报送中的同一项。</source>
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的提示，写入后替换本单位报送中的同一项。</source>
       <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="67" />
       <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
       <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
       <source>本单位负责的表将增加：{forms}。</source>
       <translation>Forms added to those our unit reports on: {forms}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>将被替换的内容</source>
       <translation>Entry to be replaced</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>现在</source>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>汇总结果</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="95" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="96" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="100" />
       <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
       <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="110" />
       <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="123" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="148" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="158" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -284,11 +279,13 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="107" />
+      <location filename="../../ecodesk/ui/app.py" line="155" />
+      <location filename="../../ecodesk/ui/app.py" line="208" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/app.py" line="172" />
       <source>请注意</source>
       <translation>Please note</translation>
     </message>
@@ -319,39 +316,40 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="100" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="108" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="126" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="101" />
-      <source>预警</source>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="119" />
+      <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="127" />
+      <source>提示：已报，有已说明的提示</source>
+      <translation>Warn: submitted, with explained warnings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="128" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="109" />
-      <source>预警：已报，有已说明的预警</source>
-      <translation>Warn: sent, with explained warnings</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="111" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="129" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
@@ -359,38 +357,33 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="76" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="74" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="100" />
       <location filename="../../ecodesk/ui/consolidation/window.py" line="102" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="106" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="109" />
-      <source>公钥登记：</source>
-      <translation>Key registry:</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="116" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="121" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
@@ -406,7 +399,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="371" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="436" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -421,138 +414,143 @@
       <translation>Indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="378" />
-      <source>预警说明</source>
-      <translation>Explained warnings</translation>
-    </message>
-    <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="149" />
       <source>导出汇总表…</source>
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="150" />
-      <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表</source>
-      <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="158" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="176" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="182" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="177" />
-      <source>（未选择：请选择上级下发的各单位公钥登记文件夹）</source>
-      <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="198" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="193" />
-      <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
-      <translation>Choose the key registry folder (the units' public keys issued by the level above)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="237" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="253" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="239" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="258" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="242" />
-      <source>还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。</source>
-      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="245" />
-      <source>公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
-      <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="310" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="293" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="325" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="318" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="327" />
-      <source>预警说明（{n}）</source>
-      <translation>Explained warnings ({n})</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="333" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="375" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="348" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="349" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="394" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="353" />
-      <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。</source>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="107" />
+      <source>密钥登记：</source>
+      <translation>Key registry:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="443" />
+      <source>提示说明</source>
+      <translation>Explained warnings</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表</source>
+      <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="186" />
+      <source>（未选择：请选择上级下发的各单位密钥登记文件夹）</source>
+      <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="206" />
+      <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
+      <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="265" />
+      <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
+      <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="273" />
+      <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
+      <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="368" />
+      <source>提示说明（{n}）</source>
+      <translation>Explained warnings ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="403" />
+      <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="361" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="417" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="386" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="452" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="459" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="391" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="464" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -561,64 +559,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="406" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="482" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="411" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="490" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="432" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="433" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="513" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="437" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="518" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="440" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="523" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="448" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="531" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="460" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="546" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="483" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="575" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="487" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="580" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -626,7 +624,7 @@
   <context>
     <name>CrashHandler</name>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="39" />
+      <location filename="../../ecodesk/ui/crash.py" line="22" />
       <source>程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。
 
 请重新尝试；如果问题反复出现，请把日志文件发给技术支持：
@@ -637,7 +635,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="69" />
+      <location filename="../../ecodesk/ui/crash.py" line="54" />
       <source>出现问题</source>
       <translation>Something went wrong</translation>
     </message>
@@ -645,12 +643,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="56" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="66" />
       <source>填数字</source>
       <translation>number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="114" />
       <source>修改“{label}”</source>
       <translation>Change "{label}"</translation>
     </message>
@@ -662,16 +660,8 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Empty</translation>
     </message>
     <message>
-      <source>填写中</source>
-      <translation>Draft</translation>
-    </message>
-    <message>
       <source>有错误</source>
       <translation>Errors</translation>
-    </message>
-    <message>
-      <source>有提醒</source>
-      <translation>Warnings</translation>
     </message>
     <message>
       <source>已检查</source>
@@ -681,33 +671,41 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
+    <message>
+      <source>草稿</source>
+      <translation>Draft</translation>
+    </message>
+    <message>
+      <source>有提示</source>
+      <translation>Warnings</translation>
+    </message>
   </context>
   <context>
     <name>FormView</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="49" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="50" />
       <source>查看行动方案原文</source>
       <translation>Show the action plan's text</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="63" />
       <source>一、主要指标</source>
       <translation>1. Main indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="66" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="67" />
       <source>二、工作情况</source>
       <translation>2. Progress report</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="76" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="77" />
       <source>三、明细表</source>
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="88" />
-      <source>提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。</source>
-      <translation>Tip: hover over an indicator to see the plan's text, press F1 for help on the current field; Tab or Enter moves to the next field, Ctrl+Z undoes.</translation>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="91" />
+      <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
+      <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
   </context>
   <context>
@@ -718,27 +716,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Import last year's data — preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="24" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="26" />
       <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
       <translation>Below is what the import would change. If it is right, click "Import"; "Cancel" leaves the data on this computer unchanged.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="39" />
       <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
       <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="44" />
       <source>签名人不在密钥登记中。我确认这是可信的上年文件（将记入操作日志）。</source>
       <translation>The signer is not in the key registry. I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="41" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="52" />
       <source>导入</source>
       <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="53" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -746,27 +744,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="108" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="157" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="158" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="160" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -774,47 +772,47 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="39" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="40" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="41" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="42" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="43" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="44" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="79" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="83" />
       <source>＝ {name}（自动计算）</source>
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="109" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="142" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="113" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="146" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -822,17 +820,17 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorsView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="60" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="55" />
       <source>筛选：</source>
       <translation>Filter:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="57" />
       <source>输入表号或指标名称</source>
       <translation>Form code or indicator name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="67" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="64" />
       <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
       <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
     </message>
@@ -842,118 +840,118 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="75" />
       <source>合计</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="76" />
       <source>计量单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="77" />
       <source>上年同口径</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>同比（%）</source>
       <translation>Change (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
       <source>规划目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
       <source>进度（%）</source>
       <translation>Progress (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
       <source>达标</source>
       <translation>Met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
       <source>单位数</source>
       <translation>Units</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="145" />
       <source>有单位没有上年数，上年合计不可比，未列出。</source>
       <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="164" />
       <source>（逐单位列示）</source>
       <translation>(listed per unit)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
       <source>是</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
       <source>否</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="174" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="197" />
       <source>各单位数值：{form} {name}</source>
       <translation>Every unit's figure: {form} {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="199" />
       <source>汇总方法：{rule}</source>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="177" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="201" />
       <source>；{num}合计 {n}，{den}合计 {d}</source>
       <translation>; {num} total {n}, {den} total {d}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="181" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
       <source>；省下达目标合计 {t}</source>
       <translation>; provincial targets total {t}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
       <source>本期</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="216" />
       <source>省下达目标</source>
       <translation>Provincial target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="191" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="220" />
       <source>达到目标</source>
       <translation>Target met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="192" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="221" />
       <source>备注</source>
       <translation>Note</translation>
     </message>
@@ -961,173 +959,174 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="88" />
+      <location filename="../../ecodesk/ui/main_window.py" line="189" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="101" />
+      <location filename="../../ecodesk/ui/main_window.py" line="107" />
+      <location filename="../../ecodesk/ui/main_window.py" line="137" />
       <source>正在打开…</source>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="92" />
+      <location filename="../../ecodesk/ui/main_window.py" line="194" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="97" />
-      <location filename="../../ecodesk/ui/main_window.py" line="151" />
+      <location filename="../../ecodesk/ui/main_window.py" line="201" />
+      <location filename="../../ecodesk/ui/main_window.py" line="258" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="99" />
+      <location filename="../../ecodesk/ui/main_window.py" line="203" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="105" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="109" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="110" />
+      <location filename="../../ecodesk/ui/main_window.py" line="211" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="114" />
+      <location filename="../../ecodesk/ui/main_window.py" line="211" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="118" />
+      <location filename="../../ecodesk/ui/main_window.py" line="216" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="122" />
+      <location filename="../../ecodesk/ui/main_window.py" line="220" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="124" />
+      <location filename="../../ecodesk/ui/main_window.py" line="222" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="136" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="144" />
+      <location filename="../../ecodesk/ui/main_window.py" line="251" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="147" />
+      <location filename="../../ecodesk/ui/main_window.py" line="254" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="257" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="157" />
+      <location filename="../../ecodesk/ui/main_window.py" line="264" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <location filename="../../ecodesk/ui/main_window.py" line="266" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="160" />
+      <location filename="../../ecodesk/ui/main_window.py" line="269" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="161" />
+      <location filename="../../ecodesk/ui/main_window.py" line="270" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="162" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="163" />
+      <location filename="../../ecodesk/ui/main_window.py" line="272" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="164" />
+      <location filename="../../ecodesk/ui/main_window.py" line="273" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="165" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="171" />
+      <location filename="../../ecodesk/ui/main_window.py" line="172" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="203" />
+      <location filename="../../ecodesk/ui/main_window.py" line="317" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="204" />
+      <location filename="../../ecodesk/ui/main_window.py" line="321" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="206" />
+      <location filename="../../ecodesk/ui/main_window.py" line="325" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="231" />
+      <location filename="../../ecodesk/ui/main_window.py" line="355" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="363" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="239" />
+      <location filename="../../ecodesk/ui/main_window.py" line="367" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="373" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="318" />
+      <location filename="../../ecodesk/ui/main_window.py" line="462" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="322" />
+      <location filename="../../ecodesk/ui/main_window.py" line="467" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1135,22 +1134,22 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>NarrativeEdit</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="64" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
       <source>已写 {n} 字</source>
       <translation>{n} characters</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="70" />
       <source>至少 {n} 字</source>
       <translation>at least {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="68" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="71" />
       <source>最多 {n} 字</source>
       <translation>at most {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="89" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="94" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
     </message>
@@ -1158,43 +1157,38 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="75" />
+      <location filename="../../ecodesk/ui/operations.py" line="74" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="76" />
+      <location filename="../../ecodesk/ui/operations.py" line="75" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="78" />
+      <location filename="../../ecodesk/ui/operations.py" line="77" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="80" />
-      <source>导出本单位公钥登记表…</source>
-      <translation>Export this unit's key registration…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="81" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="83" />
+      <location filename="../../ecodesk/ui/operations.py" line="82" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="84" />
+      <location filename="../../ecodesk/ui/operations.py" line="83" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/operations.py" line="99" />
       <location filename="../../ecodesk/ui/operations.py" line="100" />
-      <location filename="../../ecodesk/ui/operations.py" line="101" />
       <source>将在后续版本提供</source>
       <translation>Coming in a later version</translation>
     </message>
@@ -1204,44 +1198,44 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="142" />
+      <location filename="../../ecodesk/ui/operations.py" line="150" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="143" />
+      <location filename="../../ecodesk/ui/operations.py" line="152" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="147" />
+      <location filename="../../ecodesk/ui/operations.py" line="160" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="148" />
+      <location filename="../../ecodesk/ui/operations.py" line="161" />
       <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
       <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="160" />
+      <location filename="../../ecodesk/ui/operations.py" line="177" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="161" />
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
-      <location filename="../../ecodesk/ui/operations.py" line="280" />
+      <location filename="../../ecodesk/ui/operations.py" line="179" />
+      <location filename="../../ecodesk/ui/operations.py" line="297" />
+      <location filename="../../ecodesk/ui/operations.py" line="332" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="173" />
+      <location filename="../../ecodesk/ui/operations.py" line="194" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="174" />
+      <location filename="../../ecodesk/ui/operations.py" line="196" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1254,76 +1248,86 @@ Key fingerprint: {fp}
 This period's data is now frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="177" />
+      <location filename="../../ecodesk/ui/operations.py" line="200" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="77" />
+      <location filename="../../ecodesk/ui/operations.py" line="76" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="194" />
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>导出本单位密钥登记表…</source>
+      <translation>Export this unit's key registration…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="217" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="200" />
+      <location filename="../../ecodesk/ui/operations.py" line="223" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="206" />
-      <location filename="../../ecodesk/ui/operations.py" line="210" />
-      <location filename="../../ecodesk/ui/operations.py" line="215" />
-      <location filename="../../ecodesk/ui/operations.py" line="220" />
+      <location filename="../../ecodesk/ui/operations.py" line="231" />
+      <location filename="../../ecodesk/ui/operations.py" line="237" />
+      <location filename="../../ecodesk/ui/operations.py" line="244" />
+      <location filename="../../ecodesk/ui/operations.py" line="250" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="207" />
+      <location filename="../../ecodesk/ui/operations.py" line="232" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="211" />
+      <location filename="../../ecodesk/ui/operations.py" line="238" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="215" />
+      <location filename="../../ecodesk/ui/operations.py" line="244" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <location filename="../../ecodesk/ui/operations.py" line="254" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="231" />
+      <location filename="../../ecodesk/ui/operations.py" line="265" />
       <source>还没有签名密钥</source>
       <translation>No signing key yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="232" />
-      <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
+      <location filename="../../ecodesk/ui/operations.py" line="295" />
+      <source>选择要核验的报表</source>
+      <translation>Choose workbooks to verify</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="267" />
+      <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出密钥登记表。</source>
       <translation>This unit has no signing key yet. The key is created at the first "Sign and export"; export the key registration after that.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="234" />
-      <source>选择保存公钥登记文件的文件夹</source>
+      <location filename="../../ecodesk/ui/operations.py" line="272" />
+      <source>选择保存密钥登记文件的文件夹</source>
       <translation>Choose a folder for the key registration files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="243" />
-      <source>已导出公钥</source>
-      <translation>Public key exported</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="284" />
+      <source>已导出密钥登记文件</source>
+      <translation>Key registration exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="244" />
-      <source>公钥登记文件：{file}
+      <location filename="../../ecodesk/ui/operations.py" line="286" />
+      <source>密钥登记文件：{file}
 登记表（请打印、签字盖章后连同文件报上级）：{sheet}
 指纹：{fp}</source>
       <translation>Registration file: {file}
@@ -1331,118 +1335,113 @@ Registration sheet (print, sign and stamp it, and send it with the file to the l
 Fingerprint: {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="247" />
-      <source>正在导出公钥登记表…</source>
+      <location filename="../../ecodesk/ui/operations.py" line="290" />
+      <source>正在导出密钥登记表…</source>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
-      <source>选择要核验的报表</source>
-      <translation>Choose workbooks to verify</translation>
+      <location filename="../../ecodesk/ui/operations.py" line="305" />
+      <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
+      <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="257" />
-      <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
-      <translation>Choose the key registry folder (public keys issued by the level above)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="275" />
+      <location filename="../../ecodesk/ui/operations.py" line="325" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="279" />
+      <location filename="../../ecodesk/ui/operations.py" line="330" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="296" />
+      <location filename="../../ecodesk/ui/operations.py" line="351" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="297" />
+      <location filename="../../ecodesk/ui/operations.py" line="354" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="306" />
+      <location filename="../../ecodesk/ui/operations.py" line="364" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="322" />
+      <location filename="../../ecodesk/ui/operations.py" line="384" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="324" />
+      <location filename="../../ecodesk/ui/operations.py" line="386" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="331" />
+      <location filename="../../ecodesk/ui/operations.py" line="394" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="331" />
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="396" />
+      <location filename="../../ecodesk/ui/operations.py" line="420" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <location filename="../../ecodesk/ui/operations.py" line="409" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <location filename="../../ecodesk/ui/operations.py" line="410" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="343" />
+      <location filename="../../ecodesk/ui/operations.py" line="413" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="418" />
       <source>选择备份文件</source>
       <translation>Choose a backup file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="350" />
-      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <location filename="../../ecodesk/ui/operations.py" line="426" />
+      <location filename="../../ecodesk/ui/operations.py" line="462" />
       <source>从备份恢复</source>
       <translation>Restore from backup</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="351" />
+      <location filename="../../ecodesk/ui/operations.py" line="428" />
       <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
       <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="369" />
+      <location filename="../../ecodesk/ui/operations.py" line="454" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="455" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="456" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="377" />
+      <location filename="../../ecodesk/ui/operations.py" line="465" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
@@ -1450,52 +1449,52 @@ Fingerprint: {fp}</translation>
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="190" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="209" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -1513,47 +1512,47 @@ Fingerprint: {fp}</translation>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="27" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="29" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="31" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="40" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="51" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="62" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -1561,11 +1560,13 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PlanTree</name>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="103" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="104" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>状态</source>
       <translation>State</translation>
@@ -1579,120 +1580,120 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PrintPreviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="212" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="226" />
       <source>打印预览 — {name}</source>
       <translation>Print preview — {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="224" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="238" />
       <source>上一页</source>
       <translation>Previous</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="231" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="248" />
       <source>页，共 {m} 页</source>
       <translation>of {m}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="232" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="250" />
       <source>下一页</source>
       <translation>Next</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="235" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="253" />
       <source>适合宽度</source>
       <translation>Fit width</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="236" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="254" />
       <source>适合页面</source>
       <translation>Fit page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="244" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="262" />
       <source>第</source>
       <translation>Page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="249" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="267" />
       <source>缩放：</source>
       <translation>Zoom:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="270" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="288" />
       <source>打印…</source>
       <translation>Print…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="272" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="290" />
       <source>另存为 PDF…</source>
       <translation>Save as PDF…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="274" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="292" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="477" />
       <source>用其他程序打开</source>
       <translation>Open in another program</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="276" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="294" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="373" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="412" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="442" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="393" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="421" />
       <source>正在打印报送单…</source>
       <translation>Printing the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="395" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="423" />
       <source>打印机无法开始打印。请检查打印机是否已连接、已开机，然后重试。</source>
       <translation>The printer could not start printing. Check that it is connected and switched on, then try again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="424" />
       <source>正在打印第 {n} 页（共 {m} 页）…</source>
       <translation>Printing page {n} of {m}…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="408" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="436" />
       <source>已送往打印机：{n} 页。</source>
       <translation>Sent to the printer: {n} pages.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="411" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
       <source>打印没有完成。</source>
       <translation>Printing did not complete.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="413" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="446" />
       <source>打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。</source>
       <translation>Printing did not complete for an unknown reason. Details are in the log. You can use "Save as PDF" instead and print from another program.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="431" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="467" />
       <source>另存为 PDF</source>
       <translation>Save as PDF</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
       <source>PDF 文件 (*.pdf)</source>
       <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="433" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="469" />
       <source>已保存：{path}</source>
       <translation>Saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="440" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="479" />
       <source>本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。</source>
       <translation>No program on this computer opens PDF files. Use "Save as PDF" and open or print the file on another computer.</translation>
     </message>
@@ -1700,178 +1701,206 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="49" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="50" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
-      <source>接受提醒并说明…</source>
-      <translation>Accept with explanation…</translation>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="58" />
+      <source>接受提示并说明…</source>
+      <translation>Accept warning with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="54" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>问题</source>
       <translation>Problem</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="101" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <source>类型</source>
+      <translation>Type</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="116" />
       <source>没有发现问题</source>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="103" />
-      <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
-      <translation>Errors: {e} · warnings to explain: {w}</translation>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="122" />
+      <source>错误 {e} 项</source>
+      <translation>Errors: {e}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="124" />
+      <source>待说明的提示 {w} 项</source>
+      <translation>Warnings to explain: {w}</translation>
     </message>
   </context>
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
       <source>欢迎使用生态文明建设报送系统</source>
       <translation>Welcome to EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
       <source>单位信息</source>
       <translation>Unit details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="32" />
-      <source>第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
-      <translation>First start: please enter your unit's details. They are printed on the submission sheet and the cover of the signed workbook, and can be changed later under Settings → Unit details.</translation>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="42" />
+      <source>第一次使用，请先填写本单位信息。这些信息会印在报送单和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
+      <translation>First use: please enter your unit's details. They are printed on the submission sheet and on the cover of the signed workbook; you can change them later under "Settings → Unit details".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="60" />
       <source>选择或输入，如 县林业局</source>
       <translation>choose or type, e.g. 县林业局</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="65" />
       <source>如 0797-1234567 或手机号</source>
       <translation>e.g. 0797-1234567 or a mobile number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
       <source>行政区划 *</source>
       <translation>Division *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>填报部门 *</source>
       <translation>Department *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="68" />
       <source>填报人 *</source>
       <translation>Prepared by *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="57" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="69" />
       <source>审核人</source>
       <translation>Reviewed by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="70" />
       <source>单位负责人</source>
       <translation>Head of unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="71" />
       <source>联系电话 *</source>
       <translation>Phone *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="80" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
       <source>退出</source>
       <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="103" />
       <source>填报部门</source>
       <translation>department</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="89" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="105" />
       <source>填报人</source>
       <translation>prepared by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="91" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="107" />
       <source>联系电话</source>
       <translation>phone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="97" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="113" />
       <source>请填写：{names}。</source>
       <translation>Please fill in: {names}.</translation>
     </message>
   </context>
   <context>
+    <name>ReasonDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="39" />
+      <source>Ctrl+回车 确认</source>
+      <translation>Ctrl+Enter to confirm</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="44" />
+      <source>确定</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="45" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
     <name>ReceivedFilesTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="28" />
       <source>核验结果</source>
       <translation>Verification</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="29" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="30" />
       <source>报送期</source>
       <translation>Period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="31" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="32" />
       <source>汇总</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="33" />
       <source>说明</source>
       <translation>Details</translation>
     </message>
@@ -1879,85 +1908,104 @@ Fingerprint: {fp}</translation>
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="25" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="27" />
       <source>设置</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
       <source>界面语言</source>
       <translation>Interface language</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="39" />
       <source>本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：</source>
       <translation>Tasks this unit reports on (only checked forms are shown; "Show all tasks" in the main window shows the rest):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="58" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="59" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="76" />
       <source>请至少勾选一项任务。</source>
       <translation>Please check at least one task.</translation>
     </message>
   </context>
   <context>
+    <name>Severity</name>
+    <message>
+      <source>错误</source>
+      <translation>Error</translation>
+    </message>
+    <message>
+      <source>提示</source>
+      <translation>Warning</translation>
+    </message>
+    <message>
+      <source>已说明</source>
+      <translation>Explained</translation>
+    </message>
+    <message>
+      <source>{sign} {word}：{message}</source>
+      <translation>{sign} {word}: {message}</translation>
+    </message>
+  </context>
+  <context>
     <name>TableEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="42" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="46" />
       <source>可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。</source>
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="122" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="110" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="114" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="141" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="154" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="142" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="173" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -1998,29 +2046,96 @@ Fingerprint: {fp}</translation>
   <context>
     <name>WarningsTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
-      <source>预警</source>
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <source>提示</source>
       <translation>Warning</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>说明</source>
       <translation>Explanation</translation>
+    </message>
+  </context>
+  <context>
+    <name>argparse</name>
+    <message>
+      <source>用法：</source>
+      <translation>usage: </translation>
+    </message>
+    <message>
+      <source>位置参数</source>
+      <translation>positional arguments</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>options</translation>
+    </message>
+    <message>
+      <source>显示本帮助并退出</source>
+      <translation>show this help message and exit</translation>
+    </message>
+    <message>
+      <source>显示版本号并退出</source>
+      <translation>show program's version number and exit</translation>
+    </message>
+    <message>
+      <source>缺少必需的参数：%s</source>
+      <translation>the following arguments are required: %s</translation>
+    </message>
+    <message>
+      <source>无法识别的参数：%s</source>
+      <translation>unrecognized arguments: %s</translation>
+    </message>
+    <message>
+      <source>参数 %(argument_name)s：%(message)s</source>
+      <translation>argument %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+      <source>无效的选择 %(value)r（可选：%(choices)s）</source>
+      <translation>invalid choice: %(value)r (choose from %(choices)s)</translation>
+    </message>
+    <message>
+      <source>需要一个值</source>
+      <translation>expected one argument</translation>
+    </message>
+    <message>
+      <source>最多只能有一个值</source>
+      <translation>expected at most one argument</translation>
+    </message>
+    <message>
+      <source>至少需要一个值</source>
+      <translation>expected at least one argument</translation>
+    </message>
+    <message>
+      <source>无效的值 %(value)r</source>
+      <translation>invalid value: %(value)r</translation>
+    </message>
+    <message>
+      <source>不能与参数 %s 同时使用</source>
+      <translation>not allowed with argument %s</translation>
+    </message>
+    <message>
+      <source>选项 %(option)s 不明确，可能是：%(matches)s</source>
+      <translation>ambiguous option: %(option)s could match %(matches)s</translation>
+    </message>
+    <message>
+      <source>必须给出以下参数之一：%s</source>
+      <translation>one of the arguments %s is required</translation>
     </message>
   </context>
   <context>
@@ -2028,6 +2143,10 @@ Fingerprint: {fp}</translation>
     <message>
       <source>主要目标</source>
       <translation>Main goals</translation>
+    </message>
+    <message>
+      <source>达到“{state}”</source>
+      <translation>reach "{state}"</translation>
     </message>
     <message>
       <source>显示行动方案的目标、重点任务、指标和各地专项任务</source>
@@ -2039,18 +2158,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>以 JSON 输出全部内容（供其他程序使用）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{goal}（{deadline}，{level}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>≥{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全市</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2074,18 +2181,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>突破{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本地</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各地均须达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>{trend}（{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2098,15 +2193,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>≤{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>牵头部门：{leads}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>={value}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2115,10 +2202,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>地方专项 {places}：{title}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value}左右</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2134,10 +2217,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>清零</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>选择：{choices}</source>
       <translation type="unfinished" />
     </message>
@@ -2146,15 +2225,55 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{goal}（{deadline}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{goal}（{deadline}，{level}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≥{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>突破{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≤{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>={value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{value}左右</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>清零</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>达到或好于{grade}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>达到"{state}"</source>
+      <source>完成</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>完成</source>
+      <source>全市</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本地</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各地均须达到</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -2163,6 +2282,50 @@ Fingerprint: {fp}</translation>
     <message>
       <source>已签名</source>
       <translation>Signed</translation>
+    </message>
+    <message>
+      <source>程序内部错误，操作没有完成。详细情况已写入日志文件，请把它发给技术支持。</source>
+      <translation>Internal error: the operation was not completed. The details are in the log file; please send it to technical support.</translation>
+    </message>
+    <message>
+      <source>验证并汇总收到的签名报表</source>
+      <translation>Verify and consolidate the signed workbooks received</translation>
+    </message>
+    <message>
+      <source>逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表）。退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。</source>
+      <translation>Verifies each workbook received, refuses invalid files with the reason, uses only the latest valid revision of each unit and period, and writes the summary (completeness, every indicator per unit with its total, targets and last year, explained warnings, charts). Exit code: 0 all used or rightly set aside; 1 some files refused (the summary is still written); 2 nothing could be consolidated or saved.</translation>
+    </message>
+    <message>
+      <source>导入上年数据（签名报表或上年基数表）作为本年的上年值</source>
+      <translation>Import last year's data (a signed workbook or the baseline template) as this year's previous values</translation>
+    </message>
+    <message>
+      <source>先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名报表需经签名验证；签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。</source>
+      <translation>Verifies and previews first, then writes everything at once after confirmation (recorded in the audit log, can be undone). Last year's signed workbook must pass signature verification; an unregistered signer or a file of another unit needs an explicit confirmation.</translation>
+    </message>
+    <message>
+      <source>上年签名报表或上年基数表（.xlsx）</source>
+      <translation>last year's signed workbook or the baseline template (.xlsx)</translation>
+    </message>
+    <message>
+      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。</source>
+      <translation>Prints a period's submission as an A4 submission sheet (PDF). A signed revision carries the signature fingerprint and a QR code; an unsigned one is marked "Draft" on every page.</translation>
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。</source>
+      <translation>The division code {code} is not in the catalog; see "ecodesk catalog".</translation>
+    </message>
+    <message>
+      <source>生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。</source>
+      <translation>Writes the baseline template the city fills in. Each county imports its own column with "ecodesk import-previous FILE".</translation>
+    </message>
+    <message>
+      <source>验证收到的签名报表</source>
+      <translation>Verify the signed workbooks received</translation>
+    </message>
+    <message>
+      <source>注意：{message}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。</source>
@@ -2181,6 +2344,14 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>输出文件已存在时替换它（不加时不会覆盖任何已有文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已备份到：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2193,7 +2364,11 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>备份文件保存到哪里</source>
+      <source>备份文件保存到哪里（文件，或放入的文件夹）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2209,14 +2384,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>验证并汇总收到的签名工作簿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>逐个验证收到的工作簿，拒收无效的文件并说明原因；每个单位每个报送期只采用最新的有效修订版；生成汇总表（完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表）。退出码：0 全部采用或正常搁置；1 有文件被拒收（汇总表仍会生成）；2 无法汇总或无法保存。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>收到的 .xlsx 工作簿，或存放它们的文件夹</source>
       <translation type="unfinished" />
     </message>
@@ -2226,10 +2393,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>汇总表保存位置</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2305,11 +2468,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>输出文件</source>
+      <source>输出文件（或放入的文件夹，文件名按单位和报送期自动取）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2333,15 +2492,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>导入上年数据（签名工作簿或上年基数表）作为本年的上年值</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>先验证并预览，确认后一次写入（记入操作日志，可撤销）。上年签名工作簿需经签名验证；签名人未登记或文件属于其他单位时，必须确认（--yes）后才导入。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年签名工作簿或上年基数表（.xlsx）</source>
+      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2354,10 +2505,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>密钥登记文件夹（未在设置中指定 key_registry 时使用）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2518,15 +2665,15 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明"草稿"。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>版本号（默认：最新版本）</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>要保存的 PDF 文件</source>
+      <source>要保存的 PDF 文件（或放入的文件夹）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单_{period}.pdf</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2578,10 +2725,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>区划代码 {code} 不在目录中，请用"ecodesk catalog"查看。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>备份文件：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2630,15 +2773,15 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>生成市级填写的上年基数表。各县用"ecodesk import-previous 文件"导入本县一列。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>保存到的文件</source>
+      <source>保存到的文件（或放入的文件夹）</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>数据所属年度（默认上一年）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年基数表{year}.xlsx</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2647,14 +2790,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>年度 {year} 不对，请填写四位年份，例如 2025。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>验证收到的签名工作簿</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2761,20 +2896,12 @@ Fingerprint: {fp}</translation>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <source>各单位已说明的预警</source>
-      <translation>Warnings the units explained</translation>
-    </message>
-    <message>
       <source>收到的文件及核验结果</source>
       <translation>Received files and their verification</translation>
     </message>
     <message>
       <source>已报</source>
       <translation>Submitted</translation>
-    </message>
-    <message>
-      <source>已报（有预警说明）</source>
-      <translation>Submitted (with explained warnings)</translation>
     </message>
     <message>
       <source>未报</source>
@@ -2845,10 +2972,6 @@ Fingerprint: {fp}</translation>
       <translation>% (total as a share of the plan's target)</translation>
     </message>
     <message>
-      <source>没有单位接受并说明过预警。</source>
-      <translation>No unit accepted and explained a warning.</translation>
-    </message>
-    <message>
       <source>汇总表要保存为 .xlsx 文件，“{name}”不是。请改用 .xlsx 结尾的文件名。</source>
       <translation>The consolidated workbook must be saved as an .xlsx file, and "{name}" is not one. Use a file name ending in .xlsx.</translation>
     </message>
@@ -2887,14 +3010,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>部分单位无上年数据，上年合计只含有数据的单位</source>
       <translation>Some units have no figure for last year; last year's total covers only the units that have one</translation>
-    </message>
-    <message>
-      <source>无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。</source>
-      <translation>Cannot save "{path}": the file may be open in Excel or WPS, or you may not be allowed to write there. Close the file and try again.</translation>
-    </message>
-    <message>
-      <source>无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。</source>
-      <translation>Cannot save "{path}": {reason}. Check the disk space and the place to save, then try again.</translation>
     </message>
     <message>
       <source>{period} 汇总表</source>
@@ -2965,10 +3080,6 @@ Fingerprint: {fp}</translation>
       <translation>Field</translation>
     </message>
     <message>
-      <source>预警内容</source>
-      <translation>Warning</translation>
-    </message>
-    <message>
       <source>单位的说明</source>
       <translation>The unit's explanation</translation>
     </message>
@@ -2985,36 +3096,20 @@ Fingerprint: {fp}</translation>
       <translation>Reason or verification result</translation>
     </message>
     <message>
-      <source>不低于</source>
-      <translation>at least </translation>
+      <source>提示内容</source>
+      <translation>Warning</translation>
     </message>
     <message>
-      <source>超过</source>
-      <translation>over </translation>
+      <source>各单位已说明的提示</source>
+      <translation>Warnings the units explained</translation>
     </message>
     <message>
-      <source>不高于</source>
-      <translation>at most </translation>
+      <source>已报（有已说明的提示）</source>
+      <translation>Submitted (with explained warnings)</translation>
     </message>
     <message>
-      <source>等于</source>
-      <translation>equal to </translation>
-    </message>
-    <message>
-      <source>左右</source>
-      <translation> (approx.)</translation>
-    </message>
-    <message>
-      <source>清零</source>
-      <translation>eliminated</translation>
-    </message>
-    <message>
-      <source>达到或好于</source>
-      <translation>at or better than </translation>
-    </message>
-    <message>
-      <source>完成</source>
-      <translation>done</translation>
+      <source>没有单位接受并说明过提示。</source>
+      <translation>No unit accepted and explained a warning.</translation>
     </message>
   </context>
   <context>
@@ -3044,16 +3139,16 @@ Fingerprint: {fp}</translation>
       <translation>{unit} {period} revision {revision}.xlsx</translation>
     </message>
     <message>
-      <source>上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名工作簿已保存为 {kept}。</source>
-      <translation>The last signed export was cut short at its final step, and {path} is taken by another file; the signed workbook of {period} revision {revision} was saved as {kept}.</translation>
+      <source>上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名报表已保存为 {kept}。</source>
+      <translation>The last signed export was cut short at its last step and {path} is now taken by another file; the signed workbook of {period}, revision {revision}, was saved as {kept}.</translation>
     </message>
     <message>
-      <source>上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名工作簿已保存到 {path}。</source>
-      <translation>The last signed export was cut short at its final step and has been completed: the signed workbook of {period} revision {revision} is saved at {path}.</translation>
+      <source>上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名报表已保存到 {path}。</source>
+      <translation>The last signed export was cut short at its last step and has been completed: the signed workbook of {period}, revision {revision}, is saved as {path}.</translation>
     </message>
     <message>
-      <source>上次签名导出中断，签名工作簿没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。</source>
-      <translation>The last signed export was cut short and its workbook was not saved; {period} revision {revision} is unsigned again. Please sign and export it again.</translation>
+      <source>上次签名导出中断，签名报表没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。</source>
+      <translation>The last signed export was cut short and its signed workbook was not saved; {period}, revision {revision}, is unsigned again. Please sign and export it again.</translation>
     </message>
     <message>
       <source>工作簿未能保存</source>
@@ -3118,10 +3213,6 @@ Fingerprint: {fp}</translation>
       <translation>The file {path} cannot be found. Check the file name and its folder.</translation>
     </message>
     <message>
-      <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名工作簿或市里下发的上年基数表。</source>
-      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year's signed workbook or the baseline sheet issued by the city.</translation>
-    </message>
-    <message>
       <source>文件 {name} 是旧版 Excel（.xls）格式。请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。</source>
       <translation>The file {name} is in the old Excel (.xls) format. Use "Save As" .xlsx in Excel or WPS, then import it.</translation>
     </message>
@@ -3136,10 +3227,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>文件 {name} 的内容异常（{reason}），为安全起见拒绝读取。这不是正常的 Excel 文件，请向发文单位核实后重新索取。</source>
       <translation>The content of the file {name} is abnormal ({reason}), so it was refused for safety. This is not a normal Excel file; check with the sender and ask for it again.</translation>
-    </message>
-    <message>
-      <source>文件 {name} 既不是 EcoDesk 签名工作簿，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
-      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline sheet ({reason}). A baseline sheet can be made with "ecodesk template baseline --out FILE.xlsx".</translation>
     </message>
     <message>
       <source>不能导入：{message} 请向报送单位索取原始签名文件。</source>
@@ -3474,10 +3561,6 @@ Fingerprint: {fp}</translation>
       <translation>unsigned</translation>
     </message>
     <message>
-      <source>签名工作簿</source>
-      <translation>signed workbook</translation>
-    </message>
-    <message>
       <source>上年基数表</source>
       <translation>baseline sheet</translation>
     </message>
@@ -3494,16 +3577,74 @@ Fingerprint: {fp}</translation>
       <translation>Form {form}</translation>
     </message>
     <message>
+      <source>文件 {name} 不是 Excel 工作簿（.xlsx）。请选择上年的签名报表或市里下发的上年基数表。</source>
+      <translation>The file {name} is not an Excel workbook (.xlsx). Choose last year's signed workbook or the baseline template issued by the city.</translation>
+    </message>
+    <message>
+      <source>文件 {name} 既不是 EcoDesk 签名报表，也不是上年基数表（{reason}）。上年基数表可用“ecodesk template baseline --out 文件.xlsx”生成。</source>
+      <translation>The file {name} is neither an EcoDesk signed workbook nor a baseline template ({reason}). A baseline template can be made with "ecodesk template baseline --out FILE.xlsx".</translation>
+    </message>
+    <message>
+      <source>签名报表</source>
+      <translation>signed workbook</translation>
+    </message>
+    <message>
       <source>……另有 {n} 处</source>
-      <translation>… and {n} more</translation>
+      <translation>…and {n} more</translation>
     </message>
     <message>
       <source>文件 {name} 中没有找到本单位可以导入的数值（空白 {blank} 项，无法采用 {bad} 项），没有导入任何内容。请确认本单位一列已经填写，并且是数字而不是外部链接或公式。</source>
-      <translation>No value this unit could import was found in {name} ({blank} blank, {bad} unusable); nothing was imported. Please check that this unit's column is filled in with numbers, not external links or formulas.</translation>
+      <translation>The file {name} has no value this unit can import ({blank} blank, {bad} unusable); nothing was imported. Check that this unit's column is filled in with numbers, not external links or formulas.</translation>
     </message>
     <message>
       <source>单元格 {cell} 的值取自外部链接或 DDE 公式（{formula}），文件中保存的只是上次打开时的旧结果，不能作为上年值。请把该单元格改为直接填写的数字后再导入</source>
-      <translation>cell {cell} takes its value from an external link or DDE formula ({formula}); the file only keeps the result from when it was last opened, which cannot serve as last year's value. Please type the number into the cell and import again</translation>
+      <translation>The value of cell {cell} comes from an external link or DDE formula ({formula}); the file holds only the result from when it was last opened, which cannot serve as last year's value. Type the number into the cell, then import again</translation>
+    </message>
+  </context>
+  <context>
+    <name>keys</name>
+    <message>
+      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
+      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
+    </message>
+    <message>
+      <source>文字说明编号</source>
+      <translation>Narrative key</translation>
+    </message>
+    <message>
+      <source>表格编号</source>
+      <translation>Table key</translation>
+    </message>
+    <message>
+      <source>表格单元格编号</source>
+      <translation>Table cell key</translation>
+    </message>
+    <message>
+      <source>字段编号</source>
+      <translation>Field key</translation>
+    </message>
+    <message>
+      <source>已接受提示编号</source>
+      <translation>Accepted warning key</translation>
+    </message>
+  </context>
+  <context>
+    <name>lock</name>
+    <message>
+      <source>{program}（进程号 {pid}，计算机 {host}，用户 {user}，自 {since} 起）</source>
+      <translation>{program} (process {pid}, computer {host}, user {user}, since {since})</translation>
+    </message>
+    <message>
+      <source>另一个 EcoDesk 程序（详情不明）</source>
+      <translation>another EcoDesk program (no details known)</translation>
+    </message>
+    <message>
+      <source>数据文件夹 {folder} 正在被另一个 EcoDesk 使用：{who}。为避免数据丢失，同一个数据文件夹同时只能由一个 EcoDesk 窗口或命令修改。请先关闭那个窗口或等命令结束后再试。</source>
+      <translation>The data folder {folder} is in use by another EcoDesk: {who}. To avoid losing data, only one EcoDesk window or command at a time may change a data folder. Close that window or wait for the command to finish, then try again.</translation>
+    </message>
+    <message>
+      <source>EcoDesk</source>
+      <translation>EcoDesk</translation>
     </message>
   </context>
   <context>
@@ -3562,6 +3703,13 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
+    <name>output</name>
+    <message>
+      <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
+      <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
     <name>period</name>
     <message>
       <source>{year}年度</source>
@@ -3583,24 +3731,8 @@ Fingerprint: {fp}</translation>
       <translation>The Chinese font for printing ({path}) is missing, so the PDF cannot be made. Please reinstall the program.</translation>
     </message>
     <message>
-      <source>文件夹“{folder}”不存在，请先创建它或另选保存位置。</source>
-      <translation>The folder "{folder}" does not exist. Create it first or choose another place to save.</translation>
-    </message>
-    <message>
-      <source>“{path}”是一个文件夹，请给出要保存的 PDF 文件名。</source>
-      <translation>"{path}" is a folder; give a file name for the PDF.</translation>
-    </message>
-    <message>
       <source>有一段内容太长，一页纸放不下，无法生成 PDF。请缩短过长的文字（例如表格中的某一格）后再试。</source>
       <translation>Some content is too long to fit on one page, so the PDF cannot be made. Shorten the over-long text (for example a cell of a table) and try again.</translation>
-    </message>
-    <message>
-      <source>无法在文件夹“{folder}”中保存文件（没有写入权限或磁盘已满），请另选保存位置。</source>
-      <translation>Cannot save in the folder "{folder}" (no permission to write, or the disk is full). Choose another place to save.</translation>
-    </message>
-    <message>
-      <source>无法写入“{path}”：文件可能正被其他程序（如 PDF 阅读器）打开。请关闭它后重试，或另存为其他文件名。</source>
-      <translation>Cannot write "{path}": the file may be open in another program (such as a PDF reader). Close it and try again, or save under another name.</translation>
     </message>
     <message>
       <source>二维码要携带的内容太长（{n} 字节），无法生成 PDF。请检查单位名称、公钥等内容是否正确。</source>
@@ -3626,20 +3758,12 @@ Fingerprint: {fp}</translation>
       <translation>last year</translation>
     </message>
     <message>
-      <source>请核对；如数据无误，请接受此警告并说明原因。</source>
-      <translation> Please check it; if the figure is right, accept this warning and give the reason.</translation>
-    </message>
-    <message>
       <source>“{label}”</source>
       <translation>"{label}"</translation>
     </message>
     <message>
       <source>“{label}”是{start}年以来的累计数，不能小于上期（{period}）的 {last}，目前填的是 {value}。请核对是否填成了本年新增数。</source>
       <translation>"{label}" is a cumulative total since {start} and cannot be less than the previous period's {last} ({period}); {value} was entered. Please check whether only this year's increase was entered.</translation>
-    </message>
-    <message>
-      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
-      <translation>"{name}" was due by {deadline} ({plan}), but this period reports "{value}", past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to "{done}".</translation>
     </message>
     <message>
       <source>“{table}”第 {row} 行的“{column}”</source>
@@ -3802,10 +3926,6 @@ Fingerprint: {fp}</translation>
       <translation> Please check and correct it.</translation>
     </message>
     <message>
-      <source>如数据无误，请接受此警告并说明原因。</source>
-      <translation> If the figure is right, accept this warning and give the reason.</translation>
-    </message>
-    <message>
       <source>请填写“{name}”：{hint}</source>
       <translation>Please fill in "{name}": {hint}</translation>
     </message>
@@ -3865,6 +3985,18 @@ Fingerprint: {fp}</translation>
       <source>（单位：{unit}）</source>
       <translation> (unit: {unit})</translation>
     </message>
+    <message>
+      <source>请核对；如数据无误，请接受此提示并说明原因。</source>
+      <translation> Please check it; if the figure is right, accept this warning and give the reason.</translation>
+    </message>
+    <message>
+      <source>“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。如确未完成，请接受此提示并说明原因和预计完成时间；如已完成，请改为“{done}”。</source>
+      <translation>"{name}" was due by {deadline} ({plan}), but this period reports "{value}", past the deadline. If it is really not finished, accept this warning and give the reason and the expected completion date; if it is finished, change it to "{done}".</translation>
+    </message>
+    <message>
+      <source>如数据无误，请接受此提示并说明原因。</source>
+      <translation> If the figure is right, accept this warning and give the reason.</translation>
+    </message>
   </context>
   <context>
     <name>signing</name>
@@ -3875,10 +4007,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>签名口令不正确，密钥没有解锁。请检查口令（注意大小写和输入法全角/半角）后重试；如果口令确实遗忘，请用“更换密钥”重新生成密钥，并把新的密钥登记表报上级。</source>
       <translation>The passphrase is wrong, so the key was not unlocked. Check the passphrase (mind upper and lower case and full-width/half-width input) and try again; if it is really forgotten, use "Replace key" to make a new key and send the new key registration sheet to the level above.</translation>
-    </message>
-    <message>
-      <source>签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。</source>
-      <translation>The passphrase is too short: it needs at least {n} characters. Choose one that only the person responsible knows and that is hard to guess.</translation>
     </message>
     <message>
       <source>本单位已有签名密钥（指纹 {fp}）。如需更换，请使用“更换密钥”，旧密钥签署的工作簿仍可验证。</source>
@@ -3894,7 +4022,42 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>签名口令太短：至少需要 {n} 个字符（空格不计）。请设置一个只有经办人知道、不易猜到的口令。</source>
-      <translation>The passphrase is too short: it needs at least {n} characters, not counting spaces. Please choose one that only the person in charge knows and that is hard to guess.</translation>
+      <translation>The passphrase is too short: at least {n} characters (spaces not counted). Choose one only the person in charge knows and that is hard to guess.</translation>
+    </message>
+  </context>
+  <context>
+    <name>storage</name>
+    <message>
+      <source>无法读写“{path}”（{detail}）。请检查磁盘和保存位置后重试。</source>
+      <translation>Cannot read or write "{path}" ({detail}). Check the disk and the location, then try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：所在的磁盘或文件夹是只读的（例如写保护的 U 盘）。数据没有损坏；请换一个可以写入的位置，或解除写保护后重试。</source>
+      <translation>Cannot write "{path}": the disk or folder is read-only (a write-protected USB stick, for example). No data is damaged; choose a location that can be written, or remove the write protection and try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：磁盘空间已满。数据没有损坏；请删除不需要的文件腾出空间，或换一个磁盘后重试。</source>
+      <translation>Cannot write "{path}": the disk is full. No data is damaged; delete files you do not need, or use another disk, and try again.</translation>
+    </message>
+    <message>
+      <source>无法访问“{path}”：没有权限。数据没有损坏；请换一个文件夹，或请管理员给当前用户读写权限。</source>
+      <translation>Cannot access "{path}": permission denied. No data is damaged; choose another folder, or ask an administrator to give this user read and write access.</translation>
+    </message>
+    <message>
+      <source>“{path}”所在的文件夹不存在（或路径中有一段不是文件夹），请先创建文件夹或另选位置。</source>
+      <translation>The folder of "{path}" does not exist (or part of the path is not a folder); create the folder first or choose another location.</translation>
+    </message>
+    <message>
+      <source>“{path}”是一个文件夹，请给出文件名。</source>
+      <translation>"{path}" is a folder; please give a file name.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭它后重试。</source>
+      <translation>Cannot write "{path}": the file is open in another program (Excel, WPS or a PDF reader, for example). Close it and try again.</translation>
+    </message>
+    <message>
+      <source>原因不明</source>
+      <translation>unknown reason</translation>
     </message>
   </context>
   <context>
@@ -3930,10 +4093,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>最后修改时间（UTC）：{at}</source>
       <translation>Last changed (UTC): {at}</translation>
-    </message>
-    <message>
-      <source>无法读取文件（{exc}）</source>
-      <translation>the file cannot be read ({exc})</translation>
     </message>
     <message>
       <source>数据库结构损坏（{exc}）</source>
@@ -4037,23 +4196,19 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>数据结构与 EcoDesk 的不一致：{what}</source>
-      <translation>its structure differs from EcoDesk's: {what}</translation>
+      <translation>The data structure differs from EcoDesk's: {what}</translation>
     </message>
     <message>
       <source>磁盘空间不足（剩余 {free} MB，备份需要约 {needed} MB）：今天的自动备份没有做，程序照常使用。请尽快删除不需要的文件腾出空间，再用“备份数据”备份一次。</source>
-      <translation>The disk is almost full ({free} MB free, the backup needs about {needed} MB): today's automatic backup was skipped; the program works as usual. Please free some space soon, then make a backup with “Back up data”.</translation>
+      <translation>Not enough disk space ({free} MB free, the backup needs about {needed} MB): today's automatic backup was not made; the program works as usual. Please free some space soon, then make a backup with "Back up data".</translation>
     </message>
     <message>
       <source>今天的自动备份没有做，程序照常使用：{reason}</source>
-      <translation>Today's automatic backup was skipped; the program works as usual: {reason}</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版在签名过程中又被修改了（可能有另一个程序同时在改这份数据），这次签名作废，没有导出文件，数据也没有冻结。请确认数据无误后重新签名导出。</source>
-      <translation>{period} revision {revision} was changed while it was being signed (perhaps another program is editing the same data). This signing is void: no file was exported and the data was not frozen. Please check the data, then sign and export again.</translation>
+      <translation>Today's automatic backup was not made; the program works as usual: {reason}</translation>
     </message>
     <message>
       <source>含有 EcoDesk 不会创建的触发器（{names}），恢复后它会暗中改写数据</source>
-      <translation>it contains triggers EcoDesk never creates ({names}), which would silently rewrite data once restored</translation>
+      <translation>it has triggers EcoDesk never creates ({names}), which would silently change data after a restore</translation>
     </message>
     <message>
       <source>视图不符（{names}）</source>
@@ -4073,7 +4228,7 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>数据表 {table} 缺少列 {columns}</source>
-      <translation>table {table} lacks columns {columns}</translation>
+      <translation>table {table} lacks the columns {columns}</translation>
     </message>
     <message>
       <source>数据表 {table} 的列与 EcoDesk 的不同</source>
@@ -4101,10 +4256,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>密钥登记单位不符</source>
       <translation>Key registered to another unit</translation>
-    </message>
-    <message>
-      <source>不是 EcoDesk 签名工作簿</source>
-      <translation>Not an EcoDesk signed workbook</translation>
     </message>
     <message>
       <source>文件损坏</source>
@@ -4154,6 +4305,10 @@ Fingerprint: {fp}</translation>
       <source>{name}（{code}）</source>
       <translation>{name} ({code})</translation>
     </message>
+    <message>
+      <source>不是 EcoDesk 签名报表</source>
+      <translation>Not an EcoDesk signed workbook</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -4200,10 +4355,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>文件 {name} 已损坏或不完整，无法读取（{reason}）。请向报送单位索取原文件重新发送。</source>
       <translation>The file {name} is damaged or incomplete and cannot be read ({reason}). Ask the reporting unit to send the original file again.</translation>
-    </message>
-    <message>
-      <source>文件 {name} 不是 EcoDesk 导出的签名工作簿（{reason}）。</source>
-      <translation>The file {name} is not a signed workbook exported by EcoDesk ({reason}).</translation>
     </message>
     <message>
       <source>找不到文件 {path}，请检查文件名和所在文件夹。</source>
@@ -4270,8 +4421,100 @@ Fingerprint: {fp}</translation>
       <translation>Form {code} {title}</translation>
     </message>
     <message>
-      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
-      <translation>Cannot write the file {path}: {reason}. Check that the folder exists, that you may write there, and that the file is not open in Excel/WPS (close it first).</translation>
+      <source>文件 {name} 不是 EcoDesk 导出的签名报表（{reason}）。</source>
+      <translation>The file {name} is not a signed workbook exported by EcoDesk ({reason}).</translation>
+    </message>
+    <message>
+      <source>签名数据超过 {n} 条</source>
+      <translation>more than {n} signed data rows</translation>
+    </message>
+    <message>
+      <source>文件 {name} 的内容规模远超正常的 EcoDesk 工作簿（{reason}），可能是恶意构造的文件，已拒绝读取。请向报送单位索取原文件。</source>
+      <translation>The file {name} is far larger inside than any EcoDesk workbook ({reason}); it may have been built to do harm, so it was not read. Ask the sending unit for the original file.</translation>
+    </message>
+    <message>
+      <source>压缩内容损坏</source>
+      <translation>the compressed content is damaged</translation>
+    </message>
+    <message>
+      <source>部件 {part} 解压后 {mb} MB，超过 {limit} MB</source>
+      <translation>part {part} unpacks to {mb} MB, more than {limit} MB</translation>
+    </message>
+    <message>
+      <source>单元格格式超过 {n} 种</source>
+      <translation>more than {n} cell formats</translation>
+    </message>
+    <message>
+      <source>单元格总数超过 {n} 个</source>
+      <translation>more than {n} cells in all</translation>
+    </message>
+    <message>
+      <source>字体、填充、边框或数字格式超过 {n} 种</source>
+      <translation>more than {n} fonts, fills, borders or number formats</translation>
+    </message>
+    <message>
+      <source>共享字符串超过 {n} 个</source>
+      <translation>more than {n} shared strings</translation>
+    </message>
+    <message>
+      <source>共享字符串总长超过 {n} 个字符</source>
+      <translation>shared strings longer than {n} characters in all</translation>
+    </message>
+    <message>
+      <source>部件 {part} 含有超过 {n} 个 XML 元素</source>
+      <translation>part {part} has more than {n} XML elements</translation>
+    </message>
+    <message>
+      <source>XML 元素总数超过 {n} 个</source>
+      <translation>more than {n} XML elements in all</translation>
+    </message>
+    <message>
+      <source>工作表超过 {n} 张</source>
+      <translation>more than {n} sheets</translation>
+    </message>
+    <message>
+      <source>部件 {part} 含有 XML 实体声明，疑似“XML 炸弹”</source>
+      <translation>part {part} declares XML entities (a likely "XML bomb")</translation>
+    </message>
+    <message>
+      <source>部件 {part} 不是 UTF-8 XML</source>
+      <translation>part {part} is not UTF-8 XML</translation>
+    </message>
+    <message>
+      <source>部件 {part} 没有内容</source>
+      <translation>part {part} is empty</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”超过 {n} 行</source>
+      <translation>sheet "{sheet}" has more than {n} rows</translation>
+    </message>
+    <message>
+      <source>行号无效</source>
+      <translation>invalid row number</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”超过 {n} 个单元格</source>
+      <translation>sheet "{sheet}" has more than {n} cells</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”超过 {n} 列</source>
+      <translation>sheet "{sheet}" has more than {n} columns</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”的单元格范围超过 {n} 个单元格</source>
+      <translation>the cell range of sheet "{sheet}" spans more than {n} cells</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”的合并单元格范围过大（超过 {n} 个单元格或 {m} 处）</source>
+      <translation>the merged cells of sheet "{sheet}" are too large (more than {n} cells or {m} ranges)</translation>
+    </message>
+    <message>
+      <source>单元格地址无效：{ref}</source>
+      <translation>invalid cell address: {ref}</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”声明的范围超过 {n} 个单元格</source>
+      <translation>sheet "{sheet}" declares a range of more than {n} cells</translation>
     </message>
   </context>
   <context>
@@ -4353,7 +4596,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名公钥登记表</source>
+      <source>签名密钥登记表</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4373,7 +4616,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名公钥登记表 {unit}</source>
+      <source>签名密钥登记表 {unit}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4545,7 +4788,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>已说明的提醒</source>
+      <source>已说明的提示</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4755,10 +4998,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{grade}及以上</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
       <translation type="unfinished" />
     </message>
@@ -4795,10 +5034,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>其中：{label}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>工作情况</source>
       <translation type="unfinished" />
     </message>
@@ -4807,7 +5042,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>已说明的预警</source>
+      <source>已说明的提示</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4819,112 +5054,12 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>预警内容</source>
+      <source>提示内容</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>省下达 {v}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{deadline}{done}</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>keys</name>
-    <message>
-      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
-      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
-    </message>
-    <message>
-      <source>文字说明编号</source>
-      <translation>Narrative key</translation>
-    </message>
-    <message>
-      <source>表格编号</source>
-      <translation>Table key</translation>
-    </message>
-    <message>
-      <source>表格单元格编号</source>
-      <translation>Table cell key</translation>
-    </message>
-    <message>
-      <source>已接受警告编号</source>
-      <translation>Accepted warning key</translation>
-    </message>
-    <message>
-      <source>字段编号</source>
-      <translation>Field key</translation>
-    </message>
-  </context>
-  <context>
-    <name>storage</name>
-    <message>
-      <source>无法读写“{path}”（{detail}）。请检查磁盘和保存位置后重试。</source>
-      <translation>Cannot read or write “{path}” ({detail}). Please check the disk and the location, then try again.</translation>
-    </message>
-    <message>
-      <source>无法写入“{path}”：所在的磁盘或文件夹是只读的（例如写保护的 U 盘）。数据没有损坏；请换一个可以写入的位置，或解除写保护后重试。</source>
-      <translation>Cannot write “{path}”: the disk or folder is read-only (a write-protected USB stick, say). The data is not damaged; please choose a location that can be written, or remove the write protection and try again.</translation>
-    </message>
-    <message>
-      <source>无法写入“{path}”：磁盘空间已满。数据没有损坏；请删除不需要的文件腾出空间，或换一个磁盘后重试。</source>
-      <translation>Cannot write “{path}”: the disk is full. The data is not damaged; please delete files you do not need, or use another disk, and try again.</translation>
-    </message>
-    <message>
-      <source>无法访问“{path}”：没有权限。数据没有损坏；请换一个文件夹，或请管理员给当前用户读写权限。</source>
-      <translation>Cannot access “{path}”: permission denied. The data is not damaged; please choose another folder, or ask an administrator to give this user read and write access.</translation>
-    </message>
-    <message>
-      <source>“{path}”所在的文件夹不存在（或路径中有一段不是文件夹），请先创建文件夹或另选位置。</source>
-      <translation>The folder of “{path}” does not exist (or part of the path is not a folder); please create the folder or choose another location.</translation>
-    </message>
-    <message>
-      <source>“{path}”是一个文件夹，请给出文件名。</source>
-      <translation>“{path}” is a folder; please give a file name.</translation>
-    </message>
-    <message>
-      <source>无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭该文件后重试。</source>
-      <translation>Cannot write “{path}”: the file is open in another program (Excel, WPS or a PDF reader). Please close it and try again.</translation>
-    </message>
-    <message>
-      <source>无法写入“{path}”：该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，或没有写入权限。请关闭该文件后重试，或另存到其他文件夹。数据没有损坏。</source>
-      <translation>Cannot write “{path}”: the file may be open in another program (Excel, WPS or a PDF reader), or there is no permission to write it. Please close the file and try again, or save to another folder. The data is not damaged.</translation>
-    </message>
-    <message>
-      <source>原因不明</source>
-      <translation>reason unknown</translation>
-    </message>
-  </context>
-  <context>
-    <name>lock</name>
-    <message>
-      <source>{program}（进程号 {pid}，计算机 {host}，用户 {user}，自 {since} 起）</source>
-      <translation>{program} (process {pid}, computer {host}, user {user}, since {since})</translation>
-    </message>
-    <message>
-      <source>另一个 EcoDesk 程序（详情不明）</source>
-      <translation>another EcoDesk program (no details)</translation>
-    </message>
-    <message>
-      <source>数据文件夹 {folder} 正在被另一个 EcoDesk 使用：{who}。为避免数据丢失，同一个数据文件夹同时只能由一个 EcoDesk 窗口或命令修改。请先关闭那个窗口或等命令结束后再试。</source>
-      <translation>The data folder {folder} is in use by another EcoDesk: {who}. So that no data is lost, only one EcoDesk window or command at a time may change a data folder. Please close that window, or wait for the command to finish, and try again.</translation>
-    </message>
-    <message>
-      <source>EcoDesk</source>
-      <translation>EcoDesk</translation>
-    </message>
-  </context>
-  <context>
-    <name>output</name>
-    <message>
-      <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
-      <translation>The file “{path}” exists already and was not replaced. Please choose another name, or add --force to replace it.</translation>
     </message>
   </context>
 </TS>

@@ -132,7 +132,7 @@ def test_completeness_matrix_names_units_and_missing_divisions(
     assert silent[2] == "未收到" and set(silent[3:]) == {"未报"}
     warned = _row_starting(ws, 0, COUNTIES[1])
     form, _ = summed_number(pack)
-    assert warned[3 + list(pack.forms).index(form)] == "已报（有预警说明）"
+    assert warned[3 + list(pack.forms).index(form)] == "已报（有已说明的提示）"
     assert ws.freeze_panes == "D4"
 
 

@@ -713,7 +713,7 @@ def test_year_over_year_jump_is_a_warning_with_the_percentage(mini: FormPack) ->
     problem = only(check_submission(mini, data), "yoy:1.1:invest")
     assert problem.severity == "warning" and problem.field == "1.1:invest"
     assert "增长 85%" in problem.message and "超过 50%" in problem.message
-    assert "请核对" in problem.message and "接受此警告并说明原因" in problem.message
+    assert "请核对" in problem.message and "接受此提示并说明原因" in problem.message
 
 
 def test_year_over_year_drop_is_a_warning_too(mini: FormPack) -> None:
@@ -877,7 +877,7 @@ def test_compare_rule_against_a_literal(mini: FormPack) -> None:
     problem = only(check_submission(mini, data), "rule:1.2:invest_cap")
     assert problem.severity == "warning"
     assert "“项目投资合计”为 1200000，应小于 1000000" in problem.message
-    assert problem.message.endswith("请接受此警告并说明原因。")
+    assert problem.message.endswith("请接受此提示并说明原因。")
 
 
 def test_compare_rule_with_a_literal_on_the_left_reads_the_right_way_round(mini: FormPack) -> None:

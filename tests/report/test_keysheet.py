@@ -33,7 +33,7 @@ def test_one_a4_page_with_unit_fingerprint_key_and_signature_places(tmp_path: Pa
     assert page_sizes_mm(out) == [(210, 297)]
     text = page_texts(out)[0]
     for expected in (
-        "签名公钥登记表",
+        "签名密钥登记表",
         "宁都县",
         "林业局",
         "360730",

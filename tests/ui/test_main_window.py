@@ -43,9 +43,10 @@ def test_typed_indicator_is_saved_checked_and_found_again_after_restart(
     window = open_window(store)
     window.tree.select_form(FORM)
     before = problems_for(window, field.key)
-    assert any(p.severity == "error" for p in before), (
-        "an empty required field is an error in the panel"
-    )
+    assert any(p.severity == "error" for p in before), "an empty required field is an error"
+    assert window.problems.list.topLevelItemCount() == 0, "but a blank form is not shown red"
+    window.views[FORM].setFocus()
+    qtbot.keyClick(window.views[FORM], Qt.Key.Key_F5)  # 全面检查 shows what is missing
     panel_rows_before = window.problems.list.topLevelItemCount()
 
     type_into(qtbot, editor_input(window, field.key), "１,２３４")
@@ -172,8 +173,9 @@ def test_clicking_a_problem_goes_to_its_field(
 ) -> None:
     window = open_window(store)
     window.tree.select_form(FORM)
-    window.session.recheck_now()
+    window.check_action.trigger()  # F5
     panel = window.problems
+    panel.this_form.setChecked(True)
     item = next(
         panel.list.topLevelItem(i)
         for i in range(panel.list.topLevelItemCount())
@@ -249,15 +251,19 @@ def test_tree_shows_only_responsible_forms_until_show_all(
 def test_new_revision_makes_a_signed_period_editable_again(
     qtbot: Any, store: Any, open_window: Any, pack: Any, monkeypatch: Any
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from ecodesk.ui.dialogs import reason_dialog
 
     field = first_number_field(pack)
     period = Period(2025)
     store.set_value(period, field.key, "7")
     store.mark_signed(period, 1, fingerprint="AB:CD", digest="0" * 64, workbook_path=None)
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("更正技改投资额", True))
-    )
+
+    def answer(dialog: Any) -> int:  # the reason typed, then 确定
+        type_text(qtbot, dialog.explanation, "更正技改投资额")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        return int(dialog.result())
+
+    monkeypatch.setattr(reason_dialog.ReasonDialog, "exec", answer)
     window = open_window(store)
     window.change_period(period)
     window.operations.actions["revision"].trigger()

@@ -167,7 +167,7 @@ def test_signed_export_of_demo_data_freezes_the_period(
         )
         window.operations.actions["public_key"].trigger()
         qtbot.waitUntil(lambda: len(no_dialogs) == 2, timeout=20_000)
-        assert no_dialogs[1][0] == "已导出公钥", no_dialogs
+        assert no_dialogs[1][0] == "已导出密钥登记文件", no_dialogs
         assert list(registry.glob("*.ecodesk-key.json"))
 
         from ecodesk.ui.dialogs.verify_results_dialog import VerifyResultsDialog

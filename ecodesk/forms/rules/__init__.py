@@ -55,7 +55,12 @@ from ecodesk.forms.rules.check import check_field, check_submission
 from ecodesk.forms.rules.context import CITY_DIVISION_CODE, CheckContext
 from ecodesk.forms.rules.explicit import OPERATORS
 from ecodesk.forms.rules.inputs import InvalidChoice, match_choice, typed_value
-from ecodesk.forms.rules.problems import Problem, Severity, has_blocking_errors
+from ecodesk.forms.rules.problems import (
+    Problem,
+    Severity,
+    has_blocking_errors,
+    shown_while_filling,
+)
 from ecodesk.forms.targets import ABOUT_TOLERANCE
 
 __all__ = [
@@ -72,5 +77,6 @@ __all__ = [
     "match_choice",
     "progress",
     "ratio_value",
+    "shown_while_filling",
     "typed_value",
 ]

@@ -179,7 +179,7 @@ def rule_problem(
         if "请" not in message:
             text += tr("rules", "请核对并改正。")
     elif "请核对" in message:
-        text += tr("rules", "如数据无误，请接受此警告并说明原因。")
+        text += tr("rules", "如数据无误，请接受此提示并说明原因。")
     else:
         text += warn_tail()
     return Problem(id=rule_id, severity=severity, form=form, field=key, message=text)

@@ -90,7 +90,7 @@ def check_input(
                 label=field.label,
                 hint=tr("rules", "（单位：{unit}）", unit=field.unit) if field.unit else "",
             )
-            return [problem("required", "error", form, key, message)], None
+            return [problem("required", "error", form, key, message, missing=True)], None
         return [], None
     if isinstance(value, str):
         if field.type == "text" and field.max_length and len(value) > field.max_length:

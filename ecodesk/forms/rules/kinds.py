@@ -264,7 +264,7 @@ def check_milestone(
     message = tr(
         "rules",
         "“{name}”要求{deadline}完成（{plan}），本期填报为“{value}”，已超过期限。"
-        "如确未完成，请接受此警告并说明原因和预计完成时间；如已完成，请改为“{done}”。",
+        "如确未完成，请接受此提示并说明原因和预计完成时间；如已完成，请改为“{done}”。",
         name=ind.name,
         deadline=ind.target.deadline,
         plan=ind.target.plan_text,

@@ -20,7 +20,7 @@ def check_narratives(ctx: CheckContext, form: str, only: str | None = None) -> l
         count = len(text)
         if not text and (section.min_chars > 0):
             message = tr("rules", "请填写“{name}”：{hint}", name=section.name, hint=section.hint)
-            problems.append(problem("narrative", "error", form, key, message))
+            problems.append(problem("narrative", "error", form, key, message, missing=True))
         elif count < section.min_chars:
             message = tr(
                 "rules",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -22,6 +22,7 @@ class Problem:
     field: str | None  # field key, table cell/table key, narrative key, or None
     message: str  # Chinese: what is wrong and what to do
     explanation: str | None = None  # the unit's explanation when it accepted this warning
+    missing: bool = False  # a required value not given yet (an error all the same)
 
     @property
     def accepted(self) -> bool:
@@ -29,11 +30,34 @@ class Problem:
 
 
 def has_blocking_errors(problems: Iterable[Problem]) -> bool:
-    """True when any problem is an error: the submission cannot be signed yet."""
+    """True when any problem is an error (a missing value included): it cannot be signed yet."""
     return any(p.severity == "error" for p in problems)
 
 
-def problem(kind: str, severity: Severity, form: str, field: str | None, message: str) -> Problem:
+def shown_while_filling(
+    problems: Iterable[Problem], finished: Collection[str] | None = None
+) -> list[Problem]:
+    """The problems a clerk is shown while filling in: everything wrong with what was typed,
+    but a required value still missing only on a form in ``finished``.
+
+    A form just opened is not wrong, only unfinished: 32 "请填写…" on a blank form read as a
+    wall of red before anything was typed. The window counts a form as finished once the
+    clerk leaves it after typing in it, or asks for 全面检查 (F5), or tries to sign and export;
+    ``None`` means every form. Showing is all this decides: a missing value stays an error, so
+    export, printing as final and :func:`has_blocking_errors` still refuse it.
+    """
+    return [p for p in problems if not p.missing or finished is None or p.form in finished]
+
+
+def problem(
+    kind: str,
+    severity: Severity,
+    form: str,
+    field: str | None,
+    message: str,
+    *,
+    missing: bool = False,
+) -> Problem:
     """A problem whose id is ``kind`` and the field it names (or the form): stable across runs."""
     return Problem(
         id=f"{kind}:{field}" if field else f"{kind}:{form}",
@@ -41,11 +65,12 @@ def problem(kind: str, severity: Severity, form: str, field: str | None, message
         form=form,
         field=field,
         message=message,
+        missing=missing,
     )
 
 
 def warn_tail() -> str:
-    return tr("rules", "请核对；如数据无误，请接受此警告并说明原因。")
+    return tr("rules", "请核对；如数据无误，请接受此提示并说明原因。")
 
 
 def quoted(label: str) -> str:

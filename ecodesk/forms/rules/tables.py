@@ -53,7 +53,7 @@ def check_cell(
         if not column.required:
             return []
         message = tr("rules", "{label}未填写，请填写或删除该行。", label=label)
-        return [problem("required", "error", form, key, message)]
+        return [problem("required", "error", form, key, message, missing=True)]
     if column.type == "text":
         length = cell_length(text)
         if length > CELL_TEXT_LIMIT:

@@ -59,7 +59,7 @@ class AdoptDialog(QDialog):
             self.other_divisions.hide()
         lines = [
             self.tr(
-                "汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，"
+                "汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的提示，"
                 "写入后替换本单位报送中的同一项。"
             ).format(v=plan.values, n=plan.narratives, t=plan.tables, w=plan.warnings)
         ]

@@ -66,13 +66,19 @@ class CompletenessView(QWidget):
         self.table.setColumnCount(FIXED_COLUMNS + len(forms))
         self.table.setRowCount(len(summary.completeness))
         self.table.setHorizontalHeaderLabels([self.tr("单位"), self.tr("版次"), *forms])
+        # as wide as the widest word a cell can show, in the language shown: English words
+        # ("Missing") are longer than the two characters of Chinese and were cut to "Mis···"
+        metrics = self.table.fontMetrics()
+        cell_width = max(
+            46, *(metrics.horizontalAdvance(self.cell_text(state)) + 14 for state in LEGEND)
+        )
         for i, form in enumerate(forms):
             self.table.horizontalHeaderItem(FIXED_COLUMNS + i).setToolTip(
                 f"{form}　{pack.form(form).title}"
             )
-            self.table.setColumnWidth(FIXED_COLUMNS + i, 46)
+            self.table.setColumnWidth(FIXED_COLUMNS + i, cell_width)
         self.table.setColumnWidth(0, 190)
-        self.table.setColumnWidth(1, 60)
+        self.table.setColumnWidth(1, max(60, metrics.horizontalAdvance(self.tr("未收到")) + 14))
         for row, entry in enumerate(summary.completeness):
             unit = entry.unit
             name = QTableWidgetItem(
@@ -110,7 +116,7 @@ class CompletenessView(QWidget):
         """Two characters per cell, so the twenty-odd forms fit across a 1366-pixel screen."""
         return {
             FormState.SUBMITTED: self.tr("已报"),
-            FormState.WITH_WARNINGS: self.tr("预警"),
+            FormState.WITH_WARNINGS: self.tr("提示"),
             FormState.MISSING: self.tr("未报"),
             FormState.NOT_REQUIRED: "—",
         }[state]
@@ -118,7 +124,7 @@ class CompletenessView(QWidget):
     def legend_text(self, state: FormState) -> str:
         return {
             FormState.SUBMITTED: self.tr("已报"),
-            FormState.WITH_WARNINGS: self.tr("预警：已报，有已说明的预警"),
+            FormState.WITH_WARNINGS: self.tr("提示：已报，有已说明的提示"),
             FormState.MISSING: self.tr("未报"),
             FormState.NOT_REQUIRED: self.tr("—：该单位不报送此表"),
         }[state]

@@ -12,7 +12,7 @@ class WarningsTable(QTableWidget):
         super().__init__(0, 5, parent)
         self.setObjectName("acceptedWarnings")
         self.setHorizontalHeaderLabels(
-            [self.tr("单位"), self.tr("表"), self.tr("指标"), self.tr("预警"), self.tr("说明")]
+            [self.tr("单位"), self.tr("表"), self.tr("指标"), self.tr("提示"), self.tr("说明")]
         )
         self.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for column, width in enumerate((190, 44, 220, 300)):

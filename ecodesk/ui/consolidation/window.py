@@ -105,7 +105,7 @@ class ConsolidationWindow(QMainWindow):
         grid.addWidget(QLabel(self.tr("收到的报表：")), 0, 0)
         grid.addWidget(self.folder_label, 0, 1)
         grid.addWidget(choose_folder, 0, 2)
-        grid.addWidget(QLabel(self.tr("公钥登记：")), 1, 0)
+        grid.addWidget(QLabel(self.tr("密钥登记：")), 1, 0)
         grid.addWidget(self.registry_label, 1, 1)
         grid.addWidget(choose_registry, 1, 2)
         layout.addLayout(grid)
@@ -143,14 +143,14 @@ class ConsolidationWindow(QMainWindow):
         self.tabs.addTab(self.files, self.tr("收到的文件"))
         self.tabs.addTab(self.matrix, self.tr("完成情况"))
         self.tabs.addTab(self.indicators, self.tr("指标汇总"))
-        self.tabs.addTab(self.warnings, self.tr("预警说明"))
+        self.tabs.addTab(self.warnings, self.tr("提示说明"))
         layout.addWidget(self.tabs, 1)
 
         buttons = QHBoxLayout()
         self.export_button = QPushButton(self.tr("导出汇总表…"), objectName="primary")
         self.export_button.setToolTip(
             self.tr(
-                "生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表"
+                "生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表"
             )
         )
         self.export_button.clicked.connect(self.export_summary)
@@ -184,7 +184,7 @@ class ConsolidationWindow(QMainWindow):
             (
                 self.registry_label,
                 self.registry(),
-                self.tr("（未选择：请选择上级下发的各单位公钥登记文件夹）"),
+                self.tr("（未选择：请选择上级下发的各单位密钥登记文件夹）"),
             ),
         ):
             label.setText(str(path) if path else missing)
@@ -203,7 +203,9 @@ class ConsolidationWindow(QMainWindow):
 
     def choose_registry(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, self.tr("选择公钥登记文件夹（上级下发的各单位公钥）"), self._start_folder()
+            self,
+            self.tr("选择密钥登记文件夹（上级下发的各单位密钥登记文件）"),
+            self._start_folder(),
         )
         if chosen:
             self.set_registry(Path(chosen))
@@ -261,15 +263,15 @@ class ConsolidationWindow(QMainWindow):
         elif registry is None:
             self._say(
                 self.tr(
-                    "还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。"
-                    "请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。"
+                    "还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。"
+                    "请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。"
                 ),
                 "error",
             )
         elif not registry.is_dir():
             self._say(
                 self.tr(
-                    "公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。"
+                    "密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。"
                 ).format(folder=registry),
                 "error",
             )
@@ -374,7 +376,7 @@ class ConsolidationWindow(QMainWindow):
             self.indicators.show_summary(summary)
             self.warnings.show_summary(summary)
             self.tabs.setTabText(
-                WARNINGS_TAB, self.tr("预警说明（{n}）").format(n=len(summary.warnings))
+                WARNINGS_TAB, self.tr("提示说明（{n}）").format(n=len(summary.warnings))
             )
         self._report()
         self.scanned.emit()
@@ -410,7 +412,7 @@ class ConsolidationWindow(QMainWindow):
             self._say(
                 self.tr(
                     "收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；"
-                    "请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。"
+                    "请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。"
                 ).format(n=len(received)),
                 "error",
             )
@@ -449,7 +451,7 @@ class ConsolidationWindow(QMainWindow):
         self.matrix.clear()
         self.indicators.clear()
         self.warnings.setRowCount(0)
-        self.tabs.setTabText(WARNINGS_TAB, self.tr("预警说明"))
+        self.tabs.setTabText(WARNINGS_TAB, self.tr("提示说明"))
 
     # ------------------------------------------------------------------ export and adopt
 

@@ -39,7 +39,7 @@ class ProfileDialog(QDialog):
         if first_run:
             intro = QLabel(
                 self.tr(
-                    "第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。"
+                    "第一次使用，请先填写本单位信息。这些信息会印在报送单和签名报表的封面上，以后可在“设置 → 单位信息”中修改。"
                 )
             )
             intro.setWordWrap(True)

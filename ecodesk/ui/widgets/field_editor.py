@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ecodesk.forms.loader import InputField
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.undo_keys import is_undo_or_redo
 from ecodesk.ui.widgets.marking import mark
 
 # Long enough not to save half a number on every keystroke, short enough that a clerk
 # who stops typing has it saved before reaching for the mouse.
 COMMIT_DELAY_MS = 600
+
+_STEPS = {Qt.Key.Key_Return: 1, Qt.Key.Key_Enter: 1, Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}
 
 
 class ChoiceBox(QComboBox):
@@ -30,6 +33,7 @@ class FieldEditor(QWidget):
     """Wraps a QLineEdit or QComboBox; the key of the field is ``field.key``."""
 
     focused = Signal(str)  # field key
+    moveRequested = Signal(int)  # noqa: N815 — +1: the next field, -1: the one before
 
     def __init__(
         self,
@@ -91,6 +95,10 @@ class FieldEditor(QWidget):
                 self.input.setText(value)
         self.input.setEnabled(not self.session.frozen)
 
+    def move_focus(self, forward: bool) -> None:
+        """Give the focus to the widget after (or before) this one in the tab order."""
+        self.focusNextPrevChild(forward)
+
     def pending(self) -> bool:
         return self._commit_timer.isActive()
 
@@ -115,12 +123,20 @@ class FieldEditor(QWidget):
                 self.focused.emit(self.key)
             elif event.type() == QEvent.Type.FocusOut and self.pending():
                 self.commit()
-            elif event.type() == QEvent.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Return,
-                Qt.Key.Key_Enter,
-            ):
-                # keyboard-first: Enter moves on like Tab, as clerks expect from spreadsheets
-                self.commit()
-                self.focusNextChild()
+            elif is_undo_or_redo(event):
+                # the form's history, not the input's own: save what is typed, then let the
+                # window's Ctrl+Z / Ctrl+Y act (see ecodesk.ui.undo_keys)
+                if self.pending():
+                    self.commit()
                 return True
+            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                step = _STEPS.get(event.key())
+                plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                if step is not None and plain:
+                    # keyboard-first, as in a spreadsheet: Enter moves on like Tab, ↑/↓ go to
+                    # the field above or below — never into the text, where ↓ then 9 made
+                    # 2.5 into 2.59; a drop-down opens with Alt+↓ or F4 instead
+                    self.commit()
+                    self.moveRequested.emit(step)
+                    return True
         return super().eventFilter(watched, event)

@@ -88,7 +88,8 @@ class FormView(QWidget):
         self.help_strip.setWordWrap(True)
         self.help_strip.setText(
             self.tr(
-                "提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。"
+                "Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；"
+                "鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。"
             )
         )
         outer.addWidget(self.help_strip)

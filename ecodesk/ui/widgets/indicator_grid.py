@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -61,6 +62,7 @@ class IndicatorGrid(QWidget):
                 message.hide()
                 editor = FieldEditor(session, field, message)
                 editor.focused.connect(self.focused)
+                editor.moveRequested.connect(partial(self._move, field.key))
                 label.setBuddy(editor.input)
                 self.editors[field.key] = editor
                 grid.addWidget(label, row, COL_LABEL)
@@ -69,7 +71,9 @@ class IndicatorGrid(QWidget):
                 previous = QLabel(session.previous(field.key) or "—", objectName="muted")
                 self.previous_labels[field.key] = previous
                 grid.addWidget(previous, row, COL_PREVIOUS)
-                grid.addWidget(message, row + 1, COL_INPUT, 1, 5)
+                # under the input, unit and last year only: the 方案目标 column beside it spans
+                # these rows, so a wider message would be printed over the target
+                grid.addWidget(message, row + 1, COL_INPUT, 1, COL_TARGET - COL_INPUT)
                 row += 2
             if indicator.kind == "ratio":
                 computed = QLabel(objectName="muted")
@@ -107,6 +111,19 @@ class IndicatorGrid(QWidget):
                 grid.addWidget(bar, first_row, COL_PROGRESS, Qt.AlignmentFlag.AlignTop)
         grid.setRowStretch(row, 1)
         self.refresh_figures()
+
+    def _move(self, key: str, step: int) -> None:
+        """Enter, ↓ and ↑ in a field: the field below or above; past the last field on to the
+        form's next input, before the first one to what precedes the grid."""
+        keys = list(self.editors)
+        at = keys.index(key) + step
+        if 0 <= at < len(keys):
+            reason = (
+                Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason
+            )
+            self.editors[keys[at]].input.setFocus(reason)  # selects the text: typing replaces it
+        else:
+            self.editors[key].move_focus(step > 0)
 
     def refresh_figures(self) -> None:
         """Computed rates, targets and progress, as the printed sheet shows them."""

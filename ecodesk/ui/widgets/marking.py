@@ -1,11 +1,16 @@
-"""Show the core's verdict on an input: a red or amber frame and the message as tooltip."""
+"""Show the core's verdict on an input: a red (error) or amber (warning) frame, and the
+messages, each with its sign and word (✖ 错误 / ⚠ 提示), under the input and as tooltip."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
+
+from ecodesk.ui import style
+from ecodesk.ui.states import labelled
 
 
 def worst_severity(problems: Sequence[Any]) -> str:
@@ -14,6 +19,30 @@ def worst_severity(problems: Sequence[Any]) -> str:
     if any(p.severity == "warning" and not p.explanation for p in problems):
         return "warning"
     return ""
+
+
+def open_problems(problems: Sequence[Any]) -> list[Any]:
+    """Errors first, then warnings not yet explained (explained ones are settled)."""
+    errors = [p for p in problems if p.severity == "error"]
+    return errors + [p for p in problems if p.severity == "warning" and not p.explanation]
+
+
+def show_messages(label: QLabel, problems: Sequence[Any]) -> None:
+    """One line per problem in ``label``, red for errors, amber for warnings."""
+    shown = open_problems(problems)
+    colours = {"error": style.ERROR, "warning": style.WARNING}
+    label.setText(
+        "<br>".join(
+            f'<span style="color:{colours[p.severity]}">{html.escape(labelled(p, p.message))}</span>'
+            for p in shown
+        )
+    )
+    level = worst_severity(shown)
+    if label.property("level") != level:
+        label.setProperty("level", level)
+        label.style().unpolish(label)
+        label.style().polish(label)
+    label.setVisible(bool(shown))
 
 
 def mark(
@@ -29,9 +58,7 @@ def mark(
         # a dynamic property only restyles after the style is re-applied
         widget.style().unpolish(widget)
         widget.style().polish(widget)
-    messages = [p.message for p in problems if p.severity == "error" or not p.explanation]
-    tooltip = "\n".join(messages)
+    tooltip = "\n".join(labelled(p, p.message) for p in open_problems(problems))
     widget.setToolTip("\n\n".join(t for t in (tooltip, help_text) if t))
     if message_label is not None:
-        message_label.setText("；".join(messages))
-        message_label.setVisible(bool(messages))
+        show_messages(message_label, problems)

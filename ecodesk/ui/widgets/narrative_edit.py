@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ecodesk.forms.schema import Narrative
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.undo_keys import is_undo_or_redo
 from ecodesk.ui.widgets.marking import mark
 
 COMMIT_DELAY_MS = 900
@@ -102,4 +103,8 @@ class NarrativeEdit(QWidget):
                 self.focused.emit(self.key)
             elif event.type() == QEvent.Type.FocusOut and self.pending():
                 self.commit()
+            elif is_undo_or_redo(event):  # the form's history (see ecodesk.ui.undo_keys)
+                if self.pending():
+                    self.commit()
+                return True
         return super().eventFilter(watched, event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -18,10 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.ui import style
 from ecodesk.ui.icons import severity_icon
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.states import labelled, severity_kind, severity_word
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMN_MESSAGE = 2
+_KIND_COLOURS = {"error": style.ERROR, "warning": style.WARNING, "accepted": style.MUTED}
 
 
 class ProblemsPanel(QWidget):
@@ -50,7 +55,7 @@ class ProblemsPanel(QWidget):
         self.this_form.toggled.connect(self.refresh)
         top.addWidget(self.this_form)
         top.addWidget(self.all_forms)
-        self.accept_button = QPushButton(self.tr("接受提醒并说明…"))
+        self.accept_button = QPushButton(self.tr("接受提示并说明…"))
         self.withdraw_button = QPushButton(self.tr("撤回说明"))
         self.accept_button.clicked.connect(lambda: self._request(self.acceptRequested))
         self.withdraw_button.clicked.connect(lambda: self._request(self.withdrawRequested))
@@ -60,16 +65,23 @@ class ProblemsPanel(QWidget):
         self.list = QTreeWidget()
         self.list.setObjectName("problemsList")
         self.list.setRootIsDecorated(False)
-        self.list.setHeaderLabels([self.tr("表单"), self.tr("问题"), self.tr("说明")])
-        self.list.setColumnWidth(0, 70)
-        self.list.header().setStretchLastSection(False)
-        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.list.setColumnWidth(2, 260)
+        self.list.setHeaderLabels(
+            [self.tr("类型"), self.tr("表单"), self.tr("问题"), self.tr("说明")]
+        )
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMN_MESSAGE, QHeaderView.ResizeMode.Stretch)
+        self.list.setColumnWidth(3, 260)
         self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.list)
+        # the summary, the header and at least three rows whatever the splitter is dragged to
+        rows = self.list.fontMetrics().height() + 10
+        self.setMinimumHeight(self.accept_button.sizeHint().height() + 4 * rows + 24)
         session.problemsChanged.connect(self.refresh)
         self.refresh()
 
@@ -80,7 +92,7 @@ class ProblemsPanel(QWidget):
     def shown_problems(self) -> list[Any]:
         if self.this_form.isChecked() and self.form is not None:
             return self.session.form_problems(self.form)
-        return list(self.session.problems)
+        return list(self.session.shown)
 
     def refresh(self) -> None:
         problems = self.shown_problems()
@@ -88,11 +100,14 @@ class ProblemsPanel(QWidget):
         # errors first, then warnings still waiting for an explanation, then accepted ones
         order = {"error": 0, "warning": 1}
         for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), bool(p.explanation))):
-            item = QTreeWidgetItem([p.form, p.message, p.explanation or ""])
-            accepted = p.severity == "warning" and bool(p.explanation)
-            item.setIcon(0, severity_icon("accepted" if accepted else p.severity))
-            item.setToolTip(1, p.message)
-            item.setToolTip(2, p.explanation or "")
+            kind = severity_kind(p)
+            item = QTreeWidgetItem([severity_word(kind), p.form, p.message, p.explanation or ""])
+            item.setIcon(0, severity_icon(kind))
+            colour = QColor(_KIND_COLOURS[kind])
+            for column in (0, COLUMN_MESSAGE):
+                item.setForeground(column, colour)
+            item.setToolTip(COLUMN_MESSAGE, labelled(p, p.message))
+            item.setToolTip(3, p.explanation or "")
             item.setData(0, PROBLEM_ROLE, p)
             self.list.addTopLevelItem(item)
         errors = sum(1 for p in problems if p.severity == "error")
@@ -100,8 +115,14 @@ class ProblemsPanel(QWidget):
         if not problems:
             self.summary.setText(self.tr("没有发现问题"))
         else:
+            error_colour = style.ERROR if errors else style.MUTED
+            warning_colour = style.WARNING if warnings else style.MUTED
             self.summary.setText(
-                self.tr("错误 {e} 项 · 待说明的提醒 {w} 项").format(e=errors, w=warnings)
+                f'<span style="color:{error_colour}">✖ '
+                + self.tr("错误 {e} 项").format(e=errors)
+                + f'</span> · <span style="color:{warning_colour}">⚠ '
+                + self.tr("待说明的提示 {w} 项").format(w=warnings)
+                + "</span>"
             )
         self._update_buttons()
 

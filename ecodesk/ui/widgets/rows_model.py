@@ -10,6 +10,9 @@ from PySide6.QtGui import QBrush, QColor
 from ecodesk.forms.schema import TableSpec
 from ecodesk.submission import TableRow
 from ecodesk.ui import style
+from ecodesk.ui.icons import severity_icon
+from ecodesk.ui.states import labelled
+from ecodesk.ui.widgets.marking import open_problems, worst_severity
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -27,9 +30,32 @@ class RowsModel(QAbstractTableModel):
         self.read_only = False
 
     def set_rows(self, rows: list[TableRow]) -> None:
-        self.beginResetModel()
-        self._rows = [dict(r) for r in rows]
-        self.endResetModel()
+        """Show ``rows``, telling the view only what changed.
+
+        Never a model reset: a reset throws away the view's current cell and any open editor,
+        and every saved edit comes back here while the view is still closing that editor (Tab,
+        Enter), so a reset sent the clerk to row 1, column 1 and made Qt complain that
+        ``commitData`` was called with an editor that does not belong to the view."""
+        new = [dict(r) for r in rows]
+        old_count, new_count = len(self._rows), len(new)
+        if new_count < old_count:
+            self.beginRemoveRows(QModelIndex(), new_count, old_count - 1)
+            del self._rows[new_count:]
+            self.endRemoveRows()
+        columns = [c.code for c in self.spec.columns]
+        for row in range(min(old_count, new_count)):
+            changed = [
+                i
+                for i, code in enumerate(columns)
+                if self._rows[row].get(code, "") != new[row].get(code, "")
+            ]
+            self._rows[row] = new[row]
+            if changed:
+                self.dataChanged.emit(self.index(row, min(changed)), self.index(row, max(changed)))
+        if new_count > old_count:
+            self.beginInsertRows(QModelIndex(), old_count, new_count - 1)
+            self._rows.extend(new[old_count:])
+            self.endInsertRows()
 
     def rows(self) -> list[TableRow]:
         return [dict(r) for r in self._rows]
@@ -72,11 +98,13 @@ class RowsModel(QAbstractTableModel):
             "year",
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and problems:
-            errors = any(p.severity == "error" for p in problems)
-            return QBrush(QColor(style.ERROR_BG if errors else style.WARNING_BG))
+        worst = worst_severity(problems)
+        if role == Qt.ItemDataRole.BackgroundRole and worst:
+            return QBrush(QColor(style.ERROR_BG if worst == "error" else style.WARNING_BG))
+        if role == Qt.ItemDataRole.DecorationRole and worst:
+            return severity_icon(worst)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(p.message for p in problems) or None
+            return "\n".join(labelled(p, p.message) for p in open_problems(problems)) or None
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,9 +19,10 @@ from PySide6.QtWidgets import (
 from ecodesk.forms.keys import CellKey, TableKey, parse_problem_location
 from ecodesk.forms.schema import TableSpec
 from ecodesk.ui.session import EditSession
-from ecodesk.ui.widgets.choice_delegate import ChoiceDelegate
+from ecodesk.ui.widgets.marking import show_messages
 from ecodesk.ui.widgets.paste import parse_tab_separated, paste_grid
 from ecodesk.ui.widgets.rows_model import RowsModel
+from ecodesk.ui.widgets.sheet_view import SheetView
 
 ROW_HEIGHT = 30
 MAX_VISIBLE_ROWS = 10
@@ -51,10 +51,9 @@ class TableEditor(QWidget):
         layout.addWidget(hint)
         self.model = RowsModel(spec, self)
         self.model.cellEdited.connect(self._cell_edited)
-        self.view = QTableView()
+        self.view = SheetView(spec)
         self.view.setObjectName(f"table:{self.key}")
         self.view.setModel(self.model)
-        self.view.setItemDelegate(ChoiceDelegate(spec, self.view))
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.view.setEditTriggers(
@@ -65,14 +64,9 @@ class TableEditor(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.view.installEventFilter(self)
         header = self.view.horizontalHeader()
-        total = sum(c.width for c in spec.columns)
-        for i, column in enumerate(spec.columns):
+        for i in range(len(spec.columns)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            # never narrower than the header's own text (name + unit), so no heading is cut off
-            header.resizeSection(
-                i, max(header.sectionSizeHint(i) + 8, int(720 * column.width / total))
-            )
-        header.setStretchLastSection(True)
+        self.fit_columns(720)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("添加一行"))
@@ -93,6 +87,23 @@ class TableEditor(QWidget):
         layout.addWidget(self.message)
         self.setFocusProxy(self.view)
         self.show_value()
+
+    def fit_columns(self, width: int) -> None:
+        """Share ``width`` among the columns by the definition's weights, each at least as wide
+        as its heading, and shrink the widest ones first when they do not all fit — so the
+        last column (often 进展) is on screen instead of behind a scroll bar."""
+        header = self.view.horizontalHeader()
+        weights = [c.width for c in self.spec.columns]
+        total = sum(weights)
+        minimum = [header.sectionSizeHint(i) + 8 for i in range(len(weights))]
+        widths = [max(m, int(width * w / total)) for m, w in zip(minimum, weights, strict=True)]
+        excess = sum(widths) - width
+        spare = [w - m for w, m in zip(widths, minimum, strict=True)]
+        if excess > 0 and sum(spare) > 0:
+            cut = min(1.0, excess / sum(spare))
+            widths = [int(w - s * cut) for w, s in zip(widths, spare, strict=True)]
+        for i, w in enumerate(widths):
+            header.resizeSection(i, w)
 
     @property
     def table_key(self) -> TableKey:
@@ -172,9 +183,7 @@ class TableEditor(QWidget):
                 continue
             general.append(p)
         self.model.set_cell_problems(cells)
-        messages = [p.message for p in general if p.severity == "error" or not p.explanation]
-        self.message.setText("；".join(messages))
-        self.message.setVisible(bool(messages))
+        show_messages(self.message, general)
 
     def focus_cell(self, row: int, column: str) -> None:
         if column in self.columns and 0 <= row < self.model.rowCount():
@@ -183,7 +192,10 @@ class TableEditor(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.view:
-            if event.type() == QEvent.Type.FocusIn:
+            if event.type() == QEvent.Type.Resize:
+                frame = self.view.frameWidth() * 2 + self.view.verticalHeader().width()
+                self.fit_columns(max(0, self.view.width() - frame - 2))
+            elif event.type() == QEvent.Type.FocusIn:
                 self.focused.emit(self.key)
             elif (
                 event.type() == QEvent.Type.KeyPress

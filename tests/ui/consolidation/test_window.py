@@ -127,7 +127,7 @@ def test_completeness_matrix_and_accepted_warnings(
         cw.warnings.item(0, 0).text() == made.names["C"]
         and cw.warnings.item(0, 4).text() == EXPLANATION
     )
-    assert cw.tabs.tabText(3) == "预警说明（1）"
+    assert cw.tabs.tabText(3) == "提示说明（1）"
 
 
 def test_indicator_totals_match_the_figures_added_by_hand(
@@ -372,7 +372,7 @@ def test_without_a_registry_folder_nothing_is_verified_or_written(
     folder = county_workbooks.copy(tmp_path / "收到的报表", "A")
     store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
     cw = open_consolidation(qtbot, open_window(store), scanned=False)
-    assert "公钥登记文件夹" in cw.banner.text() and cw.banner.property("level") == "error"
+    assert "密钥登记文件夹" in cw.banner.text() and cw.banner.property("level") == "error"
     assert cw.files.rowCount() == 0 and "未选择" in cw.registry_label.text()
     save_as(None)
     _says_nothing_to_consolidate(cw, no_dialogs)
@@ -420,7 +420,7 @@ def test_a_folder_without_one_valid_workbook_consolidates_nothing(
     before = store.load(PERIOD).values
     cw = open_consolidation(qtbot, open_window(store))
     assert cw.files.rowCount() == 2
-    assert _row(cw, folder / "会议通知.xlsx")["核验结果"] in ("文件损坏", "不是 EcoDesk 签名工作簿")
+    assert _row(cw, folder / "会议通知.xlsx")["核验结果"] in ("文件损坏", "不是 EcoDesk 签名报表")
     assert "没有一个有效的报表" in cw.banner.text() and cw.banner.property("level") == "error"
     assert cw.matrix.table.rowCount() == 0 and cw.indicators.list.rowCount() == 0
     save_as(None)
