@@ -35,6 +35,7 @@ from ecodesk.consolidation.model import (
 )
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.submission import department_label
 from ecodesk.workbook.cells import put_text
 from ecodesk.workbook.styles import (
     BODY_FONT,
@@ -213,7 +214,7 @@ def unit_labels(summary: Summary) -> dict[tuple[str, str], str]:
         if by_division:
             label = u.division_name
         elif len(divisions) == 1:
-            label = u.department or u.division_name
+            label = department_label(u.department) or u.division_name
         else:
             label = u.display_name or u.division_name
         labels[unit_id(u)] = label

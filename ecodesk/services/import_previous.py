@@ -89,7 +89,8 @@ def preview_import(
     profile = store.profile()
     if profile is None or not profile.division_code:
         raise ProfileMissing()
-    if profile.division_code not in {d.code for d in store.pack.catalog.divisions}:
+    catalog = store.pack.catalog
+    if profile.division_code not in {d.code for d in (*catalog.divisions, catalog.city)}:
         raise EcoDeskError(
             tr(
                 "import",

@@ -59,14 +59,14 @@ def ensure_profile(store: Any, pack: FormPack, parent: QWidget | None = None) ->
     if store.profile() is not None:
         return True
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
-    from ecodesk.ui.responsibility import suggested_forms
 
     dialog = ProfileDialog(pack, first_run=True, parent=parent)
     if dialog.exec() != ProfileDialog.DialogCode.Accepted:
         return False
-    profile = dialog.profile()
+    profile, scope = dialog.profile(), dialog.scope()
     store.save_profile(profile)
-    store.set_responsible_forms(suggested_forms(pack, profile.department))
+    if scope is not None:
+        store.set_responsible_forms(scope.forms)
     return True
 
 

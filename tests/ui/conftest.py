@@ -102,3 +102,22 @@ def english(qapp: Any, tmp_path: Path) -> Iterator[None]:
     yield
     QCoreApplication.removeTranslator(translator)
     i18n.install_translator(None)
+
+
+def answer_next_box(qtbot: Any, button: Any, seen: list[Any]) -> None:
+    """When the next modal message box opens, record it (title, text, button texts) and click
+    ``button`` on it with the mouse, the way a person answers it."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append(
+            (box.windowTitle(), box.text(), [b.text() for b in box.buttons()], box.objectName())
+        )
+        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, click)
