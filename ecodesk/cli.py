@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from ecodesk import __version__, commands
+from ecodesk.commands._arguments import ChineseArgumentParser
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="ecodesk",
         description=tr(
             "cli", "赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。"
@@ -31,9 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # shared helpers of the commands, not a command
+            continue
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.register(sub)
     return parser
+
+
+def _log_to_file(data_dir: str | None) -> None:
+    """The command's log goes to the data folder's log file, never to the terminal."""
+    from ecodesk.logs import setup_file_logging
+    from ecodesk.paths import resolve_data_dir
+
+    try:
+        setup_file_logging(resolve_data_dir(data_dir))
+    except OSError:  # a read-only or missing data folder: the command itself says what is wrong
+        logging.getLogger().addHandler(logging.NullHandler())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(args.data_dir)
     try:
+        _log_to_file(args.data_dir)
         return int(args.func(args) or 0)
     except EcoDeskError as exc:
         print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
@@ -51,6 +66,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(tr("cli", "已取消。"), file=sys.stderr)
         return 130
+    except Exception:  # a defect of the program, not the user's doing: logged, never a traceback
+        log.exception("unexpected error in command %s", args.command)
+        print(
+            tr(
+                "cli",
+                "程序内部错误，操作没有完成。详细情况已写入日志文件，请把它发给技术支持。",
+            ),
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
@@ -19,8 +20,8 @@ PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 Status = Literal["draft", "checked", "signed"]
 
 
-class BadPeriod(ValueError):
-    pass
+class BadPeriod(EcoDeskError, ValueError):
+    """A period written in a form EcoDesk does not know (the message says which forms it takes)."""
 
 
 @dataclass(frozen=True, order=True)

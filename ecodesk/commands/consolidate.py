@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ecodesk.commands._arguments import add_period_argument
 from ecodesk.i18n import tr
 
 
@@ -37,11 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "-o", "--output", metavar="SUMMARY.xlsx", required=True, help=tr("cli", "汇总表保存位置")
     )
-    parser.add_argument(
-        "--period",
-        metavar="P",
-        help=tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"),
-    )
+    add_period_argument(parser, tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"))
     parser.set_defaults(func=run)
 
 
@@ -50,13 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ecodesk.consolidation.writer import check_output_path, file_status_label
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
-    from ecodesk.submission import BadPeriod, Period
 
-    try:
-        period = Period.parse(args.period) if args.period else None
-    except BadPeriod as exc:
-        print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
-        return 2
+    period = args.period
     out = check_output_path(Path(args.output))  # before minutes of verifying, not after
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]

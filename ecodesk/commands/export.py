@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from ecodesk.commands._arguments import add_period_argument
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
@@ -20,9 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。",
         ),
     )
-    parser.add_argument(
-        "--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）")
-    )
+    add_period_argument(parser)
     parser.add_argument("--out", metavar="FILE.xlsx", required=True, help=tr("cli", "输出文件"))
     parser.set_defaults(func=run)
 
@@ -34,14 +33,13 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.services.export import export_submission
     from ecodesk.signing.keys import KeyStore, group_fingerprint, passphrase_from_env
     from ecodesk.store import Store
-    from ecodesk.submission import Period
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise EcoDeskError(tr("cli", "输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。"))
     data_dir = resolve_data_dir(args.data_dir)
     with Store.open(data_dir) as store:
-        period = Period.parse(args.period) if args.period else store.current_period()
+        period = args.period or store.current_period()
         passphrase = passphrase_from_env()
         if passphrase is None:
             if not sys.stdin.isatty():

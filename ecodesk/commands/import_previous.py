@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ecodesk.commands._arguments import add_period_argument
 from ecodesk.i18n import tr
 
 
@@ -32,9 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="REGISTRY",
         help=tr("cli", "密钥登记文件夹（未在设置中指定 key_registry 时使用）"),
     )
-    parser.add_argument(
-        "--period", metavar="P", help=tr("cli", "导入到哪个报送期（默认当前报送期），如 2026")
-    )
+    add_period_argument(parser, tr("cli", "导入到哪个报送期（默认当前报送期），如 2026"))
     parser.add_argument(
         "--keep-existing",
         action="store_true",
@@ -69,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.paths import resolve_data_dir
     from ecodesk.services.import_previous import apply_import, preview_import, undo_import
     from ecodesk.store import Store
-    from ecodesk.submission import Period
 
     if not args.file and not args.undo:
         raise EcoDeskError(
@@ -80,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             undo_import(store, args.undo)
             print(tr("cli", "已撤销导入 {id}，恢复为导入前的上年值和表格。", id=args.undo))
             return 0
-        period = Period.parse(args.period) if args.period else store.current_period()
+        period = args.period or store.current_period()
         preview = preview_import(
             store,
             Path(args.file),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ecodesk.commands._arguments import add_period_argument
 from ecodesk.i18n import tr
 
 
@@ -17,9 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。",
         ),
     )
-    parser.add_argument(
-        "--period", metavar="P", help=tr("cli", "报送期，如 2026 或 2026Q3（默认：当前报送期）")
-    )
+    add_period_argument(parser)
     parser.add_argument(
         "--revision", metavar="N", type=int, help=tr("cli", "版本号（默认：最新版本）")
     )
@@ -30,16 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecodesk.errors import EcoDeskError
     from ecodesk.paths import resolve_data_dir
     from ecodesk.services.printing import print_submission
     from ecodesk.store import Store
-    from ecodesk.submission import BadPeriod, Period
 
-    try:
-        period = Period.parse(args.period) if args.period else None
-    except BadPeriod as exc:
-        raise EcoDeskError(str(exc)) from None
+    period = args.period
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".pdf":
         out = out.with_name(out.name + ".pdf")

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack, bundled_pack
+from ecodesk.logs import setup_file_logging
 from ecodesk.paths import resolve_data_dir
 from ecodesk.ui import style
-from ecodesk.ui.crash import install_excepthook, setup_file_logging
+from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 from pathlib import Path
@@ -15,24 +14,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ecodesk.errors import EcoDeskError
 
 log = logging.getLogger(__name__)
-
-LOG_FILE_NAME = "ecodesk.log"
-
-
-def setup_file_logging(data_dir: Path) -> Path:
-    """A rotating log in the data folder, where a clerk can send it to the help desk."""
-    log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / LOG_FILE_NAME
-    root = logging.getLogger()
-    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
-    return path
 
 
 def crash_message(exc: BaseException, log_path: Path) -> str:

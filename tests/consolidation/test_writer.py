@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +22,7 @@ from ecodesk.consolidation.writer import (
 from ecodesk.services.sample import sample_submission
 from ecodesk.submission import AcceptedWarning
 from tests.consolidation.helpers import PERIOD, ratio_with_target, summed_number
+from tests.libreoffice import convert
 
 COUNTIES = ["360730", "360731", "360732"]
 
@@ -178,30 +177,15 @@ def test_a_failed_save_keeps_the_previous_file(summary, tmp_path: Path, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
 
 
-@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_it(summary, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # a second, independent reader; three indicator sheets keep the conversion short
     from dataclasses import replace
 
     small = replace(summary, indicators=[s for s in summary.indicators if s.is_key][:3])
     copy = write_summary_workbook(small, tmp_path / "summary.xlsx")
-    subprocess.run(
-        [
-            "libreoffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(copy),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    pdf = convert(copy, "pdf", tmp_path)
     from pypdf import PdfReader
 
-    reader = PdfReader(tmp_path / "summary.pdf")
+    reader = PdfReader(pdf)
     assert len(reader.pages) >= 5  # cover, matrix, three indicators, warnings, files
     assert "汇总表" in reader.pages[0].extract_text()

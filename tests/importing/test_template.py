@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from openpyxl import load_workbook
 
 from ecodesk.forms.schema import ProvincialIndicator, RatioIndicator, TextIndicator
 from ecodesk.importing.template import CODE_HEADER, FIRST_DIVISION_COLUMN, HEADER_ROW, SHEET_TITLE
+from tests.libreoffice import convert
 
 
 def _sheet(path: Path):  # type: ignore[no-untyped-def]
@@ -63,25 +63,8 @@ def test_cells_of_divisions_that_do_not_report_are_grey(blank_template: Path, pa
 
 def test_libreoffice_reads_the_template(blank_template: Path, tmp_path: Path) -> None:
     """A second, independent reader: the file converts to PDF headless."""
-    try:
-        done = subprocess.run(
-            [
-                "libreoffice",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp_path),
-                str(blank_template),
-            ],
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-    except FileNotFoundError:
-        pytest.skip("LibreOffice not installed")
-    assert done.returncode == 0
-    assert (tmp_path / (blank_template.stem + ".pdf")).stat().st_size > 10_000
+    pdf = convert(blank_template, "pdf", tmp_path)
+    assert pdf.stat().st_size > 10_000
 
 
 def test_cli_writes_the_template(tmp_path: Path) -> None:

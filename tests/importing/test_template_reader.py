@@ -15,6 +15,7 @@ from ecodesk.importing.safety import open_for_import
 from ecodesk.importing.template import row_name
 from ecodesk.importing.template_reader import read_template
 from tests.importing.makers import COUNTY, field_where, set_cached_values
+from tests.libreoffice import convert
 
 MULTIPLIED = {"亿元": "3.5", "万元": "35000", "元": "350000000"}
 
@@ -200,28 +201,8 @@ def test_template_saved_again_by_libreoffice_reads_the_same(
     pack: FormPack, messy: Messy, tmp_path: Path
 ) -> None:
     """A real spreadsheet program rewrites the file (shared strings, recalculated formulas)."""
-    import shutil
-    import subprocess
-
-    if shutil.which("libreoffice") is None:
-        pytest.skip("LibreOffice not installed")
-    out_dir = tmp_path / "lo"
-    done = subprocess.run(
-        [
-            "libreoffice",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out_dir),
-            str(messy.path),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    reading = read_template(open_for_import(out_dir / messy.path.name), pack, COUNTY)
+    resaved = convert(messy.path, "xlsx", tmp_path / "lo")
+    reading = read_template(open_for_import(resaved), pack, COUNTY)
     got = {v.key: v.text for v in reading.values}
     assert {k: v for k, v in got.items() if k in messy.expected} == messy.expected
     # LibreOffice recalculated the formula that had no cached result: now it is a value, not a problem.

@@ -182,8 +182,9 @@ def test_unexpected_exception_shows_chinese_dialog_and_logs(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from ecodesk.logs import setup_file_logging
     from ecodesk.ui.app import application
-    from ecodesk.ui.crash import install_excepthook, setup_file_logging
+    from ecodesk.ui.crash import install_excepthook
 
     application()
     shown: list[str] = []
@@ -296,8 +297,9 @@ def test_the_edit_in_progress_is_saved_before_the_crash_dialog(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from ecodesk.logs import setup_file_logging
     from ecodesk.submission import Period
-    from ecodesk.ui.crash import install_excepthook, setup_file_logging
+    from ecodesk.ui.crash import install_excepthook
     from tests.ui.conftest import type_text
     from tests.ui.test_main_window import FORM, editor_input, first_number_field
 

@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
 from ecodesk.services.verify import verify_workbook
+from tests.libreoffice import convert
 from tests.workbook.helpers import new_key, register, submission, write
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("libreoffice") is None, reason="LibreOffice not installed"
-)
-
-
-def _convert(src: Path, fmt: str, out_dir: Path) -> Path:
-    out_dir.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation=file://{out_dir}/profile",
-            "--headless",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out_dir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out_dir / f"{src.stem}.{fmt}"
 
 
 def test_libreoffice_resave_unchanged_stays_valid_and_prints(pack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -43,12 +16,12 @@ def test_libreoffice_resave_unchanged_stays_valid_and_prints(pack, tmp_path: Pat
     write(pack, data, src, key)
     register(keys, data, tmp_path / "reg")
 
-    resaved = _convert(src, "xlsx", tmp_path / "lo")
+    resaved = convert(src, "xlsx", tmp_path / "lo")
     result = verify_workbook(resaved, tmp_path / "reg")
     assert result.status == "valid", result.message + " / ".join(result.details)
     assert any("LibreOffice" in line for line in result.details)
 
-    pdf = _convert(src, "pdf", tmp_path / "pdf")
+    pdf = convert(src, "pdf", tmp_path / "pdf")
     from pypdf import PdfReader
 
     reader = PdfReader(pdf)
