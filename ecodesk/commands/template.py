@@ -33,27 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_baseline(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ecodesk.errors import EcoDeskError
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.importing.template import write_baseline_template
+    from ecodesk.services.template import make_baseline_template
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise EcoDeskError(tr("cli", "请用 .xlsx 作为文件扩展名，例如 --out 上年基数表.xlsx"))
-    if not 2000 <= args.year <= 2100:
-        raise EcoDeskError(
-            tr("cli", "年度 {year} 不对，请填写四位年份，例如 2025。", year=args.year)
-        )
-    try:
-        path = write_baseline_template(bundled_pack(), out, year=args.year)
-    except OSError as exc:
-        raise EcoDeskError(
-            tr(
-                "cli",
-                "无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。",
-                path=out,
-                reason=exc.strerror or exc,
-            )
-        ) from None
+    path = make_baseline_template(bundled_pack(), Path(args.out), year=args.year)
     print(tr("cli", "已生成上年基数表：{path}（{year}年度）", path=path, year=args.year))
     return 0

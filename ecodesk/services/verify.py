@@ -24,7 +24,7 @@ from typing import Literal
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import group_fingerprint
 from ecodesk.signing.registry import KeyRegistry
-from ecodesk.submission import UnitProfile
+from ecodesk.submission import UnitProfile, department_label
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,8 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
     mine = [
         r
         for r in registrations
-        if r.unit_code == unit.division_code and r.department == unit.department
+        if r.unit_code == unit.division_code
+        and department_label(r.department) == department_label(unit.department)
     ]
     if not mine:
         owner = registrations[0]

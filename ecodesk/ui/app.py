@@ -15,16 +15,18 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack, bundled_pack
 from ecodesk.logs import setup_file_logging
 from ecodesk.paths import resolve_data_dir
+from ecodesk.store.errors import StoreDamaged
 from ecodesk.ui import style
 from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
-from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
+from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language, install_qt_translations
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_SETTING = "language"
 _keep_alive: list[QTranslator] = []
+_qt_translators: list[QTranslator] = []  # Qt's own (OK/Cancel, file and print dialogs)
 
 
 def application() -> QApplication:
@@ -41,12 +43,21 @@ def application() -> QApplication:
         install_fonts(app)
         app.setStyle("Fusion")  # the same look on every platform, a sound base for the stylesheet
         app.setStyleSheet(style.STYLESHEET)
+        use_qt_translations(DEFAULT_LANGUAGE)  # before the first dialog, even a start-up error
         app.setProperty("ecodeskReady", True)
     return app
 
 
+def use_qt_translations(language: str) -> None:
+    """Qt's own words (确定/取消/是/否, file and print dialogs) in ``language``."""
+    for old in _qt_translators:
+        QApplication.removeTranslator(old)
+    _qt_translators[:] = install_qt_translations(language)
+
+
 def apply_language(store: Any, data_dir: Path) -> None:
     language = store.settings_get(LANGUAGE_SETTING, DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    use_qt_translations(language)
     for old in _keep_alive:
         QApplication.removeTranslator(old)
     _keep_alive.clear()
@@ -102,11 +113,18 @@ def run_app(data_dir: str | None) -> int:
     app = application()
     install_excepthook(log_path)
     pack = bundled_pack()
-    try:
-        store = open_store(folder, pack)
-    except EcoDeskError as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
-        return 1
+    store = None
+    while store is None:
+        try:
+            store = open_store(folder, pack)
+        except StoreDamaged as damaged:
+            from ecodesk.ui.recovery import recover_damaged_store
+
+            if not recover_damaged_store(folder, damaged):
+                return 1  # the clerk chose to quit; the damaged file is left as it was
+        except EcoDeskError as exc:
+            QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
+            return 1
     try:
         apply_language(store, folder)
         if not ensure_profile(store, pack):

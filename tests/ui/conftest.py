@@ -121,3 +121,26 @@ def answer_next_box(qtbot: Any, button: Any, seen: list[Any]) -> None:
         qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, click)
+
+
+def when_modal(
+    qtbot: Any, kind: type, act: Callable[[Any], None], title: str | None = None
+) -> None:
+    """Once a modal window of ``kind`` (titled ``title``) is up, ``act`` on it, as a person would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if not isinstance(widget, kind) or (title is not None and widget.windowTitle() != title):
+            QTimer.singleShot(20, poll)
+            return
+        act(widget)
+
+    QTimer.singleShot(0, poll)
+
+
+def click(qtbot: Any, button: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -262,23 +262,27 @@ def test_run_app_opens_the_window_on_the_data_folder(
 def test_run_app_on_a_damaged_database_says_so_and_changes_nothing(
     qtbot: Any, data_dir: Path, monkeypatch: Any
 ) -> None:
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QLabel, QPushButton
 
     from ecodesk.store.engine import default_db_path
     from ecodesk.ui.app import run_app
+    from ecodesk.ui.dialogs.restore_dialog import RestoreDialog
+    from tests.ui.conftest import click, when_modal
 
     db = default_db_path(data_dir)
     db.parent.mkdir(parents=True, exist_ok=True)
     junk = b"this is not a database" * 200
     db.write_bytes(junk)
     shown: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "critical", staticmethod(lambda _p, title, text, *a: shown.append(text))
-    )
+
+    def quit_(dialog: RestoreDialog) -> None:
+        shown.append(dialog.findChild(QLabel, "restoreIntro").text())
+        click(qtbot, dialog.findChild(QPushButton, "quit"))  # 退出程序
+
+    when_modal(qtbot, RestoreDialog, quit_)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     assert run_app(str(data_dir)) == 1
-    assert shown and "Traceback" not in shown[0]
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in shown[0]), shown[0]
+    assert shown and "Traceback" not in shown[0] and "损坏" in shown[0]
     assert db.read_bytes() == junk
     _drop_file_log(data_dir)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.consolidation.model import unit_id
 from ecodesk.forms.numbers import format_decimal
 from ecodesk.ui import style
 
@@ -239,10 +240,7 @@ class IndicatorsView(QWidget):
                 else number_text(value.value, s.decimals)
             )
             cells = [
-                QTableWidgetItem(
-                    labels.get((value.unit.division_code, value.unit.department.strip()))
-                    or value.unit.display_name
-                ),
+                QTableWidgetItem(labels.get(unit_id(value.unit)) or value.unit.display_name),
                 _number_item(shown) if not text_kind else QTableWidgetItem(shown),
             ]
             if s.kind == "ratio":

@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from ecodesk.consolidation.model import unit_id
+
 
 class WarningsTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -32,7 +34,7 @@ class WarningsTable(QTableWidget):
         for row, warning in enumerate(summary.warnings):
             unit = warning.unit
             cells = [
-                labels.get((unit.division_code, unit.department.strip())) or unit.display_name,
+                labels.get(unit_id(unit)) or unit.display_name,
                 warning.form,
                 self._field_label(summary.pack, warning.field),
                 warning.message,
