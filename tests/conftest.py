@@ -9,6 +9,32 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Key derivation: the real key format everywhere, but scrypt at a cheap cost, because hundreds of
+# derivations are not what most tests are about. A test that is about the cost itself asks for it
+# with ``@pytest.mark.real_kdf_cost``. Child processes (command-line tests) keep the real cost.
+CHEAP_SCRYPT_N = 2**10
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from ecodesk.signing import keys
+
+    config.addinivalue_line(
+        "markers", "real_kdf_cost: derive passphrase keys at the program's real scrypt cost"
+    )
+    config.stash[_PRODUCTION_SCRYPT_N] = keys.SCRYPT_N
+    keys.SCRYPT_N = CHEAP_SCRYPT_N
+
+
+_PRODUCTION_SCRYPT_N = pytest.StashKey[int]()
+
+
+@pytest.fixture(autouse=True)
+def _kdf_cost(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_kdf_cost"):
+        from ecodesk.signing import keys
+
+        monkeypatch.setattr(keys, "SCRYPT_N", request.config.stash[_PRODUCTION_SCRYPT_N])
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from ecodesk.commands._arguments import add_force_argument
 from ecodesk.i18n import tr
 
 
@@ -19,8 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     baseline.add_argument(
-        "--out", required=True, metavar="FILE.xlsx", help=tr("cli", "保存到的文件")
+        "--out",
+        required=True,
+        metavar="FILE.xlsx",
+        help=tr("cli", "保存到的文件（或放入的文件夹）"),
     )
+    add_force_argument(baseline)
     baseline.add_argument(
         "--year",
         type=int,
@@ -36,6 +41,8 @@ def run_baseline(args: argparse.Namespace) -> int:
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.services.template import make_baseline_template
 
-    path = make_baseline_template(bundled_pack(), Path(args.out), year=args.year)
+    path = make_baseline_template(
+        bundled_pack(), Path(args.out).expanduser(), year=args.year, force=args.force
+    )
     print(tr("cli", "已生成上年基数表：{path}（{year}年度）", path=path, year=args.year))
     return 0

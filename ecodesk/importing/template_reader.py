@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import FieldKey
 from ecodesk.forms.loader import FormPack, InputField
 from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
 from ecodesk.i18n import tr
@@ -35,7 +36,6 @@ from ecodesk.importing.template import (
 log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 40
-KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
 _CODE_HEADERS = {CODE_HEADER, "代码", "字段代码", "指标编码", "编码"}
 _NAME_HEADERS = {NAME_HEADER, "名称", "指标", "指标名"}
 _YEAR_RE = re.compile(r"(20\d{2})")
@@ -69,6 +69,17 @@ class TemplateReading:
     values: list[TemplateValue] = field(default_factory=list)
     problems: list[TemplateProblem] = field(default_factory=list)
     blank: int = 0  # matched rows left empty for this division
+
+
+# ``[1]Sheet!A1`` (a reference into another workbook, numbered in xl/externalLinks) and
+# ``app|topic!item`` (DDE): outside quoted strings either means the value comes from elsewhere.
+_EXTERNAL_REFERENCE = re.compile(r"\[\d+\]|\|")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def links_outside(formula: str) -> bool:
+    """True when ``formula`` takes its value from another file or program (external link, DDE)."""
+    return bool(_EXTERNAL_REFERENCE.search(_QUOTED.sub("", formula)))
 
 
 def fold(text: str) -> str:
@@ -150,6 +161,22 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             )
             continue
         seen[key] = where
+        if is_formula and links_outside(str(formula)):
+            reading.problems.append(
+                TemplateProblem(
+                    where,
+                    code,
+                    name,
+                    tr(
+                        "import",
+                        "单元格 {cell} 的值取自外部链接或 DDE 公式（{formula}），文件中保存的只是上次"
+                        "打开时的旧结果，不能作为上年值。请把该单元格改为直接填写的数字后再导入",
+                        cell=cell.coordinate,
+                        formula=str(formula)[:60],
+                    ),
+                )
+            )
+            continue
         if is_formula and cell.value is None:
             reading.problems.append(
                 TemplateProblem(
@@ -190,7 +217,7 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             continue
         reading.values.append(
             TemplateValue(
-                key=key, text=text, where=where, file_key=code if KEY_RE.match(code) else ""
+                key=key, text=text, where=where, file_key=code if FieldKey.is_valid(code) else ""
             )
         )
     log.info(
@@ -266,7 +293,7 @@ def _match(
     code: str,
     name: str,
 ) -> tuple[str | None, str]:
-    if code and KEY_RE.match(code):
+    if code and FieldKey.is_valid(code):
         current = pack.current_key(code)
         if current in fields:
             return current, ""

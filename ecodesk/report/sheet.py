@@ -24,10 +24,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from ecodesk.forms.lines import indicator_lines
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
 from ecodesk.report import sections
-from ecodesk.report.indicators import indicator_lines
 from ecodesk.report.output import atomic_pdf, build_story
 from ecodesk.report.page import (
     DRAFT_RED,
@@ -276,6 +276,7 @@ def write_submission_sheet(
     *,
     fingerprint: str | None,
     digest: str | None,
+    force: bool = True,
 ) -> Path:
     """Write the printable submission sheet of ``data``; returns ``out_path``.
 
@@ -295,7 +296,7 @@ def write_submission_sheet(
         unit=data.unit.display_name,
         period=data.period.document_label,
     )
-    with atomic_pdf(out_path) as tmp:
+    with atomic_pdf(out_path, force=force) as tmp:
         doc = BaseDocTemplate(
             str(tmp),
             pagesize=PORTRAIT.size,

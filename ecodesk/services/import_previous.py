@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import split_key
 from ecodesk.i18n import tr
 from ecodesk.importing.errors import (
     ConfirmationNeeded,
     FuturePeriod,
+    NoValuesFound,
     TemplateNotRecognized,
     UndoRefused,
     WorkbookRefused,
@@ -35,30 +37,17 @@ from ecodesk.importing.preview import (
     PlanReference,
     Unmatched,
 )
-from ecodesk.submission import Period, TableRow
+from ecodesk.store import settings
+from ecodesk.submission import Period, ProfileMissing, TableRow
 
 log = logging.getLogger(__name__)
 
-SETTING_KEY_REGISTRY = "key_registry"
-SETTING_IMPORTS = "imports"  # JSON list of import ids, oldest first
-IMPORT_RECORD_PREFIX = "import:"
-PLAN_REFERENCE_PREFIX = "plan_reference:"  # + "<period>:<form>" → last year's 下步计划
 
 Progress = Callable[[int, str], None]
 
 
-class ProfileMissing(EcoDeskError):
-    def __init__(self) -> None:
-        super().__init__(
-            tr(
-                "import",
-                "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。",
-            )
-        )
-
-
-def plan_reference_key(period: Period, form: str) -> str:
-    return f"{PLAN_REFERENCE_PREFIX}{period}:{form}"
+def plan_reference_key(period: Period, form: str) -> settings.Setting:
+    return settings.PLAN_REFERENCE.of(period, form)
 
 
 def plan_reference(store: Any, period: Period, form: str) -> str | None:
@@ -89,7 +78,12 @@ def preview_import(
     path = Path(path)
     profile = store.profile()
     if profile is None or not profile.division_code:
-        raise ProfileMissing()
+        raise ProfileMissing(
+            tr(
+                "import",
+                "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。",
+            )
+        )
     catalog = store.pack.catalog
     if profile.division_code not in {d.code for d in (*catalog.divisions, catalog.city)}:
         raise EcoDeskError(
@@ -144,7 +138,7 @@ def _registry(store: Any, registry_dir: Path | None) -> Any:
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import KeyRegistry, registrations_for
 
-    configured = store.settings_get(SETTING_KEY_REGISTRY)
+    configured = store.settings_get(settings.KEY_REGISTRY)
     chosen = Path(configured) if configured else registry_dir
     # Without a registry the signature can still prove the file unchanged, not who signed it.
     registry = KeyRegistry([], []) if chosen is None else KeyRegistry.load(Path(chosen))
@@ -166,7 +160,7 @@ def _preview_workbook(
     result = verify_workbook(path, _registry(store, registry_dir))
     if result.status not in ("valid", "unknown_signer"):
         raise WorkbookRefused(result.status, result.message)
-    data = result.workbook.data  # type: ignore[union-attr]
+    data = result.workbook.data  # type: ignore[attr-defined]
     if _order(data.period) >= _order(period):
         raise FuturePeriod(data.period.label, period.label)
     pack = store.pack
@@ -229,6 +223,12 @@ def _preview_template(store: Any, opened: Any, period: Period, division: str) ->
     baseline_period = Period(year)
     if _order(baseline_period) >= _order(period):
         raise FuturePeriod(baseline_period.label, period.label)
+    if not reading.values:
+        raise NoValuesFound(
+            opened.path,
+            reading.blank,
+            [f"{p.where} {p.code or p.name}：{p.reason}" for p in reading.problems],
+        )
     baseline = store.baseline(baseline_period)
     old_values = baseline.values if baseline else {}
     items = []
@@ -310,7 +310,7 @@ def _add_carry_over(store: Any, preview: ImportPreview, content: Any) -> None:
             existing = tables.get(table_key, [])
             new_rows = [r for r in rows if not any(_same_row(r, e) for e in existing)]
             if new_rows:
-                form = table_key.partition(":")[0]
+                form = split_key(table_key)[0]
                 preview.carry_over.append(
                     CarryOver(
                         key=f"table:{table_key}",
@@ -430,7 +430,7 @@ def apply_import(
             code=preview.source_unit_code,
         )
 
-    settings_before = {key: store.settings_get(key) for key in plans}
+    settings_before = {setting.name: store.settings_get(setting) for setting in plans}
     record = {
         "id": import_id,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -442,13 +442,17 @@ def apply_import(
             "tables": {k: tables_now.get(k, []) for k in tables},
             "settings": settings_before,
         },
-        "after": {"baseline": baseline, "tables": tables, "settings": plans},
+        "after": {
+            "baseline": baseline,
+            "tables": tables,
+            "settings": {setting.name: text for setting, text in plans.items()},
+        },
         "undone_at": None,
     }
-    index = json.loads(store.settings_get(SETTING_IMPORTS) or "[]")
-    settings: dict[str, str | None] = dict(plans)
-    settings[IMPORT_RECORD_PREFIX + import_id] = json.dumps(record, ensure_ascii=False)
-    settings[SETTING_IMPORTS] = json.dumps(index + [import_id])
+    index = json.loads(store.settings_get(settings.IMPORTS) or "[]")
+    changes: dict[settings.Setting, str | None] = dict(plans)
+    changes[settings.IMPORT_RECORD.of(import_id)] = json.dumps(record, ensure_ascii=False)
+    changes[settings.IMPORTS] = json.dumps(index + [import_id])
     store.write_import(
         preview.period,
         baseline_period=preview.baseline_period,
@@ -456,7 +460,7 @@ def apply_import(
         source=preview.path.name,
         signature_status=signature_status,
         tables=tables,
-        settings=settings,
+        settings=changes,
         action="import_previous",
         note=note,
     )
@@ -476,7 +480,7 @@ def apply_import(
 
 def import_ids(store: Any) -> list[str]:
     """Imports recorded in this data folder, oldest first."""
-    return list(json.loads(store.settings_get(SETTING_IMPORTS) or "[]"))
+    return list(json.loads(store.settings_get(settings.IMPORTS) or "[]"))
 
 
 @dataclass(frozen=True)
@@ -494,7 +498,7 @@ def undoable_imports(store: Any) -> list[ImportRecord]:
     later one first; :func:`undo_import` says so when asked for an older one)."""
     found = []
     for import_id in reversed(import_ids(store)):
-        text = store.settings_get(IMPORT_RECORD_PREFIX + import_id)
+        text = store.settings_get(settings.IMPORT_RECORD.of(import_id))
         if text is None:
             continue
         record = json.loads(text)
@@ -512,7 +516,7 @@ def undoable_imports(store: Any) -> list[ImportRecord]:
 
 
 def _record(store: Any, import_id: str) -> dict[str, Any]:
-    text = store.settings_get(IMPORT_RECORD_PREFIX + import_id)
+    text = store.settings_get(settings.IMPORT_RECORD.of(import_id))
     if text is None:
         raise UndoRefused(tr("import", "没有编号为 {id} 的导入记录，无法撤销。", id=import_id))
     return json.loads(text)
@@ -553,14 +557,14 @@ def undo_import(store: Any, import_id: str) -> None:
                     table=key,
                 )
             )
-    for key, value in after["settings"].items():
-        if store.settings_get(key) != value:
+    for name, value in after["settings"].items():
+        if store.settings_get(settings.declared(name)) != value:
             raise UndoRefused(tr("import", "导入后又修改了下步计划参考，不能撤销。"))
 
     old = before["baseline"]
     record["undone_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    settings: dict[str, str | None] = dict(before["settings"])
-    settings[IMPORT_RECORD_PREFIX + import_id] = json.dumps(record, ensure_ascii=False)
+    changes = {settings.declared(name): value for name, value in before["settings"].items()}
+    changes[settings.IMPORT_RECORD.of(import_id)] = json.dumps(record, ensure_ascii=False)
     store.write_import(
         period,
         baseline_period=baseline_period,
@@ -568,7 +572,7 @@ def undo_import(store: Any, import_id: str) -> None:
         source=old["source"] if old else Path(record["source"]).name,
         signature_status=old["signature_status"] if old else "",
         tables=before["tables"],
-        settings=settings,
+        settings=changes,
         action="undo_import",
         note=tr(
             "import",

@@ -7,9 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
-from ecodesk.submission import Period
+from ecodesk.submission import Period, ProfileMissing
 
 if TYPE_CHECKING:
     from ecodesk.store import Store
@@ -17,12 +16,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class ProfileMissing(EcoDeskError):
-    """The unit has not said who it is yet: a sheet without a unit cannot be signed for."""
-
-
 def print_submission(
-    store: Store, period: Period, out_path: Path, *, revision: int | None = None
+    store: Store,
+    period: Period,
+    out_path: Path,
+    *,
+    revision: int | None = None,
+    force: bool = True,
 ) -> Path:
     """Write the submission sheet of ``period`` to ``out_path`` and return the path.
 
@@ -45,7 +45,7 @@ def print_submission(
         "printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft"
     )
     return write_submission_sheet(
-        store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest
+        store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest, force=force
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from ecodesk.i18n import tr
 from ecodesk.store.errors import StoreDamaged, StoreTooNew
@@ -52,6 +52,13 @@ def alembic_config():  # type: ignore[no-untyped-def]
     return config
 
 
+def _driver_execute(conn: Connection, statement: str) -> None:
+    """Run ``statement`` on the DB-API connection itself, outside SQLAlchemy's transaction."""
+    driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection always has its DB-API connection
+    driver.execute(statement)
+
+
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Run the migrations up to ``target`` (head by default) on ``engine``."""
     from alembic import command
@@ -63,7 +70,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
             # Batch migrations rebuild tables; with foreign keys on, dropping the old table
             # would cascade into its children. The PRAGMA goes straight to the driver because
             # it has no effect inside the transaction SQLAlchemy would begin first.
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            _driver_execute(conn, "PRAGMA foreign_keys = OFF")
         try:
             config.attributes["connection"] = conn
             command.upgrade(config, target)
@@ -71,5 +78,5 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         finally:
             if is_sqlite:
                 conn.rollback()
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                _driver_execute(conn, "PRAGMA foreign_keys = ON")
     log.info("database upgraded to %s", target)

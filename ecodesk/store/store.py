@@ -11,7 +11,6 @@ import getpass
 import json
 import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,8 +23,10 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
+from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
 from ecodesk.i18n import tr
-from ecodesk.store import backup, migrate
+from ecodesk.store import backup, migrate, settings
 from ecodesk.store.audit import AuditEntry
 from ecodesk.store.engine import IMMEDIATE, default_url, make_engine, sqlite_file_of
 from ecodesk.store.errors import BadFieldKey, RevisionNotSigned, SubmissionFrozen
@@ -42,6 +43,7 @@ from ecodesk.store.models import (
     UnitProfileRow,
     ValueRow,
 )
+from ecodesk.store.settings import Setting
 from ecodesk.submission import (
     AcceptedWarning,
     Period,
@@ -56,11 +58,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
-FORM_RE = re.compile(r"^(G|[1-7]\.[1-9])$")
-SETTING_CURRENT_PERIOD = "current_period"
-SETTING_RESPONSIBLE_FORMS = "responsible_forms"
 EMPTY_ROW_MARK = ""  # column name of the one cell that keeps an all-blank table row
+
+
+def _setting_name(setting: Setting) -> str:
+    if not isinstance(setting, Setting):  # a free string would silently read a missing setting
+        raise TypeError(f"settings are read through ecodesk.store.settings, not {setting!r}")
+    return setting.name
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,58 @@ def _os_user() -> str:
         return os.environ.get("USERNAME", "") or tr("store", "未知用户")
 
 
+def _prepare_database_file(db_path: Path) -> None:
+    """The folder exists and the database file is the user's alone (0600 on POSIX; SQLite gives
+    its -wal and -shm files the same permissions)."""
+    from ecodesk.paths import make_private
+    from ecodesk.storage import storage_error
+
+    try:
+        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not db_path.exists():
+            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise storage_error(exc, db_path) from None
+    for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        if path.exists():
+            make_private(path)
+
+
+@contextmanager
+def _storage_errors(db_path: Path | None) -> Iterator[None]:
+    """SQLite's I/O errors (disk full, read-only, cannot open) as a :class:`StorageError`."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ecodesk.storage import is_storage_problem, storage_error
+
+    try:
+        yield
+    except DBAPIError as exc:
+        if db_path is None or not is_storage_problem(exc.orig):
+            raise
+        raise storage_error(exc.orig, db_path) from None
+
+
 def _split_key(key: str) -> tuple[str, str]:
-    if not KEY_RE.match(key):
+    if not FieldKey.is_valid(key):
         raise BadFieldKey(key)
-    form, _, field = key.partition(":")
-    return form, field
+    parsed = FieldKey.parse(key)
+    return parsed.form, parsed.code
 
 
-def _period_key(period: Period) -> tuple[int, int]:
-    return (period.year, period.quarter or 0)
+def _split_section(key: str) -> tuple[str, str]:
+    try:
+        parsed = SectionKey.parse(key)
+    except BadKey:
+        raise BadFieldKey(key) from None
+    return parsed.form, parsed.section
+
+
+def _table_key(key: str) -> TableKey:
+    try:
+        return TableKey.parse(key)
+    except BadKey:
+        raise BadFieldKey(key) from None
 
 
 class Store:
@@ -144,14 +191,15 @@ class Store:
         url = url or default_url(data_dir)
         db_path = sqlite_file_of(url)
         if db_path is not None:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            _prepare_database_file(db_path)
             backup.check_at_startup(db_path)
         engine = make_engine(url)
         try:
-            if migrate.needs_upgrade(engine):
-                if db_path is not None:
-                    backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
-                migrate.upgrade(engine)
+            with _storage_errors(db_path):
+                if migrate.needs_upgrade(engine):
+                    if db_path is not None:
+                        backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
+                    migrate.upgrade(engine)
             if db_path is not None:
                 backup.daily_backup(db_path)
         except BaseException:
@@ -189,8 +237,12 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        """One transaction, committed (and on disk) when the block ends without an exception."""
-        with self._writes.begin() as session:
+        """One transaction, committed (and on disk) when the block ends without an exception.
+
+        A full or read-only disk raises :class:`~ecodesk.storage.StorageError` (nothing of the
+        transaction is kept), never a damage message.
+        """
+        with _storage_errors(self.db_path), self._writes.begin() as session:
             yield session
 
     # ------------------------------------------------------------------ profile and settings
@@ -242,22 +294,32 @@ class Store:
                 setattr(row, name, after)
             row.updated_at = _now()
 
-    def settings_get(self, key: str, default: str | None = None) -> str | None:
+    def settings_get(self, setting: Setting) -> str | None:
+        """The stored text of ``setting`` (declared in :mod:`ecodesk.store.settings`), or its default."""
         with self._read() as s:
-            row = s.get(SettingRow, key)
-            return row.value if row else default
+            row = s.get(SettingRow, _setting_name(setting))
+            return row.value if row else setting.default
 
-    def settings_set(self, key: str, value: str) -> None:
+    def settings_set(self, setting: Setting, value: str | None) -> None:
+        """Set ``setting`` to ``value``; ``None`` removes it (reading gives its default again)."""
         with self._write() as s:
-            row = s.get(SettingRow, key)
-            if row is None:
-                s.add(SettingRow(key=key, value=value))
-            else:
-                row.value = value
+            self._put_setting(s, setting, value)
+
+    @staticmethod
+    def _put_setting(s: Session, setting: Setting, value: str | None) -> None:
+        name = _setting_name(setting)
+        row = s.get(SettingRow, name)
+        if value is None:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(SettingRow(key=name, value=value))
+        else:
+            row.value = value
 
     def responsible_forms(self) -> list[str]:
         """The forms this unit reports on, in the plan's order (all forms until set)."""
-        stored = self.settings_get(SETTING_RESPONSIBLE_FORMS)
+        stored = self.settings_get(settings.RESPONSIBLE_FORMS)
         if stored is None:
             return list(self._pack.forms)
         codes = set(json.loads(stored))
@@ -271,11 +333,11 @@ class Store:
             )
         ordered = [c for c in self._pack.forms if c in set(codes)]
         with self._write() as s:
-            row = s.get(SettingRow, SETTING_RESPONSIBLE_FORMS)
+            row = s.get(SettingRow, settings.RESPONSIBLE_FORMS.name)
             old = row.value if row else None
             new = json.dumps(ordered, ensure_ascii=False)
             if row is None:
-                s.add(SettingRow(key=SETTING_RESPONSIBLE_FORMS, value=new))
+                s.add(SettingRow(key=settings.RESPONSIBLE_FORMS.name, value=new))
             else:
                 row.value = new
             if old != new:
@@ -284,14 +346,14 @@ class Store:
     # ------------------------------------------------------------------ periods
 
     def current_period(self) -> Period:
-        stored = self.settings_get(SETTING_CURRENT_PERIOD)
+        stored = self.settings_get(settings.CURRENT_PERIOD)
         if stored:
             return Period.parse(stored)
         years = self._pack.catalog.plan.years
         return Period(min(max(date.today().year, years[0]), years[-1]))
 
     def set_current_period(self, period: Period) -> None:
-        self.settings_set(SETTING_CURRENT_PERIOD, str(period))
+        self.settings_set(settings.CURRENT_PERIOD, str(period))
         with self._write() as s:
             self._period_row(s, period)
 
@@ -300,7 +362,7 @@ class Store:
         with self._read() as s:
             codes = set(s.scalars(select(PeriodRow.code)))
         found = {Period.parse(c) for c in codes} | {self.current_period()}
-        return sorted(found, key=_period_key)
+        return sorted(found)
 
     def _period_row(self, s: Session, period: Period) -> PeriodRow:
         row = s.scalar(select(PeriodRow).where(PeriodRow.code == str(period)))
@@ -450,14 +512,12 @@ class Store:
         result: dict[Period, dict[str, str]] = {}
         for code in s.scalars(select(PeriodRow.code)):
             other = Period.parse(code)
-            if (other.quarter is None) != (period.quarter is None) or _period_key(
-                other
-            ) >= _period_key(period):
+            if (other.quarter is None) != (period.quarter is None) or other >= period:
                 continue
             values = self._reference_values(s, other)
             if values:
                 result[other] = self._current_keys(values)
-        return dict(sorted(result.items(), key=lambda item: _period_key(item[0])))
+        return dict(sorted(result.items()))
 
     def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
         """What a period's figures are: its signed report, else the imported baseline, else the draft."""
@@ -677,6 +737,15 @@ class Store:
         """Record that the unit accepts a warning, with the explanation that travels with the data."""
         if not accepted.explanation.strip():
             raise EcoDeskError(tr("store", "请写明接受此提示的理由（说明会随报表一同报送）。"))
+        if cell_length(accepted.explanation) > CELL_TEXT_LIMIT:
+            raise EcoDeskError(
+                tr(
+                    "store",
+                    "说明有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，未保存。请精简后再接受。",
+                    n=cell_length(accepted.explanation),
+                    max=CELL_TEXT_LIMIT,
+                )
+            )
         with self._write() as s:
             sub = self._editable(s, period)
             self._put_accepted(s, sub, period, accepted)
@@ -769,7 +838,7 @@ class Store:
                         s, sub, data.period, form, field, data.values.get(key, ""), value_rows
                     )
                 for key in sorted(set(current.narratives) | set(data.narratives)):
-                    form, _, section = key.partition(":")
+                    form, section = _split_section(key)
                     self._put_narrative(
                         s,
                         sub,
@@ -780,8 +849,10 @@ class Store:
                         narrative_rows,
                     )
             for key in set(current.tables) | set(data.tables):
-                form, _, table = key.partition(":")
-                self._put_table(s, sub, data.period, form, table, data.tables.get(key, []))
+                table = _table_key(key)
+                self._put_table(
+                    s, sub, data.period, table.form, table.table, data.tables.get(key, [])
+                )
             wanted = {a.problem_id for a in data.accepted}
             for old in current.accepted:
                 if old.problem_id not in wanted:
@@ -806,7 +877,7 @@ class Store:
                 self._put_accepted(s, sub, data.period, accepted)
 
     def _check_form(self, form: str) -> None:
-        if not FORM_RE.match(form):
+        if not is_form_code(form):
             raise BadFieldKey(form)
 
     # ------------------------------------------------------------------ status, signatures, revisions
@@ -834,9 +905,16 @@ class Store:
         fingerprint: str,
         digest: str,
         workbook_path: str | None,
+        settings: dict[Setting, str | None] | None = None,
     ) -> None:
-        """Freeze a revision once its signed workbook is written."""
+        """Freeze a revision once its signed workbook is written.
+
+        ``settings`` are written in the same transaction (the export's journal, so that the
+        freeze and the record of it cannot be separated by a crash).
+        """
         with self._write() as s:
+            for setting, value in (settings or {}).items():
+                self._put_setting(s, setting, value)
             sub = self._require(s, period, revision)
             old = f"{sub.status} {sub.fingerprint or ''} {sub.digest or ''}".strip()
             sub.status = "signed"
@@ -850,6 +928,21 @@ class Store:
                 field=workbook_path,
                 old=old,
                 new=f"signed {fingerprint} {digest}",
+            )
+
+    def revert_signing(self, period: Period, revision: int, reason: str) -> None:
+        """Undo a freeze whose signed workbook never appeared (an export cut short after the
+        freeze and before the file was put in place); the revision becomes a draft again."""
+        with self._write() as s:
+            sub = self._require(s, period, revision)
+            if sub.status != "signed":
+                return
+            old = f"signed {sub.fingerprint or ''} {sub.digest or ''}".strip()
+            sub.status = "draft"
+            sub.signed_at = None
+            sub.fingerprint = sub.digest = sub.workbook_path = None
+            self._audit(
+                s, "unsign", period=period, revision=revision, field=reason, old=old, new="draft"
             )
 
     def signature(self, period: Period, revision: int) -> tuple[str, str] | None:
@@ -1022,7 +1115,7 @@ class Store:
         source: str,
         signature_status: str,
         tables: dict[str, list[TableRow]],
-        settings: dict[str, str | None],
+        settings: dict[Setting, str | None],
         action: str,
         note: str,
     ) -> None:
@@ -1034,7 +1127,7 @@ class Store:
         import must land completely or not at all, and be undoable as one step.
         """
         for key in tables:
-            self._check_form(key.partition(":")[0])
+            _table_key(key)
         with self._write() as s:
             row = self._baseline_row(s, baseline_period)
             old = f"{row.source} ({row.signature_status})" if row else None
@@ -1067,17 +1160,17 @@ class Store:
             if tables:
                 sub = self._editable(s, period)
                 for key, rows in tables.items():
-                    form, _, table = key.partition(":")
-                    self._put_table(s, sub, period, form, table, rows)
-            for key, value in settings.items():
-                setting = s.get(SettingRow, key)
+                    table = _table_key(key)
+                    self._put_table(s, sub, period, table.form, table.table, rows)
+            for setting, value in settings.items():
+                setting_row = s.get(SettingRow, _setting_name(setting))
                 if value is None:
-                    if setting is not None:
-                        s.delete(setting)
-                elif setting is None:
-                    s.add(SettingRow(key=key, value=value))
+                    if setting_row is not None:
+                        s.delete(setting_row)
+                elif setting_row is None:
+                    s.add(SettingRow(key=setting.name, value=value))
                 else:
-                    setting.value = value
+                    setting_row.value = value
             self._audit(s, action, period=period, field=source, new=note)
 
     # ------------------------------------------------------------------ audit

@@ -19,11 +19,12 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 
 from ecodesk import i18n
 from ecodesk.resources import resource_path
+from ecodesk.store import settings
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
-DEFAULT_LANGUAGE = "zh_CN"
+DEFAULT_LANGUAGE = settings.LANGUAGE.default or "zh_CN"
 
 
 def ts_path(language: str) -> Path:

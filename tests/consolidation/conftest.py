@@ -67,7 +67,6 @@ class ReceivedFolder:
 @pytest.fixture(scope="session")
 def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> ReceivedFolder:
     from ecodesk.services.sample import sample_submission
-    from ecodesk.signing import keys as signing_keys
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations
@@ -125,35 +124,32 @@ def received(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> Receiv
             data.supersedes = revision - 1
         return data
 
-    with pytest.MonkeyPatch.context() as mp:
-        # the real key format, with a cheap KDF: eighteen passphrase derivations are not under test
-        mp.setattr(signing_keys, "SCRYPT_N", 2**10)
-        for county in counties:
-            keys = KeyStore(keys_home / county.code)
-            key = keys.create(PASSPHRASE)
-            data = data_for(county, 1)
-            if county.code == folder.unregistered:
-                KeyStore(keys_home / "stranger").create(PASSPHRASE)  # registered for nobody…
-                key = KeyStore(keys_home / "stranger").unlock(PASSPHRASE)  # …signs this one
-            if county.code != folder.unregistered:
-                write_registrations(keys, registry / county.code, data.unit)
-            if county.code == folder.revised:
-                first = data_for(revised_first, 1)
-                path = inbox / f"{county.name}-第1版.xlsx"
-                write_signed_workbook(pack, first, path, key=key, meta=meta)
-                folder.files["revised_first"] = path
-                data = data_for(county, 2)
-                data.accepted.append(
-                    AcceptedWarning(
-                        problem_id=f"yoy:{folder.summed_key}",
-                        form=folder.summed_key.split(":")[0],
-                        field=folder.summed_key,
-                        message="与上年相比变化较大",
-                        explanation=folder.warning_explanation,
-                    )
+    for county in counties:
+        keys = KeyStore(keys_home / county.code)
+        key = keys.create(PASSPHRASE)
+        data = data_for(county, 1)
+        if county.code == folder.unregistered:
+            KeyStore(keys_home / "stranger").create(PASSPHRASE)  # registered for nobody…
+            key = KeyStore(keys_home / "stranger").unlock(PASSPHRASE)  # …signs this one
+        if county.code != folder.unregistered:
+            write_registrations(keys, registry / county.code, data.unit)
+        if county.code == folder.revised:
+            first = data_for(revised_first, 1)
+            path = inbox / f"{county.name}-第1版.xlsx"
+            write_signed_workbook(pack, first, path, key=key, meta=meta)
+            folder.files["revised_first"] = path
+            data = data_for(county, 2)
+            data.accepted.append(
+                AcceptedWarning(
+                    problem_id=f"yoy:{folder.summed_key}",
+                    form=folder.summed_key.split(":")[0],
+                    field=folder.summed_key,
+                    message="与上年相比变化较大",
+                    explanation=folder.warning_explanation,
                 )
-            path = inbox / f"{county.name}.xlsx"
-            write_signed_workbook(pack, data, path, key=key, meta=meta)
-            folder.files[county.code] = path
+            )
+        path = inbox / f"{county.name}.xlsx"
+        write_signed_workbook(pack, data, path, key=key, meta=meta)
+        folder.files[county.code] = path
     tamper_figure(folder.files[folder.tampered], counties[4].summed, Decimal(500))
     return folder

@@ -133,8 +133,7 @@ def write_signed(
 ) -> Path:
     """Sign ``data`` with its unit's own new key (registered in ``registry`` unless told not) into ``path``.
 
-    Call inside ``monkeypatch.setattr(signing.keys, "SCRYPT_N", 2**10)``: the key format is the
-    real one, only its passphrase derivation is made cheap.
+    The key format is the real one; its passphrase derivation is cheap in tests (tests/conftest.py).
     """
     from datetime import datetime
 

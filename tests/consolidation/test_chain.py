@@ -144,7 +144,6 @@ def test_a_county_consolidation_is_signed_verified_and_consolidated_by_the_city(
     from ecodesk.services.consolidate import as_submission as service_as_submission
     from ecodesk.services.consolidate import consolidate
     from ecodesk.services.verify import verify_workbook
-    from ecodesk.signing import keys as signing_keys
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations
@@ -172,25 +171,23 @@ def test_a_county_consolidation_is_signed_verified_and_consolidated_by_the_city(
         write_signed_workbook(pack, data, path, key=signing_key, meta=meta)
         return path
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(signing_keys, "SCRYPT_N", 2**10)
-        figures = {FORESTRY: ("2.5", "30", "40"), INDUSTRY: ("4", "1", "60")}
-        for i, (who, (value, n, d)) in enumerate(figures.items()):
-            data = submission(pack, who, {key: value, num: n, den: d}, forms=forms)
-            sign(who, data, county_inbox, county_registry, f"dept{i}")
+    figures = {FORESTRY: ("2.5", "30", "40"), INDUSTRY: ("4", "1", "60")}
+    for i, (who, (value, n, d)) in enumerate(figures.items()):
+        data = submission(pack, who, {key: value, num: n, den: d}, forms=forms)
+        sign(who, data, county_inbox, county_registry, f"dept{i}")
 
-        county_result = consolidate([county_inbox], county_registry)
-        assert len(county_result.used) == 2 and not county_result.refused
-        county_data = service_as_submission(county_result, COUNTY, PERIOD, 1)
-        county_file = sign(COUNTY, county_data, city_inbox, city_registry, "宁都县")
-        neighbour = unit("360731", name="于都县")
-        sign(
-            neighbour,
-            submission(pack, neighbour, {key: "10", num: "9", den: "100"}, forms=forms),
-            city_inbox,
-            city_registry,
-            "于都县",
-        )
+    county_result = consolidate([county_inbox], county_registry)
+    assert len(county_result.used) == 2 and not county_result.refused
+    county_data = service_as_submission(county_result, COUNTY, PERIOD, 1)
+    county_file = sign(COUNTY, county_data, city_inbox, city_registry, "宁都县")
+    neighbour = unit("360731", name="于都县")
+    sign(
+        neighbour,
+        submission(pack, neighbour, {key: "10", num: "9", den: "100"}, forms=forms),
+        city_inbox,
+        city_registry,
+        "于都县",
+    )
 
     verdict = verify_workbook(county_file, city_registry)
     assert verdict.status == "valid", verdict.message
@@ -212,7 +209,6 @@ def test_a_county_adopts_its_consolidation_and_exports_it_with_the_normal_export
     from ecodesk.services.export import export_submission
     from ecodesk.services.sample import sample_submission
     from ecodesk.services.verify import verify_workbook
-    from ecodesk.signing import keys as signing_keys
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations
@@ -232,43 +228,41 @@ def test_a_county_adopts_its_consolidation_and_exports_it_with_the_normal_export
     # each department answers its own form in full (sample data free of errors), so every
     # figure without a total has exactly one answer and the county has nothing left to decide
     sent = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(signing_keys, "SCRYPT_N", 2**10)
-        for i, (who, form) in enumerate(((FORESTRY, other_form), (INDUSTRY, s_form))):
-            full = sample_submission(pack, "360730", PERIOD)
-            data = replace(
-                full,
-                unit=who,
-                forms=[form],
-                accepted=[],
-                values={k: v for k, v in full.values.items() if k.startswith(f"{form}:")},
-                narratives={k: v for k, v in full.narratives.items() if k.startswith(f"{form}:")},
-                tables={k: v for k, v in full.tables.items() if k.startswith(f"{form}:")},
-            )
-            sent[form] = data
-            keys = KeyStore(tmp_path / f"dept{i}")
-            signing_key = keys.create("部门口令 2026 test")
-            write_registrations(keys, registry, who)
-            write_signed_workbook(pack, data, inbox / f"dept{i}.xlsx", key=signing_key, meta=meta)
+    for i, (who, form) in enumerate(((FORESTRY, other_form), (INDUSTRY, s_form))):
+        full = sample_submission(pack, "360730", PERIOD)
+        data = replace(
+            full,
+            unit=who,
+            forms=[form],
+            accepted=[],
+            values={k: v for k, v in full.values.items() if k.startswith(f"{form}:")},
+            narratives={k: v for k, v in full.narratives.items() if k.startswith(f"{form}:")},
+            tables={k: v for k, v in full.tables.items() if k.startswith(f"{form}:")},
+        )
+        sent[form] = data
+        keys = KeyStore(tmp_path / f"dept{i}")
+        signing_key = keys.create("部门口令 2026 test")
+        write_registrations(keys, registry, who)
+        write_signed_workbook(pack, data, inbox / f"dept{i}.xlsx", key=signing_key, meta=meta)
 
-        result = consolidate([inbox], registry)
-        county_home = tmp_path / "county"
-        county_home.mkdir()
-        with Store.open(county_home, pack=pack) as store:
-            store.save_profile(COUNTY)
-            store.set_responsible_forms([other_form])
-            adopted = adopt_into_store(store, result, PERIOD)
-            assert adopted.forms == [f for f in pack.forms if f in (s_form, other_form)]
-            assert adopted.values[key] == sent[s_form].values[key]
-            export = export_submission(
-                store,
-                PERIOD,
-                tmp_path / "宁都县.xlsx",
-                passphrase="县里的口令 2026 test",
-                data_dir=county_home,
-            )
-            assert store.load(PERIOD).status == "signed"
-        KeyStore(county_home).export_public(city_registry, COUNTY)
+    result = consolidate([inbox], registry)
+    county_home = tmp_path / "county"
+    county_home.mkdir()
+    with Store.open(county_home, pack=pack) as store:
+        store.save_profile(COUNTY)
+        store.set_responsible_forms([other_form])
+        adopted = adopt_into_store(store, result, PERIOD)
+        assert adopted.forms == [f for f in pack.forms if f in (s_form, other_form)]
+        assert adopted.values[key] == sent[s_form].values[key]
+        export = export_submission(
+            store,
+            PERIOD,
+            tmp_path / "宁都县.xlsx",
+            passphrase="县里的口令 2026 test",
+            data_dir=county_home,
+        )
+        assert store.load(PERIOD).status == "signed"
+    KeyStore(county_home).export_public(city_registry, COUNTY)
 
     verdict = verify_workbook(export.path, city_registry)
     assert verdict.status == "valid", verdict.message

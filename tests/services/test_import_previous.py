@@ -17,7 +17,6 @@ from ecodesk.importing.errors import (
     WorkbookRefused,
 )
 from ecodesk.services.import_previous import (
-    SETTING_KEY_REGISTRY,
     apply_import,
     import_ids,
     plan_reference,
@@ -25,7 +24,7 @@ from ecodesk.services.import_previous import (
     undo_import,
 )
 from ecodesk.services.sample import sample_profile
-from ecodesk.store import Store
+from ecodesk.store import Store, settings
 from ecodesk.submission import Period
 from tests.importing import makers
 from tests.importing.makers import COUNTY, OTHER_COUNTY, SignedFile
@@ -61,7 +60,7 @@ def _snapshot(store: Store) -> tuple[object, ...]:
         store.baseline(LAST_YEAR),
         store.revisions(THIS_YEAR),
         len(store.audit_log(limit=10_000)),
-        store.settings_get("imports"),
+        store.settings_get(settings.IMPORTS),
     )
 
 
@@ -201,7 +200,7 @@ def test_registry_configured_in_settings_wins(
     signed: SignedFile, data_dir: Path, pack: FormPack
 ) -> None:
     with _store(data_dir, pack) as store:
-        store.settings_set(SETTING_KEY_REGISTRY, str(signed.registry))
+        store.settings_set(settings.KEY_REGISTRY, str(signed.registry))
         preview = preview_import(
             store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry
         )
@@ -382,7 +381,7 @@ def test_cli_dry_run_prints_the_preview_and_writes_nothing(
     assert code == 0
     assert "将写入的上年值" in out and "指标代码" in out and "试运行" in out
     with Store.open(data_dir) as store:
-        assert _snapshot(store)[:2] == before[:2] and store.settings_get("imports") is None
+        assert _snapshot(store)[:2] == before[:2] and store.settings_get(settings.IMPORTS) is None
 
 
 def test_cli_asks_and_no_means_nothing(

@@ -53,7 +53,16 @@ def test_private_key_is_not_stored_in_clear(made: tuple[Path, str]) -> None:
     text = (folder / "keys" / "signing-key.json").read_bytes()
     assert raw not in text and base64.b64encode(raw) not in text
     doc = json.loads(text)
-    assert doc["private_key"]["kdf"]["name"] == "scrypt" and doc["private_key"]["kdf"]["n"] >= 2**16
+    assert doc["private_key"]["kdf"]["name"] == "scrypt"
+
+
+@pytest.mark.real_kdf_cost
+def test_passphrase_key_is_derived_at_a_memory_hard_cost(tmp_path: Path) -> None:
+    """The program's own cost (tests elsewhere derive cheaply, see tests/conftest.py)."""
+    KeyStore(tmp_path).create(PASSPHRASE)
+    kdf = json.loads((tmp_path / "keys" / "signing-key.json").read_text())["private_key"]["kdf"]
+    assert kdf["name"] == "scrypt" and kdf["n"] >= 2**16 and kdf["r"] >= 8
+    assert KeyStore(tmp_path).unlock(PASSPHRASE).fingerprint
 
 
 def test_second_create_refused_and_key_kept(made: tuple[Path, str]) -> None:

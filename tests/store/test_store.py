@@ -16,6 +16,7 @@ from ecodesk.store import (
     StoreDamaged,
     StoreTooNew,
     SubmissionFrozen,
+    settings,
 )
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, UnitProfile
 
@@ -209,18 +210,20 @@ def test_profile_settings_forms_and_current_period_persist(data_dir: Path, pack,
         assert store.profile() is None
         assert store.responsible_forms() == list(pack.forms)
         assert store.current_period().year in pack.catalog.plan.years
-        assert store.settings_get("language", "zh_CN") == "zh_CN"
+        assert store.settings_get(settings.LANGUAGE) == "zh_CN"
         store.save_profile(profile)
         store.set_responsible_forms(["4.3", "1.1"])
         store.set_current_period(Period(2025))
-        store.settings_set("language", "en")
+        store.settings_set(settings.LANGUAGE, "en")
         with pytest.raises(EcoDeskError, match="没有这些表单"):
             store.set_responsible_forms(["1.1", "8.8"])
     with Store.open(data_dir, pack=pack) as store:
         assert store.profile() == profile
         assert store.responsible_forms() == ["1.1", "4.3"]  # plan order
         assert store.current_period() == Period(2025)
-        assert store.settings_get("language") == "en"
+        assert store.settings_get(settings.LANGUAGE) == "en"
+        with pytest.raises(TypeError):  # a free string is not a setting
+            store.settings_get("language")  # type: ignore[arg-type]
         assert store.load(Period(2025)).forms == ["1.1", "4.3"]
         store.save_profile(dataclasses.replace(profile, phone="13907970000"))
         changes = [e for e in store.audit_log() if e.action == "set_profile" and e.field == "phone"]
@@ -309,7 +312,8 @@ def test_an_empty_profile_is_used_until_one_is_saved(store: Store, period) -> No
 
 def test_an_import_lands_completely_in_one_transaction(store: Store) -> None:
     y2025, y2026 = Period(2025), Period(2026)
-    store.settings_set("plan_ref", "old")
+    plan_ref = settings.PLAN_REFERENCE.of(y2026, "1.1")
+    store.settings_set(plan_ref, "old")
     store.write_import(
         y2026,
         baseline_period=y2025,
@@ -317,13 +321,13 @@ def test_an_import_lands_completely_in_one_transaction(store: Store) -> None:
         source="宁都县_2025.xlsx",
         signature_status="valid",
         tables={"1.1:projects": [{"name": "续建项目"}]},
-        settings={"plan_ref": None, "imports": "[1]"},
+        settings={plan_ref: None, settings.IMPORTS: "[1]"},
         action="import_previous",
         note="导入上年数据",
     )
     assert store.baseline(y2025).values == {KEY: "30"}  # type: ignore[union-attr]
     assert store.load(y2026).rows("1.1", "projects") == [{"name": "续建项目"}]
-    assert (store.settings_get("plan_ref"), store.settings_get("imports")) == (None, "[1]")
+    assert (store.settings_get(plan_ref), store.settings_get(settings.IMPORTS)) == (None, "[1]")
     assert store.audit_log(y2026, limit=1)[0].action == "import_previous"
 
 
@@ -340,11 +344,11 @@ def test_an_import_into_a_signed_period_changes_nothing(store: Store) -> None:
             source="b.xlsx",
             signature_status="valid",
             tables={"1.1:projects": [{"name": "x"}]},
-            settings={"imports": "[1]"},
+            settings={settings.IMPORTS: "[1]"},
             action="import_previous",
             note="n",
         )
     baseline = store.baseline(y2025)
     assert baseline is not None and (baseline.values, baseline.source) == ({KEY: "1"}, "a.xlsx")
-    assert store.settings_get("imports") is None
+    assert store.settings_get(settings.IMPORTS) is None
     assert store.load(y2026).tables == {}

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from ecodesk import i18n
+from ecodesk.store import settings
 from ecodesk.submission import Period
 from tests.ui.test_main_window import FORM, first_number_field
 
@@ -43,7 +44,7 @@ def test_switching_to_english_and_back_rebuilds_the_window_in_place(
         assert english.session.period == Period(2025) and english.tree.current_form() == FORM
         assert english.session.value(field.key) == "77"
         assert Period(2026).label != "2026年度"  # the core's words follow the window's language
-        assert store.settings_get("language") == "en"
+        assert store.settings_get(settings.LANGUAGE) == "en"
 
         chosen["language"] = "zh_CN"
         english.operations.edit_settings()

@@ -169,7 +169,6 @@ def verdicts(tmp_path: Path, pack: Any) -> dict[str, Any]:
 
     from ecodesk.services.sample import sample_submission
     from ecodesk.services.verify import verify_workbook
-    from ecodesk.signing import keys as signing_keys
     from ecodesk.submission import Period
     from tests.consolidation.helpers import (
         restrict_forms,
@@ -183,19 +182,17 @@ def verdicts(tmp_path: Path, pack: Any) -> dict[str, Any]:
     sent, registry, home = tmp_path / "sent", tmp_path / "registry", tmp_path / "keys"
     sent.mkdir()
     files = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(signing_keys, "SCRYPT_N", 2**10)
-        for label, division in (("valid", "360730"), ("altered", "360781"), ("unknown", "360732")):
-            data = restrict_forms(pack, sample_submission(pack, division, Period(2026)), [form])
-            data.values[key], data.status = "7.77", "signed"
-            files[label] = write_signed(
-                pack,
-                data,
-                sent / f"{label}.xlsx",
-                home / label,
-                registry,
-                register=label != "unknown",
-            )
+    for label, division in (("valid", "360730"), ("altered", "360781"), ("unknown", "360732")):
+        data = restrict_forms(pack, sample_submission(pack, division, Period(2026)), [form])
+        data.values[key], data.status = "7.77", "signed"
+        files[label] = write_signed(
+            pack,
+            data,
+            sent / f"{label}.xlsx",
+            home / label,
+            registry,
+            register=label != "unknown",
+        )
     tamper_figure(files["altered"], "7.77", Decimal(500))
     files["other"] = sent / "other.xlsx"
     files["other"].write_bytes(b"not a workbook")

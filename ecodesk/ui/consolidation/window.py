@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.store import settings
 from ecodesk.submission import Period
 from ecodesk.ui.consolidation.completeness_view import CompletenessView
 from ecodesk.ui.consolidation.files_table import ReceivedFilesTable
@@ -42,9 +43,6 @@ from ecodesk.ui.workers import BackgroundTask, Job, run_in_background
 
 log = logging.getLogger(__name__)
 
-FOLDER_SETTING = "consolidation.folder"
-EXPORT_FOLDER_SETTING = "consolidation.export_folder"
-REGISTRY_SETTING = "key_registry"  # the same registry folder as 核验报表 and 导入上年数据
 
 FILES_TAB, MATRIX_TAB, INDICATORS_TAB, WARNINGS_TAB = range(4)
 
@@ -172,11 +170,11 @@ class ConsolidationWindow(QMainWindow):
     # ------------------------------------------------------------------ folders
 
     def folder(self) -> Path | None:
-        text = self.store.settings_get(FOLDER_SETTING)
+        text = self.store.settings_get(settings.CONSOLIDATION_FOLDER)
         return Path(text) if text else None
 
     def registry(self) -> Path | None:
-        text = self.store.settings_get(REGISTRY_SETTING)
+        text = self.store.settings_get(settings.KEY_REGISTRY)
         return Path(text) if text else None
 
     def _show_folders(self) -> None:
@@ -213,12 +211,12 @@ class ConsolidationWindow(QMainWindow):
         """Consolidate ``folder`` from now on (remembered in the data folder's settings)."""
         if folder != self.folder():
             self.received, self.consolidation, self.period = [], None, None  # nothing to carry over
-        self.store.settings_set(FOLDER_SETTING, str(folder))
+        self.store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
         self._show_folders()
         self.rescan()
 
     def set_registry(self, registry: Path) -> None:
-        self.store.settings_set(REGISTRY_SETTING, str(registry))
+        self.store.settings_set(settings.KEY_REGISTRY, str(registry))
         self._show_folders()
         self.rescan()
 
@@ -467,7 +465,7 @@ class ConsolidationWindow(QMainWindow):
         return c
 
     def _default_summary_path(self, consolidation: Any) -> Path:
-        folder = self.store.settings_get(EXPORT_FOLDER_SETTING)
+        folder = self.store.settings_get(settings.CONSOLIDATION_EXPORT_FOLDER)
         if not folder:
             received = self.folder()
             folder = (
@@ -499,7 +497,7 @@ class ConsolidationWindow(QMainWindow):
         except EcoDeskError as exc:
             QMessageBox.warning(self, title, str(exc))
             return
-        self.store.settings_set(EXPORT_FOLDER_SETTING, str(out.parent))
+        self.store.settings_set(settings.CONSOLIDATION_EXPORT_FOLDER, str(out.parent))
         self.exported.add(out.resolve())
 
         def work(job: Job) -> Any:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 
-from ecodesk.ui.operations.base import LAST_FOLDER_SETTING, REGISTRY_SETTING
+from ecodesk.store import settings
 from ecodesk.ui.workers import BackgroundTask
 
 if TYPE_CHECKING:
     from ecodesk.ui.main_window import MainWindow
 
-__all__ = ["LAST_FOLDER_SETTING", "REGISTRY_SETTING", "Operations"]
+__all__ = ["Operations"]
 
 
 class Operations(QObject):
@@ -61,7 +61,6 @@ class Operations(QObject):
             a("backup", self.tr("备份数据…"), self.backup),
             a("restore", self.tr("从备份恢复…"), self.restore),
         ]
-        self.window.session.loaded.connect(self.update_actions)
         return entries
 
     def consolidation_actions(self) -> list[QAction]:
@@ -158,16 +157,15 @@ class Operations(QObject):
 
     def edit_settings(self) -> None:
         from ecodesk.ui.dialogs.settings_dialog import SettingsDialog
-        from ecodesk.ui.translations import DEFAULT_LANGUAGE
 
         store = self.window.session.store
-        language = store.settings_get("language", DEFAULT_LANGUAGE)
+        language = store.settings_get(settings.LANGUAGE)
         dialog = SettingsDialog(self.window.pack, language, store.responsible_forms(), self.window)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         store.set_responsible_forms(dialog.responsible_forms())
         if dialog.chosen_language() != language:
-            store.settings_set("language", dialog.chosen_language())
+            store.settings_set(settings.LANGUAGE, dialog.chosen_language())
             self.window.reopen_in_language()  # the new window shows the new list of tasks too
             return
         self.window.rebuild_tree()

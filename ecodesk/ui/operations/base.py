@@ -18,16 +18,13 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox
 
+from ecodesk.store import settings
 from ecodesk.ui.workers import Job, run_in_background
 
 if TYPE_CHECKING:
     from ecodesk.ui.main_window import MainWindow
 
 T = TypeVar("T")
-
-# the key registry folder, shared with ecodesk.services.import_previous (same setting key)
-REGISTRY_SETTING = "key_registry"
-LAST_FOLDER_SETTING = "ui.last_folder"
 
 
 translate = QCoreApplication.translate  # lupdate reads translate("Operations", "…") calls
@@ -80,11 +77,11 @@ class BackgroundOp(Generic[T]):
 
 
 def last_folder(window: MainWindow) -> str:
-    return window.session.store.settings_get(LAST_FOLDER_SETTING) or str(Path.home())
+    return window.session.store.settings_get(settings.LAST_FOLDER) or str(Path.home())
 
 
 def remember_folder(window: MainWindow, path: str | Path) -> None:
-    window.session.store.settings_set(LAST_FOLDER_SETTING, str(Path(path).parent))
+    window.session.store.settings_set(settings.LAST_FOLDER, str(Path(path).parent))
 
 
 def default_name(window: MainWindow, suffix: str) -> str:

@@ -224,7 +224,9 @@ def baseline_template(window: MainWindow) -> None:
     pack = window.pack
 
     def work(job: Job) -> Path:
-        return make_baseline_template(pack, Path(path), year=year)
+        return make_baseline_template(
+            pack, Path(path), year=year, force=True
+        )  # the file dialog asked
 
     def done(result: Path) -> None:
         QMessageBox.information(

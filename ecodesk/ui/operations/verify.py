@@ -9,7 +9,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog
 
 from ecodesk.services.verify import VerifyResult, verify_workbook
-from ecodesk.ui.operations.base import REGISTRY_SETTING, BackgroundOp, last_folder
+from ecodesk.store import settings
+from ecodesk.ui.operations.base import BackgroundOp, last_folder
 from ecodesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def verify(window: MainWindow) -> None:
     if not paths:
         return
     store = window.session.store
-    registry = store.settings_get(REGISTRY_SETTING)
+    registry = store.settings_get(settings.KEY_REGISTRY)
     if not registry or not Path(registry).is_dir():
         registry = QFileDialog.getExistingDirectory(
             window,
@@ -37,7 +38,7 @@ def verify(window: MainWindow) -> None:
         )
         if not registry:
             return
-        store.settings_set(REGISTRY_SETTING, registry)
+        store.settings_set(settings.KEY_REGISTRY, registry)
     folder = Path(registry)
 
     def work(job: Job) -> list[tuple[str, VerifyResult]]:

@@ -66,7 +66,6 @@ class CountyWorkbooks:
 @pytest.fixture(scope="session")
 def county_workbooks(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -> CountyWorkbooks:
     from ecodesk.services.sample import sample_submission
-    from ecodesk.signing import keys as signing_keys
 
     root = tmp_path_factory.mktemp("county-workbooks")
     s_form, s_ind = summed_number(pack)
@@ -96,35 +95,33 @@ def county_workbooks(pack: FormPack, tmp_path_factory: pytest.TempPathFactory) -
         data.supersedes = revision - 1 if revision > 1 else None
         return data
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(signing_keys, "SCRYPT_N", 2**10)
-        keys = root / "keys"
-        for label in "ABCD":
-            data = data_for(label, FIGURES[label], 2 if label == "C" else 1)
-            if label == "C":
-                first = data_for(label, C_FIRST, 1)
-                made.files["C1"] = write_signed(
-                    pack,
-                    first,
-                    made.source / f"{made.names[label]}-第1版.xlsx",
-                    keys,
-                    made.registry,
-                )
-                data.accepted.append(
-                    AcceptedWarning(
-                        problem_id=f"yoy:{made.summed_key}",
-                        form=s_form,
-                        field=made.summed_key,
-                        message="与上年相比变化较大",
-                        explanation=EXPLANATION,
-                    )
-                )
-            made.files[label] = write_signed(
-                pack, data, made.source / f"{made.names[label]}.xlsx", keys, made.registry
+    keys = root / "keys"
+    for label in "ABCD":
+        data = data_for(label, FIGURES[label], 2 if label == "C" else 1)
+        if label == "C":
+            first = data_for(label, C_FIRST, 1)
+            made.files["C1"] = write_signed(
+                pack,
+                first,
+                made.source / f"{made.names[label]}-第1版.xlsx",
+                keys,
+                made.registry,
             )
-        earlier = replace(data_for("A", EARLIER_FIGURES, 1), period=EARLIER)
-        made.files["A-earlier"] = write_signed(
-            pack, earlier, made.source / f"{made.names['A']}-{EARLIER}.xlsx", keys, made.registry
+            data.accepted.append(
+                AcceptedWarning(
+                    problem_id=f"yoy:{made.summed_key}",
+                    form=s_form,
+                    field=made.summed_key,
+                    message="与上年相比变化较大",
+                    explanation=EXPLANATION,
+                )
+            )
+        made.files[label] = write_signed(
+            pack, data, made.source / f"{made.names[label]}.xlsx", keys, made.registry
         )
+    earlier = replace(data_for("A", EARLIER_FIGURES, 1), period=EARLIER)
+    made.files["A-earlier"] = write_signed(
+        pack, earlier, made.source / f"{made.names['A']}-{EARLIER}.xlsx", keys, made.registry
+    )
     tamper_figure(made.files["D"], FIGURES["D"][0], Decimal(500))
     return made

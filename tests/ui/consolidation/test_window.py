@@ -14,7 +14,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
 from ecodesk.forms.numbers import format_decimal
-from ecodesk.ui.consolidation.window import FOLDER_SETTING, REGISTRY_SETTING, ConsolidationWindow
+from ecodesk.store import settings
+from ecodesk.ui.consolidation.window import ConsolidationWindow
 from tests.consolidation.helpers import PERIOD
 from tests.ui.consolidation.conftest import (
     EARLIER,
@@ -53,8 +54,8 @@ def settle(qtbot: Any, cw: ConsolidationWindow) -> None:
 def inbox(tmp_path: Path, county_workbooks: CountyWorkbooks, store: Any) -> Path:
     """Every county's files in the received folder, the folders remembered in the store's settings."""
     folder = county_workbooks.copy(tmp_path / "收到的报表", "A", "B", "C1", "C", "D")
-    store.settings_set(FOLDER_SETTING, str(folder))
-    store.settings_set(REGISTRY_SETTING, str(county_workbooks.registry))
+    store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
+    store.settings_set(settings.KEY_REGISTRY, str(county_workbooks.registry))
     return folder
 
 
@@ -250,8 +251,8 @@ def test_watching_the_folder_verifies_a_newly_dropped_file_only(
 
     made = county_workbooks
     folder = made.copy(tmp_path / "收到的报表", "A")
-    store.settings_set(FOLDER_SETTING, str(folder))
-    store.settings_set(REGISTRY_SETTING, str(made.registry))
+    store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
+    store.settings_set(settings.KEY_REGISTRY, str(made.registry))
     cw = open_consolidation(qtbot, open_window(store))
     assert cw.files.rowCount() == 1 and cw.watch_box.isChecked()
     checked: list[str] = []
@@ -369,7 +370,7 @@ def test_without_a_registry_folder_nothing_is_verified_or_written(
     no_dialogs: list[Any],
 ) -> None:
     folder = county_workbooks.copy(tmp_path / "收到的报表", "A")
-    store.settings_set(FOLDER_SETTING, str(folder))
+    store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
     cw = open_consolidation(qtbot, open_window(store), scanned=False)
     assert "公钥登记文件夹" in cw.banner.text() and cw.banner.property("level") == "error"
     assert cw.files.rowCount() == 0 and "未选择" in cw.registry_label.text()
@@ -380,7 +381,7 @@ def test_without_a_registry_folder_nothing_is_verified_or_written(
     # choosing the registry then verifies the folder
     cw.set_registry(county_workbooks.registry)
     qtbot.waitUntil(lambda: cw.files.rowCount() == 1, timeout=SCAN_TIMEOUT)
-    assert store.settings_get(REGISTRY_SETTING) == str(county_workbooks.registry)
+    assert store.settings_get(settings.KEY_REGISTRY) == str(county_workbooks.registry)
 
 
 def test_an_empty_folder_says_so(
@@ -394,8 +395,8 @@ def test_an_empty_folder_says_so(
 ) -> None:
     folder = tmp_path / "空文件夹"
     folder.mkdir()
-    store.settings_set(FOLDER_SETTING, str(folder))
-    store.settings_set(REGISTRY_SETTING, str(county_workbooks.registry))
+    store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
+    store.settings_set(settings.KEY_REGISTRY, str(county_workbooks.registry))
     cw = open_consolidation(qtbot, open_window(store))
     assert "没有 .xlsx 报表" in cw.banner.text()
     save_as(None)
@@ -414,8 +415,8 @@ def test_a_folder_without_one_valid_workbook_consolidates_nothing(
 ) -> None:
     folder = county_workbooks.copy(tmp_path / "收到的报表", "D")
     (folder / "会议通知.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    store.settings_set(FOLDER_SETTING, str(folder))
-    store.settings_set(REGISTRY_SETTING, str(county_workbooks.registry))
+    store.settings_set(settings.CONSOLIDATION_FOLDER, str(folder))
+    store.settings_set(settings.KEY_REGISTRY, str(county_workbooks.registry))
     before = store.load(PERIOD).values
     cw = open_consolidation(qtbot, open_window(store))
     assert cw.files.rowCount() == 2
