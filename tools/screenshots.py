@@ -41,7 +41,7 @@ def main() -> int:
 
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.services.sample import fill_demo
-    from ecodesk.store import Store
+    from ecodesk.store import Store, settings
     from ecodesk.ui.app import application, apply_language
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
     from ecodesk.ui.main_window import MainWindow
@@ -63,11 +63,14 @@ def main() -> int:
         data_dir = Path(tmp)
         dialog = ProfileDialog(pack, first_run=True)
         dialog.show()
+        save(dialog, "first-run-empty.png")
+        dialog.division.setCurrentIndex(dialog.division.findData(args.county))
+        dialog.department.setEditText("县生态环境局")
         save(dialog, "first-run.png")
         dialog.close()
         with Store.open(data_dir, pack=pack) as store:
             fill_demo(store, args.county)
-            store.settings_set("language", args.language)
+            store.settings_set(settings.LANGUAGE, args.language)
             apply_language(store, data_dir)
             window = MainWindow(store, pack, data_dir)
             window.resize(width, height)
@@ -108,12 +111,11 @@ def main() -> int:
             preview.close()
 
             # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
-            from ecodesk.ui.consolidation.window import FOLDER_SETTING, REGISTRY_SETTING
 
             inbox, registry = data_dir / "收到的报表", data_dir / "公钥登记"
             received_workbooks(pack, inbox, registry, data_dir / "keys")
-            store.settings_set(FOLDER_SETTING, str(inbox))
-            store.settings_set(REGISTRY_SETTING, str(registry))
+            store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
+            store.settings_set(settings.KEY_REGISTRY, str(registry))
             window.open_consolidation()
             consolidation = window.consolidation
             assert consolidation is not None

@@ -5,6 +5,7 @@ indicator name, aligned in a table), never like a dump of internal keys."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -97,9 +98,11 @@ class ImportPreviewDialog(QDialog):
 
         extra = self._carry_over_text()
         if extra:
-            more = QLabel(extra, objectName="importExtra")
+            # one line in the dialog; the list of tables in its tooltip
+            more = QLabel(self._carry_over_line(), objectName="importExtra")
             more.setWordWrap(True)
             more.setTextFormat(Qt.TextFormat.PlainText)
+            more.setToolTip(extra)
             layout.addWidget(more)
 
         self.confirm: QCheckBox | None = None
@@ -181,6 +184,21 @@ class ImportPreviewDialog(QDialog):
             )
         return "\n".join(lines)
 
+    def _carry_over_line(self) -> str:
+        p = self.preview
+        parts = []
+        if p.carry_over:
+            parts.append(
+                self.tr("带入本年表格的上年未完成项目：{tables} 个表格共 {rows} 行").format(
+                    tables=len(p.carry_over), rows=sum(len(c.rows) for c in p.carry_over)
+                )
+            )
+        if p.plan_references:
+            parts.append(
+                self.tr("上年“下步计划”作为本年参考：{n} 张表单").format(n=len(p.plan_references))
+            )
+        return "；".join(parts) + self.tr("（鼠标停留可看明细）")
+
     def _table(
         self,
         name: str,
@@ -212,11 +230,18 @@ class ImportPreviewDialog(QDialog):
         wide = 1 if name == "importValues" else len(headers) - 1
         header.setSectionResizeMode(wide, QHeaderView.ResizeMode.Stretch)
         if name == "importValues":
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            table.setColumnWidth(0, 220)
+            for column, width in ((0, 200), (2, 110), (3, 110)):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                table.setColumnWidth(column, width)
         header.sectionResized.connect(lambda *_: self._fit_rows(table))
         self._fit_rows(table)
         return table
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        for table in (self.values, self.unmatched):
+            if table is not None:  # the stretched columns have their width only now
+                self._fit_rows(table)
 
     @staticmethod
     def _fit_rows(table: QTableWidget) -> None:
