@@ -254,9 +254,17 @@ def test_import_last_years_workbook_fills_the_last_year_column(
 
     seen: list[bool] = []
 
+    shown_cells: list[str] = []
+
     def confirm(dialog: ImportPreviewDialog) -> int:
         # no key registry here: the signer is unknown, so the clerk must confirm explicitly
         seen.append(dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled())
+        table = dialog.values
+        shown_cells.extend(
+            table.item(r, c).text()
+            for r in range(table.rowCount())
+            for c in range(table.columnCount())
+        )
         assert dialog.confirm is not None
         dialog.confirm.setChecked(True)
         dialog.accept()
@@ -278,6 +286,20 @@ def test_import_last_years_workbook_fills_the_last_year_column(
     assert window.session.previous(key) == last_year.value(key)
     window.tree.select_form("1.1")
     assert window.views["1.1"].indicators.previous_labels[key].text() == last_year.value(key)
+    # the preview read like a document: form titles and indicator names, no internal keys
+    assert shown_cells and f"1.1 {pack.form('1.1').title}" in shown_cells
+    assert pack.input_field(key).label in shown_cells
+    assert not any(":" in cell and cell.split(":")[0] in pack.forms for cell in shown_cells)
+
+    # undo it from the window: 撤销导入 is enabled now, and greyed again once undone
+    undo = window.operations.actions["undo_import"]
+    assert undo.isEnabled()
+    undo.trigger()  # the question is answered 是 (no_dialogs)
+    qtbot.waitUntil(lambda: any(t == "已撤销导入" for t, _ in no_dialogs), timeout=20_000)
+    asked = next(text for t, text in no_dialogs if t == "撤销导入")
+    assert workbook.name in asked
+    assert window.session.previous(key) in (None, "")
+    assert not undo.isEnabled()
 
 
 def test_signed_period_is_exported_again_after_the_passphrase_is_checked_first(
