@@ -377,3 +377,51 @@ def test_signed_period_is_exported_again_after_the_passphrase_is_checked_first(
         assert result.workbook.data.values == original.values  # type: ignore[union-attr]
         assert result.workbook.data.tables == original.tables  # type: ignore[union-attr]
         assert no_dialogs == []
+
+
+def test_forgotten_passphrase_new_key_from_the_window_then_registration(
+    qtbot: Any,
+    store: Any,
+    data_dir: Path,
+    open_window: Any,
+    tmp_path: Path,
+    no_dialogs: list[Any],
+    monkeypatch: Any,
+) -> None:
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+    from tests.ui.conftest import type_text
+
+    keys = KeyStore(data_dir)
+    old = keys.create("忘掉的口令2025").fingerprint
+    registry = tmp_path / "登记"
+    registry.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(registry))
+    )
+
+    def new_passphrase(dialog: PassphraseDialog) -> int:
+        assert dialog.create and dialog.windowTitle() == "设定新口令"
+        type_text(qtbot, dialog.passphrase, "新的口令2026")
+        type_text(qtbot, dialog.repeat, "新的口令2026")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PassphraseDialog, "exec", new_passphrase)
+    explained: list[str] = []
+
+    def forgotten(box: QMessageBox) -> None:
+        explained.append(box.text())
+        click(qtbot, next(b for b in box.buttons() if b.text() == "旧口令已遗忘"))
+
+    window = open_window(store)
+    when_modal(qtbot, QMessageBox, forgotten, "更换签名密钥")
+    window.operations.actions["rotate_key"].trigger()
+    qtbot.waitUntil(lambda: any(t == "已导出公钥" for t, _ in no_dialogs), timeout=30_000)
+    assert explained and "必须重新向上级登记" in explained[0]
+    new = keys.fingerprint()
+    assert new != old and old in {k.fingerprint for k in keys.retired()}
+    asked = next(text for t, text in no_dialogs if t == "已更换签名密钥")
+    assert group_fingerprint(new) in asked
+    assert any(new in p.read_text(encoding="utf-8") for p in registry.glob("*.ecodesk-key.json"))
+    keys.unlock("新的口令2026")  # the new key opens with the new passphrase
