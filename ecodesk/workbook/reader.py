@@ -388,7 +388,7 @@ def format_in_words(fmt: str) -> str:
     parts.append(
         tr("workbook", "{n} 位小数", n=decimals) if decimals else tr("workbook", "不显示小数")
     )
-    return "，".join(parts)
+    return tr("workbook", "，").join(parts)
 
 
 def _short(text: str | None, limit: int = 40) -> str:
