@@ -61,7 +61,8 @@ class ProfileDialog(QDialog):
             layout.addWidget(intro)
         form = QFormLayout()
         form.setSpacing(8)
-        self.division = QComboBox(objectName="division")
+        self.division = QComboBox()
+        self.division.setObjectName("division")
         city = pack.catalog.city
         self.division.addItem(
             self.tr("{name}（{code}，市本级）").format(name=city.name, code=city.code), city.code
@@ -70,19 +71,20 @@ class ProfileDialog(QDialog):
             self.division.addItem(f"{d.name}（{d.code}）", d.code)
         self.division.setPlaceholderText(self.tr("请选择本单位所在的县（市、区）"))
         self.division.setCurrentIndex(-1)
-        self.department = QComboBox(objectName="department")
+        self.department = QComboBox()
+        self.department.setObjectName("department")
         self.department.setEditable(True)
+        line = self.department.lineEdit()
+        assert line is not None  # an editable combo box has one
         self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.department.lineEdit().setPlaceholderText(
-            self.tr("先选择行政区划，再选择或输入，如 林业局")
-        )
+        line.setPlaceholderText(self.tr("先选择行政区划，再选择或输入，如 林业局"))
         # the completer lists what the core finds for the typed text, not Qt's prefix match
         self._matches = QStringListModel(self)
         completer = QCompleter(self._matches, self)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.department.setCompleter(completer)
-        self.department.lineEdit().textEdited.connect(self._search)
+        line.textEdited.connect(self._search)
         self.department.currentTextChanged.connect(self._show_scope)
         self.division.currentIndexChanged.connect(self._division_changed)
         self.preparer = QLineEdit(objectName="preparer")

@@ -87,4 +87,5 @@ def remember_folder(window: MainWindow, path: str | Path) -> None:
 def default_name(window: MainWindow, suffix: str) -> str:
     """于都县林业局_2026_第1版.xlsx: the unit's full name (never with a doubled 县)."""
     data = window.session.data
+    assert data is not None  # operations run on a loaded submission
     return f"{data.unit.display_name}_{data.period}_第{data.revision}版{suffix}"

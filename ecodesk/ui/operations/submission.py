@@ -105,6 +105,8 @@ def export_signed(window: MainWindow) -> None:
 
 
 def _offer_reexport(window: MainWindow) -> None:
+    data = window.session.data
+    assert data is not None  # frozen: a submission is loaded
     answer = QMessageBox.question(
         window,
         translate("Operations", "已签名"),
@@ -113,7 +115,7 @@ def _offer_reexport(window: MainWindow) -> None:
             "本期第 {r} 版已签名，数据已冻结。\n\n要把这一版再导出一份吗？"
             "（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）\n"
             "如需更正数据，请用“建立修订版”。",
-        ).format(r=window.session.data.revision),
+        ).format(r=data.revision),
     )
     if answer == QMessageBox.StandardButton.Yes:
         export_again(window)
