@@ -91,6 +91,42 @@ class Period:
         return Period(self.year - 1, self.quarter)
 
 
+COUNTY_PLACEHOLDER = "县"  # the plan's "this county's" in 县林业局
+CITY_PLACEHOLDER = "市"  # the plan's "the city's" in 市林业局
+
+
+def short_division_name(division_name: str) -> str:
+    """于都县 → 于都, 赣州市 → 赣州: how other bodies' names mention a division."""
+    if len(division_name) > 2 and division_name[-1] in "县市区":
+        return division_name[:-1]
+    return division_name
+
+
+def unit_name(division_name: str, department: str) -> str:
+    """The unit's full name: 于都县 + 林业局 → 于都县林业局, never 于都县县林业局.
+
+    A department whose name already names the division (国网于都县供电公司, 人民银行赣州市分行)
+    is its own full name. A leading 县 is the plan's placeholder (profiles saved before this
+    rule held the plan's wording) and gives way to the division's name.
+    """
+    department = department.strip()
+    if not division_name:
+        return department
+    if division_name in department or short_division_name(division_name) in department:
+        return department
+    if department.startswith(COUNTY_PLACEHOLDER) and len(department) > 1:
+        department = department[1:]
+    return f"{division_name}{department}"
+
+
+def department_label(department: str) -> str:
+    """A department's name among the departments of one division: 县林业局 → 林业局."""
+    department = department.strip()
+    if department.startswith(COUNTY_PLACEHOLDER) and len(department) > 1:
+        return department[1:]
+    return department
+
+
 @dataclass(frozen=True)
 class UnitProfile:
     """Who reports: a division (县/市/区 or functional zone) and a department inside it."""
@@ -105,7 +141,7 @@ class UnitProfile:
 
     @property
     def display_name(self) -> str:
-        return f"{self.division_name}{self.department}"
+        return unit_name(self.division_name, self.department)
 
 
 class ProfileMissing(EcoDeskError):

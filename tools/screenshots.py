@@ -41,7 +41,6 @@ def main() -> int:
 
     from ecodesk.demo import fill_demo
     from ecodesk.forms.loader import bundled_pack
-
     from ecodesk.store import Store, settings
     from ecodesk.ui.app import application, apply_language
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
@@ -64,6 +63,9 @@ def main() -> int:
         data_dir = Path(tmp)
         dialog = ProfileDialog(pack, first_run=True)
         dialog.show()
+        save(dialog, "first-run-empty.png")
+        dialog.division.setCurrentIndex(dialog.division.findData(args.county))
+        dialog.department.setEditText("县生态环境局")
         save(dialog, "first-run.png")
         dialog.close()
         with Store.open(data_dir, pack=pack) as store:
@@ -148,7 +150,7 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
 
     import openpyxl
 
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
     from ecodesk.signing.registry import write_registrations

@@ -38,19 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_baseline(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ecodesk.errors import EcoDeskError
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.importing.template import write_baseline_template
+    from ecodesk.services.template import make_baseline_template
 
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        out = out / tr("cli", "上年基数表{year}.xlsx", year=args.year)
-    if out.suffix.lower() != ".xlsx":
-        raise EcoDeskError(tr("cli", "请用 .xlsx 作为文件扩展名，例如 --out 上年基数表.xlsx"))
-    if not 2000 <= args.year <= 2100:
-        raise EcoDeskError(
-            tr("cli", "年度 {year} 不对，请填写四位年份，例如 2025。", year=args.year)
-        )
-    path = write_baseline_template(bundled_pack(), out, year=args.year, force=args.force)
+    path = make_baseline_template(
+        bundled_pack(), Path(args.out).expanduser(), year=args.year, force=args.force
+    )
     print(tr("cli", "已生成上年基数表：{path}（{year}年度）", path=path, year=args.year))
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ecodesk.consolidation.model import FormState, IndicatorSummary, Summary, unit_id
 from ecodesk.forms.targets import target_text
 from ecodesk.i18n import tr
+from ecodesk.submission import department_label
 
 
 def state_label(state: FormState) -> str:
@@ -51,7 +52,7 @@ def unit_labels(summary: Summary) -> dict[tuple[str, str], str]:
         if by_division:
             label = u.division_name
         elif len(divisions) == 1:
-            label = u.department or u.division_name
+            label = department_label(u.department) or u.division_name
         else:
             label = u.display_name or u.division_name
         labels[unit_id(u)] = label

@@ -15,14 +15,15 @@ from typing import Literal
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import Target
-from ecodesk.submission import Period, SubmissionData, UnitProfile
+from ecodesk.submission import Period, SubmissionData, UnitProfile, department_label
 
 Aggregation = Literal["sum", "ratio", "none"]
 
 
 def unit_id(unit: UnitProfile) -> tuple[str, str]:
-    """What makes two submissions the same unit: the division and the department inside it."""
-    return (unit.division_code, unit.department.strip())
+    """What makes two submissions the same unit: the division and the department inside it
+    (县林业局 as the plan wrote it and 林业局 as the division names it are one department)."""
+    return (unit.division_code, department_label(unit.department))
 
 
 @dataclass(frozen=True)

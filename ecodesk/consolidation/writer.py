@@ -65,6 +65,7 @@ STATE_FILLS = {
 }
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
 
+TABLE_SHEET = "指标×单位汇总表"  # first: rows = indicators, columns = units, numbers as numbers
 COVER_SHEET = "汇总"
 MATRIX_SHEET = "完成情况"
 WARNINGS_SHEET = "提示说明"
@@ -182,23 +183,23 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
     received_units = sum(1 for r in summary.completeness if r.received)
     facts = [
         (tr("consolidation", "报送期"), period),
-        (tr("consolidation", "汇总单位数"), str(received_units)),
+        (tr("consolidation", "汇总单位数"), received_units),
         (
             tr("consolidation", "未报送单位数"),
-            str(sum(1 for r in summary.completeness if not r.received)),
+            sum(1 for r in summary.completeness if not r.received),
         ),
         (
             tr("consolidation", "采用文件数"),
-            str(len(used) if summary.files else len(summary.submissions)),
+            len(used) if summary.files else len(summary.submissions),
         ),
-        (tr("consolidation", "拒收文件数"), str(len(refused))),
+        (tr("consolidation", "拒收文件数"), len(refused)),
         (tr("consolidation", "表单版本"), pack.version),
         (tr("consolidation", "生成时间"), summary.created.strftime("%Y-%m-%d %H:%M")),
     ]
     row = 3
     for label, value in facts:
         put(ws, row, 1, label).font = Font(name=HEAD_FONT, size=10, bold=True)
-        put(ws, row, 2, value)
+        put(ws, row, 2, value).alignment = Alignment(horizontal="left", vertical="center")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         row += 1
     if refused:
@@ -256,6 +257,62 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
     box(ws, header, row, 1, len(columns))
     set_widths(ws, [12, 36, 9, 20, 9, 12, 12, 10, 26, 10, 10])
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
+    a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
+
+
+def _write_table(ws: Worksheet, summary: Summary, labels: dict[tuple[str, str], str]) -> None:
+    """The one sheet a city user reads first: each indicator a row, each unit a column, the
+    total last; every figure a number cell (a figure that could not be read stays as typed)."""
+    units = [r.unit for r in summary.completeness if r.received] or list(summary.units)
+    columns = [
+        tr("consolidation", "表单"),
+        tr("consolidation", "指标"),
+        tr("consolidation", "计量单位"),
+        *[_label(labels, u) for u in units],
+        tr("consolidation", "合计"),
+    ]
+    period = summary.period.label if summary.period else ""
+    title_row(
+        ws,
+        tr("consolidation", "{period} 主要指标分单位汇总表", period=period).strip(),
+        len(columns),
+    )
+    put(
+        ws,
+        2,
+        1,
+        tr(
+            "consolidation",
+            "每个指标一行、每个单位一列；合计按指标规则计算（比率指标为分子合计 ÷ 分母合计，"
+            "不是各单位比率的平均），不可相加的指标不合计。各指标的明细见后面的分表。",
+        ),
+    )
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
+    ws.row_dimensions[2].height = 30
+    header = 4
+    header_row(ws, header, columns)
+    ws.row_dimensions[header].height = 45
+    row = header
+    for s in summary.indicators:
+        if s.kind in ("grade", "milestone", "text"):
+            continue
+        row += 1
+        by_unit = {unit_id(r.unit): r for r in s.rows}
+        put(ws, row, 1, s.form)
+        put(ws, row, 2, s.name)
+        put(ws, row, 3, s.unit)
+        for i, unit in enumerate(units):
+            value = by_unit.get(unit_id(unit))
+            if value is None:
+                continue
+            shown: Any = value.value if value.value is not None else (value.text or None)
+            put(ws, row, 4 + i, shown, decimals=s.decimals)
+        if s.aggregation != "none":
+            total = put(ws, row, 4 + len(units), s.total, decimals=s.decimals)
+            total.font = Font(name=HEAD_FONT, size=10, bold=True)
+    box(ws, header, row, 1, len(columns))
+    set_widths(ws, [7, 34, 9] + [10] * len(units) + [12])
+    ws.freeze_panes = ws.cell(row=header + 1, column=4)
     a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
 
 
@@ -509,11 +566,17 @@ def _write_files(ws: Worksheet, summary: Summary) -> None:
 def build_workbook(summary: Summary) -> Workbook:
     wb = Workbook()
     cover = wb.active
-    taken = {COVER_SHEET.lower(), MATRIX_SHEET.lower(), WARNINGS_SHEET.lower(), FILES_SHEET.lower()}
+    taken = {
+        name.lower()
+        for name in (TABLE_SHEET, COVER_SHEET, MATRIX_SHEET, WARNINGS_SHEET, FILES_SHEET)
+    }
     cover.title = COVER_SHEET
     sheets = {s.key: sheet_name(f"{s.form} {s.name}", taken) for s in summary.indicators}
     labels = unit_labels(summary)
     _write_cover(cover, summary, sheets)
+    table = wb.create_sheet(TABLE_SHEET, 0)
+    _write_table(table, summary, labels)
+    wb.active = 0
     _write_matrix(wb.create_sheet(MATRIX_SHEET), summary)
     for s in summary.indicators:
         _write_indicator(wb.create_sheet(sheets[s.key]), summary, s, labels)

@@ -122,7 +122,18 @@ def render_preview(preview: ImportPreview, *, show_same: bool = False) -> list[s
     return lines
 
 
-def render_result(result: ImportResult) -> str:
+def render_result(result: ImportResult, *, command_line: bool = True) -> str:
+    """What was imported; ``command_line`` adds how to undo it there (the window has a menu)."""
+    if not command_line:
+        return tr(
+            "import",
+            "已导入：{period}上年值 {n} 项（保留原值 {kept} 项），带入表格 {rows} 行，下步计划参考 {plans} 项。",
+            period=result.baseline_period.label,
+            n=result.values_set,
+            kept=result.values_kept,
+            rows=result.rows_added,
+            plans=result.plans_kept,
+        )
     return tr(
         "import",
         "已导入：{period}上年值 {n} 项（保留原值 {kept} 项），带入表格 {rows} 行，下步计划参考 {plans} 项。"

@@ -21,6 +21,7 @@ from ecodesk.report.output import atomic_pdf, build_story
 from ecodesk.report.page import PORTRAIT, Styles, draw_fitted, grid_style, group_hex, make_styles
 from ecodesk.report.qr import qr_drawing, qr_payload
 from ecodesk.report.signoff import seal_box, signature_line
+from ecodesk.submission import unit_name as full_unit_name
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def write_key_sheet(
             tr(
                 "report",
                 "{unit} · 公钥指纹 {fp}",
-                unit=f"{unit_name}{department}",
+                unit=full_unit_name(unit_name, department),
                 fp=group_hex(fingerprint),
             ),
             PORTRAIT.frame_width,

@@ -266,6 +266,47 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def reexport_signed(
+    store: Any,
+    period: Period,
+    out_path: Path,
+    *,
+    passphrase: str,
+    progress: Any = None,
+    data_dir: Path | None = None,
+) -> ExportResult:
+    """Write ``period``'s signed (frozen) revision again, to a new file: the same data, the
+    same revision, a fresh signature by the unit's key over it (a lost or damaged file needs no
+    correction revision). The verifier accepts it like the first file; the city keeps one of
+    the two as they carry the same revision. Refuses a revision that is not signed yet."""
+    from ecodesk.signing.canonical import ExportMeta
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.workbook.writer import write_signed_workbook
+
+    data = store.load(period)
+    if data.status != "signed":
+        raise EcoDeskError(
+            tr(
+                "export",
+                "{period}第{revision}版还没有签名，请用“签名并导出报表”。",
+                period=period.label,
+                revision=data.revision,
+            )
+        )
+    key = KeyStore(data_dir or store_data_dir(store)).unlock(passphrase)
+    meta = ExportMeta(
+        exported_at=datetime.now(UTC).astimezone().replace(microsecond=0),
+        program_version=__version__,
+        supersede_reason=_supersede_reason(store, period, data.revision),
+    )
+    written = write_signed_workbook(
+        store.pack, data, Path(out_path), key=key, meta=meta, progress=progress
+    )
+    log.info("re-exported signed %s rev %d to %s", period, data.revision, written.path)
+    block = written.block
+    return ExportResult(written.path, block.fingerprint, block.digest, data.revision)
+
+
 def store_data_dir(store: Any) -> Path:
     """The data folder the store lives in: the signing key sits next to the database."""
     db_path = getattr(store, "db_path", None)

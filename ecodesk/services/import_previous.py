@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,8 @@ def preview_import(
                 "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。",
             )
         )
-    if profile.division_code not in {d.code for d in store.pack.catalog.divisions}:
+    catalog = store.pack.catalog
+    if profile.division_code not in {d.code for d in (*catalog.divisions, catalog.city)}:
         raise EcoDeskError(
             tr(
                 "import",
@@ -125,14 +127,23 @@ def _is_signed_workbook(path: Path) -> bool:
 
 
 def _registry(store: Any, registry_dir: Path | None) -> Any:
-    from ecodesk.signing.registry import KeyRegistry
+    """The key registry, plus this unit's own keys (the active one and those it retired): a
+    unit's own last-year file is signed by a key it holds or registered, not a stranger's."""
+    from ecodesk.services.export import store_data_dir
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.signing.registry import KeyRegistry, registrations_for
 
     configured = store.settings_get(settings.KEY_REGISTRY)
     chosen = Path(configured) if configured else registry_dir
-    if chosen is None:
-        # Without a registry the signature can still prove the file unchanged, not who signed it.
-        return KeyRegistry([], [])
-    return KeyRegistry.load(Path(chosen))
+    # Without a registry the signature can still prove the file unchanged, not who signed it.
+    registry = KeyRegistry([], []) if chosen is None else KeyRegistry.load(Path(chosen))
+    keys, profile = KeyStore(store_data_dir(store)), store.profile()
+    if profile is not None and keys.has_key():
+        known = {r.fingerprint for r in registry.registrations}
+        registry.registrations += [
+            r for r in registrations_for(keys, profile) if r.fingerprint not in known
+        ]
+    return registry
 
 
 def _preview_workbook(
@@ -464,6 +475,38 @@ def apply_import(
 def import_ids(store: Any) -> list[str]:
     """Imports recorded in this data folder, oldest first."""
     return list(json.loads(store.settings_get(settings.IMPORTS) or "[]"))
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """An import that can still be undone, as the window offers it."""
+
+    import_id: str
+    at: datetime  # local time
+    source: str  # the file's name
+    baseline_period: Period
+
+
+def undoable_imports(store: Any) -> list[ImportRecord]:
+    """Imports not undone yet, newest first (only the newest can be undone without undoing a
+    later one first; :func:`undo_import` says so when asked for an older one)."""
+    found = []
+    for import_id in reversed(import_ids(store)):
+        text = store.settings_get(settings.IMPORT_RECORD.of(import_id))
+        if text is None:
+            continue
+        record = json.loads(text)
+        if record.get("undone_at"):
+            continue
+        found.append(
+            ImportRecord(
+                import_id=import_id,
+                at=datetime.fromisoformat(record["at"]).astimezone().replace(tzinfo=None),
+                source=Path(record["source"]).name,
+                baseline_period=Period.parse(record["baseline_period"]),
+            )
+        )
+    return found
 
 
 def _record(store: Any, import_id: str) -> dict[str, Any]:

@@ -55,3 +55,19 @@ def export_public_key(
         raise
     log.info("exported public key %s to %s", info.fingerprint, out_dir)
     return PublicKeyExport(registration, sheet, info.fingerprint)
+
+
+@dataclass(frozen=True)
+class RotatedKey:
+    fingerprint: str  # the new key's
+    retired: str | None  # the old key's, kept so that workbooks it signed still verify
+
+
+def rotate_key(data_dir: Path, new_passphrase: str, *, old_passphrase: str | None) -> RotatedKey:
+    """Replace the unit's signing key (``old_passphrase=None`` when it is forgotten). The new
+    key must be registered with the level above again; the old one stays on record."""
+    keys = KeyStore(data_dir)
+    retired = keys.fingerprint() if keys.has_key() else None
+    key = keys.replace(new_passphrase, old_passphrase=old_passphrase)
+    log.info("signing key replaced: %s → %s", retired, key.fingerprint)
+    return RotatedKey(key.fingerprint, retired)

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import group_fingerprint
 from ecodesk.signing.registry import KeyRegistry
-from ecodesk.submission import UnitProfile
+from ecodesk.submission import UnitProfile, department_label
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,8 @@ def verify_workbook(
     mine = [
         r
         for r in registrations
-        if r.unit_code == unit.division_code and r.department == unit.department
+        if r.unit_code == unit.division_code
+        and department_label(r.department) == department_label(unit.department)
     ]
     if not mine:
         owner = registrations[0]

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import ALGORITHM, KeyStore, PublicKeyInfo, fingerprint_of
+from ecodesk.submission import unit_name
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class Registration:
 
     @property
     def display_unit(self) -> str:
-        return f"{self.unit_name}{self.department}（{self.unit_code}）"
+        return f"{unit_name(self.unit_name, self.department)}（{self.unit_code}）"
 
     def to_json(self) -> dict[str, Any]:
         return {

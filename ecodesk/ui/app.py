@@ -20,12 +20,13 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.logs import setup_file_logging
 from ecodesk.paths import resolve_data_dir
 from ecodesk.store import settings
+from ecodesk.store.errors import StoreDamaged
 from ecodesk.ui import style
 from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.screen_fit import install_screen_fitter
-from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
+from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language, install_qt_translations
 
 if TYPE_CHECKING:
     from ecodesk.forms.loader import FormPack
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _keep_alive: list[QTranslator] = []
+_qt_translators: list[QTranslator] = []  # Qt's own (OK/Cancel, file and print dialogs)
 
 
 def application() -> QApplication:
@@ -50,8 +52,16 @@ def application() -> QApplication:
         app.setStyle("Fusion")  # the same look on every platform, a sound base for the stylesheet
         app.setStyleSheet(style.STYLESHEET)
         install_screen_fitter(app)  # every window fits the screen's available area
+        use_qt_translations(DEFAULT_LANGUAGE)  # before the first dialog, even a start-up error
         app.setProperty("ecodeskReady", True)
     return app
+
+
+def use_qt_translations(language: str) -> None:
+    """Qt's own words (确定/取消/是/否, file and print dialogs) in ``language``."""
+    for old in _qt_translators:
+        QApplication.removeTranslator(old)
+    _qt_translators[:] = install_qt_translations(language)
 
 
 def apply_language(store: Any, data_dir: Path) -> None:
@@ -62,6 +72,7 @@ def apply_language(store: Any, data_dir: Path) -> None:
 def install_language_setting(language: str | None, data_dir: Path) -> None:
     """Install the translator for ``language`` (settings.LANGUAGE; None or empty: Chinese)."""
     language = language or DEFAULT_LANGUAGE
+    use_qt_translations(language)
     for old in _keep_alive:
         QApplication.removeTranslator(old)
     _keep_alive.clear()
@@ -75,14 +86,14 @@ def ensure_profile(store: Any, pack: FormPack, parent: QWidget | None = None) ->
     if store.profile() is not None:
         return True
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
-    from ecodesk.ui.responsibility import suggested_forms
 
     dialog = ProfileDialog(pack, first_run=True, parent=parent)
     if dialog.exec() != ProfileDialog.DialogCode.Accepted:
         return False
-    profile = dialog.profile()
+    profile, scope = dialog.profile(), dialog.scope()
     store.save_profile(profile)
-    store.set_responsible_forms(suggested_forms(pack, profile.department))
+    if scope is not None:
+        store.set_responsible_forms(scope.forms)
     return True
 
 
@@ -207,12 +218,22 @@ def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
         window.close()
         return 0
     # behind the window: the form pack, the store, the current submission (a worker thread)
-    try:
-        pack, store, prepared = load_in_background(lambda: load_pack_and_store(folder))
-    except EcoDeskError as exc:
-        QMessageBox.critical(window, QCoreApplication.translate("App", "无法打开数据"), str(exc))
-        window.close()
-        return 1
+    while True:
+        try:
+            pack, store, prepared = load_in_background(lambda: load_pack_and_store(folder))
+            break
+        except StoreDamaged as damaged:  # offer a backup, in Chinese, over the window
+            from ecodesk.ui.recovery import recover_damaged_store
+
+            if not recover_damaged_store(folder, damaged, window):
+                window.close()
+                return 1  # the clerk chose to quit; the damaged file is left as it was
+        except EcoDeskError as exc:
+            QMessageBox.critical(
+                window, QCoreApplication.translate("App", "无法打开数据"), str(exc)
+            )
+            window.close()
+            return 1
     try:
         if not window.isVisible():  # closed while it was opening
             return 0

@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.attached = True
 
         self.session.loaded.connect(self._loaded)
+        self.session.loaded.connect(self.operations.update_actions)
         self.session.problemsChanged.connect(self._update_states)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         ops = self.operations
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        file_menu.setToolTipsVisible(True)  # disabled operations say when they come
+        file_menu.setToolTipsVisible(True)
         for action in ops.file_actions():
             if action is None:
                 file_menu.addSeparator()
@@ -267,6 +268,8 @@ class MainWindow(QMainWindow):
             self.tr("汇总收到的报表…"), self.open_consolidation
         )
         consolidate_action.setObjectName("action_consolidate")
+        consolidate_menu.addSeparator()
+        consolidate_menu.addActions(ops.consolidation_actions())
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(self.tr("单位信息…"), ops.edit_profile)
         settings_menu.addAction(self.tr("语言和负责任务…"), ops.edit_settings)

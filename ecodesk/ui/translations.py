@@ -107,3 +107,36 @@ def install_language(language: str, cache_dir: Path) -> QTranslator | None:
         translator = TsTranslator(ts)
     QCoreApplication.installTranslator(translator)
     return translator
+
+
+QT_CATALOGS = ("qtbase",)  # buttons (确定/取消/是/否), file and print dialogs
+QT_LANGUAGES = {"zh_CN": "zh_CN"}  # our language → Qt's translation suffix; English needs none
+
+
+def qt_translation_dirs() -> list[Path]:
+    """Where Qt's own ``.qm`` files are: the Qt installation's folder, then the copy a bundle
+    carries in ``resources/i18n/qt`` (see packaging/ecodesk.spec)."""
+    from PySide6.QtCore import QLibraryInfo
+
+    return [
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        resource_path("i18n", "qt"),
+    ]
+
+
+def install_qt_translations(language: str) -> list[QTranslator]:
+    """Install Qt's own translations for ``language`` (none for English); keep them alive."""
+    suffix = QT_LANGUAGES.get(language)
+    if suffix is None:
+        return []
+    installed = []
+    for catalog in QT_CATALOGS:
+        for folder in qt_translation_dirs():
+            translator = QTranslator()
+            if translator.load(f"{catalog}_{suffix}", str(folder)):
+                QCoreApplication.installTranslator(translator)
+                installed.append(translator)
+                break
+        else:
+            log.warning("Qt's %s translation for %s not found", catalog, language)
+    return installed

@@ -391,10 +391,28 @@ def _shown(bound: tuple[str, str] | None) -> str | None:
     kind, text = bound
     if kind == "number_cell":
         number, _, fmt = text.partition("|")
-        return tr("workbook", "{number}（格式 {fmt}）", number=number, fmt=fmt)
+        return tr("workbook", "{number}（{fmt}）", number=number, fmt=format_in_words(fmt))
     if kind == "formula":
         return tr("workbook", "公式 {text}", text=text)
     return text
+
+
+def format_in_words(fmt: str) -> str:
+    """An Excel number format as a clerk would say it: ``#,##0.00`` → 数字，千位分隔，2 位小数."""
+    if not fmt or fmt == "General":
+        return tr("workbook", "常规格式")
+    if fmt == "@":
+        return tr("workbook", "文本格式")
+    shown = fmt.split(";")[0]
+    parts = [tr("workbook", "百分比") if "%" in shown else tr("workbook", "数字")]
+    if "," in shown:
+        parts.append(tr("workbook", "千位分隔"))
+    integer, dot, fraction = shown.partition(".")
+    decimals = sum(1 for ch in fraction if ch in "0#") if dot else 0
+    parts.append(
+        tr("workbook", "{n} 位小数", n=decimals) if decimals else tr("workbook", "不显示小数")
+    )
+    return tr("workbook", "，").join(parts)
 
 
 def _short(text: str | None, limit: int = 40) -> str:

@@ -4321,6 +4321,42 @@ Fingerprint: {fp}</translation>
       <translation>{number} (format {fmt})</translation>
     </message>
     <message>
+      <source>{number}（{fmt}）</source>
+      <translation>{number} ({fmt})</translation>
+    </message>
+    <message>
+      <source>常规格式</source>
+      <translation>general format</translation>
+    </message>
+    <message>
+      <source>文本格式</source>
+      <translation>text format</translation>
+    </message>
+    <message>
+      <source>百分比</source>
+      <translation>percentage</translation>
+    </message>
+    <message>
+      <source>数字</source>
+      <translation>number</translation>
+    </message>
+    <message>
+      <source>千位分隔</source>
+      <translation>thousands separator</translation>
+    </message>
+    <message>
+      <source>{n} 位小数</source>
+      <translation>{n} decimals</translation>
+    </message>
+    <message>
+      <source>不显示小数</source>
+      <translation>no decimals</translation>
+    </message>
+    <message>
+      <source>，</source>
+      <translation>, </translation>
+    </message>
+    <message>
       <source>公式 {text}</source>
       <translation>formula {text}</translation>
     </message>

@@ -83,9 +83,9 @@ def test_narratives_are_joined_under_each_department_heading(pack) -> None:
         f"{form}:{section}"
     ]
     assert (
-        text.index("【宁都县县林业局】")
+        text.index("【宁都县林业局】")
         < text.index("完成造林")
-        < text.index("【宁都县县工信局】")
+        < text.index("【宁都县工信局】")
         < text.index("推进技改")
     )
 
@@ -114,7 +114,7 @@ def test_tables_name_the_source_unit_only_where_the_definition_has_the_column(pa
     rows = as_submission(build_summary(with_source, depts, PERIOD), COUNTY, PERIOD, 1).tables[
         f"{form}:{spec.code}"
     ]
-    assert [r["source"] for r in rows] == ["宁都县县林业局", "宁都县县工信局", "宁都县县工信局"]
+    assert [r["source"] for r in rows] == ["宁都县林业局", "宁都县工信局", "宁都县工信局"]
     plain = as_submission(build_summary(pack, depts, PERIOD), COUNTY, PERIOD, 1).tables[
         f"{form}:{spec.code}"
     ]
@@ -134,7 +134,7 @@ def test_accepted_warnings_travel_with_the_unit_named(pack) -> None:
     carried = as_submission(build_summary(pack, depts, PERIOD), COUNTY, PERIOD, 1).accepted
     assert len(carried) == 1
     assert carried[0].explanation == "新建园区投产"
-    assert "宁都县县林业局" in carried[0].message and warning.problem_id in carried[0].problem_id
+    assert "宁都县林业局" in carried[0].message and warning.problem_id in carried[0].problem_id
 
 
 def test_a_county_consolidation_is_signed_verified_and_consolidated_by_the_city(

@@ -15,6 +15,7 @@ from ecodesk.consolidation.writer import (
     COVER_SHEET,
     FILES_SHEET,
     MATRIX_SHEET,
+    TABLE_SHEET,
     WARNINGS_SHEET,
     SummaryWriteError,
     write_summary_workbook,
@@ -76,9 +77,10 @@ def _row_starting(ws, col: int, text: str) -> list[object]:  # type: ignore[no-u
 
 def test_sheets_in_order(written: Path, summary) -> None:  # type: ignore[no-untyped-def]
     wb = openpyxl.load_workbook(written)
-    assert wb.sheetnames[:2] == [COVER_SHEET, MATRIX_SHEET]
+    assert wb.sheetnames[:3] == [TABLE_SHEET, COVER_SHEET, MATRIX_SHEET]
+    assert wb.active.title == TABLE_SHEET  # the workbook opens on the one table
     assert wb.sheetnames[-2:] == [WARNINGS_SHEET, FILES_SHEET]
-    assert len(wb.sheetnames) == 4 + len(summary.indicators)
+    assert len(wb.sheetnames) == 5 + len(summary.indicators)
     assert all(len(name) <= 31 for name in wb.sheetnames)
 
 
@@ -190,3 +192,32 @@ def test_libreoffice_opens_it(summary, tmp_path: Path) -> None:  # type: ignore[
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 5  # cover, matrix, three indicators, warnings, files
     assert "汇总表" in reader.pages[0].extract_text()
+
+
+def test_first_sheet_is_one_table_of_indicators_by_unit_with_numbers_as_numbers(
+    written: Path, summary, pack
+) -> None:  # type: ignore[no-untyped-def]
+    ws = openpyxl.load_workbook(written)[TABLE_SHEET]
+    header = _rows(ws)[3]
+    assert header[:3] == ["表单", "指标", "计量单位"] and header[-1] == "合计"
+    units = header[3:-1]
+    assert set(units) == {data.unit.division_name for data in summary.submissions}
+    form, ind = summed_number(pack)
+    row = next(r for r in ws.iter_rows(min_row=5) if r[1].value == ind.name)
+    numbers = [c for c in row[3:] if c.value is not None and c.value != "=SUM(1,2)"]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+    assert Decimal(str(row[-1].value)) == Decimal("30.5")
+    # one row per numeric indicator, none of them text-only
+    listed = [r[1] for r in _rows(ws)[4:]]
+    expected = [s.name for s in summary.indicators if s.kind not in ("grade", "milestone", "text")]
+    assert listed == expected
+    ratio_form, ratio = ratio_with_target(pack)
+    ratio_row = next(r for r in ws.iter_rows(min_row=5) if r[1].value == ratio.name)
+    assert float(ratio_row[-1].value) == pytest.approx(121 / 150 * 100)
+
+
+def test_cover_counts_are_number_cells(written: Path) -> None:
+    ws = openpyxl.load_workbook(written)[COVER_SHEET]
+    counts = {row[0].value: row[1] for row in ws.iter_rows(min_row=3, max_row=9) if row[0].value}
+    for label in ("汇总单位数", "未报送单位数", "采用文件数", "拒收文件数"):
+        assert counts[label].data_type == "n" and isinstance(counts[label].value, int), label

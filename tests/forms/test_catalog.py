@@ -42,6 +42,9 @@ def test_json_has_every_task_and_division(json_doc: dict[str, Any], pack: FormPa
     ]  # fmt: skip
     assert len(json_doc["divisions"]) == 21
     assert {d["code"] for d in json_doc["divisions"]} >= {"360702", "360730", "360783", "3607H1"}
+    # the city reports too, with an identity of its own (not one of the divisions it expects)
+    assert json_doc["city"]["code"] == "360700" and json_doc["city"]["name"] == "赣州市"
+    assert json_doc["city"]["lead_office"] == "赣州市生态文明建设领导小组办公室"
     assert [a["code"] for a in json_doc["actions"]] == list("1234567")
     assert json_doc["pack_version"] == pack.version
     assert json_doc["plan"]["document"] == "赣市府办发〔2024〕18号"

@@ -53,6 +53,8 @@ def test_spec_carries_what_is_loaded_at_run_time() -> None:
         'collect_submodules("ecodesk")',
         "reportlab.graphics.barcode",
         "pypdfium2_raw",
+        # Qt's own Chinese (确定/取消/是/否, file and print dialogs), where the window looks
+        '"qtbase_zh_CN.qm"), "resources/i18n/qt")',
     ):
         assert needed in spec, needed
     for entry in ("entry_gui.py", "entry_cli.py", "version_info.txt.in"):

@@ -504,3 +504,38 @@ def test_cli_keep_existing_only_fills_gaps(
         assert values[key] == "55555"
         assert len(values) == len([v for v in signed.data.values.values() if v])
         assert store.load(THIS_YEAR).tables == {}
+
+
+def test_own_last_year_file_is_trusted_by_the_units_own_keys(
+    data_dir: Path, pack: FormPack, tmp_path: Path
+) -> None:
+    """Signed here last year, key replaced since (a forgotten passphrase): the file's signer is
+    this unit's own retired key, so importing it asks no 签名人不在密钥登记中 confirmation."""
+    from ecodesk.services.export import export_submission
+    from ecodesk.services.keys import rotate_key
+    from ecodesk.services.sample import sample_submission
+
+    with _store(data_dir, pack) as store:
+        last = sample_submission(pack, COUNTY, LAST_YEAR)
+        store.write_submission(last)
+        wb = tmp_path / "去年.xlsx"
+        export_submission(store, LAST_YEAR, wb, passphrase="赣州生态2025", data_dir=data_dir)
+        rotate_key(data_dir, "新的口令2026", old_passphrase=None)
+        preview = preview_import(store, wb, period=THIS_YEAR)
+        assert preview.signature_status == "valid", preview.verification_message
+        assert not preview.unknown_signer and not preview.confirmations_needed
+        apply_import(store, preview)  # no confirmation needed
+        assert store.baseline(LAST_YEAR).signature_status == "valid"
+
+
+def test_a_strangers_key_still_needs_the_confirmation(
+    signed: SignedFile, data_dir: Path, pack: FormPack
+) -> None:
+    from ecodesk.signing.keys import KeyStore
+
+    with _store(data_dir, pack) as store:
+        KeyStore(data_dir).create("本单位的口令2026")  # this unit has a key, not the file's
+        preview = preview_import(
+            store, signed.path, period=THIS_YEAR, registry_dir=signed.empty_registry
+        )
+        assert preview.unknown_signer

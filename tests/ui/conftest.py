@@ -102,3 +102,45 @@ def english(qapp: Any, tmp_path: Path) -> Iterator[None]:
     yield
     QCoreApplication.removeTranslator(translator)
     i18n.install_translator(None)
+
+
+def answer_next_box(qtbot: Any, button: Any, seen: list[Any]) -> None:
+    """When the next modal message box opens, record it (title, text, button texts) and click
+    ``button`` on it with the mouse, the way a person answers it."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append(
+            (box.windowTitle(), box.text(), [b.text() for b in box.buttons()], box.objectName())
+        )
+        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, click)
+
+
+def when_modal(
+    qtbot: Any, kind: type, act: Callable[[Any], None], title: str | None = None
+) -> None:
+    """Once a modal window of ``kind`` (titled ``title``) is up, ``act`` on it, as a person would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if not isinstance(widget, kind) or (title is not None and widget.windowTitle() != title):
+            QTimer.singleShot(20, poll)
+            return
+        act(widget)
+
+    QTimer.singleShot(0, poll)
+
+
+def click(qtbot: Any, button: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
-from tests.ui.conftest import type_text
+from tests.ui.conftest import answer_next_box, type_text
 
 
 def test_bundled_font_draws_chinese(qtbot: Any) -> None:
@@ -26,10 +27,18 @@ def test_bundled_font_draws_chinese(qtbot: Any) -> None:
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "赣州生态文明建设高地")
 
 
-def fill_profile(qtbot: Any, dialog: ProfileDialog, *, preparer: str) -> None:
-    dialog.division.setCurrentIndex(dialog.division.findData("360732"))
-    dialog.department.setCurrentText("")
-    type_text(qtbot, dialog.department.lineEdit(), "县林业局")
+def choose_division(qtbot: Any, dialog: ProfileDialog, name: str) -> None:
+    """Pick the division with the keyboard: focus the list, type the start of its name."""
+    dialog.division.setFocus()
+    type_text(qtbot, dialog.division, name)
+    assert dialog.division.currentText().startswith(name)
+
+
+def fill_profile(
+    qtbot: Any, dialog: ProfileDialog, *, preparer: str, department: str = "县林业局"
+) -> None:
+    choose_division(qtbot, dialog, "兴国")
+    type_text(qtbot, dialog.department.lineEdit(), department)
     type_text(qtbot, dialog.preparer, preparer)
     type_text(qtbot, dialog.reviewer, "刘芳")
     qtbot.keyClicks(dialog.phone, "0797-5321234")
@@ -43,9 +52,20 @@ def test_first_run_dialog_creates_the_profile(
 
     application()
 
+    seen: list[Any] = []
+
     def run(dialog: ProfileDialog) -> int:
+        # the choice starts empty: no county is preselected
+        assert dialog.division.currentIndex() == -1 and dialog.division.currentData() is None
+        assert dialog.department.currentText() == ""
         fill_profile(qtbot, dialog, preparer="王芳")
-        dialog.accept()
+        # before saving, the dialog says which forms the unit will report on …
+        assert "兴国县林业局将填报以下" in dialog.scope_label.text()
+        answer_next_box(qtbot, QMessageBox.StandardButton.Ok, seen)
+        qtbot.mouseClick(
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+            Qt.MouseButton.LeftButton,
+        )
         return dialog.result()
 
     monkeypatch.setattr(ProfileDialog, "exec", run)
@@ -60,7 +80,11 @@ def test_first_run_dialog_creates_the_profile(
         profile.department,
         profile.preparer,
         profile.phone,
-    ) == ("360732", "兴国县", "县林业局", "王芳", "0797-5321234")
+    ) == ("360732", "兴国县", "林业局", "王芳", "0797-5321234")
+    assert profile.display_name == "兴国县林业局"
+    # … and asks to confirm them, naming each form
+    assert seen and seen[0][3] == "confirmScope" and "林业局将填报以下" in seen[0][1]
+    assert all(pack.form(code).title in seen[0][1] for code in forms)
     # 县林业局 answers for the tasks 市林业局 leads, not for every form
     led = {t.code for t in pack.catalog.tasks if "市林业局" in t.lead_departments}
     assert led and set(forms) - {"G"} == led
@@ -87,6 +111,70 @@ def test_first_run_refuses_missing_fields_and_saves_nothing(
         assert ensure_profile(store, pack) is False
         assert store.profile() is None
     assert seen and "填报人" in seen[0]
+
+
+def test_first_run_finds_a_department_by_its_natural_name(qtbot: Any, pack: Any) -> None:
+    from ecodesk.ui.app import application
+
+    application()
+    dialog = ProfileDialog(pack, first_run=True)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    choose_division(qtbot, dialog, "于都")
+    dialog.department.lineEdit().setFocus()
+    type_text(qtbot, dialog.department.lineEdit(), "县生态环境局")
+    dialog.department.lineEdit().textEdited.emit(dialog.department.currentText())
+    popup = dialog.department.completer().popup()
+    assert popup.model().rowCount() == 1
+    assert popup.model().index(0, 0).data() == "赣州市生态环境局于都县分局"
+    assert "赣州市生态环境局于都县分局将填报以下" in dialog.scope_label.text()
+    assert dialog.scope().department is not None  # type: ignore[union-attr]
+    led = {t.code for t in pack.catalog.tasks if "市生态环境局" in t.lead_departments}
+    assert set(dialog.scope().forms) == led | {"G"}  # type: ignore[union-attr]
+
+
+def test_first_run_unknown_department_is_not_silently_given_every_form(
+    qtbot: Any, data_dir: Path, pack: Any, monkeypatch: Any
+) -> None:
+    from ecodesk.store import Store
+    from ecodesk.ui.app import application, ensure_profile
+
+    application()
+    seen: list[Any] = []
+    labels: list[str] = []
+
+    def run(dialog: ProfileDialog) -> int:
+        fill_profile(qtbot, dialog, preparer="王芳", department="老干部局")
+        labels.append(dialog.scope_label.text())
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        answer_next_box(qtbot, QMessageBox.StandardButton.Cancel, seen)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)  # 取消: back to the dialog
+        assert seen and dialog.result() == 0  # not accepted: the clerk is back in the dialog
+        dialog.reject()
+        return dialog.result()
+
+    monkeypatch.setattr(ProfileDialog, "exec", run)
+    with Store.open(data_dir, pack=pack) as store:
+        assert ensure_profile(store, pack) is False
+        assert store.profile() is None
+    assert "不是行动方案列出的部门" in labels[0] and f"全部 {len(pack.forms)} 张" in labels[0]
+    assert seen and "不是行动方案列出的部门" in seen[0][1]
+
+
+def test_the_city_is_a_choice_of_its_own(qtbot: Any, pack: Any) -> None:
+    from ecodesk.ui.app import application
+
+    application()
+    dialog = ProfileDialog(pack, first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    choose_division(qtbot, dialog, "赣州市")
+    assert dialog.division.currentData() == "360700"
+    assert dialog.department.itemText(0) == "生态文明建设领导小组办公室"
+    dialog.department.setCurrentIndex(0)
+    assert "赣州市生态文明建设领导小组办公室将填报" in dialog.scope_label.text()
 
 
 def test_unexpected_exception_shows_chinese_dialog_and_logs(
@@ -174,23 +262,27 @@ def test_run_app_opens_the_window_on_the_data_folder(
 def test_run_app_on_a_damaged_database_says_so_and_changes_nothing(
     qtbot: Any, data_dir: Path, monkeypatch: Any
 ) -> None:
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QLabel, QPushButton
 
     from ecodesk.store.engine import default_db_path
     from ecodesk.ui.app import run_app
+    from ecodesk.ui.dialogs.restore_dialog import RestoreDialog
+    from tests.ui.conftest import click, when_modal
 
     db = default_db_path(data_dir)
     db.parent.mkdir(parents=True, exist_ok=True)
     junk = b"this is not a database" * 200
     db.write_bytes(junk)
     shown: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "critical", staticmethod(lambda _p, title, text, *a: shown.append(text))
-    )
+
+    def quit_(dialog: RestoreDialog) -> None:
+        shown.append(dialog.findChild(QLabel, "restoreIntro").text())
+        click(qtbot, dialog.findChild(QPushButton, "quit"))  # 退出程序
+
+    when_modal(qtbot, RestoreDialog, quit_)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     assert run_app(str(data_dir)) == 1
-    assert shown and "Traceback" not in shown[0]
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in shown[0]), shown[0]
+    assert shown and "Traceback" not in shown[0] and "损坏" in shown[0]
     assert db.read_bytes() == junk
     _drop_file_log(data_dir)
 

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
-from ecodesk.ui.operations import SERVICES, service_available
+from ecodesk.signing.keys import group_fingerprint
+from ecodesk.ui.dialogs.restore_dialog import RestoreDialog
+from tests.ui.conftest import click, when_modal
 
 
 @pytest.fixture
@@ -22,15 +24,6 @@ def save_to(monkeypatch: pytest.MonkeyPatch) -> Any:
         )
 
     return choose
-
-
-def test_operations_without_a_service_are_disabled_and_say_so(store: Any, open_window: Any) -> None:
-    window = open_window(store)
-    for name, action in window.operations.actions.items():
-        assert name in SERVICES
-        assert action.isEnabled() == service_available(name)
-        if not action.isEnabled():
-            assert action.toolTip() == "将在后续版本提供"
 
 
 def test_backup_then_restore_brings_old_values_back(
@@ -54,7 +47,19 @@ def test_backup_then_restore_brings_old_values_back(
 
     window.session.edit_value(key, "999", "test")
     assert window.session.store.load(period).value(key) == "999"
-    window.operations.actions["restore"].trigger()  # the confirmation is answered "yes"
+
+    def choose_file(dialog: RestoreDialog) -> None:
+        click(qtbot, dialog.other)  # 选择其他备份文件… (the file dialog answers with the backup)
+        when_modal(
+            qtbot,
+            QMessageBox,
+            lambda box: click(qtbot, box.button(box.StandardButton.Yes)),
+            "确认恢复",
+        )
+        click(qtbot, dialog.restore_button)
+
+    when_modal(qtbot, RestoreDialog, choose_file)
+    window.operations.actions["restore"].trigger()
     qtbot.waitUntil(lambda: any(title == "恢复完成" for title, _ in no_dialogs), timeout=10_000)
     assert window.session.value(key) == "100"
     assert window.session.store.load(period).value(key) == "100"
@@ -76,9 +81,23 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
     junk.write_bytes(b"not a database" * 100)
     window = open_window(store)
     save_to(junk)
+    refused: list[str] = []
+
+    def choose_junk(dialog: RestoreDialog) -> None:
+        click(qtbot, dialog.other)
+        when_modal(
+            qtbot,
+            QMessageBox,
+            lambda box: click(qtbot, box.button(box.StandardButton.Yes)),
+            "确认恢复",
+        )
+        click(qtbot, dialog.restore_button)
+        refused.append(dialog.message.text())
+        dialog.reject()
+
+    when_modal(qtbot, RestoreDialog, choose_junk)
     window.operations.actions["restore"].trigger()
-    qtbot.waitUntil(lambda: any(title == "从备份恢复" for title, _ in no_dialogs), timeout=10_000)
-    message = dict(no_dialogs)["从备份恢复"]
+    message = refused[0]
     assert "Traceback" not in message and message
     # nothing saved is lost, and the window keeps working on the same data
     assert window.session.store.load(window.session.period).value(key) == "42"
@@ -111,7 +130,7 @@ def test_print_previews_a_fresh_sheet_from_the_data_folders_cache(
     (first, _, _), (pdf, pages, name) = shown
     assert pdf.parent == data_dir / "cache" / "print" and pdf.read_bytes().startswith(b"%PDF")
     assert not first.exists() and list(pdf.parent.iterdir()) == [pdf]
-    assert pages >= 1 and name.startswith("宁都县县工信局_") and name.endswith("_第1版.pdf")
+    assert pages >= 1 and name.startswith("宁都县工信局_") and name.endswith("_第1版.pdf")
 
 
 def test_export_refuses_while_errors_remain(
@@ -153,10 +172,23 @@ def test_signed_export_of_demo_data_freezes_the_period(
         window = open_window(store)
         out = tmp_path / "报表.xlsx"
         save_to(out)
+        signed: list[tuple[str, list[str]]] = []
+
+        def close_signed(box: QMessageBox) -> None:
+            signed.append((box.text(), [b.text() for b in box.buttons()]))
+            click(qtbot, box.button(QMessageBox.StandardButton.Close))
+
+        when_modal(qtbot, QMessageBox, close_signed, "已签名导出")
         window.operations.actions["export"].trigger()
-        qtbot.waitUntil(lambda: bool(no_dialogs), timeout=30_000)
-        assert no_dialogs[0][0] == "已签名导出", no_dialogs
+        qtbot.waitUntil(lambda: bool(signed), timeout=30_000)
+        assert no_dialogs == []
+        text, buttons = signed[0]
+        # the fingerprint reads as on the printed sheet; next steps are offered
+        fingerprint = window.session.store.signature(window.session.period, 1)[0]
+        assert group_fingerprint(fingerprint) in text
+        assert "打印已签名的报送单" in buttons and "打开所在文件夹" in buttons
         assert window.session.frozen
+        assert window.operations.actions["export_again"].isEnabled()
         assert "只读" in window.windowTitle()
 
         # the key registration the level above needs, then verifying as the level above does
@@ -166,8 +198,8 @@ def test_signed_export_of_demo_data_freezes_the_period(
             QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(registry))
         )
         window.operations.actions["public_key"].trigger()
-        qtbot.waitUntil(lambda: len(no_dialogs) == 2, timeout=20_000)
-        assert no_dialogs[1][0] == "已导出密钥登记文件", no_dialogs
+        qtbot.waitUntil(lambda: len(no_dialogs) == 1, timeout=20_000)
+        assert no_dialogs[0][0] == "已导出密钥登记文件", no_dialogs
         assert list(registry.glob("*.ecodesk-key.json"))
 
         from ecodesk.ui.dialogs.verify_results_dialog import VerifyResultsDialog
@@ -222,9 +254,17 @@ def test_import_last_years_workbook_fills_the_last_year_column(
 
     seen: list[bool] = []
 
+    shown_cells: list[str] = []
+
     def confirm(dialog: ImportPreviewDialog) -> int:
         # no key registry here: the signer is unknown, so the clerk must confirm explicitly
         seen.append(dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled())
+        table = dialog.values
+        shown_cells.extend(
+            table.item(r, c).text()
+            for r in range(table.rowCount())
+            for c in range(table.columnCount())
+        )
         assert dialog.confirm is not None
         dialog.confirm.setChecked(True)
         dialog.accept()
@@ -246,3 +286,142 @@ def test_import_last_years_workbook_fills_the_last_year_column(
     assert window.session.previous(key) == last_year.value(key)
     window.tree.select_form("1.1")
     assert window.views["1.1"].indicators.previous_labels[key].text() == last_year.value(key)
+    # the preview read like a document: form titles and indicator names, no internal keys
+    assert shown_cells and f"1.1 {pack.form('1.1').title}" in shown_cells
+    assert pack.input_field(key).label in shown_cells
+    assert not any(":" in cell and cell.split(":")[0] in pack.forms for cell in shown_cells)
+
+    # undo it from the window: 撤销导入 is enabled now, and greyed again once undone
+    undo = window.operations.actions["undo_import"]
+    assert undo.isEnabled()
+    undo.trigger()  # the question is answered 是 (no_dialogs)
+    qtbot.waitUntil(lambda: any(t == "已撤销导入" for t, _ in no_dialogs), timeout=20_000)
+    asked = next(text for t, text in no_dialogs if t == "撤销导入")
+    assert workbook.name in asked
+    assert window.session.previous(key) in (None, "")
+    assert not undo.isEnabled()
+
+
+def test_signed_period_is_exported_again_after_the_passphrase_is_checked_first(
+    qtbot: Any,
+    data_dir: Path,
+    pack: Any,
+    open_window: Any,
+    tmp_path: Path,
+    no_dialogs: list[Any],
+    monkeypatch: Any,
+) -> None:
+    from ecodesk.services.export import export_submission
+    from ecodesk.services.keys import export_public_key
+    from ecodesk.services.sample import fill_demo
+    from ecodesk.services.verify import verify_workbook
+    from ecodesk.store import Store
+    from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+    from tests.ui.conftest import type_text
+
+    asked_for_file: list[str] = []
+    again = tmp_path / "再次导出.xlsx"
+
+    def save_dialog(*args: Any, **kwargs: Any) -> tuple[str, str]:
+        asked_for_file.append("save")
+        return str(again), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    seen: list[str] = []
+
+    def answer(dialog: PassphraseDialog) -> int:
+        assert not dialog.create
+        dialog.show()
+        type_text(qtbot, dialog.passphrase, "wrong-passphrase")
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        click(qtbot, ok)
+        # found out at once, in the dialog, before any file is chosen
+        seen.append(dialog.message.text())
+        assert asked_for_file == [] and dialog.result() == 0
+        assert dialog.forgotten.isVisible()  # the way out when it is truly forgotten
+        dialog.passphrase.clear()
+        type_text(qtbot, dialog.passphrase, "赣州生态2026")
+        click(qtbot, ok)
+        return dialog.result()
+
+    monkeypatch.setattr(PassphraseDialog, "exec", answer)
+    with Store.open(data_dir, pack=pack) as store:
+        fill_demo(store, "360730")
+        period = store.current_period()
+        first = tmp_path / "第一次.xlsx"
+        assert store.load(period).status != "signed"
+        export_submission(store, period, first, passphrase="赣州生态2026", data_dir=data_dir)
+        registry = tmp_path / "registry"
+        registry.mkdir()
+        export_public_key(data_dir, store.profile(), registry)
+        digest = store.signature(period, store.load(period).revision)
+        window = open_window(store)
+        assert window.session.frozen
+        done: list[str] = []
+
+        def close_signed(box: QMessageBox) -> None:
+            done.append(box.text())
+            click(qtbot, box.button(QMessageBox.StandardButton.Close))
+
+        when_modal(qtbot, QMessageBox, close_signed, "已签名导出")
+        window.operations.actions["export_again"].trigger()
+        qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+        assert seen and "口令不正确" in seen[0]
+        assert asked_for_file == ["save"]
+        result = verify_workbook(again, registry)
+        assert result.status == "valid", result.message
+        # the same frozen revision: no correction revision, the same data as signed before
+        assert store.load(period).revision == result.workbook.data.revision  # type: ignore[union-attr]
+        assert store.signature(period, store.load(period).revision) == digest
+        original = verify_workbook(first, registry).workbook.data  # type: ignore[union-attr]
+        assert result.workbook.data.values == original.values  # type: ignore[union-attr]
+        assert result.workbook.data.tables == original.tables  # type: ignore[union-attr]
+        assert no_dialogs == []
+
+
+def test_forgotten_passphrase_new_key_from_the_window_then_registration(
+    qtbot: Any,
+    store: Any,
+    data_dir: Path,
+    open_window: Any,
+    tmp_path: Path,
+    no_dialogs: list[Any],
+    monkeypatch: Any,
+) -> None:
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+    from tests.ui.conftest import type_text
+
+    keys = KeyStore(data_dir)
+    old = keys.create("忘掉的口令2025").fingerprint
+    registry = tmp_path / "登记"
+    registry.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(registry))
+    )
+
+    def new_passphrase(dialog: PassphraseDialog) -> int:
+        assert dialog.create and dialog.windowTitle() == "设定新口令"
+        type_text(qtbot, dialog.passphrase, "新的口令2026")
+        type_text(qtbot, dialog.repeat, "新的口令2026")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PassphraseDialog, "exec", new_passphrase)
+    explained: list[str] = []
+
+    def forgotten(box: QMessageBox) -> None:
+        explained.append(box.text())
+        click(qtbot, next(b for b in box.buttons() if b.text() == "旧口令已遗忘"))
+
+    window = open_window(store)
+    when_modal(qtbot, QMessageBox, forgotten, "更换签名密钥")
+    window.operations.actions["rotate_key"].trigger()
+    qtbot.waitUntil(lambda: any(t == "已导出公钥" for t, _ in no_dialogs), timeout=30_000)
+    assert explained and "必须重新向上级登记" in explained[0]
+    new = keys.fingerprint()
+    assert new != old and old in {k.fingerprint for k in keys.retired()}
+    asked = next(text for t, text in no_dialogs if t == "已更换签名密钥")
+    assert group_fingerprint(new) in asked
+    assert any(new in p.read_text(encoding="utf-8") for p in registry.glob("*.ecodesk-key.json"))
+    keys.unlock("新的口令2026")  # the new key opens with the new passphrase

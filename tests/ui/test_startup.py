@@ -198,9 +198,12 @@ def _drop_file_log(data_dir: Path) -> None:
 def test_first_run_dialog_appears_over_the_opening_window(
     qtbot: Any, data_dir: Path, monkeypatch: Any, accept: bool
 ) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from ecodesk.ui.app import run_app
     from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
     from ecodesk.ui.main_window import MainWindow
+    from tests.ui.conftest import answer_next_box
     from tests.ui.test_app import fill_profile
 
     parents: list[Any] = []
@@ -209,6 +212,7 @@ def test_first_run_dialog_appears_over_the_opening_window(
         parents.append((dialog.parentWidget(), dialog.parentWidget().isVisible()))
         if accept:
             fill_profile(qtbot, dialog, preparer="王芳")
+            answer_next_box(qtbot, QMessageBox.StandardButton.Ok, [])  # the forms in scope: OK
             dialog.accept()
         else:
             dialog.reject()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecodesk.consolidation.model import FormState
+from ecodesk.consolidation.model import FormState, unit_id
 from ecodesk.ui import style
 
 LEGEND = (FormState.SUBMITTED, FormState.WITH_WARNINGS, FormState.MISSING, FormState.NOT_REQUIRED)
@@ -82,9 +82,7 @@ class CompletenessView(QWidget):
         for row, entry in enumerate(summary.completeness):
             unit = entry.unit
             name = QTableWidgetItem(
-                labels.get((unit.division_code, unit.department.strip()))
-                or unit.display_name
-                or unit.division_name
+                labels.get(unit_id(unit)) or unit.display_name or unit.division_name
             )
             name.setToolTip(f"{unit.division_code}　{unit.display_name or unit.division_name}")
             revision = QTableWidgetItem(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.consolidation.model import unit_id
 from ecodesk.forms.figures import fixed
 from ecodesk.ui import style
 
@@ -230,10 +231,7 @@ class IndicatorsView(QWidget):
                 value.text if text_kind or value.value is None else fixed(value.value, s.decimals)
             )
             cells = [
-                QTableWidgetItem(
-                    labels.get((value.unit.division_code, value.unit.department.strip()))
-                    or value.unit.display_name
-                ),
+                QTableWidgetItem(labels.get(unit_id(value.unit)) or value.unit.display_name),
                 _number_item(shown) if not text_kind else QTableWidgetItem(shown),
             ]
             if s.kind == "ratio":

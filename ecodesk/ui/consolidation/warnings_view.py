@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from ecodesk.consolidation.model import unit_id
+
+MAX_LINES = 3
 
 
 class WarningsTable(QTableWidget):
@@ -22,6 +28,15 @@ class WarningsTable(QTableWidget):
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their wrapped text but at most a few lines: a long message or
+        explanation is elided, and read whole in its tooltip (no 200-pixel rows)."""
+        self.resizeRowsToContents()
+        limit = self.fontMetrics().lineSpacing() * MAX_LINES + 10
+        for row in range(self.rowCount()):
+            self.setRowHeight(row, min(self.rowHeight(row), limit))
 
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
@@ -32,7 +47,7 @@ class WarningsTable(QTableWidget):
         for row, warning in enumerate(summary.warnings):
             unit = warning.unit
             cells = [
-                labels.get((unit.division_code, unit.department.strip())) or unit.display_name,
+                labels.get(unit_id(unit)) or unit.display_name,
                 warning.form,
                 self._field_label(summary.pack, warning.field),
                 warning.message,
@@ -42,7 +57,11 @@ class WarningsTable(QTableWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.setItem(row, column, item)
-        self.resizeRowsToContents()
+        self._fit_rows()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_rows()  # the stretched column's width decides the wrapping
 
     @staticmethod
     def _field_label(pack: Any, key: str | None) -> str:

@@ -1,7 +1,15 @@
-"""Ask for the signing key's passphrase (twice when the key is being created)."""
+"""Ask for the signing key's passphrase (twice when the key is being created).
+
+With ``check``, the passphrase is tried on the key before the dialog closes: a wrong one is
+said at once, in the dialog, before any file is chosen or any work starts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,14 +20,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.errors import EcoDeskError
+
 MIN_LENGTH = 8
 
 
 class PassphraseDialog(QDialog):
-    def __init__(self, *, create: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        create: bool,
+        parent: QWidget | None = None,
+        check: Callable[[str], object] | None = None,
+        title: str | None = None,
+        intro: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.create = create
-        self.setWindowTitle(self.tr("创建签名密钥") if create else self.tr("输入签名口令"))
+        self.check = check
+        self.setWindowTitle(
+            title or (self.tr("创建签名密钥") if create else self.tr("输入签名口令"))
+        )
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         if create:
@@ -29,9 +50,9 @@ class PassphraseDialog(QDialog):
             ).format(n=MIN_LENGTH)
         else:
             text = self.tr("签名导出需要本单位签名密钥的口令。")
-        intro = QLabel(text)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        label = QLabel(intro or text)
+        label.setWordWrap(True)
+        layout.addWidget(label)
         form = QFormLayout()
         self.passphrase = QLineEdit(objectName="passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -42,6 +63,7 @@ class PassphraseDialog(QDialog):
             form.addRow(self.tr("再输一次"), self.repeat)
         layout.addLayout(form)
         self.message = QLabel(objectName="fieldError")
+        self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
@@ -49,6 +71,14 @@ class PassphraseDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        # shown after a wrong passphrase: the way out when it is forgotten
+        self.forgotten = buttons.addButton(
+            self.tr("忘记口令，更换密钥…"), QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.forgotten.setObjectName("forgotten")
+        self.forgotten.hide()
+        self.wants_new_key = False
+        self.forgotten.clicked.connect(self._forgotten)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -62,11 +92,32 @@ class PassphraseDialog(QDialog):
             problem = self.tr("口令至少要 {n} 位。").format(n=MIN_LENGTH)
         elif self.create and text != self.repeat.text():
             problem = self.tr("两次输入的口令不一致，请重新输入。")
+        if not problem and self.check is not None:
+            problem = self._checked(text)
         if problem:
             self.message.setText(problem)
             self.message.show()
+            self.forgotten.setVisible(self.check is not None and not self.create)
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
             return
         super().accept()
+
+    def _forgotten(self) -> None:
+        self.wants_new_key = True
+        self.reject()
+
+    def _checked(self, text: str) -> str:
+        """The key's own answer to the passphrase: '' when it unlocks, else why not."""
+        assert self.check is not None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.check(text)
+        except EcoDeskError as exc:
+            return str(exc)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        return ""
 
     def value(self) -> str:
         return self.passphrase.text()

@@ -228,7 +228,7 @@ def test_export_writes_a_workbook_that_opens_again(
     assert no_dialogs[0][0] == "导出汇总表" and "已保存" in no_dialogs[0][1]
     written = out.with_suffix(".xlsx")
     wb = openpyxl.load_workbook(written)
-    assert wb.sheetnames[:2] == ["汇总", "完成情况"]
+    assert wb.sheetnames[:3] == ["指标×单位汇总表", "汇总", "完成情况"]
     matrix = {row[0]: row for row in wb["完成情况"].iter_rows(values_only=True)}
     codes = county_workbooks.codes
     assert matrix[codes["C"]][2] == 2 and matrix[codes["D"]][2] == "未收到"  # revision, or why not
