@@ -26,8 +26,8 @@ from pathlib import Path
 
 
 def make_workbook(folder: Path) -> tuple[Path, Path]:
-    from ecodesk.forms.loader import bundled_pack
     from ecodesk.demo import sample_submission
+    from ecodesk.forms.loader import bundled_pack
     from ecodesk.signing import keys as signing_keys
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore

@@ -12,8 +12,8 @@ import pytest
 
 from ecodesk.cli import main
 from ecodesk.consolidation.writer import FILES_SHEET
-from ecodesk.services.consolidate import consolidate, write_summary
 from ecodesk.demo import sample_submission
+from ecodesk.services.consolidate import consolidate, write_summary
 from tests.consolidation.helpers import PERIOD, restrict_forms, write_signed
 
 

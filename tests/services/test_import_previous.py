@@ -511,9 +511,9 @@ def test_own_last_year_file_is_trusted_by_the_units_own_keys(
 ) -> None:
     """Signed here last year, key replaced since (a forgotten passphrase): the file's signer is
     this unit's own retired key, so importing it asks no 签名人不在密钥登记中 confirmation."""
+    from ecodesk.demo import sample_submission
     from ecodesk.services.export import export_submission
     from ecodesk.services.keys import rotate_key
-    from ecodesk.services.sample import sample_submission
 
     with _store(data_dir, pack) as store:
         last = sample_submission(pack, COUNTY, LAST_YEAR)

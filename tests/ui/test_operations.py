@@ -311,9 +311,9 @@ def test_signed_period_is_exported_again_after_the_passphrase_is_checked_first(
     no_dialogs: list[Any],
     monkeypatch: Any,
 ) -> None:
+    from ecodesk.demo import fill_demo
     from ecodesk.services.export import export_submission
     from ecodesk.services.keys import export_public_key
-    from ecodesk.services.sample import fill_demo
     from ecodesk.services.verify import verify_workbook
     from ecodesk.store import Store
     from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog

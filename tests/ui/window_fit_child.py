@@ -69,10 +69,10 @@ def _button_class() -> type:
 
 
 def windows(data_dir: Path) -> Iterator[tuple[str, Callable[[], Any]]]:
+    from ecodesk.demo import fill_demo
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.forms.rules import Problem
     from ecodesk.services.printing import print_for_preview
-    from ecodesk.services.sample import fill_demo
     from ecodesk.store import Store
     from ecodesk.ui.dialogs.about_dialog import AboutDialog
     from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.rules import has_blocking_errors
-from ecodesk.ui.dialogs.reason_dialog import ask_reason
 from ecodesk.services.export import (
     ExportResult,
     export_submission,
@@ -26,6 +25,7 @@ from ecodesk.services.export import (
 from ecodesk.services.printing import print_for_preview
 from ecodesk.signing.keys import KeyStore, group_fingerprint
 from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+from ecodesk.ui.dialogs.reason_dialog import ask_reason
 from ecodesk.ui.operations.base import BackgroundOp, default_name, last_folder, remember_folder
 from ecodesk.ui.workers import Job
 
