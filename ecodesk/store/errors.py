@@ -56,7 +56,7 @@ class StoreTooNew(EcoDeskError):
                 "store",
                 "数据文件 {path} 由更新版本的 EcoDesk 创建（数据结构版本 {revision}），本程序无法读取。"
                 "请安装最新版本的 EcoDesk 后再打开。",
-                path=self.path,
+                path=path,
                 revision=revision,
             )
         )
@@ -101,5 +101,96 @@ class RestoreRefused(EcoDeskError):
                 "（自动备份在数据文件夹的 backups 中）。",
                 path=self.path,
                 reason=reason,
+            )
+        )
+
+
+class BadDatabaseUrl(EcoDeskError):
+    """A database address that is neither a PostgreSQL URL nor a SQLite file."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            tr(
+                "store",
+                "数据库地址“{text}”格式不对。PostgreSQL 数据库请写成 "
+                "postgresql://用户名:密码@服务器:5432/数据库名，本机 SQLite 文件请写文件路径。",
+                text=text,
+            )
+        )
+
+
+class DatabaseServerError(EcoDeskError):
+    """The PostgreSQL server could not be used; ``address`` never shows the password."""
+
+    def __init__(self, address: str, message: str) -> None:
+        self.address = address
+        super().__init__(message)
+
+
+class DatabaseUnreachable(DatabaseServerError):
+    def __init__(self, address: str, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "连接不上数据库服务器（{address}）。请检查网络、服务器地址和端口，"
+                "确认数据库服务器已开机运行；仍不行请联系单位的网管。已保存的数据不受影响。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseLoginFailed(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库服务器（{address}）拒绝登录：用户名或密码不对，或这个用户没有权限。"
+                "请向单位的网管核对数据库地址中的用户名和密码。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseMissing(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库服务器上没有这个数据库（{address}）。请核对地址中的数据库名，"
+                "或请网管按说明书先建好数据库（CREATE DATABASE）。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseNotEcoDesk(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库 {address} 里已有别的程序的表，不是 EcoDesk 的数据库。"
+                "请为 EcoDesk 单独建一个空数据库。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseNotEmpty(EcoDeskError):
+    """``store copy`` was asked to write into a database that already holds data."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__(
+            tr(
+                "store",
+                "目标数据库 {address} 里已经有数据，没有复制。如确实要用本处的数据覆盖它，"
+                "请加 --force（覆盖前请先备份目标数据库）。",
+                address=address,
             )
         )

@@ -25,9 +25,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
-from ecodesk.store import backup, migrate, settings
+from ecodesk.store import backup, migrate, settings, transfer
 from ecodesk.store.audit import AuditEntry
-from ecodesk.store.engine import IMMEDIATE, default_url, make_engine, sqlite_file_of
+from ecodesk.store.engine import (
+    display_url,
+    make_engine,
+    resolve_url,
+    sqlite_file_of,
+    writer_engine,
+)
 from ecodesk.store.errors import BadFieldKey, RevisionNotSigned, SubmissionFrozen
 from ecodesk.store.models import (
     AcceptedWarningRow,
@@ -42,6 +48,7 @@ from ecodesk.store.models import (
     UnitProfileRow,
     ValueRow,
 )
+from ecodesk.store.server import server_errors
 from ecodesk.store.settings import Setting
 from ecodesk.submission import (
     AcceptedWarning,
@@ -127,9 +134,7 @@ class Store:
         self._pack = pack
         self.db_path = db_path
         self._reads = sessionmaker(engine, expire_on_commit=False)
-        self._writes = sessionmaker(
-            engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
-        )
+        self._writes = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self._os_user = _os_user()
 
     # ------------------------------------------------------------------ opening and closing
@@ -138,31 +143,39 @@ class Store:
     def open(cls, data_dir: Path, *, url: str | None = None, pack: FormPack | None = None) -> Store:
         """Check, back up, upgrade and open the database of ``data_dir`` (or at ``url``).
 
+        Without ``url`` the database is found by :func:`ecodesk.store.engine.resolve_url`
+        (``ECODESK_DATABASE_URL``, the address saved in the data folder, else its SQLite file).
         Raises :class:`StoreDamaged` when the file fails its integrity check or is not
-        EcoDesk's, and :class:`StoreTooNew` when a newer program wrote it.
+        EcoDesk's, :class:`StoreTooNew` when a newer program wrote it, and a
+        :class:`~ecodesk.store.errors.DatabaseServerError` when a PostgreSQL server cannot be used.
         """
         if pack is None:
             from ecodesk.forms.loader import bundled_pack
 
             pack = bundled_pack()
         data_dir = Path(data_dir)
-        url = url or default_url(data_dir)
+        url = resolve_url(data_dir, url)
         db_path = sqlite_file_of(url)
         if db_path is not None:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             backup.check_at_startup(db_path)
         engine = make_engine(url)
         try:
-            if migrate.needs_upgrade(engine):
+            with server_errors(url):
+                if migrate.needs_upgrade(engine):
+                    if db_path is not None:
+                        backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
+                    else:
+                        transfer.server_backup_before_upgrade(data_dir, url)
+                    migrate.upgrade(engine)
                 if db_path is not None:
-                    backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
-                migrate.upgrade(engine)
-            if db_path is not None:
-                backup.daily_backup(db_path)
+                    backup.daily_backup(db_path)
+                else:
+                    transfer.daily_server_backup(data_dir, url)
         except BaseException:
             engine.dispose()
             raise
-        log.info("store opened at %s", db_path or url)
+        log.info("store opened at %s", db_path or display_url(url))
         return cls(engine, pack=pack, db_path=db_path)
 
     def close(self) -> None:

@@ -1,4 +1,9 @@
-"""Fixtures of the store tests: an open store in a temporary data folder."""
+"""Fixtures of the store tests: an open store in a temporary data folder, on each engine.
+
+Every test here runs twice, on SQLite and on a real PostgreSQL server (a fresh database per
+test, named by ``ECODESK_DATABASE_URL`` as an office's IT person would configure it), unless it
+is marked ``sqlite_only`` because it is about the SQLite file itself.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,32 @@ from pathlib import Path
 import pytest
 
 from ecodesk.store import Store
+from ecodesk.store.engine import ENV_DATABASE_URL
 from ecodesk.submission import Period, UnitProfile
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_engine" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("store_engine", ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def store_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``sqlite`` or ``postgresql``: the engine behind every ``Store.open`` of the test."""
+    engine = getattr(request, "param", "sqlite")
+    if engine != "postgresql":
+        yield engine
+        return
+    server = request.getfixturevalue("postgresql_server")
+    name = server.new_database(migrated=request.node.get_closest_marker("empty_database") is None)
+    monkeypatch.setenv(ENV_DATABASE_URL, server.url(name))
+    try:
+        yield engine
+    finally:
+        server.drop_database(name)
 
 
 @pytest.fixture
