@@ -31,6 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "sqlite_only(reason): a store test about the SQLite file itself (not run on PostgreSQL)",
     )
     config.addinivalue_line(
+        "markers", "postgresql_only(reason): a store test about the PostgreSQL server (run once)"
+    )
+    config.addinivalue_line(
         "markers", "empty_database: on PostgreSQL, start from an empty database (not migrated)"
     )
     config.stash[_PRODUCTION_SCRYPT_N] = keys.SCRYPT_N

@@ -155,6 +155,19 @@ class DatabaseLoginFailed(DatabaseServerError):
         )
 
 
+class DatabaseNoPermission(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库用户没有使用这个数据库的权限（{address}）。请网管按说明书把数据库的所有者"
+                "设为这个用户（ALTER DATABASE … OWNER TO …），或授予它权限。",
+                address=address,
+            ),
+        )
+
+
 class DatabaseMissing(DatabaseServerError):
     def __init__(self, address: str) -> None:
         super().__init__(

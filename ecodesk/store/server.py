@@ -19,6 +19,7 @@ from ecodesk.store.engine import display_url, is_postgresql
 from ecodesk.store.errors import (
     DatabaseLoginFailed,
     DatabaseMissing,
+    DatabaseNoPermission,
     DatabaseServerError,
     DatabaseUnreachable,
 )
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 LOGIN_STATES = {"28P01", "28000"}  # invalid_password, invalid_authorization_specification
 MISSING_DATABASE_STATE = "3D000"  # invalid_catalog_name
+NO_PERMISSION_STATE = "42501"  # insufficient_privilege
 # The server's own words (English, and the zh_CN translation a Chinese server may use).
 LOGIN_PATTERNS = (
     re.compile(r"password authentication failed|no password supplied|Password 认证失败"),
@@ -43,6 +45,8 @@ def explain(url: str, error: BaseException) -> DatabaseServerError:
     state = getattr(original, "sqlstate", None)
     text = str(original)
     address = display_url(url)
+    if state == NO_PERMISSION_STATE:
+        return DatabaseNoPermission(address)
     if state in LOGIN_STATES or any(p.search(text) for p in LOGIN_PATTERNS):
         return DatabaseLoginFailed(address)
     if state == MISSING_DATABASE_STATE or MISSING_DATABASE_PATTERN.search(text):
@@ -59,7 +63,12 @@ def server_errors(url: str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        if not exc.connection_invalidated and not _is_connection_error(exc):
+        state = getattr(exc.orig, "sqlstate", None)
+        if (
+            not exc.connection_invalidated
+            and not _is_connection_error(exc)
+            and state != NO_PERMISSION_STATE
+        ):
             raise
         log.warning("database server %s: %s", display_url(url), exc.orig)
         raise explain(url, exc) from None

@@ -2,7 +2,8 @@
 
 Every test here runs twice, on SQLite and on a real PostgreSQL server (a fresh database per
 test, named by ``ECODESK_DATABASE_URL`` as an office's IT person would configure it), unless it
-is marked ``sqlite_only`` because it is about the SQLite file itself.
+is marked ``sqlite_only`` because it is about the SQLite file itself, or ``postgresql_only``
+because it is about the server (its settings, its refusals, copying to and from it).
 """
 
 from __future__ import annotations
@@ -21,8 +22,22 @@ ENGINES = ("sqlite", "postgresql")
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "store_engine" in metafunc.fixturenames:
-        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("store_engine", ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
+        engines = ENGINES
+        if _marked(metafunc, "sqlite_only"):
+            engines = ("sqlite",)
+        elif _marked(metafunc, "postgresql_only"):
+            engines = ("postgresql",)
+        metafunc.parametrize("store_engine", engines, indirect=True)
+
+
+def _marked(metafunc: pytest.Metafunc, name: str) -> bool:
+    """The test or its module (``pytestmark``, not yet applied while tests are generated)."""
+    module_marks = getattr(metafunc.module, "pytestmark", [])
+    if not isinstance(module_marks, list):
+        module_marks = [module_marks]
+    return metafunc.definition.get_closest_marker(name) is not None or any(
+        mark.name == name for mark in module_marks
+    )
 
 
 @pytest.fixture(autouse=True)
