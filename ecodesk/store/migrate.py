@@ -39,6 +39,14 @@ def current_revision(engine: Engine) -> str | None:
     return row[0] if row else None
 
 
+def current_revision_of(conn: Connection) -> str | None:
+    """The schema revision on an open connection (``None`` without EcoDesk's version table)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
 def _where(engine: Engine) -> str:
     """The database as messages name it: the file, or the server address without password."""
     if engine.dialect.name == "sqlite":
