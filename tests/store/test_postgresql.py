@@ -7,6 +7,7 @@ The server is real (``tests/postgresql.py``); each test has a fresh database, wh
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -265,3 +266,63 @@ def test_a_lost_server_at_start_is_said_quickly(data_dir: Path, pack, tmp_path: 
     started = time.monotonic()
     _refused(data_dir, pack, f"postgresql://x@/db?host={tmp_path}")
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() and SIGKILL")
+def test_a_writer_killed_mid_transaction_loses_only_that_unacknowledged_write(
+    store: Store, postgresql_server: PostgresServer
+) -> None:
+    """The writer is stopped for certain inside its transaction (after taking the write lock):
+    another session holds an uncommitted row with the key it inserts, so its INSERT waits."""
+    store.set_value(P, KEY, "warm")  # the revision exists; statements are compiled
+    name = _database(os.environ[ENV_DATABASE_URL])
+    read_end, write_end = os.pipe()
+    with postgresql_server.connect(name) as watch, postgresql_server.connect(name) as blocker:
+        blocker.autocommit = False
+        (submission_id,) = blocker.execute("SELECT id FROM submissions").fetchone()  # type: ignore[misc]
+        blocker.execute(
+            "INSERT INTO field_values (submission_id, form, field, text, updated_at)"
+            " VALUES (%s, '1.1', 'blocked', 'other', 'now')",
+            (submission_id,),
+        )
+        pid = os.fork()
+        if pid == 0:  # the writer: never return into pytest
+            try:
+                os.close(read_end)
+                store.engine.dispose(close=False)
+                for i in range(3):
+                    store.set_value(P, f"1.1:acked_{i}", str(i))
+                    os.write(write_end, f"{i}\n".encode())
+                store.set_value(P, "1.1:blocked", "from the killed writer")
+                os.write(write_end, b"returned\n")
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        deadline = time.monotonic() + 20
+        while not watch.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = %s AND application_name = 'EcoDesk'"
+            " AND wait_event_type = 'Lock' AND state = 'active'",
+            (name,),
+        ).fetchall():
+            assert time.monotonic() < deadline, "the writer never reached its INSERT"
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        acknowledged = b""
+        while chunk := os.read(read_end, 4096):
+            acknowledged += chunk
+        os.close(read_end)
+        blocker.rollback()  # the killed writer's INSERT may now finish; its commit never comes
+
+    assert acknowledged.decode().split() == ["0", "1", "2"]
+    started = time.monotonic()
+    store.set_value(P, "1.1:after", "ok")  # the write lock did not die with the writer
+    assert time.monotonic() - started < 10
+    values = store.load(P).values
+    assert {k: v for k, v in values.items() if k != KEY} == {
+        "1.1:acked_0": "0",
+        "1.1:acked_1": "1",
+        "1.1:acked_2": "2",
+        "1.1:after": "ok",
+    }
+    assert not [e for e in store.audit_log(P, limit=1000) if e.field == "blocked"]
