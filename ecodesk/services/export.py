@@ -21,7 +21,7 @@ from typing import Any
 from ecodesk import __version__
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
-from ecodesk.submission import Period
+from ecodesk.submission import Period, ProfileMissing
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +54,6 @@ class AlreadySigned(EcoDeskError):
                 "{period}第{revision}版已经签名导出，数据已冻结。如需更正，请先新建修订版（写明更正原因），再签名导出。",
                 period=period.label,
                 revision=revision,
-            )
-        )
-
-
-class ProfileMissing(EcoDeskError):
-    def __init__(self) -> None:
-        super().__init__(
-            tr(
-                "export",
-                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
             )
         )
 
@@ -102,7 +92,12 @@ def export_submission(
     if data.status == "signed":
         raise AlreadySigned(period, data.revision)
     if store.profile() is None or not data.unit.division_code:
-        raise ProfileMissing()
+        raise ProfileMissing(
+            tr(
+                "export",
+                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
+            )
+        )
     errors = [p for p in check_submission(pack, data) if p.severity == "error"]
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))

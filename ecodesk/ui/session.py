@@ -64,7 +64,21 @@ class EditSession(QObject):
     def frozen(self) -> bool:
         return self.data is not None and self.data.status == "signed"
 
-    def load(self, period: Period | None = None) -> None:
+    def load(
+        self,
+        period: Period | None = None,
+        *,
+        prepared: tuple[SubmissionData, list[Any]] | None = None,
+    ) -> None:
+        """Read ``period`` (the current one by default) and check it. ``prepared``: the current
+        period's data and problems, read and checked ahead (at start-up, off the UI thread)."""
+        if prepared is not None:
+            self.data, self.problems = prepared
+            self._recheck_timer.stop()
+            self.undo_stack.clear()
+            self.problemsChanged.emit()
+            self.loaded.emit()
+            return
         period = period or self.store.current_period()
         self.data = self.store.load(period)
         if period != self.store.current_period():
@@ -218,13 +232,20 @@ class EditSession(QObject):
     # ------------------------------------------------------------------ derived figures from the core
 
     def ratio_value(self, form: str, indicator: str) -> Any:
-        from ecodesk.forms.rules import ratio_value
+        from ecodesk.forms.figures import ratio_value
 
         assert self.data is not None
         return ratio_value(self.pack, self.data, form, indicator)
 
     def progress(self, form: str, indicator: str) -> Any:
-        from ecodesk.forms.rules import progress
+        from ecodesk.forms.figures import progress
 
         assert self.data is not None
         return progress(self.pack, self.data, form, indicator)
+
+    def indicator_lines(self, form: str) -> Any:
+        """The form's indicator rows as the printed sheet and the workbook show them."""
+        from ecodesk.forms.lines import indicator_lines
+
+        assert self.data is not None
+        return indicator_lines(self.pack, self.data, form)

@@ -962,6 +962,11 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Toolbar</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="101" />
+      <source>正在打开…</source>
+      <translation>Opening…</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/main_window.py" line="92" />
       <source> 报送期 </source>
       <translation> Period </translation>
@@ -3034,6 +3039,10 @@ Fingerprint: {fp}</translation>
   <context>
     <name>forms</name>
     <message>
+      <source>没有字段 {key}</source>
+      <translation>There is no field {key}</translation>
+    </message>
+    <message>
       <source>表单定义文件 {file} 有误（位置：{location}）：{problem}</source>
       <translation>The form definition file {file} has an error (at {location}): {problem}</translation>
     </message>
@@ -3569,6 +3578,10 @@ Fingerprint: {fp}</translation>
   <context>
     <name>rules</name>
     <message>
+      <source>{label}有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，导出的报表无法完整保存。请精简，或分成几行填写。</source>
+      <translation>{label} has {n} characters, more than the {max} an Excel cell holds: the exported report could not keep it whole. Please shorten it or split it over several rows.</translation>
+    </message>
+    <message>
       <source>上年</source>
       <translation>last year</translation>
     </message>
@@ -3842,6 +3855,10 @@ Fingerprint: {fp}</translation>
   </context>
   <context>
     <name>store</name>
+    <message>
+      <source>说明有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，未保存。请精简后再接受。</source>
+      <translation>The explanation has {n} characters, more than the {max} an Excel cell holds; it was not saved. Please shorten it and accept the warning again.</translation>
+    </message>
     <message>
       <source>已检查</source>
       <translation>Checked</translation>
@@ -4728,6 +4745,33 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{deadline}{done}</source>
       <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>keys</name>
+    <message>
+      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
+      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
+    </message>
+    <message>
+      <source>文字说明编号</source>
+      <translation>Narrative key</translation>
+    </message>
+    <message>
+      <source>表格编号</source>
+      <translation>Table key</translation>
+    </message>
+    <message>
+      <source>表格单元格编号</source>
+      <translation>Table cell key</translation>
+    </message>
+    <message>
+      <source>已接受警告编号</source>
+      <translation>Accepted warning key</translation>
+    </message>
+    <message>
+      <source>字段编号</source>
+      <translation>Field key</translation>
     </message>
   </context>
 </TS>

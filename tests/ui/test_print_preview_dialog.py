@@ -111,21 +111,21 @@ def test_keyboard_pages_prints_and_closes(
         QPrintDialog, "exec", lambda self: asked.append(1) or QDialog.DialogCode.Rejected
     )
     dialog = preview(demo_sheet)
-    dialog.scroll.setFocus()
-    qtbot.keyClick(dialog.scroll, Qt.Key.Key_PageDown)
-    qtbot.keyClick(dialog.scroll, Qt.Key.Key_PageDown)
+    dialog.pages_area.setFocus()
+    qtbot.keyClick(dialog.pages_area, Qt.Key.Key_PageDown)
+    qtbot.keyClick(dialog.pages_area, Qt.Key.Key_PageDown)
     assert dialog.page_field.text() == "3"
-    qtbot.keyClick(dialog.scroll, Qt.Key.Key_PageUp)
+    qtbot.keyClick(dialog.pages_area, Qt.Key.Key_PageUp)
     assert dialog.page_field.text() == "2"
-    qtbot.keyClick(dialog.scroll, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.pages_area, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert asked == [1]
-    qtbot.keyClick(dialog.scroll, Qt.Key.Key_Escape)
+    qtbot.keyClick(dialog.pages_area, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
 
 def test_zoom_fits_width_page_or_a_percentage(mixed_sheet: Path, preview: Any) -> None:
     dialog = preview(mixed_sheet)
-    viewport = dialog.scroll.viewport()
+    viewport = dialog.pages_area.viewport()
     landscape = next(i for i, s in enumerate(dialog.pages.sizes) if s.landscape)
     wide, tall = dialog.page_widgets[landscape], dialog.page_widgets[0]
     assert dialog.zoom.currentData() == "width"
@@ -133,7 +133,7 @@ def test_zoom_fits_width_page_or_a_percentage(mixed_sheet: Path, preview: Any) -
     assert (
         abs(wide.width() - (viewport.width() - 2 * PAGE_GAP)) <= 1
     )  # the widest page fills the width
-    assert dialog.scroll.horizontalScrollBar().maximum() == 0
+    assert dialog.pages_area.horizontalScrollBar().maximum() == 0
 
     dialog.zoom.setCurrentIndex(dialog.zoom.findData("page"))
     assert tall.height() <= viewport.height() - 2 * PAGE_GAP and wide.width() <= viewport.width()

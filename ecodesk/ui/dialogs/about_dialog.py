@@ -40,55 +40,60 @@ class Component:
 
 
 # What ships inside EcoDesk, with the licence each is distributed under (marked for lupdate,
-# translated when shown). The versions are read from the installed packages, so the list cannot drift from what is really bundled.
+# translated when shown; str() because the stubs type QT_TRANSLATE_NOOP as returning object). The versions are read from the installed packages, so the list cannot drift from what is really bundled.
 COMPONENTS: tuple[Component, ...] = (
     Component(
         "文泉驿微米黑 WenQuanYi Micro Hei",
         None,
-        QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 GPL-3.0+（字体例外）"),
-        QT_TRANSLATE_NOOP("AboutDialog", "界面与报送单的中文字体"),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 GPL-3.0+（字体例外）")),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "界面与报送单的中文字体")),
         "0.2.0-beta",
     ),
     Component(
         "Qt 6 / PySide6",
         "PySide6-Essentials",
         "LGPL-3.0",
-        QT_TRANSLATE_NOOP("AboutDialog", "窗口界面"),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "窗口界面")),
     ),
-    Component("SQLAlchemy", "SQLAlchemy", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "本地数据库")),
-    Component("Alembic", "alembic", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据库升级")),
-    Component("openpyxl", "openpyxl", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "Excel 报表")),
     Component(
-        "defusedxml", "defusedxml", "PSF-2.0", QT_TRANSLATE_NOOP("AboutDialog", "安全读取 XML")
+        "SQLAlchemy", "SQLAlchemy", "MIT", str(QT_TRANSLATE_NOOP("AboutDialog", "本地数据库"))
+    ),
+    Component("Alembic", "alembic", "MIT", str(QT_TRANSLATE_NOOP("AboutDialog", "数据库升级"))),
+    Component("openpyxl", "openpyxl", "MIT", str(QT_TRANSLATE_NOOP("AboutDialog", "Excel 报表"))),
+    Component(
+        "defusedxml", "defusedxml", "PSF-2.0", str(QT_TRANSLATE_NOOP("AboutDialog", "安全读取 XML"))
     ),
     Component(
         "ReportLab",
         "reportlab",
         "BSD-3-Clause",
-        QT_TRANSLATE_NOOP("AboutDialog", "PDF 报送单及其二维码"),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "PDF 报送单及其二维码")),
     ),
     Component(
         "cryptography",
         "cryptography",
-        QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
-        QT_TRANSLATE_NOOP("AboutDialog", "签名与密钥"),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause")),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "签名与密钥")),
     ),
     Component(
-        "platformdirs", "platformdirs", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "数据文件夹位置")
+        "platformdirs",
+        "platformdirs",
+        "MIT",
+        str(QT_TRANSLATE_NOOP("AboutDialog", "数据文件夹位置")),
     ),
-    Component("PyYAML", "PyYAML", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "表单定义")),
-    Component("pydantic", "pydantic", "MIT", QT_TRANSLATE_NOOP("AboutDialog", "表单定义校验")),
+    Component("PyYAML", "PyYAML", "MIT", str(QT_TRANSLATE_NOOP("AboutDialog", "表单定义"))),
+    Component("pydantic", "pydantic", "MIT", str(QT_TRANSLATE_NOOP("AboutDialog", "表单定义校验"))),
     Component(
         "pypdfium2 / PDFium",
         "pypdfium2",
-        QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause"),
-        QT_TRANSLATE_NOOP("AboutDialog", "打印预览"),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "Apache-2.0 或 BSD-3-Clause")),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "打印预览")),
     ),
     Component(
         "Python",
         None,
         "PSF-2.0",
-        QT_TRANSLATE_NOOP("AboutDialog", "运行环境"),
+        str(QT_TRANSLATE_NOOP("AboutDialog", "运行环境")),
         platform.python_version(),
     ),
 )

@@ -269,16 +269,16 @@ class PrintPreviewDialog(QDialog):
         bar.addStretch(1)
         layout.addLayout(bar)
 
-        self.scroll = QScrollArea(objectName="previewPages")
-        self.scroll.setWidgetResizable(False)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.pages_area = QScrollArea(objectName="previewPages")
+        self.pages_area.setWidgetResizable(False)
+        self.pages_area.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.pages_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.canvas = Desk()
         self.page_widgets = [PageWidget(self.cache, i, self.canvas) for i in range(len(self.pages))]
-        self.scroll.setWidget(self.canvas)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.scroll.viewport().installEventFilter(self)
-        layout.addWidget(self.scroll, 1)
+        self.pages_area.setWidget(self.canvas)
+        self.pages_area.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.pages_area.viewport().installEventFilter(self)
+        layout.addWidget(self.pages_area, 1)
 
         buttons = QHBoxLayout()
         self.status = QLabel(objectName="previewStatus")
@@ -314,7 +314,7 @@ class PrintPreviewDialog(QDialog):
     def scale(self) -> float:
         """Logical pixels per point at the chosen zoom."""
         choice = self.zoom.currentData()
-        viewport = self.scroll.viewport().size()
+        viewport = self.pages_area.viewport().size()
         room_w = max(50, viewport.width() - 2 * PAGE_GAP)
         room_h = max(50, viewport.height() - 2 * PAGE_GAP)
         if choice == "width":
@@ -336,7 +336,7 @@ class PrintPreviewDialog(QDialog):
         page = self.current_page()
         scale = self.scale()
         sizes = [QSize(round(s.width * scale), round(s.height * scale)) for s in self.pages.sizes]
-        viewport = self.scroll.viewport().size()
+        viewport = self.pages_area.viewport().size()
         width = max(viewport.width(), max(s.width() for s in sizes) + 2 * PAGE_GAP)
         y = PAGE_GAP
         self._tops = []
@@ -354,12 +354,14 @@ class PrintPreviewDialog(QDialog):
         """
         if self._pinned is not None:
             return self._pinned
-        probe = self.scroll.verticalScrollBar().value() + self.scroll.viewport().height() // 3
+        probe = (
+            self.pages_area.verticalScrollBar().value() + self.pages_area.viewport().height() // 3
+        )
         return max(0, sum(1 for top in self._tops if top <= probe) - 1)
 
     def go_to_page(self, index: int) -> None:
         index = max(0, min(index, len(self.pages) - 1))
-        self.scroll.verticalScrollBar().setValue(self._tops[index] - PAGE_GAP // 2)
+        self.pages_area.verticalScrollBar().setValue(self._tops[index] - PAGE_GAP // 2)
         self._pinned = index
         self._show_current_page()
 
@@ -374,7 +376,7 @@ class PrintPreviewDialog(QDialog):
         self.next_button.setEnabled(page < len(self.pages) - 1)
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 — Qt's name
-        if watched is self.scroll.viewport():
+        if watched is self.pages_area.viewport():
             if event.type() == QEvent.Type.Resize and self.zoom.currentData() in ("width", "page"):
                 self._relayout()
             elif (
