@@ -25,15 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     from ecodesk.paths import resolve_data_dir
-    from ecodesk.store.backup import make_backup
-    from ecodesk.store.engine import resolve_url, sqlite_file_of
-    from ecodesk.store.transfer import server_backup
+    from ecodesk.store.engine import resolve_url
+    from ecodesk.store.transfer import backup_store
 
     data_dir = resolve_data_dir(args.data_dir)
-    url = resolve_url(data_dir)
-    db_path = sqlite_file_of(url)
     out = Path(args.out).expanduser().resolve() if args.out else None
     # A server's store is backed up into the same one-file format as a SQLite store.
-    made = make_backup(db_path, out) if db_path is not None else server_backup(data_dir, url, out)
+    made = backup_store(data_dir, resolve_url(data_dir), out)
     print(tr("cli", "已备份到：{path}", path=made))
     return 0

@@ -38,9 +38,9 @@ def _confirm(question: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from ecodesk.paths import resolve_data_dir
-    from ecodesk.store.backup import describe_database, restore_database, schema_revision_of
+    from ecodesk.store.backup import describe_database, schema_revision_of
     from ecodesk.store.engine import display_url, resolve_url, sqlite_file_of
-    from ecodesk.store.transfer import restore_into_server
+    from ecodesk.store.transfer import restore_store
 
     source = Path(args.file).expanduser().resolve()
     data_dir = resolve_data_dir(args.data_dir)
@@ -52,11 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.yes and not _confirm(tr("cli", "用它替换当前数据吗？当前数据会先另存一份。[y/N]")):
         print(tr("cli", "未恢复，当前数据没有改动。"), file=sys.stderr)
         return 1
-    if db_path is None:  # the same backup file goes back into a server's store
-        kept = restore_into_server(data_dir, url, source)
+    kept = restore_store(data_dir, url, source)  # the same backup file for either engine
+    if db_path is None:
         print(tr("cli", "已恢复。数据库：{path}", path=display_url(url)))
     else:
-        kept = restore_database(db_path, source)
         print(tr("cli", "已恢复。数据文件：{path}", path=db_path))
     if kept:
         print(tr("cli", "恢复前的数据已另存为：{path}", path=kept))

@@ -316,3 +316,19 @@ def server_backup_before_upgrade(data_dir: Path, url: str) -> Path | None:
         return None
     folder = backup.backups_dir(default_db_path(Path(data_dir)))
     return backup_to_file(url, folder / f"before-upgrade-{revision}-{backup._stamp()}.sqlite3")
+
+
+def backup_store(data_dir: Path, url: str, out: Path | None = None) -> Path:
+    """``ecodesk backup`` and the window's 备份 for either engine: one SQLite file either way."""
+    db_path = sqlite_file_of(url)
+    if db_path is not None:
+        return backup.make_backup(db_path, out)
+    return server_backup(data_dir, url, out)
+
+
+def restore_store(data_dir: Path, url: str, source: Path) -> Path | None:
+    """``ecodesk restore`` and the window's 恢复 for either engine (the same backup file)."""
+    db_path = sqlite_file_of(url)
+    if db_path is not None:
+        return backup.restore_database(db_path, source)
+    return restore_into_server(data_dir, url, source)

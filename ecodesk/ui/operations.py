@@ -32,8 +32,8 @@ SERVICES = {
     "verify": ("ecodesk.services.verify", "verify_workbook"),
     "public_key": ("ecodesk.services.keys", "export_public_key"),
     "revision": ("ecodesk.store.store", "Store"),
-    "backup": ("ecodesk.store.backup", "make_backup"),
-    "restore": ("ecodesk.store.backup", "restore_database"),
+    "backup": ("ecodesk.store.transfer", "backup_store"),
+    "restore": ("ecodesk.store.transfer", "restore_store"),
 }
 # the key registry folder, shared with ecodesk.services.import_previous (same setting key)
 
@@ -395,10 +395,11 @@ class Operations(QObject):
         if not path:
             return
         self._remember_folder(path)
-        make_backup, db_path = service("backup"), self.store.db_path
+        backup_store, data_dir = service("backup"), self.window.data_dir
+        url = self.store.engine.url.render_as_string(hide_password=False)
 
         def work(job: Job) -> Any:
-            return make_backup(db_path, Path(path))
+            return backup_store(data_dir, url, Path(path))
 
         def done(result: Any) -> None:
             QMessageBox.information(
@@ -428,15 +429,12 @@ class Operations(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.window.flush()
-        restore_database, db_path, data_dir = (
-            service("restore"),
-            self.store.db_path,
-            self.window.data_dir,
-        )
+        restore_store, data_dir = service("restore"), self.window.data_dir
+        url = self.store.engine.url.render_as_string(hide_password=False)
         self.store.close()
 
         def work(job: Job) -> Any:
-            return restore_database(db_path, Path(path))
+            return restore_store(data_dir, url, Path(path))
 
         def reopen() -> None:
             from ecodesk.store import Store
@@ -487,6 +485,18 @@ class Operations(QObject):
             self.window.reopen_in_language()  # the new window shows the new list of tasks too
             return
         self.window.rebuild_tree()
+
+    def edit_database(self) -> None:
+        from ecodesk.ui.dialogs.database_dialog import DatabaseDialog
+
+        in_use = self.store.engine.url.render_as_string(hide_password=False)
+        dialog = DatabaseDialog(self.window.data_dir, in_use, self.window)
+        if dialog.exec() == DatabaseDialog.DialogCode.Accepted:
+            QMessageBox.information(
+                self.window,
+                self.tr("数据库"),
+                self.tr("已保存。重新打开 EcoDesk 后使用新的数据库设置。"),
+            )
 
     def show_data_dir(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.window.data_dir)))
