@@ -264,3 +264,24 @@ def test_each_pc_keeps_daily_copies_of_a_server_store(store: Store, data_dir: Pa
     assert daily_server_backup(data_dir, server, keep=3, today=start + timedelta(days=5)) is None
     names = sorted(p.name for p in folder.glob("daily-*"))
     assert names == [f"daily-2020-01-{d:02d}.sqlite3" for d in range(4, 7)]
+
+
+def _schema(path: Path) -> list[tuple]:  # type: ignore[type-arg]
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_server_backup_has_exactly_the_schema_of_a_local_store(
+    store: Store, tmp_path: Path, pack
+) -> None:
+    """A restore checks a backup's whole schema against the migrations': both kinds must pass."""
+    store.set_value(P, KEY, "1")
+    from_server = backup_to_file(os.environ[ENV_DATABASE_URL], tmp_path / "server.sqlite3")
+    local = tmp_path / "local" / "ecodesk.sqlite3"
+    Store.open(local.parent, url=_sqlite(local), pack=pack).close()
+    assert _schema(from_server) == _schema(local)
