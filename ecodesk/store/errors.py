@@ -88,6 +88,22 @@ class BadFieldKey(EcoDeskError):
         )
 
 
+class ProfileTextTooLong(EcoDeskError):
+    """A profile entry longer than the database keeps (the same limit on every engine)."""
+
+    def __init__(self, text: str, limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        super().__init__(
+            tr(
+                "store",
+                "单位信息中“{start}…”太长（最多 {limit} 个字），没有保存。请简写后再保存。",
+                start=text[:12],
+                limit=limit,
+            )
+        )
+
+
 class RestoreRefused(EcoDeskError):
     """A file offered for restore is not a sound EcoDesk database; nothing was changed."""
 

@@ -35,7 +35,12 @@ from ecodesk.store.engine import (
     sqlite_file_of,
     writer_engine,
 )
-from ecodesk.store.errors import BadFieldKey, RevisionNotSigned, SubmissionFrozen
+from ecodesk.store.errors import (
+    BadFieldKey,
+    ProfileTextTooLong,
+    RevisionNotSigned,
+    SubmissionFrozen,
+)
 from ecodesk.store.models import (
     AcceptedWarningRow,
     AuditRow,
@@ -134,6 +139,16 @@ def _table_key(key: str) -> TableKey:
         return TableKey.parse(key)
     except BadKey:
         raise BadFieldKey(key) from None
+
+
+def _check_lengths(profile: UnitProfile) -> None:
+    """Refuse text longer than its column, on every engine alike: PostgreSQL would refuse it
+    with an error nobody can read, SQLite would keep it and a later copy to a server would fail."""
+    for column in UnitProfileRow.__table__.columns:
+        limit = getattr(column.type, "length", None)
+        value = getattr(profile, column.name, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ProfileTextTooLong(value, limit)
 
 
 class Store:
@@ -241,6 +256,7 @@ class Store:
         )
 
     def save_profile(self, profile: UnitProfile) -> None:
+        _check_lengths(profile)
         with self._write() as s:
             row = s.get(UnitProfileRow, 1)
             old = self._profile_of(row) if row else None

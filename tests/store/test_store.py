@@ -18,6 +18,7 @@ from ecodesk.store import (
     SubmissionFrozen,
     settings,
 )
+from ecodesk.store.errors import ProfileTextTooLong
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, UnitProfile
 
 KEY = "1.1:upgraded_firms"
@@ -358,3 +359,16 @@ def test_an_import_into_a_signed_period_changes_nothing(store: Store) -> None:
     assert baseline is not None and (baseline.values, baseline.source) == ({KEY: "1"}, "a.xlsx")
     assert store.settings_get(settings.IMPORTS) is None
     assert store.load(y2026).tables == {}
+
+
+def test_a_profile_entry_too_long_for_its_column_is_refused_on_every_engine(
+    store: Store, profile: UnitProfile
+) -> None:
+    store.save_profile(profile)
+    long_department = "生态文明建设领导小组办公室" * 12  # 156 characters, the column keeps 128
+    with pytest.raises(ProfileTextTooLong, match="太长（最多 128 个字）"):
+        store.save_profile(dataclasses.replace(profile, department=long_department))
+    assert store.profile() == profile  # nothing saved
+    exactly = dataclasses.replace(profile, department="办" * 128)
+    store.save_profile(exactly)
+    assert store.profile() == exactly
