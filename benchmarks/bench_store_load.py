@@ -18,6 +18,9 @@ its latency. Afterwards the parent checks the store against those files:
 * integrity: SQLite's ``PRAGMA integrity_check``; on PostgreSQL ``amcheck`` on every index,
   and no duplicate keys or orphaned rows.
 
+A save that fails (e.g. SQLite's "database is locked" once a writer has waited out the busy
+timeout) is counted as refused: the clerk was told, and it must not be in the store either.
+
 PostgreSQL runs in a temporary cluster (``tests/postgresql.py``) with fsync ON, as a real
 server would; SQLite is the data folder's file with the program's own settings (WAL, FULL).
 """
@@ -62,22 +65,31 @@ def _clerk(number: int, data_dir: str, url: str, seconds: float, start, log_dir:
                 key = f"{form}:load_c{number}_f{n % OWN_FIELDS}"
             text = f"c{number}-{n}"
             began = time.perf_counter()
-            store.set_value(P, key, text)
-            took = time.perf_counter() - began
-            log.write(f"{key}\t{text}\t{took:.6f}\n")  # acknowledged: set_value returned
+            try:
+                store.set_value(P, key, text)
+            except Exception as exc:  # noqa: BLE001 - a refused save is counted, the clerk goes on
+                log.write(f"{key}\t{text}\trefused {type(exc).__name__}\n")
+            else:
+                took = time.perf_counter() - began
+                log.write(f"{key}\t{text}\t{took:.6f}\n")  # acknowledged: set_value returned
             log.flush()
             n += 1
 
 
-def _acknowledged(log_dir: Path) -> tuple[dict[str, list[str]], list[float]]:
+def _acknowledged(log_dir: Path) -> tuple[dict[str, list[str]], list[float], dict[str, int]]:
+    """Acknowledged saves per field, their latencies, and refused saves per kind of error."""
     acked: dict[str, list[str]] = {}
     latencies: list[float] = []
+    refused: dict[str, int] = {}
     for path in sorted(log_dir.glob("clerk-*.log")):
         for line in path.read_text(encoding="utf-8").splitlines():
             key, text, took = line.split("\t")
+            if took.startswith("refused"):
+                refused[took.split()[1]] = refused.get(took.split()[1], 0) + 1
+                continue
             acked.setdefault(key, []).append(text)
             latencies.append(float(took))
-    return acked, latencies
+    return acked, latencies, refused
 
 
 def _check(store: Store, acked: dict[str, list[str]]) -> list[str]:
@@ -179,7 +191,7 @@ def run_engine(name: str, clerks: int, seconds: float, work: Path) -> dict[str, 
             process.join()
         elapsed = time.monotonic() - began
         failed = [p.exitcode for p in processes if p.exitcode != 0]
-        acked, latencies = _acknowledged(log_dir)
+        acked, latencies, refused = _acknowledged(log_dir)
         with Store.open(data_dir, url=url) as store:
             problems = _check(store, acked)
             integrity = _integrity(store)
@@ -194,6 +206,7 @@ def run_engine(name: str, clerks: int, seconds: float, work: Path) -> dict[str, 
             "p99": latencies[int(0.99 * (len(latencies) - 1))] * 1000,
             "problems": problems,
             "integrity": integrity,
+            "refused": refused,
         }
     finally:
         if server is not None:
@@ -228,6 +241,13 @@ def main() -> int:
         + "".join(f"{len(r['problems']):>14}" for r in results.values())
     )
     print(f"{'integrity check':24}" + "".join(f"{r['integrity']!s:>14}" for r in results.values()))
+    print(
+        f"{'refused (not acked)':24}"
+        + "".join(f"{sum(r['refused'].values()):>14}" for r in results.values())  # type: ignore[attr-defined]
+    )
+    for name, result in results.items():
+        if result["refused"]:
+            print(f"  {name} refused saves: {result['refused']} (the clerk was told; nothing lost)")
     print(f"(cpu cores: {os.cpu_count()}, load average at the end: {os.getloadavg()[0]:.1f})")
     bad = False
     for name, result in results.items():

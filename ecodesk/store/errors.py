@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ecodesk.errors import EcoDeskError
@@ -84,6 +85,43 @@ class BadFieldKey(EcoDeskError):
                 "store",
                 "字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。",
                 key=key,
+            )
+        )
+
+
+class ValueConflict(EcoDeskError):
+    """Someone else saved a different value in a field while this person was changing it."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        based_on: str | None,
+        mine: str | None,
+        theirs: str | None,
+        by: tuple[str, str] | None,
+        at: datetime | None,
+    ) -> None:
+        self.key, self.based_on, self.mine, self.theirs = key, based_on, mine, theirs
+        self.by, self.at = by, at
+        empty = tr("store", "（空）")
+        who = (
+            tr("store", "{preparer}（电脑用户 {os_user}）", preparer=by[0] or "—", os_user=by[1])
+            if by
+            else tr("store", "其他人")
+        )
+        when = at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at else "—"
+        super().__init__(
+            tr(
+                "store",
+                "“{key}”在您修改期间已被 {who} 于 {when} 改为“{theirs}”（您开始修改时是“{base}”）。"
+                "您输入的“{mine}”没有保存：请核对后决定保留哪个值。",
+                key=key,
+                who=who,
+                when=when,
+                theirs=theirs if theirs is not None else empty,
+                base=based_on if based_on is not None else empty,
+                mine=mine if mine is not None else empty,
             )
         )
 

@@ -7,6 +7,7 @@ revision is frozen; a correction is a new revision that records what it supersed
 
 from __future__ import annotations
 
+import enum
 import getpass
 import json
 import logging
@@ -40,6 +41,7 @@ from ecodesk.store.errors import (
     ProfileTextTooLong,
     RevisionNotSigned,
     SubmissionFrozen,
+    ValueConflict,
 )
 from ecodesk.store.models import (
     AcceptedWarningRow,
@@ -149,6 +151,13 @@ def _check_lengths(profile: UnitProfile) -> None:
         value = getattr(profile, column.name, None)
         if limit and isinstance(value, str) and len(value) > limit:
             raise ProfileTextTooLong(value, limit)
+
+
+class _Unset(enum.Enum):
+    UNSET = "unset"
+
+
+UNSET = _Unset.UNSET  # set_value without a conflict check
 
 
 class Store:
@@ -544,12 +553,60 @@ class Store:
 
     # ------------------------------------------------------------------ edits
 
-    def set_value(self, period: Period, key: str, text: str) -> None:
-        """Save what the clerk typed into field ``key`` ("form:field"); empty text clears it."""
+    def set_value(
+        self, period: Period, key: str, text: str, *, based_on: str | None | _Unset = UNSET
+    ) -> None:
+        """Save what the clerk typed into field ``key`` ("form:field"); empty text clears it.
+
+        ``based_on`` is the value the person saw when they started to type (``None`` or ""
+        for an empty field). When someone else saved a different value since (on a shared
+        store), nothing is saved and :class:`ValueConflict` names both values and who made the
+        other change. Without ``based_on`` the save replaces whatever is there.
+        """
         form, field = _split_key(key)
-        with self._write() as s:
+        with self._write() as s:  # the check and the save are one transaction under the write lock
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                self._check_unchanged(s, sub, period, form, field, based_on, text)
             self._put_value(s, sub, period, form, field, text)
+
+    def _check_unchanged(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        field: str,
+        based_on: str | None,
+        text: str,
+    ) -> None:
+        current = s.scalar(
+            select(ValueRow.text).where(
+                ValueRow.submission_id == sub.id, ValueRow.form == form, ValueRow.field == field
+            )
+        )
+        if current in (based_on or None, text or None):  # unchanged, or changed to the same
+            return
+        other = s.scalar(
+            select(AuditRow)
+            .where(
+                AuditRow.action == "set_value",
+                AuditRow.period == str(period),
+                AuditRow.revision == sub.revision,
+                AuditRow.form == form,
+                AuditRow.field == field,
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        raise ValueConflict(
+            f"{form}:{field}",
+            based_on=based_on or None,
+            mine=text or None,
+            theirs=current,
+            by=(other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
 
     def _put_value(
         self,
