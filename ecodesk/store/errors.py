@@ -89,6 +89,19 @@ class BadFieldKey(EcoDeskError):
         )
 
 
+class StoreBusy(EcoDeskError):
+    """A save waited longer than the lock timeout for other people's saves to finish."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            tr(
+                "store",
+                "数据库正忙（其他人正在保存大量数据），这次没有保存成功；已保存的内容不受影响。"
+                "请稍等片刻再保存一次。",
+            )
+        )
+
+
 class ValueConflict(EcoDeskError):
     """Someone else saved a different value in a field while this person was changing it."""
 

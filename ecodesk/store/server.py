@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ecodesk.store.engine import display_url, is_postgresql
 from ecodesk.store.errors import (
@@ -22,6 +23,7 @@ from ecodesk.store.errors import (
     DatabaseNoPermission,
     DatabaseServerError,
     DatabaseUnreachable,
+    StoreBusy,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 LOGIN_STATES = {"28P01", "28000"}  # invalid_password, invalid_authorization_specification
 MISSING_DATABASE_STATE = "3D000"  # invalid_catalog_name
 NO_PERMISSION_STATE = "42501"  # insufficient_privilege
+LOCK_NOT_AVAILABLE_STATE = "55P03"  # lock_not_available (lock_timeout)
 # The server's own words (English, and the zh_CN translation a Chinese server may use).
 LOGIN_PATTERNS = (
     re.compile(r"password authentication failed|no password supplied|Password 认证失败"),
@@ -78,3 +81,29 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     from psycopg import OperationalError
 
     return isinstance(exc.orig, OperationalError)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """A writer waited out the lock timeout (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE_STATE:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+@contextmanager
+def database_errors(engine: Engine) -> Iterator[None]:
+    """Around every read and write of the store: a writer that waited too long for the others,
+    and (on a server) a connection that is gone, become sentences; nothing was saved."""
+    try:
+        yield
+    except OperationalError as exc:
+        if _is_busy(exc):
+            log.warning("store busy: %s", exc.orig)
+            raise StoreBusy() from None
+        if engine.dialect.name == "postgresql" and (
+            exc.connection_invalidated or _is_connection_error(exc)
+        ):
+            url = engine.url.render_as_string(hide_password=False)
+            log.warning("database server %s: %s", display_url(url), exc.orig)
+            raise explain(url, exc) from None
+        raise

@@ -56,7 +56,7 @@ from ecodesk.store.models import (
     UnitProfileRow,
     ValueRow,
 )
-from ecodesk.store.server import server_errors
+from ecodesk.store.server import database_errors, server_errors
 from ecodesk.store.settings import Setting
 from ecodesk.submission import (
     AcceptedWarning,
@@ -236,13 +236,13 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with self._reads() as session:
+        with database_errors(self._engine), self._reads() as session:
             yield session
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One transaction, committed (and on disk) when the block ends without an exception."""
-        with self._writes.begin() as session:
+        with database_errors(self._engine), self._writes.begin() as session:
             yield session
 
     # ------------------------------------------------------------------ profile and settings
