@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecodesk.commands._arguments import add_period_argument
+from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.i18n import tr
 
 
@@ -39,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "-o", "--output", metavar="SUMMARY.xlsx", required=True, help=tr("cli", "汇总表保存位置")
     )
     add_period_argument(parser, tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"))
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -47,10 +48,13 @@ def run(args: argparse.Namespace) -> int:
 
     from ecodesk.consolidation.labels import file_status_label
     from ecodesk.consolidation.writer import check_output_path
+    from ecodesk.output import OutputExists
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
 
     period = args.period
     out = check_output_path(Path(args.output))  # before minutes of verifying, not after
+    if out.exists() and not args.force:
+        raise OutputExists(out)
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
     result = consolidate(inputs, Path(args.keys), period=period)
@@ -104,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if missing:
         print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
-    path = write_summary(result, out)
+    path = write_summary(result, out, force=args.force)
     print(tr("cli", "汇总表已保存：{path}", path=path))
     if result.refused:
         print(

@@ -119,10 +119,18 @@ def saved_url_file(data_dir: Path) -> Path:
 
 def saved_url(data_dir: Path) -> str | None:
     """The database address saved in the data folder by Settings → 数据库 (``None``: SQLite)."""
+    path = saved_url_file(data_dir)
     try:
-        text = saved_url_file(data_dir).read_text(encoding="utf-8").strip()
+        text = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        if not os.access(data_dir, os.R_OK | os.X_OK):
+            return None  # the folder itself cannot be read: opening the store says so
+        # An address that is there but cannot be read must not silently mean "the local file"
+        from ecodesk.storage import storage_error
+
+        raise storage_error(exc, path) from None
     return text or None
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -27,6 +26,9 @@ from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.notices import notify
+from ecodesk.output import OutputFile, resolve_output
+from ecodesk.storage import StorageError
 from ecodesk.store import backup, migrate
 from ecodesk.store.engine import (
     default_db_path,
@@ -186,30 +188,27 @@ def _reset_sequences(out: Connection, tables: list[Table]) -> None:
                 )
 
 
-def backup_to_file(source_url: str, out: Path) -> Path:
-    """A one-file SQLite backup of the store at ``source_url`` (atomic: a temp file, then rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
+def backup_to_file(source_url: str, out: Path, *, force: bool = True) -> Path:
+    """A one-file SQLite backup of the store at ``source_url``, whole or not at all (see
+    :class:`~ecodesk.output.OutputFile`); an existing ``out`` is replaced only when ``force``."""
     source = make_engine(source_url)
     try:
         with server_errors(source_url):
             revision = _source_revision(source)
     finally:
         source.dispose()
-    shutil.copyfile(_empty_sqlite(revision), tmp)
-    copy_store(source_url, _sqlite_url(tmp))
-    conn = sqlite3.connect(tmp)
-    try:
-        # Like every backup: rollback-journal mode, so the copy is one self-contained file.
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.commit()
-    finally:
-        conn.close()
-    os.replace(tmp, out)
-    log.info("server database %s backed up to %s", display_url(source_url), out)
-    return out
+    with OutputFile(out, force=force, private=True) as output:
+        shutil.copyfile(_empty_sqlite(revision), output.tmp)
+        copy_store(source_url, _sqlite_url(output.tmp))
+        conn = sqlite3.connect(output.tmp)
+        try:
+            # Like every backup: rollback-journal mode, so the copy is one self-contained file.
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.commit()
+        finally:
+            conn.close()
+    log.info("server database %s backed up to %s", display_url(source_url), output.path)
+    return output.path
 
 
 _EMPTY_SCHEMAS: dict[str, Path] = {}
@@ -241,24 +240,37 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def server_backup(data_dir: Path, url: str, out: Path | None = None) -> Path:
-    """``ecodesk backup`` of a server store: a SQLite file at ``out`` or in the data folder's backups."""
+def server_backup(data_dir: Path, url: str, out: Path | None = None, *, force: bool = True) -> Path:
+    """``ecodesk backup`` of a server store: a SQLite file at ``out`` (a file, or a folder to put
+    it in) or in the data folder's backups, as :func:`ecodesk.store.backup.make_backup` does."""
+    name = f"ecodesk-{backup._stamp()}.sqlite3"
     folder = backup.backups_dir(default_db_path(Path(data_dir)))
-    return backup_to_file(url, out or folder / f"ecodesk-{backup._stamp()}.sqlite3")
+    target = resolve_output(out, default_name=name) if out else folder / name
+    return backup_to_file(url, target, force=force)
 
 
 def daily_server_backup(
     data_dir: Path, url: str, *, keep: int = backup.KEEP_DAILY, today: datetime | None = None
 ) -> Path | None:
     """Like :func:`ecodesk.store.backup.daily_backup`, for a server store: each PC that opens
-    it keeps one SQLite copy a day in its own data folder (the newest ``keep``)."""
-    folder = backup.backups_dir(default_db_path(Path(data_dir)))
+    it keeps one SQLite copy a day in its own data folder (the ``keep`` made last). A backup
+    never stops the program from starting: a copy that cannot be written is skipped, and said."""
     day = (today or datetime.now()).strftime("%Y-%m-%d")
-    target = folder / f"{backup.DAILY_PREFIX}{day}.sqlite3"
-    made = None if target.exists() else backup_to_file(url, target)
-    dailies = sorted(folder.glob(f"{backup.DAILY_PREFIX}*.sqlite3"))
-    for old in dailies[: max(0, len(dailies) - keep)]:
-        old.unlink(missing_ok=True)
+    try:
+        folder = backup.backups_dir(default_db_path(Path(data_dir)))
+        existing = backup._dailies(folder)
+        if any(d == day for _, d, _ in existing):
+            return None
+        number = max((n for n, _, _ in existing), default=0) + 1
+        made = backup_to_file(url, folder / f"{backup.DAILY_PREFIX}{number:06d}-{day}.sqlite3")
+    except StorageError as exc:
+        notify(tr("store", "今天的自动备份没有做，程序照常使用：{reason}", reason=exc))
+        return None
+    existing = backup._dailies(folder)
+    for _, _, old in existing[: max(0, len(existing) - keep)]:
+        if old != made:
+            old.unlink(missing_ok=True)
+            log.info("old daily backup %s removed", old)
     return made
 
 
@@ -318,12 +330,12 @@ def server_backup_before_upgrade(data_dir: Path, url: str) -> Path | None:
     return backup_to_file(url, folder / f"before-upgrade-{revision}-{backup._stamp()}.sqlite3")
 
 
-def backup_store(data_dir: Path, url: str, out: Path | None = None) -> Path:
+def backup_store(data_dir: Path, url: str, out: Path | None = None, *, force: bool = True) -> Path:
     """``ecodesk backup`` and the window's 备份 for either engine: one SQLite file either way."""
     db_path = sqlite_file_of(url)
     if db_path is not None:
-        return backup.make_backup(db_path, out)
-    return server_backup(data_dir, url, out)
+        return backup.make_backup(db_path, out, force=force)
+    return server_backup(data_dir, url, out, force=force)
 
 
 def restore_store(data_dir: Path, url: str, source: Path) -> Path | None:

@@ -96,9 +96,11 @@ def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
     :meth:`EditSession.load`; None on a first run). Pure core, no Qt: safe in a worker thread."""
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.forms.rules import check_submission
+    from ecodesk.services.export import reconcile_export
 
     pack = bundled_pack()
     store = open_store(data_dir, pack)
+    reconcile_export(store)  # an export a crash cut short is finished or undone (under the lock)
     prepared = None
     try:
         if store.profile() is not None:
@@ -132,15 +134,51 @@ def run_app(data_dir: str | None) -> int:
 
     The window shows first (its shell), then the form pack and the store load behind it; a
     damaged database, a first run (no profile) and a refused store are handled as before, over
-    the window (see :func:`_run_window`)."""
+    the window (see :func:`_run_window`).
+
+    Before anything, the window takes the data folder's lock (:mod:`ecodesk.store.lock`) and
+    holds it for its whole life: a second window, or a ``restore`` from the command line, is
+    refused and told who holds it (a message box here, before any window)."""
+    from ecodesk.notices import listening
+    from ecodesk.store import lock
+
     folder = resolve_data_dir(data_dir)
     log_path = setup_file_logging(folder)
+    logging.captureWarnings(True)  # library warnings (openpyxl …) to the log file, not a console
     app = application()
     install_excepthook(log_path)
-    return _run_window(app, folder)
+    try:
+        lock.acquire(folder, "EcoDesk 窗口")
+    except EcoDeskError as exc:
+        QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
+        return 1
+    notices: list[str] = []  # what start-up must tell the clerk (a backup skipped on a full disk)
+    try:
+        with listening(notices.append):
+            return _run_window(app, folder, notices)
+    finally:
+        lock.release(folder)
 
 
-def _run_window(app: QApplication, folder: Path) -> int:
+def _show_notices(window: QWidget, notices: list[str]) -> None:
+    """What start-up needs the clerk to know, in a message box that does not block the window
+    (the clerk may go on working, or free space first)."""
+    if not notices:
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("App", "请注意"),
+        "\n\n".join(notices),
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setModal(False)
+    box.setObjectName("startupNotices")
+    box.show()
+    notices.clear()
+
+
+def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
     from ecodesk.ui.main_window import MainWindow
     from ecodesk.ui.startup import (
         StartupProbe,
@@ -177,6 +215,7 @@ def _run_window(app: QApplication, folder: Path) -> int:
                 window.close()
                 return 0
         window.attach(store, pack, prepared)
+        _show_notices(window, notices)
         probe.when_ready(window)
         close_after_smoke_test(window)
         return int(app.exec())

@@ -263,7 +263,7 @@ def test_each_pc_keeps_daily_copies_of_a_server_store(store: Store, data_dir: Pa
         daily_server_backup(data_dir, server, keep=3, today=start + timedelta(days=day))
     assert daily_server_backup(data_dir, server, keep=3, today=start + timedelta(days=5)) is None
     names = sorted(p.name for p in folder.glob("daily-*"))
-    assert names == [f"daily-2020-01-{d:02d}.sqlite3" for d in range(4, 7)]
+    assert names == [f"daily-{n:06d}-2020-01-{n:02d}.sqlite3" for n in range(4, 7)]
 
 
 def _schema(path: Path) -> list[tuple]:  # type: ignore[type-arg]
