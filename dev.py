@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 
-# What Qt's offscreen/xcb platforms, the PDF and QR-code checks and the second workbook reader need on a
-# bare Debian/Ubuntu machine.
+# What Qt's offscreen/xcb platforms, the PDF and QR-code checks, the second workbook reader and the
+# PostgreSQL half of the store tests need on a bare Debian/Ubuntu machine.
 DEBIAN_PACKAGES = [
     "libegl1",
     "libgl1",
@@ -43,6 +43,9 @@ DEBIAN_PACKAGES = [
     "poppler-utils",
     "zbar-tools",
     "libreoffice-calc-nogui",
+    # The store's tests run on SQLite and on a real PostgreSQL server they start themselves
+    # (tests/postgresql.py: initdb and pg_ctl in a temporary folder, a Unix socket only).
+    "postgresql",
 ]
 
 
@@ -85,7 +88,7 @@ def ensure_debian_packages() -> None:
         return
     if os.geteuid() != 0:
         print(
-            "Qt needs these system packages; install them with:\n  sudo apt-get install "
+            "The program and its tests need these system packages; install them with:\n  sudo apt-get install "
             + " ".join(missing),
             file=sys.stderr,
         )

@@ -33,6 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=tr("cli", "数据文件夹（默认：环境变量 ECODESK_HOME，或用户数据文件夹）"),
     )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=tr(
+            "cli",
+            "使用单位的 PostgreSQL 数据库服务器，如 postgresql://用户名:密码@服务器/数据库名"
+            "（默认：环境变量 ECODESK_DATABASE_URL，或“设置 → 数据库”中保存的地址，"
+            "否则用数据文件夹中的 SQLite 文件）",
+        ),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):  # shared helpers of the commands, not a command
@@ -69,6 +79,15 @@ def _log_to_file(data_dir: str | None) -> None:
         setup_file_logging(resolve_data_dir(data_dir))
     except OSError:  # a read-only or missing data folder: the command itself says what is wrong
         logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _database(url: str | None) -> contextlib.AbstractContextManager[None]:
+    """``--database URL``: the command uses that database (SQLAlchemy imported only then)."""
+    if not url:
+        return contextlib.nullcontext()
+    from ecodesk.store.engine import database_from_command_line
+
+    return database_from_command_line(url)
 
 
 class _ClosedPipeSafe:
@@ -132,14 +151,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help, --version, or a bad argument (already explained)
         return done.code if isinstance(done.code, int) else 2
     if args.command is None:
-        from ecodesk.ui.app import run_app  # Qt is imported only for the window
+        try:
+            with _database(args.database):
+                from ecodesk.ui.app import run_app  # Qt is imported only for the window
 
-        return run_app(args.data_dir)
+                return run_app(args.data_dir)
+        except EcoDeskError as exc:  # a malformed --database address
+            print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
+            return 2
     if not isinstance(sys.stdout, _ClosedPipeSafe):
         sys.stdout = _ClosedPipeSafe(sys.stdout)  # type: ignore[assignment]
     try:
-        _log_to_file(args.data_dir)
-        return _run_command(args)
+        with _database(args.database):
+            _log_to_file(args.data_dir)
+            return _run_command(args)
     except EcoDeskError as exc:
         print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
         return 2

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.postgresql import PostgresServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,6 +25,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.addinivalue_line(
         "markers", "real_kdf_cost: derive passphrase keys at the program's real scrypt cost"
+    )
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): a store test about the SQLite file itself (not run on PostgreSQL)",
+    )
+    config.addinivalue_line(
+        "markers", "postgresql_only(reason): a store test about the PostgreSQL server (run once)"
+    )
+    config.addinivalue_line(
+        "markers", "empty_database: on PostgreSQL, start from an empty database (not migrated)"
     )
     config.stash[_PRODUCTION_SCRYPT_N] = keys.SCRYPT_N
     keys.SCRYPT_N = CHEAP_SCRYPT_N
@@ -43,6 +58,27 @@ def _isolated_home(
     """ECODESK_HOME points at a fresh folder so nothing can touch the real data folder."""
     monkeypatch.setenv("ECODESK_HOME", str(tmp_path_factory.mktemp("ecodesk-home")))
     monkeypatch.delenv("ECODESK_PASSPHRASE", raising=False)
+    monkeypatch.delenv("ECODESK_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole test session (see ``tests/postgresql.py``).
+
+    Fails, never skips, when PostgreSQL is not installed: ``python3 dev.py test`` installs it.
+    """
+    from tests.postgresql import PostgresMissing, PostgresServer
+
+    try:
+        server = PostgresServer()
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        server.start()
+        server.prepare_migrated_template()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

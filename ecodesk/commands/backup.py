@@ -29,11 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     from ecodesk.paths import resolve_data_dir
-    from ecodesk.store.backup import make_backup
-    from ecodesk.store.engine import default_db_path
+    from ecodesk.store.engine import resolve_url
+    from ecodesk.store.transfer import backup_store
 
-    db_path = default_db_path(resolve_data_dir(args.data_dir))
+    data_dir = resolve_data_dir(args.data_dir)
     out = Path(args.out).expanduser().resolve() if args.out else None
-    made = make_backup(db_path, out, force=args.force)
+    # A server's store is backed up into the same one-file format as a SQLite store.
+    made = backup_store(data_dir, resolve_url(data_dir), out, force=args.force)
     print(tr("cli", "已备份到：{path}", path=made))
     return 0

@@ -38,19 +38,25 @@ def _confirm(question: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from ecodesk.paths import resolve_data_dir
-    from ecodesk.store.backup import describe_database, restore_database, schema_revision_of
-    from ecodesk.store.engine import default_db_path
+    from ecodesk.store.backup import describe_database, schema_revision_of
+    from ecodesk.store.engine import display_url, resolve_url, sqlite_file_of
+    from ecodesk.store.transfer import restore_store
 
     source = Path(args.file).expanduser().resolve()
-    db_path = default_db_path(resolve_data_dir(args.data_dir))
+    data_dir = resolve_data_dir(args.data_dir)
+    url = resolve_url(data_dir)
+    db_path = sqlite_file_of(url)
     schema_revision_of(source)  # refuses a damaged or foreign file before asking anything
     print(tr("cli", "备份文件：{path}", path=source))
     print(describe_database(source))
     if not args.yes and not _confirm(tr("cli", "用它替换当前数据吗？当前数据会先另存一份。[y/N]")):
         print(tr("cli", "未恢复，当前数据没有改动。"), file=sys.stderr)
         return 1
-    kept = restore_database(db_path, source)
-    print(tr("cli", "已恢复。数据文件：{path}", path=db_path))
+    kept = restore_store(data_dir, url, source)  # the same backup file for either engine
+    if db_path is None:
+        print(tr("cli", "已恢复。数据库：{path}", path=display_url(url)))
+    else:
+        print(tr("cli", "已恢复。数据文件：{path}", path=db_path))
     if kept:
         print(tr("cli", "恢复前的数据已另存为：{path}", path=kept))
     return 0

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ecodesk.i18n import tr
-from ecodesk.store.backup import BACKUP_DIRNAME, DAILY_PREFIX, restore_database
-from ecodesk.store.engine import default_db_path
+from ecodesk.store.backup import BACKUP_DIRNAME, DAILY_PREFIX
+from ecodesk.store.engine import default_url
+from ecodesk.store.transfer import restore_store
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,11 @@ def list_backups(data_dir: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: b.made, reverse=True)
 
 
-def restore_backup(data_dir: Path, source: Path) -> Path | None:
-    """Replace the data folder's database with ``source`` (checked first; the current file is
-    kept in the backups folder, whose path is returned). Raises ``RestoreRefused``."""
-    kept = restore_database(default_db_path(Path(data_dir)), Path(source))
+def restore_backup(data_dir: Path, source: Path, url: str | None = None) -> Path | None:
+    """Replace the unit's database (``url``; the data folder's SQLite file by default) with
+    ``source`` (checked first; the current data is kept in the backups folder, whose path is
+    returned). Raises ``RestoreRefused``."""
+    target = url or default_url(Path(data_dir))
+    kept = restore_store(Path(data_dir), target, Path(source))
     log.info("restored %s from %s", data_dir, source)
     return kept

@@ -1,21 +1,52 @@
-"""The SQLAlchemy engine: where the database is and how SQLite connections are set up."""
+"""The SQLAlchemy engine: where the database is and how each kind of connection is set up.
+
+Two engines are supported, with the same schema (the same Alembic migrations):
+
+* **SQLite** (the default, nothing to set up): one file in the data folder, WAL, foreign keys,
+  synchronous FULL, a busy timeout. A write transaction starts with ``BEGIN IMMEDIATE``, so a
+  writer holds the write lock before it reads the "old" value it records in the audit log.
+* **PostgreSQL** (an office sharing one server): the store relies on the same write ordering,
+  so a write transaction runs at READ COMMITTED and first takes one transaction-scoped
+  advisory lock (:data:`WRITE_LOCK_KEY`): writers queue exactly as they do on SQLite, each
+  statement after the lock sees every earlier committed write, and the lock goes with the
+  commit or rollback (also when the client dies). Reads run at REPEATABLE READ: one read is
+  one consistent snapshot, as a read transaction is on SQLite in WAL mode.
+
+Where the database is: ``--database URL`` (the command line) or the ``url`` argument, then the
+environment variable ``ECODESK_DATABASE_URL``, then the address saved in the data folder by
+Settings → 数据库 (:data:`URL_FILENAME`), then the SQLite file in the data folder.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from ecodesk.store.errors import BadDatabaseUrl
 
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "ecodesk.sqlite3"
+URL_FILENAME = "database-url.txt"
+ENV_DATABASE_URL = "ECODESK_DATABASE_URL"
 BUSY_TIMEOUT_MS = 15000
-# Execution option that makes a transaction start with BEGIN IMMEDIATE: a writer takes the
-# write lock up front, so the "old" value it reads for the audit log cannot go stale.
+CONNECT_TIMEOUT_S = 10
+# Execution option of the store's write transactions: BEGIN IMMEDIATE on SQLite, the write
+# lock on PostgreSQL. Either way a writer takes the write lock up front, so the "old" value it
+# reads for the audit log cannot go stale and two writers never create the same row.
 IMMEDIATE = "ecodesk_sqlite_immediate"
+# The advisory lock every EcoDesk writer of a PostgreSQL database takes (any constant will do,
+# as long as every EcoDesk uses the same one): "EcoDesk" in ASCII.
+WRITE_LOCK_KEY = 0x45636F4465736B
+POSTGRESQL_DRIVER = "postgresql+psycopg"
 
 
 def default_db_path(data_dir: Path) -> Path:
@@ -38,14 +69,139 @@ def sqlite_file_of(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def normalize_url(text: str) -> str:
+    """The SQLAlchemy URL of what a person typed: ``postgresql://user:password@host/db``,
+    ``postgres://…``, ``sqlite:///path`` or a plain path to a SQLite file.
+
+    Raises :class:`BadDatabaseUrl` (with an example of the right form) for anything else.
+    """
+    text = text.strip()
+    if not text:
+        raise BadDatabaseUrl(text)
+    if "://" not in text:  # a path: a SQLite file (e.g. the target of ``store copy``)
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() in ("postgres", "postgresql", "postgresql+psycopg", "pgsql"):
+        text = f"{POSTGRESQL_DRIVER}://{rest}"
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise BadDatabaseUrl(text) from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise BadDatabaseUrl(text)
+        return url.render_as_string(hide_password=False)
+    if backend != "postgresql" or not url.database:
+        raise BadDatabaseUrl(_hidden(url))
+    return url.set(drivername=POSTGRESQL_DRIVER).render_as_string(hide_password=False)
+
+
+def _hidden(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def display_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``: for messages, logs and the window."""
+    try:
+        return _hidden(make_url(url))
+    except (ArgumentError, ValueError):
+        return "***"
+
+
+def saved_url_file(data_dir: Path) -> Path:
+    return Path(data_dir) / URL_FILENAME
+
+
+def saved_url(data_dir: Path) -> str | None:
+    """The database address saved in the data folder by Settings → 数据库 (``None``: SQLite)."""
+    path = saved_url_file(data_dir)
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if not os.access(data_dir, os.R_OK | os.X_OK):
+            return None  # the folder itself cannot be read: opening the store says so
+        # An address that is there but cannot be read must not silently mean "the local file"
+        from ecodesk.storage import storage_error
+
+        raise storage_error(exc, path) from None
+    return text or None
+
+
+def save_url(data_dir: Path, url: str | None) -> None:
+    """Remember ``url`` for this data folder (``None`` goes back to the SQLite file).
+
+    The file may hold a password, so only its owner can read it (like libpq's ``.pgpass``).
+    """
+    path = saved_url_file(data_dir)
+    if url is None:
+        path.unlink(missing_ok=True)
+        return
+    url = normalize_url(url)
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(url + "\n")
+    os.replace(tmp, path)
+
+
+def resolve_url(data_dir: Path, explicit: str | None = None) -> str:
+    """The database of ``data_dir``: ``explicit``, the environment, the saved address, the SQLite file."""
+    for candidate in (explicit, os.environ.get(ENV_DATABASE_URL), saved_url(data_dir)):
+        if candidate and candidate.strip():
+            return normalize_url(candidate)
+    return default_url(Path(data_dir))
+
+
+@contextmanager
+def database_from_command_line(url: str | None) -> Iterator[None]:
+    """``ecodesk --database URL …``: the command (and any child it starts) uses ``url``."""
+    if not url:
+        yield
+        return
+    url = normalize_url(url)
+    before = os.environ.get(ENV_DATABASE_URL)
+    os.environ[ENV_DATABASE_URL] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_DATABASE_URL, None)
+        else:
+            os.environ[ENV_DATABASE_URL] = before
+
+
 def make_engine(url: str) -> Engine:
-    """An engine with WAL, foreign keys, full sync and a busy timeout on every SQLite connection."""
-    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    """An engine set up for the store's guarantees on either database (see the module's docstring)."""
+    backend = make_url(url).get_backend_name()
+    if backend == "postgresql":
+        engine = create_engine(
+            url,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "EcoDesk"},
+            isolation_level="REPEATABLE READ",
+            pool_pre_ping=True,
+        )
+        _configure_postgresql(engine)
+        return engine
+    is_sqlite = backend == "sqlite"
     connect_args: dict[str, Any] = {"check_same_thread": False} if is_sqlite else {}
     engine = create_engine(url, connect_args=connect_args)
     if is_sqlite:
         _configure_sqlite(engine)
     return engine
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """``engine`` for the store's write transactions (which take the write lock first)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{IMMEDIATE: True}, isolation_level="READ COMMITTED")
+    return engine.execution_options(**{IMMEDIATE: True})
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -67,3 +223,19 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Text as the clerk typed it, times as stored (text): nothing depends on the server's
+        # locale, except that a writer waiting longer than SQLite's busy timeout gives up.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET client_encoding = 'UTF8'")
+            cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.commit()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(IMMEDIATE):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

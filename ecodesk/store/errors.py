@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ecodesk.errors import EcoDeskError
@@ -56,7 +57,7 @@ class StoreTooNew(EcoDeskError):
                 "store",
                 "数据文件 {path} 由更新版本的 EcoDesk 创建（数据结构版本 {revision}），本程序无法读取。"
                 "请安装最新版本的 EcoDesk 后再打开。",
-                path=self.path,
+                path=path,
                 revision=revision,
             )
         )
@@ -84,6 +85,72 @@ class BadFieldKey(EcoDeskError):
                 "store",
                 "字段编号“{key}”格式不对（应为“表单:字段”，如 1.1:upgraded_firms），未保存。",
                 key=key,
+            )
+        )
+
+
+class StoreBusy(EcoDeskError):
+    """A save waited longer than the lock timeout for other people's saves to finish."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            tr(
+                "store",
+                "数据库正忙（其他人正在保存大量数据），这次没有保存成功；已保存的内容不受影响。"
+                "请稍等片刻再保存一次。",
+            )
+        )
+
+
+class ValueConflict(EcoDeskError):
+    """Someone else saved a different value in a field while this person was changing it."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        based_on: str | None,
+        mine: str | None,
+        theirs: str | None,
+        by: tuple[str, str] | None,
+        at: datetime | None,
+    ) -> None:
+        self.key, self.based_on, self.mine, self.theirs = key, based_on, mine, theirs
+        self.by, self.at = by, at
+        empty = tr("store", "（空）")
+        who = (
+            tr("store", "{preparer}（电脑用户 {os_user}）", preparer=by[0] or "—", os_user=by[1])
+            if by
+            else tr("store", "其他人")
+        )
+        when = at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at else "—"
+        super().__init__(
+            tr(
+                "store",
+                "“{key}”在您修改期间已被 {who} 于 {when} 改为“{theirs}”（您开始修改时是“{base}”）。"
+                "您输入的“{mine}”没有保存：请核对后决定保留哪个值。",
+                key=key,
+                who=who,
+                when=when,
+                theirs=theirs if theirs is not None else empty,
+                base=based_on if based_on is not None else empty,
+                mine=mine if mine is not None else empty,
+            )
+        )
+
+
+class ProfileTextTooLong(EcoDeskError):
+    """A profile entry longer than the database keeps (the same limit on every engine)."""
+
+    def __init__(self, text: str, limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        super().__init__(
+            tr(
+                "store",
+                "单位信息中“{start}…”太长（最多 {limit} 个字），没有保存。请简写后再保存。",
+                start=text[:12],
+                limit=limit,
             )
         )
 
@@ -116,5 +183,109 @@ class ChangedWhileSigning(EcoDeskError):
                 "这次签名作废，没有导出文件，数据也没有冻结。请确认数据无误后重新签名导出。",
                 period=period,
                 revision=revision,
+            )
+        )
+
+
+class BadDatabaseUrl(EcoDeskError):
+    """A database address that is neither a PostgreSQL URL nor a SQLite file."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            tr(
+                "store",
+                "数据库地址“{text}”格式不对。PostgreSQL 数据库请写成 "
+                "postgresql://用户名:密码@服务器:5432/数据库名，本机 SQLite 文件请写文件路径。",
+                text=text,
+            )
+        )
+
+
+class DatabaseServerError(EcoDeskError):
+    """The PostgreSQL server could not be used; ``address`` never shows the password."""
+
+    def __init__(self, address: str, message: str) -> None:
+        self.address = address
+        super().__init__(message)
+
+
+class DatabaseUnreachable(DatabaseServerError):
+    def __init__(self, address: str, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "连接不上数据库服务器（{address}）。请检查网络、服务器地址和端口，"
+                "确认数据库服务器已开机运行；仍不行请联系单位的网管。已保存的数据不受影响。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseLoginFailed(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库服务器（{address}）拒绝登录：用户名或密码不对，或这个用户没有权限。"
+                "请向单位的网管核对数据库地址中的用户名和密码。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseNoPermission(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库用户没有使用这个数据库的权限（{address}）。请网管按说明书把数据库的所有者"
+                "设为这个用户（ALTER DATABASE … OWNER TO …），或授予它权限。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseMissing(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库服务器上没有这个数据库（{address}）。请核对地址中的数据库名，"
+                "或请网管按说明书先建好数据库（CREATE DATABASE）。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseNotEcoDesk(DatabaseServerError):
+    def __init__(self, address: str) -> None:
+        super().__init__(
+            address,
+            tr(
+                "store",
+                "数据库 {address} 里已有别的程序的表，不是 EcoDesk 的数据库。"
+                "请为 EcoDesk 单独建一个空数据库。",
+                address=address,
+            ),
+        )
+
+
+class DatabaseNotEmpty(EcoDeskError):
+    """``store copy`` was asked to write into a database that already holds data."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__(
+            tr(
+                "store",
+                "目标数据库 {address} 里已经有数据，没有复制。如确实要用本处的数据覆盖它，"
+                "请加 --force（覆盖前请先备份目标数据库）。",
+                address=address,
             )
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from ecodesk.i18n import tr
-from ecodesk.store.errors import StoreDamaged, StoreTooNew
+from ecodesk.store.errors import DatabaseNotEcoDesk, StoreDamaged, StoreTooNew
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +29,35 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables:
+            if tables and engine.dialect.name != "sqlite":
+                raise DatabaseNotEcoDesk(_where(engine))
             if tables:
                 detail = tr("store", "不是 EcoDesk 的数据文件")
-                raise StoreDamaged(str(engine.url.database or engine.url), detail)
+                raise StoreDamaged(_where(engine), detail)
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     return row[0] if row else None
 
 
+def current_revision_of(conn: Connection) -> str | None:
+    """The schema revision on an open connection (``None`` without EcoDesk's version table)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
+def _where(engine: Engine) -> str:
+    """The database as messages name it: the file, or the server address without password."""
+    if engine.dialect.name == "sqlite":
+        return str(engine.url.database or engine.url)
+    return engine.url.render_as_string(hide_password=True)
+
+
 def needs_upgrade(engine: Engine) -> bool:
     revision = current_revision(engine)
     if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StoreTooNew(str(engine.url.database or engine.url), revision)
+        raise StoreTooNew(_where(engine), revision)
     return revision != HEAD
 
 

@@ -7,6 +7,7 @@ revision is frozen; a correction is a new revision that records what it supersed
 
 from __future__ import annotations
 
+import enum
 import getpass
 import json
 import logging
@@ -26,14 +27,22 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
 from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
 from ecodesk.i18n import tr
-from ecodesk.store import backup, migrate, settings
+from ecodesk.store import backup, migrate, settings, transfer
 from ecodesk.store.audit import AuditEntry
-from ecodesk.store.engine import IMMEDIATE, default_url, make_engine, sqlite_file_of
+from ecodesk.store.engine import (
+    display_url,
+    make_engine,
+    resolve_url,
+    sqlite_file_of,
+    writer_engine,
+)
 from ecodesk.store.errors import (
     BadFieldKey,
     ChangedWhileSigning,
+    ProfileTextTooLong,
     RevisionNotSigned,
     SubmissionFrozen,
+    ValueConflict,
 )
 from ecodesk.store.models import (
     AcceptedWarningRow,
@@ -48,6 +57,7 @@ from ecodesk.store.models import (
     UnitProfileRow,
     ValueRow,
 )
+from ecodesk.store.server import database_errors, server_errors
 from ecodesk.store.settings import Setting
 from ecodesk.submission import (
     AcceptedWarning,
@@ -166,6 +176,23 @@ def _table_key(key: str) -> TableKey:
         raise BadFieldKey(key) from None
 
 
+def _check_lengths(profile: UnitProfile) -> None:
+    """Refuse text longer than its column, on every engine alike: PostgreSQL would refuse it
+    with an error nobody can read, SQLite would keep it and a later copy to a server would fail."""
+    for column in UnitProfileRow.__table__.columns:
+        limit = getattr(column.type, "length", None)
+        value = getattr(profile, column.name, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ProfileTextTooLong(value, limit)
+
+
+class _Unset(enum.Enum):
+    UNSET = "unset"
+
+
+UNSET = _Unset.UNSET  # set_value without a conflict check
+
+
 class Store:
     """The unit's database. Open it with :meth:`Store.open`; use as a context manager."""
 
@@ -174,9 +201,7 @@ class Store:
         self._pack = pack
         self.db_path = db_path
         self._reads = sessionmaker(engine, expire_on_commit=False)
-        self._writes = sessionmaker(
-            engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
-        )
+        self._writes = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self._os_user = _os_user()
 
     # ------------------------------------------------------------------ opening and closing
@@ -185,32 +210,39 @@ class Store:
     def open(cls, data_dir: Path, *, url: str | None = None, pack: FormPack | None = None) -> Store:
         """Check, back up, upgrade and open the database of ``data_dir`` (or at ``url``).
 
+        Without ``url`` the database is found by :func:`ecodesk.store.engine.resolve_url`
+        (``ECODESK_DATABASE_URL``, the address saved in the data folder, else its SQLite file).
         Raises :class:`StoreDamaged` when the file fails its integrity check or is not
-        EcoDesk's, and :class:`StoreTooNew` when a newer program wrote it.
+        EcoDesk's, :class:`StoreTooNew` when a newer program wrote it, and a
+        :class:`~ecodesk.store.errors.DatabaseServerError` when a PostgreSQL server cannot be used.
         """
         if pack is None:
             from ecodesk.forms.loader import bundled_pack
 
             pack = bundled_pack()
         data_dir = Path(data_dir)
-        url = url or default_url(data_dir)
+        url = resolve_url(data_dir, url)
         db_path = sqlite_file_of(url)
         if db_path is not None:
             _prepare_database_file(db_path)
             backup.check_at_startup(db_path)
         engine = make_engine(url)
         try:
-            with _storage_errors(db_path):
+            with _storage_errors(db_path), server_errors(url):
                 if migrate.needs_upgrade(engine):
                     if db_path is not None:
                         backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
+                    else:
+                        transfer.server_backup_before_upgrade(data_dir, url)
                     migrate.upgrade(engine)
             if db_path is not None:
                 backup.daily_backup(db_path)
+            else:
+                transfer.daily_server_backup(data_dir, url)
         except BaseException:
             engine.dispose()
             raise
-        log.info("store opened at %s", db_path or url)
+        log.info("store opened at %s", db_path or display_url(url))
         return cls(engine, pack=pack, db_path=db_path)
 
     def close(self) -> None:
@@ -237,7 +269,7 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with self._reads() as session:
+        with database_errors(self._engine), self._reads() as session:
             yield session
 
     @contextmanager
@@ -245,9 +277,14 @@ class Store:
         """One transaction, committed (and on disk) when the block ends without an exception.
 
         A full or read-only disk raises :class:`~ecodesk.storage.StorageError` (nothing of the
-        transaction is kept), never a damage message.
+        transaction is kept), never a damage message; a save that waited out the lock timeout
+        raises :class:`StoreBusy`, a lost server :class:`DatabaseUnreachable`.
         """
-        with _storage_errors(self.db_path), self._writes.begin() as session:
+        with (
+            _storage_errors(self.db_path),
+            database_errors(self._engine),
+            self._writes.begin() as session,
+        ):
             yield session
 
     # ------------------------------------------------------------------ profile and settings
@@ -270,6 +307,7 @@ class Store:
         )
 
     def save_profile(self, profile: UnitProfile) -> None:
+        _check_lengths(profile)
         with self._write() as s:
             row = s.get(UnitProfileRow, 1)
             old = self._profile_of(row) if row else None
@@ -565,12 +603,60 @@ class Store:
 
     # ------------------------------------------------------------------ edits
 
-    def set_value(self, period: Period, key: str, text: str) -> None:
-        """Save what the clerk typed into field ``key`` ("form:field"); empty text clears it."""
+    def set_value(
+        self, period: Period, key: str, text: str, *, based_on: str | None | _Unset = UNSET
+    ) -> None:
+        """Save what the clerk typed into field ``key`` ("form:field"); empty text clears it.
+
+        ``based_on`` is the value the person saw when they started to type (``None`` or ""
+        for an empty field). When someone else saved a different value since (on a shared
+        store), nothing is saved and :class:`ValueConflict` names both values and who made the
+        other change. Without ``based_on`` the save replaces whatever is there.
+        """
         form, field = _split_key(key)
-        with self._write() as s:
+        with self._write() as s:  # the check and the save are one transaction under the write lock
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                self._check_unchanged(s, sub, period, form, field, based_on, text)
             self._put_value(s, sub, period, form, field, text)
+
+    def _check_unchanged(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        field: str,
+        based_on: str | None,
+        text: str,
+    ) -> None:
+        current = s.scalar(
+            select(ValueRow.text).where(
+                ValueRow.submission_id == sub.id, ValueRow.form == form, ValueRow.field == field
+            )
+        )
+        if current in (based_on or None, text or None):  # unchanged, or changed to the same
+            return
+        other = s.scalar(
+            select(AuditRow)
+            .where(
+                AuditRow.action == "set_value",
+                AuditRow.period == str(period),
+                AuditRow.revision == sub.revision,
+                AuditRow.form == form,
+                AuditRow.field == field,
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        raise ValueConflict(
+            f"{form}:{field}",
+            based_on=based_on or None,
+            mine=text or None,
+            theirs=current,
+            by=(other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
 
     def _put_value(
         self,

@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(self.tr("单位信息…"), ops.edit_profile)
         settings_menu.addAction(self.tr("语言和负责任务…"), ops.edit_settings)
+        settings_menu.addAction(self.tr("数据库…"), ops.edit_database)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.tr("打开数据文件夹所在位置"), ops.show_data_dir)
         help_menu.addAction(self.tr("关于"), ops.about)

@@ -49,6 +49,7 @@ def _corrupt_copy(source: Path, dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.sqlite_only("the SQLite file's own backups; a server's: test_transfer.py")
 def test_backup_while_the_store_is_open_holds_the_committed_data(
     store: Store, tmp_path: Path, pack
 ) -> None:
@@ -63,6 +64,7 @@ def test_backup_while_the_store_is_open_holds_the_committed_data(
         assert restored.load(P).value(KEY) == "17"
 
 
+@pytest.mark.sqlite_only("the SQLite file's own backups; a server's: test_transfer.py")
 def test_daily_backups_keep_only_the_newest(store: Store) -> None:
     _fill(store, "1")
     assert store.db_path is not None
@@ -78,6 +80,7 @@ def test_daily_backups_keep_only_the_newest(store: Store) -> None:
     assert names == [f"daily-{n:06d}-2020-01-{n:02d}.sqlite3" for n in range(16, 21)]
 
 
+@pytest.mark.sqlite_only("the SQLite file's daily copies; a server's: test_transfer.py")
 def test_a_clock_set_back_does_not_prune_todays_backup(store: Store) -> None:
     """Issue 20 (10): with the clock set back, that day's copy was the 'oldest' and deleted at once."""
     _fill(store, "1")
@@ -98,6 +101,7 @@ def test_a_clock_set_back_does_not_prune_todays_backup(store: Store) -> None:
     assert made.exists()
 
 
+@pytest.mark.sqlite_only("the SQLite file's own backups; a server's: test_transfer.py")
 def test_restore_keeps_the_current_data_then_replaces_it(
     data_dir: Path, tmp_path: Path, pack
 ) -> None:
@@ -131,6 +135,7 @@ def _newer(source: Path, path: Path) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only("the SQLite file's own restore; a server's: test_transfer.py")
 @pytest.mark.parametrize(
     ("make_bad", "reason"),
     [
@@ -194,6 +199,7 @@ def test_backup_and_restore_commands(
     assert _state(data_dir) == before
 
 
+@pytest.mark.sqlite_only("the SQLite file's own backups; a server's: test_transfer.py")
 def test_restore_asks_first_and_a_no_changes_nothing(
     data_dir: Path, tmp_path: Path, pack, monkeypatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -208,6 +214,7 @@ def test_restore_asks_first_and_a_no_changes_nothing(
     assert _state(data_dir) == before
 
 
+@pytest.mark.sqlite_only("the SQLite file's own backups; a server's: test_transfer.py")
 def test_backup_of_a_folder_without_data_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

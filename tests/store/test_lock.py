@@ -18,6 +18,11 @@ import pytest
 from ecodesk.store.lock import DataFolderInUse, acquire, data_folder_lock, read_holder, release
 from tests.cli_child import ROOT, has_chinese, run_ecodesk
 
+pytestmark = pytest.mark.sqlite_only(
+    "the lock of a data folder, with a demo folder made once for the module"
+)
+
+
 HOLD = """
 import sys, time
 from pathlib import Path

@@ -11,7 +11,10 @@ import pytest
 
 from tests.cli_child import run_ecodesk
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits"),
+    pytest.mark.sqlite_only("the permissions of the data folder's SQLite file and backups"),
+]
 
 
 def _mode(path: Path) -> int:

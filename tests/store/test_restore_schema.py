@@ -21,6 +21,11 @@ from ecodesk.store.migrate import HEAD
 from ecodesk.store.schema import expected_schema, read_schema
 from ecodesk.submission import Period
 
+pytestmark = pytest.mark.sqlite_only(
+    "the schema check of a SQLite backup restored into the SQLite file; a server's: test_transfer.py"
+)
+
+
 P = Period(2026)
 KEY = "1.1:upgraded_firms"
 

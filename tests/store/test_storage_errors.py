@@ -24,6 +24,9 @@ from tests.cli_child import (
     shared_folder,
 )
 
+pytestmark = pytest.mark.sqlite_only("a read-only or full disk under the SQLite file")
+
+
 DAMAGE_WORDS = ("已损坏", "从备份恢复")
 
 

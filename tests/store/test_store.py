@@ -18,6 +18,7 @@ from ecodesk.store import (
     SubmissionFrozen,
     settings,
 )
+from ecodesk.store.errors import ProfileTextTooLong
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, UnitProfile
 
 KEY = "1.1:upgraded_firms"
@@ -63,6 +64,7 @@ def test_every_kind_of_edit_survives_closing_and_reopening(
     assert (data.revision, data.status, data.pack_version) == (1, "draft", pack.version)
 
 
+@pytest.mark.sqlite_only("read back from the file; on a server: test_postgresql.py")
 def test_a_value_is_on_disk_when_set_value_returns(store: Store, period) -> None:
     store.set_value(period, KEY, "12")
     assert store.db_path is not None
@@ -263,6 +265,7 @@ def test_loading_a_missing_revision_says_so(store: Store, period) -> None:
         store.load(period, 3)
 
 
+@pytest.mark.sqlite_only("a damaged file")
 def test_a_damaged_database_is_refused_with_how_to_restore(data_dir: Path, pack) -> None:
     (data_dir / "ecodesk.sqlite3").write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreDamaged) as caught:
@@ -271,6 +274,7 @@ def test_a_damaged_database_is_refused_with_how_to_restore(data_dir: Path, pack)
     assert "ecodesk restore" in message and "backups" in message
 
 
+@pytest.mark.sqlite_only("a foreign file; on a server: test_postgresql.py")
 def test_a_foreign_database_is_refused(data_dir: Path, pack) -> None:
     conn = sqlite3.connect(data_dir / "ecodesk.sqlite3")
     conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
@@ -280,6 +284,7 @@ def test_a_foreign_database_is_refused(data_dir: Path, pack) -> None:
         Store.open(data_dir, pack=pack)
 
 
+@pytest.mark.sqlite_only("a newer file; on a server: test_postgresql.py")
 def test_a_database_from_a_newer_program_is_refused(data_dir: Path, pack) -> None:
     Store.open(data_dir, pack=pack).close()
     conn = sqlite3.connect(data_dir / "ecodesk.sqlite3")
@@ -290,6 +295,7 @@ def test_a_database_from_a_newer_program_is_refused(data_dir: Path, pack) -> Non
         Store.open(data_dir, pack=pack)
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas; a server's settings: test_postgresql.py")
 def test_sqlite_connections_use_wal_foreign_keys_and_full_sync(store: Store) -> None:
     with store.engine.connect() as conn:
         pragmas = {
@@ -299,6 +305,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_full_sync(store: Store) -> 
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2}
 
 
+@pytest.mark.sqlite_only("a SQLite file at an explicit URL")
 def test_store_works_at_a_configured_url(tmp_path: Path, pack, period) -> None:
     url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
     with Store.open(tmp_path / "unused", url=url, pack=pack) as store:
@@ -352,3 +359,16 @@ def test_an_import_into_a_signed_period_changes_nothing(store: Store) -> None:
     assert baseline is not None and (baseline.values, baseline.source) == ({KEY: "1"}, "a.xlsx")
     assert store.settings_get(settings.IMPORTS) is None
     assert store.load(y2026).tables == {}
+
+
+def test_a_profile_entry_too_long_for_its_column_is_refused_on_every_engine(
+    store: Store, profile: UnitProfile
+) -> None:
+    store.save_profile(profile)
+    long_department = "生态文明建设领导小组办公室" * 12  # 156 characters, the column keeps 128
+    with pytest.raises(ProfileTextTooLong, match="太长（最多 128 个字）"):
+        store.save_profile(dataclasses.replace(profile, department=long_department))
+    assert store.profile() == profile  # nothing saved
+    exactly = dataclasses.replace(profile, department="办" * 128)
+    store.save_profile(exactly)
+    assert store.profile() == exactly

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from ecodesk.store import settings
 from ecodesk.ui.workers import BackgroundTask
@@ -169,6 +170,18 @@ class Operations(QObject):
             self.window.reopen_in_language()  # the new window shows the new list of tasks too
             return
         self.window.rebuild_tree()
+
+    def edit_database(self) -> None:
+        from ecodesk.ui.dialogs.database_dialog import DatabaseDialog
+
+        in_use = self.window.session.store.engine.url.render_as_string(hide_password=False)
+        dialog = DatabaseDialog(self.window.data_dir, in_use, self.window)
+        if dialog.exec() == DatabaseDialog.DialogCode.Accepted:
+            QMessageBox.information(
+                self.window,
+                self.tr("数据库"),
+                self.tr("已保存。重新打开 EcoDesk 后使用新的数据库设置。"),
+            )
 
     def show_data_dir(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.window.data_dir)))

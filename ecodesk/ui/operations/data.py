@@ -20,7 +20,7 @@ from ecodesk.services.import_previous import (
 )
 from ecodesk.services.recovery import restore_backup
 from ecodesk.services.template import make_baseline_template
-from ecodesk.store.backup import make_backup
+from ecodesk.store.transfer import backup_store
 from ecodesk.ui.operations.base import BackgroundOp, last_folder, remember_folder
 from ecodesk.ui.workers import Job
 
@@ -142,6 +142,11 @@ def undo_last_import(window: MainWindow) -> None:
 # ------------------------------------------------------------------------- backup and restore
 
 
+def _store_url(window: MainWindow) -> str:
+    """The address of the database the window works on (a SQLite file or a PostgreSQL server)."""
+    return window.session.store.engine.url.render_as_string(hide_password=False)
+
+
 def backup(window: MainWindow) -> None:
     name = f"EcoDesk备份_{datetime.now():%Y%m%d_%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(
@@ -153,10 +158,10 @@ def backup(window: MainWindow) -> None:
     if not path:
         return
     remember_folder(window, path)
-    db_path = window.session.store.db_path
+    data_dir, url = window.data_dir, _store_url(window)
 
     def work(job: Job) -> Path:
-        return make_backup(db_path, Path(path))
+        return backup_store(data_dir, url, Path(path))
 
     def done(result: Path) -> None:
         QMessageBox.information(
@@ -174,12 +179,12 @@ def restore(window: MainWindow) -> None:
     from ecodesk.ui.dialogs.restore_dialog import RestoreDialog
 
     window.flush()
-    session, data_dir = window.session, window.data_dir
+    session, data_dir, url = window.session, window.data_dir, _store_url(window)
 
     def replace(path: Path) -> Path | None:
         session.store.close()
         try:
-            return restore_backup(data_dir, path)
+            return restore_backup(data_dir, path, url)
         finally:  # refused or done, the window goes on with what is now in the data folder
             session.store = Store.open(data_dir, pack=window.pack)
 

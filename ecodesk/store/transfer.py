@@ -1,0 +1,346 @@
+"""Copy a whole store from one database to another: moving an office, and backups of a server.
+
+``ecodesk store copy --to URL`` moves an office from its SQLite file to a PostgreSQL server (or
+back): every row of every table is copied with its id, so values, revisions, the audit log,
+settings, import records and the fingerprints of signing keys stay exactly as they were. The
+target is brought to the same schema by the same migrations first; a target that already
+holds data is refused unless ``force`` is given (then its rows are replaced, in the same
+transaction as the copy: it is all or nothing).
+
+A backup of a PostgreSQL store is this copy into a new SQLite file: the same one-file format as
+every other backup, which ``ecodesk restore`` puts back into either engine.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, MetaData, Table, func, insert, select, text
+
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
+from ecodesk.notices import notify
+from ecodesk.output import OutputFile, resolve_output
+from ecodesk.storage import StorageError
+from ecodesk.store import backup, migrate
+from ecodesk.store.engine import (
+    default_db_path,
+    display_url,
+    make_engine,
+    sqlite_file_of,
+    writer_engine,
+)
+from ecodesk.store.errors import DatabaseNotEmpty, RestoreRefused
+from ecodesk.store.server import server_errors
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    """What a copy wrote: rows per table (the version table excluded)."""
+
+    source: str
+    target: str
+    rows: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _tables(conn: Connection) -> list[Table]:
+    """The store's tables in an order that satisfies every foreign key (parents first).
+
+    At the newest schema they are the models' (the migrations build exactly those, a test
+    checks it); an older schema (a copy taken before an upgrade) is read from the database.
+    """
+    if migrate.current_revision_of(conn) == migrate.HEAD:
+        from ecodesk.store.models import Base
+
+        return [t for t in Base.metadata.sorted_tables if t.name != VERSION_TABLE]
+    metadata = MetaData()
+    metadata.reflect(conn)
+    return [t for t in metadata.sorted_tables if t.name != VERSION_TABLE]
+
+
+def row_counts(conn: Connection) -> dict[str, int]:
+    return {
+        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+        for t in _tables(conn)
+    }
+
+
+def _source_revision(engine: Engine) -> str:
+    """The schema revision of the store to copy (refusing an empty or a too new database)."""
+    migrate.needs_upgrade(engine)  # raises StoreTooNew for a schema this program does not know
+    revision = migrate.current_revision(engine)
+    if revision is None:
+        raise EcoDeskError(
+            tr(
+                "store",
+                "{address} 里还没有 EcoDesk 的数据，没有可复制的内容。",
+                address=engine.url.render_as_string(hide_password=True),
+            )
+        )
+    return revision
+
+
+def _prepare_target(engine: Engine, revision: str) -> None:
+    """Bring the target to the source's schema revision (an empty database gets all of it)."""
+    current = migrate.current_revision(engine)
+    if current == revision:
+        return
+    known = migrate.KNOWN_REVISIONS
+    if current is not None and (
+        current not in known or known.index(current) > known.index(revision)
+    ):
+        raise EcoDeskError(
+            tr(
+                "store",
+                "目标数据库 {address} 的数据结构（{target}）比要复制的数据（{source}）新，没有复制。"
+                "请先用本程序打开一次要复制的数据（会自动升级），再复制。",
+                address=engine.url.render_as_string(hide_password=True),
+                target=current,
+                source=revision,
+            )
+        )
+    migrate.upgrade(engine, revision)
+
+
+def copy_store(source_url: str, target_url: str, *, force: bool = False) -> CopyReport:
+    """Copy every row of the store at ``source_url`` into the database at ``target_url``.
+
+    Raises :class:`DatabaseNotEmpty` (nothing written) when the target holds data and
+    ``force`` is not given, and the server errors of :mod:`ecodesk.store.server`.
+    """
+    target_file = sqlite_file_of(target_url)
+    if target_file is not None:
+        target_file.parent.mkdir(parents=True, exist_ok=True)
+    source = make_engine(source_url)
+    target = make_engine(target_url)
+    try:
+        with server_errors(source_url):
+            revision = _source_revision(source)
+        with server_errors(target_url):
+            _prepare_target(target, revision)
+            with writer_engine(target).begin() as out, source.connect() as src:
+                # One read transaction on the source: the copy is one moment of it.
+                src.begin()
+                tables = _tables(out)
+                if any(row_counts(out).values()):
+                    if not force:
+                        raise DatabaseNotEmpty(display_url(target_url))
+                    for table in reversed(tables):
+                        out.execute(table.delete())
+                copied = {table.name: _copy_table(src, out, table) for table in tables}
+                if out.dialect.name == "postgresql":
+                    _reset_sequences(out, tables)
+                src.rollback()
+    finally:
+        source.dispose()
+        target.dispose()
+    log.info(
+        "store copied from %s to %s: %d rows",
+        display_url(source_url),
+        display_url(target_url),
+        sum(copied.values()),
+    )
+    return CopyReport(display_url(source_url), display_url(target_url), copied)
+
+
+def _copy_table(src: Connection, out: Connection, table: Table) -> int:
+    """Copy ``table`` (the source is at the same schema revision as the target)."""
+    columns = [c.name for c in table.columns]
+    order = list(table.primary_key.columns) or [table.columns[columns[0]]]
+    result = src.execute(select(*table.columns).order_by(*order))
+    count = 0
+    while batch := result.fetchmany(BATCH):
+        out.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in batch])
+        count += len(batch)
+    return count
+
+
+def _reset_sequences(out: Connection, tables: list[Table]) -> None:
+    """Ids were copied as they were: the next id a server hands out must come after them."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            sequence = out.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+            ).scalar()
+            if sequence:
+                out.execute(
+                    text(
+                        f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") '
+                        f'FROM "{table.name}"), 0) + 1, false)'
+                    ),
+                    {"s": sequence},
+                )
+
+
+def backup_to_file(source_url: str, out: Path, *, force: bool = True) -> Path:
+    """A one-file SQLite backup of the store at ``source_url``, whole or not at all (see
+    :class:`~ecodesk.output.OutputFile`); an existing ``out`` is replaced only when ``force``."""
+    source = make_engine(source_url)
+    try:
+        with server_errors(source_url):
+            revision = _source_revision(source)
+    finally:
+        source.dispose()
+    with OutputFile(out, force=force, private=True) as output:
+        shutil.copyfile(_empty_sqlite(revision), output.tmp)
+        copy_store(source_url, _sqlite_url(output.tmp))
+        conn = sqlite3.connect(output.tmp)
+        try:
+            # Like every backup: rollback-journal mode, so the copy is one self-contained file.
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.commit()
+        finally:
+            conn.close()
+    log.info("server database %s backed up to %s", display_url(source_url), output.path)
+    return output.path
+
+
+_EMPTY_SCHEMAS: dict[str, Path] = {}
+
+
+def _empty_sqlite(revision: str) -> Path:
+    """An empty SQLite store at ``revision``, made by the migrations once per process: a backup
+    starts from a copy of it instead of running the migrations every time (daily backups)."""
+    path = _EMPTY_SCHEMAS.get(revision)
+    if path is None or not path.exists():
+        folder = Path(tempfile.mkdtemp(prefix="ecodesk-schema-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / f"empty-{revision}.sqlite3"
+        engine = make_engine(_sqlite_url(path))
+        try:
+            migrate.upgrade(engine, revision)
+        finally:
+            engine.dispose()
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+        _EMPTY_SCHEMAS[revision] = path
+    return path
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def server_backup(data_dir: Path, url: str, out: Path | None = None, *, force: bool = True) -> Path:
+    """``ecodesk backup`` of a server store: a SQLite file at ``out`` (a file, or a folder to put
+    it in) or in the data folder's backups, as :func:`ecodesk.store.backup.make_backup` does."""
+    name = f"ecodesk-{backup._stamp()}.sqlite3"
+    folder = backup.backups_dir(default_db_path(Path(data_dir)))
+    target = resolve_output(out, default_name=name) if out else folder / name
+    return backup_to_file(url, target, force=force)
+
+
+def daily_server_backup(
+    data_dir: Path, url: str, *, keep: int = backup.KEEP_DAILY, today: datetime | None = None
+) -> Path | None:
+    """Like :func:`ecodesk.store.backup.daily_backup`, for a server store: each PC that opens
+    it keeps one SQLite copy a day in its own data folder (the ``keep`` made last). A backup
+    never stops the program from starting: a copy that cannot be written is skipped, and said."""
+    day = (today or datetime.now()).strftime("%Y-%m-%d")
+    try:
+        folder = backup.backups_dir(default_db_path(Path(data_dir)))
+        existing = backup._dailies(folder)
+        if any(d == day for _, d, _ in existing):
+            return None
+        number = max((n for n, _, _ in existing), default=0) + 1
+        made = backup_to_file(url, folder / f"{backup.DAILY_PREFIX}{number:06d}-{day}.sqlite3")
+    except StorageError as exc:
+        notify(tr("store", "今天的自动备份没有做，程序照常使用：{reason}", reason=exc))
+        return None
+    existing = backup._dailies(folder)
+    for _, _, old in existing[: max(0, len(existing) - keep)]:
+        if old != made:
+            old.unlink(missing_ok=True)
+            log.info("old daily backup %s removed", old)
+    return made
+
+
+def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
+    """Replace the store on the server at ``url`` with the backup file ``source``.
+
+    The backup is checked first (as for a SQLite restore) and brought to the newest schema in
+    a staged copy; the server's current data is first saved as a backup file in the data
+    folder (its path is returned; ``None`` when the server held no EcoDesk data). The
+    replacement is one transaction: a failure leaves the server as it was.
+    """
+    source = Path(source).resolve()
+    if not source.is_file():
+        raise RestoreRefused(source, tr("store", "文件不存在"))
+    backup.schema_revision_of(source)
+    folder = backup.backups_dir(default_db_path(Path(data_dir)))
+    staged = folder / f"restoring-{backup._stamp()}.sqlite3"
+    try:
+        backup.copy_database(source, staged)
+        engine = make_engine(_sqlite_url(staged))
+        try:
+            if migrate.needs_upgrade(engine):
+                migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        current = make_engine(url)
+        try:
+            with server_errors(url):
+                has_data = migrate.current_revision(current) is not None
+        finally:
+            current.dispose()
+        kept = (
+            backup_to_file(url, folder / f"before-restore-{backup._stamp()}.sqlite3")
+            if has_data
+            else None
+        )
+        copy_store(_sqlite_url(staged), url, force=True)
+    finally:
+        for path in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            path.unlink(missing_ok=True)
+    log.info(
+        "server database %s restored from %s (previous copy: %s)", display_url(url), source, kept
+    )
+    return kept
+
+
+def server_backup_before_upgrade(data_dir: Path, url: str) -> Path | None:
+    """Before the migrations change a server store, a copy of it as it was (in the data folder)."""
+    engine = make_engine(url)
+    try:
+        revision = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    if revision is None:
+        return None
+    folder = backup.backups_dir(default_db_path(Path(data_dir)))
+    return backup_to_file(url, folder / f"before-upgrade-{revision}-{backup._stamp()}.sqlite3")
+
+
+def backup_store(data_dir: Path, url: str, out: Path | None = None, *, force: bool = True) -> Path:
+    """``ecodesk backup`` and the window's 备份 for either engine: one SQLite file either way."""
+    db_path = sqlite_file_of(url)
+    if db_path is not None:
+        return backup.make_backup(db_path, out, force=force)
+    return server_backup(data_dir, url, out, force=force)
+
+
+def restore_store(data_dir: Path, url: str, source: Path) -> Path | None:
+    """``ecodesk restore`` and the window's 恢复 for either engine (the same backup file)."""
+    db_path = sqlite_file_of(url)
+    if db_path is not None:
+        return backup.restore_database(db_path, source)
+    return restore_into_server(data_dir, url, source)

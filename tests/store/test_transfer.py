@@ -1,0 +1,287 @@
+"""Moving an office between SQLite and PostgreSQL keeps every row; backups are one file for both.
+
+The copies are compared row by row, every table, every column, ids included: values,
+revisions, the audit log, settings, import records and the fingerprints of signing keys.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from ecodesk.cli import main
+from ecodesk.store import RestoreRefused, Store, settings
+from ecodesk.store.backup import integrity_problem, restore_database
+from ecodesk.store.engine import ENV_DATABASE_URL, make_engine
+from ecodesk.store.errors import DatabaseNotEmpty
+from ecodesk.store.transfer import (
+    backup_to_file,
+    copy_store,
+    daily_server_backup,
+    restore_into_server,
+)
+from ecodesk.submission import AcceptedWarning, Period, UnitProfile
+from tests.postgresql import PostgresServer
+
+pytestmark = pytest.mark.postgresql_only("copies between the engines need the server")
+
+P, LAST = Period(2026), Period(2025)
+KEY = "1.1:upgraded_firms"
+
+
+def _fill_everything(store: Store, profile: UnitProfile) -> None:
+    """A store with a row in every table, as a year of an office's work leaves it."""
+    store.save_profile(profile)
+    store.set_responsible_forms(["G", "1.1", "2.1"])
+    store.set_current_period(P)
+    store.settings_set(settings.LANGUAGE, "en")
+    store.write_import(  # an import of last year's workbook, with its undo record
+        P,
+        baseline_period=LAST,
+        baseline={KEY: "28", "1.1:other": "3"},
+        source="宁都县-2025.xlsx",
+        signature_status="valid",
+        tables={},
+        settings={
+            settings.IMPORTS: '["imp-1"]',
+            settings.IMPORT_RECORD.of("imp-1"): '{"before": null}',
+            settings.KEY_REGISTRY: "/srv/keys",
+        },
+        action="import_previous",
+        note="导入上年数据",
+    )
+    store.set_value(P, KEY, "30")
+    store.set_value(P, "G:notes_x", "第一行\n第二行")
+    store.set_narrative(P, "1.1", "progress", "推进传统产业改造升级。")
+    store.set_table_rows(P, "1.1", "projects", [{"name": "赣南脐橙", "amount": "12.5"}, {}])
+    store.accept_warning(
+        P,
+        AcceptedWarning(
+            problem_id="1.1:upgraded_firms:jump",
+            form="1.1",
+            message="比上年增加较多",
+            explanation="新增两家企业",
+            field="upgraded_firms",
+        ),
+    )
+    store.mark_checked(P)
+    store.mark_signed(
+        P, 1, fingerprint="ED25519:AB12CD34", digest="sha256:0f1e", workbook_path="/x/w.xlsx"
+    )
+    store.new_revision(P, "更正企业数")
+    store.set_value(P, KEY, "31")
+
+
+def _rows(url: str) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every row of every table (the schema version too), ordered by primary key."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            metadata = MetaData()
+            metadata.reflect(conn)
+            return {
+                table.name: [
+                    tuple(row)
+                    for row in conn.execute(
+                        select(table).order_by(*(table.primary_key.columns or table.columns))
+                    )
+                ]
+                for table in metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def _sqlite(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def test_a_copy_to_postgresql_and_back_keeps_every_row(
+    tmp_path: Path, pack, profile: UnitProfile, postgresql_server: PostgresServer
+) -> None:
+    office = _sqlite(tmp_path / "office" / "ecodesk.sqlite3")
+    with Store.open(tmp_path / "office", url=office, pack=pack) as store:
+        _fill_everything(store, profile)
+    original = _rows(office)
+    assert all(original.values()), {t: len(r) for t, r in original.items()}  # no table empty
+
+    server = postgresql_server.url(postgresql_server.new_database(migrated=False))
+    report = copy_store(office, server)
+    assert report.rows == {t: len(r) for t, r in original.items() if t != "alembic_version"}
+    assert _rows(server) == original
+
+    back = _sqlite(tmp_path / "back" / "ecodesk.sqlite3")
+    copy_store(server, back)
+    assert _rows(back) == original
+
+    # Both copies are working stores: new rows get new ids after the copied ones.
+    for url in (server, back):
+        with Store.open(tmp_path / "pc", url=url, pack=pack) as store:
+            assert store.load(P).value(KEY) == "31"
+            assert store.signature(P, 1) == ("ED25519:AB12CD34", "sha256:0f1e")
+            store.set_value(P, KEY, "32")
+            store.set_value(P, "1.1:new_field", "1")
+            assert store.load(P).values[KEY] == "32"
+            assert store.audit_log(P, limit=1)[0].new == "1"
+
+
+def test_a_copy_into_a_database_with_data_is_refused_without_force(
+    data_dir: Path, pack, profile: UnitProfile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = os.environ.pop(
+        ENV_DATABASE_URL
+    )  # the office's file is the source, the server the target
+    with Store.open(data_dir, pack=pack) as store:
+        _fill_everything(store, profile)
+    args = ["--data-dir", str(data_dir), "store", "copy", "--to", server]
+    assert main(args) == 0
+    assert "已复制" in capsys.readouterr().out
+    before = _rows(server)
+
+    with Store.open(data_dir, pack=pack) as store:
+        store.set_value(P, KEY, "40")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "已经有数据" in err and "--force" in err and "Traceback" not in err
+    assert _rows(server) == before  # nothing written
+
+    assert main([*args, "--force"]) == 0
+    assert _rows(server) == _rows(_sqlite(data_dir / "ecodesk.sqlite3"))
+
+    with pytest.raises(DatabaseNotEmpty):
+        copy_store(_sqlite(data_dir / "ecodesk.sqlite3"), server)
+
+
+def test_copy_back_from_the_server_with_the_database_option(
+    data_dir: Path, tmp_path: Path, pack, profile: UnitProfile
+) -> None:
+    server = os.environ.pop(ENV_DATABASE_URL)
+    with Store.open(data_dir, url=server, pack=pack) as store:
+        _fill_everything(store, profile)
+    target = tmp_path / "laptop" / "ecodesk.sqlite3"
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(data_dir),
+                "--database",
+                server,
+                "store",
+                "copy",
+                "--to",
+                str(target),
+            ]
+        )
+        == 0
+    )
+    assert _rows(_sqlite(target)) == _rows(server)
+    assert (
+        main(["--data-dir", str(data_dir), "--database", server, "store", "copy", "--to", server])
+        == 2
+    )
+
+
+def test_a_server_store_backs_up_into_the_same_one_file_format(
+    store: Store, data_dir: Path, tmp_path: Path, pack, profile: UnitProfile
+) -> None:
+    _fill_everything(store, profile)
+    server = os.environ[ENV_DATABASE_URL]
+    copy = backup_to_file(server, tmp_path / "monday.sqlite3")
+    store.set_value(P, KEY, "99")  # later edits are not in the copy
+    assert integrity_problem(copy) is None
+    assert not Path(f"{copy}-wal").exists()
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    conn.close()
+
+    # The backup restores into a SQLite data folder like any other backup …
+    laptop = tmp_path / "laptop"
+    laptop.mkdir()
+    restore_database(laptop / "ecodesk.sqlite3", copy)
+    with Store.open(laptop, url=_sqlite(laptop / "ecodesk.sqlite3"), pack=pack) as restored:
+        assert restored.load(P).value(KEY) == "31"
+
+    # … and back into the server, which first saves what it held.
+    kept = restore_into_server(data_dir, server, copy)
+    assert store.load(P).value(KEY) == "31"
+    assert kept is not None and kept.parent == data_dir / "backups"
+    conn = sqlite3.connect(kept)
+    assert ("99",) in conn.execute("SELECT text FROM field_values").fetchall()
+    conn.close()
+
+
+def test_a_bad_backup_is_refused_and_the_server_is_unchanged(
+    store: Store, data_dir: Path, tmp_path: Path, profile: UnitProfile
+) -> None:
+    _fill_everything(store, profile)
+    server = os.environ[ENV_DATABASE_URL]
+    before = _rows(server)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    foreign = tmp_path / "foreign.sqlite3"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    for bad in (junk, foreign, tmp_path / "missing.sqlite3"):
+        with pytest.raises(RestoreRefused, match="没有任何改动"):
+            restore_into_server(data_dir, server, bad)
+    assert _rows(server) == before
+
+
+def test_backup_and_restore_commands_on_a_server_store(
+    store: Store,
+    data_dir: Path,
+    tmp_path: Path,
+    profile: UnitProfile,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _fill_everything(store, profile)
+    out = tmp_path / "saved.sqlite3"
+    assert main(["--data-dir", str(data_dir), "backup", "--out", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    store.set_value(P, KEY, "50")
+    assert main(["--data-dir", str(data_dir), "restore", str(out), "--yes"]) == 0
+    printed = capsys.readouterr().out
+    assert "已恢复" in printed and "另存为" in printed and "***" not in printed.split("数据库：")[0]
+    assert store.load(P).value(KEY) == "31"
+
+
+def test_each_pc_keeps_daily_copies_of_a_server_store(store: Store, data_dir: Path) -> None:
+    server = os.environ[ENV_DATABASE_URL]
+    folder = data_dir / "backups"
+    assert len(list(folder.glob("daily-*.sqlite3"))) == 1  # made when the store was opened
+    for made_at_open in folder.glob("daily-*"):
+        made_at_open.unlink()
+    start = datetime(2020, 1, 1)
+    for day in range(6):
+        daily_server_backup(data_dir, server, keep=3, today=start + timedelta(days=day))
+    assert daily_server_backup(data_dir, server, keep=3, today=start + timedelta(days=5)) is None
+    names = sorted(p.name for p in folder.glob("daily-*"))
+    assert names == [f"daily-{n:06d}-2020-01-{n:02d}.sqlite3" for n in range(4, 7)]
+
+
+def _schema(path: Path) -> list[tuple]:  # type: ignore[type-arg]
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_server_backup_has_exactly_the_schema_of_a_local_store(
+    store: Store, tmp_path: Path, pack
+) -> None:
+    """A restore checks a backup's whole schema against the migrations': both kinds must pass."""
+    store.set_value(P, KEY, "1")
+    from_server = backup_to_file(os.environ[ENV_DATABASE_URL], tmp_path / "server.sqlite3")
+    local = tmp_path / "local" / "ecodesk.sqlite3"
+    Store.open(local.parent, url=_sqlite(local), pack=pack).close()
+    assert _schema(from_server) == _schema(local)
