@@ -198,6 +198,7 @@ def catalog_document(pack: FormPack) -> dict[str, Any]:
             for t in cat.tasks
         ],
         "departments": [d.model_dump(mode="json") for d in cat.departments],
+        "city": cat.city.model_dump(mode="json"),
         "divisions": [d.model_dump(mode="json") for d in cat.divisions],
         "duties": [
             {

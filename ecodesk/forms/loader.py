@@ -202,7 +202,8 @@ class FormPack:
         raise KeyError(tr("forms", "没有代码为 {code} 的重点任务", code=code))
 
     def division(self, code: str) -> Division:
-        for division in self.catalog.divisions:
+        """A county-level division, a functional zone, or the city itself (360700)."""
+        for division in (*self.catalog.divisions, self.catalog.city):
             if division.code == code:
                 return division
         raise KeyError(tr("forms", "没有代码为 {code} 的行政区划或功能区", code=code))

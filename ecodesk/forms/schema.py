@@ -34,7 +34,7 @@ class Division(Strict):
 
     code: Annotated[str, Field(pattern=DIVISION_CODE_RE)]
     name: str
-    kind: Literal["区", "县", "市", "功能区"]
+    kind: Literal["区", "县", "市", "功能区", "地级市"]
     lead_office: str = Field(
         description="the county's office that leads the plan, e.g. 宁都县生态文明办"
     )
@@ -96,6 +96,7 @@ class Plan(Strict):
 
 class Catalog(Strict):
     plan: Plan
+    city: Division = Field(description="the city (赣州市 360700): consolidates the divisions")
     divisions: list[Division]
     departments: list[Department]
     goal_groups: list[GoalGroup]

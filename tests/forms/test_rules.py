@@ -49,10 +49,15 @@ CATALOG: dict[str, Any] = {
         "issued": "2024-09-06",
         "years": [2024, 2025, 2026],
     },
+    "city": {
+        "code": CITY_DIVISION_CODE,
+        "name": "赣州市",
+        "kind": "地级市",
+        "lead_office": "赣州市生态文明办",
+    },
     "divisions": [
         {"code": ZHANGGONG, "name": "章贡区", "kind": "区", "lead_office": "章贡区生态文明办"},
         {"code": NINGDU, "name": "宁都县", "kind": "县", "lead_office": "宁都县生态文明办"},
-        {"code": CITY_DIVISION_CODE, "name": "赣州市", "kind": "市", "lead_office": "市生态文明办"},
     ],
     "departments": [{"city": "市工信局", "county": "县工信局"}],
     "goal_groups": [],
