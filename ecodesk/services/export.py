@@ -58,6 +58,36 @@ class AlreadySigned(EcoDeskError):
         )
 
 
+class QueriesUnanswered(EcoDeskError):
+    """The receiver's queries on this period are not all answered; ``queries`` lists them."""
+
+    def __init__(self, queries: list[Any]) -> None:
+        self.queries = queries
+        lines = [
+            tr(
+                "export",
+                "  {i}. 〔查询 {id}〕{label}：{question}",
+                i=i,
+                id=q.id,
+                label=f"{q.form} {q.label}".strip(),
+                question=q.question,
+            )
+            for i, q in enumerate(queries[:MAX_LISTED_PROBLEMS], start=1)
+        ]
+        if len(queries) > MAX_LISTED_PROBLEMS:
+            lines.append(tr("export", "  ……另有 {n} 条", n=len(queries) - MAX_LISTED_PROBLEMS))
+        super().__init__(
+            tr("export", "还有 {n} 条审核查询没有答复，暂不能签名导出：", n=len(queries))
+            + "\n"
+            + "\n".join(lines)
+            + "\n"
+            + tr(
+                "export",
+                "请逐条答复（窗口中“答复”，或 ecodesk feedback answer 编号 答复内容）后再导出。",
+            )
+        )
+
+
 class ProfileMissing(EcoDeskError):
     def __init__(self) -> None:
         super().__init__(
@@ -103,6 +133,12 @@ def export_submission(
         raise AlreadySigned(period, data.revision)
     if store.profile() is None or not data.unit.division_code:
         raise ProfileMissing()
+    from ecodesk.store.feedback import unanswered_queries
+
+    pending = unanswered_queries(store, period)
+    if pending:
+        log.info("export of %s refused: %d unanswered queries", period, len(pending))
+        raise QueriesUnanswered(pending)
     errors = [p for p in check_submission(pack, data) if p.severity == "error"]
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))

@@ -29,6 +29,7 @@ from ecodesk.submission import UnitProfile
 log = logging.getLogger(__name__)
 
 Status = Literal["valid", "tampered", "unknown_signer", "wrong_unit", "not_ecodesk", "damaged"]
+Kind = Literal["submission", "feedback", ""]
 
 MAX_DETAILS = 20
 
@@ -63,9 +64,24 @@ class VerifyResult:
     def ok(self) -> bool:
         return self.status == "valid"
 
+    kind: Kind = ""  # which kind of EcoDesk file it read ("" when it could not tell)
+
     @property
     def label(self) -> str:
         return status_label(self.status)
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+def kind_label(kind: Kind) -> str:
+    """What the file is, for the verifier's lines: 报送工作簿 or 审核意见书."""
+    return {
+        "submission": tr("verify", "报送工作簿"),
+        "feedback": tr("verify", "审核意见书"),
+        "": "",
+    }[kind]
 
 
 def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResult:
@@ -90,8 +106,12 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
         return VerifyResult("not_ecodesk", str(exc), path=path)
 
     meta = wb.meta
+    from ecodesk.review.model import is_feedback
+
+    kind: Kind = "feedback" if is_feedback(meta) else "submission"
     revision = int(meta["revision"]) if meta.get("revision", "").isdigit() else None
     base = {
+        "kind": kind,
         "unit_code": meta.get("unit.division_code", ""),
         "period": meta.get("period", ""),
         "revision": revision,
@@ -126,6 +146,10 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
             details=details,
             **base,  # type: ignore[arg-type]
         )
+    if kind == "feedback":
+        from ecodesk.review.verify import check_feedback_signer
+
+        return check_feedback_signer(wb, registry, base)
     if wb.data is None:
         log.warning("signed records of %s do not make a submission: %s", path, wb.data_problem)
         return VerifyResult(

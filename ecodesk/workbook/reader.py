@@ -15,12 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from ecodesk.i18n import tr
-from ecodesk.signing.canonical import ACCEPTED_PARTS, CELL_SECTIONS, Record, canonical_bytes
+from ecodesk.signing.canonical import (
+    ACCEPTED_PARTS,
+    ANSWER_PARTS,
+    CELL_SECTIONS,
+    Record,
+    canonical_bytes,
+)
 from ecodesk.signing.signature import SignatureBlock, signature_matches
 from ecodesk.submission import (
     AcceptedWarning,
     BadPeriod,
     Period,
+    QueryAnswer,
     SubmissionData,
     TableRow,
     UnitProfile,
@@ -219,9 +226,12 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
         forms=[f for f in meta.get("forms", "").split(",") if f],
         status="signed",
         supersedes=supersedes,
+        supersedes_digest=meta.get("supersedes_digest", ""),
+        answers_feedback=meta.get("answers_feedback", ""),
     )
     tables: dict[str, dict[int, TableRow]] = {}
     accepted: dict[int, dict[str, str]] = {}
+    answers: dict[int, dict[str, str]] = {}
     for r in records:
         if r.section == "value":
             data.values[r.key] = r.value
@@ -239,6 +249,11 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
             if not m or m["part"] not in ACCEPTED_PARTS:
                 raise ValueError(f"bad accepted key {r.key}")
             accepted.setdefault(int(m["n"]), {})[m["part"]] = r.value
+        elif r.section == "answer":
+            m = _ACCEPTED_KEY_RE.match(r.key)
+            if not m or m["part"] not in ANSWER_PARTS:
+                raise ValueError(f"bad answer key {r.key}")
+            answers.setdefault(int(m["n"]), {})[m["part"]] = r.value
     for key, rows in tables.items():
         if sorted(rows) != list(range(1, len(rows) + 1)):
             raise ValueError(f"table {key} has gaps in its rows")
@@ -254,6 +269,15 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
                 field=parts.get("field") or None,
             )
         )
+    data.answers = [
+        QueryAnswer(
+            n=n,
+            key=answers[n].get("key", ""),
+            question=answers[n].get("question", ""),
+            answer=answers[n].get("answer", ""),
+        )
+        for n in sorted(answers)
+    ]
     return data
 
 
