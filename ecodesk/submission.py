@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from ecodesk.errors import EcoDeskError
@@ -24,12 +25,39 @@ class BadPeriod(EcoDeskError, ValueError):
     """A period written in a form EcoDesk does not know (the message says which forms it takes)."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Period:
-    """A reporting period: a year (``2026``) or a quarter (``2026Q3``)."""
+    """A reporting period: a year (``2026``) or a quarter (``2026Q3``).
+
+    Periods are ordered by when they end: the quarters of a year come before the year itself,
+    which ends with its fourth quarter (2025Q1 < 2025Q4 < 2025 < 2026Q1).
+    """
 
     year: int
     quarter: int | None = None
+
+    @property
+    def end(self) -> Decimal:
+        """Where the period ends on a time axis in years: the end of 2025 is 2025, the end of
+        2025Q1 is 2024.25 (a year and its fourth quarter end together)."""
+        if self.quarter:
+            return Decimal(self.year - 1) + Decimal(self.quarter) / 4
+        return Decimal(self.year)
+
+    def _order(self) -> tuple[int, int]:
+        return (self.year, self.quarter or 5)
+
+    def __lt__(self, other: Period) -> bool:
+        return self._order() < other._order()
+
+    def __le__(self, other: Period) -> bool:
+        return self._order() <= other._order()
+
+    def __gt__(self, other: Period) -> bool:
+        return self._order() > other._order()
+
+    def __ge__(self, other: Period) -> bool:
+        return self._order() >= other._order()
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -78,6 +106,11 @@ class UnitProfile:
     @property
     def display_name(self) -> str:
         return f"{self.division_name}{self.department}"
+
+
+class ProfileMissing(EcoDeskError):
+    """The unit has not said who it is yet (no :class:`UnitProfile`): nothing can be printed,
+    signed or imported for it. The message says what could not be done and what to do."""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ecodesk.consolidation.writer import check_output_path, file_status_label
+    from ecodesk.consolidation.labels import file_status_label
+    from ecodesk.consolidation.writer import check_output_path
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
 
     period = args.period

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from ecodesk.consolidation.model import Aggregation, IndicatorSummary, UnitValue
+from ecodesk.forms.figures import fixed, progress_toward, rate_of
+from ecodesk.forms.figures import read_number as read_text
 from ecodesk.forms.loader import FormPack, InputField, input_fields_of
-from ecodesk.forms.numbers import NumberParseError, format_decimal, parse_clerk_number
-from ecodesk.forms.rules import ABOUT_TOLERANCE
 from ecodesk.forms.schema import (
     GradeIndicator,
     Indicator,
@@ -27,14 +27,12 @@ from ecodesk.forms.schema import (
     TextIndicator,
     TrendIndicator,
 )
+from ecodesk.forms.targets import grade_reached, meets, numeric_target, provincial_met
 from ecodesk.i18n import tr
 from ecodesk.submission import SubmissionData
 
 log = logging.getLogger(__name__)
 
-# 左右 (about) tolerates a small shortfall: the same reading as the county's own check
-# (ecodesk.forms.rules.ABOUT_TOLERANCE), so a figure the county saw as on track is counted as met.
-_PROGRESS_COMPARATORS = frozenset({"ge", "gt", "about", "eq"})
 
 Values = Mapping[str, str]
 ValuesOf = Callable[
@@ -58,58 +56,16 @@ def current_values(pack: FormPack, values: Mapping[str, str]) -> dict[str, str]:
 
 def read_number(field: InputField, text: str) -> tuple[Decimal | None, str | None]:
     """(number, None), or (None, why) when the text is not a number; (None, None) when empty."""
-    if not text or not text.strip():
-        return None, None
-    try:
-        return parse_clerk_number(text, unit=field.unit, multipliers=field.multipliers), None
-    except NumberParseError as exc:
-        return None, str(exc)
-
-
-def meets(target: Target, value: Decimal) -> bool:
-    """Whether ``value`` fulfils a numeric target of the plan."""
-    goal = target.value if target.value is not None else Decimal(0)
-    comparator = target.comparator
-    if comparator == "ge":
-        return value >= goal
-    if comparator == "gt":
-        return value > goal
-    if comparator == "le":
-        return value <= goal
-    if comparator == "eq":
-        return value == goal
-    if comparator == "about":
-        return value >= goal * (1 - ABOUT_TOLERANCE)
-    if comparator == "zero":
-        return value == 0
-    raise ValueError(f"comparator {comparator} has no numeric reading")
-
-
-def _numeric_target(target: Target | None) -> Target | None:
-    if target is None or target.comparator in ("grade_at_least", "done"):
-        return None
-    if target.comparator != "zero" and target.value is None:
-        return None
-    return target
+    return read_text(text, unit=field.unit, multipliers=field.multipliers)
 
 
 def _progress(target: Target | None, total: Decimal | None) -> Decimal | None:
-    if target is None or total is None or target.comparator not in _PROGRESS_COMPARATORS:
-        return None
-    if target.value is None or target.value <= 0:
-        return None
-    return total / target.value * 100
+    return None if total is None else progress_toward(target, total)
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
-
-
-def _rate(num: Decimal | None, den: Decimal | None, scale: Decimal) -> Decimal | None:
-    if num is None or den is None or den == 0:
-        return None
-    return num / den * scale
 
 
 def reporting_units(
@@ -163,7 +119,7 @@ def _summarize_number(
 ) -> IndicatorSummary:
     (field,) = input_fields_of(form, ind)
     target = getattr(ind, "target", None)
-    numeric = _numeric_target(target)
+    numeric = numeric_target(target)
     rows: list[UnitValue] = []
     for data in units:
         current, previous = vals(data)
@@ -218,7 +174,7 @@ def _summarize_ratio(
     form: str, ind: RatioIndicator, units: Sequence[SubmissionData], vals: ValuesOf
 ) -> IndicatorSummary:
     num_field, den_field = input_fields_of(form, ind)
-    numeric = _numeric_target(ind.target)
+    numeric = numeric_target(ind.target)
     rows: list[UnitValue] = []
     for data in units:
         current, previous = vals(data)
@@ -229,19 +185,19 @@ def _summarize_ratio(
             problem = tr("consolidation", "{name}为 0，无法计算比率。", name=ind.denominator.name)
         if num is None or den is None:
             num = den = None  # half a ratio cannot enter the sums
-        rate = _rate(num, den, ind.scale)
+        rate = rate_of(num, den, ind.scale)
         prev_num, _ = read_number(num_field, previous.get(num_field.key, ""))
         prev_den, _ = read_number(den_field, previous.get(den_field.key, ""))
-        prev_rate = _rate(prev_num, prev_den, ind.scale)
+        prev_rate = rate_of(prev_num, prev_den, ind.scale)
         rows.append(
             UnitValue(
                 unit=data.unit,
-                text=_plain(rate, ind.decimals),
+                text=fixed(rate, ind.decimals),
                 value=rate,
                 numerator=num,
                 denominator=den if rate is not None else None,
                 previous=prev_rate,
-                previous_text=_plain(prev_rate, ind.decimals),
+                previous_text=fixed(prev_rate, ind.decimals),
                 problem=problem,
                 meets_target=_unit_meets(numeric, rate),
             )
@@ -249,7 +205,7 @@ def _summarize_ratio(
     used = [r for r in rows if r.value is not None]
     total_num = _sum(r.numerator for r in used)
     total_den = _sum(r.denominator for r in used)
-    total = _rate(total_num, total_den, ind.scale)
+    total = rate_of(total_num, total_den, ind.scale)
     # last year's rate over the same units, from last year's numerators and denominators
     prev_pairs = []
     for data, row in zip(units, rows, strict=True):
@@ -263,7 +219,7 @@ def _summarize_ratio(
     usable = [(n, d) for n, d in prev_pairs if n is not None and d is not None]
     prev_num_total = _sum(n for n, _ in usable)
     prev_den_total = _sum(d for _, d in usable)
-    prev_total = _rate(prev_num_total, prev_den_total, ind.scale)
+    prev_total = rate_of(prev_num_total, prev_den_total, ind.scale)
     return IndicatorSummary(
         form=form,
         code=ind.code,
@@ -303,7 +259,7 @@ def _summarize_provincial(
         prev, _ = read_number(actual_field, previous.get(actual_field.key, ""))
         met = None
         if actual is not None and goal is not None:
-            met = actual >= goal if ind.better == "higher" else actual <= goal
+            met = provincial_met(ind.better, goal, actual)
         rows.append(
             UnitValue(
                 unit=data.unit,
@@ -326,7 +282,7 @@ def _summarize_provincial(
         prev_total = _sum(r.previous for r in rows if r.value is not None)
         complete = all(r.previous is not None for r in rows if r.value is not None)
         if total is not None and total_goal is not None:
-            met_total = total >= total_goal if ind.better == "higher" else total <= total_goal
+            met_total = provincial_met(ind.better, total_goal, total)
     return IndicatorSummary(
         form=form,
         code=ind.code,
@@ -382,14 +338,10 @@ def _choice_meets(ind: Indicator, text: str) -> bool | None:
     if not text:
         return None
     if isinstance(ind, GradeIndicator) and ind.target and ind.target.grade and text in ind.grades:
-        return ind.grades.index(text) <= ind.grades.index(ind.target.grade)
+        return grade_reached(ind.grades, text, ind.target.grade)
     if isinstance(ind, MilestoneIndicator):
         return text == ind.done_state
     return None
-
-
-def _plain(value: Decimal | None, decimals: int) -> str:
-    return "" if value is None else format_decimal(value, decimals)
 
 
 def summarize_indicators(

@@ -10,11 +10,10 @@ between two departments' answers is the county's decision, not the program's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from ecodesk.consolidation.model import IndicatorSummary, Summary
+from ecodesk.forms.figures import fixed
 from ecodesk.forms.loader import FormPack, InputField, input_fields_of
-from ecodesk.forms.numbers import format_decimal
 from ecodesk.forms.schema import TableSpec
 from ecodesk.i18n import tr
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
@@ -50,24 +49,20 @@ def _fields(pack: FormPack, s: IndicatorSummary) -> dict[str, InputField]:
     return {f.part: f for f in input_fields_of(s.form, pack.indicator(s.form, s.code))}
 
 
-def _fmt(value: Decimal | None, decimals: int) -> str | None:
-    return None if value is None else format_decimal(value, decimals)
-
-
 def _values_of(pack: FormPack, s: IndicatorSummary) -> dict[str, str]:
     fields = _fields(pack, s)
-    out: dict[str, str | None] = {}
+    out: dict[str, str] = {}
     if s.aggregation == "ratio":
         num, den = fields["num"], fields["den"]
-        out[num.key] = _fmt(s.total_numerator, num.decimals)
-        out[den.key] = _fmt(s.total_denominator, den.decimals)
+        out[num.key] = fixed(s.total_numerator, num.decimals)
+        out[den.key] = fixed(s.total_denominator, den.decimals)
     elif s.aggregation == "sum" and s.kind == "provincial":
         target, actual = fields["target"], fields["actual"]
-        out[actual.key] = _fmt(s.total, actual.decimals)
-        out[target.key] = _fmt(s.total_provincial_target, target.decimals)
+        out[actual.key] = fixed(s.total, actual.decimals)
+        out[target.key] = fixed(s.total_provincial_target, target.decimals)
     elif s.aggregation == "sum":
         field = fields[""]
-        out[field.key] = _fmt(s.total, field.decimals)
+        out[field.key] = fixed(s.total, field.decimals)
     else:
         answered = [row for row in s.rows if row.text.strip()]
         if len(answered) == 1:
@@ -75,23 +70,23 @@ def _values_of(pack: FormPack, s: IndicatorSummary) -> dict[str, str]:
             if s.kind == "provincial":
                 target, actual = fields["target"], fields["actual"]
                 out[actual.key] = row.text
-                out[target.key] = _fmt(row.provincial_target, target.decimals)
+                out[target.key] = fixed(row.provincial_target, target.decimals)
             else:
                 out[fields[""].key] = row.text
-    return {k: v for k, v in out.items() if v is not None}
+    return {k: v for k, v in out.items() if v}  # "": no figure to carry
 
 
 def _previous_of(pack: FormPack, s: IndicatorSummary) -> dict[str, str]:
     fields = _fields(pack, s)
-    out: dict[str, str | None] = {}
+    out: dict[str, str] = {}
     if s.aggregation == "ratio" and s.previous_complete:
         num, den = fields["num"], fields["den"]
-        out[num.key] = _fmt(s.previous_numerator, num.decimals)
-        out[den.key] = _fmt(s.previous_denominator, den.decimals)
+        out[num.key] = fixed(s.previous_numerator, num.decimals)
+        out[den.key] = fixed(s.previous_denominator, den.decimals)
     elif s.aggregation == "sum" and s.previous_complete:
         field = fields["actual"] if s.kind == "provincial" else fields[""]
-        out[field.key] = _fmt(s.previous_total, field.decimals)
-    return {k: v for k, v in out.items() if v is not None}
+        out[field.key] = fixed(s.previous_total, field.decimals)
+    return {k: v for k, v in out.items() if v}  # "": no figure to carry
 
 
 def _heading(unit: UnitProfile) -> str:

@@ -26,6 +26,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ecodesk.consolidation.labels import (
+    file_status_label,
+    met_label,
+    rule_label,
+    state_label,
+    target_label,
+    unit_labels,
+)
 from ecodesk.consolidation.model import (
     FormState,
     IndicatorSummary,
@@ -67,61 +75,6 @@ FILES_SHEET = "收到的文件"
 
 class SummaryWriteError(EcoDeskError):
     """The consolidated workbook could not be saved where the user asked."""
-
-
-def state_label(state: FormState) -> str:
-    return {
-        FormState.SUBMITTED: tr("consolidation", "已报"),
-        FormState.WITH_WARNINGS: tr("consolidation", "已报（有预警说明）"),
-        FormState.MISSING: tr("consolidation", "未报"),
-        FormState.NOT_REQUIRED: tr("consolidation", "—"),
-    }[state]
-
-
-def rule_label(summary: IndicatorSummary) -> str:
-    if summary.aggregation == "sum":
-        return tr("consolidation", "各单位相加")
-    if summary.aggregation == "ratio":
-        return tr("consolidation", "分子之和 ÷ 分母之和（不是各单位比率的平均）")
-    return tr("consolidation", "不汇总，逐单位列示")
-
-
-def file_status_label(status: str) -> str:
-    return {
-        "used": tr("consolidation", "已汇总"),
-        "refused": tr("consolidation", "拒收"),
-        "superseded": tr("consolidation", "已被更新的修订版取代"),
-        "other_period": tr("consolidation", "不属于本报送期"),
-        "duplicate": tr("consolidation", "重复文件"),
-    }.get(status, status)
-
-
-def target_text(summary: IndicatorSummary) -> str:
-    target = summary.target
-    if target is None:
-        return ""
-    word = {
-        "ge": tr("consolidation", "不低于"),
-        "gt": tr("consolidation", "超过"),
-        "le": tr("consolidation", "不高于"),
-        "eq": tr("consolidation", "等于"),
-        "about": tr("consolidation", "左右"),
-        "zero": tr("consolidation", "清零"),
-        "grade_at_least": tr("consolidation", "达到或好于"),
-        "done": tr("consolidation", "完成"),
-    }[target.comparator]
-    if target.comparator == "about" and target.value is not None:
-        return f"{target.deadline} {_num_text(target.value)}{summary.unit}{word}"
-    if target.value is not None:
-        return f"{target.deadline} {word}{_num_text(target.value)}{summary.unit}"
-    if target.grade:
-        return f"{target.deadline} {word}{target.grade}"
-    return f"{target.deadline} {word}"
-
-
-def _num_text(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --------------------------------------------------------------------------- cells
@@ -204,23 +157,6 @@ def sheet_name(text: str, taken: set[str]) -> str:
 # --------------------------------------------------------------------------- sheets
 
 
-def unit_labels(summary: Summary) -> dict[tuple[str, str], str]:
-    """Short names: the county when the units are counties, the department inside one county."""
-    units = [row.unit for row in summary.completeness] or summary.units
-    divisions = {u.division_code for u in units}
-    by_division = len(divisions) == len(units)
-    labels: dict[tuple[str, str], str] = {}
-    for u in units:
-        if by_division:
-            label = u.division_name
-        elif len(divisions) == 1:
-            label = u.department or u.division_name
-        else:
-            label = u.display_name or u.division_name
-        labels[unit_id(u)] = label
-    return labels
-
-
 def _label(labels: dict[tuple[str, str], str], unit: Any) -> str:
     return labels.get(unit_id(unit)) or unit.display_name or unit.division_name
 
@@ -301,19 +237,13 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
         put(ws, row, 6, s.total, decimals=s.decimals)
         put(ws, row, 7, s.previous_total, decimals=s.decimals)
         put(ws, row, 8, s.change_pct, decimals=1)
-        put(ws, row, 9, target_text(s))
+        put(ws, row, 9, target_label(s))
         put(ws, row, 10, s.progress, decimals=1)
-        put(ws, row, 11, _met_label(s.target_met))
+        put(ws, row, 11, met_label(s.target_met))
     box(ws, header, row, 1, len(columns))
     set_widths(ws, [12, 36, 9, 20, 9, 12, 12, 10, 26, 10, 10])
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
     a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
-
-
-def _met_label(met: bool | None) -> str:
-    if met is None:
-        return ""
-    return tr("consolidation", "是") if met else tr("consolidation", "否")
 
 
 def _write_matrix(ws: Worksheet, summary: Summary) -> None:
@@ -394,7 +324,7 @@ def _unit_cells(s: IndicatorSummary, row: UnitValue) -> list[tuple[Any, int | No
     previous: Any = row.previous if row.previous is not None else (row.previous_text or None)
     cells += [(previous, s.decimals), (row.change_pct, 1)]
     if s.target is not None or s.kind == "provincial":
-        cells += [(_met_label(row.meets_target), None)]
+        cells += [(met_label(row.meets_target), None)]
     cells += [(row.problem or "", None)]
     return cells
 
@@ -410,7 +340,7 @@ def _write_indicator(
             tr(
                 "consolidation",
                 "规划目标：{target}（{plan}）",
-                target=target_text(s),
+                target=target_label(s),
                 plan=s.target.plan_text,
             )
         )
@@ -446,7 +376,7 @@ def _write_indicator(
         put(ws, row, col + 1, s.change_pct, decimals=1)
         col += 2
         if s.target is not None or s.kind == "provincial":
-            put(ws, row, col, _met_label(s.target_met))
+            put(ws, row, col, met_label(s.target_met))
             col += 1
         if s.previous_total is not None and not s.previous_complete:
             put(ws, row, col, tr("consolidation", "部分单位无上年数据，上年合计只含有数据的单位"))

@@ -7,7 +7,6 @@ mode), so ``83.4`` never becomes ``83.40000000000001`` on the way out.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ecodesk.forms.loader import MAIN_GOALS_FORM, FormPack, input_fields_of
@@ -21,7 +20,10 @@ from ecodesk.forms.schema import (
     Target,
     TrendIndicator,
 )
+from ecodesk.forms.targets import describe_target, trend_words
 from ecodesk.i18n import tr
+
+__all__ = ["catalog_document", "catalog_tree", "describe_indicator", "describe_target"]
 
 _CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -36,59 +38,12 @@ _AGGREGATION_WORDS = {
     "ratio": "分子、分母分别加总后计算",
     "none": "不汇总",
 }
-_TREND_WORDS = {"up": "稳步提升", "down": "持续下降", "stable_or_up": "稳中向好"}
-
-
-def _plain(value: Decimal) -> str:
-    """``Decimal('2000')`` → ``2000``, ``Decimal('83.40')`` → ``83.4``, never an exponent."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def indicator_unit(ind: Indicator) -> str:
     if isinstance(ind, (NumberIndicator, RatioIndicator, ProvincialIndicator, TrendIndicator)):
         return ind.unit
     return ""
-
-
-def describe_target(
-    target: Target, unit: str = "", *, done_state: str = "", local: bool = False
-) -> str:
-    """The target in the plan's words: ``≥50%（2026年，各地均须达到）``.
-
-    ``local`` is for a section shown to named places only, where "every county" would mislead.
-    """
-    value = f"{_plain(target.value)}{unit}" if target.value is not None else ""
-    comparator = target.comparator
-    if comparator == "ge":
-        goal = tr("catalog", "≥{value}", value=value)
-    elif comparator == "gt":
-        goal = tr("catalog", "突破{value}", value=value)
-    elif comparator == "le":
-        goal = tr("catalog", "≤{value}", value=value)
-    elif comparator == "eq":
-        goal = tr("catalog", "={value}", value=value)
-    elif comparator == "about":
-        goal = tr("catalog", "{value}左右", value=value)
-    elif comparator == "zero":
-        goal = tr("catalog", "清零")
-    elif comparator == "grade_at_least":
-        goal = tr("catalog", "达到或好于{grade}", grade=target.grade)
-    else:
-        goal = (
-            tr("catalog", "达到“{state}”", state=done_state)
-            if done_state
-            else tr("catalog", "完成")
-        )
-    if target.level == "city":
-        level = tr("catalog", "全市")
-    elif local:
-        level = tr("catalog", "本地")
-    else:
-        level = tr("catalog", "各地均须达到")
-    return tr(
-        "catalog", "{goal}（{deadline}，{level}）", goal=goal, deadline=target.deadline, level=level
-    )
 
 
 def describe_indicator(ind: Indicator) -> str:
@@ -102,7 +57,7 @@ def describe_indicator(ind: Indicator) -> str:
         what = tr(
             "catalog",
             "{trend}（{unit}）",
-            trend=_TREND_WORDS[ind.direction],
+            trend=trend_words(ind.direction),
             unit=ind.unit or "指数",
         )
     elif target is not None:
@@ -115,7 +70,7 @@ def describe_indicator(ind: Indicator) -> str:
         what = tr(
             "catalog",
             "选择：{choices}",
-            choices="/".join(getattr(ind, "grades", None) or ind.states),
+            choices="/".join(ind.choices),
         )
     else:
         what = tr("catalog", "文字")

@@ -13,6 +13,14 @@ import yaml
 from pydantic import ValidationError
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import (
+    FieldKey,
+    FieldOperand,
+    NumberOperand,
+    TableSum,
+    parse_operand,
+    split_key,
+)
 from ecodesk.forms.schema import (
     Catalog,
     CompareRule,
@@ -81,17 +89,17 @@ class InputField:
     max_length: int = 0
 
     @property
+    def field_key(self) -> FieldKey:
+        return FieldKey(self.form, self.indicator, self.part)
+
+    @property
     def code(self) -> str:
-        return f"{self.indicator}.{self.part}" if self.part else self.indicator
+        return self.field_key.code
 
     @property
     def key(self) -> str:
         """The stable key of a value across the store, workbooks and imports: ``form:field``."""
-        return f"{self.form}:{self.code}"
-
-
-def field_key(form: str, code: str) -> str:
-    return f"{form}:{code}"
+        return str(self.field_key)
 
 
 def input_fields_of(form: str, ind: Indicator) -> list[InputField]:
@@ -230,12 +238,16 @@ class FormPack:
         for code in self.forms:
             yield from self.input_fields(code, division)
 
-    def input_field(self, key: str) -> InputField:
-        form, _, code = key.partition(":")
-        for f in self.input_fields(form):
-            if f.code == code:
-                return f
-        raise KeyError(tr("forms", "表单 {form} 中没有字段 {code}", form=form, code=code))
+    def input_field(self, key: str | FieldKey) -> InputField:
+        if isinstance(key, str):
+            if not FieldKey.is_valid(key):
+                raise KeyError(tr("forms", "没有字段 {key}", key=key))
+            key = FieldKey.parse(key)
+        if key.form in self.forms:
+            for f in self.input_fields(key.form):
+                if f.field_key == key:
+                    return f
+        raise KeyError(tr("forms", "表单 {form} 中没有字段 {code}", form=key.form, code=key.code))
 
     def indicator(self, form: str, code: str) -> Indicator:
         for ind in self.form(form).indicators:
@@ -360,24 +372,24 @@ def _cross_check(pack: FormPack) -> None:
                     raise FormDefinitionError(
                         file, f"rules[{rule.id}].column", f"未知列 {rule.column}"
                     )
-            for operand in operands:
-                if operand.startswith("table:"):
-                    ref = operand[len("table:") :]
-                    tcode = ref.split("#")[0].split(".")[0]
-                    if tcode not in tables:
-                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知表格 {tcode}")
-                    column = ref.split("#")[0].partition(".")[2]
-                    if column and column not in {c.code for c in tables[tcode].columns}:
+            for text in operands:
+                operand = parse_operand(text)
+                if isinstance(operand, FieldOperand):
+                    if operand.code not in field_codes:
+                        raise FormDefinitionError(file, f"rules[{rule.id}]", f"未知字段 {text}")
+                elif not isinstance(operand, NumberOperand):
+                    if operand.table not in tables:
                         raise FormDefinitionError(
-                            file, f"rules[{rule.id}]", f"表格 {tcode} 中没有列 {column}"
+                            file, f"rules[{rule.id}]", f"未知表格 {operand.table}"
                         )
-                elif operand not in field_codes:
-                    try:
-                        Decimal(operand)
-                    except ArithmeticError:
+                    if isinstance(operand, TableSum) and operand.column not in {
+                        c.code for c in tables[operand.table].columns
+                    }:
                         raise FormDefinitionError(
-                            file, f"rules[{rule.id}]", f"未知字段 {operand}"
-                        ) from None
+                            file,
+                            f"rules[{rule.id}]",
+                            f"表格 {operand.table} 中没有列 {operand.column}",
+                        )
 
     # Duties and goal groups point into the forms: checked last, once the forms are sound.
     for duty in cat.duties:
@@ -407,7 +419,7 @@ def _cross_check(pack: FormPack) -> None:
 def _check_duty_field(pack: FormPack, duty: str, divisions: list[str], ref: str) -> None:
     """A duty points at the indicators/tables where the place reports it; each must exist and be shown there."""
     where = f"duties[{duty}].fields"
-    form_code, _, code = ref.partition(":")
+    form_code, code = split_key(ref)
     if form_code not in pack.forms:
         raise FormDefinitionError("catalog.yaml", where, f"没有表单 {form_code}（引用 {ref}）")
     form = pack.forms[form_code]

@@ -8,16 +8,26 @@ evaluated: rules are parsed into the typed structures below and interpreted by
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CODE_RE = r"^[A-Za-z0-9_]+$"
+from ecodesk.forms import keys
+
+CODE_RE = rf"^{keys.CODE}$"
 TASK_CODE_RE = r"^[1-7]\.[1-9]$"
-FORM_CODE_RE = r"^(G|[1-7]\.[1-9])$"
+FORM_CODE_RE = keys.FORM_CODE_RE.pattern
 DIVISION_CODE_RE = r"^36\d{4}$|^3607[A-Z0-9]{2}$"
+
+
+CELL_TEXT_LIMIT = 32_767  # Excel's most characters in one cell; LibreOffice cuts longer text
+
+
+def cell_length(text: str) -> int:
+    """The length of ``text`` as a spreadsheet cell counts it (UTF-16 units: a character
+    outside the Basic Multilingual Plane counts two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class Strict(BaseModel):
@@ -127,6 +137,18 @@ Aggregation = Literal["sum", "ratio", "none"]
 Severity = Literal["error", "warning"]
 
 
+NUMERIC_COMPARATORS = frozenset({"ge", "gt", "le", "eq", "about", "zero"})
+
+
+def numeric_target(target: Target | None) -> Target | None:
+    """The target when a number can be held against it (not a grade or a milestone)."""
+    if target is None or target.comparator not in NUMERIC_COMPARATORS:
+        return None
+    if target.comparator != "zero" and target.value is None:
+        return None
+    return target
+
+
 class Target(Strict):
     comparator: Comparator
     value: Decimal | None = None
@@ -150,6 +172,9 @@ class Target(Strict):
 
 
 class FieldBase(Strict):
+    """What every indicator kind has. What differs by kind lives with the kind (below), as
+    properties the rest of the program asks instead of testing the kind."""
+
     code: Annotated[str, Field(pattern=CODE_RE)]
     name: str
     help: str = Field(default="", description="the plan's sentence behind the field")
@@ -157,6 +182,27 @@ class FieldBase(Strict):
     only_for: list[str] = Field(
         default_factory=list, description="division codes; empty means every unit reports it"
     )
+
+    @property
+    def plan_sentence(self) -> str:
+        """The plan's sentence that sets what is asked ("" when the plan sets nothing)."""
+        target: Target | None = getattr(self, "target", None)
+        return target.plan_text if target is not None else ""
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit a figure of this indicator is shown in ("" for a choice or a text)."""
+        return ""
+
+    @property
+    def numeric_target(self) -> Target | None:
+        """The plan's target when a number can be held against it (not a grade, a milestone)."""
+        return None
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values a clerk chooses from (none: the value is typed)."""
+        return ()
 
 
 class NumberSpec(Strict):
@@ -177,6 +223,14 @@ class NumberIndicator(FieldBase, NumberSpec):
         default=Decimal(50),
         description="a change from last year beyond this % needs an explanation",
     )
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
+    @property
+    def numeric_target(self) -> Target | None:
+        return numeric_target(self.target)
 
 
 class RatioPart(Strict):
@@ -200,6 +254,14 @@ class RatioIndicator(FieldBase):
     target: Target | None = None
     yoy_warn_pct: Decimal | None = Decimal(20)
 
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
+    @property
+    def numeric_target(self) -> Target | None:
+        return numeric_target(self.target)
+
 
 class ProvincialIndicator(FieldBase):
     """完成省下达指标 / 达到省有关要求: the county fills the provincial target and the actual value."""
@@ -216,6 +278,14 @@ class ProvincialIndicator(FieldBase):
     max: Decimal | None = None
     plan_text: str
 
+    @property
+    def plan_sentence(self) -> str:
+        return self.plan_text
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
 
 class TrendIndicator(FieldBase):
     """A qualitative trend of the plan (稳步提升, 持续下降, 稳中向好)."""
@@ -229,6 +299,14 @@ class TrendIndicator(FieldBase):
     max: Decimal | None = None
     plan_text: str
 
+    @property
+    def plan_sentence(self) -> str:
+        return self.plan_text
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit
+
 
 class GradeIndicator(FieldBase):
     """A value chosen from ordered grades, best first (水质 Ⅰ类 … 劣Ⅴ类)."""
@@ -237,6 +315,10 @@ class GradeIndicator(FieldBase):
     grades: list[str] = Field(min_length=2)
     target: Target | None = None
     aggregation: Literal["none"] = "none"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.grades)
 
     @model_validator(mode="after")
     def _target_grade_known(self) -> GradeIndicator:
@@ -254,10 +336,14 @@ class MilestoneIndicator(FieldBase):
     target: Target
     aggregation: Literal["none"] = "none"
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.states)
+
 
 class TextIndicator(FieldBase):
     kind: Literal["text"]
-    max_length: int = 200
+    max_length: int = Field(default=200, ge=1, le=CELL_TEXT_LIMIT)
     aggregation: Literal["none"] = "none"
 
 
@@ -420,7 +506,7 @@ class Narrative(Strict):
     name: str
     hint: str
     min_chars: int = 0
-    max_chars: int = 3000
+    max_chars: int = Field(default=3000, ge=1, le=CELL_TEXT_LIMIT)
 
 
 class PackManifest(Strict):
@@ -441,6 +527,6 @@ class PackManifest(Strict):
     def _keys_well_formed(cls, renamed: dict[str, str]) -> dict[str, str]:
         for old, new in renamed.items():
             for key in (old, new):
-                if not re.match(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$", key):
+                if not keys.FieldKey.is_valid(key):
                     raise ValueError(f"字段键格式不对: {key}")
         return renamed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from ecodesk.forms.keys import split_key
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import TableSpec
 from ecodesk.i18n import tr
@@ -54,7 +55,7 @@ def content_of(pack: FormPack, data: SubmissionData, division: str) -> WorkbookC
                 if _retired(pack, file_key)
                 else tr("import", "当前表单中没有这个指标")
             )
-            content.unmatched.append(Unmatched(file_key.partition(":")[0], file_key, "", reason))
+            content.unmatched.append(Unmatched(split_key(file_key)[0], file_key, "", reason))
             continue
         field_ = pack.input_field(key)
         indicator = pack.indicator(field_.form, field_.indicator)
@@ -65,7 +66,7 @@ def content_of(pack: FormPack, data: SubmissionData, division: str) -> WorkbookC
             continue
         content.values[key] = (text, file_key if file_key != key else "")
     for table_key, rows in data.tables.items():
-        form, _, table = table_key.partition(":")
+        form, table = split_key(table_key)
         spec = _table(pack, form, table, division)
         if spec is None or not spec.ongoing:
             continue
@@ -80,7 +81,7 @@ def content_of(pack: FormPack, data: SubmissionData, division: str) -> WorkbookC
             content.ongoing[table_key] = (spec, carried, names)
     section = plan_section(pack)
     for key, text in data.narratives.items():
-        form, _, code = key.partition(":")
+        form, code = split_key(key)
         if code == section and text.strip() and form in pack.forms:
             content.plans[form] = text
     return content

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import FieldKey
 from ecodesk.forms.loader import FormPack, InputField
 from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
 from ecodesk.i18n import tr
@@ -35,7 +36,6 @@ from ecodesk.importing.template import (
 log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 40
-KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
 _CODE_HEADERS = {CODE_HEADER, "代码", "字段代码", "指标编码", "编码"}
 _NAME_HEADERS = {NAME_HEADER, "名称", "指标", "指标名"}
 _YEAR_RE = re.compile(r"(20\d{2})")
@@ -190,7 +190,7 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             continue
         reading.values.append(
             TemplateValue(
-                key=key, text=text, where=where, file_key=code if KEY_RE.match(code) else ""
+                key=key, text=text, where=where, file_key=code if FieldKey.is_valid(code) else ""
             )
         )
     log.info(
@@ -266,7 +266,7 @@ def _match(
     code: str,
     name: str,
 ) -> tuple[str | None, str]:
-    if code and KEY_RE.match(code):
+    if code and FieldKey.is_valid(code):
         current = pack.current_key(code)
         if current in fields:
             return current, ""

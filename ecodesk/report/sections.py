@@ -14,10 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from ecodesk.forms.lines import IndicatorLine
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import TableSpec
 from ecodesk.i18n import tr
-from ecodesk.report.indicators import IndicatorLine
 from ecodesk.report.page import DRAFT_RED, MUTED, PageGeometry, Styles, grid_style, group_hex
 from ecodesk.report.signoff import seal_box
 from ecodesk.submission import SubmissionData

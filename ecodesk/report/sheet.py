@@ -24,10 +24,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from ecodesk.forms.lines import indicator_lines
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
 from ecodesk.report import sections
-from ecodesk.report.indicators import indicator_lines
 from ecodesk.report.output import atomic_pdf, build_story
 from ecodesk.report.page import (
     DRAFT_RED,

@@ -7,24 +7,20 @@ A query key is one of (the same spelling as ``ecodesk catalog --json`` and the s
 * ``FORM:FIELD`` — an indicator value (``1.1:tech_invest``);
 * ``FORM:TABLE#ROW.COLUMN`` — one cell of a table, rows counted from 1 (``1.1:projects#2.investment``).
 
-All parsing happens in :func:`resolve_query_key`, the one function to swap for the shared key
-module (``ecodesk/forms/keys.py``) once it lands.
+The shapes are parsed by :mod:`ecodesk.forms.keys`; :func:`resolve_query_key` looks them up.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import BadKey, CellKey, FieldKey, is_form_code
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
 from ecodesk.submission import SubmissionData
 
 WHOLE_SUBMISSION = "*"
-_CELL_RE = re.compile(
-    r"^(?P<table>[A-Za-z0-9_]+)#(?P<row>[1-9]\d{0,5})\.(?P<column>[A-Za-z0-9_]+)$"
-)
 VALUE_PREVIEW = 60
 
 
@@ -60,36 +56,42 @@ def _unknown(key: str, why: str) -> UnknownQueryKey:
 
 
 def resolve_query_key(pack: FormPack, data: SubmissionData, key: str) -> QueryPlace:
-    """Check ``key`` against ``data`` (the submission as received) and describe the place."""
+    """Check ``key`` against ``data`` (the submission as received) and describe the place.
+
+    The key's shape is parsed by :mod:`ecodesk.forms.keys` (the one place keys are parsed);
+    this function only looks the parts up in the pack and the submission.
+    """
     key = key.strip()
     if key == WHOLE_SUBMISSION:
         return QueryPlace(key, "", tr("review", "整份报表"), "")
     form, sep, rest = key.partition(":")
-    if form not in data.forms or form not in pack.forms:
+    if not is_form_code(form) or form not in data.forms or form not in pack.forms:
         return _raise(key, tr("review", "这份报表没有表单 {form}", form=form))
     form_def = pack.form(form)
-    form_label = tr("review", "表{code} {title}", code=form, title=form_def.title)
     if not sep:
-        return QueryPlace(key, form, form_label, "")
-    if not rest:
-        return _raise(key, tr("review", "冒号后缺少代码"))
-    cell = _CELL_RE.match(rest)
-    if cell:
-        spec = next((t for t in form_def.tables if t.code == cell["table"]), None)
+        label = tr("review", "表{code} {title}", code=form, title=form_def.title)
+        return QueryPlace(key, form, label, "")
+    if "#" in rest:
+        try:
+            cell = CellKey.parse(key)
+        except BadKey:
+            return _raise(key, tr("review", "表格单元格应写成 表单:表格#行.列"))
+        spec = next((t for t in form_def.tables if t.code == cell.table), None)
         if spec is None:
-            return _raise(key, tr("review", "表单 {form} 没有表格 {t}", form=form, t=cell["table"]))
-        column = next((c for c in spec.columns if c.code == cell["column"]), None)
+            return _raise(key, tr("review", "表单 {form} 没有表格 {t}", form=form, t=cell.table))
+        column = next((c for c in spec.columns if c.code == cell.column), None)
         if column is None:
-            return _raise(key, tr("review", "表格 {t} 没有列 {c}", t=spec.name, c=cell["column"]))
+            return _raise(key, tr("review", "表格 {t} 没有列 {c}", t=spec.name, c=cell.column))
         rows = data.rows(form, spec.code)
-        n = int(cell["row"])
-        if n > len(rows):
+        if cell.index >= len(rows):
             return _raise(key, tr("review", "表格“{t}”只有 {n} 行", t=spec.name, n=len(rows)))
-        label = tr("review", "{t} 第{n}行 {c}", t=spec.name, n=n, c=column.name)
-        return QueryPlace(key, form, label, _preview(rows[n - 1].get(column.code, "")))
+        label = tr("review", "{t} 第{n}行 {c}", t=spec.name, n=cell.index + 1, c=column.name)
+        return QueryPlace(key, form, label, _preview(rows[cell.index].get(column.code, "")))
     section = next((s for s in pack.narratives if s.code == rest), None)
     if section is not None:
         return QueryPlace(key, form, section.name, _preview(data.narrative(form, section.code)))
+    if not FieldKey.is_valid(key):
+        return _raise(key, tr("review", "冒号后的代码不对"))
     try:
         field = pack.input_field(key)
     except KeyError:

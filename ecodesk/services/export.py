@@ -21,7 +21,7 @@ from typing import Any
 from ecodesk import __version__
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
-from ecodesk.submission import Period
+from ecodesk.submission import Period, ProfileMissing
 
 log = logging.getLogger(__name__)
 
@@ -88,16 +88,6 @@ class QueriesUnanswered(EcoDeskError):
         )
 
 
-class ProfileMissing(EcoDeskError):
-    def __init__(self) -> None:
-        super().__init__(
-            tr(
-                "export",
-                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
-            )
-        )
-
-
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -132,7 +122,12 @@ def export_submission(
     if data.status == "signed":
         raise AlreadySigned(period, data.revision)
     if store.profile() is None or not data.unit.division_code:
-        raise ProfileMissing()
+        raise ProfileMissing(
+            tr(
+                "export",
+                "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
+            )
+        )
     from ecodesk.store.feedback import unanswered_queries
 
     pending = unanswered_queries(store, period)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import split_key
 from ecodesk.i18n import tr
 from ecodesk.importing.errors import (
     ConfirmationNeeded,
@@ -35,22 +36,12 @@ from ecodesk.importing.preview import (
     Unmatched,
 )
 from ecodesk.store import settings
-from ecodesk.submission import Period, TableRow
+from ecodesk.submission import Period, ProfileMissing, TableRow
 
 log = logging.getLogger(__name__)
 
 
 Progress = Callable[[int, str], None]
-
-
-class ProfileMissing(EcoDeskError):
-    def __init__(self) -> None:
-        super().__init__(
-            tr(
-                "import",
-                "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。",
-            )
-        )
 
 
 def plan_reference_key(period: Period, form: str) -> settings.Setting:
@@ -85,7 +76,12 @@ def preview_import(
     path = Path(path)
     profile = store.profile()
     if profile is None or not profile.division_code:
-        raise ProfileMissing()
+        raise ProfileMissing(
+            tr(
+                "import",
+                "请先在“单位信息”中选择本单位（行政区划），再导入上年数据。本机数据没有任何改动。",
+            )
+        )
     if profile.division_code not in {d.code for d in store.pack.catalog.divisions}:
         raise EcoDeskError(
             tr(
@@ -296,7 +292,7 @@ def _add_carry_over(store: Any, preview: ImportPreview, content: Any) -> None:
             existing = tables.get(table_key, [])
             new_rows = [r for r in rows if not any(_same_row(r, e) for e in existing)]
             if new_rows:
-                form = table_key.partition(":")[0]
+                form = split_key(table_key)[0]
                 preview.carry_over.append(
                     CarryOver(
                         key=f"table:{table_key}",

@@ -7,18 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
-from ecodesk.submission import Period
+from ecodesk.submission import Period, ProfileMissing
 
 if TYPE_CHECKING:
     from ecodesk.store import Store
 
 log = logging.getLogger(__name__)
-
-
-class ProfileMissing(EcoDeskError):
-    """The unit has not said who it is yet: a sheet without a unit cannot be signed for."""
 
 
 def print_submission(

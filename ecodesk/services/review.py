@@ -23,7 +23,7 @@ from ecodesk.review.keys import resolve_query_key
 from ecodesk.review.model import Decision, Feedback, Query, SubmissionRef, feedback_from_records
 from ecodesk.signing.registry import KeyRegistry
 from ecodesk.store.feedback import FeedbackEntry, feedback_entries, has_feedback, record_feedback
-from ecodesk.submission import SubmissionData
+from ecodesk.submission import ProfileMissing, SubmissionData
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +59,14 @@ def suggest_queries(pack: Any, data: SubmissionData) -> list[Suggestion]:
     value behind the plan's target), each as a candidate query with its key; warnings the unit
     accepted carry its explanation, so the reviewer sees what it already said."""
     from ecodesk.forms.rules import check_submission
+    from ecodesk.forms.rules.problems import warn_tail
 
     found: list[Suggestion] = []
     for p in check_submission(pack, data):
         rule = SUGGESTED_RULES.get(p.id.partition(":")[0])
         if rule is None or p.severity != "warning" or not p.field:
             continue
-        question = p.message.removesuffix(
-            tr("rules", "请核对；如数据无误，请接受此警告并说明原因。")
-        )
+        question = p.message.removesuffix(warn_tail())
         explanation = data.explanation_for(p.id)
         if explanation:
             question += tr("review", "（单位已说明：{text}）", text=explanation)
@@ -126,7 +125,6 @@ def review_submission(
     :class:`ecodesk.review.keys.UnknownQueryKey`) before anything is written.
     """
     from ecodesk.review.workbook import write_feedback_workbook
-    from ecodesk.services.export import ProfileMissing
     from ecodesk.signing.keys import KeyStore
 
     submission, out_path = Path(submission), Path(out_path)
@@ -161,7 +159,12 @@ def review_submission(
         checked.append(Query(place.key, place.form, place.label, place.value, question))
     profile = store.profile()
     if profile is None:
-        raise ProfileMissing()
+        raise ProfileMissing(
+            tr(
+                "review",
+                "还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。",
+            )
+        )
     unit = data.unit
     for sent in feedback_entries(store, "sent", data.period):
         if (

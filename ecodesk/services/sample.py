@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import TableCount, TableKey, TableSum, parse_operand
 from ecodesk.forms.schema import (
     Column,
     CompareRule,
@@ -524,8 +525,9 @@ def _row_counts(ctx: _Context, form: str, values: dict[str, str]) -> dict[str, i
             pairs = [(rule.table, rule.total)]
         elif isinstance(rule, CompareRule):
             for ref, other in ((rule.left, rule.right), (rule.right, rule.left)):
-                if ref.startswith("table:") and ref.endswith("#count"):
-                    pairs.append((ref[len("table:") : -len("#count")], other))
+                operand = parse_operand(ref)
+                if isinstance(operand, TableCount):
+                    pairs.append((operand.table, other))
         for table, field_ref in pairs:
             try:
                 wanted = int(Decimal(values.get(f"{form}:{field_ref}", "")))
@@ -556,15 +558,14 @@ def _table_rows(ctx: _Context, form: str, table: TableSpec, count: int | None) -
 def _operand(
     values: dict[str, str], tables: dict[str, list[TableRow]], form: str, ref: str
 ) -> Decimal | None:
-    if ref.startswith("table:"):
-        body = ref[len("table:") :]
-        if "#" in body:
-            return Decimal(len(tables.get(f"{form}:{body.split('#')[0]}", [])))
-        table, _, column = body.partition(".")
+    operand = parse_operand(ref)
+    if isinstance(operand, TableCount):
+        return Decimal(len(tables.get(str(TableKey(form, operand.table)), [])))
+    if isinstance(operand, TableSum):
         total = Decimal(0)
-        for row in tables.get(f"{form}:{table}", []):
+        for row in tables.get(str(TableKey(form, operand.table)), []):
             try:
-                total += Decimal(row.get(column, "") or "0")
+                total += Decimal(row.get(operand.column, "") or "0")
             except ArithmeticError:
                 return None
         return total
@@ -858,8 +859,8 @@ def _add_notable_changes(pack: FormPack, data: SubmissionData) -> None:
         and f"{form}:{ind.code}" in data.values
     ]
     rng = _rng("notable", division, str(data.period))
-    for form, ind in rng.sample(candidates, min(NOTABLE_CHANGES, len(candidates))):
-        key = f"{form}:{ind.code}"
+    for code, ind in rng.sample(candidates, min(NOTABLE_CHANGES, len(candidates))):
+        key = f"{code}:{ind.code}"
         factor = Decimal(1) + (Decimal(ind.yoy_warn_pct or 50) / 100) * Decimal(
             str(rng.uniform(1.3, 1.8))
         )

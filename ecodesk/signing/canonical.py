@@ -46,6 +46,8 @@ from datetime import datetime
 from decimal import Context, Decimal
 from typing import Any
 
+from ecodesk.forms.figures import number_or_none
+from ecodesk.forms.keys import AcceptedKey, SectionKey, TableKey
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import SubmissionData
 
@@ -103,18 +105,6 @@ def canonical_text(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
-def number_of(text: str, *, unit: str = "", multipliers: bool = False) -> Decimal | None:
-    """The number a clerk's text means, or ``None`` when it is not one (export refuses those)."""
-    from ecodesk.forms.numbers import NumberParseError, parse_clerk_number
-
-    if not text.strip():
-        return None
-    try:
-        return parse_clerk_number(text, unit=unit, multipliers=multipliers)
-    except NumberParseError:
-        return None
-
-
 def canonical_value(pack: FormPack, key: str, text: str) -> str:
     """A field's value as signed: numbers canonical, choices and text as typed."""
     try:
@@ -122,7 +112,7 @@ def canonical_value(pack: FormPack, key: str, text: str) -> str:
     except KeyError:
         return canonical_text(text)  # a key this pack no longer asks for: keep it verbatim
     if field.type == "number":
-        number = number_of(text, unit=field.unit, multipliers=field.multipliers)
+        number = number_or_none(text, unit=field.unit, multipliers=field.multipliers)
         if number is not None:
             return canonical_decimal(number)
         log.warning("value of %s is not a number, signed as typed: %r", key, text)
@@ -137,7 +127,7 @@ def canonical_cell(pack: FormPack, form: str, table: str, column: str, text: str
     )
     col = next((c for c in spec.columns if c.code == column), None) if spec else None
     if col is not None and col.type in ("number", "integer"):
-        number = number_of(text, unit=col.unit)
+        number = number_or_none(text, unit=col.unit)
         if number is not None:
             return canonical_decimal(number)
     if col is not None and col.type in ("choice", "year"):
@@ -195,36 +185,41 @@ def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list
     form_order = {f: i for i, f in enumerate(data.forms)}
 
     def narrative_order(key: str) -> tuple[int, int, str]:
-        form, _, section = key.partition(":")
-        return (form_order.get(form, len(form_order)), section_order.get(section, 99), key)
+        section = SectionKey.parse(key)
+        return (
+            form_order.get(section.form, len(form_order)),
+            section_order.get(section.section, 99),
+            key,
+        )
 
     for key in sorted(data.narratives, key=narrative_order):
         text = canonical_text(data.narratives[key])
         if text.strip():
             records.append(Record("narrative", key, text))
     for table_key in sorted(data.tables, key=narrative_order):
-        form, _, table = table_key.partition(":")
+        table = TableKey.parse(table_key)
+        form = table.form
         spec = (
-            next((t for t in pack.form(form).tables if t.code == table), None)
+            next((t for t in pack.form(form).tables if t.code == table.table), None)
             if form in pack.forms
             else None
         )
         known = [c.code for c in spec.columns] if spec else []
-        for n, row in enumerate(data.tables[table_key], start=1):
+        for index, row in enumerate(data.tables[table_key]):
             columns = [c for c in known if c in row] + sorted(c for c in row if c not in known)
             for column in columns:
-                value = canonical_cell(pack, form, table, column, row[column])
-                records.append(Record("table", f"{table_key}#{n}.{column}", value))
+                value = canonical_cell(pack, form, table.table, column, row[column])
+                records.append(Record("table", str(table.cell(index, column)), value))
     for n, accepted in enumerate(data.accepted, start=1):
         for part in ACCEPTED_PARTS:
-            records.append(
-                Record("accepted", f"#{n}.{part}", canonical_text(getattr(accepted, part) or ""))
-            )
+            key = str(AcceptedKey(n, part))
+            records.append(Record("accepted", key, canonical_text(getattr(accepted, part) or "")))
     for answer in data.answers:
         for part in ANSWER_PARTS:
-            records.append(
-                Record("answer", f"#{answer.n}.{part}", canonical_text(str(getattr(answer, part))))
-            )
+            key = str(
+                AcceptedKey(answer.n, part)
+            )  # the same "#n.part" shape as an accepted warning
+            records.append(Record("answer", key, canonical_text(str(getattr(answer, part)))))
     for key in _ordered_keys(pack, data.forms, data.previous):
         text = data.previous[key]
         if text.strip():

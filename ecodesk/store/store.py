@@ -11,7 +11,6 @@ import getpass
 import json
 import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
+from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
 from ecodesk.i18n import tr
 from ecodesk.store import backup, migrate, settings
 from ecodesk.store.audit import AuditEntry
@@ -57,8 +58,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KEY_RE = re.compile(r"^(G|[1-7]\.[1-9]):[A-Za-z0-9_.]+$")
-FORM_RE = re.compile(r"^(G|[1-7]\.[1-9])$")
 EMPTY_ROW_MARK = ""  # column name of the one cell that keeps an all-blank table row
 
 
@@ -109,14 +108,25 @@ def _os_user() -> str:
 
 
 def _split_key(key: str) -> tuple[str, str]:
-    if not KEY_RE.match(key):
+    if not FieldKey.is_valid(key):
         raise BadFieldKey(key)
-    form, _, field = key.partition(":")
-    return form, field
+    parsed = FieldKey.parse(key)
+    return parsed.form, parsed.code
 
 
-def _period_key(period: Period) -> tuple[int, int]:
-    return (period.year, period.quarter or 0)
+def _split_section(key: str) -> tuple[str, str]:
+    try:
+        parsed = SectionKey.parse(key)
+    except BadKey:
+        raise BadFieldKey(key) from None
+    return parsed.form, parsed.section
+
+
+def _table_key(key: str) -> TableKey:
+    try:
+        return TableKey.parse(key)
+    except BadKey:
+        raise BadFieldKey(key) from None
 
 
 class Store:
@@ -307,7 +317,7 @@ class Store:
         with self._read() as s:
             codes = set(s.scalars(select(PeriodRow.code)))
         found = {Period.parse(c) for c in codes} | {self.current_period()}
-        return sorted(found, key=_period_key)
+        return sorted(found)
 
     def _period_row(self, s: Session, period: Period) -> PeriodRow:
         row = s.scalar(select(PeriodRow).where(PeriodRow.code == str(period)))
@@ -460,14 +470,12 @@ class Store:
         result: dict[Period, dict[str, str]] = {}
         for code in s.scalars(select(PeriodRow.code)):
             other = Period.parse(code)
-            if (other.quarter is None) != (period.quarter is None) or _period_key(
-                other
-            ) >= _period_key(period):
+            if (other.quarter is None) != (period.quarter is None) or other >= period:
                 continue
             values = self._reference_values(s, other)
             if values:
                 result[other] = self._current_keys(values)
-        return dict(sorted(result.items(), key=lambda item: _period_key(item[0])))
+        return dict(sorted(result.items()))
 
     def _reference_values(self, s: Session, period: Period) -> dict[str, str]:
         """What a period's figures are: its signed report, else the imported baseline, else the draft."""
@@ -687,6 +695,15 @@ class Store:
         """Record that the unit accepts a warning, with the explanation that travels with the data."""
         if not accepted.explanation.strip():
             raise EcoDeskError(tr("store", "请写明接受此提示的理由（说明会随报表一同报送）。"))
+        if cell_length(accepted.explanation) > CELL_TEXT_LIMIT:
+            raise EcoDeskError(
+                tr(
+                    "store",
+                    "说明有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，未保存。请精简后再接受。",
+                    n=cell_length(accepted.explanation),
+                    max=CELL_TEXT_LIMIT,
+                )
+            )
         with self._write() as s:
             sub = self._editable(s, period)
             self._put_accepted(s, sub, period, accepted)
@@ -779,7 +796,7 @@ class Store:
                         s, sub, data.period, form, field, data.values.get(key, ""), value_rows
                     )
                 for key in sorted(set(current.narratives) | set(data.narratives)):
-                    form, _, section = key.partition(":")
+                    form, section = _split_section(key)
                     self._put_narrative(
                         s,
                         sub,
@@ -790,8 +807,10 @@ class Store:
                         narrative_rows,
                     )
             for key in set(current.tables) | set(data.tables):
-                form, _, table = key.partition(":")
-                self._put_table(s, sub, data.period, form, table, data.tables.get(key, []))
+                table = _table_key(key)
+                self._put_table(
+                    s, sub, data.period, table.form, table.table, data.tables.get(key, [])
+                )
             wanted = {a.problem_id for a in data.accepted}
             for old in current.accepted:
                 if old.problem_id not in wanted:
@@ -816,7 +835,7 @@ class Store:
                 self._put_accepted(s, sub, data.period, accepted)
 
     def _check_form(self, form: str) -> None:
-        if not FORM_RE.match(form):
+        if not is_form_code(form):
             raise BadFieldKey(form)
 
     # ------------------------------------------------------------------ status, signatures, revisions
@@ -1044,7 +1063,7 @@ class Store:
         import must land completely or not at all, and be undoable as one step.
         """
         for key in tables:
-            self._check_form(key.partition(":")[0])
+            _table_key(key)
         with self._write() as s:
             row = self._baseline_row(s, baseline_period)
             old = f"{row.source} ({row.signature_status})" if row else None
@@ -1077,8 +1096,8 @@ class Store:
             if tables:
                 sub = self._editable(s, period)
                 for key, rows in tables.items():
-                    form, _, table = key.partition(":")
-                    self._put_table(s, sub, period, form, table, rows)
+                    table = _table_key(key)
+                    self._put_table(s, sub, period, table.form, table.table, rows)
             for setting, value in settings.items():
                 setting_row = s.get(SettingRow, _setting_name(setting))
                 if value is None:

@@ -218,13 +218,20 @@ class EditSession(QObject):
     # ------------------------------------------------------------------ derived figures from the core
 
     def ratio_value(self, form: str, indicator: str) -> Any:
-        from ecodesk.forms.rules import ratio_value
+        from ecodesk.forms.figures import ratio_value
 
         assert self.data is not None
         return ratio_value(self.pack, self.data, form, indicator)
 
     def progress(self, form: str, indicator: str) -> Any:
-        from ecodesk.forms.rules import progress
+        from ecodesk.forms.figures import progress
 
         assert self.data is not None
         return progress(self.pack, self.data, form, indicator)
+
+    def indicator_lines(self, form: str) -> Any:
+        """The form's indicator rows as the printed sheet and the workbook show them."""
+        from ecodesk.forms.lines import indicator_lines
+
+        assert self.data is not None
+        return indicator_lines(self.pack, self.data, form)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from ecodesk.forms.keys import CellKey, parse_problem_location
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
 from ecodesk.submission import SubmissionData
@@ -48,12 +49,11 @@ def entered_text(data: SubmissionData, field: str | None) -> str:
         return data.values[field]
     if field in data.narratives:
         return data.narratives[field]
-    parts = field.split(":")
-    if len(parts) == 5 and parts[1] == "table":
-        form, _, table, row, column = parts
-        rows = data.rows(form, table)
-        if row.isdigit() and int(row) < len(rows):
-            return rows[int(row)].get(column, "")
+    cell = parse_problem_location(field)
+    if isinstance(cell, CellKey):
+        rows = data.rows(cell.form, cell.table)
+        if cell.index < len(rows):
+            return rows[cell.index].get(cell.column, "")
     return ""
 
 

@@ -11,20 +11,11 @@ from decimal import Decimal
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ecodesk.forms.figures import number_or_none
+from ecodesk.forms.lines import IndicatorLine, indicator_lines
 from ecodesk.forms.loader import FormPack
-from ecodesk.forms.schema import (
-    FormDef,
-    GradeIndicator,
-    MilestoneIndicator,
-    ProvincialIndicator,
-    RatioIndicator,
-    TableSpec,
-    Target,
-    TextIndicator,
-    TrendIndicator,
-)
-from ecodesk.i18n import tr
-from ecodesk.signing.canonical import canonical_decimal, number_of
+from ecodesk.forms.schema import FormDef, TableSpec
+from ecodesk.i18n import source_language, tr
 from ecodesk.submission import SubmissionData
 from ecodesk.workbook import styles as st
 from ecodesk.workbook.cells import put_text, put_value
@@ -37,17 +28,6 @@ LAST_COL = len(WIDTHS)
 EXTRA_COL_WIDTH = 12
 INVALID_SHEET_CHARS = set("[]:*?/\\")
 
-_COMPARATOR_TEXT = {
-    "ge": "≥{v}",
-    "gt": ">{v}",
-    "le": "≤{v}",
-    "eq": "{v}",
-    "about": "{v}左右",
-    "zero": "清零",
-    "done": "完成",
-}
-_TREND_TEXT = {"up": "稳步提升", "down": "持续下降", "stable_or_up": "稳中向好"}
-
 
 def sheet_title(form: FormDef) -> str:
     """``1.1 推动传统产业改造升级`` cut to Excel's 31 characters."""
@@ -55,39 +35,10 @@ def sheet_title(form: FormDef) -> str:
     return "".join(ch for ch in name if ch not in INVALID_SHEET_CHARS)[:31]
 
 
-def target_text(target: Target | None) -> str:
-    if target is None:
-        return ""
-    if target.comparator == "grade_at_least":
-        main = tr("workbook-sheet", "{grade}及以上", grade=target.grade)
-    else:
-        value = canonical_decimal(target.value) if target.value is not None else ""
-        main = _COMPARATOR_TEXT[target.comparator].format(v=value)
-    return f"{main}（{target.deadline}）" if target.deadline else main
-
-
-class _Rules:
-    """Computed columns (rate, progress) come from the validation rules, never re-derived here."""
-
-    def __init__(self, pack: FormPack, data: SubmissionData) -> None:
-        self.pack, self.data = pack, data
-
-    def ratio(self, form: str, code: str) -> Decimal | None:
-        from ecodesk.forms.rules import ratio_value
-
-        return ratio_value(self.pack, self.data, form, code)
-
-    def progress(self, form: str, code: str) -> Decimal | None:
-        from ecodesk.forms.rules import progress
-
-        return progress(self.pack, self.data, form, code)
-
-
 class FormSheetWriter:
     def __init__(self, ws: Worksheet, pack: FormPack, data: SubmissionData, form: FormDef) -> None:
         self.ws, self.pack, self.data, self.form = ws, pack, data, form
         self.division = data.unit.division_code or None
-        self.rules = _Rules(pack, data)
         self.row = 1
 
     # ------------------------------------------------------------------ layout
@@ -160,105 +111,34 @@ class FormSheetWriter:
     # ------------------------------------------------------------------ indicators
 
     def _indicators(self) -> None:
-        indicators = self.pack.indicators(self.form.code, self.division)
-        if not indicators:
-            return
-        for n, ind in enumerate(indicators, start=1):
-            code = ind.code
-            key = f"{self.form.code}:{code}"
-            unit = getattr(ind, "unit", "")
-            decimals = getattr(ind, "decimals", 2)
-            progress = self.rules.progress(self.form.code, code)
-            if isinstance(ind, RatioIndicator):
-                rate = self.rules.ratio(self.form.code, code)
-                if rate is not None:
-                    rate = Decimal(_plain(rate, ind.decimals))  # the rate as shown, not 28 digits
-                self._indicator_row(
-                    n, ind.name, ind.unit, target_text(ind.target), None, rate, progress, decimals
-                )
-                for part, spec in (("num", ind.numerator), ("den", ind.denominator)):
-                    self._part_row(spec.name, spec.unit, f"{key}.{part}", spec.decimals)
-            elif isinstance(ind, ProvincialIndicator):
-                target = self._number(f"{key}.target", self.data.values)
-                label = (
-                    tr("workbook-sheet", "省下达 {v}", v=_plain(target, decimals))
-                    if target is not None
-                    else ""
-                )
-                self._indicator_row(
-                    n,
-                    ind.name,
-                    unit,
-                    label,
-                    self._number(f"{key}.actual", self.data.previous),
-                    self._number(f"{key}.actual", self.data.values),
-                    progress,
-                    decimals,
-                )
-            elif isinstance(ind, (GradeIndicator, MilestoneIndicator, TextIndicator)):
-                target = target_text(getattr(ind, "target", None))
-                if isinstance(ind, MilestoneIndicator):
-                    target = tr(
-                        "workbook-sheet",
-                        "{deadline}{done}",
-                        deadline=ind.target.deadline,
-                        done=ind.done_state,
-                    )
-                self._indicator_row(
-                    n,
-                    ind.name,
-                    "",
-                    target,
-                    self.data.previous.get(key, "").strip() or None,
-                    self.data.value(key).strip() or None,
-                    None,
-                    decimals,
-                )
-            else:
-                target = (
-                    _TREND_TEXT[ind.direction]
-                    if isinstance(ind, TrendIndicator)
-                    else target_text(ind.target)
-                )
-                self._indicator_row(
-                    n,
-                    ind.name,
-                    unit,
-                    target,
-                    self._number(key, self.data.previous),
-                    self._number(key, self.data.values),
-                    progress,
-                    decimals,
-                )
+        # The same lines the printed sheet shows, in the official documents' Chinese.
+        with source_language():
+            lines = indicator_lines(self.pack, self.data, self.form.code)
+        serial = 0
+        for line in lines:
+            if line.part:
+                self._part_row(line)
+                continue
+            serial += 1
+            self._indicator_row(serial, line)
 
-    def _number(self, key: str, values: dict[str, str]) -> Decimal | None:
-        text = values.get(key, "")
-        try:
-            field = self.pack.input_field(key)
-        except KeyError:
-            return None
-        return number_of(text, unit=field.unit, multipliers=field.multipliers)
-
-    def _indicator_row(
-        self,
-        n: int,
-        name: str,
-        unit: str,
-        target: str,
-        previous: Decimal | str | None,
-        value: Decimal | str | None,
-        progress: Decimal | None,
-        decimals: int,
-    ) -> None:
+    def _indicator_row(self, n: int, line: IndicatorLine) -> None:
         ws, r = self.ws, self.row
+        value = _cell_value(line.this_value, line.this_number)
         put_value(ws, r, 1, n)
-        put_text(ws, r, 2, name)
-        put_value(ws, r, 3, unit or None)
-        put_value(ws, r, 4, target or None)
-        put_value(ws, r, 5, previous)
+        put_text(ws, r, 2, line.name)
+        put_value(ws, r, 3, line.unit or None)
+        put_value(ws, r, 4, line.target or None)
+        put_value(ws, r, 5, _cell_value(line.last_year, line.last_year_number))
         put_value(ws, r, 6, value)
-        put_value(ws, r, 7, progress.quantize(Decimal("0.1")) if progress is not None else None)
-        fmt = st.number_format(decimals)
+        progress = line.progress_number
+        put_value(
+            ws,
+            r,
+            7,
+            progress.quantize(Decimal("0.1")) if progress is not None else line.progress or None,
+        )
+        fmt = st.number_format(line.decimals)
         st.style(ws.cell(r, 1), align=st.CENTER)
         st.style(ws.cell(r, 2), font=st.BODY_BOLD)
         st.style(ws.cell(r, 3), align=st.CENTER)
@@ -269,7 +149,10 @@ class FormSheetWriter:
         )
         st.style(ws.cell(r, 7), align=st.RIGHT, number='0.0"%"')
         text_len = max(
-            (st.wrapped_height(str(t), w) for t, w in ((name, WIDTHS[1]), (target, WIDTHS[3]))),
+            (
+                st.wrapped_height(str(t), w)
+                for t, w in ((line.name, WIDTHS[1]), (line.target, WIDTHS[3]))
+            ),
             default=18.0,
         )
         if isinstance(value, str):
@@ -277,13 +160,13 @@ class FormSheetWriter:
         ws.row_dimensions[r].height = text_len
         self.row += 1
 
-    def _part_row(self, label: str, unit: str, key: str, decimals: int) -> None:
+    def _part_row(self, line: IndicatorLine) -> None:
         ws, r = self.ws, self.row
-        put_text(ws, r, 2, tr("workbook-sheet", "其中：{label}", label=label))
-        put_value(ws, r, 3, unit or None)
-        put_value(ws, r, 5, self._number(key, self.data.previous))
-        put_value(ws, r, 6, self._number(key, self.data.values))
-        fmt = st.number_format(decimals)
+        put_text(ws, r, 2, line.name)
+        put_value(ws, r, 3, line.unit or None)
+        put_value(ws, r, 5, _cell_value(line.last_year, line.last_year_number))
+        put_value(ws, r, 6, _cell_value(line.this_value, line.this_number))
+        fmt = st.number_format(line.decimals)
         for col in range(1, LAST_COL + 1):
             st.style(
                 ws.cell(r, col),
@@ -291,7 +174,7 @@ class FormSheetWriter:
                 number=fmt if col in (5, 6) else None,
             )
         ws.cell(r, 3).alignment = st.CENTER
-        ws.row_dimensions[r].height = st.wrapped_height(label + "其中：", WIDTHS[1])
+        ws.row_dimensions[r].height = st.wrapped_height(line.name, WIDTHS[1])
         self.row += 1
 
     # ------------------------------------------------------------------ narratives
@@ -338,7 +221,7 @@ class FormSheetWriter:
             for col, spec in enumerate(table.columns, start=2):
                 text = row.get(spec.code, "")
                 if spec.type in ("number", "integer"):
-                    number = number_of(text, unit=spec.unit)
+                    number = number_or_none(text, unit=spec.unit)
                     put_value(ws, r, col, number if number is not None else (text or None))
                     st.style(
                         ws.cell(r, col),
@@ -396,10 +279,9 @@ def _col(index: int) -> str:
     return get_column_letter(index)
 
 
-def _plain(value: Decimal, decimals: int) -> str:
-    from ecodesk.forms.numbers import format_decimal
-
-    return format_decimal(value, decimals)
+def _cell_value(shown: str, number: Decimal | None) -> Decimal | str | None:
+    """A figure as a number where it is one, else the text as typed (None when blank)."""
+    return number if number is not None else (shown or None)
 
 
 def _short_plan(pack: FormPack) -> str:

@@ -8,12 +8,12 @@ and use the :class:`SignedWorkbook` it returns.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ecodesk.forms.keys import AcceptedKey, CellKey
 from ecodesk.i18n import tr
 from ecodesk.signing.canonical import (
     ACCEPTED_PARTS,
@@ -38,9 +38,6 @@ from ecodesk.workbook.safety import NotAWorkbook, load_untrusted
 from ecodesk.workbook.writer import DOC_KEYWORDS
 
 log = logging.getLogger(__name__)
-
-_TABLE_KEY_RE = re.compile(r"^(?P<table>[^#]+)#(?P<row>[1-9]\d{0,5})\.(?P<column>.+)$")
-_ACCEPTED_KEY_RE = re.compile(r"^#(?P<n>[1-9]\d{0,5})\.(?P<part>\w+)$")
 
 
 class DataSheetDamaged(NotAWorkbook):
@@ -240,22 +237,21 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
         elif r.section == "baseline":
             data.previous[r.key] = r.value
         elif r.section == "table":
-            m = _TABLE_KEY_RE.match(r.key)
-            if not m:
-                raise ValueError(f"bad table key {r.key}")
-            tables.setdefault(m["table"], {}).setdefault(int(m["row"]), {})[m["column"]] = r.value
+            cell = CellKey.parse(r.key)  # a BadKey is a ValueError: the data sheet is damaged
+            row = tables.setdefault(str(cell.table_key), {}).setdefault(cell.index, {})
+            row[cell.column] = r.value
         elif r.section == "accepted":
-            m = _ACCEPTED_KEY_RE.match(r.key)
-            if not m or m["part"] not in ACCEPTED_PARTS:
+            part = AcceptedKey.parse(r.key)
+            if part.part not in ACCEPTED_PARTS:
                 raise ValueError(f"bad accepted key {r.key}")
-            accepted.setdefault(int(m["n"]), {})[m["part"]] = r.value
+            accepted.setdefault(part.number, {})[part.part] = r.value
         elif r.section == "answer":
-            m = _ACCEPTED_KEY_RE.match(r.key)
-            if not m or m["part"] not in ANSWER_PARTS:
+            part = AcceptedKey.parse(r.key)
+            if part.part not in ANSWER_PARTS:
                 raise ValueError(f"bad answer key {r.key}")
-            answers.setdefault(int(m["n"]), {})[m["part"]] = r.value
+            answers.setdefault(part.number, {})[part.part] = r.value
     for key, rows in tables.items():
-        if sorted(rows) != list(range(1, len(rows) + 1)):
+        if sorted(rows) != list(range(len(rows))):
             raise ValueError(f"table {key} has gaps in its rows")
         data.tables[key] = [rows[n] for n in sorted(rows)]
     for n in sorted(accepted):

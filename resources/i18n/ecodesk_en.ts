@@ -3034,6 +3034,10 @@ Fingerprint: {fp}</translation>
   <context>
     <name>forms</name>
     <message>
+      <source>没有字段 {key}</source>
+      <translation>There is no field {key}</translation>
+    </message>
+    <message>
       <source>表单定义文件 {file} 有误（位置：{location}）：{problem}</source>
       <translation>The form definition file {file} has an error (at {location}): {problem}</translation>
     </message>
@@ -3569,6 +3573,10 @@ Fingerprint: {fp}</translation>
   <context>
     <name>rules</name>
     <message>
+      <source>{label}有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，导出的报表无法完整保存。请精简，或分成几行填写。</source>
+      <translation>{label} has {n} characters, more than the {max} an Excel cell holds: the exported report could not keep it whole. Please shorten it or split it over several rows.</translation>
+    </message>
+    <message>
       <source>上年</source>
       <translation>last year</translation>
     </message>
@@ -3842,6 +3850,10 @@ Fingerprint: {fp}</translation>
   </context>
   <context>
     <name>store</name>
+    <message>
+      <source>说明有 {n} 字，超过 Excel 单元格最多 {max} 字的限制，未保存。请精简后再接受。</source>
+      <translation>The explanation has {n} characters, more than the {max} an Excel cell holds; it was not saved. Please shorten it and accept the warning again.</translation>
+    </message>
     <message>
       <source>已检查</source>
       <translation>Checked</translation>
@@ -4728,6 +4740,33 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{deadline}{done}</source>
       <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>keys</name>
+    <message>
+      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
+      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
+    </message>
+    <message>
+      <source>文字说明编号</source>
+      <translation>Narrative key</translation>
+    </message>
+    <message>
+      <source>表格编号</source>
+      <translation>Table key</translation>
+    </message>
+    <message>
+      <source>表格单元格编号</source>
+      <translation>Table cell key</translation>
+    </message>
+    <message>
+      <source>已接受警告编号</source>
+      <translation>Accepted warning key</translation>
+    </message>
+    <message>
+      <source>字段编号</source>
+      <translation>Field key</translation>
     </message>
   </context>
 </TS>

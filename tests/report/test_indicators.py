@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ecodesk.forms.lines import IndicatorLine, indicator_lines
 from ecodesk.forms.loader import FormPack
-from ecodesk.report.indicators import IndicatorLine, indicator_lines
 from ecodesk.submission import SubmissionData
 
 

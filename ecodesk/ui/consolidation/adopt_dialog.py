@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.forms.keys import split_key
+
 PREVIEW_CHARS = 40  # of a narrative shown in the list of replacements
 
 
@@ -135,19 +137,20 @@ class AdoptDialog(QDialog):
     @staticmethod
     def _value_label(pack: Any, key: str) -> str:
         try:
-            return f"{key.partition(':')[0]}　{pack.input_field(key).label}"
+            field = pack.input_field(key)
+            return f"{field.form}　{field.label}"
         except KeyError:
             return key
 
     def _narrative_label(self, pack: Any, key: str) -> str:
-        form, _, section = key.partition(":")
+        form, section = split_key(key)
         names = {n.code: n.name for n in pack.narratives}
         return self.tr("{form}　文字说明：{section}").format(
             form=form, section=names.get(section, section)
         )
 
     def _table_label(self, pack: Any, key: str) -> str:
-        form, _, code = key.partition(":")
+        form, code = split_key(key)
         try:
             names = {t.code: t.name for t in pack.form(form).tables}
         except KeyError:

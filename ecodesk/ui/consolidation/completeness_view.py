@@ -57,7 +57,7 @@ class CompletenessView(QWidget):
 
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
-        from ecodesk.consolidation.writer import state_label, unit_labels
+        from ecodesk.consolidation.labels import state_label, unit_labels
 
         pack = summary.pack
         forms = list(pack.forms)

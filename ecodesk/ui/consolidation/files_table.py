@@ -48,7 +48,7 @@ class ReceivedFilesTable(QTableWidget):
 
     def show_files(self, received: Sequence[Any]) -> None:
         """``received`` are :class:`~ecodesk.services.consolidate.ReceivedWorkbook`."""
-        from ecodesk.consolidation.writer import file_status_label
+        from ecodesk.consolidation.labels import file_status_label
 
         self.setSortingEnabled(False)
         self.setRowCount(len(received))

@@ -3,7 +3,6 @@ every unit's figure behind the total."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,14 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecodesk.forms.numbers import format_decimal
+from ecodesk.forms.figures import fixed
 from ecodesk.ui import style
 
 TOTAL_COLUMN = 2
-
-
-def number_text(value: Decimal | None, decimals: int) -> str:
-    return "" if value is None else format_decimal(value, decimals)
 
 
 def _table(columns: list[str], name: str) -> QTableWidget:
@@ -124,7 +119,7 @@ class IndicatorsView(QWidget):
 
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
-        from ecodesk.consolidation.writer import rule_label, target_text
+        from ecodesk.consolidation.labels import rule_label, target_label
 
         selected = self.current().key if self.current() is not None else None
         self.summary = summary
@@ -137,17 +132,15 @@ class IndicatorsView(QWidget):
                 QTableWidgetItem(s.name),
                 _number_item(total),
                 QTableWidgetItem(s.unit),
-                _number_item(
-                    number_text(s.previous_total, s.decimals) if s.previous_complete else ""
-                ),
-                _number_item(number_text(s.change_pct, 1) if s.previous_complete else ""),
-                QTableWidgetItem(target_text(s)),
-                _number_item(number_text(s.progress, 1)),
+                _number_item(fixed(s.previous_total, s.decimals) if s.previous_complete else ""),
+                _number_item(fixed(s.change_pct, 1) if s.previous_complete else ""),
+                QTableWidgetItem(target_label(s)),
+                _number_item(fixed(s.progress, 1)),
                 QTableWidgetItem(self._met(s.target_met)),
                 _number_item(str(s.reported)),
             ]
             cells[1].setToolTip(f"{s.form}　{s.name}\n{rule_label(s)}")
-            cells[6].setToolTip(target_text(s))
+            cells[6].setToolTip(target_label(s))
             if not s.previous_complete:
                 cells[4].setToolTip(self.tr("有单位没有上年数，上年合计不可比，未列出。"))
             if s.target_met is False:
@@ -169,7 +162,7 @@ class IndicatorsView(QWidget):
     def _total_text(self, s: Any) -> str:
         if s.aggregation == "none":
             return self.tr("（逐单位列示）")
-        return number_text(s.total, s.decimals)
+        return fixed(s.total, s.decimals)
 
     def _met(self, met: bool | None) -> str:
         return "" if met is None else (self.tr("是") if met else self.tr("否"))
@@ -198,7 +191,7 @@ class IndicatorsView(QWidget):
         if s is None or self.summary is None:
             self.units.setRowCount(0)
             return
-        from ecodesk.consolidation.writer import rule_label, unit_labels
+        from ecodesk.consolidation.labels import rule_label, unit_labels
 
         self.detail_title.setText(
             self.tr("各单位数值：{form} {name}").format(form=s.form, name=s.name)
@@ -207,13 +200,13 @@ class IndicatorsView(QWidget):
         if s.aggregation == "ratio":
             rule += self.tr("；{num}合计 {n}，{den}合计 {d}").format(
                 num=s.numerator_name,
-                n=number_text(s.total_numerator, s.numerator_decimals),
+                n=fixed(s.total_numerator, s.numerator_decimals),
                 den=s.denominator_name,
-                d=number_text(s.total_denominator, s.denominator_decimals),
+                d=fixed(s.total_denominator, s.denominator_decimals),
             )
         if s.kind == "provincial" and s.total_provincial_target is not None:
             rule += self.tr("；省下达目标合计 {t}").format(
-                t=number_text(s.total_provincial_target, s.decimals)
+                t=fixed(s.total_provincial_target, s.decimals)
             )
         self.detail_rule.setText(rule)
         columns = [self.tr("单位"), self.tr("本期")]
@@ -234,9 +227,7 @@ class IndicatorsView(QWidget):
         text_kind = s.kind in ("grade", "milestone", "text")
         for row, value in enumerate(s.rows):
             shown = (
-                value.text
-                if text_kind or value.value is None
-                else number_text(value.value, s.decimals)
+                value.text if text_kind or value.value is None else fixed(value.value, s.decimals)
             )
             cells = [
                 QTableWidgetItem(
@@ -247,17 +238,17 @@ class IndicatorsView(QWidget):
             ]
             if s.kind == "ratio":
                 cells += [
-                    _number_item(number_text(value.numerator, s.numerator_decimals)),
-                    _number_item(number_text(value.denominator, s.denominator_decimals)),
+                    _number_item(fixed(value.numerator, s.numerator_decimals)),
+                    _number_item(fixed(value.denominator, s.denominator_decimals)),
                 ]
             if s.kind == "provincial":
-                cells += [_number_item(number_text(value.provincial_target, s.decimals))]
+                cells += [_number_item(fixed(value.provincial_target, s.decimals))]
             previous = (
-                number_text(value.previous, s.decimals)
+                fixed(value.previous, s.decimals)
                 if value.previous is not None
                 else value.previous_text
             )
-            cells += [_number_item(previous), _number_item(number_text(value.change_pct, 1))]
+            cells += [_number_item(previous), _number_item(fixed(value.change_pct, 1))]
             if judged:
                 cells += [QTableWidgetItem(self._met(value.meets_target))]
             cells += [QTableWidgetItem(value.problem or "")]

@@ -25,7 +25,7 @@ class WarningsTable(QTableWidget):
 
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
-        from ecodesk.consolidation.writer import unit_labels
+        from ecodesk.consolidation.labels import unit_labels
 
         labels = unit_labels(summary)
         self.setRowCount(len(summary.warnings))

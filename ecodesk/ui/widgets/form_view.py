@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.forms.keys import CellKey, TableKey, parse_problem_location
 from ecodesk.ui.session import EditSession
-from ecodesk.ui.widgets.indicator_grid import IndicatorGrid, target_text
+from ecodesk.ui.widgets.indicator_grid import IndicatorGrid
 from ecodesk.ui.widgets.narrative_edit import NarrativeEdit
 from ecodesk.ui.widgets.table_editor import TableEditor
 
@@ -116,7 +117,7 @@ class FormView(QWidget):
         if key in self.indicators.editors:
             field = self.indicators.editors[key].field
             indicator = self.session.pack.indicator(self.form, field.indicator)
-            parts = [f"<b>{field.label}</b>", field.help, target_text(indicator)]
+            parts = [f"<b>{field.label}</b>", field.help, indicator.plan_sentence]
             return "<br>".join(p for p in dict.fromkeys(parts) if p)
         if key in self.narratives:
             spec = self.narratives[key].spec
@@ -171,13 +172,8 @@ class FormView(QWidget):
         for key, edit in self.narratives.items():
             edit.show_problems([p for p in problems if p.field == key])
         for editor in self.tables.values():
-            prefix = f"{self.form}:table:{editor.spec.code}"
             editor.show_problems(
-                [
-                    p
-                    for p in problems
-                    if p.field and (p.field == prefix or p.field.startswith(prefix + ":"))
-                ]
+                [p for p in problems if p.field and _table_of(p.field) == editor.table_key]
             )
         self.indicators.refresh_figures()
 
@@ -199,11 +195,10 @@ class FormView(QWidget):
             target = self.narratives[field]
         elif field:
             for editor in self.tables.values():
-                prefix = f"{self.form}:table:{editor.spec.code}"
-                if field.startswith(prefix) or field == editor.key:
-                    parts = field[len(prefix) :].strip(":").split(":")
-                    if len(parts) == 2 and parts[0].isdigit():
-                        editor.focus_cell(int(parts[0]), parts[1])
+                if field == editor.key or _table_of(field) == editor.table_key:
+                    cell = parse_problem_location(field)
+                    if isinstance(cell, CellKey):
+                        editor.focus_cell(cell.index, cell.column)
                     target = editor
                     break
         if target is None:
@@ -216,3 +211,9 @@ class FormView(QWidget):
 
     def editor_widgets(self) -> dict[str, Any]:
         return {**self.indicators.editors, **self.narratives, **self.tables}
+
+
+def _table_of(field: str) -> TableKey | None:
+    """The table a problem's field names (the whole table or one of its cells), if any."""
+    location = parse_problem_location(field)
+    return location.table_key if isinstance(location, CellKey) else location

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -15,18 +14,9 @@ from ecodesk.ui.widgets.field_editor import FieldEditor
 COL_LABEL, COL_INPUT, COL_UNIT, COL_PREVIOUS, COL_TARGET, COL_PROGRESS = range(6)
 
 
-def target_text(indicator: Any) -> str:
-    """The plan's sentence behind an indicator's target, whatever kind of indicator it is."""
-    target = getattr(indicator, "target", None)
-    if target is not None:
-        return str(target.plan_text)
-    return str(getattr(indicator, "plan_text", "") or "")
-
-
-def format_number(value: Decimal, decimals: int) -> str:
-    from ecodesk.forms.numbers import format_decimal
-
-    return format_decimal(value, decimals)
+def _main_lines(session: EditSession, form: str) -> dict[str, Any]:
+    """The indicator's own line (not its parts) by indicator code."""
+    return {line.code: line for line in session.indicator_lines(form) if not line.part}
 
 
 class IndicatorGrid(QWidget):
@@ -38,6 +28,7 @@ class IndicatorGrid(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self._progress: dict[str, QProgressBar | QLabel] = {}
         self._computed: dict[str, QLabel] = {}
+        self._targets: dict[str, QLabel] = {}
         self.previous_labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -57,6 +48,7 @@ class IndicatorGrid(QWidget):
         grid.setColumnStretch(COL_TARGET, 2)
         grid.setColumnMinimumWidth(COL_INPUT, 150)
         row = 1
+        lines = _main_lines(session, form)
         for indicator in session.pack.indicators(form, session.division):
             fields = input_fields_of(form, indicator)
             first_row = row
@@ -79,7 +71,7 @@ class IndicatorGrid(QWidget):
                 grid.addWidget(previous, row, COL_PREVIOUS)
                 grid.addWidget(message, row + 1, COL_INPUT, 1, 5)
                 row += 2
-            if getattr(indicator, "kind", "") == "ratio":
+            if indicator.kind == "ratio":
                 computed = QLabel(objectName="muted")
                 self._computed[indicator.code] = computed
                 grid.addWidget(
@@ -92,9 +84,10 @@ class IndicatorGrid(QWidget):
                 )
                 grid.addWidget(computed, row, COL_INPUT, 1, 2)
                 row += 1
-            text = target_text(indicator)
+            text = lines[indicator.code].target if indicator.code in lines else ""
             if text:
                 target = QLabel(text, objectName="muted")
+                self._targets[indicator.code] = target
                 target.setWordWrap(True)
                 target.setToolTip(text)
                 grid.addWidget(
@@ -105,7 +98,7 @@ class IndicatorGrid(QWidget):
                     1,
                     Qt.AlignmentFlag.AlignTop,
                 )
-            if getattr(indicator, "target", None) is not None:
+            if indicator.numeric_target is not None:
                 bar = QProgressBar()
                 bar.setRange(0, 100)
                 bar.setFixedWidth(110)
@@ -116,17 +109,16 @@ class IndicatorGrid(QWidget):
         self.refresh_figures()
 
     def refresh_figures(self) -> None:
-        """Computed rates and progress toward targets, as the core reckons them."""
+        """Computed rates, targets and progress, as the printed sheet shows them."""
+        lines = _main_lines(self.session, self.form)
         for code, label in self._computed.items():
-            indicator = self.session.pack.indicator(self.form, code)
-            value = self.session.ratio_value(self.form, code)
-            label.setText(
-                "—"
-                if value is None
-                else f"{format_number(value, indicator.decimals)} {indicator.unit}"
-            )
+            line = lines[code]
+            label.setText(f"{line.this_value} {line.unit}" if line.this_value else "—")
+        for code, target in self._targets.items():
+            target.setText(lines[code].target)
+            target.setToolTip(lines[code].target)
         for code, bar in self._progress.items():
-            percent = self.session.progress(self.form, code)
+            percent = lines[code].progress_number
             if percent is None:
                 bar.setValue(0)
                 bar.setFormat("—")

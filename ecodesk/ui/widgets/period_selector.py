@@ -19,7 +19,7 @@ def offered_periods(pack: FormPack, stored: Iterable[Period]) -> list[Period]:
         periods.add(Period(year))
         if quarterly:
             periods.update(Period(year, q) for q in range(1, 5))
-    return sorted(periods, key=lambda p: (p.year, p.quarter or 5), reverse=True)
+    return sorted(periods, reverse=True)
 
 
 class PeriodSelector(QComboBox):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.forms.keys import CellKey, TableKey, parse_problem_location
 from ecodesk.forms.schema import TableSpec
 from ecodesk.ui.session import EditSession
 from ecodesk.ui.widgets.choice_delegate import ChoiceDelegate
@@ -94,8 +95,12 @@ class TableEditor(QWidget):
         self.show_value()
 
     @property
+    def table_key(self) -> TableKey:
+        return TableKey(self.form, self.spec.code)
+
+    @property
     def key(self) -> str:
-        return f"{self.form}:{self.spec.code}"
+        return str(self.table_key)
 
     def show_value(self) -> None:
         rows = self.session.rows(self.form, self.spec.code)
@@ -158,15 +163,13 @@ class TableEditor(QWidget):
 
     def show_problems(self, problems: list[Any]) -> None:
         """Problems of this table: per cell ("form:table:<t>:<row>:<col>") and for the whole table."""
-        prefix = f"{self.form}:table:{self.spec.code}:"
         cells: dict[tuple[int, str], list[Any]] = {}
         general = []
         for p in problems:
-            if p.field and p.field.startswith(prefix):
-                row, _, column = p.field[len(prefix) :].partition(":")
-                if row.isdigit() and column:
-                    cells.setdefault((int(row), column), []).append(p)
-                    continue
+            cell = parse_problem_location(p.field) if p.field else None
+            if isinstance(cell, CellKey) and cell.table_key == self.table_key:
+                cells.setdefault((cell.index, cell.column), []).append(p)
+                continue
             general.append(p)
         self.model.set_cell_problems(cells)
         messages = [p.message for p in general if p.severity == "error" or not p.explanation]
