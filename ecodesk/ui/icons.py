@@ -14,6 +14,7 @@ SEVERITY_COLOURS = {
     "error": style.ERROR,
     "warning": "#e08a00",
     "accepted": "#98a2b3",
+    "query": style.QUERY,
     "ok": style.ACCENT,
 }
 

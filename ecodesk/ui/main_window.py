@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -60,8 +61,20 @@ class MainWindow(QMainWindow):
         self.problems.goToProblem.connect(self.go_to_problem)
         self.problems.acceptRequested.connect(self.accept_warning)
         self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
+        self.problems.answerRequested.connect(self.operations.answer_query)
+        # who returned (or queried, or accepted) which revision, when and why
+        self.banner = QLabel()
+        self.banner.setObjectName("feedbackBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.setSpacing(4)
+        upper_layout.addWidget(self.banner)
+        upper_layout.addWidget(self.stack)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.stack)
+        right.addWidget(upper)
         right.addWidget(self.problems)
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
@@ -79,6 +92,7 @@ class MainWindow(QMainWindow):
 
         self.session.loaded.connect(self._loaded)
         self.session.problemsChanged.connect(self._update_states)
+        self.session.problemsChanged.connect(self._update_banner)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
         self.session.load()
@@ -253,6 +267,15 @@ class MainWindow(QMainWindow):
                     form=form, state=self.tree.state_text(form)
                 )
             )
+
+    def _update_banner(self) -> None:
+        from ecodesk.review.unit import period_banner
+
+        if self.session.data is None:
+            return
+        text = period_banner(self.session.store, self.session.period)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
 
     def _update_saved(self) -> None:
         at = self.session.last_saved_at()

@@ -34,6 +34,7 @@ SERVICES = {
     "revision": ("ecodesk.store.store", "Store"),
     "backup": ("ecodesk.store.backup", "make_backup"),
     "restore": ("ecodesk.store.backup", "restore_database"),
+    "feedback": ("ecodesk.services.review", "check_feedback"),
 }
 # the key registry folder, shared with ecodesk.services.import_previous (same setting key)
 
@@ -75,6 +76,7 @@ class Operations(QObject):
             ("export", self.tr("签名并导出报表…"), self.export_signed, "Ctrl+E"),
             ("print", self.tr("打印报送单…"), self.print_sheet, "Ctrl+P"),
             ("revision", self.tr("建立修订版（更正已签名的报送）…"), self.new_revision, ""),
+            ("feedback", self.tr("导入审核意见…"), self.import_feedback, ""),
             None,
             ("public_key", self.tr("导出本单位公钥登记表…"), self.export_public_key, ""),
             ("verify", self.tr("核验报表…"), self.verify, ""),
@@ -320,6 +322,82 @@ class Operations(QObject):
             VerifyResultsDialog(results, self.window).exec()
 
         self._run(self.tr("正在核验报表…"), work, done, cancellable=True)
+
+    def import_feedback(self) -> None:
+        """文件 → 导入审核意见: check the file (every refusal before anything is written), show
+        what it says, and record it; a return or queries open the revision that answers them."""
+        from ecodesk.review.model import decision_label
+        from ecodesk.services.export import store_data_dir
+        from ecodesk.services.review import apply_feedback, check_feedback
+
+        title = self.tr("导入审核意见")
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            self.tr("选择上级的审核意见书"),
+            self._folder(),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
+        if not path:
+            return
+        self._remember_folder(path)
+        self.window.flush()
+        try:
+            checked = check_feedback(self.store, store_data_dir(self.store), Path(path))
+        except EcoDeskError as exc:
+            QMessageBox.warning(self.window, title, str(exc))
+            return
+        fb = checked.feedback
+        lines = [checked.message]
+        if fb.reason:
+            lines.append(self.tr("退回原因：{reason}").format(reason=fb.reason))
+        lines += [
+            self.tr("查询{n}　{label}：{question}").format(n=n, label=q.label, question=q.question)
+            for n, q in enumerate(fb.queries, start=1)
+        ]
+        lines.append(
+            self.tr("导入这份审核意见（{decision}）？").format(decision=decision_label(fb.decision))
+        )
+        answer = QMessageBox.question(self.window, title, "\n".join(lines))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            entry = apply_feedback(self.store, checked)
+        except EcoDeskError as exc:
+            QMessageBox.warning(self.window, title, str(exc))
+            return
+        self.session.reload()
+        if entry.opened_revision is not None:
+            message = self.tr(
+                "已导入审核意见，并建立第 {r} 版：请逐条答复查询后重新签名导出。"
+            ).format(r=entry.opened_revision)
+        else:
+            message = self.tr("已导入审核意见：{decision}。").format(
+                decision=decision_label(entry.decision)
+            )
+        self.window.statusBar().showMessage(message, 10000)
+
+    def answer_query(self, problem: Any) -> None:
+        """答复: the clerk's answer to one query of the receiver, kept with the open revision."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ecodesk.store.feedback import answer_query
+
+        title = self.tr("答复查询")
+        text, ok = QInputDialog.getMultiLineText(
+            self.window,
+            title,
+            problem.message + "\n\n" + self.tr("答复（会随新版本的报表报送）："),
+            problem.explanation or "",
+        )
+        if not ok:
+            return
+        try:
+            answer_query(self.store, problem.query.id, text)
+        except EcoDeskError as exc:
+            QMessageBox.warning(self.window, title, str(exc))
+            return
+        self.session.recheck_now()
+        self.window.statusBar().showMessage(self.tr("已保存答复。"), 6000)
 
     def import_previous(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -167,7 +167,11 @@ class EditSession(QObject):
         self._recheck_timer.stop()
         if self.data is None:
             return
-        self.problems = check_submission(self.pack, self.data)
+        from ecodesk.review.unit import query_problems
+
+        self.problems = check_submission(self.pack, self.data) + query_problems(
+            self.store, self.data.period, self.data.revision
+        )
         self.problemsChanged.emit()
 
     def form_problems(self, form: str) -> list[Any]:

@@ -8,6 +8,8 @@ ERROR = "#c62828"
 ERROR_BG = "#fdecea"
 WARNING = "#b26a00"
 WARNING_BG = "#fff4e0"
+QUERY = "#2f6fbf"  # the receiver asked about this place (查询)
+QUERY_BG = "#eaf2fc"
 MUTED = "#667085"
 BORDER = "#d0d5dd"
 WINDOW_BG = "#f4f6f8"
@@ -59,6 +61,13 @@ QLineEdit[problem="error"], QComboBox[problem="error"], QPlainTextEdit[problem="
 }}
 QLineEdit[problem="warning"], QComboBox[problem="warning"], QPlainTextEdit[problem="warning"] {{
     border: 1px solid {WARNING}; background: {WARNING_BG};
+}}
+QLineEdit[problem="query"], QComboBox[problem="query"], QPlainTextEdit[problem="query"] {{
+    border: 2px solid {QUERY}; background: {QUERY_BG};
+}}
+QLabel#feedbackBanner {{
+    background: {QUERY_BG}; color: #1d3b6b; border: 1px solid {QUERY}; border-radius: 4px;
+    padding: 6px 10px;
 }}
 QLineEdit:read-only {{ background: #f2f4f7; color: {MUTED}; }}
 QPushButton {{

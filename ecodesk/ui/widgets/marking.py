@@ -13,6 +13,8 @@ def worst_severity(problems: Sequence[Any]) -> str:
         return "error"
     if any(p.severity == "warning" and not p.explanation for p in problems):
         return "warning"
+    if any(p.severity == "query" for p in problems):
+        return "query"  # the receiver asked about this place (answered or not): a blue frame
     return ""
 
 

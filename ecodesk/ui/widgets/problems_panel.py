@@ -1,4 +1,5 @@
-"""Errors and warnings of this form or of the whole submission; a click goes to the field."""
+"""Errors, warnings and the receiver's queries (查询) of this form or of the whole submission;
+a click goes to the field, 答复 answers a query."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class ProblemsPanel(QWidget):
     goToProblem = Signal(object)  # noqa: N815 — a Problem
     acceptRequested = Signal(object)  # noqa: N815
     withdrawRequested = Signal(object)  # noqa: N815
+    answerRequested = Signal(object)  # noqa: N815 — a QueryProblem
 
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,8 +56,12 @@ class ProblemsPanel(QWidget):
         self.withdraw_button = QPushButton(self.tr("撤回说明"))
         self.accept_button.clicked.connect(lambda: self._request(self.acceptRequested))
         self.withdraw_button.clicked.connect(lambda: self._request(self.withdrawRequested))
+        self.answer_button = QPushButton(self.tr("答复查询…"))
+        self.answer_button.setObjectName("answerQuery")
+        self.answer_button.clicked.connect(lambda: self._request(self.answerRequested))
         top.addWidget(self.accept_button)
         top.addWidget(self.withdraw_button)
+        top.addWidget(self.answer_button)
         layout.addLayout(top)
         self.list = QTreeWidget()
         self.list.setObjectName("problemsList")
@@ -86,10 +92,10 @@ class ProblemsPanel(QWidget):
         problems = self.shown_problems()
         self.list.clear()
         # errors first, then warnings still waiting for an explanation, then accepted ones
-        order = {"error": 0, "warning": 1}
-        for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), bool(p.explanation))):
+        order = {"error": 0, "query": 1, "warning": 2}
+        for p in sorted(problems, key=lambda p: (bool(p.explanation), order.get(p.severity, 3))):
             item = QTreeWidgetItem([p.form, p.message, p.explanation or ""])
-            accepted = p.severity == "warning" and bool(p.explanation)
+            accepted = p.severity in ("warning", "query") and bool(p.explanation)
             item.setIcon(0, severity_icon("accepted" if accepted else p.severity))
             item.setToolTip(1, p.message)
             item.setToolTip(2, p.explanation or "")
@@ -97,12 +103,14 @@ class ProblemsPanel(QWidget):
             self.list.addTopLevelItem(item)
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = sum(1 for p in problems if p.severity == "warning" and not p.explanation)
+        queries = sum(1 for p in problems if p.severity == "query" and not p.explanation)
         if not problems:
             self.summary.setText(self.tr("没有发现问题"))
         else:
-            self.summary.setText(
-                self.tr("错误 {e} 项 · 待说明的提醒 {w} 项").format(e=errors, w=warnings)
-            )
+            text = self.tr("错误 {e} 项 · 待说明的提醒 {w} 项").format(e=errors, w=warnings)
+            if any(p.severity == "query" for p in problems):
+                text += self.tr(" · 待答复的查询 {q} 项").format(q=queries)
+            self.summary.setText(text)
         self._update_buttons()
 
     def current_problem(self) -> Any:
@@ -116,6 +124,7 @@ class ProblemsPanel(QWidget):
         self.withdraw_button.setEnabled(
             bool(p) and p.severity == "warning" and bool(p.explanation) and not frozen
         )
+        self.answer_button.setEnabled(bool(p) and p.severity == "query" and not frozen)
 
     def _request(self, signal: Any) -> None:
         p = self.current_problem()
