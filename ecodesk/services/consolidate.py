@@ -165,7 +165,14 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         stamp=stamp,
         digest=getattr(workbook, "digest", "") or "",
     )
-    if not item.valid:
+    if result.kind == "feedback":
+        item.status = "refused"
+        item.reason = tr(
+            "consolidation",
+            "{name} 是审核意见书，不是报送工作簿，不参与汇总。",
+            name=path.name,
+        )
+    elif not item.valid:
         item.status, item.reason = "refused", result.message
     else:
         item.status = "used"  # for now; consolidation may set it aside

@@ -42,6 +42,12 @@ def _states(f: Folders, *files: Path) -> dict[str, object]:
     return {unit[1]: review for unit, review in result.summary.review.items() if review.revision}
 
 
+def _states_with_files(f: Folders, *files: Path) -> dict[str, str]:
+    from ecodesk.services.consolidate import consolidate
+
+    return {r.path.name: r.reason for r in consolidate(list(files), f.dept_keys, period=P).received}
+
+
 def test_return_answer_resubmit_accept(
     folders: Folders, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -79,6 +85,8 @@ def test_return_answer_resubmit_accept(
     assert lines[0].startswith("[有效] 审核意见书") and "查询 3 条" in lines[0]
     assert lines[1].startswith("[签名人未登记] 报送工作簿")
     assert _states(f, d1)["县林业局"].state == "已退回"  # type: ignore[attr-defined]
+    aside = _states_with_files(f, d1, fb1)
+    assert "是审核意见书，不是报送工作簿" in aside[fb1.name]
 
     # the department imports it: a new revision opens with the return's reason
     assert f.run(f.department, "feedback", "import", str(fb1), "--yes") == 0
@@ -111,6 +119,8 @@ def test_return_answer_resubmit_accept(
     with Store.open(f.department) as store:
         store.set_value(P, "1.1:tech_invest", new_invest)
     assert f.run(f.department, "export", "--out", str(d2)) == 0
+    assert f.run(f.department, "feedback", "answer", str(queries[0]["id"]), "改口") == 2
+    assert "已签名导出，答复已随之报送" in capsys.readouterr().err
 
     # the new signed workbook carries the answers and the chain of digests
     records = _records(d2)
