@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, cast
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+
+if TYPE_CHECKING:
+    from ecodesk.signing.registry import KeyRegistry
+    from ecodesk.submission import SubmissionData
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,17 +31,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(func=run)
 
 
-def _verified(path: str, registry: object):  # type: ignore[no-untyped-def]
+def _verified(path: str, registry: KeyRegistry) -> SubmissionData:
     from pathlib import Path
 
     from ecodesk.services.verify import verify_workbook
+    from ecodesk.workbook.reader import SignedWorkbook
 
-    result = verify_workbook(Path(path), registry)  # type: ignore[arg-type]
+    result = verify_workbook(Path(path), registry)
     if not result.ok or result.kind != "submission":
         raise EcoDeskError(
             tr("cli", "只能比较验证有效的报送工作簿：{message}", message=result.message)
         )
-    return result.workbook.data  # type: ignore[union-attr]
+    workbook = cast(SignedWorkbook, result.workbook)
+    assert workbook.data is not None  # valid means the records made a submission
+    return workbook.data
 
 
 def _short(text: str, limit: int = 200) -> str:
