@@ -3,163 +3,163 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="48" />
       <source>Apache-2.0 或 GPL-3.0+（字体例外）</source>
       <translation>Apache-2.0 or GPL-3.0+ (with font exception)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
       <source>界面与报送单的中文字体</source>
       <translation>Chinese font of the window and the submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="56" />
       <source>窗口界面</source>
       <translation>Window</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
       <source>本地数据库</source>
       <translation>Local database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
       <source>数据库升级</source>
       <translation>Database upgrades</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
       <source>Excel 报表</source>
       <translation>Excel workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="64" />
       <source>安全读取 XML</source>
       <translation>Safe XML reading</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
       <source>PDF 报送单及其二维码</source>
       <translation>PDF submission sheet and its QR code</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="58" />
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="75" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="89" />
       <source>Apache-2.0 或 BSD-3-Clause</source>
       <translation>Apache-2.0 or BSD-3-Clause</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="76" />
       <source>签名与密钥</source>
       <translation>Signatures and keys</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="82" />
       <source>数据文件夹位置</source>
       <translation>Data folder location</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="84" />
       <source>表单定义</source>
       <translation>Form definitions</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="85" />
       <source>表单定义校验</source>
       <translation>Form definition checks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="90" />
       <source>打印预览</source>
       <translation>Print preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="96" />
       <source>运行环境</source>
       <translation>Runtime</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="127" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="107" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
       <source>赣州市生态文明建设高地三年行动报送系统</source>
       <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="114" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="138" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="115" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="140" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="125" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="134" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="160" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="166" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="173" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="146" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="208" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -177,17 +177,17 @@
       <translation>&lt;b&gt;Warning:&lt;/b&gt; {message}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="27" />
       <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
       <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="36" />
       <source>确认说明</source>
       <translation>Confirm explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="37" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -195,88 +195,88 @@
   <context>
     <name>AdoptDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="30" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="32" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="37" />
       <source>将把{period}的汇总结果写入本单位（{unit}）{period}第 {revision} 版报送。写入后可在主窗口检查、补充，再签名导出报送上级。</source>
       <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="49" />
       <source>等 {n} 个单位</source>
       <translation> and others ({n} units in all)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="53" />
       <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
       <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments' workbooks; these units' figures will count in our unit's submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，写入后替换本单位报送中的同一项。</source>
       <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="67" />
       <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
       <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
       <source>本单位负责的表将增加：{forms}。</source>
       <translation>Forms added to those our unit reports on: {forms}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>将被替换的内容</source>
       <translation>Entry to be replaced</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>现在</source>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
       <source>汇总结果</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="95" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="96" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="100" />
       <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
       <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="110" />
       <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="123" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="148" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="158" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -284,7 +284,7 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="107" />
+      <location filename="../../ecodesk/ui/app.py" line="108" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -315,39 +315,39 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="85" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="100" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="108" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="101" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="113" />
       <source>预警</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="122" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="109" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="121" />
       <source>预警：已报，有已说明的预警</source>
       <translation>Warn: sent, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="111" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="123" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
@@ -355,38 +355,38 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="76" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="74" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="100" />
       <location filename="../../ecodesk/ui/consolidation/window.py" line="102" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="106" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="109" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="107" />
       <source>公钥登记：</source>
       <translation>Key registry:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="116" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="121" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
@@ -402,7 +402,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="371" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -418,7 +418,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="378" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
       <source>预警说明</source>
       <translation>Explained warnings</translation>
     </message>
@@ -428,127 +428,127 @@
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
       <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表</source>
       <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="158" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="176" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="182" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="177" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="186" />
       <source>（未选择：请选择上级下发的各单位公钥登记文件夹）</source>
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="198" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="193" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="205" />
       <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
       <translation>Choose the key registry folder (the units' public keys issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="237" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="251" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="239" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="256" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="242" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
       <source>还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="245" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
       <source>公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="308" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="293" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="323" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="318" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="356" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="327" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="366" />
       <source>预警说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="333" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="373" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="348" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="349" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="353" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="401" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="410" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="361" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="415" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="386" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="450" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="457" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="391" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="462" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -557,64 +557,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="406" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="480" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="411" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="432" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="509" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="433" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="437" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="516" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="440" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="521" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="448" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="529" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="460" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="544" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="566" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="483" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="573" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="487" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="578" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -622,7 +622,7 @@
   <context>
     <name>CrashHandler</name>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="39" />
+      <location filename="../../ecodesk/ui/crash.py" line="22" />
       <source>程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。
 
 请重新尝试；如果问题反复出现，请把日志文件发给技术支持：
@@ -633,7 +633,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="69" />
+      <location filename="../../ecodesk/ui/crash.py" line="54" />
       <source>出现问题</source>
       <translation>Something went wrong</translation>
     </message>
@@ -641,12 +641,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="56" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="62" />
       <source>填数字</source>
       <translation>number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="106" />
       <source>修改“{label}”</source>
       <translation>Change "{label}"</translation>
     </message>
@@ -681,27 +681,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FormView</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="49" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="50" />
       <source>查看行动方案原文</source>
       <translation>Show the action plan's text</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="63" />
       <source>一、主要指标</source>
       <translation>1. Main indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="66" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="67" />
       <source>二、工作情况</source>
       <translation>2. Progress report</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="76" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="77" />
       <source>三、明细表</source>
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="88" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="91" />
       <source>提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。</source>
       <translation>Tip: hover over an indicator to see the plan's text, press F1 for help on the current field; Tab or Enter moves to the next field, Ctrl+Z undoes.</translation>
     </message>
@@ -714,27 +714,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Import last year's data — preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="24" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="26" />
       <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
       <translation>Below is what the import would change. If it is right, click "Import"; "Cancel" leaves the data on this computer unchanged.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="39" />
       <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
       <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="44" />
       <source>签名人不在密钥登记中。我确认这是可信的上年文件（将记入操作日志）。</source>
       <translation>The signer is not in the key registry. I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="41" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="52" />
       <source>导入</source>
       <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="53" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -742,27 +742,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="108" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="157" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="158" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="160" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -770,32 +770,32 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="38" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="39" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="40" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="41" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="42" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="43" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
@@ -805,12 +805,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="109" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="125" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="113" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="129" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -818,17 +818,17 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorsView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="60" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="55" />
       <source>筛选：</source>
       <translation>Filter:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="57" />
       <source>输入表号或指标名称</source>
       <translation>Form code or indicator name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="67" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="64" />
       <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
       <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
     </message>
@@ -838,118 +838,118 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="75" />
       <source>合计</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="76" />
       <source>计量单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="77" />
       <source>上年同口径</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>同比（%）</source>
       <translation>Change (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
       <source>规划目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
       <source>进度（%）</source>
       <translation>Progress (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
       <source>达标</source>
       <translation>Met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
       <source>单位数</source>
       <translation>Units</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="145" />
       <source>有单位没有上年数，上年合计不可比，未列出。</source>
       <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="164" />
       <source>（逐单位列示）</source>
       <translation>(listed per unit)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
       <source>是</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
       <source>否</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="174" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="197" />
       <source>各单位数值：{form} {name}</source>
       <translation>Every unit's figure: {form} {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="199" />
       <source>汇总方法：{rule}</source>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="177" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="201" />
       <source>；{num}合计 {n}，{den}合计 {d}</source>
       <translation>; {num} total {n}, {den} total {d}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="181" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
       <source>；省下达目标合计 {t}</source>
       <translation>; provincial targets total {t}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
       <source>本期</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="216" />
       <source>省下达目标</source>
       <translation>Provincial target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="191" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="220" />
       <source>达到目标</source>
       <translation>Target met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="192" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="221" />
       <source>备注</source>
       <translation>Note</translation>
     </message>
@@ -957,168 +957,168 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="88" />
+      <location filename="../../ecodesk/ui/main_window.py" line="104" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="92" />
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="97" />
-      <location filename="../../ecodesk/ui/main_window.py" line="151" />
+      <location filename="../../ecodesk/ui/main_window.py" line="113" />
+      <location filename="../../ecodesk/ui/main_window.py" line="171" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="99" />
+      <location filename="../../ecodesk/ui/main_window.py" line="115" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="105" />
+      <location filename="../../ecodesk/ui/main_window.py" line="121" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="109" />
+      <location filename="../../ecodesk/ui/main_window.py" line="126" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="110" />
+      <location filename="../../ecodesk/ui/main_window.py" line="128" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="114" />
+      <location filename="../../ecodesk/ui/main_window.py" line="133" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="118" />
+      <location filename="../../ecodesk/ui/main_window.py" line="138" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="122" />
+      <location filename="../../ecodesk/ui/main_window.py" line="142" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="124" />
+      <location filename="../../ecodesk/ui/main_window.py" line="144" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="136" />
+      <location filename="../../ecodesk/ui/main_window.py" line="156" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="144" />
+      <location filename="../../ecodesk/ui/main_window.py" line="164" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="147" />
+      <location filename="../../ecodesk/ui/main_window.py" line="167" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="170" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="157" />
+      <location filename="../../ecodesk/ui/main_window.py" line="177" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="158" />
+      <location filename="../../ecodesk/ui/main_window.py" line="179" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="160" />
+      <location filename="../../ecodesk/ui/main_window.py" line="182" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="161" />
+      <location filename="../../ecodesk/ui/main_window.py" line="183" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="162" />
+      <location filename="../../ecodesk/ui/main_window.py" line="184" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="163" />
+      <location filename="../../ecodesk/ui/main_window.py" line="185" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="164" />
+      <location filename="../../ecodesk/ui/main_window.py" line="186" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="165" />
+      <location filename="../../ecodesk/ui/main_window.py" line="187" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="171" />
+      <location filename="../../ecodesk/ui/main_window.py" line="193" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="203" />
+      <location filename="../../ecodesk/ui/main_window.py" line="228" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="204" />
+      <location filename="../../ecodesk/ui/main_window.py" line="232" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="206" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="231" />
+      <location filename="../../ecodesk/ui/main_window.py" line="266" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="283" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="239" />
+      <location filename="../../ecodesk/ui/main_window.py" line="287" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="318" />
+      <location filename="../../ecodesk/ui/main_window.py" line="372" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="322" />
+      <location filename="../../ecodesk/ui/main_window.py" line="377" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1126,22 +1126,22 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>NarrativeEdit</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="64" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="66" />
       <source>已写 {n} 字</source>
       <translation>{n} characters</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="69" />
       <source>至少 {n} 字</source>
       <translation>at least {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="68" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="70" />
       <source>最多 {n} 字</source>
       <translation>at most {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="89" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="93" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
     </message>
@@ -1164,75 +1164,76 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="80" />
+      <location filename="../../ecodesk/ui/operations.py" line="81" />
       <source>导出本单位公钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="81" />
+      <location filename="../../ecodesk/ui/operations.py" line="82" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="83" />
+      <location filename="../../ecodesk/ui/operations.py" line="84" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="84" />
+      <location filename="../../ecodesk/ui/operations.py" line="85" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="100" />
       <location filename="../../ecodesk/ui/operations.py" line="101" />
+      <location filename="../../ecodesk/ui/operations.py" line="102" />
       <source>将在后续版本提供</source>
       <translation>Coming in a later version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="117" />
+      <location filename="../../ecodesk/ui/operations.py" line="119" />
       <source>操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="142" />
+      <location filename="../../ecodesk/ui/operations.py" line="151" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="143" />
+      <location filename="../../ecodesk/ui/operations.py" line="153" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="147" />
+      <location filename="../../ecodesk/ui/operations.py" line="161" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="148" />
+      <location filename="../../ecodesk/ui/operations.py" line="162" />
       <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
       <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="160" />
+      <location filename="../../ecodesk/ui/operations.py" line="178" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="161" />
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
-      <location filename="../../ecodesk/ui/operations.py" line="280" />
+      <location filename="../../ecodesk/ui/operations.py" line="180" />
+      <location filename="../../ecodesk/ui/operations.py" line="298" />
+      <location filename="../../ecodesk/ui/operations.py" line="338" />
+      <location filename="../../ecodesk/ui/operations.py" line="407" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="173" />
+      <location filename="../../ecodesk/ui/operations.py" line="195" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="174" />
+      <location filename="../../ecodesk/ui/operations.py" line="197" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1245,7 +1246,7 @@ Key fingerprint: {fp}
 This period's data is now frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="177" />
+      <location filename="../../ecodesk/ui/operations.py" line="201" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -1255,65 +1256,70 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="194" />
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>导入审核意见…</source>
+      <translation>Import review feedback…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="218" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="200" />
+      <location filename="../../ecodesk/ui/operations.py" line="224" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="206" />
-      <location filename="../../ecodesk/ui/operations.py" line="210" />
-      <location filename="../../ecodesk/ui/operations.py" line="215" />
-      <location filename="../../ecodesk/ui/operations.py" line="220" />
+      <location filename="../../ecodesk/ui/operations.py" line="232" />
+      <location filename="../../ecodesk/ui/operations.py" line="238" />
+      <location filename="../../ecodesk/ui/operations.py" line="245" />
+      <location filename="../../ecodesk/ui/operations.py" line="251" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="207" />
+      <location filename="../../ecodesk/ui/operations.py" line="233" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="211" />
+      <location filename="../../ecodesk/ui/operations.py" line="239" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="215" />
+      <location filename="../../ecodesk/ui/operations.py" line="245" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <location filename="../../ecodesk/ui/operations.py" line="255" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="231" />
+      <location filename="../../ecodesk/ui/operations.py" line="266" />
       <source>还没有签名密钥</source>
       <translation>No signing key yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="232" />
+      <location filename="../../ecodesk/ui/operations.py" line="268" />
       <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
       <translation>This unit has no signing key yet. The key is created at the first "Sign and export"; export the key registration after that.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="234" />
+      <location filename="../../ecodesk/ui/operations.py" line="273" />
       <source>选择保存公钥登记文件的文件夹</source>
       <translation>Choose a folder for the key registration files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="243" />
+      <location filename="../../ecodesk/ui/operations.py" line="285" />
       <source>已导出公钥</source>
       <translation>Public key exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="244" />
+      <location filename="../../ecodesk/ui/operations.py" line="287" />
       <source>公钥登记文件：{file}
 登记表（请打印、签字盖章后连同文件报上级）：{sheet}
 指纹：{fp}</source>
@@ -1322,118 +1328,168 @@ Registration sheet (print, sign and stamp it, and send it with the file to the l
 Fingerprint: {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="247" />
+      <location filename="../../ecodesk/ui/operations.py" line="291" />
       <source>正在导出公钥登记表…</source>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
+      <location filename="../../ecodesk/ui/operations.py" line="296" />
       <source>选择要核验的报表</source>
       <translation>Choose workbooks to verify</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="257" />
+      <location filename="../../ecodesk/ui/operations.py" line="305" />
       <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
       <translation>Choose the key registry folder (public keys issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="275" />
+      <location filename="../../ecodesk/ui/operations.py" line="324" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="279" />
+      <location filename="../../ecodesk/ui/operations.py" line="333" />
+      <source>导入审核意见</source>
+      <translation>Import review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="336" />
+      <source>选择上级的审核意见书</source>
+      <translation>Choose the review feedback from the office above</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="352" />
+      <source>退回原因：{reason}</source>
+      <translation>Reason for return: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="354" />
+      <source>查询{n}　{label}：{question}</source>
+      <translation>Query {n}  {label}: {question}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="358" />
+      <source>导入这份审核意见（{decision}）？</source>
+      <translation>Import this feedback ({decision})?</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="371" />
+      <source>已导入审核意见，并建立第 {r} 版：请逐条答复查询后重新签名导出。</source>
+      <translation>Feedback imported and revision {r} created: answer every query, then sign and export again.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <source>已导入审核意见：{decision}。</source>
+      <translation>Feedback imported: {decision}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="385" />
+      <source>答复查询</source>
+      <translation>Answer query</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="389" />
+      <source>答复（会随新版本的报表报送）：</source>
+      <translation>Answer (sent with the new revision):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="400" />
+      <source>已保存答复。</source>
+      <translation>Answer saved.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="405" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="296" />
+      <location filename="../../ecodesk/ui/operations.py" line="426" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="297" />
+      <location filename="../../ecodesk/ui/operations.py" line="429" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="306" />
+      <location filename="../../ecodesk/ui/operations.py" line="439" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="322" />
+      <location filename="../../ecodesk/ui/operations.py" line="459" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="324" />
+      <location filename="../../ecodesk/ui/operations.py" line="461" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="331" />
+      <location filename="../../ecodesk/ui/operations.py" line="469" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="331" />
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="471" />
+      <location filename="../../ecodesk/ui/operations.py" line="495" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <location filename="../../ecodesk/ui/operations.py" line="484" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <location filename="../../ecodesk/ui/operations.py" line="485" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="343" />
+      <location filename="../../ecodesk/ui/operations.py" line="488" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <location filename="../../ecodesk/ui/operations.py" line="493" />
       <source>选择备份文件</source>
       <translation>Choose a backup file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="350" />
-      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <location filename="../../ecodesk/ui/operations.py" line="501" />
+      <location filename="../../ecodesk/ui/operations.py" line="537" />
       <source>从备份恢复</source>
       <translation>Restore from backup</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="351" />
+      <location filename="../../ecodesk/ui/operations.py" line="503" />
       <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
       <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="369" />
+      <location filename="../../ecodesk/ui/operations.py" line="529" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="530" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <location filename="../../ecodesk/ui/operations.py" line="531" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="377" />
+      <location filename="../../ecodesk/ui/operations.py" line="540" />
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
@@ -1441,52 +1497,52 @@ Fingerprint: {fp}</translation>
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="190" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="209" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -1504,47 +1560,47 @@ Fingerprint: {fp}</translation>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="27" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="29" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="31" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="40" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="51" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="62" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -1570,120 +1626,120 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PrintPreviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="212" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="226" />
       <source>打印预览 — {name}</source>
       <translation>Print preview — {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="224" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="238" />
       <source>上一页</source>
       <translation>Previous</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="231" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="248" />
       <source>页，共 {m} 页</source>
       <translation>of {m}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="232" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="250" />
       <source>下一页</source>
       <translation>Next</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="235" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="253" />
       <source>适合宽度</source>
       <translation>Fit width</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="236" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="254" />
       <source>适合页面</source>
       <translation>Fit page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="244" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="262" />
       <source>第</source>
       <translation>Page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="249" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="267" />
       <source>缩放：</source>
       <translation>Zoom:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="270" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="288" />
       <source>打印…</source>
       <translation>Print…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="272" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="290" />
       <source>另存为 PDF…</source>
       <translation>Save as PDF…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="274" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="292" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="477" />
       <source>用其他程序打开</source>
       <translation>Open in another program</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="276" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="294" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="373" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="412" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="442" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="393" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="421" />
       <source>正在打印报送单…</source>
       <translation>Printing the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="395" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="423" />
       <source>打印机无法开始打印。请检查打印机是否已连接、已开机，然后重试。</source>
       <translation>The printer could not start printing. Check that it is connected and switched on, then try again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="424" />
       <source>正在打印第 {n} 页（共 {m} 页）…</source>
       <translation>Printing page {n} of {m}…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="408" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="436" />
       <source>已送往打印机：{n} 页。</source>
       <translation>Sent to the printer: {n} pages.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="411" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
       <source>打印没有完成。</source>
       <translation>Printing did not complete.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="413" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="446" />
       <source>打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。</source>
       <translation>Printing did not complete for an unknown reason. Details are in the log. You can use "Save as PDF" instead and print from another program.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="431" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="467" />
       <source>另存为 PDF</source>
       <translation>Save as PDF</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
       <source>PDF 文件 (*.pdf)</source>
       <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="433" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="469" />
       <source>已保存：{path}</source>
       <translation>Saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="440" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="479" />
       <source>本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。</source>
       <translation>No program on this computer opens PDF files. Use "Save as PDF" and open or print the file on another computer.</translation>
     </message>
@@ -1691,140 +1747,150 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="46" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="45" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="47" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="55" />
       <source>接受提醒并说明…</source>
       <translation>Accept with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="54" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="56" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
+      <source>答复查询…</source>
+      <translation>Answer query…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>问题</source>
       <translation>Problem</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="101" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="108" />
       <source>没有发现问题</source>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="103" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="110" />
       <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
       <translation>Errors: {e} · warnings to explain: {w}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="112" />
+      <source> · 待答复的查询 {q} 项</source>
+      <translation> · {q} queries to answer</translation>
     </message>
   </context>
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
       <source>欢迎使用生态文明建设报送系统</source>
       <translation>Welcome to EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
       <source>单位信息</source>
       <translation>Unit details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="42" />
       <source>第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
       <translation>First start: please enter your unit's details. They are printed on the submission sheet and the cover of the signed workbook, and can be changed later under Settings → Unit details.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="60" />
       <source>选择或输入，如 县林业局</source>
       <translation>choose or type, e.g. 县林业局</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="65" />
       <source>如 0797-1234567 或手机号</source>
       <translation>e.g. 0797-1234567 or a mobile number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
       <source>行政区划 *</source>
       <translation>Division *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>填报部门 *</source>
       <translation>Department *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="68" />
       <source>填报人 *</source>
       <translation>Prepared by *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="57" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="69" />
       <source>审核人</source>
       <translation>Reviewed by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="70" />
       <source>单位负责人</source>
       <translation>Head of unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="71" />
       <source>联系电话 *</source>
       <translation>Phone *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="80" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
       <source>退出</source>
       <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="103" />
       <source>填报部门</source>
       <translation>department</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="89" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="105" />
       <source>填报人</source>
       <translation>prepared by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="91" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="107" />
       <source>联系电话</source>
       <translation>phone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="97" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="113" />
       <source>请填写：{names}。</source>
       <translation>Please fill in: {names}.</translation>
     </message>
@@ -1832,37 +1898,37 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ReceivedFilesTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="28" />
       <source>核验结果</source>
       <translation>Verification</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="29" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="30" />
       <source>报送期</source>
       <translation>Period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="31" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="32" />
       <source>汇总</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="33" />
       <source>说明</source>
       <translation>Details</translation>
     </message>
@@ -1870,32 +1936,32 @@ Fingerprint: {fp}</translation>
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="25" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="27" />
       <source>设置</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="33" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
       <source>界面语言</source>
       <translation>Interface language</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="39" />
       <source>本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：</source>
       <translation>Tasks this unit reports on (only checked forms are shown; "Show all tasks" in the main window shows the rest):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="58" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="59" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="76" />
       <source>请至少勾选一项任务。</source>
       <translation>Please check at least one task.</translation>
     </message>
@@ -1903,52 +1969,52 @@ Fingerprint: {fp}</translation>
   <context>
     <name>TableEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="42" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="46" />
       <source>可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。</source>
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="78" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="79" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="80" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="111" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="110" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="125" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="114" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="130" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="143" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="155" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="142" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="162" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -1989,27 +2055,27 @@ Fingerprint: {fp}</translation>
   <context>
     <name>WarningsTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>预警</source>
       <translation>Warning</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
@@ -2033,18 +2099,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{goal}（{deadline}，{level}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>≥{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全市</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>完成省下达指标（填省下达目标和实际完成值，{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2065,18 +2119,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>突破{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本地</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各地均须达到</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>{trend}（{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2089,15 +2131,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>≤{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>牵头部门：{leads}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>={value}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2106,10 +2140,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>地方专项 {places}：{title}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value}左右</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2125,10 +2155,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>清零</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>选择：{choices}</source>
       <translation type="unfinished" />
     </message>
@@ -2137,15 +2163,59 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{goal}（{deadline}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{goal}（{deadline}，{level}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≥{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>突破{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≤{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>={value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{value}左右</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>清零</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>达到或好于{grade}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>达到"{state}"</source>
+      <source>达到“{state}”</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>完成</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全市</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本地</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各地均须达到</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -2172,6 +2242,14 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>程序内部错误，操作没有完成。详细情况已写入日志文件，请把它发给技术支持。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已备份到：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2185,6 +2263,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>备份文件保存到哪里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2220,10 +2302,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>  [拒收：{label}] {name}：{reason}</source>
       <translation type="unfinished" />
     </message>
@@ -2241,6 +2319,14 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>注意：有 {n} 个文件被拒收，请联系相关单位重新报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  审核状态：{unit} {state}{revision}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2276,6 +2362,46 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>（空）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} {period}：第{old}版 → 第{new}版，{n} 处变化。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比较同一单位两个修订版的差异</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>先验证两个报送工作簿，再列出每一处变化：指标值（旧 → 新）、修改过的章节文字和表格行。两个文件须是同一单位同一报送期的报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较早的修订版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较新的修订版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>只能比较验证有效的报送工作簿：{message}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>两个文件不是同一单位同一报送期的报送（{a} {pa}；{b} {pb}），无法比较。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>    旧：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>    新：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已签名导出 {period} 第{revision}版：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2293,10 +2419,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2324,6 +2446,102 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>只列出这一报送期（默认：全部）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已导入审核意见：{period}第{revision}版，{decision}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已答复查询 {id}（{label}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上级的审核意见：导入、查看查询、答复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入上级（县牵头办或市里）签名的审核意见书，查看其中的查询并逐条答复。被退回或有查询时自动新建修订版；全部答复后才能再次签名导出。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不再询问，直接导入</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出收到的审核意见和查询</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以 JSON 输出</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复一条查询</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询编号（见 feedback show）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已新建第{new}版用于更正和答复；请用 ecodesk feedback show 查看查询，ecodesk feedback answer 编号 内容 逐条答复，然后重新签名导出。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有导入过审核意见。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}第{revision}版  {reviewer}  {when}  {decision}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回原因：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  查询{n}  {label}（{key}）：{question}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未导入，本机数据没有任何改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  退回原因：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  [{id}] {state}  {label}（{key}）：{question}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>确认导入？[y/N] </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>        答复：{answer}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>导入上年数据（签名工作簿或上年基数表）作为本年的上年值</source>
       <translation type="unfinished" />
     </message>
@@ -2345,10 +2563,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>密钥登记文件夹（未在设置中指定 key_registry 时使用）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2401,10 +2615,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>未导入，本机数据没有任何改动。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>创建时间：{when}</source>
       <translation type="unfinished" />
     </message>
@@ -2441,6 +2651,14 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已登记 {unit} 的签名密钥。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请与该单位盖章的纸质密钥登记表上的指纹逐组核对；不一致时不要导入其审核意见。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>签名密钥：查看、创建、导出登记文件、更换</source>
       <translation type="unfinished" />
     </message>
@@ -2462,6 +2680,18 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>旧口令已遗忘：不验证旧口令，直接作废旧密钥</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记上级（县牵头办、市里）的签名密钥，以便导入其审核意见</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记上级的密钥登记文件（上级用 ecodesk keys export-public 生成）。登记前请把显示的指纹与上级盖章的纸质登记表逐组核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2509,7 +2739,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明"草稿"。</source>
+      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2569,7 +2799,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>区划代码 {code} 不在目录中，请用"ecodesk catalog"查看。</source>
+      <source>区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2609,6 +2839,54 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已生成审核意见书：{path}（{unit} {period}第{revision}版，{decision}，查询 {n} 条）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请把审核意见书发给报送单位；对方须先登记本单位的密钥（ecodesk keys trust）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核收到的报送：查询、退回或采用，生成签名的审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>先验证报送（只有有效的报送才能审核），再用本单位的签名密钥生成审核意见书。KEY 的写法：表单（1.1）、指标（1.1:字段，见 ecodesk catalog --json）、章节（1.1:progress）、表格单元格（1.1:表格#行.列），* 表示整份报表。--suggest 列出程序已知的检查（与上年相比变化大、落后于方案目标）作为可用的查询。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>收到的报送工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>采用该报送</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回修改，并写明原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>对某一位置提出查询（可多次使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出的审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>只列出建议的查询（位置和问题），不生成文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请用 --out 指定审核意见书的文件名（.xlsx）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序的检查没有发现需要查询的地方。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已生成上年基数表：{path}（{year}年度）</source>
       <translation type="unfinished" />
     </message>
@@ -2621,7 +2899,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>生成市级填写的上年基数表。各县用"ecodesk import-previous 文件"导入本县一列。</source>
+      <source>生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2649,7 +2927,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。</source>
+      <source>逐个验证报送工作簿或审核意见书的签名、可见内容和签名密钥登记，并说明读到的是哪一种文件。全部有效时退出码为 0，否则为 1。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2976,36 +3254,16 @@ Fingerprint: {fp}</translation>
       <translation>Reason or verification result</translation>
     </message>
     <message>
-      <source>不低于</source>
-      <translation>at least </translation>
+      <source>审核状态</source>
+      <translation>Review state</translation>
     </message>
     <message>
-      <source>超过</source>
-      <translation>over </translation>
+      <source>合计口径</source>
+      <translation>What the totals use</translation>
     </message>
     <message>
-      <source>不高于</source>
-      <translation>at most </translation>
-    </message>
-    <message>
-      <source>等于</source>
-      <translation>equal to </translation>
-    </message>
-    <message>
-      <source>左右</source>
-      <translation> (approx.)</translation>
-    </message>
-    <message>
-      <source>清零</source>
-      <translation>eliminated</translation>
-    </message>
-    <message>
-      <source>达到或好于</source>
-      <translation>at or better than </translation>
-    </message>
-    <message>
-      <source>完成</source>
-      <translation>done</translation>
+      <source>{name} 是审核意见书，不是报送工作簿，不参与汇总。</source>
+      <translation>{name} is review feedback, not a submission; it is not consolidated.</translation>
     </message>
   </context>
   <context>
@@ -3029,6 +3287,22 @@ Fingerprint: {fp}</translation>
     <message>
       <source>还有 {n} 个错误需要改正，暂不能签名导出：</source>
       <translation>{n} errors must be corrected before the submission can be signed and exported:</translation>
+    </message>
+    <message>
+      <source>  {i}. 〔查询 {id}〕{label}：{question}</source>
+      <translation>  {i}. [query {id}] {label}: {question}</translation>
+    </message>
+    <message>
+      <source>  ……另有 {n} 条</source>
+      <translation>  … and {n} more</translation>
+    </message>
+    <message>
+      <source>请逐条答复（窗口中“答复”，或 ecodesk feedback answer 编号 答复内容）后再导出。</source>
+      <translation>Answer each one ("Answer" in the window, or ecodesk feedback answer ID TEXT), then export.</translation>
+    </message>
+    <message>
+      <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
+      <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
     </message>
   </context>
   <context>
@@ -3459,6 +3733,41 @@ Fingerprint: {fp}</translation>
     <message>
       <source>表单 {form}</source>
       <translation>Form {form}</translation>
+    </message>
+  </context>
+  <context>
+    <name>keys</name>
+    <message>
+      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
+      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
+    </message>
+    <message>
+      <source>文字说明编号</source>
+      <translation>Narrative key</translation>
+    </message>
+    <message>
+      <source>表格编号</source>
+      <translation>Table key</translation>
+    </message>
+    <message>
+      <source>表格单元格编号</source>
+      <translation>Table cell key</translation>
+    </message>
+    <message>
+      <source>已接受警告编号</source>
+      <translation>Accepted warning key</translation>
+    </message>
+    <message>
+      <source>字段编号</source>
+      <translation>Field key</translation>
+    </message>
+    <message>
+      <source>找不到密钥登记文件 {path}。</source>
+      <translation>Key registration file {path} not found.</translation>
+    </message>
+    <message>
+      <source>{name} 不是有效的 EcoDesk 密钥登记文件（应为上级用“导出本单位公钥登记表”生成的 *{suffix} 文件），未登记。</source>
+      <translation>{name} is not a valid EcoDesk key registration file (it should be a *{suffix} file the office above made with "Export the unit's public key registration"); nothing was registered.</translation>
     </message>
   </context>
   <context>
@@ -4061,6 +4370,30 @@ Fingerprint: {fp}</translation>
       <source>{name}（{code}）</source>
       <translation>{name} ({code})</translation>
     </message>
+    <message>
+      <source>{name}：有效的审核意见书。{reviewer} 审核 {unit} {period}第{revision}版：{decision}，查询 {n} 条，签名密钥指纹 {fp}。</source>
+      <translation>{name}: valid review feedback. {reviewer} on {unit}, {period}, revision {revision}: {decision}, {n} queries, signing key fingerprint {fp}.</translation>
+    </message>
+    <message>
+      <source>{name}：签名完好，但审核单位的签名密钥（指纹 {fp}）未登记，无法确认是谁签的。请核对上级的密钥登记表，用 ecodesk keys trust 登记后再导入。</source>
+      <translation>{name}: the signature is intact, but the reviewing office's key (fingerprint {fp}) is not registered, so who signed it cannot be confirmed. Compare the office's key registration sheet, register it with ecodesk keys trust, then import again.</translation>
+    </message>
+    <message>
+      <source>{name}：审核意见书自称来自 {claimed}，但签名密钥登记在 {owner} 名下。</source>
+      <translation>{name}: the feedback claims to come from {claimed}, but its signing key is registered to {owner}.</translation>
+    </message>
+    <message>
+      <source>{name}：签名完好，但其中的审核意见无法解读，可能由不兼容的程序版本生成。</source>
+      <translation>{name}: the signature is intact, but the feedback in it cannot be read; an incompatible version of the program may have made it.</translation>
+    </message>
+    <message>
+      <source>报送工作簿</source>
+      <translation>submission</translation>
+    </message>
+    <message>
+      <source>审核意见书</source>
+      <translation>review feedback</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -4179,6 +4512,73 @@ Fingerprint: {fp}</translation>
     <message>
       <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，以及该文件是否正在 Excel/WPS 中打开（请先关闭）。</source>
       <translation>Cannot write the file {path}: {reason}. Check that the folder exists, that you may write there, and that the file is not open in Excel/WPS (close it first).</translation>
+    </message>
+  </context>
+  <context>
+    <name>argparse</name>
+    <message>
+      <source>用法：</source>
+      <translation>usage: </translation>
+    </message>
+    <message>
+      <source>位置参数</source>
+      <translation>positional arguments</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>options</translation>
+    </message>
+    <message>
+      <source>显示本帮助并退出</source>
+      <translation>show this help message and exit</translation>
+    </message>
+    <message>
+      <source>显示版本号并退出</source>
+      <translation>show program's version number and exit</translation>
+    </message>
+    <message>
+      <source>缺少必需的参数：%s</source>
+      <translation>the following arguments are required: %s</translation>
+    </message>
+    <message>
+      <source>无法识别的参数：%s</source>
+      <translation>unrecognized arguments: %s</translation>
+    </message>
+    <message>
+      <source>参数 %(argument_name)s：%(message)s</source>
+      <translation>argument %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+      <source>无效的选择 %(value)r（可选：%(choices)s）</source>
+      <translation>invalid choice: %(value)r (choose from %(choices)s)</translation>
+    </message>
+    <message>
+      <source>需要一个值</source>
+      <translation>expected one argument</translation>
+    </message>
+    <message>
+      <source>最多只能有一个值</source>
+      <translation>expected at most one argument</translation>
+    </message>
+    <message>
+      <source>至少需要一个值</source>
+      <translation>expected at least one argument</translation>
+    </message>
+    <message>
+      <source>无效的值 %(value)r</source>
+      <translation>invalid value %(value)r</translation>
+    </message>
+    <message>
+      <source>不能与参数 %s 同时使用</source>
+      <translation>not allowed with argument %s</translation>
+    </message>
+    <message>
+      <source>选项 %(option)s 不明确，可能是：%(matches)s</source>
+      <translation>ambiguous option: %(option)s could match %(matches)s</translation>
+    </message>
+    <message>
+      <source>必须给出以下参数之一：%s</source>
+      <translation>one of the arguments %s is required</translation>
     </message>
   </context>
   <context>
@@ -4364,6 +4764,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>审核查询及答复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填报人</source>
       <translation type="unfinished" />
     </message>
@@ -4408,6 +4812,18 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>本版替代第{old}版（数据摘要 {digest}），答复审核意见书 {feedback}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{n}. 查询（{key}）：{question}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>（未填写）</source>
       <translation type="unfinished" />
     </message>
@@ -4433,6 +4849,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（未答复）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4477,6 +4897,496 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>《{plan}》报送单</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限。</source>
+      <translation>Cannot write {path}: {reason}. Check that the folder exists and can be written to.</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
+    </message>
+  </context>
+  <context>
+    <name>workbook-sheet</name>
+    <message>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本审核意见书由 EcoDesk 生成并以审核单位的密钥签名，任何改动都会使验证失败。报送单位请在 EcoDesk 中“导入审核意见”（或 ecodesk feedback import），逐条答复查询；被退回的报送会自动新建修订版，改正并答复后重新签名报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核的版次</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第{n}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核结论</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{n} 条</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名算法</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>位置（指标、表格、章节）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>封面</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（更正，替代第{old}版）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本报送包含的表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版次</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导出日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{y}年{m}月{d}日 {t}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>替代版本数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复的审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询{n}及答复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{key}）{question}
+答复：{answer}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表{code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>工作情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已说明的预警</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan} 推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>预警内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>情况说明</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -4573,200 +5483,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>紧盯薄弱环节补短板，</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>workbook-sheet</name>
-    <message>
-      <source>封面</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>第{n}版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>推进情况报送表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（更正，替代第{old}版）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本报送包含的表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>行政区划代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>版次</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>联系电话</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导出日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{y}年{m}月{d}日 {t}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>程序版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名算法</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名密钥指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>更正原因</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{grade}及以上</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表{code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>序号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>目标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>完成进度</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>其中：{label}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>工作情况</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格：{name}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已说明的预警</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{plan} 推进情况报送表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（本期无）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>预警内容</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>情况说明</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>省下达 {v}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{deadline}{done}</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>keys</name>
-    <message>
-      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
-      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
-    </message>
-    <message>
-      <source>文字说明编号</source>
-      <translation>Narrative key</translation>
-    </message>
-    <message>
-      <source>表格编号</source>
-      <translation>Table key</translation>
-    </message>
-    <message>
-      <source>表格单元格编号</source>
-      <translation>Table cell key</translation>
-    </message>
-    <message>
-      <source>已接受警告编号</source>
-      <translation>Accepted warning key</translation>
-    </message>
-    <message>
-      <source>字段编号</source>
-      <translation>Field key</translation>
     </message>
   </context>
 </TS>
