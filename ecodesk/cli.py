@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from ecodesk import __version__, commands
 from ecodesk.commands._arguments import ChineseArgumentParser
@@ -39,15 +42,87 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    log.warning(
+        "ignored error in %r: %s",
+        unraisable.object,
+        unraisable.exc_value,
+        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback)
+        if unraisable.exc_value is not None
+        else None,
+    )
+
+
 def _log_to_file(data_dir: str | None) -> None:
     """The command's log goes to the data folder's log file, never to the terminal."""
     from ecodesk.logs import setup_file_logging
     from ecodesk.paths import resolve_data_dir
 
+    # openpyxl and other libraries speak through ``warnings``: to the log file, not the terminal
+    logging.captureWarnings(True)
+    # a log line that cannot be written (a full disk) is lost, not printed as a traceback
+    logging.raiseExceptions = False
+    # errors Python can only report, not raise (a library's file closed by the garbage
+    # collector after a failed save on a full disk): to the log file, not the terminal
+    sys.unraisablehook = _log_unraisable
     try:
         setup_file_logging(resolve_data_dir(data_dir))
     except OSError:  # a read-only or missing data folder: the command itself says what is wrong
         logging.getLogger().addHandler(logging.NullHandler())
+
+
+class _ClosedPipeSafe:
+    """stdout that survives a reader who went away (``ecodesk export … | head``).
+
+    The first write into a closed pipe sends the rest of the output to the null device: the
+    command finishes its work (an export is signed and frozen whatever ``head`` read) and exits
+    with its own status, without a BrokenPipeError traceback. One place for every command.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _to_null(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        log.info("standard output closed by its reader; the rest of the output is dropped")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._to_null()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._to_null()
+            with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+                self._stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _print_notice(message: str) -> None:
+    print(tr("cli", "注意：{message}", message=message), file=sys.stderr)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from ecodesk.notices import listening
+
+    with listening(_print_notice):
+        if not getattr(args, "writes_data", False):
+            return int(args.func(args) or 0)
+        from ecodesk.paths import resolve_data_dir
+        from ecodesk.store.lock import data_folder_lock
+
+        with data_folder_lock(resolve_data_dir(args.data_dir), f"ecodesk {args.command}"):
+            return int(args.func(args) or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,9 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ecodesk.ui.app import run_app  # Qt is imported only for the window
 
         return run_app(args.data_dir)
+    if not isinstance(sys.stdout, _ClosedPipeSafe):
+        sys.stdout = _ClosedPipeSafe(sys.stdout)  # type: ignore[assignment]
     try:
         _log_to_file(args.data_dir)
-        return int(args.func(args) or 0)
+        return _run_command(args)
     except EcoDeskError as exc:
         print(tr("cli", "错误：{message}", message=exc), file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 LOG_FILE_NAME = "ecodesk.log"
@@ -19,8 +20,14 @@ def log_file(data_dir: Path) -> Path:
 
 def setup_file_logging(data_dir: Path) -> Path:
     """Send the program's log to ``<data>/logs/ecodesk.log`` (rotating); returns its path."""
+    from ecodesk.paths import make_private
+
     path = log_file(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    make_private(path)
     root = logging.getLogger()
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(

@@ -28,6 +28,15 @@ def add_period_argument(parser: argparse.ArgumentParser, help_text: str | None =
     )
 
 
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: replace an existing output file (without it, an existing file is kept)."""
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=tr("cli", "输出文件已存在时替换它（不加时不会覆盖任何已有文件）"),
+    )
+
+
 # argparse's own sentences (Python's ``argparse`` runs them through ``gettext``, which finds no
 # Chinese catalogue): the same texts in Chinese, through the program's one translation mechanism.
 def _argparse_texts() -> dict[str, str]:

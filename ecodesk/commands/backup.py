@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from ecodesk.commands._arguments import add_force_argument
 from ecodesk.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "cli", "把数据文件完整复制一份。不指定 --out 时放在数据文件夹的 backups 中。"
         ),
     )
-    parser.add_argument("--out", metavar="FILE", help=tr("cli", "备份文件保存到哪里"))
+    parser.add_argument(
+        "--out", metavar="FILE|DIR", help=tr("cli", "备份文件保存到哪里（文件，或放入的文件夹）")
+    )
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -30,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
 
     db_path = default_db_path(resolve_data_dir(args.data_dir))
     out = Path(args.out).expanduser().resolve() if args.out else None
-    made = make_backup(db_path, out)
+    made = make_backup(db_path, out, force=args.force)
     print(tr("cli", "已备份到：{path}", path=made))
     return 0

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from ecodesk.commands._arguments import add_period_argument
+from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.consolidation.model import unit_id
 from ecodesk.i18n import tr
 
@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "-o", "--output", metavar="SUMMARY.xlsx", required=True, help=tr("cli", "汇总表保存位置")
     )
     add_period_argument(parser, tr("cli", "报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）"))
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -52,10 +53,13 @@ def run(args: argparse.Namespace) -> int:
 
     from ecodesk.consolidation.labels import file_status_label
     from ecodesk.consolidation.writer import check_output_path
+    from ecodesk.output import OutputExists
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
 
     period = args.period
     out = check_output_path(Path(args.output))  # before minutes of verifying, not after
+    if out.exists() and not args.force:
+        raise OutputExists(out)
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
     result = consolidate(inputs, Path(args.keys), period=period)
@@ -110,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
     _review_states(args, result)
-    path = write_summary(result, out)
+    path = write_summary(result, out, force=args.force)
     print(tr("cli", "汇总表已保存：{path}", path=path))
     if result.refused:
         print(

@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=DEFAULT_COUNTY,
         help=tr("cli", "行政区划代码（默认 360730 宁都县）"),
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, writes_data=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from ecodesk.commands._arguments import add_period_argument
+from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
@@ -22,8 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     add_period_argument(parser)
-    parser.add_argument("--out", metavar="FILE.xlsx", required=True, help=tr("cli", "输出文件"))
-    parser.set_defaults(func=run)
+    parser.add_argument(
+        "--out",
+        metavar="FILE.xlsx",
+        required=True,
+        help=tr("cli", "输出文件（或放入的文件夹，文件名按单位和报送期自动取）"),
+    )
+    add_force_argument(parser)
+    parser.set_defaults(func=run, writes_data=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.signing.keys import KeyStore, group_fingerprint, passphrase_from_env
     from ecodesk.store import Store
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
+    out = Path(args.out).expanduser()
+    if not out.is_dir() and out.suffix.lower() != ".xlsx":
         raise EcoDeskError(tr("cli", "输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。"))
     data_dir = resolve_data_dir(args.data_dir)
     with Store.open(data_dir) as store:
@@ -53,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
             passphrase = getpass.getpass(
                 tr("cli", "设置签名口令（至少 8 个字符）：") if first else tr("cli", "签名口令：")
             )
-        result = export_submission(store, period, out, passphrase=passphrase, data_dir=data_dir)
+        result = export_submission(
+            store, period, out, passphrase=passphrase, data_dir=data_dir, force=args.force
+        )
     if result.created_key:
         print(
             tr(
@@ -67,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             "已签名导出 {period} 第{revision}版：{path}",
             period=period.label,
             revision=result.revision,
-            path=out,
+            path=result.path,
         )
     )
     print(tr("cli", "签名密钥指纹：{fp}", fp=group_fingerprint(result.fingerprint)))

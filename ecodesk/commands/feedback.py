@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp = sub.add_parser("import", help=tr("cli", "导入审核意见书"))
     imp.add_argument("file", metavar="FEEDBACK.xlsx", help=tr("cli", "审核意见书"))
     imp.add_argument("--yes", action="store_true", help=tr("cli", "不再询问，直接导入"))
-    imp.set_defaults(func=run_import)
+    imp.set_defaults(func=run_import, writes_data=True)
     show = sub.add_parser("show", help=tr("cli", "列出收到的审核意见和查询"))
     add_period_argument(show, tr("cli", "只列出这一报送期（默认：全部）"))
     show.add_argument("--json", action="store_true", help=tr("cli", "以 JSON 输出"))
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "id", metavar="ID", type=int, help=tr("cli", "查询编号（见 feedback show）")
     )
     answer.add_argument("text", metavar="TEXT", help=tr("cli", "答复内容"))
-    answer.set_defaults(func=run_answer)
+    answer.set_defaults(func=run_answer, writes_data=True)
 
 
 def _ask(question: str) -> bool:

@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--all", action="store_true", help=tr("cli", "预览中也列出与已有值相同的项")
     )
     parser.add_argument("--undo", metavar="ID", help=tr("cli", "撤销编号为 ID 的导入"))
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, writes_data=True)
 
 
 def _ask(question: str) -> bool:

@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 
+from ecodesk.commands._arguments import add_force_argument
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
@@ -27,12 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub.add_parser("show", help=tr("cli", "显示密钥指纹")).set_defaults(func=run_show)
     sub.add_parser(
         "create", help=tr("cli", "创建密钥（第一次签名导出时也会自动创建）")
-    ).set_defaults(func=run_create)
+    ).set_defaults(func=run_create, writes_data=True)
     export = sub.add_parser(
         "export-public",
         help=tr("cli", "导出密钥登记文件和登记表（PDF），报上级登记"),
     )
     export.add_argument("--out", metavar="DIR", required=True, help=tr("cli", "输出文件夹"))
+    add_force_argument(export)
     export.set_defaults(func=run_export_public)
     rotate = sub.add_parser(
         "rotate",
@@ -44,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help=tr("cli", "旧口令已遗忘：不验证旧口令，直接作废旧密钥"),
     )
-    rotate.set_defaults(func=run_rotate)
+    rotate.set_defaults(func=run_rotate, writes_data=True)
     trust = sub.add_parser(
         "trust",
         help=tr("cli", "登记上级（县牵头办、市里）的签名密钥，以便导入其审核意见"),
@@ -55,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     trust.add_argument("registration", metavar="REGISTRATION.json", help=tr("cli", "密钥登记文件"))
-    trust.set_defaults(func=run_trust)
+    trust.set_defaults(func=run_trust, writes_data=True)
 
 
 def _passphrase(env: str, prompt: str, *, confirm: bool = False) -> str:
@@ -134,7 +136,7 @@ def run_export_public(args: argparse.Namespace) -> int:
                 "还没有填写单位信息，登记文件需要单位名称和代码：请先用 ecodesk profile 填写。",
             )
         )
-    result = export_public_key(data_dir, profile, Path(args.out))
+    result = export_public_key(data_dir, profile, Path(args.out), force=args.force)
     print(tr("cli", "密钥登记文件：{path}", path=result.registration))
     print(tr("cli", "密钥登记表（请打印、签字盖章后报上级）：{path}", path=result.sheet))
     print(tr("cli", "指纹：{fp}", fp=group_fingerprint(result.fingerprint)))

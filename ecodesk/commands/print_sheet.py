@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ecodesk.commands._arguments import add_period_argument
+from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.i18n import tr
 
 
@@ -23,8 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--revision", metavar="N", type=int, help=tr("cli", "版本号（默认：最新版本）")
     )
     parser.add_argument(
-        "--out", metavar="FILE.pdf", required=True, help=tr("cli", "要保存的 PDF 文件")
+        "--out",
+        metavar="FILE.pdf",
+        required=True,
+        help=tr("cli", "要保存的 PDF 文件（或放入的文件夹）"),
     )
+    add_force_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -35,11 +39,13 @@ def run(args: argparse.Namespace) -> int:
 
     period = args.period
     out = Path(args.out).expanduser()
-    if out.suffix.lower() != ".pdf":
+    if not out.is_dir() and out.suffix.lower() != ".pdf":
         out = out.with_name(out.name + ".pdf")
     with Store.open(resolve_data_dir(args.data_dir)) as store:
         period = period or store.current_period()
-        written = print_submission(store, period, out, revision=args.revision)
+        if out.is_dir():
+            out = out / tr("cli", "报送单_{period}.pdf", period=period)
+        written = print_submission(store, period, out, revision=args.revision, force=args.force)
         signed = store.signature(period, store.load(period, args.revision).revision) is not None
     state = tr("cli", "已签名") if signed else tr("cli", "草稿，未签名")
     print(tr("cli", "报送单已保存：{path}（{state}）", path=written, state=state))

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--county", metavar="CODE", help=tr("cli", "行政区划代码，如 360730"))
     for name, label in field_labels().items():
         parser.add_argument(f"--{name}", metavar="TEXT", help=label)
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, writes_data=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("file", metavar="FILE", help=tr("cli", "备份文件"))
     parser.add_argument("--yes", action="store_true", help=tr("cli", "不再询问，直接恢复"))
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, writes_data=True)
 
 
 def _confirm(question: str) -> bool:

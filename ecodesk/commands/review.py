@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 
+from ecodesk.commands._arguments import add_force_argument
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
@@ -51,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help=tr("cli", "只列出建议的查询（位置和问题），不生成文件"),
     )
-    parser.set_defaults(func=run)
+    add_force_argument(parser)
+    parser.set_defaults(func=run, writes_data=True)
 
 
 def _passphrase() -> str:
@@ -105,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             queries=[(k, t) for k, t in args.query],
             out_path=Path(args.out),
             passphrase=_passphrase(),
+            force=args.force,
         )
     fb = result.feedback
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from ecodesk.commands._arguments import add_force_argument
 from ecodesk.i18n import tr
 
 
@@ -19,8 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     baseline.add_argument(
-        "--out", required=True, metavar="FILE.xlsx", help=tr("cli", "保存到的文件")
+        "--out",
+        required=True,
+        metavar="FILE.xlsx",
+        help=tr("cli", "保存到的文件（或放入的文件夹）"),
     )
+    add_force_argument(baseline)
     baseline.add_argument(
         "--year",
         type=int,
@@ -37,23 +42,15 @@ def run_baseline(args: argparse.Namespace) -> int:
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.importing.template import write_baseline_template
 
-    out = Path(args.out)
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        out = out / tr("cli", "上年基数表{year}.xlsx", year=args.year)
     if out.suffix.lower() != ".xlsx":
         raise EcoDeskError(tr("cli", "请用 .xlsx 作为文件扩展名，例如 --out 上年基数表.xlsx"))
     if not 2000 <= args.year <= 2100:
         raise EcoDeskError(
             tr("cli", "年度 {year} 不对，请填写四位年份，例如 2025。", year=args.year)
         )
-    try:
-        path = write_baseline_template(bundled_pack(), out, year=args.year)
-    except OSError as exc:
-        raise EcoDeskError(
-            tr(
-                "cli",
-                "无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。",
-                path=out,
-                reason=exc.strerror or exc,
-            )
-        ) from None
+    path = write_baseline_template(bundled_pack(), out, year=args.year, force=args.force)
     print(tr("cli", "已生成上年基数表：{path}（{year}年度）", path=path, year=args.year))
     return 0

@@ -10,9 +10,7 @@ is always stored as text, so ``=HYPERLINK(...)`` typed in a county is never a fo
 from __future__ import annotations
 
 import logging
-import os
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +41,7 @@ from ecodesk.consolidation.model import (
 )
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.output import OutputExists, OutputFile
 from ecodesk.review.state import unit_state_label
 from ecodesk.workbook.cells import put_text
 from ecodesk.workbook.styles import (
@@ -512,6 +511,14 @@ def build_workbook(summary: Summary) -> Workbook:
 def check_output_path(out_path: Path) -> Path:
     """Refuse an output path that cannot work, before any long work is done."""
     out_path = Path(out_path)
+    if out_path.is_dir():
+        raise SummaryWriteError(
+            tr(
+                "consolidation",
+                "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。",
+                path=out_path,
+            )
+        )
     if out_path.suffix.lower() != ".xlsx":
         raise SummaryWriteError(
             tr(
@@ -528,48 +535,17 @@ def check_output_path(out_path: Path) -> Path:
                 folder=out_path.parent,
             )
         )
-    if out_path.is_dir():
-        raise SummaryWriteError(
-            tr(
-                "consolidation",
-                "“{path}”是一个文件夹，请给出汇总表的文件名（.xlsx）。",
-                path=out_path,
-            )
-        )
     return out_path
 
 
-def write_summary_workbook(summary: Summary, out_path: Path) -> Path:
-    """Write the consolidated workbook to ``out_path`` (replaced only by a complete new file)."""
+def write_summary_workbook(summary: Summary, out_path: Path, *, force: bool = True) -> Path:
+    """Write the consolidated workbook to ``out_path`` (whole or not at all, see
+    :class:`~ecodesk.output.OutputFile`; an existing file is replaced only when ``force``)."""
     out_path = check_output_path(out_path)
-    folder = out_path.parent
+    if not force and out_path.exists():  # before the workbook is built, not after
+        raise OutputExists(out_path)
     wb = build_workbook(summary)
-    # beside the target so the final rename stays on one file system; not mkstemp, whose 0600
-    # would make the summary unreadable to colleagues on a shared folder
-    tmp = folder / f".{out_path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.xlsx"
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    except PermissionError as exc:
-        log.warning("cannot write %s: %s", out_path, exc)
-        raise SummaryWriteError(
-            tr(
-                "consolidation",
-                "无法保存“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭该文件后重试。",
-                path=out_path,
-            )
-        ) from exc
-    except OSError as exc:
-        log.warning("cannot write %s: %s", out_path, exc)
-        raise SummaryWriteError(
-            tr(
-                "consolidation",
-                "无法保存“{path}”：{reason}。请检查磁盘空间和保存位置后重试。",
-                path=out_path,
-                reason=exc.strerror or exc,
-            )
-        ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    with OutputFile(out_path, force=force) as output:
+        wb.save(output.tmp)
     log.info("consolidated workbook written: %s (%d indicators)", out_path, len(summary.indicators))
     return out_path

@@ -101,6 +101,27 @@ class TemplateNotRecognized(ImportRefused):
         )
 
 
+class NoValuesFound(ImportRefused):
+    """The file holds nothing this unit could import (an empty template, a column of blanks …)."""
+
+    def __init__(self, path: Path, blank: int, problems: list[str]) -> None:
+        self.path = path
+        lines = "".join(f"\n  · {p}" for p in problems[:8])
+        if len(problems) > 8:
+            lines += "\n  " + tr("import", "……另有 {n} 处", n=len(problems) - 8)
+        super().__init__(
+            tr(
+                "import",
+                "文件 {name} 中没有找到本单位可以导入的数值（空白 {blank} 项，无法采用 {bad} 项），"
+                "没有导入任何内容。请确认本单位一列已经填写，并且是数字而不是外部链接或公式。",
+                name=path.name,
+                blank=blank,
+                bad=len(problems),
+            )
+            + lines
+        )
+
+
 class WorkbookRefused(ImportRefused):
     """A signed workbook failed verification in a way no confirmation can overcome (tampered, …)."""
 

@@ -80,6 +80,18 @@ def check_import_file(path: Path) -> None:
     except wb_safety.WorkbookDamaged as exc:
         raise ImportFileDamaged(path, exc.reason) from None
     _refuse_dtds(path)
+    # The same streaming gate as the verifier and the consolidation: rows, cells, merged areas,
+    # styles, shared strings and records measured before openpyxl models anything.
+    from ecodesk.workbook.xlsx import measure_xlsx
+
+    try:
+        measure_xlsx(path)
+    except wb_safety.SuspiciousArchive as exc:
+        raise SuspiciousFile(path, exc.reason) from None
+    except wb_safety.NotAWorkbook:
+        raise NotAnExcelFile(path) from None
+    except wb_safety.WorkbookDamaged as exc:
+        raise ImportFileDamaged(path, exc.reason) from None
 
 
 def _is_encrypted_ole(path: Path) -> bool:

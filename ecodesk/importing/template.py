@@ -10,14 +10,13 @@ they are separate input fields.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ecodesk.forms.loader import FormPack, InputField
 from ecodesk.forms.schema import RatioIndicator
 from ecodesk.i18n import tr
+from ecodesk.output import OutputFile
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,9 @@ def template_rows(pack: FormPack) -> list[TemplateRow]:
     return rows
 
 
-def write_baseline_template(pack: FormPack, out_path: Path, *, year: int) -> Path:
+def write_baseline_template(
+    pack: FormPack, out_path: Path, *, year: int, force: bool = True
+) -> Path:
     """Write the blank template for figures of ``year`` to ``out_path`` (atomically) and return the path."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -179,15 +180,8 @@ def write_baseline_template(pack: FormPack, out_path: Path, *, year: int) -> Pat
     wb.properties.keywords = f"{KEYWORDS} {pack.version}"
     wb.properties.creator = "EcoDesk"
 
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=out_path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with OutputFile(out_path, force=force) as output:
+        wb.save(output.tmp)
     log.info("baseline template for %s written to %s", year, out_path)
     return out_path
 

@@ -71,6 +71,17 @@ class TemplateReading:
     blank: int = 0  # matched rows left empty for this division
 
 
+# ``[1]Sheet!A1`` (a reference into another workbook, numbered in xl/externalLinks) and
+# ``app|topic!item`` (DDE): outside quoted strings either means the value comes from elsewhere.
+_EXTERNAL_REFERENCE = re.compile(r"\[\d+\]|\|")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def links_outside(formula: str) -> bool:
+    """True when ``formula`` takes its value from another file or program (external link, DDE)."""
+    return bool(_EXTERNAL_REFERENCE.search(_QUOTED.sub("", formula)))
+
+
 def fold(text: str) -> str:
     """Compare text as people see it: full-width/half-width and stray spaces do not matter."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -150,6 +161,22 @@ def read_template(opened: OpenedWorkbook, pack: FormPack, division_code: str) ->
             )
             continue
         seen[key] = where
+        if is_formula and links_outside(str(formula)):
+            reading.problems.append(
+                TemplateProblem(
+                    where,
+                    code,
+                    name,
+                    tr(
+                        "import",
+                        "单元格 {cell} 的值取自外部链接或 DDE 公式（{formula}），文件中保存的只是上次"
+                        "打开时的旧结果，不能作为上年值。请把该单元格改为直接填写的数字后再导入",
+                        cell=cell.coordinate,
+                        formula=str(formula)[:60],
+                    ),
+                )
+            )
+            continue
         if is_formula and cell.value is None:
             reading.problems.append(
                 TemplateProblem(

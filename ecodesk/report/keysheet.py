@@ -89,6 +89,7 @@ def write_key_sheet(
     fingerprint: str,
     public_key_b64: str,
     created: date | datetime | str,
+    force: bool = True,
 ) -> Path:
     """Write the one-page registration sheet of a unit's signing key; returns ``out_path``."""
     out_path = Path(out_path)
@@ -225,7 +226,7 @@ def write_key_sheet(
         )
         canv.restoreState()
 
-    with atomic_pdf(out_path) as tmp:
+    with atomic_pdf(out_path, force=force) as tmp:
         doc = SimpleDocTemplate(
             str(tmp),
             pagesize=PORTRAIT.size,

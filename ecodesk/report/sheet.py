@@ -277,6 +277,7 @@ def write_submission_sheet(
     *,
     fingerprint: str | None,
     digest: str | None,
+    force: bool = True,
 ) -> Path:
     """Write the printable submission sheet of ``data``; returns ``out_path``.
 
@@ -296,7 +297,7 @@ def write_submission_sheet(
         unit=data.unit.display_name,
         period=data.period.document_label,
     )
-    with atomic_pdf(out_path) as tmp:
+    with atomic_pdf(out_path, force=force) as tmp:
         doc = BaseDocTemplate(
             str(tmp),
             pagesize=PORTRAIT.size,

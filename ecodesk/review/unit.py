@@ -13,7 +13,7 @@ from typing import Any
 from ecodesk.forms.keys import BadKey, CellKey
 from ecodesk.i18n import tr
 from ecodesk.store.feedback import FeedbackEntry, QueryEntry, feedback_entries
-from ecodesk.submission import Period
+from ecodesk.submission import Period, SubmissionData
 
 QUERY = "query"
 
@@ -71,6 +71,17 @@ def query_problems(store: Any, period: Period, revision: int) -> list[QueryProbl
                 )
             )
     return found
+
+
+def problems_with_queries(store: Any, data: SubmissionData) -> list[Any]:
+    """What the problems panel lists for ``data``: the checks' problems, then the queries its
+    revision answers (the window's start-up and every re-check use this one list)."""
+    from ecodesk.forms.rules import check_submission
+
+    return [
+        *check_submission(store.pack, data),
+        *query_problems(store, data.period, data.revision),
+    ]
 
 
 def period_banner(store: Any, period: Period) -> str:

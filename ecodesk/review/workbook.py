@@ -10,12 +10,11 @@ records' ``meta.format`` tells the two kinds apart.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.output import OutputFile
 from ecodesk.review.model import Feedback, decision_label, feedback_records
 from ecodesk.signing.canonical import canonical_bytes
 from ecodesk.signing.keys import ALGORITHM, SigningKey, group_fingerprint
@@ -29,10 +28,6 @@ log = logging.getLogger(__name__)
 
 FEEDBACK_KEYWORDS = f"{DOC_KEYWORDS}; feedback"
 WIDTHS = [7, 10, 30, 24, 48]  # 序号 表单 位置 报送值 查询内容
-
-
-class FeedbackWriteError(EcoDeskError):
-    pass
 
 
 def feedback_sheet_title() -> str:
@@ -141,9 +136,10 @@ def write_feedback_sheet(ws: Any, fb: Feedback, fingerprint: str, plan_title: st
 
 
 def write_feedback_workbook(
-    fb: Feedback, out_path: Path, *, key: SigningKey, plan_title: str
+    fb: Feedback, out_path: Path, *, key: SigningKey, plan_title: str, force: bool = False
 ) -> WrittenWorkbook:
-    """Lay out, sign and save the feedback atomically; returns the signature block and records."""
+    """Lay out, sign and save the feedback whole or not at all (:class:`OutputFile`; an existing
+    file is replaced only with ``force``); returns the signature block and records."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -157,20 +153,8 @@ def write_feedback_workbook(
     block = sign_canonical(key, canonical_bytes(records))
     write_data_sheet(wb.create_sheet(), block, records)
     wb.active = 0
-    out_path = Path(out_path)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FeedbackWriteError(
-            tr(
-                "review",
-                "无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限。",
-                path=out_path,
-                reason=exc.strerror or exc,
-            )
-        ) from None
+    with OutputFile(out_path, force=force) as output:
+        wb.save(output.tmp)
+    out_path = output.path
     log.info("wrote feedback %s (digest %s)", out_path, block.digest)
     return WrittenWorkbook(out_path, block, records)

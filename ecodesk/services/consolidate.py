@@ -363,11 +363,12 @@ def attach_review(consolidation: Consolidation, sent: Sequence[FeedbackEntry]) -
     summary.totals_basis = totals_basis()
 
 
-def write_summary(consolidation: Consolidation, out_path: Path) -> Path:
-    """Write the consolidated workbook (replaces ``out_path`` only with a complete file)."""
+def write_summary(consolidation: Consolidation, out_path: Path, *, force: bool = True) -> Path:
+    """Write the consolidated workbook (replaces ``out_path`` only with a complete file, and
+    only when ``force``)."""
     from ecodesk.consolidation.writer import write_summary_workbook
 
-    return write_summary_workbook(consolidation.summary, Path(out_path))
+    return write_summary_workbook(consolidation.summary, Path(out_path), force=force)
 
 
 def as_submission(

@@ -5,14 +5,34 @@ The steps, in an order that never leaves a half-done state the user can't see:
 1. load the latest revision; refuse if it is already signed (a correction is a new revision);
 2. run the checks: any error refuses the export and lists what to fix;
 3. unlock the key with the passphrase (the first signing creates it);
-4. write the workbook to its final path (atomically);
-5. freeze the revision in the store with the fingerprint and digest. If that fails the
-   workbook is removed again, so no signed file exists for an unfrozen submission.
+4. note in the store's journal (setting ``export_in_progress``) that a workbook is being
+   written, and to which temporary file;
+5. write the signed workbook to that temporary file beside the target;
+6. in ONE store transaction: freeze the revision (fingerprint, digest) and mark the journal
+   "frozen";
+7. move the temporary file into place (one rename or hard link), then clear the journal.
+
+Why this order (issue 20): the old order wrote the workbook first and froze afterwards; a crash
+in between left a signed workbook for a submission the store still called a draft, which could
+then be changed and signed again — two different signed files for one revision. Now a crash
+(a kill, a power cut) leaves one of three states, and :func:`reconcile_export`, run under the
+data-folder lock before the next export and when the window opens, finishes or undoes it:
+
+- journal "writing": nothing was frozen; the temporary file (if any) is deleted;
+- journal "frozen", the temporary file still there: the rename is done now;
+- journal "frozen", neither file there: the freeze is undone (the revision is a draft again).
+
+No signed workbook is ever visible under the user's file name for a revision the store does
+not call signed. The caller holds the data folder's lock (:mod:`ecodesk.store.lock`), so no
+second instance edits the revision between the checks and the freeze.
 """
 
 from __future__ import annotations
 
+import glob
+import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +41,10 @@ from typing import Any
 from ecodesk import __version__
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.notices import notify
+from ecodesk.output import PART_SUFFIX, OutputFile
+from ecodesk.storage import storage_error
+from ecodesk.store.settings import EXPORT_IN_PROGRESS as EXPORT_JOURNAL
 from ecodesk.submission import Period, ProfileMissing
 
 log = logging.getLogger(__name__)
@@ -105,17 +129,22 @@ def export_submission(
     passphrase: str,
     progress: Any = None,
     data_dir: Path | None = None,
+    force: bool = True,
 ) -> ExportResult:
     """Sign ``period``'s latest revision into ``out_path`` and freeze it in ``store``.
 
     ``data_dir`` is where the signing key lives (by default the folder of the store's
-    database). Raises :class:`ExportRefused`, :class:`AlreadySigned`, :class:`ProfileMissing`
-    or a key error (wrong or too short passphrase), each with a Chinese message.
+    database). ``out_path`` may be a folder (the file is named after the unit and period); an
+    existing file is replaced only when ``force``. Raises :class:`ExportRefused`,
+    :class:`AlreadySigned`, :class:`ProfileMissing`, :class:`~ecodesk.output.OutputExists`,
+    :class:`~ecodesk.storage.StorageError` or a key error (wrong or too short passphrase), each
+    with a Chinese message.
     """
+    reconcile_export(store)
     from ecodesk.forms.rules import check_submission
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
-    from ecodesk.workbook.writer import write_signed_workbook
+    from ecodesk.workbook.writer import build_signed_workbook
 
     pack = store.pack
     data = store.load(period)
@@ -147,21 +176,125 @@ def export_submission(
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
     )
-    out_path = Path(out_path)
-    written = write_signed_workbook(pack, data, out_path, key=key, meta=meta, progress=progress)
+    default_name = tr(
+        "export",
+        "{unit}{period}第{revision}版.xlsx",
+        unit=data.unit.display_name,
+        period=data.period.document_label,
+        revision=data.revision,
+    )
+    output = OutputFile(out_path, force=force, default_name=default_name)
+    _remove_leftovers(output)
+    journal = {
+        "period": str(period),
+        "revision": data.revision,
+        "tmp": str(output.tmp),
+        "path": str(output.path.resolve()),
+    }
+    frozen = False
     try:
+        store.settings_set(EXPORT_JOURNAL, json.dumps({**journal, "state": "writing"}))
+        written = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
+        written.workbook.save(output.tmp)
+        written.finish()
         store.mark_signed(
             period,
             data.revision,
-            fingerprint=written.fingerprint,
-            digest=written.digest,
-            workbook_path=str(out_path.resolve()),
+            fingerprint=written.block.fingerprint,
+            digest=written.block.digest,
+            workbook_path=journal["path"],
+            settings={EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"})},
         )
-    except BaseException:
-        out_path.unlink(missing_ok=True)
+        frozen = True
+        output.commit()
+    except BaseException as exc:
+        if frozen:  # the file could not be put in place: the freeze is undone
+            store.revert_signing(period, data.revision, tr("export", "工作簿未能保存"))
+        output.discard()
+        store.settings_set(EXPORT_JOURNAL, None)
+        if isinstance(exc, OSError):
+            raise storage_error(exc, output.path) from None
         raise
-    log.info("exported %s rev %d to %s", period, data.revision, out_path)
-    return ExportResult(out_path, written.fingerprint, written.digest, data.revision, created)
+    store.settings_set(EXPORT_JOURNAL, None)
+    log.info("exported %s rev %d to %s", period, data.revision, output.path)
+    return ExportResult(
+        output.path, written.block.fingerprint, written.block.digest, data.revision, created
+    )
+
+
+def reconcile_export(store: Any) -> str | None:
+    """Finish or undo an export a crash cut short (see the module's docstring).
+
+    Returns a sentence for the user when something was done (also sent as a notice), else
+    ``None``. Call it only while holding the data folder's lock.
+    """
+    text = store.settings_get(EXPORT_JOURNAL)
+    if not text:
+        return None
+    try:
+        journal = json.loads(text)
+        period = Period.parse(journal["period"])
+        revision = int(journal["revision"])
+        tmp, path, state = Path(journal["tmp"]), Path(journal["path"]), journal["state"]
+    except (ValueError, KeyError, TypeError, EcoDeskError):
+        log.error("unreadable export journal %r: dropped", text)
+        store.settings_set(EXPORT_JOURNAL, None)
+        return None
+    message = None
+    if state != "frozen":  # cut short before the freeze: the half-done file is not wanted
+        tmp.unlink(missing_ok=True)
+    elif path.exists():
+        if tmp.exists() and not _same_file(tmp, path):
+            # another file took the name meanwhile: ours stays beside it, under its own name
+            kept = path.with_name(f"{path.stem}（第{revision}版已签名）{path.suffix}")
+            os.replace(tmp, kept)
+            message = tr(
+                "export",
+                "上次签名导出在最后一步中断，而 {path} 已被其他文件占用；{period}第{revision}版的签名工作簿已保存为 {kept}。",
+                path=path,
+                period=period.label,
+                revision=revision,
+                kept=kept,
+            )
+        else:
+            tmp.unlink(missing_ok=True)
+    elif tmp.exists():
+        os.replace(tmp, path)
+        message = tr(
+            "export",
+            "上次签名导出在最后一步中断，已补全：{period}第{revision}版的签名工作簿已保存到 {path}。",
+            period=period.label,
+            revision=revision,
+            path=path,
+        )
+    else:
+        store.revert_signing(period, revision, tr("export", "导出中断，工作簿未保存"))
+        message = tr(
+            "export",
+            "上次签名导出中断，签名工作簿没有保存下来；{period}第{revision}版已恢复为未签名，请重新签名导出。",
+            period=period.label,
+            revision=revision,
+        )
+    store.settings_set(EXPORT_JOURNAL, None)
+    if message:
+        notify(message)
+    return message
+
+
+def _remove_leftovers(output: OutputFile) -> None:
+    """Temporary files of earlier exports to the same name that a crash cut short before their
+    journal was written (under the data folder's lock no other export can be writing them)."""
+    for stale in output.path.parent.glob(f".{glob.escape(output.path.name)}.*{PART_SUFFIX}"):
+        if stale != output.tmp:
+            log.info("removing %s, left by an export that was cut short", stale)
+            stale.unlink(missing_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def store_data_dir(store: Any) -> Path:

@@ -23,6 +23,7 @@ from ecodesk.i18n import tr
 from ecodesk.importing.errors import (
     ConfirmationNeeded,
     FuturePeriod,
+    NoValuesFound,
     TemplateNotRecognized,
     UndoRefused,
     WorkbookRefused,
@@ -211,6 +212,12 @@ def _preview_template(store: Any, opened: Any, period: Period, division: str) ->
     baseline_period = Period(year)
     if _order(baseline_period) >= _order(period):
         raise FuturePeriod(baseline_period.label, period.label)
+    if not reading.values:
+        raise NoValuesFound(
+            opened.path,
+            reading.blank,
+            [f"{p.where} {p.code or p.name}：{p.reason}" for p in reading.problems],
+        )
     baseline = store.baseline(baseline_period)
     old_values = baseline.values if baseline else {}
     items = []

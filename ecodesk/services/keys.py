@@ -31,23 +31,40 @@ class PublicKeyExport:
     fingerprint: str
 
 
-def export_public_key(data_dir: Path, unit: UnitProfile, out_dir: Path) -> PublicKeyExport:
-    """Write the registration file(s) and the key registration sheet into ``out_dir``."""
+def export_public_key(
+    data_dir: Path, unit: UnitProfile, out_dir: Path, *, force: bool = True
+) -> PublicKeyExport:
+    """Write the registration file(s) and the key registration sheet into ``out_dir``.
+
+    Without ``force`` nothing is written when any of these files exists already.
+    """
+    from ecodesk.output import OutputExists
     from ecodesk.report.keysheet import write_key_sheet
+    from ecodesk.signing.registry import registration_file_name
 
     keys = KeyStore(data_dir)
     info = keys.info()
-    registration = keys.export_public(out_dir, unit)
-    sheet = out_dir / registration.name.replace(".ecodesk-key.json", "-密钥登记表.pdf")
-    write_key_sheet(
-        sheet,
-        unit_code=unit.division_code,
-        unit_name=unit.division_name,
-        department=unit.department,
-        fingerprint=info.fingerprint,
-        public_key_b64=info.public_key_b64,
-        created=info.created,
+    sheet = out_dir / registration_file_name(unit.division_code, info.fingerprint).replace(
+        ".ecodesk-key.json", "-密钥登记表.pdf"
     )
+    if not force and sheet.exists():
+        raise OutputExists(sheet)
+    registration = keys.export_public(out_dir, unit, force=force)
+    try:
+        write_key_sheet(
+            sheet,
+            unit_code=unit.division_code,
+            unit_name=unit.division_name,
+            department=unit.department,
+            fingerprint=info.fingerprint,
+            public_key_b64=info.public_key_b64,
+            created=info.created,
+            force=force,
+        )
+    except BaseException:
+        # the two travel together: a registration without its signed sheet is not sent alone
+        registration.unlink(missing_ok=True)
+        raise
     log.info("exported public key %s to %s", info.fingerprint, out_dir)
     return PublicKeyExport(registration, sheet, info.fingerprint)
 

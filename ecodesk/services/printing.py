@@ -17,7 +17,12 @@ log = logging.getLogger(__name__)
 
 
 def print_submission(
-    store: Store, period: Period, out_path: Path, *, revision: int | None = None
+    store: Store,
+    period: Period,
+    out_path: Path,
+    *,
+    revision: int | None = None,
+    force: bool = True,
 ) -> Path:
     """Write the submission sheet of ``period`` to ``out_path`` and return the path.
 
@@ -40,7 +45,7 @@ def print_submission(
         "printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft"
     )
     return write_submission_sheet(
-        store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest
+        store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest, force=force
     )
 
 

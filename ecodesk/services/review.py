@@ -118,6 +118,7 @@ def review_submission(
     queries: list[tuple[str, str]],
     out_path: Path,
     passphrase: str,
+    force: bool = False,
 ) -> ReviewResult:
     """Verify ``submission``, sign the feedback into ``out_path`` and record it as sent.
 
@@ -192,8 +193,9 @@ def review_submission(
         program_version=__version__,
     )
     written = write_feedback_workbook(
-        fb, out_path, key=signing_key, plan_title=store.pack.catalog.plan.title
+        fb, out_path, key=signing_key, plan_title=store.pack.catalog.plan.title, force=force
     )
+    out_path = written.path
     try:
         record_feedback(
             store,

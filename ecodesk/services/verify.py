@@ -17,9 +17,10 @@ binds content, not bytes (see docs/workbook-format.md); the details say which pr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import group_fingerprint
@@ -84,10 +85,21 @@ def kind_label(kind: Kind) -> str:
     }[kind]
 
 
-def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResult:
-    """Check one workbook; ``registry_dir`` is the registry folder (or an already loaded registry)."""
+def verify_workbook(
+    path: Path,
+    registry_dir: Path | KeyRegistry,
+    *,
+    reader: Callable[[Path], Any] | None = None,
+) -> VerifyResult:
+    """Check one workbook; ``registry_dir`` is the registry folder (or an already loaded registry).
+
+    ``reader`` reads the file (default: the streaming reader); the differential tests pass the
+    openpyxl-based reference reader to check both give the same verdict on every file.
+    """
     from ecodesk.workbook.reader import DataSheetDamaged, read_signed_workbook
     from ecodesk.workbook.safety import NotAWorkbook, WorkbookDamaged
+
+    read = reader or read_signed_workbook
 
     path = Path(path)
     registry = (
@@ -97,7 +109,7 @@ def verify_workbook(path: Path, registry_dir: Path | KeyRegistry) -> VerifyResul
     )
     name = path.name
     try:
-        wb = read_signed_workbook(path)
+        wb = read(path)
     except DataSheetDamaged as exc:
         return VerifyResult("tampered", str(exc), path=path)
     except WorkbookDamaged as exc:

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 ALGORITHM = "Ed25519"
 PASSPHRASE_ENV = "ECODESK_PASSPHRASE"
 MIN_PASSPHRASE_CHARS = 8
+PASSPHRASE_FORM = "NFC"  # Unicode normalisation of passphrases before key derivation
 KEY_FILE = "signing-key.json"
 KEY_FORMAT = "ecodesk-signing-key"
 
@@ -77,7 +79,7 @@ class WeakPassphrase(KeyError_):
         super().__init__(
             tr(
                 "signing",
-                "签名口令太短：至少需要 {n} 个字符。请设置一个只有经办人知道、不易猜到的口令。",
+                "签名口令太短：至少需要 {n} 个字符（空格不计）。请设置一个只有经办人知道、不易猜到的口令。",
                 n=MIN_PASSPHRASE_CHARS,
             )
         )
@@ -218,16 +220,23 @@ class KeyStore:
         try:
             sealed = doc["private_key"]
             kdf = sealed["kdf"]
-            key = _derive(
-                passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
-            )
-            raw = AESGCM(key).decrypt(
-                _unb64(sealed["nonce"]), _unb64(sealed["ciphertext"]), info.public_key
-            )
+            salt, cost = _unb64(kdf["salt"]), (int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+            nonce, ciphertext = _unb64(sealed["nonce"]), _unb64(sealed["ciphertext"])
+            raw = None
+            for candidate in _passphrase_forms(passphrase, sealed.get("passphrase_form")):
+                try:
+                    raw = AESGCM(_derive(candidate, salt, *cost)).decrypt(
+                        nonce, ciphertext, info.public_key
+                    )
+                    break
+                except InvalidTag:
+                    continue
+            if raw is None:
+                raise InvalidTag()
         except InvalidTag:
             log.info("wrong passphrase for key %s", info.fingerprint)
             raise WrongPassphrase() from None
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.error("key file %s unreadable: %s", self.path, exc)
             raise KeyFileDamaged(self.path) from None
         private = Ed25519PrivateKey.from_private_bytes(raw)
@@ -267,11 +276,11 @@ class KeyStore:
             log.info("retired key %s", old.fingerprint)
         return self._generate_and_save(new_passphrase)
 
-    def export_public(self, out_dir: Path, unit: Any) -> Path:
+    def export_public(self, out_dir: Path, unit: Any, *, force: bool = True) -> Path:
         """Write the registration file(s) for ``unit`` into ``out_dir``; see :mod:`.registry`."""
         from ecodesk.signing.registry import write_registrations
 
-        return write_registrations(self, Path(out_dir), unit)
+        return write_registrations(self, Path(out_dir), unit, force=force)
 
     # ------------------------------------------------------------------ internals
 
@@ -289,7 +298,7 @@ class KeyStore:
         public = _raw_public(private)
         raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-        key = _derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+        key = _derive(normalised(passphrase), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
         # The public key is the associated data: swapping it in the file breaks decryption.
         ciphertext = AESGCM(key).encrypt(nonce, raw, public)
         info = PublicKeyInfo(public, fingerprint_of(public), _now())
@@ -311,6 +320,7 @@ class KeyStore:
                 },
                 "nonce": _b64(nonce),
                 "ciphertext": _b64(ciphertext),
+                "passphrase_form": PASSPHRASE_FORM,
             },
         }
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -344,8 +354,29 @@ class KeyStore:
 
 
 def _check_strength(passphrase: str) -> None:
-    if len(passphrase or "") < MIN_PASSPHRASE_CHARS:
+    """At least :data:`MIN_PASSPHRASE_CHARS` characters that are not spaces: eight spaces
+    (or "a" and seven spaces) are no secret."""
+    if len("".join((passphrase or "").split())) < MIN_PASSPHRASE_CHARS:
         raise WeakPassphrase()
+
+
+def normalised(passphrase: str) -> str:
+    """The passphrase as it is sealed: Unicode NFC.
+
+    The same Chinese passphrase typed with two input methods (or on macOS, which hands out NFD)
+    is two different strings of code points; NFC makes them one.
+    """
+    return unicodedata.normalize(PASSPHRASE_FORM, passphrase)
+
+
+def _passphrase_forms(passphrase: str, sealed_form: str | None) -> list[str]:
+    """The strings to try when unlocking. Keys sealed before normalisation (no
+    ``passphrase_form`` in the file) were sealed with the passphrase exactly as typed then —
+    which may have been NFC, NFD or neither — so those forms are all tried."""
+    if sealed_form == PASSPHRASE_FORM:
+        return [normalised(passphrase)]
+    forms = [passphrase, normalised(passphrase), unicodedata.normalize("NFD", passphrase)]
+    return list(dict.fromkeys(forms))
 
 
 def _raw_public(private: Any) -> bytes:

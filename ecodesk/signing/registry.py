@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,7 +88,11 @@ class Registration:
 
     @property
     def file_name(self) -> str:
-        return f"{self.unit_code}-{self.fingerprint[:16]}{SUFFIX}"
+        return registration_file_name(self.unit_code, self.fingerprint)
+
+
+def registration_file_name(unit_code: str, fingerprint: str) -> str:
+    return f"{unit_code}-{fingerprint[:16]}{SUFFIX}"
 
 
 class BadRegistration(ValueError):
@@ -182,19 +185,28 @@ def registrations_for(keys: KeyStore, unit: Any) -> list[Registration]:
     return regs
 
 
-def write_registrations(keys: KeyStore, out_dir: Path, unit: Any) -> Path:
+def write_registrations(keys: KeyStore, out_dir: Path, unit: Any, *, force: bool = True) -> Path:
     """Write the active key's registration file (and retired keys') into ``out_dir``.
 
-    Returns the active key's file: the one the unit sends up with the printed sheet.
+    Returns the active key's file: the one the unit sends up with the printed sheet. Without
+    ``force`` nothing is written when one of the files exists already.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from ecodesk.output import OutputExists, OutputFile
+    from ecodesk.storage import storage_error
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, out_dir) from None
     regs = registrations_for(keys, unit)
+    if not force:
+        for reg in regs:
+            if (out_dir / reg.file_name).exists():
+                raise OutputExists(out_dir / reg.file_name)
     for reg in regs:
-        path = out_dir / reg.file_name
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(
-            json.dumps(reg.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        os.replace(tmp, path)
-        log.info("wrote key registration %s", path)
+        with OutputFile(out_dir / reg.file_name, force=force) as output:
+            output.tmp.write_text(
+                json.dumps(reg.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        log.info("wrote key registration %s", output.path)
     return out_dir / regs[0].file_name

@@ -10,12 +10,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ecodesk.i18n import tr
+from ecodesk.notices import notify
+from ecodesk.output import OutputFile, resolve_output
+from ecodesk.storage import StorageError, is_storage_problem, storage_error
 from ecodesk.store.errors import RestoreRefused, StoreDamaged
 
 log = logging.getLogger(__name__)
@@ -23,20 +27,18 @@ log = logging.getLogger(__name__)
 BACKUP_DIRNAME = "backups"
 DAILY_PREFIX = "daily-"
 KEEP_DAILY = 14
+DAILY_NAME = re.compile(r"^daily-(?:(?P<number>\d{6})-)?(?P<day>\d{4}-\d{2}-\d{2})\.sqlite3$")
+BACKUP_SPACE_MARGIN = 8 * 2**20  # room left for the database's own growth after a copy
 SQLITE_MAGIC = b"SQLite format 3\x00"
-EXPECTED_TABLES = {
-    "alembic_version",
-    "unit_profile",
-    "periods",
-    "submissions",
-    "field_values",
-    "audit_log",
-}
 
 
 def backups_dir(db_path: Path) -> Path:
+    """The data folder's backups folder (created private to the user)."""
     path = db_path.parent / BACKUP_DIRNAME
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, path) from None
     return path
 
 
@@ -49,12 +51,16 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def integrity_problem(path: Path) -> str | None:
-    """``None`` when ``path`` is a sound SQLite database, otherwise what is wrong (Chinese)."""
+    """``None`` when ``path`` is a sound SQLite database, otherwise what is wrong (Chinese).
+
+    Raises :class:`~ecodesk.storage.StorageError` when the file cannot be read for a reason
+    of the disk (read-only folder, no permission, full disk): that is not damage.
+    """
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        return tr("store", "无法读取文件（{exc}）", exc=exc)
+        raise storage_error(exc, path) from None
     if header != SQLITE_MAGIC:
         return tr("store", "不是数据库文件")
     try:
@@ -64,6 +70,8 @@ def integrity_problem(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if is_storage_problem(exc):  # a read-only or full disk is not damage: say what it is
+            raise storage_error(exc, path) from None
         return tr("store", "数据库结构损坏（{exc}）", exc=exc)
     if [r[0] for r in rows] != ["ok"]:
         return tr(
@@ -82,53 +90,112 @@ def check_at_startup(path: Path) -> None:
         raise StoreDamaged(path, problem)
 
 
-def copy_database(src: Path, dest: Path) -> Path:
-    """A consistent, self-contained copy of ``src`` at ``dest`` (atomic: a temp file, then rename)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
-    source = _connect_readonly(src)
+def copy_database(src: Path, dest: Path, *, force: bool = True) -> Path:
+    """A consistent, self-contained copy of ``src`` at ``dest``, readable by the owner only.
+
+    Whole or not at all (see :class:`~ecodesk.output.OutputFile`); an existing ``dest`` is
+    replaced only when ``force``. A full or read-only disk raises
+    :class:`~ecodesk.storage.StorageError`, and nothing is left behind.
+    """
     try:
-        target = sqlite3.connect(tmp)
+        source = _connect_readonly(src)
         try:
-            source.backup(target)
-            # A copy in rollback-journal mode is one file: nothing can get separated from it.
-            target.execute("PRAGMA journal_mode = DELETE")
-            target.commit()
+            image = sqlite3.connect(":memory:")
+            try:
+                source.backup(image)
+                data = bytearray(image.serialize())
+            finally:
+                image.close()
         finally:
-            target.close()
-    finally:
-        source.close()
-    os.replace(tmp, dest)
-    log.info("database copied to %s", dest)
-    return dest
+            source.close()
+    except sqlite3.Error as exc:
+        if is_storage_problem(exc):
+            raise storage_error(exc, src) from None
+        raise
+    # The copy is written by us, not by SQLite, so a full or read-only disk is reported as
+    # such (SQLite calls a file-size limit a mere "disk I/O error"). Header bytes 18-19 say
+    # "rollback journal" (1), not WAL (2): a copy is one file, nothing can get separated from it.
+    if len(data) > 19:
+        data[18:20] = b"\x01\x01"
+    with OutputFile(dest, force=force, private=True) as output:
+        output.tmp.write_bytes(data)
+    log.info("database copied to %s", output.path)
+    return output.path
 
 
-def make_backup(db_path: Path, out: Path | None = None) -> Path:
-    """``ecodesk backup``: a copy at ``out`` or a time-stamped one in the backups folder."""
+def make_backup(db_path: Path, out: Path | None = None, *, force: bool = True) -> Path:
+    """``ecodesk backup``: a copy at ``out`` (a file, or a folder to put it in) or a
+    time-stamped one in the backups folder. An existing file is replaced only when ``force``."""
     if not db_path.exists():
         raise RestoreRefused(db_path, tr("store", "还没有数据文件，无需备份"))
-    out = out or backups_dir(db_path) / f"ecodesk-{_stamp()}.sqlite3"
-    return copy_database(db_path, out)
+    name = f"ecodesk-{_stamp()}.sqlite3"
+    out = resolve_output(out, default_name=name) if out else backups_dir(db_path) / name
+    return copy_database(db_path, out, force=force)
+
+
+def _dailies(folder: Path) -> list[tuple[int, str, Path]]:
+    """The daily copies as (number, day, path), oldest made first.
+
+    Copies are numbered in the order they are made; copies from before the numbering count as
+    number 0 and are ordered by their date among themselves.
+    """
+    found = []
+    for path in folder.glob(f"{DAILY_PREFIX}*.sqlite3"):
+        match = DAILY_NAME.match(path.name)
+        if match:
+            found.append((int(match["number"] or 0), match["day"], path))
+    return sorted(found)
 
 
 def daily_backup(
     db_path: Path, *, keep: int = KEEP_DAILY, today: datetime | None = None
 ) -> Path | None:
-    """One copy a day (the first start of the day), keeping the newest ``keep`` daily copies."""
+    """One copy a day (the first start of the day), keeping the ``keep`` copies made last.
+
+    Why numbers and not dates decide what is pruned: a clock set back (a flat CMOS battery, a
+    wrong manual setting) would make today's copy look like the oldest, and it would be deleted
+    the moment it was made. The number only grows, whatever the clock says.
+
+    A backup must never stop the program from starting: on a disk too full for a copy (or a
+    read-only one) the copy is skipped and the user is told (:func:`ecodesk.notices.notify`).
+    """
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
-    folder = backups_dir(db_path)
     day = (today or datetime.now()).strftime("%Y-%m-%d")
-    target = folder / f"{DAILY_PREFIX}{day}.sqlite3"
-    made = None
-    if not target.exists():
-        made = copy_database(db_path, target)
-    dailies = sorted(folder.glob(f"{DAILY_PREFIX}*.sqlite3"))
-    for old in dailies[: max(0, len(dailies) - keep)]:
-        old.unlink(missing_ok=True)
-        log.info("old daily backup %s removed", old)
+    try:
+        folder = backups_dir(db_path)
+        existing = _dailies(folder)
+        if any(d == day for _, d, _ in existing):
+            return None
+        needed = _database_size(db_path) + BACKUP_SPACE_MARGIN
+        free = shutil.disk_usage(folder).free
+        if free < needed:
+            notify(
+                tr(
+                    "store",
+                    "磁盘空间不足（剩余 {free} MB，备份需要约 {needed} MB）：今天的自动备份没有做，"
+                    "程序照常使用。请尽快删除不需要的文件腾出空间，再用“备份数据”备份一次。",
+                    free=free // 2**20,
+                    needed=-(-needed // 2**20),
+                )
+            )
+            return None
+        number = max((n for n, _, _ in existing), default=0) + 1
+        made = copy_database(db_path, folder / f"{DAILY_PREFIX}{number:06d}-{day}.sqlite3")
+    except StorageError as exc:
+        notify(tr("store", "今天的自动备份没有做，程序照常使用：{reason}", reason=exc))
+        return None
+    existing = _dailies(folder)
+    for _, _, old in existing[: max(0, len(existing) - keep)]:
+        if old != made:
+            old.unlink(missing_ok=True)
+            log.info("old daily backup %s removed", old)
     return made
+
+
+def _database_size(db_path: Path) -> int:
+    wal = Path(f"{db_path}-wal")
+    return db_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
 def backup_before_upgrade(db_path: Path, from_revision: str | None) -> Path | None:
@@ -142,9 +209,12 @@ def backup_before_upgrade(db_path: Path, from_revision: str | None) -> Path | No
 def schema_revision_of(path: Path) -> str:
     """Check that ``path`` is a sound EcoDesk database; return its schema revision.
 
-    Raises :class:`RestoreRefused` with the reason otherwise.
+    The whole schema (tables, columns, indexes, triggers, views) must be what the migrations
+    make for its revision (:mod:`ecodesk.store.schema`). Raises :class:`RestoreRefused` with
+    the reason otherwise.
     """
     from ecodesk.store.migrate import KNOWN_REVISIONS
+    from ecodesk.store.schema import expected_schema, read_schema, schema_differences
 
     problem = integrity_problem(path)
     if problem:
@@ -152,20 +222,37 @@ def schema_revision_of(path: Path) -> str:
     conn = _connect_readonly(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not EXPECTED_TABLES <= tables:
+        if "alembic_version" not in tables:  # the rest is compared in full below
             raise RestoreRefused(path, tr("store", "这不是 EcoDesk 的数据文件"))
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        known = bool(row) and row[0] in KNOWN_REVISIONS
+        # without a readable revision, the newest schema says best what is wrong with the file
+        compared_with = str(row[0]) if known else KNOWN_REVISIONS[-1]
+        differences = schema_differences(read_schema(conn), expected_schema(compared_with))
+        if not known and not differences:
+            raise RestoreRefused(
+                path,
+                tr(
+                    "store",
+                    "数据结构版本（{rev}）不是本程序认识的版本",
+                    rev=row[0] if row else tr("store", "无"),
+                ),
+            )
     except sqlite3.DatabaseError as exc:
         raise RestoreRefused(path, tr("store", "无法读取（{exc}）", exc=exc)) from None
     finally:
         conn.close()
-    if not row or row[0] not in KNOWN_REVISIONS:
+    if differences:
+        log.warning("restore of %s refused, schema differs: %s", path, differences)
         raise RestoreRefused(
             path,
             tr(
                 "store",
-                "数据结构版本（{rev}）不是本程序认识的版本",
-                rev=row[0] if row else tr("store", "无"),
+                "数据结构与 EcoDesk 的不一致：{what}",
+                what="；".join(differences[:5]),
             ),
         )
     return str(row[0])

@@ -107,6 +107,38 @@ def _os_user() -> str:
         return os.environ.get("USERNAME", "") or tr("store", "未知用户")
 
 
+def _prepare_database_file(db_path: Path) -> None:
+    """The folder exists and the database file is the user's alone (0600 on POSIX; SQLite gives
+    its -wal and -shm files the same permissions)."""
+    from ecodesk.paths import make_private
+    from ecodesk.storage import storage_error
+
+    try:
+        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not db_path.exists():
+            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise storage_error(exc, db_path) from None
+    for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        if path.exists():
+            make_private(path)
+
+
+@contextmanager
+def _storage_errors(db_path: Path | None) -> Iterator[None]:
+    """SQLite's I/O errors (disk full, read-only, cannot open) as a :class:`StorageError`."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ecodesk.storage import is_storage_problem, storage_error
+
+    try:
+        yield
+    except DBAPIError as exc:
+        if db_path is None or not is_storage_problem(exc.orig):
+            raise
+        raise storage_error(exc.orig, db_path) from None
+
+
 def _split_key(key: str) -> tuple[str, str]:
     if not FieldKey.is_valid(key):
         raise BadFieldKey(key)
@@ -159,14 +191,15 @@ class Store:
         url = url or default_url(data_dir)
         db_path = sqlite_file_of(url)
         if db_path is not None:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            _prepare_database_file(db_path)
             backup.check_at_startup(db_path)
         engine = make_engine(url)
         try:
-            if migrate.needs_upgrade(engine):
-                if db_path is not None:
-                    backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
-                migrate.upgrade(engine)
+            with _storage_errors(db_path):
+                if migrate.needs_upgrade(engine):
+                    if db_path is not None:
+                        backup.backup_before_upgrade(db_path, migrate.current_revision(engine))
+                    migrate.upgrade(engine)
             if db_path is not None:
                 backup.daily_backup(db_path)
         except BaseException:
@@ -204,8 +237,12 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        """One transaction, committed (and on disk) when the block ends without an exception."""
-        with self._writes.begin() as session:
+        """One transaction, committed (and on disk) when the block ends without an exception.
+
+        A full or read-only disk raises :class:`~ecodesk.storage.StorageError` (nothing of the
+        transaction is kept), never a damage message.
+        """
+        with _storage_errors(self.db_path), self._writes.begin() as session:
             yield session
 
     # ------------------------------------------------------------------ profile and settings
@@ -263,14 +300,22 @@ class Store:
             row = s.get(SettingRow, _setting_name(setting))
             return row.value if row else setting.default
 
-    def settings_set(self, setting: Setting, value: str) -> None:
+    def settings_set(self, setting: Setting, value: str | None) -> None:
+        """Set ``setting`` to ``value``; ``None`` removes it (reading gives its default again)."""
         with self._write() as s:
-            name = _setting_name(setting)
-            row = s.get(SettingRow, name)
-            if row is None:
-                s.add(SettingRow(key=name, value=value))
-            else:
-                row.value = value
+            self._put_setting(s, setting, value)
+
+    @staticmethod
+    def _put_setting(s: Session, setting: Setting, value: str | None) -> None:
+        name = _setting_name(setting)
+        row = s.get(SettingRow, name)
+        if value is None:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(SettingRow(key=name, value=value))
+        else:
+            row.value = value
 
     def responsible_forms(self) -> list[str]:
         """The forms this unit reports on, in the plan's order (all forms until set)."""
@@ -863,9 +908,16 @@ class Store:
         fingerprint: str,
         digest: str,
         workbook_path: str | None,
+        settings: dict[Setting, str | None] | None = None,
     ) -> None:
-        """Freeze a revision once its signed workbook is written."""
+        """Freeze a revision once its signed workbook is written.
+
+        ``settings`` are written in the same transaction (the export's journal, so that the
+        freeze and the record of it cannot be separated by a crash).
+        """
         with self._write() as s:
+            for setting, value in (settings or {}).items():
+                self._put_setting(s, setting, value)
             sub = self._require(s, period, revision)
             old = f"{sub.status} {sub.fingerprint or ''} {sub.digest or ''}".strip()
             sub.status = "signed"
@@ -879,6 +931,21 @@ class Store:
                 field=workbook_path,
                 old=old,
                 new=f"signed {fingerprint} {digest}",
+            )
+
+    def revert_signing(self, period: Period, revision: int, reason: str) -> None:
+        """Undo a freeze whose signed workbook never appeared (an export cut short after the
+        freeze and before the file was put in place); the revision becomes a draft again."""
+        with self._write() as s:
+            sub = self._require(s, period, revision)
+            if sub.status != "signed":
+                return
+            old = f"signed {sub.fingerprint or ''} {sub.digest or ''}".strip()
+            sub.status = "draft"
+            sub.signed_at = None
+            sub.fingerprint = sub.digest = sub.workbook_path = None
+            self._audit(
+                s, "unsign", period=period, revision=revision, field=reason, old=old, new="draft"
             )
 
     def signature(self, period: Period, revision: int) -> tuple[str, str] | None:

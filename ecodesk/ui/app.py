@@ -1,4 +1,9 @@
-"""Start the window: Qt application, fonts, language, crash handling, first-run setup."""
+"""Start the window: Qt application, fonts, language, crash handling, first-run setup.
+
+Window first: the main window's shell is shown and painted before the form pack and the store
+are loaded (see :mod:`ecodesk.ui.startup`); nothing imported before it shows may pull in
+SQLAlchemy, pydantic or the export/print/signing libraries (tests/ui/test_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ecodesk.errors import EcoDeskError
-from ecodesk.forms.loader import FormPack, bundled_pack
 from ecodesk.logs import setup_file_logging
 from ecodesk.paths import resolve_data_dir
 from ecodesk.store import settings
@@ -21,6 +25,9 @@ from ecodesk.ui.crash import install_excepthook
 from ecodesk.ui.fonts import install_fonts
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.translations import DEFAULT_LANGUAGE, install_language
+
+if TYPE_CHECKING:
+    from ecodesk.forms.loader import FormPack
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +53,13 @@ def application() -> QApplication:
 
 
 def apply_language(store: Any, data_dir: Path) -> None:
-    language = store.settings_get(settings.LANGUAGE) or DEFAULT_LANGUAGE
+    """The window's language as stored in ``store`` (Chinese unless set)."""
+    install_language_setting(store.settings_get(settings.LANGUAGE), data_dir)
+
+
+def install_language_setting(language: str | None, data_dir: Path) -> None:
+    """Install the translator for ``language`` (settings.LANGUAGE; None or empty: Chinese)."""
+    language = language or DEFAULT_LANGUAGE
     for old in _keep_alive:
         QApplication.removeTranslator(old)
     _keep_alive.clear()
@@ -77,6 +90,27 @@ def open_store(data_dir: Path, pack: FormPack) -> Any:
     return Store.open(data_dir, pack=pack)
 
 
+def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
+    """What the window needs behind it: the bundled form pack, the store (checked, backed up,
+    upgraded) and, when the unit is set up, its current submission read and checked (for
+    :meth:`EditSession.load`; None on a first run). Pure core, no Qt: safe in a worker thread."""
+    from ecodesk.forms.loader import bundled_pack
+    from ecodesk.review.unit import problems_with_queries
+    from ecodesk.services.export import reconcile_export
+
+    pack = bundled_pack()
+    store = open_store(data_dir, pack)
+    reconcile_export(store)  # an export a crash cut short is finished or undone (under the lock)
+    prepared = None
+    try:
+        if store.profile() is not None:
+            data = store.load(store.current_period())
+            prepared = (data, problems_with_queries(store, data))
+    except Exception:  # the window reads it again itself, and says what is wrong there
+        log.warning("the submission was not read ahead of the window", exc_info=True)
+    return pack, store, prepared
+
+
 SMOKE_QUIT_VARIABLE = "ECODESK_SMOKE_QUIT_MS"
 
 
@@ -96,25 +130,93 @@ def close_after_smoke_test(window: QWidget) -> None:
 
 
 def run_app(data_dir: str | None) -> int:
-    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``."""
+    """``ecodesk`` with no sub-command: the window on the data folder ``data_dir``.
+
+    The window shows first (its shell), then the form pack and the store load behind it; a
+    damaged database, a first run (no profile) and a refused store are handled as before, over
+    the window (see :func:`_run_window`).
+
+    Before anything, the window takes the data folder's lock (:mod:`ecodesk.store.lock`) and
+    holds it for its whole life: a second window, or a ``restore`` from the command line, is
+    refused and told who holds it (a message box here, before any window)."""
+    from ecodesk.notices import listening
+    from ecodesk.store import lock
+
     folder = resolve_data_dir(data_dir)
     log_path = setup_file_logging(folder)
+    logging.captureWarnings(True)  # library warnings (openpyxl …) to the log file, not a console
     app = application()
     install_excepthook(log_path)
-    pack = bundled_pack()
     try:
-        store = open_store(folder, pack)
+        lock.acquire(folder, "EcoDesk 窗口")
     except EcoDeskError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "无法打开数据"), str(exc))
         return 1
+    notices: list[str] = []  # what start-up must tell the clerk (a backup skipped on a full disk)
     try:
-        apply_language(store, folder)
-        if not ensure_profile(store, pack):
-            return 0
-        from ecodesk.ui.main_window import MainWindow
+        with listening(notices.append):
+            return _run_window(app, folder, notices)
+    finally:
+        lock.release(folder)
 
-        window = MainWindow(store, pack, folder)
-        window.show()
+
+def _show_notices(window: QWidget, notices: list[str]) -> None:
+    """What start-up needs the clerk to know, in a message box that does not block the window
+    (the clerk may go on working, or free space first)."""
+    if not notices:
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("App", "请注意"),
+        "\n\n".join(notices),
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setModal(False)
+    box.setObjectName("startupNotices")
+    box.show()
+    notices.clear()
+
+
+def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
+    from ecodesk.ui.main_window import MainWindow
+    from ecodesk.ui.startup import (
+        StartupProbe,
+        database_file,
+        load_in_background,
+        read_settings,
+        show_and_paint,
+    )
+
+    probe = StartupProbe()
+    # before the window: its language and place, read without the ORM (see ecodesk.ui.startup)
+    language, geometry = settings.LANGUAGE.name, settings.WINDOW_GEOMETRY.name
+    early = read_settings(database_file(folder), [language, geometry])
+    install_language_setting(early.get(language), folder)
+    window = MainWindow(None, None, folder)
+    window.restore_geometry_setting(early.get(geometry))
+    show_and_paint(window)
+    if probe.shown():
+        window.close()
+        return 0
+    # behind the window: the form pack, the store, the current submission (a worker thread)
+    try:
+        pack, store, prepared = load_in_background(lambda: load_pack_and_store(folder))
+    except EcoDeskError as exc:
+        QMessageBox.critical(window, QCoreApplication.translate("App", "无法打开数据"), str(exc))
+        window.close()
+        return 1
+    try:
+        if not window.isVisible():  # closed while it was opening
+            return 0
+        if store.profile() is None:
+            prepared = None  # the first-run answers decide what is read
+            if not ensure_profile(store, pack, window):
+                window.close()
+                return 0
+        window.attach(store, pack, prepared)
+        _show_notices(window, notices)
+        probe.when_ready(window)
         close_after_smoke_test(window)
         return int(app.exec())
     finally:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -17,51 +19,92 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from ecodesk.errors import EcoDeskError
-from ecodesk.forms.loader import FormPack
 from ecodesk.store import settings
-from ecodesk.submission import Period
 from ecodesk.ui.dialogs.accept_warning_dialog import AcceptWarningDialog
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.operations import Operations
-from ecodesk.ui.session import EditSession
-from ecodesk.ui.widgets.form_view import FormView
-from ecodesk.ui.widgets.period_selector import PeriodSelector, offered_periods
-from ecodesk.ui.widgets.plan_tree import PlanTree
-from ecodesk.ui.widgets.problems_panel import ProblemsPanel
+
+# The window shows before the form pack (pydantic) and the store (SQLAlchemy) are loaded: what
+# needs them is imported when the window is filled (attach), not when this module is.
+if TYPE_CHECKING:
+    from ecodesk.forms.loader import FormPack
+    from ecodesk.submission import Period
+    from ecodesk.ui.session import EditSession
+    from ecodesk.ui.widgets.form_view import FormView
+    from ecodesk.ui.widgets.period_selector import PeriodSelector
+    from ecodesk.ui.widgets.plan_tree import PlanTree
+    from ecodesk.ui.widgets.problems_panel import ProblemsPanel
 
 log = logging.getLogger(__name__)
 
 _open_windows: list[MainWindow] = []  # windows made by reopen_in_language (run_app holds the first)
 
 
+class _UndoAction(QAction):
+    """Undo or redo under a fixed label; what it would undo or redo shows as its tooltip.
+
+    The tooltip is set by a method of the action itself, so the connection to the session's
+    undo stack ends with the action (the stack, made later, outlives it when the window goes)."""
+
+    def __init__(self, text: str, tip: str, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setEnabled(False)
+        self._tip = tip
+
+    def show_what(self, what: str) -> None:
+        self.setToolTip(self._tip.format(what=what))
+
+
 class MainWindow(QMainWindow):
+    # set by attach, once the form pack and the store are there
+    pack: FormPack
+    session: EditSession
+    tree: PlanTree
+    problems: ProblemsPanel
+    period_selector: PeriodSelector
+
     def __init__(
-        self, store: Any, pack: FormPack, data_dir: Path, parent: QWidget | None = None
+        self,
+        store: Any | None,
+        pack: FormPack | None,
+        data_dir: Path,
+        parent: QWidget | None = None,
     ) -> None:
+        """The window on ``store``. With ``store`` and ``pack`` None, only its shell (menus,
+        toolbar, a tree saying 正在打开…), shown at start-up while they load; :meth:`attach`
+        then fills it."""
         super().__init__(parent)
         self.data_dir = data_dir
-        self.pack = pack
         self.setWindowIcon(app_icon())
         self.setMinimumSize(1000, 620)
-        self.session = EditSession(store, pack, self)
+        self.attached = False
         self.operations = Operations(self)
         self.views: dict[str, FormView] = {}
         self.overview: QWidget | None = None
         self.consolidation: QWidget | None = None  # the consolidation window, once opened
 
-        self.tree = PlanTree(pack)
-        self.tree.formSelected.connect(self.show_form)
+        opening = QTreeWidget()  # stands where the plan tree comes, with the same look
+        opening.setObjectName("planTree")
+        opening.header().setStretchLastSection(False)
+        opening.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        opening.setHeaderLabels(
+            [
+                QCoreApplication.translate("PlanTree", "行动方案"),
+                QCoreApplication.translate("PlanTree", "状态"),
+            ]
+        )
+        item = QTreeWidgetItem([self.tr("正在打开…")])
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        opening.addTopLevelItem(item)
         self.stack = QStackedWidget()
-        self.problems = ProblemsPanel(self.session)
-        self.problems.goToProblem.connect(self.go_to_problem)
-        self.problems.acceptRequested.connect(self.accept_warning)
-        self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
-        self.problems.answerRequested.connect(self.operations.answer_query)
         # who returned (or queried, or accepted) which revision, when and why
         self.banner = QLabel()
         self.banner.setObjectName("feedbackBanner")
@@ -73,15 +116,15 @@ class MainWindow(QMainWindow):
         upper_layout.setSpacing(4)
         upper_layout.addWidget(self.banner)
         upper_layout.addWidget(self.stack)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(upper)
-        right.addWidget(self.problems)
-        right.setStretchFactor(0, 4)
-        right.setStretchFactor(1, 1)
-        right.setSizes([600, 140])
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(upper)
+        self.right.addWidget(QWidget())  # the problems panel's place
+        self.right.setStretchFactor(0, 4)
+        self.right.setStretchFactor(1, 1)
+        self.right.setSizes([600, 140])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(opening)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 1000])
         self.setCentralWidget(self.splitter)
@@ -89,14 +132,65 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
+        # nothing to act on yet: every action waits for the data (attach gives them back)
+        self._held = [
+            a
+            for a in self.findChildren(QAction)
+            if a.isEnabled() and not isinstance(a, QWidgetAction)  # the toolbar's widgets
+        ]
+        for action in self._held:
+            action.setEnabled(False)
+        self.show_all.setEnabled(False)
+        self.state_label.setText(self.tr("正在打开…"))
+        if store is not None and pack is not None:
+            self.attach(store, pack)
+            self.restore_geometry_setting(store.settings_get(settings.WINDOW_GEOMETRY))
+
+    def attach(self, store: Any, pack: FormPack, prepared: Any = None) -> None:
+        """Fill the shell: the session on ``store``, the plan tree, the problems, the first form.
+
+        ``prepared``: the current submission already read and checked (see EditSession.load)."""
+        from ecodesk.ui.session import EditSession
+        from ecodesk.ui.widgets.period_selector import PeriodSelector
+        from ecodesk.ui.widgets.plan_tree import PlanTree
+        from ecodesk.ui.widgets.problems_panel import ProblemsPanel
+
+        assert not self.attached
+        self.pack = pack
+        self.session = EditSession(store, pack, self)
+        self.tree = PlanTree(pack)
+        self.tree.formSelected.connect(self.show_form)
+        self.problems = ProblemsPanel(self.session)
+        self.problems.goToProblem.connect(self.go_to_problem)
+        self.problems.acceptRequested.connect(self.accept_warning)
+        self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
+        self.problems.answerRequested.connect(self.operations.answer_query)
+        for splitter, index, widget in (
+            (self.splitter, 0, self.tree),
+            (self.right, 1, self.problems),
+        ):
+            placeholder = splitter.replaceWidget(index, widget)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        self.period_selector = PeriodSelector()
+        self.period_selector.periodChosen.connect(self.change_period)
+        self.toolbar.insertWidget(self._period_slot, self.period_selector)
+        self.toolbar.removeAction(self._period_slot)
+        self._connect_undo_stack(self.session.undo_stack)
+        self.pack_label.setText(self.tr("表单版本 {v}").format(v=pack.version))
+        self.state_label.clear()
+        for action in self._held:
+            action.setEnabled(True)
+        self.show_all.setEnabled(True)
+        self.attached = True
 
         self.session.loaded.connect(self._loaded)
         self.session.problemsChanged.connect(self._update_states)
         self.session.problemsChanged.connect(self._update_banner)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
-        self.session.load()
-        self._restore_geometry()
+        self.session.load(prepared=prepared)
+        self._saved_timer.start()
 
     # ------------------------------------------------------------------ building
 
@@ -105,10 +199,13 @@ class MainWindow(QMainWindow):
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
+        self.toolbar = bar
         bar.addWidget(QLabel(self.tr(" 报送期 ")))
-        self.period_selector = PeriodSelector()
-        self.period_selector.periodChosen.connect(self.change_period)
-        bar.addWidget(self.period_selector)
+        slot = QComboBox()  # the period selector's place until the data is there
+        slot.setEnabled(False)
+        slot.setObjectName("periodSelector")
+        slot.setMinimumContentsLength(10)
+        self._period_slot = bar.addWidget(slot)
         bar.addSeparator()
         self.show_all = QCheckBox(self.tr("显示全部任务"))
         self.show_all.setObjectName("showAll")
@@ -116,22 +213,12 @@ class MainWindow(QMainWindow):
         self.show_all.toggled.connect(self.rebuild_tree)
         bar.addWidget(self.show_all)
         bar.addSeparator()
-        # fixed labels (the stack's own actions change width with every edit); what is undone shows as tooltip
-        stack = self.session.undo_stack
-        self.undo_action = QAction(self.tr("撤销"), self, enabled=False)
+        # fixed labels (the stack's own actions change width with every edit); what is undone
+        # shows as tooltip. Linked to the session's undo stack in _connect_undo_stack.
+        self.undo_action = _UndoAction(self.tr("撤销"), self.tr("撤销：{what}"), self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(stack.undo)
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.undoTextChanged.connect(
-            lambda text: self.undo_action.setToolTip(self.tr("撤销：{what}").format(what=text))
-        )
-        self.redo_action = QAction(self.tr("重做"), self, enabled=False)
+        self.redo_action = _UndoAction(self.tr("重做"), self.tr("重做：{what}"), self)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.triggered.connect(stack.redo)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.redoTextChanged.connect(
-            lambda text: self.redo_action.setToolTip(self.tr("重做：{what}").format(what=text))
-        )
         bar.addAction(self.undo_action)
         bar.addAction(self.redo_action)
         bar.addSeparator()
@@ -150,6 +237,14 @@ class MainWindow(QMainWindow):
         self.unit_label = QLabel()
         self.unit_label.setObjectName("muted")
         bar.addWidget(self.unit_label)
+
+    def _connect_undo_stack(self, stack: Any) -> None:
+        self.undo_action.triggered.connect(stack.undo)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.undoTextChanged.connect(self.undo_action.show_what)
+        self.redo_action.triggered.connect(stack.redo)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.redoTextChanged.connect(self.redo_action.show_what)
 
     def _build_menus(self) -> None:
         ops = self.operations
@@ -190,25 +285,26 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
         self.state_label = QLabel()
-        self.pack_label = QLabel(self.tr("表单版本 {v}").format(v=self.pack.version))
+        self.pack_label = QLabel()
         self.pack_label.setObjectName("muted")
         bar = self.statusBar()
         bar.addWidget(self.state_label, 1)
         bar.addPermanentWidget(self.saved_label)
         bar.addPermanentWidget(self.pack_label)
         self._saved_timer = QTimer(self, interval=30_000)
-        self._saved_timer.timeout.connect(self._update_saved)
-        self._saved_timer.start()
+        self._saved_timer.timeout.connect(self._update_saved)  # started by attach
 
-    def _restore_geometry(self) -> None:
+    def restore_geometry_setting(self, saved: str | None) -> None:
+        """Place the window as ``saved`` (settings.WINDOW_GEOMETRY); the default size without it."""
         # kept in the data folder, so each unit's window opens the way it was left
-        saved = self.session.store.settings_get(settings.WINDOW_GEOMETRY)
         if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
             self.resize(1280, 760)
 
     # ------------------------------------------------------------------ session → window
 
     def _loaded(self) -> None:
+        from ecodesk.ui.widgets.period_selector import offered_periods
+
         data = self.session.data
         assert data is not None
         for view in self.views.values():
@@ -296,12 +392,14 @@ class MainWindow(QMainWindow):
 
     def current_view(self) -> FormView | None:
         widget = self.stack.currentWidget()
-        return widget if isinstance(widget, FormView) else None
+        return next((view for view in self.views.values() if view is widget), None)
 
     def show_form(self, form: str) -> None:
         if self.current_view() is not None:
             self.current_view().flush()
         if form not in self.views:
+            from ecodesk.ui.widgets.form_view import FormView
+
             view = FormView(self.session, form)
             self.views[form] = view
             self.stack.addWidget(view)
@@ -412,6 +510,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.flush()
+        if not self.attached:  # closed while opening: nothing to keep
+            super().closeEvent(event)
+            return
         try:
             geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
             self.session.store.settings_set(settings.WINDOW_GEOMETRY, geometry)

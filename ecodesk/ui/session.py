@@ -64,7 +64,21 @@ class EditSession(QObject):
     def frozen(self) -> bool:
         return self.data is not None and self.data.status == "signed"
 
-    def load(self, period: Period | None = None) -> None:
+    def load(
+        self,
+        period: Period | None = None,
+        *,
+        prepared: tuple[SubmissionData, list[Any]] | None = None,
+    ) -> None:
+        """Read ``period`` (the current one by default) and check it. ``prepared``: the current
+        period's data and problems, read and checked ahead (at start-up, off the UI thread)."""
+        if prepared is not None:
+            self.data, self.problems = prepared
+            self._recheck_timer.stop()
+            self.undo_stack.clear()
+            self.problemsChanged.emit()
+            self.loaded.emit()
+            return
         period = period or self.store.current_period()
         self.data = self.store.load(period)
         if period != self.store.current_period():
@@ -162,16 +176,13 @@ class EditSession(QObject):
         self._recheck_timer.start()
 
     def recheck_now(self) -> None:
-        from ecodesk.forms.rules import check_submission
+        from ecodesk.review.unit import problems_with_queries
 
         self._recheck_timer.stop()
         if self.data is None:
             return
-        from ecodesk.review.unit import query_problems
 
-        self.problems = check_submission(self.pack, self.data) + query_problems(
-            self.store, self.data.period, self.data.revision
-        )
+        self.problems = problems_with_queries(self.store, self.data)
         self.problemsChanged.emit()
 
     def form_problems(self, form: str) -> list[Any]:

@@ -85,6 +85,18 @@ def cell_binding(cell: Any) -> tuple[str, str] | None:
     return kind, text
 
 
+def value_binding(value: Any, formula: bool, number_format: str) -> tuple[str, str] | None:
+    """:func:`cell_binding` for a cell read without openpyxl (``ecodesk.workbook.xlsx``)."""
+    text = cell_text(value)
+    if text is None:
+        return None
+    if formula:
+        return FORMULA, text
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return NUMBER_CELL, f"{text}|{canonical_number_format(number_format)}"
+    return TEXT_CELL, text
+
+
 def canonical_number_format(fmt: str) -> str:
     """Spell literal text in a number format one way: ``0.0"%"`` and ``0.0\\%`` mean the same.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,12 +74,39 @@ def _text(value: Any) -> str:
 
 
 def read_data_sheet(ws: Any) -> DataSheet:
-    raw = list(ws.iter_rows(min_row=1, values_only=True))
+    """The data sheet from openpyxl's worksheet (the reference reader)."""
+    return parse_data_rows(list(ws.iter_rows(min_row=1, values_only=True)))
+
+
+def data_rows_from_cells(cells: Iterable[tuple[int, int, Any]]) -> list[tuple[Any, ...]]:
+    """``(row, column, value)`` cells as openpyxl's ``iter_rows(values_only=True)`` rows (rows 1…
+    up to the last one holding a cell, missing cells ``None``, a later duplicate wins), cut to
+    columns A–C; :class:`DataSheetError` when anything sits beyond column C."""
+    grid: dict[int, list[Any]] = {}
+    beyond: dict[tuple[int, int], Any] = {}
+    for row, column, value in cells:
+        if column > 3:
+            beyond[row, column] = value
+            continue
+        got = grid.get(row)
+        if got is None:
+            got = grid[row] = [None, None, None]
+        got[column - 1] = value
+    for row, _column in sorted(k for k, v in beyond.items() if v not in (None, "")):
+        raise DataSheetError(f"row {row}: content beyond column C")
+    if not grid:
+        return []
+    empty = (None, None, None)
+    return [tuple(grid[n]) if n in grid else empty for n in range(1, max(grid) + 1)]
+
+
+def parse_data_rows(raw: Sequence[Sequence[Any]]) -> DataSheet:
+    """Signature block and records from the data sheet's rows of values (``None`` = empty)."""
     # Nothing may sit outside the three columns: every cell of this sheet is accounted for.
     for n, row in enumerate(raw, start=1):
         if any(v not in (None, "") for v in row[3:]):
             raise DataSheetError(f"row {n}: content beyond column C")
-    rows = [tuple(_cell(row, i) for i in range(3)) for row in raw]
+    rows = [tuple(row) if len(row) == 3 else tuple(_cell(row, i) for i in range(3)) for row in raw]
     if not rows or _text(rows[0][0]) != MARKER or any(rows[0][1:]):
         raise DataSheetError("row 1: marker missing or altered")
     if (
@@ -105,13 +133,14 @@ def read_data_sheet(ws: Any) -> DataSheet:
     except (binascii.Error, ValueError) as exc:
         raise DataSheetError(f"signature block not base64: {exc}") from None
     records: list[Record] = []
-    for row in rows[FIRST_RECORD_ROW - 1 :]:
-        section, key, value = (_text(v) for v in row)
+    for section, key, value in rows[FIRST_RECORD_ROW - 1 :]:
+        if section.__class__ is not str or key.__class__ is not str or value.__class__ is not str:
+            section, key, value = _text(section), _text(key), _text(value)
         if not section and not key and not value:
             continue  # another program may leave formatted but empty rows behind
         records.append(Record(section, key, value))
     return DataSheet(block, records)
 
 
-def _cell(row: tuple[Any, ...], i: int) -> Any:
+def _cell(row: Sequence[Any], i: int) -> Any:
     return row[i] if i < len(row) else None

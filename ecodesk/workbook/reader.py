@@ -32,10 +32,19 @@ from ecodesk.submission import (
     TableRow,
     UnitProfile,
 )
-from ecodesk.workbook.cells import cell_binding
-from ecodesk.workbook.datasheet import DATA_SHEET, DataSheetError, read_data_sheet
-from ecodesk.workbook.safety import NotAWorkbook, load_untrusted
+from ecodesk.workbook.cells import cell_binding, value_binding
+from ecodesk.workbook.datasheet import (
+    DATA_SHEET,
+    FIRST_RECORD_ROW,
+    DataSheet,
+    DataSheetError,
+    data_rows_from_cells,
+    parse_data_rows,
+    read_data_sheet,
+)
+from ecodesk.workbook.safety import NotAWorkbook
 from ecodesk.workbook.writer import DOC_KEYWORDS
+from ecodesk.workbook.xlsx import LIMITS, OversizedWorkbook, XlsxContent
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +127,42 @@ class SignedWorkbook:
         return signature_matches(self.block, self.canonical)
 
 
-def read_signed_workbook(path: Path) -> SignedWorkbook:
-    """Read ``path``; raises :class:`NotAWorkbook` / :class:`WorkbookDamaged` for unreadable files."""
+def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkbook:
+    """Read ``path`` in one streaming pass (:func:`ecodesk.workbook.xlsx.read_xlsx`, which also
+    measures it against the limits); raises :class:`NotAWorkbook` / :class:`WorkbookDamaged`."""
+    from ecodesk.workbook.xlsx import read_xlsx
+
     path = Path(path)
+    content = read_xlsx(path, fast_path=fast_path)
+    data_sheet = content.sheet(DATA_SHEET)
+    if data_sheet is None or data_sheet.kind != "worksheet":
+        if DOC_KEYWORDS in content.keywords:
+            raise DataSheetDamaged(path, tr("workbook", "签名数据表不存在"))
+        raise NotAWorkbook(path, tr("workbook", "没有 EcoDesk 签名数据"))
+    if data_sheet.max_row - FIRST_RECORD_ROW + 1 > LIMITS.records:
+        raise OversizedWorkbook(
+            path, tr("workbook", "签名数据超过 {n} 条", n=f"{LIMITS.records:,}")
+        )
+    try:
+        sheet = parse_data_rows(data_rows_from_cells((c[0], c[1], c[3]) for c in data_sheet.cells))
+    except DataSheetError as exc:
+        log.info("data sheet of %s malformed: %s", path, exc)
+        raise DataSheetDamaged(path, tr("workbook", "签名数据表格式不对")) from None
+    if len(sheet.records) > LIMITS.records:
+        raise OversizedWorkbook(
+            path, tr("workbook", "签名数据超过 {n} 条", n=f"{LIMITS.records:,}")
+        )
+    return _signed(path, sheet, compare_read_cells(content, sheet.records), content.application)
+
+
+def read_signed_workbook_openpyxl(path: Path) -> SignedWorkbook:
+    """The reference reader through openpyxl's object model (slow; the differential tests compare
+    :func:`read_signed_workbook` with it). The file passes the same gate first."""
+    from ecodesk.workbook.safety import load_untrusted
+    from ecodesk.workbook.xlsx import measure_xlsx
+
+    path = Path(path)
+    measure_xlsx(path)
     wb = load_untrusted(path)
     if DATA_SHEET not in wb.sheetnames:
         if DOC_KEYWORDS in (wb.properties.keywords or ""):
@@ -131,8 +173,13 @@ def read_signed_workbook(path: Path) -> SignedWorkbook:
     except DataSheetError as exc:
         log.info("data sheet of %s malformed: %s", path, exc)
         raise DataSheetDamaged(path, tr("workbook", "签名数据表格式不对")) from None
+    return _signed(path, sheet, compare_visible_cells(wb, sheet.records), _application(path))
+
+
+def _signed(
+    path: Path, sheet: DataSheet, mismatches: list[CellMismatch], application: str
+) -> SignedWorkbook:
     records = sheet.records
-    mismatches = compare_visible_cells(wb, records)
     meta = {r.key: r.value for r in records if r.section == "meta"}
     try:
         data = submission_from_records(records)
@@ -148,17 +195,60 @@ def read_signed_workbook(path: Path) -> SignedWorkbook:
         data=data,
         data_problem=problem,
         meta=meta,
-        application=_application(path),
+        application=application,
     )
 
 
-def compare_visible_cells(wb: Any, records: list[Record]) -> list[CellMismatch]:
-    """Every difference between the workbook's visible sheets and the signed cell records."""
+def _expected_cells(records: list[Record]) -> dict[str, dict[str, tuple[str, str]]]:
     expected: dict[str, dict[str, tuple[str, str]]] = {}
     for r in records:
         if r.section in CELL_SECTIONS:
             sheet, _, cell = r.key.rpartition("!")
             expected.setdefault(sheet, {})[cell] = (r.section, r.value)
+    return expected
+
+
+def compare_read_cells(content: XlsxContent, records: list[Record]) -> list[CellMismatch]:
+    """:func:`compare_visible_cells` for a workbook read by the streaming reader."""
+    expected = _expected_cells(records)
+    found_sheets = [s for s in content.sheets if s.kind == "worksheet" and s.name != DATA_SHEET]
+    names = {s.name for s in found_sheets}
+    mismatches: list[CellMismatch] = []
+    for name in expected:
+        if name not in names:
+            mismatches.append(CellMismatch(name, "", "", None))
+    formats = content.formats
+    n_formats = len(formats)
+    for sheet in found_sheets:
+        bound_cells: dict[str, tuple[str, str]] = {}
+        for _row, _column, coordinate, value, formula, style in sheet.cells:
+            fmt = formats[style].number_format if style < n_formats else "General"
+            bound = value_binding(value, formula, fmt)
+            if bound is None:
+                bound_cells.pop(coordinate, None)
+            else:
+                bound_cells[coordinate] = bound
+        want = expected.get(sheet.name)
+        if want is None:
+            # A sheet nobody signed: harmless when empty (some programs add one), a change otherwise.
+            if bound_cells:
+                mismatches.append(CellMismatch(sheet.name, "", None, ""))
+            continue
+        for coordinate, bound in bound_cells.items():
+            if want.get(coordinate) != bound:
+                mismatches.append(
+                    CellMismatch(
+                        sheet.name, coordinate, _shown(want.get(coordinate)), _shown(bound)
+                    )
+                )
+        for coordinate in sorted(set(want) - set(bound_cells)):
+            mismatches.append(CellMismatch(sheet.name, coordinate, _shown(want[coordinate]), None))
+    return mismatches
+
+
+def compare_visible_cells(wb: Any, records: list[Record]) -> list[CellMismatch]:
+    """Every difference between the workbook's visible sheets and the signed cell records."""
+    expected = _expected_cells(records)
     found_sheets = [ws for ws in wb.worksheets if ws.title != DATA_SHEET]
     mismatches: list[CellMismatch] = []
     for name in expected:

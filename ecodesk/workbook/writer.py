@@ -8,14 +8,14 @@ all records; write records and signature into the data sheet; save atomically.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
 from ecodesk.i18n import tr
+from ecodesk.output import OutputFile
 from ecodesk.signing.canonical import ExportMeta, Record, canonical_bytes, data_records
 from ecodesk.signing.keys import SigningKey
 from ecodesk.signing.signature import SignatureBlock, sign_canonical
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # (done, total, what) for a progress bar
 
 DOC_KEYWORDS = "EcoDesk signed workbook"
-
-
-class WorkbookWriteError(EcoDeskError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -62,15 +58,25 @@ def visible_cell_records(wb: object) -> list[Record]:
     return records
 
 
-def write_signed_workbook(
+@dataclass(frozen=True)
+class BuiltWorkbook:
+    """A signed workbook in memory, not saved yet."""
+
+    workbook: Any
+    block: SignatureBlock
+    records: list[Record]
+    finish: Callable[[], None]  # reports the last step of the progress once it is saved
+
+
+def build_signed_workbook(
     pack: FormPack,
     data: SubmissionData,
-    out_path: Path,
     *,
     key: SigningKey,
     meta: ExportMeta,
     progress: Progress | None = None,
-) -> WrittenWorkbook:
+) -> BuiltWorkbook:
+    """Lay out and sign the workbook of ``data``; the caller saves it (see the export's order)."""
     from openpyxl import Workbook
 
     from ecodesk.workbook.cover import write_cover
@@ -97,26 +103,32 @@ def write_signed_workbook(
     block = sign_canonical(key, canonical_bytes(records))
     write_data_sheet(wb.create_sheet(), block, records)
     wb.active = 0
+    return BuiltWorkbook(wb, block, records, lambda: report(total, total, tr("workbook", "完成")))
 
-    out_path = Path(out_path)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        log.error("cannot write %s: %s", out_path, exc)
-        raise WorkbookWriteError(
-            tr(
-                "workbook",
-                "无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限，"
-                "以及该文件是否正在 Excel/WPS 中打开（请先关闭）。",
-                path=out_path,
-                reason=exc.strerror or exc,
-            )
-        ) from None
-    report(total, total, tr("workbook", "完成"))
+
+def write_signed_workbook(
+    pack: FormPack,
+    data: SubmissionData,
+    out_path: Path,
+    *,
+    key: SigningKey,
+    meta: ExportMeta,
+    progress: Progress | None = None,
+    force: bool = True,
+) -> WrittenWorkbook:
+    """Write the signed workbook to ``out_path`` (whole or not at all, see :class:`OutputFile`).
+
+    ``force=False`` refuses to replace an existing file. Raises
+    :class:`~ecodesk.storage.StorageError` when the file cannot be written.
+    """
+    built = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
+    with OutputFile(out_path, force=force) as output:
+        built.workbook.save(output.tmp)
+    built.finish()
     log.info(
-        "wrote signed workbook %s (%d records, digest %s)", out_path, len(records), block.digest
+        "wrote signed workbook %s (%d records, digest %s)",
+        output.path,
+        len(built.records),
+        built.block.digest,
     )
-    return WrittenWorkbook(out_path, block, records)
+    return WrittenWorkbook(output.path, built.block, built.records)

@@ -3,163 +3,163 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="46" />
       <source>Apache-2.0 或 GPL-3.0+（字体例外）</source>
       <translation>Apache-2.0 or GPL-3.0+ (with font exception)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="47" />
       <source>界面与报送单的中文字体</source>
       <translation>Chinese font of the window and the submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="56" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="49" />
       <source>窗口界面</source>
       <translation>Window</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="50" />
       <source>本地数据库</source>
       <translation>Local database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="51" />
       <source>数据库升级</source>
       <translation>Database upgrades</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="52" />
       <source>Excel 报表</source>
       <translation>Excel workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="64" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="53" />
       <source>安全读取 XML</source>
       <translation>Safe XML reading</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="54" />
       <source>PDF 报送单及其二维码</source>
       <translation>PDF submission sheet and its QR code</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="75" />
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="89" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="67" />
       <source>Apache-2.0 或 BSD-3-Clause</source>
       <translation>Apache-2.0 or BSD-3-Clause</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="76" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="59" />
       <source>签名与密钥</source>
       <translation>Signatures and keys</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="82" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="61" />
       <source>数据文件夹位置</source>
       <translation>Data folder location</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="84" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="62" />
       <source>表单定义</source>
       <translation>Form definitions</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="85" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="63" />
       <source>表单定义校验</source>
       <translation>Form definition checks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="68" />
       <source>打印预览</source>
       <translation>Print preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="96" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="70" />
       <source>运行环境</source>
       <translation>Runtime</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="127" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="103" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="107" />
       <source>赣州市生态文明建设高地三年行动报送系统</source>
       <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="138" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="114" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="115" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="140" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="116" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="125" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="160" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="134" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="166" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="173" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="146" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="208" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -177,17 +177,17 @@
       <translation>&lt;b&gt;Warning:&lt;/b&gt; {message}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="26" />
       <source>请写明原因（例如数据变化的具体缘由），说明会随报表一并报送：</source>
       <translation>Write down the reason (for example what caused the change). The explanation is sent together with the report:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="36" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="32" />
       <source>确认说明</source>
       <translation>Confirm explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="37" />
+      <location filename="../../ecodesk/ui/dialogs/accept_warning_dialog.py" line="33" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -195,88 +195,88 @@
   <context>
     <name>AdoptDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="30" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="37" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="34" />
       <source>将把{period}的汇总结果写入本单位（{unit}）{period}第 {revision} 版报送。写入后可在主窗口检查、补充，再签名导出报送上级。</source>
       <translation>The consolidation of {period} will be written into our unit's ({unit}) submission for {period}, revision {revision}. Afterwards check and complete it in the main window, then sign and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="44" />
       <source>等 {n} 个单位</source>
       <translation> and others ({n} units in all)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="46" />
       <source>请注意：汇总中有不属于本县（市、区）的单位：{units}。县级单位一般只汇总本县各部门的报表；这些单位的数值会计入本单位的报送。如非有意，请取消，并从文件夹中移走这些报表。</source>
       <translation>Please note: the consolidation includes units outside this county-level division: {units}. A county usually consolidates only its own departments' workbooks; these units' figures will count in our unit's submission. If that is not intended, cancel and move those workbooks out of the folder.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="51" />
       <source>汇总结果提供 {v} 项指标数值、{n} 段文字说明、{t} 张表格、{w} 条已说明的预警，写入后替换本单位报送中的同一项。</source>
       <translation>The consolidation provides {v} indicator values, {n} narrative sections, {t} tables and {w} explained warnings; each replaces the same entry in our unit's submission.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="54" />
       <source>本单位自己填写、汇总结果没有提供的内容保持不变；每项改动都记入操作日志。</source>
       <translation>Whatever our unit entered that the consolidation does not provide stays as it is; every change is written to the audit log.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="56" />
       <source>本单位负责的表将增加：{forms}。</source>
       <translation>Forms added to those our unit reports on: {forms}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>将被替换的内容</source>
       <translation>Entry to be replaced</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>现在</source>
       <translation>Now</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="62" />
       <source>汇总结果</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="95" />
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="96" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="72" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="100" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="74" />
       <source>以下 {n} 项本单位已经填写，且与汇总结果不同，将被替换：</source>
       <translation>These {n} entries our unit already filled in differ from the consolidation and will be replaced:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="80" />
       <source>本单位报送中没有与汇总结果不同的已填内容，不会覆盖任何已填写的内容。</source>
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="87" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="90" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="112" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="158" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -284,7 +284,7 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="108" />
+      <location filename="../../ecodesk/ui/app.py" line="107" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -315,39 +315,39 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="85" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="79" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="100" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="108" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="113" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="101" />
       <source>预警</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="109" />
       <source>预警：已报，有已说明的预警</source>
       <translation>Warn: sent, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="111" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
@@ -355,38 +355,38 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="76" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="100" />
       <location filename="../../ecodesk/ui/consolidation/window.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="106" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="107" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="109" />
       <source>公钥登记：</source>
       <translation>Key registry:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="116" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="122" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
@@ -402,7 +402,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="371" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -418,7 +418,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="378" />
       <source>预警说明</source>
       <translation>Explained warnings</translation>
     </message>
@@ -428,127 +428,127 @@
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="150" />
       <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、预警说明、图表</source>
       <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="158" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="182" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="176" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="186" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="177" />
       <source>（未选择：请选择上级下发的各单位公钥登记文件夹）</source>
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="198" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="187" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="205" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="193" />
       <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
       <translation>Choose the key registry folder (the units' public keys issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="251" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="237" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="256" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="239" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="242" />
       <source>还没有选择公钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“公钥登记”一行的“选择文件夹…”，选择上级下发的各单位公钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="245" />
       <source>公钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="308" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="323" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="293" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="356" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="318" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="366" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="327" />
       <source>预警说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="373" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="333" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="348" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="349" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="401" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="353" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查公钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="410" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="415" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="361" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="450" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="386" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="457" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="462" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="391" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -557,64 +557,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="480" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="406" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="411" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="509" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="432" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="433" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="516" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="437" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="521" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="440" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="529" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="448" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="544" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="460" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="566" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="573" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="483" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="578" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="487" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -622,7 +622,7 @@
   <context>
     <name>CrashHandler</name>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="22" />
+      <location filename="../../ecodesk/ui/crash.py" line="39" />
       <source>程序遇到了一个意外问题，刚才的操作没有完成。已保存的数据不受影响。
 
 请重新尝试；如果问题反复出现，请把日志文件发给技术支持：
@@ -633,7 +633,7 @@ Please try again; if the problem keeps coming back, send the log file to technic
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/crash.py" line="54" />
+      <location filename="../../ecodesk/ui/crash.py" line="69" />
       <source>出现问题</source>
       <translation>Something went wrong</translation>
     </message>
@@ -641,12 +641,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="62" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="56" />
       <source>填数字</source>
       <translation>number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="106" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="99" />
       <source>修改“{label}”</source>
       <translation>Change "{label}"</translation>
     </message>
@@ -681,27 +681,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>FormView</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="50" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="49" />
       <source>查看行动方案原文</source>
       <translation>Show the action plan's text</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="62" />
       <source>一、主要指标</source>
       <translation>1. Main indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="67" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="66" />
       <source>二、工作情况</source>
       <translation>2. Progress report</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="77" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="76" />
       <source>三、明细表</source>
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="91" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="88" />
       <source>提示：鼠标停在指标上可看方案原文，按 F1 查看当前项的填报说明；Tab 或回车跳到下一项，Ctrl+Z 撤销。</source>
       <translation>Tip: hover over an indicator to see the plan's text, press F1 for help on the current field; Tab or Enter moves to the next field, Ctrl+Z undoes.</translation>
     </message>
@@ -714,27 +714,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Import last year's data — preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="26" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="24" />
       <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
       <translation>Below is what the import would change. If it is right, click "Import"; "Cancel" leaves the data on this computer unchanged.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="39" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="33" />
       <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
       <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="36" />
       <source>签名人不在密钥登记中。我确认这是可信的上年文件（将记入操作日志）。</source>
       <translation>The signer is not in the key registry. I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="41" />
       <source>导入</source>
       <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="42" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -742,27 +742,27 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="108" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="126" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="157" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="158" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="160" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -770,32 +770,32 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="38" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="39" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="40" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="41" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="46" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="42" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="43" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="47" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
@@ -805,12 +805,12 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="125" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="109" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="129" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="113" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -818,17 +818,17 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorsView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="55" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="60" />
       <source>筛选：</source>
       <translation>Filter:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="57" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="62" />
       <source>输入表号或指标名称</source>
       <translation>Form code or indicator name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="64" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="67" />
       <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
       <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
     </message>
@@ -838,118 +838,118 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="75" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
       <source>合计</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="76" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
       <source>计量单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="77" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
       <source>上年同口径</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
       <source>同比（%）</source>
       <translation>Change (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>规划目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>进度（%）</source>
       <translation>Progress (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>达标</source>
       <translation>Met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>单位数</source>
       <translation>Units</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="145" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="123" />
       <source>有单位没有上年数，上年合计不可比，未列出。</source>
       <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="164" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="142" />
       <source>（逐单位列示）</source>
       <translation>(listed per unit)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
       <source>是</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
       <source>否</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="197" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="174" />
       <source>各单位数值：{form} {name}</source>
       <translation>Every unit's figure: {form} {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="199" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="175" />
       <source>汇总方法：{rule}</source>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="201" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="177" />
       <source>；{num}合计 {n}，{den}合计 {d}</source>
       <translation>; {num} total {n}, {den} total {d}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="181" />
       <source>；省下达目标合计 {t}</source>
       <translation>; provincial targets total {t}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="183" />
       <source>本期</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="216" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="187" />
       <source>省下达目标</source>
       <translation>Provincial target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="188" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="220" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="191" />
       <source>达到目标</source>
       <translation>Target met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="221" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="192" />
       <source>备注</source>
       <translation>Note</translation>
     </message>
@@ -957,168 +957,173 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="104" />
+      <location filename="../../ecodesk/ui/main_window.py" line="88" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="108" />
+      <location filename="../../ecodesk/ui/main_window.py" line="101" />
+      <source>正在打开…</source>
+      <translation>Opening…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="92" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="113" />
-      <location filename="../../ecodesk/ui/main_window.py" line="171" />
+      <location filename="../../ecodesk/ui/main_window.py" line="97" />
+      <location filename="../../ecodesk/ui/main_window.py" line="151" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="115" />
+      <location filename="../../ecodesk/ui/main_window.py" line="99" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="121" />
+      <location filename="../../ecodesk/ui/main_window.py" line="105" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="126" />
+      <location filename="../../ecodesk/ui/main_window.py" line="109" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="128" />
+      <location filename="../../ecodesk/ui/main_window.py" line="110" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="133" />
+      <location filename="../../ecodesk/ui/main_window.py" line="114" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="138" />
+      <location filename="../../ecodesk/ui/main_window.py" line="118" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="142" />
+      <location filename="../../ecodesk/ui/main_window.py" line="122" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="144" />
+      <location filename="../../ecodesk/ui/main_window.py" line="124" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="156" />
+      <location filename="../../ecodesk/ui/main_window.py" line="136" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="164" />
+      <location filename="../../ecodesk/ui/main_window.py" line="144" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="167" />
+      <location filename="../../ecodesk/ui/main_window.py" line="147" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="170" />
+      <location filename="../../ecodesk/ui/main_window.py" line="150" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="177" />
+      <location filename="../../ecodesk/ui/main_window.py" line="157" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="179" />
+      <location filename="../../ecodesk/ui/main_window.py" line="158" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="182" />
+      <location filename="../../ecodesk/ui/main_window.py" line="160" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="183" />
+      <location filename="../../ecodesk/ui/main_window.py" line="161" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="184" />
+      <location filename="../../ecodesk/ui/main_window.py" line="162" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="185" />
+      <location filename="../../ecodesk/ui/main_window.py" line="163" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="164" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="187" />
+      <location filename="../../ecodesk/ui/main_window.py" line="165" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="193" />
+      <location filename="../../ecodesk/ui/main_window.py" line="171" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="228" />
+      <location filename="../../ecodesk/ui/main_window.py" line="203" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="204" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="206" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="266" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="283" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="239" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="372" />
+      <location filename="../../ecodesk/ui/main_window.py" line="318" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="377" />
+      <location filename="../../ecodesk/ui/main_window.py" line="322" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1126,22 +1131,22 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>NarrativeEdit</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="66" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="64" />
       <source>已写 {n} 字</source>
       <translation>{n} characters</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
       <source>至少 {n} 字</source>
       <translation>at least {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="70" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="68" />
       <source>最多 {n} 字</source>
       <translation>at most {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="93" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="89" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
     </message>
@@ -1164,76 +1169,75 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="81" />
+      <location filename="../../ecodesk/ui/operations.py" line="80" />
       <source>导出本单位公钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="82" />
+      <location filename="../../ecodesk/ui/operations.py" line="81" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="84" />
+      <location filename="../../ecodesk/ui/operations.py" line="83" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="85" />
+      <location filename="../../ecodesk/ui/operations.py" line="84" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/operations.py" line="100" />
       <location filename="../../ecodesk/ui/operations.py" line="101" />
-      <location filename="../../ecodesk/ui/operations.py" line="102" />
       <source>将在后续版本提供</source>
       <translation>Coming in a later version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="119" />
+      <location filename="../../ecodesk/ui/operations.py" line="117" />
       <source>操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="151" />
+      <location filename="../../ecodesk/ui/operations.py" line="142" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="153" />
+      <location filename="../../ecodesk/ui/operations.py" line="143" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="161" />
+      <location filename="../../ecodesk/ui/operations.py" line="147" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="162" />
+      <location filename="../../ecodesk/ui/operations.py" line="148" />
       <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
       <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="178" />
+      <location filename="../../ecodesk/ui/operations.py" line="160" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="180" />
-      <location filename="../../ecodesk/ui/operations.py" line="298" />
-      <location filename="../../ecodesk/ui/operations.py" line="338" />
-      <location filename="../../ecodesk/ui/operations.py" line="407" />
+      <location filename="../../ecodesk/ui/operations.py" line="161" />
+      <location filename="../../ecodesk/ui/operations.py" line="251" />
+      <location filename="../../ecodesk/ui/operations.py" line="280" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="195" />
+      <location filename="../../ecodesk/ui/operations.py" line="173" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="197" />
+      <location filename="../../ecodesk/ui/operations.py" line="174" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1246,7 +1250,7 @@ Key fingerprint: {fp}
 This period's data is now frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="201" />
+      <location filename="../../ecodesk/ui/operations.py" line="177" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -1256,70 +1260,65 @@ This period's data is now frozen; to correct it, create a new revision.</transla
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="79" />
-      <source>导入审核意见…</source>
-      <translation>Import review feedback…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="218" />
+      <location filename="../../ecodesk/ui/operations.py" line="194" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="224" />
+      <location filename="../../ecodesk/ui/operations.py" line="200" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="232" />
-      <location filename="../../ecodesk/ui/operations.py" line="238" />
-      <location filename="../../ecodesk/ui/operations.py" line="245" />
-      <location filename="../../ecodesk/ui/operations.py" line="251" />
+      <location filename="../../ecodesk/ui/operations.py" line="206" />
+      <location filename="../../ecodesk/ui/operations.py" line="210" />
+      <location filename="../../ecodesk/ui/operations.py" line="215" />
+      <location filename="../../ecodesk/ui/operations.py" line="220" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="233" />
+      <location filename="../../ecodesk/ui/operations.py" line="207" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="239" />
+      <location filename="../../ecodesk/ui/operations.py" line="211" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="245" />
+      <location filename="../../ecodesk/ui/operations.py" line="215" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="255" />
+      <location filename="../../ecodesk/ui/operations.py" line="223" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="266" />
+      <location filename="../../ecodesk/ui/operations.py" line="231" />
       <source>还没有签名密钥</source>
       <translation>No signing key yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="268" />
+      <location filename="../../ecodesk/ui/operations.py" line="232" />
       <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出公钥登记表。</source>
       <translation>This unit has no signing key yet. The key is created at the first "Sign and export"; export the key registration after that.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="273" />
+      <location filename="../../ecodesk/ui/operations.py" line="234" />
       <source>选择保存公钥登记文件的文件夹</source>
       <translation>Choose a folder for the key registration files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="285" />
+      <location filename="../../ecodesk/ui/operations.py" line="243" />
       <source>已导出公钥</source>
       <translation>Public key exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="287" />
+      <location filename="../../ecodesk/ui/operations.py" line="244" />
       <source>公钥登记文件：{file}
 登记表（请打印、签字盖章后连同文件报上级）：{sheet}
 指纹：{fp}</source>
@@ -1328,24 +1327,125 @@ Registration sheet (print, sign and stamp it, and send it with the file to the l
 Fingerprint: {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="291" />
+      <location filename="../../ecodesk/ui/operations.py" line="247" />
       <source>正在导出公钥登记表…</source>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="296" />
+      <location filename="../../ecodesk/ui/operations.py" line="251" />
       <source>选择要核验的报表</source>
       <translation>Choose workbooks to verify</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="305" />
+      <location filename="../../ecodesk/ui/operations.py" line="257" />
       <source>选择公钥登记文件夹（上级下发的各单位公钥）</source>
       <translation>Choose the key registry folder (public keys issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="324" />
+      <location filename="../../ecodesk/ui/operations.py" line="275" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="279" />
+      <source>选择上年的签名报表或市里下发的基数表</source>
+      <translation>Choose last year's signed workbook or the city's baseline table</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="296" />
+      <source>导入上年数据</source>
+      <translation>Import last year's data</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="297" />
+      <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
+      <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="306" />
+      <source>正在读取并核验文件…</source>
+      <translation>Reading and verifying the file…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="322" />
+      <source>已导入</source>
+      <translation>Imported</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="324" />
+      <source>正在导入上年数据…</source>
+      <translation>Importing last year's data…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="331" />
+      <source>备份数据到</source>
+      <translation>Back up data to</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="331" />
+      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <source>EcoDesk 数据备份 (*.sqlite3)</source>
+      <translation>EcoDesk data backup (*.sqlite3)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <source>备份完成</source>
+      <translation>Backup done</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="341" />
+      <source>数据已备份到：
+{path}</source>
+      <translation>The data was backed up to:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="343" />
+      <source>正在备份数据…</source>
+      <translation>Backing up…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="347" />
+      <source>选择备份文件</source>
+      <translation>Choose a backup file</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="350" />
+      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <source>从备份恢复</source>
+      <translation>Restore from backup</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="351" />
+      <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
+      <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="369" />
+      <source>恢复完成</source>
+      <translation>Restore done</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <source>数据已从备份恢复。原来的数据另存在：
+{path}</source>
+      <translation>The data was restored from the backup. The previous data is kept at:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="370" />
+      <source>（原来没有数据）</source>
+      <translation>(there was no data before)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="377" />
+      <source>正在恢复数据…</source>
+      <translation>Restoring…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>导入审核意见…</source>
+      <translation>Import review feedback…</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations.py" line="333" />
@@ -1397,152 +1497,56 @@ Fingerprint: {fp}</translation>
       <source>已保存答复。</source>
       <translation>Answer saved.</translation>
     </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="405" />
-      <source>选择上年的签名报表或市里下发的基数表</source>
-      <translation>Choose last year's signed workbook or the city's baseline table</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="426" />
-      <source>导入上年数据</source>
-      <translation>Import last year's data</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="429" />
-      <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
-      <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="439" />
-      <source>正在读取并核验文件…</source>
-      <translation>Reading and verifying the file…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="459" />
-      <source>已导入</source>
-      <translation>Imported</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="461" />
-      <source>正在导入上年数据…</source>
-      <translation>Importing last year's data…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="469" />
-      <source>备份数据到</source>
-      <translation>Back up data to</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="471" />
-      <location filename="../../ecodesk/ui/operations.py" line="495" />
-      <source>EcoDesk 数据备份 (*.sqlite3)</source>
-      <translation>EcoDesk data backup (*.sqlite3)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="484" />
-      <source>备份完成</source>
-      <translation>Backup done</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="485" />
-      <source>数据已备份到：
-{path}</source>
-      <translation>The data was backed up to:
-{path}</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="488" />
-      <source>正在备份数据…</source>
-      <translation>Backing up…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="493" />
-      <source>选择备份文件</source>
-      <translation>Choose a backup file</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="501" />
-      <location filename="../../ecodesk/ui/operations.py" line="537" />
-      <source>从备份恢复</source>
-      <translation>Restore from backup</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="503" />
-      <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
-      <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="529" />
-      <source>恢复完成</source>
-      <translation>Restore done</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="530" />
-      <source>数据已从备份恢复。原来的数据另存在：
-{path}</source>
-      <translation>The data was restored from the backup. The previous data is kept at:
-{path}</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="531" />
-      <source>（原来没有数据）</source>
-      <translation>(there was no data before)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="540" />
-      <source>正在恢复数据…</source>
-      <translation>Restoring…</translation>
-    </message>
   </context>
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="180" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="187" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="190" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="209" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="227" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -1560,47 +1564,47 @@ Fingerprint: {fp}</translation>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="26" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="31" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="29" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="36" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="40" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="46" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="47" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="56" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="58" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -1626,120 +1630,120 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PrintPreviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="226" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="212" />
       <source>打印预览 — {name}</source>
       <translation>Print preview — {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="238" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="224" />
       <source>上一页</source>
       <translation>Previous</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="248" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="231" />
       <source>页，共 {m} 页</source>
       <translation>of {m}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="250" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="232" />
       <source>下一页</source>
       <translation>Next</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="253" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="235" />
       <source>适合宽度</source>
       <translation>Fit width</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="254" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="236" />
       <source>适合页面</source>
       <translation>Fit page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="262" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="244" />
       <source>第</source>
       <translation>Page</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="267" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="249" />
       <source>缩放：</source>
       <translation>Zoom:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="288" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="270" />
       <source>打印…</source>
       <translation>Print…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="290" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="272" />
       <source>另存为 PDF…</source>
       <translation>Save as PDF…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="292" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="477" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="274" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
       <source>用其他程序打开</source>
       <translation>Open in another program</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="294" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="276" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="442" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="373" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="412" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="421" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="393" />
       <source>正在打印报送单…</source>
       <translation>Printing the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="423" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="395" />
       <source>打印机无法开始打印。请检查打印机是否已连接、已开机，然后重试。</source>
       <translation>The printer could not start printing. Check that it is connected and switched on, then try again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="424" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="396" />
       <source>正在打印第 {n} 页（共 {m} 页）…</source>
       <translation>Printing page {n} of {m}…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="436" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="408" />
       <source>已送往打印机：{n} 页。</source>
       <translation>Sent to the printer: {n} pages.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="439" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="411" />
       <source>打印没有完成。</source>
       <translation>Printing did not complete.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="446" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="413" />
       <source>打印没有完成，原因未知。详细情况已记入日志。可以改用“另存为 PDF”，再用其他程序打印。</source>
       <translation>Printing did not complete for an unknown reason. Details are in the log. You can use "Save as PDF" instead and print from another program.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="467" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="431" />
       <source>另存为 PDF</source>
       <translation>Save as PDF</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="455" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="420" />
       <source>PDF 文件 (*.pdf)</source>
       <translation>PDF file (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="469" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="433" />
       <source>已保存：{path}</source>
       <translation>Saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="479" />
+      <location filename="../../ecodesk/ui/dialogs/print_preview_dialog.py" line="440" />
       <source>本机没有可以打开 PDF 文件的程序。请用“另存为 PDF”保存后，用其他电脑打开或打印。</source>
       <translation>No program on this computer opens PDF files. Use "Save as PDF" and open or print the file on another computer.</translation>
     </message>
@@ -1747,54 +1751,54 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="44" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="47" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="45" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="55" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="53" />
       <source>接受提醒并说明…</source>
       <translation>Accept with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="56" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="54" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <source>表单</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <source>问题</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="63" />
+      <source>说明</source>
+      <translation>Explanation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="101" />
+      <source>没有发现问题</source>
+      <translation>No problems found</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="103" />
+      <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
+      <translation>Errors: {e} · warnings to explain: {w}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
       <source>答复查询…</source>
       <translation>Answer query…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
-      <source>表单</source>
-      <translation>Form</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
-      <source>问题</source>
-      <translation>Problem</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
-      <source>说明</source>
-      <translation>Explanation</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="108" />
-      <source>没有发现问题</source>
-      <translation>No problems found</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="110" />
-      <source>错误 {e} 项 · 待说明的提醒 {w} 项</source>
-      <translation>Errors: {e} · warnings to explain: {w}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="112" />
@@ -1805,92 +1809,92 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
       <source>欢迎使用生态文明建设报送系统</source>
       <translation>Welcome to EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="27" />
       <source>单位信息</source>
       <translation>Unit details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="32" />
       <source>第一次使用，请先填写本单位信息。这些信息会印在报送表和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
       <translation>First start: please enter your unit's details. They are printed on the submission sheet and the cover of the signed workbook, and can be changed later under Settings → Unit details.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="48" />
       <source>选择或输入，如 县林业局</source>
       <translation>choose or type, e.g. 县林业局</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="65" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="53" />
       <source>如 0797-1234567 或手机号</source>
       <translation>e.g. 0797-1234567 or a mobile number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="54" />
       <source>行政区划 *</source>
       <translation>Division *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="55" />
       <source>填报部门 *</source>
       <translation>Department *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="56" />
       <source>填报人 *</source>
       <translation>Prepared by *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="69" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="57" />
       <source>审核人</source>
       <translation>Reviewed by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="70" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="58" />
       <source>单位负责人</source>
       <translation>Head of unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="71" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="59" />
       <source>联系电话 *</source>
       <translation>Phone *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="80" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>退出</source>
       <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="87" />
       <source>填报部门</source>
       <translation>department</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="105" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="89" />
       <source>填报人</source>
       <translation>prepared by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="107" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="91" />
       <source>联系电话</source>
       <translation>phone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="113" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="97" />
       <source>请填写：{names}。</source>
       <translation>Please fill in: {names}.</translation>
     </message>
@@ -1898,37 +1902,37 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ReceivedFilesTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="28" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
       <source>核验结果</source>
       <translation>Verification</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="29" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="30" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="26" />
       <source>报送期</source>
       <translation>Period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="31" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="32" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
       <source>汇总</source>
       <translation>Consolidation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="33" />
+      <location filename="../../ecodesk/ui/consolidation/files_table.py" line="27" />
       <source>说明</source>
       <translation>Details</translation>
     </message>
@@ -1936,32 +1940,32 @@ Fingerprint: {fp}</translation>
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="25" />
       <source>设置</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="33" />
       <source>界面语言</source>
       <translation>Interface language</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="39" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="35" />
       <source>本单位负责填报的任务（只显示勾选的表单，可随时在主窗口中“显示全部”）：</source>
       <translation>Tasks this unit reports on (only checked forms are shown; "Show all tasks" in the main window shows the rest):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="48" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="49" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="76" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="66" />
       <source>请至少勾选一项任务。</source>
       <translation>Please check at least one task.</translation>
     </message>
@@ -1969,52 +1973,52 @@ Fingerprint: {fp}</translation>
   <context>
     <name>TableEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="46" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="42" />
       <source>可从 Excel/WPS 复制多行后在表格中按 Ctrl+V 粘贴；带 * 的列必填。</source>
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="78" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="70" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="79" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="71" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="80" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="111" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="99" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="125" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="110" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="130" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="114" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="143" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="126" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="155" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="162" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="142" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -2055,27 +2059,27 @@ Fingerprint: {fp}</translation>
   <context>
     <name>WarningsTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
       <source>预警</source>
       <translation>Warning</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="14" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
@@ -2099,6 +2103,18 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{goal}（{deadline}，{level}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>≥{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全市</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>完成省下达指标（填省下达目标和实际完成值，{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2119,6 +2135,18 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>突破{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本地</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各地均须达到</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>{trend}（{unit}）</source>
       <translation type="unfinished" />
     </message>
@@ -2131,7 +2159,15 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>≤{value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>牵头部门：{leads}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>={value}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2140,6 +2176,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>地方专项 {places}：{title}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{value}左右</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2155,6 +2195,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>清零</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>选择：{choices}</source>
       <translation type="unfinished" />
     </message>
@@ -2163,59 +2207,15 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{goal}（{deadline}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{goal}（{deadline}，{level}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>≥{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>突破{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>≤{value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>={value}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value}左右</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>清零</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>达到或好于{grade}</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>达到“{state}”</source>
+      <source>达到"{state}"</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>完成</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全市</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本地</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各地均须达到</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -2242,14 +2242,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>程序内部错误，操作没有完成。详细情况已写入日志文件，请把它发给技术支持。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>已备份到：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2263,10 +2255,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>备份文件保存到哪里</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2302,6 +2290,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>报送期，如 2026 或 2026Q3（默认：文件中最新的报送期）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>  [拒收：{label}] {name}：{reason}</source>
       <translation type="unfinished" />
     </message>
@@ -2319,14 +2311,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>注意：有 {n} 个文件被拒收，请联系相关单位重新报送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>  审核状态：{unit} {state}{revision}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2362,46 +2346,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>（空）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{unit} {period}：第{old}版 → 第{new}版，{n} 处变化。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>比较同一单位两个修订版的差异</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>先验证两个报送工作簿，再列出每一处变化：指标值（旧 → 新）、修改过的章节文字和表格行。两个文件须是同一单位同一报送期的报送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>较早的修订版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>较新的修订版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>只能比较验证有效的报送工作簿：{message}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>两个文件不是同一单位同一报送期的报送（{a} {pa}；{b} {pb}），无法比较。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>    旧：{text}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>    新：{text}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>已签名导出 {period} 第{revision}版：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -2419,6 +2363,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期，如 2026 或 2026Q3（默认：当前报送期）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2446,102 +2394,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>只列出这一报送期（默认：全部）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已导入审核意见：{period}第{revision}版，{decision}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已答复查询 {id}（{label}）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上级的审核意见：导入、查看查询、答复</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导入上级（县牵头办或市里）签名的审核意见书，查看其中的查询并逐条答复。被退回或有查询时自动新建修订版；全部答复后才能再次签名导出。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导入审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>不再询问，直接导入</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>列出收到的审核意见和查询</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>以 JSON 输出</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>答复一条查询</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>查询编号（见 feedback show）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>答复内容</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已新建第{new}版用于更正和答复；请用 ecodesk feedback show 查看查询，ecodesk feedback answer 编号 内容 逐条答复，然后重新签名导出。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>还没有导入过审核意见。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{period}第{revision}版  {reviewer}  {when}  {decision}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>退回原因：{reason}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>  查询{n}  {label}（{key}）：{question}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>未导入，本机数据没有任何改动。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>  退回原因：{reason}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>  [{id}] {state}  {label}（{key}）：{question}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>确认导入？[y/N] </source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>        答复：{answer}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>导入上年数据（签名工作簿或上年基数表）作为本年的上年值</source>
       <translation type="unfinished" />
     </message>
@@ -2563,6 +2415,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>密钥登记文件夹（未在设置中指定 key_registry 时使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入到哪个报送期（默认当前报送期），如 2026</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2615,6 +2471,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>未导入，本机数据没有任何改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>创建时间：{when}</source>
       <translation type="unfinished" />
     </message>
@@ -2651,14 +2511,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>已登记 {unit} 的签名密钥。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请与该单位盖章的纸质密钥登记表上的指纹逐组核对；不一致时不要导入其审核意见。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>签名密钥：查看、创建、导出登记文件、更换</source>
       <translation type="unfinished" />
     </message>
@@ -2680,18 +2532,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>旧口令已遗忘：不验证旧口令，直接作废旧密钥</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>登记上级（县牵头办、市里）的签名密钥，以便导入其审核意见</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>登记上级的密钥登记文件（上级用 ecodesk keys export-public 生成）。登记前请把显示的指纹与上级盖章的纸质登记表逐组核对。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>密钥登记文件</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2739,7 +2579,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明“草稿”。</source>
+      <source>把一期报送生成为 A4 报送单 PDF。已签名的版本印有签名指纹和二维码；未签名的版本每页标明"草稿"。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2799,7 +2639,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>区划代码 {code} 不在目录中，请用“ecodesk catalog”查看。</source>
+      <source>区划代码 {code} 不在目录中，请用"ecodesk catalog"查看。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2839,54 +2679,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>已生成审核意见书：{path}（{unit} {period}第{revision}版，{decision}，查询 {n} 条）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请把审核意见书发给报送单位；对方须先登记本单位的密钥（ecodesk keys trust）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核收到的报送：查询、退回或采用，生成签名的审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>先验证报送（只有有效的报送才能审核），再用本单位的签名密钥生成审核意见书。KEY 的写法：表单（1.1）、指标（1.1:字段，见 ecodesk catalog --json）、章节（1.1:progress）、表格单元格（1.1:表格#行.列），* 表示整份报表。--suggest 列出程序已知的检查（与上年相比变化大、落后于方案目标）作为可用的查询。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>收到的报送工作簿</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>采用该报送</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>退回修改，并写明原因</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>对某一位置提出查询（可多次使用）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>输出的审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>只列出建议的查询（位置和问题），不生成文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请用 --out 指定审核意见书的文件名（.xlsx）。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>程序的检查没有发现需要查询的地方。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>已生成上年基数表：{path}（{year}年度）</source>
       <translation type="unfinished" />
     </message>
@@ -2899,7 +2691,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>生成市级填写的上年基数表。各县用“ecodesk import-previous 文件”导入本县一列。</source>
+      <source>生成市级填写的上年基数表。各县用"ecodesk import-previous 文件"导入本县一列。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2927,7 +2719,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>逐个验证报送工作簿或审核意见书的签名、可见内容和签名密钥登记，并说明读到的是哪一种文件。全部有效时退出码为 0，否则为 1。</source>
+      <source>逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2936,6 +2728,14 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>列出每个文件的详细情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回原因：{reason}</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -3252,6 +3052,38 @@ Fingerprint: {fp}</translation>
     <message>
       <source>原因或核验结果</source>
       <translation>Reason or verification result</translation>
+    </message>
+    <message>
+      <source>不低于</source>
+      <translation>at least </translation>
+    </message>
+    <message>
+      <source>超过</source>
+      <translation>over </translation>
+    </message>
+    <message>
+      <source>不高于</source>
+      <translation>at most </translation>
+    </message>
+    <message>
+      <source>等于</source>
+      <translation>equal to </translation>
+    </message>
+    <message>
+      <source>左右</source>
+      <translation> (approx.)</translation>
+    </message>
+    <message>
+      <source>清零</source>
+      <translation>eliminated</translation>
+    </message>
+    <message>
+      <source>达到或好于</source>
+      <translation>at or better than </translation>
+    </message>
+    <message>
+      <source>完成</source>
+      <translation>done</translation>
     </message>
     <message>
       <source>审核状态</source>
@@ -3733,41 +3565,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>表单 {form}</source>
       <translation>Form {form}</translation>
-    </message>
-  </context>
-  <context>
-    <name>keys</name>
-    <message>
-      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
-      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
-    </message>
-    <message>
-      <source>文字说明编号</source>
-      <translation>Narrative key</translation>
-    </message>
-    <message>
-      <source>表格编号</source>
-      <translation>Table key</translation>
-    </message>
-    <message>
-      <source>表格单元格编号</source>
-      <translation>Table cell key</translation>
-    </message>
-    <message>
-      <source>已接受警告编号</source>
-      <translation>Accepted warning key</translation>
-    </message>
-    <message>
-      <source>字段编号</source>
-      <translation>Field key</translation>
-    </message>
-    <message>
-      <source>找不到密钥登记文件 {path}。</source>
-      <translation>Key registration file {path} not found.</translation>
-    </message>
-    <message>
-      <source>{name} 不是有效的 EcoDesk 密钥登记文件（应为上级用“导出本单位公钥登记表”生成的 *{suffix} 文件），未登记。</source>
-      <translation>{name} is not a valid EcoDesk key registration file (it should be a *{suffix} file the office above made with "Export the unit's public key registration"); nothing was registered.</translation>
     </message>
   </context>
   <context>
@@ -4515,73 +4312,6 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
-    <name>argparse</name>
-    <message>
-      <source>用法：</source>
-      <translation>usage: </translation>
-    </message>
-    <message>
-      <source>位置参数</source>
-      <translation>positional arguments</translation>
-    </message>
-    <message>
-      <source>选项</source>
-      <translation>options</translation>
-    </message>
-    <message>
-      <source>显示本帮助并退出</source>
-      <translation>show this help message and exit</translation>
-    </message>
-    <message>
-      <source>显示版本号并退出</source>
-      <translation>show program's version number and exit</translation>
-    </message>
-    <message>
-      <source>缺少必需的参数：%s</source>
-      <translation>the following arguments are required: %s</translation>
-    </message>
-    <message>
-      <source>无法识别的参数：%s</source>
-      <translation>unrecognized arguments: %s</translation>
-    </message>
-    <message>
-      <source>参数 %(argument_name)s：%(message)s</source>
-      <translation>argument %(argument_name)s: %(message)s</translation>
-    </message>
-    <message>
-      <source>无效的选择 %(value)r（可选：%(choices)s）</source>
-      <translation>invalid choice: %(value)r (choose from %(choices)s)</translation>
-    </message>
-    <message>
-      <source>需要一个值</source>
-      <translation>expected one argument</translation>
-    </message>
-    <message>
-      <source>最多只能有一个值</source>
-      <translation>expected at most one argument</translation>
-    </message>
-    <message>
-      <source>至少需要一个值</source>
-      <translation>expected at least one argument</translation>
-    </message>
-    <message>
-      <source>无效的值 %(value)r</source>
-      <translation>invalid value %(value)r</translation>
-    </message>
-    <message>
-      <source>不能与参数 %s 同时使用</source>
-      <translation>not allowed with argument %s</translation>
-    </message>
-    <message>
-      <source>选项 %(option)s 不明确，可能是：%(matches)s</source>
-      <translation>ambiguous option: %(option)s could match %(matches)s</translation>
-    </message>
-    <message>
-      <source>必须给出以下参数之一：%s</source>
-      <translation>one of the arguments %s is required</translation>
-    </message>
-  </context>
-  <context>
     <name>report</name>
     <message>
       <source>{plan}（省下达：{value}）</source>
@@ -4764,10 +4494,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>审核查询及答复</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>填报人</source>
       <translation type="unfinished" />
     </message>
@@ -4812,18 +4538,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>本版替代第{old}版（数据摘要 {digest}），答复审核意见书 {feedback}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{n}. 查询（{key}）：{question}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>答复：{text}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>（未填写）</source>
       <translation type="unfinished" />
     </message>
@@ -4849,10 +4563,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（未答复）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4898,6 +4608,374 @@ Fingerprint: {fp}</translation>
     <message>
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>sample</name>
+    <message>
+      <source>{county}已按计划推进{name}相关工作</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{town}{subject}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截至{year}年底，{facts}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{short}府办发〔{year}〕{n}号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{other}人民政府</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>形成{subject}经验材料并印发推广</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{km}公里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{mu}亩</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>实施{subject}，按计划推进</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{notes}，工作成效逐步显现。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>三年行动目标任务总体完成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各项工作总体符合序时进度要求。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全年纳入{name}{n}个</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>持续抓好“{title}”各项工作，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>巩固三年行动成果，建立健全长效机制，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>紧盯薄弱环节补短板，</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>workbook-sheet</name>
+    <message>
+      <source>封面</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>第{n}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（更正，替代第{old}版）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本报送包含的表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>版次</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导出日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{y}年{m}月{d}日 {t}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序版本</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名算法</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{grade}及以上</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表{code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上年</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>完成进度</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>其中：{label}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>工作情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格：{name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已说明的预警</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{plan} 推进情况报送表</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（本期无）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>预警内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>情况说明</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>省下达 {v}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{deadline}{done}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>keys</name>
+    <message>
+      <source>{what}“{key}”格式不对，应为“表单:代码”（如 1.1:upgraded_firms）。</source>
+      <translation>{what} “{key}” is malformed: it should be “form:code” (e.g. 1.1:upgraded_firms).</translation>
+    </message>
+    <message>
+      <source>文字说明编号</source>
+      <translation>Narrative key</translation>
+    </message>
+    <message>
+      <source>表格编号</source>
+      <translation>Table key</translation>
+    </message>
+    <message>
+      <source>表格单元格编号</source>
+      <translation>Table cell key</translation>
+    </message>
+    <message>
+      <source>已接受警告编号</source>
+      <translation>Accepted warning key</translation>
+    </message>
+    <message>
+      <source>字段编号</source>
+      <translation>Field key</translation>
+    </message>
+    <message>
+      <source>找不到密钥登记文件 {path}。</source>
+      <translation>Key registration file {path} not found.</translation>
+    </message>
+    <message>
+      <source>{name} 不是有效的 EcoDesk 密钥登记文件（应为上级用“导出本单位公钥登记表”生成的 *{suffix} 文件），未登记。</source>
+      <translation>{name} is not a valid EcoDesk key registration file (it should be a *{suffix} file the office above made with "Export the unit's public key registration"); nothing was registered.</translation>
+    </message>
+  </context>
+  <context>
+    <name>argparse</name>
+    <message>
+      <source>用法：</source>
+      <translation>usage: </translation>
+    </message>
+    <message>
+      <source>位置参数</source>
+      <translation>positional arguments</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>options</translation>
+    </message>
+    <message>
+      <source>显示本帮助并退出</source>
+      <translation>show this help message and exit</translation>
+    </message>
+    <message>
+      <source>显示版本号并退出</source>
+      <translation>show program's version number and exit</translation>
+    </message>
+    <message>
+      <source>缺少必需的参数：%s</source>
+      <translation>the following arguments are required: %s</translation>
+    </message>
+    <message>
+      <source>无法识别的参数：%s</source>
+      <translation>unrecognized arguments: %s</translation>
+    </message>
+    <message>
+      <source>参数 %(argument_name)s：%(message)s</source>
+      <translation>argument %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+      <source>无效的选择 %(value)r（可选：%(choices)s）</source>
+      <translation>invalid choice: %(value)r (choose from %(choices)s)</translation>
+    </message>
+    <message>
+      <source>需要一个值</source>
+      <translation>expected one argument</translation>
+    </message>
+    <message>
+      <source>最多只能有一个值</source>
+      <translation>expected at most one argument</translation>
+    </message>
+    <message>
+      <source>至少需要一个值</source>
+      <translation>expected at least one argument</translation>
+    </message>
+    <message>
+      <source>无效的值 %(value)r</source>
+      <translation>invalid value %(value)r</translation>
+    </message>
+    <message>
+      <source>不能与参数 %s 同时使用</source>
+      <translation>not allowed with argument %s</translation>
+    </message>
+    <message>
+      <source>选项 %(option)s 不明确，可能是：%(matches)s</source>
+      <translation>ambiguous option: %(option)s could match %(matches)s</translation>
+    </message>
+    <message>
+      <source>必须给出以下参数之一：%s</source>
+      <translation>one of the arguments %s is required</translation>
     </message>
   </context>
   <context>
@@ -4985,10 +5063,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>已采用</source>
       <translation>accepted</translation>
-    </message>
-    <message>
-      <source>无法写入文件 {path}：{reason}。请检查文件夹是否存在、是否有写入权限。</source>
-      <translation>Cannot write {path}: {reason}. Check that the folder exists and can be written to.</translation>
     </message>
     <message>
       <source>请核实并说明原因。</source>
@@ -5160,329 +5234,6 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
       <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
-    </message>
-  </context>
-  <context>
-    <name>workbook-sheet</name>
-    <message>
-      <source>审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本审核意见书由 EcoDesk 生成并以审核单位的密钥签名，任何改动都会使验证失败。报送单位请在 EcoDesk 中“导入审核意见”（或 ecodesk feedback import），逐条答复查询；被退回的报送会自动新建修订版，改正并答复后重新签名报送。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>行政区划代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核的版次</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>第{n}版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送数据摘要</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核结论</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>退回原因</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>查询</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{n} 条</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名算法</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名密钥指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>序号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>位置（指标、表格、章节）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送值</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>查询内容</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>封面</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>推进情况报送表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（更正，替代第{old}版）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本报送包含的表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>版次</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>联系电话</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>导出日期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{y}年{m}月{d}日 {t}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>程序版本</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>更正原因</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>替代版本数据摘要</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>答复的审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>查询{n}及答复</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（{key}）{question}
-答复：{answer}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>填报单位：{unit}（{code}）    报送期：{period}    第{revision}版</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表{code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>指标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>单位</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>目标</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>上年</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>完成进度</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>工作情况</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格：{name}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>已说明的预警</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{plan} 推进情况报送表</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（本期无）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>预警内容</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>情况说明</source>
-      <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>sample</name>
-    <message>
-      <source>{county}已按计划推进{name}相关工作</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{town}{subject}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>截至{year}年底，{facts}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{short}府办发〔{year}〕{n}号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{other}人民政府</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>形成{subject}经验材料并印发推广</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{km}公里</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{mu}亩</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>实施{subject}，按计划推进</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{notes}，工作成效逐步显现。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>三年行动目标任务总体完成。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>各项工作总体符合序时进度要求。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>全年纳入{name}{n}个</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>持续抓好“{title}”各项工作，</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>巩固三年行动成果，建立健全长效机制，</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>紧盯薄弱环节补短板，</source>
-      <translation type="unfinished" />
     </message>
   </context>
 </TS>

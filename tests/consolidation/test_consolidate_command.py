@@ -47,8 +47,13 @@ def test_all_valid_gives_exit_status_0_and_the_summary_is_not_read_back(
         str(inbox / "汇总.xlsx"),
     ]
     assert main(args) == 0
+    first = (inbox / "汇总.xlsx").read_bytes()
+    # a second run does not replace the summary it did not just make, unless --force (issue 20)
+    assert main(args) == 2
+    assert "已经存在" in capsys.readouterr().err
+    assert (inbox / "汇总.xlsx").read_bytes() == first
     # the summary now sits in the folder being consolidated: a second run must not refuse it
-    assert main(args) == 0
+    assert main([*args, "--force"]) == 0
     assert "采用 3 个，拒收 0 个" in capsys.readouterr().out
 
 

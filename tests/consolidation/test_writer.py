@@ -20,6 +20,7 @@ from ecodesk.consolidation.writer import (
     write_summary_workbook,
 )
 from ecodesk.services.sample import sample_submission
+from ecodesk.storage import StorageError
 from ecodesk.submission import AcceptedWarning
 from tests.consolidation.helpers import PERIOD, ratio_with_target, summed_number
 from tests.libreoffice import convert
@@ -171,7 +172,7 @@ def test_a_failed_save_keeps_the_previous_file(summary, tmp_path: Path, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", full_disk)
-    with pytest.raises(SummaryWriteError, match="磁盘"):
+    with pytest.raises(StorageError, match="磁盘空间已满"):
         write_summary_workbook(summary, out)
     assert out.read_bytes() == b"previous summary"
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]

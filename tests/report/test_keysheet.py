@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from ecodesk.report.keysheet import key_registration_payload, write_key_sheet
-from ecodesk.report.output import ReportLayoutError, ReportWriteError
+from ecodesk.report.output import ReportLayoutError
 from ecodesk.report.qr import parse_qr_payload
+from ecodesk.storage import StorageError
 from tests.report.pdfcheck import STANDARD_14, fontfile2_present, fonts, page_sizes_mm, page_texts
 
 FINGERPRINT = "3f9ac01b77e2d4a5968b0c1de2f3a4b5c6d7e8f9012345678abcdef012345678"
@@ -77,7 +78,7 @@ def test_qr_payload_carries_the_registration_data() -> None:
 
 
 def test_missing_folder_is_a_clear_message(tmp_path: Path) -> None:
-    with pytest.raises(ReportWriteError, match="不存在"):
+    with pytest.raises(StorageError, match="不存在"):
         _write(tmp_path / "no-such-folder" / "key.pdf")
 
 

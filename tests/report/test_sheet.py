@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from ecodesk.forms.loader import FormPack
-from ecodesk.report.output import ReportWriteError
 from ecodesk.report.qr import parse_qr_payload
 from ecodesk.report.sheet import sheet_qr_payload, write_submission_sheet
+from ecodesk.storage import StorageError
 from ecodesk.submission import SubmissionData
 from tests.report.conftest import make_submission
 from tests.report.pdfcheck import STANDARD_14, fontfile2_present, fonts, page_sizes_mm, page_texts
@@ -166,9 +166,9 @@ def test_qr_payload_matches_paper_to_file(submission: SubmissionData) -> None:
 def test_missing_folder_is_a_clear_message(
     submission: SubmissionData, kinds_pack: FormPack, tmp_path: Path
 ) -> None:
-    with pytest.raises(ReportWriteError, match="不存在"):
+    with pytest.raises(StorageError, match="不存在"):
         _write(kinds_pack, submission, tmp_path / "nowhere" / "sheet.pdf")
-    with pytest.raises(ReportWriteError, match="文件夹"):
+    with pytest.raises(StorageError, match="文件夹"):
         _write(kinds_pack, submission, tmp_path)
 
 

@@ -75,7 +75,27 @@ def test_daily_backups_keep_only_the_newest(store: Store) -> None:
         store.db_path, keep=5, today=start + timedelta(days=19)
     )  # same day: no second copy
     names = sorted(p.name for p in (store.db_path.parent / "backups").glob("daily-*"))
-    assert names == [f"daily-2020-01-{d:02d}.sqlite3" for d in range(16, 21)]
+    assert names == [f"daily-{n:06d}-2020-01-{n:02d}.sqlite3" for n in range(16, 21)]
+
+
+def test_a_clock_set_back_does_not_prune_todays_backup(store: Store) -> None:
+    """Issue 20 (10): with the clock set back, that day's copy was the 'oldest' and deleted at once."""
+    _fill(store, "1")
+    assert store.db_path is not None
+    folder = store.db_path.parent / "backups"
+    for made_at_open in folder.glob("daily-*"):
+        made_at_open.unlink()
+    for day in range(14):  # two weeks of copies from an earlier program, named by date only
+        (folder / f"daily-2026-11-{day + 10:02d}.sqlite3").write_bytes(b"")
+    _fill(store, "2")
+    made = daily_backup(store.db_path, today=datetime(2025, 1, 1))  # the clock says a year ago
+    assert made is not None and made.exists()
+    assert len(list(folder.glob("daily-*"))) == 14
+    assert not (folder / "daily-2026-11-10.sqlite3").exists()  # the oldest made went instead
+    # and the next (correct) days keep counting on from there
+    for day in range(3):
+        daily_backup(store.db_path, today=datetime(2026, 12, 1 + day))
+    assert made.exists()
 
 
 def test_restore_keeps_the_current_data_then_replaces_it(

@@ -238,3 +238,24 @@ def test_the_edit_in_progress_is_saved_before_the_crash_dialog(
         sys.excepthook(*sys.exc_info())
     assert stored_when_shown == ["4321"]
     _drop_file_log(data_dir)
+
+
+def test_a_second_window_is_refused_with_the_holder_named(
+    qtbot: Any, data_dir: Path, no_dialogs: list[tuple[str, str]]
+) -> None:
+    """Issue 20 (2): another EcoDesk holds the data folder: a message box names it, before any
+    window is made (the real run_app; the holder is a separate process)."""
+    from ecodesk.ui.app import run_app
+    from tests.store.test_lock import _hold
+
+    holder = _hold(data_dir, "EcoDesk 窗口")
+    try:
+        assert run_app(str(data_dir)) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(no_dialogs) == 1
+    title, text = no_dialogs[0]
+    assert "正在被另一个 EcoDesk 使用" in text and f"进程号 {holder.pid}" in text
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert not (data_dir / "ecodesk.sqlite3").exists()  # refused before the store was opened

@@ -103,10 +103,10 @@ def test_no_private_key_material_in_workbook(written) -> None:  # type: ignore[n
 
 
 def test_unwritable_destination_is_a_clear_error(pack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from ecodesk.workbook.writer import WorkbookWriteError
+    from ecodesk.storage import StorageError
 
     _, key = new_key(tmp_path / "data")
-    with pytest.raises(WorkbookWriteError) as exc:
+    with pytest.raises(StorageError) as exc:
         write(pack, submission(pack), tmp_path / "missing-folder" / "x.xlsx", key)
-    assert "无法写入文件" in str(exc.value)
-    assert not list(tmp_path.glob("**/*.tmp"))
+    assert "文件夹不存在" in str(exc.value)
+    assert not list(tmp_path.glob("**/*.tmp")) and not list(tmp_path.glob("**/*part"))
