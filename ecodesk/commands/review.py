@@ -52,6 +52,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help=tr("cli", "只列出建议的查询（位置和问题），不生成文件"),
     )
+    parser.add_argument(
+        "--peers",
+        metavar="DIR",
+        help=tr(
+            "cli",
+            "与 --suggest 一起用：收到的其他单位报表所在文件夹，列出与其他单位相差很大的数值",
+        ),
+    )
     add_force_argument(parser)
     parser.set_defaults(func=run, writes_data=True)
 
@@ -85,7 +93,13 @@ def run(args: argparse.Namespace) -> int:
         from ecodesk.services.review import _verified_submission
 
         wb = _verified_submission(submission, Path(args.keys))
-        suggestions = suggest_queries(bundled_pack(), wb.data)
+        peers = []
+        if args.peers:
+            from ecodesk.services.consolidate import expand_paths, verify_all
+
+            files = [p for p in expand_paths([args.peers]) if p.resolve() != submission.resolve()]
+            peers = [r.data for r in verify_all(files, Path(args.keys)) if r.valid and r.data]
+        suggestions = suggest_queries(bundled_pack(), wb.data, peers)
         if not suggestions:
             print(tr("cli", "程序的检查没有发现需要查询的地方。"))
         for s in suggestions:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from ecodesk import __version__
@@ -28,6 +30,8 @@ from ecodesk.submission import ProfileMissing, SubmissionData
 log = logging.getLogger(__name__)
 
 SUGGESTED_RULES = {"yoy": "big_change", "target": "behind_target"}
+FAR_FACTOR = Decimal(3)  # a value 3× the peers' median, or a third of it, is worth a question
+MIN_PEERS = 3
 MAX_QUESTION_CHARS = 2000
 
 
@@ -54,10 +58,13 @@ class Suggestion:
     question: str
 
 
-def suggest_queries(pack: Any, data: SubmissionData) -> list[Suggestion]:
+def suggest_queries(
+    pack: Any, data: SubmissionData, peers: list[SubmissionData] | None = None
+) -> list[Suggestion]:
     """The warnings the checks raise on the received data (a big change against last year, a
     value behind the plan's target), each as a candidate query with its key; warnings the unit
-    accepted carry its explanation, so the reviewer sees what it already said."""
+    accepted carry its explanation, so the reviewer sees what it already said. With ``peers``
+    (the other units' submissions of the same period) also every number far from theirs."""
     from ecodesk.forms.rules import check_submission
     from ecodesk.forms.rules.problems import warn_tail
 
@@ -72,6 +79,57 @@ def suggest_queries(pack: Any, data: SubmissionData) -> list[Suggestion]:
             question += tr("review", "（单位已说明：{text}）", text=explanation)
         question += tr("review", "请核实并说明原因。")
         found.append(Suggestion(p.field, rule, question))
+    return found + far_from_peers(pack, data, peers or [])
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)  # signed values are canonical numbers (or text for other types)
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def far_from_peers(
+    pack: Any, data: SubmissionData, peers: list[SubmissionData]
+) -> list[Suggestion]:
+    """Numbers at least :data:`FAR_FACTOR` times above or below the median of the other units'
+    (of the same period, at least :data:`MIN_PEERS` of them reporting it)."""
+    from ecodesk.consolidation.model import unit_id
+
+    others = [p for p in peers if unit_id(p.unit) != unit_id(data.unit) and p.period == data.period]
+    found: list[Suggestion] = []
+    for form in data.forms:
+        if form not in pack.forms:
+            continue
+        for field in pack.input_fields(form):
+            if field.type != "number":
+                continue
+            value = _number(data.value(field.key))
+            theirs = [n for p in others if (n := _number(p.value(field.key))) is not None]
+            if value is None or len(theirs) < MIN_PEERS:
+                continue
+            middle = Decimal(median(theirs))
+            if middle <= 0 or value < 0:
+                continue
+            if not (value >= middle * FAR_FACTOR or value * FAR_FACTOR <= middle):
+                continue
+            found.append(
+                Suggestion(
+                    field.key,
+                    "far_from_peers",
+                    tr(
+                        "review",
+                        "“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，"
+                        "相差较大。请核实口径并说明原因。",
+                        label=field.label,
+                        value=value,
+                        unit=field.unit,
+                        n=len(theirs),
+                        median=middle.normalize(),
+                    ),
+                )
+            )
     return found
 
 
