@@ -122,6 +122,24 @@ def test_return_answer_resubmit_accept(
     assert f.run(f.department, "feedback", "answer", str(queries[0]["id"]), "改口") == 2
     assert "已签名导出，答复已随之报送" in capsys.readouterr().err
 
+    # the printed sheet of that revision lists the queries and their answers
+    from tests.report.pdfcheck import page_texts
+
+    sheet = t / "d2.pdf"
+    assert f.run(f.department, "print", "--period", "2026", "--out", str(sheet)) == 0
+    printed = "".join("".join(page_texts(sheet)).split())
+    assert "审核查询及答复" in printed
+    for (key, question), answer in zip(
+        [
+            ("1.1:tech_invest", "技改投资比上年增幅较大，请核实"),
+            ("1.1:progress", "请补充具体项目进展"),
+            ("1.1:projects#1.investment", "本年完成投资是否含上年结转？"),
+        ],
+        answers,
+        strict=True,
+    ):
+        assert key in printed and question in printed and answer in printed
+
     # the new signed workbook carries the answers and the chain of digests
     records = _records(d2)
     meta = {r.key: r.value for r in records if r.section == "meta"}
