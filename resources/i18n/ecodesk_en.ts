@@ -351,6 +351,18 @@
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="160" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="164" />
+      <source>审核状态</source>
+      <translation>Review state</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <source>查询 {n} 条，待答复 {p} 条</source>
+      <translation>{n} queries, {p} still to answer</translation>
+    </message>
   </context>
   <context>
     <name>ConsolidationWindow</name>
@@ -5115,6 +5127,10 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
       <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
   </context>
   <context>
