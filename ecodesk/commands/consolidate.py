@@ -13,7 +13,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from ecodesk.commands._arguments import add_force_argument, add_period_argument
-from ecodesk.consolidation.model import unit_id
 from ecodesk.i18n import tr
 
 if TYPE_CHECKING:
@@ -126,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _review_states(args: argparse.Namespace, result: Consolidation) -> None:
     """Each unit's review state from this office's record of the feedback it sent."""
+    from ecodesk.consolidation.model import unit_id
     from ecodesk.paths import resolve_data_dir
     from ecodesk.review.state import unit_state_label
     from ecodesk.services.consolidate import attach_review

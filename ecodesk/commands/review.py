@@ -90,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
     submission = Path(args.submission)
     if args.suggest:
         from ecodesk.forms.loader import bundled_pack
-        from ecodesk.services.review import _verified_submission
+        from ecodesk.services.review import verified_submission
 
-        wb = _verified_submission(submission, Path(args.keys))
+        wb = verified_submission(submission, Path(args.keys))
         peers = []
         if args.peers:
             from ecodesk.services.consolidate import expand_paths, verify_all

@@ -141,7 +141,7 @@ class ReviewResult:
     fingerprint: str
 
 
-def _verified_submission(path: Path, registry: Path | KeyRegistry) -> Any:
+def verified_submission(path: Path, registry: Path | KeyRegistry) -> Any:
     from ecodesk.services.verify import verify_workbook
 
     result = verify_workbook(path, registry)
@@ -205,7 +205,7 @@ def review_submission(
         raise ReviewRefused(tr("review", "审核意见书的文件名应以 .xlsx 结尾。"))
     if out_path.resolve() == submission.resolve():
         raise ReviewRefused(tr("review", "审核意见书不能覆盖所审核的报送文件，请换一个文件名。"))
-    wb = _verified_submission(submission, registry)
+    wb = verified_submission(submission, registry)
     data: SubmissionData = wb.data
     checked: list[Query] = []
     for key, question in queries:
