@@ -44,6 +44,7 @@ QLabel#sectionTitle {{
 }}
 QLabel#headerCell {{ color: {MUTED}; font-weight: bold; }}
 QLabel#fieldError {{ color: {ERROR}; }}
+QLabel#fieldError[problem="query"] {{ color: {QUERY}; }}
 QLabel#charCount {{ color: {MUTED}; }}
 QLabel#charCount[problem="true"] {{ color: {WARNING}; }}
 QLabel#helpStrip {{

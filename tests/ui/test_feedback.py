@@ -117,6 +117,8 @@ def test_import_marks_the_queries_and_answering_them_clears_the_way(
     editor = view.indicators.editors["1.1:tech_invest"]
     assert editor.input.property("problem") == "query"
     assert "技改投资增幅较大，请核实" in editor.input.toolTip()
+    assert editor.message_label.isVisible() and "技改投资增幅较大" in editor.message_label.text()
+    assert editor.message_label.property("problem") == "query"  # blue, not an error's red
     assert view.narratives["1.1:progress"].edit.property("problem") == "query"
 
     # answer the first one from the panel: select it with the mouse, press 答复查询…

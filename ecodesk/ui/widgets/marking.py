@@ -37,3 +37,7 @@ def mark(
     if message_label is not None:
         message_label.setText("；".join(messages))
         message_label.setVisible(bool(messages))
+        if message_label.property("problem") != severity:  # a query reads blue, not red
+            message_label.setProperty("problem", severity)
+            message_label.style().unpolish(message_label)
+            message_label.style().polish(message_label)
