@@ -79,7 +79,8 @@ def form_state(
         return "errors"
     if errors:
         return "draft"
-    if any(p.severity == "warning" and not p.explanation for p in mine):
+    # a warning to explain, or a query of the receiver to answer: the form needs the clerk still
+    if any(p.severity in ("warning", "query") and not p.explanation for p in mine):
         return "warnings"
     return "checked"
 

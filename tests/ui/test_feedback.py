@@ -121,6 +121,8 @@ def test_import_marks_the_queries_and_answering_them_clears_the_way(
     assert editor.message_label.property("problem") == "query"  # blue, not an error's red
     assert view.narratives["1.1:progress"].edit.property("problem") == "query"
 
+    assert window.tree.state_text("1.1") == "有提醒"  # the form waits for its answers
+
     # answer the first one from the panel: select it with the mouse, press 答复查询…
     panel = window.problems
     assert not panel.answer_button.isEnabled()
