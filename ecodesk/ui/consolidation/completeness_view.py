@@ -74,8 +74,9 @@ class CompletenessView(QWidget):
             headers.append(self.tr("审核状态"))
             self.table.setColumnWidth(FIXED_COLUMNS, 70)
         self.table.setHorizontalHeaderLabels([*headers, *forms])
-        if reviewed:
-            self.table.horizontalHeaderItem(FIXED_COLUMNS).setToolTip(summary.totals_basis)
+        state_heading = self.table.horizontalHeaderItem(FIXED_COLUMNS)
+        if reviewed and state_heading is not None:
+            state_heading.setToolTip(summary.totals_basis)
         for i, form in enumerate(forms):
             self.table.horizontalHeaderItem(fixed + i).setToolTip(
                 f"{form}　{pack.form(form).title}"
@@ -154,16 +155,15 @@ class CompletenessView(QWidget):
 
     def review_state_at(self, unit_label: str) -> str:
         """The review state shown for one unit (未收到 … 已采用), "" when no column is shown."""
-        headers = [
-            self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())
-        ]
+        headings = (self.table.horizontalHeaderItem(c) for c in range(self.table.columnCount()))
+        headers = [h.text() if h is not None else "" for h in headings]
         if self.tr("审核状态") not in headers:
             return ""
+        column = headers.index(self.tr("审核状态"))
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).text() == unit_label:
-                return self.table.item(row, headers.index(self.tr("审核状态"))).data(
-                    Qt.ItemDataRole.UserRole
-                )
+            name, state = self.table.item(row, 0), self.table.item(row, column)
+            if name is not None and name.text() == unit_label:
+                return str(state.data(Qt.ItemDataRole.UserRole)) if state is not None else ""
         raise KeyError(unit_label)
 
     def state_at(self, unit_label: str, form: str) -> str:
