@@ -160,6 +160,16 @@ class AcceptedWarning:
     field: str | None = None
 
 
+@dataclass(frozen=True)
+class QueryAnswer:
+    """The unit's answer to one query of the receiver's feedback (``n``: its number there)."""
+
+    n: int
+    key: str
+    question: str
+    answer: str
+
+
 TableRow = dict[str, str]
 
 
@@ -180,6 +190,9 @@ class SubmissionData:
     accepted: list[AcceptedWarning] = field(default_factory=list)
     previous: dict[str, str] = field(default_factory=dict)  # last year's values, same keys
     history: dict[str, dict[str, str]] = field(default_factory=dict)  # period → values, for trends
+    supersedes_digest: str = ""  # digest of the signed revision this one replaces
+    answers_feedback: str = ""  # digest of the feedback whose queries this revision answers
+    answers: list[QueryAnswer] = field(default_factory=list)
 
     def value(self, key: str) -> str:
         return self.values.get(key, "")

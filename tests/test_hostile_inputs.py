@@ -274,8 +274,29 @@ COMMANDS: dict[str, Callable[[Path, Place], list[str]]] = {
     ],
     "restore": lambda f, p: ["--data-dir", str(p.data), "restore", str(f), "--yes"],
     # "pack install": lambda f, p: ["--data-dir", str(p.data), "pack", "install", str(f)],
-    # "feedback import": lambda f, p: ["--data-dir", str(p.data), "feedback", "import", str(f)],
+    "feedback import": lambda f, p: [
+        "--data-dir",
+        str(p.data),
+        "feedback",
+        "import",
+        str(f),
+        "--yes",
+    ],
+    "review": lambda f, p: [
+        "--data-dir",
+        str(p.data),
+        "review",
+        str(f),
+        "--keys",
+        str(p.registry),
+        "--accept",
+        "--out",
+        str(p.out / "feedback.xlsx"),
+    ],
+    "diff": lambda f, p: ["diff", str(f), str(f), "--keys", str(p.registry)],
+    "keys trust": lambda f, p: ["--data-dir", str(p.data), "keys", "trust", str(f)],
 }
+READS_WORKBOOKS = {"import-previous", "verify", "consolidate", "feedback import", "review", "diff"}
 
 
 @pytest.fixture(scope="module")

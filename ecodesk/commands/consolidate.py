@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.i18n import tr
+
+if TYPE_CHECKING:
+    from ecodesk.services.consolidate import Consolidation
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -120,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if missing:
         print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
+    _review_states(args, result)
     path = write_summary(result, out, force=args.force)
     print(tr("cli", "汇总表已保存：{path}", path=path))
     if result.refused:
@@ -136,3 +141,31 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     return 1 if result.refused or result.conflicts else 0
+
+
+def _review_states(args: argparse.Namespace, result: Consolidation) -> None:
+    """Each unit's review state from this office's record of the feedback it sent."""
+    from ecodesk.consolidation.model import unit_id
+    from ecodesk.paths import resolve_data_dir
+    from ecodesk.review.state import unit_state_label
+    from ecodesk.services.consolidate import attach_review
+    from ecodesk.store import Store
+    from ecodesk.store.feedback import feedback_entries
+
+    summary = result.summary
+    with Store.open(resolve_data_dir(args.data_dir)) as store:
+        attach_review(result, feedback_entries(store, "sent", summary.period))
+    for row in summary.completeness:
+        review = summary.review.get(unit_id(row.unit))
+        if review is None or (review.state == "未收到" and review.feedback is None):
+            continue  # the list of missing units is printed above
+        print(
+            tr(
+                "cli",
+                "  审核状态：{unit} {state}{revision}",
+                unit=row.unit.display_name or row.unit.division_name,
+                state=unit_state_label(review.state),
+                revision=tr("cli", "（第{n}版）", n=review.revision) if review.revision else "",
+            )
+        )
+    print(summary.totals_basis)

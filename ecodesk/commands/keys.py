@@ -47,6 +47,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help=tr("cli", "旧口令已遗忘：不验证旧口令，直接作废旧密钥"),
     )
     rotate.set_defaults(func=run_rotate, writes_data=True)
+    trust = sub.add_parser(
+        "trust",
+        help=tr("cli", "登记上级（县牵头办、市里）的签名密钥，以便导入其审核意见"),
+        description=tr(
+            "cli",
+            "登记上级的密钥登记文件（上级用 ecodesk keys export-public 生成）。"
+            "登记前请把显示的指纹与上级盖章的纸质登记表逐组核对。",
+        ),
+    )
+    trust.add_argument("registration", metavar="REGISTRATION.json", help=tr("cli", "密钥登记文件"))
+    trust.set_defaults(func=run_trust, writes_data=True)
 
 
 def _passphrase(env: str, prompt: str, *, confirm: bool = False) -> str:
@@ -149,6 +160,25 @@ def run_rotate(args: argparse.Namespace) -> int:
         tr(
             "cli",
             "旧密钥签署的工作簿仍可验证。请重新导出登记文件（ecodesk keys export-public），报上级登记新密钥。",
+        )
+    )
+    return 0
+
+
+def run_trust(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ecodesk.paths import resolve_data_dir
+    from ecodesk.services.keys import trust_registration
+    from ecodesk.signing.keys import group_fingerprint
+
+    reg = trust_registration(resolve_data_dir(args.data_dir), Path(args.registration))
+    print(tr("cli", "已登记 {unit} 的签名密钥。", unit=reg.display_unit))
+    print(tr("cli", "指纹：{fp}", fp=group_fingerprint(reg.fingerprint)))
+    print(
+        tr(
+            "cli",
+            "请与该单位盖章的纸质密钥登记表上的指纹逐组核对；不一致时不要导入其审核意见。",
         )
     )
     return 0

@@ -13,7 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help=tr("cli", "验证收到的签名报表"),
         description=tr(
             "cli",
-            "逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。",
+            "逐个验证报送工作簿或审核意见书的签名、可见内容和签名密钥登记，并说明读到的是哪一种文件。"
+            "全部有效时退出码为 0，否则为 1。",
         ),
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help=tr("cli", "要验证的 .xlsx 文件"))
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         result = verify_workbook(Path(name), registry)
         all_valid &= result.ok
-        print(f"[{result.label}] {name}: {result.message}")
+        kind = f"{result.kind_label} " if result.kind else ""
+        print(f"[{result.label}] {kind}{name}: {result.message}")
         if args.verbose or not result.ok:
             for line in result.details:
                 print(f"    {line}")

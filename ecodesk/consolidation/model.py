@@ -11,11 +11,14 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import Target
 from ecodesk.submission import Period, SubmissionData, UnitProfile, department_label
+
+if TYPE_CHECKING:
+    from ecodesk.review.state import UnitReview
 
 Aggregation = Literal["sum", "ratio", "none"]
 
@@ -170,6 +173,9 @@ class Summary:
     warnings: list[UnitWarning] = field(default_factory=list)
     files: list[FileNote] = field(default_factory=list)
     created: datetime = field(default_factory=datetime.now)
+    # the receiving office's review of each unit (unit_id → state), when its record was given
+    review: dict[tuple[str, str], UnitReview] = field(default_factory=dict)
+    totals_basis: str = ""  # what the totals use, stated on the summary (see review.state)
 
     def indicator(self, key: str) -> IndicatorSummary:
         for summary in self.indicators:

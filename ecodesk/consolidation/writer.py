@@ -42,6 +42,7 @@ from ecodesk.consolidation.model import (
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.output import OutputExists, OutputFile
+from ecodesk.review.state import unit_state_label
 from ecodesk.workbook.cells import put_text
 from ecodesk.workbook.styles import (
     BODY_FONT,
@@ -196,6 +197,8 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
         (tr("consolidation", "表单版本"), pack.version),
         (tr("consolidation", "生成时间"), summary.created.strftime("%Y-%m-%d %H:%M")),
     ]
+    if summary.totals_basis:
+        facts.append((tr("consolidation", "合计口径"), summary.totals_basis))
     row = 3
     for label, value in facts:
         put(ws, row, 1, label).font = Font(name=HEAD_FONT, size=10, bold=True)
@@ -319,7 +322,8 @@ def _write_table(ws: Worksheet, summary: Summary, labels: dict[tuple[str, str], 
 def _write_matrix(ws: Worksheet, summary: Summary) -> None:
     pack = summary.pack
     forms = list(pack.forms)
-    width = 3 + len(forms)
+    reviewed = bool(summary.review)
+    width = 3 + len(forms) + (1 if reviewed else 0)
     title_row(ws, tr("consolidation", "各单位报送完成情况"), width)
     legend = "　".join(
         f"{state_label(s)}"
@@ -334,6 +338,8 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
         tr("consolidation", "修订版"),
     ]
     titles += [f"{code}\n{pack.form(code).title}" for code in forms]
+    if reviewed:
+        titles.append(tr("consolidation", "审核状态"))
     header_row(ws, header, titles)
     ws.row_dimensions[header].height = 60
     row = header
@@ -352,8 +358,11 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
             cell = put(ws, row, 4 + i, state_label(state))
             cell.fill = STATE_FILLS[state]
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if reviewed:
+            review = summary.review.get(unit_id(entry.unit))
+            put(ws, row, 4 + len(forms), unit_state_label(review.state) if review else "")
     box(ws, header, row, 1, width)
-    set_widths(ws, [9, 24, 8] + [9] * len(forms))
+    set_widths(ws, [9, 24, 8] + [9] * len(forms) + ([10] if reviewed else []))
     ws.freeze_panes = ws.cell(row=header + 1, column=4)
     a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
 

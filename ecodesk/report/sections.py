@@ -242,6 +242,46 @@ def warnings_block(data: SubmissionData, form: str, styles: Styles) -> list[Flow
     return story
 
 
+def answers_block(data: SubmissionData, styles: Styles) -> list[Flowable]:
+    """The receiver's queries this revision answers, each with the unit's answer."""
+    if not data.answers:
+        return []
+    story: list[Flowable] = [_p(tr("report", "审核查询及答复"), styles.h1)]
+    if data.supersedes:
+        story.append(
+            _p(
+                tr(
+                    "report",
+                    "本版替代第{old}版（数据摘要 {digest}），答复审核意见书 {feedback}。",
+                    old=data.supersedes,
+                    digest=data.supersedes_digest[:16],
+                    feedback=data.answers_feedback[:16],
+                ),
+                styles.note,
+            )
+        )
+    for answer in data.answers:
+        story.append(
+            _p(
+                tr(
+                    "report",
+                    "{n}. 查询（{key}）：{question}",
+                    n=answer.n,
+                    key=answer.key,
+                    question=answer.question,
+                ),
+                styles.body,
+            )
+        )
+        story.append(
+            _p(
+                tr("report", "答复：{text}", text=answer.answer or tr("report", "（未答复）")),
+                styles.indented,
+            )
+        )
+    return story
+
+
 def narrative_block(text: str, styles: Styles) -> list[Flowable]:
     paragraphs = _multiline(text, styles.indented)
     return paragraphs or [_p(tr("report", "（未填写）"), styles.note)]

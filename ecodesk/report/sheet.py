@@ -130,6 +130,7 @@ def build_sheet_story(
     story: list[Flowable] = []
     story += sections.title_block(data, ident, styles)
     story.append(sections.info_table(pack, data, ident, styles, PORTRAIT))
+    story += sections.answers_block(data, styles)
     orientation = _Orientation(story)
     for number, form in enumerate(data.forms, start=1):
         _form_story(pack, data, form, number, styles, orientation)

@@ -26,6 +26,7 @@ from ecodesk.submission import BadPeriod, Period, SubmissionData, UnitProfile
 
 if TYPE_CHECKING:
     from ecodesk.services.verify import VerifyResult
+    from ecodesk.store.feedback import FeedbackEntry
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +177,14 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         stamp=stamp,
         digest=getattr(workbook, "digest", "") or "",
     )
-    if not item.valid:
+    if result.kind == "feedback":
+        item.status = "refused"
+        item.reason = tr(
+            "consolidation",
+            "{name} 是审核意见书，不是报送工作簿，不参与汇总。",
+            name=path.name,
+        )
+    elif not item.valid:
         item.status, item.reason = "refused", result.message
     else:
         item.status = "used"  # for now; consolidation may set it aside
@@ -530,6 +538,25 @@ def consolidate_received(
         len(superseded) + len(duplicates) + sum(1 for r in received if r.status == "other_period"),
     )
     return Consolidation(summary=summary, received=received)
+
+
+def attach_review(consolidation: Consolidation, sent: Sequence[FeedbackEntry]) -> None:
+    """Give each unit of the summary its review state (未收到 … 已采用) from the office's
+    record of the feedback it sent for the period, and state what the totals use."""
+    from ecodesk.review.state import review_of, totals_basis
+
+    summary = consolidation.summary
+    valid = [r for r in consolidation.received if r.valid and r.data is not None]
+    units = [row.unit for row in summary.completeness] or summary.units
+    for unit in units:
+        mine = [r for r in valid if unit_id(r.data.unit) == unit_id(unit)]  # type: ignore[union-attr]
+        summary.review[unit_id(unit)] = review_of(
+            unit,
+            [r.data for r in mine if r.data is not None],
+            {r.revision: r.digest for r in mine if r.revision is not None},
+            [e for e in sent if summary.period is None or e.period == summary.period],
+        )
+    summary.totals_basis = totals_basis()
 
 
 def write_summary(consolidation: Consolidation, out_path: Path, *, force: bool = True) -> Path:

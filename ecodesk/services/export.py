@@ -82,6 +82,36 @@ class AlreadySigned(EcoDeskError):
         )
 
 
+class QueriesUnanswered(EcoDeskError):
+    """The receiver's queries on this period are not all answered; ``queries`` lists them."""
+
+    def __init__(self, queries: list[Any]) -> None:
+        self.queries = queries
+        lines = [
+            tr(
+                "export",
+                "  {i}. 〔查询 {id}〕{label}：{question}",
+                i=i,
+                id=q.id,
+                label=f"{q.form} {q.label}".strip(),
+                question=q.question,
+            )
+            for i, q in enumerate(queries[:MAX_LISTED_PROBLEMS], start=1)
+        ]
+        if len(queries) > MAX_LISTED_PROBLEMS:
+            lines.append(tr("export", "  ……另有 {n} 条", n=len(queries) - MAX_LISTED_PROBLEMS))
+        super().__init__(
+            tr("export", "还有 {n} 条审核查询没有答复，暂不能签名导出：", n=len(queries))
+            + "\n"
+            + "\n".join(lines)
+            + "\n"
+            + tr(
+                "export",
+                "请逐条答复（窗口中“答复”，或 ecodesk feedback answer 编号 答复内容）后再导出。",
+            )
+        )
+
+
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -131,6 +161,12 @@ def export_submission(
                 "还没有填写单位信息（行政区划、部门、填报人等），请先在“单位信息”中填写再导出。",
             )
         )
+    from ecodesk.store.feedback import unanswered_queries
+
+    pending = unanswered_queries(store, period)
+    if pending:
+        log.info("export of %s refused: %d unanswered queries", period, len(pending))
+        raise QueriesUnanswered(pending)
     errors = [p for p in check_submission(pack, data) if p.severity == "error"]
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))

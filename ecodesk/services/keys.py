@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecodesk.errors import EcoDeskError
+from ecodesk.i18n import tr
 from ecodesk.signing.keys import KeyStore
+from ecodesk.signing.registry import (
+    MAX_REGISTRATION_BYTES,
+    SUFFIX,
+    BadRegistration,
+    KeyRegistry,
+    Registration,
+    parse_registration,
+)
 from ecodesk.submission import UnitProfile
 
 log = logging.getLogger(__name__)
@@ -71,3 +83,61 @@ def rotate_key(data_dir: Path, new_passphrase: str, *, old_passphrase: str | Non
     key = keys.replace(new_passphrase, old_passphrase=old_passphrase)
     log.info("signing key replaced: %s → %s", retired, key.fingerprint)
     return RotatedKey(key.fingerprint, retired)
+
+
+# ---------------------------------------------------------------------- trust downwards
+
+TRUSTED_DIR = "trusted"  # inside the data folder: the receivers whose feedback this unit accepts
+
+
+class RegistrationRefused(EcoDeskError):
+    """A file given to ``keys trust`` that is not a usable key registration."""
+
+
+def trusted_registry_dir(data_dir: Path) -> Path:
+    """The folder of the registrations this unit trusts (its receivers: county office, city)."""
+    return Path(data_dir) / TRUSTED_DIR
+
+
+def trusted_registry(data_dir: Path) -> KeyRegistry:
+    """The registrations this unit trusts; empty when it has trusted nobody yet."""
+    folder = trusted_registry_dir(data_dir)
+    if not folder.is_dir():
+        return KeyRegistry([], [])
+    return KeyRegistry.load(folder)
+
+
+def trust_registration(data_dir: Path, source: Path) -> Registration:
+    """Check ``source`` (a receiver's ordinary registration file) and keep a copy in the trust folder.
+
+    Nothing is written when the file is refused. A second copy of the same key replaces the
+    first (the file is named by fingerprint).
+    """
+    source = Path(source)
+    try:
+        if source.stat().st_size > MAX_REGISTRATION_BYTES:
+            raise BadRegistration("too large")
+        registration = parse_registration(source.read_text(encoding="utf-8"), source)
+    except FileNotFoundError:
+        raise RegistrationRefused(tr("keys", "找不到密钥登记文件 {path}。", path=source)) from None
+    except (OSError, UnicodeDecodeError, BadRegistration) as exc:
+        log.info("refused registration %s: %s", source, exc)
+        raise RegistrationRefused(
+            tr(
+                "keys",
+                "{name} 不是有效的 EcoDesk 密钥登记文件（应为上级用“导出本单位密钥登记表”生成的 "
+                "*{suffix} 文件），未登记。",
+                name=source.name,
+                suffix=SUFFIX,
+            )
+        ) from None
+    folder = trusted_registry_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / registration.file_name
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(
+        json.dumps(registration.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    os.replace(tmp, target)
+    log.info("trusted %s key %s", registration.display_unit, registration.fingerprint)
+    return registration

@@ -38,6 +38,7 @@ Status = Literal[
     "not_ecodesk",
     "damaged",
 ]
+Kind = Literal["submission", "feedback", ""]
 # The signed data can be taken from these (consolidation, import); display_altered: the data are
 # intact and signed by the right unit, only how the file looks was changed after signing.
 DATA_TRUSTED: frozenset[str] = frozenset({"valid", "display_altered"})
@@ -76,6 +77,8 @@ class VerifyResult:
     def ok(self) -> bool:
         return self.status == "valid"
 
+    kind: Kind = ""  # which kind of EcoDesk file it read ("" when it could not tell)
+
     @property
     def label(self) -> str:
         return status_label(self.status)
@@ -86,6 +89,19 @@ class VerifyResult:
         if self.status == "valid":
             return "ok"
         return "warning" if self.status == "display_altered" else "error"
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+def kind_label(kind: Kind) -> str:
+    """What the file is, for the verifier's lines: 报送工作簿 or 审核意见书."""
+    return {
+        "submission": tr("verify", "报送工作簿"),
+        "feedback": tr("verify", "审核意见书"),
+        "": "",
+    }[kind]
 
 
 def verify_workbook(
@@ -121,8 +137,12 @@ def verify_workbook(
         return VerifyResult("not_ecodesk", str(exc), path=path)
 
     meta = wb.meta
+    from ecodesk.review.model import is_feedback
+
+    kind: Kind = "feedback" if is_feedback(meta) else "submission"
     revision = int(meta["revision"]) if meta.get("revision", "").isdigit() else None
     base = {
+        "kind": kind,
         "unit_code": meta.get("unit.division_code", ""),
         "period": meta.get("period", ""),
         "revision": revision,
@@ -157,6 +177,10 @@ def verify_workbook(
             details=details,
             **base,  # type: ignore[arg-type]
         )
+    if kind == "feedback":
+        from ecodesk.review.verify import check_feedback_signer
+
+        return check_feedback_signer(wb, registry, base)
     if wb.data is None:
         log.warning("signed records of %s do not make a submission: %s", path, wb.data_problem)
         return VerifyResult(

@@ -14,6 +14,8 @@ table      ``form:table#row.column`` (row from 1) one cell of a repeatable table
 accepted   ``#n.problem_id`` / ``.form`` /        a warning the unit accepted, with its
            ``.field`` / ``.message`` /            explanation (n from 1)
            ``.explanation``
+answer     ``#n.key`` / ``.question`` /           the unit's answer to query n of the feedback
+           ``.answer``                            named by ``meta.answers_feedback``
 baseline   a field key                            last year's value the checks compared with
 text_cell  ``<sheet name>!<A1 address>``          every non-empty text cell of every visible
                                                   sheet, so no visible cell can change without
@@ -58,12 +60,14 @@ SECTIONS = (
     "narrative",
     "table",
     "accepted",
+    "answer",
     "baseline",
     "text_cell",
     "number_cell",
 )
 CELL_SECTIONS = ("text_cell", "number_cell")
 ACCEPTED_PARTS = ("problem_id", "form", "field", "message", "explanation")
+ANSWER_PARTS = ("key", "question", "answer")
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -161,6 +165,12 @@ def meta_records(data: SubmissionData, meta: ExportMeta) -> list[Record]:
         ("exported_at", meta.exported_at.isoformat(timespec="seconds")),
         ("forms", ",".join(data.forms)),
     ]
+    # The way back (review and answers): written only when there is something to say, so a
+    # submission without them signs exactly the bytes earlier versions signed.
+    if data.supersedes_digest:
+        pairs.append(("supersedes_digest", data.supersedes_digest))
+    if data.answers_feedback:
+        pairs.append(("answers_feedback", data.answers_feedback))
     return [Record("meta", k, canonical_text(v)) for k, v in pairs]
 
 
@@ -204,6 +214,12 @@ def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list
         for part in ACCEPTED_PARTS:
             key = str(AcceptedKey(n, part))
             records.append(Record("accepted", key, canonical_text(getattr(accepted, part) or "")))
+    for answer in data.answers:
+        for part in ANSWER_PARTS:
+            key = str(
+                AcceptedKey(answer.n, part)
+            )  # the same "#n.part" shape as an accepted warning
+            records.append(Record("answer", key, canonical_text(str(getattr(answer, part)))))
     for key in _ordered_keys(pack, data.forms, data.previous):
         text = data.previous[key]
         if text.strip():

@@ -180,3 +180,52 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class FeedbackRow(Base):
+    """A feedback file (审核意见书): one this office sent (reviewer) or one this unit received."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("direction", "digest", name="uq_feedback_digest"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))  # "sent" | "received"
+    digest: Mapped[str] = mapped_column(String(128))  # of the feedback's signed data
+    fingerprint: Mapped[str] = mapped_column(String(128))  # the reviewer's key
+    unit_code: Mapped[str] = mapped_column(String(16))  # the unit whose submission it answers
+    unit_name: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(128))
+    reviewer_code: Mapped[str] = mapped_column(String(16))
+    reviewer_name: Mapped[str] = mapped_column(String(64))
+    reviewer_department: Mapped[str] = mapped_column(String(128))
+    reviewer_person: Mapped[str] = mapped_column(String(64), default="")
+    period: Mapped[str] = mapped_column(String(8), index=True)
+    revision: Mapped[int] = mapped_column(Integer)  # the revision it answers
+    submission_digest: Mapped[str] = mapped_column(String(128))
+    decision: Mapped[str] = mapped_column(String(8))  # return | accept | queries
+    reason: Mapped[str] = mapped_column(Text, default="")
+    issued_at: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(Text, default="")
+    # at a unit: the revision opened to answer it (a return or queries), None for an acceptance
+    opened_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class FeedbackQueryRow(Base):
+    """One query of a feedback, with the unit's answer once given."""
+
+    __tablename__ = "feedback_queries"
+    __table_args__ = (UniqueConstraint("feedback_id", "n", name="uq_feedback_query_n"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), index=True
+    )
+    n: Mapped[int] = mapped_column(Integer)  # its number in the feedback, from 1
+    key: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -511,6 +511,9 @@ class Store:
                 supersedes=row.supersedes,
             )
             self._fill(s, row.id, data)
+            from ecodesk.store.feedback import fill_answers
+
+            fill_answers(s, period, row, data)
             history = self._history(s, period)
         data.history = {str(p): values for p, values in history.items()}
         data.previous = dict(history.get(period.previous_year(), {}))
@@ -1064,81 +1067,81 @@ class Store:
         if not reason.strip():
             raise EcoDeskError(tr("store", "请写明更正原因（会记录在新版本中并随报表报送）。"))
         with self._write() as s:
-            old = self._require(s, period, None)
-            if old.status != "signed":
-                raise RevisionNotSigned(period.label, old.revision)
-            profile = s.get(UnitProfileRow, 1)
-            new = SubmissionRow(
-                period_id=old.period_id,
-                unit_code=profile.division_code if profile else old.unit_code,
-                revision=old.revision + 1,
-                status="draft",
-                supersedes=old.revision,
-                supersede_reason=reason.strip(),
-                pack_version=self._pack.version,
-                created_at=_now(),
+            return self._open_revision(s, period, reason)
+
+    def _open_revision(self, s: Session, period: Period, reason: str) -> int:
+        """:meth:`new_revision` inside the caller's transaction (importing a return uses it)."""
+        old = self._require(s, period, None)
+        if old.status != "signed":
+            raise RevisionNotSigned(period.label, old.revision)
+        profile = s.get(UnitProfileRow, 1)
+        new = SubmissionRow(
+            period_id=old.period_id,
+            unit_code=profile.division_code if profile else old.unit_code,
+            revision=old.revision + 1,
+            status="draft",
+            supersedes=old.revision,
+            supersede_reason=reason.strip(),
+            pack_version=self._pack.version,
+            created_at=_now(),
+        )
+        s.add(new)
+        s.flush()
+        for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == old.id)).all():
+            s.add(
+                ValueRow(
+                    submission_id=new.id,
+                    form=v.form,
+                    field=v.field,
+                    text=v.text,
+                    updated_at=v.updated_at,
+                )
             )
-            s.add(new)
-            s.flush()
-            for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == old.id)).all():
-                s.add(
-                    ValueRow(
-                        submission_id=new.id,
-                        form=v.form,
-                        field=v.field,
-                        text=v.text,
-                        updated_at=v.updated_at,
-                    )
+        for n in s.scalars(select(NarrativeRow).where(NarrativeRow.submission_id == old.id)).all():
+            s.add(
+                NarrativeRow(
+                    submission_id=new.id,
+                    form=n.form,
+                    section=n.section,
+                    text=n.text,
+                    updated_at=n.updated_at,
                 )
-            for n in s.scalars(
-                select(NarrativeRow).where(NarrativeRow.submission_id == old.id)
-            ).all():
-                s.add(
-                    NarrativeRow(
-                        submission_id=new.id,
-                        form=n.form,
-                        section=n.section,
-                        text=n.text,
-                        updated_at=n.updated_at,
-                    )
-                )
-            for c in s.scalars(
-                select(TableCellRow).where(TableCellRow.submission_id == old.id)
-            ).all():
-                s.add(
-                    TableCellRow(
-                        submission_id=new.id,
-                        form=c.form,
-                        table_code=c.table_code,
-                        row_no=c.row_no,
-                        column=c.column,
-                        text=c.text,
-                    )
-                )
-            for a in s.scalars(
-                select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == old.id)
-            ).all():
-                s.add(
-                    AcceptedWarningRow(
-                        submission_id=new.id,
-                        problem_id=a.problem_id,
-                        form=a.form,
-                        field=a.field,
-                        message=a.message,
-                        explanation=a.explanation,
-                        accepted_at=a.accepted_at,
-                        accepted_by=a.accepted_by,
-                    )
-                )
-            self._audit(
-                s,
-                "create_revision",
-                period=period,
-                revision=new.revision,
-                old=str(old.revision),
-                new=reason.strip(),
             )
-            return new.revision
+        for c in s.scalars(select(TableCellRow).where(TableCellRow.submission_id == old.id)).all():
+            s.add(
+                TableCellRow(
+                    submission_id=new.id,
+                    form=c.form,
+                    table_code=c.table_code,
+                    row_no=c.row_no,
+                    column=c.column,
+                    text=c.text,
+                )
+            )
+        for a in s.scalars(
+            select(AcceptedWarningRow).where(AcceptedWarningRow.submission_id == old.id)
+        ).all():
+            s.add(
+                AcceptedWarningRow(
+                    submission_id=new.id,
+                    problem_id=a.problem_id,
+                    form=a.form,
+                    field=a.field,
+                    message=a.message,
+                    explanation=a.explanation,
+                    accepted_at=a.accepted_at,
+                    accepted_by=a.accepted_by,
+                )
+            )
+        self._audit(
+            s,
+            "create_revision",
+            period=period,
+            revision=new.revision,
+            old=str(old.revision),
+            new=reason.strip(),
+        )
+        return new.revision
 
     def _require(self, s: Session, period: Period, revision: int | None) -> SubmissionRow:
         sub = self._submission(s, period, revision)

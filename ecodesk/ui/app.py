@@ -108,7 +108,7 @@ def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
     upgraded) and, when the unit is set up, its current submission read and checked (for
     :meth:`EditSession.load`; None on a first run). Pure core, no Qt: safe in a worker thread."""
     from ecodesk.forms.loader import bundled_pack
-    from ecodesk.forms.rules import check_submission
+    from ecodesk.review.unit import problems_with_queries
     from ecodesk.services.export import reconcile_export
 
     pack = bundled_pack()
@@ -123,7 +123,7 @@ def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
     try:
         if store.profile() is not None:
             data = store.load(store.current_period())
-            prepared = (data, check_submission(pack, data))
+            prepared = (data, problems_with_queries(store, data))
     except Exception:  # the window reads it again itself, and says what is wrong there
         log.warning("the submission was not read ahead of the window", exc_info=True)
     return pack, store, prepared

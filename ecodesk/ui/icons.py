@@ -14,6 +14,7 @@ SEVERITY_COLOURS = {
     "error": style.ERROR,
     "warning": style.WARNING_ICON,
     "accepted": "#98a2b3",
+    "query": style.QUERY,
     "ok": style.ACCENT,
 }
 

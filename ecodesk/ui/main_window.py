@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
     QWidgetAction,
 )
@@ -108,8 +109,19 @@ class MainWindow(QMainWindow):
         item.setFlags(Qt.ItemFlag.NoItemFlags)
         opening.addTopLevelItem(item)
         self.stack = QStackedWidget()
+        # who returned (or queried, or accepted) which revision, when and why
+        self.banner = QLabel()
+        self.banner.setObjectName("feedbackBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.setSpacing(4)
+        upper_layout.addWidget(self.banner)
+        upper_layout.addWidget(self.stack)
         self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(self.stack)
+        self.right.addWidget(upper)
         self.right.addWidget(QWidget())  # the problems panel's place
         self.right.setStretchFactor(0, 2)
         self.right.setStretchFactor(1, 1)
@@ -158,6 +170,7 @@ class MainWindow(QMainWindow):
         self.problems.goToProblem.connect(self.go_to_problem)
         self.problems.acceptRequested.connect(self.accept_warning)
         self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
+        self.problems.answerRequested.connect(self.operations.answer_query)
         for splitter, index, widget in (
             (self.splitter, 0, self.tree),
             (self.right, 1, self.problems),
@@ -180,6 +193,7 @@ class MainWindow(QMainWindow):
         self.session.loaded.connect(self._loaded)
         self.session.loaded.connect(self.operations.update_actions)
         self.session.problemsChanged.connect(self._update_states)
+        self.session.problemsChanged.connect(self._update_banner)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
         self.session.load(prepared=prepared)
@@ -361,6 +375,15 @@ class MainWindow(QMainWindow):
                     form=form, state=self.tree.state_text(form)
                 )
             )
+
+    def _update_banner(self) -> None:
+        from ecodesk.review.unit import period_banner
+
+        if self.session.data is None:
+            return
+        text = period_banner(self.session.store, self.session.period)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
 
     def _update_saved(self) -> None:
         at = self.session.last_saved_at()

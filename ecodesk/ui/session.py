@@ -210,12 +210,12 @@ class EditSession(QObject):
         self._recheck_timer.start()
 
     def recheck_now(self) -> None:
-        from ecodesk.forms.rules import check_submission
+        from ecodesk.review.unit import problems_with_queries
 
         self._recheck_timer.stop()
         if self.data is None:
             return
-        self.problems = check_submission(self.pack, self.data)
+        self.problems = problems_with_queries(self.store, self.data)
         self.shown = self._calm(self.problems)
         self.problemsChanged.emit()
 

@@ -81,7 +81,8 @@ def form_state(
         return "errors"
     if errors:
         return "draft"
-    if any(p.severity == "warning" and not p.explanation for p in mine):
+    # a warning to explain, or a query of the receiver to answer: the form needs the clerk still
+    if any(p.severity in ("warning", "query") and not p.explanation for p in mine):
         return "warnings"
     return "checked"
 
@@ -89,13 +90,13 @@ def form_state(
 # An error and a warning differ in colour, sign and word everywhere they are shown (the form,
 # the tables, the tree, the problems panel): colour alone fails the colour-blind and the
 # printed page.
-SEVERITY_SIGNS = {"error": "✖", "warning": "⚠", "accepted": "✓"}
+SEVERITY_SIGNS = {"error": "✖", "warning": "⚠", "query": "？", "accepted": "✓"}
 
 
 def severity_kind(problem: ProblemLike) -> str:
     """ "error", "warning" (to explain or fix) or "accepted" (explained)."""
-    if problem.severity == "warning" and problem.explanation:
-        return "accepted"
+    if problem.severity in ("warning", "query") and problem.explanation:
+        return "accepted"  # explained, or answered
     return problem.severity
 
 
@@ -103,6 +104,7 @@ def severity_word(kind: str) -> str:
     words = {
         "error": tr("Severity", "错误"),
         "warning": tr("Severity", "提示"),
+        "query": tr("Severity", "查询"),
         "accepted": tr("Severity", "已说明"),
     }
     return words[kind]

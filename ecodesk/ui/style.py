@@ -9,6 +9,8 @@ ERROR_BG = "#fdecea"
 WARNING = "#b26a00"  # amber text (readable on white)
 WARNING_ICON = "#e08a00"  # amber marks
 WARNING_BG = "#fff4e0"
+QUERY = "#2f6fbf"  # the receiver asked about this place (查询)
+QUERY_BG = "#eaf2fc"
 MUTED = "#667085"
 BORDER = "#d0d5dd"
 WINDOW_BG = "#f4f6f8"
@@ -44,6 +46,7 @@ QLabel#sectionTitle {{
 QLabel#headerCell {{ color: {MUTED}; font-weight: bold; }}
 QLabel#fieldError {{ color: {ERROR}; }}
 QLabel#fieldError[level="warning"] {{ color: {WARNING}; }}
+QLabel#fieldError[level="query"] {{ color: {QUERY}; }}
 QLabel#charCount {{ color: {MUTED}; }}
 QLabel#charCount[problem="true"] {{ color: {WARNING}; }}
 QLabel#helpStrip {{
@@ -61,6 +64,13 @@ QLineEdit[problem="error"], QComboBox[problem="error"], QPlainTextEdit[problem="
 }}
 QLineEdit[problem="warning"], QComboBox[problem="warning"], QPlainTextEdit[problem="warning"] {{
     border: 1px solid {WARNING}; background: {WARNING_BG};
+}}
+QLineEdit[problem="query"], QComboBox[problem="query"], QPlainTextEdit[problem="query"] {{
+    border: 2px solid {QUERY}; background: {QUERY_BG};
+}}
+QLabel#feedbackBanner {{
+    background: {QUERY_BG}; color: #1d3b6b; border: 1px solid {QUERY}; border-radius: 4px;
+    padding: 6px 10px;
 }}
 QLineEdit:read-only {{ background: #f2f4f7; color: {MUTED}; }}
 QPushButton {{

@@ -44,6 +44,23 @@ def write_cover(
     ]
     if meta.supersede_reason:
         rows.append((tr("workbook-sheet", "更正原因"), meta.supersede_reason))
+    if data.supersedes_digest:
+        rows.append((tr("workbook-sheet", "替代版本数据摘要"), data.supersedes_digest))
+    if data.answers_feedback:
+        rows.append((tr("workbook-sheet", "答复的审核意见书"), data.answers_feedback))
+    for answer in data.answers:
+        rows.append(
+            (
+                tr("workbook-sheet", "查询{n}及答复", n=answer.n),
+                tr(
+                    "workbook-sheet",
+                    "（{key}）{question}\n答复：{answer}",
+                    key=answer.key,
+                    question=answer.question,
+                    answer=answer.answer,
+                ),
+            )
+        )
     rows += [
         (tr("workbook-sheet", "填报人"), unit.preparer),
         (tr("workbook-sheet", "审核人"), unit.reviewer),

@@ -15,12 +15,19 @@ from typing import Any
 
 from ecodesk.forms.keys import AcceptedKey, CellKey
 from ecodesk.i18n import tr
-from ecodesk.signing.canonical import ACCEPTED_PARTS, CELL_SECTIONS, Record, canonical_bytes
+from ecodesk.signing.canonical import (
+    ACCEPTED_PARTS,
+    ANSWER_PARTS,
+    CELL_SECTIONS,
+    Record,
+    canonical_bytes,
+)
 from ecodesk.signing.signature import SignatureBlock, signature_matches
 from ecodesk.submission import (
     AcceptedWarning,
     BadPeriod,
     Period,
+    QueryAnswer,
     SubmissionData,
     TableRow,
     UnitProfile,
@@ -330,9 +337,12 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
         forms=[f for f in meta.get("forms", "").split(",") if f],
         status="signed",
         supersedes=supersedes,
+        supersedes_digest=meta.get("supersedes_digest", ""),
+        answers_feedback=meta.get("answers_feedback", ""),
     )
     tables: dict[str, dict[int, TableRow]] = {}
     accepted: dict[int, dict[str, str]] = {}
+    answers: dict[int, dict[str, str]] = {}
     for r in records:
         if r.section == "value":
             data.values[r.key] = r.value
@@ -349,6 +359,11 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
             if part.part not in ACCEPTED_PARTS:
                 raise ValueError(f"bad accepted key {r.key}")
             accepted.setdefault(part.number, {})[part.part] = r.value
+        elif r.section == "answer":
+            part = AcceptedKey.parse(r.key)
+            if part.part not in ANSWER_PARTS:
+                raise ValueError(f"bad answer key {r.key}")
+            answers.setdefault(part.number, {})[part.part] = r.value
     for key, rows in tables.items():
         if sorted(rows) != list(range(len(rows))):
             raise ValueError(f"table {key} has gaps in its rows")
@@ -364,6 +379,15 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
                 field=parts.get("field") or None,
             )
         )
+    data.answers = [
+        QueryAnswer(
+            n=n,
+            key=answers[n].get("key", ""),
+            question=answers[n].get("question", ""),
+            answer=answers[n].get("answer", ""),
+        )
+        for n in sorted(answers)
+    ]
     return data
 
 

@@ -353,6 +353,18 @@
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="160" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="164" />
+      <source>审核状态</source>
+      <translation>Review state</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <source>查询 {n} 条，待答复 {p} 条</source>
+      <translation>{n} queries, {p} still to answer</translation>
+    </message>
   </context>
   <context>
     <name>ConsolidationWindow</name>
@@ -1445,6 +1457,61 @@ Fingerprint: {fp}</translation>
       <source>正在恢复数据…</source>
       <translation>Restoring…</translation>
     </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <source>导入审核意见…</source>
+      <translation>Import review feedback…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="333" />
+      <source>导入审核意见</source>
+      <translation>Import review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="336" />
+      <source>选择上级的审核意见书</source>
+      <translation>Choose the review feedback from the office above</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="352" />
+      <source>退回原因：{reason}</source>
+      <translation>Reason for return: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="354" />
+      <source>查询{n}　{label}：{question}</source>
+      <translation>Query {n}  {label}: {question}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="358" />
+      <source>导入这份审核意见（{decision}）？</source>
+      <translation>Import this feedback ({decision})?</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="371" />
+      <source>已导入审核意见，并建立第 {r} 版：请逐条答复查询后重新签名导出。</source>
+      <translation>Feedback imported and revision {r} created: answer every query, then sign and export again.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <source>已导入审核意见：{decision}。</source>
+      <translation>Feedback imported: {decision}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="385" />
+      <source>答复查询</source>
+      <translation>Answer query</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="389" />
+      <source>答复（会随新版本的报表报送）：</source>
+      <translation>Answer (sent with the new revision):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations.py" line="400" />
+      <source>已保存答复。</source>
+      <translation>Answer saved.</translation>
+    </message>
   </context>
   <context>
     <name>Overview</name>
@@ -1754,6 +1821,16 @@ Fingerprint: {fp}</translation>
       <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="124" />
       <source>待说明的提示 {w} 项</source>
       <translation>Warnings to explain: {w}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
+      <source>答复查询…</source>
+      <translation>Answer query…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="112" />
+      <source> · 待答复的查询 {q} 项</source>
+      <translation> · {q} queries to answer</translation>
     </message>
   </context>
   <context>
@@ -2804,6 +2881,14 @@ Fingerprint: {fp}</translation>
       <source>列出每个文件的详细情况</source>
       <translation type="unfinished" />
     </message>
+    <message>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回原因：{reason}</source>
+      <translation type="unfinished" />
+    </message>
   </context>
   <context>
     <name>consolidation</name>
@@ -3110,6 +3195,18 @@ Fingerprint: {fp}</translation>
     <message>
       <source>没有单位接受并说明过提示。</source>
       <translation>No unit accepted and explained a warning.</translation>
+    </message>
+    <message>
+      <source>审核状态</source>
+      <translation>Review state</translation>
+    </message>
+    <message>
+      <source>合计口径</source>
+      <translation>What the totals use</translation>
+    </message>
+    <message>
+      <source>{name} 是审核意见书，不是报送工作簿，不参与汇总。</source>
+      <translation>{name} is review feedback, not a submission; it is not consolidated.</translation>
     </message>
   </context>
   <context>

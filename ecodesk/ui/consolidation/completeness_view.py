@@ -58,14 +58,24 @@ class CompletenessView(QWidget):
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
         from ecodesk.consolidation.labels import state_label, unit_labels
+        from ecodesk.review.state import unit_state_label
 
         pack = summary.pack
         forms = list(pack.forms)
         labels = unit_labels(summary)
+        reviewed = bool(summary.review)  # the office's review state, after the revision
+        fixed = FIXED_COLUMNS + (1 if reviewed else 0)
         self.table.clear()
-        self.table.setColumnCount(FIXED_COLUMNS + len(forms))
+        self.table.setColumnCount(fixed + len(forms))
         self.table.setRowCount(len(summary.completeness))
-        self.table.setHorizontalHeaderLabels([self.tr("单位"), self.tr("版次"), *forms])
+        headers = [self.tr("单位"), self.tr("版次")]
+        if reviewed:
+            headers.append(self.tr("审核状态"))
+            self.table.setColumnWidth(FIXED_COLUMNS, 70)
+        self.table.setHorizontalHeaderLabels([*headers, *forms])
+        state_heading = self.table.horizontalHeaderItem(FIXED_COLUMNS)
+        if reviewed and state_heading is not None:
+            state_heading.setToolTip(summary.totals_basis)
         # as wide as the widest word a cell can show, in the language shown: English words
         # ("Missing") are longer than the two characters of Chinese and were cut to "Mis···"
         metrics = self.table.fontMetrics()
@@ -73,10 +83,10 @@ class CompletenessView(QWidget):
             46, *(metrics.horizontalAdvance(self.cell_text(state)) + 14 for state in LEGEND)
         )
         for i, form in enumerate(forms):
-            self.table.horizontalHeaderItem(FIXED_COLUMNS + i).setToolTip(
+            self.table.horizontalHeaderItem(fixed + i).setToolTip(
                 f"{form}　{pack.form(form).title}"
             )
-            self.table.setColumnWidth(FIXED_COLUMNS + i, cell_width)
+            self.table.setColumnWidth(fixed + i, cell_width)
         self.table.setColumnWidth(0, 190)
         self.table.setColumnWidth(1, max(60, metrics.horizontalAdvance(self.tr("未收到")) + 14))
         for row, entry in enumerate(summary.completeness):
@@ -93,6 +103,19 @@ class CompletenessView(QWidget):
                 revision.setForeground(QBrush(QColor(style.ERROR)))
             self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, revision)
+            review = summary.review.get(unit_id(unit)) if reviewed else None
+            if review is not None:
+                state_item = QTableWidgetItem(unit_state_label(review.state))
+                state_item.setData(Qt.ItemDataRole.UserRole, review.state)
+                state_item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                pending = sum(1 for q in review.queries if q.state == "待答复")
+                if review.feedback is not None:
+                    state_item.setToolTip(
+                        self.tr("查询 {n} 条，待答复 {p} 条").format(
+                            n=len(review.queries), p=pending
+                        )
+                    )
+                self.table.setItem(row, FIXED_COLUMNS, state_item)
             for i, form in enumerate(forms):
                 state = entry.states.get(form, FormState.NOT_REQUIRED)
                 cell = QTableWidgetItem(self.cell_text(state))
@@ -102,7 +125,7 @@ class CompletenessView(QWidget):
                 cell.setToolTip(
                     f"{name.text()} · {form} {pack.form(form).title}：{state_label(state)}"
                 )
-                self.table.setItem(row, FIXED_COLUMNS + i, cell)
+                self.table.setItem(row, fixed + i, cell)
         received = sum(1 for e in summary.completeness if e.received)
         self.counts.setText(
             self.tr("已收到 {received} 个单位，未收到 {missing} 个").format(
@@ -132,6 +155,19 @@ class CompletenessView(QWidget):
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.counts.setText("")
+
+    def review_state_at(self, unit_label: str) -> str:
+        """The review state shown for one unit (未收到 … 已采用), "" when no column is shown."""
+        headings = (self.table.horizontalHeaderItem(c) for c in range(self.table.columnCount()))
+        headers = [h.text() if h is not None else "" for h in headings]
+        if self.tr("审核状态") not in headers:
+            return ""
+        column = headers.index(self.tr("审核状态"))
+        for row in range(self.table.rowCount()):
+            name, state = self.table.item(row, 0), self.table.item(row, column)
+            if name is not None and name.text() == unit_label:
+                return str(state.data(Qt.ItemDataRole.UserRole)) if state is not None else ""
+        raise KeyError(unit_label)
 
     def state_at(self, unit_label: str, form: str) -> str:
         """The state shown for one unit and form, e.g. ``"missing"`` (for tests and screen readers)."""

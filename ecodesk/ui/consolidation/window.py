@@ -47,6 +47,15 @@ log = logging.getLogger(__name__)
 FILES_TAB, MATRIX_TAB, INDICATORS_TAB, WARNINGS_TAB = range(4)
 
 
+def with_review(store: Any, consolidation: Any) -> Any:
+    """Each unit's review state (未收到 … 已采用) from this office's record of the feedback it sent."""
+    from ecodesk.services.consolidate import attach_review
+    from ecodesk.store.feedback import feedback_entries
+
+    attach_review(consolidation, feedback_entries(store, "sent", consolidation.period))
+    return consolidation
+
+
 class ConsolidationWindow(QMainWindow):
     """Opened from the main window; ``session`` is its :class:`~ecodesk.ui.session.EditSession`."""
 
@@ -297,6 +306,7 @@ class ConsolidationWindow(QMainWindow):
 
             self.verify_cache = VerifyCache()
         cache = self.verify_cache
+        store = self.store
 
         def work(job: Job) -> Any:
             from ecodesk.services.consolidate import (
@@ -314,8 +324,8 @@ class ConsolidationWindow(QMainWindow):
             if not any(r.valid for r in received):
                 return received, None
             periods = {r.period for r in received if r.valid}
-            return received, consolidate_received(
-                received, period=period if period in periods else None
+            return received, with_review(
+                store, consolidate_received(received, period=period if period in periods else None)
             )
 
         self._start(self.tr("正在核验收到的报表…"), work, self._scanned, cancellable=True)
@@ -327,11 +337,12 @@ class ConsolidationWindow(QMainWindow):
         self.period = period
         # copies: the table keeps showing the last result while the new one is computed
         received = [replace(r) for r in self.received]
+        store = self.store
 
         def work(job: Job) -> Any:
             from ecodesk.services.consolidate import consolidate_received
 
-            return received, consolidate_received(received, period=period)
+            return received, with_review(store, consolidate_received(received, period=period))
 
         self._start(self.tr("正在汇总…"), work, self._scanned)
 

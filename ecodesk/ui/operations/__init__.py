@@ -3,7 +3,8 @@
 - :mod:`.submission` sign and export, export a signed period again, print, correction revision;
 - :mod:`.keys` the key registration sheet, replacing the signing key;
 - :mod:`.data` import last year's data and undo it, backup, restore, the baseline template;
-- :mod:`.verify` verify received workbooks.
+- :mod:`.verify` verify received workbooks;
+- :mod:`.review` import the receiver's feedback and answer its queries.
 
 :class:`Operations` builds the menu entries and calls them. A domain's module (and the core
 services it imports) is loaded when its entry is first used, so start-up stays light.
@@ -54,6 +55,7 @@ class Operations(QObject):
             a("export_again", self.tr("再次导出已签名的报表…"), self.export_again),
             a("print", self.tr("打印报送单…"), self.print_sheet, "Ctrl+P"),
             a("revision", self.tr("建立修订版（更正已签名的报送）…"), self.new_revision),
+            a("feedback", self.tr("导入审核意见…"), self.import_feedback),
             None,
             a("public_key", self.tr("导出本单位密钥登记表…"), self.export_public_key),
             a("rotate_key", self.tr("更换签名密钥（忘记口令时）…"), self.rotate_key),
@@ -104,6 +106,16 @@ class Operations(QObject):
         from ecodesk.ui.operations import submission
 
         submission.new_revision(self.window)
+
+    def import_feedback(self) -> None:
+        from ecodesk.ui.operations import review
+
+        review.import_feedback(self.window)
+
+    def answer_query(self, problem: object) -> None:
+        from ecodesk.ui.operations import review
+
+        review.answer_query(self.window, problem)
 
     def export_public_key(self) -> None:
         from ecodesk.ui.operations import keys

@@ -18,19 +18,23 @@ def worst_severity(problems: Sequence[Any]) -> str:
         return "error"
     if any(p.severity == "warning" and not p.explanation for p in problems):
         return "warning"
+    if any(p.severity == "query" for p in problems):
+        return "query"  # the receiver asked about this place (answered or not): a blue frame
     return ""
 
 
 def open_problems(problems: Sequence[Any]) -> list[Any]:
-    """Errors first, then warnings not yet explained (explained ones are settled)."""
+    """Errors first, then warnings not yet explained (explained ones are settled), then the
+    receiver's queries about this place (answered or not: the question stays in view)."""
     errors = [p for p in problems if p.severity == "error"]
-    return errors + [p for p in problems if p.severity == "warning" and not p.explanation]
+    warnings = [p for p in problems if p.severity == "warning" and not p.explanation]
+    return errors + warnings + [p for p in problems if p.severity == "query"]
 
 
 def show_messages(label: QLabel, problems: Sequence[Any]) -> None:
     """One line per problem in ``label``, red for errors, amber for warnings."""
     shown = open_problems(problems)
-    colours = {"error": style.ERROR, "warning": style.WARNING}
+    colours = {"error": style.ERROR, "warning": style.WARNING, "query": style.QUERY}
     label.setText(
         "<br>".join(
             f'<span style="color:{colours[p.severity]}">{html.escape(labelled(p, p.message))}</span>'

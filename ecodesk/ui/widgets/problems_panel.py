@@ -1,4 +1,5 @@
-"""Errors and warnings of this form or of the whole submission; a click goes to the field."""
+"""Errors, warnings and the receiver's queries (查询) of this form or of the whole submission;
+a click goes to the field, 答复 answers a query."""
 
 from __future__ import annotations
 
@@ -26,13 +27,19 @@ from ecodesk.ui.states import labelled, severity_kind, severity_word
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_MESSAGE = 2
-_KIND_COLOURS = {"error": style.ERROR, "warning": style.WARNING, "accepted": style.MUTED}
+_KIND_COLOURS = {
+    "error": style.ERROR,
+    "warning": style.WARNING,
+    "query": style.QUERY,
+    "accepted": style.MUTED,
+}
 
 
 class ProblemsPanel(QWidget):
     goToProblem = Signal(object)  # noqa: N815 — a Problem
     acceptRequested = Signal(object)  # noqa: N815
     withdrawRequested = Signal(object)  # noqa: N815
+    answerRequested = Signal(object)  # noqa: N815 — a QueryProblem
 
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +66,12 @@ class ProblemsPanel(QWidget):
         self.withdraw_button = QPushButton(self.tr("撤回说明"))
         self.accept_button.clicked.connect(lambda: self._request(self.acceptRequested))
         self.withdraw_button.clicked.connect(lambda: self._request(self.withdrawRequested))
+        self.answer_button = QPushButton(self.tr("答复查询…"))
+        self.answer_button.setObjectName("answerQuery")
+        self.answer_button.clicked.connect(lambda: self._request(self.answerRequested))
         top.addWidget(self.accept_button)
         top.addWidget(self.withdraw_button)
+        top.addWidget(self.answer_button)
         layout.addLayout(top)
         self.list = QTreeWidget()
         self.list.setObjectName("problemsList")
@@ -98,8 +109,8 @@ class ProblemsPanel(QWidget):
         problems = self.shown_problems()
         self.list.clear()
         # errors first, then warnings still waiting for an explanation, then accepted ones
-        order = {"error": 0, "warning": 1}
-        for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), bool(p.explanation))):
+        order = {"error": 0, "query": 1, "warning": 2}
+        for p in sorted(problems, key=lambda p: (order.get(p.severity, 3), bool(p.explanation))):
             kind = severity_kind(p)
             item = QTreeWidgetItem([severity_word(kind), p.form, p.message, p.explanation or ""])
             item.setIcon(0, severity_icon(kind))
@@ -112,18 +123,26 @@ class ProblemsPanel(QWidget):
             self.list.addTopLevelItem(item)
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = sum(1 for p in problems if p.severity == "warning" and not p.explanation)
+        queries = sum(1 for p in problems if p.severity == "query" and not p.explanation)
         if not problems:
             self.summary.setText(self.tr("没有发现问题"))
         else:
             error_colour = style.ERROR if errors else style.MUTED
             warning_colour = style.WARNING if warnings else style.MUTED
-            self.summary.setText(
+            text = (
                 f'<span style="color:{error_colour}">✖ '
                 + self.tr("错误 {e} 项").format(e=errors)
                 + f'</span> · <span style="color:{warning_colour}">⚠ '
                 + self.tr("待说明的提示 {w} 项").format(w=warnings)
                 + "</span>"
             )
+            if any(p.severity == "query" for p in problems):
+                text += (
+                    f' · <span style="color:{style.QUERY}">？ '
+                    + self.tr("待答复的查询 {q} 项").format(q=queries)
+                    + "</span>"
+                )
+            self.summary.setText(text)
         self._update_buttons()
 
     def current_problem(self) -> Any:
@@ -137,6 +156,7 @@ class ProblemsPanel(QWidget):
         self.withdraw_button.setEnabled(
             bool(p) and p.severity == "warning" and bool(p.explanation) and not frozen
         )
+        self.answer_button.setEnabled(bool(p) and p.severity == "query" and not frozen)
 
     def _request(self, signal: Any) -> None:
         p = self.current_problem()
