@@ -70,8 +70,7 @@ def main() -> int:
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from ecodesk.services.sample import fill_demo
-
+    from ecodesk.demo import fill_demo
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.services.consolidate import attach_review, consolidate, write_summary
     from ecodesk.services.export import export_submission

@@ -279,13 +279,13 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="155" />
-      <location filename="../../ecodesk/ui/app.py" line="208" />
+      <location filename="../../ecodesk/ui/app.py" line="171" />
+      <location filename="../../ecodesk/ui/app.py" line="233" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="172" />
+      <location filename="../../ecodesk/ui/app.py" line="188" />
       <source>请注意</source>
       <translation>Please note</translation>
     </message>
@@ -306,62 +306,62 @@
       <translation>Legend:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="68" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="68" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="81" />
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="118" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="126" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="119" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="127" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="120" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="128" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="129" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="74" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="160" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="164" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -369,200 +369,205 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="84" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="100" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="110" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="112" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="114" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="123" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="116" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="126" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="131" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="127" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="137" />
       <source>重新核验</source>
       <translation>Verify again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="128" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="138" />
       <source>再次读取文件夹；只有新的或改动过的文件会重新核验</source>
       <translation>Read the folder again; only new or changed files are verified again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="436" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="458" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="143" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
       <source>完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="154" />
       <source>指标汇总</source>
       <translation>Indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="159" />
       <source>导出汇总表…</source>
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="166" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="158" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="168" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="171" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="182" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="192" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="198" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="208" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="253" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="258" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="268" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="310" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="331" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="325" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="347" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="380" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="375" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="392" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="414" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="394" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="416" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="107" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="117" />
       <source>密钥登记：</source>
       <translation>Key registry:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="145" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="443" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="465" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
       <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表</source>
       <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="186" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="196" />
       <source>（未选择：请选择上级下发的各单位密钥登记文件夹）</source>
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="206" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="216" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="265" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="275" />
       <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="273" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="283" />
       <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="368" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="303" />
+      <source>已核验 {done} / {total} 个文件</source>
+      <translation>Verified {done} / {total} files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="403" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="425" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="417" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="439" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="452" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="474" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="459" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="464" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -571,64 +576,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="482" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="504" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="510" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="490" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="512" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="533" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="513" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="535" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="518" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="523" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="545" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="531" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="553" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="546" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="590" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="575" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="580" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="602" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -650,6 +655,48 @@ Please try again; if the problem keeps coming back, send the log file to technic
       <location filename="../../ecodesk/ui/crash.py" line="54" />
       <source>出现问题</source>
       <translation>Something went wrong</translation>
+    </message>
+  </context>
+  <context>
+    <name>DatabaseDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="28" />
+      <source>数据库</source>
+      <translation>Database</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="33" />
+      <source>一般情况下数据保存在本机的数据文件夹中，无需设置。单位有数据库服务器（PostgreSQL）、几台电脑共用一份数据时，请填写网管提供的地址，例如
+postgresql://用户名:密码@服务器地址:5432/ecodesk
+留空则使用本机数据文件。新地址在重新打开 EcoDesk 后生效；原有数据请先用“ecodesk store copy --to 地址”复制过去。</source>
+      <translation>Normally the data is kept in the data folder on this computer and nothing needs to be set here. If your unit has a database server (PostgreSQL) and several computers share one set of data, enter the address your IT administrator gives you, for example
+postgresql://username:password@server:5432/ecodesk
+Leave it empty to use the data file on this computer. A new address takes effect when EcoDesk is opened again; first copy the existing data there with "ecodesk store copy --to ADDRESS".</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="44" />
+      <source>本机数据文件 {path}</source>
+      <translation>Data file on this computer: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="49" />
+      <source>当前使用：{where}</source>
+      <translation>Currently using: {where}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="54" />
+      <source>留空：使用本机数据文件</source>
+      <translation>Leave empty to use the data file on this computer</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="64" />
+      <source>保存</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="65" />
+      <source>取消</source>
+      <translation>Cancel</translation>
     </message>
   </context>
   <context>
@@ -723,34 +770,154 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>ImportPreviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="21" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="34" />
       <source>导入上年数据 — 预览</source>
       <translation>Import last year's data — preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="26" />
-      <source>下面是导入后将发生的变化。确认无误后点“导入”；点“取消”则本机数据不做任何改动。</source>
-      <translation>Below is what the import would change. If it is right, click "Import"; "Cancel" leaves the data on this computer unchanged.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="39" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="112" />
       <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
       <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="44" />
-      <source>签名人不在密钥登记中。我确认这是可信的上年文件（将记入操作日志）。</source>
-      <translation>The signer is not in the key registry. I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="46" />
+      <source>将写入的上年值：{n} 项</source>
+      <translation>Last-year values to be written: {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="48" />
+      <source>（另有 {same} 项与本机已有的相同，不再列出）</source>
+      <translation>({same} more are the same as those already here and are not listed)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="58" />
+      <source>表单</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="59" />
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="60" />
+      <source>原值</source>
+      <translation>Old value</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="61" />
+      <source>新值</source>
+      <translation>New value</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="62" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="63" />
+      <source>变化</source>
+      <translation>Change</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="85" />
+      <source>不能导入的内容：{n} 项（本机数据不受影响）</source>
+      <translation>Cannot be imported: {n} items (the data on this computer is not affected)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="93" />
+      <source>位置</source>
+      <translation>Location</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="93" />
+      <source>名称</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="93" />
+      <source>原因</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="118" />
+      <source>无法确认签名人：签名密钥既不是本机的，也不在密钥登记文件夹中（例如本单位去年在另一台电脑上导出的报表）。我确认这是可信的上年文件（将记入操作日志）。</source>
+      <translation>The signer cannot be confirmed: the signing key is neither this computer's nor in the key registry folder (for example a workbook this unit exported last year on another computer). I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="128" />
       <source>导入</source>
       <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="129" />
       <source>取消</source>
       <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="146" />
+      <source>市里下发的上年基数表</source>
+      <translation>Baseline template issued by the city</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="148" />
+      <source>{unit}的签名报表</source>
+      <translation>Signed workbook of {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="150" />
+      <source>文件：{name}</source>
+      <translation>File: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="151" />
+      <source>内容：{source}，{period}的数据，导入后作为{now}的“上年值”。</source>
+      <translation>Contents: {source}, data for {period}; after import it becomes the "last-year values" of {now}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="154" />
+      <source>核验：{message}</source>
+      <translation>Verification: {message}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="156" />
+      <source>说明：{note}</source>
+      <translation>Note: {note}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="158" />
+      <source>确认无误后点“导入”；点“取消”则本机数据不做任何改动。导入后可以撤销。</source>
+      <translation>If everything is correct, click "Import"; click "Cancel" to leave the data on this computer unchanged. The import can be undone afterwards.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="167" />
+      <source>，已清空“{cols}”待本年填写</source>
+      <translation>; "{cols}" cleared to be filled in this year</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="172" />
+      <source>带入本年表格：{form}《{name}》未完成项目 {n} 行{cleared}</source>
+      <translation>Carried into this year's tables: {form} "{name}", {n} rows of unfinished projects{cleared}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="181" />
+      <source>上年“下步计划”作为本年参考：{forms}</source>
+      <translation>Last year's "next steps" as reference for this year: {forms}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="192" />
+      <source>带入本年表格的上年未完成项目：{tables} 个表格共 {rows} 行</source>
+      <translation>Last year's unfinished projects carried into this year's tables: {rows} rows in {tables} tables</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="198" />
+      <source>上年“下步计划”作为本年参考：{n} 张表单</source>
+      <translation>Last year's "next steps" as reference for this year: {n} forms</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="200" />
+      <source>（鼠标停留可看明细）</source>
+      <translation>(hover to see the details)</translation>
     </message>
   </context>
   <context>
@@ -832,138 +999,138 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>IndicatorsView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="55" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="56" />
       <source>筛选：</source>
       <translation>Filter:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="57" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="58" />
       <source>输入表号或指标名称</source>
       <translation>Form code or indicator name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="64" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="65" />
       <source>合计按各指标的汇总方法计算；比率为分子之和除以分母之和。选中一项，下方列出各单位数值。</source>
       <translation>Totals follow each indicator's rule; a rate is the sum of numerators over the sum of denominators. Select one to see every unit's figure below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="74" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="75" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="75" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="76" />
       <source>合计</source>
       <translation>Total</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="76" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="77" />
       <source>计量单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="77" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
       <source>上年同口径</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="78" />
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="218" />
       <source>同比（%）</source>
       <translation>Change (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="79" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
       <source>规划目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
       <source>进度（%）</source>
       <translation>Progress (%)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
       <source>达标</source>
       <translation>Met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="82" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="83" />
       <source>单位数</source>
       <translation>Units</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="145" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="146" />
       <source>有单位没有上年数，上年合计不可比，未列出。</source>
       <translation>Some units have no figure for last year, so last year's total is not comparable and is not shown.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="164" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="165" />
       <source>（逐单位列示）</source>
       <translation>(listed per unit)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="169" />
       <source>是</source>
       <translation>Yes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="169" />
       <source>否</source>
       <translation>No</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="197" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="198" />
       <source>各单位数值：{form} {name}</source>
       <translation>Every unit's figure: {form} {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="199" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="200" />
       <source>汇总方法：{rule}</source>
       <translation>Rule: {rule}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="201" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="202" />
       <source>；{num}合计 {n}，{den}合计 {d}</source>
       <translation>; {num} total {n}, {den} total {d}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="208" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="209" />
       <source>；省下达目标合计 {t}</source>
       <translation>; provincial targets total {t}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="213" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="212" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="213" />
       <source>本期</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="216" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
       <source>省下达目标</source>
       <translation>Provincial target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="217" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="218" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="220" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="221" />
       <source>达到目标</source>
       <translation>Target met</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="221" />
+      <location filename="../../ecodesk/ui/consolidation/indicators_view.py" line="222" />
       <source>备注</source>
       <translation>Note</translation>
     </message>
@@ -971,174 +1138,179 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="189" />
+      <location filename="../../ecodesk/ui/main_window.py" line="205" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="107" />
-      <location filename="../../ecodesk/ui/main_window.py" line="137" />
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
+      <location filename="../../ecodesk/ui/main_window.py" line="150" />
       <source>正在打开…</source>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="194" />
+      <location filename="../../ecodesk/ui/main_window.py" line="210" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="201" />
-      <location filename="../../ecodesk/ui/main_window.py" line="258" />
+      <location filename="../../ecodesk/ui/main_window.py" line="217" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="203" />
+      <location filename="../../ecodesk/ui/main_window.py" line="219" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="209" />
+      <location filename="../../ecodesk/ui/main_window.py" line="225" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="209" />
+      <location filename="../../ecodesk/ui/main_window.py" line="225" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="211" />
+      <location filename="../../ecodesk/ui/main_window.py" line="227" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="211" />
+      <location filename="../../ecodesk/ui/main_window.py" line="227" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="216" />
+      <location filename="../../ecodesk/ui/main_window.py" line="232" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="220" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="222" />
+      <location filename="../../ecodesk/ui/main_window.py" line="238" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="243" />
+      <location filename="../../ecodesk/ui/main_window.py" line="259" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="251" />
+      <location filename="../../ecodesk/ui/main_window.py" line="267" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="254" />
+      <location filename="../../ecodesk/ui/main_window.py" line="270" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="257" />
+      <location filename="../../ecodesk/ui/main_window.py" line="273" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="264" />
+      <location filename="../../ecodesk/ui/main_window.py" line="280" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="266" />
+      <location filename="../../ecodesk/ui/main_window.py" line="282" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="269" />
+      <location filename="../../ecodesk/ui/main_window.py" line="287" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="288" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="271" />
+      <location filename="../../ecodesk/ui/main_window.py" line="289" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="272" />
+      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <source>数据库…</source>
+      <translation>Database…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="172" />
+      <location filename="../../ecodesk/ui/main_window.py" line="186" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="317" />
+      <location filename="../../ecodesk/ui/main_window.py" line="336" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="321" />
+      <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="325" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="355" />
+      <location filename="../../ecodesk/ui/main_window.py" line="374" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="363" />
+      <location filename="../../ecodesk/ui/main_window.py" line="391" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="367" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="373" />
+      <location filename="../../ecodesk/ui/main_window.py" line="401" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="462" />
+      <location filename="../../ecodesk/ui/main_window.py" line="490" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="467" />
+      <location filename="../../ecodesk/ui/main_window.py" line="495" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1169,346 +1341,553 @@ Please try again; if the problem keeps coming back, send the log file to technic
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="74" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="51" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="75" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
+      <source>撤销导入…</source>
+      <translation>Undo import…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="54" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="77" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
+      <source>再次导出已签名的报表…</source>
+      <translation>Export the signed workbook again…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="80" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
+      <source>更换签名密钥（忘记口令时）…</source>
+      <translation>Replace signing key (forgotten passphrase)…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="82" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="64" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="83" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="99" />
-      <location filename="../../ecodesk/ui/operations.py" line="100" />
-      <source>将在后续版本提供</source>
-      <translation>Coming in a later version</translation>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="71" />
+      <source>生成上年基数表模板…</source>
+      <translation>Create baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="117" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="83" />
+      <source>没有可以撤销的导入</source>
+      <translation>No import to undo</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="194" />
+      <source>数据库</source>
+      <translation>Database</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="195" />
+      <source>已保存。重新打开 EcoDesk 后使用新的数据库设置。</source>
+      <translation>Saved. The new database settings take effect when EcoDesk is opened again.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/base.py" line="34" />
       <source>操作没有完成，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="150" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="78" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="152" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="79" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="160" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="103" />
+      <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
+      <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="114" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="161" />
-      <source>本期报送已签名。如需更正，请先建立新的修订版。</source>
-      <translation>This period's submission is signed. To correct it, create a new revision first.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="177" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="56" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="179" />
-      <location filename="../../ecodesk/ui/operations.py" line="297" />
-      <location filename="../../ecodesk/ui/operations.py" line="332" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="41" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="224" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="33" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="194" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="174" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="196" />
-      <source>报表已签名并保存到：
-{path}
-
-签名指纹：{fp}
-本期数据已冻结；如需更正，请建立新的修订版。</source>
-      <translation>The workbook was signed and saved to:
-{path}
-
-Key fingerprint: {fp}
-This period's data is now frozen; to correct it, create a new revision.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="200" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="106" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="76" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="60" />
       <source>导出本单位密钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="217" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="115" />
+      <source>本期第 {r} 版已签名，数据已冻结。
+
+要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
+如需更正数据，请用“建立修订版”。</source>
+      <translation>Revision {r} of this period is signed and its data is frozen.
+
+Export another copy of this revision? (The data and revision number stay the same; it is signed again with this unit's key. Use this when the workbook file is lost or damaged.)
+To correct the data, use "New revision".</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="132" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="140" />
+      <source>再次导出</source>
+      <translation>Export again</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="133" />
+      <source>本期报送还没有签名，请用“签名并导出报表”。</source>
+      <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="141" />
+      <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
+      <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="162" />
+      <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
+      <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
+      <source>正在导出已签名的报表…</source>
+      <translation>Exporting the signed workbook…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
+      <source>报表已签名并保存到：
+{path}
+
+签名指纹：{fp}
+
+{note}</source>
+      <translation>Workbook signed and saved to:
+{path}
+
+Signature fingerprint: {fp}
+
+{note}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
+      <source>打印已签名的报送单</source>
+      <translation>Print the signed submission sheet</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
+      <source>打开所在文件夹</source>
+      <translation>Open containing folder</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="210" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="223" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="216" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="231" />
-      <location filename="../../ecodesk/ui/operations.py" line="237" />
-      <location filename="../../ecodesk/ui/operations.py" line="244" />
-      <location filename="../../ecodesk/ui/operations.py" line="250" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="224" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="230" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="241" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="232" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="238" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="244" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="242" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="254" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="265" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="31" />
       <source>还没有签名密钥</source>
       <translation>No signing key yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="295" />
+      <location filename="../../ecodesk/ui/operations/verify.py" line="25" />
       <source>选择要核验的报表</source>
       <translation>Choose workbooks to verify</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="267" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="32" />
       <source>本单位还没有签名密钥。第一次“签名并导出报表”时会创建密钥，之后再导出密钥登记表。</source>
       <translation>This unit has no signing key yet. The key is created at the first "Sign and export"; export the key registration after that.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="272" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="39" />
       <source>选择保存密钥登记文件的文件夹</source>
       <translation>Choose a folder for the key registration files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="284" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="51" />
       <source>已导出密钥登记文件</source>
       <translation>Key registration exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="286" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="52" />
       <source>密钥登记文件：{file}
-登记表（请打印、签字盖章后连同文件报上级）：{sheet}
+密钥登记表（请打印、签字盖章后连同文件报上级）：{sheet}
 指纹：{fp}</source>
-      <translation>Registration file: {file}
-Registration sheet (print, sign and stamp it, and send it with the file to the level above): {sheet}
+      <translation>Key registration file: {file}
+Key registration sheet (print, sign and stamp it, then send it with the file to the level above): {sheet}
 Fingerprint: {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="290" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="72" />
+      <location filename="../../ecodesk/ui/operations/keys.py" line="81" />
+      <source>更换签名密钥</source>
+      <translation>Replace signing key</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="73" />
+      <source>本机还没有签名密钥，不需要更换。第一次“签名并导出报表”时会创建密钥。</source>
+      <translation>This computer has no signing key yet, so there is nothing to replace. The key is created at the first "Sign and export workbook".</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="82" />
+      <source>更换后，本单位用新的密钥签名；旧密钥作废，但用它签过的报表仍可验证。
+
+重要：新密钥必须重新向上级登记（文件 → 导出本单位密钥登记表，打印登记表、签字盖章后连同登记文件报上级），否则上级无法验证之后签名的报表。
+
+当前密钥指纹：{fp}</source>
+      <translation>After the replacement this unit signs with the new key; the old key is retired, but workbooks signed with it can still be verified.
+
+Important: the new key must be registered again with the level above (File → Export this unit's key registration; print the registration sheet, sign and stamp it, and send it with the registration file to the level above). Otherwise the level above cannot verify the workbooks signed from now on.
+
+Current key fingerprint: {fp}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="93" />
+      <source>我记得旧口令</source>
+      <translation>I remember the old passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="96" />
+      <source>旧口令已遗忘</source>
+      <translation>I have forgotten the old passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="105" />
+      <source>输入旧口令</source>
+      <translation>Enter old passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="106" />
+      <source>请输入当前签名密钥的口令，确认是本单位在更换密钥。</source>
+      <translation>Enter the passphrase of the current signing key to confirm that it is your unit replacing the key.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="118" />
+      <source>设定新口令</source>
+      <translation>Set new passphrase</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="119" />
+      <source>请为新的签名密钥设定口令（至少 8 位），以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
+      <translation>Choose a passphrase (at least 8 characters) for the new signing key; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="135" />
+      <source>已更换签名密钥</source>
+      <translation>Signing key replaced</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="136" />
+      <source>新密钥指纹：{fp}
+
+请现在导出密钥登记表，报上级重新登记新密钥。现在导出吗？</source>
+      <translation>New key fingerprint: {fp}
+
+Export the key registration sheet now and send it to the level above to register the new key. Export it now?</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="144" />
+      <source>正在生成新的签名密钥…</source>
+      <translation>Creating the new signing key…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/keys.py" line="62" />
       <source>正在导出密钥登记表…</source>
       <translation>Exporting the key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="305" />
+      <location filename="../../ecodesk/ui/operations/verify.py" line="36" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="325" />
+      <location filename="../../ecodesk/ui/operations/verify.py" line="56" />
       <source>正在核验报表…</source>
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="330" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="39" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="351" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="55" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="354" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="58" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="364" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="71" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="384" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="92" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="386" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="93" />
+      <source>如导入有误，可用“文件 → 撤销导入”恢复。</source>
+      <translation>If the import was wrong, "File → Undo import" restores the previous state.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="96" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="394" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="106" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="113" />
+      <source>撤销导入</source>
+      <translation>Undo import</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="107" />
+      <source>没有可以撤销的导入。</source>
+      <translation>There is no import to undo.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="114" />
+      <source>撤销 {at} 从“{source}”导入的{period}数据吗？
+
+上年值、带入的表格行和下步计划参考将恢复为导入前的样子。</source>
+      <translation>Undo the import of {period} data from "{source}" made at {at}?
+
+Last-year values, carried-over table rows and next-step references return to what they were before the import.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="133" />
+      <source>已撤销导入</source>
+      <translation>Import undone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="134" />
+      <source>已撤销从“{source}”的导入，恢复为导入前的上年值和表格。</source>
+      <translation>The import from "{source}" was undone; last-year values and tables are back to what they were before it.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="139" />
+      <source>正在撤销导入…</source>
+      <translation>Undoing the import…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="154" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="396" />
-      <location filename="../../ecodesk/ui/operations.py" line="420" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="156" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="409" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="169" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="410" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="170" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="413" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="173" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="418" />
-      <source>选择备份文件</source>
-      <translation>Choose a backup file</translation>
+      <location filename="../../ecodesk/ui/operations/data.py" line="212" />
+      <source>生成上年基数表模板</source>
+      <translation>Create baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="426" />
-      <location filename="../../ecodesk/ui/operations.py" line="462" />
-      <source>从备份恢复</source>
-      <translation>Restore from backup</translation>
+      <location filename="../../ecodesk/ui/operations/data.py" line="213" />
+      <source>数据所属年度：</source>
+      <translation>Year of the data:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="428" />
-      <source>恢复会用备份文件替换当前的全部数据（当前数据会先另存一份到备份文件夹）。确定要恢复吗？</source>
-      <translation>Restoring replaces all current data with the backup (a copy of the current data is kept in the backups folder first). Restore now?</translation>
+      <location filename="../../ecodesk/ui/operations/data.py" line="222" />
+      <source>保存上年基数表模板</source>
+      <translation>Save baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="454" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="239" />
+      <source>已生成上年基数表</source>
+      <translation>Baseline template created</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="240" />
+      <source>已生成{year}年度上年基数表：
+{path}
+
+每个指标一行、每个县（市、区）一列。填好后下发各县，各县用“文件 → 导入上年数据”导入本县一列。</source>
+      <translation>Baseline template with the {year} figures created:
+{path}
+
+One row per indicator, one column per county-level division. Once it is filled in, send it to the counties; each county imports its own column with "File → Import last year's data".</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="247" />
+      <source>正在生成上年基数表…</source>
+      <translation>Creating the baseline template…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/data.py" line="198" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="455" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="199" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="456" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="200" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="465" />
-      <source>正在恢复数据…</source>
-      <translation>Restoring…</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/operations.py" line="79" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
       <source>导入审核意见…</source>
       <translation>Import review feedback…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="333" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="28" />
       <source>导入审核意见</source>
       <translation>Import review feedback</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="336" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="31" />
       <source>选择上级的审核意见书</source>
       <translation>Choose the review feedback from the office above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="352" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="48" />
       <source>退回原因：{reason}</source>
       <translation>Reason for return: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="354" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="50" />
       <source>查询{n}　{label}：{question}</source>
       <translation>Query {n}  {label}: {question}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="358" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="56" />
       <source>导入这份审核意见（{decision}）？</source>
       <translation>Import this feedback ({decision})?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="371" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="70" />
       <source>已导入审核意见，并建立第 {r} 版：请逐条答复查询后重新签名导出。</source>
       <translation>Feedback imported and revision {r} created: answer every query, then sign and export again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="374" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="74" />
       <source>已导入审核意见：{decision}。</source>
       <translation>Feedback imported: {decision}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="385" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="82" />
       <source>答复查询</source>
       <translation>Answer query</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="389" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="86" />
       <source>答复（会随新版本的报表报送）：</source>
       <translation>Answer (sent with the new revision):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations.py" line="400" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="97" />
       <source>已保存答复。</source>
       <translation>Answer saved.</translation>
     </message>
@@ -1569,57 +1948,62 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PassphraseDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="22" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
       <source>创建签名密钥</source>
       <translation>Create signing key</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="22" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
       <source>输入签名口令</source>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="27" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="48" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="31" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="52" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="38" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="59" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="63" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="72" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="51" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="76" />
+      <source>忘记口令，更换密钥…</source>
+      <translation>Forgot passphrase, replace key…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="90" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="92" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="94" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -1627,13 +2011,13 @@ Fingerprint: {fp}</translation>
   <context>
     <name>PlanTree</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="103" />
+      <location filename="../../ecodesk/ui/main_window.py" line="104" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="104" />
+      <location filename="../../ecodesk/ui/main_window.py" line="105" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>状态</source>
       <translation>State</translation>
@@ -1768,160 +2152,204 @@ Fingerprint: {fp}</translation>
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="49" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="56" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="50" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="57" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="58" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="65" />
       <source>接受提示并说明…</source>
       <translation>Accept warning with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="66" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
       <source>问题</source>
       <translation>Problem</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
       <source>类型</source>
       <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="116" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="128" />
       <source>没有发现问题</source>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="122" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="134" />
       <source>错误 {e} 项</source>
       <translation>Errors: {e}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="124" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="136" />
       <source>待说明的提示 {w} 项</source>
       <translation>Warnings to explain: {w}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
-      <source>答复查询…</source>
-      <translation>Answer query…</translation>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="142" />
+      <source>待答复的查询 {q} 项</source>
+      <translation>{q} queries to answer</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="112" />
-      <source> · 待答复的查询 {q} 项</source>
-      <translation> · {q} queries to answer</translation>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <source>答复查询…</source>
+      <translation>Answer query…</translation>
     </message>
   </context>
   <context>
     <name>ProfileDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="49" />
       <source>欢迎使用生态文明建设报送系统</source>
       <translation>Welcome to EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="49" />
       <source>单位信息</source>
       <translation>Unit details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="57" />
       <source>第一次使用，请先填写本单位信息。这些信息会印在报送单和签名报表的封面上，以后可在“设置 → 单位信息”中修改。</source>
       <translation>First use: please enter your unit's details. They are printed on the submission sheet and on the cover of the signed workbook; you can change them later under "Settings → Unit details".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="60" />
-      <source>选择或输入，如 县林业局</source>
-      <translation>choose or type, e.g. 县林业局</translation>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="68" />
+      <source>{name}（{code}，市本级）</source>
+      <translation>{name} ({code}, city level)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="65" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="72" />
+      <source>请选择本单位所在的县（市、区）</source>
+      <translation>Choose the county-level division your unit belongs to</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="80" />
+      <source>先选择行政区划，再选择或输入，如 林业局</source>
+      <translation>Choose the division first, then choose or type, e.g. Forestry Bureau</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="94" />
       <source>如 0797-1234567 或手机号</source>
       <translation>e.g. 0797-1234567 or a mobile number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="95" />
       <source>行政区划 *</source>
       <translation>Division *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="67" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="96" />
       <source>填报部门 *</source>
       <translation>Department *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="97" />
       <source>填报人 *</source>
       <translation>Prepared by *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="69" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="98" />
       <source>审核人</source>
       <translation>Reviewed by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="70" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="99" />
       <source>单位负责人</source>
       <translation>Head of unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="71" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="100" />
       <source>联系电话 *</source>
       <translation>Phone *</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="80" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="113" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="115" />
       <source>退出</source>
       <translation>Quit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="82" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="115" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="160" />
+      <source>“{name}”不是行动方案列出的部门，无法判断负责哪些任务，将填报全部 {n} 张表单（以后可在“设置 → 语言和负责任务”中去掉不负责的表单）：
+{names}</source>
+      <translation>"{name}" is not a department listed in the action plan, so its tasks cannot be determined; it will report all {n} forms (you can later remove the forms it is not responsible for under "Settings → Language and tasks"):
+{names}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="163" />
+      <source>{unit}将填报以下 {n} 张表单：
+{names}</source>
+      <translation>{unit} will report the following {n} forms:
+{names}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="170" />
+      <source>选择行政区划和部门后，这里列出本单位要填报的表单。</source>
+      <translation>Once the division and department are chosen, the forms your unit reports are listed here.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="198" />
+      <source>行政区划</source>
+      <translation>Division</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="200" />
       <source>填报部门</source>
       <translation>department</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="105" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="202" />
       <source>填报人</source>
       <translation>prepared by</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="107" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="204" />
       <source>联系电话</source>
       <translation>phone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="113" />
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="211" />
+      <source>确认本单位填报的表单</source>
+      <translation>Confirm the forms your unit reports</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="217" />
+      <source>确认无误请点“确定”；需要修改请点“取消”返回。</source>
+      <translation>If this is correct, click "OK"; to change it, click "Cancel" to go back.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/profile_dialog.py" line="223" />
       <source>请填写：{names}。</source>
       <translation>Please fill in: {names}.</translation>
     </message>
@@ -1983,6 +2411,84 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
+    <name>RestoreDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="50" />
+      <source>数据文件已损坏</source>
+      <translation>The data file is damaged</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="50" />
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="92" />
+      <source>从备份恢复</source>
+      <translation>Restore from backup</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="55" />
+      <source>本机的数据文件已损坏，程序无法打开它。请从下面的自动备份中选择一份恢复（通常选最近的一份）；也可以选择保存在其他地方的备份文件。
+恢复前，损坏的文件会另存到备份文件夹，不会被删除。</source>
+      <translation>The data file on this computer is damaged and the program cannot open it. Choose one of the automatic backups below to restore (usually the most recent); you can also choose a backup file kept elsewhere.
+Before restoring, the damaged file is saved to the backup folder; it is not deleted.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="61" />
+      <source>选择一份备份来替换当前的全部数据（通常选最近的一份）。恢复前，当前数据会先另存一份到备份文件夹。</source>
+      <translation>Choose a backup to replace all current data (usually the most recent). Before restoring, a copy of the current data is saved to the backup folder.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="78" />
+      <source>（备份文件夹中没有自动备份，请选择其他备份文件）</source>
+      <translation>(There are no automatic backups in the backup folder; choose another backup file)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="83" />
+      <source>选择其他备份文件…</source>
+      <translation>Choose another backup file…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="96" />
+      <source>退出程序</source>
+      <translation>Quit the program</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="96" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="116" />
+      <source>选择备份文件</source>
+      <translation>Choose backup file</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="118" />
+      <source>EcoDesk 数据备份 (*.sqlite3);;所有文件 (*)</source>
+      <translation>EcoDesk data backup (*.sqlite3);;All files (*)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="122" />
+      <source>其他文件：{name}</source>
+      <translation>Other file: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="131" />
+      <source>确认恢复</source>
+      <translation>Confirm restore</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="132" />
+      <source>用这份备份替换当前数据吗？
+{label}</source>
+      <translation>Replace the current data with this backup?
+{label}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="137" />
+      <source>当前数据会先另存一份到备份文件夹。</source>
+      <translation>A copy of the current data is saved to the backup folder first.</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="27" />
@@ -2032,6 +2538,10 @@ Fingerprint: {fp}</translation>
     <message>
       <source>{sign} {word}：{message}</source>
       <translation>{sign} {word}: {message}</translation>
+    </message>
+    <message>
+      <source>查询</source>
+      <translation>Query</translation>
     </message>
   </context>
   <context>
@@ -2123,27 +2633,27 @@ Fingerprint: {fp}</translation>
   <context>
     <name>WarningsTable</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="21" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="21" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="21" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="21" />
       <source>提示</source>
       <translation>Warning</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="15" />
+      <location filename="../../ecodesk/ui/consolidation/warnings_view.py" line="21" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
@@ -2242,6 +2752,26 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{trend}（{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{scope}，{unit}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比率（{unit}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>选择：{choices}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>表单包版本 {version}（{released}）</source>
       <translation type="unfinished" />
     </message>
@@ -2258,10 +2788,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{trend}（{unit}）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>填{num}÷{den}</source>
       <translation type="unfinished" />
     </message>
@@ -2274,15 +2800,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>{scope}，{unit}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>地方专项 {places}：{title}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>比率（{unit}）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2291,14 +2809,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>表格 {name}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>选择：{choices}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文字</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2413,6 +2923,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>使用单位的 PostgreSQL 数据库服务器，如 postgresql://用户名:密码@服务器/数据库名（默认：环境变量 ECODESK_DATABASE_URL，或“设置 → 数据库”中保存的地址，否则用数据文件夹中的 SQLite 文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>错误：{message}</source>
       <translation type="unfinished" />
     </message>
@@ -2477,6 +2991,14 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>  [版本冲突，未汇总] {name}：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  [注意] {name}：{warning}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>  [{label}] {name}：{reason}</source>
       <translation type="unfinished" />
     </message>
@@ -2490,6 +3012,18 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>注意：有 {n} 个文件被拒收，请联系相关单位重新报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>注意：有 {n} 个文件版本冲突（同一单位同一版本却是不同的签名数据），这些单位未汇总，请向其核实实际报送的是哪一份。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  审核状态：{unit} {state}{revision}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2522,6 +3056,46 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>  注意：仍有 {n} 处错误未通过检查。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（空）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{unit} {period}：第{old}版 → 第{new}版，{n} 处变化。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比较同一单位两个修订版的差异</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>先验证两个报送工作簿，再列出每一处变化：指标值（旧 → 新）、修改过的章节文字和表格行。两个文件须是同一单位同一报送期的报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较早的修订版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>较新的修订版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>只能比较验证有效的报送工作簿：{message}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>两个文件不是同一单位同一报送期的报送（{a} {pa}；{b} {pb}），无法比较。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>    旧：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>    新：{text}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2566,6 +3140,98 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>签名口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>只列出这一报送期（默认：全部）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已导入审核意见：{period}第{revision}版，{decision}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已答复查询 {id}（{label}）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>上级的审核意见：导入、查看查询、答复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入上级（县牵头办或市里）签名的审核意见书，查看其中的查询并逐条答复。被退回或有查询时自动新建修订版；全部答复后才能再次签名导出。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>导入审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不再询问，直接导入</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出收到的审核意见和查询</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以 JSON 输出</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复一条查询</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询编号（见 feedback show）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已新建第{new}版用于更正和答复；请用 ecodesk feedback show 查看查询，ecodesk feedback answer 编号 内容 逐条答复，然后重新签名导出。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有导入过审核意见。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}第{revision}版  {reviewer}  {when}  {decision}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回原因：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  查询{n}  {label}（{key}）：{question}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未导入，本机数据没有任何改动。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  退回原因：{reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>  [{id}] {state}  {label}（{key}）：{question}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>确认导入？[y/N] </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>        答复：{answer}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2634,10 +3300,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>未导入，本机数据没有任何改动。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>创建时间：{when}</source>
       <translation type="unfinished" />
     </message>
@@ -2674,6 +3336,14 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已登记 {unit} 的签名密钥。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请与该单位盖章的纸质密钥登记表上的指纹逐组核对；不一致时不要导入其审核意见。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>签名密钥：查看、创建、导出登记文件、更换</source>
       <translation type="unfinished" />
     </message>
@@ -2695,6 +3365,18 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>旧口令已遗忘：不验证旧口令，直接作废旧密钥</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记上级（县牵头办、市里）的签名密钥，以便导入其审核意见</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>登记上级的密钥登记文件（上级用 ecodesk keys export-public 生成）。登记前请把显示的指纹与上级盖章的纸质登记表逐组核对。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥登记文件</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2806,10 +3488,6 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>已恢复。数据文件：{path}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>从备份文件恢复数据</source>
       <translation type="unfinished" />
     </message>
@@ -2830,11 +3508,107 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已恢复。数据库：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已恢复。数据文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>恢复前的数据已另存为：{path}</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>用它替换当前数据吗？当前数据会先另存一份。[y/N]</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已生成审核意见书：{path}（{unit} {period}第{revision}版，{decision}，查询 {n} 条）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请把审核意见书发给报送单位；对方须先登记本单位的密钥（ecodesk keys trust）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核收到的报送：查询、退回或采用，生成签名的审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>先验证报送（只有有效的报送才能审核），再用本单位的签名密钥生成审核意见书。KEY 的写法：表单（1.1）、指标（1.1:字段，见 ecodesk catalog --json）、章节（1.1:progress）、表格单元格（1.1:表格#行.列），* 表示整份报表。--suggest 列出程序已知的检查（与上年相比变化大、落后于方案目标）作为可用的查询。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>收到的报送工作簿</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>采用该报送</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回修改，并写明原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>对某一位置提出查询（可多次使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出的审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>只列出建议的查询（位置和问题），不生成文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>与 --suggest 一起用：收到的其他单位报表所在文件夹，列出与其他单位相差很大的数值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请用 --out 指定审核意见书的文件名（.xlsx）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序的检查没有发现需要查询的地方。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已复制 {n} 行数据：{source} → {target}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以后要使用新的数据库，请在“设置 → 数据库”中填写它的地址，或运行 ecodesk --database 地址。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据库维护：把全部数据复制到另一个数据库（换用服务器或换回本机文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>数据库维护命令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把当前数据库的全部数据复制到 --to 指定的数据库</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把当前使用的数据库（本机 SQLite 文件，或 --database 指定的服务器）中的全部数据（填报数据、各个版本、修改记录、设置、导入记录、签名密钥指纹）原样复制到另一个数据库。目标可以是 PostgreSQL 地址，也可以是 SQLite 文件路径。复制前请关闭所有 EcoDesk 窗口。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标数据库：postgresql://用户名:密码@服务器/数据库名，或 SQLite 文件路径</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标数据库已有数据时也复制（覆盖目标中的全部数据）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>目标数据库就是当前使用的数据库，没有复制。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -2858,6 +3632,18 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>逐个验证报送工作簿或审核意见书的签名、可见内容和签名密钥登记，并说明读到的是哪一种文件。全部有效时退出码为 0，否则为 1。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>要验证的 .xlsx 文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出每个文件的详细情况</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>上年基数表{year}.xlsx</source>
       <translation type="unfinished" />
     </message>
@@ -2870,23 +3656,7 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>逐个验证工作簿的签名、可见内容和签名密钥登记。全部有效时退出码为 0，否则为 1。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>要验证的 .xlsx 文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>列出每个文件的详细情况</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核意见书</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>退回原因：{reason}</source>
+      <source>无法写入 {path}：{reason}。请换一个文件夹或关闭正在打开该文件的 Excel。</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -3105,10 +3875,6 @@ Fingerprint: {fp}</translation>
       <translation>Revision {new} ({name}) is newer; this file's revision {old} is no longer consolidated.</translation>
     </message>
     <message>
-      <source>与 {name} 是同一单位同一版本，只汇总一份。</source>
-      <translation>Same unit and revision as {name}; only one of them is consolidated.</translation>
-    </message>
-    <message>
       <source>{name}：文件不存在或不是文件，请检查路径。</source>
       <translation>{name}: the file does not exist or is not a file; check the path.</translation>
     </message>
@@ -3208,6 +3974,54 @@ Fingerprint: {fp}</translation>
       <source>{name} 是审核意见书，不是报送工作簿，不参与汇总。</source>
       <translation>{name} is review feedback, not a submission; it is not consolidated.</translation>
     </message>
+    <message>
+      <source>版本冲突，未汇总</source>
+      <translation>Revision conflict, not consolidated</translation>
+    </message>
+    <message>
+      <source>每个指标一行、每个单位一列；合计按指标规则计算（比率指标为分子合计 ÷ 分母合计，不是各单位比率的平均），不可相加的指标不合计。各指标的明细见后面的分表。</source>
+      <translation>One row per indicator, one column per unit; totals follow each indicator's rule (a rate is the sum of numerators ÷ the sum of denominators, not the average of the units' rates); indicators that cannot be added up have no total. The details of each indicator are on the sheets that follow.</translation>
+    </message>
+    <message>
+      <source>有 {n} 个文件版本冲突（同一单位同一版本却是不同的签名数据），这些单位未汇总，详见“{sheet}”表。</source>
+      <translation>{n} files have a revision conflict (the same revision of the same unit, but different signed data); these units were not consolidated. See the "{sheet}" sheet.</translation>
+    </message>
+    <message>
+      <source>{period} 主要指标分单位汇总表</source>
+      <translation>{period} main indicators by unit</translation>
+    </message>
+    <message>
+      <source>与 {name} 是同一份签名数据（摘要 {digest}），只汇总一份。</source>
+      <translation>Same signed data as {name} (digest {digest}); consolidated only once.</translation>
+    </message>
+    <message>
+      <source>版本冲突：本文件（摘要 {digest}）与 {others} 都自称{unit}{period}第{revision}版，签名数据却不同。该单位本期未汇总，请向其核实实际报送的是哪一份。</source>
+      <translation>Revision conflict: this file (digest {digest}) and {others} all claim to be revision {revision} of {unit} for {period}, but their signed data differ. This unit was not consolidated for this period; ask it which one it actually submitted.</translation>
+    </message>
+    <message>
+      <source>行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。</source>
+      <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
+    </message>
+  </context>
+  <context>
+    <name>dialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/recovery.py" line="33" />
+      <source>恢复完成</source>
+      <translation>Restore complete</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/recovery.py" line="34" />
+      <source>数据已从备份恢复，程序将继续打开。损坏的文件另存在：
+{path}</source>
+      <translation>The data was restored from the backup and the program will continue to open. The damaged file was saved to:
+{path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/recovery.py" line="35" />
+      <source>（原来没有数据）</source>
+      <translation>(there was no data before)</translation>
+    </message>
   </context>
   <context>
     <name>export</name>
@@ -3254,6 +4068,26 @@ Fingerprint: {fp}</translation>
     <message>
       <source>导出中断，工作簿未保存</source>
       <translation>export cut short, workbook not saved</translation>
+    </message>
+    <message>
+      <source>  {i}. 〔查询 {id}〕{label}：{question}</source>
+      <translation>  {i}. [query {id}] {label}: {question}</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版还没有签名，请用“签名并导出报表”。</source>
+      <translation>Revision {revision} of {period} is not signed yet; use "Sign and export workbook".</translation>
+    </message>
+    <message>
+      <source>  ……另有 {n} 条</source>
+      <translation>  … and {n} more</translation>
+    </message>
+    <message>
+      <source>请逐条答复（窗口中“答复”，或 ecodesk feedback answer 编号 答复内容）后再导出。</source>
+      <translation>Answer each one ("Answer" in the window, or ecodesk feedback answer ID TEXT), then export.</translation>
+    </message>
+    <message>
+      <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
+      <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
     </message>
   </context>
   <context>
@@ -3697,6 +4531,14 @@ Fingerprint: {fp}</translation>
       <source>单元格 {cell} 的值取自外部链接或 DDE 公式（{formula}），文件中保存的只是上次打开时的旧结果，不能作为上年值。请把该单元格改为直接填写的数字后再导入</source>
       <translation>The value of cell {cell} comes from an external link or DDE formula ({formula}); the file holds only the result from when it was last opened, which cannot serve as last year's value. Type the number into the cell, then import again</translation>
     </message>
+    <message>
+      <source>已导入：{period}上年值 {n} 项（保留原值 {kept} 项），带入表格 {rows} 行，下步计划参考 {plans} 项。</source>
+      <translation>Imported for {period}: {n} last-year values ({kept} existing values kept), {rows} table rows carried over, {plans} next-step plans for reference.</translation>
+    </message>
+    <message>
+      <source>签名有效，但显示被改动</source>
+      <translation>Signature valid, but display altered</translation>
+    </message>
   </context>
   <context>
     <name>keys</name>
@@ -3723,6 +4565,14 @@ Fingerprint: {fp}</translation>
     <message>
       <source>已接受提示编号</source>
       <translation>Accepted warning key</translation>
+    </message>
+    <message>
+      <source>找不到密钥登记文件 {path}。</source>
+      <translation>Key registration file {path} not found.</translation>
+    </message>
+    <message>
+      <source>{name} 不是有效的 EcoDesk 密钥登记文件（应为上级用“导出本单位密钥登记表”生成的 *{suffix} 文件），未登记。</source>
+      <translation>{name} is not a valid EcoDesk key registration file (it should be the *{suffix} file a unit makes for the level above with "Export this unit's key registration"); not registered.</translation>
     </message>
   </context>
   <context>
@@ -4149,12 +4999,16 @@ Fingerprint: {fp}</translation>
       <translation>"{path}" is a folder; please give a file name.</translation>
     </message>
     <message>
-      <source>无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭它后重试。</source>
-      <translation>Cannot write "{path}": the file is open in another program (Excel, WPS or a PDF reader, for example). Close it and try again.</translation>
-    </message>
-    <message>
       <source>原因不明</source>
       <translation>unknown reason</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开。请关闭该文件后重试。</source>
+      <translation>Cannot write “{path}”: the file is open in another program (Excel, WPS or a PDF reader). Please close it and try again.</translation>
+    </message>
+    <message>
+      <source>无法写入“{path}”：该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，或没有写入权限。请关闭该文件后重试，或另存到其他文件夹。数据没有损坏。</source>
+      <translation>Cannot write “{path}”: the file may be open in another program (Excel, WPS or a PDF reader), or there is no permission to write it. Please close the file and try again, or save to another folder. The data is not damaged.</translation>
     </message>
   </context>
   <context>
@@ -4331,6 +5185,70 @@ Fingerprint: {fp}</translation>
       <source>数据表 {table} 的列与 EcoDesk 的不同</source>
       <translation>the columns of table {table} differ from EcoDesk's</translation>
     </message>
+    <message>
+      <source>（空）</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>数据库正忙（其他人正在保存大量数据），这次没有保存成功；已保存的内容不受影响。请稍等片刻再保存一次。</source>
+      <translation>The database is busy (someone else is saving a lot of data), so this save did not succeed; what was already saved is not affected. Please wait a moment and save again.</translation>
+    </message>
+    <message>
+      <source>{preparer}（电脑用户 {os_user}）</source>
+      <translation>{preparer} (computer user {os_user})</translation>
+    </message>
+    <message>
+      <source>其他人</source>
+      <translation>someone else</translation>
+    </message>
+    <message>
+      <source>“{key}”在您修改期间已被 {who} 于 {when} 改为“{theirs}”（您开始修改时是“{base}”）。您输入的“{mine}”没有保存：请核对后决定保留哪个值。</source>
+      <translation>While you were editing, "{key}" was changed by {who} at {when} to "{theirs}" (it was "{base}" when you started). Your entry "{mine}" was not saved: check and decide which value to keep.</translation>
+    </message>
+    <message>
+      <source>单位信息中“{start}…”太长（最多 {limit} 个字），没有保存。请简写后再保存。</source>
+      <translation>"{start}…" in the unit details is too long (at most {limit} characters) and was not saved. Please shorten it and save again.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版在签名过程中又被修改了（可能有另一个程序同时在改这份数据），这次签名作废，没有导出文件，数据也没有冻结。请确认数据无误后重新签名导出。</source>
+      <translation>{period} revision {revision} was changed while it was being signed (perhaps another program is editing the same data). This signing is void: no file was exported and the data was not frozen. Please check the data, then sign and export again.</translation>
+    </message>
+    <message>
+      <source>数据库地址“{text}”格式不对。PostgreSQL 数据库请写成 postgresql://用户名:密码@服务器:5432/数据库名，本机 SQLite 文件请写文件路径。</source>
+      <translation>The database address "{text}" is not in the right format. For a PostgreSQL database write postgresql://username:password@server:5432/databasename; for a local SQLite file write the file path.</translation>
+    </message>
+    <message>
+      <source>连接不上数据库服务器（{address}）。请检查网络、服务器地址和端口，确认数据库服务器已开机运行；仍不行请联系单位的网管。已保存的数据不受影响。</source>
+      <translation>Cannot connect to the database server ({address}). Check the network, the server address and port, and that the database server is switched on and running; if it still fails, contact your unit's IT administrator. Data already saved is not affected.</translation>
+    </message>
+    <message>
+      <source>数据库服务器（{address}）拒绝登录：用户名或密码不对，或这个用户没有权限。请向单位的网管核对数据库地址中的用户名和密码。</source>
+      <translation>The database server ({address}) refused the login: wrong user name or password, or this user has no permission. Check the user name and password in the database address with your unit's IT administrator.</translation>
+    </message>
+    <message>
+      <source>数据库用户没有使用这个数据库的权限（{address}）。请网管按说明书把数据库的所有者设为这个用户（ALTER DATABASE … OWNER TO …），或授予它权限。</source>
+      <translation>The database user has no permission to use this database ({address}). Ask the IT administrator to make this user the owner of the database as the manual describes (ALTER DATABASE … OWNER TO …), or to grant it permission.</translation>
+    </message>
+    <message>
+      <source>数据库服务器上没有这个数据库（{address}）。请核对地址中的数据库名，或请网管按说明书先建好数据库（CREATE DATABASE）。</source>
+      <translation>This database does not exist on the database server ({address}). Check the database name in the address, or ask the IT administrator to create the database first as the manual describes (CREATE DATABASE).</translation>
+    </message>
+    <message>
+      <source>数据库 {address} 里已有别的程序的表，不是 EcoDesk 的数据库。请为 EcoDesk 单独建一个空数据库。</source>
+      <translation>The database {address} already holds another program's tables; it is not an EcoDesk database. Create a separate empty database for EcoDesk.</translation>
+    </message>
+    <message>
+      <source>目标数据库 {address} 里已经有数据，没有复制。如确实要用本处的数据覆盖它，请加 --force（覆盖前请先备份目标数据库）。</source>
+      <translation>The target database {address} already holds data; nothing was copied. If you really want to overwrite it with the data here, add --force (back up the target database first).</translation>
+    </message>
+    <message>
+      <source>{address} 里还没有 EcoDesk 的数据，没有可复制的内容。</source>
+      <translation>{address} holds no EcoDesk data yet; there is nothing to copy.</translation>
+    </message>
+    <message>
+      <source>目标数据库 {address} 的数据结构（{target}）比要复制的数据（{source}）新，没有复制。请先用本程序打开一次要复制的数据（会自动升级），再复制。</source>
+      <translation>The data structure of the target database {address} ({target}) is newer than that of the data to copy ({source}); nothing was copied. First open the data to copy once with this program (it is upgraded automatically), then copy.</translation>
+    </message>
   </context>
   <context>
     <name>verify</name>
@@ -4406,16 +5324,44 @@ Fingerprint: {fp}</translation>
       <source>不是 EcoDesk 签名报表</source>
       <translation>Not an EcoDesk signed workbook</translation>
     </message>
+    <message>
+      <source>{name}：有效的审核意见书。{reviewer} 审核 {unit} {period}第{revision}版：{decision}，查询 {n} 条，签名密钥指纹 {fp}。</source>
+      <translation>{name}: valid review feedback. {reviewer} on {unit}, {period}, revision {revision}: {decision}, {n} queries, signing key fingerprint {fp}.</translation>
+    </message>
+    <message>
+      <source>{name}：签名完好，但审核单位的签名密钥（指纹 {fp}）未登记，无法确认是谁签的。请核对上级的密钥登记表，用 ecodesk keys trust 登记后再导入。</source>
+      <translation>{name}: the signature is intact, but the reviewing office's key (fingerprint {fp}) is not registered, so who signed it cannot be confirmed. Compare the office's key registration sheet, register it with ecodesk keys trust, then import again.</translation>
+    </message>
+    <message>
+      <source>{name}：审核意见书自称来自 {claimed}，但签名密钥登记在 {owner} 名下。</source>
+      <translation>{name}: the feedback claims to come from {claimed}, but its signing key is registered to {owner}.</translation>
+    </message>
+    <message>
+      <source>{name}：签名完好，但其中的审核意见无法解读，可能由不兼容的程序版本生成。</source>
+      <translation>{name}: the signature is intact, but the feedback in it cannot be read; an incompatible version of the program may have made it.</translation>
+    </message>
+    <message>
+      <source>有效，但显示被改动</source>
+      <translation>Valid, but display altered</translation>
+    </message>
+    <message>
+      <source>报送工作簿</source>
+      <translation>submission</translation>
+    </message>
+    <message>
+      <source>审核意见书</source>
+      <translation>review feedback</translation>
+    </message>
+    <message>
+      <source>{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；如需阅读原样，请向报送单位索取原文件。</source>
+      <translation>{name}: the signed data is valid ({unit}, {period}, revision {revision}), but the way the file displays was altered after signing ({what}), so what you see when opening the file may differ from what was signed. The consolidation uses the signed data; to read the original, ask the submitting unit for the original file.</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
     <message>
       <source>工作表“{sheet}”单元格 {cell}：签名时为“{expected}”，现在为“{found}”</source>
       <translation>sheet "{sheet}", cell {cell}: "{expected}" when signed, now "{found}"</translation>
-    </message>
-    <message>
-      <source>{number}（格式 {fmt}）</source>
-      <translation>{number} (format {fmt})</translation>
     </message>
     <message>
       <source>{number}（{fmt}）</source>
@@ -4649,6 +5595,153 @@ Fingerprint: {fp}</translation>
       <source>工作表“{sheet}”声明的范围超过 {n} 个单元格</source>
       <translation>sheet "{sheet}" declares a range of more than {n} cells</translation>
     </message>
+    <message>
+      <source> 等 {n} 处</source>
+      <translation> etc. ({n} in all)</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”被隐藏</source>
+      <translation>Sheet "{sheet}" is hidden</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”第 {rows} 行被隐藏或压扁</source>
+      <translation>Sheet "{sheet}" has hidden or squashed rows: {rows}</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”有列被隐藏或压窄（{cols}）</source>
+      <translation>Sheet "{sheet}" has hidden or narrowed columns ({cols})</translation>
+    </message>
+    <message>
+      <source>条件格式</source>
+      <translation>conditional formatting</translation>
+    </message>
+    <message>
+      <source>图片、图形或控件</source>
+      <translation>pictures, shapes or controls</translation>
+    </message>
+    <message>
+      <source>批注</source>
+      <translation>comments</translation>
+    </message>
+    <message>
+      <source>超链接</source>
+      <translation>hyperlinks</translation>
+    </message>
+    <message>
+      <source>数据验证（输入提示）</source>
+      <translation>data validation (input messages)</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”的文字单元格被设了改变显示的数字格式：{cells}</source>
+      <translation>Text cells in sheet "{sheet}" were given a number format that changes what they display: {cells}</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”单元格 {cells} 的文字颜色与底色相同或字号过小，看不见</source>
+      <translation>In sheet "{sheet}", the text of cells {cells} is the same colour as the background or too small to see</translation>
+    </message>
+    <message>
+      <source>隐藏的签名数据表被设为可见</source>
+      <translation>The hidden signed-data sheet was made visible</translation>
+    </message>
+    <message>
+      <source>工作表“{sheet}”被加上了{what}</source>
+      <translation>Sheet "{sheet}" had {what} added</translation>
+    </message>
+  </context>
+  <context>
+    <name>sample</name>
+    <message>
+      <source>{county}已按计划推进{name}相关工作</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{town}{subject}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截至{year}年底，{facts}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{short}府办发〔{year}〕{n}号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{other}人民政府</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>形成{subject}经验材料并印发推广</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{km}公里</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{mu}亩</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>实施{subject}，按计划推进</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{notes}，工作成效逐步显现。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>三年行动目标任务总体完成。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>各项工作总体符合序时进度要求。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>全年纳入{name}{n}个</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>持续抓好“{title}”各项工作，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>巩固三年行动成果，建立健全长效机制，</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>紧盯薄弱环节补短板，</source>
+      <translation type="unfinished" />
+    </message>
   </context>
   <context>
     <name>report</name>
@@ -4833,6 +5926,10 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>审核查询及答复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填报人</source>
       <translation type="unfinished" />
     </message>
@@ -4877,6 +5974,18 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
+      <source>本版替代第{old}版（数据摘要 {digest}），答复审核意见书 {feedback}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{n}. 查询（{key}）：{question}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>（未填写）</source>
       <translation type="unfinished" />
     </message>
@@ -4902,6 +6011,10 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>草稿（未签名）：仅供内部核对，不能作为正式报送材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（未答复）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4950,108 +6063,359 @@ Fingerprint: {fp}</translation>
     </message>
   </context>
   <context>
-    <name>sample</name>
+    <name>review</name>
     <message>
-      <source>{county}已按计划推进{name}相关工作</source>
-      <translation type="unfinished" />
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
     </message>
     <message>
-      <source>{town}{subject}</source>
-      <translation type="unfinished" />
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
     </message>
     <message>
-      <source>截至{year}年底，{facts}。</source>
-      <translation type="unfinished" />
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
     </message>
     <message>
-      <source>{year}年，{county}深入贯彻《{plan}》部署，聚焦“{title}”重点任务，细化分解年度目标，压茬推进各项工作。{facts}{pace}</source>
-      <translation type="unfinished" />
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
     </message>
     <message>
-      <source>经{county}相关部门核实，数据真实准确，特此说明。</source>
-      <translation type="unfinished" />
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
     </message>
     <message>
-      <source>{short}府办发〔{year}〕{n}号</source>
-      <translation type="unfinished" />
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
     </message>
     <message>
-      <source>{other}人民政府</source>
-      <translation type="unfinished" />
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
     </message>
     <message>
-      <source>形成{subject}经验材料并印发推广</source>
-      <translation type="unfinished" />
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
     </message>
     <message>
-      <source>{km}公里</source>
-      <translation type="unfinished" />
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
     </message>
     <message>
-      <source>{mu}亩</source>
-      <translation type="unfinished" />
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
     </message>
     <message>
-      <source>实施{subject}，按计划推进</source>
-      <translation type="unfinished" />
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
     </message>
     <message>
-      <source>经核实数据无误。{county}本年度有重大项目集中竣工投产（详见重点项目表），带动该项数据较上年大幅增长，已与统计部门核对一致。</source>
-      <translation type="unfinished" />
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
     </message>
     <message>
-      <source>受项目前期手续办理周期影响，进度略滞后于序时要求；{county}已制定赶超措施，预计下一季度完成年度任务。</source>
-      <translation type="unfinished" />
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
     </message>
     <message>
-      <source>表格只列入重点项目，合计数另含一般项目，已与台账核对一致。</source>
-      <translation type="unfinished" />
+      <source>采用</source>
+      <translation>accepted</translation>
     </message>
     <message>
-      <source>{notes}，工作成效逐步显现。</source>
-      <translation type="unfinished" />
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
     </message>
     <message>
-      <source>这个数据文件夹里已经有数据，演示数据只能放进一个空文件夹。请用 --data-dir 指定一个新的文件夹。</source>
-      <translation type="unfinished" />
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
     </message>
     <message>
-      <source>区划代码 {code} 不在目录中。请用“ecodesk catalog”查看各县（市、区）的代码。</source>
-      <translation type="unfinished" />
+      <source>未收到</source>
+      <translation>not received</translation>
     </message>
     <message>
-      <source>三年行动目标任务总体完成。</source>
-      <translation type="unfinished" />
+      <source>待审核</source>
+      <translation>awaiting review</translation>
     </message>
     <message>
-      <source>各项工作总体符合序时进度要求。</source>
-      <translation type="unfinished" />
+      <source>已退回</source>
+      <translation>returned</translation>
     </message>
     <message>
-      <source>全年纳入{name}{n}个</source>
-      <translation type="unfinished" />
+      <source>已重报</source>
+      <translation>resubmitted</translation>
     </message>
     <message>
-      <source>持续抓好“{title}”各项工作，</source>
-      <translation type="unfinished" />
+      <source>已采用</source>
+      <translation>accepted</translation>
     </message>
     <message>
-      <source>巩固三年行动成果，建立健全长效机制，</source>
-      <translation type="unfinished" />
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
     </message>
     <message>
-      <source>紧盯薄弱环节补短板，</source>
-      <translation type="unfinished" />
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
     </message>
   </context>
   <context>
     <name>workbook-sheet</name>
     <message>
-      <source>封面</source>
+      <source>审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本审核意见书由 EcoDesk 生成并以审核单位的密钥签名，任何改动都会使验证失败。报送单位请在 EcoDesk 中“导入审核意见”（或 ecodesk feedback import），逐条答复查询；被退回的报送会自动新建修订版，改正并答复后重新签名报送。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核的版次</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>第{n}版</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核结论</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{n} 条</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核单位</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名算法</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名密钥指纹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>序号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>位置（指标、表格、章节）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送值</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询内容</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>封面</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5075,23 +6439,11 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>行政区划代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送期</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>版次</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>填报人</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>审核人</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5119,15 +6471,24 @@ Fingerprint: {fp}</translation>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名算法</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>签名密钥指纹</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>替代版本数据摘要</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>答复的审核意见书</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>查询{n}及答复</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{key}）{question}
+答复：{answer}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5136,10 +6497,6 @@ Fingerprint: {fp}</translation>
     </message>
     <message>
       <source>表{code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>序号</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5193,6 +6550,25 @@ Fingerprint: {fp}</translation>
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
     </message>
   </context>
 </TS>

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from ecodesk.cli import main
-from ecodesk.consolidation.writer import FILES_SHEET
+from ecodesk.consolidation.writer import COVER_SHEET, FILES_SHEET
 from ecodesk.demo import sample_submission
 from ecodesk.services.consolidate import consolidate, write_summary
 from tests.consolidation.helpers import PERIOD, restrict_forms, write_signed
@@ -101,7 +101,7 @@ def test_the_command_reports_the_conflict_and_exits_non_zero(
         assert status.value == "版本冲突，未汇总"
         assert status.font.color.rgb.endswith("C00000") and status.font.b
         assert rows[name][5].font.color.rgb.endswith("C00000")
-    cover = wb.worksheets[0]
+    cover = wb[COVER_SHEET]
     assert any(
         "版本冲突" in str(c.value) for row in cover.iter_rows(max_row=15) for c in row if c.value
     )

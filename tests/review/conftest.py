@@ -33,8 +33,7 @@ class Folders:
 
 
 def _unit(folder: Path, profile: UnitProfile, forms: list[str]) -> None:
-    from ecodesk.services.sample import fill_demo
-
+    from ecodesk.demo import fill_demo
     from ecodesk.store import Store
 
     with Store.open(folder) as store:

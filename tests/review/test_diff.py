@@ -10,7 +10,7 @@ from ecodesk.submission import Period
 
 
 def _data(pack: Any) -> Any:
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
 
     return sample_submission(pack, "360730", Period(2026))
 

@@ -84,7 +84,7 @@ def test_return_answer_resubmit_accept(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("[有效] 审核意见书") and "查询 3 条" in lines[0]
     assert lines[1].startswith("[签名人未登记] 报送工作簿")
-    assert _states(f, d1)["县林业局"].state == "已退回"  # type: ignore[attr-defined]
+    assert _states(f, d1)["林业局"].state == "已退回"  # type: ignore[attr-defined]
     aside = _states_with_files(f, d1, fb1)
     assert "是审核意见书，不是报送工作簿" in aside[fb1.name]
 
@@ -150,7 +150,7 @@ def test_return_answer_resubmit_accept(
     assert got["#3.key"] == "1.1:projects#1.investment"
 
     # back at the county: 已重报, every query answered, the diff shows exactly the correction
-    review2 = _states(f, d1, d2)["县林业局"]
+    review2 = _states(f, d1, d2)["林业局"]
     assert review2.state == "已重报" and review2.revision == 2  # type: ignore[attr-defined]
     assert [q.state for q in review2.queries] == ["已答复"] * 3  # type: ignore[attr-defined]
     capsys.readouterr()
@@ -182,8 +182,8 @@ def test_return_answer_resubmit_accept(
         == 0
     )
     out_text = capsys.readouterr().out
-    assert "审核状态：宁都县县林业局 已采用（第2版）" in out_text
-    review3 = _states(f, d1, d2)["县林业局"]
+    assert "审核状态：宁都县林业局 已采用（第2版）" in out_text
+    review3 = _states(f, d1, d2)["林业局"]
     assert review3.state == "已采用"  # type: ignore[attr-defined]
     assert [q.state for q in review3.queries] == ["已关闭"] * 3  # type: ignore[attr-defined]
     matrix = openpyxl.load_workbook(summary)["完成情况"]
@@ -191,7 +191,7 @@ def test_return_answer_resubmit_accept(
     assert "审核状态" in cells and "已采用" in cells
     cover = [
         c
-        for row in openpyxl.load_workbook(summary).worksheets[0].iter_rows(values_only=True)
+        for row in openpyxl.load_workbook(summary)["汇总"].iter_rows(values_only=True)
         for c in row
         if c
     ]

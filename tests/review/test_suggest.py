@@ -12,7 +12,7 @@ P = Period(2026)
 
 
 def _counties(pack: Any, n: int) -> list[Any]:
-    from ecodesk.services.sample import sample_submission
+    from ecodesk.demo import sample_submission
 
     codes = [d.code for d in pack.catalog.divisions if d.kind != "功能区"][:n]
     return [sample_submission(pack, code, P) for code in codes]

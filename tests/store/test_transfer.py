@@ -73,7 +73,23 @@ def _fill_everything(store: Store, profile: UnitProfile) -> None:
     store.mark_signed(
         P, 1, fingerprint="ED25519:AB12CD34", digest="sha256:0f1e", workbook_path="/x/w.xlsx"
     )
-    store.new_revision(P, "更正企业数")
+    # the receiver's feedback on revision 1 (a query about the value): the review tables too
+    from ecodesk.review.model import Feedback, Query, SubmissionRef
+    from ecodesk.store.feedback import answer_query, record_feedback
+
+    city = UnitProfile("360700", "赣州市", "市生态文明建设领导小组办公室", preparer="王审核")
+    about = SubmissionRef(profile, P, 1, "sha256:0f1e", "ED25519:AB12CD34")
+    query = Query(KEY, "1.1", "改造企业数", "30", "比上年增加较多，请核实")
+    entry = record_feedback(
+        store,
+        Feedback(city, about, "queries", "", [query]),
+        direction="received",
+        digest="sha256:feedback",
+        fingerprint="ED25519:CITY",
+        path="/x/审核意见书.xlsx",
+        open_reason="按审核意见答复查询",
+    )
+    answer_query(store, entry.queries[0].id, "已核实，新增两家企业")
     store.set_value(P, KEY, "31")
 
 

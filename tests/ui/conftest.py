@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,25 @@ def click(qtbot: Any, button: Any) -> None:
     from PySide6.QtCore import Qt
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture(autouse=True)
+def _no_window_outlives_its_test() -> Iterator[None]:
+    """Every top-level widget a test left open is deleted by Qt at the end of that test.
+
+    A window made inside the program (``run_app`` builds its own MainWindow) is owned by Python
+    only; left to the garbage collector it is destroyed at a random later moment, in another
+    test, where Qt may no longer have the screen it was on (a segmentation fault in
+    QScreen::virtualSiblings, seen in the full suite).
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog
 
 from ecodesk.submission import Period, UnitProfile
+from ecodesk.ui.operations import review as review_operations
+from ecodesk.ui.widgets.problems_panel import COLUMN_MESSAGE
 from tests.workbook.helpers import PASSPHRASE
 
 P = Period(2026)
@@ -26,8 +28,7 @@ QUERIES = [
 def returned(store: Any, data_dir: Path, tmp_path: Path) -> Path:
     """The department (the window's store) signed 2026 revision 1; its county office returned it
     with three queries; the department trusts the county's key. Returns the feedback file."""
-    from ecodesk.services.sample import sample_submission
-
+    from ecodesk.demo import sample_submission
     from ecodesk.services.export import export_submission
     from ecodesk.services.keys import trust_registration
     from ecodesk.services.review import review_submission
@@ -75,7 +76,7 @@ def _query_items(window: Any) -> list[Any]:
         window.problems.list.topLevelItem(i)
         for i in range(window.problems.list.topLevelItemCount())
     ]
-    return [i for i in items if i.text(1).startswith("查询")]
+    return [i for i in items if i.text(COLUMN_MESSAGE).startswith("查询")]
 
 
 def test_import_marks_the_queries_and_answering_them_clears_the_way(
@@ -107,7 +108,7 @@ def test_import_marks_the_queries_and_answering_them_clears_the_way(
     window.show_form("1.1")
     view = window.views["1.1"]
     items = _query_items(window)
-    assert [i.text(1) for i in items] == [
+    assert [i.text(COLUMN_MESSAGE) for i in items] == [
         f"查询（{label}）：{question}"
         for label, (_, question) in zip(
             ["工业技术改造投资额", "工作进展", "重点技术改造项目 第1行 本年完成投资"],
@@ -119,10 +120,10 @@ def test_import_marks_the_queries_and_answering_them_clears_the_way(
     assert editor.input.property("problem") == "query"
     assert "技改投资增幅较大，请核实" in editor.input.toolTip()
     assert editor.message_label.isVisible() and "技改投资增幅较大" in editor.message_label.text()
-    assert editor.message_label.property("problem") == "query"  # blue, not an error's red
+    assert editor.message_label.property("level") == "query"  # blue, not an error's red
     assert view.narratives["1.1:progress"].edit.property("problem") == "query"
 
-    assert window.tree.state_text("1.1") == "有提醒"  # the form waits for its answers
+    assert window.tree.state_text("1.1") == "有提示"  # the form waits for its answers
 
     # answer the first one from the panel: select it with the mouse, press 答复查询…
     panel = window.problems
@@ -132,14 +133,14 @@ def test_import_marks_the_queries_and_answering_them_clears_the_way(
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert panel.answer_button.isEnabled()
     monkeypatch.setattr(
-        QInputDialog,
-        "getMultiLineText",
-        staticmethod(lambda *a, **k: ("已核实，录入有误，已更正为 6.35 亿元", True)),
+        review_operations,
+        "ask_reason",
+        lambda *a, **k: ("已核实，录入有误，已更正为 6.35 亿元", True),
     )
     qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "待答复 2 条" in window.banner.text())
-    answered = next(i for i in _query_items(window) if "技改投资增幅较大" in i.text(1))
-    assert answered.text(2) == "已核实，录入有误，已更正为 6.35 亿元"
+    answered = next(i for i in _query_items(window) if "技改投资增幅较大" in i.text(COLUMN_MESSAGE))
+    assert answered.text(COLUMN_MESSAGE + 1) == "已核实，录入有误，已更正为 6.35 亿元"
     assert "待答复的查询 2 项" in panel.summary.text()
 
     # export is refused, naming the two queries still open

@@ -417,7 +417,7 @@ def test_forgotten_passphrase_new_key_from_the_window_then_registration(
     window = open_window(store)
     when_modal(qtbot, QMessageBox, forgotten, "更换签名密钥")
     window.operations.actions["rotate_key"].trigger()
-    qtbot.waitUntil(lambda: any(t == "已导出公钥" for t, _ in no_dialogs), timeout=30_000)
+    qtbot.waitUntil(lambda: any(t == "已导出密钥登记文件" for t, _ in no_dialogs), timeout=30_000)
     assert explained and "必须重新向上级登记" in explained[0]
     new = keys.fingerprint()
     assert new != old and old in {k.fingerprint for k in keys.retired()}

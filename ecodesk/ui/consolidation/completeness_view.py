@@ -58,7 +58,7 @@ class CompletenessView(QWidget):
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary`."""
         from ecodesk.consolidation.labels import state_label, unit_labels
-        from ecodesk.review.state import unit_state_label
+        from ecodesk.review.state import UNIT_STATES, unit_state_label
 
         pack = summary.pack
         forms = list(pack.forms)
@@ -71,7 +71,10 @@ class CompletenessView(QWidget):
         headers = [self.tr("单位"), self.tr("版次")]
         if reviewed:
             headers.append(self.tr("审核状态"))
-            self.table.setColumnWidth(FIXED_COLUMNS, 70)
+            widest = max(
+                self.table.fontMetrics().horizontalAdvance(unit_state_label(s)) for s in UNIT_STATES
+            )
+            self.table.setColumnWidth(FIXED_COLUMNS, max(70, widest + 14))
         self.table.setHorizontalHeaderLabels([*headers, *forms])
         state_heading = self.table.horizontalHeaderItem(FIXED_COLUMNS)
         if reviewed and state_heading is not None:
