@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         self.period_selector.periodChosen.connect(self.change_period)
         self.toolbar.insertWidget(self._period_slot, self.period_selector)
         self.toolbar.removeAction(self._period_slot)
+        # the placeholder's action (and with it the placeholder) goes now, while the window is
+        # whole: left as an orphan child of the toolbar it was released during the window's own
+        # destruction, which crashed Qt (QWidgetAction::releaseWidget → QScreen::virtualSiblings)
+        self._period_slot.deleteLater()
         self._connect_undo_stack(self.session.undo_group)
         self.pack_label.setText(self.tr("表单版本 {v}").format(v=pack.version))
         self.state_label.clear()
