@@ -152,9 +152,10 @@ def _no_window_outlives_its_test() -> Iterator[None]:
     """Every top-level widget a test left open is deleted by Qt at the end of that test.
 
     A window made inside the program (``run_app`` builds its own MainWindow) is owned by Python
-    only; left to the garbage collector it is destroyed at a random later moment, in another
-    test, where Qt may no longer have the screen it was on (a segmentation fault in
-    QScreen::virtualSiblings, seen in the full suite).
+    only; left to the garbage collector it would be destroyed at a random later moment, in
+    another test. Deleting it here makes a fault in a window's destruction fail the test that
+    made the window (the main window's orphaned period placeholder once crashed a later test
+    in QScreen::virtualSiblings; fixed in MainWindow.attach).
     """
     yield
     from PySide6.QtCore import QCoreApplication, QEvent
