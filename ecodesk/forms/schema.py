@@ -571,6 +571,43 @@ class RowCountRule(Strict):
 Rule = Annotated[CompareRule | TableTotalRule | RowCountRule, Field(discriminator="kind")]
 
 
+class EvidenceRule(Strict):
+    """A claim that needs 佐证材料: when an indicator (or a table row) says something the plan
+    counts — a status such as 已命名 / 通过评估验收, or a figure at least ``at_least`` — an
+    attachment on that indicator (or that row) should back it. A missing one is a warning the
+    unit accepts with an explanation (the document may still be on its way).
+
+    ``indicator`` names an indicator of the form; ``table`` a table, whose every listed row is
+    a claim unless ``column`` says which cell makes it one. The claim is a value in ``values``
+    (a choice) or a number at least ``at_least``. ``what`` names the document a reviewer
+    expects; ``reason`` says why, citing the plan.
+    """
+
+    id: Annotated[str, Field(pattern=CODE_RE)]
+    indicator: str | None = None
+    table: str | None = None
+    column: str | None = None
+    values: list[str] = Field(default_factory=list)
+    at_least: Decimal | None = None
+    what: str = Field(min_length=1, description="the document that backs the claim: 命名文件…")
+    reason: str = Field(min_length=1, description="why the plan needs it (its sentence)")
+
+    @model_validator(mode="after")
+    def _one_subject_one_claim(self) -> EvidenceRule:
+        if (self.indicator is None) == (self.table is None):
+            raise ValueError("佐证要求须且只能指定 indicator 或 table 之一")
+        if self.values and self.at_least is not None:
+            raise ValueError("佐证要求不能同时给出 values 和 at_least")
+        if self.column is not None and self.table is None:
+            raise ValueError("column 只用于表格的佐证要求")
+        needs_claim = self.indicator is not None or self.column is not None
+        if needs_claim and not self.values and self.at_least is None:
+            raise ValueError("佐证要求须说明何时需要佐证（values 或 at_least）")
+        if self.table is not None and self.column is None and (self.values or self.at_least):
+            raise ValueError("表格的佐证条件须指明列 (column)")
+        return self
+
+
 class FormDef(Strict):
     code: Annotated[str, Field(pattern=FORM_CODE_RE)]
     version: int = Field(ge=1)
@@ -581,6 +618,9 @@ class FormDef(Strict):
     indicators: list[Indicator] = Field(default_factory=list)
     tables: list[TableSpec] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
+    evidence: list[EvidenceRule] = Field(
+        default_factory=list, description="claims that need 佐证材料 (attachments)"
+    )
 
     @field_validator("indicators")
     @classmethod
@@ -599,6 +639,38 @@ class FormDef(Strict):
     def _unique_rules(cls, rules: list[Rule]) -> list[Rule]:
         _refuse_duplicates("规则代码", [r.id for r in rules])
         return rules
+
+    @model_validator(mode="after")
+    def _evidence_names_fields(self) -> FormDef:
+        # A typo here would silently stop asking for evidence: refuse it when the pack loads.
+        _refuse_duplicates("佐证要求代码", [e.id for e in self.evidence])
+        indicators = {i.code: i for i in self.indicators}
+        tables = {t.code: t for t in self.tables}
+        for rule in self.evidence:
+            choices: tuple[str, ...] | list[str] = ()
+            numeric = False
+            if rule.indicator is not None:
+                ind = indicators.get(rule.indicator)
+                if ind is None:
+                    raise ValueError(f"佐证要求 {rule.id} 的指标 {rule.indicator} 不在本表中")
+                choices = ind.choices
+                numeric = isinstance(ind, NumberIndicator)
+            else:
+                table = tables.get(rule.table or "")
+                if table is None:
+                    raise ValueError(f"佐证要求 {rule.id} 的表格 {rule.table} 不在本表中")
+                column = next((c for c in table.columns if c.code == rule.column), None)
+                if rule.column is not None and column is None:
+                    raise ValueError(f"佐证要求 {rule.id} 的列 {rule.column} 不在表格中")
+                if column is not None:
+                    choices = column.choices
+                    numeric = column.type in ("number", "integer", "year")
+            for value in rule.values:
+                if value not in choices:
+                    raise ValueError(f"佐证要求 {rule.id} 的值 {value} 不是可选项")
+            if rule.at_least is not None and not numeric:
+                raise ValueError(f"佐证要求 {rule.id} 的 at_least 只能用于数值")
+        return self
 
 
 class Narrative(Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from ecodesk.forms.keys import (
     parse_problem_location,
@@ -10,6 +11,7 @@ from ecodesk.forms.keys import (
 )
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.rules.context import CheckContext
+from ecodesk.forms.rules.evidence import check_evidence, rule_reads
 from ecodesk.forms.rules.explicit import check_rule, rule_reads_indicator, rule_reads_table
 from ecodesk.forms.rules.kinds import check_indicator
 from ecodesk.forms.rules.narratives import check_narratives
@@ -30,15 +32,23 @@ def check_form(ctx: CheckContext, form: str) -> list[Problem]:
         problems += check_table(ctx, form, table)
     for rule in definition.rules:
         problems += check_rule(ctx, form, rule)
+    for evidence in definition.evidence:
+        problems += check_evidence(ctx, form, evidence)
     problems += check_narratives(ctx, form)
     return problems
 
 
 def check_submission(
-    pack: FormPack, data: SubmissionData, *, form: str | None = None
+    pack: FormPack,
+    data: SubmissionData,
+    *,
+    form: str | None = None,
+    attached: Collection[str] | None = None,
 ) -> list[Problem]:
-    """Every problem of the submission (all its forms, or just ``form``), in the forms' order."""
-    ctx = CheckContext.of(pack, data)
+    """Every problem of the submission (all its forms, or just ``form``), in the forms' order.
+
+    ``attached``: the keys that have 佐证材料 (see :mod:`.evidence`); none when not given."""
+    ctx = CheckContext.of(pack, data, attached)
     problems: list[Problem] = []
     for code in [form] if form is not None else data.forms:
         if code not in pack.forms:
@@ -48,7 +58,9 @@ def check_submission(
     return accept(problems, data)
 
 
-def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]:
+def check_field(
+    pack: FormPack, data: SubmissionData, key: str, *, attached: Collection[str] | None = None
+) -> list[Problem]:
     """The problems that depend on the value at ``key`` — for instant feedback while typing.
 
     ``key`` is an input field key (``"1.1:upgraded_firms"``, ``"G:forest_coverage.den"``), a
@@ -60,7 +72,7 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
     """
     form, rest = split_key(key)
     definition = pack.form(form)
-    ctx = CheckContext.of(pack, data)
+    ctx = CheckContext.of(pack, data, attached)
     problems: list[Problem] = []
     location = parse_problem_location(key)
     if location is not None:
@@ -74,6 +86,12 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
             for rule in definition.rules
             if rule_reads_table(rule, tcode)
             for p in check_rule(ctx, form, rule)
+        ]
+        problems += [
+            p
+            for evidence in definition.evidence
+            if rule_reads(evidence, table=tcode)
+            for p in check_evidence(ctx, form, evidence)
         ]
         return accept(problems, data)
     try:
@@ -89,5 +107,11 @@ def check_field(pack: FormPack, data: SubmissionData, key: str) -> list[Problem]
         for rule in definition.rules
         if rule_reads_indicator(rule, ind.code)
         for p in check_rule(ctx, form, rule)
+    ]
+    problems += [
+        p
+        for evidence in definition.evidence
+        if rule_reads(evidence, indicator=ind.code)
+        for p in check_evidence(ctx, form, evidence)
     ]
     return accept(problems, data)

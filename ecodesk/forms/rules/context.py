@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,15 +26,19 @@ class CheckContext:
     division: str
     now: Decimal  # the end of the reporting period on the time axis (Period.end)
     plan_start: int  # the plan's first year
+    attached: frozenset[str] = frozenset()  # keys that have 佐证材料 (form, indicator, row)
 
     @classmethod
-    def of(cls, pack: FormPack, data: SubmissionData) -> CheckContext:
+    def of(
+        cls, pack: FormPack, data: SubmissionData, attached: Collection[str] | None = None
+    ) -> CheckContext:
         return cls(
             pack=pack,
             data=data,
             division=data.unit.division_code,
             now=data.period.end,
             plan_start=min(pack.catalog.plan.years) if pack.catalog.plan.years else 2024,
+            attached=frozenset(attached or ()),
         )
 
     def applies(self, only_for: list[str]) -> bool:
