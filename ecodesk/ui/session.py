@@ -9,20 +9,31 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
-from ecodesk.ui.undo_commands import SetNarrativeCommand, SetTableRowsCommand, SetValueCommand
+from ecodesk.ui.undo_commands import (
+    AttachCommand,
+    DetachCommand,
+    SetNarrativeCommand,
+    SetTableRowsCommand,
+    SetValueCommand,
+)
 
 log = logging.getLogger(__name__)
 
 RECHECK_DELAY_MS = 200
+
+
+class _AttachSignals(QObject):
+    done = Signal(list, list)  # attached Attachment records, (name, reason) of refused files
 
 
 class EditSession(QObject):
@@ -33,6 +44,8 @@ class EditSession(QObject):
     problemsChanged = Signal()  # noqa: N815
     saved = Signal()
     editRefused = Signal(str)  # noqa: N815 — a Chinese sentence from the core
+    attachmentsChanged = Signal()  # noqa: N815
+    attachFinished = Signal(list)  # noqa: N815 — (file name, Chinese reason) of each refused file
 
     def __init__(self, store: Any, pack: FormPack, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +59,8 @@ class EditSession(QObject):
         self.problems: list[Any] = []  # every problem, missing values included (export's view)
         self.shown: list[Any] = []  # what the clerk is shown now (see shown_while_filling)
         self._finished: set[str] | None = set()  # forms whose missing values are shown
+        self._attachments: list[Any] = []  # the revision's attachments (ecodesk.attachments)
+        self._attaching: set[_AttachSignals] = set()
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
 
@@ -83,6 +98,7 @@ class EditSession(QObject):
             self._clear_undo()
             self._finished = set()
             self.shown = self._calm(self.problems)
+            self._read_attachments()
             self.problemsChanged.emit()
             self.loaded.emit()
             return
@@ -92,6 +108,7 @@ class EditSession(QObject):
             self.store.set_current_period(period)
         self._clear_undo()
         self._finished = set()  # a period opens calm, like a new form
+        self._read_attachments()
         self.recheck_now()
         self.loaded.emit()
 
@@ -188,6 +205,96 @@ class EditSession(QObject):
         if self._write(lambda: self.store.set_table_rows(self.period, form, table, rows)):
             self.data.tables[f"{form}:{table}"] = rows
         self.tableChanged.emit(f"{form}:{table}")
+
+    # ------------------------------------------------------------------ attachments (佐证材料)
+
+    def _read_attachments(self) -> None:
+        from ecodesk.attachments import list_attachments
+
+        assert self.data is not None
+        self._attachments = list_attachments(self.store, self.period, self.data.revision)
+        self.attachmentsChanged.emit()
+
+    def attachments(self, form: str | None = None) -> list[Any]:
+        """The revision's attachments (of ``form`` only, when given), in the order added."""
+        return [a for a in self._attachments if form is None or a.form == form]
+
+    def attachment_path(self, attachment: Any) -> Any:
+        """The stored file (read only); AttachmentContentMissing when this folder lacks it."""
+        from ecodesk.attachments import content_path
+
+        return content_path(self.store, attachment)
+
+    def attach_files(self, key: str, files: list[tuple[Any, str]]) -> None:
+        """Attach ``files`` ((path, description) each) to ``key`` on a pool thread: copying and
+        hashing a 50 MB scan must not freeze the window. ``attachFinished`` then reports the
+        refused ones; the attached ones become one undoable step."""
+        from PySide6.QtCore import QThreadPool
+
+        assert self.data is not None
+        period, store = self.period, self.store
+        signals = _AttachSignals()
+        signals.done.connect(self._attached, Qt.ConnectionType.QueuedConnection)
+
+        def work() -> None:
+            from ecodesk.attachments import attach
+
+            done: list[Any] = []
+            refused: list[tuple[str, str]] = []
+            for path, note in files:
+                try:
+                    done.append(attach(store, period, key, path, note))
+                except EcoDeskError as exc:
+                    log.info("attachment refused: %s", exc)
+                    refused.append((Path(path).name, str(exc)))
+                except Exception:  # noqa: BLE001 — logged, reported, never lost in a thread
+                    log.exception("attaching %s failed", path)
+                    refused.append((Path(path).name, ""))
+            signals.done.emit(done, refused)
+
+        self._attaching.add(signals)  # kept alive until the work reports
+        signals.done.connect(lambda *_: self._attaching.discard(signals))
+        QThreadPool.globalInstance().start(work)
+
+    def _attached(self, done: list[Any], refused: list[tuple[str, str]]) -> None:
+        if done:
+            label = (
+                self.tr("添加附件“{name}”").format(name=done[0].name)
+                if len(done) == 1
+                else self.tr("添加 {n} 个附件").format(n=len(done))
+            )
+            self.undo_stack(done[0].form).push(AttachCommand(self, [a.id for a in done], label))
+            self.saved.emit()
+            self._read_attachments()
+            self.recheck_now()
+        self.attachFinished.emit(refused)
+
+    def remove_attachments(self, attachments: list[Any]) -> None:
+        """Remove from the draft, undoably (Ctrl+Z brings them back)."""
+        if not attachments:
+            return
+        label = (
+            self.tr("移除附件“{name}”").format(name=attachments[0].name)
+            if len(attachments) == 1
+            else self.tr("移除 {n} 个附件").format(n=len(attachments))
+        )
+        command = DetachCommand(self, [a.id for a in attachments], label)
+        self.undo_stack(attachments[0].form).push(command)
+
+    def write_detach(self, ids: list[int]) -> None:
+        from ecodesk.attachments import detach
+
+        if self._write(lambda: [detach(self.store, i) for i in ids]):
+            self._read_attachments()
+
+    def write_restore(self, ids: list[int]) -> None:
+        from ecodesk.attachments import restore
+
+        if self._write(lambda: [restore(self.store, i) for i in ids]):
+            self._read_attachments()
+
+    def attached_keys(self) -> frozenset[str]:
+        return frozenset(a.key for a in self._attachments)
 
     # ------------------------------------------------------------------ checking
 

@@ -59,3 +59,35 @@ class SetTableRowsCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._session.write_rows(self._form, self._table, copy.deepcopy(self._old))
+
+
+class AttachCommand(QUndoCommand):
+    """Files just attached (by the core, off the UI thread): undo detaches them, redo brings
+    them back. The first redo does nothing — they are attached already."""
+
+    def __init__(self, session: EditSession, ids: list[int], label: str) -> None:
+        super().__init__(label)
+        self._session, self._ids, self._done = session, list(ids), True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._session.write_restore(self._ids)
+
+    def undo(self) -> None:
+        self._session.write_detach(self._ids)
+
+
+class DetachCommand(QUndoCommand):
+    """Attachments removed from a draft; undo (Ctrl+Z) brings them back."""
+
+    def __init__(self, session: EditSession, ids: list[int], label: str) -> None:
+        super().__init__(label)
+        self._session, self._ids = session, list(ids)
+
+    def redo(self) -> None:
+        self._session.write_detach(self._ids)
+
+    def undo(self) -> None:
+        self._session.write_restore(self._ids)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.forms.keys import CellKey, TableKey, parse_problem_location
+from ecodesk.forms.rules.tables import blank_row
 from ecodesk.ui.session import EditSession
+from ecodesk.ui.widgets.attachments_panel import AttachmentsPanel, local_files
 from ecodesk.ui.widgets.indicator_grid import IndicatorGrid
 from ecodesk.ui.widgets.narrative_edit import NarrativeEdit
 from ecodesk.ui.widgets.table_editor import TableEditor
@@ -80,8 +82,14 @@ class FormView(QWidget):
             editor.focused.connect(self._show_help)
             self.tables[editor.key] = editor
             layout.addWidget(editor)
+        self.attachments_title = QLabel(self.tr("四、佐证材料"), objectName="sectionTitle")
+        layout.addWidget(self.attachments_title)
+        self.attachments = AttachmentsPanel(session, form)
+        layout.addWidget(self.attachments)
         layout.addStretch(1)
         scroll.setWidget(page)
+        self.page = page
+        self._watch_drops(page)
         outer.addWidget(scroll)
 
         self.help_strip = QLabel(objectName="helpStrip")
@@ -209,6 +217,55 @@ class FormView(QWidget):
             target.setFocus()
         elif isinstance(target, TableEditor):
             target.view.setFocus()
+
+    # ------------------------------------------------------------------ files dropped on the form
+
+    def _watch_drops(self, page: QWidget) -> None:
+        """Files dropped anywhere on the form become 佐证材料 of the place under the cursor.
+        Widgets that take drops themselves (a line edit would paste the file's path) are
+        watched so that a drop of files reaches the form instead; other drops pass."""
+        page.setAcceptDrops(True)
+        for widget in [page, *page.findChildren(QWidget)]:
+            if widget is page or widget.acceptDrops():
+                widget.installEventFilter(self)
+
+    def drop_key(self, widget: QWidget, pos: QPoint) -> str:
+        """The attachment key of the place at ``pos`` in ``widget``: an indicator, a filled
+        table row, or else the form."""
+        point = widget.mapToGlobal(pos)
+        for editor in self.indicators.editors.values():
+            if editor.rect().contains(editor.mapFromGlobal(point)):
+                return f"{self.form}:{editor.field.indicator}"
+        for editor in self.tables.values():
+            viewport = editor.view.viewport()
+            local = viewport.mapFromGlobal(point)
+            if viewport.rect().contains(local):
+                row = editor.view.rowAt(local.y())
+                rows = self.session.rows(self.form, editor.spec.code)
+                if 0 <= row < len(rows) and not blank_row(rows[row]):
+                    return f"{self.form}:{editor.spec.code}#{row + 1}"
+        return self.form
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kinds = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if event.type() not in kinds or not isinstance(watched, QWidget):
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QDropEvent)  # DragEnter and DragMove events are drop events
+        paths = local_files(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        if not paths:
+            return super().eventFilter(watched, event)
+        key = self.drop_key(watched, event.position().toPoint())
+        if event.type() == QEvent.Type.Drop:
+            event.acceptProposedAction()
+            self.attachments.ask_and_attach(paths, key)
+            return True
+        event.acceptProposedAction()
+        self.help_strip.setText(
+            self.tr("松开鼠标，把 {n} 个文件作为佐证材料附到：{place}").format(
+                n=len(paths), place=self.attachments.place_label(key)
+            )
+        )
+        return True
 
     def editor_widgets(self) -> dict[str, Any]:
         return {**self.indicators.editors, **self.narratives, **self.tables}
