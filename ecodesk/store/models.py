@@ -6,7 +6,16 @@ server database needs no time-zone conversion. Values are the text the clerk typ
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -229,3 +238,36 @@ class FeedbackQueryRow(Base):
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class AttachmentRow(Base):
+    """A file attached to a revision as evidence (佐证材料); its bytes are in the data folder,
+    named by ``sha256``. ``removed_at`` marks a file taken off a draft (undoable)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(200))  # a form, a field or FORM:TABLE#ROW
+    form: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(255))  # the file's name as the clerk chose it
+    kind: Mapped[str] = mapped_column(String(8))  # ecodesk.attachments.kinds code
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    note: Mapped[str] = mapped_column(Text)  # the description the clerk wrote
+    added_at: Mapped[str] = mapped_column(String(32))
+    added_by: Mapped[str] = mapped_column(String(64))
+    removed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class AttachmentBlobRow(Base):
+    """An attachment's bytes inside a backup copy (empty in a working store): a backup is one file."""
+
+    __tablename__ = "attachment_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -49,6 +49,12 @@ EXPORT_IN_PROGRESS = Setting(
     "export_in_progress",
     "签名导出进行中的记录（JSON：报送期、版本、临时文件、目标文件、阶段），中断后据此补全或撤销",
 )
+ATTACHMENT_FILE_LIMIT_MB = Setting(
+    "attachments.file_limit_mb", "单个附件（佐证材料）的大小上限，单位 MB", "50"
+)
+ATTACHMENT_SUBMISSION_LIMIT_MB = Setting(
+    "attachments.submission_limit_mb", "一次报送全部附件的大小上限，单位 MB", "500"
+)
 
 ALL: tuple[Setting | SettingFamily, ...] = (
     LANGUAGE,
@@ -63,6 +69,8 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     CONSOLIDATION_FOLDER,
     CONSOLIDATION_EXPORT_FOLDER,
     EXPORT_IN_PROGRESS,
+    ATTACHMENT_FILE_LIMIT_MB,
+    ATTACHMENT_SUBMISSION_LIMIT_MB,
 )
 
 

@@ -46,6 +46,7 @@ from ecodesk.store.errors import (
 )
 from ecodesk.store.models import (
     AcceptedWarningRow,
+    AttachmentRow,
     AuditRow,
     BaselineRow,
     BaselineValueRow,
@@ -196,10 +197,19 @@ UNSET = _Unset.UNSET  # set_value without a conflict check
 class Store:
     """The unit's database. Open it with :meth:`Store.open`; use as a context manager."""
 
-    def __init__(self, engine: Engine, *, pack: FormPack, db_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        pack: FormPack,
+        db_path: Path | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
         self._engine = engine
         self._pack = pack
         self.db_path = db_path
+        # the data folder (attachments, keys, backups live there); a server store has one too
+        self.data_dir = data_dir or (db_path.parent if db_path is not None else None)
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self._os_user = _os_user()
@@ -243,7 +253,7 @@ class Store:
             engine.dispose()
             raise
         log.info("store opened at %s", db_path or display_url(url))
-        return cls(engine, pack=pack, db_path=db_path)
+        return cls(engine, pack=pack, db_path=db_path, data_dir=data_dir)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -1131,6 +1141,31 @@ class Store:
                     explanation=a.explanation,
                     accepted_at=a.accepted_at,
                     accepted_by=a.accepted_by,
+                )
+            )
+        for f in s.scalars(
+            select(AttachmentRow).where(
+                AttachmentRow.submission_id == old.id, AttachmentRow.removed_at.is_(None)
+            )
+        ).all():
+            s.add(
+                AttachmentRow(
+                    submission_id=new.id,
+                    **{
+                        c: getattr(f, c)
+                        for c in (
+                            "key",
+                            "form",
+                            "name",
+                            "kind",
+                            "media_type",
+                            "size",
+                            "sha256",
+                            "note",
+                            "added_at",
+                            "added_by",
+                        )
+                    },
                 )
             )
         self._audit(
