@@ -77,10 +77,12 @@ def query_problems(store: Any, period: Period, revision: int) -> list[QueryProbl
 def problems_with_queries(store: Any, data: SubmissionData) -> list[Any]:
     """What the problems panel lists for ``data``: the checks' problems, then the queries its
     revision answers (the window's start-up and every re-check use this one list)."""
+    from ecodesk.attachments import list_attachments
     from ecodesk.forms.rules import check_submission
 
+    attached = {a.key for a in list_attachments(store, data.period, data.revision)}
     return [
-        *check_submission(store.pack, data),
+        *check_submission(store.pack, data, attached=attached),
         *query_problems(store, data.period, data.revision),
     ]
 

@@ -306,7 +306,7 @@ class EditSession(QObject):
         saved = self.data.values.get(key)
         self.data.values[key] = text
         try:
-            return self._calm(check_field(self.pack, self.data, key))
+            return self._calm(check_field(self.pack, self.data, key, attached=self.attached_keys()))
         finally:
             if saved is None:
                 del self.data.values[key]
@@ -377,7 +377,10 @@ class EditSession(QObject):
 
         assert self.data is not None
         with i18n.source_language():
-            for found in check_submission(self.pack, self.data, form=problem.form):
+            found_problems = check_submission(
+                self.pack, self.data, form=problem.form, attached=self.attached_keys()
+            )
+            for found in found_problems:
                 if found.id == problem.id:
                     return str(found.message)
         return str(problem.message)

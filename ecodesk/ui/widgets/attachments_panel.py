@@ -310,6 +310,8 @@ class AttachmentsPanel(QWidget):
         if self.session.frozen:
             return
         self.session.remove_attachments(self.selected())
+        if not self.list.count():
+            self.attach_button.setFocus()  # the hidden list would leave the focus nowhere
 
     def _open_item(self, item: QListWidgetItem) -> None:
         attachment = next(

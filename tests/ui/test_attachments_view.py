@@ -1,0 +1,267 @@
+"""佐证材料 in the form view: drops on the form, an indicator or a table row, the required
+description, thumbnails of a real PDF and a real PNG, double-click to open, undoable removal,
+a signed revision frozen, the evidence warning cleared by an attachment."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.attachments.files import make_docx, make_pdf, make_png
+from tests.ui.conftest import type_text
+
+FORM = "4.1"
+WATERSHEDS = [
+    {"name": "梅江小流域", "location": "梅江镇", "area": "12", "status": "已建成", "year": "2025"},
+    {"name": "青塘小流域", "location": "青塘镇", "area": "8", "status": "在建", "year": ""},
+]
+
+
+def _mime(*paths: Path) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime
+
+
+def drop_files(target: Any, pos: QPoint, *paths: Path) -> tuple[bool, bool]:
+    """A real drag entering ``target`` at ``pos`` and the drop there: (enter accepted, drop accepted)."""
+    mime = _mime(*paths)
+    enter = QDragEnterEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, enter)
+    drop = QDropEvent(
+        QPointF(pos),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, drop)
+    return enter.isAccepted(), drop.isAccepted()
+
+
+def describe_and_add(qtbot: Any, view: Any, *notes: str) -> None:
+    dialog = view.attachments.dialog
+    assert dialog is not None, "a drop asks for the descriptions first"
+    for edit, note in zip(dialog.notes, notes, strict=True):
+        edit.setFocus()
+        type_text(qtbot, edit, note)
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(view.session.attachFinished, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def view(store: Any, open_window: Any) -> Any:
+    window = open_window(store)
+    window.show_all.setChecked(True)
+    window.tree.select_form(FORM)
+    view = window.views[FORM]
+    view.session.edit_rows(FORM, "watersheds", WATERSHEDS, "test rows")
+    view.session.recheck_now()
+    return view
+
+
+def test_a_pdf_dropped_on_a_table_row_is_attached_to_that_row(
+    qtbot: Any, view: Any, tmp_path: Path
+) -> None:
+    pdf = make_pdf(tmp_path / "梅江小流域验收意见.pdf")
+    session = view.session
+    evidence = [p for p in session.problems if p.id == "evidence:4.1:watersheds#1"]
+    assert evidence, "a built watershed without evidence is a warning before the drop"
+    table = view.tables[f"{FORM}:watersheds"].view
+    rect = table.visualRect(table.model().index(0, 0))
+    entered, dropped = drop_files(table.viewport(), rect.center(), pdf)
+    assert entered and dropped
+    dialog = view.attachments.dialog
+    assert dialog.key == "4.1:watersheds#1"
+    describe_and_add(qtbot, view, "小流域验收意见")
+    (attached,) = session.attachments(FORM)
+    assert (attached.key, attached.name, attached.note) == (
+        "4.1:watersheds#1",
+        "梅江小流域验收意见.pdf",
+        "小流域验收意见",
+    )
+    assert attached.kind == "pdf" and attached.size == pdf.stat().st_size
+    item = view.attachments.list.item(0)
+    assert "梅江小流域验收意见.pdf" in item.text() and "第1行" in item.text()
+    assert "小流域验收意见" in item.text()
+    session.recheck_now()
+    assert not [p for p in session.problems if p.id == "evidence:4.1:watersheds#1"]
+
+
+def test_files_dropped_on_an_indicator_go_to_the_indicator(
+    qtbot: Any, view: Any, tmp_path: Path
+) -> None:
+    png = make_png(tmp_path / "现场照片.png")
+    docx = make_docx(tmp_path / "会议纪要.docx")
+    editor = view.indicators.editors[f"{FORM}:soil_water_demos"]
+    entered, dropped = drop_files(editor.input, editor.input.rect().center(), png, docx)
+    assert entered and dropped
+    assert view.attachments.dialog.key == f"{FORM}:soil_water_demos"
+    assert editor.input.text() == "", "the line edit did not take the files' paths as text"
+    describe_and_add(qtbot, view, "现场照片", "会议纪要")
+    assert [(a.key, a.kind) for a in view.session.attachments(FORM)] == [
+        (f"{FORM}:soil_water_demos", "png"),
+        (f"{FORM}:soil_water_demos", "docx"),
+    ]
+    assert view.attachments.list.count() == 2
+
+
+def test_a_drop_elsewhere_on_the_form_goes_to_the_form(
+    qtbot: Any, view: Any, tmp_path: Path
+) -> None:
+    pdf = make_pdf(tmp_path / "工作方案.pdf")
+    entered, dropped = drop_files(view.page, QPoint(5, 5), pdf)
+    assert entered and dropped
+    assert view.attachments.dialog.key == FORM
+
+
+def test_a_description_is_required_for_every_file(qtbot: Any, view: Any, tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "a.pdf")
+    png = make_png(tmp_path / "b.png")
+    drop_files(view.page, QPoint(5, 5), pdf, png)
+    dialog = view.attachments.dialog
+    assert not dialog.ok_button.isEnabled()
+    assert "a.pdf" in dialog.missing.text() and "b.png" in dialog.missing.text()
+    dialog.notes[0].setFocus()
+    type_text(qtbot, dialog.notes[0], "验收意见")
+    dialog.notes[1].setFocus()
+    type_text(qtbot, dialog.notes[1], "   ")  # blanks are no description
+    assert not dialog.ok_button.isEnabled()
+    assert "b.png" in dialog.missing.text() and "a.pdf" not in dialog.missing.text()
+    qtbot.keyClick(dialog.notes[1], Qt.Key.Key_Return)  # Enter does not slip past the check
+    assert dialog.isVisible() and view.session.attachments(FORM) == []
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+    assert view.session.attachments(FORM) == []
+
+
+def test_a_refused_type_is_reported_by_name_and_nothing_is_attached(
+    qtbot: Any, view: Any, tmp_path: Path, no_dialogs: list[tuple[str, str]]
+) -> None:
+    fake = tmp_path / "验收报告.pdf"
+    fake.write_bytes(b"MZ" + b"\x00" * 200)  # an executable that calls itself a PDF
+    drop_files(view.page, QPoint(5, 5), fake)
+    describe_and_add(qtbot, view, "验收报告")
+    assert view.session.attachments(FORM) == []
+    ((title, text),) = no_dialogs
+    assert "验收报告.pdf" in text and "可执行程序" in text
+
+
+def test_thumbnails_of_a_real_pdf_and_png_and_an_icon_for_a_document(
+    qtbot: Any, view: Any, tmp_path: Path
+) -> None:
+    from ecodesk.ui.widgets.attachment_thumbnails import kind_icon, render_thumbnail
+
+    pdf = make_pdf(tmp_path / "验收.pdf")
+    png = make_png(tmp_path / "photo.png", colour=(200, 30, 30))  # 48 × 32, red
+    docx = make_docx(tmp_path / "纪要.docx")
+    page = render_thumbnail(pdf, "pdf")
+    assert (page.width(), page.height()) == (51, 72)  # A4 stands upright
+    assert page.pixelColor(2, 2).name() == "#ffffff"  # the page's white, not the icon's frame
+    photo = render_thumbnail(png, "png")
+    assert (photo.width(), photo.height()) == (72, 48)
+    assert photo.pixelColor(36, 24).red() > 180 and photo.pixelColor(36, 24).green() < 60
+    assert render_thumbnail(docx, "docx") == kind_icon("docx")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n garbage")
+    assert render_thumbnail(broken, "pdf") == kind_icon("pdf")
+
+    drop_files(view.page, QPoint(5, 5), pdf, png)
+    describe_and_add(qtbot, view, "验收意见", "现场照片")
+    cache = view.attachments.thumbnails
+    for attachment in view.session.attachments(FORM):
+        qtbot.waitUntil(lambda a=attachment: cache.get(a.sha256) is not None, timeout=10_000)
+    icon = view.attachments.list.item(1).icon().pixmap(72, 72).toImage()
+    assert icon.pixelColor(36, 36).red() > 180  # the photo itself, not the PNG icon
+    rendered = cache.rendered
+    view.attachments.show_attachments()  # a second showing reuses the cache
+    assert cache.rendered == rendered
+
+
+class _Viewer(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def show(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_double_click_opens_a_read_only_copy_under_its_own_name(
+    qtbot: Any, view: Any, tmp_path: Path
+) -> None:
+    pdf = make_pdf(tmp_path / "验收意见.pdf")
+    drop_files(view.page, QPoint(5, 5), pdf)
+    describe_and_add(qtbot, view, "验收意见")
+    pdf.unlink()  # the clerk deletes the original: the evidence is kept
+    viewer = _Viewer()
+    QDesktopServices.setUrlHandler("file", viewer, "show")
+    try:
+        panel = view.attachments
+        centre = panel.list.visualItemRect(panel.list.item(0)).center()
+        # as a mouse does it: a click, then the second press that Qt reports as a double-click
+        qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        qtbot.mousePress(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        qtbot.mouseDClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    (url,) = viewer.urls
+    opened = Path(url.toLocalFile())
+    assert opened.name == "验收意见.pdf"
+    assert opened.read_bytes().startswith(b"%PDF")
+    assert not opened.stat().st_mode & stat.S_IWUSR
+
+
+def test_removing_goes_through_the_undo_stack(qtbot: Any, view: Any, tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "验收意见.pdf")
+    drop_files(view.page, QPoint(5, 5), pdf)
+    describe_and_add(qtbot, view, "验收意见")
+    panel = view.attachments
+    window = view.window()
+    window.activateWindow()  # back from the dialog
+    qtbot.waitUntil(window.isActiveWindow)
+    panel.list.setCurrentRow(0)
+    assert panel.remove_button.isEnabled()
+    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+    assert view.session.attachments(FORM) == [] and panel.list.count() == 0
+    focus = QApplication.focusWidget()
+    assert focus is panel.attach_button, "the emptied list hands the focus to 附件…"
+    qtbot.keyClick(focus, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    (back,) = view.session.attachments(FORM)
+    assert back.name == "验收意见.pdf" and panel.list.count() == 1
+    qtbot.keyClick(focus, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert view.session.attachments(FORM) == []
+
+
+def test_a_signed_revision_cannot_lose_or_gain_attachments(
+    qtbot: Any, view: Any, store: Any, tmp_path: Path, no_dialogs: list[tuple[str, str]]
+) -> None:
+    pdf = make_pdf(tmp_path / "验收意见.pdf")
+    drop_files(view.page, QPoint(5, 5), pdf)
+    describe_and_add(qtbot, view, "验收意见")
+    period = view.session.period
+    store.mark_signed(period, 1, fingerprint="AB:CD", digest="0" * 64, workbook_path=None)
+    view.session.reload()
+    panel = view.attachments
+    panel.list.setCurrentRow(0)
+    assert not panel.remove_button.isEnabled() and not panel.attach_button.isEnabled()
+    assert "已签名" in panel.remove_button.toolTip() and "已签名" in panel.hint.text()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert len(view.session.attachments(FORM)) == 1
+    drop_files(view.page, QPoint(5, 5), make_png(tmp_path / "more.png"))
+    assert panel.dialog is None and "已签名" in no_dialogs[-1][1]
