@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ecodesk.consolidation.aggregate import summarize_indicators
 from ecodesk.consolidation.completeness import completeness_matrix, expected_divisions
+from ecodesk.consolidation.evidence import unbacked_claims
 from ecodesk.consolidation.model import FileNote, Summary, UnitWarning
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import Division
@@ -50,4 +51,5 @@ def build_summary(
         completeness=completeness_matrix(pack, submissions, expected),
         warnings=accepted_warnings(submissions),
         files=list(files),
+        unbacked=unbacked_claims(pack, submissions),
     )

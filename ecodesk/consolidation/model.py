@@ -18,6 +18,7 @@ from ecodesk.forms.schema import Target
 from ecodesk.submission import Period, SubmissionData, UnitProfile, department_label
 
 if TYPE_CHECKING:
+    from ecodesk.consolidation.evidence import UnbackedClaim
     from ecodesk.review.state import UnitReview
 
 Aggregation = Literal["sum", "ratio", "none"]
@@ -172,6 +173,8 @@ class Summary:
     completeness: list[CompletenessRow] = field(default_factory=list)
     warnings: list[UnitWarning] = field(default_factory=list)
     files: list[FileNote] = field(default_factory=list)
+    # claims the plan counts that no signed attachment backs (see consolidation.evidence)
+    unbacked: list[UnbackedClaim] = field(default_factory=list)
     created: datetime = field(default_factory=datetime.now)
     # the receiving office's review of each unit (unit_id → state), when its record was given
     review: dict[tuple[str, str], UnitReview] = field(default_factory=dict)

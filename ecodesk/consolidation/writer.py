@@ -71,6 +71,7 @@ COVER_SHEET = "汇总"
 MATRIX_SHEET = "完成情况"
 WARNINGS_SHEET = "提示说明"
 FILES_SHEET = "收到的文件"
+UNBACKED_SHEET = "无佐证的填报"  # claims the plan counts that no signed attachment backs
 
 
 class SummaryWriteError(EcoDeskError):
@@ -526,6 +527,47 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
     a4(ws, summary, landscape=True, title_rows="3:3")
 
 
+def _write_unbacked(ws: Worksheet, summary: Summary) -> None:
+    """The claims without evidence (佐证材料), unit by unit: what to ask the units for."""
+    columns = [
+        tr("consolidation", "单位"),
+        tr("consolidation", "表单"),
+        tr("consolidation", "填报内容"),
+        tr("consolidation", "填报值"),
+        tr("consolidation", "应附佐证材料"),
+        tr("consolidation", "依据"),
+        tr("consolidation", "单位的说明"),
+    ]
+    title_row(ws, tr("consolidation", "无佐证材料的填报"), len(columns))
+    header_row(ws, 3, columns)
+    labels = unit_labels(summary)
+    row = 3
+    for claim in summary.unbacked:
+        row += 1
+        values = (
+            _label(labels, claim.unit),
+            claim.form,
+            claim.subject,
+            claim.value,
+            claim.what,
+            claim.reason,
+            claim.explanation or tr("consolidation", "（未说明）"),
+        )
+        for col, value in enumerate(values, start=1):
+            put(ws, row, col, value)
+        if not claim.explanation:
+            ws.cell(row=row, column=len(columns)).font = Font(
+                name=BODY_FONT, size=10, color="C00000"
+            )
+    if row == 3:
+        row += 1
+        put(ws, row, 1, tr("consolidation", "各单位的填报均附有所需的佐证材料。"))
+    box(ws, 3, row, 1, len(columns))
+    set_widths(ws, [24, 6, 34, 12, 28, 44, 36])
+    ws.freeze_panes = "A4"
+    a4(ws, summary, landscape=True, title_rows="3:3")
+
+
 def _write_files(ws: Worksheet, summary: Summary) -> None:
     columns = [
         tr("consolidation", "文件"),
@@ -577,7 +619,14 @@ def build_workbook(summary: Summary) -> Workbook:
     cover = wb.active
     taken = {
         name.lower()
-        for name in (TABLE_SHEET, COVER_SHEET, MATRIX_SHEET, WARNINGS_SHEET, FILES_SHEET)
+        for name in (
+            TABLE_SHEET,
+            COVER_SHEET,
+            MATRIX_SHEET,
+            WARNINGS_SHEET,
+            UNBACKED_SHEET,
+            FILES_SHEET,
+        )
     }
     cover.title = COVER_SHEET
     sheets = {s.key: sheet_name(f"{s.form} {s.name}", taken) for s in summary.indicators}
@@ -590,6 +639,7 @@ def build_workbook(summary: Summary) -> Workbook:
     for s in summary.indicators:
         _write_indicator(wb.create_sheet(sheets[s.key]), summary, s, labels)
     _write_warnings(wb.create_sheet(WARNINGS_SHEET), summary)
+    _write_unbacked(wb.create_sheet(UNBACKED_SHEET), summary)
     _write_files(wb.create_sheet(FILES_SHEET), summary)
     wb.properties.title = tr("consolidation", "汇总表")
     wb.properties.creator = "EcoDesk"
