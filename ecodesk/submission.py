@@ -170,6 +170,24 @@ class QueryAnswer:
     answer: str
 
 
+@dataclass(frozen=True)
+class AttachedFile:
+    """An evidence file (佐证材料) as the signature binds it: where it belongs, what it is.
+
+    ``label`` is how the place read when signed (``1.1 森林覆盖率``): the package's file names
+    are made from it and ``name`` (:func:`ecodesk.attachments.package.member_names`).
+    """
+
+    n: int  # its number in the signed records, from 1
+    key: str
+    label: str
+    name: str
+    kind: str  # ecodesk.attachments.kinds code: pdf, jpeg, png, docx, xlsx, doc, xls, wps, et, ofd
+    size: int
+    sha256: str
+    note: str
+
+
 TableRow = dict[str, str]
 
 
@@ -193,6 +211,7 @@ class SubmissionData:
     supersedes_digest: str = ""  # digest of the signed revision this one replaces
     answers_feedback: str = ""  # digest of the feedback whose queries this revision answers
     answers: list[QueryAnswer] = field(default_factory=list)
+    attachments: list[AttachedFile] = field(default_factory=list)  # evidence, in signed order
 
     def value(self, key: str) -> str:
         return self.values.get(key, "")

@@ -76,7 +76,7 @@ KINDS: dict[str, FileKind] = {
 _OLE_KINDS = (DOC, XLS, WPS, ET)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_EXECUTABLE_MAGIC = (
+EXECUTABLE_MAGIC = (
     b"MZ",  # Windows .exe/.dll/.scr (PE)
     b"\x7fELF",
     b"\xfe\xed\xfa\xce",  # Mach-O
@@ -159,7 +159,7 @@ def _unknown_reason() -> str:
 
 
 def _is_executable(head: bytes, path: Path) -> bool:
-    if any(head.startswith(m) for m in _EXECUTABLE_MAGIC):
+    if any(head.startswith(m) for m in EXECUTABLE_MAGIC):
         return True
     if head.startswith(OLE_MAGIC):
         return _ole_root_clsid(path)[:4] in _MSI_CLSID_PREFIXES

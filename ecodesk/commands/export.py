@@ -1,4 +1,9 @@
-"""``ecodesk export [--period P] --out FILE.xlsx``: check, sign and export a period's submission."""
+"""``ecodesk export [--period P] --out FILE.xlsx|FILE.zip``: check, sign and export a period's submission.
+
+With evidence files (``ecodesk attach``) the export is one package ``FILE.zip`` (the signed
+workbook and the files under ``附件/``); asked for ``FILE.xlsx``, it writes ``FILE.zip`` next to
+it instead and says so (one file to upload, never a workbook without its evidence).
+"""
 
 from __future__ import annotations
 
@@ -14,17 +19,19 @@ from ecodesk.i18n import tr
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "export",
-        help=tr("cli", "签名导出报送工作簿（.xlsx）"),
+        help=tr("cli", "签名导出报送工作簿（.xlsx），有附件时导出报送包（.zip）"),
         description=tr(
             "cli",
             "检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。"
+            "有附件（佐证材料）时导出为一个报送包 .zip（签名报表和“附件”文件夹）；"
+            "给出 .xlsx 文件名时，报送包写在同一位置、同名的 .zip 中。"
             "口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。",
         ),
     )
     add_period_argument(parser)
     parser.add_argument(
         "--out",
-        metavar="FILE.xlsx",
+        metavar="FILE.xlsx|FILE.zip",
         required=True,
         help=tr("cli", "输出文件（或放入的文件夹，文件名按单位和报送期自动取）"),
     )
@@ -41,8 +48,13 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.store import Store
 
     out = Path(args.out).expanduser()
-    if not out.is_dir() and out.suffix.lower() != ".xlsx":
-        raise EcoDeskError(tr("cli", "输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。"))
+    if not out.is_dir() and out.suffix.lower() not in (".xlsx", ".zip"):
+        raise EcoDeskError(
+            tr(
+                "cli",
+                "输出文件名应以 .xlsx 结尾（有附件时为报送包 .zip），例如 宁都县2026年度.xlsx。",
+            )
+        )
     data_dir = resolve_data_dir(args.data_dir)
     with Store.open(data_dir) as store:
         period = args.period or store.current_period()
@@ -69,6 +81,16 @@ def run(args: argparse.Namespace) -> int:
                 "已创建本单位签名密钥。请用 ecodesk keys export-public 导出登记文件报上级登记。",
             )
         )
+    if result.asked_for is not None:
+        print(
+            tr(
+                "cli",
+                "本版有 {n} 个附件，已导出为报送包（签名报表和附件在同一个 .zip 中），"
+                "没有单独写 {asked}。",
+                n=result.attachments,
+                asked=result.asked_for.name,
+            )
+        )
     print(
         tr(
             "cli",
@@ -78,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
             path=result.path,
         )
     )
+    if result.attachments:
+        print(
+            tr("cli", "报送包中有 {n} 个附件，请把这一个 .zip 文件整体上报。", n=result.attachments)
+        )
     print(tr("cli", "签名密钥指纹：{fp}", fp=group_fingerprint(result.fingerprint)))
     print(tr("cli", "数据摘要：{digest}", digest=result.digest))
     return 0

@@ -119,6 +119,62 @@ class ExportResult:
     digest: str
     revision: int
     created_key: bool = False
+    attachments: int = 0  # evidence files in the package (path is then the .zip)
+    # the .xlsx name asked for when the submission had evidence and a package was written instead
+    asked_for: Path | None = None
+
+    @property
+    def is_package(self) -> bool:
+        return self.path.suffix.lower() == ".zip"
+
+
+def output_target(out_path: Path, has_attachments: bool) -> tuple[Path, Path | None]:
+    """Where the export goes: with evidence files a package (``.zip``) — an ``.xlsx`` name asked
+    for becomes the package next to it (``X.xlsx`` → ``X.zip``, returned as the second value so
+    the caller can say so); without, the workbook (or a package, when a ``.zip`` is asked for)."""
+    out_path = Path(out_path)
+    if has_attachments and not out_path.is_dir() and out_path.suffix.lower() != ".zip":
+        from ecodesk.attachments.package import package_path_for
+
+        return package_path_for(out_path), out_path
+    return out_path, None
+
+
+def _blob_paths(store: Any, data: Any) -> list[tuple[Any, Path]]:
+    """Each signed evidence file with its stored copy; refused before anything is written when
+    one is not in this data folder."""
+    from ecodesk.attachments.errors import AttachmentContentMissing
+    from ecodesk.attachments.records import blob_store
+
+    blobs = blob_store(store)
+    found = []
+    for f in data.attachments:
+        if not blobs.has(f.sha256, f.size):
+            raise AttachmentContentMissing(f.name, f.sha256)
+        found.append((f, blobs.path_of(f.sha256)))
+    return found
+
+
+def _save(built: Any, output: OutputFile, files: list[tuple[Any, Path]]) -> None:
+    """Save the built workbook to ``output.tmp``; as a package with ``files`` when the output is
+    a .zip (the workbook then goes through a temporary file beside it, removed afterwards)."""
+    if output.path.suffix.lower() != ".zip":
+        built.workbook.save(output.tmp)
+        return
+    import tempfile
+
+    from ecodesk.attachments.package import write_package
+
+    fd, name = tempfile.mkstemp(
+        prefix=f".{output.path.name}.", suffix=PART_SUFFIX, dir=output.path.parent
+    )
+    os.close(fd)
+    workbook = Path(name)
+    try:
+        built.workbook.save(workbook)
+        write_package(output.tmp, workbook, f"{output.path.stem}.xlsx", files)
+    finally:
+        workbook.unlink(missing_ok=True)
 
 
 def export_submission(
@@ -180,6 +236,8 @@ def export_submission(
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
     )
+    files = _blob_paths(store, data)
+    target, asked_for = output_target(out_path, bool(files))
     default_name = tr(
         "export",
         "{unit}{period}第{revision}版.xlsx",
@@ -187,7 +245,9 @@ def export_submission(
         period=data.period.document_label,
         revision=data.revision,
     )
-    output = OutputFile(out_path, force=force, default_name=default_name)
+    if files:
+        default_name = str(Path(default_name).with_suffix(".zip"))
+    output = OutputFile(target, force=force, default_name=default_name)
     _remove_leftovers(output)
     journal = {
         "period": str(period),
@@ -199,7 +259,7 @@ def export_submission(
     try:
         store.settings_set(EXPORT_JOURNAL, json.dumps({**journal, "state": "writing"}))
         written = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
-        written.workbook.save(output.tmp)
+        _save(written, output, files)
         written.finish()
         store.mark_signed(
             period,
@@ -223,7 +283,13 @@ def export_submission(
     store.settings_set(EXPORT_JOURNAL, None)
     log.info("exported %s rev %d to %s", period, data.revision, output.path)
     return ExportResult(
-        output.path, written.block.fingerprint, written.block.digest, data.revision, created
+        output.path,
+        written.block.fingerprint,
+        written.block.digest,
+        data.revision,
+        created,
+        attachments=len(files),
+        asked_for=asked_for,
     )
 
 
@@ -317,7 +383,7 @@ def reexport_signed(
     the two as they carry the same revision. Refuses a revision that is not signed yet."""
     from ecodesk.signing.canonical import ExportMeta
     from ecodesk.signing.keys import KeyStore
-    from ecodesk.workbook.writer import write_signed_workbook
+    from ecodesk.workbook.writer import build_signed_workbook
 
     data = store.load(period)
     if data.status != "signed":
@@ -335,12 +401,22 @@ def reexport_signed(
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
     )
-    written = write_signed_workbook(
-        store.pack, data, Path(out_path), key=key, meta=meta, progress=progress
+    files = _blob_paths(store, data)
+    target, asked_for = output_target(Path(out_path), bool(files))
+    built = build_signed_workbook(store.pack, data, key=key, meta=meta, progress=progress)
+    with OutputFile(target, force=True) as output:
+        _save(built, output, files)
+        built.finish()
+    log.info("re-exported signed %s rev %d to %s", period, data.revision, output.path)
+    block = built.block
+    return ExportResult(
+        output.path,
+        block.fingerprint,
+        block.digest,
+        data.revision,
+        attachments=len(files),
+        asked_for=asked_for,
     )
-    log.info("re-exported signed %s rev %d to %s", period, data.revision, written.path)
-    block = written.block
-    return ExportResult(written.path, block.fingerprint, block.digest, data.revision)
 
 
 def store_data_dir(store: Any) -> Path:

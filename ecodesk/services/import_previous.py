@@ -153,7 +153,7 @@ def _preview_workbook(
     from ecodesk.services.verify import verify_workbook
 
     result = verify_workbook(path, _registry(store, registry_dir))
-    if result.status not in ("valid", "display_altered", "unknown_signer"):
+    if result.status not in ("valid", "display_altered", "attachments_bad", "unknown_signer"):
         raise WorkbookRefused(result.status, result.message)
     data = result.workbook.data  # type: ignore[attr-defined]
     if data.period >= period:
@@ -393,6 +393,7 @@ def apply_import(
     status_label = {
         "valid": tr("import", "签名有效"),
         "display_altered": tr("import", "签名有效，但显示被改动"),
+        "attachments_bad": tr("import", "签名有效，但附件缺失或不符"),
         "unknown_signer": tr("import", "签名人未登记"),
         "template": tr("import", "未签名"),
     }.get(signature_status, signature_status)

@@ -145,7 +145,7 @@ def verified_submission(path: Path, registry: Path | KeyRegistry) -> Any:
     from ecodesk.services.verify import verify_workbook
 
     result = verify_workbook(path, registry)
-    if not result.ok:
+    if not result.ok and result.status != "attachments_bad":  # missing evidence may be a query
         raise ReviewRefused(
             tr(
                 "review",
@@ -294,7 +294,12 @@ def check_feedback(store: Any, data_dir: Path, path: Path) -> CheckedFeedback:
 
     path = Path(path)
     result = verify_workbook(path, trusted_registry(data_dir))
-    if result.kind == "submission" and result.status in ("valid", "unknown_signer", "wrong_unit"):
+    if result.kind == "submission" and result.status in (
+        "valid",
+        "attachments_bad",
+        "unknown_signer",
+        "wrong_unit",
+    ):
         raise _refuse(
             "not_feedback",
             tr("feedback", "不是审核意见书"),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ecodesk.attachments.package import PackageReport
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import group_fingerprint
 from ecodesk.signing.registry import KeyRegistry
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 Status = Literal[
     "valid",
     "display_altered",
+    "attachments_bad",
     "tampered",
     "unknown_signer",
     "wrong_unit",
@@ -41,7 +43,8 @@ Status = Literal[
 Kind = Literal["submission", "feedback", ""]
 # The signed data can be taken from these (consolidation, import); display_altered: the data are
 # intact and signed by the right unit, only how the file looks was changed after signing.
-DATA_TRUSTED: frozenset[str] = frozenset({"valid", "display_altered"})
+# attachments_bad: the signed data are intact; evidence files are missing, extra or not as signed.
+DATA_TRUSTED: frozenset[str] = frozenset({"valid", "display_altered", "attachments_bad"})
 
 MAX_DETAILS = 20
 
@@ -51,6 +54,7 @@ def status_label(status: Status) -> str:
     return {
         "valid": tr("verify", "有效"),
         "display_altered": tr("verify", "有效，但显示被改动"),
+        "attachments_bad": tr("verify", "有效，但附件缺失或不符"),
         "tampered": tr("verify", "已被改动"),
         "unknown_signer": tr("verify", "签名人未登记"),
         "wrong_unit": tr("verify", "密钥登记单位不符"),
@@ -78,6 +82,8 @@ class VerifyResult:
         return self.status == "valid"
 
     kind: Kind = ""  # which kind of EcoDesk file it read ("" when it could not tell)
+    # the evidence files the signature binds, checked against the package (None: there are none)
+    attachments: PackageReport | None = None
 
     @property
     def label(self) -> str:
@@ -88,7 +94,7 @@ class VerifyResult:
         """``ok``, ``warning`` (the data are good, the file's look was changed) or ``error``."""
         if self.status == "valid":
             return "ok"
-        return "warning" if self.status == "display_altered" else "error"
+        return "warning" if self.status in ("display_altered", "attachments_bad") else "error"
 
     @property
     def kind_label(self) -> str:
@@ -110,15 +116,24 @@ def verify_workbook(
     *,
     reader: Callable[[Path], Any] | None = None,
 ) -> VerifyResult:
-    """Check one workbook; ``registry_dir`` is the registry folder (or an already loaded registry).
+    """Check one workbook or package (报送包: the workbook and its evidence files in a zip);
+    ``registry_dir`` is the registry folder (or an already loaded registry).
 
     ``reader`` reads the file (default: the streaming reader); the differential tests pass the
     openpyxl-based reference reader to check both give the same verdict on every file.
-    """
-    from ecodesk.workbook.reader import DataSheetDamaged, read_signed_workbook
-    from ecodesk.workbook.safety import NotAWorkbook, WorkbookDamaged
 
-    read = reader or read_signed_workbook
+    When the signed data are good (:data:`DATA_TRUSTED`) and list evidence files, each is checked
+    (:func:`ecodesk.attachments.package.check_package`): a workbook that came alone, or a package
+    with a file missing, altered or added, is ``attachments_bad`` and the details name each file.
+    """
+    from ecodesk.attachments.package import (
+        PackageRefused,
+        check_package,
+        extracted_workbook,
+        is_package,
+        missing_report,
+        open_package,
+    )
 
     path = Path(path)
     registry = (
@@ -126,6 +141,65 @@ def verify_workbook(
         if isinstance(registry_dir, KeyRegistry)
         else KeyRegistry.load(Path(registry_dir))
     )
+    if not is_package(path):
+        result = _verify_workbook_file(path, registry, reader)
+        files = _signed_attachments(result)
+        return _with_attachments(result, missing_report(files)) if files else result
+    try:
+        with open_package(path) as package, extracted_workbook(package) as workbook:
+            result = _verify_workbook_file(workbook, registry, reader)
+            result.path = path
+            if result.workbook is not None:
+                result.workbook.path = path  # type: ignore[attr-defined]
+            files = _signed_attachments(result)
+            if result.status not in DATA_TRUSTED:
+                return result
+            return _with_attachments(result, check_package(package, files))
+    except PackageRefused as exc:
+        return VerifyResult(
+            "damaged",
+            tr("verify", "报送包 {name} 已拒收：{reason}。", name=path.name, reason=exc.reason),
+            path=path,
+        )
+
+
+def _signed_attachments(result: VerifyResult) -> list[Any]:
+    data = getattr(result.workbook, "data", None)
+    if result.status not in DATA_TRUSTED or data is None:
+        return []
+    return list(data.attachments)
+
+
+def _with_attachments(result: VerifyResult, report: PackageReport) -> VerifyResult:
+    """``result`` with the evidence files' check; any problem makes it ``attachments_bad``."""
+    result.attachments = report
+    if report.ok:
+        result.details.append(tr("verify", "{n} 个附件与签名一致。", n=len(report.checks)))
+        return result
+    problems = report.problems()
+    result.status = "attachments_bad"
+    result.message = tr(
+        "verify",
+        "{message} 但附件有 {n} 处与签名不符：{first}",
+        message=result.message,
+        n=len(problems),
+        first=problems[0],
+    )
+    result.details = problems[:MAX_DETAILS] + result.details
+    if len(problems) > MAX_DETAILS:
+        result.details.insert(
+            MAX_DETAILS, tr("verify", "……另有 {n} 处不符", n=len(problems) - MAX_DETAILS)
+        )
+    return result
+
+
+def _verify_workbook_file(
+    path: Path, registry: KeyRegistry, reader: Callable[[Path], Any] | None
+) -> VerifyResult:
+    from ecodesk.workbook.reader import DataSheetDamaged, read_signed_workbook
+    from ecodesk.workbook.safety import NotAWorkbook, WorkbookDamaged
+
+    read = reader or read_signed_workbook
     name = path.name
     try:
         wb = read(path)

@@ -16,6 +16,10 @@ accepted   ``#n.problem_id`` / ``.form`` /        a warning the unit accepted, w
            ``.explanation``
 answer     ``#n.key`` / ``.question`` /           the unit's answer to query n of the feedback
            ``.answer``                            named by ``meta.answers_feedback``
+attachment ``#n.key`` / ``.label`` / ``.name`` /  evidence file n (from 1): where it belongs,
+           ``.type`` / ``.size`` / ``.sha256`` /  its name, type, size in bytes, SHA-256 (hex)
+           ``.note``                              and description; its bytes travel beside the
+                                                  workbook in the package (ecodesk.attachments)
 baseline   a field key                            last year's value the checks compared with
 text_cell  ``<sheet name>!<A1 address>``          every non-empty text cell of every visible
                                                   sheet, so no visible cell can change without
@@ -61,6 +65,7 @@ SECTIONS = (
     "table",
     "accepted",
     "answer",
+    "attachment",
     "baseline",
     "text_cell",
     "number_cell",
@@ -68,6 +73,7 @@ SECTIONS = (
 CELL_SECTIONS = ("text_cell", "number_cell")
 ACCEPTED_PARTS = ("problem_id", "form", "field", "message", "explanation")
 ANSWER_PARTS = ("key", "question", "answer")
+ATTACHMENT_PARTS = ("key", "label", "name", "type", "size", "sha256", "note")
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -220,10 +226,31 @@ def data_records(pack: FormPack, data: SubmissionData, meta: ExportMeta) -> list
                 AcceptedKey(answer.n, part)
             )  # the same "#n.part" shape as an accepted warning
             records.append(Record("answer", key, canonical_text(str(getattr(answer, part)))))
+    records.extend(attachment_records(data))
     for key in _ordered_keys(pack, data.forms, data.previous):
         text = data.previous[key]
         if text.strip():
             records.append(Record("baseline", key, canonical_value(pack, key, text)))
+    return records
+
+
+def attachment_records(data: SubmissionData) -> list[Record]:
+    """The evidence files, numbered in order (none: no record, the bytes signed as before)."""
+    records = []
+    for n, f in enumerate(data.attachments, start=1):
+        values = {
+            "key": f.key,
+            "label": f.label,
+            "name": f.name,
+            "type": f.kind,
+            "size": str(f.size),
+            "sha256": f.sha256,
+            "note": f.note,
+        }
+        for part in ATTACHMENT_PARTS:
+            records.append(
+                Record("attachment", str(AcceptedKey(n, part)), canonical_text(values[part]))
+            )
     return records
 
 

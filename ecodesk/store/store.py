@@ -62,6 +62,7 @@ from ecodesk.store.server import database_errors, server_errors
 from ecodesk.store.settings import Setting
 from ecodesk.submission import (
     AcceptedWarning,
+    AttachedFile,
     Period,
     Status,
     SubmissionData,
@@ -561,6 +562,26 @@ class Store:
                 field=a.field,
             )
             for a in accepted
+        ]
+        from ecodesk.attachments.places import place_label
+
+        attached = s.scalars(
+            select(AttachmentRow)
+            .where(AttachmentRow.submission_id == submission_id, AttachmentRow.removed_at.is_(None))
+            .order_by(AttachmentRow.id)
+        )
+        data.attachments = [
+            AttachedFile(
+                n=n,
+                key=f.key,
+                label=place_label(self._pack, f.key),
+                name=f.name,
+                kind=f.kind,
+                size=f.size,
+                sha256=f.sha256,
+                note=f.note,
+            )
+            for n, f in enumerate(attached, start=1)
         ]
 
     def _history(self, s: Session, period: Period) -> dict[Period, dict[str, str]]:

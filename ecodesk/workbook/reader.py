@@ -18,6 +18,7 @@ from ecodesk.i18n import tr
 from ecodesk.signing.canonical import (
     ACCEPTED_PARTS,
     ANSWER_PARTS,
+    ATTACHMENT_PARTS,
     CELL_SECTIONS,
     Record,
     canonical_bytes,
@@ -25,6 +26,7 @@ from ecodesk.signing.canonical import (
 from ecodesk.signing.signature import SignatureBlock, signature_matches
 from ecodesk.submission import (
     AcceptedWarning,
+    AttachedFile,
     BadPeriod,
     Period,
     QueryAnswer,
@@ -343,6 +345,7 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
     tables: dict[str, dict[int, TableRow]] = {}
     accepted: dict[int, dict[str, str]] = {}
     answers: dict[int, dict[str, str]] = {}
+    attached: dict[int, dict[str, str]] = {}
     for r in records:
         if r.section == "value":
             data.values[r.key] = r.value
@@ -364,6 +367,11 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
             if part.part not in ANSWER_PARTS:
                 raise ValueError(f"bad answer key {r.key}")
             answers.setdefault(part.number, {})[part.part] = r.value
+        elif r.section == "attachment":
+            part = AcceptedKey.parse(r.key)
+            if part.part not in ATTACHMENT_PARTS:
+                raise ValueError(f"bad attachment key {r.key}")
+            attached.setdefault(part.number, {})[part.part] = r.value
     for key, rows in tables.items():
         if sorted(rows) != list(range(len(rows))):
             raise ValueError(f"table {key} has gaps in its rows")
@@ -388,7 +396,38 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
         )
         for n in sorted(answers)
     ]
+    data.attachments = _attached_files(attached)
     return data
+
+
+def _attached_files(parts_by_n: dict[int, dict[str, str]]) -> list[AttachedFile]:
+    """The signed evidence files; ``ValueError`` when their records are incomplete or malformed."""
+    import re
+
+    if sorted(parts_by_n) != list(range(1, len(parts_by_n) + 1)):
+        raise ValueError("attachment records are not numbered 1…n")
+    files = []
+    for n in sorted(parts_by_n):
+        parts = parts_by_n[n]
+        if set(parts) != set(ATTACHMENT_PARTS):
+            raise ValueError(f"attachment {n} incomplete")
+        if not re.fullmatch(r"[0-9a-f]{64}", parts["sha256"]) or not re.fullmatch(
+            r"[0-9]{1,12}", parts["size"]
+        ):
+            raise ValueError(f"attachment {n}: bad size or SHA-256")
+        files.append(
+            AttachedFile(
+                n=n,
+                key=parts["key"],
+                label=parts["label"],
+                name=parts["name"],
+                kind=parts["type"],
+                size=int(parts["size"]),
+                sha256=parts["sha256"],
+                note=parts["note"],
+            )
+        )
+    return files
 
 
 def _application(path: Path) -> str:
