@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name); raise from it to cancel
-WORKBOOK_SUFFIXES = (".xlsx",)
+WORKBOOK_SUFFIXES = (".xlsx", ".zip")  # a package (.zip) holds the workbook and its evidence
 
 
 class NothingToConsolidate(EcoDeskError):

@@ -16,6 +16,7 @@ from ecodesk.consolidation.writer import (
     FILES_SHEET,
     MATRIX_SHEET,
     TABLE_SHEET,
+    UNBACKED_SHEET,
     WARNINGS_SHEET,
     SummaryWriteError,
     write_summary_workbook,
@@ -79,8 +80,8 @@ def test_sheets_in_order(written: Path, summary) -> None:  # type: ignore[no-unt
     wb = openpyxl.load_workbook(written)
     assert wb.sheetnames[:3] == [TABLE_SHEET, COVER_SHEET, MATRIX_SHEET]
     assert wb.active.title == TABLE_SHEET  # the workbook opens on the one table
-    assert wb.sheetnames[-2:] == [WARNINGS_SHEET, FILES_SHEET]
-    assert len(wb.sheetnames) == 5 + len(summary.indicators)
+    assert wb.sheetnames[-3:] == [WARNINGS_SHEET, UNBACKED_SHEET, FILES_SHEET]
+    assert len(wb.sheetnames) == 6 + len(summary.indicators)
     assert all(len(name) <= 31 for name in wb.sheetnames)
 
 

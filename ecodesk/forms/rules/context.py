@@ -38,7 +38,10 @@ class CheckContext:
             division=data.unit.division_code,
             now=data.period.end,
             plan_start=min(pack.catalog.plan.years) if pack.catalog.plan.years else 2024,
-            attached=frozenset(attached or ()),
+            # the submission's own signed (or stored) attachments unless the caller knows better
+            attached=frozenset(
+                attached if attached is not None else (a.key for a in data.attachments)
+            ),
         )
 
     def applies(self, only_for: list[str]) -> bool:

@@ -34,6 +34,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.store import settings
 from ecodesk.submission import Period
 from ecodesk.ui.consolidation.completeness_view import CompletenessView
+from ecodesk.ui.consolidation.evidence_view import EvidenceView
 from ecodesk.ui.consolidation.files_table import ReceivedFilesTable
 from ecodesk.ui.consolidation.folder_watch import FolderWatcher
 from ecodesk.ui.consolidation.indicators_view import IndicatorsView
@@ -153,6 +154,8 @@ class ConsolidationWindow(QMainWindow):
         self.tabs.addTab(self.matrix, self.tr("完成情况"))
         self.tabs.addTab(self.indicators, self.tr("指标汇总"))
         self.tabs.addTab(self.warnings, self.tr("提示说明"))
+        self.evidence = EvidenceView()
+        self.tabs.addTab(self.evidence, self.evidence.title())
         layout.addWidget(self.tabs, 1)
 
         buttons = QHBoxLayout()
@@ -389,6 +392,8 @@ class ConsolidationWindow(QMainWindow):
             self.tabs.setTabText(
                 WARNINGS_TAB, self.tr("提示说明（{n}）").format(n=len(summary.warnings))
             )
+            self.evidence.show_consolidation(received, summary)
+            self.tabs.setTabText(self.tabs.indexOf(self.evidence), self.evidence.title())
         self._report()
         self.scanned.emit()
 
@@ -463,6 +468,8 @@ class ConsolidationWindow(QMainWindow):
         self.indicators.clear()
         self.warnings.setRowCount(0)
         self.tabs.setTabText(WARNINGS_TAB, self.tr("提示说明"))
+        self.evidence.clear()
+        self.tabs.setTabText(self.tabs.indexOf(self.evidence), self.evidence.title())
 
     # ------------------------------------------------------------------ export and adopt
 
