@@ -291,6 +291,203 @@
     </message>
   </context>
   <context>
+    <name>AttachDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="49" />
+      <source>添加佐证材料</source>
+      <translation>Add evidence</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="55" />
+      <source>佐证材料随报表一起签名报送。请为每个文件写一句说明，如“项目验收报告”“现场照片（东侧）”。</source>
+      <translation>Evidence is signed and sent with the report. Write one sentence for each file, e.g. “project acceptance report”, “site photo (east side)”.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="68" />
+      <source>附在：</source>
+      <translation>Attach to:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="72" />
+      <source>文件</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="73" />
+      <source>大小</source>
+      <translation>Size</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="74" />
+      <source>说明（必填）</source>
+      <translation>Description (required)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="84" />
+      <source>无法读取</source>
+      <translation>unreadable</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="88" />
+      <source>这份文件证明什么</source>
+      <translation>What this file proves</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="102" />
+      <source>添加</source>
+      <translation>Add</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="103" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="117" />
+      <source>还需填写说明：{names}</source>
+      <translation>Description still missing for: {names}</translation>
+    </message>
+  </context>
+  <context>
+    <name>AttachmentSize</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachment_size.py" line="13" />
+      <source>{n} 字节</source>
+      <translation>{n} bytes</translation>
+    </message>
+  </context>
+  <context>
+    <name>AttachmentsPanel</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="105" />
+      <source>附件…</source>
+      <translation>Attach…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="107" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="246" />
+      <source>选择文件作为佐证材料（PDF、图片、Word/Excel/WPS、OFD）</source>
+      <translation>Choose files as evidence (PDF, images, Word/Excel/WPS, OFD)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="110" />
+      <source>移除</source>
+      <translation>Remove</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
+      <source>尚无佐证材料。把文件拖到表单、某个指标或表格的一行上，或点“附件…”。</source>
+      <translation>No evidence yet. Drop files on the form, an indicator or a table row, or click “Attach…”.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="156" />
+      <source>整张表单：{form} {title}</source>
+      <translation>Whole form: {form} {title}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="161" />
+      <source>指标：{name}</source>
+      <translation>Indicator: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="171" />
+      <source>{table} 第{n}行（{name}）</source>
+      <translation>{table}, row {n} ({name})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="191" />
+      <source>{name}
+{kind}，{size}，SHA-256 {hash}…
+双击打开</source>
+      <translation>{name}
+{kind}, {size}, SHA-256 {hash}…
+Double-click to open</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="208" />
+      <source>{name}　{size}
+{place}
+说明：{note}</source>
+      <translation>{name}  {size}
+{place}
+Description: {note}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="239" />
+      <source>已签名的版本不能再增删附件；如需更正，请新建更正版本。</source>
+      <translation>A signed revision cannot gain or lose attachments; to correct it, start a correction revision.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="243" />
+      <source>移除选中的附件（Ctrl+Z 可撤销）</source>
+      <translation>Remove the selected attachments (Ctrl+Z undoes it)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="249" />
+      <source>可把文件拖到表单、指标或表格的一行上；双击附件打开。</source>
+      <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="264" />
+      <source>选择佐证材料</source>
+      <translation>Choose evidence files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="266" />
+      <source>佐证材料 ({patterns})</source>
+      <translation>Evidence ({patterns})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="279" />
+      <source>不能添加附件</source>
+      <translation>Cannot attach files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="280" />
+      <source>本期报表已签名，不能再添加附件。如需补充，请新建更正版本后再添加。</source>
+      <translation>This period's report is signed and cannot take more attachments. To add some, start a correction revision first.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="296" />
+      <source>“{name}”：{reason}</source>
+      <translation>“{name}”: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="297" />
+      <source>未能添加，原因已记入日志</source>
+      <translation>not added; the reason is in the log</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="303" />
+      <source>有文件未添加</source>
+      <translation>Some files were not added</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="304" />
+      <source>以下文件没有添加为佐证材料：
+{lines}</source>
+      <translation>These files were not added as evidence:
+{lines}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="330" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="336" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="343" />
+      <source>无法打开附件</source>
+      <translation>Cannot open the attachment</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="337" />
+      <source>无法把附件复制到临时文件夹：{error}</source>
+      <translation>Cannot copy the attachment to the temporary folder: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="344" />
+      <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
+      <translation>No program was found to open “{name}”. The file is at: {path}</translation>
+    </message>
+  </context>
+  <context>
     <name>BackgroundTask</name>
     <message>
       <location filename="../../ecodesk/ui/workers.py" line="102" />
@@ -316,52 +513,52 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -369,205 +566,205 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="84" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="85" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="110" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="111" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="124" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="126" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="127" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="132" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="137" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="138" />
       <source>重新核验</source>
       <translation>Verify again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="138" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="139" />
       <source>再次读取文件夹；只有新的或改动过的文件会重新核验</source>
       <translation>Read the folder again; only new or changed files are verified again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="458" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="463" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="154" />
       <source>完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="154" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
       <source>指标汇总</source>
       <translation>Indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="159" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
       <source>导出汇总表…</source>
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="169" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="171" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="171" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="174" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="192" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="195" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="208" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="211" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="266" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="268" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="331" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="334" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="347" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="350" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="380" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="383" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="402" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="414" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="419" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="416" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="421" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="117" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
       <source>密钥登记：</source>
       <translation>Key registry:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="465" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="470" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="165" />
       <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表</source>
       <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="196" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="199" />
       <source>（未选择：请选择上级下发的各单位密钥登记文件夹）</source>
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="216" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="219" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="275" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
       <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="283" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="286" />
       <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="303" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="306" />
       <source>已核验 {done} / {total} 个文件</source>
       <translation>Verified {done} / {total} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="393" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="425" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="430" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="439" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="439" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="444" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="474" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="493" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -576,64 +773,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="504" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="510" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="517" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="512" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="519" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="533" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="535" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="542" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="547" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="545" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="552" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="553" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="560" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="575" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="590" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="604" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="602" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="609" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -700,6 +897,166 @@ Leave it empty to use the data file on this computer. A new address takes effect
     </message>
   </context>
   <context>
+    <name>EditSession</name>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="262" />
+      <source>添加附件“{name}”</source>
+      <translation>Attach “{name}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="264" />
+      <source>添加 {n} 个附件</source>
+      <translation>Attach {n} files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="277" />
+      <source>移除附件“{name}”</source>
+      <translation>Remove attachment “{name}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="279" />
+      <source>移除 {n} 个附件</source>
+      <translation>Remove {n} attachments</translation>
+    </message>
+  </context>
+  <context>
+    <name>EvidenceView</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="61" />
+      <source>单位 / 表单 / 文件</source>
+      <translation>Unit / form / file</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="62" />
+      <source>附在</source>
+      <translation>Attached to</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="63" />
+      <source>说明</source>
+      <translation>Description</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="64" />
+      <source>大小</source>
+      <translation>Size</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="65" />
+      <source>核对</source>
+      <translation>Check</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="85" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="86" />
+      <source>表</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="87" />
+      <source>填报内容</source>
+      <translation>Claim</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="88" />
+      <source>填报值</source>
+      <translation>Value</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="89" />
+      <source>应附佐证材料</source>
+      <translation>Evidence required</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="90" />
+      <source>单位的说明</source>
+      <translation>The unit's explanation</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="119" />
+      <source>佐证材料（{n} 项无佐证）</source>
+      <translation>Evidence ({n} without)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="120" />
+      <source>佐证材料</source>
+      <translation>Evidence</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="124" />
+      <source>各单位报送的佐证材料（{n} 个文件，双击打开）</source>
+      <translation>Evidence sent by the units ({n} files; double-click to open)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="127" />
+      <source>无佐证材料的填报（{n} 项）</source>
+      <translation>Claims without evidence ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="147" />
+      <source>{unit}（{n} 个文件）</source>
+      <translation>{unit} ({n} files)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="149" />
+      <source>{unit}（无附件）</source>
+      <translation>{unit} (no attachments)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="166" />
+      <source>一致</source>
+      <translation>as signed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="169" />
+      <source>SHA-256 {hash}
+双击打开</source>
+      <translation>SHA-256 {hash}
+Double-click to open</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="181" />
+      <source>缺失</source>
+      <translation>missing</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="182" />
+      <source>与签名不符</source>
+      <translation>not as signed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="183" />
+      <source>内容可疑</source>
+      <translation>suspicious content</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="195" />
+      <source>（未说明）</source>
+      <translation>(no explanation)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="232" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="237" />
+      <source>无法打开附件</source>
+      <translation>Cannot open the attachment</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="222" />
+      <source>报送包中没有“{name}”：对方只报送了工作簿，请索要报送包（.zip）。</source>
+      <translation>The package has no “{name}”: the unit sent only the workbook; ask for the package (.zip).</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="238" />
+      <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
+      <translation>No program was found to open “{name}”. The file is at: {path}</translation>
+    </message>
+  </context>
+  <context>
     <name>FieldEditor</name>
     <message>
       <location filename="../../ecodesk/ui/widgets/field_editor.py" line="66" />
@@ -742,29 +1099,39 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>FormView</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="50" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="52" />
       <source>查看行动方案原文</source>
       <translation>Show the action plan's text</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="63" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="65" />
       <source>一、主要指标</source>
       <translation>1. Main indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="67" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="69" />
       <source>二、工作情况</source>
       <translation>2. Progress report</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="77" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="79" />
       <source>三、明细表</source>
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="91" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="85" />
+      <source>四、佐证材料</source>
+      <translation>4. Evidence</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="99" />
       <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="264" />
+      <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
+      <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
   </context>
   <context>
@@ -1138,7 +1505,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1149,168 +1516,168 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="214" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="217" />
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="223" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="259" />
+      <location filename="../../ecodesk/ui/main_window.py" line="263" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="277" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="280" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="190" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="336" />
+      <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="348" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="374" />
+      <location filename="../../ecodesk/ui/main_window.py" line="378" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="399" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="401" />
+      <location filename="../../ecodesk/ui/main_window.py" line="405" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="490" />
+      <location filename="../../ecodesk/ui/main_window.py" line="494" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="499" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -2943,6 +3310,82 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已添加附件 [{id}] {name}（{kind}，{size}）到 {period}第{revision}版 {label}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>添加附件（佐证材料）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把一个文件作为佐证材料附在表单、指标或表格的一行上，并写一句说明。可添加 PDF、JPEG/PNG 图片、Word/Excel（docx、xlsx、doc、xls）、WPS（wps、et）和 OFD 文件；文件复制进数据文件夹，删除原文件不影响。签名导出时附件随报表一起签名，导出为报送包 .zip。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附在哪里：表单（1.1）、指标（1.1:指标代码）或表格的一行（1.1:表格代码#行号）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>要添加的文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明（必填，如“项目验收报告”）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出一个报送期最新版本的附件：编号、位置、文件名、类型、大小、说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以 JSON 输出</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>也列出已删除（可撤销删除）的附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>删除附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>从草稿中删除一个附件（编号见 ecodesk attachments）；已签名的版本不能删除。删除可以撤销：ecodesk detach 编号 --undo。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件编号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销删除，恢复该附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}还没有附件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（已删除）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>[{id}]{removed} {label}：{name}（{kind}，{size}，SHA-256 {short}）— {note}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已恢复附件 [{id}] {name}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已删除附件 [{id}] {name}；如需恢复：ecodesk detach {id} --undo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已备份到：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -3111,11 +3554,11 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名导出报送工作簿（.xlsx）</source>
+      <source>签名导出报送工作簿（.xlsx），有附件时导出报送包（.zip）</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
+      <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。有附件（佐证材料）时导出为一个报送包 .zip（签名报表和“附件”文件夹）；给出 .xlsx 文件名时，报送包写在同一位置、同名的 .zip 中。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3123,11 +3566,19 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。</source>
+      <source>输出文件名应以 .xlsx 结尾（有附件时为报送包 .zip），例如 宁都县2026年度.xlsx。</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>已创建本单位签名密钥。请用 ecodesk keys export-public 导出登记文件报上级登记。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本版有 {n} 个附件，已导出为报送包（签名报表和附件在同一个 .zip 中），没有单独写 {asked}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送包中有 {n} 个附件，请把这一个 .zip 文件整体上报。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3176,10 +3627,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>列出收到的审核意见和查询</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>以 JSON 输出</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4002,6 +4449,34 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。</source>
       <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
     </message>
+    <message>
+      <source>填报内容</source>
+      <translation>Claim</translation>
+    </message>
+    <message>
+      <source>填报值</source>
+      <translation>Value</translation>
+    </message>
+    <message>
+      <source>应附佐证材料</source>
+      <translation>Evidence required</translation>
+    </message>
+    <message>
+      <source>依据</source>
+      <translation>Basis</translation>
+    </message>
+    <message>
+      <source>无佐证材料的填报</source>
+      <translation>Claims without evidence</translation>
+    </message>
+    <message>
+      <source>各单位的填报均附有所需的佐证材料。</source>
+      <translation>Every unit's claims carry the evidence required.</translation>
+    </message>
+    <message>
+      <source>（未说明）</source>
+      <translation>(no explanation)</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -4088,6 +4563,125 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
       <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
     </message>
   </context>
   <context>
@@ -4539,6 +5133,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>签名有效，但显示被改动</source>
       <translation>Signature valid, but display altered</translation>
     </message>
+    <message>
+      <source>签名有效，但附件缺失或不符</source>
+      <translation type="unfinished" />
+    </message>
   </context>
   <context>
     <name>keys</name>
@@ -4692,6 +5290,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
   </context>
   <context>
@@ -4943,6 +5703,30 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>如数据无误，请接受此提示并说明原因。</source>
       <translation> If the figure is right, accept this warning and give the reason.</translation>
+    </message>
+    <message>
+      <source>{claimed}，需附佐证材料（{what}）。请添加附件；如暂时没有，请接受此提示并说明原因。</source>
+      <translation>{claimed}: evidence is required ({what}). Please attach it; if you do not have it yet, accept this warning and explain why.</translation>
+    </message>
+    <message>
+      <source>“{table}”第 {row} 行</source>
+      <translation>“{table}” row {row}</translation>
+    </message>
+    <message>
+      <source>{subject}已列入名单</source>
+      <translation>{subject} is listed</translation>
+    </message>
+    <message>
+      <source>{subject}为“{value}”</source>
+      <translation>{subject} is “{value}”</translation>
+    </message>
+    <message>
+      <source>（{name}）</source>
+      <translation> ({name})</translation>
+    </message>
+    <message>
+      <source>已列入</source>
+      <translation>listed</translation>
     </message>
   </context>
   <context>
@@ -5356,6 +6140,22 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；如需阅读原样，请向报送单位索取原文件。</source>
       <translation>{name}: the signed data is valid ({unit}, {period}, revision {revision}), but the way the file displays was altered after signing ({what}), so what you see when opening the file may differ from what was signed. The consolidation uses the signed data; to read the original, ask the submitting unit for the original file.</translation>
     </message>
+    <message>
+      <source>{message} 但附件有 {n} 处与签名不符：{first}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>有效，但附件缺失或不符</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{n} 个附件与签名一致。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送包 {name} 已拒收：{reason}。</source>
+      <translation type="unfinished" />
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -5646,6 +6446,265 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>工作表“{sheet}”被加上了{what}</source>
       <translation>Sheet "{sheet}" had {what} added</translation>
+    </message>
+  </context>
+  <context>
+    <name>attachments</name>
+    <message>
+      <source>不能添加附件“{name}”：{reason}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有编号为 {id} 的附件。用 ecodesk attachments 查看各附件的编号。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”属于{period}已签名的第 {revision} 版，已随签名报出，不能删除或更改。如需更正，请先建立修订版。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”的文件不在本机数据文件夹中（SHA-256 {short}）。请从备份恢复，或删除该附件后重新添加。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法识别的文件类型。可以添加的是 PDF、JPEG/PNG 图片、Word/Excel（docx、xlsx、doc、xls）、WPS（wps、et）和 OFD 文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这是可执行程序（文件内容是程序，不是文档或图片），不能作为佐证材料</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名的扩展名是“{ext}”，但内容是{kind}（{expected}）。请确认选对了文件，或把扩展名改正后再添加</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>PDF 文档</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>JPEG 图片</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>PNG 图片</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Word 文档</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Excel 表格</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Word 97-2003 文档</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Excel 97-2003 表格</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>WPS 文字文档</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>WPS 表格</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>OFD 版式文档</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这是压缩包，里面的文件无法核对。请解压后逐个添加其中的文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>缺少附件“{name}”（{label}，{note}）：签名记录中有它，报送包中没有。请向报送单位索取完整的报送包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”的内容是可执行程序，不是文档或图片，已拒收，请勿打开</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”的类型“{kind}”不是可接受的类型</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送包的签名记录中没有附件“{name}”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”在本机保存的文件已损坏（内容与登记的 SHA-256 不符），没有导出。请删除该附件后用原文件重新添加，或从备份恢复。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>多出的文件“{name}”：签名记录中没有它，不是报送单位签名时附上的</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包含 {n} 个文件，远超正常的报送包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包中没有签名报表（.xlsx 应在包的最外层）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包中有 {n} 个报表（{names}），一个报送包只应有一个</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报表过大（{mb} MB）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名“{name}”是绝对路径（指向包外）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名“{name}”含“..”（指向包外的文件夹）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名“{name}”含控制字符或为空</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”（{label}）与签名时不同：被替换或改动过（签名时 {size} 字节、SHA-256 {want}…，现在 {now} 字节、{got}…）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法读取：{e}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”是符号链接（可能指向包外的文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”是加密的，无法核对</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”的压缩方式不支持</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>有两个同名的文件“{a}”和“{b}”（解压时一个会覆盖另一个）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>“{name}”解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件“{name}”无法解压（文件损坏）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包中的报表无法解压（文件损坏）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>压缩结构损坏</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:指标代码）或表格的一行（1.1:表格代码#行号）；可用 ecodesk catalog --json 查看代码</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{form} {t}第{n}行</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>没有表单 {form}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本单位不填报表单 {form}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单 {form} 没有指标 {code}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格的一行应写成 表单:表格#行号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>指标 {code} 没有这一项</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件太大（{size} MB），单个附件最大 {limit} MB。请压缩图片或只扫描需要的页后再添加</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>无法确定数据文件夹，不能保存附件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请写一句说明（如“项目验收报告”“现场照片”）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明太长（最多 {n} 个字）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名不能为空</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这不是一个文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件是空的（0 字节）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本次报送的附件合计将达 {total} MB，超过上限 {limit} MB。请删去不必要的附件，或压缩后再添加</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>找不到文件 {path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>同一份文件已经作为“{other}”添加在 {place} 上（编号 {id}）</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -6063,268 +7122,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
-    <name>review</name>
-    <message>
-      <source>{table} 第{n}行</source>
-      <translation>{table} row {n}</translation>
-    </message>
-    <message>
-      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
-      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
-    </message>
-    <message>
-      <source>表{code} {title}</source>
-      <translation>Form {code} {title}</translation>
-    </message>
-    <message>
-      <source>{t} 第{n}行 {c}</source>
-      <translation>{t} row {n} {c}</translation>
-    </message>
-    <message>
-      <source>整份报表</source>
-      <translation>the whole submission</translation>
-    </message>
-    <message>
-      <source>这份报表没有表单 {form}</source>
-      <translation>this submission has no form {form}</translation>
-    </message>
-    <message>
-      <source>冒号后的代码不对</source>
-      <translation>the code after the colon is wrong</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation>form {form} has no table {t}</translation>
-    </message>
-    <message>
-      <source>表格 {t} 没有列 {c}</source>
-      <translation>table {t} has no column {c}</translation>
-    </message>
-    <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation>table "{t}" has only {n} rows</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有指标或章节 {code}</source>
-      <translation>form {form} has no indicator or section {code}</translation>
-    </message>
-    <message>
-      <source>表格单元格应写成 表单:表格#行.列</source>
-      <translation>a table cell is written form:table#row.column</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>returned for correction</translation>
-    </message>
-    <message>
-      <source>采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>查询（不退回）</source>
-      <translation>queries (not returned)</translation>
-    </message>
-    <message>
-      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
-      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
-    </message>
-    <message>
-      <source>未收到</source>
-      <translation>not received</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>awaiting review</translation>
-    </message>
-    <message>
-      <source>已退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>已重报</source>
-      <translation>resubmitted</translation>
-    </message>
-    <message>
-      <source>已采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>请核实并说明原因。</source>
-      <translation>Please check and explain.</translation>
-    </message>
-    <message>
-      <source>（单位已说明：{text}）</source>
-      <translation> (the unit explained: {text})</translation>
-    </message>
-    <message>
-      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
-      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
-    </message>
-    <message>
-      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
-      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
-    </message>
-    <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
-    </message>
-    <message>
-      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
-      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
-    </message>
-    <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
-    </message>
-    <message>
-      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
-      <translation>The feedback file name must end in .xlsx.</translation>
-    </message>
-    <message>
-      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
-      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
-    </message>
-    <message>
-      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
-      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”没有写问题。</source>
-      <translation>Query "{key}" has no question.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”的问题太长。</source>
-      <translation>The question of query "{key}" is too long.</translation>
-    </message>
-    <message>
-      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
-      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
-    </message>
-    <message>
-      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
-      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
-    </message>
-  </context>
-  <context>
-    <name>feedback</name>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
-      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
-    </message>
-    <message>
-      <source>。</source>
-      <translation>.</translation>
-    </message>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
-      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
-    </message>
-    <message>
-      <source>，原因：{reason}</source>
-      <translation>; reason: {reason}</translation>
-    </message>
-    <message>
-      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
-      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
-    </message>
-    <message>
-      <source>退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>提出查询</source>
-      <translation>queried</translation>
-    </message>
-    <message>
-      <source>查询（{label}）：{question}</source>
-      <translation>Query ({label}): {question}</translation>
-    </message>
-    <message>
-      <source>第{revision}版被{reviewer}退回：{reason}</source>
-      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
-    </message>
-    <message>
-      <source>不是审核意见书</source>
-      <translation>not review feedback</translation>
-    </message>
-    <message>
-      <source>{name} 是报送工作簿，不是审核意见书。</source>
-      <translation>{name} is a submission, not review feedback.</translation>
-    </message>
-    <message>
-      <source>收件单位不符</source>
-      <translation>addressed to another unit</translation>
-    </message>
-    <message>
-      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
-      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
-    </message>
-    <message>
-      <source>本单位未报送该版本</source>
-      <translation>revision never sent</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
-      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
-    </message>
-    <message>
-      <source>已过时</source>
-      <translation>out of date</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
-      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
-    </message>
-    <message>
-      <source>已导入过</source>
-      <translation>already imported</translation>
-    </message>
-    <message>
-      <source>{name} 已经导入过，本机数据没有改动。</source>
-      <translation>{name} was imported before; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>答复{reviewer}对第{revision}版的查询</source>
-      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
-    </message>
-    <message>
-      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
-      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
-    </message>
-    <message>
-      <source>待答复</source>
-      <translation>to answer</translation>
-    </message>
-    <message>
-      <source>已答复</source>
-      <translation>answered</translation>
-    </message>
-    <message>
-      <source>已关闭</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
-      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
-    </message>
-    <message>
-      <source>答复不能为空，请写明核实情况或更正说明。</source>
-      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
-    </message>
-    <message>
-      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
-      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
-    </message>
-    <message>
-      <source>这条查询随采用意见送达，无需答复。</source>
-      <translation>This query came with an acceptance and needs no answer.</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
-      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
-    </message>
-  </context>
-  <context>
     <name>workbook-sheet</name>
     <message>
       <source>审核意见书</source>
@@ -6550,25 +7347,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>recovery</name>
-    <message>
-      <source>备份</source>
-      <translation>Backup</translation>
-    </message>
-    <message>
-      <source>每日自动备份</source>
-      <translation>Daily automatic backup</translation>
-    </message>
-    <message>
-      <source>恢复前保存的数据</source>
-      <translation>Data saved before a restore</translation>
-    </message>
-    <message>
-      <source>升级前自动备份</source>
-      <translation>Automatic backup before an upgrade</translation>
     </message>
   </context>
 </TS>
