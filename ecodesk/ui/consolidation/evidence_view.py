@@ -55,7 +55,8 @@ class EvidenceView(QWidget):
         top_layout.setContentsMargins(0, 4, 0, 0)
         self.files_title = QLabel(objectName="sectionTitle")
         top_layout.addWidget(self.files_title)
-        self.tree = QTreeWidget(objectName="receivedAttachments")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("receivedAttachments")
         self.tree.setHeaderLabels(
             [
                 self.tr("单位 / 表单 / 文件"),

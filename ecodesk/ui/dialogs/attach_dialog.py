@@ -60,7 +60,8 @@ class AttachDialog(QDialog):
         layout.addWidget(intro)
 
         where = QFormLayout()
-        self.place = QComboBox(objectName="attachPlace")
+        self.place = QComboBox()
+        self.place.setObjectName("attachPlace")
         for choice in places:
             self.place.addItem(choice.label, choice.key)
         at = self.place.findData(place)

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QIcon,
+    QImage,
     QKeySequence,
     QPixmap,
 )
@@ -115,7 +116,8 @@ class AttachmentsPanel(QWidget):
         bar.addWidget(self.remove_button)
         bar.addWidget(self.hint, 1)
         layout.addLayout(bar)
-        self.list = QListWidget(objectName="attachmentList")
+        self.list = QListWidget()
+        self.list.setObjectName("attachmentList")
         self.list.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setUniformItemSizes(True)
@@ -213,14 +215,15 @@ class AttachmentsPanel(QWidget):
         )
 
     def _icon(self, attachment: Any) -> QIcon:
+        image: QImage | None = None
         try:
             path = self.session.attachment_path(attachment)
         except EcoDeskError:
-            image = self.thumbnails.placeholder(attachment.kind)
+            log.info("stored file of %s is missing: no thumbnail", attachment.name)
         else:
             image = self.thumbnails.request(attachment.sha256, path, attachment.kind)
-            if image is None:
-                image = self.thumbnails.placeholder(attachment.kind)
+        if image is None:  # until the rendering reports, or when the file is not here
+            image = self.thumbnails.placeholder(attachment.kind)
         return QIcon(QPixmap.fromImage(image))
 
     def _thumbnail_ready(self, digest: str) -> None:

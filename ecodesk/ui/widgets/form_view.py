@@ -233,17 +233,18 @@ class FormView(QWidget):
         """The attachment key of the place at ``pos`` in ``widget``: an indicator, a filled
         table row, or else the form."""
         point = widget.mapToGlobal(pos)
-        for editor in self.indicators.editors.values():
-            if editor.rect().contains(editor.mapFromGlobal(point)):
-                return f"{self.form}:{editor.field.indicator}"
-        for editor in self.tables.values():
-            viewport = editor.view.viewport()
+        for field_editor in self.indicators.editors.values():
+            if field_editor.rect().contains(field_editor.mapFromGlobal(point)):
+                return f"{self.form}:{field_editor.field.indicator}"
+        for table_editor in self.tables.values():
+            viewport = table_editor.view.viewport()
             local = viewport.mapFromGlobal(point)
             if viewport.rect().contains(local):
-                row = editor.view.rowAt(local.y())
-                rows = self.session.rows(self.form, editor.spec.code)
+                row = table_editor.view.rowAt(local.y())
+                code = table_editor.spec.code
+                rows = self.session.rows(self.form, code)
                 if 0 <= row < len(rows) and not blank_row(rows[row]):
-                    return f"{self.form}:{editor.spec.code}#{row + 1}"
+                    return f"{self.form}:{code}#{row + 1}"
         return self.form
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
