@@ -9,7 +9,10 @@ Writes main.png, form.png (a filled form scrolled to its table), problems.png, o
 overview-charts.png, first-run.png, print-preview.png and print-preview-page.png
 (the submission sheet's preview: fit width, then fit page at the last page), and
 consolidation-files/-matrix/-indicators/-warnings/-adopt.png (the consolidation window on eight
-counties' signed sample workbooks, and its confirmation before adopting the result) into the folder.
+counties' signed sample workbooks, and its confirmation before adopting the result),
+form-attachments.png and attach-dialog.png (佐证材料 on form 4.1: thumbnails, the description
+asked for each file) and consolidation-evidence.png (each unit's files and the claims without
+evidence across units, two counties having sent packages) into the folder.
 Works offscreen too (QT_QPA_PLATFORM=offscreen).
 """
 
@@ -68,8 +71,10 @@ def main() -> int:
         dialog.department.setEditText("县生态环境局")
         save(dialog, "first-run.png")
         dialog.close()
+        evidence = evidence_files(data_dir / "佐证材料")
         with Store.open(data_dir, pack=pack) as store:
             fill_demo(store, args.county)
+            attach_demo_evidence(store, evidence)
             store.settings_set(settings.LANGUAGE, args.language)
             apply_language(store, data_dir)
             window = MainWindow(store, pack, data_dir)
@@ -92,6 +97,28 @@ def main() -> int:
             save(window, "problems.png")
             window.session.undo_group.undo()
 
+            # 佐证材料: the form's attachments with their thumbnails, and the description dialog
+            window.tree.select_form(EVIDENCE_FORM)
+            evidence_view = window.views[EVIDENCE_FORM]
+            panel = evidence_view.attachments
+            for attachment in window.session.attachments(EVIDENCE_FORM):
+                while panel.thumbnails.get(attachment.sha256) is None:
+                    app.processEvents()
+            panel.show_attachments()
+            evidence_view.scroll.ensureWidgetVisible(panel, 0, 0)
+            evidence_view.scroll.ensureWidgetVisible(evidence_view.attachments_title, 0, 40)
+            save(window, "form-attachments.png")
+            from ecodesk.ui.dialogs.attach_dialog import AttachDialog
+
+            dialog_files = [evidence["photo"], evidence["minutes"]]
+            attach_dialog = AttachDialog(
+                dialog_files, panel.places(), f"{EVIDENCE_FORM}:soil_water_demos", window
+            )
+            attach_dialog.notes[0].setText("示范工程现场照片")
+            attach_dialog.show()
+            save(attach_dialog, "attach-dialog.png")
+            attach_dialog.close()
+
             window.overview_action.setChecked(True)
             save(window, "overview.png")
             window.overview.tabs.setCurrentIndex(1)  # type: ignore[union-attr]
@@ -112,7 +139,7 @@ def main() -> int:
 
             # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
             inbox, registry = data_dir / "收到的报表", data_dir / "密钥登记"
-            received_workbooks(pack, inbox, registry, data_dir / "keys")
+            received_workbooks(pack, inbox, registry, data_dir / "keys", evidence)
             store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
             store.settings_set(settings.KEY_REGISTRY, str(registry))
             window.open_consolidation()
@@ -128,6 +155,8 @@ def main() -> int:
             for tab, name in ((1, "matrix"), (2, "indicators"), (3, "warnings")):
                 consolidation.tabs.setCurrentIndex(tab)
                 save(consolidation, f"consolidation-{name}.png")
+            consolidation.tabs.setCurrentWidget(consolidation.evidence)
+            save(consolidation, "consolidation-evidence.png")
             from ecodesk.services.consolidate import plan_adoption
             from ecodesk.ui.consolidation.adopt_dialog import AdoptDialog
 
@@ -143,9 +172,136 @@ def main() -> int:
     return 0
 
 
-def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Path) -> None:
+EVIDENCE_FORM = "4.1"
+
+
+def evidence_files(folder: Path) -> dict[str, Path]:
+    """Evidence a clerk would attach, drawn with Qt: an acceptance report (PDF), a site photo
+    (PNG), a meeting minute (a minimal Word document)."""
+    import zipfile
+
+    from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+    from PySide6.QtGui import (
+        QColor,
+        QFont,
+        QImage,
+        QLinearGradient,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPdfWriter,
+    )
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = folder / "梅江小流域竣工验收意见.pdf"
+    writer = QPdfWriter(str(pdf))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(20, 20, 20, 20),
+        )
+    )
+    writer.setResolution(96)
+    painter = QPainter(writer)
+    width = writer.width()
+    title = QFont()
+    title.setPixelSize(30)
+    title.setBold(True)
+    painter.setFont(title)
+    painter.setPen(QColor("#c00000"))
+    painter.drawText(QRectF(0, 20, width, 50), Qt.AlignmentFlag.AlignCenter, "宁都县水利局")
+    painter.drawLine(QPointF(0, 80), QPointF(width, 80))
+    painter.setPen(QColor("black"))
+    heading = QFont()
+    heading.setPixelSize(22)
+    heading.setBold(True)
+    painter.setFont(heading)
+    painter.drawText(
+        QRectF(0, 110, width, 40), Qt.AlignmentFlag.AlignCenter, "梅江生态清洁小流域竣工验收意见"
+    )
+    body = QFont()
+    body.setPixelSize(15)
+    painter.setFont(body)
+    lines = [
+        "2026年10月18日，县水利局组织对梅江生态清洁小流域建设项目进行竣工验收。",
+        "验收组查看了现场，听取了建设、设计、施工、监理单位的汇报，查阅了有关资料。",
+        "项目完成综合治理面积12.0平方公里，各项措施按设计完成，质量合格。",
+        "验收组同意该项目通过竣工验收。",
+    ]
+    for n, line in enumerate(lines):
+        painter.drawText(QPointF(30, 200 + n * 34), line)
+    painter.drawText(QPointF(width - 260, 420), "验收组组长：（签字）")
+    painter.drawText(QPointF(width - 260, 454), "二〇二六年十月十八日")
+    painter.end()
+
+    photo = folder / "梅江小流域现场照片.png"
+    image = QImage(800, 533, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    sky = QLinearGradient(0, 0, 0, 300)
+    sky.setColorAt(0, QColor("#7fb7e8"))
+    sky.setColorAt(1, QColor("#d8ecfa"))
+    painter.fillRect(0, 0, 800, 300, sky)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#3f7d4e"))
+    painter.drawEllipse(QRectF(-200, 180, 700, 300))
+    painter.setBrush(QColor("#2f6a3f"))
+    painter.drawEllipse(QRectF(300, 200, 700, 300))
+    painter.setBrush(QColor("#5e9ec9"))
+    painter.drawRect(0, 400, 800, 133)
+    painter.end()
+    image.save(str(photo))
+
+    minutes = folder / "专题会议纪要.docx"
+    with zipfile.ZipFile(minutes, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>专题会议纪要</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return {"report": pdf, "photo": photo, "minutes": minutes}
+
+
+def attach_demo_evidence(store: object, files: dict[str, Path]) -> None:
+    """The demo county backs a claim of form 4.1 and leaves the rest for the warnings."""
+    from ecodesk.attachments import attach
+
+    period = store.current_period()  # type: ignore[attr-defined]
+    data = store.load(period)  # type: ignore[attr-defined]
+    rows = data.tables.get(f"{EVIDENCE_FORM}:watersheds", [])
+    place = f"{EVIDENCE_FORM}:watersheds#1" if rows else f"{EVIDENCE_FORM}:clean_watersheds"
+    attach(store, period, place, files["report"], "小流域竣工验收意见")
+    attach(store, period, place, files["photo"], "建成后现场照片")
+    attach(store, period, EVIDENCE_FORM, files["minutes"], "生态修复工作专题会议纪要")
+
+
+def received_workbooks(
+    pack: object,
+    inbox: Path,
+    registry: Path,
+    keys_home: Path,
+    evidence: dict[str, Path] | None = None,
+) -> None:
     """Counties' signed sample workbooks as the city receives them: one altered after signing
-    (a figure changed in Excel), one signed with a key nobody registered."""
+    (a figure changed in Excel), one signed with a key nobody registered, and two packages with
+    evidence backing their first claims (the rest are the claims without evidence)."""
     from datetime import datetime
 
     import openpyxl
@@ -179,6 +335,9 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
         if i != 5:
             write_registrations(keys, registry / division.code, data.unit)
         path = inbox / f"{division.name}.xlsx"
+        if evidence and i in (0, 2):
+            packed(pack, data, path, key, meta, evidence)
+            continue
         write_signed_workbook(pack, data, path, key=key, meta=meta)  # type: ignore[arg-type]
         if i == 3:
             wb = openpyxl.load_workbook(path)
@@ -188,6 +347,47 @@ def received_workbooks(pack: object, inbox: Path, registry: Path, keys_home: Pat
             )
             cell.value = cell.value * 2
             wb.save(path)
+
+
+def packed(
+    pack: object, data: object, path: Path, key: object, meta: object, evidence: dict[str, Path]
+) -> None:
+    """Sign ``data`` with evidence on its first two claims and write the package beside ``path``."""
+    import hashlib
+
+    from ecodesk.attachments.package import write_package
+    from ecodesk.attachments.places import place_label
+    from ecodesk.forms.rules.context import CheckContext
+    from ecodesk.forms.rules.evidence import unbacked_claims
+    from ecodesk.submission import AttachedFile
+    from ecodesk.workbook.writer import write_signed_workbook
+
+    claims = unbacked_claims(CheckContext.of(pack, data, set()))  # type: ignore[arg-type]
+    chosen = [(evidence["report"], "pdf", "验收意见"), (evidence["photo"], "png", "现场照片")]
+    files = []
+    for n, (claim, (source, kind, note)) in enumerate(
+        zip(claims[:2], chosen, strict=False), start=1
+    ):
+        content = source.read_bytes()
+        files.append(
+            (
+                AttachedFile(
+                    n=n,
+                    key=claim.key,
+                    label=place_label(pack, claim.key),  # type: ignore[arg-type]
+                    name=source.name,
+                    kind=kind,
+                    size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    note=note,
+                ),
+                source,
+            )
+        )
+    data.attachments = [f for f, _ in files]  # type: ignore[attr-defined]
+    write_signed_workbook(pack, data, path, key=key, meta=meta)  # type: ignore[arg-type]
+    write_package(path.with_suffix(".zip"), path, path.name, files)
+    path.unlink()
 
 
 if __name__ == "__main__":

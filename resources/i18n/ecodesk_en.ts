@@ -303,47 +303,47 @@
       <translation>Evidence is signed and sent with the report. Write one sentence for each file, e.g. “project acceptance report”, “site photo (east side)”.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="68" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="69" />
       <source>附在：</source>
       <translation>Attach to:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="73" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="73" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="74" />
       <source>大小</source>
       <translation>Size</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="74" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="75" />
       <source>说明（必填）</source>
       <translation>Description (required)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="84" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="85" />
       <source>无法读取</source>
       <translation>unreadable</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="88" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="89" />
       <source>这份文件证明什么</source>
       <translation>What this file proves</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="102" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="103" />
       <source>添加</source>
       <translation>Add</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="104" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="117" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="118" />
       <source>还需填写说明：{names}</source>
       <translation>Description still missing for: {names}</translation>
     </message>
@@ -359,43 +359,43 @@
   <context>
     <name>AttachmentsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="105" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="124" />
       <source>附件…</source>
       <translation>Attach…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="107" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="246" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="126" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="267" />
       <source>选择文件作为佐证材料（PDF、图片、Word/Excel/WPS、OFD）</source>
       <translation>Choose files as evidence (PDF, images, Word/Excel/WPS, OFD)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="110" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
       <source>移除</source>
       <translation>Remove</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="149" />
       <source>尚无佐证材料。把文件拖到表单、某个指标或表格的一行上，或点“附件…”。</source>
       <translation>No evidence yet. Drop files on the form, an indicator or a table row, or click “Attach…”.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="156" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="176" />
       <source>整张表单：{form} {title}</source>
       <translation>Whole form: {form} {title}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="161" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="181" />
       <source>指标：{name}</source>
       <translation>Indicator: {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="171" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="191" />
       <source>{table} 第{n}行（{name}）</source>
       <translation>{table}, row {n} ({name})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="191" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="211" />
       <source>{name}
 {kind}，{size}，SHA-256 {hash}…
 双击打开</source>
@@ -404,7 +404,7 @@
 Double-click to open</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="208" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="228" />
       <source>{name}　{size}
 {place}
 说明：{note}</source>
@@ -413,76 +413,76 @@ Double-click to open</translation>
 Description: {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="239" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="260" />
       <source>已签名的版本不能再增删附件；如需更正，请新建更正版本。</source>
       <translation>A signed revision cannot gain or lose attachments; to correct it, start a correction revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="243" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="264" />
       <source>移除选中的附件（Ctrl+Z 可撤销）</source>
       <translation>Remove the selected attachments (Ctrl+Z undoes it)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="249" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="270" />
       <source>可把文件拖到表单、指标或表格的一行上；双击附件打开。</source>
       <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="285" />
       <source>选择佐证材料</source>
       <translation>Choose evidence files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="266" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="287" />
       <source>佐证材料 ({patterns})</source>
       <translation>Evidence ({patterns})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="279" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="300" />
       <source>不能添加附件</source>
       <translation>Cannot attach files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="280" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="301" />
       <source>本期报表已签名，不能再添加附件。如需补充，请新建更正版本后再添加。</source>
       <translation>This period's report is signed and cannot take more attachments. To add some, start a correction revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="296" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="317" />
       <source>“{name}”：{reason}</source>
       <translation>“{name}”: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="297" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="318" />
       <source>未能添加，原因已记入日志</source>
       <translation>not added; the reason is in the log</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="303" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="324" />
       <source>有文件未添加</source>
       <translation>Some files were not added</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="304" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="325" />
       <source>以下文件没有添加为佐证材料：
 {lines}</source>
       <translation>These files were not added as evidence:
 {lines}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="330" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="336" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="343" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="351" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="357" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="364" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="337" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="358" />
       <source>无法把附件复制到临时文件夹：{error}</source>
       <translation>Cannot copy the attachment to the temporary folder: {error}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="344" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="365" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -922,136 +922,146 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EvidenceView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="61" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="63" />
       <source>单位 / 表单 / 文件</source>
       <translation>Unit / form / file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="62" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="64" />
       <source>附在</source>
       <translation>Attached to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="63" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="65" />
       <source>说明</source>
       <translation>Description</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="64" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="66" />
       <source>大小</source>
       <translation>Size</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="65" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="67" />
       <source>核对</source>
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="85" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="87" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="86" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="88" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="87" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="89" />
       <source>填报内容</source>
       <translation>Claim</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="88" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="90" />
       <source>填报值</source>
       <translation>Value</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="89" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="91" />
       <source>应附佐证材料</source>
       <translation>Evidence required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="90" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="92" />
       <source>单位的说明</source>
       <translation>The unit's explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="119" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="121" />
       <source>佐证材料（{n} 项无佐证）</source>
       <translation>Evidence ({n} without)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="122" />
       <source>佐证材料</source>
       <translation>Evidence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="124" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="126" />
       <source>各单位报送的佐证材料（{n} 个文件，双击打开）</source>
       <translation>Evidence sent by the units ({n} files; double-click to open)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="127" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="129" />
       <source>无佐证材料的填报（{n} 项）</source>
       <translation>Claims without evidence ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="147" />
-      <source>{unit}（{n} 个文件）</source>
-      <translation>{unit} ({n} files)</translation>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="148" />
+      <source>{n} 个文件</source>
+      <translation>{n} files</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="148" />
+      <source>无附件</source>
+      <translation>no attachments</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="149" />
-      <source>{unit}（无附件）</source>
-      <translation>{unit} (no attachments)</translation>
+      <source>{unit}（{files}）</source>
+      <translation>{unit} ({files})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="151" />
+      <source>{unit}（{files}；{n} 项无佐证）</source>
+      <translation>{unit} ({files}; {n} without evidence)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="169" />
       <source>一致</source>
       <translation>as signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="169" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="174" />
       <source>SHA-256 {hash}
 双击打开</source>
       <translation>SHA-256 {hash}
 Double-click to open</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="181" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="186" />
       <source>缺失</source>
       <translation>missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="182" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="187" />
       <source>与签名不符</source>
       <translation>not as signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="183" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="188" />
       <source>内容可疑</source>
       <translation>suspicious content</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="195" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="200" />
       <source>（未说明）</source>
       <translation>(no explanation)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="219" />
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="232" />
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="237" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="228" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="241" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="246" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="222" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="231" />
       <source>报送包中没有“{name}”：对方只报送了工作簿，请索要报送包（.zip）。</source>
       <translation>The package has no “{name}”: the unit sent only the workbook; ask for the package (.zip).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="238" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="247" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -1129,7 +1139,7 @@ Double-click to open</translation>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="265" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -5725,7 +5735,7 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation> ({name})</translation>
     </message>
     <message>
-      <source>已列入</source>
+      <source>已列入名单</source>
       <translation>listed</translation>
     </message>
   </context>

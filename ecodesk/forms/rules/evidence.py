@@ -122,7 +122,7 @@ def claims(ctx: CheckContext, form: str, rule: EvidenceRule) -> list[Claim]:
         value = (
             _holds(rule, text, tuple(column.choices), column.unit)
             if column is not None
-            else (text or tr("rules", "已列入"))
+            else tr("rules", "已列入名单")
         )
         if value is None:
             continue

@@ -37,6 +37,7 @@ from ecodesk.ui.widgets.attachment_size import human_size
 log = logging.getLogger(__name__)
 
 FILE_ROLE = Qt.ItemDataRole.UserRole
+MAX_LINES = 2
 
 
 class EvidenceView(QWidget):
@@ -92,7 +93,7 @@ class EvidenceView(QWidget):
             ]
         )
         self.claims.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((170, 40, 280, 90, 220)):
+        for column, width in enumerate((120, 40, 430, 110, 250)):
             self.claims.setColumnWidth(column, width)
         self.claims.verticalHeader().setVisible(False)
         self.claims.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -142,14 +143,15 @@ class EvidenceView(QWidget):
         for data in summary.submissions:  # every unit, also the ones that sent no file
             uid = unit_id(data.unit)
             count = sum(1 for f in self.files if unit_id(f.unit) == uid)
+            missing = sum(1 for c in self.unbacked if unit_id(c.unit) == uid)
             name = labels.get(uid) or data.unit.display_name
-            item = QTreeWidgetItem(
-                [
-                    self.tr("{unit}（{n} 个文件）").format(unit=name, n=count)
-                    if count
-                    else self.tr("{unit}（无附件）").format(unit=name)
-                ]
-            )
+            files = self.tr("{n} 个文件").format(n=count) if count else self.tr("无附件")
+            text = self.tr("{unit}（{files}）").format(unit=name, files=files)
+            if missing:
+                text = self.tr("{unit}（{files}；{n} 项无佐证）").format(
+                    unit=name, files=files, n=missing
+                )
+            item = QTreeWidgetItem([text])
             self.tree.addTopLevelItem(item)
             by_unit[uid] = item
         for found in self.files:
@@ -167,6 +169,8 @@ class EvidenceView(QWidget):
             status = self.tr("一致") if found.ok else self._status_text(found.status)
             item = QTreeWidgetItem([f.name, f.label, f.note, human_size(f.size), status])
             item.setData(0, FILE_ROLE, self.files.index(found))
+            item.setToolTip(1, f.label)
+            item.setToolTip(2, f.note)
             item.setToolTip(0, self.tr("SHA-256 {hash}\n双击打开").format(hash=f.sha256))
             if not found.ok:
                 for column in range(5):
@@ -201,7 +205,11 @@ class EvidenceView(QWidget):
                 if column == 5 and not claim.explanation:
                     item.setForeground(QBrush(QColor(style.ERROR)))
                 self.claims.setItem(row, column, item)
+        # rows as tall as their text but at most two lines: the whole text is in the tooltip
         self.claims.resizeRowsToContents()
+        limit = self.claims.fontMetrics().lineSpacing() * MAX_LINES + 10
+        for row in range(self.claims.rowCount()):
+            self.claims.setRowHeight(row, min(self.claims.rowHeight(row), limit))
 
     # ------------------------------------------------------------------ opening
 

@@ -20,12 +20,14 @@ from typing import Any
 
 from PySide6.QtCore import QSize, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
     QImage,
     QKeySequence,
+    QPainter,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -63,6 +65,22 @@ def shared_thumbnails() -> ThumbnailCache:
 
         _shared = ThumbnailCache(parent=QApplication.instance())
     return _shared
+
+
+def framed(image: QImage, kind: str) -> QImage:
+    """``image`` centred on a square, so names line up whatever the thumbnail's shape; a PDF's
+    page gets a thin frame (a white page on a white list would not show where it ends)."""
+    side = THUMBNAIL_SIZE
+    square = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    square.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(square)
+    left, top = (side - image.width()) // 2, (side - image.height()) // 2
+    painter.drawImage(left, top, image)
+    if kind == "pdf" and image.width() < side:  # a rendered page, not the PDF icon
+        painter.setPen(QColor("#98a2b3"))
+        painter.drawRect(left, top, image.width() - 1, image.height() - 1)
+    painter.end()
+    return square
 
 
 def local_files(urls: list[QUrl]) -> list[Path]:
@@ -224,7 +242,7 @@ class AttachmentsPanel(QWidget):
             image = self.thumbnails.request(attachment.sha256, path, attachment.kind)
         if image is None:  # until the rendering reports, or when the file is not here
             image = self.thumbnails.placeholder(attachment.kind)
-        return QIcon(QPixmap.fromImage(image))
+        return QIcon(QPixmap.fromImage(framed(image, attachment.kind)))
 
     def _thumbnail_ready(self, digest: str) -> None:
         image = self.thumbnails.get(digest)
@@ -235,7 +253,7 @@ class AttachmentsPanel(QWidget):
             item = self.list.item(i)
             attachment = by_id.get(item.data(ID_ROLE))
             if attachment is not None and attachment.sha256 == digest:
-                item.setIcon(QIcon(QPixmap.fromImage(image)))
+                item.setIcon(QIcon(QPixmap.fromImage(framed(image, attachment.kind))))
 
     def _update_buttons(self) -> None:
         frozen = self.session.frozen
