@@ -265,3 +265,47 @@ def test_a_signed_revision_cannot_lose_or_gain_attachments(
     assert len(view.session.attachments(FORM)) == 1
     drop_files(view.page, QPoint(5, 5), make_png(tmp_path / "more.png"))
     assert panel.dialog is None and "已签名" in no_dialogs[-1][1]
+
+
+def test_the_button_proposes_the_row_the_clerk_was_in(
+    qtbot: Any, view: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    pdf = make_pdf(tmp_path / "青塘小流域在建照片.pdf")
+    asked: list[str] = []
+
+    def choose(_parent: Any, _title: str, _folder: str, patterns: str) -> tuple[list[str], str]:
+        asked.append(patterns)
+        return [str(pdf)], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(choose))
+    table = view.tables[f"{FORM}:watersheds"]
+    table.focus_cell(1, "name")  # the clerk was in the second row
+    qtbot.mouseClick(view.attachments.attach_button, Qt.MouseButton.LeftButton)
+    assert "*.pdf" in asked[0] and "*.ofd" in asked[0] and "*.exe" not in asked[0]
+    assert view.attachments.dialog.key == f"{FORM}:watersheds#2"
+    describe_and_add(qtbot, view, "在建现场照片")
+    assert [a.key for a in view.session.attachments(FORM)] == [f"{FORM}:watersheds#2"]
+
+
+def test_a_picture_too_large_to_decode_gets_the_icon(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    from ecodesk.ui.widgets.attachment_thumbnails import kind_icon, render_thumbnail
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    # 60000 × 60000 pixels declared (14 GB decoded) in a file of a few hundred bytes
+    header = struct.pack(">IIBBBBB", 60_000, 60_000, 8, 2, 0, 0, 0)
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + chunk(b"IEND", b"")
+    )
+    assert render_thumbnail(bomb, "png") == kind_icon("png")

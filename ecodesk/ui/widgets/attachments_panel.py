@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,8 @@ class AttachmentsPanel(QWidget):
         self.session, self.form = session, form
         self.thumbnails = shared_thumbnails()
         self.dialog: AttachDialog | None = None
+        # where 附件… proposes to attach (the form view says which input the clerk was in)
+        self.place_hint: Callable[[], str] = lambda: self.form
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -287,10 +290,7 @@ class AttachmentsPanel(QWidget):
             self.tr("佐证材料 ({patterns})").format(patterns=patterns),
         )
         if names:
-            self.ask_and_attach([Path(n) for n in names], self._focused_place())
-
-    def _focused_place(self) -> str:
-        return self.form
+            self.ask_and_attach([Path(n) for n in names], self.place_hint())
 
     def ask_and_attach(self, paths: list[Path], key: str) -> None:
         """Ask for the descriptions (and confirm the place), then attach on a pool thread."""

@@ -85,6 +85,8 @@ class FormView(QWidget):
         self.attachments_title = QLabel(self.tr("四、佐证材料"), objectName="sectionTitle")
         layout.addWidget(self.attachments_title)
         self.attachments = AttachmentsPanel(session, form)
+        self.last_key = ""  # the input the clerk was last in: 附件… offers it as the place
+        self.attachments.place_hint = self.current_place
         layout.addWidget(self.attachments)
         layout.addStretch(1)
         scroll.setWidget(page)
@@ -137,6 +139,7 @@ class FormView(QWidget):
         return ""
 
     def _show_help(self, key: str) -> None:
+        self.last_key = key
         text = self.help_for(key)
         if text:
             self.help_strip.setText(text)
@@ -228,6 +231,19 @@ class FormView(QWidget):
         for widget in [page, *page.findChildren(QWidget)]:
             if widget is page or widget.acceptDrops():
                 widget.installEventFilter(self)
+
+    def current_place(self) -> str:
+        """The attachment key of the input the clerk was last in (an indicator, the current
+        filled row of a table), else the form: where 附件… proposes to attach."""
+        if self.last_key in self.indicators.editors:
+            return f"{self.form}:{self.indicators.editors[self.last_key].field.indicator}"
+        if self.last_key in self.tables:
+            editor = self.tables[self.last_key]
+            row = editor.view.currentIndex().row()
+            rows = self.session.rows(self.form, editor.spec.code)
+            if 0 <= row < len(rows) and not blank_row(rows[row]):
+                return f"{self.form}:{editor.spec.code}#{row + 1}"
+        return self.form
 
     def drop_key(self, widget: QWidget, pos: QPoint) -> str:
         """The attachment key of the place at ``pos`` in ``widget``: an indicator, a filled
