@@ -227,6 +227,56 @@ def empty(path: Path) -> Path:
     return path
 
 
+def _package(path: Path, members: list[tuple[zipfile.ZipInfo | str, bytes]]) -> Path:
+    """A package (报送包, issue 14): a workbook at the root and ``members`` beside it."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("宁都县.xlsx", _write_xlsx(path.with_suffix(".part.xlsx"), {}).read_bytes())
+        for info, body in members:
+            zf.writestr(info, body)
+    path.with_suffix(".part.xlsx").unlink()
+    return path
+
+
+def package_traversal(path: Path) -> Path:
+    return _package(path, [("附件/../../../escaped.pdf", b"%PDF-1.4 escaped")])
+
+
+def package_absolute(path: Path) -> Path:
+    return _package(path, [("/tmp/ecodesk-absolute.pdf", b"%PDF-1.4 absolute")])
+
+
+def package_duplicate(path: Path) -> Path:
+    return _package(
+        path, [("附件/验收报告.pdf", b"%PDF-1.4 one"), ("附件/验收报告.PDF", b"%PDF-1.4 two")]
+    )
+
+
+def package_symlink(path: Path) -> Path:
+    link = zipfile.ZipInfo("附件/passwd.pdf")
+    link.external_attr = (0o120777) << 16  # a symbolic link to /etc/passwd
+    return _package(path, [(link, b"/etc/passwd")])
+
+
+def package_bomb(path: Path) -> Path:
+    _package(path, [])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open("附件/bomb.pdf", "w", force_zip64=True) as member:
+            block = b"\0" * 2**20
+            for _ in range(400):  # 400 MB of zeros, about 400 KB packed
+                member.write(block)
+    return path
+
+
+def package_empty(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def pdf_named_executable(path: Path) -> Path:
+    path.write_bytes(b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"PE\0\0" + b"\0" * 256)
+    return path
+
+
 @dataclass(frozen=True)
 class Hostile:
     make: Callable[..., Path]
@@ -247,6 +297,13 @@ CORPUS: dict[str, Hostile] = {
     "names-without-columns": Hostile(names_without_columns, ".sqlite3", needs_demo=True),
     "random-bytes": Hostile(random_bytes, ".xlsx"),
     "empty": Hostile(empty, ".xlsx"),
+    "package-traversal": Hostile(package_traversal, ".zip"),
+    "package-absolute": Hostile(package_absolute, ".zip"),
+    "package-duplicate": Hostile(package_duplicate, ".zip"),
+    "package-symlink": Hostile(package_symlink, ".zip"),
+    "package-bomb": Hostile(package_bomb, ".zip"),
+    "package-empty": Hostile(package_empty, ".zip"),
+    "pdf-named-executable": Hostile(pdf_named_executable, ".pdf"),
 }
 
 

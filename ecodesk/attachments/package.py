@@ -227,6 +227,8 @@ def _declared_directory(path: Path) -> tuple[int, int]:
     """(entries, directory bytes) from the zip's end record(s), read before zipfile parses it."""
     try:
         size = path.stat().st_size
+        if size == 0:
+            raise _refuse(path, tr("attachments", "文件是空的（0 字节）"))
         with path.open("rb") as fh:
             tail_len = min(size, 22 + 65535)
             fh.seek(size - tail_len)
@@ -264,15 +266,9 @@ class OpenedPackage:
 
 
 def is_package(path: Path) -> bool:
-    """A zip that is no xlsx: what EcoDesk calls a package (an .xlsx has [Content_Types].xml at
-    its root; a package has the workbook itself there)."""
-    try:
-        with Path(path).open("rb") as fh:
-            head = fh.read(4)
-    except OSError:
-        return False
-    if head != b"PK\x03\x04" and head != b"PK\x05\x06":
-        return False
+    """A ``.zip`` is read as a package (an .xlsx is a zip too, with ``[Content_Types].xml`` at
+    its root; a package has the workbook itself there); whatever its bytes, the package reader
+    then says what is wrong with it."""
     return Path(path).suffix.lower() == PACKAGE_SUFFIX
 
 

@@ -60,7 +60,7 @@ def run_copy(args: argparse.Namespace) -> int:
         source = store.engine.url.render_as_string(hide_password=False)
     if display_url(source) == display_url(target):
         raise EcoDeskError(tr("cli", "目标数据库就是当前使用的数据库，没有复制。"))
-    report = copy_store(source, target, force=args.force)
+    report = copy_store(source, target, force=args.force, source_data_dir=data_dir)
     print(
         tr(
             "cli",
@@ -72,6 +72,8 @@ def run_copy(args: argparse.Namespace) -> int:
     )
     for table, count in report.rows.items():
         print(f"  {table}: {count}")
+    if report.files:
+        print(tr("cli", "另复制了 {n} 个附件文件到新数据库所在的文件夹。", n=report.files))
     print(
         tr(
             "cli",

@@ -11,11 +11,12 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import Target
-from ecodesk.submission import Period, SubmissionData, UnitProfile, department_label
+from ecodesk.submission import AttachedFile, Period, SubmissionData, UnitProfile, department_label
 
 if TYPE_CHECKING:
     from ecodesk.consolidation.evidence import UnbackedClaim
@@ -162,6 +163,32 @@ class FileNote:
     reason: str  # Chinese; why it was refused or set aside, or the verifier's verdict
 
 
+@dataclass(frozen=True)
+class UnitAttachment:
+    """One evidence file of a kept submission, as the verifier found it in the unit's package.
+
+    ``status``: ``ok`` (the bytes are the ones signed), ``missing`` (signed, not received: a
+    workbook sent alone, or a file taken out of the package), ``altered`` (bytes differ) or
+    ``refused`` (an executable); only an ``ok`` file may be opened, from ``package`` (see
+    :func:`ecodesk.attachments.package.extract_attachment`).
+    """
+
+    unit: UnitProfile
+    file: AttachedFile
+    status: str
+    detail: str = ""  # Chinese, for anything but ok
+    package: Path | None = None
+    member: str = ""  # its name inside the package
+
+    @property
+    def form(self) -> str:
+        return self.file.key.partition(":")[0]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
 @dataclass
 class Summary:
     """A consolidation of one period: what the consolidated workbook and the window show."""
@@ -179,6 +206,16 @@ class Summary:
     # the receiving office's review of each unit (unit_id → state), when its record was given
     review: dict[tuple[str, str], UnitReview] = field(default_factory=dict)
     totals_basis: str = ""  # what the totals use, stated on the summary (see review.state)
+    # every evidence file of the kept submissions, checked (unit order, then signed order)
+    attachments: list[UnitAttachment] = field(default_factory=list)
+
+    def attachments_of(self, unit: UnitProfile, form: str | None = None) -> list[UnitAttachment]:
+        """The evidence files of one unit (of one form, when given)."""
+        return [
+            a
+            for a in self.attachments
+            if unit_id(a.unit) == unit_id(unit) and (form is None or a.form == form)
+        ]
 
     def indicator(self, key: str) -> IndicatorSummary:
         for summary in self.indicators:

@@ -282,6 +282,55 @@ def answers_block(data: SubmissionData, styles: Styles) -> list[Flowable]:
     return story
 
 
+def file_size_text(size: int) -> str:
+    """``1.5 MB``, ``320 KB``: how a clerk reads a file's size."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def attachments_block(data: SubmissionData, styles: Styles, page: PageGeometry) -> list[Flowable]:
+    """附件清单: every evidence file the signature binds — where it belongs, its name and
+    description, size and the first 16 hex digits of its SHA-256 (enough to tell a swapped file
+    on paper; the full digest is in the signed workbook)."""
+    if not data.attachments:
+        return []
+    head = [
+        _p(text, styles.cell_head)
+        for text in (
+            tr("report", "序号"),
+            tr("report", "所属表单或指标"),
+            tr("report", "文件名"),
+            tr("report", "说明"),
+            tr("report", "大小"),
+            tr("report", "SHA-256（前16位）"),
+        )
+    ]
+    body: list[list[Any]] = [head]
+    for f in data.attachments:
+        body.append(
+            [
+                _p(str(f.n), styles.cell_center),
+                _p(f.label, styles.cell),
+                _p(f.name, styles.cell),
+                _p(f.note, styles.cell),
+                _p(file_size_text(f.size), styles.cell_right),
+                _p(group_hex(f.sha256[:16]), styles.cell_small),
+            ]
+        )
+    units = [SERIAL_WIDTH, 21, 22, 20, 9, 27]
+    scale = page.frame_width / sum(units)
+    table = Table(body, colWidths=[u * scale for u in units], repeatRows=1, splitInRow=24)
+    table.setStyle(TableStyle(grid_style()))
+    note = tr(
+        "report",
+        "共 {n} 个附件，随签名报表装在同一个报送包（.zip）的“附件”文件夹中；"
+        "市里核验时逐个比对大小和 SHA-256。",
+        n=len(data.attachments),
+    )
+    return [_p(tr("report", "附件清单"), styles.h1), table, _p(note, styles.note)]
+
+
 def narrative_block(text: str, styles: Styles) -> list[Flowable]:
     paragraphs = _multiline(text, styles.indented)
     return paragraphs or [_p(tr("report", "（未填写）"), styles.note)]

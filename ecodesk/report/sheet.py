@@ -134,6 +134,7 @@ def build_sheet_story(
     orientation = _Orientation(story)
     for number, form in enumerate(data.forms, start=1):
         _form_story(pack, data, form, number, styles, orientation)
+    story += sections.attachments_block(data, styles, PORTRAIT)
     story.append(Spacer(1, 4 * mm))
     story.append(sections.signoff_block(data, styles, PORTRAIT))
     return story

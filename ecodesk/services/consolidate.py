@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecodesk.consolidation.model import FileNote, FileStatus, Summary, unit_id
+from ecodesk.consolidation.model import FileNote, FileStatus, Summary, UnitAttachment, unit_id
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack, bundled_pack
 from ecodesk.forms.schema import Division
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name); raise from it to cancel
-WORKBOOK_SUFFIXES = (".xlsx", ".zip")  # a package (.zip) holds the workbook and its evidence
+WORKBOOK_SUFFIXES = (".xlsx", ".zip")  # a signed workbook, or a package with its evidence
 
 
 class NothingToConsolidate(EcoDeskError):
@@ -457,11 +457,15 @@ def consolidate_received(
                 other=r.period.label if r.period else "?",
                 period=period.label if period else "?",
             )
+    # Of two copies of one signed submission, the one whose evidence files are complete (the
+    # package rather than its workbook sent alone) is kept: the first seen wins, so it comes first.
+    order = {id(r): n for n, r in enumerate(in_period)}
     kept, superseded, duplicates = newest_revisions(
-        in_period,
+        sorted(in_period, key=lambda r: r.result.status == "attachments_bad"),
         key=lambda r: (unit_id(r.data.unit), r.data.period),  # type: ignore[union-attr]
         revision=lambda r: r.data.revision,  # type: ignore[union-attr]
     )
+    kept.sort(key=lambda r: order[id(r)])
     newest = {unit_id(r.data.unit): r for r in kept}  # type: ignore[union-attr]
     for r in superseded:
         winner = newest[unit_id(r.data.unit)]  # type: ignore[union-attr]
@@ -530,6 +534,7 @@ def consolidate_received(
     summary = build_summary(
         pack, submissions, period, files=[r.note() for r in received], expected=expected
     )
+    summary.attachments = unit_attachments(kept)
     log.info(
         "consolidated %s: %d used, %d refused, %d set aside",
         period,
@@ -538,6 +543,27 @@ def consolidate_received(
         len(superseded) + len(duplicates) + sum(1 for r in received if r.status == "other_period"),
     )
     return Consolidation(summary=summary, received=received)
+
+
+def unit_attachments(kept: Sequence[ReceivedWorkbook]) -> list[UnitAttachment]:
+    """Every evidence file of the kept submissions with what the verifier found."""
+    found: list[UnitAttachment] = []
+    for r in kept:
+        report = r.result.attachments
+        if r.data is None or report is None:
+            continue
+        for check in report.checks:
+            found.append(
+                UnitAttachment(
+                    unit=r.data.unit,
+                    file=check.file,
+                    status=check.status,
+                    detail=check.detail,
+                    package=report.package,
+                    member=check.member,
+                )
+            )
+    return found
 
 
 def attach_review(consolidation: Consolidation, sent: Sequence[FeedbackEntry]) -> None:

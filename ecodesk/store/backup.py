@@ -92,12 +92,16 @@ def check_at_startup(path: Path) -> None:
         raise StoreDamaged(path, problem)
 
 
-def copy_database(src: Path, dest: Path, *, force: bool = True) -> Path:
+def copy_database(
+    src: Path, dest: Path, *, force: bool = True, attachments_from: Path | None = None
+) -> Path:
     """A consistent, self-contained copy of ``src`` at ``dest``, readable by the owner only.
 
     Whole or not at all (see :class:`~ecodesk.output.OutputFile`); an existing ``dest`` is
     replaced only when ``force``. A full or read-only disk raises
-    :class:`~ecodesk.storage.StorageError`, and nothing is left behind.
+    :class:`~ecodesk.storage.StorageError`, and nothing is left behind. With
+    ``attachments_from`` (a data folder) the copy also carries the bytes of every attachment it
+    refers to (:func:`ecodesk.attachments.backups.embed_attachments`).
     """
     try:
         source = _connect_readonly(src)
@@ -121,18 +125,35 @@ def copy_database(src: Path, dest: Path, *, force: bool = True) -> Path:
         data[18:20] = b"\x01\x01"
     with OutputFile(dest, force=force, private=True) as output:
         output.tmp.write_bytes(data)
+        del data
+        if attachments_from is not None:
+            from ecodesk.attachments.backups import embed_attachments
+
+            missing = embed_attachments(output.tmp, attachments_from)
+            if missing:
+                notify(
+                    tr(
+                        "store",
+                        "备份中缺少 {n} 个附件的文件（本机数据文件夹中没有）：{names}",
+                        n=len(missing),
+                        names="、".join(missing[:5]),
+                    )
+                )
     log.info("database copied to %s", output.path)
     return output.path
 
 
 def make_backup(db_path: Path, out: Path | None = None, *, force: bool = True) -> Path:
     """``ecodesk backup``: a copy at ``out`` (a file, or a folder to put it in) or a
-    time-stamped one in the backups folder. An existing file is replaced only when ``force``."""
+    time-stamped one in the backups folder. An existing file is replaced only when ``force``.
+
+    It carries the attachments' bytes too: a backup made on purpose must restore everything on
+    another computer (see :mod:`ecodesk.attachments.backups`)."""
     if not db_path.exists():
         raise RestoreRefused(db_path, tr("store", "还没有数据文件，无需备份"))
     name = f"ecodesk-{_stamp()}.sqlite3"
     out = resolve_output(out, default_name=name) if out else backups_dir(db_path) / name
-    return copy_database(db_path, out, force=force)
+    return copy_database(db_path, out, force=force, attachments_from=db_path.parent)
 
 
 def _dailies(folder: Path) -> list[tuple[int, str, Path]]:
@@ -274,13 +295,51 @@ def restore_database(db_path: Path, source: Path) -> Path | None:
     schema_revision_of(source)
     # Take a checked copy of the source first: if anything below fails, nothing has changed.
     staged = db_path.with_name(db_path.name + ".restoring")
-    copy_database(source, staged)
+    stage_backup(source, staged, db_path.parent)
     kept = _keep_current(db_path)
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     os.replace(staged, db_path)
     log.info("database %s restored from %s (previous copy: %s)", db_path, source, kept)
+    report_missing_attachments(db_path, db_path.parent)
     return kept
+
+
+def stage_backup(source: Path, staged: Path, data_dir: Path) -> None:
+    """A working copy of the (checked) backup ``source`` at ``staged``; the attachments' bytes
+    it carries go into ``data_dir``'s content folder first, and not into the copy."""
+    from ecodesk.attachments.backups import extract_attachments, has_embedded, stage_copy
+
+    try:
+        if has_embedded(source):
+            extract_attachments(source, data_dir)
+            staged.unlink(missing_ok=True)
+            stage_copy(source, staged)
+            return
+    except sqlite3.Error as exc:
+        staged.unlink(missing_ok=True)
+        if is_storage_problem(exc):
+            raise storage_error(exc, staged) from None
+        raise RestoreRefused(source, tr("store", "无法读取（{exc}）", exc=exc)) from None
+    copy_database(source, staged)
+
+
+def report_missing_attachments(db_file: Path, data_dir: Path) -> list[str]:
+    """Tell the user which attachments a restored store names that this data folder lacks."""
+    from ecodesk.attachments.backups import missing_attachments
+
+    missing = missing_attachments(db_file, data_dir)
+    if missing:
+        notify(
+            tr(
+                "store",
+                "已恢复，但有 {n} 个附件的文件不在这份备份和本机数据文件夹中：{names}。"
+                "这些附件需要重新添加。",
+                n=len(missing),
+                names="、".join(missing[:5]) + ("……" if len(missing) > 5 else ""),
+            )
+        )
+    return missing
 
 
 def _keep_current(db_path: Path) -> Path | None:

@@ -53,6 +53,7 @@ class CopyReport:
     source: str
     target: str
     rows: dict[str, int]
+    files: int = 0  # attachment files copied into the target's data folder
 
     @property
     def total(self) -> int:
@@ -118,11 +119,21 @@ def _prepare_target(engine: Engine, revision: str) -> None:
     migrate.upgrade(engine, revision)
 
 
-def copy_store(source_url: str, target_url: str, *, force: bool = False) -> CopyReport:
+def copy_store(
+    source_url: str,
+    target_url: str,
+    *,
+    force: bool = False,
+    source_data_dir: Path | None = None,
+) -> CopyReport:
     """Copy every row of the store at ``source_url`` into the database at ``target_url``.
 
     Raises :class:`DatabaseNotEmpty` (nothing written) when the target holds data and
     ``force`` is not given, and the server errors of :mod:`ecodesk.store.server`.
+
+    The attachments' records are rows like any other; their bytes live in the data folder
+    (:mod:`ecodesk.attachments.blobs`). When the target is a SQLite file in another folder than
+    ``source_data_dir``, the files the copied records name are copied there too.
     """
     target_file = sqlite_file_of(target_url)
     if target_file is not None:
@@ -150,13 +161,50 @@ def copy_store(source_url: str, target_url: str, *, force: bool = False) -> Copy
     finally:
         source.dispose()
         target.dispose()
+    files = 0
+    if target_file is not None and source_data_dir is not None:
+        files = _copy_attachment_files(target_file, Path(source_data_dir), target_file.parent)
     log.info(
-        "store copied from %s to %s: %d rows",
+        "store copied from %s to %s: %d rows, %d attachment files",
         display_url(source_url),
         display_url(target_url),
         sum(copied.values()),
+        files,
     )
-    return CopyReport(display_url(source_url), display_url(target_url), copied)
+    return CopyReport(display_url(source_url), display_url(target_url), copied, files)
+
+
+def _copy_attachment_files(db_file: Path, source_dir: Path, target_dir: Path) -> int:
+    """Copy the files the attachments of ``db_file`` name from one data folder to another."""
+    from ecodesk.attachments.backups import missing_attachments
+    from ecodesk.attachments.blobs import BlobStore
+
+    if source_dir.resolve() == target_dir.resolve():
+        return 0
+    source, target = BlobStore(source_dir), BlobStore(target_dir)
+    conn = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT DISTINCT sha256, size FROM attachments").fetchall()
+    finally:
+        conn.close()
+    copied = 0
+    for sha, size in rows:
+        if target.has(sha, size) or not source.has(sha, size):
+            continue
+        with source.path_of(sha).open("rb") as src:
+            target.put_stream(src, expected=sha)
+        copied += 1
+    missing = missing_attachments(db_file, target_dir)
+    if missing:
+        notify(
+            tr(
+                "store",
+                "有 {n} 个附件的文件不在原数据文件夹中，没有复制：{names}",
+                n=len(missing),
+                names="、".join(missing[:5]),
+            )
+        )
+    return copied
 
 
 def _copy_table(src: Connection, out: Connection, table: Table) -> int:
@@ -188,9 +236,12 @@ def _reset_sequences(out: Connection, tables: list[Table]) -> None:
                 )
 
 
-def backup_to_file(source_url: str, out: Path, *, force: bool = True) -> Path:
+def backup_to_file(
+    source_url: str, out: Path, *, force: bool = True, attachments_from: Path | None = None
+) -> Path:
     """A one-file SQLite backup of the store at ``source_url``, whole or not at all (see
-    :class:`~ecodesk.output.OutputFile`); an existing ``out`` is replaced only when ``force``."""
+    :class:`~ecodesk.output.OutputFile`); an existing ``out`` is replaced only when ``force``.
+    With ``attachments_from`` (a data folder) it carries the attachments' bytes too."""
     source = make_engine(source_url)
     try:
         with server_errors(source_url):
@@ -207,6 +258,10 @@ def backup_to_file(source_url: str, out: Path, *, force: bool = True) -> Path:
             conn.commit()
         finally:
             conn.close()
+        if attachments_from is not None:
+            from ecodesk.attachments.backups import embed_attachments
+
+            embed_attachments(output.tmp, attachments_from)
     log.info("server database %s backed up to %s", display_url(source_url), output.path)
     return output.path
 
@@ -246,7 +301,7 @@ def server_backup(data_dir: Path, url: str, out: Path | None = None, *, force: b
     name = f"ecodesk-{backup._stamp()}.sqlite3"
     folder = backup.backups_dir(default_db_path(Path(data_dir)))
     target = resolve_output(out, default_name=name) if out else folder / name
-    return backup_to_file(url, target, force=force)
+    return backup_to_file(url, target, force=force, attachments_from=Path(data_dir))
 
 
 def daily_server_backup(
@@ -289,7 +344,7 @@ def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
     folder = backup.backups_dir(default_db_path(Path(data_dir)))
     staged = folder / f"restoring-{backup._stamp()}.sqlite3"
     try:
-        backup.copy_database(source, staged)
+        backup.stage_backup(source, staged, Path(data_dir))
         engine = make_engine(_sqlite_url(staged))
         try:
             if migrate.needs_upgrade(engine):
@@ -314,6 +369,19 @@ def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
     log.info(
         "server database %s restored from %s (previous copy: %s)", display_url(url), source, kept
     )
+    from ecodesk.attachments.backups import missing_attachments
+
+    missing = missing_attachments(source, Path(data_dir))
+    if missing:
+        notify(
+            tr(
+                "store",
+                "已恢复，但有 {n} 个附件的文件不在这份备份和本机数据文件夹中：{names}。"
+                "这些附件需要重新添加。",
+                n=len(missing),
+                names="、".join(missing[:5]),
+            )
+        )
     return kept
 
 

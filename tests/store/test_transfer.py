@@ -91,6 +91,19 @@ def _fill_everything(store: Store, profile: UnitProfile) -> None:
     )
     answer_query(store, entry.queries[0].id, "已核实，新增两家企业")
     store.set_value(P, KEY, "31")
+    # evidence (issue 14): an attachment's record, and its bytes as a backup file carries them
+    from ecodesk.attachments import attach
+    from ecodesk.store.models import AttachmentBlobRow
+    from tests.attachments.files import make_pdf
+
+    assert store.data_dir is not None
+    pdf = make_pdf(store.data_dir / "批复.pdf")
+    made = attach(store, P, "1.1", pdf, "批复文件")
+    with store.engine.begin() as conn:
+        conn.execute(
+            AttachmentBlobRow.__table__.insert(),
+            {"sha256": made.sha256, "size": made.size, "data": pdf.read_bytes()},
+        )
 
 
 def _rows(url: str) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
