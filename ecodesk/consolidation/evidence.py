@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.rules.context import CheckContext
 from ecodesk.forms.rules.evidence import EVIDENCE_KIND
 from ecodesk.forms.rules.evidence import unbacked_claims as claims_of
-from ecodesk.submission import AttachedFile, SubmissionData, UnitProfile
+from ecodesk.submission import SubmissionData, UnitProfile
 
 
 @dataclass(frozen=True)
@@ -53,50 +51,6 @@ def unbacked_claims(pack: FormPack, submissions: Sequence[SubmissionData]) -> li
                     what=claim.rule.what,
                     reason=claim.rule.reason,
                     explanation=explanation,
-                )
-            )
-    return found
-
-
-@dataclass(frozen=True)
-class ReceivedAttachment:
-    """One evidence file a unit signed, as the receiver has it (or not)."""
-
-    unit: UnitProfile
-    form: str
-    file: AttachedFile
-    package: Path | None  # the package it travelled in; None: the workbook came alone
-    status: str  # ok, missing, altered, refused (ecodesk.attachments.package.CheckStatus)
-    detail: str = ""  # a Chinese sentence when not ok
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
-def received_attachments(received: Sequence[Any]) -> list[ReceivedAttachment]:
-    """The evidence of every file the consolidation uses, as the verifier checked it.
-
-    ``received`` are :class:`ecodesk.services.consolidate.ReceivedWorkbook` items; only the
-    ones used (the newest revision of each unit) count, in the order given."""
-    found: list[ReceivedAttachment] = []
-    for item in received:
-        data: SubmissionData | None = item.data
-        if item.status != "used" or data is None or not data.attachments:
-            continue
-        report = getattr(item.result, "attachments", None)
-        checks = {c.file.n: c for c in report.checks} if report is not None else {}
-        package = report.package if report is not None else None
-        for f in data.attachments:
-            check = checks.get(f.n)
-            found.append(
-                ReceivedAttachment(
-                    unit=data.unit,
-                    form=f.key.partition(":")[0].partition("#")[0],
-                    file=f,
-                    package=package,
-                    status=check.status if check is not None else "missing",
-                    detail=check.detail if check is not None else "",
                 )
             )
     return found

@@ -8,7 +8,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ecodesk.consolidation.evidence import received_attachments
 from ecodesk.consolidation.writer import UNBACKED_SHEET, write_summary_workbook
 from tests.consolidation.evidence_units import (
     NINGDU,
@@ -48,7 +47,7 @@ def test_claims_without_evidence_are_listed_unit_by_unit(consolidation) -> None:
 
 
 def test_each_units_signed_files_are_listed_and_checked(consolidation) -> None:  # type: ignore[no-untyped-def]
-    files = received_attachments(consolidation.received)
+    files = consolidation.summary.attachments
     assert [(f.unit.division_code, f.form, f.file.key, f.status) for f in files] == [
         (NINGDU, "4.1", "4.1:watersheds#1", "ok"),
         (NINGDU, "4.1", "4.1:watersheds#2", "ok"),

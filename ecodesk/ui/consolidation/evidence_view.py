@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecodesk.consolidation.evidence import ReceivedAttachment, received_attachments
-from ecodesk.consolidation.model import unit_id
+from ecodesk.consolidation.model import UnitAttachment, unit_id
 from ecodesk.errors import EcoDeskError
 from ecodesk.ui import style
 from ecodesk.ui.widgets.attachment_size import human_size
@@ -46,7 +45,7 @@ class EvidenceView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("receivedEvidence")
-        self.files: list[ReceivedAttachment] = []
+        self.files: list[UnitAttachment] = []
         self.unbacked: list[Any] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -129,11 +128,11 @@ class EvidenceView(QWidget):
             self.tr("无佐证材料的填报（{n} 项）").format(n=len(self.unbacked))
         )
 
-    def show_consolidation(self, received: list[Any], summary: Any) -> None:
-        """``received``: the consolidation's files; ``summary``: its Summary (unbacked claims)."""
+    def show_summary(self, summary: Any) -> None:
+        """``summary``: a Summary — its checked attachments and its claims without evidence."""
         from ecodesk.consolidation.labels import unit_labels
 
-        self.files = received_attachments(received)
+        self.files = list(summary.attachments)
         self.unbacked = list(summary.unbacked)
         labels = unit_labels(summary)
         pack = summary.pack
@@ -218,7 +217,7 @@ class EvidenceView(QWidget):
         if index is not None:
             self.open_file(self.files[int(index)])
 
-    def open_file(self, found: ReceivedAttachment) -> None:
+    def open_file(self, found: UnitAttachment) -> None:
         """Copy the checked file out of its package and hand it to the system viewer."""
         from ecodesk.attachments.package import extract_attachment
 

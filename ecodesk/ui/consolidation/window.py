@@ -392,7 +392,7 @@ class ConsolidationWindow(QMainWindow):
             self.tabs.setTabText(
                 WARNINGS_TAB, self.tr("提示说明（{n}）").format(n=len(summary.warnings))
             )
-            self.evidence.show_consolidation(received, summary)
+            self.evidence.show_summary(summary)
             self.tabs.setTabText(self.tabs.indexOf(self.evidence), self.evidence.title())
         self._report()
         self.scanned.emit()
