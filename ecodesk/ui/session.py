@@ -257,7 +257,13 @@ class EditSession(QObject):
         QThreadPool.globalInstance().start(work)
 
     def _attached(self, done: list[Any], refused: list[tuple[str, str]]) -> None:
-        if done:
+        if done and (self.data is None or done[0].period != self.period):
+            # another period was opened meanwhile: the files are attached to the one they were
+            # dropped on (and listed there); this period's history has no step for them
+            log.info(
+                "%d files attached to %s while another period was open", len(done), done[0].period
+            )
+        elif done:
             label = (
                 self.tr("添加附件“{name}”").format(name=done[0].name)
                 if len(done) == 1

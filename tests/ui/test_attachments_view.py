@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.attachments.files import make_docx, make_pdf, make_png
@@ -309,3 +309,31 @@ def test_a_picture_too_large_to_decode_gets_the_icon(tmp_path: Path) -> None:
         + chunk(b"IEND", b"")
     )
     assert render_thumbnail(bomb, "png") == kind_icon("png")
+
+
+def test_attaching_is_undone_and_redone_like_an_edit(qtbot: Any, view: Any, tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "验收意见.pdf")
+    help_before = view.help_strip.text()
+    table = view.tables[f"{FORM}:watersheds"].view
+    mime = _mime(pdf)
+    move = QDragEnterEvent(
+        table.visualRect(table.model().index(0, 0)).center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(table.viewport(), move)
+    assert "梅江小流域" in view.help_strip.text()  # says where the drop would go
+    QApplication.sendEvent(table.viewport(), QDragLeaveEvent())
+    assert view.help_strip.text() == help_before
+    drop_files(view.page, QPoint(5, 5), pdf)
+    describe_and_add(qtbot, view, "验收意见")
+    assert view.help_strip.text() == help_before
+    stack = view.session.undo_stack(FORM)
+    assert stack.undoText() == "添加附件“验收意见.pdf”"
+    stack.undo()
+    assert view.session.attachments(FORM) == [] and view.attachments.list.count() == 0
+    stack.redo()
+    (back,) = view.session.attachments(FORM)
+    assert back.note == "验收意见" and view.attachments.list.count() == 1

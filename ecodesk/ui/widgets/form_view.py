@@ -86,6 +86,7 @@ class FormView(QWidget):
         layout.addWidget(self.attachments_title)
         self.attachments = AttachmentsPanel(session, form)
         self.last_key = ""  # the input the clerk was last in: 附件… offers it as the place
+        self._help_before_drag: str | None = None  # the strip says where a drop would go
         self.attachments.place_hint = self.current_place
         layout.addWidget(self.attachments)
         layout.addStretch(1)
@@ -265,6 +266,9 @@ class FormView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kinds = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if event.type() == QEvent.Type.DragLeave and self._help_before_drag is not None:
+            self.help_strip.setText(self._help_before_drag)  # the drag went elsewhere
+            self._help_before_drag = None
         if event.type() not in kinds or not isinstance(watched, QWidget):
             return super().eventFilter(watched, event)
         assert isinstance(event, QDropEvent)  # DragEnter and DragMove events are drop events
@@ -274,9 +278,14 @@ class FormView(QWidget):
         key = self.drop_key(watched, event.position().toPoint())
         if event.type() == QEvent.Type.Drop:
             event.acceptProposedAction()
+            if self._help_before_drag is not None:
+                self.help_strip.setText(self._help_before_drag)
+                self._help_before_drag = None
             self.attachments.ask_and_attach(paths, key)
             return True
         event.acceptProposedAction()
+        if self._help_before_drag is None:
+            self._help_before_drag = self.help_strip.text()
         self.help_strip.setText(
             self.tr("松开鼠标，把 {n} 个文件作为佐证材料附到：{place}").format(
                 n=len(paths), place=self.attachments.place_label(key)
