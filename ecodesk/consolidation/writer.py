@@ -237,6 +237,22 @@ def _write_cover(ws: Worksheet, summary: Summary, sheets: dict[str, str]) -> Non
         cell.font = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
         row += 1
+    if summary.unbacked:
+        cell = put(
+            ws,
+            row,
+            1,
+            tr(
+                "consolidation",
+                "有 {n} 项填报需要佐证材料而未附（{units} 个单位），详见“{sheet}”表。",
+                n=len(summary.unbacked),
+                units=len({unit_id(c.unit) for c in summary.unbacked}),
+                sheet=UNBACKED_SHEET,
+            ),
+        )
+        cell.font = Font(name=BODY_FONT, size=10, bold=True, color="B26A00")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        row += 1
     row += 1
     header = row
     header_row(ws, header, columns)

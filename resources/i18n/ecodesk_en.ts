@@ -359,43 +359,43 @@
   <context>
     <name>AttachmentsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="124" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="127" />
       <source>附件…</source>
       <translation>Attach…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="126" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="267" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="270" />
       <source>选择文件作为佐证材料（PDF、图片、Word/Excel/WPS、OFD）</source>
       <translation>Choose files as evidence (PDF, images, Word/Excel/WPS, OFD)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="132" />
       <source>移除</source>
       <translation>Remove</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="149" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="152" />
       <source>尚无佐证材料。把文件拖到表单、某个指标或表格的一行上，或点“附件…”。</source>
       <translation>No evidence yet. Drop files on the form, an indicator or a table row, or click “Attach…”.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="176" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="179" />
       <source>整张表单：{form} {title}</source>
       <translation>Whole form: {form} {title}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="181" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="184" />
       <source>指标：{name}</source>
       <translation>Indicator: {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="191" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="194" />
       <source>{table} 第{n}行（{name}）</source>
       <translation>{table}, row {n} ({name})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="211" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="214" />
       <source>{name}
 {kind}，{size}，SHA-256 {hash}…
 双击打开</source>
@@ -404,7 +404,7 @@
 Double-click to open</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="228" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="231" />
       <source>{name}　{size}
 {place}
 说明：{note}</source>
@@ -413,27 +413,27 @@ Double-click to open</translation>
 Description: {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="260" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="263" />
       <source>已签名的版本不能再增删附件；如需更正，请新建更正版本。</source>
       <translation>A signed revision cannot gain or lose attachments; to correct it, start a correction revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="267" />
       <source>移除选中的附件（Ctrl+Z 可撤销）</source>
       <translation>Remove the selected attachments (Ctrl+Z undoes it)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="270" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="273" />
       <source>可把文件拖到表单、指标或表格的一行上；双击附件打开。</source>
       <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="285" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="288" />
       <source>选择佐证材料</source>
       <translation>Choose evidence files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="287" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="290" />
       <source>佐证材料 ({patterns})</source>
       <translation>Evidence ({patterns})</translation>
     </message>
@@ -899,22 +899,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="262" />
+      <location filename="../../ecodesk/ui/session.py" line="268" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="264" />
+      <location filename="../../ecodesk/ui/session.py" line="270" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="277" />
+      <location filename="../../ecodesk/ui/session.py" line="283" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="279" />
+      <location filename="../../ecodesk/ui/session.py" line="285" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -922,146 +922,146 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EvidenceView</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="63" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="62" />
       <source>单位 / 表单 / 文件</source>
       <translation>Unit / form / file</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="64" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="63" />
       <source>附在</source>
       <translation>Attached to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="65" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="64" />
       <source>说明</source>
       <translation>Description</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="66" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="65" />
       <source>大小</source>
       <translation>Size</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="67" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="66" />
       <source>核对</source>
       <translation>Check</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="87" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="86" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="88" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="87" />
       <source>表</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="89" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="88" />
       <source>填报内容</source>
       <translation>Claim</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="90" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="89" />
       <source>填报值</source>
       <translation>Value</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="91" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="90" />
       <source>应附佐证材料</source>
       <translation>Evidence required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="92" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="91" />
       <source>单位的说明</source>
       <translation>The unit's explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="120" />
       <source>佐证材料（{n} 项无佐证）</source>
       <translation>Evidence ({n} without)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="121" />
       <source>佐证材料</source>
       <translation>Evidence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="126" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="125" />
       <source>各单位报送的佐证材料（{n} 个文件，双击打开）</source>
       <translation>Evidence sent by the units ({n} files; double-click to open)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="129" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="128" />
       <source>无佐证材料的填报（{n} 项）</source>
       <translation>Claims without evidence ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="147" />
       <source>{n} 个文件</source>
       <translation>{n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="147" />
       <source>无附件</source>
       <translation>no attachments</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="148" />
       <source>{unit}（{files}）</source>
       <translation>{unit} ({files})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="151" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="150" />
       <source>{unit}（{files}；{n} 项无佐证）</source>
       <translation>{unit} ({files}; {n} without evidence)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="169" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="168" />
       <source>一致</source>
       <translation>as signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="174" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="173" />
       <source>SHA-256 {hash}
 双击打开</source>
       <translation>SHA-256 {hash}
 Double-click to open</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="186" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="185" />
       <source>缺失</source>
       <translation>missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="186" />
       <source>与签名不符</source>
       <translation>not as signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="187" />
       <source>内容可疑</source>
       <translation>suspicious content</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="200" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="199" />
       <source>（未说明）</source>
       <translation>(no explanation)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="228" />
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="241" />
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="246" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="227" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="240" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="245" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="231" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="230" />
       <source>报送包中没有“{name}”：对方只报送了工作簿，请索要报送包（.zip）。</source>
       <translation>The package has no “{name}”: the unit sent only the workbook; ask for the package (.zip).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="247" />
+      <location filename="../../ecodesk/ui/consolidation/evidence_view.py" line="246" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -1134,12 +1134,12 @@ Double-click to open</translation>
       <translation>4. Evidence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="99" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="102" />
       <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="265" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="290" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -4069,6 +4069,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>另复制了 {n} 个附件文件到新数据库所在的文件夹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已生成上年基数表：{path}（{year}年度）</source>
       <translation type="unfinished" />
     </message>
@@ -4486,6 +4490,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>（未说明）</source>
       <translation>(no explanation)</translation>
+    </message>
+    <message>
+      <source>有 {n} 项填报需要佐证材料而未附（{units} 个单位），详见“{sheet}”表。</source>
+      <translation>{n} claims need evidence that is not attached ({units} units); see the “{sheet}” sheet.</translation>
     </message>
   </context>
   <context>
@@ -6043,6 +6051,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>目标数据库 {address} 的数据结构（{target}）比要复制的数据（{source}）新，没有复制。请先用本程序打开一次要复制的数据（会自动升级），再复制。</source>
       <translation>The data structure of the target database {address} ({target}) is newer than that of the data to copy ({source}); nothing was copied. First open the data to copy once with this program (it is upgraded automatically), then copy.</translation>
     </message>
+    <message>
+      <source>已恢复，但有 {n} 个附件的文件不在这份备份和本机数据文件夹中：{names}。这些附件需要重新添加。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>备份中缺少 {n} 个附件的文件（本机数据文件夹中没有）：{names}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>有 {n} 个附件的文件不在原数据文件夹中，没有复制：{names}</source>
+      <translation type="unfinished" />
+    </message>
   </context>
   <context>
     <name>verify</name>
@@ -6593,6 +6613,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>文件是空的（0 字节）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>无法读取：{e}</source>
       <translation type="unfinished" />
     </message>
@@ -6698,10 +6722,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>这不是一个文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件是空的（0 字节）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -6943,6 +6963,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>共 {n} 个附件，随签名报表装在同一个报送包（.zip）的“附件”文件夹中；市里核验时逐个比对大小和 SHA-256。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>{gap}年{gap2}月{gap2}日</source>
       <translation type="unfinished" />
     </message>
@@ -6999,6 +7023,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>附件清单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填报人</source>
       <translation type="unfinished" />
     </message>
@@ -7052,6 +7080,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>答复：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>所属表单或指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>大小</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SHA-256（前16位）</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -69,6 +69,9 @@ def test_the_summary_workbook_lists_the_same_claims(consolidation, tmp_path: Pat
     assert "于都" in watershed[0] and "贡江小流域" in watershed[2]
     assert watershed[6] == YUDU_EXPLANATION
     assert ws.cell(row=3, column=5).value == "应附佐证材料"
+    cover = openpyxl.load_workbook(out)["汇总"]
+    notes = [c.value for row in cover.iter_rows(max_col=1) for c in row if c.value]
+    assert "有 2 项填报需要佐证材料而未附（2 个单位），详见“无佐证的填报”表。" in notes
 
 
 def test_an_empty_list_says_so(pack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
