@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.problems.acceptRequested.connect(self.accept_warning)
         self.problems.withdrawRequested.connect(lambda p: self.session.withdraw_warning(p.id))
         self.problems.answerRequested.connect(self.operations.answer_query)
+        self.problems.attachRequested.connect(self.attach_evidence)
         for splitter, index, widget in (
             (self.splitter, 0, self.tree),
             (self.right, 1, self.problems),
@@ -437,6 +438,13 @@ class MainWindow(QMainWindow):
         self.tree.select_form(problem.form)
         if problem.form in self.views:
             self.views[problem.form].focus_field(problem.field)
+
+    def attach_evidence(self, problem: Any) -> None:
+        """添加佐证材料…: choose files for the claim a warning names (its id holds the key)."""
+        self.go_to_problem(problem)
+        if problem.form in self.views:
+            key = str(problem.id).partition(":")[2]
+            self.views[problem.form].attachments.choose_files_for(key)
 
     def change_period(self, period: Period) -> None:
         if self.current_view() is not None:

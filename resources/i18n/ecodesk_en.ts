@@ -428,61 +428,61 @@ Description: {note}</translation>
       <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="288" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="296" />
       <source>选择佐证材料</source>
       <translation>Choose evidence files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="290" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="298" />
       <source>佐证材料 ({patterns})</source>
       <translation>Evidence ({patterns})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="300" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="308" />
       <source>不能添加附件</source>
       <translation>Cannot attach files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="301" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="309" />
       <source>本期报表已签名，不能再添加附件。如需补充，请新建更正版本后再添加。</source>
       <translation>This period's report is signed and cannot take more attachments. To add some, start a correction revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="317" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="325" />
       <source>“{name}”：{reason}</source>
       <translation>“{name}”: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="318" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="326" />
       <source>未能添加，原因已记入日志</source>
       <translation>not added; the reason is in the log</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="324" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="332" />
       <source>有文件未添加</source>
       <translation>Some files were not added</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="325" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="333" />
       <source>以下文件没有添加为佐证材料：
 {lines}</source>
       <translation>These files were not added as evidence:
 {lines}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="351" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="357" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="364" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="359" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="365" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="372" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="358" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="366" />
       <source>无法把附件复制到临时文件夹：{error}</source>
       <translation>Cannot copy the attachment to the temporary folder: {error}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="365" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="373" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -1515,7 +1515,7 @@ Double-click to open</translation>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="209" />
+      <location filename="../../ecodesk/ui/main_window.py" line="210" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1526,168 +1526,168 @@ Double-click to open</translation>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="214" />
+      <location filename="../../ecodesk/ui/main_window.py" line="215" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="221" />
-      <location filename="../../ecodesk/ui/main_window.py" line="278" />
+      <location filename="../../ecodesk/ui/main_window.py" line="222" />
+      <location filename="../../ecodesk/ui/main_window.py" line="279" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="223" />
+      <location filename="../../ecodesk/ui/main_window.py" line="224" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="229" />
+      <location filename="../../ecodesk/ui/main_window.py" line="230" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="229" />
+      <location filename="../../ecodesk/ui/main_window.py" line="230" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="231" />
+      <location filename="../../ecodesk/ui/main_window.py" line="232" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="231" />
+      <location filename="../../ecodesk/ui/main_window.py" line="232" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="237" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="240" />
+      <location filename="../../ecodesk/ui/main_window.py" line="241" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="263" />
+      <location filename="../../ecodesk/ui/main_window.py" line="264" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="271" />
+      <location filename="../../ecodesk/ui/main_window.py" line="272" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="275" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="277" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="284" />
+      <location filename="../../ecodesk/ui/main_window.py" line="285" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="286" />
+      <location filename="../../ecodesk/ui/main_window.py" line="287" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="294" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="295" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="296" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="297" />
+      <location filename="../../ecodesk/ui/main_window.py" line="298" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="190" />
+      <location filename="../../ecodesk/ui/main_window.py" line="191" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="341" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="345" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="348" />
+      <location filename="../../ecodesk/ui/main_window.py" line="349" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="378" />
+      <location filename="../../ecodesk/ui/main_window.py" line="379" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="396" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="399" />
+      <location filename="../../ecodesk/ui/main_window.py" line="400" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="405" />
+      <location filename="../../ecodesk/ui/main_window.py" line="406" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="494" />
+      <location filename="../../ecodesk/ui/main_window.py" line="502" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="499" />
+      <location filename="../../ecodesk/ui/main_window.py" line="507" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -2529,67 +2529,77 @@ One row per indicator, one column per county-level division. Once it is filled i
   <context>
     <name>ProblemsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="56" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="58" />
       <source>本表</source>
       <translation>This form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="57" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="59" />
       <source>全部表单</source>
       <translation>All forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="65" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="67" />
       <source>接受提示并说明…</source>
       <translation>Accept warning with explanation…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="66" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="68" />
       <source>撤回说明</source>
       <translation>Withdraw explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="74" />
+      <source>添加佐证材料…</source>
+      <translation>Attach evidence…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="76" />
+      <source>为选中的提示所说的填报附上佐证材料</source>
+      <translation>Attach evidence to the claim the selected warning names</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="87" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="87" />
       <source>问题</source>
       <translation>Problem</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="87" />
       <source>说明</source>
       <translation>Explanation</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="80" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="87" />
       <source>类型</source>
       <translation>Type</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="128" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="135" />
       <source>没有发现问题</source>
       <translation>No problems found</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="134" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="141" />
       <source>错误 {e} 项</source>
       <translation>Errors: {e}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="143" />
       <source>待说明的提示 {w} 项</source>
       <translation>Warnings to explain: {w}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="142" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="149" />
       <source>待答复的查询 {q} 项</source>
       <translation>{q} queries to answer</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/problems_panel.py" line="71" />
       <source>答复查询…</source>
       <translation>Answer query…</translation>
     </message>

@@ -337,3 +337,32 @@ def test_attaching_is_undone_and_redone_like_an_edit(qtbot: Any, view: Any, tmp_
     stack.redo()
     (back,) = view.session.attachments(FORM)
     assert back.note == "验收意见" and view.attachments.list.count() == 1
+
+
+def test_an_evidence_warning_offers_to_attach_to_its_claim(
+    qtbot: Any, view: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from ecodesk.ui.widgets.problems_panel import PROBLEM_ROLE
+
+    pdf = make_pdf(tmp_path / "验收意见.pdf")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(pdf)], ""))
+    )
+    window = view.window()
+    view.session.edit_value(f"{FORM}:soil_water_demos", "好几个", "test")  # an error, not a claim
+    view.session.recheck_now()
+    panel = window.problems
+    panel.all_forms.setChecked(True)
+    items = [panel.list.topLevelItem(i) for i in range(panel.list.topLevelItemCount())]
+    other = next(i for i in items if not i.data(0, PROBLEM_ROLE).id.startswith("evidence:"))
+    panel.list.setCurrentItem(other)
+    assert not panel.attach_button.isEnabled()  # only a claim that needs evidence offers it
+    claim = next(i for i in items if i.data(0, PROBLEM_ROLE).id == "evidence:4.1:watersheds#1")
+    panel.list.setCurrentItem(claim)
+    assert panel.attach_button.isEnabled()
+    qtbot.mouseClick(panel.attach_button, Qt.MouseButton.LeftButton)
+    assert view.attachments.dialog.key == "4.1:watersheds#1"
+    describe_and_add(qtbot, view, "验收意见")
+    assert not [p for p in view.session.problems if p.id == "evidence:4.1:watersheds#1"]

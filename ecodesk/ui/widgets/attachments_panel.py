@@ -280,7 +280,15 @@ class AttachmentsPanel(QWidget):
     # ------------------------------------------------------------------ adding
 
     def choose_files(self) -> None:
+        """附件…: files for the place the clerk was in (see :attr:`place_hint`)."""
+        self.choose_files_for(self.place_hint())
+
+    def choose_files_for(self, key: str) -> None:
         from ecodesk.attachments import accepted_extensions
+
+        if self.session.frozen:
+            self.ask_and_attach([], key)  # says why, before any file is chosen
+            return
 
         patterns = " ".join(f"*{e}" for e in accepted_extensions())
         names, _ = QFileDialog.getOpenFileNames(
@@ -290,7 +298,7 @@ class AttachmentsPanel(QWidget):
             self.tr("佐证材料 ({patterns})").format(patterns=patterns),
         )
         if names:
-            self.ask_and_attach([Path(n) for n in names], self.place_hint())
+            self.ask_and_attach([Path(n) for n in names], key)
 
     def ask_and_attach(self, paths: list[Path], key: str) -> None:
         """Ask for the descriptions (and confirm the place), then attach on a pool thread."""

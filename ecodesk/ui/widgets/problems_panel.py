@@ -26,6 +26,7 @@ from ecodesk.ui.session import EditSession
 from ecodesk.ui.states import labelled, severity_kind, severity_word
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
+EVIDENCE_PREFIX = "evidence:"  # ecodesk.forms.rules.evidence: the id is this + the key
 COLUMN_MESSAGE = 2
 _KIND_COLOURS = {
     "error": style.ERROR,
@@ -40,6 +41,7 @@ class ProblemsPanel(QWidget):
     acceptRequested = Signal(object)  # noqa: N815
     withdrawRequested = Signal(object)  # noqa: N815
     answerRequested = Signal(object)  # noqa: N815 — a QueryProblem
+    attachRequested = Signal(object)  # noqa: N815 — a claim that needs 佐证材料 (evidence:…)
 
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,9 +71,14 @@ class ProblemsPanel(QWidget):
         self.answer_button = QPushButton(self.tr("答复查询…"))
         self.answer_button.setObjectName("answerQuery")
         self.answer_button.clicked.connect(lambda: self._request(self.answerRequested))
+        self.attach_button = QPushButton(self.tr("添加佐证材料…"))
+        self.attach_button.setObjectName("attachEvidence")
+        self.attach_button.setToolTip(self.tr("为选中的提示所说的填报附上佐证材料"))
+        self.attach_button.clicked.connect(lambda: self._request(self.attachRequested))
         top.addWidget(self.accept_button)
         top.addWidget(self.withdraw_button)
         top.addWidget(self.answer_button)
+        top.addWidget(self.attach_button)
         layout.addLayout(top)
         self.list = QTreeWidget()
         self.list.setObjectName("problemsList")
@@ -157,6 +164,9 @@ class ProblemsPanel(QWidget):
             bool(p) and p.severity == "warning" and bool(p.explanation) and not frozen
         )
         self.answer_button.setEnabled(bool(p) and p.severity == "query" and not frozen)
+        self.attach_button.setEnabled(
+            bool(p) and str(p.id).startswith(EVIDENCE_PREFIX) and not frozen
+        )
 
     def _request(self, signal: Any) -> None:
         p = self.current_problem()
