@@ -24,7 +24,7 @@ def report(name: str, window: Any) -> dict[str, Any]:
     buttons = [
         b.mapTo(window, b.rect().bottomRight())
         for b in window.findChildren(_button_class())
-        if b.isVisibleTo(window)
+        if b.isVisibleTo(window) and not _scrolled(b)
     ]
     return {
         "name": name,
@@ -60,6 +60,20 @@ def table_columns(window: Any) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _scrolled(widget: Any) -> bool:
+    """Whether ``widget`` sits on a scroll area's page (a form's 附件… at its end): reached by
+    scrolling, so its place on the page says nothing about the window's size."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None:
+            if parent.widget().isAncestorOf(widget):
+                return True
+        parent = parent.parentWidget()
+    return False
 
 
 def _button_class() -> type:
