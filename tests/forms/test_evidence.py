@@ -148,6 +148,10 @@ def test_a_number_at_least_the_counted_figure_asks_for_evidence(pack_with_count)
     assert found.id == "evidence:4.1:soil_water_demos" and "“1”" in found.message
     attached = {"4.1:soil_water_demos"}
     assert evidence(check_submission(pack_with_count, one, attached=attached)) == []
+    typed_in_full = submission(["4.1"], values={"4.1:soil_water_demos": "２个"})  # 全角, unit
+    assert [p.id for p in evidence(check_submission(pack_with_count, typed_in_full))] == [
+        "evidence:4.1:soil_water_demos"
+    ]
 
 
 def _form(**evidence_rule: object) -> dict:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.keys import TableKey
@@ -101,8 +102,11 @@ def claims(ctx: CheckContext, form: str, rule: EvidenceRule) -> list[Claim]:
             return []  # the field's own error says what to fix
         if typed is None:
             return []
-        value = _holds(rule, text, tuple(field.choices), field.unit)
-        if value is None:
+        if rule.at_least is not None:  # the typed number: 万/亿 and the unit already read
+            holds = isinstance(typed, Decimal) and typed >= rule.at_least
+        else:
+            holds = _holds(rule, text, tuple(field.choices), field.unit) is not None
+        if not holds:
             return []
         key = indicator_evidence_key(form, ind.code)
         return [
@@ -118,11 +122,10 @@ def claims(ctx: CheckContext, form: str, rule: EvidenceRule) -> list[Claim]:
     for index, row in enumerate(ctx.data.rows(form, table.code)):
         if blank_row(row):
             continue
-        text = row.get(column.code, "") if column is not None else _row_name(table, row)
         value = (
-            _holds(rule, text, tuple(column.choices), column.unit)
+            _holds(rule, row.get(column.code, ""), tuple(column.choices), column.unit)
             if column is not None
-            else tr("rules", "已列入名单")
+            else tr("rules", "已列入名单")  # every listed row claims a recognition
         )
         if value is None:
             continue
