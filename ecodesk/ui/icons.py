@@ -124,6 +124,23 @@ def severity_icon(severity: str) -> QIcon:
 
 
 @functools.cache
+def paperclip_icon(size: int = 32) -> QIcon:
+    """A paperclip: this row or indicator has 佐证材料."""
+    pixmap, painter = _canvas(size)
+    pen = QPen(QColor(style.ACCENT), size * 0.09)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    w = size * 0.22
+    painter.drawRoundedRect(
+        QRectF(size * 0.30, size * 0.10, w * 1.6, size * 0.78), w * 0.8, w * 0.8
+    )
+    painter.drawLine(QPointF(size * 0.48, size * 0.28), QPointF(size * 0.48, size * 0.70))
+    painter.end()
+    return QIcon(pixmap)
+
+
+@functools.cache
 def app_icon() -> QIcon:
     path = resource_path("icons", "ecodesk.svg")
     return QIcon(str(path)) if path.exists() else QIcon()

@@ -1109,37 +1109,42 @@ Double-click to open</translation>
   <context>
     <name>FormView</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="52" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="54" />
       <source>查看行动方案原文</source>
       <translation>Show the action plan's text</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="65" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="67" />
       <source>一、主要指标</source>
       <translation>1. Main indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="69" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="71" />
       <source>二、工作情况</source>
       <translation>2. Progress report</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="79" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="81" />
       <source>三、明细表</source>
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="85" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="87" />
       <source>四、佐证材料</source>
       <translation>4. Evidence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="102" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="104" />
       <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="290" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="255" />
+      <source>附件 {n}</source>
+      <translation>{n} attached</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="325" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -1328,47 +1333,47 @@ Double-click to open</translation>
   <context>
     <name>IndicatorGrid</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="39" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="40" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="40" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="41" />
       <source>本期填报</source>
       <translation>This period</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="41" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="42" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="42" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="43" />
       <source>上年</source>
       <translation>Last year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="43" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="44" />
       <source>方案目标</source>
       <translation>Plan target</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="44" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="45" />
       <source>目标进度</source>
       <translation>Progress</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="83" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="85" />
       <source>＝ {name}（自动计算）</source>
       <translation>= {name} (computed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="142" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="144" />
       <source>填报后显示完成进度</source>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="146" />
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="148" />
       <source>已完成 2026 年目标的 {p}%</source>
       <translation>{p}% of the 2026 target reached</translation>
     </message>
@@ -2873,6 +2878,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="137" />
       <source>当前数据会先另存一份到备份文件夹。</source>
       <translation>A copy of the current data is saved to the backup folder first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>RowsModel</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/rows_model.py" line="91" />
+      <source>本行附有 {n} 个佐证材料</source>
+      <translation>{n} evidence files attached to this row</translation>
     </message>
   </context>
   <context>

@@ -366,3 +366,32 @@ def test_an_evidence_warning_offers_to_attach_to_its_claim(
     assert view.attachments.dialog.key == "4.1:watersheds#1"
     describe_and_add(qtbot, view, "验收意见")
     assert not [p for p in view.session.problems if p.id == "evidence:4.1:watersheds#1"]
+
+
+def test_rows_and_indicators_with_evidence_are_marked(
+    qtbot: Any, view: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QIcon
+
+    model = view.tables[f"{FORM}:watersheds"].model
+    label = view.indicators.labels[f"{FORM}:soil_water_demos"]
+    assert model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.DecorationRole) is None
+    assert "附件" not in label.text()
+    table = view.tables[f"{FORM}:watersheds"].view
+    drop_files(
+        table.viewport(),
+        table.visualRect(table.model().index(0, 0)).center(),
+        make_pdf(tmp_path / "a.pdf"),
+    )
+    describe_and_add(qtbot, view, "验收意见")
+    editor = view.indicators.editors[f"{FORM}:soil_water_demos"]
+    drop_files(editor.input, editor.input.rect().center(), make_png(tmp_path / "b.png"))
+    describe_and_add(qtbot, view, "照片")
+    assert isinstance(
+        model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.DecorationRole), QIcon
+    )
+    assert "1 个" in model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+    assert model.headerData(1, Qt.Orientation.Vertical, Qt.ItemDataRole.DecorationRole) is None
+    assert "附件 1" in label.text()
+    view.session.undo_stack(FORM).undo()  # the photo goes: the indicator's mark goes with it
+    assert "附件" not in label.text()

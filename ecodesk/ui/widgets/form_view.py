@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.forms.keys import CellKey, TableKey, parse_problem_location
 from ecodesk.forms.rules.tables import blank_row
+from ecodesk.ui import style
 from ecodesk.ui.session import EditSession
 from ecodesk.ui.widgets.attachments_panel import AttachmentsPanel, local_files
 from ecodesk.ui.widgets.indicator_grid import IndicatorGrid
@@ -115,7 +117,10 @@ class FormView(QWidget):
         session.narrativeChanged.connect(self._narrative_changed)
         session.tableChanged.connect(self._table_changed)
         session.problemsChanged.connect(self.show_problems)
+        session.attachmentsChanged.connect(self.show_evidence_marks)
+        session.tableChanged.connect(lambda _key: self.show_evidence_marks())
         self.show_problems()
+        self.show_evidence_marks()
 
     def _plan_text(self) -> str:
         definition = self.session.pack.form(self.form)
@@ -232,6 +237,36 @@ class FormView(QWidget):
         for widget in [page, *page.findChildren(QWidget)]:
             if widget is page or widget.acceptDrops():
                 widget.installEventFilter(self)
+
+    def show_evidence_marks(self) -> None:
+        """A paperclip on each table row, and a note on each indicator, that has 佐证材料."""
+        counts: dict[str, int] = {}
+        for attachment in self.session.attachments(self.form):
+            form, sep, code = attachment.key.partition(":")
+            place = f"{form}{sep}{code.partition('.')[0]}"  # a part's file counts for its indicator
+            counts[place] = counts.get(place, 0) + 1
+        shown: set[str] = set()
+        for key, label in self.indicators.labels.items():
+            field = self.indicators.editors[key].field
+            place = f"{self.form}:{field.indicator}"
+            text = field.label + (" *" if field.required else "")
+            if counts.get(place) and place not in shown:  # on the indicator's first line
+                shown.add(place)
+                note = self.tr("附件 {n}").format(n=counts[place])
+                label.setText(f'{escape(text)} <span style="color:{style.ACCENT}">· {note}</span>')
+                label.setTextFormat(Qt.TextFormat.RichText)
+            else:
+                label.setTextFormat(Qt.TextFormat.PlainText)
+                label.setText(text)
+        for editor in self.tables.values():
+            prefix = f"{self.form}:{editor.spec.code}#"
+            editor.model.set_evidence(
+                {
+                    int(key[len(prefix) :]) - 1: n
+                    for key, n in counts.items()
+                    if key.startswith(prefix) and key[len(prefix) :].isdigit()
+                }
+            )
 
     def current_place(self) -> str:
         """The attachment key of the input the clerk was last in (an indicator, the current

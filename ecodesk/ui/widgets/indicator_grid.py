@@ -27,6 +27,7 @@ class IndicatorGrid(QWidget):
         super().__init__(parent)
         self.session, self.form = session, form
         self.editors: dict[str, FieldEditor] = {}
+        self.labels: dict[str, QLabel] = {}  # field key → its label (the form marks evidence)
         self._progress: dict[str, QProgressBar | QLabel] = {}
         self._computed: dict[str, QLabel] = {}
         self._targets: dict[str, QLabel] = {}
@@ -65,6 +66,7 @@ class IndicatorGrid(QWidget):
                 editor.moveRequested.connect(partial(self._move, field.key))
                 label.setBuddy(editor.input)
                 self.editors[field.key] = editor
+                self.labels[field.key] = label
                 grid.addWidget(label, row, COL_LABEL)
                 grid.addWidget(editor, row, COL_INPUT)
                 grid.addWidget(QLabel(field.unit, objectName="muted"), row, COL_UNIT)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from ecodesk.forms.schema import TableSpec
 from ecodesk.submission import TableRow
 from ecodesk.ui import style
-from ecodesk.ui.icons import severity_icon
+from ecodesk.ui.icons import paperclip_icon, severity_icon
 from ecodesk.ui.states import labelled
 from ecodesk.ui.widgets.marking import open_problems, worst_severity
 
@@ -27,7 +27,15 @@ class RowsModel(QAbstractTableModel):
         self.spec = spec
         self._rows: list[TableRow] = []
         self._cell_problems: dict[tuple[int, str], list[Any]] = {}
+        self._evidence: dict[int, int] = {}  # row → number of 佐证材料 attached to it
         self.read_only = False
+
+    def set_evidence(self, counts: dict[int, int]) -> None:
+        """Rows (0-based) with attachments get a paperclip in their header."""
+        if counts != self._evidence:
+            self._evidence = dict(counts)
+            if self._rows:
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._rows) - 1)
 
     def set_rows(self, rows: list[TableRow]) -> None:
         """Show ``rows``, telling the view only what changed.
@@ -76,6 +84,11 @@ class RowsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Vertical and self._evidence.get(section):
+            if role == Qt.ItemDataRole.DecorationRole:
+                return paperclip_icon()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("本行附有 {n} 个佐证材料").format(n=self._evidence[section])
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
