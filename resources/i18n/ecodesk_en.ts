@@ -316,52 +316,52 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -1138,7 +1138,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1149,168 +1149,168 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="214" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="217" />
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="223" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="259" />
+      <location filename="../../ecodesk/ui/main_window.py" line="263" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="277" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="280" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="190" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="336" />
+      <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="348" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="374" />
+      <location filename="../../ecodesk/ui/main_window.py" line="378" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="399" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="401" />
+      <location filename="../../ecodesk/ui/main_window.py" line="405" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="490" />
+      <location filename="../../ecodesk/ui/main_window.py" line="494" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="499" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -2943,6 +2943,82 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>已添加附件 [{id}] {name}（{kind}，{size}）到 {period}第{revision}版 {label}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>添加附件（佐证材料）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把一个文件作为佐证材料附在表单、指标或表格的一行上，并写一句说明。可添加 PDF、JPEG/PNG 图片、Word/Excel（docx、xlsx、doc、xls）、WPS（wps、et）和 OFD 文件；文件复制进数据文件夹，删除原文件不影响。签名导出时附件随报表一起签名，导出为报送包 .zip。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附在哪里：表单（1.1）、指标（1.1:指标代码）或表格的一行（1.1:表格代码#行号）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>要添加的文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明（必填，如“项目验收报告”）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出一个报送期最新版本的附件：编号、位置、文件名、类型、大小、说明。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以 JSON 输出</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>也列出已删除（可撤销删除）的附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>删除附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>从草稿中删除一个附件（编号见 ecodesk attachments）；已签名的版本不能删除。删除可以撤销：ecodesk detach 编号 --undo。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件编号</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销删除，恢复该附件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}还没有附件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（已删除）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>[{id}]{removed} {label}：{name}（{kind}，{size}，SHA-256 {short}）— {note}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已恢复附件 [{id}] {name}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已删除附件 [{id}] {name}；如需恢复：ecodesk detach {id} --undo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>已备份到：{path}</source>
       <translation type="unfinished" />
     </message>
@@ -3111,11 +3187,11 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>签名导出报送工作簿（.xlsx）</source>
+      <source>签名导出报送工作簿（.xlsx），有附件时导出报送包（.zip）</source>
       <translation type="unfinished" />
     </message>
     <message>
-      <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
+      <source>检查并签名导出一个报送期的数据；导出后该版数据冻结。第一次签名时创建签名密钥。有附件（佐证材料）时导出为一个报送包 .zip（签名报表和“附件”文件夹）；给出 .xlsx 文件名时，报送包写在同一位置、同名的 .zip 中。口令取自环境变量 ECODESK_PASSPHRASE，否则在终端中询问。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3123,11 +3199,19 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。</source>
+      <source>输出文件名应以 .xlsx 结尾（有附件时为报送包 .zip），例如 宁都县2026年度.xlsx。</source>
       <translation type="unfinished" />
     </message>
     <message>
       <source>已创建本单位签名密钥。请用 ecodesk keys export-public 导出登记文件报上级登记。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>本版有 {n} 个附件，已导出为报送包（签名报表和附件在同一个 .zip 中），没有单独写 {asked}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>报送包中有 {n} 个附件，请把这一个 .zip 文件整体上报。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3176,10 +3260,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>列出收到的审核意见和查询</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>以 JSON 输出</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3609,6 +3689,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>目标数据库就是当前使用的数据库，没有复制。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>另复制了 {n} 个附件文件到新数据库所在的文件夹。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4091,6 +4175,125 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
+    </message>
+  </context>
+  <context>
     <name>forms</name>
     <message>
       <source>没有字段 {key}</source>
@@ -4539,6 +4742,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>签名有效，但显示被改动</source>
       <translation>Signature valid, but display altered</translation>
     </message>
+    <message>
+      <source>签名有效，但附件缺失或不符</source>
+      <translation>Signature valid, but attachments missing or not as signed</translation>
+    </message>
   </context>
   <context>
     <name>keys</name>
@@ -4692,6 +4899,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
   </context>
   <context>
@@ -5249,6 +5618,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>目标数据库 {address} 的数据结构（{target}）比要复制的数据（{source}）新，没有复制。请先用本程序打开一次要复制的数据（会自动升级），再复制。</source>
       <translation>The data structure of the target database {address} ({target}) is newer than that of the data to copy ({source}); nothing was copied. First open the data to copy once with this program (it is upgraded automatically), then copy.</translation>
     </message>
+    <message>
+      <source>已恢复，但有 {n} 个附件的文件不在这份备份和本机数据文件夹中：{names}。这些附件需要重新添加。</source>
+      <translation>Restored, but the files of {n} attachments are neither in this backup nor in this computer's data folder: {names}. Those attachments must be added again.</translation>
+    </message>
+    <message>
+      <source>备份中缺少 {n} 个附件的文件（本机数据文件夹中没有）：{names}</source>
+      <translation>The backup lacks the files of {n} attachments (they are not in this computer's data folder): {names}</translation>
+    </message>
+    <message>
+      <source>有 {n} 个附件的文件不在原数据文件夹中，没有复制：{names}</source>
+      <translation>The files of {n} attachments are not in the original data folder and were not copied: {names}</translation>
+    </message>
   </context>
   <context>
     <name>verify</name>
@@ -5355,6 +5736,22 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；如需阅读原样，请向报送单位索取原文件。</source>
       <translation>{name}: the signed data is valid ({unit}, {period}, revision {revision}), but the way the file displays was altered after signing ({what}), so what you see when opening the file may differ from what was signed. The consolidation uses the signed data; to read the original, ask the submitting unit for the original file.</translation>
+    </message>
+    <message>
+      <source>{message} 但附件有 {n} 处与签名不符：{first}</source>
+      <translation>{message} But {n} attachment problems were found: {first}</translation>
+    </message>
+    <message>
+      <source>有效，但附件缺失或不符</source>
+      <translation>Valid, attachments missing or altered</translation>
+    </message>
+    <message>
+      <source>{n} 个附件与签名一致。</source>
+      <translation>{n} attachments match the signature.</translation>
+    </message>
+    <message>
+      <source>报送包 {name} 已拒收：{reason}。</source>
+      <translation>Package {name} refused: {reason}.</translation>
     </message>
   </context>
   <context>
@@ -5649,6 +6046,265 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>attachments</name>
+    <message>
+      <source>不能添加附件“{name}”：{reason}。</source>
+      <translation>Cannot attach “{name}”: {reason}.</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的附件。用 ecodesk attachments 查看各附件的编号。</source>
+      <translation>There is no attachment number {id}. Use ecodesk attachments to see the numbers.</translation>
+    </message>
+    <message>
+      <source>附件“{name}”属于{period}已签名的第 {revision} 版，已随签名报出，不能删除或更改。如需更正，请先建立修订版。</source>
+      <translation>Attachment “{name}” belongs to the signed revision {revision} of {period} and went out with the signature; it cannot be removed or changed. To correct it, start a new revision first.</translation>
+    </message>
+    <message>
+      <source>附件“{name}”的文件不在本机数据文件夹中（SHA-256 {short}）。请从备份恢复，或删除该附件后重新添加。</source>
+      <translation>The file of attachment “{name}” is not in this computer's data folder (SHA-256 {short}). Restore a backup, or remove the attachment and add it again.</translation>
+    </message>
+    <message>
+      <source>无法识别的文件类型。可以添加的是 PDF、JPEG/PNG 图片、Word/Excel（docx、xlsx、doc、xls）、WPS（wps、et）和 OFD 文件</source>
+      <translation>unknown file type. PDF, JPEG/PNG images, Word/Excel (docx, xlsx, doc, xls), WPS (wps, et) and OFD files can be attached</translation>
+    </message>
+    <message>
+      <source>这是可执行程序（文件内容是程序，不是文档或图片），不能作为佐证材料</source>
+      <translation>this is an executable program (its content is a program, not a document or an image) and cannot be evidence</translation>
+    </message>
+    <message>
+      <source>文件名的扩展名是“{ext}”，但内容是{kind}（{expected}）。请确认选对了文件，或把扩展名改正后再添加</source>
+      <translation>the name ends in “{ext}” but the content is a {kind} ({expected}). Check that this is the right file, or correct its extension and add it again</translation>
+    </message>
+    <message>
+      <source>PDF 文档</source>
+      <translation>PDF document</translation>
+    </message>
+    <message>
+      <source>JPEG 图片</source>
+      <translation>JPEG image</translation>
+    </message>
+    <message>
+      <source>PNG 图片</source>
+      <translation>PNG image</translation>
+    </message>
+    <message>
+      <source>Word 文档</source>
+      <translation>Word document</translation>
+    </message>
+    <message>
+      <source>Excel 表格</source>
+      <translation>Excel workbook</translation>
+    </message>
+    <message>
+      <source>Word 97-2003 文档</source>
+      <translation>Word 97-2003 document</translation>
+    </message>
+    <message>
+      <source>Excel 97-2003 表格</source>
+      <translation>Excel 97-2003 workbook</translation>
+    </message>
+    <message>
+      <source>WPS 文字文档</source>
+      <translation>WPS Writer document</translation>
+    </message>
+    <message>
+      <source>WPS 表格</source>
+      <translation>WPS Spreadsheet</translation>
+    </message>
+    <message>
+      <source>OFD 版式文档</source>
+      <translation>OFD document</translation>
+    </message>
+    <message>
+      <source>这是压缩包，里面的文件无法核对。请解压后逐个添加其中的文件</source>
+      <translation>this is an archive whose files cannot be checked. Unpack it and add its files one by one</translation>
+    </message>
+    <message>
+      <source>无</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <source>缺少附件“{name}”（{label}，{note}）：签名记录中有它，报送包中没有。请向报送单位索取完整的报送包</source>
+      <translation>Attachment “{name}” ({label}, {note}) is missing: the signed records list it, the package does not hold it. Ask the unit for the complete package</translation>
+    </message>
+    <message>
+      <source>附件“{name}”的内容是可执行程序，不是文档或图片，已拒收，请勿打开</source>
+      <translation>Attachment “{name}” is an executable program, not a document or an image: refused, do not open it</translation>
+    </message>
+    <message>
+      <source>附件“{name}”的类型“{kind}”不是可接受的类型</source>
+      <translation>Attachment “{name}” has the type “{kind}”, which is not accepted</translation>
+    </message>
+    <message>
+      <source>报送包的签名记录中没有附件“{name}”</source>
+      <translation>The package's signed records have no attachment “{name}”</translation>
+    </message>
+    <message>
+      <source>附件“{name}”在本机保存的文件已损坏（内容与登记的 SHA-256 不符），没有导出。请删除该附件后用原文件重新添加，或从备份恢复。</source>
+      <translation>The stored file of attachment “{name}” is damaged (its content does not match its SHA-256); nothing was exported. Remove the attachment and add the original file again, or restore a backup.</translation>
+    </message>
+    <message>
+      <source>多出的文件“{name}”：签名记录中没有它，不是报送单位签名时附上的</source>
+      <translation>Extra file “{name}”: the signed records do not list it, the unit did not attach it when signing</translation>
+    </message>
+    <message>
+      <source>包含 {n} 个文件，远超正常的报送包</source>
+      <translation>it holds {n} files, far more than any package</translation>
+    </message>
+    <message>
+      <source>包中没有签名报表（.xlsx 应在包的最外层）</source>
+      <translation>the package holds no signed workbook (the .xlsx belongs at its top level)</translation>
+    </message>
+    <message>
+      <source>包中有 {n} 个报表（{names}），一个报送包只应有一个</source>
+      <translation>the package holds {n} workbooks ({names}); a package has exactly one</translation>
+    </message>
+    <message>
+      <source>报表过大（{mb} MB）</source>
+      <translation>the workbook is too large ({mb} MB)</translation>
+    </message>
+    <message>
+      <source>文件名“{name}”是绝对路径（指向包外）</source>
+      <translation>the name “{name}” is an absolute path (it points outside the package)</translation>
+    </message>
+    <message>
+      <source>文件名“{name}”含“..”（指向包外的文件夹）</source>
+      <translation>the name “{name}” contains “..” (it points to a folder outside the package)</translation>
+    </message>
+    <message>
+      <source>文件名“{name}”含控制字符或为空</source>
+      <translation>the name “{name}” is empty or contains control characters</translation>
+    </message>
+    <message>
+      <source>附件“{name}”（{label}）与签名时不同：被替换或改动过（签名时 {size} 字节、SHA-256 {want}…，现在 {now} 字节、{got}…）</source>
+      <translation>Attachment “{name}” ({label}) is not the file that was signed: replaced or changed (signed: {size} bytes, SHA-256 {want}…; now {now} bytes, {got}…)</translation>
+    </message>
+    <message>
+      <source>文件是空的（0 字节）</source>
+      <translation>the file is empty (0 bytes)</translation>
+    </message>
+    <message>
+      <source>无法读取：{e}</source>
+      <translation>cannot be read: {e}</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
+    </message>
+    <message>
+      <source>“{name}”是符号链接（可能指向包外的文件）</source>
+      <translation>“{name}” is a symbolic link (it may point to a file outside the package)</translation>
+    </message>
+    <message>
+      <source>“{name}”是加密的，无法核对</source>
+      <translation>“{name}” is encrypted and cannot be checked</translation>
+    </message>
+    <message>
+      <source>“{name}”的压缩方式不支持</source>
+      <translation>“{name}” uses an unsupported compression method</translation>
+    </message>
+    <message>
+      <source>有两个同名的文件“{a}”和“{b}”（解压时一个会覆盖另一个）</source>
+      <translation>two files have the same name, “{a}” and “{b}” (unpacked, one would overwrite the other)</translation>
+    </message>
+    <message>
+      <source>解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）</source>
+      <translation>it would unpack to more than {mb} MB (possibly a malicious file)</translation>
+    </message>
+    <message>
+      <source>“{name}”解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”</source>
+      <translation>“{name}” would unpack to an abnormal size, ratio {ratio}:1: probably a “zip bomb”</translation>
+    </message>
+    <message>
+      <source>附件“{name}”无法解压（文件损坏）</source>
+      <translation>Attachment “{name}” cannot be unpacked (damaged)</translation>
+    </message>
+    <message>
+      <source>包中的报表无法解压（文件损坏）</source>
+      <translation>the workbook in the package cannot be unpacked (damaged)</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏</source>
+      <translation>the zip structure is damaged</translation>
+    </message>
+    <message>
+      <source>位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:指标代码）或表格的一行（1.1:表格代码#行号）；可用 ecodesk catalog --json 查看代码</source>
+      <translation>the place “{key}” is wrong: {why}. Write a form (1.1), an indicator (1.1:indicator_code) or a table row (1.1:table_code#row); ecodesk catalog --json lists the codes</translation>
+    </message>
+    <message>
+      <source>{form} {t}第{n}行</source>
+      <translation>{form} {t}, row {n}</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}</source>
+      <translation>there is no form {form}</translation>
+    </message>
+    <message>
+      <source>本单位不填报表单 {form}</source>
+      <translation>this unit does not report form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标 {code}</source>
+      <translation>form {form} has no indicator {code}</translation>
+    </message>
+    <message>
+      <source>表格的一行应写成 表单:表格#行号</source>
+      <translation>a table row is written form:table#row</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table “{t}” has only {n} rows</translation>
+    </message>
+    <message>
+      <source>指标 {code} 没有这一项</source>
+      <translation>indicator {code} has no such part</translation>
+    </message>
+    <message>
+      <source>文件太大（{size} MB），单个附件最大 {limit} MB。请压缩图片或只扫描需要的页后再添加</source>
+      <translation>the file is too large ({size} MB); an attachment may have at most {limit} MB. Compress the images or scan only the pages needed, then add it again</translation>
+    </message>
+    <message>
+      <source>无法确定数据文件夹，不能保存附件。</source>
+      <translation>The data folder is unknown; attachments cannot be saved.</translation>
+    </message>
+    <message>
+      <source>请写一句说明（如“项目验收报告”“现场照片”）</source>
+      <translation>write a short description (such as “acceptance report” or “site photo”)</translation>
+    </message>
+    <message>
+      <source>说明太长（最多 {n} 个字）</source>
+      <translation>the description is too long (at most {n} characters)</translation>
+    </message>
+    <message>
+      <source>文件名不能为空</source>
+      <translation>the file name cannot be empty</translation>
+    </message>
+    <message>
+      <source>这不是一个文件</source>
+      <translation>this is not a file</translation>
+    </message>
+    <message>
+      <source>本次报送的附件合计将达 {total} MB，超过上限 {limit} MB。请删去不必要的附件，或压缩后再添加</source>
+      <translation>the attachments of this submission would come to {total} MB, over the limit of {limit} MB. Remove attachments that are not needed, or compress them first</translation>
+    </message>
+    <message>
+      <source>找不到文件 {path}</source>
+      <translation>file {path} not found</translation>
+    </message>
+    <message>
+      <source>同一份文件已经作为“{other}”添加在 {place} 上（编号 {id}）</source>
+      <translation>the same file is attached to {place} already, as “{other}” (number {id})</translation>
+    </message>
+  </context>
+  <context>
     <name>sample</name>
     <message>
       <source>{county}已按计划推进{name}相关工作</source>
@@ -5874,6 +6530,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>共 {n} 个附件，随签名报表装在同一个报送包（.zip）的“附件”文件夹中；市里核验时逐个比对大小和 SHA-256。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>{gap}年{gap2}月{gap2}日</source>
       <translation type="unfinished" />
     </message>
@@ -5930,6 +6590,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>附件清单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填报人</source>
       <translation type="unfinished" />
     </message>
@@ -5983,6 +6647,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>答复：{text}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>所属表单或指标</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>说明</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>大小</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SHA-256（前16位）</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -6060,268 +6744,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>review</name>
-    <message>
-      <source>{table} 第{n}行</source>
-      <translation>{table} row {n}</translation>
-    </message>
-    <message>
-      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
-      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
-    </message>
-    <message>
-      <source>表{code} {title}</source>
-      <translation>Form {code} {title}</translation>
-    </message>
-    <message>
-      <source>{t} 第{n}行 {c}</source>
-      <translation>{t} row {n} {c}</translation>
-    </message>
-    <message>
-      <source>整份报表</source>
-      <translation>the whole submission</translation>
-    </message>
-    <message>
-      <source>这份报表没有表单 {form}</source>
-      <translation>this submission has no form {form}</translation>
-    </message>
-    <message>
-      <source>冒号后的代码不对</source>
-      <translation>the code after the colon is wrong</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation>form {form} has no table {t}</translation>
-    </message>
-    <message>
-      <source>表格 {t} 没有列 {c}</source>
-      <translation>table {t} has no column {c}</translation>
-    </message>
-    <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation>table "{t}" has only {n} rows</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有指标或章节 {code}</source>
-      <translation>form {form} has no indicator or section {code}</translation>
-    </message>
-    <message>
-      <source>表格单元格应写成 表单:表格#行.列</source>
-      <translation>a table cell is written form:table#row.column</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>returned for correction</translation>
-    </message>
-    <message>
-      <source>采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>查询（不退回）</source>
-      <translation>queries (not returned)</translation>
-    </message>
-    <message>
-      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
-      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
-    </message>
-    <message>
-      <source>未收到</source>
-      <translation>not received</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>awaiting review</translation>
-    </message>
-    <message>
-      <source>已退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>已重报</source>
-      <translation>resubmitted</translation>
-    </message>
-    <message>
-      <source>已采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>请核实并说明原因。</source>
-      <translation>Please check and explain.</translation>
-    </message>
-    <message>
-      <source>（单位已说明：{text}）</source>
-      <translation> (the unit explained: {text})</translation>
-    </message>
-    <message>
-      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
-      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
-    </message>
-    <message>
-      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
-      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
-    </message>
-    <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
-    </message>
-    <message>
-      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
-      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
-    </message>
-    <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
-    </message>
-    <message>
-      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
-      <translation>The feedback file name must end in .xlsx.</translation>
-    </message>
-    <message>
-      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
-      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
-    </message>
-    <message>
-      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
-      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”没有写问题。</source>
-      <translation>Query "{key}" has no question.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”的问题太长。</source>
-      <translation>The question of query "{key}" is too long.</translation>
-    </message>
-    <message>
-      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
-      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
-    </message>
-    <message>
-      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
-      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
-    </message>
-  </context>
-  <context>
-    <name>feedback</name>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
-      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
-    </message>
-    <message>
-      <source>。</source>
-      <translation>.</translation>
-    </message>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
-      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
-    </message>
-    <message>
-      <source>，原因：{reason}</source>
-      <translation>; reason: {reason}</translation>
-    </message>
-    <message>
-      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
-      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
-    </message>
-    <message>
-      <source>退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>提出查询</source>
-      <translation>queried</translation>
-    </message>
-    <message>
-      <source>查询（{label}）：{question}</source>
-      <translation>Query ({label}): {question}</translation>
-    </message>
-    <message>
-      <source>第{revision}版被{reviewer}退回：{reason}</source>
-      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
-    </message>
-    <message>
-      <source>不是审核意见书</source>
-      <translation>not review feedback</translation>
-    </message>
-    <message>
-      <source>{name} 是报送工作簿，不是审核意见书。</source>
-      <translation>{name} is a submission, not review feedback.</translation>
-    </message>
-    <message>
-      <source>收件单位不符</source>
-      <translation>addressed to another unit</translation>
-    </message>
-    <message>
-      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
-      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
-    </message>
-    <message>
-      <source>本单位未报送该版本</source>
-      <translation>revision never sent</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
-      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
-    </message>
-    <message>
-      <source>已过时</source>
-      <translation>out of date</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
-      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
-    </message>
-    <message>
-      <source>已导入过</source>
-      <translation>already imported</translation>
-    </message>
-    <message>
-      <source>{name} 已经导入过，本机数据没有改动。</source>
-      <translation>{name} was imported before; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>答复{reviewer}对第{revision}版的查询</source>
-      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
-    </message>
-    <message>
-      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
-      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
-    </message>
-    <message>
-      <source>待答复</source>
-      <translation>to answer</translation>
-    </message>
-    <message>
-      <source>已答复</source>
-      <translation>answered</translation>
-    </message>
-    <message>
-      <source>已关闭</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
-      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
-    </message>
-    <message>
-      <source>答复不能为空，请写明核实情况或更正说明。</source>
-      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
-    </message>
-    <message>
-      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
-      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
-    </message>
-    <message>
-      <source>这条查询随采用意见送达，无需答复。</source>
-      <translation>This query came with an acceptance and needs no answer.</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
-      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
     </message>
   </context>
   <context>
@@ -6420,6 +6842,16 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件清单（文件在报送包的“附件”文件夹中）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}
+说明：{note}
+大小：{size} 字节  SHA-256：{sha}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -6550,25 +6982,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>recovery</name>
-    <message>
-      <source>备份</source>
-      <translation>Backup</translation>
-    </message>
-    <message>
-      <source>每日自动备份</source>
-      <translation>Daily automatic backup</translation>
-    </message>
-    <message>
-      <source>恢复前保存的数据</source>
-      <translation>Data saved before a restore</translation>
-    </message>
-    <message>
-      <source>升级前自动备份</source>
-      <translation>Automatic backup before an upgrade</translation>
     </message>
   </context>
 </TS>
