@@ -3364,6 +3364,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>注意：有 {n} 份报送的附件缺失或与签名不符（见上面的“注意”），请向相关单位索取完整的报送包。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>  审核状态：{unit} {state}{revision}</source>
       <translation type="unfinished" />
     </message>
@@ -4354,6 +4358,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。</source>
       <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
+    </message>
+    <message>
+      <source>附件有 {n} 处与签名不符（数据照常汇总）：{what}</source>
+      <translation>{n} attachment problems (the figures are used all the same): {what}</translation>
     </message>
   </context>
   <context>
