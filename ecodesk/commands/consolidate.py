@@ -140,7 +140,16 @@ def run(args: argparse.Namespace) -> int:
                 n=len(result.conflicts),
             )
         )
-    return 1 if result.refused or result.conflicts else 0
+    evidence = [r for r in result.used if r.result.status == "attachments_bad"]
+    if evidence:
+        print(
+            tr(
+                "cli",
+                "注意：有 {n} 份报送的附件缺失或与签名不符（见上面的“注意”），请向相关单位索取完整的报送包。",
+                n=len(evidence),
+            )
+        )
+    return 1 if result.refused or result.conflicts or evidence else 0
 
 
 def _review_states(args: argparse.Namespace, result: Consolidation) -> None:

@@ -530,6 +530,17 @@ def consolidate_received(
                 "行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。",
                 code=code,
             )
+    for r in kept:
+        report = r.result.attachments
+        if report is not None and not report.ok:
+            problems = report.problems()
+            said = tr(
+                "consolidation",
+                "附件有 {n} 处与签名不符（数据照常汇总）：{what}",
+                n=len(problems),
+                what="；".join(problems[:3]) + ("……" if len(problems) > 3 else ""),
+            )
+            r.warning = f"{r.warning} {said}".strip()
     submissions = [r.data for r in kept if r.data is not None]
     summary = build_summary(
         pack, submissions, period, files=[r.note() for r in received], expected=expected

@@ -16,6 +16,34 @@ from ecodesk.workbook.form_sheet import sheet_title
 WIDTHS = [22, 62]
 
 
+def _attachment_list(ws: Worksheet, data: SubmissionData, r: int) -> int:
+    """附件清单 on the cover (signed like every visible cell): each evidence file's number and
+    place, then its name, description, size and SHA-256; the files travel in the package."""
+    if not data.attachments:
+        return r
+    r += 1
+    put_text(ws, r, 1, tr("workbook-sheet", "附件清单（文件在报送包的“附件”文件夹中）"))
+    st.style(ws.cell(r, 1), font=st.SECTION, align=st.LEFT, fill=st.SECTION_FILL)
+    st.box_merged(ws, r, 1, 2)
+    r += 1
+    for f in data.attachments:
+        put_text(ws, r, 1, f"{f.n}. {f.label}")
+        st.style(ws.cell(r, 1), align=st.LEFT)
+        text = tr(
+            "workbook-sheet",
+            "{name}\n说明：{note}\n大小：{size} 字节  SHA-256：{sha}",
+            name=f.name,
+            note=f.note,
+            size=f"{f.size:,}",
+            sha=f.sha256,
+        )
+        put_text(ws, r, 2, text)
+        st.style(ws.cell(r, 2), align=st.LEFT)
+        ws.row_dimensions[r].height = max(48, st.wrapped_height(text, WIDTHS[1]))
+        r += 1
+    return r
+
+
 def write_cover(
     ws: Worksheet, pack: FormPack, data: SubmissionData, meta: ExportMeta, fingerprint: str
 ) -> None:
@@ -104,6 +132,7 @@ def write_cover(
         put_text(ws, r, 2, sheet_title(pack.form(code)).partition(" ")[2] or pack.form(code).title)
         st.style(ws.cell(r, 2))
         r += 1
+    r = _attachment_list(ws, data, r)
 
     r += 1
     note = tr(

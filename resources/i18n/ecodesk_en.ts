@@ -1793,27 +1793,27 @@ Double-click to open</translation>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="78" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="84" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="79" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="85" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="103" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="109" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="114" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="120" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="62" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
@@ -1821,18 +1821,18 @@ Double-click to open</translation>
       <location filename="../../ecodesk/ui/operations/data.py" line="41" />
       <location filename="../../ecodesk/ui/operations/data.py" line="224" />
       <location filename="../../ecodesk/ui/operations/review.py" line="33" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
       <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="174" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="189" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="106" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="112" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -1847,7 +1847,12 @@ Double-click to open</translation>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="115" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="57" />
+      <source>报送包：签名报表和附件 (*.zip)</source>
+      <translation>Package: signed workbook and attachments (*.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="121" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -1858,33 +1863,38 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="132" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="140" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="138" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="133" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="139" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="141" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="147" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="162" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="168" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="173" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="180" />
+      <source>这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。</source>
+      <translation>This is a package: the signed workbook and {n} attachments in one .zip file. Send it as a whole.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="190" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1899,50 +1909,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="198" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="201" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="210" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="216" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="224" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="230" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="241" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="239" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="245" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="256" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="263" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="240" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="242" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="257" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="268" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -3126,6 +3136,265 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>attachments</name>
+    <message>
+      <source>不能添加附件“{name}”：{reason}。</source>
+      <translation>Cannot attach “{name}”: {reason}.</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的附件。用 ecodesk attachments 查看各附件的编号。</source>
+      <translation>There is no attachment number {id}. Use ecodesk attachments to see the numbers.</translation>
+    </message>
+    <message>
+      <source>附件“{name}”属于{period}已签名的第 {revision} 版，已随签名报出，不能删除或更改。如需更正，请先建立修订版。</source>
+      <translation>Attachment “{name}” belongs to the signed revision {revision} of {period} and went out with the signature; it cannot be removed or changed. To correct it, start a new revision first.</translation>
+    </message>
+    <message>
+      <source>附件“{name}”的文件不在本机数据文件夹中（SHA-256 {short}）。请从备份恢复，或删除该附件后重新添加。</source>
+      <translation>The file of attachment “{name}” is not in this computer's data folder (SHA-256 {short}). Restore a backup, or remove the attachment and add it again.</translation>
+    </message>
+    <message>
+      <source>无法识别的文件类型。可以添加的是 PDF、JPEG/PNG 图片、Word/Excel（docx、xlsx、doc、xls）、WPS（wps、et）和 OFD 文件</source>
+      <translation>unknown file type. PDF, JPEG/PNG images, Word/Excel (docx, xlsx, doc, xls), WPS (wps, et) and OFD files can be attached</translation>
+    </message>
+    <message>
+      <source>这是可执行程序（文件内容是程序，不是文档或图片），不能作为佐证材料</source>
+      <translation>this is an executable program (its content is a program, not a document or an image) and cannot be evidence</translation>
+    </message>
+    <message>
+      <source>文件名的扩展名是“{ext}”，但内容是{kind}（{expected}）。请确认选对了文件，或把扩展名改正后再添加</source>
+      <translation>the name ends in “{ext}” but the content is a {kind} ({expected}). Check that this is the right file, or correct its extension and add it again</translation>
+    </message>
+    <message>
+      <source>PDF 文档</source>
+      <translation>PDF document</translation>
+    </message>
+    <message>
+      <source>JPEG 图片</source>
+      <translation>JPEG image</translation>
+    </message>
+    <message>
+      <source>PNG 图片</source>
+      <translation>PNG image</translation>
+    </message>
+    <message>
+      <source>Word 文档</source>
+      <translation>Word document</translation>
+    </message>
+    <message>
+      <source>Excel 表格</source>
+      <translation>Excel workbook</translation>
+    </message>
+    <message>
+      <source>Word 97-2003 文档</source>
+      <translation>Word 97-2003 document</translation>
+    </message>
+    <message>
+      <source>Excel 97-2003 表格</source>
+      <translation>Excel 97-2003 workbook</translation>
+    </message>
+    <message>
+      <source>WPS 文字文档</source>
+      <translation>WPS Writer document</translation>
+    </message>
+    <message>
+      <source>WPS 表格</source>
+      <translation>WPS Spreadsheet</translation>
+    </message>
+    <message>
+      <source>OFD 版式文档</source>
+      <translation>OFD document</translation>
+    </message>
+    <message>
+      <source>这是压缩包，里面的文件无法核对。请解压后逐个添加其中的文件</source>
+      <translation>this is an archive whose files cannot be checked. Unpack it and add its files one by one</translation>
+    </message>
+    <message>
+      <source>无</source>
+      <translation>none</translation>
+    </message>
+    <message>
+      <source>缺少附件“{name}”（{label}，{note}）：签名记录中有它，报送包中没有。请向报送单位索取完整的报送包</source>
+      <translation>Attachment “{name}” ({label}, {note}) is missing: the signed records list it, the package does not hold it. Ask the unit for the complete package</translation>
+    </message>
+    <message>
+      <source>附件“{name}”的内容是可执行程序，不是文档或图片，已拒收，请勿打开</source>
+      <translation>Attachment “{name}” is an executable program, not a document or an image: refused, do not open it</translation>
+    </message>
+    <message>
+      <source>附件“{name}”的类型“{kind}”不是可接受的类型</source>
+      <translation>Attachment “{name}” has the type “{kind}”, which is not accepted</translation>
+    </message>
+    <message>
+      <source>报送包的签名记录中没有附件“{name}”</source>
+      <translation>The package's signed records have no attachment “{name}”</translation>
+    </message>
+    <message>
+      <source>附件“{name}”在本机保存的文件已损坏（内容与登记的 SHA-256 不符），没有导出。请删除该附件后用原文件重新添加，或从备份恢复。</source>
+      <translation>The stored file of attachment “{name}” is damaged (its content does not match its SHA-256); nothing was exported. Remove the attachment and add the original file again, or restore a backup.</translation>
+    </message>
+    <message>
+      <source>多出的文件“{name}”：签名记录中没有它，不是报送单位签名时附上的</source>
+      <translation>Extra file “{name}”: the signed records do not list it, the unit did not attach it when signing</translation>
+    </message>
+    <message>
+      <source>包含 {n} 个文件，远超正常的报送包</source>
+      <translation>it holds {n} files, far more than any package</translation>
+    </message>
+    <message>
+      <source>包中没有签名报表（.xlsx 应在包的最外层）</source>
+      <translation>the package holds no signed workbook (the .xlsx belongs at its top level)</translation>
+    </message>
+    <message>
+      <source>包中有 {n} 个报表（{names}），一个报送包只应有一个</source>
+      <translation>the package holds {n} workbooks ({names}); a package has exactly one</translation>
+    </message>
+    <message>
+      <source>报表过大（{mb} MB）</source>
+      <translation>the workbook is too large ({mb} MB)</translation>
+    </message>
+    <message>
+      <source>文件名“{name}”是绝对路径（指向包外）</source>
+      <translation>the name “{name}” is an absolute path (it points outside the package)</translation>
+    </message>
+    <message>
+      <source>文件名“{name}”含“..”（指向包外的文件夹）</source>
+      <translation>the name “{name}” contains “..” (it points to a folder outside the package)</translation>
+    </message>
+    <message>
+      <source>文件名“{name}”含控制字符或为空</source>
+      <translation>the name “{name}” is empty or contains control characters</translation>
+    </message>
+    <message>
+      <source>附件“{name}”（{label}）与签名时不同：被替换或改动过（签名时 {size} 字节、SHA-256 {want}…，现在 {now} 字节、{got}…）</source>
+      <translation>Attachment “{name}” ({label}) is not the file that was signed: replaced or changed (signed: {size} bytes, SHA-256 {want}…; now {now} bytes, {got}…)</translation>
+    </message>
+    <message>
+      <source>文件是空的（0 字节）</source>
+      <translation>the file is empty (0 bytes)</translation>
+    </message>
+    <message>
+      <source>无法读取：{e}</source>
+      <translation>cannot be read: {e}</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
+    </message>
+    <message>
+      <source>“{name}”是符号链接（可能指向包外的文件）</source>
+      <translation>“{name}” is a symbolic link (it may point to a file outside the package)</translation>
+    </message>
+    <message>
+      <source>“{name}”是加密的，无法核对</source>
+      <translation>“{name}” is encrypted and cannot be checked</translation>
+    </message>
+    <message>
+      <source>“{name}”的压缩方式不支持</source>
+      <translation>“{name}” uses an unsupported compression method</translation>
+    </message>
+    <message>
+      <source>有两个同名的文件“{a}”和“{b}”（解压时一个会覆盖另一个）</source>
+      <translation>two files have the same name, “{a}” and “{b}” (unpacked, one would overwrite the other)</translation>
+    </message>
+    <message>
+      <source>解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）</source>
+      <translation>it would unpack to more than {mb} MB (possibly a malicious file)</translation>
+    </message>
+    <message>
+      <source>“{name}”解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”</source>
+      <translation>“{name}” would unpack to an abnormal size, ratio {ratio}:1: probably a “zip bomb”</translation>
+    </message>
+    <message>
+      <source>附件“{name}”无法解压（文件损坏）</source>
+      <translation>Attachment “{name}” cannot be unpacked (damaged)</translation>
+    </message>
+    <message>
+      <source>包中的报表无法解压（文件损坏）</source>
+      <translation>the workbook in the package cannot be unpacked (damaged)</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏</source>
+      <translation>the zip structure is damaged</translation>
+    </message>
+    <message>
+      <source>位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:指标代码）或表格的一行（1.1:表格代码#行号）；可用 ecodesk catalog --json 查看代码</source>
+      <translation>the place “{key}” is wrong: {why}. Write a form (1.1), an indicator (1.1:indicator_code) or a table row (1.1:table_code#row); ecodesk catalog --json lists the codes</translation>
+    </message>
+    <message>
+      <source>{form} {t}第{n}行</source>
+      <translation>{form} {t}, row {n}</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}</source>
+      <translation>there is no form {form}</translation>
+    </message>
+    <message>
+      <source>本单位不填报表单 {form}</source>
+      <translation>this unit does not report form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标 {code}</source>
+      <translation>form {form} has no indicator {code}</translation>
+    </message>
+    <message>
+      <source>表格的一行应写成 表单:表格#行号</source>
+      <translation>a table row is written form:table#row</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table “{t}” has only {n} rows</translation>
+    </message>
+    <message>
+      <source>指标 {code} 没有这一项</source>
+      <translation>indicator {code} has no such part</translation>
+    </message>
+    <message>
+      <source>文件太大（{size} MB），单个附件最大 {limit} MB。请压缩图片或只扫描需要的页后再添加</source>
+      <translation>the file is too large ({size} MB); an attachment may have at most {limit} MB. Compress the images or scan only the pages needed, then add it again</translation>
+    </message>
+    <message>
+      <source>无法确定数据文件夹，不能保存附件。</source>
+      <translation>The data folder is unknown; attachments cannot be saved.</translation>
+    </message>
+    <message>
+      <source>请写一句说明（如“项目验收报告”“现场照片”）</source>
+      <translation>write a short description (such as “acceptance report” or “site photo”)</translation>
+    </message>
+    <message>
+      <source>说明太长（最多 {n} 个字）</source>
+      <translation>the description is too long (at most {n} characters)</translation>
+    </message>
+    <message>
+      <source>文件名不能为空</source>
+      <translation>the file name cannot be empty</translation>
+    </message>
+    <message>
+      <source>这不是一个文件</source>
+      <translation>this is not a file</translation>
+    </message>
+    <message>
+      <source>本次报送的附件合计将达 {total} MB，超过上限 {limit} MB。请删去不必要的附件，或压缩后再添加</source>
+      <translation>the attachments of this submission would come to {total} MB, over the limit of {limit} MB. Remove attachments that are not needed, or compress them first</translation>
+    </message>
+    <message>
+      <source>找不到文件 {path}</source>
+      <translation>file {path} not found</translation>
+    </message>
+    <message>
+      <source>同一份文件已经作为“{other}”添加在 {place} 上（编号 {id}）</source>
+      <translation>the same file is attached to {place} already, as “{other}” (number {id})</translation>
+    </message>
+  </context>
+  <context>
     <name>catalog</name>
     <message>
       <source>主要目标</source>
@@ -3492,6 +3761,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>注意：有 {n} 个文件版本冲突（同一单位同一版本却是不同的签名数据），这些单位未汇总，请向其核实实际报送的是哪一份。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>注意：有 {n} 份报送的附件缺失或与签名不符（见上面的“注意”），请向相关单位索取完整的报送包。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4487,6 +4760,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
     </message>
     <message>
+      <source>附件有 {n} 处与签名不符（数据照常汇总）：{what}</source>
+      <translation>{n} attachment problems (the figures are used all the same): {what}</translation>
+    </message>
+    <message>
       <source>填报内容</source>
       <translation>Claim</translation>
     </message>
@@ -4507,16 +4784,16 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Claims without evidence</translation>
     </message>
     <message>
+      <source>有 {n} 项填报需要佐证材料而未附（{units} 个单位），详见“{sheet}”表。</source>
+      <translation>{n} claims need evidence that is not attached ({units} units); see the “{sheet}” sheet.</translation>
+    </message>
+    <message>
       <source>各单位的填报均附有所需的佐证材料。</source>
       <translation>Every unit's claims carry the evidence required.</translation>
     </message>
     <message>
       <source>（未说明）</source>
       <translation>(no explanation)</translation>
-    </message>
-    <message>
-      <source>有 {n} 项填报需要佐证材料而未附（{units} 个单位），详见“{sheet}”表。</source>
-      <translation>{n} claims need evidence that is not attached ({units} units); see the “{sheet}” sheet.</translation>
     </message>
   </context>
   <context>
@@ -5176,7 +5453,7 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>签名有效，但附件缺失或不符</source>
-      <translation type="unfinished" />
+      <translation>Signature valid, but attachments missing or not as signed</translation>
     </message>
   </context>
   <context>
@@ -5762,12 +6039,12 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>{subject} is “{value}”</translation>
     </message>
     <message>
-      <source>（{name}）</source>
-      <translation> ({name})</translation>
-    </message>
-    <message>
       <source>已列入名单</source>
       <translation>listed</translation>
+    </message>
+    <message>
+      <source>（{name}）</source>
+      <translation> ({name})</translation>
     </message>
   </context>
   <context>
@@ -6076,15 +6353,15 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>已恢复，但有 {n} 个附件的文件不在这份备份和本机数据文件夹中：{names}。这些附件需要重新添加。</source>
-      <translation type="unfinished" />
+      <translation>Restored, but the files of {n} attachments are neither in this backup nor in this computer's data folder: {names}. Those attachments must be added again.</translation>
     </message>
     <message>
       <source>备份中缺少 {n} 个附件的文件（本机数据文件夹中没有）：{names}</source>
-      <translation type="unfinished" />
+      <translation>The backup lacks the files of {n} attachments (they are not in this computer's data folder): {names}</translation>
     </message>
     <message>
       <source>有 {n} 个附件的文件不在原数据文件夹中，没有复制：{names}</source>
-      <translation type="unfinished" />
+      <translation>The files of {n} attachments are not in the original data folder and were not copied: {names}</translation>
     </message>
   </context>
   <context>
@@ -6195,19 +6472,19 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>{message} 但附件有 {n} 处与签名不符：{first}</source>
-      <translation type="unfinished" />
+      <translation>{message} But {n} attachment problems were found: {first}</translation>
     </message>
     <message>
       <source>有效，但附件缺失或不符</source>
-      <translation type="unfinished" />
+      <translation>Valid, attachments missing or altered</translation>
     </message>
     <message>
       <source>{n} 个附件与签名一致。</source>
-      <translation type="unfinished" />
+      <translation>{n} attachments match the signature.</translation>
     </message>
     <message>
       <source>报送包 {name} 已拒收：{reason}。</source>
-      <translation type="unfinished" />
+      <translation>Package {name} refused: {reason}.</translation>
     </message>
   </context>
   <context>
@@ -6499,265 +6776,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>工作表“{sheet}”被加上了{what}</source>
       <translation>Sheet "{sheet}" had {what} added</translation>
-    </message>
-  </context>
-  <context>
-    <name>attachments</name>
-    <message>
-      <source>不能添加附件“{name}”：{reason}。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有编号为 {id} 的附件。用 ecodesk attachments 查看各附件的编号。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”属于{period}已签名的第 {revision} 版，已随签名报出，不能删除或更改。如需更正，请先建立修订版。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”的文件不在本机数据文件夹中（SHA-256 {short}）。请从备份恢复，或删除该附件后重新添加。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法识别的文件类型。可以添加的是 PDF、JPEG/PNG 图片、Word/Excel（docx、xlsx、doc、xls）、WPS（wps、et）和 OFD 文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这是可执行程序（文件内容是程序，不是文档或图片），不能作为佐证材料</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件名的扩展名是“{ext}”，但内容是{kind}（{expected}）。请确认选对了文件，或把扩展名改正后再添加</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>PDF 文档</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>JPEG 图片</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>PNG 图片</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Word 文档</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Excel 表格</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Word 97-2003 文档</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Excel 97-2003 表格</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>WPS 文字文档</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>WPS 表格</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>OFD 版式文档</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这是压缩包，里面的文件无法核对。请解压后逐个添加其中的文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>缺少附件“{name}”（{label}，{note}）：签名记录中有它，报送包中没有。请向报送单位索取完整的报送包</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”的内容是可执行程序，不是文档或图片，已拒收，请勿打开</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”的类型“{kind}”不是可接受的类型</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报送包的签名记录中没有附件“{name}”</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”在本机保存的文件已损坏（内容与登记的 SHA-256 不符），没有导出。请删除该附件后用原文件重新添加，或从备份恢复。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>多出的文件“{name}”：签名记录中没有它，不是报送单位签名时附上的</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>包含 {n} 个文件，远超正常的报送包</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>包中没有签名报表（.xlsx 应在包的最外层）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>包中有 {n} 个报表（{names}），一个报送包只应有一个</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>报表过大（{mb} MB）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件名“{name}”是绝对路径（指向包外）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件名“{name}”含“..”（指向包外的文件夹）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件名“{name}”含控制字符或为空</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”（{label}）与签名时不同：被替换或改动过（签名时 {size} 字节、SHA-256 {want}…，现在 {now} 字节、{got}…）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件是空的（0 字节）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法读取：{e}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”是符号链接（可能指向包外的文件）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”是加密的，无法核对</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”的压缩方式不支持</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>有两个同名的文件“{a}”和“{b}”（解压时一个会覆盖另一个）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>解压后体积异常，将超过 {mb} MB（可能是恶意构造的文件）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>“{name}”解压后体积异常，压缩比 {ratio}:1，疑似“压缩炸弹”</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>附件“{name}”无法解压（文件损坏）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>包中的报表无法解压（文件损坏）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>压缩结构损坏</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:指标代码）或表格的一行（1.1:表格代码#行号）；可用 ecodesk catalog --json 查看代码</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{form} {t}第{n}行</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>没有表单 {form}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本单位不填报表单 {form}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>冒号后的代码不对</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单 {form} 没有指标 {code}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格的一行应写成 表单:表格#行号</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>指标 {code} 没有这一项</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件太大（{size} MB），单个附件最大 {limit} MB。请压缩图片或只扫描需要的页后再添加</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>无法确定数据文件夹，不能保存附件。</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>请写一句说明（如“项目验收报告”“现场照片”）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>说明太长（最多 {n} 个字）</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>文件名不能为空</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>这不是一个文件</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>本次报送的附件合计将达 {total} MB，超过上限 {limit} MB。请删去不必要的附件，或压缩后再添加</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>找不到文件 {path}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>同一份文件已经作为“{other}”添加在 {place} 上（编号 {id}）</source>
-      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -7298,6 +7316,16 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>本工作簿由 EcoDesk 导出并以填报单位的密钥签名。任何单元格被修改、工作表被删除或增加，验证都会失败。接收单位请用 EcoDesk 的“验证”功能（或 ecodesk verify）核对签名和单位密钥登记，并与单位报送的密钥登记表核对上面的指纹。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>附件清单（文件在报送包的“附件”文件夹中）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name}
+说明：{note}
+大小：{size} 字节  SHA-256：{sha}</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -189,3 +189,48 @@ def test_consolidation_takes_packages_and_lists_each_units_files(
     ]
     assert files[0].package == received / "宁都县.zip"
     assert done.summary.attachments_of(unit, "2.1") == []
+
+
+def test_the_workbooks_cover_lists_the_files(exported: Exported, tmp_path: Path) -> None:
+    """Opened alone in Excel or WPS, the workbook still says which files belong to it."""
+    import openpyxl
+
+    with zipfile.ZipFile(exported.package) as zf:
+        (tmp_path / "w.xlsx").write_bytes(zf.read("宁都县.xlsx"))
+    cover = openpyxl.load_workbook(tmp_path / "w.xlsx")["封面"]
+    texts = [str(c.value) for row in cover.iter_rows() for c in row if c.value]
+    assert any(t.startswith("附件清单") for t in texts)
+    assert "2. 1.1 工业技术改造投资额" in texts
+    result = verify_workbook(exported.package, exported.registry)
+    photo = result.attachments.checks[1].file  # type: ignore[union-attr]
+    assert any(photo.name in t and photo.sha256 in t and "说明：现场照片" in t for t in texts)
+
+
+def test_the_consolidate_command_names_the_files_that_are_not_as_signed(
+    exported: Exported, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ecodesk.cli import main
+
+    received = tmp_path / "received"
+    received.mkdir()
+    photo = _member(exported.package, "1.1 工业技术改造投资额")
+    _rezip(exported.package, received / "宁都县.zip", lambda n, d: None if n == photo else d)
+    out = tmp_path / "汇总.xlsx"
+    code = main(
+        [
+            "--data-dir",
+            str(tmp_path / "office"),
+            "consolidate",
+            str(received),
+            "--keys",
+            str(exported.registry),
+            "-o",
+            str(out),
+        ]
+    )
+    said = capsys.readouterr().out
+    assert code == 1 and out.exists()  # the figures are used, the missing file is said
+    assert (
+        "[注意] 宁都县.zip：附件有 1 处与签名不符（数据照常汇总）：缺少附件“现场照片.jpg”" in said
+    )
+    assert "有 1 份报送的附件缺失或与签名不符" in said

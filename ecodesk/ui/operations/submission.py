@@ -51,11 +51,17 @@ def ask_passphrase(window: MainWindow) -> str | None:
 
 
 def _save_path(window: MainWindow) -> Path | None:
+    # with evidence files the export is one package (.zip: the workbook and 附件/)
+    data = window.session.data
+    if data is not None and data.attachments:
+        suffix, kind = ".zip", translate("Operations", "报送包：签名报表和附件 (*.zip)")
+    else:
+        suffix, kind = ".xlsx", translate("Operations", "Excel 工作簿 (*.xlsx)")
     path, _ = QFileDialog.getSaveFileName(
         window,
         translate("Operations", "保存签名报表"),
-        str(Path(last_folder(window)) / default_name(window, ".xlsx")),
-        translate("Operations", "Excel 工作簿 (*.xlsx)"),
+        str(Path(last_folder(window)) / default_name(window, suffix)),
+        kind,
     )
     if not path:
         return None
@@ -169,6 +175,15 @@ def export_again(window: MainWindow) -> None:
 
 def show_signed(window: MainWindow, result: ExportResult, note: str) -> None:
     """Where the file is, its fingerprint as the printed sheet shows it, and what to do next."""
+    if result.attachments:
+        note = (
+            translate(
+                "Operations",
+                "这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。",
+            ).format(n=result.attachments)
+            + "\n\n"
+            + note
+        )
     box = QMessageBox(
         QMessageBox.Icon.Information,
         translate("Operations", "已签名导出"),
