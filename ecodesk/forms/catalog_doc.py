@@ -115,6 +115,7 @@ def _form_doc(pack: FormPack, code: str) -> dict[str, Any]:
         "indicators": [_indicator_doc(code, ind) for ind in form.indicators],
         "tables": [t.model_dump(mode="json") for t in form.tables],
         "rules": [r.model_dump(mode="json") for r in form.rules],
+        "evidence": [e.model_dump(mode="json") for e in form.evidence],  # claims needing 佐证材料
     }
 
 

@@ -208,3 +208,13 @@ def test_every_bundled_requirement_cites_the_plan() -> None:
     assert len(rules) >= 15
     for rule in rules:
         assert "方案" in rule.reason or rule.reason.startswith("同上"), rule.id
+
+
+def test_the_catalog_document_lists_the_requirements_with_their_reasons() -> None:
+    from ecodesk.forms.catalog_doc import catalog_document
+
+    doc = catalog_document(bundled_pack())
+    forms = {t["code"]: t["form"] for t in doc["tasks"] if t.get("form")}
+    named = {e["id"]: e for e in forms["4.1"]["evidence"]}["soil_water_demo_named"]
+    assert named["table"] == "soil_water_demo_list" and named["values"] == ["已命名"]
+    assert "力争创建国家水土保持示范县" in named["reason"]
