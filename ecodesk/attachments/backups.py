@@ -24,7 +24,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from ecodesk.attachments.blobs import CHUNK, BlobStore
+from ecodesk.attachments.blobs import CHUNK, BlobStore, is_sha256
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,9 @@ def extract_attachments(db_file: Path, data_dir: Path) -> int:
             return 0
         rows = conn.execute("SELECT rowid, sha256, size FROM attachment_blobs").fetchall()
         for rowid, sha, size in rows:
+            if not isinstance(sha, str) or not is_sha256(sha) or not isinstance(size, int):
+                log.error("backup %s carries a blob under a bad name %r: skipped", db_file, sha)
+                continue
             if blobs.has(sha, size):
                 continue
             with conn.blobopen("attachment_blobs", "data", rowid, readonly=True) as blob:

@@ -76,6 +76,8 @@ class BlobStore:
         return self.root / sha256[:2] / sha256
 
     def has(self, sha256: str, size: int | None = None) -> bool:
+        if not is_sha256(sha256):  # a record from an untrusted backup: never a path
+            return False
         try:
             st = self.path_of(sha256).stat()
         except OSError:

@@ -318,7 +318,7 @@ def attachments_block(data: SubmissionData, styles: Styles, page: PageGeometry) 
                 _p(group_hex(f.sha256[:16]), styles.cell_small),
             ]
         )
-    units = [SERIAL_WIDTH, 21, 22, 20, 9, 27]
+    units = [7, 21, 22, 20, 9, 25]  # 序号 on one line
     scale = page.frame_width / sum(units)
     table = Table(body, colWidths=[u * scale for u in units], repeatRows=1, splitInRow=24)
     table.setStyle(TableStyle(grid_style()))

@@ -89,6 +89,15 @@ def preview_import(
                 code=profile.division_code,
             )
         )
+    from ecodesk.attachments.package import is_package
+
+    if is_package(path) and path.is_file():
+        # last year's package (the signed workbook and its evidence): the verifier checks the
+        # package and measures the workbook inside with the same gate as any workbook
+        report(30, tr("import", "验证签名"))
+        preview = _preview_workbook(store, path, period, registry_dir, profile.division_code)
+        report(100, tr("import", "预览完成"))
+        return preview
     report(5, tr("import", "检查文件安全性"))
     check_import_file(path)
     report(20, tr("import", "识别文件类型"))

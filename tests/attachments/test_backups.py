@@ -118,3 +118,36 @@ def test_store_copy_to_another_folder_takes_the_files(
         assert [a.note for a in found] == ["批复文件", "现场照片", "同一批复"]
         for a in found:
             assert content_path(moved, a).read_bytes() == originals[a.name]
+
+
+def test_a_doctored_backup_restores_what_is_sound_and_names_the_rest(
+    store: Store, period: Period, files: Path, tmp_path: Path, pack
+) -> None:
+    """Bytes that do not hash to their name, a name that is a path: skipped, said, no traceback."""
+    originals = _filled(store, period, files)
+    assert store.db_path is not None
+    made = make_backup(store.db_path, tmp_path / "backup.sqlite3")
+    conn = sqlite3.connect(made)
+    try:
+        photo_sha = conn.execute(
+            "SELECT sha256 FROM attachments WHERE name = '照片.jpg'"
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE attachment_blobs SET data = zeroblob(size) WHERE sha256 = ?", (photo_sha,)
+        )
+        conn.execute(
+            "INSERT INTO attachment_blobs (sha256, size, data) VALUES ('../../escaped', 3, x'414141')"
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    elsewhere = tmp_path / "新电脑"
+    elsewhere.mkdir()
+    said: list[str] = []
+    with listening(said.append):
+        restore_database(elsewhere / "ecodesk.sqlite3", made)
+    assert said and "照片.jpg" in said[0] and "批复.pdf" not in said[0]
+    assert not (tmp_path / "escaped").exists() and not (elsewhere / "escaped").exists()
+    with Store.open(elsewhere, pack=pack) as restored:
+        pdf = next(a for a in list_attachments(restored, period) if a.name == "批复.pdf")
+        assert content_path(restored, pdf).read_bytes() == originals["批复.pdf"]

@@ -234,3 +234,21 @@ def test_the_consolidate_command_names_the_files_that_are_not_as_signed(
         "[注意] 宁都县.zip：附件有 1 处与签名不符（数据照常汇总）：缺少附件“现场照片.jpg”" in said
     )
     assert "有 1 份报送的附件缺失或与签名不符" in said
+
+
+def test_last_years_package_imports_like_its_workbook(
+    exported: Exported, tmp_path: Path, pack
+) -> None:  # type: ignore[no-untyped-def]
+    """The unit imports its own package next year: the figures come from the signed workbook."""
+    from ecodesk.services.import_previous import preview_import
+    from ecodesk.store import Store
+    from ecodesk.submission import Period
+
+    with Store.open(exported.data_dir, pack=pack) as store:
+        preview = preview_import(store, exported.package, period=Period(2027))
+        data = store.load(Period(2026))
+    assert preview.baseline_period == Period(2026)
+    assert preview.signature_status == "valid"  # the unit's own key; every file as signed
+    imported = {i.key: i.new for i in preview.items}
+    assert "1.1:tech_invest" in imported
+    assert set(imported) == {k for k, v in data.values.items() if v}  # numbers as signed
