@@ -54,7 +54,7 @@ class FeedbackRefused(EcoDeskError):
 @dataclass(frozen=True)
 class Suggestion:
     key: str
-    rule: str  # big_change | behind_target
+    rule: str  # big_change | behind_target | no_evidence | far_from_peers
     question: str
 
 
@@ -79,7 +79,33 @@ def suggest_queries(
             question += tr("review", "（单位已说明：{text}）", text=explanation)
         question += tr("review", "请核实并说明原因。")
         found.append(Suggestion(p.field, rule, question))
-    return found + far_from_peers(pack, data, peers or [])
+    return found + missing_evidence(pack, data) + far_from_peers(pack, data, peers or [])
+
+
+def missing_evidence(pack: Any, data: SubmissionData) -> list[Suggestion]:
+    """Each claim the pack wants 佐证材料 for and the unit signed without it (its explanation
+    quoted when it accepted the warning), asked at the cell or indicator that makes the claim."""
+    from ecodesk.forms.keys import CellKey, parse_problem_location
+    from ecodesk.forms.rules.context import CheckContext
+    from ecodesk.forms.rules.evidence import EVIDENCE_KIND, unbacked_claims
+
+    found: list[Suggestion] = []
+    for claim in unbacked_claims(CheckContext.of(pack, data)):
+        cell = parse_problem_location(claim.field)
+        key = str(cell) if isinstance(cell, CellKey) else claim.field
+        question = tr(
+            "review",
+            "{subject}为“{value}”，未附佐证材料（{what}）。",
+            subject=claim.subject,
+            value=claim.value,
+            what=claim.rule.what,
+        )
+        explanation = data.explanation_for(f"{EVIDENCE_KIND}:{claim.key}")
+        if explanation:
+            question += tr("review", "（单位已说明：{text}）", text=explanation)
+        question += tr("review", "请补附佐证材料，或说明原因。")
+        found.append(Suggestion(key, "no_evidence", question))
+    return found
 
 
 def _number(text: str) -> Decimal | None:

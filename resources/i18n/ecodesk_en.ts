@@ -5771,6 +5771,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
       <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
+    <message>
+      <source>{subject}为“{value}”，未附佐证材料（{what}）。</source>
+      <translation>{subject} is “{value}” with no evidence attached ({what}). </translation>
+    </message>
+    <message>
+      <source>请补附佐证材料，或说明原因。</source>
+      <translation>Please attach the evidence or explain why it is missing.</translation>
+    </message>
   </context>
   <context>
     <name>rules</name>
