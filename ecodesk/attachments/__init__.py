@@ -24,6 +24,9 @@ The API the rest of the program (the window, the command line, export) uses — 
 - :func:`resolve_place` / :func:`place_label` — check a key, and how a person reads it
   (``1.1 森林覆盖率``, ``1.1 项目表第3行``).
 - :func:`accepted_extensions` — for a file dialog's filter.
+- ``Store.load(period).attachments`` — the revision's files as the signature will bind them
+  (:class:`ecodesk.submission.AttachedFile`: ``n, key, label, name, kind, size, sha256, note``),
+  for the rules (a claim that needs evidence), the workbook, the printed sheet and export.
 
 The bytes are stored once per content in ``<data folder>/attachments/`` (:mod:`.blobs`), written
 atomically and never deleted, so deleting the clerk's original loses nothing. A new revision

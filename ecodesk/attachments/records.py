@@ -210,7 +210,7 @@ def attach(
             sha256=sha,
             note=note,
             added_at=_now(),
-            added_by=store._os_user,
+            added_by=store._os_user[:64],
         )
         s.add(row)
         s.flush()
