@@ -14,11 +14,19 @@ The API the rest of the program (the window, the command line, export) uses — 
 - :func:`list_attachments` ``(store, period, revision=None, *, include_removed=False)``.
 - :func:`detach` ``(store, attachment_id)`` — from a draft only (:class:`AttachmentFrozen` for a
   signed revision); :func:`restore` ``(store, attachment_id)`` undoes it.
-- :func:`content_path` ``(store, attachment) -> Path`` — the stored file, to open or copy (never
-  to write); :class:`AttachmentContentMissing` when this data folder lacks it.
+- :func:`content_path` ``(store, attachment) -> Path`` — the stored file, to read (a thumbnail)
+  or copy, never to write; it has no extension. :class:`AttachmentContentMissing` when this data
+  folder lacks it. :func:`viewable_copy` ``(store, attachment) -> Path`` — a copy under the
+  file's own name in the data folder's cache, to hand to the system viewer (double-click).
+- At the receiver: :func:`ecodesk.attachments.package.extract_attachment`
+  ``(package, attached_file, folder) -> Path`` — a checked file out of a package, for opening;
+  the consolidation lists each unit's files (``Summary.attachments``, ``attachments_of``).
 - :func:`resolve_place` / :func:`place_label` — check a key, and how a person reads it
   (``1.1 森林覆盖率``, ``1.1 项目表第3行``).
 - :func:`accepted_extensions` — for a file dialog's filter.
+- ``Store.load(period).attachments`` — the revision's files as the signature will bind them
+  (:class:`ecodesk.submission.AttachedFile`: ``n, key, label, name, kind, size, sha256, note``),
+  for the rules (a claim that needs evidence), the workbook, the printed sheet and export.
 
 The bytes are stored once per content in ``<data folder>/attachments/`` (:mod:`.blobs`), written
 atomically and never deleted, so deleting the clerk's original loses nothing. A new revision
@@ -43,6 +51,7 @@ from ecodesk.attachments.records import (
     list_attachments,
     restore,
     submission_limit,
+    viewable_copy,
 )
 
 __all__ = [
@@ -66,4 +75,5 @@ __all__ = [
     "resolve_place",
     "restore",
     "submission_limit",
+    "viewable_copy",
 ]

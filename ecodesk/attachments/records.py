@@ -210,7 +210,7 @@ def attach(
             sha256=sha,
             note=note,
             added_at=_now(),
-            added_by=store._os_user,
+            added_by=store._os_user[:64],
         )
         s.add(row)
         s.flush()
@@ -380,3 +380,31 @@ def content_path(store: Store, attachment: Attachment) -> Path:
     if not blobs.has(attachment.sha256, attachment.size):
         raise AttachmentContentMissing(attachment.name, attachment.sha256)
     return blobs.path_of(attachment.sha256)
+
+
+VIEW_CACHE = ("cache", "attachments")
+
+
+def viewable_copy(store: Store, attachment: Attachment) -> Path:
+    """A copy of ``attachment`` under its own name (with its extension, so the system viewer
+    knows it), in the data folder's cache: ``cache/attachments/<hash>/<name>``. Opening it never
+    touches the stored file, which other records share."""
+    import shutil
+
+    from ecodesk.attachments.package import safe_component
+
+    source = content_path(store, attachment)
+    data_dir = Path(store.data_dir) if store.data_dir is not None else source.parents[2]
+    folder = data_dir.joinpath(*VIEW_CACHE, attachment.sha256[:16])
+    target = folder / safe_component(attachment.name)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{target.name}.part"
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)  # fresh each time: a viewer may have changed the last copy
+    except OSError as exc:
+        if target.is_file():  # still open in a viewer (Windows will not replace it): reuse
+            log.info("viewable copy %s kept: %s", target, exc)
+            return target
+        raise storage_error(exc, target) from None
+    return target

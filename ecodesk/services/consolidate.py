@@ -570,7 +570,8 @@ def unit_attachments(kept: Sequence[ReceivedWorkbook]) -> list[UnitAttachment]:
                     file=check.file,
                     status=check.status,
                     detail=check.detail,
-                    package=report.package,
+                    # the file as received now (a cached verdict may name an earlier copy)
+                    package=r.path if report.package is not None else None,
                     member=check.member,
                 )
             )

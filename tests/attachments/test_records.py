@@ -270,3 +270,19 @@ def test_stored_files_are_private_and_whole(
     finally:
         conn.close()
     assert rows == [("1.1", "a.pdf", "pdf", blob.stat().st_size, blob.name, "说明")]
+
+
+def test_a_viewable_copy_has_the_files_name_and_leaves_the_stored_one_alone(
+    store: Store, period: Period, files: Path, data_dir: Path
+) -> None:
+    from ecodesk.attachments import viewable_copy
+
+    made = attach(store, period, "1.1", make_pdf(files / "验收报告.pdf"), "说明")
+    copy = viewable_copy(store, made)
+    assert copy.name == "验收报告.pdf" and copy.is_relative_to(data_dir / "cache")
+    assert copy.read_bytes() == content_path(store, made).read_bytes()
+    copy.write_bytes(b"changed in the viewer")
+    assert hashlib.sha256(content_path(store, made).read_bytes()).hexdigest() == made.sha256
+    assert (
+        viewable_copy(store, made).read_bytes() != b"changed in the viewer"
+    )  # size differs: fresh
