@@ -43,6 +43,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.output import OutputExists, OutputFile
 from ecodesk.review.state import unit_state_label
+from ecodesk.store.feedback import query_state_label
 from ecodesk.workbook.cells import put_text
 from ecodesk.workbook.styles import (
     BODY_FONT,
@@ -71,6 +72,7 @@ COVER_SHEET = "汇总"
 MATRIX_SHEET = "完成情况"
 WARNINGS_SHEET = "提示说明"
 FILES_SHEET = "收到的文件"
+QUERIES_SHEET = "审核查询"
 
 
 class SummaryWriteError(EcoDeskError):
@@ -526,6 +528,57 @@ def _write_warnings(ws: Worksheet, summary: Summary) -> None:
     a4(ws, summary, landscape=True, title_rows="3:3")
 
 
+def _write_queries(ws: Worksheet, summary: Summary) -> None:
+    """Each unit's review state and the queries of the office's newest feedback, each with its
+    state (待答复 / 已答复 / 已关闭): what the city still waits for, at a glance."""
+    columns = [
+        tr("consolidation", "单位"),
+        tr("consolidation", "审核状态"),
+        tr("consolidation", "修订版"),
+        tr("consolidation", "序号"),
+        tr("consolidation", "查询位置"),
+        tr("consolidation", "问题"),
+        tr("consolidation", "单位的答复"),
+        tr("consolidation", "查询状态"),
+    ]
+    title_row(ws, tr("consolidation", "审核状态和查询"), len(columns))
+    put(ws, 2, 1, summary.totals_basis)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
+    ws.row_dimensions[2].height = 30
+    header_row(ws, 3, columns)
+    row = 3
+    for entry in summary.completeness:
+        review = summary.review.get(unit_id(entry.unit))
+        if review is None:
+            continue
+        name = entry.unit.display_name or entry.unit.division_name
+        state = unit_state_label(review.state)
+        revision: Any = review.revision if review.revision is not None else ""
+        if not review.queries:
+            row += 1
+            for col, value in enumerate((name, state, revision), start=1):
+                put(ws, row, col, value)
+            continue
+        for q in review.queries:
+            row += 1
+            values = (
+                name,
+                state,
+                revision,
+                q.n,
+                f"{q.label}（{q.key}）" if q.label else q.key,
+                q.question,
+                q.answer,
+                query_state_label(q.state),
+            )
+            for col, value in enumerate(values, start=1):
+                put(ws, row, col, value)
+    box(ws, 3, row, 1, len(columns))
+    set_widths(ws, [22, 9, 7, 6, 26, 40, 40, 9])
+    ws.freeze_panes = "A4"
+    a4(ws, summary, landscape=True, title_rows="3:3")
+
+
 def _write_files(ws: Worksheet, summary: Summary) -> None:
     columns = [
         tr("consolidation", "文件"),
@@ -577,7 +630,14 @@ def build_workbook(summary: Summary) -> Workbook:
     cover = wb.active
     taken = {
         name.lower()
-        for name in (TABLE_SHEET, COVER_SHEET, MATRIX_SHEET, WARNINGS_SHEET, FILES_SHEET)
+        for name in (
+            TABLE_SHEET,
+            COVER_SHEET,
+            MATRIX_SHEET,
+            WARNINGS_SHEET,
+            FILES_SHEET,
+            QUERIES_SHEET,
+        )
     }
     cover.title = COVER_SHEET
     sheets = {s.key: sheet_name(f"{s.form} {s.name}", taken) for s in summary.indicators}
@@ -590,6 +650,8 @@ def build_workbook(summary: Summary) -> Workbook:
     for s in summary.indicators:
         _write_indicator(wb.create_sheet(sheets[s.key]), summary, s, labels)
     _write_warnings(wb.create_sheet(WARNINGS_SHEET), summary)
+    if summary.review:
+        _write_queries(wb.create_sheet(QUERIES_SHEET), summary)
     _write_files(wb.create_sheet(FILES_SHEET), summary)
     wb.properties.title = tr("consolidation", "汇总表")
     wb.properties.creator = "EcoDesk"
