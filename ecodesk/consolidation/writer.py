@@ -537,7 +537,7 @@ def _write_queries(ws: Worksheet, summary: Summary) -> None:
         tr("consolidation", "修订版"),
         tr("consolidation", "序号"),
         tr("consolidation", "查询位置"),
-        tr("consolidation", "问题"),
+        tr("consolidation", "查询内容"),
         tr("consolidation", "单位的答复"),
         tr("consolidation", "查询状态"),
     ]

@@ -316,52 +316,52 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -369,205 +369,228 @@
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="84" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="85" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="110" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="112" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="116" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="123" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="127" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="126" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="130" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="135" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="137" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="141" />
       <source>重新核验</source>
       <translation>Verify again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="138" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
       <source>再次读取文件夹；只有新的或改动过的文件会重新核验</source>
       <translation>Read the folder again; only new or changed files are verified again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="458" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="159" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="473" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="160" />
       <source>完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="154" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
       <source>指标汇总</source>
       <translation>Indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="159" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="167" />
       <source>导出汇总表…</source>
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="174" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="176" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="171" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="179" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="192" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="200" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="208" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="216" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="263" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="268" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="276" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="331" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="339" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="347" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="355" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="380" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="394" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="412" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="414" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="429" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="416" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="431" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="117" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="121" />
       <source>密钥登记：</source>
       <translation>Key registry:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="465" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="480" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="163" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="482" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="491" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="512" />
+      <source>审核</source>
+      <translation>Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="170" />
       <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表</source>
       <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="196" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="204" />
       <source>（未选择：请选择上级下发的各单位密钥登记文件夹）</source>
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="216" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="224" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="275" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="283" />
       <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="283" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="291" />
       <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="303" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="311" />
       <source>已核验 {done} / {total} 个文件</source>
       <translation>Verified {done} / {total} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="404" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="425" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="440" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="449" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="439" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="454" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="474" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="491" />
+      <source>审核（{n} 待审）</source>
+      <translation>Review ({n} to review)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="519" />
+      <source>还没有收到这个单位有效的报表，没有可以审核的内容。</source>
+      <translation>No valid workbook has been received from this unit yet; there is nothing to review.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="536" />
+      <source>比较修订版</source>
+      <translation>Compare revisions</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="547" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="554" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="559" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -576,64 +599,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="504" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="577" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="510" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="583" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="512" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="585" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="533" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="606" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="535" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="608" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="613" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="545" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="618" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="553" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="626" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="641" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="590" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="663" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="670" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="602" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="675" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -697,6 +720,95 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="65" />
       <source>取消</source>
       <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>DiffDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="39" />
+      <source>比较修订版 — {unit}</source>
+      <translation>Compare revisions — {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="47" />
+      <source>第{r}版（{name}）</source>
+      <translation>Revision {r} ({name})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="52" />
+      <source>原版本：</source>
+      <translation>Old revision:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="55" />
+      <source>新版本：</source>
+      <translation>New revision:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>类别</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>表</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>位置</source>
+      <translation>Place</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>原值</source>
+      <translation>Old</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>新值</source>
+      <translation>New</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="78" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="96" />
+      <source>数值</source>
+      <translation>Value</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="97" />
+      <source>章节</source>
+      <translation>Section</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="98" />
+      <source>表格行</source>
+      <translation>Table row</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="101" />
+      <source>请选择两个不同的版本。</source>
+      <translation>Choose two different revisions.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="104" />
+      <source>第{a}版 → 第{b}版：内容没有变化。</source>
+      <translation>Revision {a} → revision {b}: nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="108" />
+      <source>第{a}版 → 第{b}版，{n} 处变化</source>
+      <translation>Revision {a} → revision {b}, {n} changes</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="121" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="122" />
+      <source>（空）</source>
+      <translation>(empty)</translation>
     </message>
   </context>
   <context>
@@ -1138,7 +1250,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1149,168 +1261,168 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="214" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="217" />
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="223" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="259" />
+      <location filename="../../ecodesk/ui/main_window.py" line="263" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="277" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="280" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="190" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="336" />
+      <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="348" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="374" />
+      <location filename="../../ecodesk/ui/main_window.py" line="378" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="399" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="401" />
+      <location filename="../../ecodesk/ui/main_window.py" line="405" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="490" />
+      <location filename="../../ecodesk/ui/main_window.py" line="494" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="499" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1438,7 +1550,8 @@ Leave it empty to use the data file on this computer. A new address takes effect
     <message>
       <location filename="../../ecodesk/ui/operations/data.py" line="41" />
       <location filename="../../ecodesk/ui/operations/data.py" line="224" />
-      <location filename="../../ecodesk/ui/operations/review.py" line="33" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="36" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="146" />
       <location filename="../../ecodesk/ui/operations/submission.py" line="58" />
       <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
@@ -1842,54 +1955,110 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>Import review feedback…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="28" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="31" />
       <source>导入审核意见</source>
       <translation>Import review feedback</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="31" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="34" />
       <source>选择上级的审核意见书</source>
       <translation>Choose the review feedback from the office above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="48" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="51" />
       <source>退回原因：{reason}</source>
       <translation>Reason for return: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="50" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="53" />
       <source>查询{n}　{label}：{question}</source>
       <translation>Query {n}  {label}: {question}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="59" />
       <source>导入这份审核意见（{decision}）？</source>
       <translation>Import this feedback ({decision})?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="70" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="73" />
       <source>已导入审核意见，并建立第 {r} 版：请逐条答复查询后重新签名导出。</source>
       <translation>Feedback imported and revision {r} created: answer every query, then sign and export again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="74" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="77" />
       <source>已导入审核意见：{decision}。</source>
       <translation>Feedback imported: {decision}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="82" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="85" />
       <source>答复查询</source>
       <translation>Answer query</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="86" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="89" />
       <source>答复（会随新版本的报表报送）：</source>
       <translation>Answer (sent with the new revision):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="97" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="100" />
       <source>已保存答复。</source>
       <translation>Answer saved.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="118" />
+      <source>签名审核意见书</source>
+      <translation>Sign the review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="121" />
+      <source>审核意见书要用本单位的签名密钥签名，请输入口令。</source>
+      <translation>The review feedback is signed with our unit's signing key; enter its passphrase.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="139" />
+      <source>{unit}_{period}_第{r}版_审核意见书.xlsx</source>
+      <translation>{unit}_{period}_rev{r}_review-feedback.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="144" />
+      <source>保存审核意见书</source>
+      <translation>Save the review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="166" />
+      <source>审核</source>
+      <translation>Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="204" />
+      <source>审核意见书已保存：{path}
+（{unit} {period}第{r}版，{decision}，查询 {n} 条）
+
+请把它发给报送单位；对方须先登记本单位的密钥。</source>
+      <translation>Review feedback saved: {path}
+({unit} {period} revision {r}, {decision}, {n} queries)
+
+Send it to the reporting unit; it must first register our unit's key.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="222" />
+      <source>审核意见书没有生成，原因未知。详细情况已记入日志：{path}</source>
+      <translation>The review feedback was not made, for an unknown reason. Details are in the log: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="228" />
+      <source>正在生成审核意见书…</source>
+      <translation>Making the review feedback…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="237" />
+      <source>比较修订版</source>
+      <translation>Compare revisions</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="242" />
+      <source>收到的文件中这个单位只有一个有效的修订版，没有可比较的版本。单位重报后，把新版本放入收到的报表文件夹再比较。</source>
+      <translation>The received files hold only one valid revision of this unit; there is nothing to compare. When the unit resubmits, put the new revision in the received folder and compare again.</translation>
     </message>
   </context>
   <context>
@@ -2486,6 +2655,223 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="137" />
       <source>当前数据会先另存一份到备份文件夹。</source>
       <translation>A copy of the current data is saved to the backup folder first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="95" />
+      <source>审核 {unit} {period}第{r}版</source>
+      <translation>Review {unit} {period} revision {r}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="103" />
+      <source>选择要查询的位置（指标数值、表格单元格、章节，或整份报表），写下问题后按 Enter 加入查询；右侧是程序的检查给出的建议问题。最后选择审核结论，生成审核意见书，用本单位的密钥签名。</source>
+      <translation>Choose the place to query (an indicator value, a table cell, a section, or the whole submission), write the question and press Enter to add the query; on the right are the questions the program's checks suggest. Finally choose the decision and make the review feedback, signed with our unit's key.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="111" />
+      <source>所审核的文件：{name}</source>
+      <translation>File under review: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="119" />
+      <source>位置（收到的数值）：</source>
+      <translation>Places (values as received):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="152" />
+      <source>位置</source>
+      <translation>Place</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="122" />
+      <source>收到的数值</source>
+      <translation>Value received</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="131" />
+      <source>建议的查询（程序的检查，Enter 选用）：</source>
+      <translation>Suggested queries (the program's checks; Enter to use):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="144" />
+      <source>加入查询</source>
+      <translation>Add query</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="149" />
+      <source>已提出的查询（Del 删除）：</source>
+      <translation>Queries raised (Del removes):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="142" />
+      <source>查询内容，例如：比上年增幅较大，请核实口径</source>
+      <translation>Question, e.g. much higher than last year, please check the definition</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="152" />
+      <source>查询内容</source>
+      <translation>Question</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="166" />
+      <source>审核结论</source>
+      <translation>Decision</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="168" />
+      <source>只提查询，不退回</source>
+      <translation>Queries only, no return</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="169" />
+      <source>退回修改</source>
+      <translation>Return for correction</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="170" />
+      <source>采用</source>
+      <translation>Accept</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="176" />
+      <source>退回原因：</source>
+      <translation>Reason for return:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="178" />
+      <source>退回时必须写明：请单位核实或更正什么</source>
+      <translation>Required for a return: what the unit must check or correct</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="191" />
+      <source>生成审核意见书…</source>
+      <translation>Make review feedback…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="193" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="244" />
+      <source>{n} 行</source>
+      <translation>{n} rows</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="246" />
+      <source>第{n}行</source>
+      <translation>Row {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="279" />
+      <source>查询位置：{place}</source>
+      <translation>Query on: {place}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="281" />
+      <source>请在左侧选择一个位置（指标、单元格、章节或整份报表）</source>
+      <translation>Choose a place on the left (indicator, cell, section or the whole submission)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="294" />
+      <source>程序的检查没有发现需要查询的地方。</source>
+      <translation>The program's checks found nothing to query.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="313" />
+      <source>请先在左侧选择要查询的位置。</source>
+      <translation>First choose the place to query on the left.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="317" />
+      <source>请写下要问的问题，再加入查询。</source>
+      <translation>Write the question before adding the query.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewView</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="68" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="69" />
+      <source>版次</source>
+      <translation>Rev.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="70" />
+      <source>审核状态</source>
+      <translation>Review state</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="71" />
+      <source>查询</source>
+      <translation>Queries</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="72" />
+      <source>待答复</source>
+      <translation>Unanswered</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="93" />
+      <source>序号</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="94" />
+      <source>位置</source>
+      <translation>Place</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="95" />
+      <source>查询内容</source>
+      <translation>Question</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="96" />
+      <source>单位的答复</source>
+      <translation>Unit's answer</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="97" />
+      <source>查询状态</source>
+      <translation>Query state</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="113" />
+      <source>审核…</source>
+      <translation>Review…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="115" />
+      <source>对所选单位的最新修订版提出查询、退回或采用，并生成签名的审核意见书（Enter）</source>
+      <translation>Query, return or accept the chosen unit's newest revision and make the signed review feedback (Enter)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="118" />
+      <source>比较修订版…</source>
+      <translation>Compare revisions…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="119" />
+      <source>列出所选单位两个修订版之间改动的每个数值和章节</source>
+      <translation>List every value and section changed between two revisions of the chosen unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="213" />
+      <source>本单位还没有发出审核意见。</source>
+      <translation>No review feedback sent to this unit yet.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="217" />
+      <source>最近一次审核意见（第{r}版，{when}）：查询 {n} 条，待答复 {p} 条</source>
+      <translation>Latest review feedback (revision {r}, {when}): {n} queries, {p} unanswered</translation>
     </message>
   </context>
   <context>
@@ -4002,6 +4388,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。</source>
       <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
     </message>
+    <message>
+      <source>查询位置</source>
+      <translation>Place queried</translation>
+    </message>
+    <message>
+      <source>单位的答复</source>
+      <translation>Unit's answer</translation>
+    </message>
+    <message>
+      <source>查询状态</source>
+      <translation>Query state</translation>
+    </message>
+    <message>
+      <source>审核状态和查询</source>
+      <translation>Review states and queries</translation>
+    </message>
+    <message>
+      <source>查询内容</source>
+      <translation>Question</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -4088,6 +4494,125 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
       <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
     </message>
   </context>
   <context>
@@ -4692,6 +5217,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因：请写明要单位核实或更正什么。</source>
+      <translation>A return needs a reason: write what the unit must check or correct.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：采用、退回（写明原因），或至少提一条查询。</source>
+      <translation>Give a decision: accept, return (with a reason), or raise at least one query.</translation>
     </message>
   </context>
   <context>
@@ -6063,268 +6750,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
-    <name>review</name>
-    <message>
-      <source>{table} 第{n}行</source>
-      <translation>{table} row {n}</translation>
-    </message>
-    <message>
-      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
-      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
-    </message>
-    <message>
-      <source>表{code} {title}</source>
-      <translation>Form {code} {title}</translation>
-    </message>
-    <message>
-      <source>{t} 第{n}行 {c}</source>
-      <translation>{t} row {n} {c}</translation>
-    </message>
-    <message>
-      <source>整份报表</source>
-      <translation>the whole submission</translation>
-    </message>
-    <message>
-      <source>这份报表没有表单 {form}</source>
-      <translation>this submission has no form {form}</translation>
-    </message>
-    <message>
-      <source>冒号后的代码不对</source>
-      <translation>the code after the colon is wrong</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation>form {form} has no table {t}</translation>
-    </message>
-    <message>
-      <source>表格 {t} 没有列 {c}</source>
-      <translation>table {t} has no column {c}</translation>
-    </message>
-    <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation>table "{t}" has only {n} rows</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有指标或章节 {code}</source>
-      <translation>form {form} has no indicator or section {code}</translation>
-    </message>
-    <message>
-      <source>表格单元格应写成 表单:表格#行.列</source>
-      <translation>a table cell is written form:table#row.column</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>returned for correction</translation>
-    </message>
-    <message>
-      <source>采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>查询（不退回）</source>
-      <translation>queries (not returned)</translation>
-    </message>
-    <message>
-      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
-      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
-    </message>
-    <message>
-      <source>未收到</source>
-      <translation>not received</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>awaiting review</translation>
-    </message>
-    <message>
-      <source>已退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>已重报</source>
-      <translation>resubmitted</translation>
-    </message>
-    <message>
-      <source>已采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>请核实并说明原因。</source>
-      <translation>Please check and explain.</translation>
-    </message>
-    <message>
-      <source>（单位已说明：{text}）</source>
-      <translation> (the unit explained: {text})</translation>
-    </message>
-    <message>
-      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
-      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
-    </message>
-    <message>
-      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
-      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
-    </message>
-    <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
-    </message>
-    <message>
-      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
-      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
-    </message>
-    <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
-    </message>
-    <message>
-      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
-      <translation>The feedback file name must end in .xlsx.</translation>
-    </message>
-    <message>
-      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
-      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
-    </message>
-    <message>
-      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
-      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”没有写问题。</source>
-      <translation>Query "{key}" has no question.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”的问题太长。</source>
-      <translation>The question of query "{key}" is too long.</translation>
-    </message>
-    <message>
-      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
-      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
-    </message>
-    <message>
-      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
-      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
-    </message>
-  </context>
-  <context>
-    <name>feedback</name>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
-      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
-    </message>
-    <message>
-      <source>。</source>
-      <translation>.</translation>
-    </message>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
-      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
-    </message>
-    <message>
-      <source>，原因：{reason}</source>
-      <translation>; reason: {reason}</translation>
-    </message>
-    <message>
-      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
-      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
-    </message>
-    <message>
-      <source>退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>提出查询</source>
-      <translation>queried</translation>
-    </message>
-    <message>
-      <source>查询（{label}）：{question}</source>
-      <translation>Query ({label}): {question}</translation>
-    </message>
-    <message>
-      <source>第{revision}版被{reviewer}退回：{reason}</source>
-      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
-    </message>
-    <message>
-      <source>不是审核意见书</source>
-      <translation>not review feedback</translation>
-    </message>
-    <message>
-      <source>{name} 是报送工作簿，不是审核意见书。</source>
-      <translation>{name} is a submission, not review feedback.</translation>
-    </message>
-    <message>
-      <source>收件单位不符</source>
-      <translation>addressed to another unit</translation>
-    </message>
-    <message>
-      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
-      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
-    </message>
-    <message>
-      <source>本单位未报送该版本</source>
-      <translation>revision never sent</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
-      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
-    </message>
-    <message>
-      <source>已过时</source>
-      <translation>out of date</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
-      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
-    </message>
-    <message>
-      <source>已导入过</source>
-      <translation>already imported</translation>
-    </message>
-    <message>
-      <source>{name} 已经导入过，本机数据没有改动。</source>
-      <translation>{name} was imported before; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>答复{reviewer}对第{revision}版的查询</source>
-      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
-    </message>
-    <message>
-      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
-      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
-    </message>
-    <message>
-      <source>待答复</source>
-      <translation>to answer</translation>
-    </message>
-    <message>
-      <source>已答复</source>
-      <translation>answered</translation>
-    </message>
-    <message>
-      <source>已关闭</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
-      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
-    </message>
-    <message>
-      <source>答复不能为空，请写明核实情况或更正说明。</source>
-      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
-    </message>
-    <message>
-      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
-      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
-    </message>
-    <message>
-      <source>这条查询随采用意见送达，无需答复。</source>
-      <translation>This query came with an acceptance and needs no answer.</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
-      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
-    </message>
-  </context>
-  <context>
     <name>workbook-sheet</name>
     <message>
       <source>审核意见书</source>
@@ -6550,25 +6975,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>recovery</name>
-    <message>
-      <source>备份</source>
-      <translation>Backup</translation>
-    </message>
-    <message>
-      <source>每日自动备份</source>
-      <translation>Daily automatic backup</translation>
-    </message>
-    <message>
-      <source>恢复前保存的数据</source>
-      <translation>Data saved before a restore</translation>
-    </message>
-    <message>
-      <source>升级前自动备份</source>
-      <translation>Automatic backup before an upgrade</translation>
     </message>
   </context>
 </TS>
