@@ -2819,57 +2819,67 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Unanswered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="93" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="73" />
+      <source>最近的审核意见</source>
+      <translation>Latest review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="94" />
       <source>序号</source>
       <translation>No.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="95" />
       <source>位置</source>
       <translation>Place</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="95" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="96" />
       <source>查询内容</source>
       <translation>Question</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="96" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="97" />
       <source>单位的答复</source>
       <translation>Unit's answer</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="97" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="98" />
       <source>查询状态</source>
       <translation>Query state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="113" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="114" />
       <source>审核…</source>
       <translation>Review…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="115" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="116" />
       <source>对所选单位的最新修订版提出查询、退回或采用，并生成签名的审核意见书（Enter）</source>
       <translation>Query, return or accept the chosen unit's newest revision and make the signed review feedback (Enter)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="119" />
       <source>比较修订版…</source>
       <translation>Compare revisions…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="119" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="120" />
       <source>列出所选单位两个修订版之间改动的每个数值和章节</source>
       <translation>List every value and section changed between two revisions of the chosen unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="213" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="143" />
+      <source>{decision}（第{r}版，{when}）</source>
+      <translation>{decision} (revision {r}, {when})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="230" />
       <source>本单位还没有发出审核意见。</source>
       <translation>No review feedback sent to this unit yet.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="217" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="234" />
       <source>最近一次审核意见（第{r}版，{when}）：查询 {n} 条，待答复 {p} 条</source>
       <translation>Latest review feedback (revision {r}, {when}): {n} queries, {p} unanswered</translation>
     </message>

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ecodesk.consolidation.model import unit_id
 from ecodesk.ui import style
 
-UNIT_COLUMNS = 5  # unit, revision, state, queries, unanswered
+UNIT_COLUMNS = 6  # unit, revision, state, queries, unanswered, the latest feedback
 QUERY_COLUMNS = 5  # n, place, question, answer, state
 _STATE_COLOURS = {"待审核": style.WARNING, "已退回": style.ERROR, "未收到": style.MUTED}
 
@@ -70,10 +70,11 @@ class ReviewView(QWidget):
                 self.tr("审核状态"),
                 self.tr("查询"),
                 self.tr("待答复"),
+                self.tr("最近的审核意见"),
             ]
         )
-        self.units.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 60), (2, 90), (3, 60), (4, 70)):
+        self.units.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 220), (1, 60), (2, 90), (3, 60), (4, 70)):
             self.units.setColumnWidth(column, width)
         self._table_defaults(self.units)
         self.units.activated_unit.connect(self.review_requested)
@@ -132,6 +133,20 @@ class ReviewView(QWidget):
         table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
 
+    def latest_feedback(self, review: Any) -> str:
+        """退回修改（第1版，2026-12-03）：reason — what the office last sent the unit."""
+        from ecodesk.review.model import decision_label
+
+        fb = review.feedback
+        if fb is None:
+            return ""
+        text = self.tr("{decision}（第{r}版，{when}）").format(
+            decision=decision_label(fb.decision),
+            r=fb.revision,
+            when=fb.issued_at.strftime("%Y-%m-%d"),
+        )
+        return f"{text}：{fb.reason}" if fb.reason else text
+
     def show_summary(self, summary: Any) -> None:
         """``summary`` is a :class:`~ecodesk.consolidation.model.Summary` with its review attached."""
         from ecodesk.consolidation.labels import unit_labels
@@ -161,8 +176,10 @@ class ReviewView(QWidget):
                 state,
                 QTableWidgetItem(str(len(review.queries)) if review.queries else ""),
                 QTableWidgetItem(str(pending) if review.queries else ""),
+                QTableWidgetItem(self.latest_feedback(review)),
             ]
-            for column in range(1, UNIT_COLUMNS):
+            cells[5].setToolTip(cells[5].text())
+            for column in range(1, UNIT_COLUMNS - 1):
                 cells[column].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             for column, item in enumerate(cells):
                 self.units.setItem(row, column, item)

@@ -377,6 +377,7 @@ def test_query_states_in_the_window_and_the_summary_workbook(
     row = cw.review.units.currentRow()
     assert [cw.review.units.item(row, c).text() for c in range(1, 5)] == ["2", "已重报", "2", "1"]
     assert "查询 2 条，待答复 1 条" in cw.review.queries_title.text()
+    assert cw.review.units.item(row, 5).text().startswith("查询（不退回）（第1版，")
 
     out = tmp_path / "汇总.xlsx"
     monkeypatch.setattr(
