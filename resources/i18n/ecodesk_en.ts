@@ -2660,133 +2660,133 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
   <context>
     <name>ReviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="95" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="109" />
       <source>审核 {unit} {period}第{r}版</source>
       <translation>Review {unit} {period} revision {r}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="117" />
       <source>选择要查询的位置（指标数值、表格单元格、章节，或整份报表），写下问题后按 Enter 加入查询；右侧是程序的检查给出的建议问题。最后选择审核结论，生成审核意见书，用本单位的密钥签名。</source>
       <translation>Choose the place to query (an indicator value, a table cell, a section, or the whole submission), write the question and press Enter to add the query; on the right are the questions the program's checks suggest. Finally choose the decision and make the review feedback, signed with our unit's key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="111" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="125" />
       <source>所审核的文件：{name}</source>
       <translation>File under review: {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="119" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="133" />
       <source>位置（收到的数值）：</source>
       <translation>Places (values as received):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="122" />
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="136" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="166" />
       <source>位置</source>
       <translation>Place</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="136" />
       <source>收到的数值</source>
       <translation>Value received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="145" />
       <source>建议的查询（程序的检查，Enter 选用）：</source>
       <translation>Suggested queries (the program's checks; Enter to use):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="158" />
       <source>加入查询</source>
       <translation>Add query</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="163" />
       <source>已提出的查询（Del 删除）：</source>
       <translation>Queries raised (Del removes):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="156" />
       <source>查询内容，例如：比上年增幅较大，请核实口径</source>
       <translation>Question, e.g. much higher than last year, please check the definition</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="166" />
       <source>查询内容</source>
       <translation>Question</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="177" />
       <source>审核结论</source>
       <translation>Decision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="179" />
       <source>只提查询，不退回</source>
       <translation>Queries only, no return</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="169" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="180" />
       <source>退回修改</source>
       <translation>Return for correction</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="170" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="181" />
       <source>采用</source>
       <translation>Accept</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="176" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="187" />
       <source>退回原因：</source>
       <translation>Reason for return:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="189" />
       <source>退回时必须写明：请单位核实或更正什么</source>
       <translation>Required for a return: what the unit must check or correct</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="191" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="202" />
       <source>生成审核意见书…</source>
       <translation>Make review feedback…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="193" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="204" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="244" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="255" />
       <source>{n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="246" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="257" />
       <source>第{n}行</source>
       <translation>Row {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="279" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="290" />
       <source>查询位置：{place}</source>
       <translation>Query on: {place}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="281" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="292" />
       <source>请在左侧选择一个位置（指标、单元格、章节或整份报表）</source>
       <translation>Choose a place on the left (indicator, cell, section or the whole submission)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="294" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="305" />
       <source>程序的检查没有发现需要查询的地方。</source>
       <translation>The program's checks found nothing to query.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="313" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="324" />
       <source>请先在左侧选择要查询的位置。</source>
       <translation>First choose the place to query on the left.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="317" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="328" />
       <source>请写下要问的问题，再加入查询。</source>
       <translation>Write the question before adding the query.</translation>
     </message>

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -70,6 +70,20 @@ class _Suggestions(QListWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
             self.dialog.use_suggestion(self.currentItem())
+            return
+        super().keyPressEvent(event)
+
+
+class _QueryList(QTableWidget):
+    """Del (or Backspace) removes the selected query."""
+
+    def __init__(self, dialog: ReviewDialog) -> None:
+        super().__init__(0, 2)
+        self.dialog = dialog
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentRow() >= 0:
+            self.dialog.remove_query()
             return
         super().keyPressEvent(event)
 
@@ -147,7 +161,7 @@ class ReviewDialog(QDialog):
         ask.addWidget(self.add_button)
         right_layout.addLayout(ask)
         right_layout.addWidget(QLabel(self.tr("已提出的查询（Del 删除）：")))
-        self.queries = QTableWidget(0, 2)
+        self.queries = _QueryList(self)
         self.queries.setObjectName("reviewQueryList")
         self.queries.setHorizontalHeaderLabels([self.tr("位置"), self.tr("查询内容")])
         self.queries.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -156,9 +170,6 @@ class ReviewDialog(QDialog):
         self.queries.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.queries.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         right_layout.addWidget(self.queries, 2)
-        remove = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.queries)
-        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
-        remove.activated.connect(self.remove_query)
         splitter.addWidget(right)
         splitter.setSizes([440, 640])
         layout.addWidget(splitter, 1)

@@ -401,3 +401,62 @@ def test_query_states_in_the_window_and_the_summary_workbook(
     assert a_rows[0][6] == "已核实，原数录入有误，已更正" and a_rows[1][6] in (None, "")
     assert any(str(u).startswith(made.names["B"]) and r[1] == "待审核" for u, r in by_unit.items())
     assert any(str(u).startswith(made.names["D"]) and r[1] == "未收到" for u, r in by_unit.items())
+
+
+def test_a_suggested_query_is_taken_with_enter_and_removed_with_del(
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,  # noqa: F811
+    county_workbooks: CountyWorkbooks,
+) -> None:
+    made = county_workbooks
+    cw = open_consolidation(qtbot, open_window(store))
+    _review_tab(qtbot, cw, made.names["B"])  # 2.25 against last year's 1: a big change (over 50%)
+    seen: dict[str, Any] = {}
+
+    def review(dialog: ReviewDialog) -> None:
+        suggestions = dialog.suggestions
+        row = next(
+            r
+            for r in range(suggestions.count())
+            if (suggestions.item(r).data(Qt.ItemDataRole.UserRole) or ("",))[0] == made.summed_key
+        )
+        question = suggestions.item(row).data(Qt.ItemDataRole.UserRole)[1]
+        suggestions.setFocus()
+        suggestions.setCurrentRow(row)
+        qtbot.keyClick(suggestions, Qt.Key.Key_Return)
+        seen["place"] = dialog.places.current_key()
+        seen["question"] = dialog.question.text()
+        seen["suggested"] = question
+        qtbot.keyClick(dialog.question, Qt.Key.Key_Return)
+        seen["added"] = dialog.query_list()
+        dialog.queries.setFocus()
+        dialog.queries.setCurrentCell(0, 0)
+        qtbot.keyClick(dialog.queries, Qt.Key.Key_Delete)
+        seen["after del"] = dialog.query_list()
+        qtbot.keyClick(dialog.queries, Qt.Key.Key_Escape)
+
+    when_modal(qtbot, ReviewDialog, review)
+    qtbot.keyClick(cw.review.units, Qt.Key.Key_Return)
+    assert seen["place"] == made.summed_key
+    assert seen["question"] == seen["suggested"] and "上年" in seen["suggested"]
+    assert seen["added"] == [(made.summed_key, seen["suggested"])]
+    assert seen["after del"] == []
+
+
+def test_comparing_needs_two_revisions(
+    qtbot: Any,
+    store: Any,
+    open_window: Any,
+    inbox: Path,  # noqa: F811
+    county_workbooks: CountyWorkbooks,
+    no_dialogs: list[tuple[str, str]],
+) -> None:
+    made = county_workbooks
+    cw = open_consolidation(qtbot, open_window(store))
+    _review_tab(qtbot, cw, made.names["B"])
+    click(qtbot, cw.review.diff_button)
+    assert no_dialogs and no_dialogs[-1][0] == "比较修订版"
+    assert "只有一个有效的修订版" in no_dialogs[-1][1]
+    assert cw.diff_dialog is None
