@@ -770,43 +770,43 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>New</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="78" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="79" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="96" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="99" />
       <source>数值</source>
       <translation>Value</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="97" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="100" />
       <source>章节</source>
       <translation>Section</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="98" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="101" />
       <source>表格行</source>
       <translation>Table row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="101" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="104" />
       <source>请选择两个不同的版本。</source>
       <translation>Choose two different revisions.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="107" />
       <source>第{a}版 → 第{b}版：内容没有变化。</source>
       <translation>Revision {a} → revision {b}: nothing changed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="108" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="111" />
       <source>第{a}版 → 第{b}版，{n} 处变化</source>
       <translation>Revision {a} → revision {b}, {n} changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="121" />
-      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="126" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="129" />
       <source>（空）</source>
       <translation>(empty)</translation>
     </message>
@@ -2805,6 +2805,7 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/review_view.py" line="70" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="141" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
@@ -2824,62 +2825,62 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Latest review feedback</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="95" />
       <source>序号</source>
       <translation>No.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="95" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="96" />
       <source>位置</source>
       <translation>Place</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="96" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="97" />
       <source>查询内容</source>
       <translation>Question</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="97" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="98" />
       <source>单位的答复</source>
       <translation>Unit's answer</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="98" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="99" />
       <source>查询状态</source>
       <translation>Query state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="121" />
       <source>审核…</source>
       <translation>Review…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="116" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="123" />
       <source>对所选单位的最新修订版提出查询、退回或采用，并生成签名的审核意见书（Enter）</source>
       <translation>Query, return or accept the chosen unit's newest revision and make the signed review feedback (Enter)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="119" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="126" />
       <source>比较修订版…</source>
       <translation>Compare revisions…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="127" />
       <source>列出所选单位两个修订版之间改动的每个数值和章节</source>
       <translation>List every value and section changed between two revisions of the chosen unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="143" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="166" />
       <source>{decision}（第{r}版，{when}）</source>
       <translation>{decision} (revision {r}, {when})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="230" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="253" />
       <source>本单位还没有发出审核意见。</source>
       <translation>No review feedback sent to this unit yet.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="234" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="257" />
       <source>最近一次审核意见（第{r}版，{when}）：查询 {n} 条，待答复 {p} 条</source>
       <translation>Latest review feedback (revision {r}, {when}): {n} queries, {p} unanswered</translation>
     </message>

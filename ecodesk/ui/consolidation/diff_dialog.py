@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -74,10 +74,13 @@ class DiffDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        close = QPushButton(self.tr("关闭"))  # like the consolidation window's own, without an icon
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
         self.old_box.currentIndexChanged.connect(self.compare)
         self.new_box.currentIndexChanged.connect(self.compare)
         self.compare()
@@ -114,18 +117,29 @@ class DiffDialog(QDialog):
             place = QTableWidgetItem(change.label)
             place.setToolTip(change.key)
             place.setData(Qt.ItemDataRole.UserRole, change.key)
+            unit = self._unit(change.key) if change.kind == "value" else ""
             cells = [
                 QTableWidgetItem(kinds[change.kind]),
                 QTableWidgetItem(change.form),
                 place,
-                QTableWidgetItem(change.old or self.tr("（空）")),
-                QTableWidgetItem(change.new or self.tr("（空）")),
+                QTableWidgetItem(
+                    f"{change.old} {unit}".strip() if change.old else self.tr("（空）")
+                ),
+                QTableWidgetItem(
+                    f"{change.new} {unit}".strip() if change.new else self.tr("（空）")
+                ),
             ]
             cells[3].setToolTip(change.old)
             cells[4].setToolTip(change.new)
             for column, item in enumerate(cells):
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
+
+    def _unit(self, key: str) -> str:
+        try:
+            return str(self.pack.input_field(key).unit or "")
+        except KeyError:
+            return ""  # a field of an older pack: the value alone
 
     def changes_shown(self) -> list[tuple[str, str, str]]:
         """(place key, old, new) of each row (for tests and screen readers)."""

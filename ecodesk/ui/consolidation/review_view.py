@@ -74,8 +74,9 @@ class ReviewView(QWidget):
             ]
         )
         self.units.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 220), (1, 60), (2, 90), (3, 60), (4, 70)):
-            self.units.setColumnWidth(column, width)
+        for column, width in ((0, 220), (1, 60), (3, 60), (4, 70)):
+            self.units.setColumnWidth(column, self._fit_heading(self.units, column, width))
+        self._fit_state_column()
         self._table_defaults(self.units)
         self.units.activated_unit.connect(self.review_requested)
         self.units.itemDoubleClicked.connect(lambda *_: self.review_requested.emit())
@@ -101,8 +102,14 @@ class ReviewView(QWidget):
         header = self.queries.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 44), (1, 200), (4, 80)):
-            self.queries.setColumnWidth(column, width)
+        from ecodesk.store.feedback import query_state_label
+
+        widest_state = max(
+            self.queries.fontMetrics().horizontalAdvance(query_state_label(s))
+            for s in ("待答复", "已答复", "已关闭")
+        )
+        for column, width in ((0, 44), (1, 200), (4, max(80, widest_state + 16))):
+            self.queries.setColumnWidth(column, self._fit_heading(self.queries, column, width))
         self._table_defaults(self.queries)
         self.queries.setWordWrap(True)
         lower_layout.addWidget(self.queries)
@@ -124,6 +131,22 @@ class ReviewView(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._enable()
+
+    def _fit_state_column(self) -> None:
+        """As wide as the longest state in the language shown (English words are longer)."""
+        from ecodesk.review.state import UNIT_STATES, unit_state_label
+
+        metrics = self.units.fontMetrics()
+        widest = max(metrics.horizontalAdvance(unit_state_label(s)) for s in UNIT_STATES)
+        heading = metrics.horizontalAdvance(self.tr("审核状态"))
+        self.units.setColumnWidth(2, max(90, widest + 16, heading + 24))
+
+    @staticmethod
+    def _fit_heading(table: QTableWidget, column: int, width: int) -> int:
+        """At least as wide as the column's heading (English headings are longer)."""
+        heading = table.horizontalHeaderItem(column)
+        text = heading.text() if heading is not None else ""
+        return max(width, table.fontMetrics().horizontalAdvance(text) + 24)
 
     @staticmethod
     def _table_defaults(table: QTableWidget) -> None:
