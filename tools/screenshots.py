@@ -140,6 +140,8 @@ def main() -> int:
             # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
             inbox, registry = data_dir / "收到的报表", data_dir / "密钥登记"
             received_workbooks(pack, inbox, registry, data_dir / "keys", evidence)
+            received_workbooks(pack, inbox, registry, data_dir / "keys")
+            resubmitted = reviewed_and_resubmitted(store, data_dir, pack, inbox, registry)
             store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
             store.settings_set(settings.KEY_REGISTRY, str(registry))
             window.open_consolidation()
@@ -157,6 +159,7 @@ def main() -> int:
                 save(consolidation, f"consolidation-{name}.png")
             consolidation.tabs.setCurrentWidget(consolidation.evidence)
             save(consolidation, "consolidation-evidence.png")
+            review_shots(consolidation, pack, resubmitted, save, width, height)
             from ecodesk.services.consolidate import plan_adoption
             from ecodesk.ui.consolidation.adopt_dialog import AdoptDialog
 
@@ -170,6 +173,140 @@ def main() -> int:
             window.close()
     QApplication.processEvents()
     return 0
+
+
+REVIEW_PASSPHRASE = "screenshots only"
+
+
+def reviewed_and_resubmitted(
+    store: object, data_dir: Path, pack: object, inbox: Path, registry: Path
+) -> str:
+    """The office's review, through the same core as ``ecodesk review``: the first county gets
+    two queries and resubmits a second revision answering one with one value corrected, the
+    second is returned with a reason, the third accepted. Returns the first county's name."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from ecodesk.services.review import review_submission
+    from ecodesk.signing.canonical import ExportMeta
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.submission import QueryAnswer
+    from ecodesk.workbook.reader import read_signed_workbook
+    from ecodesk.workbook.writer import write_signed_workbook
+
+    KeyStore(data_dir).unlock_or_create(REVIEW_PASSPHRASE)
+    files = sorted(inbox.glob("*.xlsx"))
+    names = [d.name for d in pack.catalog.divisions if d.kind != "功能区"][:8]  # type: ignore[attr-defined]
+    first, second, third = (inbox / f"{n}.xlsx" for n in names[:3])
+    assert {first, second, third} <= set(files)
+    wb = read_signed_workbook(first)
+    number = next(
+        k
+        for k, v in wb.data.values.items()
+        if k.startswith("1.1:") and v.replace(".", "").isdigit()
+    )
+    queries = [
+        (number, "比上年增幅较大，请核实是否含跨年度项目"),
+        ("1.1:progress", "请补充重点项目的具体进展"),
+    ]
+
+    def review(path: Path, decision: str | None, reason: str, asked: list) -> object:  # type: ignore[type-arg]
+        return review_submission(
+            store,
+            data_dir,
+            path,
+            registry,
+            decision=decision,  # type: ignore[arg-type]
+            reason=reason,
+            queries=asked,
+            out_path=data_dir / "审核意见" / f"{path.stem}.xlsx",
+            passphrase=REVIEW_PASSPHRASE,
+        )
+
+    (data_dir / "审核意见").mkdir()
+    sent = review(first, None, "", queries)
+    review(second, "return", "项目表与指标合计不一致，请核实后重报", [])
+    review(third, "accept", "", [])
+    old = float(wb.data.values[number])
+    corrected = str(int(old * 0.9)) if old.is_integer() else f"{old * 0.9:.2f}"
+    data = replace(
+        wb.data,
+        revision=2,
+        supersedes=1,
+        supersedes_digest=wb.digest,
+        answers_feedback=sent.digest,  # type: ignore[attr-defined]
+        answers=[QueryAnswer(1, number, queries[0][1], "已核实：原数含上年结转项目，已更正")],
+        values={**wb.data.values, number: corrected},
+    )
+    key = KeyStore(data_dir / "keys" / data.unit.division_code).unlock("screenshots")
+    meta = ExportMeta(exported_at=datetime.now().astimezone(), program_version="screenshots")
+    write_signed_workbook(pack, data, inbox / f"{names[0]}-第2版.xlsx", key=key, meta=meta)  # type: ignore[arg-type]
+    return names[0]
+
+
+def review_shots(
+    cw: object, pack: object, resubmitted: str, save: object, width: int, height: int
+) -> None:
+    """The 审核 tab, the review dialog on a county waiting for review, and the diff."""
+    from ecodesk.services.review import suggest_queries
+    from ecodesk.ui.consolidation.diff_dialog import DiffDialog
+    from ecodesk.ui.consolidation.review_dialog import ReviewDialog
+    from ecodesk.ui.consolidation.window import REVIEW_TAB
+
+    cw.tabs.setCurrentIndex(REVIEW_TAB)  # type: ignore[attr-defined]
+    cw.review.select_unit(resubmitted)  # type: ignore[attr-defined]
+    save(cw, "consolidation-review.png")  # type: ignore[operator]
+    unit = cw.review.current_unit()  # type: ignore[attr-defined]
+    diff = DiffDialog(pack, cw.unit_revisions(unit), cw)  # type: ignore[arg-type, attr-defined]
+    diff.resize(min(width - 120, 1000), 420)
+    diff.show()
+    save(diff, "review-diff.png")  # type: ignore[operator]
+    diff.close()
+    from ecodesk.consolidation.model import unit_id
+
+    review = cw.consolidation.summary.review  # type: ignore[attr-defined]
+    waiting = next(
+        r
+        for r in cw.consolidation.received  # type: ignore[attr-defined]
+        if r.status == "used" and review[unit_id(r.data.unit)].state == "待审核"
+    )
+    peers = [r.data for r in cw.consolidation.received if r.status == "used" and r is not waiting]  # type: ignore[attr-defined]
+    dialog = ReviewDialog(
+        pack,
+        waiting.data,
+        suggest_queries(pack, waiting.data, peers),
+        file_name=waiting.path.name,
+        parent=cw,  # type: ignore[arg-type]
+    )
+    dialog.resize(min(width - 60, 1100), height - 80)
+    dialog.show()
+    number = next(
+        k
+        for k in dialog.labels
+        if k.startswith("1.1:")
+        and k.count(":") == 1
+        and "#" not in k
+        and not k.endswith("progress")
+    )
+    for key, question in (
+        (number, "比上年增幅较大，请核实口径"),
+        ("1.1:progress", "请补充重点项目的具体进展"),
+    ):
+        dialog.select_place(key)
+        dialog.question.setText(question)
+        dialog.add_query()
+    cell = next((k for k in dialog.labels if k.startswith("1.1:") and "#" in k), None)
+    if cell:
+        dialog.select_place(cell)
+        dialog.question.setText("本年完成投资是否含上年结转？")
+        dialog.add_query()
+    dialog.return_it.setChecked(True)
+    dialog.reason.setText("技改投资与项目表合计不一致，请核实后重报")
+    if dialog.suggestions.count():
+        dialog.suggestions.setCurrentRow(0)
+    dialog.select_place(number)
+    save(dialog, "review-dialog.png")  # type: ignore[operator]
+    dialog.close()
 
 
 EVIDENCE_FORM = "4.1"

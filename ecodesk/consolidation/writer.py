@@ -43,6 +43,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.output import OutputExists, OutputFile
 from ecodesk.review.state import unit_state_label
+from ecodesk.store.feedback import query_state_label
 from ecodesk.workbook.cells import put_text
 from ecodesk.workbook.styles import (
     BODY_FONT,
@@ -72,6 +73,7 @@ MATRIX_SHEET = "完成情况"
 WARNINGS_SHEET = "提示说明"
 FILES_SHEET = "收到的文件"
 UNBACKED_SHEET = "无佐证的填报"  # claims the plan counts that no signed attachment backs
+QUERIES_SHEET = "审核查询"
 
 
 class SummaryWriteError(EcoDeskError):
@@ -580,6 +582,55 @@ def _write_unbacked(ws: Worksheet, summary: Summary) -> None:
         put(ws, row, 1, tr("consolidation", "各单位的填报均附有所需的佐证材料。"))
     box(ws, 3, row, 1, len(columns))
     set_widths(ws, [24, 6, 34, 12, 28, 44, 36])
+
+
+def _write_queries(ws: Worksheet, summary: Summary) -> None:
+    """Each unit's review state and the queries of the office's newest feedback, each with its
+    state (待答复 / 已答复 / 已关闭): what the city still waits for, at a glance."""
+    columns = [
+        tr("consolidation", "单位"),
+        tr("consolidation", "审核状态"),
+        tr("consolidation", "修订版"),
+        tr("consolidation", "序号"),
+        tr("consolidation", "查询位置"),
+        tr("consolidation", "查询内容"),
+        tr("consolidation", "单位的答复"),
+        tr("consolidation", "查询状态"),
+    ]
+    title_row(ws, tr("consolidation", "审核状态和查询"), len(columns))
+    put(ws, 2, 1, summary.totals_basis)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
+    ws.row_dimensions[2].height = 30
+    header_row(ws, 3, columns)
+    row = 3
+    for entry in summary.completeness:
+        review = summary.review.get(unit_id(entry.unit))
+        if review is None:
+            continue
+        name = entry.unit.display_name or entry.unit.division_name
+        state = unit_state_label(review.state)
+        revision: Any = review.revision if review.revision is not None else ""
+        if not review.queries:
+            row += 1
+            for col, value in enumerate((name, state, revision), start=1):
+                put(ws, row, col, value)
+            continue
+        for q in review.queries:
+            row += 1
+            values = (
+                name,
+                state,
+                revision,
+                q.n,
+                f"{q.label}（{q.key}）" if q.label else q.key,
+                q.question,
+                q.answer,
+                query_state_label(q.state),
+            )
+            for col, value in enumerate(values, start=1):
+                put(ws, row, col, value)
+    box(ws, 3, row, 1, len(columns))
+    set_widths(ws, [22, 9, 7, 6, 26, 40, 40, 9])
     ws.freeze_panes = "A4"
     a4(ws, summary, landscape=True, title_rows="3:3")
 
@@ -642,6 +693,8 @@ def build_workbook(summary: Summary) -> Workbook:
             WARNINGS_SHEET,
             UNBACKED_SHEET,
             FILES_SHEET,
+            FILES_SHEET,
+            QUERIES_SHEET,
         )
     }
     cover.title = COVER_SHEET
@@ -656,6 +709,8 @@ def build_workbook(summary: Summary) -> Workbook:
         _write_indicator(wb.create_sheet(sheets[s.key]), summary, s, labels)
     _write_warnings(wb.create_sheet(WARNINGS_SHEET), summary)
     _write_unbacked(wb.create_sheet(UNBACKED_SHEET), summary)
+    if summary.review:
+        _write_queries(wb.create_sheet(QUERIES_SHEET), summary)
     _write_files(wb.create_sheet(FILES_SHEET), summary)
     wb.properties.title = tr("consolidation", "汇总表")
     wb.properties.creator = "EcoDesk"

@@ -62,6 +62,7 @@ class QueryStatus:
     question: str
     answer: str
     state: Literal["待答复", "已答复", "已关闭"]
+    label: str = ""  # what the place is called (indicator, cell, section), as the feedback says
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def _query_states(
             q.question,
             answers.get(q.n, ""),
             "已关闭" if closed else ("已答复" if q.n in answers else "待答复"),
+            q.label,
         )
         for q in fb.queries
     ]

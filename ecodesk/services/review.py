@@ -191,6 +191,28 @@ def verified_submission(path: Path, registry: Path | KeyRegistry) -> Any:
     return result.workbook
 
 
+def check_review_request(
+    decision: Decision | None, reason: str, queries: list[tuple[str, str]]
+) -> None:
+    """The decision, reason and queries make sense together, or :class:`ReviewRefused` says why
+    (the window asks this before the passphrase; :func:`review_submission` asks it again)."""
+    if decision == "return" and not reason.strip():
+        raise ReviewRefused(tr("review", "退回必须写明原因：请写明要单位核实或更正什么。"))
+    if decision == "accept" and queries:
+        raise ReviewRefused(
+            tr("review", "采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。")
+        )
+    if decision is None and not queries:
+        raise ReviewRefused(
+            tr("review", "请给出审核结论：采用、退回（写明原因），或至少提一条查询。")
+        )
+    for key, question in queries:
+        if not question.strip():
+            raise ReviewRefused(tr("review", "查询“{key}”没有写问题。", key=key))
+        if len(question.strip()) > MAX_QUESTION_CHARS:
+            raise ReviewRefused(tr("review", "查询“{key}”的问题太长。", key=key))
+
+
 def review_submission(
     store: Any,
     data_dir: Path,
@@ -214,19 +236,7 @@ def review_submission(
 
     submission, out_path = Path(submission), Path(out_path)
     reason = reason.strip()
-    if decision == "return" and not reason:
-        raise ReviewRefused(tr("review", "退回必须写明原因（--return 原因）。"))
-    if decision == "accept" and queries:
-        raise ReviewRefused(
-            tr("review", "采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。")
-        )
-    if decision is None and not queries:
-        raise ReviewRefused(
-            tr(
-                "review",
-                "请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。",
-            )
-        )
+    check_review_request(decision, reason, queries)
     if out_path.suffix.lower() != ".xlsx":
         raise ReviewRefused(tr("review", "审核意见书的文件名应以 .xlsx 结尾。"))
     if out_path.resolve() == submission.resolve():
@@ -236,10 +246,6 @@ def review_submission(
     checked: list[Query] = []
     for key, question in queries:
         question = question.strip()
-        if not question:
-            raise ReviewRefused(tr("review", "查询“{key}”没有写问题。", key=key))
-        if len(question) > MAX_QUESTION_CHARS:
-            raise ReviewRefused(tr("review", "查询“{key}”的问题太长。", key=key))
         place = resolve_query_key(store.pack, data, key)
         checked.append(Query(place.key, place.form, place.label, place.value, question))
     profile = store.profile()

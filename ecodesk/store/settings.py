@@ -45,6 +45,7 @@ WINDOW_GEOMETRY = Setting("ui.geometry", "主窗口的位置和大小")
 LAST_FOLDER = Setting("ui.last_folder", "上次选择文件时所在的文件夹")
 CONSOLIDATION_FOLDER = Setting("consolidation.folder", "汇总：收到的报表所在文件夹")
 CONSOLIDATION_EXPORT_FOLDER = Setting("consolidation.export_folder", "汇总：上次导出汇总表的文件夹")
+REVIEW_FOLDER = Setting("review.folder", "审核：上次保存审核意见书的文件夹")
 EXPORT_IN_PROGRESS = Setting(
     "export_in_progress",
     "签名导出进行中的记录（JSON：报送期、版本、临时文件、目标文件、阶段），中断后据此补全或撤销",
@@ -68,6 +69,7 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     LAST_FOLDER,
     CONSOLIDATION_FOLDER,
     CONSOLIDATION_EXPORT_FOLDER,
+    REVIEW_FOLDER,
     EXPORT_IN_PROGRESS,
     ATTACHMENT_FILE_LIMIT_MB,
     ATTACHMENT_SUBMISSION_LIMIT_MB,

@@ -566,205 +566,228 @@ Description: {note}</translation>
   <context>
     <name>ConsolidationWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="85" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="86" />
       <source>汇总收到的报表</source>
       <translation>Consolidate received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="111" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="113" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="117" />
       <source>选择文件夹…</source>
       <translation>Choose folder…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="115" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="119" />
       <source>收到的报表：</source>
       <translation>Received workbooks:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="124" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="128" />
       <source>报送期：</source>
       <translation>Period:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="127" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="131" />
       <source>文件夹中有几个报送期的报表时，选择要汇总的报送期</source>
       <translation>When the folder holds workbooks of several periods, choose the period to consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="132" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="136" />
       <source>监视文件夹：放入新报表或报表有改动时自动核验</source>
       <translation>Watch the folder: verify new or changed workbooks automatically</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="138" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="142" />
       <source>重新核验</source>
       <translation>Verify again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="139" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="143" />
       <source>再次读取文件夹；只有新的或改动过的文件会重新核验</source>
       <translation>Read the folder again; only new or changed files are verified again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="153" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="463" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="160" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="154" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="161" />
       <source>完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
       <source>指标汇总</source>
       <translation>Indicators</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="162" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="170" />
       <source>导出汇总表…</source>
       <translation>Export consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="169" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="177" />
       <source>作为本单位报送…</source>
       <translation>Adopt as our submission…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="171" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="179" />
       <source>把汇总结果写入本单位的报送，检查、补充后签名报送上级</source>
       <translation>Write the consolidation into our unit's submission, to check, complete, sign and send to the level above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="174" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="182" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="195" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="203" />
       <source>（未选择：请选择存放收到的报表的文件夹）</source>
       <translation>(not chosen: choose the folder holding the received workbooks)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="211" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="219" />
       <source>选择存放收到的报表的文件夹</source>
       <translation>Choose the folder holding the received workbooks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="266" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="274" />
       <source>请先选择存放收到的报表的文件夹（可含按单位分开的子文件夹）。</source>
       <translation>First choose the folder holding the received workbooks (sub-folders per unit are fine).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="271" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="279" />
       <source>文件夹“{folder}”不存在或无法打开。请重新选择存放收到的报表的文件夹。</source>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="334" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="342" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="350" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="383" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="402" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="417" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="419" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="421" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="436" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="118" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="122" />
       <source>密钥登记：</source>
       <translation>Key registry:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="156" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="470" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="163" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="485" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="164" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="489" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="498" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="519" />
+      <source>审核</source>
+      <translation>Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="173" />
       <source>生成汇总工作簿：完成情况、各指标分单位数值和合计、目标和上年对比、提示说明、图表</source>
       <translation>Write the consolidated workbook: completeness, every indicator per unit with its total, targets and last year, explained warnings, charts</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="199" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="207" />
       <source>（未选择：请选择上级下发的各单位密钥登记文件夹）</source>
       <translation>(not chosen: choose the key registry folder issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="227" />
       <source>选择密钥登记文件夹（上级下发的各单位密钥登记文件）</source>
       <translation>Choose the key registry folder (the units' key registration files issued by the level above)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="278" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="286" />
       <source>还没有选择密钥登记文件夹。没有它无法核验报表的签名，因此没有汇总。请点“密钥登记”一行的“选择文件夹…”，选择上级下发的各单位密钥登记文件夹。</source>
       <translation>No key registry folder is chosen yet. Without it no signature can be verified, so nothing was consolidated. Click "Choose folder…" on the "Key registry" line and choose the key registry folder issued by the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="286" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="294" />
       <source>密钥登记文件夹“{folder}”不存在。请重新选择，没有它无法核验签名，因此没有汇总。</source>
       <translation>The key registry folder "{folder}" does not exist. Choose it again: without it no signature can be verified, so nothing was consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="306" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="314" />
       <source>已核验 {done} / {total} 个文件</source>
       <translation>Verified {done} / {total} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="393" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="407" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="430" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="445" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="439" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="454" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="444" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="459" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="498" />
+      <source>审核（{n} 待审）</source>
+      <translation>Review ({n} to review)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="526" />
+      <source>还没有收到这个单位有效的报表，没有可以审核的内容。</source>
+      <translation>No valid workbook has been received from this unit yet; there is nothing to review.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="543" />
+      <source>比较修订版</source>
+      <translation>Compare revisions</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="554" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="561" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="493" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="566" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -773,64 +796,64 @@ Description: {note}</translation>
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="584" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="517" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="590" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="519" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="592" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="613" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="542" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="615" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="547" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="620" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="552" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="625" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="560" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="633" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="575" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="648" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="670" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="604" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="677" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="609" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="682" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -894,6 +917,95 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="65" />
       <source>取消</source>
       <translation>Cancel</translation>
+    </message>
+  </context>
+  <context>
+    <name>DiffDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="39" />
+      <source>比较修订版 — {unit}</source>
+      <translation>Compare revisions — {unit}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="47" />
+      <source>第{r}版（{name}）</source>
+      <translation>Revision {r} ({name})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="52" />
+      <source>原版本：</source>
+      <translation>Old revision:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="55" />
+      <source>新版本：</source>
+      <translation>New revision:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>类别</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>表</source>
+      <translation>Form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>位置</source>
+      <translation>Place</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>原值</source>
+      <translation>Old</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="64" />
+      <source>新值</source>
+      <translation>New</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="79" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="99" />
+      <source>数值</source>
+      <translation>Value</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="100" />
+      <source>章节</source>
+      <translation>Section</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="101" />
+      <source>表格行</source>
+      <translation>Table row</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="104" />
+      <source>请选择两个不同的版本。</source>
+      <translation>Choose two different revisions.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="107" />
+      <source>第{a}版 → 第{b}版：内容没有变化。</source>
+      <translation>Revision {a} → revision {b}: nothing changed.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="111" />
+      <source>第{a}版 → 第{b}版，{n} 处变化</source>
+      <translation>Revision {a} → revision {b}, {n} changes</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="126" />
+      <location filename="../../ecodesk/ui/consolidation/diff_dialog.py" line="129" />
+      <source>（空）</source>
+      <translation>(empty)</translation>
     </message>
   </context>
   <context>
@@ -1820,7 +1932,8 @@ Double-click to open</translation>
     <message>
       <location filename="../../ecodesk/ui/operations/data.py" line="41" />
       <location filename="../../ecodesk/ui/operations/data.py" line="224" />
-      <location filename="../../ecodesk/ui/operations/review.py" line="33" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="36" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="146" />
       <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
       <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
@@ -2234,54 +2347,110 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>Import review feedback…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="28" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="31" />
       <source>导入审核意见</source>
       <translation>Import review feedback</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="31" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="34" />
       <source>选择上级的审核意见书</source>
       <translation>Choose the review feedback from the office above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="48" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="51" />
       <source>退回原因：{reason}</source>
       <translation>Reason for return: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="50" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="53" />
       <source>查询{n}　{label}：{question}</source>
       <translation>Query {n}  {label}: {question}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="59" />
       <source>导入这份审核意见（{decision}）？</source>
       <translation>Import this feedback ({decision})?</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="70" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="73" />
       <source>已导入审核意见，并建立第 {r} 版：请逐条答复查询后重新签名导出。</source>
       <translation>Feedback imported and revision {r} created: answer every query, then sign and export again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="74" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="77" />
       <source>已导入审核意见：{decision}。</source>
       <translation>Feedback imported: {decision}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="82" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="85" />
       <source>答复查询</source>
       <translation>Answer query</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="86" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="89" />
       <source>答复（会随新版本的报表报送）：</source>
       <translation>Answer (sent with the new revision):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/review.py" line="97" />
+      <location filename="../../ecodesk/ui/operations/review.py" line="100" />
       <source>已保存答复。</source>
       <translation>Answer saved.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="118" />
+      <source>签名审核意见书</source>
+      <translation>Sign the review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="121" />
+      <source>审核意见书要用本单位的签名密钥签名，请输入口令。</source>
+      <translation>The review feedback is signed with our unit's signing key; enter its passphrase.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="139" />
+      <source>{unit}_{period}_第{r}版_审核意见书.xlsx</source>
+      <translation>{unit}_{period}_rev{r}_review-feedback.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="144" />
+      <source>保存审核意见书</source>
+      <translation>Save the review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="166" />
+      <source>审核</source>
+      <translation>Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="204" />
+      <source>审核意见书已保存：{path}
+（{unit} {period}第{r}版，{decision}，查询 {n} 条）
+
+请把它发给报送单位；对方须先登记本单位的密钥。</source>
+      <translation>Review feedback saved: {path}
+({unit} {period} revision {r}, {decision}, {n} queries)
+
+Send it to the reporting unit; it must first register our unit's key.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="222" />
+      <source>审核意见书没有生成，原因未知。详细情况已记入日志：{path}</source>
+      <translation>The review feedback was not made, for an unknown reason. Details are in the log: {path}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="228" />
+      <source>正在生成审核意见书…</source>
+      <translation>Making the review feedback…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="237" />
+      <source>比较修订版</source>
+      <translation>Compare revisions</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/review.py" line="242" />
+      <source>收到的文件中这个单位只有一个有效的修订版，没有可比较的版本。单位重报后，把新版本放入收到的报表文件夹再比较。</source>
+      <translation>The received files hold only one valid revision of this unit; there is nothing to compare. When the unit resubmits, put the new revision in the received folder and compare again.</translation>
     </message>
   </context>
   <context>
@@ -2888,6 +3057,234 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <location filename="../../ecodesk/ui/dialogs/restore_dialog.py" line="137" />
       <source>当前数据会先另存一份到备份文件夹。</source>
       <translation>A copy of the current data is saved to the backup folder first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="109" />
+      <source>审核 {unit} {period}第{r}版</source>
+      <translation>Review {unit} {period} revision {r}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="117" />
+      <source>选择要查询的位置（指标数值、表格单元格、章节，或整份报表），写下问题后按 Enter 加入查询；右侧是程序的检查给出的建议问题。最后选择审核结论，生成审核意见书，用本单位的密钥签名。</source>
+      <translation>Choose the place to query (an indicator value, a table cell, a section, or the whole submission), write the question and press Enter to add the query; on the right are the questions the program's checks suggest. Finally choose the decision and make the review feedback, signed with our unit's key.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="125" />
+      <source>所审核的文件：{name}</source>
+      <translation>File under review: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="133" />
+      <source>位置（收到的数值）：</source>
+      <translation>Places (values as received):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="136" />
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="166" />
+      <source>位置</source>
+      <translation>Place</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="136" />
+      <source>收到的数值</source>
+      <translation>Value received</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="145" />
+      <source>建议的查询（程序的检查，Enter 选用）：</source>
+      <translation>Suggested queries (the program's checks; Enter to use):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="156" />
+      <source>查询内容，例如：比上年增幅较大，请核实口径</source>
+      <translation>Question, e.g. much higher than last year, please check the definition</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="158" />
+      <source>加入查询</source>
+      <translation>Add query</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="163" />
+      <source>已提出的查询（Del 删除）：</source>
+      <translation>Queries raised (Del removes):</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="166" />
+      <source>查询内容</source>
+      <translation>Question</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="177" />
+      <source>审核结论</source>
+      <translation>Decision</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="179" />
+      <source>只提查询，不退回</source>
+      <translation>Queries only, no return</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="180" />
+      <source>退回修改</source>
+      <translation>Return for correction</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="181" />
+      <source>采用</source>
+      <translation>Accept</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="187" />
+      <source>退回原因：</source>
+      <translation>Reason for return:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="189" />
+      <source>退回时必须写明：请单位核实或更正什么</source>
+      <translation>Required for a return: what the unit must check or correct</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="202" />
+      <source>生成审核意见书…</source>
+      <translation>Make review feedback…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="204" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="255" />
+      <source>{n} 行</source>
+      <translation>{n} rows</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="257" />
+      <source>第{n}行</source>
+      <translation>Row {n}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="290" />
+      <source>查询位置：{place}</source>
+      <translation>Query on: {place}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="292" />
+      <source>请在左侧选择一个位置（指标、单元格、章节或整份报表）</source>
+      <translation>Choose a place on the left (indicator, cell, section or the whole submission)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="305" />
+      <source>程序的检查没有发现需要查询的地方。</source>
+      <translation>The program's checks found nothing to query.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="324" />
+      <source>请先在左侧选择要查询的位置。</source>
+      <translation>First choose the place to query on the left.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_dialog.py" line="328" />
+      <source>请写下要问的问题，再加入查询。</source>
+      <translation>Write the question before adding the query.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewView</name>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="68" />
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="69" />
+      <source>版次</source>
+      <translation>Rev.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="70" />
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="141" />
+      <source>审核状态</source>
+      <translation>Review state</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="71" />
+      <source>查询</source>
+      <translation>Queries</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="72" />
+      <source>待答复</source>
+      <translation>Unanswered</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="73" />
+      <source>最近的审核意见</source>
+      <translation>Latest review feedback</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="95" />
+      <source>序号</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="96" />
+      <source>位置</source>
+      <translation>Place</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="97" />
+      <source>查询内容</source>
+      <translation>Question</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="98" />
+      <source>单位的答复</source>
+      <translation>Unit's answer</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="99" />
+      <source>查询状态</source>
+      <translation>Query state</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="121" />
+      <source>审核…</source>
+      <translation>Review…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="123" />
+      <source>对所选单位的最新修订版提出查询、退回或采用，并生成签名的审核意见书（Enter）</source>
+      <translation>Query, return or accept the chosen unit's newest revision and make the signed review feedback (Enter)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="126" />
+      <source>比较修订版…</source>
+      <translation>Compare revisions…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="127" />
+      <source>列出所选单位两个修订版之间改动的每个数值和章节</source>
+      <translation>List every value and section changed between two revisions of the chosen unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="166" />
+      <source>{decision}（第{r}版，{when}）</source>
+      <translation>{decision} (revision {r}, {when})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="253" />
+      <source>本单位还没有发出审核意见。</source>
+      <translation>No review feedback sent to this unit yet.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/review_view.py" line="257" />
+      <source>最近一次审核意见（第{r}版，{when}）：查询 {n} 条，待答复 {p} 条</source>
+      <translation>Latest review feedback (revision {r}, {when}): {n} queries, {p} unanswered</translation>
     </message>
   </context>
   <context>
@@ -4795,6 +5192,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>（未说明）</source>
       <translation>(no explanation)</translation>
     </message>
+    <message>
+      <source>查询位置</source>
+      <translation>Place queried</translation>
+    </message>
+    <message>
+      <source>查询内容</source>
+      <translation>Question</translation>
+    </message>
+    <message>
+      <source>单位的答复</source>
+      <translation>Unit's answer</translation>
+    </message>
+    <message>
+      <source>查询状态</source>
+      <translation>Query state</translation>
+    </message>
+    <message>
+      <source>审核状态和查询</source>
+      <translation>Review states and queries</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -5732,16 +6149,8 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
     </message>
     <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
-    </message>
-    <message>
       <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
       <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
-    </message>
-    <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
     </message>
     <message>
       <source>审核意见书的文件名应以 .xlsx 结尾。</source>
@@ -5778,6 +6187,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>请补附佐证材料，或说明原因。</source>
       <translation>Please attach the evidence or explain why it is missing.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因：请写明要单位核实或更正什么。</source>
+      <translation>A return needs a reason: write what the unit must check or correct.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：采用、退回（写明原因），或至少提一条查询。</source>
+      <translation>Give a decision: accept, return (with a reason), or raise at least one query.</translation>
     </message>
   </context>
   <context>

@@ -189,6 +189,14 @@ def test_return_answer_resubmit_accept(
     matrix = openpyxl.load_workbook(summary)["完成情况"]
     cells = [c for row in matrix.iter_rows(values_only=True) for c in row if c]
     assert "审核状态" in cells and "已采用" in cells
+    queried = list(
+        openpyxl.load_workbook(summary)["审核查询"].iter_rows(min_row=4, values_only=True)
+    )
+    assert [(r[0], r[1], r[2], r[3], r[7]) for r in queried] == [
+        ("宁都县林业局", "已采用", 2, n, "已关闭") for n in (1, 2, 3)
+    ]
+    assert queried[0][4].endswith("（1.1:tech_invest）") and len(queried[0][4]) > 17  # label first
+    assert [r[6] for r in queried] == answers
     cover = [
         c
         for row in openpyxl.load_workbook(summary)["汇总"].iter_rows(values_only=True)

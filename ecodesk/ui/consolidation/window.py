@@ -38,6 +38,7 @@ from ecodesk.ui.consolidation.evidence_view import EvidenceView
 from ecodesk.ui.consolidation.files_table import ReceivedFilesTable
 from ecodesk.ui.consolidation.folder_watch import FolderWatcher
 from ecodesk.ui.consolidation.indicators_view import IndicatorsView
+from ecodesk.ui.consolidation.review_view import ReviewView
 from ecodesk.ui.consolidation.warnings_view import WarningsTable
 from ecodesk.ui.icons import app_icon
 from ecodesk.ui.workers import BackgroundTask, Job, run_in_background
@@ -45,7 +46,7 @@ from ecodesk.ui.workers import BackgroundTask, Job, run_in_background
 log = logging.getLogger(__name__)
 
 
-FILES_TAB, MATRIX_TAB, INDICATORS_TAB, WARNINGS_TAB = range(4)
+FILES_TAB, MATRIX_TAB, INDICATORS_TAB, WARNINGS_TAB, REVIEW_TAB = range(5)
 
 
 def with_review(store: Any, consolidation: Any) -> Any:
@@ -90,6 +91,9 @@ class ConsolidationWindow(QMainWindow):
         self.watcher.changed.connect(self._folder_changed)
         self.export_task: BackgroundTask | None = None
         self.adopt_task: BackgroundTask | None = None
+        self.review_task: BackgroundTask | None = None
+        self.review_dialog: Any = None  # the open 审核 dialog, if any
+        self.diff_dialog: Any = None  # the open 比较修订版 dialog, if any
         self._build()
         self._show_folders()
 
@@ -150,10 +154,14 @@ class ConsolidationWindow(QMainWindow):
         self.matrix = CompletenessView()
         self.indicators = IndicatorsView()
         self.warnings = WarningsTable()
+        self.review = ReviewView()
+        self.review.review_requested.connect(self.review_current)
+        self.review.diff_requested.connect(self.diff_current)
         self.tabs.addTab(self.files, self.tr("收到的文件"))
         self.tabs.addTab(self.matrix, self.tr("完成情况"))
         self.tabs.addTab(self.indicators, self.tr("指标汇总"))
         self.tabs.addTab(self.warnings, self.tr("提示说明"))
+        self.tabs.addTab(self.review, self.tr("审核"))
         self.evidence = EvidenceView()
         self.tabs.addTab(self.evidence, self.evidence.title())
         layout.addWidget(self.tabs, 1)
@@ -371,7 +379,13 @@ class ConsolidationWindow(QMainWindow):
             self.rescan()
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.rescan_button, self.period_box, self.export_button, self.adopt_button):
+        for widget in (
+            self.rescan_button,
+            self.period_box,
+            self.export_button,
+            self.adopt_button,
+            self.review,
+        ):
             widget.setEnabled(not busy)
 
     def _scanned(self, result: Any) -> None:
@@ -394,6 +408,7 @@ class ConsolidationWindow(QMainWindow):
             )
             self.evidence.show_summary(summary)
             self.tabs.setTabText(self.tabs.indexOf(self.evidence), self.evidence.title())
+            self._show_review(summary)
         self._report()
         self.scanned.emit()
 
@@ -470,6 +485,64 @@ class ConsolidationWindow(QMainWindow):
         self.tabs.setTabText(WARNINGS_TAB, self.tr("提示说明"))
         self.evidence.clear()
         self.tabs.setTabText(self.tabs.indexOf(self.evidence), self.evidence.title())
+        self.review.clear()
+        self.tabs.setTabText(REVIEW_TAB, self.tr("审核"))
+
+    # ------------------------------------------------------------------ review
+
+    def _show_review(self, summary: Any) -> None:
+        self.review.show_summary(summary)
+        waiting = sum(1 for r in summary.review.values() if r.state in ("待审核", "已重报"))
+        self.tabs.setTabText(
+            REVIEW_TAB,
+            self.tr("审核（{n} 待审）").format(n=waiting) if waiting else self.tr("审核"),
+        )
+
+    def unit_revisions(self, unit: tuple[str, str]) -> list[Any]:
+        """The unit's valid received files of the period shown, one per revision, oldest first."""
+        from ecodesk.consolidation.model import unit_id
+
+        c = self.consolidation
+        if c is None:
+            return []
+        found: dict[int, Any] = {}
+        for r in c.received:
+            if r.valid and r.period == c.period and unit_id(r.data.unit) == unit:
+                found.setdefault(r.revision, r)
+        return [found[n] for n in sorted(found)]
+
+    def review_current(self) -> None:
+        """审核… the newest revision of the unit chosen in the 审核 tab."""
+        from ecodesk.consolidation.model import unit_id
+        from ecodesk.ui.operations.review import review_received
+
+        title = self.tr("审核")
+        unit = self.review.current_unit()
+        if self._consolidated(title) is None or unit is None:
+            return
+        revisions = self.unit_revisions(unit)
+        if not revisions:
+            QMessageBox.information(
+                self, title, self.tr("还没有收到这个单位有效的报表，没有可以审核的内容。")
+            )
+            return
+        if self.registry() is None:
+            return
+        newest = revisions[-1]
+        peers = [
+            r.data
+            for r in self.consolidation.received
+            if r.status == "used" and unit_id(r.data.unit) != unit
+        ]
+        review_received(self, newest, peers)
+
+    def diff_current(self) -> None:
+        from ecodesk.ui.operations.review import show_diff
+
+        unit = self.review.current_unit()
+        if self._consolidated(self.tr("比较修订版")) is None or unit is None:
+            return
+        show_diff(self, self.unit_revisions(unit))
 
     # ------------------------------------------------------------------ export and adopt
 
