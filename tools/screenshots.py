@@ -140,7 +140,6 @@ def main() -> int:
             # the consolidating role: eight counties' signed workbooks, one altered, one unregistered
             inbox, registry = data_dir / "收到的报表", data_dir / "密钥登记"
             received_workbooks(pack, inbox, registry, data_dir / "keys", evidence)
-            received_workbooks(pack, inbox, registry, data_dir / "keys")
             resubmitted = reviewed_and_resubmitted(store, data_dir, pack, inbox, registry)
             store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
             store.settings_set(settings.KEY_REGISTRY, str(registry))
