@@ -78,11 +78,16 @@ def read_data_sheet(ws: Any) -> DataSheet:
     return parse_data_rows(list(ws.iter_rows(min_row=1, values_only=True)))
 
 
-def data_rows_from_cells(cells: Iterable[tuple[int, int, Any]]) -> list[tuple[Any, ...]]:
+def data_rows_from_cells(
+    cells: Iterable[tuple[int, int, Any]],
+    text_rows: Iterable[tuple[int, str, str, str | None]] = (),
+) -> list[tuple[Any, ...]]:
     """``(row, column, value)`` cells as openpyxl's ``iter_rows(values_only=True)`` rows (rows 1…
     up to the last one holding a cell, missing cells ``None``, a later duplicate wins), cut to
-    columns A–C; :class:`DataSheetError` when anything sits beyond column C."""
-    grid: dict[int, list[Any]] = {}
+    columns A–C; :class:`DataSheetError` when anything sits beyond column C. ``text_rows``:
+    rows read whole, ``(row, A, B, C)`` (:attr:`ecodesk.workbook.xlsx.Sheet.text_rows`), which
+    share no coordinate with ``cells``."""
+    grid: dict[int, list[Any]] = {row: [a, b, c] for row, a, b, c in text_rows}
     beyond: dict[tuple[int, int], Any] = {}
     for row, column, value in cells:
         if column > 3:
@@ -97,16 +102,20 @@ def data_rows_from_cells(cells: Iterable[tuple[int, int, Any]]) -> list[tuple[An
     if not grid:
         return []
     empty = (None, None, None)
-    return [tuple(grid[n]) if n in grid else empty for n in range(1, max(grid) + 1)]
+    get = grid.get
+    return [tuple(get(n, empty)) for n in range(1, max(grid) + 1)]
 
 
 def parse_data_rows(raw: Sequence[Sequence[Any]]) -> DataSheet:
     """Signature block and records from the data sheet's rows of values (``None`` = empty)."""
     # Nothing may sit outside the three columns: every cell of this sheet is accounted for.
     for n, row in enumerate(raw, start=1):
-        if any(v not in (None, "") for v in row[3:]):
+        if len(row) > 3 and any(v not in (None, "") for v in row[3:]):
             raise DataSheetError(f"row {n}: content beyond column C")
-    rows = [tuple(row) if len(row) == 3 else tuple(_cell(row, i) for i in range(3)) for row in raw]
+    rows = [
+        row if len(row) == 3 and row.__class__ is tuple else tuple(_cell(row, i) for i in range(3))
+        for row in raw
+    ]
     if not rows or _text(rows[0][0]) != MARKER or any(rows[0][1:]):
         raise DataSheetError("row 1: marker missing or altered")
     if (
@@ -133,12 +142,14 @@ def parse_data_rows(raw: Sequence[Sequence[Any]]) -> DataSheet:
     except (binascii.Error, ValueError) as exc:
         raise DataSheetError(f"signature block not base64: {exc}") from None
     records: list[Record] = []
-    for section, key, value in rows[FIRST_RECORD_ROW - 1 :]:
+    append, make = records.append, Record._make
+    for row in rows[FIRST_RECORD_ROW - 1 :]:
+        section, key, value = row
         if section.__class__ is not str or key.__class__ is not str or value.__class__ is not str:
-            section, key, value = _text(section), _text(key), _text(value)
+            section, key, value = row = _text(section), _text(key), _text(value)
         if not section and not key and not value:
             continue  # another program may leave formatted but empty rows behind
-        records.append(Record(section, key, value))
+        append(make(row))
     return DataSheet(block, records)
 
 
