@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from bench_consolidate import fill, make_workbooks
+    from bench_consolidate import corpus, fill
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QApplication, QProgressDialog
@@ -38,8 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
         root = Path(tmp)
-        (root / "originals").mkdir()
-        originals = make_workbooks(root / "originals", root / "registry", None)
+        originals, registry, _made = corpus(None)  # cached, as bench_consolidate.py's
         inbox = root / "inbox"
         fill(inbox, originals, args.files)
         os.environ["ECODESK_HOME"] = str(root / "home")
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             UnitProfile(division_code="360700", division_name="赣州市", department="市发改委")
         )
         store.settings_set(settings.CONSOLIDATION_FOLDER, str(inbox))
-        store.settings_set(settings.KEY_REGISTRY, str(root / "registry"))
+        store.settings_set(settings.KEY_REGISTRY, str(registry))
         app = application()
         window = MainWindow(store, pack, data_dir)
         window.show()

@@ -199,7 +199,7 @@ def export_submission(
     try:
         store.settings_set(EXPORT_JOURNAL, json.dumps({**journal, "state": "writing"}))
         written = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
-        written.workbook.save(output.tmp)
+        written.save(output.tmp)
         written.finish()
         store.mark_signed(
             period,
