@@ -12,6 +12,7 @@ the window showed (with their count).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     from ecodesk.forms.loader import bundled_pack
     from ecodesk.store import Store, settings
     from ecodesk.submission import UnitProfile
-    from ecodesk.ui.app import application
+    from ecodesk.ui.app import application, settle_heap
     from ecodesk.ui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
@@ -55,19 +56,33 @@ def main(argv: list[str] | None = None) -> int:
         window = MainWindow(store, pack, data_dir)
         window.show()
         app.processEvents()
+        settle_heap()  # as the program does once its window is up
 
         gaps: list[float] = []
         texts: list[str] = []
         last = [time.perf_counter()]
 
-        worst: list[tuple[float, float]] = []  # (gap, when it ended, s after the start)
+        worst: list[tuple[float, float, float]] = []  # (gap, s after the start, process CPU)
         shown_at: list[float] = []  # when each progress text first showed
+        last_cpu = [time.process_time()]
+        collections: list[float] = []  # the cyclic collector's pauses in this process
+        collecting = [0.0]
+
+        def gc_timing(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                collecting[0] = time.perf_counter()
+            else:
+                collections.append(time.perf_counter() - collecting[0])
+
+        gc.callbacks.append(gc_timing)
 
         def tick() -> None:
-            now = time.perf_counter()
+            now, cpu = time.perf_counter(), time.process_time()
             gaps.append(now - last[0])
-            worst.append((now - last[0], now - start))
-            last[0] = now
+            # the CPU this process used during the gap (all its threads): near the gap, the
+            # window's own process held the UI thread; near zero, other programs had the cores
+            worst.append((now - last[0], now - start, cpu - last_cpu[0]))
+            last[0], last_cpu[0] = now, cpu
             for dialog in app.topLevelWidgets():
                 if isinstance(dialog, QProgressDialog) and dialog.isVisible():
                     if not texts or texts[-1] != dialog.labelText():
@@ -98,15 +113,20 @@ def main(argv: list[str] | None = None) -> int:
             f"median {gaps[len(gaps) // 2] * 1000:.0f} ms"
         )
         opened = shown_at[0] if shown_at else 0.0  # the progress dialog is up: verifying runs
-        running = [g for g, t in worst if t > opened]
+        running = [g for g, t, _cpu in worst if t > opened]
         print(
             f"longest gap while verifying (from {opened:.2f} s, the progress showing): "
             f"{max(running, default=0) * 1000:.0f} ms"
         )
         worst.sort(reverse=True)
         print(
-            "longest gaps (ms @ s after start): "
-            + ", ".join(f"{g * 1000:.0f} @ {t:.1f}" for g, t in worst[:5])
+            "longest gaps (ms @ s after start, CPU ms this process used meanwhile): "
+            + ", ".join(f"{g * 1000:.0f} @ {t:.1f} ({c * 1000:.0f})" for g, t, c in worst[:5])
+        )
+        gc.callbacks.remove(gc_timing)
+        print(
+            f"cyclic collector in this process: {len(collections)} runs, longest "
+            f"{max(collections, default=0) * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}"
         )
         shown = [t for t in texts if "/" in t]
         print(f"progress texts shown: {len(texts)}; first {shown[:1]}, last {shown[-1:]}")
