@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from ecodesk.forms.keys import AcceptedKey, cell_key_parts
@@ -378,7 +379,9 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
             row = table.get(index)
             if row is None:
                 row = table[index] = {}
-            row[column] = value
+            # one string per column name, not one per cell: a consolidation holds thousands of
+            # rows per workbook, and the pickled result from a worker then names it once
+            row[intern(column)] = value
         elif section == "value":
             values[key] = value
         elif section == "narrative":
