@@ -280,8 +280,8 @@ def read_xlsx(
 
     ``cells_of``: names of the sheets whose cells to keep (all when ``None``); every sheet is
     measured whatever is kept. ``rows_of``: names of sheets whose rows of plain text in A–C
-    to keep as :attr:`Sheet.text_rows` (the data sheet: its records). ``fast_path=False`` reads every sheet through the element
-    stream (the differential tests compare both). Raises :class:`NotAWorkbook`, :class:`WorkbookDamaged` or
+    to keep as :attr:`Sheet.text_rows` (the data sheet: its records). ``fast_path=False``
+    reads every sheet through the element stream (the differential tests compare both). Raises :class:`NotAWorkbook`, :class:`WorkbookDamaged` or
     :class:`OversizedWorkbook` (a :class:`SuspiciousArchive`), each with a Chinese message.
     """
     path = Path(path)
@@ -670,6 +670,8 @@ class _Reader:
                     cells.append((row_number, 2, "B" + text_row, b, False, 0))
                     if c is not None:
                         cells.append((row_number, 3, "C" + text_row, c, False, 0))
+                if rows > limits.rows or n_cells > limits.cells_per_sheet:
+                    break  # the stream below measures and refuses it
                 continue
             letters = m[9]
             if letters is not None:  # a cell
