@@ -360,3 +360,22 @@ def test_data_sheet_rows_read_whole_agree_with_both_readers(corpus, tmp_path: Pa
         stream = _verdict(path, registry, partial(read_signed_workbook, fast_path=False))
         assert fast == reference == stream, (name, reference, fast, stream)
         assert fast[0] == expected, (name, fast)
+
+
+def test_rows_kept_whole_are_the_cells_read_one_by_one(corpus) -> None:  # type: ignore[no-untyped-def]
+    from ecodesk.workbook.xlsx import read_xlsx
+
+    files, _registry = corpus
+    original = dict(files)["original untouched"]
+    as_cells = read_xlsx(original).sheet(DATA_SHEET)
+    as_rows = read_xlsx(original, rows_of=frozenset({DATA_SHEET})).sheet(DATA_SHEET)
+    assert as_cells is not None and as_rows is not None
+    assert not as_cells.text_rows
+    assert len(as_rows.text_rows) > 100  # every record's row
+    expanded = list(as_rows.cells)
+    for row, a, b, c in as_rows.text_rows:
+        expanded += [(row, 1, f"A{row}", a, False, 0), (row, 2, f"B{row}", b, False, 0)]
+        if c is not None:
+            expanded.append((row, 3, f"C{row}", c, False, 0))
+    assert sorted(expanded) == sorted(as_cells.cells)
+    assert (as_rows.max_row, as_rows.max_column) == (as_cells.max_row, as_cells.max_column)
