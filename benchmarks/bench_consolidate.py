@@ -1,24 +1,36 @@
 """Consolidation time and memory for 18, 180 and 1,800 received full county workbooks.
 
+    /work/main/.venv/bin/python benchmarks/bench_consolidate.py 1800            # one size
     /work/main/.venv/bin/python benchmarks/bench_consolidate.py                 # 18, 180, 1800
+    /work/main/.venv/bin/python benchmarks/bench_consolidate.py 18 180 --workers 1
     /work/main/.venv/bin/python benchmarks/bench_consolidate.py --forms G,1.1   # smaller workbooks
-    /work/main/.venv/bin/python benchmarks/bench_consolidate.py --sizes 18,180 --workers 1
+    /work/main/.venv/bin/python benchmarks/bench_consolidate.py --clean         # drop the cache
 
 Eighteen demo counties' workbooks are signed once with real keys (a cheap KDF: key derivation is
-not what is measured); larger sets are variants of them, each with its own bytes (another zip
-comment), so every file is hashed and verified — no cache helps — as resent copies in a city
-folder would be (copies of one signed submission are set aside as duplicates after verifying).
-For every size, in the same run: ``consolidate`` (verify in a process pool, one worker per core,
-read, add up), writing the summary, the peak resident memory of the program and its workers
-together (sampled), and the per-file time, which should stay flat (linear growth). The baseline,
-measured in the same run on the 18 originals: openpyxl only loading a workbook (what the
-verifier did before, per file), and the sequential streaming verifier.
+not what is measured) and kept in a cache folder under the system's temp folder, named by the
+parameters and the code that writes them (4.5 MB each; ``--clean`` removes them all). Larger
+sets are variants of them, each with its own bytes (another zip comment), so every file is
+hashed and verified — no cache helps — as resent copies in a city folder would be (copies of one
+signed submission are set aside as duplicates after verifying); they are written for the run
+and removed after it.
+
+For every size, in the same run: ``consolidate`` in its two parts, verifying (a process pool, one
+worker per core; the parent collects each verdict) and adding up (serial, in the parent); the
+CPU time of this process and its workers (``os.times``, children included once the pool is shut
+down) next to the wall time, since wall time means little on a machine others are loading; the
+wall time projected for an idle machine (verifying CPU / cores + adding up); the peak resident
+memory of the program and its workers together (sampled every 20 ms); and the per-file figures,
+which should stay flat (linear growth). Baselines, measured in the same run on the 18 originals:
+openpyxl only loading a workbook (what the verifier did before, per file), and the streaming
+verifier one file after another, by stage (one core, CPU time).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -138,6 +150,13 @@ def cpu_timed(fn):  # type: ignore[no-untyped-def]
     return wall, cpu, result
 
 
+def openpyxl_timed(paths: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of :func:`openpyxl_full` (in the process that runs it)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    openpyxl_full(paths)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def openpyxl_full(paths: list[Path]) -> None:
     from openpyxl import load_workbook
 
@@ -145,59 +164,203 @@ def openpyxl_full(paths: list[Path]) -> None:
         load_workbook(p, data_only=False, keep_links=False).close()
 
 
+CACHE_PREFIX = "ecodesk-bench-corpus-"
+
+
+def corpus(forms: list[str] | None) -> tuple[list[Path], Path, float]:
+    """The 18 signed originals and their key registry, from the cache when the parameters and the
+    code that writes them are unchanged (else made anew): (originals, registry, seconds spent)."""
+    root_dir = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(repr(forms).encode())
+    for folder in ("ecodesk/workbook", "ecodesk/signing", "ecodesk/demo", "ecodesk/forms"):
+        for f in sorted((root_dir / folder).rglob("*")):
+            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json", ".toml"):
+                h.update(f.relative_to(root_dir).as_posix().encode() + f.read_bytes())
+    cache = Path(tempfile.gettempdir()) / f"{CACHE_PREFIX}{h.hexdigest()[:16]}"
+    done = cache / "complete"
+    if done.exists():
+        return sorted((cache / "originals").glob("*.xlsx")), cache / "registry", 0.0
+    # Older corpora (other code) are left for --clean: another checkout may be using one now.
+    shutil.rmtree(cache, ignore_errors=True)  # a run stopped half-way through making this one
+    (cache / "originals").mkdir(parents=True)
+    made, originals = timed(lambda: make_workbooks(cache / "originals", cache / "registry", forms))
+    done.write_text("18 signed workbooks and their registry\n")
+    return originals, cache / "registry", made
+
+
+def stages(originals: list[Path], registry_dir: Path, repeat: int = 3) -> dict[str, float]:
+    """CPU ms per file of each stage of verifying one file after another (best of ``repeat``)."""
+    import gc
+
+    from ecodesk.services.consolidate import _registry, receive
+    from ecodesk.services.verify import verify_workbook
+    from ecodesk.signing.canonical import canonical_bytes
+    from ecodesk.workbook import reader
+    from ecodesk.workbook.datasheet import DATA_SHEET, data_rows_from_cells, parse_data_rows
+    from ecodesk.workbook.xlsx import read_xlsx
+
+    registry = _registry(registry_dir)
+    n = len(originals)
+
+    def best(fn) -> float:  # type: ignore[no-untyped-def]
+        fn(originals[0])
+        runs = []
+        for _ in range(repeat):
+            start = time.process_time()
+            for p in originals:
+                fn(p)
+            runs.append(time.process_time() - start)
+        return min(runs) / n * 1000
+
+    gc.disable()  # as read_signed_workbook does while it reads
+    try:
+        contents = {p: read_xlsx(p, rows_of=reader._DATA_ROWS) for p in originals}
+
+        def data_sheet(p: Path):  # type: ignore[no-untyped-def]
+            sheet = contents[p].sheet(DATA_SHEET)
+            return parse_data_rows(
+                data_rows_from_cells([(c[0], c[1], c[3]) for c in sheet.cells], sheet.text_rows)
+            )
+
+        sheets = {p: data_sheet(p) for p in originals}
+        items = [receive(p, registry) for p in originals]
+        blobs = [pickle.dumps(i) for i in items]
+        out = {
+            "inflate every part (the floor)": best(_inflate),
+            "read_xlsx: zip gate + every sheet": best(
+                lambda p: read_xlsx(p, rows_of=reader._DATA_ROWS)
+            ),
+            "data sheet rows -> records": best(data_sheet),
+            "visible cells against records": best(
+                lambda p: reader.compare_read_cells(contents[p], sheets[p].records)
+            ),
+            "display check": best(
+                lambda p: reader._display_changes(contents[p], sheets[p].records)
+            ),
+            "canonical bytes (signed JSON)": best(lambda p: canonical_bytes(sheets[p].records)),
+            "records -> submission data": best(
+                lambda p: reader.submission_from_records(sheets[p].records)
+            ),
+        }
+    finally:
+        gc.enable()
+    out["read_signed_workbook (all of the above)"] = best(reader.read_signed_workbook)
+    out["verify_workbook (+ signature, registry)"] = best(lambda p: verify_workbook(p, registry))
+    out["receive (what a worker does per file)"] = best(lambda p: receive(p, registry))
+    start = time.process_time()
+    for _ in range(repeat):
+        blobs = [pickle.dumps(i) for i in items]
+    out["pickle the result (worker)"] = (time.process_time() - start) / repeat / n * 1000
+    start = time.process_time()
+    for _ in range(repeat):
+        for b in blobs:
+            pickle.loads(b)
+    out["unpickle the result (parent)"] = (time.process_time() - start) / repeat / n * 1000
+    out["result size KB"] = sum(map(len, blobs)) / n / 1024
+    # What the parent holds per valid file once its result has arrived. The variants of this
+    # benchmark share their 18 submissions (one copy per digest); a real folder's are distinct.
+    import tracemalloc
+
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    held = [pickle.loads(b) for b in blobs]
+    out["held in the parent per distinct result KB"] = (
+        (tracemalloc.get_traced_memory()[0] - before) / len(held) / 1024
+    )
+    tracemalloc.stop()
+    return out
+
+
+def _inflate(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            zf.read(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="18,180,1800")
+    parser.add_argument("counts", nargs="*", type=int, help="files per run (default 18 180 1800)")
+    parser.add_argument("--sizes", default="", help="the same, comma-separated (older form)")
     parser.add_argument(
         "--forms", default="", help="comma-separated form codes (default: every form)"
     )
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the openpyxl baseline")
+    parser.add_argument("--clean", action="store_true", help="remove the cached corpus and stop")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.clean:
+        for stale in Path(tempfile.gettempdir()).glob(f"{CACHE_PREFIX}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+            print(f"removed {stale}")
+        return 0
+    sizes = args.counts or [int(s) for s in args.sizes.split(",") if s] or [18, 180, 1800]
     forms = [f for f in args.forms.split(",") if f] or None
 
-    from ecodesk.services.consolidate import consolidate, verify_all, write_summary
+    from ecodesk.services.consolidate import (
+        consolidate_received,
+        expand_paths,
+        verify_all,
+        write_summary,
+    )
 
+    originals, registry, made = corpus(forms)
+    size_kb = sum(p.stat().st_size for p in originals) / len(originals) / 1024
+    cores = min(args.workers or os.cpu_count() or 1, os.cpu_count() or 1)
+    print(
+        f"18 signed workbooks ({size_kb:.0f} KB each; forms: {args.forms or 'all'}): "
+        + (f"made in {made:.1f} s" if made else "from the cache")
+        + f" ({originals[0].parent.parent})"
+        + f"; {os.cpu_count()} cores, workers: {args.workers or 'one per core'}; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    # The baseline and the stages run in a process of their own, so the memory they leave
+    # behind does not count in the consolidation's peak below.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as side:
+        if not args.no_baseline:
+            t_openpyxl, c_openpyxl = side.submit(openpyxl_timed, originals).result()
+            base_cpu = c_openpyxl / len(originals) * 1000
+            print(
+                f"baseline (18 originals, same run): openpyxl load {base_cpu:.0f} ms CPU/file "
+                f"({t_openpyxl / len(originals) * 1000:.0f} ms wall)"
+            )
+        else:
+            base_cpu = 0.0
+        print("verifying one file after another, CPU ms per file by stage (best of 3):")
+        figures = side.submit(stages, originals, registry).result()
+    for name, value in figures.items():
+        print(f"  {name:42s} {value:7.1f}")
+    held_kb = figures["held in the parent per distinct result KB"]
+    print(
+        "CPU: this process and its workers (os.times); 'idle s' = verifying CPU / cores + "
+        "adding-up CPU: the wall time projected for a machine nobody else is using"
+    )
+    header = (
+        f"{'files':>6} {'wall s':>7} {'CPU s':>7} {'CPU ms/file':>12} {'verify CPU s':>13} "
+        f"{'add-up CPU s':>13} {'idle s':>7} {'idle ms/file':>13} {'summary s':>10} "
+        f"{'peak RSS MB':>12} {'CPU vs openpyxl':>16}"
+    )
+    print(header)
+    print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
         root = Path(tmp)
-        (root / "originals").mkdir()
-        made, originals = timed(
-            lambda: make_workbooks(root / "originals", root / "registry", forms)
-        )
-        size_kb = sum(p.stat().st_size for p in originals) / len(originals) / 1024
-        print(
-            f"signed 18 workbooks in {made:.1f} s ({size_kb:.0f} KB each; forms: "
-            f"{args.forms or 'all'}); {os.cpu_count()} cores, workers: {args.workers or 'all'}"
-        )
-        t_openpyxl, c_openpyxl, _ = cpu_timed(lambda: openpyxl_full(originals))
-        t_seq, c_seq, _ = cpu_timed(lambda: verify_all(originals, root / "registry", workers=1))
-        base_ms = t_openpyxl / len(originals) * 1000
-        print(
-            f"baseline (18 originals, same run): openpyxl load {base_ms:.0f} ms/file "
-            f"({c_openpyxl / len(originals) * 1000:.0f} ms CPU), streaming verify one by one "
-            f"{t_seq / len(originals) * 1000:.0f} ms/file ({c_seq / len(originals) * 1000:.0f} ms CPU)"
-        )
-        cores = min(args.workers or os.cpu_count() or 1, os.cpu_count() or 1)
-        print(
-            "CPU s: this process and its workers; 'idle s' = CPU s / cores used, the wall time "
-            "on a machine nobody else is using"
-        )
-        header = (
-            f"{'files':>6} {'consolidate s':>14} {'ms/file':>8} {'CPU s':>7} {'CPU ms/file':>12} "
-            f"{'idle s':>7} {'summary s':>10} {'peak RSS MB':>12} {'vs openpyxl load':>17}"
-        )
-        print(header)
-        print("-" * len(header))
         for n in sizes:
             folder = root / f"in-{n}"
             fill(folder, originals, n)
             with PeakMemory() as memory:
-                t_cons, cpu, result = cpu_timed(
-                    lambda folder=folder: consolidate(
-                        [folder], root / "registry", workers=args.workers
+                t_verify, c_verify, received = cpu_timed(
+                    lambda folder=folder: verify_all(
+                        expand_paths([folder]), registry, workers=args.workers
                     )
+                )
+                t_add, c_add, result = cpu_timed(
+                    lambda received=received: consolidate_received(received)
                 )
             assert len(result.used) == len(originals) and not result.refused, (
                 "benchmark set must all verify"
@@ -205,13 +368,21 @@ def main(argv: list[str] | None = None) -> int:
             t_sum, _ = timed(
                 lambda result=result, n=n: write_summary(result, root / f"summary-{n}.xlsx")
             )
-            per_file = t_cons / n * 1000
+            cpu = c_verify + c_add
+            idle = c_verify / cores + c_add
+            ratio = f"{base_cpu / (cpu / n * 1000):>15.1f}x" if base_cpu else f"{'-':>16}"
+            distinct_mb = n * held_kb / 1024
             print(
-                f"{n:>6} {t_cons:>14.2f} {per_file:>8.1f} {cpu:>7.1f} {cpu / n * 1000:>12.1f} "
-                f"{cpu / cores:>7.1f} {t_sum:>10.2f} {memory.peak / 1048576:>12.0f} "
-                f"{base_ms / per_file:>16.1f}x",
+                f"{n:>6} {t_verify + t_add:>7.1f} {cpu:>7.1f} {cpu / n * 1000:>12.1f} "
+                f"{c_verify:>13.1f} {c_add:>13.2f} {idle:>7.1f} {idle / n * 1000:>13.1f} "
+                f"{t_sum:>10.2f} {memory.peak / 1048576:>12.0f} {ratio}",
                 flush=True,
             )
+            print(
+                f"{'':>6} had all {n} submissions been distinct, the parent would hold about "
+                f"{distinct_mb:.0f} MB more ({held_kb:.0f} KB each)"
+            )
+            del received, result
             shutil.rmtree(folder)
     return 0
 

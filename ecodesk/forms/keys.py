@@ -175,6 +175,16 @@ class CellKey:
         return f"{self.table_key.problem_key}:{self.index}:{self.column}"
 
 
+def cell_key_parts(text: str) -> tuple[str, int, str]:
+    """:meth:`CellKey.parse` without building the key: ``(table key text, index, column)``, for
+    reading the thousands of table records of a workbook; raises :class:`BadKey` likewise."""
+    match = _CELL_KEY_RE.match(text)
+    if not match:
+        raise BadKey(text, tr("keys", "表格单元格编号"))
+    form, table, row, column = match.groups()
+    return f"{form}:{table}", int(row) - 1, column
+
+
 def parse_problem_location(text: str) -> TableKey | CellKey | None:
     """The table or cell a problem's field names, or ``None`` when it names neither."""
     parts = text.split(":")

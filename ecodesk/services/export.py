@@ -159,7 +159,7 @@ def _save(built: Any, output: OutputFile, files: list[tuple[Any, Path]]) -> None
     """Save the built workbook to ``output.tmp``; as a package with ``files`` when the output is
     a .zip (the workbook then goes through a temporary file beside it, removed afterwards)."""
     if output.path.suffix.lower() != ".zip":
-        built.workbook.save(output.tmp)
+        built.save(output.tmp)
         return
     import tempfile
 
@@ -171,7 +171,7 @@ def _save(built: Any, output: OutputFile, files: list[tuple[Any, Path]]) -> None
     os.close(fd)
     workbook = Path(name)
     try:
-        built.workbook.save(workbook)
+        built.save(workbook)
         write_package(output.tmp, workbook, f"{output.path.stem}.xlsx", files)
     finally:
         workbook.unlink(missing_ok=True)

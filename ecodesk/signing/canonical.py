@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Context, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ecodesk.forms.figures import number_or_none
 from ecodesk.forms.keys import AcceptedKey, SectionKey, TableKey
@@ -78,8 +78,10 @@ ATTACHMENT_PARTS = ("key", "label", "name", "type", "size", "sha256", "note")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """One signed record. A named tuple rather than a dataclass: a full county workbook has
+    thousands, made on every verification, and JSON writes a tuple as the list it signs."""
+
     section: str
     key: str
     value: str
@@ -255,5 +257,5 @@ def attachment_records(data: SubmissionData) -> list[Record]:
 
 
 def canonical_bytes(records: Sequence[Record]) -> bytes:
-    body: list[Any] = [FORMAT_TAG, [[r.section, r.key, r.value] for r in records]]
+    body: list[Any] = [FORMAT_TAG, records]  # each Record a JSON list [section, key, value]
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

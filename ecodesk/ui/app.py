@@ -7,6 +7,7 @@ SQLAlchemy, pydantic or the export/print/signing libraries (tests/ui/test_startu
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -196,6 +197,19 @@ def _show_notices(window: QWidget, notices: list[str]) -> None:
     notices.clear()
 
 
+def settle_heap() -> None:
+    """Leave what the opened window holds out of the cyclic collector's full sweeps.
+
+    Qt's wrappers, the form pack and the store live until the program closes; a full sweep
+    walked all of them whenever one ran, holding the UI thread up to about 90 ms while a folder
+    of received workbooks was being verified (benchmarks/bench_consolidation_window.py). Frozen
+    objects are still freed as usual when nothing refers to them any more; only a reference
+    cycle among them would wait for the program's end.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
     from ecodesk.ui.main_window import MainWindow
     from ecodesk.ui.startup import (
@@ -243,6 +257,7 @@ def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
                 window.close()
                 return 0
         window.attach(store, pack, prepared)
+        settle_heap()
         _show_notices(window, notices)
         probe.when_ready(window)
         close_after_smoke_test(window)

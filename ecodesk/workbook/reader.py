@@ -7,13 +7,16 @@ and use the :class:`SignedWorkbook` it returns.
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
+from sys import intern
 from typing import Any
 
-from ecodesk.forms.keys import AcceptedKey, CellKey
+from ecodesk.forms.keys import AcceptedKey, cell_key_parts
 from ecodesk.i18n import tr
 from ecodesk.signing.canonical import (
     ACCEPTED_PARTS,
@@ -131,13 +134,28 @@ class SignedWorkbook:
         return signature_matches(self.block, self.canonical)
 
 
+_DATA_ROWS = frozenset({DATA_SHEET})
+
+
 def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkbook:
     """Read ``path`` in one streaming pass (:func:`ecodesk.workbook.xlsx.read_xlsx`, which also
     measures it against the limits); raises :class:`NotAWorkbook` / :class:`WorkbookDamaged`."""
+    # Reading makes some 50,000 small tuples and strings, none in a reference cycle: the cyclic
+    # collector would walk them over and over while they pile up (a fifth of the reading time).
+    # Reference counting frees them as usual; the collector runs again once reading is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_signed_workbook(Path(path), fast_path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_signed_workbook(path: Path, fast_path: bool) -> SignedWorkbook:
     from ecodesk.workbook.xlsx import read_xlsx
 
-    path = Path(path)
-    content = read_xlsx(path, fast_path=fast_path)
+    content = read_xlsx(path, rows_of=_DATA_ROWS, fast_path=fast_path)
     data_sheet = content.sheet(DATA_SHEET)
     if data_sheet is None or data_sheet.kind != "worksheet":
         if DOC_KEYWORDS in content.keywords:
@@ -148,7 +166,11 @@ def read_signed_workbook(path: Path, *, fast_path: bool = True) -> SignedWorkboo
             path, tr("workbook", "签名数据超过 {n} 条", n=f"{LIMITS.records:,}")
         )
     try:
-        sheet = parse_data_rows(data_rows_from_cells((c[0], c[1], c[3]) for c in data_sheet.cells))
+        sheet = parse_data_rows(
+            data_rows_from_cells(
+                [(c[0], c[1], c[3]) for c in data_sheet.cells], data_sheet.text_rows
+            )
+        )
     except DataSheetError as exc:
         log.info("data sheet of %s malformed: %s", path, exc)
         raise DataSheetDamaged(path, tr("workbook", "签名数据表格式不对")) from None
@@ -310,12 +332,13 @@ def compare_visible_cells(wb: Any, records: list[Record]) -> list[CellMismatch]:
 
 def submission_from_records(records: list[Record]) -> SubmissionData:
     """Rebuild the submission the records describe; ``ValueError`` when they don't make one."""
-    seen: set[tuple[str, str]] = set()
-    for r in records:
-        if (r.section, r.key) in seen:
-            raise ValueError(f"duplicate record {r.section} {r.key}")
-        seen.add((r.section, r.key))
-    meta = {r.key: r.value for r in records if r.section == "meta"}
+    if len(set(map(itemgetter(0, 1), records))) != len(records):
+        seen: set[tuple[str, str]] = set()
+        for r in records:
+            if (r.section, r.key) in seen:
+                raise ValueError(f"duplicate record {r.section} {r.key}")
+            seen.add((r.section, r.key))
+    meta = {key: value for section, key, value in records if section == "meta"}
     try:
         unit = UnitProfile(
             division_code=meta["unit.division_code"],
@@ -346,32 +369,43 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
     accepted: dict[int, dict[str, str]] = {}
     answers: dict[int, dict[str, str]] = {}
     attached: dict[int, dict[str, str]] = {}
-    for r in records:
-        if r.section == "value":
-            data.values[r.key] = r.value
-        elif r.section == "narrative":
-            data.narratives[r.key] = r.value
-        elif r.section == "baseline":
-            data.previous[r.key] = r.value
-        elif r.section == "table":
-            cell = CellKey.parse(r.key)  # a BadKey is a ValueError: the data sheet is damaged
-            row = tables.setdefault(str(cell.table_key), {}).setdefault(cell.index, {})
-            row[cell.column] = r.value
-        elif r.section == "accepted":
-            part = AcceptedKey.parse(r.key)
+    values, narratives, previous = data.values, data.narratives, data.previous
+    for section, key, value in records:
+        if section == "text_cell" or section == "number_cell":
+            continue  # the visible cells: checked against the sheets, not part of the data
+        if section == "table":
+            # a BadKey is a ValueError: the data sheet is damaged
+            table_key, index, column = cell_key_parts(key)
+            table = tables.get(table_key)
+            if table is None:
+                table = tables[table_key] = {}
+            row = table.get(index)
+            if row is None:
+                row = table[index] = {}
+            # one string per column name, not one per cell: a consolidation holds thousands of
+            # rows per workbook, and the pickled result from a worker then names it once
+            row[intern(column)] = value
+        elif section == "value":
+            values[key] = value
+        elif section == "narrative":
+            narratives[key] = value
+        elif section == "baseline":
+            previous[key] = value
+        elif section == "accepted":
+            part = AcceptedKey.parse(key)
             if part.part not in ACCEPTED_PARTS:
-                raise ValueError(f"bad accepted key {r.key}")
-            accepted.setdefault(part.number, {})[part.part] = r.value
-        elif r.section == "answer":
-            part = AcceptedKey.parse(r.key)
+                raise ValueError(f"bad accepted key {key}")
+            accepted.setdefault(part.number, {})[part.part] = value
+        elif section == "answer":
+            part = AcceptedKey.parse(key)
             if part.part not in ANSWER_PARTS:
-                raise ValueError(f"bad answer key {r.key}")
-            answers.setdefault(part.number, {})[part.part] = r.value
-        elif r.section == "attachment":
-            part = AcceptedKey.parse(r.key)
+                raise ValueError(f"bad answer key {key}")
+            answers.setdefault(part.number, {})[part.part] = value
+        elif section == "attachment":
+            part = AcceptedKey.parse(key)
             if part.part not in ATTACHMENT_PARTS:
-                raise ValueError(f"bad attachment key {r.key}")
-            attached.setdefault(part.number, {})[part.part] = r.value
+                raise ValueError(f"bad attachment key {key}")
+            attached.setdefault(part.number, {})[part.part] = value
     for key, rows in tables.items():
         if sorted(rows) != list(range(len(rows))):
             raise ValueError(f"table {key} has gaps in its rows")

@@ -60,12 +60,51 @@ def visible_cell_records(wb: object) -> list[Record]:
 
 @dataclass(frozen=True)
 class BuiltWorkbook:
-    """A signed workbook in memory, not saved yet."""
+    """A signed workbook in memory, not saved yet: save it with :meth:`save` (the workbook's
+    data sheet is an empty placeholder; its part is ``data_sheet``, written as it is saved)."""
 
     workbook: Any
     block: SignatureBlock
     records: list[Record]
     finish: Callable[[], None]  # reports the last step of the progress once it is saved
+    data_sheet: bytes = b""
+
+    def save(self, path: Path) -> None:
+        save_with_data_sheet(self.workbook, path, self.data_sheet)
+
+
+def save_with_data_sheet(wb: Any, path: Path, data_sheet: bytes) -> None:
+    """``wb.save(path)``, with the data sheet's part written from ``data_sheet`` (see
+    :func:`ecodesk.workbook.datasheet.data_sheet_xml`) instead of from its cells.
+
+    openpyxl's writer is asked for everything else (the other sheets, styles, relationships,
+    content types, properties); only its step for that one sheet is replaced, the way its own
+    write-only mode hands it a finished part. Pinned to openpyxl 3.1 (pyproject), whose
+    ``ExcelWriter.write_worksheet`` this follows.
+    """
+    import datetime
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.packaging.relationship import RelationshipList
+    from openpyxl.writer.excel import ExcelWriter
+
+    from ecodesk.workbook.datasheet import DATA_SHEET
+
+    class Writer(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:
+            if ws.title != DATA_SHEET or not data_sheet:
+                super().write_worksheet(ws)
+                return
+            ws._drawing = SpreadsheetDrawing()  # none: the loop after this checks for one
+            ws._rels = RelationshipList()
+            self._archive.writestr(ws.path[1:], data_sheet)
+            self.manifest.append(ws)
+
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        # as openpyxl's save_workbook
+        wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+        Writer(wb, archive).write_data()
 
 
 def build_signed_workbook(
@@ -80,7 +119,7 @@ def build_signed_workbook(
     from openpyxl import Workbook
 
     from ecodesk.workbook.cover import write_cover
-    from ecodesk.workbook.datasheet import write_data_sheet
+    from ecodesk.workbook.datasheet import DATA_SHEET, data_sheet_xml
     from ecodesk.workbook.form_sheet import FormSheetWriter, sheet_title
 
     forms = [code for code in data.forms if code in pack.forms]
@@ -101,9 +140,16 @@ def build_signed_workbook(
     report(total - 1, total, tr("workbook", "签名"))
     records = data_records(pack, data, meta) + visible_cell_records(wb)
     block = sign_canonical(key, canonical_bytes(records))
-    write_data_sheet(wb.create_sheet(), block, records)
+    placeholder = wb.create_sheet(DATA_SHEET)  # its part is written by BuiltWorkbook.save
+    placeholder.sheet_state = "veryHidden"
     wb.active = 0
-    return BuiltWorkbook(wb, block, records, lambda: report(total, total, tr("workbook", "完成")))
+    return BuiltWorkbook(
+        wb,
+        block,
+        records,
+        lambda: report(total, total, tr("workbook", "完成")),
+        data_sheet_xml(block, records),
+    )
 
 
 def write_signed_workbook(
@@ -123,7 +169,7 @@ def write_signed_workbook(
     """
     built = build_signed_workbook(pack, data, key=key, meta=meta, progress=progress)
     with OutputFile(out_path, force=force) as output:
-        built.workbook.save(output.tmp)
+        built.save(output.tmp)
     built.finish()
     log.info(
         "wrote signed workbook %s (%d records, digest %s)",

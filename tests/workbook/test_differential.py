@@ -276,3 +276,106 @@ def test_untouched_and_harmless_spellings_are_valid(corpus) -> None:  # type: ig
         if any(word in label for word in harmless):
             status, message, _ = _verdict(path, registry, read_signed_workbook)
             assert status == "valid", (label, message)
+
+
+def _data_rows(parts: Parts, data_part: str) -> tuple[str, list[re.Match[str]]]:
+    xml = parts[data_part].decode()
+    return xml, list(re.finditer(r'<row r="(\d+)">.*?</row>', xml))
+
+
+def _swap_rows(parts: Parts, data_part: str) -> Parts:
+    xml, rows = _data_rows(parts, data_part)
+    a, b = rows[20], rows[21]
+    new = dict(parts)
+    new[data_part] = (xml[: a.start()] + b[0] + a[0] + xml[b.end() :]).encode()
+    return new
+
+
+def _repeat_row_changed(parts: Parts, data_part: str) -> Parts:
+    xml, rows = _data_rows(parts, data_part)
+    last = rows[-1]
+    again = rows[30][0].replace("</t></is></c></row>", "改</t></is></c></row>")
+    new = dict(parts)
+    new[data_part] = (xml[: last.end()] + again + xml[last.end() :]).encode()
+    return new
+
+
+def _cell_in_other_row(parts: Parts, data_part: str) -> Parts:
+    xml, rows = _data_rows(parts, data_part)
+    row = rows[25]
+    number = row[1]
+    moved = row[0].replace(f'<c r="C{number}"', f'<c r="C{int(number) + 1}"')
+    new = dict(parts)
+    new[data_part] = (xml[: row.start()] + moved + xml[row.end() :]).encode()
+    return new
+
+
+def _data_sheet(change: Callable[[str], str]) -> Callable[[Parts, str], Parts]:
+    def mutate(parts: Parts, data_part: str) -> Parts:
+        new = dict(parts)
+        new[data_part] = change(parts[data_part].decode()).encode()
+        return new
+
+    return mutate
+
+
+# Spellings and edits of the data sheet around the rows the fast path reads whole.
+DATA_SHEET_CHANGES: dict[str, tuple[Callable[[Parts, str], Parts], str]] = {
+    "rows written out of order": (_swap_rows, "valid"),
+    "a row repeated with another value": (_repeat_row_changed, "tampered"),
+    "a cell placed in the next row": (_cell_in_other_row, "tampered"),
+    "a fourth column": (
+        _data_sheet(
+            lambda xml: xml.replace(
+                "</c></row>", '</c><c r="D40" t="inlineStr"><is><t>x</t></is></c></row>', 1
+            )
+        ),
+        "tampered",
+    ),
+    "texts kept with xml:space": (
+        _data_sheet(lambda xml: xml.replace("<is><t>", '<is><t xml:space="preserve">')),
+        "valid",
+    ),
+    "character references": (
+        _data_sheet(lambda xml: xml.replace("<t>meta</t>", "<t>&#109;eta</t>")),
+        "valid",
+    ),
+    "rows with attributes": (
+        _data_sheet(lambda xml: re.sub(r'<row r="(\d+)">', r'<row r="\1" spans="1:3">', xml)),
+        "valid",
+    ),
+}
+
+
+def test_data_sheet_rows_read_whole_agree_with_both_readers(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    files, registry_dir = corpus
+    registry = KeyRegistry.load(registry_dir)
+    original = dict(files)["original untouched"]
+    parts = _parts(original)
+    data_part = sheet_member(original, DATA_SHEET)
+    for name, (change, expected) in DATA_SHEET_CHANGES.items():
+        path = _zip(change(parts, data_part), tmp_path / f"{len(name)}-{name[:8]}.xlsx")
+        reference = _verdict(path, registry, read_signed_workbook_openpyxl)
+        fast = _verdict(path, registry, read_signed_workbook)
+        stream = _verdict(path, registry, partial(read_signed_workbook, fast_path=False))
+        assert fast == reference == stream, (name, reference, fast, stream)
+        assert fast[0] == expected, (name, fast)
+
+
+def test_rows_kept_whole_are_the_cells_read_one_by_one(corpus) -> None:  # type: ignore[no-untyped-def]
+    from ecodesk.workbook.xlsx import read_xlsx
+
+    files, _registry = corpus
+    original = dict(files)["original untouched"]
+    as_cells = read_xlsx(original).sheet(DATA_SHEET)
+    as_rows = read_xlsx(original, rows_of=frozenset({DATA_SHEET})).sheet(DATA_SHEET)
+    assert as_cells is not None and as_rows is not None
+    assert not as_cells.text_rows
+    assert len(as_rows.text_rows) > 100  # every record's row
+    expanded = list(as_rows.cells)
+    for row, a, b, c in as_rows.text_rows:
+        expanded += [(row, 1, f"A{row}", a, False, 0), (row, 2, f"B{row}", b, False, 0)]
+        if c is not None:
+            expanded.append((row, 3, f"C{row}", c, False, 0))
+    assert sorted(expanded) == sorted(as_cells.cells)
+    assert (as_rows.max_row, as_rows.max_column) == (as_cells.max_row, as_cells.max_column)

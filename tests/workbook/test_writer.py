@@ -110,3 +110,50 @@ def test_unwritable_destination_is_a_clear_error(pack, tmp_path: Path) -> None: 
         write(pack, submission(pack), tmp_path / "missing-folder" / "x.xlsx", key)
     assert "文件夹不存在" in str(exc.value)
     assert not list(tmp_path.glob("**/*.tmp")) and not list(tmp_path.glob("**/*part"))
+
+
+def test_data_sheet_part_is_what_openpyxl_writes_for_its_cells(tmp_path: Path) -> None:
+    """The export writes the data sheet's XML itself (data_sheet_xml); openpyxl writing the same
+    cells through write_data_sheet must give the same bytes, whatever the text holds."""
+    from openpyxl import Workbook
+
+    from ecodesk.signing.canonical import Record
+    from ecodesk.signing.signature import SignatureBlock
+    from ecodesk.workbook.datasheet import data_sheet_xml, write_data_sheet
+
+    block = SignatureBlock("Ed25519", bytes(range(32)), "ab" * 32, "cd" * 32, bytes(64))
+    texts = [
+        "plain",
+        "",
+        " leading space",
+        "trailing space ",
+        "   ",
+        "a & b < c > d \"quoted\" 'single'",
+        "line\nbreak",
+        "windows\r\nbreak",
+        "control\x01\x02char",
+        "\u3000全角空格\u3000",
+        "中文 text with emoji 🌲",
+        *FORMULA_LIKE,
+        "x" * 40_000,  # cut at Excel's 32,767 characters, as put_text does
+    ]
+    records = [Record("meta", "format", "ecodesk-signed-data/1")]
+    records += [Record("value", f"G:f{i}", text) for i, text in enumerate(texts)]
+    records += [Record("narrative", text or "empty key", "v") for text in texts[:6]]
+    wb = Workbook()  # its first sheet stays visible: openpyxl refuses to hide the only one
+    write_data_sheet(wb.create_sheet(), block, records)
+    path = tmp_path / "openpyxl.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        by_openpyxl = zf.read("xl/worksheets/sheet2.xml")
+    assert data_sheet_xml(block, records) == by_openpyxl
+
+
+def test_saved_workbook_with_written_data_sheet_reads_back_in_openpyxl(written) -> None:  # type: ignore[no-untyped-def]
+    out, result, _data, _ = written
+    wb = openpyxl.load_workbook(out)
+    ws = wb[DATA_SHEET]
+    rows = list(ws.iter_rows(min_row=8, values_only=True))
+    assert [tuple(v or "" for v in row) for row in rows] == [
+        (r.section, r.key, r.value) for r in result.records
+    ]
