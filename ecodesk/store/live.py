@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, or_, select, text, update
+from sqlalchemy import BigInteger, Connection, delete, literal_column, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ecodesk.store.models import AuditRow, PresenceRow
@@ -149,8 +149,10 @@ class Presence:
 
 def _db_epoch(conn: Connection) -> Any:
     if conn.dialect.name == "postgresql":
-        return text("CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)")
-    return text("CAST(strftime('%s', 'now') AS INTEGER)")
+        sql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)"
+    else:
+        sql = "CAST(strftime('%s', 'now') AS INTEGER)"
+    return literal_column(sql, type_=BigInteger)
 
 
 @contextmanager
