@@ -52,12 +52,11 @@ LISTEN_RETRY_S = 3.0
 
 
 def person_name(store: Store) -> str:
-    """The name of the person at this window, as others see it (presence, conflicts).
+    """The name of the person at this window, as the others see it (presence).
 
-    The one place a signed-in person's name takes over from the profile's preparer."""
-    profile = store.profile()
-    if profile is not None and profile.preparer.strip():
-        return profile.preparer.strip()
+    Today the computer user: on a shared store the profile (and its preparer) is the unit's,
+    the same on every PC, so it cannot tell two clerks apart. This is the one place a
+    signed-in person's name takes over."""
     return store.os_user
 
 
@@ -78,6 +77,7 @@ class Change:
     new: str | None
     preparer: str
     os_user: str
+    client: str | None  # the running program that saved it (Store.client)
 
     @property
     def who(self) -> str:
@@ -126,6 +126,7 @@ class ChangeFeed:
                 new=r.new,
                 preparer=r.preparer,
                 os_user=r.os_user,
+                client=r.client,
             )
             for r in rows
         ]

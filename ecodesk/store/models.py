@@ -173,6 +173,8 @@ class AuditRow(Base):
     field: Mapped[str | None] = mapped_column(Text, nullable=True)
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the running program that saved it (Store.client): windows skip their own changes
+    client: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class PresenceRow(Base):

@@ -12,6 +12,7 @@ import getpass
 import json
 import logging
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -207,6 +208,7 @@ class Store:
             writer_engine(engine, per_form=True), expire_on_commit=False
         )
         self._os_user = _os_user()
+        self.client = uuid.uuid4().hex  # this running program, in the audit log and presence
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -1379,6 +1381,7 @@ class Store:
                 field=field,
                 old=old,
                 new=new,
+                client=self.client,
             )
         )
 

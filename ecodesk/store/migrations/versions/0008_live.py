@@ -8,6 +8,8 @@
   presence rows sends ``NOTIFY ecodesk_changes`` with the table's name: open windows listening
   on the channel read what changed at once. The notification is part of the saving transaction,
   so it is sent only when the change is committed. SQLite has no notifications: windows poll.
+* ``audit_log.client``: which running program saved the change (a random id per opened store),
+  so a window applies only the others' changes it reads back and never mistakes its own.
 * ``String(160)`` / ``String(200)`` columns holding keys and problem ids become ``Text``: SQLite
   ignored the limit, PostgreSQL refused a longer value (a long table key in a problem id).
 
@@ -43,6 +45,8 @@ def upgrade() -> None:
             batch.alter_column(
                 column, type_=sa.Text(), existing_type=old_type, existing_nullable=nullable
             )
+    with op.batch_alter_table("audit_log") as batch:
+        batch.add_column(sa.Column("client", sa.String(32), nullable=True))
     op.create_table(
         "presence",
         sa.Column("client", sa.String(64), primary_key=True),
@@ -76,6 +80,8 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_log_notify ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS ecodesk_notify_change()")
     op.drop_table("presence")
+    with op.batch_alter_table("audit_log") as batch:
+        batch.drop_column("client")
     for table, column, old_type, nullable in WIDENED:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(
