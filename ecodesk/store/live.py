@@ -291,10 +291,11 @@ class ChangeListener:
                     self._on_state(True)
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=0.5):
-                            self._on_notify(notice.payload)
+                            if not self._stop.is_set():  # (the window may be gone)
+                                self._on_notify(notice.payload)
             except (psycopg.Error, DBAPIError, OSError) as exc:
                 self.listening.clear()
-                if not lost_reported:
+                if not lost_reported and not self._stop.is_set():
                     log.warning("listening for changes stopped: %s", exc)
                     self._on_state(False)
                     lost_reported = True
