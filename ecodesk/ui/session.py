@@ -72,6 +72,7 @@ class EditSession(QObject):
         # asked when a save meets someone else's change (the window shows the conflict dialog);
         # without one the other person's value is kept and the refusal is shown
         self.conflict_resolver: ConflictResolver | None = None
+        self._asking = False  # the conflict dialog is up
         # edits typed while the server was unreachable: key → (save(based_on), based_on)
         self._unsent: dict[str, tuple[Callable[[Any], None], Any]] = {}
 
@@ -174,6 +175,8 @@ class EditSession(QObject):
     def edit_value(self, key: str, text: str, label: str, based_on: str | None = None) -> None:
         """``based_on``: what the editor showed when the clerk started typing (when someone
         else's save arrived meanwhile, the store then sees the conflict); default: the value."""
+        if self._asking:
+            return  # the editor lost focus to the conflict dialog: that same edit is being decided
         if text != self.value(key):
             old = self.value(key) if based_on is None else based_on
             command = SetValueCommand(self, key, old, text, label)
@@ -182,6 +185,8 @@ class EditSession(QObject):
     def edit_narrative(
         self, form: str, section: str, text: str, label: str, based_on: str | None = None
     ) -> None:
+        if self._asking:
+            return
         if text != self.narrative(form, section):
             old = self.narrative(form, section) if based_on is None else based_on
             command = SetNarrativeCommand(self, form, section, old, text, label)
@@ -220,7 +225,12 @@ class EditSession(QObject):
                 if resolver is None:
                     self.editRefused.emit(str(conflict))
                     return SaveOutcome.THEIRS, conflict.theirs
-                if not resolver(conflict, label):
+                self._asking = True
+                try:
+                    keep_mine = resolver(conflict, label)
+                finally:
+                    self._asking = False
+                if not keep_mine:
                     log.info("conflict on %s: kept theirs, mine was %r", key, conflict.mine)
                     return SaveOutcome.THEIRS, conflict.theirs
                 log.info("conflict on %s: kept mine over %r", key, conflict.theirs)
