@@ -19,7 +19,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from ecodesk.store import live
 from ecodesk.store.errors import DatabaseUnreachable
@@ -174,11 +174,16 @@ def install_live_updates(window: MainWindow) -> LiveUpdates:
         if ok:
             banner.show_back()
             window.statusBar().showMessage(
-                window.tr("已重新连上数据库服务器，等待中的修改已保存。"), STATUS_MS
+                QCoreApplication.translate(
+                    "MainWindow", "已重新连上数据库服务器，等待中的修改已保存。"
+                ),
+                STATUS_MS,
             )
         else:
             banner.show_lost(message, len(session.unsent))
-            window.statusBar().showMessage(window.tr("数据库服务器连接中断，正在重试……"))
+            window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "数据库服务器连接中断，正在重试……")
+            )
 
     updates.connectionChanged.connect(connection)
     session.unsentChanged.connect(

@@ -429,6 +429,11 @@
       <source>（空）</source>
       <translation>(empty)</translation>
     </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="97" />
+      <source>已采用对方的值；您输入的“{mine}”已复制到剪贴板。</source>
+      <translation>The other value was kept; what you typed (“{mine}”) is on the clipboard.</translation>
+    </message>
   </context>
   <context>
     <name>ConnectionBanner</name>
@@ -1395,6 +1400,16 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <location filename="../../ecodesk/ui/main_window.py" line="502" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/live_updates.py" line="177" />
+      <source>已重新连上数据库服务器，等待中的修改已保存。</source>
+      <translation>Connected to the database server again; waiting changes are saved.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/live_updates.py" line="185" />
+      <source>数据库服务器连接中断，正在重试……</source>
+      <translation>Connection to the database server lost, retrying…</translation>
     </message>
   </context>
   <context>
@@ -3003,6 +3018,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Verify the signed workbooks received</translation>
     </message>
     <message>
+      <source>（空）</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
       <source>注意：{message}</source>
       <translation type="unfinished" />
     </message>
@@ -3149,10 +3168,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>  注意：仍有 {n} 处错误未通过检查。</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（空）</source>
-      <translation>(empty)</translation>
     </message>
     <message>
       <source>{unit} {period}：第{old}版 → 第{new}版，{n} 处变化。</source>
@@ -4113,11 +4128,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <location filename="../../ecodesk/ui/recovery.py" line="35" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="97" />
-      <source>已采用对方的值；您输入的“{mine}”已复制到剪贴板。</source>
-      <translation>The other value was kept; what you typed (“{mine}”) is on the clipboard.</translation>
     </message>
   </context>
   <context>
@@ -5733,19 +5743,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；如需阅读原样，请向报送单位索取原文件。</source>
       <translation>{name}: the signed data is valid ({unit}, {period}, revision {revision}), but the way the file displays was altered after signing ({what}), so what you see when opening the file may differ from what was signed. The consolidation uses the signed data; to read the original, ask the submitting unit for the original file.</translation>
-    </message>
-  </context>
-  <context>
-    <name>window</name>
-    <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="177" />
-      <source>已重新连上数据库服务器，等待中的修改已保存。</source>
-      <translation>Connected to the database server again; waiting changes are saved.</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="181" />
-      <source>数据库服务器连接中断，正在重试……</source>
-      <translation>Connection to the database server lost, retrying…</translation>
     </message>
   </context>
   <context>

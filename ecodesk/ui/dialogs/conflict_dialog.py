@@ -4,7 +4,7 @@ clerk choose. Nothing is overwritten without this choice, and what the clerk typ
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -94,9 +94,9 @@ def conflict_resolver(parent: QWidget) -> ConflictResolver:
             QGuiApplication.clipboard().setText(conflict.mine)
             if isinstance(parent, QMainWindow):
                 parent.statusBar().showMessage(
-                    dialog.tr("已采用对方的值；您输入的“{mine}”已复制到剪贴板。").format(
-                        mine=conflict.mine
-                    ),
+                    QCoreApplication.translate(
+                        "ConflictDialog", "已采用对方的值；您输入的“{mine}”已复制到剪贴板。"
+                    ).format(mine=conflict.mine),
                     STATUS_MS,
                 )
         return keep_mine
