@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BigInteger, Connection, delete, literal_column, or_, select, update
+from sqlalchemy import BigInteger, Connection, Table, delete, literal_column, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ecodesk.store.models import AuditRow, PresenceRow
@@ -134,6 +134,8 @@ class ChangeFeed:
 
 # ------------------------------------------------------------------ presence
 
+PRESENCE = cast(Table, PresenceRow.__table__)
+
 
 @dataclass(frozen=True)
 class Presence:
@@ -166,7 +168,7 @@ def _presence_write(store: Store) -> Iterator[Connection]:
 def beat(store: Store, client: str, *, person: str, period: str | None, form: str | None) -> None:
     """``client`` (one open window) is on ``form`` of ``period`` now (``form`` None: no form)."""
     with _presence_write(store) as conn:
-        row = PresenceRow.__table__
+        row = PRESENCE
         same = conn.execute(
             update(row)
             .where(
@@ -199,7 +201,7 @@ def beat(store: Store, client: str, *, person: str, period: str | None, form: st
 
 
 def _remove_stale(conn: Connection) -> None:
-    row = PresenceRow.__table__
+    row = PRESENCE
     stale = row.c.seen_epoch < _db_epoch(conn) - PRESENCE_EXPIRY_S
     # (only when there is something to remove: a statement trigger would notify everyone)
     if conn.execute(select(row.c.client).where(stale).limit(1)).first() is not None:
@@ -209,12 +211,12 @@ def _remove_stale(conn: Connection) -> None:
 def leave(store: Store, client: str) -> None:
     """The window closes: it no longer works on any form."""
     with _presence_write(store) as conn:
-        conn.execute(delete(PresenceRow.__table__).where(PresenceRow.client == client))
+        conn.execute(delete(PRESENCE).where(PresenceRow.client == client))
 
 
 def present(store: Store, *, period: str | None = None) -> list[Presence]:
     """Everyone whose heartbeat is recent, oldest arrival first (stale rows are left out)."""
-    row = PresenceRow.__table__
+    row = PRESENCE
     with database_errors(store.engine), store.engine.connect() as conn:
         query = select(row).where(row.c.seen_epoch >= _db_epoch(conn) - PRESENCE_EXPIRY_S)
         if period is not None:

@@ -20,6 +20,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QBoxLayout
 
 from ecodesk.store import live
 from ecodesk.store.errors import DatabaseUnreachable
@@ -64,6 +65,7 @@ class LiveUpdates(QObject):
         self._beat = QTimer(self, interval=BEAT_MS)
         self._beat.timeout.connect(self.beat_now)
         session.connectionLost.connect(self._lost)
+        self.banner: ConnectionBanner | None = None  # set by install_live_updates
         self.listener: live.ChangeListener | None = None
         if self.store.engine.dialect.name == "postgresql":
             self._notified.connect(self._soon.start)
@@ -166,9 +168,9 @@ def install_live_updates(window: MainWindow) -> LiveUpdates:
     banner = ConnectionBanner()
     holder = window.banner.parentWidget()
     layout = holder.layout() if holder is not None else None
-    if layout is not None:
+    if isinstance(layout, QBoxLayout):  # above the form, beside the period's feedback banner
         layout.insertWidget(0, banner)
-    window.connection_banner = banner
+    updates.banner = banner
 
     def connection(ok: bool, message: str) -> None:
         if ok:

@@ -221,7 +221,7 @@ def test_a_server_restart_loses_nothing_and_the_window_reconnects(
             second.input.setFocus()
             qtbot.keyClicks(second.input, "45")
             qtbot.keyClick(second.input, Qt.Key.Key_Return)
-            banner = window.connection_banner
+            banner = window.live.banner
             qtbot.waitUntil(banner.isVisible, timeout=10_000)
             assert "连接断了" in banner.text() and "不会丢失" in banner.text()
             assert "连接中断" in window.statusBar().currentMessage()
