@@ -138,12 +138,13 @@ def test_take_theirs_keeps_the_other_value_and_the_typed_one_on_the_clipboard(
     assert [e.new for e in store.audit_log(P) if e.field == "upgraded_firms"] == ["2", "1"]
 
 
-def test_closing_the_dialog_overwrites_nothing(
-    qtbot: Any, open_window: Any, store: Store, other_pc: Store
+@pytest.mark.parametrize("key", [Qt.Key.Key_Escape, Qt.Key.Key_Return])
+def test_closing_the_dialog_or_pressing_enter_overwrites_nothing(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store, key: Qt.Key
 ) -> None:
     window = _start(qtbot, open_window, store)
     editor = _type_while_someone_saves(qtbot, window, other_pc)
-    when_modal(qtbot, ConflictDialog, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape))
+    when_modal(qtbot, ConflictDialog, lambda d: qtbot.keyClick(d.focusWidget() or d, key))
     qtbot.keyClick(editor.input, Qt.Key.Key_Return)
     assert other_pc.load(P).value(KEY) == "2"
 

@@ -60,7 +60,11 @@ class ConflictDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.take_theirs.setDefault(True)  # Enter never overwrites someone else's work by accident
+        # Enter never overwrites someone else's work by accident: the focused button would
+        # otherwise become the default, and "keep mine" comes first
+        self.keep_mine.setAutoDefault(False)
+        self.take_theirs.setDefault(True)
+        self.take_theirs.setFocus()
 
     def who(self) -> str:
         by = self.conflict.by
