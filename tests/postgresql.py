@@ -112,6 +112,15 @@ class PostgresServer:
             os.chown(self.data / "pg_hba.conf", pw.pw_uid, pw.pw_gid)
         else:
             self.socket_dir.mkdir()
+        self.resume()
+        self.sql(
+            f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'",
+            f"CREATE DATABASE {EMPTY_TEMPLATE} TEMPLATE template0 ENCODING 'UTF8'",
+        )
+        return self
+
+    def resume(self) -> None:
+        """Start the server on its existing cluster (also again after :meth:`halt`)."""
         options = [f"-k {self.socket_dir}", "-c listen_addresses=", "-c max_connections=200"]
         if not self.durable:  # the tests do not pull the power cord; the benchmark keeps fsync
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
@@ -127,11 +136,11 @@ class PostgresServer:
             "start",
         )
         self.running = True
-        self.sql(
-            f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'",
-            f"CREATE DATABASE {EMPTY_TEMPLATE} TEMPLATE template0 ENCODING 'UTF8'",
-        )
-        return self
+
+    def halt(self) -> None:
+        """Stop the server and keep its cluster (a server going away under its clients)."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.running = False
 
     def stop(self) -> None:
         if self.running:

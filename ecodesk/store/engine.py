@@ -5,12 +5,16 @@ Two engines are supported, with the same schema (the same Alembic migrations):
 * **SQLite** (the default, nothing to set up): one file in the data folder, WAL, foreign keys,
   synchronous FULL, a busy timeout. A write transaction starts with ``BEGIN IMMEDIATE``, so a
   writer holds the write lock before it reads the "old" value it records in the audit log.
-* **PostgreSQL** (an office sharing one server): the store relies on the same write ordering,
-  so a write transaction runs at READ COMMITTED and first takes one transaction-scoped
-  advisory lock (:data:`WRITE_LOCK_KEY`): writers queue exactly as they do on SQLite, each
-  statement after the lock sees every earlier committed write, and the lock goes with the
-  commit or rollback (also when the client dies). Reads run at REPEATABLE READ: one read is
-  one consistent snapshot, as a read transaction is on SQLite in WAL mode.
+* **PostgreSQL** (an office sharing one server): a write transaction runs at READ COMMITTED
+  and first takes transaction-scoped advisory locks, which go with the commit or rollback (also
+  when the client dies). A save inside one form (a value, a narrative, a table) holds the
+  store's write lock (:data:`WRITE_LOCK_KEY`) *shared* and that form's own lock
+  (:func:`lock_form`) exclusively: two people on different forms never wait for each other,
+  two on the same form queue as on SQLite, and each statement after the lock sees every earlier
+  committed write to that form. Writes that span the store (a whole submission, signing, a new
+  revision, the profile) hold the write lock exclusively and so wait for, and hold off, every
+  other writer. Reads run at REPEATABLE READ: one read is one consistent snapshot, as a read
+  transaction is on SQLite in WAL mode.
 
 Where the database is: ``--database URL`` (the command line) or the ``url`` argument, then the
 environment variable ``ECODESK_DATABASE_URL``, then the address saved in the data folder by
@@ -26,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -46,6 +50,10 @@ IMMEDIATE = "ecodesk_sqlite_immediate"
 # The advisory lock every EcoDesk writer of a PostgreSQL database takes (any constant will do,
 # as long as every EcoDesk uses the same one): "EcoDesk" in ASCII.
 WRITE_LOCK_KEY = 0x45636F4465736B
+# Value of IMMEDIATE for a save inside one form: the write lock shared (PostgreSQL only).
+SHARED = "shared"
+# First half of a form's advisory lock (the second is the hash of "period:form"): "EcoD".
+FORM_LOCK_CLASS = 0x45636F44
 POSTGRESQL_DRIVER = "postgresql+psycopg"
 
 
@@ -183,7 +191,15 @@ def make_engine(url: str) -> Engine:
     if backend == "postgresql":
         engine = create_engine(
             url,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "EcoDesk"},
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": "EcoDesk",
+                # a pulled network cable is noticed within about 30 s, not the OS's 2 hours
+                "keepalives": 1,
+                "keepalives_idle": 10,
+                "keepalives_interval": 5,
+                "keepalives_count": 3,
+            },
             isolation_level="REPEATABLE READ",
             pool_pre_ping=True,
         )
@@ -197,11 +213,28 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def writer_engine(engine: Engine) -> Engine:
-    """``engine`` for the store's write transactions (which take the write lock first)."""
+def writer_engine(engine: Engine, *, per_form: bool = False) -> Engine:
+    """``engine`` for the store's write transactions (which take the write lock first).
+
+    ``per_form``: for saves inside one form, which on PostgreSQL hold the write lock shared and
+    must then take the form's lock (:func:`lock_form`); SQLite has one writer at a time anyway.
+    """
     if engine.dialect.name == "postgresql":
-        return engine.execution_options(**{IMMEDIATE: True}, isolation_level="READ COMMITTED")
+        return engine.execution_options(
+            **{IMMEDIATE: SHARED if per_form else True}, isolation_level="READ COMMITTED"
+        )
     return engine.execution_options(**{IMMEDIATE: True})
+
+
+def lock_form(conn: Any, period: str, form: str) -> None:
+    """Hold ``form`` of ``period`` for the rest of the transaction (PostgreSQL; ``conn``: a
+    connection or session of a ``per_form`` writer). Nothing to do on SQLite."""
+    dialect = conn.get_bind().dialect.name if hasattr(conn, "get_bind") else conn.dialect.name
+    if dialect == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, hashtext(:scope))"),
+            {"cls": FORM_LOCK_CLASS, "scope": f"{period}:{form}"},
+        )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -237,5 +270,8 @@ def _configure_postgresql(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get(IMMEDIATE):
+        mode = conn.get_execution_options().get(IMMEDIATE)
+        if mode == SHARED:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK_KEY})")
+        elif mode:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

@@ -132,9 +132,9 @@ class AcceptedWarningRow(Base):
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), index=True
     )
-    problem_id: Mapped[str] = mapped_column(String(160))
+    problem_id: Mapped[str] = mapped_column(Text)
     form: Mapped[str] = mapped_column(String(8))
-    field: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    field: Mapped[str | None] = mapped_column(Text, nullable=True)
     message: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text)
     accepted_at: Mapped[str] = mapped_column(String(32))
@@ -163,7 +163,7 @@ class BaselineValueRow(Base):
     baseline_id: Mapped[int] = mapped_column(
         ForeignKey("baselines.id", ondelete="CASCADE"), index=True
     )
-    key: Mapped[str] = mapped_column(String(160))
+    key: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
 
 
@@ -179,9 +179,30 @@ class AuditRow(Base):
     period: Mapped[str | None] = mapped_column(String(8), nullable=True)
     revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     form: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    field: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    field: Mapped[str | None] = mapped_column(Text, nullable=True)
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the running program that saved it (Store.client): windows skip their own changes
+    client: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class PresenceRow(Base):
+    """Who has which form open: one row per open window, kept alive by its heartbeat.
+
+    ``seen_epoch`` is the database's clock at the last heartbeat (seconds since 1970), so that
+    expiry does not depend on the clocks of the office's PCs (see :mod:`ecodesk.store.live`).
+    """
+
+    __tablename__ = "presence"
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64))
+    os_user: Mapped[str] = mapped_column(String(64))
+    host: Mapped[str] = mapped_column(String(128))
+    period: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    form: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    since: Mapped[str] = mapped_column(String(32))
+    seen_epoch: Mapped[int] = mapped_column(BigInteger)
 
 
 class SettingRow(Base):
@@ -231,7 +252,7 @@ class FeedbackQueryRow(Base):
         ForeignKey("feedback.id", ondelete="CASCADE"), index=True
     )
     n: Mapped[int] = mapped_column(Integer)  # its number in the feedback, from 1
-    key: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(Text)
     form: Mapped[str] = mapped_column(String(8))
     label: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)

@@ -12,6 +12,7 @@ import getpass
 import json
 import logging
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from ecodesk.store import backup, migrate, settings, transfer
 from ecodesk.store.audit import AuditEntry
 from ecodesk.store.engine import (
     display_url,
+    lock_form,
     make_engine,
     resolve_url,
     sqlite_file_of,
@@ -213,7 +215,11 @@ class Store:
         self.data_dir = data_dir or (db_path.parent if db_path is not None else None)
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer_engine(engine), expire_on_commit=False)
+        self._form_writes = sessionmaker(
+            writer_engine(engine, per_form=True), expire_on_commit=False
+        )
         self._os_user = _os_user()
+        self.client = uuid.uuid4().hex  # this running program, in the audit log and presence
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -278,6 +284,11 @@ class Store:
     def engine(self) -> Engine:
         return self._engine
 
+    @property
+    def os_user(self) -> str:
+        """The computer user of this program (recorded in the audit log)."""
+        return self._os_user
+
     @contextmanager
     def _read(self) -> Iterator[Session]:
         with database_errors(self._engine), self._reads() as session:
@@ -296,6 +307,31 @@ class Store:
             database_errors(self._engine),
             self._writes.begin() as session,
         ):
+            yield session
+
+    @contextmanager
+    def _write_form(self, period: Period, form: str) -> Iterator[Session]:
+        """:meth:`_write` for a save that touches only ``form`` of ``period``'s editable revision.
+
+        On PostgreSQL it waits only for saves to the same form (and for store-wide writes), so
+        two people on different forms never disturb each other; the revision is created first,
+        under the store-wide lock, when the period has none yet. On SQLite it is :meth:`_write`.
+        """
+        if self._engine.dialect.name != "postgresql":
+            with self._write() as s:
+                yield s
+            return
+        with self._read() as s:
+            exists = self._submission(s, period, None) is not None
+        if not exists:
+            with self._write() as s:
+                self._latest_or_new(s, period)
+        with (
+            _storage_errors(self.db_path),
+            database_errors(self._engine),
+            self._form_writes.begin() as session,
+        ):
+            lock_form(session, str(period), form)
             yield session
 
     # ------------------------------------------------------------------ profile and settings
@@ -648,10 +684,19 @@ class Store:
         other change. Without ``based_on`` the save replaces whatever is there.
         """
         form, field = _split_key(key)
-        with self._write() as s:  # the check and the save are one transaction under the write lock
+        with self._write_form(period, form) as s:  # the check and the save: one transaction
             sub = self._editable(s, period)
             if not isinstance(based_on, _Unset):
-                self._check_unchanged(s, sub, period, form, field, based_on, text)
+                current = s.scalar(
+                    select(ValueRow.text).where(
+                        ValueRow.submission_id == sub.id,
+                        ValueRow.form == form,
+                        ValueRow.field == field,
+                    )
+                )
+                self._check_unchanged(
+                    s, sub, period, "set_value", form, field, current, based_on, text
+                )
             self._put_value(s, sub, period, form, field, text)
 
     def _check_unchanged(
@@ -659,22 +704,19 @@ class Store:
         s: Session,
         sub: SubmissionRow,
         period: Period,
+        action: str,
         form: str,
         field: str,
+        current: str | None,
         based_on: str | None,
         text: str,
     ) -> None:
-        current = s.scalar(
-            select(ValueRow.text).where(
-                ValueRow.submission_id == sub.id, ValueRow.form == form, ValueRow.field == field
-            )
-        )
         if current in (based_on or None, text or None):  # unchanged, or changed to the same
             return
         other = s.scalar(
             select(AuditRow)
             .where(
-                AuditRow.action == "set_value",
+                AuditRow.action == action,
                 AuditRow.period == str(period),
                 AuditRow.revision == sub.revision,
                 AuditRow.form == form,
@@ -734,10 +776,31 @@ class Store:
             new=new,
         )
 
-    def set_narrative(self, period: Period, form: str, section: str, text: str) -> None:
+    def set_narrative(
+        self,
+        period: Period,
+        form: str,
+        section: str,
+        text: str,
+        *,
+        based_on: str | None | _Unset = UNSET,
+    ) -> None:
+        """Save a narrative section; ``based_on`` as for :meth:`set_value` (the text the person
+        started from: a :class:`ValueConflict` keyed "form:section" when someone changed it)."""
         self._check_form(form)
-        with self._write() as s:
+        with self._write_form(period, form) as s:
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                current = s.scalar(
+                    select(NarrativeRow.text).where(
+                        NarrativeRow.submission_id == sub.id,
+                        NarrativeRow.form == form,
+                        NarrativeRow.section == section,
+                    )
+                )
+                self._check_unchanged(
+                    s, sub, period, "set_narrative", form, section, current, based_on, text
+                )
             self._put_narrative(s, sub, period, form, section, text)
 
     def _put_narrative(
@@ -791,7 +854,7 @@ class Store:
     ) -> None:
         """Replace the rows of a repeatable table (kept in the given order, blank rows too)."""
         self._check_form(form)
-        with self._write() as s:
+        with self._write_form(period, form) as s:
             sub = self._editable(s, period)
             self._put_table(s, sub, period, form, table, rows)
 
@@ -1374,6 +1437,7 @@ class Store:
                 field=field,
                 old=old,
                 new=new,
+                client=self.client,
             )
         )
 

@@ -203,6 +203,9 @@ class MainWindow(QMainWindow):
         self.session.editRefused.connect(self._edit_refused)
         self.session.load(prepared=prepared)
         self._saved_timer.start()
+        from ecodesk.ui.live_updates import install_live_updates
+
+        self.live = install_live_updates(self)  # several people on one store
 
     # ------------------------------------------------------------------ building
 
@@ -554,6 +557,7 @@ class MainWindow(QMainWindow):
         if not self.attached:  # closed while opening: nothing to keep
             super().closeEvent(event)
             return
+        self.live.stop()
         try:
             geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
             self.session.store.settings_set(settings.WINDOW_GEOMETRY, geometry)

@@ -7,29 +7,43 @@ the store directly: they ask the session and listen to its signals.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
+from ecodesk.store.errors import DatabaseUnreachable, ValueConflict
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
 from ecodesk.ui.undo_commands import (
     AttachCommand,
     DetachCommand,
+    SaveOutcome,
     SetNarrativeCommand,
     SetTableRowsCommand,
     SetValueCommand,
 )
 
+if TYPE_CHECKING:
+    from ecodesk.store.live import Change
+
 log = logging.getLogger(__name__)
 
 RECHECK_DELAY_MS = 200
+# A remote change of these makes the loaded submission stale as a whole: read it again.
+RELOAD_ACTIONS = frozenset(
+    {"create_revision", "sign", "unsign", "import_previous", "undo_import", "write_submission"}
+)
+
+# (the conflict, what the clerk calls the field) → True: keep mine, False: take theirs
+ConflictResolver = Callable[[ValueConflict, str], bool]
 
 
 class _AttachSignals(QObject):
@@ -46,6 +60,9 @@ class EditSession(QObject):
     editRefused = Signal(str)  # noqa: N815 — a Chinese sentence from the core
     attachmentsChanged = Signal()  # noqa: N815
     attachFinished = Signal(list)  # noqa: N815 — (file name, Chinese reason) of each refused file
+    remoteChanged = Signal(str, str)  # noqa: N815 — key, who: someone else saved it
+    connectionLost = Signal(str)  # noqa: N815 — a save could not reach the server (a sentence)
+    unsentChanged = Signal(int)  # noqa: N815 — how many edits wait for the server
 
     def __init__(self, store: Any, pack: FormPack, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +80,12 @@ class EditSession(QObject):
         self._attaching: set[_AttachSignals] = set()
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
+        # asked when a save meets someone else's change (the window shows the conflict dialog);
+        # without one the other person's value is kept and the refusal is shown
+        self.conflict_resolver: ConflictResolver | None = None
+        self._asking = False  # the conflict dialog is up
+        # edits typed while the server was unreachable: key → (save(based_on), based_on)
+        self._unsent: dict[str, tuple[Callable[[Any], None], Any]] = {}
 
     # ------------------------------------------------------------------ loading
 
@@ -131,7 +154,10 @@ class EditSession(QObject):
         return self.data.previous.get(key, "") if self.data else ""
 
     def last_saved_at(self) -> datetime | None:
-        return self.store.last_saved_at()
+        try:
+            return self.store.last_saved_at()
+        except DatabaseUnreachable:  # the banner says so; the time comes back with the server
+            return None
 
     # ------------------------------------------------------------------ editing (undoable)
 
@@ -159,14 +185,23 @@ class EditSession(QObject):
         if active is not None:
             self.set_active_form(active)
 
-    def edit_value(self, key: str, text: str, label: str) -> None:
+    def edit_value(self, key: str, text: str, label: str, based_on: str | None = None) -> None:
+        """``based_on``: what the editor showed when the clerk started typing (when someone
+        else's save arrived meanwhile, the store then sees the conflict); default: the value."""
+        if self._asking:
+            return  # the editor lost focus to the conflict dialog: that same edit is being decided
         if text != self.value(key):
-            command = SetValueCommand(self, key, self.value(key), text, label)
+            old = self.value(key) if based_on is None else based_on
+            command = SetValueCommand(self, key, old, text, label)
             self.undo_stack(key.partition(":")[0]).push(command)
 
-    def edit_narrative(self, form: str, section: str, text: str, label: str) -> None:
-        old = self.narrative(form, section)
-        if text != old:
+    def edit_narrative(
+        self, form: str, section: str, text: str, label: str, based_on: str | None = None
+    ) -> None:
+        if self._asking:
+            return
+        if text != self.narrative(form, section):
+            old = self.narrative(form, section) if based_on is None else based_on
             command = SetNarrativeCommand(self, form, section, old, text, label)
             self.undo_stack(form).push(command)
 
@@ -188,23 +223,181 @@ class EditSession(QObject):
         self.schedule_recheck()
         return True
 
-    def write_value(self, key: str, text: str) -> None:
+    def _write_checked(
+        self, key: str, label: str, based_on: Any, save: Callable[[Any], None]
+    ) -> tuple[SaveOutcome, str | None]:
+        """``save(based_on)`` with the conflict asked about and a lost server survived.
+
+        Returns the outcome and the value the save replaced as far as the clerk knows it
+        (``based_on``, or the other person's value they chose to overwrite)."""
+        while True:
+            try:
+                save(based_on)
+            except ValueConflict as conflict:
+                resolver = self.conflict_resolver
+                if resolver is None:
+                    self.editRefused.emit(str(conflict))
+                    return SaveOutcome.THEIRS, conflict.theirs
+                self._asking = True
+                try:
+                    keep_mine = resolver(conflict, label)
+                finally:
+                    self._asking = False
+                if not keep_mine:
+                    log.info("conflict on %s: kept theirs, mine was %r", key, conflict.mine)
+                    return SaveOutcome.THEIRS, conflict.theirs
+                log.info("conflict on %s: kept mine over %r", key, conflict.theirs)
+                based_on = conflict.theirs or ""  # knowingly over theirs (asked again if it moves)
+                continue
+            except DatabaseUnreachable as exc:
+                log.warning("edit of %s kept until the server is back: %s", key, exc)
+                self._unsent[key] = (save, based_on)
+                self.connectionLost.emit(str(exc))
+                self.unsentChanged.emit(len(self._unsent))
+                return SaveOutcome.UNSENT, based_on
+            except EcoDeskError as exc:
+                log.info("edit refused: %s", exc)
+                self.editRefused.emit(str(exc))
+                return SaveOutcome.REFUSED, None
+            if self._unsent.pop(key, None) is not None:
+                self.unsentChanged.emit(len(self._unsent))
+            self.saved.emit()
+            self.schedule_recheck()
+            return SaveOutcome.SAVED, based_on
+
+    def write_value(
+        self, key: str, text: str, based_on: str | None = None
+    ) -> tuple[SaveOutcome, str | None]:
+        """Save ``text`` in ``key`` (``based_on``: what it held before, as the clerk saw it)."""
         assert self.data is not None
-        if self._write(lambda: self.store.set_value(self.period, key, text)):
+        period = self.period
+        outcome, before = self._write_checked(
+            key,
+            self._label_of(key),
+            based_on,
+            lambda base: self.store.set_value(period, key, text, based_on=base),
+        )
+        if outcome is SaveOutcome.THEIRS:
+            self.data.values[key] = before or ""
+        elif outcome is not SaveOutcome.REFUSED:
             self.data.values[key] = text
         self.valueChanged.emit(key)
+        return outcome, before
 
-    def write_narrative(self, form: str, section: str, text: str) -> None:
+    def write_narrative(
+        self, form: str, section: str, text: str, based_on: str | None = None
+    ) -> tuple[SaveOutcome, str | None]:
         assert self.data is not None
-        if self._write(lambda: self.store.set_narrative(self.period, form, section, text)):
-            self.data.narratives[f"{form}:{section}"] = text
-        self.narrativeChanged.emit(f"{form}:{section}")
+        key, period = f"{form}:{section}", self.period
+        outcome, before = self._write_checked(
+            key,
+            self._label_of(key),
+            based_on,
+            lambda base: self.store.set_narrative(period, form, section, text, based_on=base),
+        )
+        if outcome is SaveOutcome.THEIRS:
+            self.data.narratives[key] = before or ""
+        elif outcome is not SaveOutcome.REFUSED:
+            self.data.narratives[key] = text
+        self.narrativeChanged.emit(key)
+        return outcome, before
 
-    def write_rows(self, form: str, table: str, rows: list[TableRow]) -> None:
+    def write_rows(self, form: str, table: str, rows: list[TableRow]) -> SaveOutcome:
         assert self.data is not None
-        if self._write(lambda: self.store.set_table_rows(self.period, form, table, rows)):
-            self.data.tables[f"{form}:{table}"] = rows
-        self.tableChanged.emit(f"{form}:{table}")
+        key, period = f"{form}:{table}", self.period
+        outcome, _ = self._write_checked(
+            key,
+            key,
+            None,
+            lambda _base: self.store.set_table_rows(period, form, table, rows),
+        )
+        if outcome is not SaveOutcome.REFUSED:
+            self.data.tables[key] = rows
+        self.tableChanged.emit(key)
+        return outcome
+
+    def _label_of(self, key: str) -> str:
+        form, _, code = key.partition(":")
+        for narrative in self.pack.narratives:
+            if narrative.code == code:
+                return f"{form} {narrative.name}"
+        try:
+            return f"{form} {self.pack.input_field(key).label}"
+        except (KeyError, ValueError, EcoDeskError):
+            return key
+
+    # ------------------------------------------------------------------ several people
+
+    @property
+    def unsent(self) -> list[str]:
+        """Keys of the edits waiting for the server (shown, not yet acknowledged)."""
+        return list(self._unsent)
+
+    def resend_unsent(self) -> None:
+        """The server is back: send what was typed meanwhile (conflicts are asked as usual)."""
+        for key, (save, based_on) in list(self._unsent.items()):
+            outcome, before = self._write_checked(key, self._label_of(key), based_on, save)
+            if outcome is SaveOutcome.UNSENT:
+                return  # gone again: the rest waits too
+            if outcome is SaveOutcome.THEIRS and self.data is not None:
+                self._set_local(key, before or "")
+
+    def _set_local(self, key: str, text: str) -> None:
+        assert self.data is not None
+        if key in self.data.narratives or key.partition(":")[2] in {
+            n.code for n in self.pack.narratives
+        }:
+            self.data.narratives[key] = text
+            self.narrativeChanged.emit(key)
+        else:
+            self.data.values[key] = text
+            self.valueChanged.emit(key)
+
+    def apply_changes(self, changes: Sequence[Change]) -> list[str]:
+        """Show what other people saved (read back from the store's change feed); returns the
+        keys that changed here. Our own saves and other periods or revisions are skipped; an
+        edit waiting for the server keeps what was typed (its resend will meet the conflict)."""
+        if self.data is None:
+            return []
+        changed: list[str] = []
+        reload = False
+        for change in changes:
+            if change.client == self.store.client or change.period != str(self.period):
+                continue
+            if change.action in RELOAD_ACTIONS:
+                # (revision 1 made by whoever opened the period first is the one shown here)
+                reload = (
+                    reload
+                    or change.action != "create_revision"
+                    or ((change.revision or 0) > self.data.revision)
+                )
+                continue
+            if change.revision != self.data.revision or not change.form or not change.field:
+                continue
+            key, new = f"{change.form}:{change.field}", change.new or ""
+            if key in self._unsent:
+                continue
+            if change.action == "set_value" and self.data.values.get(key, "") != new:
+                self.data.values[key] = new
+                self.valueChanged.emit(key)
+            elif change.action == "set_narrative" and self.data.narratives.get(key, "") != new:
+                self.data.narratives[key] = new
+                self.narrativeChanged.emit(key)
+            elif change.action == "set_table":
+                rows = json.loads(new) if new else []
+                if self.data.tables.get(key, []) == rows:
+                    continue
+                self.data.tables[key] = rows
+                self.tableChanged.emit(key)
+            else:
+                continue
+            changed.append(key)
+            self.remoteChanged.emit(key, change.who)
+        if reload and not self._unsent:
+            self.reload()
+        elif changed:
+            self.schedule_recheck()
+        return changed
 
     # ------------------------------------------------------------------ attachments (佐证材料)
 
@@ -328,7 +521,11 @@ class EditSession(QObject):
         self._recheck_timer.stop()
         if self.data is None:
             return
-        self.problems = problems_with_queries(self.store, self.data)
+        try:
+            self.problems = problems_with_queries(self.store, self.data)
+        except DatabaseUnreachable as exc:  # checked again when the server answers
+            log.warning("not rechecked: %s", exc)
+            return
         self.shown = self._calm(self.problems)
         self.problemsChanged.emit()
 

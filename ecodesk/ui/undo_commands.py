@@ -1,8 +1,15 @@
-"""Undoable edits. Each command writes through the session, so undo is saved like any edit."""
+"""Undoable edits. Each command writes through the session, so undo is saved like any edit.
+
+When a save meets someone else's change (see ``EditSession._write_checked``) and the clerk
+keeps the other person's value, the command did nothing: it is made obsolete, and Qt drops it
+from the history. When the clerk keeps their own value, undo restores the other person's value
+(what was there just before), not the one the clerk started from.
+"""
 
 from __future__ import annotations
 
 import copy
+import enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
@@ -13,16 +20,33 @@ if TYPE_CHECKING:
     from ecodesk.ui.session import EditSession
 
 
+class SaveOutcome(enum.Enum):
+    """What became of one save (``EditSession._write_checked``)."""
+
+    SAVED = "saved"  # in the store (over someone else's value only if the clerk chose so)
+    THEIRS = "theirs"  # someone else's value was kept: this edit did nothing
+    REFUSED = "refused"  # the core refused it (a sentence was shown)
+    UNSENT = "unsent"  # the server could not be reached: kept here, sent when it is back
+
+
 class SetValueCommand(QUndoCommand):
     def __init__(self, session: EditSession, key: str, old: str, new: str, label: str) -> None:
         super().__init__(label)
         self._session, self._key, self._old, self._new = session, key, old, new
 
     def redo(self) -> None:
-        self._session.write_value(self._key, self._new)
+        outcome, before = self._session.write_value(self._key, self._new, based_on=self._old)
+        self._settle(outcome, before)
 
     def undo(self) -> None:
-        self._session.write_value(self._key, self._old)
+        outcome, _ = self._session.write_value(self._key, self._old, based_on=self._new)
+        self._settle(outcome, None)
+
+    def _settle(self, outcome: SaveOutcome, before: str | None) -> None:
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
+        elif outcome is SaveOutcome.SAVED and before is not None:
+            self._old = before
 
 
 class SetNarrativeCommand(QUndoCommand):
@@ -34,10 +58,20 @@ class SetNarrativeCommand(QUndoCommand):
         self._old, self._new = old, new
 
     def redo(self) -> None:
-        self._session.write_narrative(self._form, self._section, self._new)
+        outcome, before = self._session.write_narrative(
+            self._form, self._section, self._new, based_on=self._old
+        )
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
+        elif outcome is SaveOutcome.SAVED and before is not None:
+            self._old = before
 
     def undo(self) -> None:
-        self._session.write_narrative(self._form, self._section, self._old)
+        outcome, _ = self._session.write_narrative(
+            self._form, self._section, self._old, based_on=self._new
+        )
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
 
 
 class SetTableRowsCommand(QUndoCommand):

@@ -279,13 +279,13 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="171" />
-      <location filename="../../ecodesk/ui/app.py" line="233" />
+      <location filename="../../ecodesk/ui/app.py" line="172" />
+      <location filename="../../ecodesk/ui/app.py" line="247" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="188" />
+      <location filename="../../ecodesk/ui/app.py" line="189" />
       <source>请注意</source>
       <translation>Please note</translation>
     </message>
@@ -561,6 +561,88 @@ Description: {note}</translation>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="33" />
+      <source>别人也改了这一项</source>
+      <translation>Someone else changed this too</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="39" />
+      <source>在您修改“{label}”期间，{who} 于 {when} 保存了另一个值。请决定保留哪一个：</source>
+      <translation>While you were changing “{label}”, {who} saved another value at {when}. Please choose which one to keep:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="47" />
+      <source>您输入的：</source>
+      <translation>You typed:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="48" />
+      <source>{who} 保存的：</source>
+      <translation>{who} saved:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="49" />
+      <source>您开始修改时是：</source>
+      <translation>When you started:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="52" />
+      <source>保留我的值</source>
+      <translation>Keep mine</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="54" />
+      <source>用您输入的值覆盖对方的值（会记入修改记录）</source>
+      <translation>Replace the other value with yours (recorded in the change log)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="55" />
+      <source>采用对方的值</source>
+      <translation>Take theirs</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="57" />
+      <source>保留对方的值；您输入的值会复制到剪贴板</source>
+      <translation>Keep the other value; what you typed is copied to the clipboard</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="78" />
+      <source>其他人</source>
+      <translation>someone else</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="75" />
+      <source>{preparer}（电脑用户 {os_user}）</source>
+      <translation>{preparer} (computer user {os_user})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="81" />
+      <source>（空）</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/conflict_dialog.py" line="101" />
+      <source>已采用对方的值；您输入的“{mine}”已复制到剪贴板。</source>
+      <translation>The other value was kept; what you typed (“{mine}”) is on the clipboard.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConnectionBanner</name>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/connection_banner.py" line="22" />
+      <source>与数据库服务器的连接断了，正在自动重试……已保存的内容不会丢失；您可以继续填写，输入的内容留在窗口里，连接恢复后自动保存。</source>
+      <translation>The connection to the database server is lost; retrying… Nothing saved is lost. You can go on typing: your input stays in the window and is saved when the connection is back.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/connection_banner.py" line="26" />
+      <source>（有 {n} 项修改等待保存）</source>
+      <translation>({n} changes waiting to be saved)</translation>
     </message>
   </context>
   <context>
@@ -1011,22 +1093,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="268" />
+      <location filename="../../ecodesk/ui/session.py" line="461" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="270" />
+      <location filename="../../ecodesk/ui/session.py" line="463" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="283" />
+      <location filename="../../ecodesk/ui/session.py" line="476" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="285" />
+      <location filename="../../ecodesk/ui/session.py" line="478" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -1181,12 +1263,12 @@ Double-click to open</translation>
   <context>
     <name>FieldEditor</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="66" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="69" />
       <source>填数字</source>
       <translation>number</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="114" />
+      <location filename="../../ecodesk/ui/widgets/field_editor.py" line="126" />
       <source>修改“{label}”</source>
       <translation>Change "{label}"</translation>
     </message>
@@ -1251,12 +1333,17 @@ Double-click to open</translation>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="255" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="185" />
+      <source>{who} 刚保存了此项的新值；您的输入保存时会请您选择保留哪一个。</source>
+      <translation>{who} just saved a new value here; when yours is saved you will be asked which one to keep.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="270" />
       <source>附件 {n}</source>
       <translation>{n} attached</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="325" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="340" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -1632,7 +1719,7 @@ Double-click to open</translation>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="213" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1643,118 +1730,118 @@ Double-click to open</translation>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="215" />
+      <location filename="../../ecodesk/ui/main_window.py" line="218" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="222" />
-      <location filename="../../ecodesk/ui/main_window.py" line="279" />
+      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="282" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="224" />
+      <location filename="../../ecodesk/ui/main_window.py" line="227" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="230" />
+      <location filename="../../ecodesk/ui/main_window.py" line="233" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="230" />
+      <location filename="../../ecodesk/ui/main_window.py" line="233" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="235" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="235" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="237" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="241" />
+      <location filename="../../ecodesk/ui/main_window.py" line="244" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="243" />
+      <location filename="../../ecodesk/ui/main_window.py" line="246" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="264" />
+      <location filename="../../ecodesk/ui/main_window.py" line="267" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="272" />
+      <location filename="../../ecodesk/ui/main_window.py" line="275" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="275" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="278" />
+      <location filename="../../ecodesk/ui/main_window.py" line="281" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="285" />
+      <location filename="../../ecodesk/ui/main_window.py" line="288" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="290" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="294" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="295" />
+      <location filename="../../ecodesk/ui/main_window.py" line="298" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="296" />
+      <location filename="../../ecodesk/ui/main_window.py" line="299" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="297" />
+      <location filename="../../ecodesk/ui/main_window.py" line="300" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="298" />
+      <location filename="../../ecodesk/ui/main_window.py" line="301" />
       <source>关于</source>
       <translation>About</translation>
     </message>
@@ -1764,70 +1851,80 @@ Double-click to open</translation>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="341" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="345" />
+      <location filename="../../ecodesk/ui/main_window.py" line="348" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="349" />
+      <location filename="../../ecodesk/ui/main_window.py" line="352" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="379" />
+      <location filename="../../ecodesk/ui/main_window.py" line="382" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="396" />
+      <location filename="../../ecodesk/ui/main_window.py" line="399" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="400" />
+      <location filename="../../ecodesk/ui/main_window.py" line="403" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="406" />
+      <location filename="../../ecodesk/ui/main_window.py" line="409" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="502" />
+      <location filename="../../ecodesk/ui/main_window.py" line="505" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="507" />
+      <location filename="../../ecodesk/ui/main_window.py" line="510" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/live_updates.py" line="179" />
+      <source>已重新连上数据库服务器，等待中的修改已保存。</source>
+      <translation>Connected to the database server again; waiting changes are saved.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/live_updates.py" line="187" />
+      <source>数据库服务器连接中断，正在重试……</source>
+      <translation>Connection to the database server lost, retrying…</translation>
     </message>
   </context>
   <context>
     <name>NarrativeEdit</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="67" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="70" />
       <source>已写 {n} 字</source>
       <translation>{n} characters</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="70" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="73" />
       <source>至少 {n} 字</source>
       <translation>at least {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="71" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="74" />
       <source>最多 {n} 字</source>
       <translation>at most {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="94" />
+      <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="100" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
     </message>
@@ -2573,20 +2670,30 @@ Send it to the reporting unit; it must first register our unit's key.</translati
     <name>PlanTree</name>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="104" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="105" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="41" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <source>谁在填</source>
+      <translation>Who is filling</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="44" />
       <source>主要目标</source>
       <translation>Main goals</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="89" />
+      <source>{names} 正在填写这张表</source>
+      <translation>{names} working on this form</translation>
     </message>
   </context>
   <context>
@@ -4206,7 +4313,7 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>（空）</source>
-      <translation type="unfinished" />
+      <translation>(empty)</translation>
     </message>
     <message>
       <source>{unit} {period}：第{old}版 → 第{new}版，{n} 处变化。</source>

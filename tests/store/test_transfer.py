@@ -73,6 +73,9 @@ def _fill_everything(store: Store, profile: UnitProfile) -> None:
     store.mark_signed(
         P, 1, fingerprint="ED25519:AB12CD34", digest="sha256:0f1e", workbook_path="/x/w.xlsx"
     )
+    from ecodesk.store import live
+
+    live.beat(store, store.client, person="刘志明", period=str(P), form="1.1")  # a window open
     # the receiver's feedback on revision 1 (a query about the value): the review tables too
     from ecodesk.review.model import Feedback, Query, SubmissionRef
     from ecodesk.store.feedback import answer_query, record_feedback

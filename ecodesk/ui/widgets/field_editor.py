@@ -48,6 +48,9 @@ class FieldEditor(QWidget):
         self.message_label = message_label
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
         self._commit_timer.timeout.connect(self.commit)
+        # the value shown when the clerk started typing: a save from elsewhere meanwhile
+        # becomes a conflict to decide, never a silent overwrite
+        self._typing_from: str | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.input: QLineEdit | QComboBox
@@ -82,7 +85,11 @@ class FieldEditor(QWidget):
         return self.input.currentText() if isinstance(self.input, QComboBox) else self.input.text()
 
     def show_value(self) -> None:
-        """Display the stored value (after loading, undo or redo) without committing anything."""
+        """Display the stored value (after loading, undo or redo) without committing anything.
+
+        Not while the clerk is typing here: someone else's value never replaces their text."""
+        if self.pending():
+            return
         value = self.session.value(self.key)
         if self.text() != value:
             if isinstance(self.input, QComboBox):
@@ -103,15 +110,21 @@ class FieldEditor(QWidget):
         return self._commit_timer.isActive()
 
     def _typed(self, text: str) -> None:
+        if self._typing_from is None:
+            self._typing_from = self.session.value(self.key)
         self.show_problems(self.session.field_problems(self.key, text))
         self._commit_timer.start()
 
     def commit(self) -> None:
         self._commit_timer.stop()
+        based_on, self._typing_from = self._typing_from, None
         if self.session.frozen:
             return
         self.session.edit_value(
-            self.key, self.text(), self.tr("修改“{label}”").format(label=self.field.label)
+            self.key,
+            self.text(),
+            self.tr("修改“{label}”").format(label=self.field.label),
+            based_on=based_on,
         )
 
     def show_problems(self, problems: list) -> None:  # type: ignore[type-arg]

@@ -116,6 +116,7 @@ class FormView(QWidget):
         session.valueChanged.connect(self._value_changed)
         session.narrativeChanged.connect(self._narrative_changed)
         session.tableChanged.connect(self._table_changed)
+        session.remoteChanged.connect(self._remote_changed)
         session.problemsChanged.connect(self.show_problems)
         session.attachmentsChanged.connect(self.show_evidence_marks)
         session.tableChanged.connect(lambda _key: self.show_evidence_marks())
@@ -172,6 +173,20 @@ class FormView(QWidget):
         if key in self.indicators.editors:
             self.indicators.editors[key].show_value()
             self.indicators.refresh_figures()
+
+    def _remote_changed(self, key: str, who: str) -> None:
+        """Someone else saved ``key``: where the clerk is typing in it, say so beside it."""
+        editor = self.indicators.editors.get(key) or self.narratives.get(key)
+        if editor is None or not editor.pending():
+            return
+        label = getattr(editor, "message_label", None) or getattr(editor, "message", None)
+        if label is not None:
+            label.setText(
+                self.tr("{who} 刚保存了此项的新值；您的输入保存时会请您选择保留哪一个。").format(
+                    who=who
+                )
+            )
+            label.setVisible(True)
 
     def _narrative_changed(self, key: str) -> None:
         if key in self.narratives:

@@ -23,6 +23,7 @@ class NarrativeEdit(QWidget):
         self.session, self.form, self.spec = session, form, spec
         self._timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
         self._timer.timeout.connect(self.commit)
+        self._typing_from: str | None = None  # as in FieldEditor: the text typing started from
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(3)
@@ -54,6 +55,8 @@ class NarrativeEdit(QWidget):
         return f"{self.form}:{self.spec.code}"
 
     def show_value(self) -> None:
+        if self.pending():  # never under the clerk's fingers
+            return
         text = self.session.narrative(self.form, self.spec.code)
         if self.edit.toPlainText() != text:
             self._showing = True
@@ -78,6 +81,8 @@ class NarrativeEdit(QWidget):
     def _typed(self) -> None:
         self._update_count()
         if not self._showing:
+            if self._typing_from is None:
+                self._typing_from = self.session.narrative(self.form, self.spec.code)
             self._timer.start()
 
     def pending(self) -> bool:
@@ -85,6 +90,7 @@ class NarrativeEdit(QWidget):
 
     def commit(self) -> None:
         self._timer.stop()
+        based_on, self._typing_from = self._typing_from, None
         if self.session.frozen:
             return
         self.session.edit_narrative(
@@ -92,6 +98,7 @@ class NarrativeEdit(QWidget):
             self.spec.code,
             self.edit.toPlainText(),
             self.tr("修改“{name}”").format(name=self.spec.name),
+            based_on=based_on,
         )
 
     def show_problems(self, problems: list) -> None:  # type: ignore[type-arg]

@@ -12,6 +12,7 @@ from ecodesk.ui.icons import state_icon
 from ecodesk.ui.states import FormState, state_label
 
 FORM_ROLE = Qt.ItemDataRole.UserRole + 1
+PRESENCE_COLUMN = 2  # who else has the form open (on a shared store)
 
 
 class PlanTree(QTreeWidget):
@@ -21,10 +22,12 @@ class PlanTree(QTreeWidget):
         super().__init__(parent)
         self.pack = pack
         self.setObjectName("planTree")
-        self.setHeaderLabels([self.tr("行动方案"), self.tr("状态")])
+        self.setHeaderLabels([self.tr("行动方案"), self.tr("状态"), self.tr("谁在填")])
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(PRESENCE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        self._presence: dict[str, list[str]] = {}
         self.setUniformRowHeights(True)
         self.setWordWrap(False)
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -53,12 +56,13 @@ class PlanTree(QTreeWidget):
                 if task.code in self.pack.forms:
                     self._add_form(node, task.code, f"{task.code}  {task.title}")
         self.expandAll()
+        self.show_presence(self._presence)
         self.blockSignals(False)
         if current in self._items:
             self.select_form(current)
 
     def _add_form(self, parent: QTreeWidgetItem, form: str, text: str) -> None:
-        item = QTreeWidgetItem([text, ""])
+        item = QTreeWidgetItem([text, "", ""])
         item.setData(0, FORM_ROLE, form)
         item.setToolTip(0, self.pack.form(form).title)
         parent.addChild(item)
@@ -73,6 +77,22 @@ class PlanTree(QTreeWidget):
             item.setIcon(0, state_icon(state))
             item.setText(1, state_label(state))
             item.setData(1, FORM_ROLE, state)
+
+    def show_presence(self, by_form: dict[str, list[str]]) -> None:
+        """Name the others working on each form now (``by_form``: form → names)."""
+        self._presence = {form: list(names) for form, names in by_form.items()}
+        for form, item in self._items.items():
+            names = self._presence.get(form, [])
+            item.setText(PRESENCE_COLUMN, "、".join(names))
+            item.setToolTip(
+                PRESENCE_COLUMN,
+                self.tr("{names} 正在填写这张表").format(names="、".join(names)) if names else "",
+            )
+        # the column shows only while someone else is working somewhere
+        self.setColumnHidden(PRESENCE_COLUMN, not any(self._presence.values()))
+
+    def presence_text(self, form: str) -> str:
+        return self._items[form].text(PRESENCE_COLUMN)
 
     def state_text(self, form: str) -> str:
         return self._items[form].text(1)
