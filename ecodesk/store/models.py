@@ -6,7 +6,16 @@ server database needs no time-zone conversion. Values are the text the clerk typ
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -173,6 +182,7 @@ class AuditRow(Base):
     field: Mapped[str | None] = mapped_column(String(160), nullable=True)
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    person: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class SettingRow(Base):
@@ -229,3 +239,36 @@ class FeedbackQueryRow(Base):
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class PersonRow(Base):
+    """Someone who signs in to a shared store (see :mod:`ecodesk.store.people`)."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("name", name="uq_people_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[str] = mapped_column(String(64))  # "filler,reviewer,head" (any of them)
+    password_hash: Mapped[str] = mapped_column(Text)  # scrypt$N$r$p$salt$hash (base64)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class FormReviewRow(Base):
+    """The office's own review of one form of one revision (see :mod:`ecodesk.store.office`)."""
+
+    __tablename__ = "form_reviews"
+    __table_args__ = (UniqueConstraint("submission_id", "form", name="uq_form_review"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    form: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(12))  # reviewed | returned | changed
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewer: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -49,6 +49,10 @@ EXPORT_IN_PROGRESS = Setting(
     "export_in_progress",
     "签名导出进行中的记录（JSON：报送期、版本、临时文件、目标文件、阶段），中断后据此补全或撤销",
 )
+PEOPLE_ENABLED = Setting(
+    "people.enabled",
+    "人员和角色：1 表示每人登录、单位内审核（共用的服务器上总是需要登录）",
+)
 
 ALL: tuple[Setting | SettingFamily, ...] = (
     LANGUAGE,
@@ -63,6 +67,7 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     CONSOLIDATION_FOLDER,
     CONSOLIDATION_EXPORT_FOLDER,
     EXPORT_IN_PROGRESS,
+    PEOPLE_ENABLED,
 )
 
 
