@@ -173,7 +173,8 @@ def _other_reviewers(s: Session, person_id: int) -> bool:
 def _decide(
     store: Store, period: Period, form: str, state: ReviewState, comment: str, action: str
 ) -> FormReview:
-    store._check_form(form)
+    if form not in store.pack.forms:
+        raise EcoDeskError(tr("office", "没有表单 {form}。表单代码如 G、1.1、7.2。", form=form))
     if len(comment) > MAX_COMMENT:
         raise EcoDeskError(
             tr("office", "意见最多 {n} 字，没有保存。请精简后再退回。", n=MAX_COMMENT)

@@ -23,7 +23,8 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
@@ -417,3 +418,55 @@ def _require_row(s: Session, name: str) -> PersonRow:
     if row is None:
         raise PeopleRefused(tr("people", "没有名为“{name}”的人员。", name=name.strip()))
     return row
+
+
+# ---------------------------------------------------------------------------------- command line
+
+PASSWORD_ENV = "ECODESK_PASSWORD"  # the --user's password, for scripts
+NEW_PASSWORD_ENV = "ECODESK_NEW_PASSWORD"  # a new person's (or a new) password, for scripts
+
+
+@dataclass
+class _CommandLineUser:
+    name: str
+    password: Callable[[], str]
+
+
+_command_line_user: _CommandLineUser | None = None
+
+
+@contextmanager
+def user_from_command_line(name: str | None, password: Callable[[], str]) -> Iterator[None]:
+    """``ecodesk --user NAME …``: every store the command opens is signed in as ``name``
+    (``password`` is asked for once, when the first store opens)."""
+    global _command_line_user
+    if not name:
+        yield
+        return
+    cached: list[str] = []
+
+    def once() -> str:
+        if not cached:
+            cached.append(password())
+        return cached[0]
+
+    saved, _command_line_user = _command_line_user, _CommandLineUser(name, once)
+    try:
+        yield
+    finally:
+        _command_line_user = saved
+
+
+def sign_in_from_command_line(store: Store) -> None:
+    """Called by ``Store.open``: sign in the command line's ``--user``, if one was given."""
+    user = _command_line_user
+    if user is None:
+        return
+    if not has_people(store):
+        raise PeopleRefused(
+            tr(
+                "people",
+                "这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。",
+            )
+        )
+    store.sign_in(user.name, user.password())

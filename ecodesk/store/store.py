@@ -249,7 +249,13 @@ class Store:
             engine.dispose()
             raise
         log.info("store opened at %s", db_path or display_url(url))
-        return cls(engine, pack=pack, db_path=db_path)
+        store = cls(engine, pack=pack, db_path=db_path)
+        try:
+            people.sign_in_from_command_line(store)  # ecodesk --user NAME …
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         self._engine.dispose()
