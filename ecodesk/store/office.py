@@ -29,8 +29,14 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.store.errors import SubmissionFrozen
 from ecodesk.store.models import AuditRow, FormReviewRow, PersonRow, SubmissionRow
-from ecodesk.store.people import REVIEWER, NotSignedIn, RoleRequired, _roles_of
-from ecodesk.submission import Period
+from ecodesk.store.people import (
+    REVIEWER,
+    NotSignedIn,
+    RoleRequired,
+    _roles_of,
+    people_enabled_in,
+)
+from ecodesk.submission import Period, Signoff, SignoffEntry
 
 if TYPE_CHECKING:
     from ecodesk.store.store import Store
@@ -234,3 +240,40 @@ def check_may_sign(store: Store, period: Period, *, reviewed: bool = True) -> No
         sub = store._submission(s, period, None)
         if sub is not None:
             store._check_may_sign(s, period, sub.revision, reviewed=reviewed)
+
+
+def _latest_by_person(rows: Iterable[tuple[str, str]]) -> tuple[SignoffEntry, ...]:
+    """(name, time) pairs → one entry per name with their latest time, earliest first."""
+    latest: dict[str, str] = {}
+    for name, at in rows:
+        if name and (name not in latest or at > latest[name]):
+            latest[name] = at
+    return tuple(
+        SignoffEntry(name, _parse(at)) for name, at in sorted(latest.items(), key=lambda i: i[1])
+    )
+
+
+def signoff(store: Store, period: Period, revision: int | None = None) -> Signoff | None:
+    """Who filled (changed a form of), reviewed and signed ``period``'s revision, with times,
+    from the audit log and the reviews; ``None`` while people are off (nobody signs in)."""
+    with store._read() as s:
+        if not people_enabled_in(s):
+            return None
+        sub = store._submission(s, period, revision)
+        if sub is None:
+            return Signoff()
+        audit = s.execute(
+            select(AuditRow.person, AuditRow.action, AuditRow.at).where(
+                AuditRow.period == str(period),
+                AuditRow.revision == sub.revision,
+                AuditRow.action.in_((*EDIT_ACTIONS, "sign")),
+            )
+        ).all()
+        reviews = reviews_in(s, sub.id)
+    filled = _latest_by_person((p, at) for p, action, at in audit if action in EDIT_ACTIONS)
+    reviewed = _latest_by_person(
+        (r.reviewer, r.at.isoformat()) for r in reviews.values() if r.state == "reviewed" and r.at
+    )
+    signers = _latest_by_person((p, at) for p, action, at in audit if action == "sign")
+    signed = signers[-1] if signers and sub.status == "signed" else None
+    return Signoff(filled=filled, reviewed=reviewed, signed=signed)
