@@ -316,52 +316,52 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -1138,179 +1138,189 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="216" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="108" />
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="110" />
+      <location filename="../../ecodesk/ui/main_window.py" line="152" />
       <source>正在打开…</source>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="217" />
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="228" />
+      <location filename="../../ecodesk/ui/main_window.py" line="285" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="230" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="238" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="238" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="247" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="249" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="259" />
+      <location filename="../../ecodesk/ui/main_window.py" line="270" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="281" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="280" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="298" />
+      <source>审核(&amp;R)</source>
+      <translation>&amp;Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="299" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="300" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="301" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="302" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="303" />
+      <source>人员和角色…</source>
+      <translation>People and roles…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="304" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="305" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="306" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="192" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="336" />
+      <location filename="../../ecodesk/ui/main_window.py" line="349" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="353" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="357" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="374" />
+      <location filename="../../ecodesk/ui/main_window.py" line="387" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="404" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="408" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="401" />
+      <location filename="../../ecodesk/ui/main_window.py" line="414" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="490" />
+      <location filename="../../ecodesk/ui/main_window.py" line="503" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="508" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1336,6 +1346,81 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="94" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
+    </message>
+  </context>
+  <context>
+    <name>OfficeReview</name>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="42" />
+      <source>审核通过</source>
+      <translation>Mark reviewed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="45" />
+      <source>退回修改…</source>
+      <translation>Return for changes…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="47" />
+      <source>切换用户…</source>
+      <translation>Switch user…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="49" />
+      <source>人员和角色…</source>
+      <translation>People and roles…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="86" />
+      <source>登录：{name}（{roles}）</source>
+      <translation>Signed in: {name} ({roles})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="106" />
+      <location filename="../../ecodesk/ui/office_review.py" line="151" />
+      <source>审核</source>
+      <translation>Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="114" />
+      <source>{person} {at}</source>
+      <translation>{person} {at}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="129" />
+      <source>审核人 {person} 退回修改：{comment}</source>
+      <translation>Returned for changes by the reviewer {person}: {comment}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="131" />
+      <source>已修改，待审核人复审。{person} 的意见：{comment}</source>
+      <translation>Changed; waiting for the reviewer to review it again. {person}'s comment: {comment}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="140" />
+      <source>请先在左侧选择一张表单。</source>
+      <translation>Choose a form on the left first.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="154" />
+      <source>表 {form}：已审核</source>
+      <translation>Form {form}: reviewed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="163" />
+      <location filename="../../ecodesk/ui/office_review.py" line="171" />
+      <source>退回修改</source>
+      <translation>Return for changes</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="164" />
+      <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
+      <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="175" />
+      <source>表 {form}：已退回修改</source>
+      <translation>Form {form}: returned for changes</translation>
     </message>
   </context>
   <context>
@@ -2009,15 +2094,203 @@ One row per indicator, one column per county-level division. Once it is filled i
     </message>
   </context>
   <context>
+    <name>PeopleDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="35" />
+      <source>人员和角色</source>
+      <translation>People and roles</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="40" />
+      <source>填报人填写表单，审核人逐张审核（审核通过或退回修改），单位负责人在全部审核通过后签名导出。一人可兼多个角色。只有单位负责人可以添加人员、调整角色和重设口令。</source>
+      <translation>Fillers fill the forms, a reviewer reviews each form (marks it reviewed or returns it for changes), and the head of the unit signs and exports once every form is reviewed. One person may hold several roles. Only a head adds people, changes roles and resets passwords.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="47" />
+      <source>启用人员和角色（每人登录，导出前单位内审核）</source>
+      <translation>Use people and roles (everyone signs in; forms are reviewed inside the office before export)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="52" />
+      <source>姓名</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="52" />
+      <source>角色</source>
+      <translation>Roles</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="52" />
+      <source>状态</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="93" />
+      <source>添加人员…</source>
+      <translation>Add a person…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="60" />
+      <source>调整角色…</source>
+      <translation>Change roles…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="61" />
+      <source>修改/重设口令…</source>
+      <translation>Change or reset password…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="166" />
+      <source>停用</source>
+      <translation>Stop account</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="72" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="86" />
+      <source>可登录</source>
+      <translation>Can sign in</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="86" />
+      <source>已停用</source>
+      <translation>Stopped</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="93" />
+      <source>建立单位负责人账号…</source>
+      <translation>Create the head's account…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="149" />
+      <source>原口令</source>
+      <translation>Current password</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="150" />
+      <source>请输入您现在的口令：</source>
+      <translation>Your current password:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="154" />
+      <source>没有修改口令。</source>
+      <translation>The password was not changed.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="167" />
+      <source>停用 {name}？停用后不能再登录，修改记录中仍保留其姓名。</source>
+      <translation>Stop {name}'s account? They can no longer sign in; the audit log keeps their name.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PersonDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="44" />
+      <source>建立单位负责人账号</source>
+      <translation>Create the head's account</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="46" />
+      <source>人员：{name}</source>
+      <translation>Person: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="46" />
+      <source>添加人员</source>
+      <translation>Add a person</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="53" />
+      <source>这个数据库还没有人员账号。请先建立单位负责人的账号：之后由单位负责人添加填报人和审核人，每人用自己的姓名和口令登录。一人可兼多个角色。</source>
+      <translation>This database has no accounts yet. Create the account of the head of the unit first: the head then adds the fillers and reviewers, and everyone signs in with their own name and password. One person may hold several roles.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="63" />
+      <source>姓名</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="68" />
+      <source>填报人</source>
+      <translation>Filler</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="69" />
+      <source>审核人</source>
+      <translation>Reviewer</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="70" />
+      <source>单位负责人</source>
+      <translation>Head of unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="76" />
+      <source>角色</source>
+      <translation>Roles</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="82" />
+      <source>至少 {n} 个字符</source>
+      <translation>at least {n} characters</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="83" />
+      <source>口令</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="84" />
+      <source>再输入一次</source>
+      <translation>Once more</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="94" />
+      <source>保存</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="95" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="110" />
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="113" />
+      <source>请至少选择一个角色。</source>
+      <translation>Please choose at least one role.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="116" />
+      <source>第一个账号必须是单位负责人。</source>
+      <translation>The first account must be the head of the unit.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="119" />
+      <source>两次输入的口令不一致。</source>
+      <translation>The two passwords differ.</translation>
+    </message>
+  </context>
+  <context>
     <name>PlanTree</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="104" />
+      <location filename="../../ecodesk/ui/main_window.py" line="106" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="105" />
+      <location filename="../../ecodesk/ui/main_window.py" line="107" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
       <source>状态</source>
       <translation>State</translation>
@@ -2545,6 +2818,45 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>SignInDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="68" />
+      <source>登录</source>
+      <translation>Sign in</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="37" />
+      <source>{unit}：请选择您的姓名并输入口令。</source>
+      <translation>{unit}: choose your name and enter your password.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="39" />
+      <source>请选择您的姓名并输入口令。</source>
+      <translation>Choose your name and enter your password.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="53" />
+      <source>姓名</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="56" />
+      <source>口令</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="62" />
+      <source>忘记口令请找单位负责人重设。</source>
+      <translation>Forgot your password? The head of the unit can reset it.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="69" />
+      <source>退出</source>
+      <translation>Quit</translation>
+    </message>
+  </context>
+  <context>
     <name>TableEditor</name>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="46" />
@@ -2911,6 +3223,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Verify the signed workbooks received</translation>
     </message>
     <message>
+      <source>登录口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>注意：{message}</source>
       <translation type="unfinished" />
     </message>
@@ -2924,6 +3240,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>使用单位的 PostgreSQL 数据库服务器，如 postgresql://用户名:密码@服务器/数据库名（默认：环境变量 ECODESK_DATABASE_URL，或“设置 → 数据库”中保存的地址，否则用数据文件夹中的 SQLite 文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以这个人的身份操作（启用了人员和角色的数据库需要登录）；口令取自环境变量 ECODESK_PASSWORD，否则在终端中询问</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要登录口令：请设置环境变量 ECODESK_PASSWORD，或在终端中运行以输入口令。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3409,6 +3733,170 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>创建密钥（第一次签名导出时也会自动创建）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：已退回修改（{comment}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位内审核：查看各表单的审核状态、审核通过、退回修改</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>启用人员和角色后，审核人逐张审核表单（审核通过或退回修改并写明意见），全部审核通过后单位负责人才能签名导出。审核后再修改的表单需要重新审核。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出各表单的审核状态</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核通过（审核人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单代码，如 1.1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回修改并写明意见（审核人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>意见（填报人会看到）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}（当前版本）单位内审核：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{person} {at}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：已审核</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name} 的新口令（至少 8 个字符）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已添加 {name}：{roles}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name} 的角色：{roles}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name} 的口令已修改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已停用 {name}，不能再登录；修改记录中仍保留其姓名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色：填报人、审核人、单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>管理本单位的人员和角色。第一个账号必须是单位负责人，不需要登录即可建立；之后由单位负责人用 --user 登录后添加人员、调整角色、重设口令。新口令在终端中输入两次，脚本可用环境变量 ECODESK_NEW_PASSWORD。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出人员和角色</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包括已停用的人员</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>添加一个人员</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名（登录时使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>调整一个人员的角色</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>修改本人口令，或（单位负责人）重设他人口令</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名（默认：--user 本人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>停用一个人员（修改记录中保留其姓名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>启用人员和角色（本机 SQLite 数据）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>关闭人员和角色（本机 SQLite 数据，单位负责人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>角色：填报人、审核人、单位负责人（可重复，一人可兼多个角色）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要 {name} 的新口令：请设置环境变量 ECODESK_NEW_PASSWORD，或在终端中运行以输入口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>两次输入的口令不一致，没有保存。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有人员账号。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（已停用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色：已启用，每人需登录。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色：未启用（单人使用，不需登录）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这是第一个账号：人员和角色已启用，今后每人需登录（命令行用 --user 姓名）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色已启用，今后每人需登录。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色已关闭：不需登录，导出不需单位内审核。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请用 --user 姓名 登录后再修改口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>原口令：</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4091,6 +4579,125 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
+    </message>
+  </context>
+  <context>
     <name>forms</name>
     <message>
       <source>没有字段 {key}</source>
@@ -4650,10 +5257,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>office</name>
+    <message>
+      <source>审核表单</source>
+      <translation>review forms</translation>
+    </message>
+    <message>
+      <source>退回表单</source>
+      <translation>return forms</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>To review</translation>
+    </message>
+    <message>
+      <source>已审核</source>
+      <translation>Reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>Returned</translation>
+    </message>
+    <message>
+      <source>已修改待复审</source>
+      <translation>Changed, review again</translation>
+    </message>
+    <message>
+      <source>等 {n} 张</source>
+      <translation> ({n} in all)</translation>
+    </message>
+    <message>
+      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
+      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
+    </message>
+    <message>
+      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
+      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
+      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
+    </message>
+    <message>
+      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
+      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
+    </message>
+    <message>
+      <source>本人审核</source>
+      <translation>reviewed own filling</translation>
+    </message>
+    <message>
+      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
+      <translation>Please write what should change (the filler sees it on the form).</translation>
+    </message>
+  </context>
+  <context>
     <name>output</name>
     <message>
       <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
       <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>people</name>
+    <message>
+      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
+      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
+    </message>
+    <message>
+      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
+      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
+    </message>
+    <message>
+      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
+      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
+    </message>
+    <message>
+      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
+      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
+    </message>
+    <message>
+      <source>口令至少要 {n} 个字符，没有保存。</source>
+      <translation>A password needs at least {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <source>姓名最多 {n} 个字，没有保存。</source>
+      <translation>A name has at most {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>没有这些角色：{roles}。</source>
+      <translation>No such roles: {roles}.</translation>
+    </message>
+    <message>
+      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
+      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
+    </message>
+    <message>
+      <source>调整角色</source>
+      <translation>change roles</translation>
+    </message>
+    <message>
+      <source>停用人员</source>
+      <translation>stop accounts</translation>
+    </message>
+    <message>
+      <source>没有名为“{name}”的人员。</source>
+      <translation>There is nobody named "{name}".</translation>
+    </message>
+    <message>
+      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
+      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>filler</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
+    </message>
+    <message>
+      <source>已有名为“{name}”的人员，没有重复添加。</source>
+      <translation>There is already someone named "{name}"; nobody was added.</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>重设他人的口令</source>
+      <translation>reset another person's password</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
+      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
+    </message>
+    <message>
+      <source>添加人员</source>
+      <translation>add people</translation>
+    </message>
+    <message>
+      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
+      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
+    </message>
+    <message>
+      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
+      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
+    </message>
+    <message>
+      <source>关闭人员和角色</source>
+      <translation>turn people and roles off</translation>
     </message>
   </context>
   <context>
@@ -4692,6 +5457,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
   </context>
   <context>
@@ -5248,6 +6175,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>目标数据库 {address} 的数据结构（{target}）比要复制的数据（{source}）新，没有复制。请先用本程序打开一次要复制的数据（会自动升级），再复制。</source>
       <translation>The data structure of the target database {address} ({target}) is newer than that of the data to copy ({source}); nothing was copied. First open the data to copy once with this program (it is upgraded automatically), then copy.</translation>
+    </message>
+    <message>
+      <source>修改表单</source>
+      <translation>change the forms</translation>
+    </message>
+    <message>
+      <source>签名</source>
+      <translation>sign</translation>
     </message>
   </context>
   <context>
@@ -5990,6 +6925,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>（尚无填报记录）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（尚未审核）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（尚未签发）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>未签名（草稿）</source>
       <translation type="unfinished" />
     </message>
@@ -6060,268 +7007,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>review</name>
-    <message>
-      <source>{table} 第{n}行</source>
-      <translation>{table} row {n}</translation>
-    </message>
-    <message>
-      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
-      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
-    </message>
-    <message>
-      <source>表{code} {title}</source>
-      <translation>Form {code} {title}</translation>
-    </message>
-    <message>
-      <source>{t} 第{n}行 {c}</source>
-      <translation>{t} row {n} {c}</translation>
-    </message>
-    <message>
-      <source>整份报表</source>
-      <translation>the whole submission</translation>
-    </message>
-    <message>
-      <source>这份报表没有表单 {form}</source>
-      <translation>this submission has no form {form}</translation>
-    </message>
-    <message>
-      <source>冒号后的代码不对</source>
-      <translation>the code after the colon is wrong</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation>form {form} has no table {t}</translation>
-    </message>
-    <message>
-      <source>表格 {t} 没有列 {c}</source>
-      <translation>table {t} has no column {c}</translation>
-    </message>
-    <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation>table "{t}" has only {n} rows</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有指标或章节 {code}</source>
-      <translation>form {form} has no indicator or section {code}</translation>
-    </message>
-    <message>
-      <source>表格单元格应写成 表单:表格#行.列</source>
-      <translation>a table cell is written form:table#row.column</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>returned for correction</translation>
-    </message>
-    <message>
-      <source>采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>查询（不退回）</source>
-      <translation>queries (not returned)</translation>
-    </message>
-    <message>
-      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
-      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
-    </message>
-    <message>
-      <source>未收到</source>
-      <translation>not received</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>awaiting review</translation>
-    </message>
-    <message>
-      <source>已退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>已重报</source>
-      <translation>resubmitted</translation>
-    </message>
-    <message>
-      <source>已采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>请核实并说明原因。</source>
-      <translation>Please check and explain.</translation>
-    </message>
-    <message>
-      <source>（单位已说明：{text}）</source>
-      <translation> (the unit explained: {text})</translation>
-    </message>
-    <message>
-      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
-      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
-    </message>
-    <message>
-      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
-      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
-    </message>
-    <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
-    </message>
-    <message>
-      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
-      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
-    </message>
-    <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
-    </message>
-    <message>
-      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
-      <translation>The feedback file name must end in .xlsx.</translation>
-    </message>
-    <message>
-      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
-      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
-    </message>
-    <message>
-      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
-      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”没有写问题。</source>
-      <translation>Query "{key}" has no question.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”的问题太长。</source>
-      <translation>The question of query "{key}" is too long.</translation>
-    </message>
-    <message>
-      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
-      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
-    </message>
-    <message>
-      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
-      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
-    </message>
-  </context>
-  <context>
-    <name>feedback</name>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
-      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
-    </message>
-    <message>
-      <source>。</source>
-      <translation>.</translation>
-    </message>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
-      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
-    </message>
-    <message>
-      <source>，原因：{reason}</source>
-      <translation>; reason: {reason}</translation>
-    </message>
-    <message>
-      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
-      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
-    </message>
-    <message>
-      <source>退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>提出查询</source>
-      <translation>queried</translation>
-    </message>
-    <message>
-      <source>查询（{label}）：{question}</source>
-      <translation>Query ({label}): {question}</translation>
-    </message>
-    <message>
-      <source>第{revision}版被{reviewer}退回：{reason}</source>
-      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
-    </message>
-    <message>
-      <source>不是审核意见书</source>
-      <translation>not review feedback</translation>
-    </message>
-    <message>
-      <source>{name} 是报送工作簿，不是审核意见书。</source>
-      <translation>{name} is a submission, not review feedback.</translation>
-    </message>
-    <message>
-      <source>收件单位不符</source>
-      <translation>addressed to another unit</translation>
-    </message>
-    <message>
-      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
-      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
-    </message>
-    <message>
-      <source>本单位未报送该版本</source>
-      <translation>revision never sent</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
-      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
-    </message>
-    <message>
-      <source>已过时</source>
-      <translation>out of date</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
-      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
-    </message>
-    <message>
-      <source>已导入过</source>
-      <translation>already imported</translation>
-    </message>
-    <message>
-      <source>{name} 已经导入过，本机数据没有改动。</source>
-      <translation>{name} was imported before; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>答复{reviewer}对第{revision}版的查询</source>
-      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
-    </message>
-    <message>
-      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
-      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
-    </message>
-    <message>
-      <source>待答复</source>
-      <translation>to answer</translation>
-    </message>
-    <message>
-      <source>已答复</source>
-      <translation>answered</translation>
-    </message>
-    <message>
-      <source>已关闭</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
-      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
-    </message>
-    <message>
-      <source>答复不能为空，请写明核实情况或更正说明。</source>
-      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
-    </message>
-    <message>
-      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
-      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
-    </message>
-    <message>
-      <source>这条查询随采用意见送达，无需答复。</source>
-      <translation>This query came with an acceptance and needs no answer.</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
-      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
     </message>
   </context>
   <context>
@@ -6550,25 +7235,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>recovery</name>
-    <message>
-      <source>备份</source>
-      <translation>Backup</translation>
-    </message>
-    <message>
-      <source>每日自动备份</source>
-      <translation>Daily automatic backup</translation>
-    </message>
-    <message>
-      <source>恢复前保存的数据</source>
-      <translation>Data saved before a restore</translation>
-    </message>
-    <message>
-      <source>升级前自动备份</source>
-      <translation>Automatic backup before an upgrade</translation>
     </message>
   </context>
 </TS>
