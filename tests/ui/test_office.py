@@ -8,6 +8,7 @@ PostgreSQL server (a shared store, where everyone signs in).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -208,3 +209,51 @@ def test_the_head_adds_a_person_in_the_people_dialog(qtbot: Any, office: Any) ->
     assert dialog.table.rowCount() == 4
     assert dialog.table.item(3, 0).text() == "王审核" and dialog.table.item(3, 1).text() == "审核人"
     assert "王审核" in [p.name for p in list_people(office)]
+
+
+def test_the_program_asks_who_signs_in_after_the_window_shows(
+    qtbot: Any, office: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real start (run_app): the window first, then the sign-in over it; closing the sign-in
+    closes the program; signing in opens the forms as that person."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from ecodesk.ui.app import run_app
+    from ecodesk.ui.main_window import MainWindow
+    from tests.ui.test_app import _drop_file_log
+
+    office.close()  # the program opens its own
+    seen: list[Any] = []
+
+    def event_loop(app: Any) -> int:
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
+        seen.append((window.session.store.person.name, window.office.who.text()))
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+    def quit_(dialog: SignInDialog) -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        seen.append([w.isVisible() for w in windows])  # the window is already there
+        dialog.reject()
+
+    when_modal(qtbot, SignInDialog, quit_)
+    assert run_app(str(data_dir)) == 0
+    assert seen == [[True]]
+
+    def sign_in(dialog: SignInDialog) -> None:
+        type_text(qtbot, dialog.name.lineEdit(), "陈丽萍")
+        QTest.keyClicks(dialog.password, "review-pass")
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+
+    seen.clear()
+    when_modal(qtbot, SignInDialog, sign_in)
+    assert run_app(str(data_dir)) == 0
+    assert seen == [("陈丽萍", "登录：陈丽萍（审核人）")]
+    _drop_file_log(data_dir)
