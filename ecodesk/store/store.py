@@ -193,8 +193,6 @@ class _Unset(enum.Enum):
 
 
 UNSET = _Unset.UNSET  # set_value without a conflict check
-# the program's own repairs (an export cut short is undone): allowed before anyone signs in
-SYSTEM_ACTIONS = frozenset({"unsign"})
 
 
 class Store:
@@ -459,7 +457,8 @@ class Store:
             )
             s.add(row)
             s.flush()
-            self._audit(s, "create_revision", period=period, revision=1)
+            # an empty first draft, made by reading a new period: no one's change
+            self._audit(s, "create_revision", period=period, revision=1, system=True)
         return row
 
     def _editable(self, s: Session, period: Period) -> SubmissionRow:
@@ -1128,8 +1127,15 @@ class Store:
             sub.status = "draft"
             sub.signed_at = None
             sub.fingerprint = sub.digest = sub.workbook_path = None
-            self._audit(
-                s, "unsign", period=period, revision=revision, field=reason, old=old, new="draft"
+            self._audit(  # the program's own repair of an export cut short
+                s,
+                "unsign",
+                period=period,
+                revision=revision,
+                field=reason,
+                old=old,
+                new="draft",
+                system=True,
             )
 
     def signature(self, period: Period, revision: int) -> tuple[str, str] | None:
@@ -1374,8 +1380,9 @@ class Store:
         old: str | None = None,
         new: str | None = None,
         preparer: str | None = None,
+        system: bool = False,
     ) -> None:
-        acting = self._acting(s, system=action in SYSTEM_ACTIONS)
+        acting = self._acting(s, system=system)
         if preparer is None:
             if (
                 "preparer" not in s.info
@@ -1407,20 +1414,17 @@ class Store:
         Raises :class:`~ecodesk.store.people.NotSignedIn` when people are on and nobody is
         signed in (or the account was stopped), except for the program's own ``system`` repairs.
         """
-        if "acting" not in s.info:
+        if "acting" not in s.info:  # once per transaction: bulk writes audit hundreds of changes
             with s.no_autoflush:
-                row = None
-                if people.people_enabled_in(s):
-                    row = s.get(PersonRow, self.person.id) if self.person else None
-                    if row is None or not row.active:
-                        if not system:
-                            raise people.NotSignedIn()
-                        row = None
-                elif self.person is not None:  # people turned off while signed in
-                    row = s.get(PersonRow, self.person.id)
-            s.info["acting"] = row
-        acting: PersonRow | None = s.info["acting"]
-        return acting
+                required = people.people_enabled_in(s)
+                row = s.get(PersonRow, self.person.id) if self.person else None
+                if row is not None and not row.active:
+                    row = None
+            s.info["acting"] = (row, required and row is None)
+        acting, missing = s.info["acting"]
+        if missing and not system:
+            raise people.NotSignedIn()
+        return acting  # type: ignore[no-any-return]
 
     def audit_log(self, period: Period | None = None, limit: int = 200) -> list[AuditEntry]:
         """The newest changes first."""

@@ -87,6 +87,9 @@ class OfficeReview(QObject):
             if person is not None
             else ""
         )
+        if person is not None and session.data is not None:
+            # the profile's typed 填报人 is not who is working: the status bar names them
+            window.unit_label.setText(session.data.unit.display_name + " ")
         self.reviews = office.form_reviews(session.store, session.period) if on else {}
         is_reviewer = person is not None and person.has(people.REVIEWER)
         for action in (self.review_action, self.return_action):

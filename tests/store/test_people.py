@@ -120,6 +120,7 @@ def test_with_people_on_every_change_needs_a_person_and_names_them(
     store.sign_out()
     with pytest.raises(NotSignedIn, match="--user"):
         store.set_value(P, KEY, "31")
+    assert store.load(Period(2027)).revision == 1  # reading (even a new period) needs nobody
     _as(store, "刘志明")
     assert store.load(P).value(KEY) == "30"  # the refused change left nothing behind
     entry = store.audit_log(P, limit=1)[0]
