@@ -243,6 +243,13 @@ def test_a_server_store_backs_up_into_the_same_one_file_format(
     restore_database(laptop / "ecodesk.sqlite3", copy)
     with Store.open(laptop, url=_sqlite(laptop / "ecodesk.sqlite3"), pack=pack) as restored:
         assert restored.load(P).value(KEY) == "31"
+        # the office's people sign in on the restored copy; the reviews are there
+        from ecodesk.store.office import form_reviews
+        from ecodesk.store.people import people_required
+
+        assert people_required(restored)
+        restored.sign_in("陈丽萍", "review-pass")
+        assert form_reviews(restored, P)["2.1"].comment == "请补充工作进展"
 
     # … and back into the server, which first saves what it held.
     kept = restore_into_server(data_dir, server, copy)
