@@ -304,3 +304,12 @@ def test_on_a_single_persons_file_people_are_optional(
     store.set_value(P, KEY, "31")  # off: no sign-in, no role
     with Store.open(data_dir, pack=pack) as again:
         assert not people_mod.people_required(again)
+
+
+@pytest.mark.real_kdf_cost
+@pytest.mark.sqlite_only("about the hash alone")
+def test_at_the_real_cost_a_password_takes_32_mib_of_scrypt() -> None:
+    stored = people_mod.hash_password("head-pass-1")
+    assert stored.split("$")[1:4] == ["32768", "8", "1"]  # 128 × N × r bytes = 32 MiB
+    assert people_mod.verify_password("head-pass-1", stored)
+    assert not people_mod.verify_password("head-pass-2", stored)
