@@ -257,3 +257,23 @@ def test_the_program_asks_who_signs_in_after_the_window_shows(
     assert run_app(str(data_dir)) == 0
     assert seen == [("陈丽萍", "登录：陈丽萍（审核人）")]
     _drop_file_log(data_dir)
+
+
+def test_signing_in_the_window_is_refused_before_the_passphrase(
+    qtbot: Any, office: Any, open_window: Any, no_dialogs: list[tuple[str, str]]
+) -> None:
+    from ecodesk.demo import sample_submission
+    from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+    office.sign_in("刘志明", "filler-pass")
+    period = office.current_period()
+    office.write_submission(sample_submission(office.pack, "360730", period))
+    window = open_window(office)
+    qtbot.waitUntil(lambda: window.tree.current_form() is not None)
+    asked: list[object] = []
+    when_modal(qtbot, PassphraseDialog, lambda d: (asked.append(d), d.reject()))
+    QTest.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(no_dialogs))
+    title, text = no_dialogs[-1]
+    assert title == "还不能签名" and "刘志明 不是单位负责人，不能签名" in text
+    assert not asked and office.load(period).status != "signed"
