@@ -1376,49 +1376,49 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Signed in: {name} ({roles})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="106" />
-      <location filename="../../ecodesk/ui/office_review.py" line="151" />
+      <location filename="../../ecodesk/ui/office_review.py" line="109" />
+      <location filename="../../ecodesk/ui/office_review.py" line="154" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="114" />
+      <location filename="../../ecodesk/ui/office_review.py" line="117" />
       <source>{person} {at}</source>
       <translation>{person} {at}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="129" />
+      <location filename="../../ecodesk/ui/office_review.py" line="132" />
       <source>审核人 {person} 退回修改：{comment}</source>
       <translation>Returned for changes by the reviewer {person}: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="131" />
+      <location filename="../../ecodesk/ui/office_review.py" line="134" />
       <source>已修改，待审核人复审。{person} 的意见：{comment}</source>
       <translation>Changed; waiting for the reviewer to review it again. {person}'s comment: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="140" />
+      <location filename="../../ecodesk/ui/office_review.py" line="143" />
       <source>请先在左侧选择一张表单。</source>
       <translation>Choose a form on the left first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="154" />
+      <location filename="../../ecodesk/ui/office_review.py" line="157" />
       <source>表 {form}：已审核</source>
       <translation>Form {form}: reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="163" />
-      <location filename="../../ecodesk/ui/office_review.py" line="171" />
+      <location filename="../../ecodesk/ui/office_review.py" line="166" />
+      <location filename="../../ecodesk/ui/office_review.py" line="174" />
       <source>退回修改</source>
       <translation>Return for changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="164" />
+      <location filename="../../ecodesk/ui/office_review.py" line="167" />
       <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
       <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="175" />
+      <location filename="../../ecodesk/ui/office_review.py" line="178" />
       <source>表 {form}：已退回修改</source>
       <translation>Form {form}: returned for changes</translation>
     </message>
@@ -1497,6 +1497,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations/submission.py" line="78" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="91" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
@@ -1506,12 +1507,12 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="103" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="110" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="114" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="121" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
@@ -1530,12 +1531,12 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="174" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="181" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="106" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="113" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -1550,7 +1551,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="115" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="122" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -1561,33 +1562,33 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="132" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="140" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="139" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="147" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="133" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="140" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="141" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="148" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="162" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="169" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="174" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="182" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1602,50 +1603,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="190" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="193" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="210" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="217" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="216" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="223" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="224" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="230" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="241" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="237" />
       <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="255" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="232" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="238" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="242" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="249" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="260" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
