@@ -408,9 +408,25 @@ def set_people_enabled(store: Store, on: bool) -> None:
             if people_enabled_in(s):
                 _acting_head(store, s, tr("people", "关闭人员和角色"))
         before = people_enabled_in(s)
+        if on and not before:
+            _reviews_stale_since_off(store, s)
         store._put_setting(s, PEOPLE_ENABLED, "1" if on else None)
         if before != on:
             store._audit(s, "set_people", old="on" if before else "off", new="on" if on else "off")
+
+
+def _reviews_stale_since_off(store: Store, s: Session) -> None:
+    """While people were off, changes did not reset reviews (nobody reviews then): turning them
+    on again asks for a fresh review of every form of a revision not yet signed."""
+    from ecodesk.store.models import FormReviewRow, SubmissionRow
+
+    stale = s.scalars(
+        select(FormReviewRow)
+        .join(SubmissionRow, SubmissionRow.id == FormReviewRow.submission_id)
+        .where(SubmissionRow.status != "signed", FormReviewRow.state != "changed")
+    ).all()
+    for review in stale:
+        review.state, review.changed_at = "changed", _now()
 
 
 def _require_row(s: Session, name: str) -> PersonRow:

@@ -480,6 +480,10 @@ class Store:
         """A saved change to ``form`` makes its office review stale (see ecodesk.store.office):
         已审核 or 退回修改 becomes 已修改待复审, in the transaction of the change."""
         self._changed(sub)
+        if not self._people_on(
+            s
+        ):  # reviews count only while people are on (see set_people_enabled)
+            return
         seen = s.info.setdefault("forms_changed", set())
         if (sub.id, form) in seen:  # once per form and transaction: bulk writes change many
             return
@@ -1407,6 +1411,12 @@ class Store:
             )
         )
 
+    def _people_on(self, s: Session) -> bool:
+        if "people_on" not in s.info:
+            with s.no_autoflush:
+                s.info["people_on"] = people.people_enabled_in(s)
+        return bool(s.info["people_on"])
+
     def _acting(self, s: Session, *, system: bool = False) -> PersonRow | None:
         """The signed-in person behind this transaction's changes, re-read from the store (a
         head may have changed their roles meanwhile); ``None`` while people are off.
@@ -1416,7 +1426,7 @@ class Store:
         """
         if "acting" not in s.info:  # once per transaction: bulk writes audit hundreds of changes
             with s.no_autoflush:
-                required = people.people_enabled_in(s)
+                required = self._people_on(s)
                 row = s.get(PersonRow, self.person.id) if self.person else None
                 if row is not None and not row.active:
                     row = None

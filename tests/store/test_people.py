@@ -299,9 +299,16 @@ def test_on_a_single_persons_file_people_are_optional(
     with pytest.raises(NotSignedIn):  # off again only by a signed-in head
         set_people_enabled(store, False)
     store.sign_in("刘志明", "one-person-all")
+    review_form(store, P, "1.1")  # alone in the office: reviews their own filling
     set_people_enabled(store, False)
     store.sign_out()
-    store.set_value(P, KEY, "31")  # off: no sign-in, no role
+    store.set_value(P, KEY, "31")  # off: no sign-in, no role, no review to keep up to date
+    assert form_reviews(store, P)["1.1"].state == "reviewed"
+    store.sign_in("刘志明", "one-person-all")
+    set_people_enabled(store, True)  # on again: what changed meanwhile is reviewed afresh
+    assert form_reviews(store, P)["1.1"].state == "changed"
+    set_people_enabled(store, False)
+    store.sign_out()
     with Store.open(data_dir, pack=pack) as again:
         assert not people_mod.people_required(again)
 
