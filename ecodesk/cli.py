@@ -43,6 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
             "否则用数据文件夹中的 SQLite 文件）",
         ),
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help=tr(
+            "cli",
+            "以这个人的身份操作（启用了人员和角色的数据库需要登录）；"
+            "口令取自环境变量 ECODESK_PASSWORD，否则在终端中询问",
+        ),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):  # shared helpers of the commands, not a command
@@ -79,6 +88,31 @@ def _log_to_file(data_dir: str | None) -> None:
         setup_file_logging(resolve_data_dir(data_dir))
     except OSError:  # a read-only or missing data folder: the command itself says what is wrong
         logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _ask_password() -> str:
+    """The --user's password: ``ECODESK_PASSWORD``, else asked in the terminal (never echoed)."""
+    import getpass
+
+    from ecodesk.store.people import PASSWORD_ENV
+
+    given = os.environ.get(PASSWORD_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise EcoDeskError(
+            tr("cli", "需要登录口令：请设置环境变量 ECODESK_PASSWORD，或在终端中运行以输入口令。")
+        )
+    return getpass.getpass(tr("cli", "登录口令："))
+
+
+def _user(name: str | None) -> contextlib.AbstractContextManager[None]:
+    """``--user NAME``: every store the command opens is signed in as NAME."""
+    if not name:
+        return contextlib.nullcontext()
+    from ecodesk.store.people import user_from_command_line
+
+    return user_from_command_line(name, _ask_password)
 
 
 def _database(url: str | None) -> contextlib.AbstractContextManager[None]:
@@ -162,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not isinstance(sys.stdout, _ClosedPipeSafe):
         sys.stdout = _ClosedPipeSafe(sys.stdout)  # type: ignore[assignment]
     try:
-        with _database(args.database):
+        with _database(args.database), _user(args.user):
             _log_to_file(args.data_dir)
             return _run_command(args)
     except EcoDeskError as exc:

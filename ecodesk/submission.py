@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -227,3 +228,21 @@ class SubmissionData:
             if accepted.problem_id == problem_id:
                 return accepted.explanation
         return None
+
+
+@dataclass(frozen=True)
+class SignoffEntry:
+    """One person of a sign-off and when they acted (their last change, review or signature)."""
+
+    name: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """Who actually filled, reviewed and signed a revision, as the store recorded it (only when
+    the office uses people and roles; the printed sheet otherwise names the profile's people)."""
+
+    filled: tuple[SignoffEntry, ...] = ()
+    reviewed: tuple[SignoffEntry, ...] = ()
+    signed: SignoffEntry | None = None

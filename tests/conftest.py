@@ -22,6 +22,7 @@ CHEAP_SCRYPT_N = 2**10
 
 def pytest_configure(config: pytest.Config) -> None:
     from ecodesk.signing import keys
+    from ecodesk.store import people
 
     config.addinivalue_line(
         "markers", "real_kdf_cost: derive passphrase keys at the program's real scrypt cost"
@@ -38,17 +39,23 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[_PRODUCTION_SCRYPT_N] = keys.SCRYPT_N
     keys.SCRYPT_N = CHEAP_SCRYPT_N
+    # the same for the people's passwords (ecodesk.store.people): the hash keeps its own cost
+    config.stash[_PRODUCTION_PASSWORD_N] = people.SCRYPT_N
+    people.SCRYPT_N = CHEAP_SCRYPT_N
 
 
 _PRODUCTION_SCRYPT_N = pytest.StashKey[int]()
+_PRODUCTION_PASSWORD_N = pytest.StashKey[int]()
 
 
 @pytest.fixture(autouse=True)
 def _kdf_cost(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.node.get_closest_marker("real_kdf_cost"):
         from ecodesk.signing import keys
+        from ecodesk.store import people
 
         monkeypatch.setattr(keys, "SCRYPT_N", request.config.stash[_PRODUCTION_SCRYPT_N])
+        monkeypatch.setattr(people, "SCRYPT_N", request.config.stash[_PRODUCTION_PASSWORD_N])
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +66,7 @@ def _isolated_home(
     monkeypatch.setenv("ECODESK_HOME", str(tmp_path_factory.mktemp("ecodesk-home")))
     monkeypatch.delenv("ECODESK_PASSPHRASE", raising=False)
     monkeypatch.delenv("ECODESK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ECODESK_PASSWORD", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from ecodesk.forms.schema import TableSpec
 from ecodesk.i18n import tr
 from ecodesk.report.page import DRAFT_RED, MUTED, PageGeometry, Styles, grid_style, group_hex
 from ecodesk.report.signoff import seal_box
-from ecodesk.submission import SubmissionData
+from ecodesk.submission import Signoff, SignoffEntry, SubmissionData
 
 CN_DIGITS = "零一二三四五六七八九"
 NUMERIC_COLUMNS = ("number", "integer", "year")
@@ -43,6 +43,7 @@ class SheetIdentity:
     plan_title: str
     fingerprint: str | None
     digest: str | None
+    signoff: Signoff | None = None  # who filled, reviewed, signed (people and roles on)
 
     @property
     def signed(self) -> bool:
@@ -103,7 +104,7 @@ def info_table(
         ],
         [
             _p(tr("report", "填报人"), c),
-            _p(unit.preparer, c),
+            _p(_names(ident.signoff.filled) if ident.signoff else unit.preparer, c),
             _p(tr("report", "联系电话"), c),
             _p(unit.phone, c),
         ],
@@ -336,8 +337,45 @@ def narrative_block(text: str, styles: Styles) -> list[Flowable]:
     return paragraphs or [_p(tr("report", "（未填写）"), styles.note)]
 
 
-def signoff_block(data: SubmissionData, styles: Styles, page: PageGeometry) -> Flowable:
-    """A grid with room for three handwritten signatures and dates, and a box for the seal."""
+def _names(entries: tuple[SignoffEntry, ...]) -> str:
+    return "、".join(e.name for e in entries)
+
+
+def _time_text(entries: tuple[SignoffEntry, ...]) -> str:
+    times = [e.at for e in entries if e.at is not None]
+    return max(times).astimezone().strftime("%Y-%m-%d %H:%M") if times else ""
+
+
+def _recorded_rows(signoff: Signoff) -> list[tuple[str, str, str]]:
+    """(role, names, time) as the store recorded them; a step not taken yet says so."""
+    signed = (signoff.signed,) if signoff.signed else ()
+    return [
+        (
+            tr("report", "填报人"),
+            _names(signoff.filled) or tr("report", "（尚无填报记录）"),
+            _time_text(signoff.filled),
+        ),
+        (
+            tr("report", "审核人"),
+            _names(signoff.reviewed) or tr("report", "（尚未审核）"),
+            _time_text(signoff.reviewed),
+        ),
+        (
+            tr("report", "单位负责人"),
+            _names(signed) or tr("report", "（尚未签发）"),
+            _time_text(signed),
+        ),
+    ]
+
+
+def signoff_block(
+    data: SubmissionData, styles: Styles, page: PageGeometry, signoff: Signoff | None = None
+) -> Flowable:
+    """A grid with room for three handwritten signatures and dates, and a box for the seal.
+
+    With ``signoff`` (people and roles on) the names and times are the store's record of who
+    filled, reviewed and signed this revision; the date column prints the recorded time.
+    """
     unit = data.unit
     date_text = tr("report", "{gap}年{gap2}月{gap2}日", gap="&nbsp;" * 10, gap2="&nbsp;" * 6)
     rows: list[list[Any]] = [
@@ -351,10 +389,26 @@ def signoff_block(data: SubmissionData, styles: Styles, page: PageGeometry) -> F
             )
         ]
     ]
+    if signoff is not None:
+        for role, names, when in _recorded_rows(signoff):
+            rows.append(
+                [
+                    _p(role, styles.cell_center),
+                    _p(names, styles.cell_center),
+                    "",
+                    _p(when, styles.cell_center)
+                    if when
+                    else Paragraph(date_text, styles.cell_right),
+                ]
+            )
     for role, name in (
-        (tr("report", "填报人"), unit.preparer),
-        (tr("report", "审核人"), unit.reviewer),
-        (tr("report", "单位负责人"), unit.head),
+        ()
+        if signoff is not None
+        else (
+            (tr("report", "填报人"), unit.preparer),
+            (tr("report", "审核人"), unit.reviewer),
+            (tr("report", "单位负责人"), unit.head),
+        )
     ):
         rows.append(
             [

@@ -44,7 +44,7 @@ from ecodesk.report.page import (
 )
 from ecodesk.report.qr import qr_drawing, qr_payload
 from ecodesk.report.sections import SheetIdentity, chinese_number
-from ecodesk.submission import SubmissionData
+from ecodesk.submission import Signoff, SubmissionData
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def build_sheet_story(
         _form_story(pack, data, form, number, styles, orientation)
     story += sections.attachments_block(data, styles, PORTRAIT)
     story.append(Spacer(1, 4 * mm))
-    story.append(sections.signoff_block(data, styles, PORTRAIT))
+    story.append(sections.signoff_block(data, styles, PORTRAIT, ident.signoff))
     return story
 
 
@@ -279,16 +279,21 @@ def write_submission_sheet(
     fingerprint: str | None,
     digest: str | None,
     force: bool = True,
+    signoff: Signoff | None = None,
 ) -> Path:
     """Write the printable submission sheet of ``data``; returns ``out_path``.
 
     ``fingerprint``/``digest`` come from the signed workbook; without them the sheet is a
-    draft and says so on every page.
+    draft and says so on every page. ``signoff`` (when the office uses people and roles): who
+    filled, reviewed and signed, with times, printed instead of the profile's names.
     """
     out_path = Path(out_path)
     styles = make_styles()
     ident = SheetIdentity(
-        plan_title=pack.catalog.plan.title, fingerprint=fingerprint, digest=digest
+        plan_title=pack.catalog.plan.title,
+        fingerprint=fingerprint,
+        digest=digest,
+        signoff=signoff,
     )
     story = build_sheet_story(pack, data, ident, styles)
     furniture = _Furniture(data, ident, styles)

@@ -223,6 +223,9 @@ def export_submission(
     if pending:
         log.info("export of %s refused: %d unanswered queries", period, len(pending))
         raise QueriesUnanswered(pending)
+    from ecodesk.store.office import check_may_sign
+
+    check_may_sign(store, period)  # while people are on: the head, every form reviewed
     errors = [p for p in check_submission(pack, data) if p.severity == "error"]
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))
@@ -395,6 +398,9 @@ def reexport_signed(
                 revision=data.revision,
             )
         )
+    from ecodesk.store.office import check_may_sign
+
+    check_may_sign(store, period, reviewed=False)  # while people are on: the head signs
     key = KeyStore(data_dir or store_data_dir(store)).unlock(passphrase)
     meta = ExportMeta(
         exported_at=datetime.now(UTC).astimezone().replace(microsecond=0),

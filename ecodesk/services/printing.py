@@ -44,8 +44,16 @@ def print_submission(
     log.info(
         "printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft"
     )
+    from ecodesk.store.office import signoff
+
     return write_submission_sheet(
-        store.pack, data, Path(out_path), fingerprint=fingerprint, digest=digest, force=force
+        store.pack,
+        data,
+        Path(out_path),
+        fingerprint=fingerprint,
+        digest=digest,
+        force=force,
+        signoff=signoff(store, period, data.revision),
     )
 
 

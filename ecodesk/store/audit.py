@@ -8,7 +8,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One recorded change: who (OS user and the profile's preparer), when (UTC), what, old → new."""
+    """One recorded change: who (OS user, the profile's preparer and, when people are on, the
+    signed-in person), when (UTC), what, old → new."""
 
     at: datetime
     os_user: str
@@ -20,3 +21,4 @@ class AuditEntry:
     field: str | None
     old: str | None
     new: str | None
+    person: str = ""  # the signed-in person (ecodesk.store.people); "" while people are off

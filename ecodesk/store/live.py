@@ -56,8 +56,9 @@ def person_name(store: Store) -> str:
 
     Today the computer user: on a shared store the profile (and its preparer) is the unit's,
     the same on every PC, so it cannot tell two clerks apart. This is the one place a
-    signed-in person's name takes over."""
-    return store.os_user
+    signed-in person's name takes over (people and roles: when someone is signed in)."""
+    person = getattr(store, "person", None)
+    return person.name if person is not None else store.os_user
 
 
 # ------------------------------------------------------------------ changes

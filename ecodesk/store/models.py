@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -182,6 +184,7 @@ class AuditRow(Base):
     field: Mapped[str | None] = mapped_column(Text, nullable=True)
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    person: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # the running program that saved it (Store.client): windows skip their own changes
     client: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
@@ -292,3 +295,36 @@ class AttachmentBlobRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PersonRow(Base):
+    """Someone who signs in to a shared store (see :mod:`ecodesk.store.people`)."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("name", name="uq_people_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[str] = mapped_column(String(64))  # "filler,reviewer,head" (any of them)
+    password_hash: Mapped[str] = mapped_column(Text)  # scrypt$N$r$p$salt$hash (base64)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class FormReviewRow(Base):
+    """The office's own review of one form of one revision (see :mod:`ecodesk.store.office`)."""
+
+    __tablename__ = "form_reviews"
+    __table_args__ = (UniqueConstraint("submission_id", "form", name="uq_form_review"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    form: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(12))  # reviewed | returned | changed
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewer: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)

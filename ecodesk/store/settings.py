@@ -56,6 +56,10 @@ ATTACHMENT_FILE_LIMIT_MB = Setting(
 ATTACHMENT_SUBMISSION_LIMIT_MB = Setting(
     "attachments.submission_limit_mb", "一次报送全部附件的大小上限，单位 MB", "500"
 )
+PEOPLE_ENABLED = Setting(
+    "people.enabled",
+    "人员和角色：1 表示每人登录、单位内审核（共用的服务器上总是需要登录）",
+)
 
 ALL: tuple[Setting | SettingFamily, ...] = (
     LANGUAGE,
@@ -73,6 +77,7 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     EXPORT_IN_PROGRESS,
     ATTACHMENT_FILE_LIMIT_MB,
     ATTACHMENT_SUBMISSION_LIMIT_MB,
+    PEOPLE_ENABLED,
 )
 
 

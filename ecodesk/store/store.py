@@ -28,7 +28,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
 from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
 from ecodesk.i18n import tr
-from ecodesk.store import backup, migrate, settings, transfer
+from ecodesk.store import backup, migrate, people, settings, transfer
 from ecodesk.store.audit import AuditEntry
 from ecodesk.store.engine import (
     display_url,
@@ -52,8 +52,10 @@ from ecodesk.store.models import (
     AuditRow,
     BaselineRow,
     BaselineValueRow,
+    FormReviewRow,
     NarrativeRow,
     PeriodRow,
+    PersonRow,
     SettingRow,
     SubmissionRow,
     TableCellRow,
@@ -220,6 +222,8 @@ class Store:
         )
         self._os_user = _os_user()
         self.client = uuid.uuid4().hex  # this running program, in the audit log and presence
+        # who is signed in (see ecodesk.store.people); None while people are off
+        self.person: people.Person | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -260,7 +264,13 @@ class Store:
             engine.dispose()
             raise
         log.info("store opened at %s", db_path or display_url(url))
-        return cls(engine, pack=pack, db_path=db_path, data_dir=data_dir)
+        store = cls(engine, pack=pack, db_path=db_path, data_dir=data_dir)
+        try:
+            people.sign_in_from_command_line(store)  # ecodesk --user NAME …
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         self._engine.dispose()
@@ -279,6 +289,14 @@ class Store:
     @property
     def pack(self) -> FormPack:
         return self._pack
+
+    def sign_in(self, name: str, password: str) -> people.Person:
+        """Check ``name``'s password and act as them from now on (every change names them)."""
+        self.person = people.authenticate(self, name, password)
+        return self.person
+
+    def sign_out(self) -> None:
+        self.person = None
 
     @property
     def engine(self) -> Engine:
@@ -486,10 +504,14 @@ class Store:
             )
             s.add(row)
             s.flush()
-            self._audit(s, "create_revision", period=period, revision=1)
+            # an empty first draft, made by reading a new period: no one's change
+            self._audit(s, "create_revision", period=period, revision=1, system=True)
         return row
 
     def _editable(self, s: Session, period: Period) -> SubmissionRow:
+        acting = self._acting(s)
+        if acting is not None and people.FILLER not in people._roles_of(acting):
+            raise people.RoleRequired(acting.name, people.FILLER, tr("store", "修改表单"))
         row = self._latest_or_new(s, period)
         if row.status == "signed":
             raise SubmissionFrozen(period.label, row.revision)
@@ -500,6 +522,37 @@ class Store:
         # A check was for the data as it was; a real change makes it stale.
         if sub.status == "checked":
             sub.status = "draft"
+
+    def _form_changed(self, s: Session, sub: SubmissionRow, period: Period, form: str) -> None:
+        """A saved change to ``form`` makes its office review stale (see ecodesk.store.office):
+        已审核 or 退回修改 becomes 已修改待复审, in the transaction of the change."""
+        self._changed(sub)
+        if not self._people_on(
+            s
+        ):  # reviews count only while people are on (see set_people_enabled)
+            return
+        seen = s.info.setdefault("forms_changed", set())
+        if (sub.id, form) in seen:  # once per form and transaction: bulk writes change many
+            return
+        seen.add((sub.id, form))
+        with s.no_autoflush:
+            review = s.scalar(
+                select(FormReviewRow).where(
+                    FormReviewRow.submission_id == sub.id, FormReviewRow.form == form
+                )
+            )
+        if review is None or review.state == "changed":
+            return
+        old, review.state, review.changed_at = review.state, "changed", _now()
+        self._audit(
+            s,
+            "review_reset",
+            period=period,
+            revision=sub.revision,
+            form=form,
+            old=old,
+            new="changed",
+        )
 
     def revisions(self, period: Period) -> list[RevisionInfo]:
         with self._read() as s:
@@ -730,7 +783,7 @@ class Store:
             based_on=based_on or None,
             mine=text or None,
             theirs=current,
-            by=(other.preparer, other.os_user) if other else None,
+            by=(other.person or other.preparer, other.os_user) if other else None,
             at=_parse_time(other.at) if other else None,
         )
 
@@ -764,7 +817,7 @@ class Store:
             )
         else:
             row.text, row.updated_at = new, _now()
-        self._changed(sub)
+        self._form_changed(s, sub, period, form)
         self._audit(
             s,
             "set_value",
@@ -837,7 +890,7 @@ class Store:
             )
         else:
             row.text, row.updated_at = new, _now()
-        self._changed(sub)
+        self._form_changed(s, sub, period, form)
         self._audit(
             s,
             "set_narrative",
@@ -891,7 +944,7 @@ class Store:
                         text=text,
                     )
                 )
-        self._changed(sub)
+        self._form_changed(s, sub, period, form)
         self._audit(
             s,
             "set_table",
@@ -964,7 +1017,7 @@ class Store:
             _now(),
             self._os_user,
         )
-        self._changed(sub)
+        self._form_changed(s, sub, period, accepted.form)
         self._audit(
             s,
             "accept_warning",
@@ -988,7 +1041,7 @@ class Store:
             if row is None:
                 return
             s.delete(row)
-            self._changed(sub)
+            self._form_changed(s, sub, period, row.form)
             self._audit(
                 s,
                 "withdraw_warning",
@@ -1050,7 +1103,7 @@ class Store:
                             AcceptedWarningRow.problem_id == old.problem_id,
                         )
                     )
-                    self._changed(sub)
+                    self._form_changed(s, sub, data.period, old.form)
                     self._audit(
                         s,
                         "withdraw_warning",
@@ -1108,6 +1161,7 @@ class Store:
         with self._write() as s:
             if unchanged_since is not None and self._marker(s) != unchanged_since:
                 raise ChangedWhileSigning(period.label, revision)
+            self._check_may_sign(s, period, revision)
             for setting, value in (settings or {}).items():
                 self._put_setting(s, setting, value)
             sub = self._require(s, period, revision)
@@ -1124,6 +1178,32 @@ class Store:
                 old=old,
                 new=f"signed {fingerprint} {digest}",
             )
+
+    def _check_may_sign(
+        self, s: Session, period: Period, revision: int, *, reviewed: bool = True
+    ) -> None:
+        """While people are on: only a head signs, and only a revision whose forms are all
+        reviewed inside the office (see ecodesk.store.office)."""
+        acting = self._acting(s)
+        if acting is None:
+            return
+        if people.HEAD not in people._roles_of(acting):
+            raise people.RoleRequired(acting.name, people.HEAD, tr("store", "签名"))
+        if not reviewed:
+            return
+        from ecodesk.store.office import FormsNotReviewed, not_reviewed, reviews_in
+
+        sub = self._require(s, period, revision)
+        stored = s.get(SettingRow, settings.RESPONSIBLE_FORMS.name)
+        forms = (
+            [c for c in self._pack.forms if c in set(json.loads(stored.value))]
+            if stored
+            else list(self._pack.forms)
+        )
+        reviews = reviews_in(s, sub.id)
+        missing = not_reviewed(reviews, forms)
+        if missing:
+            raise FormsNotReviewed(missing, reviews)
 
     def change_marker(self) -> int:
         """A number that changes whenever anything is saved (the newest audit entry's id)."""
@@ -1145,8 +1225,15 @@ class Store:
             sub.status = "draft"
             sub.signed_at = None
             sub.fingerprint = sub.digest = sub.workbook_path = None
-            self._audit(
-                s, "unsign", period=period, revision=revision, field=reason, old=old, new="draft"
+            self._audit(  # the program's own repair of an export cut short
+                s,
+                "unsign",
+                period=period,
+                revision=revision,
+                field=reason,
+                old=old,
+                new="draft",
+                system=True,
             )
 
     def signature(self, period: Period, revision: int) -> tuple[str, str] | None:
@@ -1416,7 +1503,9 @@ class Store:
         old: str | None = None,
         new: str | None = None,
         preparer: str | None = None,
+        system: bool = False,
     ) -> None:
+        acting = self._acting(s, system=system)
         if preparer is None:
             if (
                 "preparer" not in s.info
@@ -1438,8 +1527,34 @@ class Store:
                 old=old,
                 new=new,
                 client=self.client,
+                person=acting.name if acting is not None else "",
             )
         )
+
+    def _people_on(self, s: Session) -> bool:
+        if "people_on" not in s.info:
+            with s.no_autoflush:
+                s.info["people_on"] = people.people_enabled_in(s)
+        return bool(s.info["people_on"])
+
+    def _acting(self, s: Session, *, system: bool = False) -> PersonRow | None:
+        """The signed-in person behind this transaction's changes, re-read from the store (a
+        head may have changed their roles meanwhile); ``None`` while people are off.
+
+        Raises :class:`~ecodesk.store.people.NotSignedIn` when people are on and nobody is
+        signed in (or the account was stopped), except for the program's own ``system`` repairs.
+        """
+        if "acting" not in s.info:  # once per transaction: bulk writes audit hundreds of changes
+            with s.no_autoflush:
+                required = self._people_on(s)
+                row = s.get(PersonRow, self.person.id) if self.person else None
+                if row is not None and not row.active:
+                    row = None
+            s.info["acting"] = (row, required and row is None)
+        acting, missing = s.info["acting"]
+        if missing and not system:
+            raise people.NotSignedIn()
+        return acting  # type: ignore[no-any-return]
 
     def audit_log(self, period: Period | None = None, limit: int = 200) -> list[AuditEntry]:
         """The newest changes first."""
@@ -1453,6 +1568,7 @@ class Store:
                     os_user=r.os_user,
                     preparer=r.preparer,
                     action=r.action,
+                    person=r.person,
                     period=r.period,
                     revision=r.revision,
                     form=r.form,

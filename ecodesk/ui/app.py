@@ -256,6 +256,11 @@ def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
             if not ensure_profile(store, pack, window):
                 window.close()
                 return 0
+        from ecodesk.ui.dialogs.sign_in_dialog import sign_in_at_start
+
+        if not sign_in_at_start(store, window):  # a shared store: each person signs in
+            window.close()
+            return 0
         window.attach(store, pack, prepared)
         settle_heap()
         _show_notices(window, notices)

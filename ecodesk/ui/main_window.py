@@ -39,6 +39,7 @@ from ecodesk.ui.undo_keys import redo_keys, undo_keys
 if TYPE_CHECKING:
     from ecodesk.forms.loader import FormPack
     from ecodesk.submission import Period
+    from ecodesk.ui.office_review import OfficeReview
     from ecodesk.ui.session import EditSession
     from ecodesk.ui.widgets.form_view import FormView
     from ecodesk.ui.widgets.period_selector import PeriodSelector
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
     tree: PlanTree
     problems: ProblemsPanel
     period_selector: PeriodSelector
+    office: OfficeReview
 
     def __init__(
         self,
@@ -201,6 +203,11 @@ class MainWindow(QMainWindow):
         self.session.problemsChanged.connect(self._update_banner)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
+        from ecodesk.ui.office_review import OfficeReview  # people and roles (issue 19)
+
+        self.office = OfficeReview(self)
+        self.office.build_menu(self.review_menu)
+        self.office.attach()
         self.session.load(prepared=prepared)
         self._saved_timer.start()
         from ecodesk.ui.live_updates import install_live_updates
@@ -292,10 +299,12 @@ class MainWindow(QMainWindow):
         consolidate_action.setObjectName("action_consolidate")
         consolidate_menu.addSeparator()
         consolidate_menu.addActions(ops.consolidation_actions())
+        self.review_menu = self.menuBar().addMenu(self.tr("审核(&R)"))  # filled by attach
         settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
         settings_menu.addAction(self.tr("单位信息…"), ops.edit_profile)
         settings_menu.addAction(self.tr("语言和负责任务…"), ops.edit_settings)
         settings_menu.addAction(self.tr("数据库…"), ops.edit_database)
+        settings_menu.addAction(self.tr("人员和角色…"), ops.edit_people)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.tr("打开数据文件夹所在位置"), ops.show_data_dir)
         help_menu.addAction(self.tr("关于"), ops.about)

@@ -72,6 +72,10 @@ QLabel#feedbackBanner {{
     background: {QUERY_BG}; color: #1d3b6b; border: 1px solid {QUERY}; border-radius: 4px;
     padding: 6px 10px;
 }}
+QLabel#officeNote {{
+    background: #fdf2f2; color: #7f1d1d; border: 1px solid #e4a5a5; border-radius: 4px;
+    padding: 6px 10px;
+}}
 QLineEdit:read-only {{ background: #f2f4f7; color: {MUTED}; }}
 QPushButton {{
     border: 1px solid {BORDER}; border-radius: 4px; padding: 5px 14px; background: white;

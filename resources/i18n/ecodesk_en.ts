@@ -1719,179 +1719,189 @@ Double-click to open</translation>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="213" />
+      <location filename="../../ecodesk/ui/main_window.py" line="220" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="108" />
-      <location filename="../../ecodesk/ui/main_window.py" line="150" />
+      <location filename="../../ecodesk/ui/main_window.py" line="110" />
+      <location filename="../../ecodesk/ui/main_window.py" line="152" />
       <source>正在打开…</source>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="218" />
+      <location filename="../../ecodesk/ui/main_window.py" line="225" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="289" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="234" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="233" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="233" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="235" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="235" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="240" />
+      <location filename="../../ecodesk/ui/main_window.py" line="247" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="244" />
+      <location filename="../../ecodesk/ui/main_window.py" line="251" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="246" />
+      <location filename="../../ecodesk/ui/main_window.py" line="253" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="275" />
+      <location filename="../../ecodesk/ui/main_window.py" line="282" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="278" />
+      <location filename="../../ecodesk/ui/main_window.py" line="285" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="281" />
+      <location filename="../../ecodesk/ui/main_window.py" line="288" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="295" />
+      <location filename="../../ecodesk/ui/main_window.py" line="302" />
+      <source>审核(&amp;R)</source>
+      <translation>&amp;Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="303" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="296" />
+      <location filename="../../ecodesk/ui/main_window.py" line="304" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="297" />
+      <location filename="../../ecodesk/ui/main_window.py" line="305" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="298" />
+      <location filename="../../ecodesk/ui/main_window.py" line="306" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="299" />
+      <location filename="../../ecodesk/ui/main_window.py" line="307" />
+      <source>人员和角色…</source>
+      <translation>People and roles…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="308" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="300" />
+      <location filename="../../ecodesk/ui/main_window.py" line="309" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="301" />
+      <location filename="../../ecodesk/ui/main_window.py" line="310" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="191" />
+      <location filename="../../ecodesk/ui/main_window.py" line="193" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="353" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="348" />
+      <location filename="../../ecodesk/ui/main_window.py" line="357" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="352" />
+      <location filename="../../ecodesk/ui/main_window.py" line="361" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="382" />
+      <location filename="../../ecodesk/ui/main_window.py" line="391" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="399" />
+      <location filename="../../ecodesk/ui/main_window.py" line="408" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="403" />
+      <location filename="../../ecodesk/ui/main_window.py" line="412" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="409" />
+      <location filename="../../ecodesk/ui/main_window.py" line="418" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="505" />
+      <location filename="../../ecodesk/ui/main_window.py" line="514" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="510" />
+      <location filename="../../ecodesk/ui/main_window.py" line="519" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1927,6 +1937,81 @@ Double-click to open</translation>
       <location filename="../../ecodesk/ui/widgets/narrative_edit.py" line="100" />
       <source>修改“{name}”</source>
       <translation>Change "{name}"</translation>
+    </message>
+  </context>
+  <context>
+    <name>OfficeReview</name>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="42" />
+      <source>审核通过</source>
+      <translation>Mark reviewed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="45" />
+      <source>退回修改…</source>
+      <translation>Return for changes…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="47" />
+      <source>切换用户…</source>
+      <translation>Switch user…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="49" />
+      <source>人员和角色…</source>
+      <translation>People and roles…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="86" />
+      <source>登录：{name}（{roles}）</source>
+      <translation>Signed in: {name} ({roles})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="109" />
+      <location filename="../../ecodesk/ui/office_review.py" line="154" />
+      <source>审核</source>
+      <translation>Review</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="117" />
+      <source>{person} {at}</source>
+      <translation>{person} {at}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="132" />
+      <source>审核人 {person} 退回修改：{comment}</source>
+      <translation>Returned for changes by the reviewer {person}: {comment}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="134" />
+      <source>已修改，待审核人复审。{person} 的意见：{comment}</source>
+      <translation>Changed; waiting for the reviewer to review it again. {person}'s comment: {comment}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="143" />
+      <source>请先在左侧选择一张表单。</source>
+      <translation>Choose a form on the left first.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="157" />
+      <source>表 {form}：已审核</source>
+      <translation>Form {form}: reviewed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="166" />
+      <location filename="../../ecodesk/ui/office_review.py" line="174" />
+      <source>退回修改</source>
+      <translation>Return for changes</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="167" />
+      <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
+      <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/office_review.py" line="178" />
+      <source>表 {form}：已退回修改</source>
+      <translation>Form {form}: returned for changes</translation>
     </message>
   </context>
   <context>
@@ -2003,6 +2088,7 @@ Double-click to open</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/operations/submission.py" line="84" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="97" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
@@ -2012,12 +2098,12 @@ Double-click to open</translation>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="109" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="116" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="120" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="127" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
@@ -2037,12 +2123,12 @@ Double-click to open</translation>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="189" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="196" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="112" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="119" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -2062,7 +2148,7 @@ Double-click to open</translation>
       <translation>Package: signed workbook and attachments (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="121" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="128" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -2073,38 +2159,38 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="138" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="145" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="153" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="139" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="147" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="154" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="168" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="173" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="180" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="180" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="187" />
       <source>这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。</source>
       <translation>This is a package: the signed workbook and {n} attachments in one .zip file. Send it as a whole.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="190" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="197" />
       <source>报表已签名并保存到：
 {path}
 
@@ -2119,50 +2205,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="198" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="205" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="201" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="208" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="232" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="238" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="239" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="245" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="256" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="252" />
       <location filename="../../ecodesk/ui/operations/submission.py" line="263" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="270" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="240" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="247" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="257" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="264" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="268" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="275" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -2667,15 +2753,203 @@ Send it to the reporting unit; it must first register our unit's key.</translati
     </message>
   </context>
   <context>
+    <name>PeopleDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="35" />
+      <source>人员和角色</source>
+      <translation>People and roles</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="40" />
+      <source>填报人填写表单，审核人逐张审核（审核通过或退回修改），单位负责人在全部审核通过后签名导出。一人可兼多个角色。只有单位负责人可以添加人员、调整角色和重设口令。</source>
+      <translation>Fillers fill the forms, a reviewer reviews each form (marks it reviewed or returns it for changes), and the head of the unit signs and exports once every form is reviewed. One person may hold several roles. Only a head adds people, changes roles and resets passwords.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="47" />
+      <source>启用人员和角色（每人登录，导出前单位内审核）</source>
+      <translation>Use people and roles (everyone signs in; forms are reviewed inside the office before export)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="52" />
+      <source>姓名</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="52" />
+      <source>角色</source>
+      <translation>Roles</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="52" />
+      <source>状态</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="93" />
+      <source>添加人员…</source>
+      <translation>Add a person…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="60" />
+      <source>调整角色…</source>
+      <translation>Change roles…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="61" />
+      <source>修改/重设口令…</source>
+      <translation>Change or reset password…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="166" />
+      <source>停用</source>
+      <translation>Stop account</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="72" />
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="86" />
+      <source>可登录</source>
+      <translation>Can sign in</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="86" />
+      <source>已停用</source>
+      <translation>Stopped</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="93" />
+      <source>建立单位负责人账号…</source>
+      <translation>Create the head's account…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="149" />
+      <source>原口令</source>
+      <translation>Current password</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="150" />
+      <source>请输入您现在的口令：</source>
+      <translation>Your current password:</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="154" />
+      <source>没有修改口令。</source>
+      <translation>The password was not changed.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/people_dialog.py" line="167" />
+      <source>停用 {name}？停用后不能再登录，修改记录中仍保留其姓名。</source>
+      <translation>Stop {name}'s account? They can no longer sign in; the audit log keeps their name.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PersonDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="44" />
+      <source>建立单位负责人账号</source>
+      <translation>Create the head's account</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="46" />
+      <source>人员：{name}</source>
+      <translation>Person: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="46" />
+      <source>添加人员</source>
+      <translation>Add a person</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="53" />
+      <source>这个数据库还没有人员账号。请先建立单位负责人的账号：之后由单位负责人添加填报人和审核人，每人用自己的姓名和口令登录。一人可兼多个角色。</source>
+      <translation>This database has no accounts yet. Create the account of the head of the unit first: the head then adds the fillers and reviewers, and everyone signs in with their own name and password. One person may hold several roles.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="63" />
+      <source>姓名</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="68" />
+      <source>填报人</source>
+      <translation>Filler</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="69" />
+      <source>审核人</source>
+      <translation>Reviewer</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="70" />
+      <source>单位负责人</source>
+      <translation>Head of unit</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="76" />
+      <source>角色</source>
+      <translation>Roles</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="82" />
+      <source>至少 {n} 个字符</source>
+      <translation>at least {n} characters</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="83" />
+      <source>口令</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="84" />
+      <source>再输入一次</source>
+      <translation>Once more</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="94" />
+      <source>保存</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="95" />
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="110" />
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="113" />
+      <source>请至少选择一个角色。</source>
+      <translation>Please choose at least one role.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="116" />
+      <source>第一个账号必须是单位负责人。</source>
+      <translation>The first account must be the head of the unit.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="119" />
+      <source>两次输入的口令不一致。</source>
+      <translation>The two passwords differ.</translation>
+    </message>
+  </context>
+  <context>
     <name>PlanTree</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="104" />
+      <location filename="../../ecodesk/ui/main_window.py" line="106" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="105" />
+      <location filename="../../ecodesk/ui/main_window.py" line="107" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
       <source>状态</source>
       <translation>State</translation>
@@ -2691,7 +2965,7 @@ Send it to the reporting unit; it must first register our unit's key.</translati
       <translation>Main goals</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="89" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="92" />
       <source>{names} 正在填写这张表</source>
       <translation>{names} working on this form</translation>
     </message>
@@ -3459,6 +3733,45 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>SignInDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="68" />
+      <source>登录</source>
+      <translation>Sign in</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="37" />
+      <source>{unit}：请选择您的姓名并输入口令。</source>
+      <translation>{unit}: choose your name and enter your password.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="39" />
+      <source>请选择您的姓名并输入口令。</source>
+      <translation>Choose your name and enter your password.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="53" />
+      <source>姓名</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="56" />
+      <source>口令</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="62" />
+      <source>忘记口令请找单位负责人重设。</source>
+      <translation>Forgot your password? The head of the unit can reset it.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/sign_in_dialog.py" line="69" />
+      <source>退出</source>
+      <translation>Quit</translation>
+    </message>
+  </context>
+  <context>
     <name>TableEditor</name>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="46" />
@@ -4084,6 +4397,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Verify the signed workbooks received</translation>
     </message>
     <message>
+      <source>（空）</source>
+      <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>登录口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>注意：{message}</source>
       <translation type="unfinished" />
     </message>
@@ -4097,6 +4418,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>使用单位的 PostgreSQL 数据库服务器，如 postgresql://用户名:密码@服务器/数据库名（默认：环境变量 ECODESK_DATABASE_URL，或“设置 → 数据库”中保存的地址，否则用数据文件夹中的 SQLite 文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>以这个人的身份操作（启用了人员和角色的数据库需要登录）；口令取自环境变量 ECODESK_PASSWORD，否则在终端中询问</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要登录口令：请设置环境变量 ECODESK_PASSWORD，或在终端中运行以输入口令。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4310,10 +4639,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>  注意：仍有 {n} 处错误未通过检查。</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>（空）</source>
-      <translation>(empty)</translation>
     </message>
     <message>
       <source>{unit} {period}：第{old}版 → 第{new}版，{n} 处变化。</source>
@@ -4666,6 +4991,170 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>创建密钥（第一次签名导出时也会自动创建）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：已退回修改（{comment}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>单位内审核：查看各表单的审核状态、审核通过、退回修改</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>启用人员和角色后，审核人逐张审核表单（审核通过或退回修改并写明意见），全部审核通过后单位负责人才能签名导出。审核后再修改的表单需要重新审核。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出各表单的审核状态</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>审核通过（审核人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单代码，如 1.1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>退回修改并写明意见（审核人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>意见（填报人会看到）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}（当前版本）单位内审核：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（{person} {at}）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：已审核</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name} 的新口令（至少 8 个字符）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已添加 {name}：{roles}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name} 的角色：{roles}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{name} 的口令已修改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已停用 {name}，不能再登录；修改记录中仍保留其姓名。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色：填报人、审核人、单位负责人</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>管理本单位的人员和角色。第一个账号必须是单位负责人，不需要登录即可建立；之后由单位负责人用 --user 登录后添加人员、调整角色、重设口令。新口令在终端中输入两次，脚本可用环境变量 ECODESK_NEW_PASSWORD。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>列出人员和角色</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>包括已停用的人员</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>添加一个人员</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名（登录时使用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>调整一个人员的角色</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>修改本人口令，或（单位负责人）重设他人口令</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>姓名（默认：--user 本人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>停用一个人员（修改记录中保留其姓名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>启用人员和角色（本机 SQLite 数据）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>关闭人员和角色（本机 SQLite 数据，单位负责人）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>角色：填报人、审核人、单位负责人（可重复，一人可兼多个角色）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>需要 {name} 的新口令：请设置环境变量 ECODESK_NEW_PASSWORD，或在终端中运行以输入口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>两次输入的口令不一致，没有保存。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>还没有人员账号。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（已停用）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色：已启用，每人需登录。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色：未启用（单人使用，不需登录）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>这是第一个账号：人员和角色已启用，今后每人需登录（命令行用 --user 姓名）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色已启用，今后每人需登录。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>人员和角色已关闭：不需登录，导出不需单位内审核。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请用 --user 姓名 登录后再修改口令。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>原口令：</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -6895,6 +7384,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>有 {n} 个附件的文件不在原数据文件夹中，没有复制：{names}</source>
       <translation>The files of {n} attachments are not in the original data folder and were not copied: {names}</translation>
     </message>
+    <message>
+      <source>修改表单</source>
+      <translation>change the forms</translation>
+    </message>
+    <message>
+      <source>签名</source>
+      <translation>sign</translation>
+    </message>
   </context>
   <context>
     <name>verify</name>
@@ -7680,6 +8177,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>（尚无填报记录）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（尚未审核）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（尚未签发）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>未签名（草稿）</source>
       <translation type="unfinished" />
     </message>
@@ -7988,6 +8497,164 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>office</name>
+    <message>
+      <source>审核表单</source>
+      <translation>review forms</translation>
+    </message>
+    <message>
+      <source>退回表单</source>
+      <translation>return forms</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>To review</translation>
+    </message>
+    <message>
+      <source>已审核</source>
+      <translation>Reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>Returned</translation>
+    </message>
+    <message>
+      <source>已修改待复审</source>
+      <translation>Changed, review again</translation>
+    </message>
+    <message>
+      <source>等 {n} 张</source>
+      <translation> ({n} in all)</translation>
+    </message>
+    <message>
+      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
+      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
+    </message>
+    <message>
+      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
+      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
+      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
+    </message>
+    <message>
+      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
+      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
+    </message>
+    <message>
+      <source>本人审核</source>
+      <translation>reviewed own filling</translation>
+    </message>
+    <message>
+      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
+      <translation>Please write what should change (the filler sees it on the form).</translation>
+    </message>
+  </context>
+  <context>
+    <name>people</name>
+    <message>
+      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
+      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
+    </message>
+    <message>
+      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
+      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
+    </message>
+    <message>
+      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
+      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
+    </message>
+    <message>
+      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
+      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
+    </message>
+    <message>
+      <source>口令至少要 {n} 个字符，没有保存。</source>
+      <translation>A password needs at least {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <source>姓名最多 {n} 个字，没有保存。</source>
+      <translation>A name has at most {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>没有这些角色：{roles}。</source>
+      <translation>No such roles: {roles}.</translation>
+    </message>
+    <message>
+      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
+      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
+    </message>
+    <message>
+      <source>调整角色</source>
+      <translation>change roles</translation>
+    </message>
+    <message>
+      <source>停用人员</source>
+      <translation>stop accounts</translation>
+    </message>
+    <message>
+      <source>没有名为“{name}”的人员。</source>
+      <translation>There is nobody named "{name}".</translation>
+    </message>
+    <message>
+      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
+      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>filler</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
+    </message>
+    <message>
+      <source>已有名为“{name}”的人员，没有重复添加。</source>
+      <translation>There is already someone named "{name}"; nobody was added.</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>重设他人的口令</source>
+      <translation>reset another person's password</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
+      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
+    </message>
+    <message>
+      <source>添加人员</source>
+      <translation>add people</translation>
+    </message>
+    <message>
+      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
+      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
+    </message>
+    <message>
+      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
+      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
+    </message>
+    <message>
+      <source>关闭人员和角色</source>
+      <translation>turn people and roles off</translation>
     </message>
   </context>
 </TS>

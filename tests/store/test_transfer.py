@@ -107,6 +107,16 @@ def _fill_everything(store: Store, profile: UnitProfile) -> None:
             AttachmentBlobRow.__table__.insert(),
             {"sha256": made.sha256, "size": made.size, "data": pdf.read_bytes()},
         )
+    # the office's people and their review of revision 2 (people, form_reviews, audit person)
+    from ecodesk.store.office import return_form, review_form
+    from ecodesk.store.people import FILLER, HEAD, REVIEWER, add_person
+
+    add_person(store, "黄建华", [HEAD, FILLER], "head-pass-1")
+    add_person(store, "陈丽萍", [REVIEWER], "review-pass")
+    store.sign_in("陈丽萍", "review-pass")
+    review_form(store, P, "1.1")
+    return_form(store, P, "2.1", "请补充工作进展")
+    store.sign_in("黄建华", "head-pass-1")
 
 
 def _rows(url: str) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
@@ -151,15 +161,26 @@ def test_a_copy_to_postgresql_and_back_keeps_every_row(
     copy_store(server, back)
     assert _rows(back) == original
 
-    # Both copies are working stores: new rows get new ids after the copied ones.
+    # Both copies are working stores: new rows get new ids after the copied ones; the people
+    # sign in with their passwords and the reviews are where they were.
+    from ecodesk.store.office import form_reviews
+
     for url in (server, back):
         with Store.open(tmp_path / "pc", url=url, pack=pack) as store:
+            store.sign_in("黄建华", "head-pass-1")
+            reviews = form_reviews(store, P)
+            assert {f: (r.state, r.reviewer, r.comment) for f, r in reviews.items()} == {
+                "1.1": ("reviewed", "陈丽萍", ""),
+                "2.1": ("returned", "陈丽萍", "请补充工作进展"),
+            }
             assert store.load(P).value(KEY) == "31"
             assert store.signature(P, 1) == ("ED25519:AB12CD34", "sha256:0f1e")
             store.set_value(P, KEY, "32")
             store.set_value(P, "1.1:new_field", "1")
             assert store.load(P).values[KEY] == "32"
             assert store.audit_log(P, limit=1)[0].new == "1"
+            assert store.audit_log(P, limit=1)[0].person == "黄建华"
+            assert form_reviews(store, P)["1.1"].state == "changed"  # the change reset it
 
 
 def test_a_copy_into_a_database_with_data_is_refused_without_force(
@@ -176,6 +197,7 @@ def test_a_copy_into_a_database_with_data_is_refused_without_force(
     before = _rows(server)
 
     with Store.open(data_dir, pack=pack) as store:
+        store.sign_in("黄建华", "head-pass-1")
         store.set_value(P, KEY, "40")
     assert main(args) == 2
     err = capsys.readouterr().err
@@ -237,6 +259,13 @@ def test_a_server_store_backs_up_into_the_same_one_file_format(
     restore_database(laptop / "ecodesk.sqlite3", copy)
     with Store.open(laptop, url=_sqlite(laptop / "ecodesk.sqlite3"), pack=pack) as restored:
         assert restored.load(P).value(KEY) == "31"
+        # the office's people sign in on the restored copy; the reviews are there
+        from ecodesk.store.office import form_reviews
+        from ecodesk.store.people import people_required
+
+        assert people_required(restored)
+        restored.sign_in("陈丽萍", "review-pass")
+        assert form_reviews(restored, P)["2.1"].comment == "请补充工作进展"
 
     # … and back into the server, which first saves what it held.
     kept = restore_into_server(data_dir, server, copy)

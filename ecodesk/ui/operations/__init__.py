@@ -195,6 +195,9 @@ class Operations(QObject):
                 self.tr("已保存。重新打开 EcoDesk 后使用新的数据库设置。"),
             )
 
+    def edit_people(self) -> None:
+        self.window.office.edit_people()
+
     def show_data_dir(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.window.data_dir)))
 

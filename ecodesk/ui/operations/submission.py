@@ -89,6 +89,13 @@ def export_signed(window: MainWindow) -> None:
         )
         window.problems.all_forms.setChecked(True)
         return
+    from ecodesk.store.office import check_may_sign
+
+    try:  # people and roles on: only the head signs, and every form is reviewed first
+        check_may_sign(session.store, session.period)
+    except EcoDeskError as exc:
+        QMessageBox.warning(window, translate("Operations", "还不能签名"), str(exc))
+        return
     passphrase = ask_passphrase(window)
     if passphrase is None:
         return

@@ -71,6 +71,9 @@ class PlanTree(QTreeWidget):
     def forms(self) -> list[str]:
         return list(self._items)
 
+    def item_of(self, form: str) -> QTreeWidgetItem:
+        return self._items[form]
+
     def update_states(self, state_of: Callable[[str], FormState]) -> None:
         for form, item in self._items.items():
             state = state_of(form)
