@@ -21,7 +21,9 @@ from ecodesk.ui.dialogs.reason_dialog import ask_reason
 if TYPE_CHECKING:
     from ecodesk.ui.main_window import MainWindow
 
-REVIEW_COLUMN = 2
+REVIEW_COLUMN = (
+    3  # after the tree's own columns (form, state, who is working: plan_tree.PRESENCE_COLUMN)
+)
 STATE_COLORS = {
     "unreviewed": "#6b7280",
     "reviewed": "#15803d",

@@ -51,7 +51,7 @@ def test_a_database_at_0003_upgrades_to_0008_with_its_data(data_dir: Path, pack)
 
     engine = make_engine(resolve_url(data_dir))
     try:
-        assert migrate.current_revision(engine) == "0008"
+        assert migrate.current_revision(engine) == migrate.HEAD
         columns = {c["name"]: c["type"] for c in inspect(engine).get_columns("audit_log")}
         assert getattr(columns["field"], "length", None) is None  # Text now
         if engine.dialect.name == "postgresql":

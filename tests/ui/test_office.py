@@ -21,6 +21,7 @@ from ecodesk.store.people import FILLER, HEAD, REVIEWER, add_person
 from ecodesk.ui.dialogs.person_dialog import PersonDialog
 from ecodesk.ui.dialogs.reason_dialog import ReasonDialog
 from ecodesk.ui.dialogs.sign_in_dialog import SignInDialog, sign_in_at_start
+from ecodesk.ui.office_review import REVIEW_COLUMN
 from tests.ui.conftest import type_text, when_modal
 
 KEY = "1.1:upgraded_firms"
@@ -114,7 +115,7 @@ def test_the_first_person_on_a_shared_store_creates_the_head(
 
 
 def _reviews(window: Any) -> dict[str, str]:
-    return {f: window.tree.item_of(f).text(2) for f in window.tree.forms()}
+    return {f: window.tree.item_of(f).text(REVIEW_COLUMN) for f in window.tree.forms()}
 
 
 def test_the_reviewer_reviews_and_returns_and_the_filler_sees_it(
@@ -123,7 +124,7 @@ def test_the_reviewer_reviews_and_returns_and_the_filler_sees_it(
     office.sign_in("陈丽萍", "review-pass")
     window = open_window(office)
     qtbot.waitUntil(lambda: window.tree.current_form() is not None)
-    assert window.tree.headerItem().text(2) == "审核"
+    assert window.tree.headerItem().text(REVIEW_COLUMN) == "审核"
     assert _reviews(window) == {"G": "待审核", "1.1": "待审核", "2.1": "待审核"}
     assert "登录：陈丽萍（审核人）" in window.office.who.text()
 
@@ -144,7 +145,7 @@ def test_the_reviewer_reviews_and_returns_and_the_filler_sees_it(
     when_modal(qtbot, ReasonDialog, comment)
     window.office.return_action.trigger()
     assert _reviews(window)["2.1"] == "退回修改"
-    assert "请补充工作进展" in window.tree.item_of("2.1").toolTip(2)
+    assert "请补充工作进展" in window.tree.item_of("2.1").toolTip(REVIEW_COLUMN)
     assert window.office.note.isVisible() and "请补充工作进展" in window.office.note.text()
 
     # 切换用户: the filler signs in, sees the return, and her change needs review again
@@ -172,7 +173,7 @@ def test_without_people_the_window_is_as_before(qtbot: Any, store: Any, open_win
     """A single person's SQLite file (a shared store always has people: see above)."""
     window = open_window(store)
     qtbot.waitUntil(lambda: window.tree.current_form() is not None)
-    assert window.tree.columnCount() == 2
+    assert window.tree.columnCount() == REVIEW_COLUMN
     assert not window.office.review_action.isEnabled()
     assert window.office.who.text() == "" and window.office.note.isHidden()
 
