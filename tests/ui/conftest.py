@@ -158,13 +158,18 @@ def _no_window_outlives_its_test() -> Iterator[None]:
     in QScreen::virtualSiblings; fixed in MainWindow.attach).
     """
     yield
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
         return
     for widget in QApplication.topLevelWidgets():
         widget.close()
+    # work a window started on the pool (thumbnails, background checks) finishes before the
+    # window it reports to is deleted, and what the closing posted is delivered first
+    QThreadPool.globalInstance().waitForDone(10_000)
+    QCoreApplication.processEvents()
+    for widget in QApplication.topLevelWidgets():
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
