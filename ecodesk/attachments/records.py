@@ -31,6 +31,7 @@ from ecodesk.i18n import tr
 from ecodesk.storage import storage_error
 from ecodesk.store import settings
 from ecodesk.store.models import AttachmentRow, PeriodRow, SubmissionRow
+from ecodesk.store.table_rows import ORPHAN_ROW
 from ecodesk.submission import Period
 
 if TYPE_CHECKING:
@@ -355,6 +356,14 @@ def restore(store: Store, attachment_id: int) -> Attachment:
         if sub.status == "signed":
             raise AttachmentFrozen(row.name, period.label, sub.revision)
         if row.removed_at is not None:
+            if row.key.endswith(f"#{ORPHAN_ROW}"):
+                raise AttachmentRefused(
+                    row.name,
+                    tr(
+                        "attachments",
+                        "它所在的表格行已经删除，不能单独放回。撤销删除该行（Ctrl+Z）会把行和附件一起恢复",
+                    ),
+                )
             _check_total(s, sub, row.size, submission_limit(store), row.name)
             row.removed_at = None
             store._changed(sub)

@@ -205,10 +205,26 @@ class EditSession(QObject):
             command = SetNarrativeCommand(self, form, section, old, text, label)
             self.undo_stack(form).push(command)
 
-    def edit_rows(self, form: str, table: str, rows: list[TableRow], label: str) -> None:
+    def edit_rows(
+        self,
+        form: str,
+        table: str,
+        rows: list[TableRow],
+        label: str,
+        origin: list[int | None] | None = None,
+    ) -> None:
+        """Save the table's rows, undoably. ``origin[i]``: the old row that row ``i`` continues
+        (``None`` for a new one), so that evidence on a row follows it (see
+        :meth:`ecodesk.store.Store.set_table_rows`); guessed from the contents when not given."""
         old = self.rows(form, table)
-        if rows != old:
-            self.undo_stack(form).push(SetTableRowsCommand(self, form, table, old, rows, label))
+        if origin is None:
+            from ecodesk.store.table_rows import infer_origin
+
+            origin = infer_origin(old, rows)
+        if rows != old or origin != list(range(len(old))):
+            self.undo_stack(form).push(
+                SetTableRowsCommand(self, form, table, old, rows, label, origin)
+            )
 
     # ------------------------------------------------------------------ writing (used by commands)
 
@@ -302,19 +318,32 @@ class EditSession(QObject):
         self.narrativeChanged.emit(key)
         return outcome, before
 
-    def write_rows(self, form: str, table: str, rows: list[TableRow]) -> SaveOutcome:
+    def write_rows(
+        self,
+        form: str,
+        table: str,
+        rows: list[TableRow],
+        origin: list[int | None] | None = None,
+        revive: dict[int, int] | None = None,
+    ) -> tuple[SaveOutcome, dict[int, int]]:
+        """Save the table; also the attachments taken off with deleted rows (id → old row)."""
         assert self.data is not None
         key, period = f"{form}:{table}", self.period
-        outcome, _ = self._write_checked(
-            key,
-            key,
-            None,
-            lambda _base: self.store.set_table_rows(period, form, table, rows),
-        )
+        detached: dict[int, int] = {}
+
+        def save(_base: Any) -> None:
+            detached.update(
+                self.store.set_table_rows(period, form, table, rows, origin=origin, revive=revive)
+            )
+
+        outcome, _ = self._write_checked(key, key, None, save)
         if outcome is not SaveOutcome.REFUSED:
             self.data.tables[key] = rows
         self.tableChanged.emit(key)
-        return outcome
+        on_rows = revive or any(a.key.startswith(f"{key}#") for a in self._attachments)
+        if outcome is SaveOutcome.SAVED and on_rows:
+            self._read_attachments()  # their rows moved with the table's
+        return outcome, detached
 
     def _label_of(self, key: str) -> str:
         form, _, code = key.partition(":")

@@ -1093,22 +1093,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="461" />
+      <location filename="../../ecodesk/ui/session.py" line="490" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="463" />
+      <location filename="../../ecodesk/ui/session.py" line="492" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="476" />
+      <location filename="../../ecodesk/ui/session.py" line="505" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="478" />
+      <location filename="../../ecodesk/ui/session.py" line="507" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -1942,74 +1942,74 @@ Double-click to open</translation>
   <context>
     <name>OfficeReview</name>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="42" />
+      <location filename="../../ecodesk/ui/office_review.py" line="44" />
       <source>审核通过</source>
       <translation>Mark reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="45" />
+      <location filename="../../ecodesk/ui/office_review.py" line="47" />
       <source>退回修改…</source>
       <translation>Return for changes…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="47" />
+      <location filename="../../ecodesk/ui/office_review.py" line="49" />
       <source>切换用户…</source>
       <translation>Switch user…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="49" />
+      <location filename="../../ecodesk/ui/office_review.py" line="51" />
       <source>人员和角色…</source>
       <translation>People and roles…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="86" />
+      <location filename="../../ecodesk/ui/office_review.py" line="88" />
       <source>登录：{name}（{roles}）</source>
       <translation>Signed in: {name} ({roles})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="109" />
-      <location filename="../../ecodesk/ui/office_review.py" line="154" />
+      <location filename="../../ecodesk/ui/office_review.py" line="111" />
+      <location filename="../../ecodesk/ui/office_review.py" line="156" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="117" />
+      <location filename="../../ecodesk/ui/office_review.py" line="119" />
       <source>{person} {at}</source>
       <translation>{person} {at}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="132" />
+      <location filename="../../ecodesk/ui/office_review.py" line="134" />
       <source>审核人 {person} 退回修改：{comment}</source>
       <translation>Returned for changes by the reviewer {person}: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="134" />
+      <location filename="../../ecodesk/ui/office_review.py" line="136" />
       <source>已修改，待审核人复审。{person} 的意见：{comment}</source>
       <translation>Changed; waiting for the reviewer to review it again. {person}'s comment: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="143" />
+      <location filename="../../ecodesk/ui/office_review.py" line="145" />
       <source>请先在左侧选择一张表单。</source>
       <translation>Choose a form on the left first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="157" />
+      <location filename="../../ecodesk/ui/office_review.py" line="159" />
       <source>表 {form}：已审核</source>
       <translation>Form {form}: reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="166" />
-      <location filename="../../ecodesk/ui/office_review.py" line="174" />
+      <location filename="../../ecodesk/ui/office_review.py" line="168" />
+      <location filename="../../ecodesk/ui/office_review.py" line="176" />
       <source>退回修改</source>
       <translation>Return for changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="167" />
+      <location filename="../../ecodesk/ui/office_review.py" line="169" />
       <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
       <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="178" />
+      <location filename="../../ecodesk/ui/office_review.py" line="180" />
       <source>表 {form}：已退回修改</source>
       <translation>Form {form}: returned for changes</translation>
     </message>
@@ -3799,27 +3799,27 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="143" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="141" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="148" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="154" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="163" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="176" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="173" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="183" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -4209,6 +4209,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>同一份文件已经作为“{other}”添加在 {place} 上（编号 {id}）</source>
       <translation>the same file is attached to {place} already, as “{other}” (number {id})</translation>
+    </message>
+    <message>
+      <source>它所在的表格行已经删除，不能单独放回。撤销删除该行（Ctrl+Z）会把行和附件一起恢复</source>
+      <translation>its table row was deleted, so it cannot be put back alone. Undoing the row's deletion (Ctrl+Z) brings back the row and its attachments together</translation>
     </message>
   </context>
   <context>
@@ -6579,10 +6583,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>office</name>
+    <message>
+      <source>审核表单</source>
+      <translation>review forms</translation>
+    </message>
+    <message>
+      <source>退回表单</source>
+      <translation>return forms</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>To review</translation>
+    </message>
+    <message>
+      <source>已审核</source>
+      <translation>Reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>Returned</translation>
+    </message>
+    <message>
+      <source>已修改待复审</source>
+      <translation>Changed, review again</translation>
+    </message>
+    <message>
+      <source>等 {n} 张</source>
+      <translation> ({n} in all)</translation>
+    </message>
+    <message>
+      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
+      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
+    </message>
+    <message>
+      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
+      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
+      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
+    </message>
+    <message>
+      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
+      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
+    </message>
+    <message>
+      <source>本人审核</source>
+      <translation>reviewed own filling</translation>
+    </message>
+    <message>
+      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
+      <translation>Please write what should change (the filler sees it on the form).</translation>
+    </message>
+  </context>
+  <context>
     <name>output</name>
     <message>
       <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
       <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>people</name>
+    <message>
+      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
+      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
+    </message>
+    <message>
+      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
+      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
+    </message>
+    <message>
+      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
+      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
+    </message>
+    <message>
+      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
+      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
+    </message>
+    <message>
+      <source>口令至少要 {n} 个字符，没有保存。</source>
+      <translation>A password needs at least {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <source>姓名最多 {n} 个字，没有保存。</source>
+      <translation>A name has at most {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>没有这些角色：{roles}。</source>
+      <translation>No such roles: {roles}.</translation>
+    </message>
+    <message>
+      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
+      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
+    </message>
+    <message>
+      <source>调整角色</source>
+      <translation>change roles</translation>
+    </message>
+    <message>
+      <source>停用人员</source>
+      <translation>stop accounts</translation>
+    </message>
+    <message>
+      <source>没有名为“{name}”的人员。</source>
+      <translation>There is nobody named "{name}".</translation>
+    </message>
+    <message>
+      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
+      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>filler</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
+    </message>
+    <message>
+      <source>已有名为“{name}”的人员，没有重复添加。</source>
+      <translation>There is already someone named "{name}"; nobody was added.</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>重设他人的口令</source>
+      <translation>reset another person's password</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
+      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
+    </message>
+    <message>
+      <source>添加人员</source>
+      <translation>add people</translation>
+    </message>
+    <message>
+      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
+      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
+    </message>
+    <message>
+      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
+      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
+    </message>
+    <message>
+      <source>关闭人员和角色</source>
+      <translation>turn people and roles off</translation>
     </message>
   </context>
   <context>
@@ -7391,6 +7553,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>签名</source>
       <translation>sign</translation>
+    </message>
+    <message>
+      <source>要放回的附件不在这个表格上（编号 {id}），没有保存。</source>
+      <translation>The attachment to put back is not on this table (number {id}); nothing was saved.</translation>
+    </message>
+    <message>
+      <source>表格行的对应关系不对（程序错误），没有保存。请重新打开表单再试。</source>
+      <translation>The table rows did not match up (a program error); nothing was saved. Please reopen the form and try again.</translation>
     </message>
   </context>
   <context>
@@ -8497,164 +8667,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>office</name>
-    <message>
-      <source>审核表单</source>
-      <translation>review forms</translation>
-    </message>
-    <message>
-      <source>退回表单</source>
-      <translation>return forms</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>To review</translation>
-    </message>
-    <message>
-      <source>已审核</source>
-      <translation>Reviewed</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>Returned</translation>
-    </message>
-    <message>
-      <source>已修改待复审</source>
-      <translation>Changed, review again</translation>
-    </message>
-    <message>
-      <source>等 {n} 张</source>
-      <translation> ({n} in all)</translation>
-    </message>
-    <message>
-      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
-      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
-    </message>
-    <message>
-      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
-      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
-    </message>
-    <message>
-      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
-      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
-    </message>
-    <message>
-      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
-      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
-    </message>
-    <message>
-      <source>本人审核</source>
-      <translation>reviewed own filling</translation>
-    </message>
-    <message>
-      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
-      <translation>Please write what should change (the filler sees it on the form).</translation>
-    </message>
-  </context>
-  <context>
-    <name>people</name>
-    <message>
-      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
-      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
-    </message>
-    <message>
-      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
-      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
-    </message>
-    <message>
-      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
-      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
-    </message>
-    <message>
-      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
-      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
-    </message>
-    <message>
-      <source>口令至少要 {n} 个字符，没有保存。</source>
-      <translation>A password needs at least {n} characters; nothing was saved.</translation>
-    </message>
-    <message>
-      <source>请填写姓名。</source>
-      <translation>Please enter the name.</translation>
-    </message>
-    <message>
-      <source>姓名最多 {n} 个字，没有保存。</source>
-      <translation>A name has at most {n} characters; nothing was saved.</translation>
-    </message>
-    <message>
-      <source>没有这些角色：{roles}。</source>
-      <translation>No such roles: {roles}.</translation>
-    </message>
-    <message>
-      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
-      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
-    </message>
-    <message>
-      <source>调整角色</source>
-      <translation>change roles</translation>
-    </message>
-    <message>
-      <source>停用人员</source>
-      <translation>stop accounts</translation>
-    </message>
-    <message>
-      <source>没有名为“{name}”的人员。</source>
-      <translation>There is nobody named "{name}".</translation>
-    </message>
-    <message>
-      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
-      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation>filler</translation>
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation>reviewer</translation>
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation>head of unit</translation>
-    </message>
-    <message>
-      <source>已有名为“{name}”的人员，没有重复添加。</source>
-      <translation>There is already someone named "{name}"; nobody was added.</translation>
-    </message>
-    <message>
-      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
-      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
-    </message>
-    <message>
-      <source>重设他人的口令</source>
-      <translation>reset another person's password</translation>
-    </message>
-    <message>
-      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
-      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
-    </message>
-    <message>
-      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
-      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
-    </message>
-    <message>
-      <source>添加人员</source>
-      <translation>add people</translation>
-    </message>
-    <message>
-      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
-      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
-    </message>
-    <message>
-      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
-      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
-    </message>
-    <message>
-      <source>关闭人员和角色</source>
-      <translation>turn people and roles off</translation>
     </message>
   </context>
 </TS>

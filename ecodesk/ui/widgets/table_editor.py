@@ -126,8 +126,15 @@ class TableEditor(QWidget):
             self.view.horizontalHeader().sizeHint().height() + visible * ROW_HEIGHT + scrollbar + 6
         )
 
-    def _save(self, rows: list[dict[str, str]], label: str) -> None:
-        self.session.edit_rows(self.form, self.spec.code, rows, label)
+    def _save(
+        self, rows: list[dict[str, str]], label: str, origin: list[int | None] | None = None
+    ) -> None:
+        """Save ``rows``; ``origin[i]``: the row that row ``i`` was (``None``: new), so that
+        evidence on a row stays on it. By default every row stays in its place."""
+        if origin is None:
+            count = self.model.rowCount()
+            origin = [i if i < count else None for i in range(len(rows))]
+        self.session.edit_rows(self.form, self.spec.code, rows, label, origin)
 
     def _cell_edited(self, row: int, column: str, text: str) -> None:
         rows = self.model.rows()
@@ -149,9 +156,12 @@ class TableEditor(QWidget):
         selected = set(self._selected_rows())
         if not selected:
             return
-        rows = [r for i, r in enumerate(self.model.rows()) if i not in selected]
+        kept = [i for i in range(self.model.rowCount()) if i not in selected]
+        rows = self.model.rows()
         self._save(
-            rows, self.tr("删除“{table}”中的 {n} 行").format(table=self.spec.name, n=len(selected))
+            [rows[i] for i in kept],
+            self.tr("删除“{table}”中的 {n} 行").format(table=self.spec.name, n=len(selected)),
+            list(kept),
         )
 
     def paste(self) -> None:
