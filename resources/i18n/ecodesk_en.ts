@@ -2087,6 +2087,16 @@ Double-click to open</translation>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/operations/base.py" line="85" />
+      <source>报送工作簿或报送包 (*.xlsx *.zip)</source>
+      <translation>Submission workbooks or packages (*.xlsx *.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/base.py" line="87" />
+      <source>报送包 (*.zip)</source>
+      <translation>Submission packages (*.zip)</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/operations/submission.py" line="84" />
       <location filename="../../ecodesk/ui/operations/submission.py" line="97" />
       <source>还不能签名</source>
@@ -2113,12 +2123,11 @@ Double-click to open</translation>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="41" />
-      <location filename="../../ecodesk/ui/operations/data.py" line="224" />
+      <location filename="../../ecodesk/ui/operations/base.py" line="86" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="229" />
       <location filename="../../ecodesk/ui/operations/review.py" line="36" />
       <location filename="../../ecodesk/ui/operations/review.py" line="146" />
       <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
-      <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
@@ -2375,53 +2384,53 @@ Export the key registration sheet now and send it to the level above to register
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="39" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="44" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="60" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="63" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="71" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="76" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="92" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="97" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="93" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="98" />
       <source>如导入有误，可用“文件 → 撤销导入”恢复。</source>
       <translation>If the import was wrong, "File → Undo import" restores the previous state.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="96" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="101" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="106" />
-      <location filename="../../ecodesk/ui/operations/data.py" line="113" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="111" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="118" />
       <source>撤销导入</source>
       <translation>Undo import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="107" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="112" />
       <source>没有可以撤销的导入。</source>
       <translation>There is no import to undo.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="114" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="119" />
       <source>撤销 {at} 从“{source}”导入的{period}数据吗？
 
 上年值、带入的表格行和下步计划参考将恢复为导入前的样子。</source>
@@ -2430,69 +2439,69 @@ Export the key registration sheet now and send it to the level above to register
 Last-year values, carried-over table rows and next-step references return to what they were before the import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="133" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="138" />
       <source>已撤销导入</source>
       <translation>Import undone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="134" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="139" />
       <source>已撤销从“{source}”的导入，恢复为导入前的上年值和表格。</source>
       <translation>The import from "{source}" was undone; last-year values and tables are back to what they were before it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="139" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="144" />
       <source>正在撤销导入…</source>
       <translation>Undoing the import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="154" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="159" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="156" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="161" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="169" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="174" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="170" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="175" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="173" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="178" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="212" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="217" />
       <source>生成上年基数表模板</source>
       <translation>Create baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="213" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="218" />
       <source>数据所属年度：</source>
       <translation>Year of the data:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="222" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="227" />
       <source>保存上年基数表模板</source>
       <translation>Save baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="239" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="244" />
       <source>已生成上年基数表</source>
       <translation>Baseline template created</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="240" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="245" />
       <source>已生成{year}年度上年基数表：
 {path}
 
@@ -2503,24 +2512,24 @@ Last-year values, carried-over table rows and next-step references return to wha
 One row per indicator, one column per county-level division. Once it is filled in, send it to the counties; each county imports its own column with "File → Import last year's data".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="247" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="252" />
       <source>正在生成上年基数表…</source>
       <translation>Creating the baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="198" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="203" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="199" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="204" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="200" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="205" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
