@@ -30,10 +30,13 @@ The API the rest of the program (the window, the command line, export) uses — 
 
 The bytes are stored once per content in ``<data folder>/attachments/`` (:mod:`.blobs`), written
 atomically and never deleted, so deleting the clerk's original loses nothing. A new revision
-carries its predecessor's attachments.
+carries its predecessor's attachments. On a shared PostgreSQL store the bytes also go into the
+database, in chunks, and another PC fetches them into its own data folder when it first needs
+them (:mod:`.shared`); a damaged copy there is :class:`AttachmentContentDamaged`, never served.
 """
 
 from ecodesk.attachments.errors import (
+    AttachmentContentDamaged,
     AttachmentContentMissing,
     AttachmentFrozen,
     AttachmentNotFound,
@@ -57,6 +60,7 @@ from ecodesk.attachments.records import (
 __all__ = [
     "KINDS",
     "Attachment",
+    "AttachmentContentDamaged",
     "AttachmentContentMissing",
     "AttachmentFrozen",
     "AttachmentNotFound",

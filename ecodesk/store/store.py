@@ -265,12 +265,24 @@ class Store:
             raise
         log.info("store opened at %s", db_path or display_url(url))
         store = cls(engine, pack=pack, db_path=db_path, data_dir=data_dir)
+        if db_path is None:
+            store._share_local_files()
         try:
             people.sign_in_from_command_line(store)  # ecodesk --user NAME …
         except BaseException:
             store.close()
             raise
         return store
+
+    def _share_local_files(self) -> None:
+        """On a shared store: the attachment files this PC holds and the database lacks go
+        there (attached before the store was shared). Never stops the program from starting."""
+        from ecodesk.attachments.shared import share_local_files
+
+        try:
+            share_local_files(self)
+        except EcoDeskError as exc:
+            log.warning("attachment files of this PC not shared now: %s", exc)
 
     def close(self) -> None:
         self._engine.dispose()

@@ -441,8 +441,26 @@ class EditSession(QObject):
         """The revision's attachments (of ``form`` only, when given), in the order added."""
         return [a for a in self._attachments if form is None or a.form == form]
 
+    @property
+    def shared_attachments(self) -> bool:
+        """Whether the files of others' attachments come from a shared (PostgreSQL) store."""
+        from ecodesk.attachments.shared import is_shared
+
+        return is_shared(self.store)
+
+    def local_attachment_path(self, attachment: Any) -> Path | None:
+        """The stored file when this data folder holds it already (never fetches)."""
+        from ecodesk.attachments.records import blob_store
+
+        blobs = blob_store(self.store)
+        if blobs.has(attachment.sha256, attachment.size):
+            return blobs.path_of(attachment.sha256)
+        return None
+
     def attachment_path(self, attachment: Any) -> Any:
-        """The stored file (read only); AttachmentContentMissing when this folder lacks it."""
+        """The stored file (read only), fetched from a shared store first when another PC
+        attached it; AttachmentContentMissing when neither has it (Damaged when the shared
+        copy is)."""
         from ecodesk.attachments import content_path
 
         return content_path(self.store, attachment)

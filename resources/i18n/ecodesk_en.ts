@@ -365,7 +365,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="270" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="275" />
       <source>选择文件作为佐证材料（PDF、图片、Word/Excel/WPS、OFD）</source>
       <translation>Choose files as evidence (PDF, images, Word/Excel/WPS, OFD)</translation>
     </message>
@@ -413,76 +413,76 @@ Double-click to open</translation>
 Description: {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="263" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="268" />
       <source>已签名的版本不能再增删附件；如需更正，请新建更正版本。</source>
       <translation>A signed revision cannot gain or lose attachments; to correct it, start a correction revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="267" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="272" />
       <source>移除选中的附件（Ctrl+Z 可撤销）</source>
       <translation>Remove the selected attachments (Ctrl+Z undoes it)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="273" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="278" />
       <source>可把文件拖到表单、指标或表格的一行上；双击附件打开。</source>
       <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="296" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="301" />
       <source>选择佐证材料</source>
       <translation>Choose evidence files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="298" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="303" />
       <source>佐证材料 ({patterns})</source>
       <translation>Evidence ({patterns})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="308" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="313" />
       <source>不能添加附件</source>
       <translation>Cannot attach files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="309" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="314" />
       <source>本期报表已签名，不能再添加附件。如需补充，请新建更正版本后再添加。</source>
       <translation>This period's report is signed and cannot take more attachments. To add some, start a correction revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="325" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="330" />
       <source>“{name}”：{reason}</source>
       <translation>“{name}”: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="326" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="331" />
       <source>未能添加，原因已记入日志</source>
       <translation>not added; the reason is in the log</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="332" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="337" />
       <source>有文件未添加</source>
       <translation>Some files were not added</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="333" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="338" />
       <source>以下文件没有添加为佐证材料：
 {lines}</source>
       <translation>These files were not added as evidence:
 {lines}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="359" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="365" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="372" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="364" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="370" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="377" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="366" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="371" />
       <source>无法把附件复制到临时文件夹：{error}</source>
       <translation>Cannot copy the attachment to the temporary folder: {error}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="373" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="378" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -1093,22 +1093,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="490" />
+      <location filename="../../ecodesk/ui/session.py" line="508" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="492" />
+      <location filename="../../ecodesk/ui/session.py" line="510" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="505" />
+      <location filename="../../ecodesk/ui/session.py" line="523" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="507" />
+      <location filename="../../ecodesk/ui/session.py" line="525" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -4223,6 +4223,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>它所在的表格行已经删除，不能单独放回。撤销删除该行（Ctrl+Z）会把行和附件一起恢复</source>
       <translation>its table row was deleted, so it cannot be put back alone. Undoing the row's deletion (Ctrl+Z) brings back the row and its attachments together</translation>
     </message>
+    <message>
+      <source>附件“{name}”在共用数据库中的副本已损坏（内容与记录的 SHA-256 {short} 不符），没有使用它，并已从数据库中删去这份坏副本。请在添加它的电脑上重新打开 EcoDesk（会自动重新上传），或删除该附件后重新添加。</source>
+      <translation>The shared database's copy of attachment “{name}” is damaged (its content does not match the recorded SHA-256 {short}); it was not used, and the damaged copy was removed from the database. Open EcoDesk again on the computer that attached it (it uploads the file again), or remove the attachment and attach it again.</translation>
+    </message>
   </context>
   <context>
     <name>catalog</name>
@@ -5369,6 +5373,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>目标数据库就是当前使用的数据库，没有复制。</source>
       <translation type="unfinished" />
+    </message>
+    <message>
+      <source>另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。</source>
+      <translation>Also stored {n} attachment files in the new database (every PC can open them).</translation>
     </message>
     <message>
       <source>另复制了 {n} 个附件文件到新数据库所在的文件夹。</source>

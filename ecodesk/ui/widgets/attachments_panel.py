@@ -237,12 +237,17 @@ class AttachmentsPanel(QWidget):
 
     def _icon(self, attachment: Any) -> QIcon:
         image: QImage | None = None
-        try:
-            path = self.session.attachment_path(attachment)
-        except EcoDeskError:
-            log.info("stored file of %s is missing: no thumbnail", attachment.name)
+        local = self.session.local_attachment_path(attachment)
+        if local is not None:
+            image = self.thumbnails.request(attachment.sha256, local, attachment.kind)
+        elif self.session.shared_attachments:
+            # another PC attached it: fetched from the shared store on the pool thread
+            session = self.session
+            image = self.thumbnails.request(
+                attachment.sha256, lambda: session.attachment_path(attachment), attachment.kind
+            )
         else:
-            image = self.thumbnails.request(attachment.sha256, path, attachment.kind)
+            log.info("stored file of %s is missing: no thumbnail", attachment.name)
         if image is None:  # until the rendering reports, or when the file is not here
             image = self.thumbnails.placeholder(attachment.kind)
         return QIcon(QPixmap.fromImage(framed(image, attachment.kind)))
