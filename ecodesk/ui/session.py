@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECHECK_DELAY_MS = 200
+# A remote change of these changes the revision's attachments: read their list again.
+ATTACHMENT_ACTIONS = frozenset({"attach", "detach", "restore_attachment", "move_attachment"})
 # A remote change of these makes the loaded submission stale as a whole: read it again.
 RELOAD_ACTIONS = frozenset(
     {"create_revision", "sign", "unsign", "import_previous", "undo_import", "write_submission"}
@@ -390,6 +392,7 @@ class EditSession(QObject):
             return []
         changed: list[str] = []
         reload = False
+        files = False  # someone attached, removed or moved (with its table row) a file
         for change in changes:
             if change.client == self.store.client or change.period != str(self.period):
                 continue
@@ -402,6 +405,9 @@ class EditSession(QObject):
                 )
                 continue
             if change.revision != self.data.revision or not change.form or not change.field:
+                continue
+            if change.action in ATTACHMENT_ACTIONS:
+                files = True
                 continue
             key, new = f"{change.form}:{change.field}", change.new or ""
             if key in self._unsent:
@@ -424,7 +430,10 @@ class EditSession(QObject):
             self.remoteChanged.emit(key, change.who)
         if reload and not self._unsent:
             self.reload()
-        elif changed:
+            return changed
+        if files:
+            self._read_attachments()
+        if changed or files:
             self.schedule_recheck()
         return changed
 
