@@ -1093,22 +1093,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="508" />
+      <location filename="../../ecodesk/ui/session.py" line="517" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="510" />
+      <location filename="../../ecodesk/ui/session.py" line="519" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="523" />
+      <location filename="../../ecodesk/ui/session.py" line="532" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="525" />
+      <location filename="../../ecodesk/ui/session.py" line="534" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -3794,41 +3794,56 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
+      <source>在上方插入一行</source>
+      <translation>Insert row above</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
+      <source>在当前行的上方插入一个空行；各行的附件随所在行移动</source>
+      <translation>Insert a blank row above the current one; each row's attachments move with their row</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="75" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="76" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="122" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="125" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="143" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="146" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="148" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="151" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="163" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
+      <source>在“{table}”第 {row} 行上方插入一行</source>
+      <translation>Insert a row above row {row} of “{table}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="183" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="176" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="196" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="183" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="203" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -4416,6 +4431,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>（空）</source>
       <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。</source>
+      <translation>Also stored {n} attachment files in the new database (every PC can open them).</translation>
     </message>
     <message>
       <source>登录口令：</source>
@@ -5373,10 +5392,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>目标数据库就是当前使用的数据库，没有复制。</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。</source>
-      <translation>Also stored {n} attachment files in the new database (every PC can open them).</translation>
     </message>
     <message>
       <source>另复制了 {n} 个附件文件到新数据库所在的文件夹。</source>

@@ -464,3 +464,35 @@ def test_deleting_a_row_keeps_the_files_of_the_others_on_their_rows_and_ctrl_z_r
     assert sorted(a.key for a in list_attachments(store, session.period)) == [
         f"{FORM}:watersheds#{n}" for n in (1, 2, 3)
     ]
+
+
+def test_a_row_inserted_above_moves_the_files_down_with_their_rows(
+    qtbot: Any, view: Any, store: Any, tmp_path: Path
+) -> None:
+    from ecodesk.attachments import attach
+
+    session = view.session
+    files = {}
+    for n, row in enumerate(WATERSHEDS, start=1):
+        path = make_pdf(tmp_path / f"{row['name']}验收.pdf", text=row["location"])
+        attach(store, session.period, f"{FORM}:watersheds#{n}", path, f"{row['name']}验收")
+        files[path.name] = row["name"]
+    session.reload()
+    editor = view.tables[f"{FORM}:watersheds"]
+    table = editor.view
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(0, 0)).center(),
+    )
+    qtbot.mouseClick(editor.insert_button, Qt.MouseButton.LeftButton)
+    assert [r["name"] for r in editor.model.rows()] == ["", "梅江小流域", "青塘小流域"]
+    assert _panel_rows(view) == files
+    assert sorted(a.key for a in session.attachments(FORM)) == [
+        f"{FORM}:watersheds#2",
+        f"{FORM}:watersheds#3",
+    ]
+    assert table.currentIndex().row() == 0  # the new row, ready to be typed in
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [r["name"] for r in editor.model.rows()] == ["梅江小流域", "青塘小流域"]
+    assert _panel_rows(view) == files

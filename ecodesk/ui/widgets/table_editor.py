@@ -70,12 +70,15 @@ class TableEditor(QWidget):
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("添加一行"))
+        self.insert_button = QPushButton(self.tr("在上方插入一行"))
+        self.insert_button.setToolTip(self.tr("在当前行的上方插入一个空行；各行的附件随所在行移动"))
         self.remove_button = QPushButton(self.tr("删除选中行"))
         self.paste_button = QPushButton(self.tr("粘贴"))
         self.add_button.clicked.connect(self.add_row)
+        self.insert_button.clicked.connect(self.insert_row)
         self.remove_button.clicked.connect(self.remove_selected_rows)
         self.paste_button.clicked.connect(self.paste)
-        for b in (self.add_button, self.remove_button, self.paste_button):
+        for b in (self.add_button, self.insert_button, self.remove_button, self.paste_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.count_label = QLabel(objectName="muted")
@@ -117,7 +120,7 @@ class TableEditor(QWidget):
         rows = self.session.rows(self.form, self.spec.code)
         self.model.read_only = self.session.frozen
         self.model.set_rows(rows)
-        for b in (self.add_button, self.remove_button, self.paste_button):
+        for b in (self.add_button, self.insert_button, self.remove_button, self.paste_button):
             b.setEnabled(not self.session.frozen)
         self.count_label.setText(self.tr("共 {n} 行").format(n=len(rows)))
         visible = min(max(len(rows), 3), MAX_VISIBLE_ROWS)
@@ -147,6 +150,23 @@ class TableEditor(QWidget):
         rows = self.model.rows() + [{c: "" for c in self.columns}]
         self._save(rows, self.tr("在“{table}”添加一行").format(table=self.spec.name))
         self.view.setCurrentIndex(self.model.index(len(rows) - 1, 0))
+        self.view.setFocus()
+
+    def insert_row(self) -> None:
+        """A blank row above the current one (at the end when none is current); the rows below
+        move down, and the evidence attached to them with them."""
+        current = self.view.currentIndex()
+        count = self.model.rowCount()
+        at = current.row() if current.isValid() else count
+        rows = self.model.rows()
+        rows.insert(at, {c: "" for c in self.columns})
+        origin: list[int | None] = [*range(at), None, *range(at, count)]
+        self._save(
+            rows,
+            self.tr("在“{table}”第 {row} 行上方插入一行").format(table=self.spec.name, row=at + 1),
+            origin,
+        )
+        self.view.setCurrentIndex(self.model.index(at, 0))
         self.view.setFocus()
 
     def _selected_rows(self) -> list[int]:
