@@ -612,6 +612,10 @@ class Narrative(Strict):
 class PackManifest(Strict):
     """``pack.yaml``: the version of the whole set and what changed between versions."""
 
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{2,63}$")] = Field(
+        default="ganzhou-eco-2024-2026",
+        description="the plan this pack belongs to; stays the same across its versions",
+    )
     version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")]
     released: str
     forms: list[str] = Field(min_length=1, description="form files, in the plan's order")

@@ -17,7 +17,12 @@ from ecodesk.store.errors import DatabaseNotEcoDesk, StoreDamaged, StoreTooNew
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-KNOWN_REVISIONS = ("0001", "0002", "0003")  # oldest first
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0005",
+)  # oldest first (0004 lives on another branch until merged)
 HEAD = KNOWN_REVISIONS[-1]
 
 

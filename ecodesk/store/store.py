@@ -216,11 +216,13 @@ class Store:
         EcoDesk's, :class:`StoreTooNew` when a newer program wrote it, and a
         :class:`~ecodesk.store.errors.DatabaseServerError` when a PostgreSQL server cannot be used.
         """
-        if pack is None:
-            from ecodesk.forms.loader import bundled_pack
-
-            pack = bundled_pack()
         data_dir = Path(data_dir)
+        if (
+            pack is None
+        ):  # the pack this data folder uses: the city's installed one, or the program's
+            from ecodesk.packs.installed import active_pack
+
+            pack = active_pack(data_dir)
         url = resolve_url(data_dir, url)
         db_path = sqlite_file_of(url)
         if db_path is not None:
@@ -435,6 +437,7 @@ class Store:
                 supersedes=None,
                 supersede_reason="",
                 pack_version=self._pack.version,
+                pack_digest=self._pack.digest,
                 created_at=_now(),
             )
             s.add(row)
@@ -501,16 +504,22 @@ class Store:
             row = self._submission(s, period, revision)
             assert row is not None
             profile_row = s.get(UnitProfileRow, 1)
+            signed = row.status == "signed"
             data = SubmissionData(
                 unit=self._profile_of(profile_row) if profile_row else UnitProfile("", "", ""),
                 period=period,
                 revision=row.revision,
-                pack_version=row.pack_version,
+                # a signed revision keeps the pack it was signed under; a draft is under the
+                # pack in use now (installing a pack moves drafts along, see adopt_pack)
+                pack_version=row.pack_version if signed else self._pack.version,
+                pack_digest=row.pack_digest if signed else self._pack.digest,
                 forms=self.responsible_forms(),
                 status=row.status,  # type: ignore[arg-type]
                 supersedes=row.supersedes,
             )
             self._fill(s, row.id, data)
+            if not signed:
+                self._set_aside_retired(data)
             from ecodesk.store.feedback import fill_answers
 
             fill_answers(s, period, row, data)
@@ -590,6 +599,39 @@ class Store:
             f"{v.form}:{v.field}": v.text
             for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == chosen.id))
         }
+
+    def _set_aside_retired(self, data: SubmissionData) -> None:
+        """Values of fields the pack in use no longer asks for leave ``values`` (so they are
+        neither checked nor exported) for ``retired`` (shown as 已停用); the store keeps them."""
+        for key in list(data.values):
+            if self._pack.current_key(key) != key:
+                data.retired[key] = data.values.pop(key)
+
+    def adopt_pack(self, pack: FormPack) -> None:
+        """Use ``pack`` from now on (a new one was installed, or an install undone).
+
+        Draft values of fields the new pack renames move to their new keys (unless the new key
+        already has a value); values of removed fields stay where they are, set aside when
+        loaded. Signed revisions are never touched: they stay as signed, under their own pack.
+        """
+        old, self._pack = self._pack, pack
+        renamed = pack.manifest.renamed
+        if not renamed:
+            return
+        with self._write() as s:
+            drafts = s.scalars(select(SubmissionRow).where(SubmissionRow.status != "signed")).all()
+            for sub in drafts:
+                rows = s.scalars(select(ValueRow).where(ValueRow.submission_id == sub.id)).all()
+                taken = {f"{v.form}:{v.field}" for v in rows}
+                for v in rows:
+                    key = f"{v.form}:{v.field}"
+                    new_key = pack.current_key(key)
+                    if new_key is None or new_key == key or new_key in taken:
+                        continue
+                    v.form, v.field = _split_key(new_key)
+                    taken.add(new_key)
+                    self._audit(s, "pack_rename", field=key, old=key, new=new_key)
+        log.info("store now uses pack %s (was %s)", pack.version, old.version)
 
     def _current_keys(self, values: dict[str, str]) -> dict[str, str]:
         """Follow the pack's renames and drop retired fields, so old data lines up with today's forms."""
@@ -1020,6 +1062,7 @@ class Store:
             old = f"{sub.status} {sub.fingerprint or ''} {sub.digest or ''}".strip()
             sub.status = "signed"
             sub.signed_at = _now()
+            sub.pack_version, sub.pack_digest = self._pack.version, self._pack.digest
             sub.fingerprint, sub.digest, sub.workbook_path = fingerprint, digest, workbook_path
             self._audit(
                 s,
@@ -1083,6 +1126,7 @@ class Store:
             supersedes=old.revision,
             supersede_reason=reason.strip(),
             pack_version=self._pack.version,
+            pack_digest=self._pack.digest,
             created_at=_now(),
         )
         s.add(new)
