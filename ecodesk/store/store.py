@@ -368,6 +368,10 @@ class Store:
         if stored is None:
             return list(self._pack.forms)
         codes = set(json.loads(stored))
+        if not codes & set(self._pack.forms):
+            # none of them is in the pack in use (a new plan was installed): every form, until
+            # the unit chooses again
+            return list(self._pack.forms)
         return [c for c in self._pack.forms if c in codes] + sorted(codes - set(self._pack.forms))
 
     def set_responsible_forms(self, codes: Sequence[str]) -> None:
@@ -513,13 +517,13 @@ class Store:
                 # pack in use now (installing a pack moves drafts along, see adopt_pack)
                 pack_version=row.pack_version if signed else self._pack.version,
                 pack_digest=row.pack_digest if signed else self._pack.digest,
-                forms=self.responsible_forms(),
+                forms=[f for f in self.responsible_forms() if signed or f in self._pack.forms],
                 status=row.status,  # type: ignore[arg-type]
                 supersedes=row.supersedes,
             )
             self._fill(s, row.id, data)
             if not signed:
-                self._set_aside_retired(data)
+                self._under_current_pack(data)
             from ecodesk.store.feedback import fill_answers
 
             fill_answers(s, period, row, data)
@@ -600,38 +604,31 @@ class Store:
             for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == chosen.id))
         }
 
-    def _set_aside_retired(self, data: SubmissionData) -> None:
-        """Values of fields the pack in use no longer asks for leave ``values`` (so they are
-        neither checked nor exported) for ``retired`` (shown as 已停用); the store keeps them."""
-        for key in list(data.values):
-            if self._pack.current_key(key) != key:
-                data.retired[key] = data.values.pop(key)
+    def _under_current_pack(self, data: SubmissionData) -> None:
+        """A draft's values as the pack in use asks for them (the migration to a new pack,
+        done as the data is read, so the rows themselves are never rewritten and undoing an
+        install finds them as they were): a renamed field's value appears under its new key
+        (unless that key has a value of its own, saved since); values of fields the pack no
+        longer asks for move from ``values`` (checked, exported) to ``retired`` (shown as
+        已停用, never exported). The store keeps them all."""
+        original = dict(data.values)
+        data.values.clear()
+        for key, text in original.items():
+            current = self._pack.current_key(key)
+            if current is None:
+                data.retired[key] = text
+            elif current == key or current not in original:
+                data.values.setdefault(current, text)
+                if current != key and data.values[current] != text:
+                    data.retired[key] = text
+            # else: the renamed field was saved under its new key since; that value wins
 
     def adopt_pack(self, pack: FormPack) -> None:
-        """Use ``pack`` from now on (a new one was installed, or an install undone).
-
-        Draft values of fields the new pack renames move to their new keys (unless the new key
-        already has a value); values of removed fields stay where they are, set aside when
-        loaded. Signed revisions are never touched: they stay as signed, under their own pack.
-        """
-        old, self._pack = self._pack, pack
-        renamed = pack.manifest.renamed
-        if not renamed:
-            return
-        with self._write() as s:
-            drafts = s.scalars(select(SubmissionRow).where(SubmissionRow.status != "signed")).all()
-            for sub in drafts:
-                rows = s.scalars(select(ValueRow).where(ValueRow.submission_id == sub.id)).all()
-                taken = {f"{v.form}:{v.field}" for v in rows}
-                for v in rows:
-                    key = f"{v.form}:{v.field}"
-                    new_key = pack.current_key(key)
-                    if new_key is None or new_key == key or new_key in taken:
-                        continue
-                    v.form, v.field = _split_key(new_key)
-                    taken.add(new_key)
-                    self._audit(s, "pack_rename", field=key, old=key, new=new_key)
-        log.info("store now uses pack %s (was %s)", pack.version, old.version)
+        """Use ``pack`` from now on (a new one was installed, or an install undone); drafts are
+        read under it from now on (see :meth:`_under_current_pack`), signed revisions stay as
+        they were signed, under their own pack."""
+        log.info("store now uses pack %s (was %s)", pack.version, self._pack.version)
+        self._pack = pack
 
     def _current_keys(self, values: dict[str, str]) -> dict[str, str]:
         """Follow the pack's renames and drop retired fields, so old data lines up with today's forms."""
