@@ -4,6 +4,9 @@ Layout under ``<data_dir>/packs/``::
 
     installed.ecodesk-pack   the signed pack file last installed, byte for byte as the city sent it
     previous.ecodesk-pack    the one it replaced (absent: the program's own pack was in use)
+    library/<version>-<digest>.ecodesk-pack
+                             every pack ever installed here: what the names of retired fields
+                             and the indicators of a unit on another pack version are read from
     rotations/NNN-….json     signed records of the city's key rotations (see :mod:`.trust`)
 
 **Which pack is active**: the installed one, re-verified against the city's key at every
@@ -186,6 +189,10 @@ def commit_install(plan: InstallPlan, store: Any | None = None) -> FormPack:
     else:
         previous.unlink(missing_ok=True)
     _copy_in(plan.pack_file.path, installed)
+    library = folder / "library"
+    library.mkdir(exist_ok=True)
+    new = plan.pack_file
+    _copy_in(new.path, library / f"{new.pack.version}-{new.digest[:16]}.ecodesk-pack")
     if plan.rotates_anchor:
         record_rotation(plan.data_dir, plan.pack_file)
     if store is not None:
@@ -221,3 +228,44 @@ def undo_install(data_dir: Path, shipped: Anchor, store: Any | None = None) -> F
         store.adopt_pack(pack)
     log.info("pack install undone: %s active", pack.version)
     return pack
+
+
+def known_packs(data_dir: Path | None) -> dict[str, FormPack]:
+    """Every pack this computer knows, by content digest: the program's own and each one ever
+    installed in ``data_dir`` (read for names and indicator lists, not for trust: they were
+    verified when installed)."""
+    packs = {bundled_pack().digest: bundled_pack()}
+    if data_dir is None:
+        return packs
+    library = packs_dir(data_dir) / "library"
+    for path in sorted(library.glob("*.ecodesk-pack"))[:200] if library.is_dir() else []:
+        try:
+            pack_file = read_pack_file(path)
+        except PackRefused as exc:
+            log.warning("pack library file %s unreadable: %s", path, exc)
+            continue
+        packs[pack_file.digest] = pack_file.pack
+    return packs
+
+
+@dataclass(frozen=True)
+class RetiredValue:
+    key: str
+    label: str  # the field's name in the pack that asked for it ("" when no known pack has it)
+    text: str
+
+
+def retired_values(data_dir: Path | None, retired: dict[str, str]) -> list[RetiredValue]:
+    """The values set aside under the pack in use (已停用), named from the packs that asked for them."""
+    packs = list(known_packs(data_dir).values()) if retired else []
+    result = []
+    for key, text in sorted(retired.items()):
+        label = ""
+        for pack in packs:
+            try:
+                label = pack.input_field(key).label
+                break
+            except KeyError:
+                continue
+        result.append(RetiredValue(key, label, text))
+    return result

@@ -200,6 +200,7 @@ class Store:
         self._engine = engine
         self._pack = pack
         self.db_path = db_path
+        self.data_dir: Path | None = None  # the data folder it was opened for (its packs, keys)
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self._os_user = _os_user()
@@ -245,7 +246,9 @@ class Store:
             engine.dispose()
             raise
         log.info("store opened at %s", db_path or display_url(url))
-        return cls(engine, pack=pack, db_path=db_path)
+        store = cls(engine, pack=pack, db_path=db_path)
+        store.data_dir = data_dir
+        return store
 
     def close(self) -> None:
         self._engine.dispose()

@@ -79,87 +79,97 @@
       <translation>Runtime</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="127" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="143" />
       <source>赣州市生态文明建设高地三年行动报送系统</source>
       <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="138" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="151" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="140" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="152" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="153" />
+      <source>表单包摘要</source>
+      <translation>Form pack digest</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="154" />
+      <source>市里表单包密钥指纹</source>
+      <translation>City's form pack key fingerprint</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="164" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="171" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="160" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="166" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="180" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="173" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="187" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="188" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="192" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="208" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="222" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -279,13 +289,13 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="171" />
-      <location filename="../../ecodesk/ui/app.py" line="233" />
+      <location filename="../../ecodesk/ui/app.py" line="172" />
+      <location filename="../../ecodesk/ui/app.py" line="234" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="188" />
+      <location filename="../../ecodesk/ui/app.py" line="189" />
       <source>请注意</source>
       <translation>Please note</translation>
     </message>
@@ -316,52 +326,52 @@
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -762,9 +772,19 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>3. Detail tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="91" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="94" />
       <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="124" />
+      <source>{name}：{value}　［已停用］</source>
+      <translation>{name}: {value}  [retired]</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="128" />
+      <source>已停用的指标（新表单包不再要求，数据保留在本机，不再导出）</source>
+      <translation>Retired indicators (no longer asked for by the new form pack; the figures stay on this computer and are not exported)</translation>
     </message>
   </context>
   <context>
@@ -1138,7 +1158,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1149,168 +1169,168 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="214" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="217" />
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="223" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="259" />
+      <location filename="../../ecodesk/ui/main_window.py" line="263" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="277" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="280" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="190" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="336" />
+      <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="348" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="374" />
+      <location filename="../../ecodesk/ui/main_window.py" line="378" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="399" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="401" />
+      <location filename="../../ecodesk/ui/main_window.py" line="405" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="490" />
+      <location filename="../../ecodesk/ui/main_window.py" line="494" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="499" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1341,67 +1361,77 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="51" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="53" />
       <source>撤销导入…</source>
       <translation>Undo import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="54" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
       <source>再次导出已签名的报表…</source>
       <translation>Export the signed workbook again…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
       <source>更换签名密钥（忘记口令时）…</source>
       <translation>Replace signing key (forgotten passphrase)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="63" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="64" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="66" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="71" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="68" />
+      <source>更新表单包…</source>
+      <translation>Update form pack…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="69" />
+      <source>撤销表单包更新…</source>
+      <translation>Undo form pack update…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="75" />
       <source>生成上年基数表模板…</source>
       <translation>Create baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="83" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="87" />
       <source>没有可以撤销的导入</source>
       <translation>No import to undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="194" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="212" />
       <source>数据库</source>
       <translation>Database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="195" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="213" />
       <source>已保存。重新打开 EcoDesk 后使用新的数据库设置。</source>
       <translation>Saved. The new database settings take effect when EcoDesk is opened again.</translation>
     </message>
@@ -1455,12 +1485,12 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="60" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
       <source>导出本单位密钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
@@ -1837,7 +1867,7 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="59" />
       <source>导入审核意见…</source>
       <translation>Import review feedback…</translation>
     </message>
@@ -1891,6 +1921,71 @@ One row per indicator, one column per county-level division. Once it is filled i
       <source>已保存答复。</source>
       <translation>Answer saved.</translation>
     </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="33" />
+      <source>选择市里下发的表单包</source>
+      <translation>Choose the form pack the city sent</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="35" />
+      <source>EcoDesk 表单包 (*.ecodesk-pack)</source>
+      <translation>EcoDesk form pack (*.ecodesk-pack)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="53" />
+      <source>正在核验表单包…</source>
+      <translation>Verifying the form pack…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="66" />
+      <source>已更新表单包</source>
+      <translation>Form pack updated</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="67" />
+      <source>已安装表单包 {version}。已填写的数据都保留；如有问题，可用“文件 → 撤销表单包更新”恢复。</source>
+      <translation>Form pack {version} installed. Everything already entered is kept; if something is wrong, File → Undo form pack update restores the previous pack.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="73" />
+      <source>正在安装表单包…</source>
+      <translation>Installing the form pack…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="81" />
+      <location filename="../../ecodesk/ui/operations/packs.py" line="87" />
+      <source>撤销表单包更新</source>
+      <translation>Undo form pack update</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="82" />
+      <source>没有可以撤销的表单包更新。</source>
+      <translation>There is no form pack update to undo.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="88" />
+      <source>恢复上一次更新前的表单包吗？
+
+已填写的数据都保留在本机，按恢复后的表单显示。</source>
+      <translation>Restore the form pack in use before the last update?
+
+Everything entered stays on this computer and is shown with the restored forms.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="104" />
+      <source>已撤销表单包更新</source>
+      <translation>Form pack update undone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="105" />
+      <source>现在使用表单包 {version}。</source>
+      <translation>Form pack {version} is now in use.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="108" />
+      <source>正在恢复表单包…</source>
+      <translation>Restoring the form pack…</translation>
+    </message>
   </context>
   <context>
     <name>Overview</name>
@@ -1943,6 +2038,96 @@ One row per indicator, one column per county-level division. Once it is filled i
       <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PackInstallDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="32" />
+      <source>更新表单包</source>
+      <translation>Update form pack</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="38" />
+      <source>市里下发的表单包 {new}（{released} 发布），替换正在使用的 {old}</source>
+      <translation>The city's form pack {new} (released {released}) replaces {old} in use</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="47" />
+      <source>方案：{title}
+签名有效：市里的表单包密钥 {fp}</source>
+      <translation>Plan: {title}
+Valid signature: the city's form pack key {fp}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="60" />
+      <source>新增</source>
+      <translation>Added</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="61" />
+      <source>删除</source>
+      <translation>Removed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="62" />
+      <source>修改</source>
+      <translation>Changed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>变化</source>
+      <translation>Change</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>类别</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>项目</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>说明</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="89" />
+      <source>已填写的数据按指标代码保留；改名的指标带着原来的数据。</source>
+      <translation>Figures already entered are kept by indicator code; a renamed indicator keeps its figures.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="90" />
+      <source>删除的指标，已填的数据仍保留在本机，显示为“已停用”，不再导出。</source>
+      <translation>Figures of removed indicators stay on this computer, shown as retired, and are not exported.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="91" />
+      <source>已签名导出的报送不会改变。</source>
+      <translation>Signed and exported submissions do not change.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="92" />
+      <source>如有问题，可用“文件 → 撤销表单包更新”恢复原来的表单包。</source>
+      <translation>If something is wrong, File → Undo form pack update restores the previous pack.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="95" />
+      <source>此表单包更换了市里的表单包密钥：以后只接受新密钥签名的表单包。</source>
+      <translation>This pack replaces the city's form pack key: from now on only packs signed with the new key are accepted.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="104" />
+      <source>安装</source>
+      <translation>Install</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="107" />
+      <source>取消</source>
+      <translation>Cancel</translation>
     </message>
   </context>
   <context>
@@ -3412,6 +3597,226 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>方案：{title}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>年度：{first}—{last}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>编号：{id}  版本：{version}  发布：{released}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>内容摘要：{digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单：{n} 张</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里表单包密钥指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包 {version} 检查通过：{n} 张表单，内容摘要 {digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已生成表单包 {path}（版本 {version}，{n} 个文件，未签名）。用 ecodesk pack sign 签名后下发。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已签名表单包 {path}（版本 {version}），签名指纹 {fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>确认安装这个表单包？[y/N] </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已安装表单包 {version}。已填写的数据都保留；如需恢复原来的表单包：ecodesk pack install --undo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已创建表单包签名密钥，指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥文件 {anchor} 随下一版程序发布（ecodesk/packs/city-anchor.json），或用 ecodesk pack sign --new-anchor 以旧密钥签名下发。密钥文件夹请离线保管，不要复制到县里的电脑。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包：查看、检查、生成、签名、比较、安装</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里签名下发的表单包（行动方案目录、表单、校验规则）。签名口令由环境变量 ECODESK_PASSPHRASE 提供，否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>显示正在使用的表单包（或一个表单包文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>检查表单包文件夹（错误按 文件:行 列出，有错时退出码非 0）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件夹（pack.yaml 所在）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把表单包文件夹生成一个（未签名的）表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出的表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>用市里的表单包密钥签名表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件（就地签名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里的表单包密钥文件夹（ecodesk pack keygen 生成）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更换市里的表单包密钥：新密钥的公钥文件（用旧密钥签名的表单包带上新密钥）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比较两个表单包（文件夹或表单包文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>旧的表单包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>新的表单包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>安装市里下发的表单包（先核验签名并列出变化）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不再询问，直接确认安装</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销上一次表单包更新，恢复原来的表单包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（市里）创建表单包签名密钥，在离线的签名电脑上运行</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥名称</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名有效（市里的表单包密钥）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成时间：{when}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名：{verdict}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里下发、已安装</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序自带</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>正在使用的表单包：{source}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 中已停用的字段（值保留在本机，不再导出）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{dir} 不是表单包文件夹（其中没有 pack.yaml）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {path} 已存在；如要覆盖，请加 --force。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里表单包密钥的口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>此表单包把市里的表单包密钥更换为 {fp}：安装后各县只接受新密钥签名的表单包。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请确认后再安装：加 --yes，或在终端中运行以回答确认问题。没有作任何更改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已撤销表单包更新，现在使用表单包 {version}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请给出要安装的表单包文件，或用 --undo 撤销上一次更新。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>注意：此表单包更换了市里的表单包密钥，以后只接受新密钥签名的表单包。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未安装，没有作任何更改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>设置表单包密钥口令（至少 8 个字符）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销时不需要给出表单包文件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已停用</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>草稿，未签名</source>
       <translation type="unfinished" />
     </message>
@@ -4091,6 +4496,125 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
+    </message>
+  </context>
+  <context>
     <name>forms</name>
     <message>
       <source>没有字段 {key}</source>
@@ -4127,6 +4651,42 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>没有代码为 {code} 的表单</source>
       <translation>There is no form with code {code}</translation>
+    </message>
+    <message>
+      <source>整个文件</source>
+      <translation>the whole file</translation>
+    </message>
+    <message>
+      <source>表单定义文件 {file} 第 {line} 行有误（位置：{location}）：{problem}</source>
+      <translation>Form definition file {file} is wrong at line {line} (at {location}): {problem}</translation>
+    </message>
+    <message>
+      <source>文件过大（{kb} KB），不像表单定义</source>
+      <translation>file too large ({kb} KB) for a form definition</translation>
+    </message>
+    <message>
+      <source>文件名 {name} 不在表单包中</source>
+      <translation>file name {name} is not inside the form pack</translation>
+    </message>
+    <message>
+      <source>表单包中的文件超过 {n} 个</source>
+      <translation>the form pack holds more than {n} files</translation>
+    </message>
+    <message>
+      <source>不是 UTF-8 编码的文本，请用 UTF-8 保存</source>
+      <translation>not UTF-8 text; save it as UTF-8</translation>
+    </message>
+    <message>
+      <source>无法读取：{e}</source>
+      <translation>cannot be read: {e}</translation>
+    </message>
+    <message>
+      <source>文件是空的</source>
+      <translation>the file is empty</translation>
+    </message>
+    <message>
+      <source>键 {key} 重复（第 {first} 行已有），YAML 只会保留后一个</source>
+      <translation>key {key} appears twice (already on line {first}); YAML would keep only the second</translation>
     </message>
   </context>
   <context>
@@ -4692,6 +5252,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
   </context>
   <context>
@@ -5355,6 +6077,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；如需阅读原样，请向报送单位索取原文件。</source>
       <translation>{name}: the signed data is valid ({unit}, {period}, revision {revision}), but the way the file displays was altered after signing ({what}), so what you see when opening the file may differ from what was signed. The consolidation uses the signed data; to read the original, ask the submitting unit for the original file.</translation>
+    </message>
+    <message>
+      <source>该报表按表单包 {theirs}（摘要 {their_digest}）填写，本机使用的表单包是 {ours}（摘要 {our_digest}）：汇总时按指标代码对应，对方表单包中没有的指标记为未报。</source>
+      <translation>This workbook was made under form pack {theirs} (digest {their_digest}); this computer uses form pack {ours} (digest {our_digest}). Consolidation matches indicators by code; indicators not in their pack count as not reported.</translation>
     </message>
   </context>
   <context>
@@ -6063,265 +6789,170 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
-    <name>review</name>
+    <name>packs</name>
     <message>
-      <source>{table} 第{n}行</source>
-      <translation>{table} row {n}</translation>
+      <source>表单包文件 {name} 无法使用（{reason}），没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack file {name} cannot be used ({reason}); nothing was changed. Ask the city for the original file.</translation>
     </message>
     <message>
-      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
-      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+      <source>表单包文件 {name} 中的表单定义有误，没有作任何更改：{error}</source>
+      <translation>The form definitions in form pack file {name} are wrong; nothing was changed: {error}</translation>
     </message>
     <message>
-      <source>表{code} {title}</source>
-      <translation>Form {code} {title}</translation>
+      <source>找不到文件</source>
+      <translation>file not found</translation>
     </message>
     <message>
-      <source>{t} 第{n}行 {c}</source>
-      <translation>{t} row {n} {c}</translation>
+      <source>文件过大（{kb} KB）</source>
+      <translation>file too large ({kb} KB)</translation>
     </message>
     <message>
-      <source>整份报表</source>
-      <translation>the whole submission</translation>
+      <source>不是 EcoDesk 表单包文件</source>
+      <translation>not an EcoDesk form pack file</translation>
     </message>
     <message>
-      <source>这份报表没有表单 {form}</source>
-      <translation>this submission has no form {form}</translation>
+      <source>没有 manifest.json，不是 EcoDesk 表单包文件</source>
+      <translation>no manifest.json: not an EcoDesk form pack file</translation>
     </message>
     <message>
-      <source>冒号后的代码不对</source>
-      <translation>the code after the colon is wrong</translation>
+      <source>文件清单与内容不一致（文件被增删过）</source>
+      <translation>the file list does not match the contents (files were added or removed)</translation>
     </message>
     <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation>form {form} has no table {t}</translation>
+      <source>内容摘要与清单不一致</source>
+      <translation>the content digest does not match the manifest</translation>
     </message>
     <message>
-      <source>表格 {t} 没有列 {c}</source>
-      <translation>table {t} has no column {c}</translation>
+      <source>清单中的版本与 pack.yaml 不一致</source>
+      <translation>the version in the manifest differs from pack.yaml</translation>
     </message>
     <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation>table "{t}" has only {n} rows</translation>
+      <source>无法打开：{e}</source>
+      <translation>cannot be opened: {e}</translation>
     </message>
     <message>
-      <source>表单 {form} 没有指标或章节 {code}</source>
-      <translation>form {form} has no indicator or section {code}</translation>
+      <source>部件 {name} 出现两次</source>
+      <translation>part {name} appears twice</translation>
     </message>
     <message>
-      <source>表格单元格应写成 表单:表格#行.列</source>
-      <translation>a table cell is written form:table#row.column</translation>
+      <source>解压后体积异常</source>
+      <translation>it would unpack to an abnormal size</translation>
     </message>
     <message>
-      <source>退回修改</source>
-      <translation>returned for correction</translation>
+      <source>manifest.json 无法读取</source>
+      <translation>manifest.json cannot be read</translation>
     </message>
     <message>
-      <source>采用</source>
-      <translation>accepted</translation>
+      <source>signature.json 无法读取</source>
+      <translation>signature.json cannot be read</translation>
     </message>
     <message>
-      <source>查询（不退回）</source>
-      <translation>queries (not returned)</translation>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
     </message>
     <message>
-      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
-      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+      <source>文件 {name} 与清单不一致（被改动过）</source>
+      <translation>file {name} does not match the manifest (it was altered)</translation>
     </message>
     <message>
-      <source>未收到</source>
-      <translation>not received</translation>
+      <source>包含不属于表单包的部件 {name}</source>
+      <translation>it holds a part that does not belong in a form pack: {name}</translation>
     </message>
     <message>
-      <source>待审核</source>
-      <translation>awaiting review</translation>
+      <source>方案</source>
+      <translation>plan</translation>
     </message>
     <message>
-      <source>已退回</source>
-      <translation>returned</translation>
+      <source>表单</source>
+      <translation>form</translation>
     </message>
     <message>
-      <source>已重报</source>
-      <translation>resubmitted</translation>
+      <source>表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。</source>
+      <translation>Form pack {old} → {new}: {a} added, {r} removed, {c} changed.</translation>
     </message>
     <message>
-      <source>已采用</source>
-      <translation>accepted</translation>
+      <source>无目标</source>
+      <translation>no target</translation>
     </message>
     <message>
-      <source>请核实并说明原因。</source>
-      <translation>Please check and explain.</translation>
+      <source>指标</source>
+      <translation>indicator</translation>
     </message>
     <message>
-      <source>（单位已说明：{text}）</source>
-      <translation> (the unit explained: {text})</translation>
+      <source>表格</source>
+      <translation>table</translation>
     </message>
     <message>
-      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
-      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+      <source>规则</source>
+      <translation>rule</translation>
     </message>
     <message>
-      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
-      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+      <source>截止日期</source>
+      <translation>deadline</translation>
     </message>
     <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
+      <source>两个表单包的内容相同。</source>
+      <translation>The two form packs have the same content.</translation>
     </message>
     <message>
-      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
-      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+      <source>新增</source>
+      <translation>added</translation>
     </message>
     <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+      <source>删除</source>
+      <translation>removed</translation>
     </message>
     <message>
-      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
-      <translation>The feedback file name must end in .xlsx.</translation>
+      <source>修改</source>
+      <translation>changed</translation>
     </message>
     <message>
-      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
-      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+      <source>标题</source>
+      <translation>title</translation>
     </message>
     <message>
-      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
-      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+      <source>年度</source>
+      <translation>years</translation>
     </message>
     <message>
-      <source>查询“{key}”没有写问题。</source>
-      <translation>Query "{key}" has no question.</translation>
+      <source>目标</source>
+      <translation>target</translation>
     </message>
     <message>
-      <source>查询“{key}”的问题太长。</source>
-      <translation>The question of query "{key}" is too long.</translation>
+      <source>表单包版本 {new} 不比正在使用的版本 {current} 新，不能替换，没有作任何更改。如需回到上一个表单包，请用“撤销表单包更新”。</source>
+      <translation>Form pack version {new} is not newer than {current} in use and cannot replace it; nothing was changed. To go back to the previous pack, use Undo form pack update.</translation>
     </message>
     <message>
-      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
-      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+      <source>表单包 {version} 已经在使用中，不需要再次安装。</source>
+      <translation>Form pack {version} is already in use; there is nothing to install.</translation>
     </message>
     <message>
-      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
-      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
-    </message>
-  </context>
-  <context>
-    <name>feedback</name>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
-      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+      <source>没有可以撤销的表单包更新。</source>
+      <translation>There is no form pack update to undo.</translation>
     </message>
     <message>
-      <source>。</source>
-      <translation>.</translation>
+      <source>表单包文件在确认期间被改动过，没有作任何更改，请重新选择。</source>
+      <translation>The form pack file changed while you were confirming; nothing was changed. Please choose it again.</translation>
     </message>
     <message>
-      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
-      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+      <source>已安装的表单包无法通过核验，暂用程序自带的表单包：{reason}</source>
+      <translation>The installed form pack fails verification; the program's own pack is used for now: {reason}</translation>
     </message>
     <message>
-      <source>，原因：{reason}</source>
-      <translation>; reason: {reason}</translation>
+      <source>表单包 {name} 没有签名，不能安装，没有作任何更改。只能安装市里签名下发的表单包。</source>
+      <translation>Form pack {name} is not signed and cannot be installed; nothing was changed. Only form packs the city signed can be installed.</translation>
     </message>
     <message>
-      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
-      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+      <source>表单包 {name} 的签名不符：文件在签名后被改动过，不能安装，没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack {name}'s signature does not match: the file was altered after signing and cannot be installed; nothing was changed. Ask the city for the original file.</translation>
     </message>
     <message>
-      <source>退回</source>
-      <translation>returned</translation>
+      <source>表单包 {name} 不是用市里的表单包密钥签名的（签名指纹 {fp}，本程序认可的指纹 {anchor}），不能安装，没有作任何更改。</source>
+      <translation>Form pack {name} is not signed with the city's form pack key (signed by {fp}; this program trusts {anchor}) and cannot be installed; nothing was changed.</translation>
     </message>
     <message>
-      <source>提出查询</source>
-      <translation>queried</translation>
-    </message>
-    <message>
-      <source>查询（{label}）：{question}</source>
-      <translation>Query ({label}): {question}</translation>
-    </message>
-    <message>
-      <source>第{revision}版被{reviewer}退回：{reason}</source>
-      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
-    </message>
-    <message>
-      <source>不是审核意见书</source>
-      <translation>not review feedback</translation>
-    </message>
-    <message>
-      <source>{name} 是报送工作簿，不是审核意见书。</source>
-      <translation>{name} is a submission, not review feedback.</translation>
-    </message>
-    <message>
-      <source>收件单位不符</source>
-      <translation>addressed to another unit</translation>
-    </message>
-    <message>
-      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
-      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
-    </message>
-    <message>
-      <source>本单位未报送该版本</source>
-      <translation>revision never sent</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
-      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
-    </message>
-    <message>
-      <source>已过时</source>
-      <translation>out of date</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
-      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
-    </message>
-    <message>
-      <source>已导入过</source>
-      <translation>already imported</translation>
-    </message>
-    <message>
-      <source>{name} 已经导入过，本机数据没有改动。</source>
-      <translation>{name} was imported before; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>答复{reviewer}对第{revision}版的查询</source>
-      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
-    </message>
-    <message>
-      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
-      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
-    </message>
-    <message>
-      <source>待答复</source>
-      <translation>to answer</translation>
-    </message>
-    <message>
-      <source>已答复</source>
-      <translation>answered</translation>
-    </message>
-    <message>
-      <source>已关闭</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
-      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
-    </message>
-    <message>
-      <source>答复不能为空，请写明核实情况或更正说明。</source>
-      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
-    </message>
-    <message>
-      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
-      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
-    </message>
-    <message>
-      <source>这条查询随采用意见送达，无需答复。</source>
-      <translation>This query came with an acceptance and needs no answer.</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
-      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
+      <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
+      <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
     </message>
   </context>
   <context>
@@ -6550,25 +7181,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>recovery</name>
-    <message>
-      <source>备份</source>
-      <translation>Backup</translation>
-    </message>
-    <message>
-      <source>每日自动备份</source>
-      <translation>Daily automatic backup</translation>
-    </message>
-    <message>
-      <source>恢复前保存的数据</source>
-      <translation>Data saved before a restore</translation>
-    </message>
-    <message>
-      <source>升级前自动备份</source>
-      <translation>Automatic backup before an upgrade</translation>
     </message>
   </context>
 </TS>
