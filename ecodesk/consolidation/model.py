@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import Target
@@ -176,6 +176,8 @@ class Summary:
     # the receiving office's review of each unit (unit_id → state), when its record was given
     review: dict[tuple[str, str], UnitReview] = field(default_factory=dict)
     totals_basis: str = ""  # what the totals use, stated on the summary (see review.state)
+    # units that reported under another form pack than the receiver's (consolidation.packs)
+    other_packs: list[Any] = field(default_factory=list)
 
     def indicator(self, key: str) -> IndicatorSummary:
         for summary in self.indicators:

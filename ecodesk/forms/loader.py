@@ -469,6 +469,19 @@ def load_pack_files(
         raise
 
 
+def _with_target_years(form: FormDef, last_year: int) -> FormDef:
+    """A target without ``year`` is due in the plan's last year (catalog.yaml says which)."""
+    indicators = []
+    changed = False
+    for ind in form.indicators:
+        target = getattr(ind, "target", None)
+        if target is not None and target.year == 0:
+            ind = ind.model_copy(update={"target": target.model_copy(update={"year": last_year})})
+            changed = True
+        indicators.append(ind)
+    return form.model_copy(update={"indicators": indicators}) if changed else form
+
+
 def _raw(files: Mapping[str, bytes], name: str) -> bytes:
     try:
         return files[name]
@@ -492,6 +505,7 @@ def _load(
     names: dict[str, str] = {}
     for name in manifest.forms:
         form: FormDef = _check(FormDef, _parse_yaml(name, _raw(files, name), roots), name, roots)
+        form = _with_target_years(form, catalog.plan.years[-1] if catalog.plan.years else 0)
         if form.code in forms:
             raise FormDefinitionError(
                 name, "code", f"表单代码 {form.code} 重复（另见 {names[form.code]}）"

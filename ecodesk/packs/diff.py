@@ -88,7 +88,12 @@ def _by_code(items: list[Any], attr: str = "code") -> dict[str, Any]:
 
 
 def _diff_items(
-    changes: list[PackChange], area: str, where: str, old: dict[str, Any], new: dict[str, Any]
+    changes: list[PackChange],
+    area: str,
+    where: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_where: str = "",
 ) -> None:
     for code, item in new.items():
         name = getattr(item, "name", "") or getattr(item, "message", "")[:30]
@@ -104,11 +109,13 @@ def _diff_items(
     for code, item in old.items():
         if code not in new:
             name = getattr(item, "name", "") or getattr(item, "message", "")[:30]
-            changes.append(PackChange("removed", area, f"{where} · {code} {name}".strip()))
+            changes.append(
+                PackChange("removed", area, f"{old_where or where} · {code} {name}".strip())
+            )
 
 
 def _diff_form(changes: list[PackChange], old: Any, new: Any) -> None:
-    where = f"{new.code} {new.title}"
+    where, old_where = f"{new.code} {new.title}", f"{old.code} {old.title}"
     head = _changed_fields(
         _dump(old, exclude={"indicators", "tables", "rules"}),
         _dump(new, exclude={"indicators", "tables", "rules"}),
@@ -116,7 +123,7 @@ def _diff_form(changes: list[PackChange], old: Any, new: Any) -> None:
     if head:
         changes.append(PackChange("changed", tr("packs", "表单"), where, "、".join(head)))
     old_ind, new_ind = _by_code(old.indicators), _by_code(new.indicators)
-    _diff_items(changes, tr("packs", "指标"), where, old_ind, new_ind)
+    _diff_items(changes, tr("packs", "指标"), where, old_ind, new_ind, old_where)
     for code in new_ind.keys() & old_ind.keys():
         before = getattr(old_ind[code], "target", None)
         after = getattr(new_ind[code], "target", None)
@@ -130,9 +137,16 @@ def _diff_form(changes: list[PackChange], old: Any, new: Any) -> None:
                     f"{_target_text(after, getattr(new_ind[code], 'unit', ''))}",
                 )
             )
-    _diff_items(changes, tr("packs", "表格"), where, _by_code(old.tables), _by_code(new.tables))
     _diff_items(
-        changes, tr("packs", "规则"), where, _by_code(old.rules, "id"), _by_code(new.rules, "id")
+        changes, tr("packs", "表格"), where, _by_code(old.tables), _by_code(new.tables), old_where
+    )
+    _diff_items(
+        changes,
+        tr("packs", "规则"),
+        where,
+        _by_code(old.rules, "id"),
+        _by_code(new.rules, "id"),
+        old_where,
     )
 
 

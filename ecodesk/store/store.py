@@ -399,9 +399,10 @@ class Store:
 
     def current_period(self) -> Period:
         stored = self.settings_get(settings.CURRENT_PERIOD)
-        if stored:
-            return Period.parse(stored)
         years = self._pack.catalog.plan.years
+        if stored and (not years or Period.parse(stored).year in years):
+            return Period.parse(stored)
+        # none stored, or one of another plan's years (a new plan was installed)
         return Period(min(max(date.today().year, years[0]), years[-1]))
 
     def set_current_period(self, period: Period) -> None:

@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
                 unit=profile.display_name, preparer=profile.preparer
             )
         )
-        title = self.tr("生态文明建设高地三年行动报送 — {unit} — {period}").format(
+        title = self.tr("EcoDesk 报送 — {unit} — {period}").format(
             unit=profile.display_name, period=data.period.label
         )
         if self.session.frozen:

@@ -140,7 +140,11 @@ class AboutDialog(QDialog):
         self.setMinimumSize(640, 520)
         layout = QVBoxLayout(self)
 
-        title = QLabel(self.tr("赣州市生态文明建设高地三年行动报送系统"), objectName="pageTitle")
+        # the plan is the form pack's: a new plan installed is named here without a new program
+        title = QLabel(
+            self.tr("《{plan}》报送系统").format(plan=pack.catalog.plan.title),
+            objectName="pageTitle",
+        )
         title.setWordWrap(True)
         layout.addWidget(title)
 
