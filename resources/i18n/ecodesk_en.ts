@@ -84,92 +84,92 @@
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="143" />
-      <source>赣州市生态文明建设高地三年行动报送系统</source>
-      <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
+      <source>《{plan}》报送系统</source>
+      <translation>Reporting system for the {plan}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="154" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="151" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="155" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="152" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="156" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="153" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
       <source>表单包摘要</source>
       <translation>Form pack digest</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="154" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="158" />
       <source>市里表单包密钥指纹</source>
       <translation>City's form pack key fingerprint</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="164" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="168" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="171" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="175" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="180" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="184" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="187" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="191" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="188" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="192" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="192" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="196" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="200" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="222" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="226" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -421,7 +421,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="152" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="458" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="465" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -476,32 +476,32 @@
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="331" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="336" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="347" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="354" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="380" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="387" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="404" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="414" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="421" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="416" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="423" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
@@ -512,7 +512,7 @@
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="155" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="465" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="472" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
@@ -547,37 +547,37 @@
       <translation>Verified {done} / {total} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="390" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="425" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="432" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="439" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="446" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="474" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="481" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="488" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="493" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -586,64 +586,64 @@
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="504" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="511" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="510" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="517" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="512" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="519" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="533" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="535" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="542" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="540" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="547" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="545" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="552" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="553" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="560" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="575" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="590" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="604" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="602" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="609" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -1011,9 +1011,9 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="146" />
-      <source>已完成 2026 年目标的 {p}%</source>
-      <translation>{p}% of the 2026 target reached</translation>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="147" />
+      <source>已完成 {year} 年目标的 {p}%</source>
+      <translation>{p}% of the {year} target reached</translation>
     </message>
   </context>
   <context>
@@ -1285,6 +1285,11 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>About</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <source>EcoDesk 报送 — {unit} — {period}</source>
+      <translation>EcoDesk reporting — {unit} — {period}</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/main_window.py" line="190" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
@@ -1293,11 +1298,6 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
-      <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
-      <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="348" />
@@ -3100,7 +3100,7 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。</source>
+      <source>EcoDesk：赣州市生态文明建设行动方案报送程序（方案及表单来自市里签名下发的表单包）。不带子命令时打开窗口。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -3193,6 +3193,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>未收到报送：{names}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包：{sentence}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4407,6 +4411,22 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。</source>
       <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
     </message>
+    <message>
+      <source>{unit} 按表单包 {version} 填报，其中没有这些指标（不是漏报）：{names}</source>
+      <translation>{unit} reported under form pack {version}, which does not have these indicators (not a missing report): {names}</translation>
+    </message>
+    <message>
+      <source>{unit} 按表单包 {version}（摘要 {digest}）填报，本机没有该表单包，其中没有的指标显示为未报。</source>
+      <translation>{unit} reported under form pack {version} (digest {digest}), which this computer does not have; indicators not in it show as not reported.</translation>
+    </message>
+    <message>
+      <source>{unit} 按表单包 {version} 填报，本次汇总的指标都在其中。</source>
+      <translation>{unit} reported under form pack {version}, which has every indicator of this consolidation.</translation>
+    </message>
+    <message>
+      <source>按其他表单包填报的单位</source>
+      <translation>Units that reported under another form pack</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -5214,6 +5234,173 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
       <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>packs</name>
+    <message>
+      <source>表单包文件 {name} 无法使用（{reason}），没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack file {name} cannot be used ({reason}); nothing was changed. Ask the city for the original file.</translation>
+    </message>
+    <message>
+      <source>表单包文件 {name} 中的表单定义有误，没有作任何更改：{error}</source>
+      <translation>The form definitions in form pack file {name} are wrong; nothing was changed: {error}</translation>
+    </message>
+    <message>
+      <source>找不到文件</source>
+      <translation>file not found</translation>
+    </message>
+    <message>
+      <source>文件过大（{kb} KB）</source>
+      <translation>file too large ({kb} KB)</translation>
+    </message>
+    <message>
+      <source>不是 EcoDesk 表单包文件</source>
+      <translation>not an EcoDesk form pack file</translation>
+    </message>
+    <message>
+      <source>没有 manifest.json，不是 EcoDesk 表单包文件</source>
+      <translation>no manifest.json: not an EcoDesk form pack file</translation>
+    </message>
+    <message>
+      <source>文件清单与内容不一致（文件被增删过）</source>
+      <translation>the file list does not match the contents (files were added or removed)</translation>
+    </message>
+    <message>
+      <source>内容摘要与清单不一致</source>
+      <translation>the content digest does not match the manifest</translation>
+    </message>
+    <message>
+      <source>清单中的版本与 pack.yaml 不一致</source>
+      <translation>the version in the manifest differs from pack.yaml</translation>
+    </message>
+    <message>
+      <source>无法打开：{e}</source>
+      <translation>cannot be opened: {e}</translation>
+    </message>
+    <message>
+      <source>部件 {name} 出现两次</source>
+      <translation>part {name} appears twice</translation>
+    </message>
+    <message>
+      <source>解压后体积异常</source>
+      <translation>it would unpack to an abnormal size</translation>
+    </message>
+    <message>
+      <source>manifest.json 无法读取</source>
+      <translation>manifest.json cannot be read</translation>
+    </message>
+    <message>
+      <source>signature.json 无法读取</source>
+      <translation>signature.json cannot be read</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
+    </message>
+    <message>
+      <source>文件 {name} 与清单不一致（被改动过）</source>
+      <translation>file {name} does not match the manifest (it was altered)</translation>
+    </message>
+    <message>
+      <source>包含不属于表单包的部件 {name}</source>
+      <translation>it holds a part that does not belong in a form pack: {name}</translation>
+    </message>
+    <message>
+      <source>方案</source>
+      <translation>plan</translation>
+    </message>
+    <message>
+      <source>表单</source>
+      <translation>form</translation>
+    </message>
+    <message>
+      <source>表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。</source>
+      <translation>Form pack {old} → {new}: {a} added, {r} removed, {c} changed.</translation>
+    </message>
+    <message>
+      <source>无目标</source>
+      <translation>no target</translation>
+    </message>
+    <message>
+      <source>指标</source>
+      <translation>indicator</translation>
+    </message>
+    <message>
+      <source>表格</source>
+      <translation>table</translation>
+    </message>
+    <message>
+      <source>规则</source>
+      <translation>rule</translation>
+    </message>
+    <message>
+      <source>截止日期</source>
+      <translation>deadline</translation>
+    </message>
+    <message>
+      <source>两个表单包的内容相同。</source>
+      <translation>The two form packs have the same content.</translation>
+    </message>
+    <message>
+      <source>新增</source>
+      <translation>added</translation>
+    </message>
+    <message>
+      <source>删除</source>
+      <translation>removed</translation>
+    </message>
+    <message>
+      <source>修改</source>
+      <translation>changed</translation>
+    </message>
+    <message>
+      <source>标题</source>
+      <translation>title</translation>
+    </message>
+    <message>
+      <source>年度</source>
+      <translation>years</translation>
+    </message>
+    <message>
+      <source>目标</source>
+      <translation>target</translation>
+    </message>
+    <message>
+      <source>表单包版本 {new} 不比正在使用的版本 {current} 新，不能替换，没有作任何更改。如需回到上一个表单包，请用“撤销表单包更新”。</source>
+      <translation>Form pack version {new} is not newer than {current} in use and cannot replace it; nothing was changed. To go back to the previous pack, use Undo form pack update.</translation>
+    </message>
+    <message>
+      <source>表单包 {version} 已经在使用中，不需要再次安装。</source>
+      <translation>Form pack {version} is already in use; there is nothing to install.</translation>
+    </message>
+    <message>
+      <source>没有可以撤销的表单包更新。</source>
+      <translation>There is no form pack update to undo.</translation>
+    </message>
+    <message>
+      <source>表单包文件在确认期间被改动过，没有作任何更改，请重新选择。</source>
+      <translation>The form pack file changed while you were confirming; nothing was changed. Please choose it again.</translation>
+    </message>
+    <message>
+      <source>已安装的表单包无法通过核验，暂用程序自带的表单包：{reason}</source>
+      <translation>The installed form pack fails verification; the program's own pack is used for now: {reason}</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 没有签名，不能安装，没有作任何更改。只能安装市里签名下发的表单包。</source>
+      <translation>Form pack {name} is not signed and cannot be installed; nothing was changed. Only form packs the city signed can be installed.</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 的签名不符：文件在签名后被改动过，不能安装，没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack {name}'s signature does not match: the file was altered after signing and cannot be installed; nothing was changed. Ask the city for the original file.</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 不是用市里的表单包密钥签名的（签名指纹 {fp}，本程序认可的指纹 {anchor}），不能安装，没有作任何更改。</source>
+      <translation>Form pack {name} is not signed with the city's form pack key (signed by {fp}; this program trusts {anchor}) and cannot be installed; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
+      <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
     </message>
   </context>
   <context>
@@ -6786,173 +6973,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>packs</name>
-    <message>
-      <source>表单包文件 {name} 无法使用（{reason}），没有作任何更改。请向市里索取原文件。</source>
-      <translation>Form pack file {name} cannot be used ({reason}); nothing was changed. Ask the city for the original file.</translation>
-    </message>
-    <message>
-      <source>表单包文件 {name} 中的表单定义有误，没有作任何更改：{error}</source>
-      <translation>The form definitions in form pack file {name} are wrong; nothing was changed: {error}</translation>
-    </message>
-    <message>
-      <source>找不到文件</source>
-      <translation>file not found</translation>
-    </message>
-    <message>
-      <source>文件过大（{kb} KB）</source>
-      <translation>file too large ({kb} KB)</translation>
-    </message>
-    <message>
-      <source>不是 EcoDesk 表单包文件</source>
-      <translation>not an EcoDesk form pack file</translation>
-    </message>
-    <message>
-      <source>没有 manifest.json，不是 EcoDesk 表单包文件</source>
-      <translation>no manifest.json: not an EcoDesk form pack file</translation>
-    </message>
-    <message>
-      <source>文件清单与内容不一致（文件被增删过）</source>
-      <translation>the file list does not match the contents (files were added or removed)</translation>
-    </message>
-    <message>
-      <source>内容摘要与清单不一致</source>
-      <translation>the content digest does not match the manifest</translation>
-    </message>
-    <message>
-      <source>清单中的版本与 pack.yaml 不一致</source>
-      <translation>the version in the manifest differs from pack.yaml</translation>
-    </message>
-    <message>
-      <source>无法打开：{e}</source>
-      <translation>cannot be opened: {e}</translation>
-    </message>
-    <message>
-      <source>部件 {name} 出现两次</source>
-      <translation>part {name} appears twice</translation>
-    </message>
-    <message>
-      <source>解压后体积异常</source>
-      <translation>it would unpack to an abnormal size</translation>
-    </message>
-    <message>
-      <source>manifest.json 无法读取</source>
-      <translation>manifest.json cannot be read</translation>
-    </message>
-    <message>
-      <source>signature.json 无法读取</source>
-      <translation>signature.json cannot be read</translation>
-    </message>
-    <message>
-      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
-      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
-    </message>
-    <message>
-      <source>文件 {name} 与清单不一致（被改动过）</source>
-      <translation>file {name} does not match the manifest (it was altered)</translation>
-    </message>
-    <message>
-      <source>包含不属于表单包的部件 {name}</source>
-      <translation>it holds a part that does not belong in a form pack: {name}</translation>
-    </message>
-    <message>
-      <source>方案</source>
-      <translation>plan</translation>
-    </message>
-    <message>
-      <source>表单</source>
-      <translation>form</translation>
-    </message>
-    <message>
-      <source>表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。</source>
-      <translation>Form pack {old} → {new}: {a} added, {r} removed, {c} changed.</translation>
-    </message>
-    <message>
-      <source>无目标</source>
-      <translation>no target</translation>
-    </message>
-    <message>
-      <source>指标</source>
-      <translation>indicator</translation>
-    </message>
-    <message>
-      <source>表格</source>
-      <translation>table</translation>
-    </message>
-    <message>
-      <source>规则</source>
-      <translation>rule</translation>
-    </message>
-    <message>
-      <source>截止日期</source>
-      <translation>deadline</translation>
-    </message>
-    <message>
-      <source>两个表单包的内容相同。</source>
-      <translation>The two form packs have the same content.</translation>
-    </message>
-    <message>
-      <source>新增</source>
-      <translation>added</translation>
-    </message>
-    <message>
-      <source>删除</source>
-      <translation>removed</translation>
-    </message>
-    <message>
-      <source>修改</source>
-      <translation>changed</translation>
-    </message>
-    <message>
-      <source>标题</source>
-      <translation>title</translation>
-    </message>
-    <message>
-      <source>年度</source>
-      <translation>years</translation>
-    </message>
-    <message>
-      <source>目标</source>
-      <translation>target</translation>
-    </message>
-    <message>
-      <source>表单包版本 {new} 不比正在使用的版本 {current} 新，不能替换，没有作任何更改。如需回到上一个表单包，请用“撤销表单包更新”。</source>
-      <translation>Form pack version {new} is not newer than {current} in use and cannot replace it; nothing was changed. To go back to the previous pack, use Undo form pack update.</translation>
-    </message>
-    <message>
-      <source>表单包 {version} 已经在使用中，不需要再次安装。</source>
-      <translation>Form pack {version} is already in use; there is nothing to install.</translation>
-    </message>
-    <message>
-      <source>没有可以撤销的表单包更新。</source>
-      <translation>There is no form pack update to undo.</translation>
-    </message>
-    <message>
-      <source>表单包文件在确认期间被改动过，没有作任何更改，请重新选择。</source>
-      <translation>The form pack file changed while you were confirming; nothing was changed. Please choose it again.</translation>
-    </message>
-    <message>
-      <source>已安装的表单包无法通过核验，暂用程序自带的表单包：{reason}</source>
-      <translation>The installed form pack fails verification; the program's own pack is used for now: {reason}</translation>
-    </message>
-    <message>
-      <source>表单包 {name} 没有签名，不能安装，没有作任何更改。只能安装市里签名下发的表单包。</source>
-      <translation>Form pack {name} is not signed and cannot be installed; nothing was changed. Only form packs the city signed can be installed.</translation>
-    </message>
-    <message>
-      <source>表单包 {name} 的签名不符：文件在签名后被改动过，不能安装，没有作任何更改。请向市里索取原文件。</source>
-      <translation>Form pack {name}'s signature does not match: the file was altered after signing and cannot be installed; nothing was changed. Ask the city for the original file.</translation>
-    </message>
-    <message>
-      <source>表单包 {name} 不是用市里的表单包密钥签名的（签名指纹 {fp}，本程序认可的指纹 {anchor}），不能安装，没有作任何更改。</source>
-      <translation>Form pack {name} is not signed with the city's form pack key (signed by {fp}; this program trusts {anchor}) and cannot be installed; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
-      <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
     </message>
   </context>
   <context>
