@@ -73,8 +73,37 @@ def _dump(model: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
     return dict(model.model_dump(mode="json", exclude=exclude or set()))
 
 
+def _field_word(name: str) -> str:
+    """A definition's attribute as a clerk reads it (the YAML name when there is no word)."""
+    words = {
+        "name": tr("packs", "名称"),
+        "title": tr("packs", "标题"),
+        "intro": tr("packs", "说明"),
+        "unit": tr("packs", "单位"),
+        "help": tr("packs", "填报说明"),
+        "message": tr("packs", "提示语"),
+        "required": tr("packs", "是否必填"),
+        "min": tr("packs", "下限"),
+        "max": tr("packs", "上限"),
+        "decimals": tr("packs", "小数位数"),
+        "integer": tr("packs", "是否整数"),
+        "scope": tr("packs", "统计口径"),
+        "aggregation": tr("packs", "汇总方式"),
+        "columns": tr("packs", "列"),
+        "choices": tr("packs", "选项"),
+        "only_for": tr("packs", "适用地区"),
+        "severity": tr("packs", "错误或提示"),
+        "left": tr("packs", "比较对象"),
+        "right": tr("packs", "比较对象"),
+        "op": tr("packs", "比较方式"),
+        "quarterly": tr("packs", "是否按季度报送"),
+    }
+    return words.get(name, name)
+
+
 def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    names = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    return list(dict.fromkeys(_field_word(k) for k in names))
 
 
 def _target_text(target: Any, unit: str) -> str:

@@ -5402,6 +5402,82 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
       <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
     </message>
+    <message>
+      <source>名称</source>
+      <translation>name</translation>
+    </message>
+    <message>
+      <source>说明</source>
+      <translation>introduction</translation>
+    </message>
+    <message>
+      <source>单位</source>
+      <translation>unit</translation>
+    </message>
+    <message>
+      <source>填报说明</source>
+      <translation>filling help</translation>
+    </message>
+    <message>
+      <source>提示语</source>
+      <translation>message</translation>
+    </message>
+    <message>
+      <source>是否必填</source>
+      <translation>required</translation>
+    </message>
+    <message>
+      <source>下限</source>
+      <translation>minimum</translation>
+    </message>
+    <message>
+      <source>上限</source>
+      <translation>maximum</translation>
+    </message>
+    <message>
+      <source>小数位数</source>
+      <translation>decimals</translation>
+    </message>
+    <message>
+      <source>是否整数</source>
+      <translation>whole number</translation>
+    </message>
+    <message>
+      <source>统计口径</source>
+      <translation>scope</translation>
+    </message>
+    <message>
+      <source>汇总方式</source>
+      <translation>aggregation</translation>
+    </message>
+    <message>
+      <source>列</source>
+      <translation>columns</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>choices</translation>
+    </message>
+    <message>
+      <source>适用地区</source>
+      <translation>places it applies to</translation>
+    </message>
+    <message>
+      <source>错误或提示</source>
+      <translation>error or warning</translation>
+    </message>
+    <message>
+      <source>比较对象</source>
+      <translation>compared value</translation>
+    </message>
+    <message>
+      <source>比较方式</source>
+      <translation>comparison</translation>
+    </message>
+    <message>
+      <source>是否按季度报送</source>
+      <translation>quarterly</translation>
+    </message>
   </context>
   <context>
     <name>period</name>
