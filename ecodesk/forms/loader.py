@@ -35,7 +35,7 @@ from ecodesk.forms.schema import (
     TableTotalRule,
     Task,
 )
-from ecodesk.forms.yaml_marks import duplicate_keys, line_of
+from ecodesk.forms.yaml_marks import duplicate_keys, expanded_size, line_of
 from ecodesk.i18n import tr
 
 PACK_DIR = Path(__file__).resolve().parent / "pack"
@@ -190,6 +190,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A pack file is a few hundred kilobytes of YAML; a file far beyond that is a mistake (or
 # hostile), refused before the parser sees it.
 MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_NODES = 200_000  # the largest real file (catalog.yaml) has about 3,000
 
 
 def _parse_yaml(name: str, raw: bytes, roots: dict[str, yaml.Node]) -> Any:
@@ -212,6 +213,15 @@ def _parse_yaml(name: str, raw: bytes, roots: dict[str, yaml.Node]) -> Any:
             node = loader.get_single_node()
             if node is None:
                 raise FormDefinitionError(name, "", tr("forms", "文件是空的"))
+            if expanded_size(node, MAX_YAML_NODES) is None:
+                raise FormDefinitionError(
+                    name,
+                    "",
+                    tr(
+                        "forms",
+                        "YAML 别名（& 和 *）展开后过大或引用了自身，不像表单定义：请直接写出内容",
+                    ),
+                )
             roots[name] = node
             for dup in duplicate_keys(node):
                 raise FormDefinitionError(
@@ -236,6 +246,12 @@ def _parse_yaml(name: str, raw: bytes, roots: dict[str, yaml.Node]) -> Any:
             tr("forms", "YAML 格式错误：{exc}", exc=getattr(exc, "problem", None) or exc),
             mark.line + 1 if mark else None,
         ) from None
+
+
+def parse_pack_yaml(name: str, raw: bytes) -> Any:
+    """One YAML file of a pack as plain data, through the loader's checks (safe loader, bounded
+    size, no duplicate keys, no aliases); refusals are :class:`FormDefinitionError`."""
+    return _parse_yaml(name, raw, {})
 
 
 def _read_file(directory: Path, name: str) -> bytes:
@@ -512,6 +528,10 @@ def _load(
             )
         forms[form.code] = form
         names[form.code] = name
+    # every other YAML the pack carries (a calendar, say) passes the same safe parse: well-formed,
+    # no duplicate keys, no aliases; what it means is the business of the code that reads it
+    for name in sorted(set(files) - {"pack.yaml", "catalog.yaml", *manifest.forms}):
+        _parse_yaml(name, files[name], roots)
     pack = FormPack(
         manifest=manifest,
         catalog=catalog,

@@ -47,6 +47,45 @@ def duplicate_keys(node: yaml.Node) -> Iterator[DuplicateKey]:
             stack.extend(current.value)
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def expanded_size(node: yaml.Node, limit: int) -> int | None:
+    """How many nodes the document has once every alias is expanded, or ``None`` when that is
+    more than ``limit`` or an alias refers to its own ancestor (a cycle).
+
+    Aliases (``&name`` … ``*name``) are ordinary YAML, and a tool that writes YAML may emit them;
+    but they are also how a small file becomes an exponentially large document ("billion
+    laughs"). Counted on the composed nodes, with each shared node measured once, this costs no
+    more than the file itself.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # started and not finished: the ancestors of the current node
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, finished = stack.pop()
+        key = id(current)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(current))
+            if sizes[key] > limit:
+                return None
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            return None
+        open_nodes.add(key)
+        stack.append((current, True))
+        stack.extend((c, False) for c in _children(current) if id(c) not in sizes)
+    return sizes[id(node)]
+
+
 def _item_named(seq: yaml.SequenceNode, name: str) -> yaml.Node | None:
     """The item of a list of mappings whose ``code`` (or ``id``) is ``name``, or the n-th item."""
     for item in seq.value:

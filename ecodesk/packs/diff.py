@@ -14,13 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import yaml
-
-from ecodesk.forms.loader import FormPack
+from ecodesk.forms.loader import FormPack, parse_pack_yaml
 from ecodesk.i18n import tr
 
 Action = Literal["added", "removed", "changed"]
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -208,8 +205,8 @@ def _diff_data_file(
     changes: list[PackChange], name: str, old: bytes | None, new: bytes | None
 ) -> None:
     area = tr("packs", "截止日期") if name.startswith("calendar") else name
-    before = _entries(yaml.load(old, Loader=_SAFE_LOADER)) if old else {}  # noqa: S506
-    after = _entries(yaml.load(new, Loader=_SAFE_LOADER)) if new else {}  # noqa: S506
+    before = _entries(parse_pack_yaml(name, old)) if old else {}
+    after = _entries(parse_pack_yaml(name, new)) if new else {}
     for key, value in after.items():
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
         if key not in before:

@@ -626,6 +626,18 @@ class Store:
                 if current != key and data.values[current] != text:
                     data.retired[key] = text
             # else: the renamed field was saved under its new key since; that value wins
+        # narratives and tables of forms (or sections, tables) the pack no longer has: kept in
+        # the store, left out of what is checked and exported
+        sections = {n.code for n in self._pack.narratives}
+        data.narratives = {
+            k: v
+            for k, v in data.narratives.items()
+            if k.split(":")[0] in self._pack.forms and k.split(":", 1)[1] in sections
+        }
+        tables = {
+            f"{form}:{t.code}" for form, spec in self._pack.forms.items() for t in spec.tables
+        }
+        data.tables = {k: v for k, v in data.tables.items() if k in tables}
 
     def adopt_pack(self, pack: FormPack) -> None:
         """Use ``pack`` from now on (a new one was installed, or an install undone); drafts are
@@ -1014,7 +1026,8 @@ class Store:
                 self._put_accepted(s, sub, data.period, accepted)
 
     def _check_form(self, form: str) -> None:
-        if not is_form_code(form):
+        # the syntax of a form code admits any plan's shape; the pack in use says which exist
+        if not is_form_code(form) or form not in self._pack.forms:
             raise BadFieldKey(form)
 
     # ------------------------------------------------------------------ status, signatures, revisions

@@ -4708,6 +4708,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>键 {key} 重复（第 {first} 行已有），YAML 只会保留后一个</source>
       <translation>key {key} appears twice (already on line {first}); YAML would keep only the second</translation>
     </message>
+    <message>
+      <source>YAML 别名（&amp; 和 *）展开后过大或引用了自身，不像表单定义：请直接写出内容</source>
+      <translation>YAML aliases (&amp; and *) expand too far or refer to themselves, unlike a form definition: write the content out</translation>
+    </message>
   </context>
   <context>
     <name>import</name>

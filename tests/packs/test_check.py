@@ -12,6 +12,7 @@ import pytest
 
 from ecodesk.cli import main
 from ecodesk.forms.loader import FormDefinitionError, load_pack
+from ecodesk.packs.bundle import build_pack_file
 from tests.packs.helpers import pack_folder
 
 
@@ -120,3 +121,25 @@ def test_yaml_syntax_error(folder: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_not_a_pack_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["pack", "check", str(tmp_path)]) == 2
     assert "pack.yaml" in capsys.readouterr().err
+
+
+def test_yaml_aliases_that_would_explode_are_refused(folder: Path) -> None:
+    """A "billion laughs" file: ten lines that would expand to 10⁹ strings."""
+    lines = ['a0: &a0 ["哈哈哈哈哈哈哈哈"]']
+    for n in range(1, 10):
+        lines.append(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]")
+    # not named by pack.yaml, but every YAML of the folder is read (a calendar would be)
+    (folder / "laughs.yaml").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(FormDefinitionError, match="展开后过大") as info:
+        build_pack_file(folder, folder.parent / "x.ecodesk-pack")
+    assert info.value.file == "laughs.yaml"
+    assert not (folder.parent / "x.ecodesk-pack").exists()
+    (folder / "laughs.yaml").write_text("a: &a [*a]", encoding="utf-8")  # refers to itself
+    with pytest.raises(FormDefinitionError, match="引用了自身"):
+        load_pack(folder)
+
+
+def test_an_ordinary_alias_is_fine(folder: Path) -> None:
+    _replace_line(folder / "1_1.yaml", "unit: 亿元", ["unit: &u 亿元"])
+    _replace_line(folder / "1_1.yaml", "help: 本年度工业技术改造完成投资。", ["help: *u"])
+    assert load_pack(folder).indicator("1.1", "tech_invest").help == "亿元"
