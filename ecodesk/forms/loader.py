@@ -213,7 +213,8 @@ def _parse_yaml(name: str, raw: bytes, roots: dict[str, yaml.Node]) -> Any:
             node = loader.get_single_node()
             if node is None:
                 raise FormDefinitionError(name, "", tr("forms", "文件是空的"))
-            if expanded_size(node, MAX_YAML_NODES) is None:
+            # an alias needs an anchor (``&name``): a file without "&" has none to measure
+            if "&" in text and expanded_size(node, MAX_YAML_NODES) is None:
                 raise FormDefinitionError(
                     name,
                     "",

@@ -4,9 +4,15 @@ not in a unit's pack, so an empty cell there is not read as a unit that failed t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
+import pytest
+
+from ecodesk.cli import main
+from ecodesk.packs import trust
+from ecodesk.packs.trust import anchor_document
 
 from ecodesk.packs.installed import active_pack, commit_install, known_packs, prepare_install
 from ecodesk.services.consolidate import consolidate, write_summary
@@ -17,11 +23,16 @@ from tests.packs.helpers import anchor_of, city_key, next_version_folder, signed
 from tests.workbook.helpers import PASSPHRASE
 
 
-def test_units_on_two_pack_versions(tmp_path: Path) -> None:
+def test_units_on_two_pack_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ecodesk.demo import fill_demo
 
     key = city_key(tmp_path / "city-key")
     anchor = anchor_of(key)
+    anchor_file = tmp_path / "city-anchor.json"
+    anchor_file.write_text(json.dumps(anchor_document(key.public_key, "test")), encoding="utf-8")
+    monkeypatch.setattr(trust, "SHIPPED_ANCHOR_FILE", anchor_file)  # this process only
     v2 = tmp_path / "2026.2.ecodesk-pack"
     signed_pack(next_version_folder(tmp_path / "v2"), v2, key)
     registry = tmp_path / "registry"
@@ -68,3 +79,28 @@ def test_units_on_two_pack_versions(tmp_path: Path) -> None:
         if cell
     ]
     assert any("本年绿色化改造企业数" in t and "不是漏报" in t for t in texts)
+
+    # the command line says the same, with the city office's own installed pack
+    capsys.readouterr()
+    d = ["--data-dir", str(city)]
+    assert main([*d, "verify", *map(str, outs), "--keys", str(registry)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[有效]") and "360730" in lines[0]
+    assert "按表单包 2026.1" in lines[1] and "本机使用的表单包是 2026.2" in lines[1]
+    assert lines[2].startswith("[有效]") and len(lines) == 3  # 瑞金市: the same pack, no note
+    assert (
+        main(
+            [
+                *d,
+                "consolidate",
+                *map(str, outs),
+                "--keys",
+                str(registry),
+                "-o",
+                str(tmp_path / "c.xlsx"),
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "表单包：" in printed and "本年绿色化改造企业数" in printed
