@@ -12,9 +12,8 @@ import pytest
 
 from ecodesk.cli import main
 from ecodesk.packs import trust
-from ecodesk.packs.trust import anchor_document
-
 from ecodesk.packs.installed import active_pack, commit_install, known_packs, prepare_install
+from ecodesk.packs.trust import anchor_document
 from ecodesk.services.consolidate import consolidate, write_summary
 from ecodesk.services.export import export_submission
 from ecodesk.services.keys import export_public_key
