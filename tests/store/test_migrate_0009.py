@@ -22,7 +22,7 @@ from tests.attachments.files import make_pdf
 
 
 @pytest.mark.empty_database
-def test_a_store_at_0007_with_an_attachment_upgrades_and_shares_it(
+def test_a_store_at_0005_with_an_attachment_upgrades_and_shares_it(
     data_dir: Path, tmp_path: Path, pack, store_engine: str
 ) -> None:  # type: ignore[no-untyped-def]
     pdf = make_pdf(tmp_path / "批复.pdf")
@@ -32,7 +32,7 @@ def test_a_store_at_0007_with_an_attachment_upgrades_and_shares_it(
         BlobStore(data_dir).put_stream(src, expected=sha)
     url = resolve_url(data_dir)
     engine = make_engine(url)
-    migrate.upgrade(engine, "0007")
+    migrate.upgrade(engine, "0005")  # the schema before 0009
     with engine.begin() as conn:
         for statement in (
             "INSERT INTO periods (id, code, year, quarter) VALUES (1, '2026', 2026, NULL)",

@@ -10,7 +10,7 @@ folder and fetches a missing one from here on demand (:mod:`ecodesk.attachments.
 On SQLite both tables stay empty: the data folder is the store of the files, as before.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0005
 Create Date: 2026-12-03
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
