@@ -63,8 +63,9 @@ def _run(kind: str, data_dir: Path, url: str, source: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
         env=env,
-        check=True,
     )
+    if done.returncode:
+        raise SystemExit(f"{kind} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -78,15 +79,19 @@ def main() -> int:
         server.sql("CREATE DATABASE ecodesk_shared TEMPLATE ecodesk_empty")
         url = server.url("ecodesk_shared")
         source = work / "大照片.pdf"
+        header = b"%PDF-1.7\n"
         with source.open("wb") as out:  # random bytes behind a PDF header: nothing compresses
-            out.write(b"%PDF-1.7\n")
-            for _ in range(megabytes):
+            out.write(header)  # (the whole file exactly at the limit, not a byte over)
+            out.write(os.urandom(1024 * 1024 - len(header)))
+            for _ in range(megabytes - 1):
                 out.write(os.urandom(1024 * 1024))
         from ecodesk.store import Store
         from ecodesk.submission import UnitProfile
 
         with Store.open(work / "pc-a", url=url) as store:
             store.save_profile(UnitProfile("360730", "宁都县", "林业局"))
+        for pc in ("pc-b", "pc-c"):  # each PC's first open of the day makes its daily backup
+            Store.open(work / pc, url=url).close()
         results = {
             "open only": _run("open", work / "pc-c", url, source),
             "attach on PC A": _run("attach", work / "pc-a", url, source),
