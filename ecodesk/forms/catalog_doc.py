@@ -167,6 +167,30 @@ def catalog_document(pack: FormPack) -> dict[str, Any]:
             }
             for d in cat.duties
         ],
+        "calendar": calendar_document(pack),
+    }
+
+
+def calendar_document(pack: FormPack) -> dict[str, Any]:
+    """The reporting calendar: the rules as the pack states them and, for every period of the
+    plan and every form reported on it, when reporting opens and when it is due."""
+    cal = pack.calendar
+    return {
+        "rules": {
+            kind: {"opens_before_end": r.opens_before_end, "due_after_end": r.due_after_end}
+            for kind, r in cal.rules.items()
+        },
+        "deadlines": [
+            {
+                "period": str(d.period),
+                "form": d.form,
+                "opens": d.opens.isoformat(),
+                "due": d.due.isoformat(),
+            }
+            for d in cal.deadlines(
+                pack.catalog.plan.years, {c: f.quarterly for c, f in pack.forms.items()}
+            )
+        ],
     }
 
 

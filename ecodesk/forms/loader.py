@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,6 +13,13 @@ import yaml
 from pydantic import ValidationError
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.calendar import (
+    CALENDAR_FILE,
+    CalendarSpec,
+    ReportingCalendar,
+    calendar_from_spec,
+    calendar_problems,
+)
 from ecodesk.forms.fields import InputField
 from ecodesk.forms.keys import (
     FieldKey,
@@ -34,6 +42,7 @@ from ecodesk.forms.schema import (
     TableTotalRule,
     Task,
 )
+from ecodesk.forms.yaml_lines import line_of, unreadable_scalar_line
 from ecodesk.i18n import tr
 
 PACK_DIR = Path(__file__).resolve().parent / "pack"
@@ -73,6 +82,7 @@ class FormPack:
     forms: dict[str, FormDef]  # in the plan's order
     source: Path = field(default=PACK_DIR)
     files: dict[str, str] = field(default_factory=dict)  # form code → file name, for messages
+    calendar: ReportingCalendar = field(default_factory=ReportingCalendar)
 
     @property
     def version(self) -> str:
@@ -171,6 +181,11 @@ def _read_yaml(path: Path) -> Any:
         where = f"第 {mark.line + 1} 行" if mark else ""
         raise FormDefinitionError(
             path.name, where, tr("forms", "YAML 格式错误：{exc}", exc=exc)
+        ) from None
+    except ValueError as exc:  # a scalar that parses but cannot be built (a date 2027-02-30)
+        line = unreadable_scalar_line(path.read_text(encoding="utf-8"))
+        raise FormDefinitionError(
+            path.name, f"第 {line} 行" if line else "", tr("forms", "无法识别的值：{exc}", exc=exc)
         ) from None
 
 
@@ -339,7 +354,41 @@ def load_pack(directory: Path | None = None) -> FormPack:
         files[form.code] = name
     pack = FormPack(manifest=manifest, catalog=catalog, forms=forms, source=directory, files=files)
     _cross_check(pack)
+    calendar = _load_calendar(directory / CALENDAR_FILE, pack)
+    if calendar is not None:
+        pack = dataclasses.replace(pack, calendar=calendar)
     return pack
+
+
+def _load_calendar(path: Path, pack: FormPack) -> ReportingCalendar | None:
+    """The pack's calendar (``None`` when the pack has none: then nothing is due). Every problem
+    names the line of ``calendar.yaml`` it is on, as a form designer fixes it in an editor."""
+    if not path.exists():
+        return None
+    data = _read_yaml(path)
+    text = path.read_text(encoding="utf-8")
+
+    def refuse(loc: tuple[Any, ...], location: str, problem: str) -> FormDefinitionError:
+        line = line_of(text, loc)
+        where = f"第 {line} 行 {location}".strip() if line else location
+        return FormDefinitionError(path.name, where, problem)
+
+    try:
+        spec = CalendarSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        raise refuse(loc, _readable_location(data, loc), first["msg"]) from None
+    problems = calendar_problems(
+        spec,
+        pack.forms,
+        [code for code, form in pack.forms.items() if form.quarterly],
+        pack.catalog.plan.years,
+    )
+    if problems:
+        loc, problem = problems[0]
+        raise refuse(loc, _readable_location(data, loc), problem)
+    return calendar_from_spec(spec)
 
 
 @functools.cache
