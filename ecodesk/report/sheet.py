@@ -8,6 +8,7 @@ with unit, period, revision and data digest so the city can match paper to file.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -278,8 +279,12 @@ def write_submission_sheet(
     fingerprint: str | None,
     digest: str | None,
     force: bool = True,
+    due: date | None = None,
+    late_reason: str = "",
 ) -> Path:
     """Write the printable submission sheet of ``data``; returns ``out_path``.
+
+    A signed sheet shows the ``due`` date its export carried and, when late, the ``late_reason``.
 
     ``fingerprint``/``digest`` come from the signed workbook; without them the sheet is a
     draft and says so on every page.
@@ -287,7 +292,11 @@ def write_submission_sheet(
     out_path = Path(out_path)
     styles = make_styles()
     ident = SheetIdentity(
-        plan_title=pack.catalog.plan.title, fingerprint=fingerprint, digest=digest
+        plan_title=pack.catalog.plan.title,
+        fingerprint=fingerprint,
+        digest=digest,
+        due=due,
+        late_reason=late_reason,
     )
     story = build_sheet_story(pack, data, ident, styles)
     furniture = _Furniture(data, ident, styles)

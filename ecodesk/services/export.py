@@ -34,7 +34,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from ecodesk.notices import notify
 from ecodesk.output import PART_SUFFIX, OutputFile
 from ecodesk.storage import storage_error
 from ecodesk.store.settings import EXPORT_IN_PROGRESS as EXPORT_JOURNAL
+from ecodesk.store.settings import LATE_EXPORT
 from ecodesk.submission import Period, ProfileMissing
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,47 @@ class QueriesUnanswered(EcoDeskError):
         )
 
 
+class LateReasonRequired(EcoDeskError):
+    """The submission is exported after its due date and no late reason (迟报原因) was given."""
+
+    def __init__(self, period: Period, due: date, days_late: int) -> None:
+        self.period = period
+        self.due = due
+        self.days_late = days_late
+        super().__init__(
+            tr(
+                "export",
+                "{period}的截止日期是 {due}，现在导出已逾期 {n} 天，需要写明迟报原因："
+                "请在导出对话框中填写，或在命令行加 --late-reason 原因。",
+                period=period.label,
+                due=due.isoformat(),
+                n=days_late,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """How an export at a given time stands against the submission's due date."""
+
+    due: date
+    days_late: int  # 0: on time
+
+
+def export_lateness(store: Any, period: Period, when: datetime | date) -> Lateness | None:
+    """The due date of ``period``'s submission (the earliest of its forms' due dates in the
+    pack's calendar) and how late an export at ``when`` would be; ``None`` without a calendar."""
+    data = store.load(period)
+    deadline = store.pack.calendar.submission_deadline(period, data.forms)
+    if deadline is None:
+        return None
+    return Lateness(deadline.due, deadline.days_late(when))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).astimezone().replace(microsecond=0)
+
+
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -130,8 +172,14 @@ def export_submission(
     progress: Any = None,
     data_dir: Path | None = None,
     force: bool = True,
+    late_reason: str = "",
+    now: datetime | None = None,
 ) -> ExportResult:
     """Sign ``period``'s latest revision into ``out_path`` and freeze it in ``store``.
+
+    ``now`` is the export time (the clock when ``None``). Exported after the due date of the
+    pack's calendar, the submission needs a ``late_reason`` (:class:`LateReasonRequired`); the
+    due date and the reason are signed with the data.
 
     ``data_dir`` is where the signing key lives (by default the folder of the store's
     database). ``out_path`` may be a folder (the file is named after the unit and period); an
@@ -171,14 +219,24 @@ def export_submission(
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))
         raise ExportRefused(errors)
+    exported_at = now or _now()
+    deadline = pack.calendar.submission_deadline(period, data.forms)
+    late_reason = late_reason.strip()
+    if deadline is not None and deadline.days_late(exported_at) and not late_reason:
+        log.info("export of %s refused: late without a reason", period)
+        raise LateReasonRequired(period, deadline.due, deadline.days_late(exported_at))
+    if deadline is None or not deadline.days_late(exported_at):
+        late_reason = ""  # on time: a reason would only confuse the receiver
 
     keys = KeyStore(data_dir or store_data_dir(store))
     created = not keys.has_key()
     key = keys.unlock_or_create(passphrase)
     meta = ExportMeta(
-        exported_at=datetime.now(UTC).astimezone().replace(microsecond=0),
+        exported_at=exported_at,
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
+        due=deadline.due if deadline else None,
+        late_reason=late_reason,
     )
     default_name = tr(
         "export",
@@ -207,7 +265,10 @@ def export_submission(
             fingerprint=written.block.fingerprint,
             digest=written.block.digest,
             workbook_path=journal["path"],
-            settings={EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"})},
+            settings={
+                EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"}),
+                LATE_EXPORT.of(period, data.revision): _late_record(meta),
+            },
             unchanged_since=marker,
         )
         frozen = True
@@ -330,10 +391,13 @@ def reexport_signed(
             )
         )
     key = KeyStore(data_dir or store_data_dir(store)).unlock(passphrase)
+    due, reason = late_export_record(store, period, data.revision)
     meta = ExportMeta(
-        exported_at=datetime.now(UTC).astimezone().replace(microsecond=0),
+        exported_at=_now(),
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
+        due=due,
+        late_reason=reason,
     )
     written = write_signed_workbook(
         store.pack, data, Path(out_path), key=key, meta=meta, progress=progress
@@ -341,6 +405,26 @@ def reexport_signed(
     log.info("re-exported signed %s rev %d to %s", period, data.revision, written.path)
     block = written.block
     return ExportResult(written.path, block.fingerprint, block.digest, data.revision)
+
+
+def _late_record(meta: Any) -> str | None:
+    if meta.due is None:
+        return None
+    return json.dumps({"due": meta.due.isoformat(), "reason": meta.late_reason}, ensure_ascii=False)
+
+
+def late_export_record(store: Any, period: Period, revision: int) -> tuple[date | None, str]:
+    """The due date and late reason a signed revision was exported with ((None, "") when its
+    export knew no due date): the printed sheet shows them, a re-export signs them again."""
+    text = store.settings_get(LATE_EXPORT.of(period, revision))
+    if not text:
+        return None, ""
+    try:
+        record = json.loads(text)
+        return date.fromisoformat(record["due"]), str(record.get("reason", ""))
+    except (ValueError, KeyError, TypeError):
+        log.error("unreadable late-export record for %s rev %d: %r", period, revision, text)
+        return None, ""
 
 
 def store_data_dir(store: Any) -> Path:

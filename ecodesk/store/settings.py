@@ -49,6 +49,12 @@ EXPORT_IN_PROGRESS = Setting(
     "export_in_progress",
     "签名导出进行中的记录（JSON：报送期、版本、临时文件、目标文件、阶段），中断后据此补全或撤销",
 )
+LATE_EXPORT = SettingFamily(
+    "late_export:", "<报送期>:<版本> → 签名导出时的截止日期和迟报原因（JSON），供打印和再次导出"
+)
+DEADLINE_REMINDED = SettingFamily(
+    "ui.deadline_reminded:", "<报送期> → 启动时上次提醒临近截止的日期（每期每天只提醒一次）"
+)
 
 ALL: tuple[Setting | SettingFamily, ...] = (
     LANGUAGE,
@@ -63,6 +69,8 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     CONSOLIDATION_FOLDER,
     CONSOLIDATION_EXPORT_FOLDER,
     EXPORT_IN_PROGRESS,
+    LATE_EXPORT,
+    DEADLINE_REMINDED,
 )
 
 
