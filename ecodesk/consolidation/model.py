@@ -18,6 +18,7 @@ from ecodesk.forms.schema import Target
 from ecodesk.submission import Period, SubmissionData, UnitProfile, department_label
 
 if TYPE_CHECKING:
+    from ecodesk.consolidation.timeliness import Timeliness
     from ecodesk.review.state import UnitReview
 
 Aggregation = Literal["sum", "ratio", "none"]
@@ -176,6 +177,8 @@ class Summary:
     # the receiving office's review of each unit (unit_id → state), when its record was given
     review: dict[tuple[str, str], UnitReview] = field(default_factory=dict)
     totals_basis: str = ""  # what the totals use, stated on the summary (see review.state)
+    # 按时 / 迟报 N 天 / 未报 per unit (unit_id → timeliness), from the receiver's calendar
+    timeliness: dict[tuple[str, str], Timeliness] = field(default_factory=dict)
 
     def indicator(self, key: str) -> IndicatorSummary:
         for summary in self.indicators:

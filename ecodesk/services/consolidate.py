@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,8 @@ class ReceivedWorkbook:
     )
     digest: str = ""  # SHA-256 of the signed data: the same digest is the same submission
     warning: str = ""  # Chinese; used, but with something the city must know (unknown unit)
+    exported_at: datetime | None = None  # the signed export time, for timeliness
+    late_reason: str = ""  # the signed 迟报原因
 
     @property
     def valid(self) -> bool:
@@ -176,6 +179,8 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         data=data if result.status in DATA_TRUSTED else None,
         stamp=stamp,
         digest=getattr(workbook, "digest", "") or "",
+        exported_at=getattr(workbook, "exported_at", None),
+        late_reason=getattr(workbook, "late_reason", ""),
     )
     if result.kind == "feedback":
         item.status = "refused"
@@ -438,6 +443,7 @@ def consolidate_received(
     """Consolidate files already verified (the window re-uses its scan)."""
     from ecodesk.consolidation.build import build_summary
     from ecodesk.consolidation.selection import newest_revisions
+    from ecodesk.consolidation.timeliness import SentAt, timeliness_by_unit
 
     pack = pack or bundled_pack()
     valid = [r for r in received if r.valid]
@@ -529,6 +535,13 @@ def consolidate_received(
     submissions = [r.data for r in kept if r.data is not None]
     summary = build_summary(
         pack, submissions, period, files=[r.note() for r in received], expected=expected
+    )
+    summary.timeliness = timeliness_by_unit(
+        pack,
+        period,
+        summary.completeness,
+        submissions,
+        {unit_id(r.data.unit): SentAt(r.exported_at, r.late_reason) for r in kept if r.data},
     )
     log.info(
         "consolidated %s: %d used, %d refused, %d set aside",
