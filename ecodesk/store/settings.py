@@ -52,8 +52,8 @@ EXPORT_IN_PROGRESS = Setting(
 LATE_EXPORT = SettingFamily(
     "late_export:", "<报送期>:<版本> → 签名导出时的截止日期和迟报原因（JSON），供打印和再次导出"
 )
-DEADLINE_REMINDED = SettingFamily(
-    "ui.deadline_reminded:", "<报送期> → 启动时上次提醒临近截止的日期（每期每天只提醒一次）"
+DEADLINE_MENTIONED = SettingFamily(
+    "ui.deadline_mentioned:", "<报送期> → 启动时上次提到临近截止的日期（每期每天只说一次）"
 )
 
 ALL: tuple[Setting | SettingFamily, ...] = (
@@ -70,7 +70,7 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     CONSOLIDATION_EXPORT_FOLDER,
     EXPORT_IN_PROGRESS,
     LATE_EXPORT,
-    DEADLINE_REMINDED,
+    DEADLINE_MENTIONED,
 )
 
 

@@ -8,13 +8,15 @@ the store directly: they ask the session and listen to its signals.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import FormPack
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
@@ -23,6 +25,10 @@ from ecodesk.ui.undo_commands import SetNarrativeCommand, SetTableRowsCommand, S
 log = logging.getLogger(__name__)
 
 RECHECK_DELAY_MS = 200
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
 
 
 class EditSession(QObject):
@@ -48,6 +54,25 @@ class EditSession(QObject):
         self._finished: set[str] | None = set()  # forms whose missing values are shown
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
+        # the window's one clock: deadlines and the export time read it, tests set a fixed day
+        self.clock: Callable[[], datetime] = _local_now
+
+    # ------------------------------------------------------------------ the calendar
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def deadline_status(self, form: str | None = None) -> DeadlineStatus | None:
+        """Where today stands against the due date of ``form`` in the loaded period (``None``:
+        of the whole submission, its earliest form's date); ``None`` when nothing is due."""
+        if self.data is None:
+            return None
+        calendar = self.pack.calendar
+        if form is None:
+            deadline = calendar.submission_deadline(self.data.period, self.data.forms)
+        else:
+            deadline = calendar.deadline(self.data.period, form)
+        return deadline.status(self.today()) if deadline else None
 
     # ------------------------------------------------------------------ loading
 

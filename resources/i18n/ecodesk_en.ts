@@ -280,7 +280,7 @@
     <name>App</name>
     <message>
       <location filename="../../ecodesk/ui/app.py" line="171" />
-      <location filename="../../ecodesk/ui/app.py" line="233" />
+      <location filename="../../ecodesk/ui/app.py" line="246" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -306,62 +306,78 @@
       <translation>Legend:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="91" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="81" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="167" />
+      <source>报送时效</source>
+      <translation>Timeliness</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="107" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="131" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="139" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="147" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="157" />
+      <source>截止日期 {due}</source>
+      <translation>Due {due}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="159" />
+      <source>导出日期 {day}</source>
+      <translation>Exported {day}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="177" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="185" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="140" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="178" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="186" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="141" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="179" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="187" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="188" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="165" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="75" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="201" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="203" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="114" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="122" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -923,27 +939,27 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="118" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="140" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="171" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="172" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="176" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -1138,7 +1154,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="205" />
+      <location filename="../../ecodesk/ui/main_window.py" line="209" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1149,168 +1165,168 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="210" />
+      <location filename="../../ecodesk/ui/main_window.py" line="214" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="217" />
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
+      <location filename="../../ecodesk/ui/main_window.py" line="278" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="219" />
+      <location filename="../../ecodesk/ui/main_window.py" line="223" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="229" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="227" />
+      <location filename="../../ecodesk/ui/main_window.py" line="231" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="236" />
+      <location filename="../../ecodesk/ui/main_window.py" line="240" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="238" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="259" />
+      <location filename="../../ecodesk/ui/main_window.py" line="263" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="267" />
+      <location filename="../../ecodesk/ui/main_window.py" line="271" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="270" />
+      <location filename="../../ecodesk/ui/main_window.py" line="274" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="273" />
+      <location filename="../../ecodesk/ui/main_window.py" line="277" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="280" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="287" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="292" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="293" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="294" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="291" />
+      <location filename="../../ecodesk/ui/main_window.py" line="295" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="292" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="293" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="186" />
+      <location filename="../../ecodesk/ui/main_window.py" line="190" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="336" />
+      <location filename="../../ecodesk/ui/main_window.py" line="340" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="340" />
+      <location filename="../../ecodesk/ui/main_window.py" line="344" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="344" />
+      <location filename="../../ecodesk/ui/main_window.py" line="348" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="374" />
+      <location filename="../../ecodesk/ui/main_window.py" line="379" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="396" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="400" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="401" />
+      <location filename="../../ecodesk/ui/main_window.py" line="406" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="490" />
+      <location filename="../../ecodesk/ui/main_window.py" line="495" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="500" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1411,27 +1427,44 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="78" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="80" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="79" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="81" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="103" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="121" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="114" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="130" />
+      <source>迟报原因</source>
+      <translation>Reason for late submission</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="131" />
+      <source>{period}的截止日期是 {due}，现在已逾期 {n} 天。
+请写明迟报原因（必填）：它随签名数据一起报送上级，并印在报送单上。</source>
+      <translation>{period} was due on {due}; it is now {n} days overdue.
+Please give the reason for the late submission (required): it is sent with the signed data and printed on the submission sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="137" />
+      <source>继续签名导出</source>
+      <translation>Continue to sign and export</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="152" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="58" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
@@ -1439,18 +1472,18 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <location filename="../../ecodesk/ui/operations/data.py" line="41" />
       <location filename="../../ecodesk/ui/operations/data.py" line="224" />
       <location filename="../../ecodesk/ui/operations/review.py" line="33" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="60" />
       <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="174" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="212" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="106" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="124" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -1465,7 +1498,7 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="115" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="153" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -1476,33 +1509,33 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="132" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="140" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="170" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="178" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="133" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="171" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="141" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="179" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="162" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="200" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="205" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="213" />
       <source>报表已签名并保存到：
 {path}
 
@@ -1517,50 +1550,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="221" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="224" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="210" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="216" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="254" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="224" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="230" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="241" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="262" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="268" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="279" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="286" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="263" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="231" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="269" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="242" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="280" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="291" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -1895,52 +1928,72 @@ One row per indicator, one column per county-level division. Once it is filled i
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="202" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="203" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="204" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="205" />
+      <source>截止</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="218" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="232" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="266" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="291" />
+      <source>本期截止日期 {due}，已签名导出。</source>
+      <translation>This period was due on {due}; it has been signed and exported.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="293" />
+      <source>本期 {opens} 开始填报，截止日期 {due}。</source>
+      <translation>Reporting on this period opens on {opens} and is due on {due}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="296" />
+      <source>本期截止日期 {due}：{label}。</source>
+      <translation>This period is due on {due}: {label}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="307" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -2012,20 +2065,30 @@ One row per indicator, one column per county-level division. Once it is filled i
     <name>PlanTree</name>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="104" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="38" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="105" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="24" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="38" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="41" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="38" />
+      <source>截止</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="56" />
       <source>主要目标</source>
       <translation>Main goals</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="107" />
+      <source>市里在表单包中规定的报送截止日期</source>
+      <translation>The due date the city set in the form pack</translation>
     </message>
   </context>
   <context>
@@ -3023,6 +3086,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>  报送时效：{unit} {text}</source>
+      <translation>  Timeliness: {unit} {text}</translation>
+    </message>
+    <message>
       <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
@@ -3121,6 +3188,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>输出文件（或放入的文件夹，文件名按单位和报送期自动取）</source>
       <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
+      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
     </message>
     <message>
       <source>输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。</source>
@@ -4002,6 +4073,30 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>行政区划代码 {code} 不在表单目录中，已按工作簿所写单位汇总，请核实该单位。</source>
       <translation>Division code {code} is not in the list of divisions; consolidated under the unit named in the workbook. Please check this unit.</translation>
     </message>
+    <message>
+      <source>按时</source>
+      <translation>On time</translation>
+    </message>
+    <message>
+      <source>迟报 {n} 天</source>
+      <translation>{n} days late</translation>
+    </message>
+    <message>
+      <source>{label}（原因：{reason}）</source>
+      <translation>{label} (reason: {reason})</translation>
+    </message>
+    <message>
+      <source>未写明</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <source>报送时效</source>
+      <translation>Timeliness</translation>
+    </message>
+    <message>
+      <source>迟报原因</source>
+      <translation>Reason for lateness</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -4089,6 +4184,129 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
       <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
     </message>
+    <message>
+      <source>{period}的截止日期是 {due}，现在导出已逾期 {n} 天，需要写明迟报原因：请在导出对话框中填写，或在命令行加 --late-reason 原因。</source>
+      <translation>{period} was due on {due}; exporting now is {n} days late and needs a reason: give it in the export dialog, or add --late-reason REASON on the command line.</translation>
+    </message>
+  </context>
+  <context>
+    <name>feedback</name>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
+      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
+    </message>
+    <message>
+      <source>。</source>
+      <translation>.</translation>
+    </message>
+    <message>
+      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
+      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
+    </message>
+    <message>
+      <source>，原因：{reason}</source>
+      <translation>; reason: {reason}</translation>
+    </message>
+    <message>
+      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
+      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
+    </message>
+    <message>
+      <source>退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>提出查询</source>
+      <translation>queried</translation>
+    </message>
+    <message>
+      <source>查询（{label}）：{question}</source>
+      <translation>Query ({label}): {question}</translation>
+    </message>
+    <message>
+      <source>第{revision}版被{reviewer}退回：{reason}</source>
+      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
+    </message>
+    <message>
+      <source>不是审核意见书</source>
+      <translation>not review feedback</translation>
+    </message>
+    <message>
+      <source>{name} 是报送工作簿，不是审核意见书。</source>
+      <translation>{name} is a submission, not review feedback.</translation>
+    </message>
+    <message>
+      <source>收件单位不符</source>
+      <translation>addressed to another unit</translation>
+    </message>
+    <message>
+      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
+      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
+    </message>
+    <message>
+      <source>本单位未报送该版本</source>
+      <translation>revision never sent</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
+      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
+    </message>
+    <message>
+      <source>已过时</source>
+      <translation>out of date</translation>
+    </message>
+    <message>
+      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
+      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
+    </message>
+    <message>
+      <source>已导入过</source>
+      <translation>already imported</translation>
+    </message>
+    <message>
+      <source>{name} 已经导入过，本机数据没有改动。</source>
+      <translation>{name} was imported before; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>答复{reviewer}对第{revision}版的查询</source>
+      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
+    </message>
+    <message>
+      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
+      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
+    </message>
+    <message>
+      <source>待答复</source>
+      <translation>to answer</translation>
+    </message>
+    <message>
+      <source>已答复</source>
+      <translation>answered</translation>
+    </message>
+    <message>
+      <source>已关闭</source>
+      <translation>closed</translation>
+    </message>
+    <message>
+      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
+      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
+    </message>
+    <message>
+      <source>答复不能为空，请写明核实情况或更正说明。</source>
+      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
+    </message>
+    <message>
+      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
+      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
+    </message>
+    <message>
+      <source>这条查询随采用意见送达，无需答复。</source>
+      <translation>This query came with an acceptance and needs no answer.</translation>
+    </message>
+    <message>
+      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
+      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
+    </message>
   </context>
   <context>
     <name>forms</name>
@@ -4127,6 +4345,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>没有代码为 {code} 的表单</source>
       <translation>There is no form with code {code}</translation>
+    </message>
+    <message>
+      <source>无法识别的值：{exc}</source>
+      <translation>value not understood: {exc}</translation>
     </message>
   </context>
   <context>
@@ -4692,6 +4914,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还没有填写本单位信息（单位、部门、填报人），报送单无法打印。请先在“单位信息”中填写。</source>
       <translation>This unit's details (unit, department, preparer) are not filled in yet, so the submission sheet cannot be printed. Fill them in under "Unit details" first.</translation>
+    </message>
+  </context>
+  <context>
+    <name>recovery</name>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>每日自动备份</source>
+      <translation>Daily automatic backup</translation>
+    </message>
+    <message>
+      <source>恢复前保存的数据</source>
+      <translation>Data saved before a restore</translation>
+    </message>
+    <message>
+      <source>升级前自动备份</source>
+      <translation>Automatic backup before an upgrade</translation>
+    </message>
+  </context>
+  <context>
+    <name>review</name>
+    <message>
+      <source>{table} 第{n}行</source>
+      <translation>{table} row {n}</translation>
+    </message>
+    <message>
+      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
+      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
+    </message>
+    <message>
+      <source>表{code} {title}</source>
+      <translation>Form {code} {title}</translation>
+    </message>
+    <message>
+      <source>{t} 第{n}行 {c}</source>
+      <translation>{t} row {n} {c}</translation>
+    </message>
+    <message>
+      <source>整份报表</source>
+      <translation>the whole submission</translation>
+    </message>
+    <message>
+      <source>这份报表没有表单 {form}</source>
+      <translation>this submission has no form {form}</translation>
+    </message>
+    <message>
+      <source>冒号后的代码不对</source>
+      <translation>the code after the colon is wrong</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有表格 {t}</source>
+      <translation>form {form} has no table {t}</translation>
+    </message>
+    <message>
+      <source>表格 {t} 没有列 {c}</source>
+      <translation>table {t} has no column {c}</translation>
+    </message>
+    <message>
+      <source>表格“{t}”只有 {n} 行</source>
+      <translation>table "{t}" has only {n} rows</translation>
+    </message>
+    <message>
+      <source>表单 {form} 没有指标或章节 {code}</source>
+      <translation>form {form} has no indicator or section {code}</translation>
+    </message>
+    <message>
+      <source>表格单元格应写成 表单:表格#行.列</source>
+      <translation>a table cell is written form:table#row.column</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>returned for correction</translation>
+    </message>
+    <message>
+      <source>采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>查询（不退回）</source>
+      <translation>queries (not returned)</translation>
+    </message>
+    <message>
+      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
+      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
+    </message>
+    <message>
+      <source>未收到</source>
+      <translation>not received</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>awaiting review</translation>
+    </message>
+    <message>
+      <source>已退回</source>
+      <translation>returned</translation>
+    </message>
+    <message>
+      <source>已重报</source>
+      <translation>resubmitted</translation>
+    </message>
+    <message>
+      <source>已采用</source>
+      <translation>accepted</translation>
+    </message>
+    <message>
+      <source>请核实并说明原因。</source>
+      <translation>Please check and explain.</translation>
+    </message>
+    <message>
+      <source>（单位已说明：{text}）</source>
+      <translation> (the unit explained: {text})</translation>
+    </message>
+    <message>
+      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
+      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
+    </message>
+    <message>
+      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
+      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
+    </message>
+    <message>
+      <source>退回必须写明原因（--return 原因）。</source>
+      <translation>A return needs a reason (--return REASON).</translation>
+    </message>
+    <message>
+      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
+      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
+    </message>
+    <message>
+      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
+      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
+    </message>
+    <message>
+      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
+      <translation>The feedback file name must end in .xlsx.</translation>
+    </message>
+    <message>
+      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
+      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
+    </message>
+    <message>
+      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
+      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”没有写问题。</source>
+      <translation>Query "{key}" has no question.</translation>
+    </message>
+    <message>
+      <source>查询“{key}”的问题太长。</source>
+      <translation>The question of query "{key}" is too long.</translation>
+    </message>
+    <message>
+      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
+      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
+    </message>
+    <message>
+      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
+      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
     </message>
   </context>
   <context>
@@ -5356,6 +5740,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>{name}：签名数据有效（{unit}，{period}，第{revision}版），但文件的显示方式在签名后被改动（{what}），打开文件看到的可能与签名内容不同。汇总以签名数据为准；如需阅读原样，请向报送单位索取原文件。</source>
       <translation>{name}: the signed data is valid ({unit}, {period}, revision {revision}), but the way the file displays was altered after signing ({what}), so what you see when opening the file may differ from what was signed. The consolidation uses the signed data; to read the original, ask the submitting unit for the original file.</translation>
     </message>
+    <message>
+      <source>迟报 {n} 天（截止日期 {due}，导出于 {when}），迟报原因：{reason}</source>
+      <translation>{n} days late (due {due}, exported {when}), reason: {reason}</translation>
+    </message>
+    <message>
+      <source>（未写明）</source>
+      <translation>(not given)</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -5744,6 +6136,33 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>calendar</name>
+    <message>
+      <source>距截止还有 {n} 天</source>
+      <translation>{n} days left</translation>
+    </message>
+    <message>
+      <source>截止日期 {due}（{label}）</source>
+      <translation>Due {due} ({label})</translation>
+    </message>
+    <message>
+      <source>未开始</source>
+      <translation>Not open yet</translation>
+    </message>
+    <message>
+      <source>已逾期 {n} 天</source>
+      <translation>{n} days overdue</translation>
+    </message>
+    <message>
+      <source>今天截止</source>
+      <translation>Due today</translation>
+    </message>
+    <message>
+      <source>{opens} 开始填报，截止日期 {due}</source>
+      <translation>Opens {opens}, due {due}</translation>
+    </message>
+  </context>
+  <context>
     <name>report</name>
     <message>
       <source>{plan}（省下达：{value}）</source>
@@ -5994,6 +6413,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>截止日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>职责</source>
       <translation type="unfinished" />
     </message>
@@ -6007,6 +6430,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>审核签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -6060,268 +6487,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>review</name>
-    <message>
-      <source>{table} 第{n}行</source>
-      <translation>{table} row {n}</translation>
-    </message>
-    <message>
-      <source>查询位置“{key}”不对：{why}。写法：表单（1.1）、指标（1.1:字段）、章节（1.1:progress）或表格单元格（1.1:表格#行.列）；可用 ecodesk catalog --json 查看代码。</source>
-      <translation>Query place "{key}" is wrong: {why}. Write a form (1.1), an indicator (1.1:field), a section (1.1:progress) or a table cell (1.1:table#row.column); ecodesk catalog --json lists the codes.</translation>
-    </message>
-    <message>
-      <source>表{code} {title}</source>
-      <translation>Form {code} {title}</translation>
-    </message>
-    <message>
-      <source>{t} 第{n}行 {c}</source>
-      <translation>{t} row {n} {c}</translation>
-    </message>
-    <message>
-      <source>整份报表</source>
-      <translation>the whole submission</translation>
-    </message>
-    <message>
-      <source>这份报表没有表单 {form}</source>
-      <translation>this submission has no form {form}</translation>
-    </message>
-    <message>
-      <source>冒号后的代码不对</source>
-      <translation>the code after the colon is wrong</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有表格 {t}</source>
-      <translation>form {form} has no table {t}</translation>
-    </message>
-    <message>
-      <source>表格 {t} 没有列 {c}</source>
-      <translation>table {t} has no column {c}</translation>
-    </message>
-    <message>
-      <source>表格“{t}”只有 {n} 行</source>
-      <translation>table "{t}" has only {n} rows</translation>
-    </message>
-    <message>
-      <source>表单 {form} 没有指标或章节 {code}</source>
-      <translation>form {form} has no indicator or section {code}</translation>
-    </message>
-    <message>
-      <source>表格单元格应写成 表单:表格#行.列</source>
-      <translation>a table cell is written form:table#row.column</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>returned for correction</translation>
-    </message>
-    <message>
-      <source>采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>查询（不退回）</source>
-      <translation>queries (not returned)</translation>
-    </message>
-    <message>
-      <source>合计使用各单位最新的有效修订版。审核状态为“已采用”的为最终数；其余（待审核、已退回、已重报）为暂用数，采用后以采用的版本为准。</source>
-      <translation>Totals use each unit's newest valid revision. Figures of units in state "accepted" are final; the others (awaiting review, returned, resubmitted) are provisional until a revision is accepted.</translation>
-    </message>
-    <message>
-      <source>未收到</source>
-      <translation>not received</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>awaiting review</translation>
-    </message>
-    <message>
-      <source>已退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>已重报</source>
-      <translation>resubmitted</translation>
-    </message>
-    <message>
-      <source>已采用</source>
-      <translation>accepted</translation>
-    </message>
-    <message>
-      <source>请核实并说明原因。</source>
-      <translation>Please check and explain.</translation>
-    </message>
-    <message>
-      <source>（单位已说明：{text}）</source>
-      <translation> (the unit explained: {text})</translation>
-    </message>
-    <message>
-      <source>只能审核验证有效的报送，未生成审核意见书。{message}</source>
-      <translation>Only a valid submission can be reviewed; no feedback was written. {message}</translation>
-    </message>
-    <message>
-      <source>{name} 不是报送工作簿（是{kind}），不能审核。</source>
-      <translation>{name} is not a submission (it is {kind}) and cannot be reviewed.</translation>
-    </message>
-    <message>
-      <source>退回必须写明原因（--return 原因）。</source>
-      <translation>A return needs a reason (--return REASON).</translation>
-    </message>
-    <message>
-      <source>采用的报送不能再提查询：有疑问时请只提查询或退回，答复后再采用。</source>
-      <translation>An accepted submission takes no queries: query or return it, and accept it once answered.</translation>
-    </message>
-    <message>
-      <source>请给出审核结论：--accept（采用）、--return 原因（退回），或至少一条 --query。</source>
-      <translation>Give a decision: --accept, --return REASON, or at least one --query.</translation>
-    </message>
-    <message>
-      <source>审核意见书的文件名应以 .xlsx 结尾。</source>
-      <translation>The feedback file name must end in .xlsx.</translation>
-    </message>
-    <message>
-      <source>审核意见书不能覆盖所审核的报送文件，请换一个文件名。</source>
-      <translation>The feedback cannot overwrite the submission it reviews; choose another file name.</translation>
-    </message>
-    <message>
-      <source>还没有填写本单位信息（审核意见书要写明审核单位），请先用 ecodesk profile 填写。</source>
-      <translation>This unit's profile is not filled in yet (the feedback names the reviewing office); fill it in with ecodesk profile first.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”没有写问题。</source>
-      <translation>Query "{key}" has no question.</translation>
-    </message>
-    <message>
-      <source>查询“{key}”的问题太长。</source>
-      <translation>The question of query "{key}" is too long.</translation>
-    </message>
-    <message>
-      <source>{unit}{period}第{revision}版已经采用，不能再审核更早或相同的版本。</source>
-      <translation>{unit}, {period}: revision {revision} is already accepted; an earlier or the same revision cannot be reviewed again.</translation>
-    </message>
-    <message>
-      <source>“{label}”为 {value}{unit}，其他 {n} 个单位的中位数为 {median}{unit}，相差较大。请核实口径并说明原因。</source>
-      <translation>"{label}" is {value}{unit}; the median of {n} other units is {median}{unit}, far from it. Please check how it was counted and explain.</translation>
-    </message>
-  </context>
-  <context>
-    <name>feedback</name>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}{decision}</source>
-      <translation>Revision {revision} was {decision} by {reviewer} on {when}</translation>
-    </message>
-    <message>
-      <source>。</source>
-      <translation>.</translation>
-    </message>
-    <message>
-      <source>第{revision}版已于 {when} 被{reviewer}采用。</source>
-      <translation>Revision {revision} was accepted by {reviewer} on {when}.</translation>
-    </message>
-    <message>
-      <source>，原因：{reason}</source>
-      <translation>; reason: {reason}</translation>
-    </message>
-    <message>
-      <source>已建立第{new}版用于更正和答复：查询 {n} 条，待答复 {pending} 条。</source>
-      <translation> Revision {new} was created for corrections and answers: {n} queries, {pending} still to answer.</translation>
-    </message>
-    <message>
-      <source>退回</source>
-      <translation>returned</translation>
-    </message>
-    <message>
-      <source>提出查询</source>
-      <translation>queried</translation>
-    </message>
-    <message>
-      <source>查询（{label}）：{question}</source>
-      <translation>Query ({label}): {question}</translation>
-    </message>
-    <message>
-      <source>第{revision}版被{reviewer}退回：{reason}</source>
-      <translation>Revision {revision} returned by {reviewer}: {reason}</translation>
-    </message>
-    <message>
-      <source>不是审核意见书</source>
-      <translation>not review feedback</translation>
-    </message>
-    <message>
-      <source>{name} 是报送工作簿，不是审核意见书。</source>
-      <translation>{name} is a submission, not review feedback.</translation>
-    </message>
-    <message>
-      <source>收件单位不符</source>
-      <translation>addressed to another unit</translation>
-    </message>
-    <message>
-      <source>{name} 是给 {to}（{code}）的审核意见书，不是给本单位的，未导入。</source>
-      <translation>{name} is feedback for {to} ({code}), not for this unit; not imported.</translation>
-    </message>
-    <message>
-      <source>本单位未报送该版本</source>
-      <translation>revision never sent</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是 {period}第{revision}版（数据摘要 {digest}），本单位没有签名报送过这一版，未导入。</source>
-      <translation>{name} reviews {period}, revision {revision} (data digest {digest}), which this unit never signed and sent; not imported.</translation>
-    </message>
-    <message>
-      <source>已过时</source>
-      <translation>out of date</translation>
-    </message>
-    <message>
-      <source>{name} 审核的是第{revision}版，本单位之后已报送第{latest}版，旧意见不再导入。</source>
-      <translation>{name} reviews revision {revision}; this unit has since sent revision {latest}, so the old feedback is not imported.</translation>
-    </message>
-    <message>
-      <source>已导入过</source>
-      <translation>already imported</translation>
-    </message>
-    <message>
-      <source>{name} 已经导入过，本机数据没有改动。</source>
-      <translation>{name} was imported before; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>答复{reviewer}对第{revision}版的查询</source>
-      <translation>Answers to the queries of {reviewer} on revision {revision}</translation>
-    </message>
-    <message>
-      <source>{name} 是对第{revision}版的旧审核意见：{reviewer}已于 {when} 对第{later}版作出“{decision}”，旧意见不再导入。</source>
-      <translation>{name} is old feedback on revision {revision}: {reviewer} decided "{decision}" on revision {later} on {when}, so it is not imported.</translation>
-    </message>
-    <message>
-      <source>待答复</source>
-      <translation>to answer</translation>
-    </message>
-    <message>
-      <source>已答复</source>
-      <translation>answered</translation>
-    </message>
-    <message>
-      <source>已关闭</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>没有编号为 {id} 的查询。用 ecodesk feedback show 查看各查询的编号。</source>
-      <translation>There is no query {id}. ecodesk feedback show lists the queries' numbers.</translation>
-    </message>
-    <message>
-      <source>答复不能为空，请写明核实情况或更正说明。</source>
-      <translation>An answer cannot be empty: say what was checked or corrected.</translation>
-    </message>
-    <message>
-      <source>答复太长（{n} 字），请控制在 {max} 字以内。</source>
-      <translation>The answer is too long ({n} characters); keep it within {max}.</translation>
-    </message>
-    <message>
-      <source>这条查询随采用意见送达，无需答复。</source>
-      <translation>This query came with an acceptance and needs no answer.</translation>
-    </message>
-    <message>
-      <source>{period}第{revision}版已签名导出，答复已随之报送，不能再修改。</source>
-      <translation>{period}, revision {revision} is signed and exported; its answers went with it and cannot change.</translation>
     </message>
   </context>
   <context>
@@ -6415,6 +6580,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{y}年{m}月{d}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>封面</source>
       <translation type="unfinished" />
     </message>
@@ -6472,6 +6641,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截止日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>逾期 {n} 天报送。{reason}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -6553,22 +6734,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
-    <name>recovery</name>
+    <name>deadlines</name>
     <message>
-      <source>备份</source>
-      <translation>Backup</translation>
-    </message>
-    <message>
-      <source>每日自动备份</source>
-      <translation>Daily automatic backup</translation>
-    </message>
-    <message>
-      <source>恢复前保存的数据</source>
-      <translation>Data saved before a restore</translation>
-    </message>
-    <message>
-      <source>升级前自动备份</source>
-      <translation>Automatic backup before an upgrade</translation>
+      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
+      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
     </message>
   </context>
 </TS>

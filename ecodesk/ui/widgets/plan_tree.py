@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import MAIN_GOALS_FORM, FormPack
+from ecodesk.ui import style
 from ecodesk.ui.icons import state_icon
 from ecodesk.ui.states import FormState, state_label
 
 FORM_ROLE = Qt.ItemDataRole.UserRole + 1
+DEADLINE_COLUMN = 2
+SOON_DAYS = 7  # a due date this close is shown in the warning colour
+
+
+def deadline_colour(status: DeadlineStatus) -> str | None:
+    """Red when overdue, amber within a week of the due date, plain otherwise."""
+    if status.state == "overdue":
+        return style.ERROR
+    if status.state == "open" and status.days <= SOON_DAYS:
+        return style.WARNING
+    return None
 
 
 class PlanTree(QTreeWidget):
@@ -21,10 +35,11 @@ class PlanTree(QTreeWidget):
         super().__init__(parent)
         self.pack = pack
         self.setObjectName("planTree")
-        self.setHeaderLabels([self.tr("行动方案"), self.tr("状态")])
+        self.setHeaderLabels([self.tr("行动方案"), self.tr("状态"), self.tr("截止")])
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(DEADLINE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.setUniformRowHeights(True)
         self.setWordWrap(False)
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -58,7 +73,7 @@ class PlanTree(QTreeWidget):
             self.select_form(current)
 
     def _add_form(self, parent: QTreeWidgetItem, form: str, text: str) -> None:
-        item = QTreeWidgetItem([text, ""])
+        item = QTreeWidgetItem([text, "", ""])
         item.setData(0, FORM_ROLE, form)
         item.setToolTip(0, self.pack.form(form).title)
         parent.addChild(item)
@@ -73,6 +88,26 @@ class PlanTree(QTreeWidget):
             item.setIcon(0, state_icon(state))
             item.setText(1, state_label(state))
             item.setData(1, FORM_ROLE, state)
+
+    def update_deadlines(
+        self, status_of: Callable[[str], DeadlineStatus | None], submitted: bool = False
+    ) -> None:
+        """Each form's 距截止还有 N 天 / 今天截止 / 已逾期 N 天 / 未开始 (the dates in its tooltip);
+        nothing once the period is ``submitted`` (signed) or when the calendar sets no date."""
+        header = self.headerItem()
+        shown = False
+        for form, item in self._items.items():
+            status = None if submitted else status_of(form)
+            item.setText(DEADLINE_COLUMN, status.label if status else "")
+            item.setToolTip(DEADLINE_COLUMN, status.detail if status else "")
+            colour = deadline_colour(status) if status else None
+            item.setForeground(DEADLINE_COLUMN, QBrush(QColor(colour)) if colour else QBrush())
+            shown = shown or status is not None
+        self.setColumnHidden(DEADLINE_COLUMN, not shown)
+        header.setToolTip(DEADLINE_COLUMN, self.tr("市里在表单包中规定的报送截止日期"))
+
+    def deadline_text(self, form: str) -> str:
+        return self._items[form].text(DEADLINE_COLUMN)
 
     def state_text(self, form: str) -> str:
         return self._items[form].text(1)
