@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(data_dir) as store:
         period = args.period or store.current_period()
         late = export_lateness(store, period, datetime.now().astimezone())
-        if late is not None and late.days_late and not args.late_reason.strip():
+        if late is not None and late.needs_reason and not args.late_reason.strip():
             # said before the passphrase is asked for, not after it was typed in vain
             raise LateReasonRequired(period, late.due, late.days_late)
         passphrase = passphrase_from_env()

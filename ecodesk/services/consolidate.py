@@ -443,7 +443,7 @@ def consolidate_received(
     """Consolidate files already verified (the window re-uses its scan)."""
     from ecodesk.consolidation.build import build_summary
     from ecodesk.consolidation.selection import newest_revisions
-    from ecodesk.consolidation.timeliness import SentAt, timeliness_by_unit
+    from ecodesk.consolidation.timeliness import timeliness_by_unit
 
     pack = pack or bundled_pack()
     valid = [r for r in received if r.valid]
@@ -541,7 +541,7 @@ def consolidate_received(
         period,
         summary.completeness,
         submissions,
-        {unit_id(r.data.unit): SentAt(r.exported_at, r.late_reason) for r in kept if r.data},
+        _first_sent(kept, in_period),
     )
     log.info(
         "consolidated %s: %d used, %d refused, %d set aside",
@@ -551,6 +551,20 @@ def consolidate_received(
         len(superseded) + len(duplicates) + sum(1 for r in received if r.status == "other_period"),
     )
     return Consolidation(summary=summary, received=received)
+
+
+def _first_sent(kept: list[ReceivedWorkbook], in_period: list[ReceivedWorkbook]) -> dict[Any, Any]:
+    """Each kept unit's first sending among the files received (its earliest signed export):
+    a unit that reported on time and corrected later did not report late."""
+    from ecodesk.consolidation.timeliness import SentAt
+
+    first: dict[Any, Any] = {}
+    units = {unit_id(r.data.unit) for r in kept if r.data}
+    for r in sorted(in_period, key=lambda r: r.revision or 0):
+        key = unit_id(r.data.unit) if r.data else None
+        if key in units and key not in first and r.status != "conflict":
+            first[key] = SentAt(r.exported_at, r.late_reason)
+    return first
 
 
 def attach_review(consolidation: Consolidation, sent: Sequence[FeedbackEntry]) -> None:

@@ -138,6 +138,12 @@ class Lateness:
 
     due: date
     days_late: int  # 0: on time
+    correction: bool = False  # a correction revision: the first revision was the submission
+
+    @property
+    def needs_reason(self) -> bool:
+        """Late, and not a correction (the timeliness of a period is its first revision's)."""
+        return self.days_late > 0 and not self.correction
 
 
 def export_lateness(store: Any, period: Period, when: datetime | date) -> Lateness | None:
@@ -147,7 +153,7 @@ def export_lateness(store: Any, period: Period, when: datetime | date) -> Latene
     deadline = store.pack.calendar.submission_deadline(period, data.forms)
     if deadline is None:
         return None
-    return Lateness(deadline.due, deadline.days_late(when))
+    return Lateness(deadline.due, deadline.days_late(when), data.supersedes is not None)
 
 
 def _now() -> datetime:
@@ -179,7 +185,8 @@ def export_submission(
 
     ``now`` is the export time (the clock when ``None``). Exported after the due date of the
     pack's calendar, the submission needs a ``late_reason`` (:class:`LateReasonRequired`); the
-    due date and the reason are signed with the data.
+    due date and the reason are signed with the data. A correction revision needs none: the
+    period was submitted with its first revision, and timeliness is judged on that one.
 
     ``data_dir`` is where the signing key lives (by default the folder of the store's
     database). ``out_path`` may be a folder (the file is named after the unit and period); an
@@ -222,10 +229,11 @@ def export_submission(
     exported_at = now or _now()
     deadline = pack.calendar.submission_deadline(period, data.forms)
     late_reason = late_reason.strip()
-    if deadline is not None and deadline.days_late(exported_at) and not late_reason:
+    late = deadline is not None and deadline.days_late(exported_at) > 0
+    if late and data.supersedes is None and not late_reason:
         log.info("export of %s refused: late without a reason", period)
-        raise LateReasonRequired(period, deadline.due, deadline.days_late(exported_at))
-    if deadline is None or not deadline.days_late(exported_at):
+        raise LateReasonRequired(period, deadline.due, deadline.days_late(exported_at))  # type: ignore[union-attr]
+    if not late:
         late_reason = ""  # on time: a reason would only confuse the receiver
 
     keys = KeyStore(data_dir or store_data_dir(store))

@@ -1301,32 +1301,32 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="379" />
+      <location filename="../../ecodesk/ui/main_window.py" line="383" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="396" />
+      <location filename="../../ecodesk/ui/main_window.py" line="400" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="400" />
+      <location filename="../../ecodesk/ui/main_window.py" line="404" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="406" />
+      <location filename="../../ecodesk/ui/main_window.py" line="410" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="495" />
+      <location filename="../../ecodesk/ui/main_window.py" line="499" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="500" />
+      <location filename="../../ecodesk/ui/main_window.py" line="504" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -1973,27 +1973,27 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="266" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="272" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="291" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="306" />
       <source>本期截止日期 {due}，已签名导出。</source>
       <translation>This period was due on {due}; it has been signed and exported.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="293" />
-      <source>本期 {opens} 开始填报，截止日期 {due}。</source>
-      <translation>Reporting on this period opens on {opens} and is due on {due}.</translation>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="308" />
+      <source>本期{label}：{opens} 开始填报，截止日期 {due}。</source>
+      <translation>This period: {label}. Reporting opens on {opens} and is due on {due}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="296" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="311" />
       <source>本期截止日期 {due}：{label}。</source>
       <translation>This period is due on {due}: {label}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="307" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="322" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -2065,28 +2065,43 @@ One row per indicator, one column per county-level division. Once it is filled i
     <name>PlanTree</name>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="104" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="38" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="39" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="105" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="38" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="39" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="38" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="39" />
       <source>截止</source>
       <translation>Due</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="56" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="40" />
+      <source>本表另定的截止日期</source>
+      <translation>The due date set for this form alone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="60" />
       <source>主要目标</source>
       <translation>Main goals</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="107" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="120" />
+      <source>{label} · {opens} 开始填报 · 截止日期 {due}</source>
+      <translation>{label} · opens {opens} · due {due}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="122" />
+      <source>截止日期 {due} · {label}</source>
+      <translation>Due {due} · {label}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="129" />
       <source>市里在表单包中规定的报送截止日期</source>
       <translation>The due date the city set in the form pack</translation>
     </message>
@@ -2789,6 +2804,33 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>calendar</name>
+    <message>
+      <source>距截止还有 {n} 天</source>
+      <translation>{n} days left</translation>
+    </message>
+    <message>
+      <source>截止日期 {due}（{label}）</source>
+      <translation>Due {due} ({label})</translation>
+    </message>
+    <message>
+      <source>未开始</source>
+      <translation>Not open yet</translation>
+    </message>
+    <message>
+      <source>已逾期 {n} 天</source>
+      <translation>{n} days overdue</translation>
+    </message>
+    <message>
+      <source>今天截止</source>
+      <translation>Due today</translation>
+    </message>
+    <message>
+      <source>{opens} 开始填报，截止日期 {due}</source>
+      <translation>Opens {opens}, due {due}</translation>
+    </message>
+  </context>
+  <context>
     <name>catalog</name>
     <message>
       <source>主要目标</source>
@@ -2974,6 +3016,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Verify the signed workbooks received</translation>
     </message>
     <message>
+      <source>  报送时效：{unit} {text}</source>
+      <translation>  Timeliness: {unit} {text}</translation>
+    </message>
+    <message>
+      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
+      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
+    </message>
+    <message>
       <source>注意：{message}</source>
       <translation type="unfinished" />
     </message>
@@ -3086,10 +3136,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>  报送时效：{unit} {text}</source>
-      <translation>  Timeliness: {unit} {text}</translation>
-    </message>
-    <message>
       <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
@@ -3188,10 +3234,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>输出文件（或放入的文件夹，文件名按单位和报送期自动取）</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
-      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
     </message>
     <message>
       <source>输出文件名应以 .xlsx 结尾，例如 宁都县2026年度.xlsx。</source>
@@ -4096,6 +4138,13 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>迟报原因</source>
       <translation>Reason for lateness</translation>
+    </message>
+  </context>
+  <context>
+    <name>deadlines</name>
+    <message>
+      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
+      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
     </message>
   </context>
   <context>
@@ -6136,33 +6185,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
-    <name>calendar</name>
-    <message>
-      <source>距截止还有 {n} 天</source>
-      <translation>{n} days left</translation>
-    </message>
-    <message>
-      <source>截止日期 {due}（{label}）</source>
-      <translation>Due {due} ({label})</translation>
-    </message>
-    <message>
-      <source>未开始</source>
-      <translation>Not open yet</translation>
-    </message>
-    <message>
-      <source>已逾期 {n} 天</source>
-      <translation>{n} days overdue</translation>
-    </message>
-    <message>
-      <source>今天截止</source>
-      <translation>Due today</translation>
-    </message>
-    <message>
-      <source>{opens} 开始填报，截止日期 {due}</source>
-      <translation>Opens {opens}, due {due}</translation>
-    </message>
-  </context>
-  <context>
     <name>report</name>
     <message>
       <source>{plan}（省下达：{value}）</source>
@@ -6731,13 +6753,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>deadlines</name>
-    <message>
-      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
-      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
     </message>
   </context>
 </TS>

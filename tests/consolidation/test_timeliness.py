@@ -49,6 +49,13 @@ def consolidated(pack: FormPack, tmp_path_factory: pytest.TempPathFactory):  # t
     # The unit signed a later due date than the receiver's: the receiver's calendar decides.
     send(LATE, ["G", "1.1"], _meta(23, due=date(2026, 2, 28), late_reason=REASON), "yudu.xlsx")
     send(G_ONLY, ["G"], _meta(25), "xingguo.xlsx")  # G alone is due 31 January: on time
+    # 宁都 corrected its report in March: the correction is used, the timeliness is the first's
+    corrected = submission(pack, ON_TIME, {}, forms=["1.1"], revision=2)
+    corrected.supersedes = 1
+    late_meta = ExportMeta(
+        exported_at=datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING), program_version="test"
+    )
+    write_signed(pack, corrected, inbox / "ningdu-2.xlsx", keys, registry, meta=late_meta)
     result = consolidate([inbox], registry, period=PERIOD)
     out = write_summary(result, root / "汇总.xlsx")
     return result, out
@@ -65,6 +72,8 @@ def test_timeliness_per_unit(consolidated) -> None:  # type: ignore[no-untyped-d
     )
     assert timeliness[unit_id(LATE)].text == f"迟报 3 天（原因：{REASON}）"
     assert timeliness[unit_id(G_ONLY)].state == "on_time"
+    used = {r.path.name: r.revision for r in result.used}
+    assert used["ningdu-2.xlsx"] == 2 and "ningdu.xlsx" not in used
     missing = [row.unit for row in result.summary.completeness if not row.received]
     assert len(missing) == 18  # the city hears from 3 of its 21 divisions
     assert all(timeliness[unit_id(u)].label == "未报" for u in missing)

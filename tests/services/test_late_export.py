@@ -155,11 +155,21 @@ def test_a_pack_without_a_calendar_signs_what_it_always_signed(
 
 
 def test_command_line_refuses_late_export_without_a_reason(
-    data_dir: Path, demo_folder: Path, tmp_path: Path, monkeypatch, capsys
+    data_dir: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    shutil.copytree(demo_folder, data_dir, dirs_exist_ok=True)
-    with Store.open(data_dir) as store:
-        store.new_revision(Period(2025), "更正森林覆盖率")  # a draft of 2025, due 2026-01-20
+    from ecodesk.demo import sample_profile, sample_submission
+    from ecodesk.forms.loader import bundled_pack
+
+    pack = bundled_pack()
+    with Store.open(data_dir) as store:  # 2025 filled but never sent: due 2026-01-20
+        store.save_profile(sample_profile(pack, "360730"))
+        store.set_responsible_forms(["1.1"])
+        data = sample_submission(pack, "360730", Period(2025))
+        data.forms = ["1.1"]
+        data.values = {k: v for k, v in data.values.items() if k.startswith("1.1:")}
+        data.narratives = {k: v for k, v in data.narratives.items() if k.startswith("1.1:")}
+        data.tables = {k: v for k, v in data.tables.items() if k.startswith("1.1:")}
+        store.write_submission(data)
     monkeypatch.setenv("ECODESK_PASSPHRASE", PASSPHRASE)
     d = ["--data-dir", str(data_dir)]
     out = tmp_path / "2025.xlsx"
@@ -175,3 +185,15 @@ def test_command_line_refuses_late_export_without_a_reason(
     assert main([*d, "export", "--period", "2025", "--out", str(out), "--late-reason", reason]) == 0
     signed = read_signed_workbook(out)
     assert signed.late_reason == reason and signed.due == date(2026, 1, 20)
+
+
+def test_a_correction_after_the_due_date_needs_no_late_reason(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # 2025 was signed on time (the demo); its correction in 2027 is not a late submission
+    store.new_revision(Period(2025), "更正森林覆盖率")
+    late = export_lateness(store, Period(2025), _at(25))
+    assert late is not None and late.days_late > 300 and late.correction and not late.needs_reason
+    result = export_submission(
+        store, Period(2025), tmp_path / "更正.xlsx", passphrase=PASSPHRASE, now=_at(25)
+    )
+    signed = read_signed_workbook(result.path)
+    assert signed.due == date(2026, 1, 20) and signed.late_reason == ""

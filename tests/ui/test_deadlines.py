@@ -30,30 +30,79 @@ def window_2026(store: Any, open_window: Any) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("today", "label", "line"),
+    ("today", "label", "tree_line", "line"),
     [
-        ((2026, 11, 20), "未开始", "本期 2026-12-01 开始填报，截止日期 2027-01-20。"),
-        ((2026, 12, 3), "距截止还有 48 天", "本期截止日期 2027-01-20：距截止还有 48 天。"),
-        ((2027, 1, 18), "距截止还有 2 天", "本期截止日期 2027-01-20：距截止还有 2 天。"),
-        ((2027, 1, 20), "今天截止", "本期截止日期 2027-01-20：今天截止。"),
-        ((2027, 1, 25), "已逾期 5 天", "本期截止日期 2027-01-20：已逾期 5 天。"),
+        (
+            (2026, 11, 20),
+            "未开始",
+            "未开始 · 2026-12-01 开始填报 · 截止日期 2027-01-20",
+            "本期未开始：2026-12-01 开始填报，截止日期 2027-01-20。",
+        ),
+        (
+            (2026, 12, 3),
+            "距截止还有 48 天",
+            "截止日期 2027-01-20 · 距截止还有 48 天",
+            "本期截止日期 2027-01-20：距截止还有 48 天。",
+        ),
+        (
+            (2027, 1, 18),
+            "距截止还有 2 天",
+            "截止日期 2027-01-20 · 距截止还有 2 天",
+            "本期截止日期 2027-01-20：距截止还有 2 天。",
+        ),
+        (
+            (2027, 1, 20),
+            "今天截止",
+            "截止日期 2027-01-20 · 今天截止",
+            "本期截止日期 2027-01-20：今天截止。",
+        ),
+        (
+            (2027, 1, 25),
+            "已逾期 5 天",
+            "截止日期 2027-01-20 · 已逾期 5 天",
+            "本期截止日期 2027-01-20：已逾期 5 天。",
+        ),
     ],
 )
 def test_tree_and_overview_say_what_is_due(
-    window_2026: Any, today: tuple[int, int, int], label: str, line: str
+    window_2026: Any, today: tuple[int, int, int], label: str, tree_line: str, line: str
 ) -> None:
     window = window_2026
     window.session.clock = _at(*today)
     window.rebuild_tree()
-    assert [window.tree.deadline_text(f) for f in ("G", "1.1", "3.1")] == [label] * 3
-    item = window.tree._items["1.1"]
-    assert "2027-01-20" in item.toolTip(2)
+    # said once, at the top of the tree; every form shares 2026's date, so no column
+    assert window.tree.deadline_line() == tree_line
+    assert window.tree.topLevelItem(0).text(0) == tree_line
+    assert [window.tree.deadline_text(f) for f in ("G", "1.1", "3.1")] == [""] * 3
+    assert window.tree.isColumnHidden(2)
+    assert window.tree.current_form() in ("G", "1.1", "3.1")  # the line is not a place to go
     window.overview_action.setChecked(True)
     overview = window.overview
     assert overview.deadline.text() == line
     column = [overview.table.item(r, 4).text() for r in range(overview.table.rowCount())]
-    assert column == [label] * 3
-    assert not overview.table.isColumnHidden(4)
+    assert column == [""] * 3 and overview.table.isColumnHidden(4)  # one date: said above
+    assert label in line
+
+
+def test_a_form_with_its_own_date_says_so_beside_it(store: Any, open_window: Any) -> None:
+    store.set_current_period(Period(2025))  # G is due on 31 January, 1.1 on the 20th
+    store.set_responsible_forms(["G", "1.1"])
+    window = open_window(store)
+    window.session.clock = _at(2026, 1, 25)
+    window.rebuild_tree()
+    assert window.tree.deadline_line() == "截止日期 2026-01-20 · 已逾期 5 天"
+    assert window.tree.deadline_text("G") == "距截止还有 6 天"
+    assert window.tree.deadline_text("1.1") == ""
+    assert "2026-01-31" in window.tree._items["G"].toolTip(2)
+    assert not window.tree.isColumnHidden(2)
+    window.overview_action.setChecked(True)
+    overview = window.overview
+    assert overview.deadline.text() == "本期截止日期 2026-01-20：已逾期 5 天。"
+    column = {
+        overview.table.item(r, 0).data(Qt.ItemDataRole.UserRole): overview.table.item(r, 4).text()
+        for r in range(overview.table.rowCount())
+    }
+    assert column == {"G": "距截止还有 6 天", "1.1": ""} and not overview.table.isColumnHidden(4)
 
 
 def test_overdue_and_soon_are_coloured(window_2026: Any) -> None:
@@ -62,24 +111,24 @@ def test_overdue_and_soon_are_coloured(window_2026: Any) -> None:
     window = window_2026
     window.session.clock = _at(2027, 1, 25)
     window.rebuild_tree()
-    item = window.tree._items["G"]
-    assert item.foreground(2).color().name() == style.ERROR
+    top = window.tree.topLevelItem(0)
+    assert top.foreground(0).color().name() == style.ERROR
     window.session.clock = _at(2027, 1, 16)
     window.rebuild_tree()
-    assert window.tree._items["G"].foreground(2).color().name() == style.WARNING
+    assert window.tree.topLevelItem(0).foreground(0).color().name() == style.WARNING
     window.session.clock = _at(2026, 12, 16)
     window.rebuild_tree()
-    assert window.tree._items["G"].foreground(2).style() == Qt.BrushStyle.NoBrush
+    assert window.tree.topLevelItem(0).foreground(0).style() == Qt.BrushStyle.NoBrush
 
 
 def test_the_english_window_says_it_in_english(english: Any, window_2026: Any) -> None:
     window = window_2026
     window.session.clock = _at(2027, 1, 25)
     window.rebuild_tree()
-    assert window.tree.deadline_text("1.1") == "5 days overdue"
+    assert window.tree.deadline_line() == "Due 2027-01-20 · 5 days overdue"
     window.session.clock = _at(2027, 1, 18)
     window.rebuild_tree()
-    assert window.tree.deadline_text("1.1") == "2 days left"
+    assert window.tree.deadline_line() == "Due 2027-01-20 · 2 days left"
 
 
 @pytest.fixture
@@ -145,7 +194,8 @@ def test_late_export_asks_for_a_reason_and_signs_it(
     )
     assert window.session.frozen
     window.rebuild_tree()
-    assert window.tree.deadline_text("1.1") == ""  # submitted: nothing left to count down
+    assert window.tree.deadline_line() == ""  # submitted: nothing left to count down
+    assert window.tree.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole + 1) == "G"
 
 
 def test_cancelling_the_late_reason_exports_nothing(

@@ -88,7 +88,7 @@ def export_signed(window: MainWindow) -> None:
     store, period = session.store, session.period
     late_reason = ""
     late = export_lateness(store, period, session.clock())
-    if late is not None and late.days_late:
+    if late is not None and late.needs_reason:
         answer = ask_late_reason(window, late)
         if answer is None:
             return

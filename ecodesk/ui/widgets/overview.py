@@ -256,10 +256,16 @@ class Overview(QWidget):
         self.table.setColumnWidth(2, 100)
         self.table.setColumnWidth(3, 160)
         self.table.setColumnWidth(DEADLINE_COLUMN, 150)
-        # no calendar in the pack: no empty column
-        self.table.setColumnHidden(DEADLINE_COLUMN, self.session.deadline_status() is None)
+        # the period's date is said once above the table; the column only for forms of their own
+        self.table.setColumnHidden(
+            DEADLINE_COLUMN,
+            not any(self._own_deadline(form, signed) for form in forms),
+        )
         self.deadline.setText(self.deadline_line(signed))
         self.deadline.setVisible(bool(self.deadline.text()))
+        period_status = None if signed else self.session.deadline_status()
+        colour = deadline_colour(period_status) if period_status else None
+        self.deadline.setStyleSheet(f"font-weight: bold; color: {colour};" if colour else "")
         ready = sum(1 for s in states.values() if s in ("checked", "signed"))
         errors = sum(1 for s in states.values() if s == "errors")
         self.summary.setText(
@@ -270,8 +276,17 @@ class Overview(QWidget):
         self._charts_stale = True
         self._build_charts_if_needed()
 
+    def _own_deadline(self, form: str, signed: bool) -> Any:
+        """The form's deadline status when its due date is not the period's, else ``None``."""
+        if signed:
+            return None
+        status, period = self.session.deadline_status(form), self.session.deadline_status()
+        if status is None or period is None or status.deadline.due == period.deadline.due:
+            return None
+        return status
+
     def _deadline_item(self, form: str, signed: bool) -> QTableWidgetItem:
-        status = None if signed else self.session.deadline_status(form)
+        status = self._own_deadline(form, signed)
         item = QTableWidgetItem(status.label if status else "")
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         if status is not None:
@@ -290,8 +305,8 @@ class Overview(QWidget):
         if signed:
             return self.tr("本期截止日期 {due}，已签名导出。").format(due=due)
         if status.state == "not_open":
-            return self.tr("本期 {opens} 开始填报，截止日期 {due}。").format(
-                opens=status.deadline.opens.isoformat(), due=due
+            return self.tr("本期{label}：{opens} 开始填报，截止日期 {due}。").format(
+                label=status.label, opens=status.deadline.opens.isoformat(), due=due
             )
         return self.tr("本期截止日期 {due}：{label}。").format(due=due, label=status.label)
 

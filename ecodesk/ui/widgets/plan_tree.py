@@ -15,6 +15,7 @@ from ecodesk.ui.icons import state_icon
 from ecodesk.ui.states import FormState, state_label
 
 FORM_ROLE = Qt.ItemDataRole.UserRole + 1
+DEADLINE_ROLE = Qt.ItemDataRole.UserRole + 2
 DEADLINE_COLUMN = 2
 SOON_DAYS = 7  # a due date this close is shown in the warning colour
 
@@ -36,6 +37,7 @@ class PlanTree(QTreeWidget):
         self.pack = pack
         self.setObjectName("planTree")
         self.setHeaderLabels([self.tr("行动方案"), self.tr("状态"), self.tr("截止")])
+        self.headerItem().setToolTip(DEADLINE_COLUMN, self.tr("本表另定的截止日期"))
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -43,6 +45,7 @@ class PlanTree(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setWordWrap(False)
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._deadline_line: QTreeWidgetItem | None = None
         self.currentItemChanged.connect(self._current_changed)
 
     def build(self, forms: Iterable[str]) -> None:
@@ -52,6 +55,7 @@ class PlanTree(QTreeWidget):
         self.blockSignals(True)
         self.clear()
         self._items = {}
+        self._deadline_line = None
         if MAIN_GOALS_FORM in wanted and MAIN_GOALS_FORM in self.pack.forms:
             self._add_form(self.invisibleRootItem(), MAIN_GOALS_FORM, self.tr("主要目标"))
         for action in self.pack.catalog.actions:
@@ -90,23 +94,69 @@ class PlanTree(QTreeWidget):
             item.setData(1, FORM_ROLE, state)
 
     def update_deadlines(
-        self, status_of: Callable[[str], DeadlineStatus | None], submitted: bool = False
+        self,
+        period_status: DeadlineStatus | None,
+        status_of: Callable[[str], DeadlineStatus | None],
+        submitted: bool = False,
     ) -> None:
-        """Each form's 距截止还有 N 天 / 今天截止 / 已逾期 N 天 / 未开始 (the dates in its tooltip);
-        nothing once the period is ``submitted`` (signed) or when the calendar sets no date."""
-        header = self.headerItem()
-        shown = False
+        """What is due, said once at the top of the tree (the period's earliest due date: 距截止还有
+        N 天 / 今天截止 / 已逾期 N 天 / 未开始), and beside a form only when its own date differs.
+        Nothing once the period is ``submitted`` (signed) or when the calendar sets no date."""
+        if submitted or period_status is None:
+            self._remove_deadline_line()
+            for item in self._items.values():
+                self._show_status(item, None)
+            self.setColumnHidden(DEADLINE_COLUMN, True)
+            return
+        line = self._deadline_line
+        if line is None:
+            line = self._deadline_line = QTreeWidgetItem()
+            line.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a statement, not a place to go
+            line.setData(0, DEADLINE_ROLE, True)
+            self.insertTopLevelItem(0, line)
+            line.setFirstColumnSpanned(True)
+        due = period_status.deadline
+        if period_status.state == "not_open":
+            text = self.tr("{label} · {opens} 开始填报 · 截止日期 {due}")
+        else:
+            text = self.tr("截止日期 {due} · {label}")
+        line.setText(
+            0,
+            text.format(
+                opens=due.opens.isoformat(), due=due.due.isoformat(), label=period_status.label
+            ),
+        )
+        line.setToolTip(0, self.tr("市里在表单包中规定的报送截止日期"))
+        colour = deadline_colour(period_status)
+        line.setForeground(0, QBrush(QColor(colour)) if colour else QBrush())
+        font = line.font(0)
+        font.setBold(True)
+        line.setFont(0, font)
+        differs = False
         for form, item in self._items.items():
-            status = None if submitted else status_of(form)
-            item.setText(DEADLINE_COLUMN, status.label if status else "")
-            item.setToolTip(DEADLINE_COLUMN, status.detail if status else "")
-            colour = deadline_colour(status) if status else None
-            item.setForeground(DEADLINE_COLUMN, QBrush(QColor(colour)) if colour else QBrush())
-            shown = shown or status is not None
-        self.setColumnHidden(DEADLINE_COLUMN, not shown)
-        header.setToolTip(DEADLINE_COLUMN, self.tr("市里在表单包中规定的报送截止日期"))
+            status = status_of(form)
+            own = status if status and status.deadline.due != due.due else None
+            self._show_status(item, own)
+            differs = differs or own is not None
+        self.setColumnHidden(DEADLINE_COLUMN, not differs)
+
+    def _show_status(self, item: QTreeWidgetItem, status: DeadlineStatus | None) -> None:
+        item.setText(DEADLINE_COLUMN, status.label if status else "")
+        item.setToolTip(DEADLINE_COLUMN, status.detail if status else "")
+        colour = deadline_colour(status) if status else None
+        item.setForeground(DEADLINE_COLUMN, QBrush(QColor(colour)) if colour else QBrush())
+
+    def _remove_deadline_line(self) -> None:
+        if self._deadline_line is not None:
+            self.takeTopLevelItem(self.indexOfTopLevelItem(self._deadline_line))
+            self._deadline_line = None
+
+    def deadline_line(self) -> str:
+        """The tree's top line about the period's due date ("" when there is none)."""
+        return self._deadline_line.text(0) if self._deadline_line is not None else ""
 
     def deadline_text(self, form: str) -> str:
+        """A form's own due status, shown only when its date differs from the period's."""
         return self._items[form].text(DEADLINE_COLUMN)
 
     def state_text(self, form: str) -> str:
