@@ -399,13 +399,13 @@ def reexport_signed(
             )
         )
     key = KeyStore(data_dir or store_data_dir(store)).unlock(passphrase)
-    due, reason = late_export_record(store, period, data.revision)
+    late = late_export_record(store, period, data.revision)
     meta = ExportMeta(
         exported_at=_now(),
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
-        due=due,
-        late_reason=reason,
+        due=late.due,
+        late_reason=late.reason,
     )
     written = write_signed_workbook(
         store.pack, data, Path(out_path), key=key, meta=meta, progress=progress
@@ -418,21 +418,53 @@ def reexport_signed(
 def _late_record(meta: Any) -> str | None:
     if meta.due is None:
         return None
-    return json.dumps({"due": meta.due.isoformat(), "reason": meta.late_reason}, ensure_ascii=False)
+    record = {
+        "due": meta.due.isoformat(),
+        "reason": meta.late_reason,
+        "exported": meta.exported_at.date().isoformat(),
+    }
+    return json.dumps(record, ensure_ascii=False)
 
 
-def late_export_record(store: Any, period: Period, revision: int) -> tuple[date | None, str]:
-    """The due date and late reason a signed revision was exported with ((None, "") when its
-    export knew no due date): the printed sheet shows them, a re-export signs them again."""
+@dataclass(frozen=True)
+class LateRecord:
+    """The due date and late reason a signed revision was exported with."""
+
+    due: date | None = None
+    reason: str = ""
+    exported: date | None = None
+
+    @property
+    def days_late(self) -> int:
+        if self.due is None or self.exported is None:
+            return 0
+        return max(0, (self.exported - self.due).days)
+
+    @property
+    def printed_reason(self) -> str:
+        """逾期 N 天报送。<reason>, as the signed cover says it ("" when on time)."""
+        if not self.reason:
+            return ""
+        return tr("report", "逾期 {n} 天报送。{reason}", n=self.days_late, reason=self.reason)
+
+
+def late_export_record(store: Any, period: Period, revision: int) -> LateRecord:
+    """What a signed revision's export said about its due date (an empty record when its
+    export knew no due date): the printed sheet shows it, a re-export signs it again."""
     text = store.settings_get(LATE_EXPORT.of(period, revision))
     if not text:
-        return None, ""
+        return LateRecord()
     try:
         record = json.loads(text)
-        return date.fromisoformat(record["due"]), str(record.get("reason", ""))
-    except (ValueError, KeyError, TypeError):
+        exported = record.get("exported")
+        return LateRecord(
+            date.fromisoformat(record["due"]),
+            str(record.get("reason", "")),
+            date.fromisoformat(exported) if exported else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
         log.error("unreadable late-export record for %s rev %d: %r", period, revision, text)
-        return None, ""
+        return LateRecord()
 
 
 def store_data_dir(store: Any) -> Path:

@@ -6510,6 +6510,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
     </message>
+    <message>
+      <source>逾期 {n} 天报送。{reason}</source>
+      <translation type="unfinished" />
+    </message>
   </context>
   <context>
     <name>workbook-sheet</name>

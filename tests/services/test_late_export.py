@@ -118,7 +118,17 @@ def test_late_export_with_a_reason_carries_it_signed(store, data_dir: Path, tmp_
 
     pdf = print_submission(store, P2026, tmp_path / "sheet.pdf")
     text = "".join(page_texts(pdf)[0].split())
-    assert "截止日期2027年1月20日" in text and "迟报原因" in text and "1月24日才确认" in text
+    assert "截止日期2027年1月20日" in text and "迟报原因逾期5天报送。" in text
+    assert "1月24日才确认" in text
+
+    # A lost file written again carries the same due date and reason.
+    from ecodesk.services.export import reexport_signed
+
+    again = reexport_signed(store, P2026, tmp_path / "again.xlsx", passphrase=PASSPHRASE)
+    assert (read_signed_workbook(again.path).due, read_signed_workbook(again.path).late_reason) == (
+        DUE_2026,
+        reason,
+    )
 
 
 def test_on_time_export_needs_no_reason_and_drops_one(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
