@@ -8,12 +8,14 @@ Writes deadlines-tree.png (the plan tree's 截止 column beside a form) and dead
 (the overview's due line and column), as the window looks three days before 2026's due date
 (``--today`` changes the day), deadlines-overdue.png (a correction of 2025 still unsent five
 days after its due date, the main goals form with its own later date), and deadlines-late-reason.png (the late reason asked when the
-export comes five days after it).
+export comes five days after it), and deadlines-consolidation.png (timeliness per county
+in the consolidation window's completeness matrix).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -35,12 +37,17 @@ def main() -> int:
 
     from ecodesk.demo import fill_demo
     from ecodesk.forms.loader import bundled_pack
+    from ecodesk.services.consolidate import consolidate
     from ecodesk.services.export import export_lateness
     from ecodesk.store import Store
     from ecodesk.submission import Period
     from ecodesk.ui.app import application
+    from ecodesk.ui.consolidation.completeness_view import CompletenessView
     from ecodesk.ui.main_window import MainWindow
     from ecodesk.ui.operations.submission import ask_late_reason
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from screenshots import received_workbooks
 
     app = application()
     pack = bundled_pack()
@@ -94,6 +101,17 @@ def main() -> int:
             QTimer.singleShot(0, shoot_dialog)
             ask_late_reason(window, late)
             window.close()
+
+            # the receiving end: eight counties' 2025 workbooks, one late with its reason
+            inbox, registry = data_dir / "收到的报表", data_dir / "密钥登记"
+            received_workbooks(pack, inbox, registry, data_dir / "keys")
+            summary = consolidate([inbox], registry).summary
+            view = CompletenessView()
+            view.resize(1366, 560)
+            view.show_summary(summary)
+            view.show()
+            save(view, "deadlines-consolidation.png")
+            view.close()
     return 0
 
 

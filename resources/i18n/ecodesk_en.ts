@@ -306,78 +306,93 @@
       <translation>Legend:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="78" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="78" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="81" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="167" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="86" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="183" />
       <source>报送时效</source>
       <translation>Timeliness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="99" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="107" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="154" />
+      <source>迟报：{units}</source>
+      <translation>Late: {units}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="158" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="157" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="173" />
       <source>截止日期 {due}</source>
       <translation>Due {due}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="159" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="175" />
       <source>导出日期 {day}</source>
       <translation>Exported {day}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="177" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="185" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="193" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="201" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="178" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="194" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="186" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="202" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="179" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="187" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="195" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="203" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="188" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="146" />
+      <source>{unit} {n} 天（原因：{reason}）</source>
+      <translation>{unit} {n} days (reason: {reason})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <source>未写明</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="204" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="75" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="201" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="203" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="221" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="122" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="127" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>

@@ -247,6 +247,7 @@ def test_consolidation_window_shows_timeliness(qtbot: Any, pack: Any, tmp_path: 
     assert view.timeliness_at(labels[("360730", "生态文明建设领导小组办公室")])[0] == "按时"
     text, tip = view.timeliness_at(labels[("360731", "生态文明建设领导小组办公室")])
     assert text == "迟报 7 天" and "汛期" in tip and "截止日期 2026-01-20" in tip
+    assert view.late.isVisibleTo(view) and view.late.text() == "迟报：于都县 7 天（原因：汛期）"
     missing = next(r.unit for r in summary.completeness if r.unit.division_code == "360735")
     assert view.timeliness_at(labels.get(unit_id(missing)) or "石城县")[0] == "未报"
 

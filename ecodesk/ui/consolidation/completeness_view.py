@@ -47,6 +47,11 @@ class CompletenessView(QWidget):
         self.counts = QLabel(objectName="muted")
         legend.addWidget(self.counts)
         layout.addLayout(legend)
+        self.late = QLabel(objectName="lateUnits")  # who was late, and why, in a sentence
+        self.late.setWordWrap(True)
+        self.late.setTextFormat(Qt.TextFormat.PlainText)
+        self.late.hide()
+        layout.addWidget(self.late)
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("completenessMatrix")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -137,6 +142,17 @@ class CompletenessView(QWidget):
                     f"{name.text()} · {form} {pack.form(form).title}：{state_label(state)}"
                 )
                 self.table.setItem(row, fixed + i, cell)
+        late = [
+            self.tr("{unit} {n} 天（原因：{reason}）").format(
+                unit=labels.get(unit_id(e.unit)) or e.unit.display_name,
+                n=t.days_late,
+                reason=t.reason or self.tr("未写明"),
+            )
+            for e in summary.completeness
+            if (t := summary.timeliness.get(unit_id(e.unit))) is not None and t.state == "late"
+        ]
+        self.late.setText(self.tr("迟报：{units}").format(units="；".join(late)) if late else "")
+        self.late.setVisible(bool(late))
         received = sum(1 for e in summary.completeness if e.received)
         self.counts.setText(
             self.tr("已收到 {received} 个单位，未收到 {missing} 个").format(
@@ -193,6 +209,8 @@ class CompletenessView(QWidget):
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.counts.setText("")
+        self.late.clear()
+        self.late.hide()
 
     def review_state_at(self, unit_label: str) -> str:
         """The review state shown for one unit (未收到 … 已采用), "" when no column is shown."""
