@@ -2908,6 +2908,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>报送日历</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填{num}÷{den}</source>
       <translation type="unfinished" />
     </message>
@@ -2916,7 +2920,15 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{period}：{opens} 开始填报，{due} 截止</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>牵头部门：{leads}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：{due} 截止</source>
       <translation type="unfinished" />
     </message>
     <message>

@@ -243,3 +243,14 @@ def test_catalog_json_reports_the_calendar(pack: FormPack) -> None:
     assert deadlines[("2024", "7.2")] == ("2024-12-01", "2025-01-20")
     assert {p for p, _ in deadlines} == {"2024", "2025", "2026"}  # no form is quarterly
     assert len(deadlines) == 3 * len(pack.forms)
+
+
+def test_catalog_tree_lists_the_calendar(pack: FormPack) -> None:
+    from ecodesk.forms.catalog_doc import catalog_tree
+
+    text = catalog_tree(pack)
+    calendar = text[text.index("报送日历") :]
+    assert "2025年度：2025-12-01 开始填报，2026-01-20 截止" in calendar
+    assert "表 G：2026-01-31 截止" in calendar  # the main goals form's own date, where it differs
+    assert "2026年度：2026-12-01 开始填报，2027-01-20 截止" in calendar
+    assert "表 G：2027-01-31" not in calendar  # 2026's explicit date holds for every form
