@@ -130,3 +130,21 @@ def line_of(root: yaml.Node | None, location: str) -> int | None:
             break
         node = found
     return line
+
+
+def unreadable_scalar_line(root: yaml.Node) -> int | None:
+    """The 1-based line of the first scalar under ``root`` that YAML's safe constructor cannot
+    turn into a value (a date such as ``2027-02-30`` looks like one to the parser and fails only
+    when built)."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return int(node.start_mark.line) + 1
+        else:
+            stack[:0] = _children(node)
+    return None
