@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 
+from ecodesk import clock
 from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
@@ -46,7 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import datetime
     from pathlib import Path
 
     from ecodesk.paths import resolve_data_dir
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     with Store.open(data_dir) as store:
         period = args.period or store.current_period()
-        late = export_lateness(store, period, datetime.now().astimezone())
+        late = export_lateness(store, period, clock.now())
         if late is not None and late.needs_reason and not args.late_reason.strip():
             # said before the passphrase is asked for, not after it was typed in vain
             raise LateReasonRequired(period, late.due, late.days_late)

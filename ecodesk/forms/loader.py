@@ -47,6 +47,7 @@ from ecodesk.forms.yaml_marks import (
     duplicate_keys,
     expanded_size,
     line_of,
+    line_of_path,
     unreadable_scalar_line,
 )
 from ecodesk.i18n import tr
@@ -578,7 +579,7 @@ def _load_calendar(data: Any, pack: FormPack, root: yaml.Node | None) -> Reporti
     names the line of ``calendar.yaml`` it is on, as a form designer fixes it in an editor."""
 
     def refuse(loc: tuple[Any, ...], location: str, problem: str) -> FormDefinitionError:
-        return FormDefinitionError(CALENDAR_FILE, location, problem, line_of(root, location))
+        return FormDefinitionError(CALENDAR_FILE, location, problem, line_of_path(root, loc))
 
     try:
         spec = CalendarSpec.model_validate(data)

@@ -602,6 +602,8 @@ def unit_attachments(kept: Sequence[ReceivedWorkbook]) -> list[UnitAttachment]:
                 )
             )
     return found
+
+
 def _first_sent(kept: list[ReceivedWorkbook], in_period: list[ReceivedWorkbook]) -> dict[Any, Any]:
     """Each kept unit's first sending among the files received (its earliest signed export):
     a unit that reported on time and corrected later did not report late."""

@@ -34,11 +34,11 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ecodesk import __version__
+from ecodesk import __version__, clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.notices import notify
@@ -157,7 +157,7 @@ def export_lateness(store: Any, period: Period, when: datetime | date) -> Latene
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).astimezone().replace(microsecond=0)
+    return clock.now()
 
 
 @dataclass(frozen=True)

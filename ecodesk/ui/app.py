@@ -209,6 +209,8 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
 def _mention_deadlines(store: Any, window: Any, notices: list[str]) -> None:
     """A due date within a week joins the start-up notices, once per period per day."""
     from ecodesk.services.deadlines import deadline_notice

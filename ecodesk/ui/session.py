@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import FormPack
@@ -49,10 +50,6 @@ ConflictResolver = Callable[[ValueConflict, str], bool]
 
 class _AttachSignals(QObject):
     done = Signal(list, list)  # attached Attachment records, (name, reason) of refused files
-
-
-def _local_now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
 
 
 class EditSession(QObject):
@@ -92,7 +89,7 @@ class EditSession(QObject):
         # edits typed while the server was unreachable: key → (save(based_on), based_on)
         self._unsent: dict[str, tuple[Callable[[Any], None], Any]] = {}
         # the window's one clock: deadlines and the export time read it, tests set a fixed day
-        self.clock: Callable[[], datetime] = _local_now
+        self.clock: Callable[[], datetime] = clock.now
 
     # ------------------------------------------------------------------ the calendar
 

@@ -44,6 +44,8 @@ def _attachment_list(ws: Worksheet, data: SubmissionData, r: int) -> int:
         ws.row_dimensions[r].height = max(48, st.wrapped_height(text, WIDTHS[1]))
         r += 1
     return r
+
+
 def _chinese_date(day: date) -> str:
     return tr("workbook-sheet", "{y}年{m}月{d}日", y=day.year, m=day.month, d=day.day)
 

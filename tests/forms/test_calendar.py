@@ -224,7 +224,7 @@ def test_a_broken_calendar_points_at_its_line(
     pack_copy: Path, text: str, line: int, words: str
 ) -> None:
     error = _refused(pack_copy, text)
-    assert f"第 {line} 行" in error.location, (error.location, str(error))
+    assert error.line == line and f"第 {line} 行" in str(error), (error.line, str(error))
     assert words in str(error)
 
 

@@ -1,8 +1,8 @@
 """A submission exported after its due date needs a late reason (迟报原因); the due date and the
 reason are signed with the data and read back by verify, the cover and the printed sheet.
 
-The export time is passed in (``now``), never read from the clock, except on the command line,
-where 2025's annual report (due 2026-01-20) is late whenever these tests run.
+The export time is passed in (``now``), or, on the command line, set through the one clock every
+part of the program reads (:mod:`ecodesk.clock`).
 """
 
 from __future__ import annotations
@@ -207,3 +207,29 @@ def test_a_correction_after_the_due_date_needs_no_late_reason(store, tmp_path: P
     )
     signed = read_signed_workbook(result.path)
     assert signed.due == date(2026, 1, 20) and signed.late_reason == ""
+
+
+def test_the_command_line_reads_the_programs_one_clock(
+    demo_folder: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The same 2026 export, on time as of the suite's day, late (reason asked) as of February
+    2027: what is due is decided by :mod:`ecodesk.clock`, not by the day the tests happen to run."""
+    from ecodesk import clock
+
+    monkeypatch.setenv("ECODESK_PASSPHRASE", PASSPHRASE)
+    folder = shutil.copytree(demo_folder, tmp_path / "data")
+    d = ["--data-dir", str(folder)]
+    clock.run_as_of(date(2027, 2, 1))
+    late = tmp_path / "late.xlsx"
+    assert main([*d, "export", "--period", "2026", "--out", str(late)]) == 2
+    err = capsys.readouterr().err
+    assert "2026年度的截止日期是 2027-01-20，现在导出已逾期 12 天" in err and not late.exists()
+
+    clock.run_as_of(date(2027, 1, 20))
+    on_time = tmp_path / "on-time.xlsx"
+    assert main([*d, "export", "--period", "2026", "--out", str(on_time)]) == 0
+    signed = read_signed_workbook(on_time)
+    assert signed.due == DUE_2026 and not signed.late_reason
+
+    clock.run_as_of(None)
+    assert abs(clock.now() - datetime.now().astimezone()) < timedelta(seconds=5)

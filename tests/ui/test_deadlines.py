@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecodesk.submission import Period
+from ecodesk.ui.widgets.plan_tree import DEADLINE_COLUMN
 from tests.ui.conftest import click, type_text, when_modal
 
 BEIJING = timezone(timedelta(hours=8))
@@ -74,7 +75,7 @@ def test_tree_and_overview_say_what_is_due(
     assert window.tree.deadline_line() == tree_line
     assert window.tree.topLevelItem(0).text(0) == tree_line
     assert [window.tree.deadline_text(f) for f in ("G", "1.1", "3.1")] == [""] * 3
-    assert window.tree.isColumnHidden(2)
+    assert window.tree.isColumnHidden(DEADLINE_COLUMN)
     assert window.tree.current_form() in ("G", "1.1", "3.1")  # the line is not a place to go
     window.overview_action.setChecked(True)
     overview = window.overview
@@ -93,8 +94,8 @@ def test_a_form_with_its_own_date_says_so_beside_it(store: Any, open_window: Any
     assert window.tree.deadline_line() == "截止日期 2026-01-20 · 已逾期 5 天"
     assert window.tree.deadline_text("G") == "距截止还有 6 天"
     assert window.tree.deadline_text("1.1") == ""
-    assert "2026-01-31" in window.tree._items["G"].toolTip(2)
-    assert not window.tree.isColumnHidden(2)
+    assert "2026-01-31" in window.tree._items["G"].toolTip(DEADLINE_COLUMN)
+    assert not window.tree.isColumnHidden(DEADLINE_COLUMN)
     window.overview_action.setChecked(True)
     overview = window.overview
     assert overview.deadline.text() == "本期截止日期 2026-01-20：已逾期 5 天。"

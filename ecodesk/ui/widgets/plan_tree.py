@@ -118,6 +118,7 @@ class PlanTree(QTreeWidget):
 
     def presence_text(self, form: str) -> str:
         return self._items[form].text(PRESENCE_COLUMN)
+
     def update_deadlines(
         self,
         period_status: DeadlineStatus | None,
