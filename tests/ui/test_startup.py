@@ -119,13 +119,9 @@ def test_early_settings_in_a_folder_whose_name_looks_like_uri_syntax(
     data = tmp_path / "数据 100% #1"
     make_store(data, pack, language="en")
     assert read_settings(database_file(data), ["language"]) == {"language": "en"}
-    odd = tmp_path / "x?mode=rwc&y" / "ecodesk.sqlite3"  # SQLAlchemy's URL cannot hold a '?'
-    odd.parent.mkdir()
-    with sqlite3.connect(odd) as conn:
-        conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)")
-        conn.execute("INSERT INTO settings VALUES ('language', 'en')")
-    conn.close()
-    assert read_settings(odd, ["language"]) == {"language": "en"}
+    odd = tmp_path / "x?mode=rwc&y"
+    make_store(odd, pack, language="en")
+    assert read_settings(database_file(odd), ["language"]) == {"language": "en"}
     assert read_only_uri(Path("/a b/c#d?.sqlite3")) == "file:///a%20b/c%23d%3F.sqlite3?mode=ro"
 
 
