@@ -250,7 +250,14 @@ def test_import_last_years_workbook_fills_the_last_year_column(
         last_year = sample_submission(pack, PROFILE.division_code, Period(2025))
         old.write_submission(last_year)
         workbook = tmp_path / "2025年报送.xlsx"
-        export_submission(old, Period(2025), workbook, passphrase="赣州生态2025", data_dir=other)
+        export_submission(
+            old,
+            Period(2025),
+            workbook,
+            passphrase="赣州生态2025",
+            data_dir=other,
+            late_reason="补报",  # 2025 is past its due date whenever this runs
+        )
 
     seen: list[bool] = []
 

@@ -43,7 +43,7 @@ def start(data: Path, stage: str) -> dict[str, dict[str, Any]]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_STARTUP_PROBE=stage)
     env.pop("ECODESK_SMOKE_QUIT_MS", None)
     run = subprocess.run(
-        [sys.executable, "-m", "ecodesk", "--data-dir", str(data)],
+        [sys.executable, "-m", "tests.as_of", "--data-dir", str(data)],
         env=env,
         cwd=ROOT,
         capture_output=True,
