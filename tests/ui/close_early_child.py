@@ -52,9 +52,12 @@ def close_at(moment: str) -> Any:
 
 
 def main(data_dir: str, moment: str) -> int:
+    from ecodesk import clock
     from ecodesk.cli import main as ecodesk
     from ecodesk.ui.app import application
+    from tests.as_of import TEST_DAY
 
+    clock.run_as_of(TEST_DAY)  # the suite's day, as tests.as_of runs the program
     closer = close_at(moment)
     application().installEventFilter(closer)
     code = ecodesk(["--data-dir", data_dir])
