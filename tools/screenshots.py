@@ -106,8 +106,8 @@ def main() -> int:
                 while panel.thumbnails.get(attachment.sha256) is None:
                     app.processEvents()
             panel.show_attachments()
-            evidence_view.scroll.ensureWidgetVisible(panel, 0, 0)
-            evidence_view.scroll.ensureWidgetVisible(evidence_view.attachments_title, 0, 40)
+            evidence_view.scroll_area.ensureWidgetVisible(panel, 0, 0)
+            evidence_view.scroll_area.ensureWidgetVisible(evidence_view.attachments_title, 0, 40)
             save(window, "form-attachments.png")
             from ecodesk.ui.dialogs.attach_dialog import AttachDialog
 

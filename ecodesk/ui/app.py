@@ -283,4 +283,7 @@ def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
         close_after_smoke_test(window)
         return int(app.exec())
     finally:
+        from ecodesk.ui.workers import finish_background_work
+
+        finish_background_work()  # before the store closes and the program's libraries go
         store.close()

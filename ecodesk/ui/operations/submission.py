@@ -42,7 +42,9 @@ def ask_passphrase(window: MainWindow) -> str | None:
     None when the clerk cancels; a forgotten passphrase leads to 更换签名密钥."""
     keys = KeyStore(store_data_dir(window.session.store))
     create = not keys.has_key()
-    dialog = PassphraseDialog(create=create, check=None if create else keys.unlock, parent=window)
+    dialog = PassphraseDialog(
+        creating_key=create, check=None if create else keys.unlock, parent=window
+    )
     if dialog.exec() == PassphraseDialog.DialogCode.Accepted:
         return dialog.value()
     if dialog.wants_new_key:
