@@ -369,43 +369,43 @@
   <context>
     <name>AttachmentsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="127" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="132" />
       <source>附件…</source>
       <translation>Attach…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="275" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="134" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="281" />
       <source>选择文件作为佐证材料（PDF、图片、Word/Excel/WPS、OFD）</source>
       <translation>Choose files as evidence (PDF, images, Word/Excel/WPS, OFD)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="132" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="137" />
       <source>移除</source>
       <translation>Remove</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="152" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="157" />
       <source>尚无佐证材料。把文件拖到表单、某个指标或表格的一行上，或点“附件…”。</source>
       <translation>No evidence yet. Drop files on the form, an indicator or a table row, or click “Attach…”.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="179" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="184" />
       <source>整张表单：{form} {title}</source>
       <translation>Whole form: {form} {title}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="184" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="189" />
       <source>指标：{name}</source>
       <translation>Indicator: {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="194" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="199" />
       <source>{table} 第{n}行（{name}）</source>
       <translation>{table}, row {n} ({name})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="214" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="219" />
       <source>{name}
 {kind}，{size}，SHA-256 {hash}…
 双击打开</source>
@@ -414,7 +414,7 @@
 Double-click to open</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="231" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="236" />
       <source>{name}　{size}
 {place}
 说明：{note}</source>
@@ -423,76 +423,76 @@ Double-click to open</translation>
 Description: {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="268" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="274" />
       <source>已签名的版本不能再增删附件；如需更正，请新建更正版本。</source>
       <translation>A signed revision cannot gain or lose attachments; to correct it, start a correction revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="272" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="278" />
       <source>移除选中的附件（Ctrl+Z 可撤销）</source>
       <translation>Remove the selected attachments (Ctrl+Z undoes it)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="278" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="284" />
       <source>可把文件拖到表单、指标或表格的一行上；双击附件打开。</source>
       <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="301" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="307" />
       <source>选择佐证材料</source>
       <translation>Choose evidence files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="303" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="309" />
       <source>佐证材料 ({patterns})</source>
       <translation>Evidence ({patterns})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="313" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="319" />
       <source>不能添加附件</source>
       <translation>Cannot attach files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="314" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="320" />
       <source>本期报表已签名，不能再添加附件。如需补充，请新建更正版本后再添加。</source>
       <translation>This period's report is signed and cannot take more attachments. To add some, start a correction revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="330" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="336" />
       <source>“{name}”：{reason}</source>
       <translation>“{name}”: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="331" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="337" />
       <source>未能添加，原因已记入日志</source>
       <translation>not added; the reason is in the log</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="337" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="343" />
       <source>有文件未添加</source>
       <translation>Some files were not added</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="338" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="344" />
       <source>以下文件没有添加为佐证材料：
 {lines}</source>
       <translation>These files were not added as evidence:
 {lines}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="364" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="370" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="377" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="376" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="382" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="389" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="371" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="383" />
       <source>无法把附件复制到临时文件夹：{error}</source>
       <translation>Cannot copy the attachment to the temporary folder: {error}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="378" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="390" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -2158,28 +2158,28 @@ Double-click to open</translation>
       <translation>Submission packages (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="86" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="99" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="88" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="101" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="87" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="89" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="134" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="136" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="165" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="64" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="66" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
@@ -2188,17 +2188,17 @@ Double-click to open</translation>
       <location filename="../../ecodesk/ui/operations/data.py" line="230" />
       <location filename="../../ecodesk/ui/operations/review.py" line="36" />
       <location filename="../../ecodesk/ui/operations/review.py" line="146" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="61" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="63" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="234" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="236" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="137" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="139" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -2213,29 +2213,29 @@ Double-click to open</translation>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="61" />
       <source>报送包：签名报表和附件 (*.zip)</source>
       <translation>Package: signed workbook and attachments (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="143" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="145" />
       <source>迟报原因</source>
       <translation>Reason for late submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="144" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
       <source>{period}的截止日期是 {due}，现在已逾期 {n} 天。
 请写明迟报原因（必填）：它随签名数据一起报送上级，并印在报送单上。</source>
       <translation>{period} was due on {due}; it is now {n} days overdue.
 Please give the reason for the late submission (required): it is sent with the signed data and printed on the submission sheet.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="150" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="152" />
       <source>继续签名导出</source>
       <translation>Continue to sign and export</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="166" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="168" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -2246,38 +2246,38 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="191" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="185" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="193" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="184" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="192" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="194" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="213" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="215" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="218" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="220" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="227" />
       <source>这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。</source>
       <translation>This is a package: the signed workbook and {n} attachments in one .zip file. Send it as a whole.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="235" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="237" />
       <source>报表已签名并保存到：
 {path}
 
@@ -2292,50 +2292,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="243" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="245" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="270" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="272" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="276" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="278" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="284" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="290" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="301" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="308" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="286" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="292" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="303" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="310" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="285" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="287" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="291" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="293" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="302" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="304" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="313" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="315" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -2954,62 +2954,62 @@ Valid signature: the city's form pack key {fp}</translation>
   <context>
     <name>PassphraseDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
       <source>创建签名密钥</source>
       <translation>Create signing key</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
       <source>输入签名口令</source>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="49" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="53" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="74" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="76" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="77" />
       <source>忘记口令，更换密钥…</source>
       <translation>Forgot passphrase, replace key…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="91" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="92" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="93" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="94" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="95" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -4758,6 +4758,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
     </message>
     <message>
+      <source>另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。</source>
+      <translation>Also stored {n} attachment files in the new database (every PC can open them).</translation>
+    </message>
+    <message>
       <source>登录口令：</source>
       <translation type="unfinished" />
     </message>
@@ -5937,10 +5941,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>目标数据库就是当前使用的数据库，没有复制。</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。</source>
-      <translation>Also stored {n} attachment files in the new database (every PC can open them).</translation>
     </message>
     <message>
       <source>另复制了 {n} 个附件文件到新数据库所在的文件夹。</source>

@@ -114,6 +114,12 @@ def _image(path: Path, size: int) -> QImage:
     return image
 
 
+def renders_from_content(kind: str) -> bool:
+    """Whether a file of ``kind`` has a thumbnail of its own (a PDF's page, an image); other
+    kinds show their type's icon without reading the file."""
+    return kind == "pdf" or kind in IMAGE_KINDS
+
+
 def render_thumbnail(path: Path, kind: str, size: int = THUMBNAIL_SIZE) -> QImage:
     """The thumbnail of the file at ``path`` of ``kind`` (the store's kind code); the kind's
     icon when it is not a PDF or an image, or cannot be read. Safe on any thread."""
