@@ -21,7 +21,7 @@ from ecodesk import clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import FormPack
-from ecodesk.store.errors import DatabaseUnreachable, ValueConflict
+from ecodesk.store.errors import DatabaseServerError, DatabaseUnreachable, ValueConflict
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
 from ecodesk.ui.undo_commands import (
@@ -600,7 +600,7 @@ class EditSession(QObject):
             return
         try:
             self.problems = problems_with_queries(self.store, self.data)
-        except DatabaseUnreachable as exc:  # checked again when the server answers
+        except DatabaseServerError as exc:  # unreachable, dropped…: checked again when it answers
             log.warning("not rechecked: %s", exc)
             return
         self.shown = self._calm(self.problems)
