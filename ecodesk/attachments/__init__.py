@@ -7,7 +7,8 @@ The API the rest of the program (the window, the command line, export) uses — 
   ``short_hash``, ``file_kind`` (its :class:`~.kinds.FileKind`: ``label``, ``is_image``).
 - :func:`attach` ``(store, period, key, path, note, *, name=None) -> Attachment`` — key is a form
   (``1.1``), an indicator or field (``1.1:tech_invest``, ``G:forest.num``) or a table row
-  (``1.1:projects#3``, rows from 1); the description is required; the type is sniffed from the
+  (``1.1:projects#3``, rows from 1; renumbered with its row when rows are deleted or inserted,
+  see :mod:`ecodesk.store.table_rows`); the description is required; the type is sniffed from the
   bytes (:mod:`.kinds`); refusals are :class:`AttachmentRefused` with a Chinese sentence.
   Limits: :data:`ecodesk.store.settings.ATTACHMENT_FILE_LIMIT_MB` (50) and
   :data:`~ecodesk.store.settings.ATTACHMENT_SUBMISSION_LIMIT_MB` (500).
