@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +44,7 @@ from ecodesk.store.errors import (
     ProfileTextTooLong,
     RevisionNotSigned,
     SubmissionFrozen,
+    TableConflict,
     ValueConflict,
 )
 from ecodesk.store.models import (
@@ -64,6 +65,7 @@ from ecodesk.store.models import (
 )
 from ecodesk.store.server import database_errors, server_errors
 from ecodesk.store.settings import Setting
+from ecodesk.store.table_merge import TableMerge, merge_rows, same_rows
 from ecodesk.submission import (
     AcceptedWarning,
     AttachedFile,
@@ -903,13 +905,94 @@ class Store:
         )
 
     def set_table_rows(
-        self, period: Period, form: str, table: str, rows: list[dict[str, str]]
-    ) -> None:
-        """Replace the rows of a repeatable table (kept in the given order, blank rows too)."""
+        self,
+        period: Period,
+        form: str,
+        table: str,
+        rows: list[dict[str, str]],
+        *,
+        based_on: list[TableRow] | _Unset = UNSET,
+    ) -> list[TableRow]:
+        """Replace the rows of a repeatable table (kept in the given order, blank rows too);
+        returns the rows saved.
+
+        ``based_on`` is the table as the person saw it when they started the change. When
+        someone else changed it since, the two changes are merged
+        (:func:`~ecodesk.store.table_merge.merge_rows`): changes to different cells or rows
+        are both kept; where both changed the same cell, or one deleted a row the other
+        changed, nothing is saved and :class:`TableConflict` names both values and who made
+        the other change. Without ``based_on`` the save replaces whatever is there."""
         self._check_form(form)
-        with self._write_form(period, form) as s:
+        with self._write_form(
+            period, form
+        ) as s:  # the check, the merge and the save: one transaction
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                current = self._rows_of_table(s, sub.id, form, table)
+                if not same_rows(current, based_on) and not same_rows(current, rows):
+                    merge = merge_rows(based_on, rows, current)
+                    if merge.clashes:
+                        self._table_conflict(s, sub, period, form, table, merge, current)
+                    rows = merge.keep_mine
             self._put_table(s, sub, period, form, table, rows)
+            return self._rows_of_table(s, sub.id, form, table)
+
+    def _table_conflict(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        table: str,
+        merge: TableMerge,
+        current: list[TableRow],
+    ) -> NoReturn:
+        spec = next((t for t in self._pack.form(form).tables if t.code == table), None)
+        names = {c.code: c.name for c in spec.columns} if spec else {}
+        name = spec.name if spec else table
+        if len(merge.clashes) == 1:
+            clash = merge.clashes[0]
+            column = names.get(clash.column, clash.column) if clash.column else None
+            place = (
+                tr(
+                    "store",
+                    "{form} {table} 第 {row} 行“{column}”",
+                    column=column,
+                    row=clash.row + 1,
+                    form=form,
+                    table=name,
+                )
+                if column
+                else tr(
+                    "store", "{form} {table} 第 {row} 行", row=clash.row + 1, form=form, table=name
+                )
+            )
+        else:
+            place = tr(
+                "store", "{form} {table}（{n} 处）", form=form, table=name, n=len(merge.clashes)
+            )
+        other = s.scalar(
+            select(AuditRow)
+            .where(
+                AuditRow.action == "set_table",
+                AuditRow.period == str(period),
+                AuditRow.revision == sub.revision,
+                AuditRow.form == form,
+                AuditRow.field == table,
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        raise TableConflict(
+            f"{form}:{table}",
+            place=place,
+            clashes=merge.clashes,
+            column_names=names,
+            merge=merge,
+            current=current,
+            by=(other.person or other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
 
     def _put_table(
         self,

@@ -20,6 +20,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
 from ecodesk.store.errors import DatabaseUnreachable, ValueConflict
+from ecodesk.store.table_merge import rows_without_change
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
 from ecodesk.ui.undo_commands import (
@@ -44,6 +45,9 @@ RELOAD_ACTIONS = frozenset(
 
 # (the conflict, what the clerk calls the field) → True: keep mine, False: take theirs
 ConflictResolver = Callable[[ValueConflict, str], bool]
+# one save in the store: (value, what it replaces as the clerk knows it) → the value saved, or
+# None when it is the value given
+Save = Callable[[Any, Any], Any]
 
 
 class _AttachSignals(QObject):
@@ -84,8 +88,8 @@ class EditSession(QObject):
         # without one the other person's value is kept and the refusal is shown
         self.conflict_resolver: ConflictResolver | None = None
         self._asking = False  # the conflict dialog is up
-        # edits typed while the server was unreachable: key → (save(based_on), based_on)
-        self._unsent: dict[str, tuple[Callable[[Any], None], Any]] = {}
+        # edits typed while the server was unreachable: key → (save, value, based_on)
+        self._unsent: dict[str, tuple[Save, Any, Any]] = {}
 
     # ------------------------------------------------------------------ loading
 
@@ -205,8 +209,19 @@ class EditSession(QObject):
             command = SetNarrativeCommand(self, form, section, old, text, label)
             self.undo_stack(form).push(command)
 
-    def edit_rows(self, form: str, table: str, rows: list[TableRow], label: str) -> None:
-        old = self.rows(form, table)
+    def edit_rows(
+        self,
+        form: str,
+        table: str,
+        rows: list[TableRow],
+        label: str,
+        based_on: list[TableRow] | None = None,
+    ) -> None:
+        """``based_on``: the rows the editor showed when the clerk started the change (someone
+        else's save since is merged, or asked about where both changed the same cell)."""
+        if self._asking:
+            return
+        old = self.rows(form, table) if based_on is None else based_on
         if rows != old:
             self.undo_stack(form).push(SetTableRowsCommand(self, form, table, old, rows, label))
 
@@ -224,46 +239,56 @@ class EditSession(QObject):
         return True
 
     def _write_checked(
-        self, key: str, label: str, based_on: Any, save: Callable[[Any], None]
-    ) -> tuple[SaveOutcome, str | None]:
-        """``save(based_on)`` with the conflict asked about and a lost server survived.
+        self, key: str, label: str, value: Any, based_on: Any, save: Save
+    ) -> tuple[SaveOutcome, Any, Any, Any]:
+        """``save(value, based_on)`` with the conflict asked about and a lost server survived.
 
-        Returns the outcome and the value the save replaced as far as the clerk knows it
-        (``based_on``, or the other person's value they chose to overwrite)."""
+        Returns the outcome, the value the save replaced as far as the clerk knows it
+        (``based_on``, or the other person's value they chose to overwrite), the value last
+        sent (``value``, or what the clerk's choice made of it) and the value now in the store
+        (the one sent, a table merged with someone else's changes, or theirs)."""
         while True:
             try:
-                save(based_on)
+                saved = save(value, based_on)
             except ValueConflict as conflict:
                 resolver = self.conflict_resolver
                 if resolver is None:
                     self.editRefused.emit(str(conflict))
-                    return SaveOutcome.THEIRS, conflict.theirs
+                    return SaveOutcome.THEIRS, conflict.current, None, conflict.current
                 self._asking = True
                 try:
-                    keep_mine = resolver(conflict, label)
+                    keep_mine = resolver(conflict, conflict.place or label)
                 finally:
                     self._asking = False
-                if not keep_mine:
-                    log.info("conflict on %s: kept theirs, mine was %r", key, conflict.mine)
-                    return SaveOutcome.THEIRS, conflict.theirs
-                log.info("conflict on %s: kept mine over %r", key, conflict.theirs)
-                based_on = conflict.theirs or ""  # knowingly over theirs (asked again if it moves)
+                log.info(
+                    "conflict on %s: kept %s (mine %r, theirs %r)",
+                    key,
+                    "mine" if keep_mine else "theirs",
+                    conflict.mine,
+                    conflict.theirs,
+                )
+                # knowingly over theirs (asked again if it moves meanwhile); a table keeps
+                # every change of either person that did not clash
+                then = conflict.resolution(keep_mine)
+                if then is None:
+                    return SaveOutcome.THEIRS, conflict.current, None, conflict.current
+                value, based_on = then
                 continue
             except DatabaseUnreachable as exc:
                 log.warning("edit of %s kept until the server is back: %s", key, exc)
-                self._unsent[key] = (save, based_on)
+                self._unsent[key] = (save, value, based_on)
                 self.connectionLost.emit(str(exc))
                 self.unsentChanged.emit(len(self._unsent))
-                return SaveOutcome.UNSENT, based_on
+                return SaveOutcome.UNSENT, based_on, value, value
             except EcoDeskError as exc:
                 log.info("edit refused: %s", exc)
                 self.editRefused.emit(str(exc))
-                return SaveOutcome.REFUSED, None
+                return SaveOutcome.REFUSED, None, None, None
             if self._unsent.pop(key, None) is not None:
                 self.unsentChanged.emit(len(self._unsent))
             self.saved.emit()
             self.schedule_recheck()
-            return SaveOutcome.SAVED, based_on
+            return SaveOutcome.SAVED, based_on, value, value if saved is None else saved
 
     def write_value(
         self, key: str, text: str, based_on: str | None = None
@@ -271,16 +296,15 @@ class EditSession(QObject):
         """Save ``text`` in ``key`` (``based_on``: what it held before, as the clerk saw it)."""
         assert self.data is not None
         period = self.period
-        outcome, before = self._write_checked(
+        outcome, before, _sent, now = self._write_checked(
             key,
             self._label_of(key),
+            text,
             based_on,
-            lambda base: self.store.set_value(period, key, text, based_on=base),
+            lambda value, base: self.store.set_value(period, key, value, based_on=base),
         )
-        if outcome is SaveOutcome.THEIRS:
-            self.data.values[key] = before or ""
-        elif outcome is not SaveOutcome.REFUSED:
-            self.data.values[key] = text
+        if outcome is not SaveOutcome.REFUSED:
+            self.data.values[key] = now or ""
         self.valueChanged.emit(key)
         return outcome, before
 
@@ -289,35 +313,51 @@ class EditSession(QObject):
     ) -> tuple[SaveOutcome, str | None]:
         assert self.data is not None
         key, period = f"{form}:{section}", self.period
-        outcome, before = self._write_checked(
+        outcome, before, _sent, now = self._write_checked(
             key,
             self._label_of(key),
+            text,
             based_on,
-            lambda base: self.store.set_narrative(period, form, section, text, based_on=base),
+            lambda value, base: self.store.set_narrative(
+                period, form, section, value, based_on=base
+            ),
         )
-        if outcome is SaveOutcome.THEIRS:
-            self.data.narratives[key] = before or ""
-        elif outcome is not SaveOutcome.REFUSED:
-            self.data.narratives[key] = text
+        if outcome is not SaveOutcome.REFUSED:
+            self.data.narratives[key] = now or ""
         self.narrativeChanged.emit(key)
         return outcome, before
 
-    def write_rows(self, form: str, table: str, rows: list[TableRow]) -> SaveOutcome:
+    def write_rows(
+        self, form: str, table: str, rows: list[TableRow], based_on: list[TableRow]
+    ) -> tuple[SaveOutcome, list[TableRow] | None, list[TableRow] | None]:
+        """Save ``rows`` (``based_on``: the rows the change started from). Returns the outcome,
+        the rows that undoing it saves (the store's rows with this change taken back: someone
+        else's changes merged in stay) and the rows now in the store."""
         assert self.data is not None
         key, period = f"{form}:{table}", self.period
-        outcome, _ = self._write_checked(
+        outcome, before, sent, now = self._write_checked(
             key,
-            key,
-            None,
-            lambda _base: self.store.set_table_rows(period, form, table, rows),
+            self._label_of(key),
+            rows,
+            based_on,
+            lambda value, base: self.store.set_table_rows(
+                period, form, table, value, based_on=base
+            ),
         )
-        if outcome is not SaveOutcome.REFUSED:
-            self.data.tables[key] = rows
+        if outcome is SaveOutcome.REFUSED:
+            self.tableChanged.emit(key)
+            return outcome, None, None
+        self.data.tables[key] = [dict(r) for r in now]
         self.tableChanged.emit(key)
-        return outcome
+        if outcome is SaveOutcome.SAVED:
+            return outcome, rows_without_change(before, sent, now), now
+        return outcome, before, now
 
     def _label_of(self, key: str) -> str:
         form, _, code = key.partition(":")
+        for table in self.pack.form(form).tables if form in self.pack.forms else []:
+            if table.code == code:
+                return f"{form} {table.name}"
         for narrative in self.pack.narratives:
             if narrative.code == code:
                 return f"{form} {narrative.name}"
@@ -335,22 +375,27 @@ class EditSession(QObject):
 
     def resend_unsent(self) -> None:
         """The server is back: send what was typed meanwhile (conflicts are asked as usual)."""
-        for key, (save, based_on) in list(self._unsent.items()):
-            outcome, before = self._write_checked(key, self._label_of(key), based_on, save)
+        for key, (save, value, based_on) in list(self._unsent.items()):
+            outcome, _before, _sent, now = self._write_checked(
+                key, self._label_of(key), value, based_on, save
+            )
             if outcome is SaveOutcome.UNSENT:
                 return  # gone again: the rest waits too
-            if outcome is SaveOutcome.THEIRS and self.data is not None:
-                self._set_local(key, before or "")
+            if outcome is not SaveOutcome.REFUSED and self.data is not None:
+                self._set_local(key, now)
 
-    def _set_local(self, key: str, text: str) -> None:
+    def _set_local(self, key: str, text: Any) -> None:
         assert self.data is not None
-        if key in self.data.narratives or key.partition(":")[2] in {
+        if isinstance(text, list):  # a table's rows
+            self.data.tables[key] = [dict(r) for r in text]
+            self.tableChanged.emit(key)
+        elif key in self.data.narratives or key.partition(":")[2] in {
             n.code for n in self.pack.narratives
         }:
-            self.data.narratives[key] = text
+            self.data.narratives[key] = text or ""
             self.narrativeChanged.emit(key)
         else:
-            self.data.values[key] = text
+            self.data.values[key] = text or ""
             self.valueChanged.emit(key)
 
     def apply_changes(self, changes: Sequence[Change]) -> list[str]:

@@ -89,10 +89,23 @@ class SetTableRowsCommand(QUndoCommand):
         self._old, self._new = copy.deepcopy(old), copy.deepcopy(new)
 
     def redo(self) -> None:
-        self._session.write_rows(self._form, self._table, copy.deepcopy(self._new))
+        outcome, undoing, saved = self._session.write_rows(
+            self._form, self._table, copy.deepcopy(self._new), based_on=copy.deepcopy(self._old)
+        )
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
+        elif outcome is SaveOutcome.SAVED and undoing is not None and saved is not None:
+            # someone else's changes merged in stay when this one is undone (and redone)
+            self._old, self._new = undoing, saved
 
     def undo(self) -> None:
-        self._session.write_rows(self._form, self._table, copy.deepcopy(self._old))
+        outcome, redoing, saved = self._session.write_rows(
+            self._form, self._table, copy.deepcopy(self._old), based_on=copy.deepcopy(self._new)
+        )
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
+        elif outcome is SaveOutcome.SAVED and redoing is not None and saved is not None:
+            self._new, self._old = redoing, saved
 
 
 class AttachCommand(QUndoCommand):

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import text
 
 from ecodesk.store import Store, live
@@ -237,3 +238,116 @@ def test_a_server_restart_loses_nothing_and_the_window_reconnects(
             window.close()
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------------ tables
+
+TABLE_KEY = "1.1:projects"
+ROWS = [
+    {
+        "name": "甲项目",
+        "company": "甲公司",
+        "industry": "化工",
+        "investment": "100",
+        "status": "在建",
+    },
+    {
+        "name": "乙项目",
+        "company": "乙公司",
+        "industry": "钢铁",
+        "investment": "200",
+        "status": "谋划",
+    },
+]
+
+
+def _table(qtbot: Any, open_window: Any, store: Store) -> tuple[Any, Any]:
+    store.set_table_rows(P, "1.1", "projects", ROWS)
+    window = _start(qtbot, open_window, store)
+    window.tree.select_form("1.1")
+    return window, window.views["1.1"].tables[TABLE_KEY]
+
+
+def _type_in_cell(qtbot: Any, editor: Any, row: int, column: str, text: str) -> None:
+    """Click the cell and type over it (the editor opens with the first key, as in WPS)."""
+    view = editor.view
+    index = view.model().index(row, editor.columns.index(column))
+    view.scrollTo(index)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+    for char in text:
+        qtbot.keyClicks(QApplication.focusWidget(), char)
+    assert editor.editing()
+
+
+def _cell_typed_while_someone_saves(qtbot: Any, window: Any, editor: Any, other_pc: Store) -> None:
+    """The clerk types 300 over 本年完成投资 of row 1; before they press Enter, another PC
+    saves 250 there. The window hears of it, but what is being typed stays."""
+    _type_in_cell(qtbot, editor, 0, "investment", "300")
+    seen = other_pc.load(P).rows("1.1", "projects")
+    changed = [dict(r) for r in seen]
+    changed[0]["investment"] = "250"
+    other_pc.set_table_rows(P, "1.1", "projects", changed, based_on=seen)
+    window.live.poll_now()
+    assert window.session.rows("1.1", "projects")[0]["investment"] == "250"
+    assert QApplication.focusWidget().text() == "300"  # the open cell editor: not replaced
+    assert "刚保存了此表" in editor.message.text()
+
+
+def test_a_table_cell_changed_by_both_asks_and_keep_mine_overwrites_knowingly(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store
+) -> None:
+    window, editor = _table(qtbot, open_window, store)
+    _cell_typed_while_someone_saves(qtbot, window, editor, other_pc)
+    seen: list[tuple[str, str, str, str]] = []
+
+    def keep_mine(dialog: ConflictDialog) -> None:
+        intro = dialog.findChild(QLabel).text()
+        seen.append((dialog.mine_label.text(), dialog.theirs_label.text(), dialog.who(), intro))
+        click(qtbot, dialog.keep_mine)
+
+    when_modal(qtbot, ConflictDialog, keep_mine)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert seen and seen[0][:2] == ("300", "250")
+    assert PROFILE.preparer in seen[0][2]  # who made the other change
+    assert "重点技术改造项目 第 1 行“本年完成投资”" in seen[0][3]
+    assert other_pc.load(P).rows("1.1", "projects")[0]["investment"] == "300"
+    assert editor.model.index(0, editor.columns.index("investment")).data() == "300"
+    window.undo()  # back to what was there just before: the other person's value
+    assert other_pc.load(P).rows("1.1", "projects")[0]["investment"] == "250"
+    assert editor.model.index(0, editor.columns.index("investment")).data() == "250"
+
+
+def test_a_table_cell_changed_by_both_take_theirs_keeps_theirs(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store
+) -> None:
+    window, editor = _table(qtbot, open_window, store)
+    _cell_typed_while_someone_saves(qtbot, window, editor, other_pc)
+    when_modal(qtbot, ConflictDialog, lambda d: click(qtbot, d.take_theirs))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert other_pc.load(P).rows("1.1", "projects")[0]["investment"] == "250"
+    qtbot.waitUntil(lambda: not editor.editing())
+    assert editor.model.index(0, editor.columns.index("investment")).data() == "250"
+    assert QGuiApplication.clipboard().text() == "300"  # what was typed is not lost
+    assert window.session.undo_stack("1.1").count() == 0  # the edit did nothing
+    assert len([e for e in store.audit_log(P) if e.action == "set_table"]) == 2
+
+
+def test_different_cells_of_a_table_merge_without_asking(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store
+) -> None:
+    window, editor = _table(qtbot, open_window, store)
+    window.session.conflict_resolver = lambda conflict, _label: pytest.fail(str(conflict))
+    _type_in_cell(qtbot, editor, 1, "investment", "222")
+    seen = other_pc.load(P).rows("1.1", "projects")
+    other_pc.set_table_rows(
+        P, "1.1", "projects", [{**seen[0], "company": "王芳改的"}, seen[1]], based_on=seen
+    )
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    rows = other_pc.load(P).rows("1.1", "projects")
+    assert (rows[0]["company"], rows[1]["investment"]) == ("王芳改的", "222")
+    assert editor.model.index(0, editor.columns.index("company")).data() == "王芳改的"
+    window.undo()  # takes back the clerk's change only
+    rows = other_pc.load(P).rows("1.1", "projects")
+    assert (rows[0]["company"], rows[1]["investment"]) == ("王芳改的", "200")

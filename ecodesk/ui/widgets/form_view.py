@@ -176,6 +176,16 @@ class FormView(QWidget):
 
     def _remote_changed(self, key: str, who: str) -> None:
         """Someone else saved ``key``: where the clerk is typing in it, say so beside it."""
+        table = self.tables.get(key)
+        if table is not None and table.editing():
+            table.message.setText(
+                self.tr(
+                    "{who} 刚保存了此表的新内容；您正在输入的这一格保存时与之合并，"
+                    "同一格都改了时会请您选择保留哪一个。"
+                ).format(who=who)
+            )
+            table.message.setVisible(True)
+            return
         editor = self.indicators.editors.get(key) or self.narratives.get(key)
         if editor is None or not editor.pending():
             return

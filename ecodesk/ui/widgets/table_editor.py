@@ -54,6 +54,12 @@ class TableEditor(QWidget):
         self.view = SheetView(spec)
         self.view.setObjectName(f"table:{self.key}")
         self.view.setModel(self.model)
+        # the rows shown when a cell editor opened (the change is based on them); while it is
+        # open, others' saves wait (``_stale``) so that nothing replaces what is being typed
+        self._editing_from: list[dict[str, str]] | None = None
+        self._stale = False
+        self.view.editStarted.connect(self._edit_started)
+        self.view.editEnded.connect(self._edit_ended)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.view.setEditTriggers(
@@ -113,7 +119,23 @@ class TableEditor(QWidget):
     def key(self) -> str:
         return str(self.table_key)
 
+    def editing(self) -> bool:
+        """A cell editor is open with what the clerk is typing."""
+        return self._editing_from is not None
+
+    def _edit_started(self) -> None:
+        self._editing_from = self.model.rows()
+
+    def _edit_ended(self) -> None:
+        self._editing_from = None
+        if self._stale:
+            self.show_value()
+
     def show_value(self) -> None:
+        if self.editing():
+            self._stale = True
+            return
+        self._stale = False
         rows = self.session.rows(self.form, self.spec.code)
         self.model.read_only = self.session.frozen
         self.model.set_rows(rows)
@@ -126,14 +148,26 @@ class TableEditor(QWidget):
             self.view.horizontalHeader().sizeHint().height() + visible * ROW_HEIGHT + scrollbar + 6
         )
 
-    def _save(self, rows: list[dict[str, str]], label: str) -> None:
-        self.session.edit_rows(self.form, self.spec.code, rows, label)
+    def _save(
+        self,
+        rows: list[dict[str, str]],
+        label: str,
+        based_on: list[dict[str, str]] | None = None,
+    ) -> None:
+        """Save ``rows``, a change of ``based_on`` (default: the rows shown)."""
+        base = self.model.rows() if based_on is None else based_on
+        self.session.edit_rows(self.form, self.spec.code, rows, label, based_on=base)
 
     def _cell_edited(self, row: int, column: str, text: str) -> None:
-        rows = self.model.rows()
+        base, self._editing_from = self._editing_from, None
+        if base is None or row >= len(base):  # (no editor: the rows shown are the base)
+            base = self.model.rows()
+        rows = [dict(r) for r in base]
         rows[row][column] = text
         self._save(
-            rows, self.tr("修改“{table}”第 {row} 行").format(table=self.spec.name, row=row + 1)
+            rows,
+            self.tr("修改“{table}”第 {row} 行").format(table=self.spec.name, row=row + 1),
+            based_on=base,
         )
 
     def add_row(self) -> None:
