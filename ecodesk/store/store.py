@@ -759,7 +759,7 @@ class Store:
         s: Session,
         sub: SubmissionRow,
         period: Period,
-        action: str,
+        action: str | tuple[str, ...],
         form: str,
         field: str,
         current: str | None,
@@ -768,10 +768,11 @@ class Store:
     ) -> None:
         if current in (based_on or None, text or None):  # unchanged, or changed to the same
             return
+        actions = (action,) if isinstance(action, str) else action
         other = s.scalar(
             select(AuditRow)
             .where(
-                AuditRow.action == action,
+                AuditRow.action.in_(actions),
                 AuditRow.period == str(period),
                 AuditRow.revision == sub.revision,
                 AuditRow.form == form,
@@ -1057,8 +1058,18 @@ class Store:
                 row[c.column] = c.text
         return [rows[n] for n in sorted(rows)]
 
-    def accept_warning(self, period: Period, accepted: AcceptedWarning) -> None:
-        """Record that the unit accepts a warning, with the explanation that travels with the data."""
+    def accept_warning(
+        self,
+        period: Period,
+        accepted: AcceptedWarning,
+        *,
+        based_on: str | None | _Unset = UNSET,
+    ) -> None:
+        """Record that the unit accepts a warning, with the explanation that travels with the data.
+
+        ``based_on``: the explanation the person saw (None: the warning was not accepted); when
+        someone else accepted it with another explanation, or withdrew it, since, nothing is
+        saved and :class:`ValueConflict` (keyed "form:problem id") names both explanations."""
         if not accepted.explanation.strip():
             raise EcoDeskError(tr("store", "请写明接受此提示的理由（说明会随报表一同报送）。"))
         if cell_length(accepted.explanation) > CELL_TEXT_LIMIT:
@@ -1072,7 +1083,45 @@ class Store:
             )
         with self._write() as s:
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                self._check_accepted(
+                    s,
+                    sub,
+                    period,
+                    accepted.form,
+                    accepted.problem_id,
+                    based_on,
+                    accepted.explanation,
+                )
             self._put_accepted(s, sub, period, accepted)
+
+    def _check_accepted(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        problem_id: str,
+        based_on: str | None,
+        explanation: str,
+    ) -> None:
+        row = s.scalar(
+            select(AcceptedWarningRow).where(
+                AcceptedWarningRow.submission_id == sub.id,
+                AcceptedWarningRow.problem_id == problem_id,
+            )
+        )
+        self._check_unchanged(
+            s,
+            sub,
+            period,
+            ("accept_warning", "withdraw_warning"),
+            row.form if row else form,
+            problem_id,
+            row.explanation if row else None,
+            based_on,
+            explanation,
+        )
 
     def _put_accepted(
         self, s: Session, sub: SubmissionRow, period: Period, accepted: AcceptedWarning
@@ -1112,9 +1161,15 @@ class Store:
             new=accepted.explanation,
         )
 
-    def withdraw_warning(self, period: Period, problem_id: str) -> None:
+    def withdraw_warning(
+        self, period: Period, problem_id: str, *, based_on: str | None | _Unset = UNSET
+    ) -> None:
+        """Take back the acceptance of a warning; ``based_on``: the explanation the person saw
+        (a :class:`ValueConflict` when someone else changed it since)."""
         with self._write() as s:
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                self._check_accepted(s, sub, period, "", problem_id, based_on, "")
             row = s.scalar(
                 select(AcceptedWarningRow).where(
                     AcceptedWarningRow.submission_id == sub.id,
@@ -1135,6 +1190,25 @@ class Store:
                 old=row.explanation,
                 new=None,
             )
+
+    def accepted_warnings(self, period: Period, revision: int) -> list[AcceptedWarning]:
+        """The warnings accepted in a revision, in the order accepted (what ``load`` gives)."""
+        with self._read() as s:
+            sub = self._require(s, period, revision)
+            return [
+                AcceptedWarning(
+                    problem_id=a.problem_id,
+                    form=a.form,
+                    message=a.message,
+                    explanation=a.explanation,
+                    field=a.field,
+                )
+                for a in s.scalars(
+                    select(AcceptedWarningRow)
+                    .where(AcceptedWarningRow.submission_id == sub.id)
+                    .order_by(AcceptedWarningRow.id)
+                )
+            ]
 
     def write_submission(self, data: SubmissionData) -> None:
         """Make the editable revision of ``data.period`` hold exactly ``data``'s entries, in one transaction.

@@ -7,6 +7,7 @@ the store directly: they ask the session and listen to its signals.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -88,8 +89,9 @@ class EditSession(QObject):
         # without one the other person's value is kept and the refusal is shown
         self.conflict_resolver: ConflictResolver | None = None
         self._asking = False  # the conflict dialog is up
-        # edits typed while the server was unreachable: key → (save, value, based_on)
-        self._unsent: dict[str, tuple[Save, Any, Any]] = {}
+        # edits typed while the server was unreachable: key → (save, value, based_on, settle);
+        # settle(value now in the store) updates what the window shows once it is sent
+        self._unsent: dict[str, tuple[Save, Any, Any, Callable[[Any], None] | None]] = {}
 
     # ------------------------------------------------------------------ loading
 
@@ -239,7 +241,13 @@ class EditSession(QObject):
         return True
 
     def _write_checked(
-        self, key: str, label: str, value: Any, based_on: Any, save: Save
+        self,
+        key: str,
+        label: str,
+        value: Any,
+        based_on: Any,
+        save: Save,
+        settle: Callable[[Any], None] | None = None,
     ) -> tuple[SaveOutcome, Any, Any, Any]:
         """``save(value, based_on)`` with the conflict asked about and a lost server survived.
 
@@ -276,7 +284,7 @@ class EditSession(QObject):
                 continue
             except DatabaseUnreachable as exc:
                 log.warning("edit of %s kept until the server is back: %s", key, exc)
-                self._unsent[key] = (save, value, based_on)
+                self._unsent[key] = (save, value, based_on, settle)
                 self.connectionLost.emit(str(exc))
                 self.unsentChanged.emit(len(self._unsent))
                 return SaveOutcome.UNSENT, based_on, value, value
@@ -375,14 +383,17 @@ class EditSession(QObject):
 
     def resend_unsent(self) -> None:
         """The server is back: send what was typed meanwhile (conflicts are asked as usual)."""
-        for key, (save, value, based_on) in list(self._unsent.items()):
+        for key, (save, value, based_on, settle) in list(self._unsent.items()):
             outcome, _before, _sent, now = self._write_checked(
-                key, self._label_of(key), value, based_on, save
+                key, self._label_of(key), value, based_on, save, settle
             )
             if outcome is SaveOutcome.UNSENT:
                 return  # gone again: the rest waits too
             if outcome is not SaveOutcome.REFUSED and self.data is not None:
-                self._set_local(key, now)
+                if settle is not None:
+                    settle(now)
+                else:
+                    self._set_local(key, now)
 
     def _set_local(self, key: str, text: Any) -> None:
         assert self.data is not None
@@ -428,6 +439,9 @@ class EditSession(QObject):
             elif change.action == "set_narrative" and self.data.narratives.get(key, "") != new:
                 self.data.narratives[key] = new
                 self.narrativeChanged.emit(key)
+            elif change.action in ("accept_warning", "withdraw_warning"):
+                if not self._accepted_elsewhere(change.field, change.new):
+                    continue
             elif change.action == "set_table":
                 rows = json.loads(new) if new else []
                 if self.data.tables.get(key, []) == rows:
@@ -443,6 +457,28 @@ class EditSession(QObject):
         elif changed:
             self.schedule_recheck()
         return changed
+
+    def _accepted_elsewhere(self, problem_id: str, explanation: str | None) -> bool:
+        """Someone else accepted (or withdrew) warning ``problem_id``: show it here. Returns
+        whether that changed anything (no database round trip: the warning is one we know)."""
+        assert self.data is not None
+        if self.accepted_explanation(problem_id) == (explanation or None):
+            return False
+        known = next((a for a in self.data.accepted if a.problem_id == problem_id), None)
+        problem = next((p for p in self.problems if p.id == problem_id), None)
+        if known is None and problem is None:
+            return False  # a warning this window does not show (rechecked below anyway)
+        accepted = known or AcceptedWarning(
+            problem_id=problem_id,
+            form=problem.form,
+            message=str(problem.message),
+            explanation=explanation or "",
+            field=problem.field,
+        )
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem_id]
+        if explanation:
+            self.data.accepted.append(dataclasses.replace(accepted, explanation=explanation))
+        return True
 
     # ------------------------------------------------------------------ attachments (佐证材料)
 
@@ -600,7 +636,21 @@ class EditSession(QObject):
         assert self.data is not None
         return form_state(self.pack, self.data, form, self.problems)
 
+    def accepted_explanation(self, problem_id: str) -> str | None:
+        """The explanation the warning was accepted with here (None: not accepted)."""
+        assert self.data is not None
+        return next((a.explanation for a in self.data.accepted if a.problem_id == problem_id), None)
+
+    def _settle_accepted(self, accepted: AcceptedWarning, explanation: str | None) -> None:
+        """Show ``accepted`` with ``explanation`` (None or empty: not accepted)."""
+        assert self.data is not None
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != accepted.problem_id]
+        if explanation:
+            self.data.accepted.append(dataclasses.replace(accepted, explanation=explanation))
+        self.recheck_now()
+
     def accept_warning(self, problem: Any, explanation: str) -> bool:
+        """Accept a warning (someone else's acceptance or withdrawal meanwhile is asked about)."""
         assert self.data is not None
         accepted = AcceptedWarning(
             problem_id=problem.id,
@@ -609,13 +659,24 @@ class EditSession(QObject):
             explanation=explanation,
             field=problem.field,
         )
-        if not self._write(lambda: self.store.accept_warning(self.period, accepted)):
+        period = self.period
+        outcome, _before, _sent, now = self._write_checked(
+            f"{problem.form}:{problem.id}",
+            self._warning_label(problem),
+            explanation,
+            self.accepted_explanation(problem.id),
+            lambda value, base: self.store.accept_warning(
+                period, dataclasses.replace(accepted, explanation=value), based_on=base
+            ),
+            lambda now: self._settle_accepted(accepted, now),
+        )
+        if outcome is SaveOutcome.REFUSED:
             return False
-        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem.id] + [
-            accepted
-        ]
-        self.recheck_now()
+        self._settle_accepted(accepted, now)
         return True
+
+    def _warning_label(self, problem: Any) -> str:
+        return self.tr("提示“{message}”的说明").format(message=problem.message)
 
     def _document_message(self, problem: Any) -> str:
         """The warning as the signed workbook and the printed sheet state it: in Chinese, also
@@ -635,10 +696,27 @@ class EditSession(QObject):
 
     def withdraw_warning(self, problem_id: str) -> bool:
         assert self.data is not None
-        if not self._write(lambda: self.store.withdraw_warning(self.period, problem_id)):
+        accepted = next((a for a in self.data.accepted if a.problem_id == problem_id), None)
+        if accepted is None:
             return False
-        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem_id]
-        self.recheck_now()
+        period = self.period
+        outcome, _before, _sent, now = self._write_checked(
+            f"{accepted.form}:{problem_id}",
+            self.tr("提示“{message}”的说明").format(message=accepted.message),
+            "",
+            accepted.explanation,
+            lambda value, base: (
+                self.store.accept_warning(
+                    period, dataclasses.replace(accepted, explanation=value), based_on=base
+                )
+                if value
+                else self.store.withdraw_warning(period, problem_id, based_on=base)
+            ),
+            lambda now: self._settle_accepted(accepted, now),
+        )
+        if outcome is SaveOutcome.REFUSED:
+            return False
+        self._settle_accepted(accepted, now)
         return True
 
     # ------------------------------------------------------------------ derived figures from the core

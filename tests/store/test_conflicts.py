@@ -13,7 +13,7 @@ import pytest
 
 from ecodesk.store import Store
 from ecodesk.store.errors import ValueConflict
-from ecodesk.submission import Period
+from ecodesk.submission import AcceptedWarning, Period
 
 P = Period(2026)
 KEY = "1.1:upgraded_firms"
@@ -118,3 +118,50 @@ def test_two_pcs_saving_the_same_field_at_once_never_overwrite_unseen(
     assert sorted(logged, key=str) == sorted(saved, key=str)
     assert [old for old, _ in logged] == [None] + [new for _, new in logged[:-1]]
     assert len(saved) + len(conflicts) == 2 * rounds
+
+
+def _warning(explanation: str) -> AcceptedWarning:
+    return AcceptedWarning(
+        problem_id="yoy:1.1:upgraded_firms",
+        form="1.1",
+        message="与上年相比增加 300%，请说明原因。",
+        explanation=explanation,
+        field=KEY,
+    )
+
+
+def test_a_warning_accepted_by_both_with_different_explanations_is_a_conflict(
+    store: Store, other_pc: Store
+) -> None:
+    other_pc.accept_warning(P, _warning("新增三家园区企业"), based_on=None)
+    with pytest.raises(ValueConflict) as caught:  # this PC had not seen it accepted
+        store.accept_warning(P, _warning("统计口径调整"), based_on=None)
+    conflict = caught.value
+    assert (conflict.based_on, conflict.mine, conflict.theirs) == (
+        None,
+        "统计口径调整",
+        "新增三家园区企业",
+    )
+    assert conflict.by is not None and conflict.at is not None
+    assert [a.explanation for a in store.load(P).accepted] == ["新增三家园区企业"]
+    # the same explanation, or having seen theirs: no conflict
+    store.accept_warning(P, _warning("新增三家园区企业"), based_on=None)
+    store.accept_warning(P, _warning("统计口径调整"), based_on="新增三家园区企业")
+    assert [a.explanation for a in other_pc.load(P).accepted] == ["统计口径调整"]
+
+
+def test_withdrawing_an_explanation_someone_else_changed_is_a_conflict_both_ways(
+    store: Store, other_pc: Store
+) -> None:
+    store.accept_warning(P, _warning("初稿说明"))
+    other_pc.accept_warning(P, _warning("王芳改的说明"), based_on="初稿说明")
+    with pytest.raises(ValueConflict) as caught:
+        store.withdraw_warning(P, "yoy:1.1:upgraded_firms", based_on="初稿说明")
+    assert (caught.value.mine, caught.value.theirs) == (None, "王芳改的说明")
+    assert [a.explanation for a in store.load(P).accepted] == ["王芳改的说明"]
+    other_pc.withdraw_warning(P, "yoy:1.1:upgraded_firms", based_on="王芳改的说明")
+    with pytest.raises(ValueConflict) as caught:  # withdrawn meanwhile: asked, not re-accepted
+        store.accept_warning(P, _warning("我的说明"), based_on="王芳改的说明")
+    assert (caught.value.mine, caught.value.theirs) == ("我的说明", None)
+    assert store.load(P).accepted == []
+    store.withdraw_warning(P, "yoy:1.1:upgraded_firms", based_on="王芳改的说明")  # both withdrew
