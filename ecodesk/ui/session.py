@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.loader import FormPack
-from ecodesk.store.errors import DatabaseUnreachable, ValueConflict
+from ecodesk.store.errors import DatabaseServerError, DatabaseUnreachable, ValueConflict
 from ecodesk.store.table_merge import rows_without_change
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
@@ -162,7 +162,7 @@ class EditSession(QObject):
     def last_saved_at(self) -> datetime | None:
         try:
             return self.store.last_saved_at()
-        except DatabaseUnreachable:  # the banner says so; the time comes back with the server
+        except DatabaseServerError:  # the banner says so; the time comes back with the server
             return None
 
     # ------------------------------------------------------------------ editing (undoable)
@@ -466,15 +466,18 @@ class EditSession(QObject):
             return False
         known = next((a for a in self.data.accepted if a.problem_id == problem_id), None)
         problem = next((p for p in self.problems if p.id == problem_id), None)
-        if known is None and problem is None:
+        if known is not None:
+            accepted = known
+        elif problem is not None:
+            accepted = AcceptedWarning(
+                problem_id=problem_id,
+                form=problem.form,
+                message=str(problem.message),
+                explanation=explanation or "",
+                field=problem.field,
+            )
+        else:
             return False  # a warning this window does not show (rechecked below anyway)
-        accepted = known or AcceptedWarning(
-            problem_id=problem_id,
-            form=problem.form,
-            message=str(problem.message),
-            explanation=explanation or "",
-            field=problem.field,
-        )
         self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem_id]
         if explanation:
             self.data.accepted.append(dataclasses.replace(accepted, explanation=explanation))
@@ -604,7 +607,8 @@ class EditSession(QObject):
             return
         try:
             self.problems = problems_with_queries(self.store, self.data)
-        except DatabaseUnreachable as exc:  # checked again when the server answers
+        except DatabaseServerError as exc:  # checked again when the server answers (the
+            # live updates say what is wrong with it: unreachable, the database gone, …)
             log.warning("not rechecked: %s", exc)
             return
         self.shown = self._calm(self.problems)

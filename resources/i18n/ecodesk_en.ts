@@ -1093,24 +1093,30 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="461" />
+      <location filename="../../ecodesk/ui/session.py" line="542" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="463" />
+      <location filename="../../ecodesk/ui/session.py" line="544" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="476" />
+      <location filename="../../ecodesk/ui/session.py" line="557" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="478" />
+      <location filename="../../ecodesk/ui/session.py" line="559" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="679" />
+      <location filename="../../ecodesk/ui/session.py" line="705" />
+      <source>提示“{message}”的说明</source>
+      <translation>the explanation of the warning “{message}”</translation>
     </message>
   </context>
   <context>
@@ -1333,17 +1339,22 @@ Double-click to open</translation>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="185" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="183" />
+      <source>{who} 刚保存了此表的新内容；您正在输入的这一格保存时与之合并，同一格都改了时会请您选择保留哪一个。</source>
+      <translation>{who} has just saved new contents in this table; the cell you are typing in will be merged with it when saved, and if you both changed the same cell you will be asked which value to keep.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="195" />
       <source>{who} 刚保存了此项的新值；您的输入保存时会请您选择保留哪一个。</source>
       <translation>{who} just saved a new value here; when yours is saved you will be asked which one to keep.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="270" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="280" />
       <source>附件 {n}</source>
       <translation>{n} attached</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="340" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="350" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -1719,199 +1730,199 @@ Double-click to open</translation>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="220" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="110" />
-      <location filename="../../ecodesk/ui/main_window.py" line="152" />
+      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <location filename="../../ecodesk/ui/main_window.py" line="154" />
       <source>正在打开…</source>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="226" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="233" />
+      <location filename="../../ecodesk/ui/main_window.py" line="290" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="234" />
+      <location filename="../../ecodesk/ui/main_window.py" line="235" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="240" />
+      <location filename="../../ecodesk/ui/main_window.py" line="241" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="240" />
+      <location filename="../../ecodesk/ui/main_window.py" line="241" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="247" />
+      <location filename="../../ecodesk/ui/main_window.py" line="248" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="251" />
+      <location filename="../../ecodesk/ui/main_window.py" line="252" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="253" />
+      <location filename="../../ecodesk/ui/main_window.py" line="254" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="275" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="283" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="285" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="289" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="295" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="297" />
+      <location filename="../../ecodesk/ui/main_window.py" line="298" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="302" />
+      <location filename="../../ecodesk/ui/main_window.py" line="303" />
       <source>审核(&amp;R)</source>
       <translation>&amp;Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="303" />
+      <location filename="../../ecodesk/ui/main_window.py" line="304" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="304" />
+      <location filename="../../ecodesk/ui/main_window.py" line="305" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="305" />
+      <location filename="../../ecodesk/ui/main_window.py" line="306" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="306" />
+      <location filename="../../ecodesk/ui/main_window.py" line="307" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="307" />
+      <location filename="../../ecodesk/ui/main_window.py" line="308" />
       <source>人员和角色…</source>
       <translation>People and roles…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="308" />
+      <location filename="../../ecodesk/ui/main_window.py" line="309" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="309" />
+      <location filename="../../ecodesk/ui/main_window.py" line="310" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="310" />
+      <location filename="../../ecodesk/ui/main_window.py" line="311" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="193" />
+      <location filename="../../ecodesk/ui/main_window.py" line="195" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="353" />
+      <location filename="../../ecodesk/ui/main_window.py" line="352" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="357" />
+      <location filename="../../ecodesk/ui/main_window.py" line="356" />
       <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
       <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="361" />
+      <location filename="../../ecodesk/ui/main_window.py" line="360" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="390" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="408" />
+      <location filename="../../ecodesk/ui/main_window.py" line="419" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="412" />
+      <location filename="../../ecodesk/ui/main_window.py" line="423" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="418" />
+      <location filename="../../ecodesk/ui/main_window.py" line="429" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="514" />
+      <location filename="../../ecodesk/ui/main_window.py" line="525" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="519" />
+      <location filename="../../ecodesk/ui/main_window.py" line="530" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="179" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="282" />
       <source>已重新连上数据库服务器，等待中的修改已保存。</source>
       <translation>Connected to the database server again; waiting changes are saved.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="187" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="290" />
       <source>数据库服务器连接中断，正在重试……</source>
       <translation>Connection to the database server lost, retrying…</translation>
     </message>
@@ -1942,74 +1953,74 @@ Double-click to open</translation>
   <context>
     <name>OfficeReview</name>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="42" />
+      <location filename="../../ecodesk/ui/office_review.py" line="44" />
       <source>审核通过</source>
       <translation>Mark reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="45" />
+      <location filename="../../ecodesk/ui/office_review.py" line="47" />
       <source>退回修改…</source>
       <translation>Return for changes…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="47" />
+      <location filename="../../ecodesk/ui/office_review.py" line="49" />
       <source>切换用户…</source>
       <translation>Switch user…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="49" />
+      <location filename="../../ecodesk/ui/office_review.py" line="51" />
       <source>人员和角色…</source>
       <translation>People and roles…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="86" />
+      <location filename="../../ecodesk/ui/office_review.py" line="88" />
       <source>登录：{name}（{roles}）</source>
       <translation>Signed in: {name} ({roles})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="109" />
-      <location filename="../../ecodesk/ui/office_review.py" line="154" />
+      <location filename="../../ecodesk/ui/office_review.py" line="111" />
+      <location filename="../../ecodesk/ui/office_review.py" line="156" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="117" />
+      <location filename="../../ecodesk/ui/office_review.py" line="119" />
       <source>{person} {at}</source>
       <translation>{person} {at}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="132" />
+      <location filename="../../ecodesk/ui/office_review.py" line="134" />
       <source>审核人 {person} 退回修改：{comment}</source>
       <translation>Returned for changes by the reviewer {person}: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="134" />
+      <location filename="../../ecodesk/ui/office_review.py" line="136" />
       <source>已修改，待审核人复审。{person} 的意见：{comment}</source>
       <translation>Changed; waiting for the reviewer to review it again. {person}'s comment: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="143" />
+      <location filename="../../ecodesk/ui/office_review.py" line="145" />
       <source>请先在左侧选择一张表单。</source>
       <translation>Choose a form on the left first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="157" />
+      <location filename="../../ecodesk/ui/office_review.py" line="159" />
       <source>表 {form}：已审核</source>
       <translation>Form {form}: reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="166" />
-      <location filename="../../ecodesk/ui/office_review.py" line="174" />
+      <location filename="../../ecodesk/ui/office_review.py" line="168" />
+      <location filename="../../ecodesk/ui/office_review.py" line="176" />
       <source>退回修改</source>
       <translation>Return for changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="167" />
+      <location filename="../../ecodesk/ui/office_review.py" line="169" />
       <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
       <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="178" />
+      <location filename="../../ecodesk/ui/office_review.py" line="180" />
       <source>表 {form}：已退回修改</source>
       <translation>Form {form}: returned for changes</translation>
     </message>
@@ -2943,13 +2954,13 @@ Send it to the reporting unit; it must first register our unit's key.</translati
   <context>
     <name>PlanTree</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="106" />
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="107" />
+      <location filename="../../ecodesk/ui/main_window.py" line="109" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
       <source>状态</source>
       <translation>State</translation>
@@ -3779,47 +3790,47 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="78" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="79" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="80" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="122" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="144" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="169" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="141" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="175" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="154" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="188" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="200" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="173" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="207" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -6579,10 +6590,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>office</name>
+    <message>
+      <source>审核表单</source>
+      <translation>review forms</translation>
+    </message>
+    <message>
+      <source>退回表单</source>
+      <translation>return forms</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>To review</translation>
+    </message>
+    <message>
+      <source>已审核</source>
+      <translation>Reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>Returned</translation>
+    </message>
+    <message>
+      <source>已修改待复审</source>
+      <translation>Changed, review again</translation>
+    </message>
+    <message>
+      <source>等 {n} 张</source>
+      <translation> ({n} in all)</translation>
+    </message>
+    <message>
+      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
+      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
+    </message>
+    <message>
+      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
+      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
+      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
+    </message>
+    <message>
+      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
+      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
+    </message>
+    <message>
+      <source>本人审核</source>
+      <translation>reviewed own filling</translation>
+    </message>
+    <message>
+      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
+      <translation>Please write what should change (the filler sees it on the form).</translation>
+    </message>
+  </context>
+  <context>
     <name>output</name>
     <message>
       <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
       <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>people</name>
+    <message>
+      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
+      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
+    </message>
+    <message>
+      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
+      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
+    </message>
+    <message>
+      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
+      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
+    </message>
+    <message>
+      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
+      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
+    </message>
+    <message>
+      <source>口令至少要 {n} 个字符，没有保存。</source>
+      <translation>A password needs at least {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <source>姓名最多 {n} 个字，没有保存。</source>
+      <translation>A name has at most {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>没有这些角色：{roles}。</source>
+      <translation>No such roles: {roles}.</translation>
+    </message>
+    <message>
+      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
+      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
+    </message>
+    <message>
+      <source>调整角色</source>
+      <translation>change roles</translation>
+    </message>
+    <message>
+      <source>停用人员</source>
+      <translation>stop accounts</translation>
+    </message>
+    <message>
+      <source>没有名为“{name}”的人员。</source>
+      <translation>There is nobody named "{name}".</translation>
+    </message>
+    <message>
+      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
+      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>filler</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
+    </message>
+    <message>
+      <source>已有名为“{name}”的人员，没有重复添加。</source>
+      <translation>There is already someone named "{name}"; nobody was added.</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>重设他人的口令</source>
+      <translation>reset another person's password</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
+      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
+    </message>
+    <message>
+      <source>添加人员</source>
+      <translation>add people</translation>
+    </message>
+    <message>
+      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
+      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
+    </message>
+    <message>
+      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
+      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
+    </message>
+    <message>
+      <source>关闭人员和角色</source>
+      <translation>turn people and roles off</translation>
     </message>
   </context>
   <context>
@@ -7391,6 +7560,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>签名</source>
       <translation>sign</translation>
+    </message>
+    <message>
+      <source>（删除了这一行）</source>
+      <translation>(deleted this row)</translation>
+    </message>
+    <message>
+      <source>第 {row} 行“{column}”：{value}</source>
+      <translation>row {row} “{column}”: {value}</translation>
+    </message>
+    <message>
+      <source>{form} {table}（{n} 处）</source>
+      <translation>{form} {table} ({n} places)</translation>
+    </message>
+    <message>
+      <source>{form} {table} 第 {row} 行“{column}”</source>
+      <translation>{form} {table}, row {row} “{column}”</translation>
+    </message>
+    <message>
+      <source>{form} {table} 第 {row} 行</source>
+      <translation>{form} {table}, row {row}</translation>
     </message>
   </context>
   <context>
@@ -8497,164 +8686,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>office</name>
-    <message>
-      <source>审核表单</source>
-      <translation>review forms</translation>
-    </message>
-    <message>
-      <source>退回表单</source>
-      <translation>return forms</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>To review</translation>
-    </message>
-    <message>
-      <source>已审核</source>
-      <translation>Reviewed</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>Returned</translation>
-    </message>
-    <message>
-      <source>已修改待复审</source>
-      <translation>Changed, review again</translation>
-    </message>
-    <message>
-      <source>等 {n} 张</source>
-      <translation> ({n} in all)</translation>
-    </message>
-    <message>
-      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
-      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
-    </message>
-    <message>
-      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
-      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
-    </message>
-    <message>
-      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
-      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
-    </message>
-    <message>
-      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
-      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
-    </message>
-    <message>
-      <source>本人审核</source>
-      <translation>reviewed own filling</translation>
-    </message>
-    <message>
-      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
-      <translation>Please write what should change (the filler sees it on the form).</translation>
-    </message>
-  </context>
-  <context>
-    <name>people</name>
-    <message>
-      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
-      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
-    </message>
-    <message>
-      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
-      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
-    </message>
-    <message>
-      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
-      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
-    </message>
-    <message>
-      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
-      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
-    </message>
-    <message>
-      <source>口令至少要 {n} 个字符，没有保存。</source>
-      <translation>A password needs at least {n} characters; nothing was saved.</translation>
-    </message>
-    <message>
-      <source>请填写姓名。</source>
-      <translation>Please enter the name.</translation>
-    </message>
-    <message>
-      <source>姓名最多 {n} 个字，没有保存。</source>
-      <translation>A name has at most {n} characters; nothing was saved.</translation>
-    </message>
-    <message>
-      <source>没有这些角色：{roles}。</source>
-      <translation>No such roles: {roles}.</translation>
-    </message>
-    <message>
-      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
-      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
-    </message>
-    <message>
-      <source>调整角色</source>
-      <translation>change roles</translation>
-    </message>
-    <message>
-      <source>停用人员</source>
-      <translation>stop accounts</translation>
-    </message>
-    <message>
-      <source>没有名为“{name}”的人员。</source>
-      <translation>There is nobody named "{name}".</translation>
-    </message>
-    <message>
-      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
-      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation>filler</translation>
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation>reviewer</translation>
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation>head of unit</translation>
-    </message>
-    <message>
-      <source>已有名为“{name}”的人员，没有重复添加。</source>
-      <translation>There is already someone named "{name}"; nobody was added.</translation>
-    </message>
-    <message>
-      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
-      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
-    </message>
-    <message>
-      <source>重设他人的口令</source>
-      <translation>reset another person's password</translation>
-    </message>
-    <message>
-      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
-      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
-    </message>
-    <message>
-      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
-      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
-    </message>
-    <message>
-      <source>添加人员</source>
-      <translation>add people</translation>
-    </message>
-    <message>
-      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
-      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
-    </message>
-    <message>
-      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
-      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
-    </message>
-    <message>
-      <source>关闭人员和角色</source>
-      <translation>turn people and roles off</translation>
     </message>
   </context>
 </TS>

@@ -7,12 +7,14 @@ The PostgreSQL half runs against the real server the tests start (tests/postgres
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import text
@@ -68,6 +70,12 @@ def _no_dialog_left_waiting() -> Iterator[None]:
             widget.session.conflict_resolver = lambda _conflict, _label: False
 
 
+def read_now(qtbot: Any, window: Any) -> None:
+    """Have the window read the others' changes now, and wait until they are shown."""
+    with qtbot.waitSignal(window.live.polled, timeout=10_000):
+        window.live.poll_now()
+
+
 def _editor(window: Any, key: str = KEY) -> Any:
     window.tree.select_form(key.partition(":")[0])
     return window.views[key.partition(":")[0]].indicators.editors[key]
@@ -81,7 +89,7 @@ def _type_while_someone_saves(qtbot: Any, window: Any, other_pc: Store) -> Any:
     qtbot.keyClicks(editor.input, "3")
     assert editor.pending()
     other_pc.set_value(P, KEY, "2", based_on="1")
-    window.live.poll_now()  # (the window reads the change; the tests below wait for it instead)
+    read_now(qtbot, window)  # (the window reads the change; the tests below wait for it instead)
     assert editor.text() == "3"  # not overwritten under the clerk's fingers…
     assert window.session.value(KEY) == "2"
     assert "刚保存了此项的新值" in editor.message_label.text()  # …and marked
@@ -179,7 +187,7 @@ def test_presence_appears_in_the_tree_and_expires(
     window = _start(qtbot, open_window, store)
     window.tree.select_form("1.1")
     live.beat(other_pc, "pc-of-wang", person="王芳", period=str(P), form="1.2")
-    window.live.poll_now()
+    read_now(qtbot, window)
     assert window.tree.presence_text("1.2") == "王芳"
     assert not window.tree.isColumnHidden(2)
     assert window.tree.presence_text("1.1") == ""
@@ -192,7 +200,7 @@ def test_presence_appears_in_the_tree_and_expires(
             text("UPDATE presence SET seen_epoch = seen_epoch - :s WHERE client = 'pc-of-wang'"),
             {"s": live.PRESENCE_EXPIRY_S + 5},
         )
-    window.live.poll_now()
+    read_now(qtbot, window)
     assert window.tree.presence_text("1.2") == ""
     assert window.tree.isColumnHidden(2)
     window.close()  # closing the window removes its own row
@@ -289,7 +297,7 @@ def _cell_typed_while_someone_saves(qtbot: Any, window: Any, editor: Any, other_
     changed = [dict(r) for r in seen]
     changed[0]["investment"] = "250"
     other_pc.set_table_rows(P, "1.1", "projects", changed, based_on=seen)
-    window.live.poll_now()
+    read_now(qtbot, window)
     assert window.session.rows("1.1", "projects")[0]["investment"] == "250"
     assert QApplication.focusWidget().text() == "300"  # the open cell editor: not replaced
     assert "刚保存了此表" in editor.message.text()
@@ -351,3 +359,48 @@ def test_different_cells_of_a_table_merge_without_asking(
     window.undo()  # takes back the clerk's change only
     rows = other_pc.load(P).rows("1.1", "projects")
     assert (rows[0]["company"], rows[1]["investment"]) == ("王芳改的", "200")
+
+
+# ------------------------------------------------------------------ a slow server
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"], indirect=True)
+def test_a_slow_server_never_stalls_the_window(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store
+) -> None:
+    """A poll whose query waits 3 s on the server (another connection holds the audit log
+    locked, as a long maintenance job would) leaves the UI thread free: its events keep being
+    processed all along, and the poll's answer arrives once the server gives it."""
+    window = _start(qtbot, open_window, store)
+    assert window.live.listener is not None
+    qtbot.waitUntil(window.live.listener.listening.is_set, timeout=10_000)
+    window.live._poll.setInterval(600_000)  # only the poll this test asks for
+    qtbot.waitUntil(lambda: not window.live.polling, timeout=10_000)
+    locked, released = threading.Event(), threading.Event()
+
+    def maintenance() -> None:
+        with other_pc.engine.connect() as conn, conn.begin():
+            conn.execute(text("LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE"))
+            locked.set()
+            conn.execute(text("SELECT pg_sleep(3)"))
+        released.set()
+
+    holder = threading.Thread(target=maintenance)
+    holder.start()
+    assert locked.wait(10)
+    ticks: list[float] = [time.monotonic()]
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    asked = time.monotonic()
+    with qtbot.waitSignal(window.live.polled, timeout=20_000):
+        window.live.poll_now()
+        assert window.live.polling  # under way on the database thread, waiting for the lock
+    answered = time.monotonic()
+    timer.stop()
+    holder.join()
+    assert released.is_set()
+    assert answered - asked > 2.0  # the query really waited for the server…
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 20 and max(gaps) < 1.5, max(gaps)  # …and the window did not
+    assert window.live.online  # slow is not lost

@@ -22,7 +22,14 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
 
 from ecodesk.forms.schema import TableSpec
 from ecodesk.ui.undo_keys import is_undo_or_redo
@@ -146,7 +153,7 @@ class SheetView(QTableView):
         return started
 
     def closeEditor(  # noqa: N802
-        self, editor: QWidget, hint: QAbstractItemView.EndEditHint
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
     ) -> None:
         super().closeEditor(editor, hint)
         if self.state() != QAbstractItemView.State.EditingState:
