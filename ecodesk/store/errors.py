@@ -213,6 +213,38 @@ class TableConflict(ValueConflict):
         return rows, self.current
 
 
+class ProfileConflict(ValueConflict):
+    """Someone else changed the same entries of the unit's profile (单位信息) meanwhile.
+    ``clashes``: (what the entry is called, as started from, mine, theirs) each; the profiles
+    to save for each choice keep every entry that did not clash."""
+
+    def __init__(
+        self,
+        clashes: Sequence[tuple[str, str, str, str]],
+        *,
+        keep_mine: Any,
+        keep_theirs: Any,
+        current: Any,
+        by: tuple[str, str] | None,
+        at: datetime | None,
+    ) -> None:
+        def lines(i: int) -> str | None:
+            if len(clashes) == 1:
+                return clashes[0][i] or None
+            return "\n".join(f"{c[0]}：{c[i] or tr('store', '（空）')}" for c in clashes)
+
+        place = tr("store", "单位信息“{entries}”", entries="、".join(c[0] for c in clashes))
+        super().__init__(place, based_on=lines(1), mine=lines(2), theirs=lines(3), by=by, at=at)
+        self.place, self.current = place, current
+        self.keep_mine, self.keep_theirs = keep_mine, keep_theirs
+
+    def resolution(self, keep_mine: bool) -> tuple[Any, Any] | None:
+        chosen = self.keep_mine if keep_mine else self.keep_theirs
+        if not keep_mine and chosen == self.current:
+            return None
+        return chosen, self.current
+
+
 class ProfileTextTooLong(EcoDeskError):
     """A profile entry longer than the database keeps (the same limit on every engine)."""
 

@@ -41,6 +41,7 @@ from ecodesk.store.engine import (
 from ecodesk.store.errors import (
     BadFieldKey,
     ChangedWhileSigning,
+    ProfileConflict,
     ProfileTextTooLong,
     RevisionNotSigned,
     SubmissionFrozen,
@@ -182,6 +183,31 @@ def _table_key(key: str) -> TableKey:
         return TableKey.parse(key)
     except BadKey:
         raise BadFieldKey(key) from None
+
+
+PROFILE_FIELDS = (
+    "division_code",
+    "division_name",
+    "department",
+    "preparer",
+    "reviewer",
+    "phone",
+    "head",
+)
+
+
+def profile_label(name: str) -> str:
+    """What the clerk calls an entry of the unit's profile."""
+    labels = {
+        "division_code": tr("store", "行政区划代码"),
+        "division_name": tr("store", "行政区划"),
+        "department": tr("store", "填报单位（部门）"),
+        "preparer": tr("store", "填报人"),
+        "reviewer": tr("store", "审核人"),
+        "phone": tr("store", "联系电话"),
+        "head": tr("store", "单位负责人"),
+    }
+    return labels.get(name, name)
 
 
 def _check_lengths(profile: UnitProfile) -> None:
@@ -373,23 +399,22 @@ class Store:
             head=row.head,
         )
 
-    def save_profile(self, profile: UnitProfile) -> None:
+    def save_profile(
+        self, profile: UnitProfile, *, based_on: UnitProfile | None | _Unset = UNSET
+    ) -> None:
+        """Save the unit's profile. ``based_on``: the profile the person started from (None:
+        there was none); entries someone else changed since are kept where this person left
+        them alone, and one both changed differently raises :class:`ProfileConflict`."""
         _check_lengths(profile)
         with self._write() as s:
             row = s.get(UnitProfileRow, 1)
             old = self._profile_of(row) if row else None
+            if not isinstance(based_on, _Unset) and old is not None and old != based_on:
+                profile = self._merge_profile(s, based_on, profile, old)
             if row is None:
                 row = UnitProfileRow(id=1)
                 s.add(row)
-            for name in (
-                "division_code",
-                "division_name",
-                "department",
-                "preparer",
-                "reviewer",
-                "phone",
-                "head",
-            ):
+            for name in PROFILE_FIELDS:
                 before = getattr(old, name) if old else None
                 after = getattr(profile, name)
                 if (before or "") != after:
@@ -403,6 +428,50 @@ class Store:
                     )
                 setattr(row, name, after)
             row.updated_at = _now()
+
+    def _merge_profile(
+        self, s: Session, base: UnitProfile | None, mine: UnitProfile, theirs: UnitProfile
+    ) -> UnitProfile:
+        keep_mine: dict[str, str] = {}
+        keep_theirs: dict[str, str] = {}
+        clashes: list[str] = []
+        for name in PROFILE_FIELDS:
+            b, m, t = (
+                (getattr(base, name) if base else ""),
+                getattr(mine, name),
+                getattr(theirs, name),
+            )
+            if m == b or m == t:
+                keep_mine[name] = keep_theirs[name] = t
+            elif t == b:
+                keep_mine[name] = keep_theirs[name] = m
+            else:
+                clashes.append(name)
+                keep_mine[name], keep_theirs[name] = m, t
+        if not clashes:
+            return UnitProfile(**keep_mine)
+        other = s.scalar(
+            select(AuditRow)
+            .where(AuditRow.action == "set_profile", AuditRow.field.in_(clashes))
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        raise ProfileConflict(
+            [
+                (
+                    profile_label(n),
+                    getattr(base, n) if base else "",
+                    getattr(mine, n),
+                    getattr(theirs, n),
+                )
+                for n in clashes
+            ],
+            keep_mine=UnitProfile(**keep_mine),
+            keep_theirs=UnitProfile(**keep_theirs),
+            current=theirs,
+            by=(other.person or other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
 
     def settings_get(self, setting: Setting) -> str | None:
         """The stored text of ``setting`` (declared in :mod:`ecodesk.store.settings`), or its default."""

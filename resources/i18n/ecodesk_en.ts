@@ -1093,28 +1093,28 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="542" />
+      <location filename="../../ecodesk/ui/session.py" line="545" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="544" />
+      <location filename="../../ecodesk/ui/session.py" line="547" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="557" />
+      <location filename="../../ecodesk/ui/session.py" line="560" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="559" />
+      <location filename="../../ecodesk/ui/session.py" line="562" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="679" />
-      <location filename="../../ecodesk/ui/session.py" line="705" />
+      <location filename="../../ecodesk/ui/session.py" line="683" />
+      <location filename="../../ecodesk/ui/session.py" line="709" />
       <source>提示“{message}”的说明</source>
       <translation>the explanation of the warning “{message}”</translation>
     </message>
@@ -2028,67 +2028,67 @@ Double-click to open</translation>
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="51" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="53" />
       <source>撤销导入…</source>
       <translation>Undo import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="54" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
       <source>再次导出已签名的报表…</source>
       <translation>Export the signed workbook again…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
       <source>更换签名密钥（忘记口令时）…</source>
       <translation>Replace signing key (forgotten passphrase)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="63" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="64" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="66" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="71" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="72" />
       <source>生成上年基数表模板…</source>
       <translation>Create baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="83" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="84" />
       <source>没有可以撤销的导入</source>
       <translation>No import to undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="194" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="210" />
       <source>数据库</source>
       <translation>Database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="195" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="211" />
       <source>已保存。重新打开 EcoDesk 后使用新的数据库设置。</source>
       <translation>Saved. The new database settings take effect when EcoDesk is opened again.</translation>
     </message>
@@ -2144,12 +2144,12 @@ Double-click to open</translation>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="60" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
       <source>导出本单位密钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
@@ -2536,7 +2536,7 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="59" />
       <source>导入审核意见…</source>
       <translation>Import review feedback…</translation>
     </message>
@@ -7580,6 +7580,38 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>{form} {table} 第 {row} 行</source>
       <translation>{form} {table}, row {row}</translation>
+    </message>
+    <message>
+      <source>单位信息“{entries}”</source>
+      <translation>the unit information “{entries}”</translation>
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation>division code</translation>
+    </message>
+    <message>
+      <source>行政区划</source>
+      <translation>division</translation>
+    </message>
+    <message>
+      <source>填报单位（部门）</source>
+      <translation>reporting unit (department)</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>prepared by</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation>phone</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
     </message>
   </context>
   <context>

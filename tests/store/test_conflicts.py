@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ecodesk.store import Store
-from ecodesk.store.errors import ValueConflict
+from ecodesk.store.errors import ProfileConflict, ValueConflict
 from ecodesk.submission import AcceptedWarning, Period
 
 P = Period(2026)
@@ -165,3 +166,32 @@ def test_withdrawing_an_explanation_someone_else_changed_is_a_conflict_both_ways
     assert (caught.value.mine, caught.value.theirs) == ("我的说明", None)
     assert store.load(P).accepted == []
     store.withdraw_warning(P, "yoy:1.1:upgraded_firms", based_on="王芳改的说明")  # both withdrew
+
+
+def test_the_unit_profile_merges_different_entries_and_asks_about_the_same_one(
+    store: Store, other_pc: Store, profile
+) -> None:  # type: ignore[no-untyped-def]
+    store.save_profile(profile)
+    seen = store.profile()
+    assert seen is not None
+    other_pc.save_profile(replace(seen, phone="0797-1111111", head="王局长"), based_on=seen)
+    store.save_profile(replace(seen, reviewer="赵审核"), based_on=seen)  # another entry: merged
+    merged = other_pc.profile()
+    assert merged is not None
+    assert (merged.phone, merged.head, merged.reviewer) == ("0797-1111111", "王局长", "赵审核")
+
+    with pytest.raises(ProfileConflict) as caught:  # the same entry: asked
+        store.save_profile(replace(seen, phone="0797-2222222", department="林业局"), based_on=seen)
+    conflict = caught.value
+    assert (conflict.based_on, conflict.mine, conflict.theirs) == (
+        profile.phone,
+        "0797-2222222",
+        "0797-1111111",
+    )
+    assert conflict.place is not None and "联系电话" in conflict.place and conflict.by is not None
+    assert other_pc.profile() == merged  # nothing saved
+    take_theirs = conflict.resolution(keep_mine=False)
+    assert take_theirs is not None  # the department is still mine to save
+    store.save_profile(take_theirs[0], based_on=take_theirs[1])
+    after = other_pc.profile()
+    assert after is not None and (after.phone, after.department) == ("0797-1111111", "林业局")
