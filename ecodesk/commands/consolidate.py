@@ -62,7 +62,17 @@ def run(args: argparse.Namespace) -> int:
         raise OutputExists(out)
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
-    result = consolidate(inputs, Path(args.keys), period=period)
+    from ecodesk.packs.installed import active_pack, known_packs
+    from ecodesk.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    result = consolidate(
+        inputs,
+        Path(args.keys),
+        period=period,
+        pack=active_pack(data_dir),
+        known_packs=known_packs(data_dir),
+    )
     summary = result.summary
 
     print(
@@ -124,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if missing:
         print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
+    for other in summary.other_packs:
+        print(tr("cli", "表单包：{sentence}", sentence=other.sentence()))
     _review_states(args, result)
     path = write_summary(result, out, force=args.force)
     print(tr("cli", "汇总表已保存：{path}", path=path))
