@@ -93,7 +93,7 @@ class LiveUpdates(QObject):
     polled = Signal()  # the others' changes read and applied (no further poll pending)
     _notified = Signal(str)  # from the listener thread
     _listening = Signal(bool)
-    _read = Signal(object, object)  # from the database thread: changes, presence
+    _read = Signal(object, object, int)  # from the database thread: changes, presence, marker
     _failed = Signal(str)  # from the database thread: the server is not there (a poll)
     _beat_failed = Signal(str)  # the same, for a heartbeat
     othersSaved = Signal(object)  # noqa: N815 — when the newest change read was saved (datetime)
@@ -103,6 +103,9 @@ class LiveUpdates(QObject):
         self.session = session
         self.store = session.store
         self.feed = live.ChangeFeed(self.store)
+        # the newest change this window shows (decisions on what it shows are checked against
+        # it, see ecodesk.store.office.review_form)
+        self.shown_upto = self.feed.marker
         self.presence: list[live.Presence] = []  # the others', this period's, fresh
         self.form: str | None = None
         self.online = True
@@ -157,16 +160,17 @@ class LiveUpdates(QObject):
             except EcoDeskError as exc:  # unreachable, or gone (a dropped database)
                 emit(self._failed, str(exc))
                 return
-            emit(self._read, changes, present)
+            emit(self._read, changes, present, feed.marker)
 
         self._db.submit(read)
 
-    def _apply(self, changes: list[live.Change], present: list[live.Presence]) -> None:
+    def _apply(self, changes: list[live.Change], present: list[live.Presence], marker: int) -> None:
         self.polling = False
         self._back()
         if changes:
             self.session.apply_changes(changes)
             self.othersSaved.emit(max(c.at for c in changes))
+        self.shown_upto = max(self.shown_upto, marker)
         if present != self.presence:
             self.presence = present
             self.presenceChanged.emit()

@@ -1937,12 +1937,12 @@ Double-click to open</translation>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="282" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="286" />
       <source>已重新连上数据库服务器，等待中的修改已保存。</source>
       <translation>Connected to the database server again; waiting changes are saved.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="290" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="294" />
       <source>数据库服务器连接中断，正在重试……</source>
       <translation>Connection to the database server lost, retrying…</translation>
     </message>
@@ -1999,7 +1999,7 @@ Double-click to open</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/office_review.py" line="111" />
-      <location filename="../../ecodesk/ui/office_review.py" line="156" />
+      <location filename="../../ecodesk/ui/office_review.py" line="162" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
@@ -2024,23 +2024,23 @@ Double-click to open</translation>
       <translation>Choose a form on the left first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="159" />
+      <location filename="../../ecodesk/ui/office_review.py" line="165" />
       <source>表 {form}：已审核</source>
       <translation>Form {form}: reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="168" />
-      <location filename="../../ecodesk/ui/office_review.py" line="176" />
+      <location filename="../../ecodesk/ui/office_review.py" line="174" />
+      <location filename="../../ecodesk/ui/office_review.py" line="189" />
       <source>退回修改</source>
       <translation>Return for changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="169" />
+      <location filename="../../ecodesk/ui/office_review.py" line="175" />
       <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
       <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="180" />
+      <location filename="../../ecodesk/ui/office_review.py" line="193" />
       <source>表 {form}：已退回修改</source>
       <translation>Form {form}: returned for changes</translation>
     </message>
@@ -7107,6 +7107,22 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
       <translation>Please write what should change (the filler sees it on the form).</translation>
+    </message>
+    <message>
+      <source>{who} 已于 {when} 把表 {form} {decided}，您的决定没有保存。请看过后再决定。</source>
+      <translation>{who} {decided} form {form} at {when}; your decision was not saved. Please look at it before deciding.</translation>
+    </message>
+    <message>
+      <source>在您查看之后，{who} 于 {when} 修改了表 {form}（{n} 处），您的决定没有保存。窗口已显示这些修改，请核对后再审核。</source>
+      <translation>After you looked at it, {who} changed form {form} at {when} ({n} changes); your decision was not saved. The window now shows the changes: please check them, then review.</translation>
+    </message>
+    <message>
+      <source>审核通过</source>
+      <translation>marked as reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改（{comment}）</source>
+      <translation>returned ({comment})</translation>
     </message>
   </context>
   <context>
