@@ -500,7 +500,9 @@ class Store:
 
     def responsible_forms(self) -> list[str]:
         """The forms this unit reports on, in the plan's order (all forms until set)."""
-        stored = self.settings_get(settings.RESPONSIBLE_FORMS)
+        return self._responsible_of(self.settings_get(settings.RESPONSIBLE_FORMS))
+
+    def _responsible_of(self, stored: str | None) -> list[str]:
         if stored is None:
             return list(self._pack.forms)
         codes = set(json.loads(stored))
@@ -510,16 +512,25 @@ class Store:
             return list(self._pack.forms)
         return [c for c in self._pack.forms if c in codes] + sorted(codes - set(self._pack.forms))
 
-    def set_responsible_forms(self, codes: Sequence[str]) -> None:
+    def set_responsible_forms(
+        self, codes: Sequence[str], *, based_on: Sequence[str] | None = None
+    ) -> None:
+        """The forms the unit fills. ``based_on``: the list the person started from; forms
+        someone else added or removed since stay added or removed unless this person changed
+        the same form too (a list of choices merges: there is nothing to ask)."""
         unknown = [c for c in codes if c not in self._pack.forms]
         if unknown:
             raise EcoDeskError(
                 tr("store", "没有这些表单：{codes}。请从表单目录中选择。", codes="、".join(unknown))
             )
-        ordered = [c for c in self._pack.forms if c in set(codes)]
         with self._write() as s:
             row = s.get(SettingRow, settings.RESPONSIBLE_FORMS.name)
             old = row.value if row else None
+            chosen = set(codes)
+            if based_on is not None:
+                theirs, base = set(self._responsible_of(old)), set(based_on)
+                chosen = (theirs - (base - chosen)) | (chosen - base)
+            ordered = [c for c in self._pack.forms if c in chosen]
             new = json.dumps(ordered, ensure_ascii=False)
             if row is None:
                 s.add(SettingRow(key=settings.RESPONSIBLE_FORMS.name, value=new))

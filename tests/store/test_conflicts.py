@@ -195,3 +195,13 @@ def test_the_unit_profile_merges_different_entries_and_asks_about_the_same_one(
     store.save_profile(take_theirs[0], based_on=take_theirs[1])
     after = other_pc.profile()
     assert after is not None and (after.phone, after.department) == ("0797-1111111", "林业局")
+
+
+def test_the_forms_the_unit_fills_merge_two_peoples_choices(store: Store, other_pc: Store) -> None:
+    store.set_responsible_forms(["G", "1.1", "2.1"])
+    seen = store.responsible_forms()
+    other_pc.set_responsible_forms(["G", "1.1", "2.1", "3.1"], based_on=seen)  # adds 3.1
+    store.set_responsible_forms(["G", "1.1"], based_on=seen)  # removes 2.1, unaware of 3.1
+    assert other_pc.responsible_forms() == ["G", "1.1", "3.1"]
+    store.set_responsible_forms(["1.1"])  # without based_on: exactly this list
+    assert other_pc.responsible_forms() == ["1.1"]

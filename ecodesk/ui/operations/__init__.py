@@ -207,10 +207,12 @@ class Operations(QObject):
 
         store = self.window.session.store
         language = store.settings_get(settings.LANGUAGE)
-        dialog = SettingsDialog(self.window.pack, language, store.responsible_forms(), self.window)
+        started_from = store.responsible_forms()
+        dialog = SettingsDialog(self.window.pack, language, started_from, self.window)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
-        store.set_responsible_forms(dialog.responsible_forms())
+        # (someone else's change of other forms meanwhile is kept)
+        store.set_responsible_forms(dialog.responsible_forms(), based_on=started_from)
         if dialog.chosen_language() != language:
             store.settings_set(settings.LANGUAGE, dialog.chosen_language())
             self.window.reopen_in_language()  # the new window shows the new list of tasks too
