@@ -20,6 +20,7 @@ works on which form, a lost server is said plainly and reconnected.
 
 from __future__ import annotations
 
+import copy
 import logging
 import queue
 import threading
@@ -95,7 +96,9 @@ class LiveUpdates(QObject):
     _listening = Signal(bool)
     _read = Signal(object, object, int)  # from the database thread: changes, presence, marker
     _failed = Signal(str)  # from the database thread: the server is not there (a poll)
-    _beat_failed = Signal(str)  # the same, for a heartbeat
+    _beat_failed = Signal(str)  # the same, for a heartbeat (or a check, a reload)
+    _checked = Signal(object, int)  # from the database thread: problems, session generation
+    _reloaded = Signal(object, object, object, int)  # data, problems, attachments, generation
     othersSaved = Signal(object)  # noqa: N815 — when the newest change read was saved (datetime)
 
     def __init__(self, session: EditSession, parent: QObject | None = None) -> None:
@@ -125,6 +128,8 @@ class LiveUpdates(QObject):
         self._read.connect(self._apply)
         self._failed.connect(self._poll_failed)
         self._beat_failed.connect(self._lost)
+        self._checked.connect(self.session.set_problems)
+        self._reloaded.connect(self._show_reloaded)
         session.connectionLost.connect(self._lost)
         self.banner: ConnectionBanner | None = None  # set by install_live_updates
         self.listener: live.ChangeListener | None = None
@@ -168,7 +173,11 @@ class LiveUpdates(QObject):
         self.polling = False
         self._back()
         if changes:
-            self.session.apply_changes(changes)
+            changed, stale = self.session.apply_changes(changes)
+            if stale:
+                self.reload_now()
+            elif changed:
+                self.check_now()
             self.othersSaved.emit(max(c.at for c in changes))
         self.shown_upto = max(self.shown_upto, marker)
         if present != self.presence:
@@ -187,6 +196,62 @@ class LiveUpdates(QObject):
             self.poll_now()
         else:
             self.polled.emit()
+
+    def check_now(self) -> None:
+        """Check the submission as shown now, on the database thread (the check reads the
+        attachments and the receiver's queries); shown unless something changed meanwhile."""
+        from ecodesk.review.unit import problems_with_queries
+
+        session = self.session
+        if session.data is None:
+            return
+        session.generation += 1
+        generation, data, store = session.generation, copy.deepcopy(session.data), self.store
+
+        def check() -> None:
+            try:
+                problems = problems_with_queries(store, data)
+            except EcoDeskError as exc:
+                emit(self._beat_failed, str(exc))
+                return
+            emit(self._checked, problems, generation)
+
+        self._db.submit(check)
+
+    def reload_now(self) -> None:
+        """Read the submission again as a whole (someone signed it, imported into it, …) and
+        check it, on the database thread; shown when nothing changed here meanwhile."""
+        from ecodesk.attachments import list_attachments
+        from ecodesk.review.unit import problems_with_queries
+
+        session = self.session
+        if session.data is None:
+            return
+        session.generation += 1
+        generation, period, store = session.generation, session.period, self.store
+
+        def load() -> None:
+            try:
+                data = store.load(period)
+                problems = problems_with_queries(store, data)
+                attachments = list_attachments(store, period, data.revision)
+            except EcoDeskError as exc:
+                emit(self._beat_failed, str(exc))
+                return
+            emit(self._reloaded, data, problems, attachments, generation)
+
+        self._db.submit(load)
+
+    def _show_reloaded(
+        self, data: Any, problems: list[Any], attachments: list[Any], generation: int
+    ) -> None:
+        session = self.session
+        if session.data is None or data.period != session.period or session.unsent:
+            return  # another period meanwhile; or edits wait for the server (they come first)
+        if generation != session.generation:
+            self.reload_now()  # something changed here meanwhile: read it again
+            return
+        session.load(prepared=(data, problems), attachments=attachments)
 
     def by_form(self) -> dict[str, list[str]]:
         """Form → the names of the others working on it now."""

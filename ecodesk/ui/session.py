@@ -83,6 +83,9 @@ class EditSession(QObject):
         self._finished: set[str] | None = set()  # forms whose missing values are shown
         self._attachments: list[Any] = []  # the revision's attachments (ecodesk.attachments)
         self._attaching: set[_AttachSignals] = set()
+        # counts the changes of what is shown: a check made elsewhere (off the UI thread) of an
+        # older state is not shown over a newer one (see set_problems)
+        self.generation = 0
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
         # asked when a save meets someone else's change (the window shows the conflict dialog);
@@ -118,16 +121,23 @@ class EditSession(QObject):
         period: Period | None = None,
         *,
         prepared: tuple[SubmissionData, list[Any]] | None = None,
+        attachments: list[Any] | None = None,
     ) -> None:
         """Read ``period`` (the current one by default) and check it. ``prepared``: the current
-        period's data and problems, read and checked ahead (at start-up, off the UI thread)."""
+        period's data and problems, read and checked ahead (at start-up, or when others' changes
+        make it stale: off the UI thread), and ``attachments`` its attachments, when read too."""
         if prepared is not None:
             self.data, self.problems = prepared
+            self.generation += 1
             self._recheck_timer.stop()
             self._clear_undo()
             self._finished = set()
             self.shown = self._calm(self.problems)
-            self._read_attachments()
+            if attachments is None:
+                self._read_attachments()
+            else:
+                self._attachments = list(attachments)
+                self.attachmentsChanged.emit()
             self.problemsChanged.emit()
             self.loaded.emit()
             return
@@ -409,12 +419,14 @@ class EditSession(QObject):
             self.data.values[key] = text or ""
             self.valueChanged.emit(key)
 
-    def apply_changes(self, changes: Sequence[Change]) -> list[str]:
+    def apply_changes(self, changes: Sequence[Change]) -> tuple[list[str], bool]:
         """Show what other people saved (read back from the store's change feed); returns the
-        keys that changed here. Our own saves and other periods or revisions are skipped; an
-        edit waiting for the server keeps what was typed (its resend will meet the conflict)."""
+        keys that changed here, and whether the submission must be read again as a whole (a
+        signing, an import, …). Our own saves and other periods or revisions are skipped; an
+        edit waiting for the server keeps what was typed (its resend will meet the conflict).
+        The caller checks the changed submission (off the UI thread: ``LiveUpdates``)."""
         if self.data is None:
-            return []
+            return [], False
         changed: list[str] = []
         reload = False
         for change in changes:
@@ -452,11 +464,7 @@ class EditSession(QObject):
                 continue
             changed.append(key)
             self.remoteChanged.emit(key, change.who)
-        if reload and not self._unsent:
-            self.reload()
-        elif changed:
-            self.schedule_recheck()
-        return changed
+        return changed, reload and not self._unsent
 
     def _accepted_elsewhere(self, problem_id: str, explanation: str | None) -> bool:
         """Someone else accepted (or withdrew) warning ``problem_id``: show it here. Returns
@@ -597,12 +605,24 @@ class EditSession(QObject):
                 self.data.values[key] = saved
 
     def schedule_recheck(self) -> None:
+        self.generation += 1
         self._recheck_timer.start()
+
+    def set_problems(self, problems: list[Any], generation: int) -> bool:
+        """Show ``problems``, found (elsewhere) for the state numbered ``generation``; False,
+        showing nothing, when what is shown has changed since."""
+        if generation != self.generation:
+            return False
+        self.problems = problems
+        self.shown = self._calm(problems)
+        self.problemsChanged.emit()
+        return True
 
     def recheck_now(self) -> None:
         from ecodesk.review.unit import problems_with_queries
 
         self._recheck_timer.stop()
+        self.generation += 1
         if self.data is None:
             return
         try:

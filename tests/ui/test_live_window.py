@@ -404,3 +404,24 @@ def test_a_slow_server_never_stalls_the_window(
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) > 20 and max(gaps) < 1.5, max(gaps)  # …and the window did not
     assert window.live.online  # slow is not lost
+
+
+def test_others_changes_are_checked_and_a_signing_is_read_again_off_the_ui_thread(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store
+) -> None:
+    """Another PC's value makes the form inconsistent: the window's problems say so (checked
+    on the database thread). Another PC's signing makes the window read the submission again
+    as a whole (on that thread too), and show it signed: read only."""
+    window = _start(qtbot, open_window, store)
+    other_pc.set_value(P, "1.1:upgraded_firms_year", "5")  # more this year than in total (1)
+    read_now(qtbot, window)
+    qtbot.waitUntil(
+        lambda: any("累计数应包含本年数" in str(p.message) for p in window.session.problems)
+    )
+    other_pc.set_value(P, KEY, "88")
+    other_pc.mark_signed(P, 1, fingerprint="ab" * 16, digest="cd" * 32, workbook_path=None)
+    with qtbot.waitSignal(window.session.loaded, timeout=10_000):  # read again as a whole
+        read_now(qtbot, window)
+    assert window.session.frozen and window.session.value(KEY) == "88"
+    assert _editor(window).text() == "88" and not _editor(window).input.isEnabled()
+    assert not any("累计数应包含本年数" in str(p.message) for p in window.session.problems)
