@@ -165,7 +165,7 @@ class LiveUpdates(QObject):
             except EcoDeskError as exc:  # unreachable, or gone (a dropped database)
                 emit(self._failed, str(exc))
                 return
-            emit(self._read, changes, present, feed.marker)
+            emit(self._read, changes, present, feed.complete_upto)
 
         self._db.submit(read)
 
