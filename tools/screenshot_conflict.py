@@ -106,7 +106,7 @@ def shoot_table(app: Any, window: Any, other: Any, period: Any, out: Path) -> No
     window.session.store.set_table_rows(period, "1.1", "projects", rows)
     window.session.reload()
     editor = window.views["1.1"].tables["1.1:projects"]
-    window.views["1.1"].scroll.ensureWidgetVisible(editor, 50, 200)
+    window.views["1.1"].scroll_area.ensureWidgetVisible(editor, 50, 200)
     view = editor.view
     index = view.model().index(0, editor.columns.index("investment"))
     view.setFocus()

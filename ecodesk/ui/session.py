@@ -11,14 +11,16 @@ import dataclasses
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import FormPack
 from ecodesk.store.errors import DatabaseServerError, DatabaseUnreachable, ValueConflict
 from ecodesk.store.table_merge import rows_without_change
@@ -95,6 +97,25 @@ class EditSession(QObject):
         # edits typed while the server was unreachable: key → (save, value, based_on, settle);
         # settle(value now in the store) updates what the window shows once it is sent
         self._unsent: dict[str, tuple[Save, Any, Any, Callable[[Any], None] | None]] = {}
+        # the window's one clock: deadlines and the export time read it, tests set a fixed day
+        self.clock: Callable[[], datetime] = clock.now
+
+    # ------------------------------------------------------------------ the calendar
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def deadline_status(self, form: str | None = None) -> DeadlineStatus | None:
+        """Where today stands against the due date of ``form`` in the loaded period (``None``:
+        of the whole submission, its earliest form's date); ``None`` when nothing is due."""
+        if self.data is None:
+            return None
+        calendar = self.pack.calendar
+        if form is None:
+            deadline = calendar.submission_deadline(self.data.period, self.data.forms)
+        else:
+            deadline = calendar.deadline(self.data.period, form)
+        return deadline.status(self.today()) if deadline else None
 
     # ------------------------------------------------------------------ loading
 

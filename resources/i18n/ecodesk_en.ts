@@ -290,7 +290,7 @@
     <name>App</name>
     <message>
       <location filename="../../ecodesk/ui/app.py" line="173" />
-      <location filename="../../ecodesk/ui/app.py" line="248" />
+      <location filename="../../ecodesk/ui/app.py" line="261" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -513,62 +513,93 @@ Description: {note}</translation>
       <translation>Legend:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="78" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="78" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="86" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="183" />
+      <source>报送时效</source>
+      <translation>Timeliness</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="146" />
+      <source>{unit} {n} 天（原因：{reason}）</source>
+      <translation>{unit} {n} days (reason: {reason})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <source>未写明</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="154" />
+      <source>迟报：{units}</source>
+      <translation>Late: {units}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="158" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="173" />
+      <source>截止日期 {due}</source>
+      <translation>Due {due}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="175" />
+      <source>导出日期 {day}</source>
+      <translation>Exported {day}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="193" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="201" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="194" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="202" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="195" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="203" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="204" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="221" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="127" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -1103,28 +1134,28 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="545" />
+      <location filename="../../ecodesk/ui/session.py" line="574" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="547" />
+      <location filename="../../ecodesk/ui/session.py" line="576" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="560" />
+      <location filename="../../ecodesk/ui/session.py" line="589" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="562" />
+      <location filename="../../ecodesk/ui/session.py" line="591" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="683" />
-      <location filename="../../ecodesk/ui/session.py" line="709" />
+      <location filename="../../ecodesk/ui/session.py" line="724" />
+      <location filename="../../ecodesk/ui/session.py" line="750" />
       <source>提示“{message}”的说明</source>
       <translation>the explanation of the warning “{message}”</translation>
     </message>
@@ -1349,32 +1380,32 @@ Double-click to open</translation>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="141" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="142" />
       <source>{name}：{value}　［已停用］</source>
       <translation>{name}: {value}  [retired]</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="145" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="146" />
       <source>已停用的指标（新表单包不再要求，数据保留在本机，不再导出）</source>
       <translation>Retired indicators (no longer asked for by the new form pack; the figures stay on this computer and are not exported)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="211" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="212" />
       <source>{who} 刚保存了此表的新内容；您正在输入的这一格保存时与之合并，同一格都改了时会请您选择保留哪一个。</source>
       <translation>{who} has just saved new contents in this table; the cell you are typing in will be merged with it when saved, and if you both changed the same cell you will be asked which value to keep.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="223" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="224" />
       <source>{who} 刚保存了此项的新值；您的输入保存时会请您选择保留哪一个。</source>
       <translation>{who} just saved a new value here; when yours is saved you will be asked which one to keep.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="308" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="312" />
       <source>附件 {n}</source>
       <translation>{n} attached</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="378" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="382" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -1535,27 +1566,27 @@ Double-click to open</translation>
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="118" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="140" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="171" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="172" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="176" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -1907,42 +1938,42 @@ Double-click to open</translation>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="390" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="419" />
+      <location filename="../../ecodesk/ui/main_window.py" line="424" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="423" />
+      <location filename="../../ecodesk/ui/main_window.py" line="428" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="429" />
+      <location filename="../../ecodesk/ui/main_window.py" line="434" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="525" />
+      <location filename="../../ecodesk/ui/main_window.py" line="530" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="530" />
+      <location filename="../../ecodesk/ui/main_window.py" line="535" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="286" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="351" />
       <source>已重新连上数据库服务器，等待中的修改已保存。</source>
       <translation>Connected to the database server again; waiting changes are saved.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="294" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="359" />
       <source>数据库服务器连接中断，正在重试……</source>
       <translation>Connection to the database server lost, retrying…</translation>
     </message>
@@ -2113,12 +2144,12 @@ Double-click to open</translation>
       <translation>No import to undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="228" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="230" />
       <source>数据库</source>
       <translation>Database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="229" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="231" />
       <source>已保存。重新打开 EcoDesk 后使用新的数据库设置。</source>
       <translation>Saved. The new database settings take effect when EcoDesk is opened again.</translation>
     </message>
@@ -2128,48 +2159,48 @@ Double-click to open</translation>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="84" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="97" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="88" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="101" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="85" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="89" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="116" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="136" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="127" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="62" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="66" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="41" />
-      <location filename="../../ecodesk/ui/operations/data.py" line="224" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="42" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="225" />
       <location filename="../../ecodesk/ui/operations/review.py" line="36" />
       <location filename="../../ecodesk/ui/operations/review.py" line="146" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="63" />
       <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="196" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="236" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="119" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="139" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -2184,12 +2215,29 @@ Double-click to open</translation>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="57" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="61" />
       <source>报送包：签名报表和附件 (*.zip)</source>
       <translation>Package: signed workbook and attachments (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="128" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="145" />
+      <source>迟报原因</source>
+      <translation>Reason for late submission</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
+      <source>{period}的截止日期是 {due}，现在已逾期 {n} 天。
+请写明迟报原因（必填）：它随签名数据一起报送上级，并印在报送单上。</source>
+      <translation>{period} was due on {due}; it is now {n} days overdue.
+Please give the reason for the late submission (required): it is sent with the signed data and printed on the submission sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="152" />
+      <source>继续签名导出</source>
+      <translation>Continue to sign and export</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="168" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -2200,38 +2248,38 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="145" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="153" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="185" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="193" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="154" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="194" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="215" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="180" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="220" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="187" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="227" />
       <source>这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。</source>
       <translation>This is a package: the signed workbook and {n} attachments in one .zip file. Send it as a whole.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="197" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="237" />
       <source>报表已签名并保存到：
 {path}
 
@@ -2246,50 +2294,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="205" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="245" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="208" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="232" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="272" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="238" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="278" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="252" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="263" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="270" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="286" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="292" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="303" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="310" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="247" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="287" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="293" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="264" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="304" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="275" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="315" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -2416,53 +2464,53 @@ Export the key registration sheet now and send it to the level above to register
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="39" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="40" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="56" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="59" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="71" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="72" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="92" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="93" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="93" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="94" />
       <source>如导入有误，可用“文件 → 撤销导入”恢复。</source>
       <translation>If the import was wrong, "File → Undo import" restores the previous state.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="96" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="97" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="106" />
-      <location filename="../../ecodesk/ui/operations/data.py" line="113" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="107" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="114" />
       <source>撤销导入</source>
       <translation>Undo import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="107" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="108" />
       <source>没有可以撤销的导入。</source>
       <translation>There is no import to undo.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="114" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="115" />
       <source>撤销 {at} 从“{source}”导入的{period}数据吗？
 
 上年值、带入的表格行和下步计划参考将恢复为导入前的样子。</source>
@@ -2471,69 +2519,69 @@ Export the key registration sheet now and send it to the level above to register
 Last-year values, carried-over table rows and next-step references return to what they were before the import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="133" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="134" />
       <source>已撤销导入</source>
       <translation>Import undone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="134" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="135" />
       <source>已撤销从“{source}”的导入，恢复为导入前的上年值和表格。</source>
       <translation>The import from "{source}" was undone; last-year values and tables are back to what they were before it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="139" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="140" />
       <source>正在撤销导入…</source>
       <translation>Undoing the import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="154" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="155" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="156" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="157" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="169" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="170" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="170" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="171" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="173" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="174" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="212" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="213" />
       <source>生成上年基数表模板</source>
       <translation>Create baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="213" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="214" />
       <source>数据所属年度：</source>
       <translation>Year of the data:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="222" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="223" />
       <source>保存上年基数表模板</source>
       <translation>Save baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="239" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="240" />
       <source>已生成上年基数表</source>
       <translation>Baseline template created</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="240" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="241" />
       <source>已生成{year}年度上年基数表：
 {path}
 
@@ -2544,24 +2592,24 @@ Last-year values, carried-over table rows and next-step references return to wha
 One row per indicator, one column per county-level division. Once it is filled in, send it to the counties; each county imports its own column with "File → Import last year's data".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="247" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="248" />
       <source>正在生成上年基数表…</source>
       <translation>Creating the baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="198" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="199" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="199" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="200" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="200" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="201" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
@@ -2745,52 +2793,72 @@ Everything entered stays on this computer and is shown with the restored forms.<
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="202" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="203" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="204" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="205" />
+      <source>截止</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="218" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="232" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="272" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="306" />
+      <source>本期截止日期 {due}，已签名导出。</source>
+      <translation>This period was due on {due}; it has been signed and exported.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="308" />
+      <source>本期{label}：{opens} 开始填报，截止日期 {due}。</source>
+      <translation>This period: {label}. Reporting opens on {opens} and is due on {due}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="311" />
+      <source>本期截止日期 {due}：{label}。</source>
+      <translation>This period is due on {due}: {label}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="322" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -2888,62 +2956,62 @@ Valid signature: the city's form pack key {fp}</translation>
   <context>
     <name>PassphraseDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
       <source>创建签名密钥</source>
       <translation>Create signing key</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
       <source>输入签名口令</source>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="49" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="53" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="74" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="76" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="77" />
       <source>忘记口令，更换密钥…</source>
       <translation>Forgot passphrase, replace key…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="91" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="92" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="93" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="94" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="95" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -3140,30 +3208,55 @@ Valid signature: the city's form pack key {fp}</translation>
     <name>PlanTree</name>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="108" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="109" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>谁在填</source>
       <translation>Who is filling</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
+      <source>截止</source>
+      <translation>Due</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="44" />
+      <source>本表另定的截止日期</source>
+      <translation>The due date set for this form alone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="66" />
       <source>主要目标</source>
       <translation>Main goals</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="92" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="114" />
       <source>{names} 正在填写这张表</source>
       <translation>{names} working on this form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="146" />
+      <source>{label} · {opens} 开始填报 · 截止日期 {due}</source>
+      <translation>{label} · opens {opens} · due {due}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="148" />
+      <source>截止日期 {due} · {label}</source>
+      <translation>Due {due} · {label}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="155" />
+      <source>市里在表单包中规定的报送截止日期</source>
+      <translation>The due date the city set in the form pack</translation>
     </message>
   </context>
   <context>
@@ -4408,6 +4501,33 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>calendar</name>
+    <message>
+      <source>距截止还有 {n} 天</source>
+      <translation>{n} days left</translation>
+    </message>
+    <message>
+      <source>截止日期 {due}（{label}）</source>
+      <translation>Due {due} ({label})</translation>
+    </message>
+    <message>
+      <source>未开始</source>
+      <translation>Not open yet</translation>
+    </message>
+    <message>
+      <source>已逾期 {n} 天</source>
+      <translation>{n} days overdue</translation>
+    </message>
+    <message>
+      <source>今天截止</source>
+      <translation>Due today</translation>
+    </message>
+    <message>
+      <source>{opens} 开始填报，截止日期 {due}</source>
+      <translation>Opens {opens}, due {due}</translation>
+    </message>
+  </context>
+  <context>
     <name>catalog</name>
     <message>
       <source>主要目标</source>
@@ -4470,6 +4590,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>报送日历</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填{num}÷{den}</source>
       <translation type="unfinished" />
     </message>
@@ -4478,7 +4602,15 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{period}：{opens} 开始填报，{due} 截止</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>牵头部门：{leads}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：{due} 截止</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4595,6 +4727,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>（空）</source>
       <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>  报送时效：{unit} {text}</source>
+      <translation>  Timeliness: {unit} {text}</translation>
+    </message>
+    <message>
+      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
+      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
     </message>
     <message>
       <source>登录口令：</source>
@@ -6244,6 +6384,37 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>按其他表单包填报的单位</source>
       <translation>Units that reported under another form pack</translation>
     </message>
+    <message>
+      <source>按时</source>
+      <translation>On time</translation>
+    </message>
+    <message>
+      <source>迟报 {n} 天</source>
+      <translation>{n} days late</translation>
+    </message>
+    <message>
+      <source>{label}（原因：{reason}）</source>
+      <translation>{label} (reason: {reason})</translation>
+    </message>
+    <message>
+      <source>未写明</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <source>报送时效</source>
+      <translation>Timeliness</translation>
+    </message>
+    <message>
+      <source>迟报原因</source>
+      <translation>Reason for lateness</translation>
+    </message>
+  </context>
+  <context>
+    <name>deadlines</name>
+    <message>
+      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
+      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -6330,6 +6501,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
       <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
+    </message>
+    <message>
+      <source>{period}的截止日期是 {due}，现在导出已逾期 {n} 天，需要写明迟报原因：请在导出对话框中填写，或在命令行加 --late-reason 原因。</source>
+      <translation>{period} was due on {due}; exporting now is {n} days late and needs a reason: give it in the export dialog, or add --late-reason REASON on the command line.</translation>
     </message>
   </context>
   <context>
@@ -6528,6 +6703,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>键 {key} 重复（第 {first} 行已有），YAML 只会保留后一个</source>
       <translation>key {key} appears twice (already on line {first}); YAML would keep only the second</translation>
+    </message>
+    <message>
+      <source>无法识别的值：{exc}</source>
+      <translation>value not understood: {exc}</translation>
     </message>
   </context>
   <context>
@@ -7373,6 +7552,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
       <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
+    </message>
+    <message>
+      <source>{opens} 开始，{due} 截止</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截止 {old} → {new}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>开始 {old} → {new}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period}（全部表单）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 表 {forms}</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -8464,6 +8663,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>该报表按表单包 {theirs}（摘要 {their_digest}）填写，本机使用的表单包是 {ours}（摘要 {our_digest}）：汇总时按指标代码对应，对方表单包中没有的指标记为未报。</source>
       <translation>This workbook was made under form pack {theirs} (digest {their_digest}); this computer uses form pack {ours} (digest {our_digest}). Consolidation matches indicators by code; indicators not in their pack count as not reported.</translation>
     </message>
+    <message>
+      <source>迟报 {n} 天（截止日期 {due}，导出于 {when}），迟报原因：{reason}</source>
+      <translation>{n} days late (due {due}, exported {when}), reason: {reason}</translation>
+    </message>
+    <message>
+      <source>（未写明）</source>
+      <translation>(not given)</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -9142,6 +9349,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>截止日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>职责</source>
       <translation type="unfinished" />
     </message>
@@ -9155,6 +9366,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>审核签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -9207,6 +9422,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>《{plan}》报送单</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>逾期 {n} 天报送。{reason}</source>
       <translation type="unfinished" />
     </message>
   </context>
@@ -9301,6 +9520,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{y}年{m}月{d}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>封面</source>
       <translation type="unfinished" />
     </message>
@@ -9368,6 +9591,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截止日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>逾期 {n} 天报送。{reason}</source>
       <translation type="unfinished" />
     </message>
     <message>
