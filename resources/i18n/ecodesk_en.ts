@@ -7555,23 +7555,23 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>{opens} 开始，{due} 截止</source>
-      <translation type="unfinished" />
+      <translation>opens {opens}, due {due}</translation>
     </message>
     <message>
       <source>截止 {old} → {new}</source>
-      <translation type="unfinished" />
+      <translation>due {old} → {new}</translation>
     </message>
     <message>
       <source>开始 {old} → {new}</source>
-      <translation type="unfinished" />
+      <translation>opens {old} → {new}</translation>
     </message>
     <message>
       <source>{period}（全部表单）</source>
-      <translation type="unfinished" />
+      <translation>{period} (all forms)</translation>
     </message>
     <message>
       <source>{period} 表 {forms}</source>
-      <translation type="unfinished" />
+      <translation>{period} forms {forms}</translation>
     </message>
   </context>
   <context>
