@@ -648,8 +648,7 @@ class EditSession(QObject):
             return
         try:
             self.problems = problems_with_queries(self.store, self.data)
-        except DatabaseServerError as exc:  # checked again when the server answers (the
-            # live updates say what is wrong with it: unreachable, the database gone, …)
+        except DatabaseServerError as exc:  # unreachable, dropped…: checked again when it answers
             log.warning("not rechecked: %s", exc)
             return
         self.shown = self._calm(self.problems)
