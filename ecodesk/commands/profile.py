@@ -62,9 +62,10 @@ def run(args: argparse.Namespace) -> int:
                 raise EcoDeskError(
                     tr("cli", "第一次填写单位信息时请用 --county 指定行政区划代码。")
                 )
+            started_from = profile  # (read just now: another PC's change meanwhile is asked)
             base = profile or UnitProfile(division_code="", division_name="", department="")
             profile = dataclasses.replace(base, **changes)
-            store.save_profile(profile)
+            store.save_profile(profile, based_on=started_from)
             print(tr("cli", "已保存。"))
         if profile is None:
             print(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
+from ecodesk.store.table_merge import Clash, TableMerge, same_rows
+from ecodesk.submission import TableRow
 
 
 class SubmissionFrozen(EcoDeskError):
@@ -117,6 +121,8 @@ class ValueConflict(EcoDeskError):
     ) -> None:
         self.key, self.based_on, self.mine, self.theirs = key, based_on, mine, theirs
         self.by, self.at = by, at
+        self.place: str | None = None  # where, when more precise than the key (a table's cell)
+        self.current: Any = theirs  # what the store holds now (a table: its rows)
         empty = tr("store", "（空）")
         who = (
             tr("store", "{preparer}（电脑用户 {os_user}）", preparer=by[0] or "—", os_user=by[1])
@@ -137,6 +143,106 @@ class ValueConflict(EcoDeskError):
                 mine=mine if mine is not None else empty,
             )
         )
+
+    def resolution(self, keep_mine: bool) -> tuple[Any, Any] | None:
+        """What to save after the person chose: (value, the value it knowingly replaces), or
+        None when there is nothing left to save (they took the other person's value)."""
+        return (self.mine or "", self.theirs or "") if keep_mine else None
+
+
+class TableConflict(ValueConflict):
+    """Someone else changed the same cells (or deleted or changed the same row) of a table
+    while this person was changing it. ``place`` names the table and where in it; ``mine`` and
+    ``theirs`` are the clashing values (one per line where several clash). The rows to save for
+    each choice are ready: every change that did not clash is kept either way."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        place: str,
+        clashes: Sequence[Clash],
+        column_names: Mapping[str, str],
+        merge: TableMerge,
+        current: list[TableRow],
+        by: tuple[str, str] | None,
+        at: datetime | None,
+    ) -> None:
+        clashes = list(clashes)
+
+        def text(value: str | None, column: str | None) -> str | None:
+            if column is None and value is None:
+                return tr("store", "（删除了这一行）")
+            return value
+
+        if len(clashes) == 1:
+            c = clashes[0]
+            values = (c.base, text(c.mine, c.column), text(c.theirs, c.column))
+        else:
+
+            def lines(pick: Callable[[Clash], str | None]) -> str:
+                return "\n".join(
+                    tr(
+                        "store",
+                        "第 {row} 行“{column}”：{value}",
+                        row=c.row + 1,
+                        column=column_names.get(c.column, c.column) if c.column else "",
+                        value=text(pick(c), c.column) or tr("store", "（空）"),
+                    )
+                    for c in clashes
+                )
+
+            values = (
+                lines(lambda c: c.base),
+                lines(lambda c: c.mine),
+                lines(lambda c: c.theirs),
+            )
+        super().__init__(place, based_on=values[0], mine=values[1], theirs=values[2], by=by, at=at)
+        self.key, self.place, self.clashes, self.merge, self.current = (
+            key,
+            place,
+            clashes,
+            merge,
+            current,
+        )
+
+    def resolution(self, keep_mine: bool) -> tuple[Any, Any] | None:
+        rows = self.merge.keep_mine if keep_mine else self.merge.keep_theirs
+        if not keep_mine and same_rows(rows, self.current):
+            return None
+        return rows, self.current
+
+
+class ProfileConflict(ValueConflict):
+    """Someone else changed the same entries of the unit's profile (单位信息) meanwhile.
+    ``clashes``: (what the entry is called, as started from, mine, theirs) each; the profiles
+    to save for each choice keep every entry that did not clash."""
+
+    def __init__(
+        self,
+        clashes: Sequence[tuple[str, str, str, str]],
+        *,
+        keep_mine: Any,
+        keep_theirs: Any,
+        current: Any,
+        by: tuple[str, str] | None,
+        at: datetime | None,
+    ) -> None:
+        def lines(i: int) -> str | None:
+            if len(clashes) == 1:
+                return clashes[0][i] or None
+            return "\n".join(f"{c[0]}：{c[i] or tr('store', '（空）')}" for c in clashes)
+
+        place = tr("store", "单位信息“{entries}”", entries="、".join(c[0] for c in clashes))
+        super().__init__(place, based_on=lines(1), mine=lines(2), theirs=lines(3), by=by, at=at)
+        self.place, self.current = place, current
+        self.keep_mine, self.keep_theirs = keep_mine, keep_theirs
+
+    def resolution(self, keep_mine: bool) -> tuple[Any, Any] | None:
+        chosen = self.keep_mine if keep_mine else self.keep_theirs
+        if not keep_mine and chosen == self.current:
+            return None
+        return chosen, self.current
 
 
 class ProfileTextTooLong(EcoDeskError):

@@ -94,6 +94,12 @@ class ChangeFeed:
         self.marker = store.change_marker()
         self._gaps: dict[int, float] = {}  # id skipped → when it was first missed
 
+    @property
+    def complete_upto(self) -> int:
+        """Every change up to this audit id has been returned (on PostgreSQL an id skipped
+        by a transaction not yet committed may still come, so this can be below ``marker``)."""
+        return min(self._gaps) - 1 if self._gaps else self.marker
+
     def poll(self) -> list[Change]:
         """What was saved since the last poll. Raises the store's errors (a lost server)."""
         condition = AuditRow.id > self.marker

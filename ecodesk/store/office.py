@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ecodesk.errors import EcoDeskError
@@ -102,6 +102,45 @@ class SelfReview(EcoDeskError):
         )
 
 
+class ChangedSinceSeen(EcoDeskError):
+    """Someone else changed the form, or decided its review, after the reviewer last saw it:
+    a decision on what they have not seen is refused (they look again, then decide)."""
+
+    def __init__(self, form: str, change: AuditRow, count: int) -> None:
+        self.form, self.count = form, count
+        who = change.person or change.preparer or change.os_user
+        when = datetime.fromisoformat(change.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        if change.action in ("review_form", "return_form"):
+            decided = (
+                tr("office", "审核通过")
+                if change.action == "review_form"
+                else tr(
+                    "office",
+                    "退回修改（{comment}）",
+                    comment=(change.new or "").removeprefix("returned").strip(),
+                )
+            )
+            text = tr(
+                "office",
+                "{who} 已于 {when} 把表 {form} {decided}，您的决定没有保存。请看过后再决定。",
+                who=who,
+                when=when,
+                form=form,
+                decided=decided,
+            )
+        else:
+            text = tr(
+                "office",
+                "在您查看之后，{who} 于 {when} 修改了表 {form}（{n} 处），您的决定没有保存。"
+                "窗口已显示这些修改，请核对后再审核。",
+                who=who,
+                when=when,
+                form=form,
+                n=count,
+            )
+        super().__init__(text)
+
+
 def _parse(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -176,8 +215,43 @@ def _other_reviewers(s: Session, person_id: int) -> bool:
     )
 
 
+def _check_seen(
+    store: Store,
+    s: Session,
+    period: Period,
+    sub: SubmissionRow,
+    form: str,
+    seen_upto: int | None,
+) -> None:
+    """Refuse when others changed ``form`` (or decided its review) after audit entry
+    ``seen_upto``, the newest the reviewer's window had shown."""
+    if seen_upto is None:
+        return
+    later = s.scalars(
+        select(AuditRow)
+        .where(
+            AuditRow.id > seen_upto,
+            AuditRow.period == str(period),
+            AuditRow.revision == sub.revision,
+            AuditRow.form == form,
+            or_(AuditRow.client.is_(None), AuditRow.client != store.client),
+        )
+        .order_by(AuditRow.id)
+    ).all()
+    if later:
+        decisions = [c for c in later if c.action in ("review_form", "return_form")]
+        edits = [c for c in later if c not in decisions]
+        raise ChangedSinceSeen(form, decisions[-1] if decisions else edits[-1], len(edits))
+
+
 def _decide(
-    store: Store, period: Period, form: str, state: ReviewState, comment: str, action: str
+    store: Store,
+    period: Period,
+    form: str,
+    state: ReviewState,
+    comment: str,
+    action: str,
+    seen_upto: int | None = None,
 ) -> FormReview:
     if form not in store.pack.forms:
         raise EcoDeskError(tr("office", "没有表单 {form}。表单代码如 G、1.1、7.2。", form=form))
@@ -190,6 +264,7 @@ def _decide(
         sub: SubmissionRow = store._latest_or_new(s, period)
         if sub.status == "signed":
             raise SubmissionFrozen(period.label, sub.revision)
+        _check_seen(store, s, period, sub, form, seen_upto)
         own = _filled_by(s, period, sub.revision, form, reviewer.name)
         if own and _other_reviewers(s, reviewer.id):
             raise SelfReview(reviewer.name, form)
@@ -220,17 +295,26 @@ def _decide(
         return _review_of(row)
 
 
-def review_form(store: Store, period: Period, form: str) -> FormReview:
-    """The signed-in 审核人 marks ``form`` of ``period``'s editable revision 已审核."""
-    return _decide(store, period, form, "reviewed", "", tr("office", "审核表单"))
+def review_form(
+    store: Store, period: Period, form: str, *, seen_upto: int | None = None
+) -> FormReview:
+    """The signed-in 审核人 marks ``form`` of ``period``'s editable revision 已审核.
+
+    ``seen_upto``: the newest audit entry the reviewer's window has shown (its change feed);
+    when someone else changed the form or decided its review after it, :class:`ChangedSinceSeen`
+    refuses (no approval of what the reviewer has not seen). None: the form as it is now."""
+    return _decide(store, period, form, "reviewed", "", tr("office", "审核表单"), seen_upto)
 
 
-def return_form(store: Store, period: Period, form: str, comment: str) -> FormReview:
-    """The signed-in 审核人 returns ``form`` to the 填报人 with ``comment`` (required)."""
+def return_form(
+    store: Store, period: Period, form: str, comment: str, *, seen_upto: int | None = None
+) -> FormReview:
+    """The signed-in 审核人 returns ``form`` to the 填报人 with ``comment`` (required);
+    ``seen_upto`` as for :func:`review_form`."""
     comment = comment.strip()
     if not comment:
         raise EcoDeskError(tr("office", "退回修改时请写明意见（填报人会在表单上看到）。"))
-    return _decide(store, period, form, "returned", comment, tr("office", "退回表单"))
+    return _decide(store, period, form, "returned", comment, tr("office", "退回表单"), seen_upto)
 
 
 def check_may_sign(store: Store, period: Period, *, reviewed: bool = True) -> None:

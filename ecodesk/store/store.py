@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,9 +42,11 @@ from ecodesk.store.engine import (
 from ecodesk.store.errors import (
     BadFieldKey,
     ChangedWhileSigning,
+    ProfileConflict,
     ProfileTextTooLong,
     RevisionNotSigned,
     SubmissionFrozen,
+    TableConflict,
     ValueConflict,
 )
 from ecodesk.store.models import (
@@ -65,6 +67,8 @@ from ecodesk.store.models import (
 )
 from ecodesk.store.server import database_errors, server_errors
 from ecodesk.store.settings import Setting
+from ecodesk.store.table_merge import TableMerge, merge_rows, same_rows
+from ecodesk.store.table_rows import TableSaved
 from ecodesk.submission import (
     AcceptedWarning,
     AttachedFile,
@@ -181,6 +185,31 @@ def _table_key(key: str) -> TableKey:
         return TableKey.parse(key)
     except BadKey:
         raise BadFieldKey(key) from None
+
+
+PROFILE_FIELDS = (
+    "division_code",
+    "division_name",
+    "department",
+    "preparer",
+    "reviewer",
+    "phone",
+    "head",
+)
+
+
+def profile_label(name: str) -> str:
+    """What the clerk calls an entry of the unit's profile."""
+    labels = {
+        "division_code": tr("store", "行政区划代码"),
+        "division_name": tr("store", "行政区划"),
+        "department": tr("store", "填报单位（部门）"),
+        "preparer": tr("store", "填报人"),
+        "reviewer": tr("store", "审核人"),
+        "phone": tr("store", "联系电话"),
+        "head": tr("store", "单位负责人"),
+    }
+    return labels.get(name, name)
 
 
 def _check_lengths(profile: UnitProfile) -> None:
@@ -386,23 +415,22 @@ class Store:
             head=row.head,
         )
 
-    def save_profile(self, profile: UnitProfile) -> None:
+    def save_profile(
+        self, profile: UnitProfile, *, based_on: UnitProfile | None | _Unset = UNSET
+    ) -> None:
+        """Save the unit's profile. ``based_on``: the profile the person started from (None:
+        there was none); entries someone else changed since are kept where this person left
+        them alone, and one both changed differently raises :class:`ProfileConflict`."""
         _check_lengths(profile)
         with self._write() as s:
             row = s.get(UnitProfileRow, 1)
             old = self._profile_of(row) if row else None
+            if not isinstance(based_on, _Unset) and old is not None and old != based_on:
+                profile = self._merge_profile(s, based_on, profile, old)
             if row is None:
                 row = UnitProfileRow(id=1)
                 s.add(row)
-            for name in (
-                "division_code",
-                "division_name",
-                "department",
-                "preparer",
-                "reviewer",
-                "phone",
-                "head",
-            ):
+            for name in PROFILE_FIELDS:
                 before = getattr(old, name) if old else None
                 after = getattr(profile, name)
                 if (before or "") != after:
@@ -416,6 +444,50 @@ class Store:
                     )
                 setattr(row, name, after)
             row.updated_at = _now()
+
+    def _merge_profile(
+        self, s: Session, base: UnitProfile | None, mine: UnitProfile, theirs: UnitProfile
+    ) -> UnitProfile:
+        keep_mine: dict[str, str] = {}
+        keep_theirs: dict[str, str] = {}
+        clashes: list[str] = []
+        for name in PROFILE_FIELDS:
+            b, m, t = (
+                (getattr(base, name) if base else ""),
+                getattr(mine, name),
+                getattr(theirs, name),
+            )
+            if m == b or m == t:
+                keep_mine[name] = keep_theirs[name] = t
+            elif t == b:
+                keep_mine[name] = keep_theirs[name] = m
+            else:
+                clashes.append(name)
+                keep_mine[name], keep_theirs[name] = m, t
+        if not clashes:
+            return UnitProfile(**keep_mine)
+        other = s.scalar(
+            select(AuditRow)
+            .where(AuditRow.action == "set_profile", AuditRow.field.in_(clashes))
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        raise ProfileConflict(
+            [
+                (
+                    profile_label(n),
+                    getattr(base, n) if base else "",
+                    getattr(mine, n),
+                    getattr(theirs, n),
+                )
+                for n in clashes
+            ],
+            keep_mine=UnitProfile(**keep_mine),
+            keep_theirs=UnitProfile(**keep_theirs),
+            current=theirs,
+            by=(other.person or other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
 
     def settings_get(self, setting: Setting) -> str | None:
         """The stored text of ``setting`` (declared in :mod:`ecodesk.store.settings`), or its default."""
@@ -442,7 +514,9 @@ class Store:
 
     def responsible_forms(self) -> list[str]:
         """The forms this unit reports on, in the plan's order (all forms until set)."""
-        stored = self.settings_get(settings.RESPONSIBLE_FORMS)
+        return self._responsible_of(self.settings_get(settings.RESPONSIBLE_FORMS))
+
+    def _responsible_of(self, stored: str | None) -> list[str]:
         if stored is None:
             return list(self._pack.forms)
         codes = set(json.loads(stored))
@@ -452,16 +526,25 @@ class Store:
             return list(self._pack.forms)
         return [c for c in self._pack.forms if c in codes] + sorted(codes - set(self._pack.forms))
 
-    def set_responsible_forms(self, codes: Sequence[str]) -> None:
+    def set_responsible_forms(
+        self, codes: Sequence[str], *, based_on: Sequence[str] | None = None
+    ) -> None:
+        """The forms the unit fills. ``based_on``: the list the person started from; forms
+        someone else added or removed since stay added or removed unless this person changed
+        the same form too (a list of choices merges: there is nothing to ask)."""
         unknown = [c for c in codes if c not in self._pack.forms]
         if unknown:
             raise EcoDeskError(
                 tr("store", "没有这些表单：{codes}。请从表单目录中选择。", codes="、".join(unknown))
             )
-        ordered = [c for c in self._pack.forms if c in set(codes)]
         with self._write() as s:
             row = s.get(SettingRow, settings.RESPONSIBLE_FORMS.name)
             old = row.value if row else None
+            chosen = set(codes)
+            if based_on is not None:
+                theirs, base = set(self._responsible_of(old)), set(based_on)
+                chosen = (theirs - (base - chosen)) | (chosen - base)
+            ordered = [c for c in self._pack.forms if c in chosen]
             new = json.dumps(ordered, ensure_ascii=False)
             if row is None:
                 s.add(SettingRow(key=settings.RESPONSIBLE_FORMS.name, value=new))
@@ -822,7 +905,7 @@ class Store:
         s: Session,
         sub: SubmissionRow,
         period: Period,
-        action: str,
+        action: str | tuple[str, ...],
         form: str,
         field: str,
         current: str | None,
@@ -831,10 +914,11 @@ class Store:
     ) -> None:
         if current in (based_on or None, text or None):  # unchanged, or changed to the same
             return
+        actions = (action,) if isinstance(action, str) else action
         other = s.scalar(
             select(AuditRow)
             .where(
-                AuditRow.action == action,
+                AuditRow.action.in_(actions),
                 AuditRow.period == str(period),
                 AuditRow.revision == sub.revision,
                 AuditRow.form == form,
@@ -974,23 +1058,102 @@ class Store:
         table: str,
         rows: list[dict[str, str]],
         *,
+        based_on: list[TableRow] | _Unset = UNSET,
         origin: Sequence[int | None] | None = None,
         revive: Mapping[int, int] | None = None,
-    ) -> dict[int, int]:
+    ) -> TableSaved:
         """Replace the rows of a repeatable table (kept in the given order, blank rows too).
+
+        ``based_on`` is the table as the person saw it when they started the change. When
+        someone else changed it since, the two changes are merged
+        (:func:`~ecodesk.store.table_merge.merge_rows`): changes to different cells or rows
+        are both kept; where both changed the same cell, or one deleted a row the other
+        changed, nothing is saved and :class:`TableConflict` names both values and who made
+        the other change. Without ``based_on`` the save replaces whatever is there.
 
         Evidence attached to a row (``FORM:TABLE#ROW``) follows its row, in the same
         transaction: ``origin[i]`` is the (0-based) old row that new row ``i`` continues, or
-        ``None`` for a new row (inferred from the rows' contents when not given, see
-        :mod:`ecodesk.store.table_rows`). The attachments of a row that is gone are taken off
-        the draft with it; the result maps their ids to the (0-based) row they were on, and the
-        undo of the delete passes that back as ``revive`` (attachment id → new row) to put
-        them on the restored rows.
+        ``None`` for a new row (inferred from the rows' contents when not given, or when a
+        merge changed the rows, see :mod:`ecodesk.store.table_rows`). The attachments of a
+        row that is gone are taken off the draft with it (:attr:`TableSaved.detached`: their
+        ids and the row they were on), and the undo of the delete passes that back as
+        ``revive`` (attachment id → new row) to put them on the restored rows.
         """
         self._check_form(form)
-        with self._write_form(period, form) as s:
+        with self._write_form(
+            period, form
+        ) as s:  # the check, the merge and the save: one transaction
             sub = self._editable(s, period)
-            return self._put_table(s, sub, period, form, table, rows, origin, revive)
+            if not isinstance(based_on, _Unset):
+                current = self._rows_of_table(s, sub.id, form, table)
+                if not same_rows(current, based_on):
+                    origin = None  # given against the rows the person saw, which moved since
+                    if not same_rows(current, rows):
+                        merge = merge_rows(based_on, rows, current)
+                        if merge.clashes:
+                            self._table_conflict(s, sub, period, form, table, merge, current)
+                        sent, rows = rows, merge.keep_mine
+                        if revive:
+                            revive = table_rows.revive_by_content(revive, sent, rows)
+            detached = self._put_table(s, sub, period, form, table, rows, origin, revive)
+            return TableSaved(self._rows_of_table(s, sub.id, form, table), detached)
+
+    def _table_conflict(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        table: str,
+        merge: TableMerge,
+        current: list[TableRow],
+    ) -> NoReturn:
+        spec = next((t for t in self._pack.form(form).tables if t.code == table), None)
+        names = {c.code: c.name for c in spec.columns} if spec else {}
+        name = spec.name if spec else table
+        if len(merge.clashes) == 1:
+            clash = merge.clashes[0]
+            column = names.get(clash.column, clash.column) if clash.column else None
+            place = (
+                tr(
+                    "store",
+                    "{form} {table} 第 {row} 行“{column}”",
+                    column=column,
+                    row=clash.row + 1,
+                    form=form,
+                    table=name,
+                )
+                if column
+                else tr(
+                    "store", "{form} {table} 第 {row} 行", row=clash.row + 1, form=form, table=name
+                )
+            )
+        else:
+            place = tr(
+                "store", "{form} {table}（{n} 处）", form=form, table=name, n=len(merge.clashes)
+            )
+        other = s.scalar(
+            select(AuditRow)
+            .where(
+                AuditRow.action == "set_table",
+                AuditRow.period == str(period),
+                AuditRow.revision == sub.revision,
+                AuditRow.form == form,
+                AuditRow.field == table,
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        raise TableConflict(
+            f"{form}:{table}",
+            place=place,
+            clashes=merge.clashes,
+            column_names=names,
+            merge=merge,
+            current=current,
+            by=(other.person or other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
 
     def _put_table(
         self,
@@ -1150,8 +1313,18 @@ class Store:
                 row[c.column] = c.text
         return [rows[n] for n in sorted(rows)]
 
-    def accept_warning(self, period: Period, accepted: AcceptedWarning) -> None:
-        """Record that the unit accepts a warning, with the explanation that travels with the data."""
+    def accept_warning(
+        self,
+        period: Period,
+        accepted: AcceptedWarning,
+        *,
+        based_on: str | None | _Unset = UNSET,
+    ) -> None:
+        """Record that the unit accepts a warning, with the explanation that travels with the data.
+
+        ``based_on``: the explanation the person saw (None: the warning was not accepted); when
+        someone else accepted it with another explanation, or withdrew it, since, nothing is
+        saved and :class:`ValueConflict` (keyed "form:problem id") names both explanations."""
         if not accepted.explanation.strip():
             raise EcoDeskError(tr("store", "请写明接受此提示的理由（说明会随报表一同报送）。"))
         if cell_length(accepted.explanation) > CELL_TEXT_LIMIT:
@@ -1165,7 +1338,45 @@ class Store:
             )
         with self._write() as s:
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                self._check_accepted(
+                    s,
+                    sub,
+                    period,
+                    accepted.form,
+                    accepted.problem_id,
+                    based_on,
+                    accepted.explanation,
+                )
             self._put_accepted(s, sub, period, accepted)
+
+    def _check_accepted(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        problem_id: str,
+        based_on: str | None,
+        explanation: str,
+    ) -> None:
+        row = s.scalar(
+            select(AcceptedWarningRow).where(
+                AcceptedWarningRow.submission_id == sub.id,
+                AcceptedWarningRow.problem_id == problem_id,
+            )
+        )
+        self._check_unchanged(
+            s,
+            sub,
+            period,
+            ("accept_warning", "withdraw_warning"),
+            row.form if row else form,
+            problem_id,
+            row.explanation if row else None,
+            based_on,
+            explanation,
+        )
 
     def _put_accepted(
         self, s: Session, sub: SubmissionRow, period: Period, accepted: AcceptedWarning
@@ -1205,9 +1416,15 @@ class Store:
             new=accepted.explanation,
         )
 
-    def withdraw_warning(self, period: Period, problem_id: str) -> None:
+    def withdraw_warning(
+        self, period: Period, problem_id: str, *, based_on: str | None | _Unset = UNSET
+    ) -> None:
+        """Take back the acceptance of a warning; ``based_on``: the explanation the person saw
+        (a :class:`ValueConflict` when someone else changed it since)."""
         with self._write() as s:
             sub = self._editable(s, period)
+            if not isinstance(based_on, _Unset):
+                self._check_accepted(s, sub, period, "", problem_id, based_on, "")
             row = s.scalar(
                 select(AcceptedWarningRow).where(
                     AcceptedWarningRow.submission_id == sub.id,
@@ -1228,6 +1445,25 @@ class Store:
                 old=row.explanation,
                 new=None,
             )
+
+    def accepted_warnings(self, period: Period, revision: int) -> list[AcceptedWarning]:
+        """The warnings accepted in a revision, in the order accepted (what ``load`` gives)."""
+        with self._read() as s:
+            sub = self._require(s, period, revision)
+            return [
+                AcceptedWarning(
+                    problem_id=a.problem_id,
+                    form=a.form,
+                    message=a.message,
+                    explanation=a.explanation,
+                    field=a.field,
+                )
+                for a in s.scalars(
+                    select(AcceptedWarningRow)
+                    .where(AcceptedWarningRow.submission_id == sub.id)
+                    .order_by(AcceptedWarningRow.id)
+                )
+            ]
 
     def write_submission(self, data: SubmissionData) -> None:
         """Make the editable revision of ``data.period`` hold exactly ``data``'s entries, in one transaction.

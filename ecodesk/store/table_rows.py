@@ -13,11 +13,37 @@ for a new row. The window knows it exactly (it deleted, added or pasted rows); a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.submission import TableRow
+
+
+@dataclass(frozen=True)
+class TableSaved:
+    """What :meth:`Store.set_table_rows` did: the rows now in the store (with someone else's
+    changes merged in, when there were any) and the attachments taken off with deleted rows
+    (attachment id → the 0-based row they were on), which the undo of the delete passes back."""
+
+    rows: list[TableRow]
+    detached: dict[int, int] = field(default_factory=dict)
+
+
+def revive_by_content(
+    revive: Mapping[int, int], sent: Sequence[TableRow], saved: Sequence[TableRow]
+) -> dict[int, int]:
+    """``revive`` (attachment id → row of ``sent``) on the rows actually ``saved`` when a merge
+    with someone else's changes moved them: each row is found again by its content; a row that
+    is not there (merged away) leaves its files off the draft."""
+    signatures = [_signature(row) for row in saved]
+    moved: dict[int, int] = {}
+    for attachment, row in revive.items():
+        if 0 <= row < len(sent) and _signature(sent[row]) in signatures:
+            moved[attachment] = signatures.index(_signature(sent[row]))
+    return moved
+
 
 # The row number of an attachment whose row was deleted: no real row (rows count from 1), so
 # nothing but the undo of that delete can put it back on a row.

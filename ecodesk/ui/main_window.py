@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         then fills it."""
         super().__init__(parent)
         self.data_dir = data_dir
+        self._saved_at_shown: datetime | None = None
         self.setWindowIcon(app_icon())
         self.setMinimumSize(1000, 620)
         self.attached = False
@@ -209,7 +211,6 @@ class MainWindow(QMainWindow):
         self.office.build_menu(self.review_menu)
         self.office.attach()
         self.session.load(prepared=prepared)
-        self._saved_timer.start()
         from ecodesk.ui.live_updates import install_live_updates
 
         self.live = install_live_updates(self)  # several people on one store
@@ -319,8 +320,6 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.state_label, 1)
         bar.addPermanentWidget(self.saved_label)
         bar.addPermanentWidget(self.pack_label)
-        self._saved_timer = QTimer(self, interval=30_000)
-        self._saved_timer.timeout.connect(self._update_saved)  # started by attach
 
     def restore_geometry_setting(self, saved: str | None) -> None:
         """Place the window as ``saved`` (settings.WINDOW_GEOMETRY); the default size without it."""
@@ -408,7 +407,19 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(text))
 
     def _update_saved(self) -> None:
-        at = self.session.last_saved_at()
+        """The time of the last save, read from the store (after a save here, or loading);
+        others' saves come with the live updates (:meth:`show_saved_at`), read off the UI thread."""
+        self.show_saved_at(self.session.last_saved_at())
+
+    def show_saved_at(self, at: datetime | None) -> None:
+        shown = self._saved_at_shown
+        if at is not None and shown is not None:
+            try:
+                if at < shown:
+                    return  # (someone else's older change, read late)
+            except TypeError:  # one without a time zone: show the newer news
+                pass
+        self._saved_at_shown = at
         if at is None:
             self.saved_label.setText(self.tr("尚未保存任何内容"))
         else:

@@ -151,8 +151,14 @@ class OfficeReview(QObject):
             return
         self.window.flush()
         try:
-            office.review_form(self.window.session.store, self.window.session.period, form)
+            office.review_form(
+                self.window.session.store,
+                self.window.session.period,
+                form,
+                seen_upto=self.window.live.shown_upto,
+            )
         except EcoDeskError as exc:
+            self.window.live.poll_now()  # (what the refusal names is shown at once)
             QMessageBox.warning(self.window, self.tr("审核"), str(exc))
             return
         self.refresh()
@@ -171,8 +177,15 @@ class OfficeReview(QObject):
         if not ok:
             return
         try:
-            office.return_form(self.window.session.store, self.window.session.period, form, comment)
+            office.return_form(
+                self.window.session.store,
+                self.window.session.period,
+                form,
+                comment,
+                seen_upto=self.window.live.shown_upto,
+            )
         except EcoDeskError as exc:
+            self.window.live.poll_now()
             QMessageBox.warning(self.window, self.tr("退回修改"), str(exc))
             return
         self.refresh()

@@ -7,6 +7,7 @@ the store directly: they ask the session and listen to its signals.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import FormPack
 from ecodesk.store.errors import DatabaseServerError, DatabaseUnreachable, ValueConflict
+from ecodesk.store.table_merge import rows_without_change
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
 from ecodesk.ui.undo_commands import (
@@ -48,6 +50,9 @@ RELOAD_ACTIONS = frozenset(
 
 # (the conflict, what the clerk calls the field) → True: keep mine, False: take theirs
 ConflictResolver = Callable[[ValueConflict, str], bool]
+# one save in the store: (value, what it replaces as the clerk knows it) → the value saved, or
+# None when it is the value given
+Save = Callable[[Any, Any], Any]
 
 
 class _AttachSignals(QObject):
@@ -82,14 +87,18 @@ class EditSession(QObject):
         self._finished: set[str] | None = set()  # forms whose missing values are shown
         self._attachments: list[Any] = []  # the revision's attachments (ecodesk.attachments)
         self._attaching: set[_AttachSignals] = set()
+        # counts the changes of what is shown: a check made elsewhere (off the UI thread) of an
+        # older state is not shown over a newer one (see set_problems)
+        self.generation = 0
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
         self._recheck_timer.timeout.connect(self.recheck_now)
         # asked when a save meets someone else's change (the window shows the conflict dialog);
         # without one the other person's value is kept and the refusal is shown
         self.conflict_resolver: ConflictResolver | None = None
         self._asking = False  # the conflict dialog is up
-        # edits typed while the server was unreachable: key → (save(based_on), based_on)
-        self._unsent: dict[str, tuple[Callable[[Any], None], Any]] = {}
+        # edits typed while the server was unreachable: key → (save, value, based_on, settle);
+        # settle(value now in the store) updates what the window shows once it is sent
+        self._unsent: dict[str, tuple[Save, Any, Any, Callable[[Any], None] | None]] = {}
         # the window's one clock: deadlines and the export time read it, tests set a fixed day
         self.clock: Callable[[], datetime] = clock.now
 
@@ -135,16 +144,23 @@ class EditSession(QObject):
         period: Period | None = None,
         *,
         prepared: tuple[SubmissionData, list[Any]] | None = None,
+        attachments: list[Any] | None = None,
     ) -> None:
         """Read ``period`` (the current one by default) and check it. ``prepared``: the current
-        period's data and problems, read and checked ahead (at start-up, off the UI thread)."""
+        period's data and problems, read and checked ahead (at start-up, or when others' changes
+        make it stale: off the UI thread), and ``attachments`` its attachments, when read too."""
         if prepared is not None:
             self.data, self.problems = prepared
+            self.generation += 1
             self._recheck_timer.stop()
             self._clear_undo()
             self._finished = set()
             self.shown = self._calm(self.problems)
-            self._read_attachments()
+            if attachments is None:
+                self._read_attachments()
+            else:
+                self._attachments = list(attachments)
+                self.attachmentsChanged.emit()
             self.problemsChanged.emit()
             self.loaded.emit()
             return
@@ -179,7 +195,7 @@ class EditSession(QObject):
     def last_saved_at(self) -> datetime | None:
         try:
             return self.store.last_saved_at()
-        except DatabaseUnreachable:  # the banner says so; the time comes back with the server
+        except DatabaseServerError:  # the banner says so; the time comes back with the server
             return None
 
     # ------------------------------------------------------------------ editing (undoable)
@@ -235,11 +251,18 @@ class EditSession(QObject):
         rows: list[TableRow],
         label: str,
         origin: list[int | None] | None = None,
+        based_on: list[TableRow] | None = None,
     ) -> None:
-        """Save the table's rows, undoably. ``origin[i]``: the old row that row ``i`` continues
-        (``None`` for a new one), so that evidence on a row follows it (see
-        :meth:`ecodesk.store.Store.set_table_rows`); guessed from the contents when not given."""
-        old = self.rows(form, table)
+        """Save the table's rows, undoably.
+
+        ``origin[i]``: the row of ``based_on`` that row ``i`` continues (``None`` for a new one),
+        so that evidence on a row follows it (see :meth:`ecodesk.store.Store.set_table_rows`);
+        guessed from the contents when not given. ``based_on``: the rows the editor showed when
+        the clerk started the change (someone else's save since is merged, or asked about where
+        both changed the same cell)."""
+        if self._asking:
+            return
+        old = self.rows(form, table) if based_on is None else based_on
         if origin is None:
             from ecodesk.store.table_rows import infer_origin
 
@@ -263,46 +286,62 @@ class EditSession(QObject):
         return True
 
     def _write_checked(
-        self, key: str, label: str, based_on: Any, save: Callable[[Any], None]
-    ) -> tuple[SaveOutcome, str | None]:
-        """``save(based_on)`` with the conflict asked about and a lost server survived.
+        self,
+        key: str,
+        label: str,
+        value: Any,
+        based_on: Any,
+        save: Save,
+        settle: Callable[[Any], None] | None = None,
+    ) -> tuple[SaveOutcome, Any, Any, Any]:
+        """``save(value, based_on)`` with the conflict asked about and a lost server survived.
 
-        Returns the outcome and the value the save replaced as far as the clerk knows it
-        (``based_on``, or the other person's value they chose to overwrite)."""
+        Returns the outcome, the value the save replaced as far as the clerk knows it
+        (``based_on``, or the other person's value they chose to overwrite), the value last
+        sent (``value``, or what the clerk's choice made of it) and the value now in the store
+        (the one sent, a table merged with someone else's changes, or theirs)."""
         while True:
             try:
-                save(based_on)
+                saved = save(value, based_on)
             except ValueConflict as conflict:
                 resolver = self.conflict_resolver
                 if resolver is None:
                     self.editRefused.emit(str(conflict))
-                    return SaveOutcome.THEIRS, conflict.theirs
+                    return SaveOutcome.THEIRS, conflict.current, None, conflict.current
                 self._asking = True
                 try:
-                    keep_mine = resolver(conflict, label)
+                    keep_mine = resolver(conflict, conflict.place or label)
                 finally:
                     self._asking = False
-                if not keep_mine:
-                    log.info("conflict on %s: kept theirs, mine was %r", key, conflict.mine)
-                    return SaveOutcome.THEIRS, conflict.theirs
-                log.info("conflict on %s: kept mine over %r", key, conflict.theirs)
-                based_on = conflict.theirs or ""  # knowingly over theirs (asked again if it moves)
+                log.info(
+                    "conflict on %s: kept %s (mine %r, theirs %r)",
+                    key,
+                    "mine" if keep_mine else "theirs",
+                    conflict.mine,
+                    conflict.theirs,
+                )
+                # knowingly over theirs (asked again if it moves meanwhile); a table keeps
+                # every change of either person that did not clash
+                then = conflict.resolution(keep_mine)
+                if then is None:
+                    return SaveOutcome.THEIRS, conflict.current, None, conflict.current
+                value, based_on = then
                 continue
             except DatabaseUnreachable as exc:
                 log.warning("edit of %s kept until the server is back: %s", key, exc)
-                self._unsent[key] = (save, based_on)
+                self._unsent[key] = (save, value, based_on, settle)
                 self.connectionLost.emit(str(exc))
                 self.unsentChanged.emit(len(self._unsent))
-                return SaveOutcome.UNSENT, based_on
+                return SaveOutcome.UNSENT, based_on, value, value
             except EcoDeskError as exc:
                 log.info("edit refused: %s", exc)
                 self.editRefused.emit(str(exc))
-                return SaveOutcome.REFUSED, None
+                return SaveOutcome.REFUSED, None, None, None
             if self._unsent.pop(key, None) is not None:
                 self.unsentChanged.emit(len(self._unsent))
             self.saved.emit()
             self.schedule_recheck()
-            return SaveOutcome.SAVED, based_on
+            return SaveOutcome.SAVED, based_on, value, value if saved is None else saved
 
     def write_value(
         self, key: str, text: str, based_on: str | None = None
@@ -310,16 +349,15 @@ class EditSession(QObject):
         """Save ``text`` in ``key`` (``based_on``: what it held before, as the clerk saw it)."""
         assert self.data is not None
         period = self.period
-        outcome, before = self._write_checked(
+        outcome, before, _sent, now = self._write_checked(
             key,
             self._label_of(key),
+            text,
             based_on,
-            lambda base: self.store.set_value(period, key, text, based_on=base),
+            lambda value, base: self.store.set_value(period, key, value, based_on=base),
         )
-        if outcome is SaveOutcome.THEIRS:
-            self.data.values[key] = before or ""
-        elif outcome is not SaveOutcome.REFUSED:
-            self.data.values[key] = text
+        if outcome is not SaveOutcome.REFUSED:
+            self.data.values[key] = now or ""
         self.valueChanged.emit(key)
         return outcome, before
 
@@ -328,16 +366,17 @@ class EditSession(QObject):
     ) -> tuple[SaveOutcome, str | None]:
         assert self.data is not None
         key, period = f"{form}:{section}", self.period
-        outcome, before = self._write_checked(
+        outcome, before, _sent, now = self._write_checked(
             key,
             self._label_of(key),
+            text,
             based_on,
-            lambda base: self.store.set_narrative(period, form, section, text, based_on=base),
+            lambda value, base: self.store.set_narrative(
+                period, form, section, value, based_on=base
+            ),
         )
-        if outcome is SaveOutcome.THEIRS:
-            self.data.narratives[key] = before or ""
-        elif outcome is not SaveOutcome.REFUSED:
-            self.data.narratives[key] = text
+        if outcome is not SaveOutcome.REFUSED:
+            self.data.narratives[key] = now or ""
         self.narrativeChanged.emit(key)
         return outcome, before
 
@@ -346,30 +385,57 @@ class EditSession(QObject):
         form: str,
         table: str,
         rows: list[TableRow],
+        based_on: list[TableRow],
         origin: list[int | None] | None = None,
         revive: dict[int, int] | None = None,
-    ) -> tuple[SaveOutcome, dict[int, int]]:
-        """Save the table; also the attachments taken off with deleted rows (id → old row)."""
+    ) -> tuple[SaveOutcome, list[TableRow] | None, list[TableRow] | None, dict[int, int]]:
+        """Save ``rows`` (``based_on``: the rows the change started from; ``origin`` and
+        ``revive``: where evidence on the rows goes, see :meth:`Store.set_table_rows`).
+
+        Returns the outcome, the rows that undoing it saves (the store's rows with this change
+        taken back: someone else's changes merged in stay), the rows now in the store, and the
+        attachments taken off with deleted rows (id → the row they were on)."""
         assert self.data is not None
         key, period = f"{form}:{table}", self.period
         detached: dict[int, int] = {}
+        sent_first = [True]
 
-        def save(_base: Any) -> None:
-            detached.update(
-                self.store.set_table_rows(period, form, table, rows, origin=origin, revive=revive)
+        def save(value: list[TableRow], base: list[TableRow]) -> list[TableRow]:
+            # the clerk's row mapping holds for the rows they sent; rows a conflict's choice made
+            # are matched to the stored ones by content
+            exact, sent_first[0] = sent_first[0] and value is rows, False
+            result = self.store.set_table_rows(
+                period,
+                form,
+                table,
+                value,
+                based_on=base,
+                origin=origin if exact else None,
+                revive=revive if exact else None,
             )
+            detached.update(result.detached)
+            return result.rows
 
-        outcome, _ = self._write_checked(key, key, None, save)
-        if outcome is not SaveOutcome.REFUSED:
-            self.data.tables[key] = rows
+        outcome, before, sent, now = self._write_checked(
+            key, self._label_of(key), rows, based_on, save
+        )
+        if outcome is SaveOutcome.REFUSED:
+            self.tableChanged.emit(key)
+            return outcome, None, None, {}
+        self.data.tables[key] = [dict(r) for r in now]
         self.tableChanged.emit(key)
         on_rows = revive or any(a.key.startswith(f"{key}#") for a in self._attachments)
         if outcome is SaveOutcome.SAVED and on_rows:
             self._read_attachments()  # their rows moved with the table's
-        return outcome, detached
+        if outcome is SaveOutcome.SAVED:
+            return outcome, rows_without_change(before, sent, now), now, detached
+        return outcome, before, now, detached
 
     def _label_of(self, key: str) -> str:
         form, _, code = key.partition(":")
+        for table in self.pack.form(form).tables if form in self.pack.forms else []:
+            if table.code == code:
+                return f"{form} {table.name}"
         for narrative in self.pack.narratives:
             if narrative.code == code:
                 return f"{form} {narrative.name}"
@@ -387,30 +453,40 @@ class EditSession(QObject):
 
     def resend_unsent(self) -> None:
         """The server is back: send what was typed meanwhile (conflicts are asked as usual)."""
-        for key, (save, based_on) in list(self._unsent.items()):
-            outcome, before = self._write_checked(key, self._label_of(key), based_on, save)
+        for key, (save, value, based_on, settle) in list(self._unsent.items()):
+            outcome, _before, _sent, now = self._write_checked(
+                key, self._label_of(key), value, based_on, save, settle
+            )
             if outcome is SaveOutcome.UNSENT:
                 return  # gone again: the rest waits too
-            if outcome is SaveOutcome.THEIRS and self.data is not None:
-                self._set_local(key, before or "")
+            if outcome is not SaveOutcome.REFUSED and self.data is not None:
+                if settle is not None:
+                    settle(now)
+                else:
+                    self._set_local(key, now)
 
-    def _set_local(self, key: str, text: str) -> None:
+    def _set_local(self, key: str, text: Any) -> None:
         assert self.data is not None
-        if key in self.data.narratives or key.partition(":")[2] in {
+        if isinstance(text, list):  # a table's rows
+            self.data.tables[key] = [dict(r) for r in text]
+            self.tableChanged.emit(key)
+        elif key in self.data.narratives or key.partition(":")[2] in {
             n.code for n in self.pack.narratives
         }:
-            self.data.narratives[key] = text
+            self.data.narratives[key] = text or ""
             self.narrativeChanged.emit(key)
         else:
-            self.data.values[key] = text
+            self.data.values[key] = text or ""
             self.valueChanged.emit(key)
 
-    def apply_changes(self, changes: Sequence[Change]) -> list[str]:
+    def apply_changes(self, changes: Sequence[Change]) -> tuple[list[str], bool]:
         """Show what other people saved (read back from the store's change feed); returns the
-        keys that changed here. Our own saves and other periods or revisions are skipped; an
-        edit waiting for the server keeps what was typed (its resend will meet the conflict)."""
+        keys that changed here, and whether the submission must be read again as a whole (a
+        signing, an import, …). Our own saves and other periods or revisions are skipped; an
+        edit waiting for the server keeps what was typed (its resend will meet the conflict).
+        The caller checks the changed submission (off the UI thread: ``LiveUpdates``)."""
         if self.data is None:
-            return []
+            return [], False
         changed: list[str] = []
         reload = False
         files = False  # someone attached, removed or moved (with its table row) a file
@@ -439,6 +515,9 @@ class EditSession(QObject):
             elif change.action == "set_narrative" and self.data.narratives.get(key, "") != new:
                 self.data.narratives[key] = new
                 self.narrativeChanged.emit(key)
+            elif change.action in ("accept_warning", "withdraw_warning"):
+                if not self._accepted_elsewhere(change.field, change.new):
+                    continue
             elif change.action == "set_table":
                 rows = json.loads(new) if new else []
                 if self.data.tables.get(key, []) == rows:
@@ -449,14 +528,39 @@ class EditSession(QObject):
                 continue
             changed.append(key)
             self.remoteChanged.emit(key, change.who)
-        if reload and not self._unsent:
-            self.reload()
-            return changed
-        if files:
+        stale = reload and not self._unsent
+        if files and not stale:
+            # someone attached, removed or moved (with its row) a file: the panels show it, and
+            # evidence rules are checked again (a reload does both)
             self._read_attachments()
-        if changed or files:
-            self.schedule_recheck()
-        return changed
+            if not changed:
+                self.schedule_recheck()
+        return changed, stale
+
+    def _accepted_elsewhere(self, problem_id: str, explanation: str | None) -> bool:
+        """Someone else accepted (or withdrew) warning ``problem_id``: show it here. Returns
+        whether that changed anything (no database round trip: the warning is one we know)."""
+        assert self.data is not None
+        if self.accepted_explanation(problem_id) == (explanation or None):
+            return False
+        known = next((a for a in self.data.accepted if a.problem_id == problem_id), None)
+        problem = next((p for p in self.problems if p.id == problem_id), None)
+        if known is not None:
+            accepted = known
+        elif problem is not None:
+            accepted = AcceptedWarning(
+                problem_id=problem_id,
+                form=problem.form,
+                message=str(problem.message),
+                explanation=explanation or "",
+                field=problem.field,
+            )
+        else:
+            return False  # a warning this window does not show (rechecked below anyway)
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem_id]
+        if explanation:
+            self.data.accepted.append(dataclasses.replace(accepted, explanation=explanation))
+        return True
 
     # ------------------------------------------------------------------ attachments (佐证材料)
 
@@ -590,12 +694,24 @@ class EditSession(QObject):
                 self.data.values[key] = saved
 
     def schedule_recheck(self) -> None:
+        self.generation += 1
         self._recheck_timer.start()
+
+    def set_problems(self, problems: list[Any], generation: int) -> bool:
+        """Show ``problems``, found (elsewhere) for the state numbered ``generation``; False,
+        showing nothing, when what is shown has changed since."""
+        if generation != self.generation:
+            return False
+        self.problems = problems
+        self.shown = self._calm(problems)
+        self.problemsChanged.emit()
+        return True
 
     def recheck_now(self) -> None:
         from ecodesk.review.unit import problems_with_queries
 
         self._recheck_timer.stop()
+        self.generation += 1
         if self.data is None:
             return
         try:
@@ -632,7 +748,21 @@ class EditSession(QObject):
         assert self.data is not None
         return form_state(self.pack, self.data, form, self.problems)
 
+    def accepted_explanation(self, problem_id: str) -> str | None:
+        """The explanation the warning was accepted with here (None: not accepted)."""
+        assert self.data is not None
+        return next((a.explanation for a in self.data.accepted if a.problem_id == problem_id), None)
+
+    def _settle_accepted(self, accepted: AcceptedWarning, explanation: str | None) -> None:
+        """Show ``accepted`` with ``explanation`` (None or empty: not accepted)."""
+        assert self.data is not None
+        self.data.accepted = [a for a in self.data.accepted if a.problem_id != accepted.problem_id]
+        if explanation:
+            self.data.accepted.append(dataclasses.replace(accepted, explanation=explanation))
+        self.recheck_now()
+
     def accept_warning(self, problem: Any, explanation: str) -> bool:
+        """Accept a warning (someone else's acceptance or withdrawal meanwhile is asked about)."""
         assert self.data is not None
         accepted = AcceptedWarning(
             problem_id=problem.id,
@@ -641,13 +771,24 @@ class EditSession(QObject):
             explanation=explanation,
             field=problem.field,
         )
-        if not self._write(lambda: self.store.accept_warning(self.period, accepted)):
+        period = self.period
+        outcome, _before, _sent, now = self._write_checked(
+            f"{problem.form}:{problem.id}",
+            self._warning_label(problem),
+            explanation,
+            self.accepted_explanation(problem.id),
+            lambda value, base: self.store.accept_warning(
+                period, dataclasses.replace(accepted, explanation=value), based_on=base
+            ),
+            lambda now: self._settle_accepted(accepted, now),
+        )
+        if outcome is SaveOutcome.REFUSED:
             return False
-        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem.id] + [
-            accepted
-        ]
-        self.recheck_now()
+        self._settle_accepted(accepted, now)
         return True
+
+    def _warning_label(self, problem: Any) -> str:
+        return self.tr("提示“{message}”的说明").format(message=problem.message)
 
     def _document_message(self, problem: Any) -> str:
         """The warning as the signed workbook and the printed sheet state it: in Chinese, also
@@ -667,10 +808,27 @@ class EditSession(QObject):
 
     def withdraw_warning(self, problem_id: str) -> bool:
         assert self.data is not None
-        if not self._write(lambda: self.store.withdraw_warning(self.period, problem_id)):
+        accepted = next((a for a in self.data.accepted if a.problem_id == problem_id), None)
+        if accepted is None:
             return False
-        self.data.accepted = [a for a in self.data.accepted if a.problem_id != problem_id]
-        self.recheck_now()
+        period = self.period
+        outcome, _before, _sent, now = self._write_checked(
+            f"{accepted.form}:{problem_id}",
+            self.tr("提示“{message}”的说明").format(message=accepted.message),
+            "",
+            accepted.explanation,
+            lambda value, base: (
+                self.store.accept_warning(
+                    period, dataclasses.replace(accepted, explanation=value), based_on=base
+                )
+                if value
+                else self.store.withdraw_warning(period, problem_id, based_on=base)
+            ),
+            lambda now: self._settle_accepted(accepted, now),
+        )
+        if outcome is SaveOutcome.REFUSED:
+            return False
+        self._settle_accepted(accepted, now)
         return True
 
     # ------------------------------------------------------------------ derived figures from the core

@@ -106,19 +106,42 @@ class SetTableRowsCommand(QUndoCommand):
         return back
 
     def redo(self) -> None:
-        _, self._detached = self._session.write_rows(
-            self._form, self._table, copy.deepcopy(self._new), self._origin
+        outcome, undoing, saved, self._detached = self._session.write_rows(
+            self._form,
+            self._table,
+            copy.deepcopy(self._new),
+            based_on=copy.deepcopy(self._old),
+            origin=self._origin,
         )
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
+        elif outcome is SaveOutcome.SAVED and undoing is not None and saved is not None:
+            # someone else's changes merged in stay when this one is undone (and redone)
+            self._merged(undoing, saved)
 
     def undo(self) -> None:
-        self._session.write_rows(
+        outcome, redoing, saved, _ = self._session.write_rows(
             self._form,
             self._table,
             copy.deepcopy(self._old),
-            self._back(),
-            dict(self._detached),
+            based_on=copy.deepcopy(self._new),
+            origin=self._back(),
+            revive=dict(self._detached),
         )
         self._detached = {}
+        if outcome is SaveOutcome.THEIRS:
+            self.setObsolete(True)
+        elif outcome is SaveOutcome.SAVED and redoing is not None and saved is not None:
+            self._merged(saved, redoing)
+
+    def _merged(self, old: list[TableRow], new: list[TableRow]) -> None:
+        """The rows before and after this change as the store has them now; when someone else's
+        rows were merged in, which row continues which is matched by content from then on."""
+        if (old, new) != (self._old, self._new):
+            from ecodesk.store.table_rows import infer_origin
+
+            self._origin = infer_origin(old, new)
+        self._old, self._new = old, new
 
 
 class AttachCommand(QUndoCommand):

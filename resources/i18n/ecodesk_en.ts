@@ -1134,24 +1134,30 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="538" />
+      <location filename="../../ecodesk/ui/session.py" line="642" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="540" />
+      <location filename="../../ecodesk/ui/session.py" line="644" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="553" />
+      <location filename="../../ecodesk/ui/session.py" line="657" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="555" />
+      <location filename="../../ecodesk/ui/session.py" line="659" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="791" />
+      <location filename="../../ecodesk/ui/session.py" line="817" />
+      <source>提示“{message}”的说明</source>
+      <translation>the explanation of the warning “{message}”</translation>
     </message>
   </context>
   <context>
@@ -1374,27 +1380,32 @@ Double-click to open</translation>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="141" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="142" />
       <source>{name}：{value}　［已停用］</source>
       <translation>{name}: {value}  [retired]</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="145" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="146" />
       <source>已停用的指标（新表单包不再要求，数据保留在本机，不再导出）</source>
       <translation>Retired indicators (no longer asked for by the new form pack; the figures stay on this computer and are not exported)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="213" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="212" />
+      <source>{who} 刚保存了此表的新内容；您正在输入的这一格保存时与之合并，同一格都改了时会请您选择保留哪一个。</source>
+      <translation>{who} has just saved new contents in this table; the cell you are typing in will be merged with it when saved, and if you both changed the same cell you will be asked which value to keep.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="224" />
       <source>{who} 刚保存了此项的新值；您的输入保存时会请您选择保留哪一个。</source>
       <translation>{who} just saved a new value here; when yours is saved you will be asked which one to keep.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="298" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="312" />
       <source>附件 {n}</source>
       <translation>{n} attached</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="368" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="382" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -1770,199 +1781,199 @@ Double-click to open</translation>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="220" />
+      <location filename="../../ecodesk/ui/main_window.py" line="221" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="110" />
-      <location filename="../../ecodesk/ui/main_window.py" line="152" />
+      <location filename="../../ecodesk/ui/main_window.py" line="112" />
+      <location filename="../../ecodesk/ui/main_window.py" line="154" />
       <source>正在打开…</source>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="225" />
+      <location filename="../../ecodesk/ui/main_window.py" line="226" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="232" />
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="233" />
+      <location filename="../../ecodesk/ui/main_window.py" line="290" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="234" />
+      <location filename="../../ecodesk/ui/main_window.py" line="235" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="240" />
+      <location filename="../../ecodesk/ui/main_window.py" line="241" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="240" />
+      <location filename="../../ecodesk/ui/main_window.py" line="241" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="242" />
+      <location filename="../../ecodesk/ui/main_window.py" line="243" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="247" />
+      <location filename="../../ecodesk/ui/main_window.py" line="248" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="251" />
+      <location filename="../../ecodesk/ui/main_window.py" line="252" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="253" />
+      <location filename="../../ecodesk/ui/main_window.py" line="254" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="274" />
+      <location filename="../../ecodesk/ui/main_window.py" line="275" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="282" />
+      <location filename="../../ecodesk/ui/main_window.py" line="283" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="285" />
+      <location filename="../../ecodesk/ui/main_window.py" line="286" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="288" />
+      <location filename="../../ecodesk/ui/main_window.py" line="289" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="295" />
+      <location filename="../../ecodesk/ui/main_window.py" line="296" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="297" />
+      <location filename="../../ecodesk/ui/main_window.py" line="298" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="302" />
+      <location filename="../../ecodesk/ui/main_window.py" line="303" />
       <source>审核(&amp;R)</source>
       <translation>&amp;Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="303" />
+      <location filename="../../ecodesk/ui/main_window.py" line="304" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="304" />
+      <location filename="../../ecodesk/ui/main_window.py" line="305" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="305" />
+      <location filename="../../ecodesk/ui/main_window.py" line="306" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="306" />
+      <location filename="../../ecodesk/ui/main_window.py" line="307" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="307" />
+      <location filename="../../ecodesk/ui/main_window.py" line="308" />
       <source>人员和角色…</source>
       <translation>People and roles…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="308" />
+      <location filename="../../ecodesk/ui/main_window.py" line="309" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="309" />
+      <location filename="../../ecodesk/ui/main_window.py" line="310" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="310" />
+      <location filename="../../ecodesk/ui/main_window.py" line="311" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="357" />
+      <location filename="../../ecodesk/ui/main_window.py" line="356" />
       <source>EcoDesk 报送 — {unit} — {period}</source>
       <translation>EcoDesk reporting — {unit} — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="193" />
+      <location filename="../../ecodesk/ui/main_window.py" line="195" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="353" />
+      <location filename="../../ecodesk/ui/main_window.py" line="352" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="361" />
+      <location filename="../../ecodesk/ui/main_window.py" line="360" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="396" />
+      <location filename="../../ecodesk/ui/main_window.py" line="395" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="413" />
+      <location filename="../../ecodesk/ui/main_window.py" line="424" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="417" />
+      <location filename="../../ecodesk/ui/main_window.py" line="428" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="423" />
+      <location filename="../../ecodesk/ui/main_window.py" line="434" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="519" />
+      <location filename="../../ecodesk/ui/main_window.py" line="530" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="524" />
+      <location filename="../../ecodesk/ui/main_window.py" line="535" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="179" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="351" />
       <source>已重新连上数据库服务器，等待中的修改已保存。</source>
       <translation>Connected to the database server again; waiting changes are saved.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/live_updates.py" line="187" />
+      <location filename="../../ecodesk/ui/live_updates.py" line="359" />
       <source>数据库服务器连接中断，正在重试……</source>
       <translation>Connection to the database server lost, retrying…</translation>
     </message>
@@ -2019,7 +2030,7 @@ Double-click to open</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/office_review.py" line="111" />
-      <location filename="../../ecodesk/ui/office_review.py" line="156" />
+      <location filename="../../ecodesk/ui/office_review.py" line="162" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
@@ -2044,23 +2055,23 @@ Double-click to open</translation>
       <translation>Choose a form on the left first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="159" />
+      <location filename="../../ecodesk/ui/office_review.py" line="165" />
       <source>表 {form}：已审核</source>
       <translation>Form {form}: reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="168" />
-      <location filename="../../ecodesk/ui/office_review.py" line="176" />
+      <location filename="../../ecodesk/ui/office_review.py" line="174" />
+      <location filename="../../ecodesk/ui/office_review.py" line="189" />
       <source>退回修改</source>
       <translation>Return for changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="169" />
+      <location filename="../../ecodesk/ui/office_review.py" line="175" />
       <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
       <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="180" />
+      <location filename="../../ecodesk/ui/office_review.py" line="193" />
       <source>表 {form}：已退回修改</source>
       <translation>Form {form}: returned for changes</translation>
     </message>
@@ -2068,77 +2079,77 @@ Double-click to open</translation>
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="53" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="53" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="54" />
       <source>撤销导入…</source>
       <translation>Undo import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
       <source>再次导出已签名的报表…</source>
       <translation>Export the signed workbook again…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="59" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="63" />
       <source>更换签名密钥（忘记口令时）…</source>
       <translation>Replace signing key (forgotten passphrase)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="63" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="64" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="66" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="66" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="67" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="68" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="69" />
       <source>更新表单包…</source>
       <translation>Update form pack…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="69" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="70" />
       <source>撤销表单包更新…</source>
       <translation>Undo form pack update…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="75" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="76" />
       <source>生成上年基数表模板…</source>
       <translation>Create baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="87" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="88" />
       <source>没有可以撤销的导入</source>
       <translation>No import to undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="212" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="230" />
       <source>数据库</source>
       <translation>Database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="213" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="231" />
       <source>已保存。重新打开 EcoDesk 后使用新的数据库设置。</source>
       <translation>Saved. The new database settings take effect when EcoDesk is opened again.</translation>
     </message>
@@ -2203,12 +2214,12 @@ Double-click to open</translation>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
       <source>导出本单位密钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
@@ -2612,7 +2623,7 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="59" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="60" />
       <source>导入审核意见…</source>
       <translation>Import review feedback…</translation>
     </message>
@@ -3205,13 +3216,13 @@ Valid signature: the city's form pack key {fp}</translation>
   <context>
     <name>PlanTree</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="106" />
+      <location filename="../../ecodesk/ui/main_window.py" line="108" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="107" />
+      <location filename="../../ecodesk/ui/main_window.py" line="109" />
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>状态</source>
       <translation>State</translation>
@@ -4066,62 +4077,62 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Copy rows in Excel/WPS and press Ctrl+V in the table to paste them; columns marked * are required.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="72" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="78" />
       <source>添加一行</source>
       <translation>Add row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="79" />
       <source>在上方插入一行</source>
       <translation>Insert row above</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="80" />
       <source>在当前行的上方插入一个空行；各行的附件随所在行移动</source>
       <translation>Insert a blank row above the current one; each row's attachments move with their row</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="75" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="81" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="76" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="82" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="125" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="147" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="146" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="177" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="151" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="183" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="198" />
       <source>在“{table}”第 {row} 行上方插入一行</source>
       <translation>Insert a row above row {row} of “{table}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="183" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="215" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="196" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="228" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="203" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="235" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -7312,6 +7323,22 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
       <translation>Please write what should change (the filler sees it on the form).</translation>
     </message>
+    <message>
+      <source>{who} 已于 {when} 把表 {form} {decided}，您的决定没有保存。请看过后再决定。</source>
+      <translation>{who} {decided} form {form} at {when}; your decision was not saved. Please look at it before deciding.</translation>
+    </message>
+    <message>
+      <source>在您查看之后，{who} 于 {when} 修改了表 {form}（{n} 处），您的决定没有保存。窗口已显示这些修改，请核对后再审核。</source>
+      <translation>After you looked at it, {who} changed form {form} at {when} ({n} changes); your decision was not saved. The window now shows the changes: please check them, then review.</translation>
+    </message>
+    <message>
+      <source>审核通过</source>
+      <translation>marked as reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改（{comment}）</source>
+      <translation>returned ({comment})</translation>
+    </message>
   </context>
   <context>
     <name>output</name>
@@ -8500,6 +8527,58 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>表格行的对应关系不对（程序错误），没有保存。请重新打开表单再试。</source>
       <translation>The table rows did not match up (a program error); nothing was saved. Please reopen the form and try again.</translation>
+    </message>
+    <message>
+      <source>单位信息“{entries}”</source>
+      <translation>the unit information “{entries}”</translation>
+    </message>
+    <message>
+      <source>（删除了这一行）</source>
+      <translation>(deleted this row)</translation>
+    </message>
+    <message>
+      <source>第 {row} 行“{column}”：{value}</source>
+      <translation>row {row} “{column}”: {value}</translation>
+    </message>
+    <message>
+      <source>行政区划代码</source>
+      <translation>division code</translation>
+    </message>
+    <message>
+      <source>行政区划</source>
+      <translation>division</translation>
+    </message>
+    <message>
+      <source>填报单位（部门）</source>
+      <translation>reporting unit (department)</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>prepared by</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>联系电话</source>
+      <translation>phone</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
+    </message>
+    <message>
+      <source>{form} {table}（{n} 处）</source>
+      <translation>{form} {table} ({n} places)</translation>
+    </message>
+    <message>
+      <source>{form} {table} 第 {row} 行“{column}”</source>
+      <translation>{form} {table}, row {row} “{column}”</translation>
+    </message>
+    <message>
+      <source>{form} {table} 第 {row} 行</source>
+      <translation>{form} {table}, row {row}</translation>
     </message>
   </context>
   <context>

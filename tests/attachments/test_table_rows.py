@@ -57,7 +57,7 @@ def test_deleting_row_1_keeps_the_other_files_on_their_rows(
     store: Store, period: Period, files: Path
 ) -> None:
     _three_rows_with_files(store, period, files)
-    detached = store.set_table_rows(period, "1.1", "projects", [dict(r) for r in ROWS[1:]])
+    detached = store.set_table_rows(period, "1.1", "projects", [dict(r) for r in ROWS[1:]]).detached
     assert _by_row(store, period) == {
         "黄陂镇扩建": "黄陂镇扩建的材料",
         "青塘镇改造": "青塘镇改造的材料",
@@ -81,7 +81,7 @@ def test_undo_of_the_delete_brings_the_row_and_its_file_back(
     store: Store, period: Period, files: Path
 ) -> None:
     originals = _three_rows_with_files(store, period, files)
-    detached = store.set_table_rows(period, "1.1", "projects", [dict(r) for r in ROWS[1:]])
+    detached = store.set_table_rows(period, "1.1", "projects", [dict(r) for r in ROWS[1:]]).detached
     # the undo: the old rows back, rows 0 and 1 now continue as 1 and 2, row 0 is new
     store.set_table_rows(
         period,
@@ -106,7 +106,7 @@ def test_inserting_a_row_above_moves_the_files_down_with_their_rows(
 ) -> None:
     _three_rows_with_files(store, period, files)
     new = [{"name": "新增项目"}] + [dict(r) for r in ROWS]
-    assert store.set_table_rows(period, "1.1", "projects", new) == {}
+    assert store.set_table_rows(period, "1.1", "projects", new).detached == {}
     assert _by_row(store, period) == {r["name"]: f"{r['name']}的材料" for r in ROWS}
     assert sorted(a.key for a in list_attachments(store, period)) == [
         "1.1:projects#2",
@@ -248,3 +248,24 @@ def test_the_exported_package_verifies_with_the_files_on_their_rows(
     assert [(c.file.key, c.file.note) for c in verified.attachments.checks] == [
         ("1.1:projects#1", f"{kept}的验收报告")
     ]
+
+
+def test_files_follow_their_rows_when_two_peoples_table_changes_merge(
+    store: Store, period: Period, files: Path, data_dir: Path, pack
+) -> None:  # type: ignore[no-untyped-def]
+    """Another PC deletes row 1 while this one, still showing three rows, edits row 3: the two
+    changes merge, and the files stay on their rows (the window's row mapping was against the
+    rows it showed, so the store matches rows by content after the merge)."""
+    _three_rows_with_files(store, period, files)
+    seen = [dict(r) for r in ROWS]
+    with Store.open(data_dir, pack=pack) as other_pc:
+        other_pc.set_table_rows(period, "1.1", "projects", seen[1:], based_on=seen)
+    mine = [dict(r) for r in seen]
+    mine[2]["company"] = "青塘公司"
+    saved = store.set_table_rows(period, "1.1", "projects", mine, based_on=seen, origin=[0, 1, 2])
+    assert [r["name"] for r in saved.rows] == ["黄陂镇扩建", "青塘镇改造"]
+    assert saved.rows[1]["company"] == "青塘公司"
+    assert _by_row(store, period) == {
+        "黄陂镇扩建": "黄陂镇扩建的材料",
+        "青塘镇改造": "青塘镇改造的材料",
+    }

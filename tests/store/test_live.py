@@ -59,6 +59,7 @@ def test_an_id_committed_after_a_higher_one_is_not_missed(store: Store) -> None:
         saved = dict(row.one())
         conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": hidden})
     assert [c.field for c in feed.poll()] == ["new_energy_capacity"]
+    assert feed.complete_upto == hidden - 1 < feed.marker  # (what a reviewer has surely seen)
     with store.engine.begin() as conn:  # …and now it commits
         conn.execute(
             text(
@@ -69,6 +70,7 @@ def test_an_id_committed_after_a_higher_one_is_not_missed(store: Store) -> None:
             saved,
         )
     assert [c.field for c in feed.poll()] == ["upgraded_firms"]
+    assert feed.complete_upto == feed.marker
     assert feed.poll() == []
     # a gap that never fills is dropped after a while (and not read again for ever)
     with store.engine.begin() as conn:

@@ -15,6 +15,7 @@ from ecodesk.store import Store
 from ecodesk.store import people as people_mod
 from ecodesk.store.models import PersonRow
 from ecodesk.store.office import (
+    ChangedSinceSeen,
     FormsNotReviewed,
     SelfReview,
     check_may_sign,
@@ -320,3 +321,40 @@ def test_at_the_real_cost_a_password_takes_32_mib_of_scrypt() -> None:
     assert stored.split("$")[1:4] == ["32768", "8", "1"]  # 128 × N × r bytes = 32 MiB
     assert people_mod.verify_password("head-pass-1", stored)
     assert not people_mod.verify_password("head-pass-2", stored)
+
+
+def test_a_review_of_what_the_reviewer_has_not_seen_is_refused(
+    store: Store, profile: UnitProfile, data_dir: Path, pack
+) -> None:  # type: ignore[no-untyped-def]
+    """Two PCs: the reviewer decides on the form as their window showed it (up to an entry of
+    the change feed); a change by the filler, or another reviewer's decision, after that is
+    said, and the decision is not saved."""
+    _office(store, profile)
+    _as(store, "黄建华")
+    add_person(store, "王审核", [REVIEWER], "review-pass-2")
+    _as(store, "陈丽萍")
+    with Store.open(data_dir, pack=pack) as other_pc:
+        _as(other_pc, "刘志明").set_value(P, KEY, "30")
+        seen = store.change_marker()  # the reviewer's window shows 30
+        other_pc.set_value(P, KEY, "31")  # …then the filler changes it again
+        with pytest.raises(ChangedSinceSeen, match="刘志明") as caught:
+            review_form(store, P, "1.1", seen_upto=seen)
+        assert "修改了表 1.1（1 处）" in str(caught.value)
+        assert "1.1" not in form_reviews(store, P)  # nothing decided
+        assert review_form(store, P, "1.1", seen_upto=store.change_marker()).state == "reviewed"
+
+        seen = store.change_marker()
+        other_pc.sign_in("王审核", "review-pass-2")
+        return_form(other_pc, P, "2.1", "请补充进展")  # another reviewer decided meanwhile
+        with pytest.raises(ChangedSinceSeen, match="王审核.*退回修改（请补充进展）"):
+            review_form(store, P, "2.1", seen_upto=seen)
+        assert form_reviews(store, P)["2.1"].state == "returned"
+        # a change of another form, or one's own decision, is no reason to refuse
+        seen = store.change_marker()
+        _as(other_pc, "刘志明").set_value(P, "2.1:" + next(iter(_fields(store, "2.1"))), "1")
+        assert return_form(store, P, "1.1", "再核对", seen_upto=seen).state == "returned"
+        assert review_form(store, P, "1.1", seen_upto=seen).state == "reviewed"
+
+
+def _fields(store: Store, form: str) -> list[str]:
+    return [f.key.partition(":")[2] for f in store.pack.input_fields(form) if f.type == "number"]

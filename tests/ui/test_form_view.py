@@ -109,3 +109,20 @@ def test_changing_the_period_loads_that_periods_values(
         window.tree.select_form("1.1")
         assert window.views["1.1"].indicators.editors[field.key].input.text() == expected
         assert store.current_period() == period
+
+
+def test_a_table_edited_after_the_submission_was_read_again_reaches_only_the_live_view(
+    qtbot: Any, store: Any, open_window: Any
+) -> None:
+    """Reading the submission again (another period, an import, someone's signing) replaces
+    every form view; a table change afterwards must not reach the deleted ones (a connection to
+    a lambda outlived its view and raised in the event loop)."""
+    window = open_window(store)
+    window.tree.select_form("1.1")
+    window.session.reload()
+    qtbot.wait(50)  # (the old views are deleted)
+    window.tree.select_form("1.1")
+    editor = window.views["1.1"].tables["1.1:projects"]
+    editor.add_row()
+    assert len(store.load(store.current_period()).rows("1.1", "projects")) == 1
+    assert editor.model.rowCount() == 1

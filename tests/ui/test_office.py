@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from ecodesk.store.office import form_reviews
 from ecodesk.store.people import FILLER, HEAD, REVIEWER, add_person
@@ -22,7 +22,7 @@ from ecodesk.ui.dialogs.person_dialog import PersonDialog
 from ecodesk.ui.dialogs.reason_dialog import ReasonDialog
 from ecodesk.ui.dialogs.sign_in_dialog import SignInDialog, sign_in_at_start
 from ecodesk.ui.office_review import REVIEW_COLUMN
-from tests.ui.conftest import type_text, when_modal
+from tests.ui.conftest import answer_next_box, type_text, when_modal
 
 KEY = "1.1:upgraded_firms"
 
@@ -278,3 +278,34 @@ def test_signing_in_the_window_is_refused_before_the_passphrase(
     title, text = no_dialogs[-1]
     assert title == "还不能签名" and "刘志明 不是单位负责人，不能签名" in text
     assert not asked and office.load(period).status != "signed"
+
+
+def test_a_change_the_reviewer_has_not_seen_yet_stops_the_review(
+    qtbot: Any, office: Any, open_window: Any, data_dir: Path, pack: Any
+) -> None:
+    """Another PC's filler changes 1.1 just before the reviewer presses Ctrl+Shift+A, before
+    the window has shown it: the review is refused with who changed it, the window then shows
+    the change, and the next Ctrl+Shift+A reviews what is now on screen."""
+    from ecodesk.store import Store
+
+    office.sign_in("陈丽萍", "review-pass")
+    window = open_window(office)
+    qtbot.waitUntil(lambda: window.tree.current_form() is not None)
+    window.live._poll.setInterval(600_000)  # the window reads changes only when the test says
+    qtbot.waitUntil(lambda: not window.live.polling)
+    if window.live.listener is not None:  # (PostgreSQL: hold off the notifications' read too)
+        window.live._soon.setInterval(600_000)
+    window.tree.select_form("1.1")
+    with Store.open(data_dir, pack=pack) as other_pc:
+        other_pc.sign_in("刘志明", "filler-pass")
+        other_pc.set_value(window.session.period, KEY, "77")
+    seen: list[Any] = []
+    answer_next_box(qtbot, QMessageBox.StandardButton.Ok, seen)
+    review = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(window, Qt.Key.Key_A, review)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert "刘志明" in seen[0][1] and "修改了表 1.1" in seen[0][1]
+    assert _reviews(window)["1.1"] == "待审核"
+    qtbot.waitUntil(lambda: window.session.value(KEY) == "77")  # now shown…
+    window.office.review_action.trigger()  # …and reviewed
+    assert _reviews(window)["1.1"] == "已审核"

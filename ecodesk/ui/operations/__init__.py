@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from ecodesk.store import settings
+from ecodesk.store.errors import ValueConflict
 from ecodesk.ui.workers import BackgroundTask
 
 if TYPE_CHECKING:
@@ -178,23 +179,40 @@ class Operations(QObject):
     # ------------------------------------------------------------------ settings and help
 
     def edit_profile(self) -> None:
+        from ecodesk.ui.dialogs.conflict_dialog import conflict_resolver
         from ecodesk.ui.dialogs.profile_dialog import ProfileDialog
 
         store = self.window.session.store
-        dialog = ProfileDialog(self.window.pack, store.profile(), parent=self.window)
-        if dialog.exec() == ProfileDialog.DialogCode.Accepted:
-            store.save_profile(dialog.profile())
-            self.window.session.reload()
+        started_from = store.profile()
+        dialog = ProfileDialog(self.window.pack, started_from, parent=self.window)
+        if dialog.exec() != ProfileDialog.DialogCode.Accepted:
+            return
+        profile, based_on = dialog.profile(), started_from
+        while True:  # someone else's change of the same entries meanwhile: asked, not overwritten
+            try:
+                store.save_profile(profile, based_on=based_on)
+            except ValueConflict as conflict:
+                then = conflict.resolution(
+                    conflict_resolver(self.window)(conflict, conflict.place or "")
+                )
+                if then is None:
+                    break
+                profile, based_on = then
+                continue
+            break
+        self.window.session.reload()
 
     def edit_settings(self) -> None:
         from ecodesk.ui.dialogs.settings_dialog import SettingsDialog
 
         store = self.window.session.store
         language = store.settings_get(settings.LANGUAGE)
-        dialog = SettingsDialog(self.window.pack, language, store.responsible_forms(), self.window)
+        started_from = store.responsible_forms()
+        dialog = SettingsDialog(self.window.pack, language, started_from, self.window)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
-        store.set_responsible_forms(dialog.responsible_forms())
+        # (someone else's change of other forms meanwhile is kept)
+        store.set_responsible_forms(dialog.responsible_forms(), based_on=started_from)
         if dialog.chosen_language() != language:
             store.settings_set(settings.LANGUAGE, dialog.chosen_language())
             self.window.reopen_in_language()  # the new window shows the new list of tasks too

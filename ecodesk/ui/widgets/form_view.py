@@ -122,7 +122,8 @@ class FormView(QWidget):
         session.remoteChanged.connect(self._remote_changed)
         session.problemsChanged.connect(self.show_problems)
         session.attachmentsChanged.connect(self.show_evidence_marks)
-        session.tableChanged.connect(lambda _key: self.show_evidence_marks())
+        # (a method, not a lambda: Qt drops the connection when a reload deletes this view)
+        session.tableChanged.connect(self._table_rows_changed)
         self.show_problems()
         self.show_evidence_marks()
 
@@ -204,6 +205,16 @@ class FormView(QWidget):
 
     def _remote_changed(self, key: str, who: str) -> None:
         """Someone else saved ``key``: where the clerk is typing in it, say so beside it."""
+        table = self.tables.get(key)
+        if table is not None and table.editing():
+            table.message.setText(
+                self.tr(
+                    "{who} 刚保存了此表的新内容；您正在输入的这一格保存时与之合并，"
+                    "同一格都改了时会请您选择保留哪一个。"
+                ).format(who=who)
+            )
+            table.message.setVisible(True)
+            return
         editor = self.indicators.editors.get(key) or self.narratives.get(key)
         if editor is None or not editor.pending():
             return
@@ -280,6 +291,9 @@ class FormView(QWidget):
         for widget in [page, *page.findChildren(QWidget)]:
             if widget is page or widget.acceptDrops():
                 widget.installEventFilter(self)
+
+    def _table_rows_changed(self, _key: str) -> None:
+        self.show_evidence_marks()  # (the rows with files may have moved)
 
     def show_evidence_marks(self) -> None:
         """A paperclip on each table row, and a note on each indicator, that has 佐证材料."""

@@ -10,15 +10,26 @@
   (Alt+↓ or F4 opens the list), so an arrow never silently picks another value.
 * **Ctrl+Z / Ctrl+Y** in an open cell save it and act on the form's history, like everywhere
   else in the form.
+
+``editStarted`` and ``editEnded`` tell the owner when a cell editor opens and closes: what the
+table held when the clerk began is what their change is based on (someone else's save
+meanwhile is merged or asked about, never overwritten unseen).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
 
 from ecodesk.forms.schema import TableSpec
 from ecodesk.ui.undo_keys import is_undo_or_redo
@@ -36,7 +47,19 @@ _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class SheetDelegate(ChoiceDelegate):
-    """Lets the view decide what Enter and the arrows do in an open editor."""
+    """Lets the view decide what Enter and the arrows do in an open editor, and keeps what is
+    typed in it.
+
+    Qt refills every open editor from the model whenever the model says its cells changed —
+    and a table says so on every check (its problem marks) and whenever someone else's save
+    arrives — which replaced what the clerk was typing. An editor is filled once, when it
+    opens; a change of the cell meanwhile is the save's business (merged, or asked about)."""
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if editor.property("ecodeskFilled"):
+            return
+        super().setEditorData(editor, index)
+        editor.setProperty("ecodeskFilled", True)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
         view = self.parent()
@@ -60,6 +83,9 @@ class SheetDelegate(ChoiceDelegate):
 
 
 class SheetView(QTableView):
+    editStarted = Signal()  # noqa: N815 — a cell editor opened
+    editEnded = Signal()  # noqa: N815 — it closed (committed or not)
+
     def __init__(self, spec: TableSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setItemDelegate(SheetDelegate(spec, self))
@@ -118,10 +144,20 @@ class SheetView(QTableView):
         trigger: QAbstractItemView.EditTrigger = QAbstractItemView.EditTrigger.AllEditTriggers,
         event: Any = None,
     ) -> bool:
+        was_editing = self.state() == QAbstractItemView.State.EditingState
         started = super().edit(index, trigger, event)
         if started:
             self._typing = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+            if not was_editing and self.state() == QAbstractItemView.State.EditingState:
+                self.editStarted.emit()
         return started
+
+    def closeEditor(  # noqa: N802
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        super().closeEditor(editor, hint)
+        if self.state() != QAbstractItemView.State.EditingState:
+            self.editEnded.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in _ENTER and self.state() != QAbstractItemView.State.EditingState:

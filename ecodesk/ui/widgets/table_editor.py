@@ -54,6 +54,12 @@ class TableEditor(QWidget):
         self.view = SheetView(spec)
         self.view.setObjectName(f"table:{self.key}")
         self.view.setModel(self.model)
+        # the rows shown when a cell editor opened (the change is based on them); while it is
+        # open, others' saves wait (``_stale``) so that nothing replaces what is being typed
+        self._editing_from: list[dict[str, str]] | None = None
+        self._stale = False
+        self.view.editStarted.connect(self._edit_started)
+        self.view.editEnded.connect(self._edit_ended)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.view.setEditTriggers(
@@ -116,7 +122,23 @@ class TableEditor(QWidget):
     def key(self) -> str:
         return str(self.table_key)
 
+    def editing(self) -> bool:
+        """A cell editor is open with what the clerk is typing."""
+        return self._editing_from is not None
+
+    def _edit_started(self) -> None:
+        self._editing_from = self.model.rows()
+
+    def _edit_ended(self) -> None:
+        self._editing_from = None
+        if self._stale:
+            self.show_value()
+
     def show_value(self) -> None:
+        if self.editing():
+            self._stale = True
+            return
+        self._stale = False
         rows = self.session.rows(self.form, self.spec.code)
         self.model.read_only = self.session.frozen
         self.model.set_rows(rows)
@@ -130,20 +152,30 @@ class TableEditor(QWidget):
         )
 
     def _save(
-        self, rows: list[dict[str, str]], label: str, origin: list[int | None] | None = None
+        self,
+        rows: list[dict[str, str]],
+        label: str,
+        origin: list[int | None] | None = None,
+        based_on: list[dict[str, str]] | None = None,
     ) -> None:
-        """Save ``rows``; ``origin[i]``: the row that row ``i`` was (``None``: new), so that
-        evidence on a row stays on it. By default every row stays in its place."""
+        """Save ``rows``, a change of ``based_on`` (default: the rows shown); ``origin[i]``: the
+        row of ``based_on`` that row ``i`` was (``None``: new), so that evidence on a row stays
+        on it. By default every row stays in its place."""
+        base = self.model.rows() if based_on is None else based_on
         if origin is None:
-            count = self.model.rowCount()
-            origin = [i if i < count else None for i in range(len(rows))]
-        self.session.edit_rows(self.form, self.spec.code, rows, label, origin)
+            origin = [i if i < len(base) else None for i in range(len(rows))]
+        self.session.edit_rows(self.form, self.spec.code, rows, label, origin, based_on=base)
 
     def _cell_edited(self, row: int, column: str, text: str) -> None:
-        rows = self.model.rows()
+        base, self._editing_from = self._editing_from, None
+        if base is None or row >= len(base):  # (no editor: the rows shown are the base)
+            base = self.model.rows()
+        rows = [dict(r) for r in base]
         rows[row][column] = text
         self._save(
-            rows, self.tr("修改“{table}”第 {row} 行").format(table=self.spec.name, row=row + 1)
+            rows,
+            self.tr("修改“{table}”第 {row} 行").format(table=self.spec.name, row=row + 1),
+            based_on=base,
         )
 
     def add_row(self) -> None:
