@@ -92,6 +92,199 @@ def fill(folder: Path, originals: list[Path], n: int) -> None:
         target.write_bytes(data[:-2] + len(comment).to_bytes(2, "little") + comment)
 
 
+# --------------------------------------------------------------------------- distinct corpus
+
+REVISIONS = 4  # each unit sends its first version and three corrections
+
+
+def distinct_units(pack) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every division × (its lead office and the plan's county departments): 21 × 22 units."""
+    from ecodesk.demo import division_department
+
+    departments = [d.county for d in pack.catalog.departments if d.county]
+    units = []
+    for division in pack.catalog.divisions:
+        lead = division_department(division)
+        names = [lead] + [d for d in dict.fromkeys(departments) if d != lead]
+        units += [(division.code, name) for name in names[:22]]
+    return units
+
+
+def distinct_plan(pack, n: int) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """(unit index, revision) of the first ``n`` files: every unit's revision 1, then 2, …"""
+    units = len(distinct_units(pack))
+    if n > units * REVISIONS:
+        raise SystemExit(f"at most {units * REVISIONS} distinct submissions")
+    return [(i % units, i // units + 1) for i in range(n)]
+
+
+def _vary(data, unit_index: int, revision: int):  # type: ignore[no-untyped-def]
+    """Another unit's and revision's own figures, words and rows (numbers moved by a few per
+    mille, texts marked), so no two submissions share their signed data."""
+    from decimal import Decimal, InvalidOperation
+
+    k = unit_index * REVISIONS + revision
+    factor = Decimal(1000 + (k * 37) % 211 - 105) / 1000
+
+    def number(text: str) -> str:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return text
+        if not value.is_finite() or value == 0:
+            return text
+        exponent = value.as_tuple().exponent
+        moved = (value * factor).quantize(Decimal(1).scaleb(exponent))  # type: ignore[arg-type]
+        return str(moved) if moved != 0 else text
+
+    data.values = {key: number(text) for key, text in data.values.items()}
+    mark = f"（{data.unit.display_name}，第{revision}版）"
+    data.narratives = {
+        key: f"{text}{mark}" if text else text for key, text in data.narratives.items()
+    }
+    for rows in data.tables.values():
+        for row in rows:
+            for column, text in row.items():
+                row[column] = number(text)
+    return data
+
+
+def _make_distinct(
+    folder: str, registry: str, jobs: list[tuple[int, list[int]]], forms: list[str] | None
+) -> list[str]:
+    """In a worker: sign every revision of the given units with each unit's own key."""
+    from dataclasses import replace
+
+    from ecodesk.demo import sample_submission
+    from ecodesk.forms.loader import bundled_pack
+    from ecodesk.signing import keys as signing_keys
+    from ecodesk.signing.canonical import ExportMeta
+    from ecodesk.signing.keys import KeyStore
+    from ecodesk.signing.registry import write_registrations
+    from ecodesk.submission import Period
+    from ecodesk.workbook.writer import write_signed_workbook
+
+    signing_keys.SCRYPT_N = 2**10
+    pack = bundled_pack()
+    units = distinct_units(pack)
+    meta = ExportMeta(
+        exported_at=datetime.now().astimezone().replace(microsecond=0), program_version="bench"
+    )
+    made = []
+    for unit_index, revisions in jobs:
+        code, department = units[unit_index]
+        base = sample_submission(pack, code, Period(2025))
+        base = replace(base, unit=replace(base.unit, department=department))
+        if forms:
+            base = _only_forms(base, forms)
+        keys = KeyStore(Path(folder).parent / "keys" / f"{unit_index:04d}")
+        key = keys.create(PASSPHRASE)
+        write_registrations(keys, Path(registry), base.unit)
+        for revision in revisions:
+            data = replace(
+                base,
+                revision=revision,
+                supersedes=revision - 1 if revision > 1 else None,
+                values=dict(base.values),
+                narratives=dict(base.narratives),
+                tables={k: [dict(r) for r in rows] for k, rows in base.tables.items()},
+            )
+            data = _vary(data, unit_index, revision)
+            path = Path(folder) / f"r{revision}-{unit_index:04d}-{code}.xlsx"
+            write_signed_workbook(pack, data, path, key=key, meta=meta)
+            made.append(str(path))
+    return made
+
+
+def _only_forms(data, forms: list[str]):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    keep = tuple(f"{f}:" for f in forms)
+    return replace(
+        data,
+        forms=[f for f in data.forms if f in forms],
+        values={k: v for k, v in data.values.items() if k.startswith(keep)},
+        narratives={k: v for k, v in data.narratives.items() if k.startswith(keep)},
+        tables={k: v for k, v in data.tables.items() if k.startswith(keep)},
+    )
+
+
+def distinct_corpus(
+    n: int, forms: list[str] | None, workers: int
+) -> tuple[list[Path], Path, float, float]:
+    """``n`` distinct signed submissions (the first ``n`` of :func:`distinct_plan`) and their
+    registry, made once in a worker pool and kept in a cache folder (grown when a larger ``n``
+    is asked for): (files in plan order, registry, wall s, CPU s spent making them now)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ecodesk.forms.loader import bundled_pack
+
+    pack = bundled_pack()
+    cache = _cache_folder(("distinct", forms))
+    folder, registry = cache / "files", cache / "registry"
+    folder.mkdir(parents=True, exist_ok=True)
+    units = distinct_units(pack)
+    plan = distinct_plan(pack, n)
+    wanted = {u: [r for uu, r in plan if uu == u] for u, _ in plan}
+    # a unit's key is made with its first revision; a unit seen before gets no new key
+    done = cache / "units-done"
+    have = set(done.read_text().split()) if done.exists() else set()
+    jobs = []
+    for unit, revisions in wanted.items():
+        code = units[unit][0]
+        missing = [r for r in revisions if not (folder / f"r{r}-{unit:04d}-{code}.xlsx").exists()]
+        if missing and str(unit) in have:
+            # a run stopped between revisions: redo the unit whole (with a new key)
+            shutil.rmtree(cache / "keys" / f"{unit:04d}", ignore_errors=True)
+            for stale in folder.glob(f"r*-{unit:04d}-*.xlsx"):
+                stale.unlink()
+            missing = revisions
+        elif missing:
+            shutil.rmtree(cache / "keys" / f"{unit:04d}", ignore_errors=True)
+            missing = revisions
+        if missing:
+            jobs.append((unit, missing))
+    wall = cpu = 0.0
+    if jobs:
+        before = os.times()
+        start = time.perf_counter()
+        chunks = [jobs[k : k + 4] for k in range(0, len(jobs), 4)]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(_make_distinct, str(folder), str(registry), chunk, forms)
+                for chunk in chunks
+            ]
+            for future, chunk in zip(futures, chunks, strict=True):
+                future.result()
+                with done.open("a") as fh:
+                    fh.write("".join(f"{unit}\n" for unit, _ in chunk))
+        wall = time.perf_counter() - start
+        after = os.times()
+        cpu = sum(
+            getattr(after, f) - getattr(before, f)
+            for f in ("user", "system", "children_user", "children_system")
+        )
+    files = [folder / f"r{r}-{u:04d}-{units[u][0]}.xlsx" for u, r in plan]
+    return files, registry, wall, cpu
+
+
+def _cache_folder(params: object) -> Path:
+    """A folder under the temp folder named by ``params`` and the code that writes workbooks."""
+    root_dir = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(repr(params).encode())
+    for folder in ("ecodesk/workbook", "ecodesk/signing", "ecodesk/demo", "ecodesk/forms"):
+        for f in sorted((root_dir / folder).rglob("*")):
+            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json", ".toml"):
+                h.update(f.relative_to(root_dir).as_posix().encode() + f.read_bytes())
+    import inspect
+
+    for fn in (distinct_units, distinct_plan, _vary, _make_distinct, _only_forms):
+        h.update(inspect.getsource(fn).encode())
+    return Path(tempfile.gettempdir()) / f"{CACHE_PREFIX}{h.hexdigest()[:16]}"
+
+
 class PeakMemory:
     """The largest resident memory of this process and its workers together, sampled every 20 ms."""
 

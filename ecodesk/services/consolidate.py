@@ -153,6 +153,7 @@ def _registry(registry_dir: Path):  # type: ignore[no-untyped-def]
 
 def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untyped-def]
     """Verify one file (``registry`` is a loaded KeyRegistry)."""
+    from ecodesk.consolidation.compact import ReceivedSubmission
     from ecodesk.services.verify import DATA_TRUSTED, VerifyResult, verify_workbook
 
     path = Path(path)
@@ -167,6 +168,8 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
     result = verify_workbook(path, registry)
     workbook = result.workbook
     data: SubmissionData | None = getattr(workbook, "data", None)
+    if data is not None and result.status in DATA_TRUSTED:
+        data = ReceivedSubmission.of(data)  # kept for the summary: small (see compact.py)
     item = ReceivedWorkbook(
         path=path,
         result=result,
@@ -231,6 +234,7 @@ def scan_folder(
 # half a second) costs more than it saves.
 POOL_MIN_FILES = 24
 _CHUNK_FILES = 8  # files per task sent to a worker: fewer round trips, steady progress
+_IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: busy workers, bounded waiting results
 
 
 class VerifyCache:
@@ -364,21 +368,31 @@ def _verify_in_pool(
 ) -> None:
     """Verify ``jobs`` in ``n_workers`` fresh processes (spawned: no copy of a window's threads)."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     chunks = [jobs[k : k + _CHUNK_FILES] for k in range(0, len(jobs), _CHUNK_FILES)]
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+    waiting = iter(chunks)
+    pending: dict[Future[list[ReceivedWorkbook]], list[tuple[int, Path]]] = {}
+
+    def submit_next() -> None:
+        chunk = next(waiting, None)
+        if chunk is not None:
+            future = pool.submit(_verify_chunk, [str(p) for _i, p in chunk], str(registry_dir))
+            pending[future] = chunk
+
     try:
-        pending = {
-            pool.submit(_verify_chunk, [str(p) for _i, p in chunk], str(registry_dir)): chunk
-            for chunk in chunks
-        }
+        # a few chunks per worker in flight, not all: results wait in memory only briefly
+        for _ in range(n_workers * _IN_FLIGHT_PER_WORKER):
+            submit_next()
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 chunk = pending.pop(future)
-                for (i, _path), item in zip(chunk, future.result(), strict=True):
+                results = future.result()
+                submit_next()
+                for (i, _path), item in zip(chunk, results, strict=True):
                     arrived(i, item)
     finally:
         # also when progress raised to cancel: nothing left running behind the caller's back
