@@ -95,6 +95,7 @@ def fill(folder: Path, originals: list[Path], n: int) -> None:
 # --------------------------------------------------------------------------- distinct corpus
 
 REVISIONS = 4  # each unit sends its first version and three corrections
+DISTINCT_VERSION = 1  # raise it when the functions below make other workbooks (names the cache)
 
 
 def distinct_units(pack) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -221,7 +222,7 @@ def distinct_corpus(
     from ecodesk.forms.loader import bundled_pack
 
     pack = bundled_pack()
-    cache = _cache_folder(("distinct", forms))
+    cache = _cache_folder(("distinct", DISTINCT_VERSION, forms))
     folder, registry = cache / "files", cache / "registry"
     folder.mkdir(parents=True, exist_ok=True)
     units = distinct_units(pack)
@@ -278,10 +279,6 @@ def _cache_folder(params: object) -> Path:
         for f in sorted((root_dir / folder).rglob("*")):
             if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".json", ".toml"):
                 h.update(f.relative_to(root_dir).as_posix().encode() + f.read_bytes())
-    import inspect
-
-    for fn in (distinct_units, distinct_plan, _vary, _make_distinct, _only_forms):
-        h.update(inspect.getsource(fn).encode())
     return Path(tempfile.gettempdir()) / f"{CACHE_PREFIX}{h.hexdigest()[:16]}"
 
 
@@ -472,6 +469,50 @@ def _inflate(path: Path) -> None:
             zf.read(name)
 
 
+def run_size(files: list[str], registry: str, workers: int | None, out: str) -> dict[str, float]:
+    """In a fresh process: verify and add up ``files`` as ``consolidate`` does, and write the
+    summary; CPU (this process and its workers), wall, and peak memory of each."""
+    import resource
+
+    from ecodesk.services.consolidate import (
+        consolidate_received,
+        expand_paths,
+        verify_all,
+        write_summary,
+    )
+
+    folder = Path(files[0]).parent if files else Path(out).parent
+    with PeakMemory() as memory:
+        t_verify, c_verify, received = cpu_timed(
+            lambda: verify_all(expand_paths([folder]), Path(registry), workers=workers)
+        )
+        t_add, c_add, result = cpu_timed(lambda: consolidate_received(received))
+    t_sum, _ = timed(lambda: write_summary(result, Path(out)))
+    assert len(received) == len(files) and not result.refused, "benchmark set must all verify"
+    return {
+        "wall": t_verify + t_add,
+        "verify_cpu": c_verify,
+        "add_cpu": c_add,
+        "summary_wall": t_sum,
+        "used": len(result.used),
+        "units": len(result.summary.submissions),
+        "tree_peak": memory.peak / 1048576,
+        # ru_maxrss is in KB on Linux: the largest this process and its largest worker reached
+        "self_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "children_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def _linked(folder: Path, files: list[Path]) -> None:
+    """``folder`` holding ``files`` (hard links: no copy of the bytes)."""
+    folder.mkdir()
+    for f in files:
+        try:
+            os.link(f, folder / f.name)
+        except OSError:
+            shutil.copyfile(f, folder / f.name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -483,6 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--no-baseline", action="store_true", help="skip the openpyxl baseline")
+    parser.add_argument(
+        "--copies",
+        action="store_true",
+        help="the older set: 18 signed submissions resent under other bytes (not distinct)",
+    )
     parser.add_argument("--clean", action="store_true", help="remove the cached corpus and stop")
     args = parser.parse_args(argv)
     if args.clean:
@@ -492,30 +538,39 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = args.counts or [int(s) for s in args.sizes.split(",") if s] or [18, 180, 1800]
     forms = [f for f in args.forms.split(",") if f] or None
-
-    from ecodesk.services.consolidate import (
-        consolidate_received,
-        expand_paths,
-        verify_all,
-        write_summary,
-    )
+    cores = min(args.workers or os.cpu_count() or 1, os.cpu_count() or 1)
 
     originals, registry, made = corpus(forms)
     size_kb = sum(p.stat().st_size for p in originals) / len(originals) / 1024
-    cores = min(args.workers or os.cpu_count() or 1, os.cpu_count() or 1)
     print(
         f"18 signed workbooks ({size_kb:.0f} KB each; forms: {args.forms or 'all'}): "
         + (f"made in {made:.1f} s" if made else "from the cache")
         + f" ({originals[0].parent.parent})"
         + f"; {os.cpu_count()} cores, workers: {args.workers or 'one per core'}; "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"load average {_load()}"
     )
+    distinct: list[Path] = []
+    distinct_registry = registry
+    if not args.copies:
+        distinct, distinct_registry, made_wall, made_cpu = distinct_corpus(max(sizes), forms, cores)
+        print(
+            f"{len(distinct)} distinct signed submissions (each unit its own key; "
+            f"{len({p.name.split('-')[1] for p in distinct})} units, revisions 1–"
+            f"{max(int(p.name[1]) for p in distinct)}): "
+            + (
+                f"made now in {made_wall:.0f} s wall, {made_cpu:.0f} s CPU"
+                if made_wall
+                else "from the cache"
+            )
+            + f" ({distinct[0].parent.parent}); not part of the figures below"
+        )
     # The baseline and the stages run in a process of their own, so the memory they leave
     # behind does not count in the consolidation's peak below.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as side:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn) as side:
         if not args.no_baseline:
             t_openpyxl, c_openpyxl = side.submit(openpyxl_timed, originals).result()
             base_cpu = c_openpyxl / len(originals) * 1000
@@ -529,15 +584,18 @@ def main(argv: list[str] | None = None) -> int:
         figures = side.submit(stages, originals, registry).result()
     for name, value in figures.items():
         print(f"  {name:42s} {value:7.1f}")
-    held_kb = figures["held in the parent per distinct result KB"]
     print(
-        "CPU: this process and its workers (os.times); 'idle s' = verifying CPU / cores + "
-        "adding-up CPU: the wall time projected for a machine nobody else is using"
+        "each size in a fresh process. CPU: that process and its workers (os.times); "
+        "'idle s' = verifying CPU / cores + adding-up CPU: the wall time projected for a "
+        "machine nobody else is using. Peak RSS: 'parent' and 'worker' from "
+        "resource.getrusage (RUSAGE_SELF, RUSAGE_CHILDREN: the largest worker), 'all' the "
+        "program and its workers together (sampled every 20 ms)"
     )
     header = (
-        f"{'files':>6} {'wall s':>7} {'CPU s':>7} {'CPU ms/file':>12} {'verify CPU s':>13} "
-        f"{'add-up CPU s':>13} {'idle s':>7} {'idle ms/file':>13} {'summary s':>10} "
-        f"{'peak RSS MB':>12} {'CPU vs openpyxl':>16}"
+        f"{'files':>6} {'units':>6} {'wall s':>7} {'CPU s':>7} {'CPU ms/file':>12} "
+        f"{'verify CPU s':>13} {'add-up CPU s':>13} {'idle s':>7} {'idle ms/file':>13} "
+        f"{'summary s':>10} {'parent MB':>10} {'worker MB':>10} {'all MB':>7} "
+        f"{'CPU vs openpyxl':>16} {'load':>5}"
     )
     print(header)
     print("-" * len(header))
@@ -545,39 +603,31 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         for n in sizes:
             folder = root / f"in-{n}"
-            fill(folder, originals, n)
-            with PeakMemory() as memory:
-                t_verify, c_verify, received = cpu_timed(
-                    lambda folder=folder: verify_all(
-                        expand_paths([folder]), registry, workers=args.workers
-                    )
-                )
-                t_add, c_add, result = cpu_timed(
-                    lambda received=received: consolidate_received(received)
-                )
-            assert len(result.used) == len(originals) and not result.refused, (
-                "benchmark set must all verify"
-            )
-            t_sum, _ = timed(
-                lambda result=result, n=n: write_summary(result, root / f"summary-{n}.xlsx")
-            )
-            cpu = c_verify + c_add
-            idle = c_verify / cores + c_add
+            if args.copies:
+                fill(folder, originals, n)
+            else:
+                _linked(folder, distinct[:n])
+            files = sorted(str(p) for p in folder.iterdir())
+            with ProcessPoolExecutor(1, mp_context=spawn) as run:
+                f = run.submit(
+                    run_size, files, str(distinct_registry), args.workers, str(root / f"summary-{n}.xlsx")
+                ).result()
+            cpu = f["verify_cpu"] + f["add_cpu"]
+            idle = f["verify_cpu"] / cores + f["add_cpu"]
             ratio = f"{base_cpu / (cpu / n * 1000):>15.1f}x" if base_cpu else f"{'-':>16}"
-            distinct_mb = n * held_kb / 1024
             print(
-                f"{n:>6} {t_verify + t_add:>7.1f} {cpu:>7.1f} {cpu / n * 1000:>12.1f} "
-                f"{c_verify:>13.1f} {c_add:>13.2f} {idle:>7.1f} {idle / n * 1000:>13.1f} "
-                f"{t_sum:>10.2f} {memory.peak / 1048576:>12.0f} {ratio}",
+                f"{n:>6} {f['units']:>6} {f['wall']:>7.1f} {cpu:>7.1f} {cpu / n * 1000:>12.1f} "
+                f"{f['verify_cpu']:>13.1f} {f['add_cpu']:>13.2f} {idle:>7.1f} "
+                f"{idle / n * 1000:>13.1f} {f['summary_wall']:>10.2f} {f['self_peak']:>10.0f} "
+                f"{f['children_peak']:>10.0f} {f['tree_peak']:>7.0f} {ratio} {_load():>5}",
                 flush=True,
             )
-            print(
-                f"{'':>6} had all {n} submissions been distinct, the parent would hold about "
-                f"{distinct_mb:.0f} MB more ({held_kb:.0f} KB each)"
-            )
-            del received, result
             shutil.rmtree(folder)
     return 0
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 if __name__ == "__main__":

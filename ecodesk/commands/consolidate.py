@@ -54,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.consolidation.labels import file_status_label
     from ecodesk.consolidation.writer import check_output_path
     from ecodesk.output import OutputExists
+    from ecodesk.paths import resolve_data_dir
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
+    from ecodesk.services.verify_cache import PersistentVerifyCache
 
     period = args.period
     out = check_output_path(Path(args.output))  # before minutes of verifying, not after
@@ -62,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
         raise OutputExists(out)
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
-    result = consolidate(inputs, Path(args.keys), period=period)
+    # verdicts of files seen before (same bytes, same registry) come from the data folder
+    cache = PersistentVerifyCache(resolve_data_dir(args.data_dir))
+    try:
+        result = consolidate(inputs, Path(args.keys), period=period, cache=cache)
+    finally:
+        cache.close()
     summary = result.summary
 
     print(

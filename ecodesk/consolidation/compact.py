@@ -87,6 +87,27 @@ class ReceivedSubmission(SubmissionData):
         compact._filled = frozenset(f for f in data.forms if data.has_content(f))
         return compact
 
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        tables_blob: bytes,
+        narratives_blob: bytes,
+        filled: list[str],
+        **data: Any,
+    ) -> ReceivedSubmission:
+        """Made again from :meth:`blobs` and the other fields (the verification cache)."""
+        compact = cls(**data)
+        compact.values = _interned(compact.values)
+        compact.previous = _interned(compact.previous)
+        compact._tables_blob, compact._narratives_blob = tables_blob, narratives_blob
+        compact._filled = frozenset(filled)
+        return compact
+
+    def blobs(self) -> tuple[bytes, bytes]:
+        """The compressed tables and narratives (JSON), as :meth:`from_parts` takes them."""
+        return self._tables_blob, self._narratives_blob
+
     def has_content(self, form: str) -> bool:
         if self._filled is None:
             self._filled = frozenset(f for f in self.forms if super().has_content(f))

@@ -10,8 +10,10 @@ unit and period, a duplicate copy, or a workbook of another period.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -238,10 +240,12 @@ _IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: busy workers, bounded wai
 
 
 class VerifyCache:
-    """Verdicts by the file's SHA-256 and the registry's state, for a watched folder: a renamed
-    or copied file, or a rescan after the clock or a sync tool touched every file, costs a hash
-    instead of a verification. In memory only; the verdict is recomputed whenever the registry
-    folder changes (a new registration can make an unknown signer known)."""
+    """Verdicts by the file's SHA-256 and :func:`verdict_context`, for a watched folder: a
+    renamed or copied file, or a rescan after the clock or a sync tool touched every file, costs
+    a hash instead of a verification. In memory only (see
+    :class:`~ecodesk.services.verify_cache.PersistentVerifyCache` for one kept in the data
+    folder); the verdict is recomputed whenever the registry folder changes (a new registration
+    can make an unknown signer known)."""
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], ReceivedWorkbook] = {}
@@ -255,22 +259,57 @@ class VerifyCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def flush(self) -> None:
+        """Write what is pending (nothing to write for verdicts kept in memory only)."""
 
-def registry_token(registry_dir: Path) -> str:
-    """Changes whenever a file in the registry folder is added, removed or rewritten."""
+
+@functools.lru_cache(maxsize=1)
+def _program_identity() -> str:
+    """The program's version, its form pack and, from a source checkout, the verifier's code."""
     import hashlib
 
-    h = hashlib.sha256()
+    import ecodesk
+    from ecodesk.attachments import package
+    from ecodesk.services import verify
+    from ecodesk.signing import canonical, registry
+    from ecodesk.workbook import datasheet, reader, safety, xlsx
+    from ecodesk.workbook import writer as workbook_writer
+
+    h = hashlib.sha256(f"{ecodesk.__version__}|{bundled_pack().version}".encode())
+    modules = (package, verify, canonical, registry, datasheet, reader, safety, xlsx)
+    for module in (*modules, workbook_writer, sys.modules[__name__]):
+        source = getattr(module, "__file__", None)
+        try:
+            h.update(Path(source).read_bytes() if source else b"")
+        except OSError:
+            pass  # a bundled program: its version names its code
+    return h.hexdigest()
+
+
+_REGISTRY_FILE_LIMIT = 1 << 20  # a larger file in the registry folder is named by size and time
+
+
+def verdict_context(registry_dir: Path) -> str:
+    """What a verdict depends on besides the file: the registry folder's files (names and
+    bytes), the form pack and the program. The same context and file give the same verdict."""
+    import hashlib
+
+    h = hashlib.sha256(_program_identity().encode())
+    folder = Path(registry_dir)
     try:
-        entries = sorted(Path(registry_dir).rglob("*"))
+        entries = sorted(p for p in folder.rglob("*") if p.is_file())
     except OSError:
         return ""
     for entry in entries:
+        h.update(entry.relative_to(folder).as_posix().encode() + b"\0")
         try:
             st = entry.stat()
+            if st.st_size > _REGISTRY_FILE_LIMIT:
+                h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
+            else:
+                h.update(hashlib.sha256(entry.read_bytes()).digest())
         except OSError:
-            continue
-        h.update(f"{entry}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+            h.update(b"?")
     return h.hexdigest()
 
 
@@ -302,7 +341,7 @@ def verify_all(
     known = {r.path.resolve(): r for r in previous if r.stamp is not None}
     total = len(paths)
     received: list[ReceivedWorkbook | None] = [None] * total
-    token = registry_token(registry_dir) if cache is not None else ""
+    token = verdict_context(registry_dir) if cache is not None else ""
     hashes: dict[int, str] = {}
     todo: list[int] = []
     for i, path in enumerate(paths):
@@ -318,7 +357,12 @@ def verify_all(
             sha = file_sha256(path)
             hit = cache.get(sha, token) if sha else None
             if hit is not None:
-                received[i] = _again(replace(hit, path=Path(path), stamp=_stamp(path)))
+                here = Path(path)
+                received[i] = _again(
+                    replace(
+                        hit, path=here, stamp=_stamp(path), result=replace(hit.result, path=here)
+                    )
+                )
                 continue
             if sha:
                 hashes[i] = sha
@@ -347,6 +391,8 @@ def verify_all(
         registry = _registry(registry_dir)
         for i in todo:
             arrived(i, receive(paths[i], registry))
+    if cache is not None:
+        cache.flush()
     if progress:
         progress(total, total, "")
     return [r for r in received if r is not None]
@@ -422,13 +468,15 @@ def consolidate(
     pack: FormPack | None = None,
     expected: Sequence[Division] | None = None,
     workers: int | None = None,
+    cache: VerifyCache | None = None,
 ) -> Consolidation:
     """Verify ``paths`` (files or folders) and consolidate the valid ones of ``period``.
 
     Without ``period`` the latest period among the valid workbooks is consolidated. Of each
     unit and period the highest revision is kept. Raises :class:`NothingToConsolidate` only
     when not one file is given; a consolidation with no valid workbook is returned (empty) so
-    the caller can still list the refused files.
+    the caller can still list the refused files. ``cache`` (see :class:`VerifyCache`) spares
+    verifying files whose verdict it knows.
     """
     files = expand_paths(paths)
     if not files:
@@ -438,7 +486,7 @@ def consolidate(
                 "没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。",
             )
         )
-    received = verify_all(files, registry_dir, progress=progress, workers=workers)
+    received = verify_all(files, registry_dir, progress=progress, workers=workers, cache=cache)
     return consolidate_received(received, period=period, pack=pack, expected=expected)
 
 
