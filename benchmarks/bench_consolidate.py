@@ -469,9 +469,12 @@ def _inflate(path: Path) -> None:
             zf.read(name)
 
 
-def run_size(files: list[str], registry: str, workers: int | None, out: str) -> dict[str, float]:
-    """In a fresh process: verify and add up ``files`` as ``consolidate`` does, and write the
-    summary; CPU (this process and its workers), wall, and peak memory of each."""
+def run_size(
+    files: list[str], registry: str, workers: int | None, out: str, data_dir: str
+) -> dict[str, float]:
+    """In a fresh process: verify and add up ``files`` as ``ecodesk consolidate`` does (with
+    the verdicts kept in ``data_dir``), and write the summary; CPU (this process and its
+    workers), wall, peak memory, and how many verdicts came from the kept ones."""
     import resource
 
     from ecodesk.services.consolidate import (
@@ -480,13 +483,19 @@ def run_size(files: list[str], registry: str, workers: int | None, out: str) -> 
         verify_all,
         write_summary,
     )
+    from ecodesk.services.verify_cache import PersistentVerifyCache
 
     folder = Path(files[0]).parent if files else Path(out).parent
+    cache = PersistentVerifyCache(Path(data_dir))
     with PeakMemory() as memory:
         t_verify, c_verify, received = cpu_timed(
-            lambda: verify_all(expand_paths([folder]), Path(registry), workers=workers)
+            lambda: verify_all(expand_paths([folder]), Path(registry), workers=workers, cache=cache)
         )
         t_add, c_add, result = cpu_timed(lambda: consolidate_received(received))
+    cache.close()
+    # ru_maxrss is in KB on Linux: the most this process and its largest worker used so far
+    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     t_sum, _ = timed(lambda: write_summary(result, Path(out)))
     assert len(received) == len(files) and not result.refused, "benchmark set must all verify"
     return {
@@ -495,11 +504,12 @@ def run_size(files: list[str], registry: str, workers: int | None, out: str) -> 
         "add_cpu": c_add,
         "summary_wall": t_sum,
         "used": len(result.used),
+        "hits": cache.hits,
         "units": len(result.summary.submissions),
         "tree_peak": memory.peak / 1048576,
-        # ru_maxrss is in KB on Linux: the largest this process and its largest worker reached
-        "self_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "children_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "self_peak": self_peak,
+        "children_peak": children_peak,
+        "summary_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -588,17 +598,20 @@ def main(argv: list[str] | None = None) -> int:
         "each size in a fresh process. CPU: that process and its workers (os.times); "
         "'idle s' = verifying CPU / cores + adding-up CPU: the wall time projected for a "
         "machine nobody else is using. Peak RSS: 'parent' and 'worker' from "
-        "resource.getrusage (RUSAGE_SELF, RUSAGE_CHILDREN: the largest worker), 'all' the "
-        "program and its workers together (sampled every 20 ms)"
+        "resource.getrusage (RUSAGE_SELF, RUSAGE_CHILDREN: the largest worker) once verified "
+        "and added up, 'all' the program and its workers together (sampled every 20 ms); "
+        "'summary' s and MB: writing the summary workbook afterwards (wall, parent's peak)"
     )
     header = (
         f"{'files':>6} {'units':>6} {'wall s':>7} {'CPU s':>7} {'CPU ms/file':>12} "
         f"{'verify CPU s':>13} {'add-up CPU s':>13} {'idle s':>7} {'idle ms/file':>13} "
-        f"{'summary s':>10} {'parent MB':>10} {'worker MB':>10} {'all MB':>7} "
+        f"{'summary s':>10} {'MB':>5} {'parent MB':>10} {'worker MB':>10} {'all MB':>7} "
         f"{'CPU vs openpyxl':>16} {'load':>5}"
     )
     print(header)
     print("-" * len(header))
+    rescans: dict[int, dict[str, float]] = {}
+    first_cpu: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="ecodesk-bench-") as tmp:
         root = Path(tmp)
         for n in sizes:
@@ -608,21 +621,44 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 _linked(folder, distinct[:n])
             files = sorted(str(p) for p in folder.iterdir())
+            data_dir = str(root / f"data-{n}")
+            job = (files, str(distinct_registry), args.workers, str(root / f"s-{n}.xlsx"), data_dir)
             with ProcessPoolExecutor(1, mp_context=spawn) as run:
-                f = run.submit(
-                    run_size, files, str(distinct_registry), args.workers, str(root / f"summary-{n}.xlsx")
-                ).result()
+                f = run.submit(run_size, *job).result()
+            with ProcessPoolExecutor(1, mp_context=spawn) as run:  # the program started again
+                rescans[n] = run.submit(run_size, *job).result()
             cpu = f["verify_cpu"] + f["add_cpu"]
+            first_cpu[n] = cpu
             idle = f["verify_cpu"] / cores + f["add_cpu"]
             ratio = f"{base_cpu / (cpu / n * 1000):>15.1f}x" if base_cpu else f"{'-':>16}"
             print(
                 f"{n:>6} {f['units']:>6} {f['wall']:>7.1f} {cpu:>7.1f} {cpu / n * 1000:>12.1f} "
                 f"{f['verify_cpu']:>13.1f} {f['add_cpu']:>13.2f} {idle:>7.1f} "
-                f"{idle / n * 1000:>13.1f} {f['summary_wall']:>10.2f} {f['self_peak']:>10.0f} "
+                f"{idle / n * 1000:>13.1f} {f['summary_wall']:>10.2f} {f['summary_peak']:>5.0f} "
+                f"{f['self_peak']:>10.0f} "
                 f"{f['children_peak']:>10.0f} {f['tree_peak']:>7.0f} {ratio} {_load():>5}",
                 flush=True,
             )
             shutil.rmtree(folder)
+            shutil.rmtree(data_dir)
+    print(
+        "the same folder scanned again by a new process: every verdict from the data folder's "
+        "cache (file bytes hashed again, nothing parsed or verified)"
+    )
+    header = (
+        f"{'files':>6} {'from cache':>11} {'wall s':>7} {'CPU s':>7} {'CPU ms/file':>12} "
+        f"{'verify CPU s':>13} {'add-up CPU s':>13} {'parent MB':>10} {'vs first scan':>14} "
+        f"{'load':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for n, f in rescans.items():
+        cpu = f["verify_cpu"] + f["add_cpu"]
+        print(
+            f"{n:>6} {f['hits']:>11.0f} {f['wall']:>7.1f} {cpu:>7.1f} {cpu / n * 1000:>12.1f} "
+            f"{f['verify_cpu']:>13.2f} {f['add_cpu']:>13.2f} {f['self_peak']:>10.0f} "
+            f"{first_cpu[n] / cpu:>13.1f}x {_load():>5}"
+        )
     return 0
 
 
