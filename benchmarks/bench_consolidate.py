@@ -470,7 +470,12 @@ def _inflate(path: Path) -> None:
 
 
 def run_size(
-    files: list[str], registry: str, workers: int | None, out: str, data_dir: str
+    files: list[str],
+    registry: str,
+    workers: int | None,
+    out: str,
+    data_dir: str,
+    write: bool = True,
 ) -> dict[str, float]:
     """In a fresh process: verify and add up ``files`` as ``ecodesk consolidate`` does (with
     the verdicts kept in ``data_dir``), and write the summary; CPU (this process and its
@@ -496,7 +501,7 @@ def run_size(
     # ru_maxrss is in KB on Linux: the most this process and its largest worker used so far
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    t_sum, _ = timed(lambda: write_summary(result, Path(out)))
+    t_sum, _ = timed(lambda: write_summary(result, Path(out))) if write else (0.0, None)
     assert len(received) == len(files) and not result.refused, "benchmark set must all verify"
     return {
         "wall": t_verify + t_add,
@@ -626,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
             with ProcessPoolExecutor(1, mp_context=spawn) as run:
                 f = run.submit(run_size, *job).result()
             with ProcessPoolExecutor(1, mp_context=spawn) as run:  # the program started again
-                rescans[n] = run.submit(run_size, *job).result()
+                rescans[n] = run.submit(run_size, *job, write=False).result()
             cpu = f["verify_cpu"] + f["add_cpu"]
             first_cpu[n] = cpu
             idle = f["verify_cpu"] / cores + f["add_cpu"]
