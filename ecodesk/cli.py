@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="ecodesk",
         description=tr(
-            "cli", "赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。"
+            "cli",
+            "EcoDesk：赣州市生态文明建设行动方案报送程序（方案及表单来自市里签名下发的表单包）。不带子命令时打开窗口。",
         ),
     )
     parser.add_argument("--version", action="version", version=f"EcoDesk {__version__}")

@@ -213,6 +213,9 @@ class SubmissionData:
     answers_feedback: str = ""  # digest of the feedback whose queries this revision answers
     answers: list[QueryAnswer] = field(default_factory=list)
     attachments: list[AttachedFile] = field(default_factory=list)  # evidence, in signed order
+    pack_digest: str = ""  # content digest of the form pack the data was made under
+    # values of fields the pack in use no longer asks for (已停用): kept, never exported
+    retired: dict[str, str] = field(default_factory=dict)
 
     def value(self, key: str) -> str:
         return self.values.get(key, "")

@@ -11,8 +11,9 @@ overview-charts.png, first-run.png, print-preview.png and print-preview-page.png
 consolidation-files/-matrix/-indicators/-warnings/-adopt.png (the consolidation window on eight
 counties' signed sample workbooks, and its confirmation before adopting the result),
 form-attachments.png and attach-dialog.png (佐证材料 on form 4.1: thumbnails, the description
-asked for each file) and consolidation-evidence.png (each unit's files and the claims without
-evidence across units, two counties having sent packages) into the folder.
+asked for each file), consolidation-evidence.png (each unit's files and the claims without
+evidence across units, two counties having sent packages) and pack-install.png (文件 → 更新表单包:
+the diff of the city's next form pack) into the folder.
 Works offscreen too (QT_QPA_PLATFORM=offscreen).
 """
 
@@ -169,6 +170,25 @@ def main() -> int:
             save(adopt, "consolidation-adopt.png")
             adopt.close()
             consolidation.close()
+
+            # 文件 → 更新表单包: the city's next pack, signed with a throwaway key of this run
+            from ecodesk.demo.pack_update import sample_pack_update
+            from ecodesk.packs.bundle import build_pack_file, sign_pack_file
+            from ecodesk.packs.installed import prepare_install
+            from ecodesk.packs.trust import Anchor
+            from ecodesk.signing.keys import KeyStore
+            from ecodesk.ui.dialogs.pack_install_dialog import PackInstallDialog
+
+            city_key = KeyStore(data_dir / "city-pack-key").create("screenshot city key")
+            pack_file = data_dir / "赣州市表单包2026.2.ecodesk-pack"
+            build_pack_file(sample_pack_update(data_dir / "pack-2026.2"), pack_file)
+            sign_pack_file(pack_file, city_key)
+            install = PackInstallDialog(
+                prepare_install(data_dir, pack_file, Anchor(city_key.public_key)), window
+            )
+            install.show()
+            save(install, "pack-install.png")
+            install.close()
             window.close()
     QApplication.processEvents()
     return 0

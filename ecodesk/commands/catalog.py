@@ -34,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from ecodesk.forms.catalog_doc import catalog_document, catalog_tree
-    from ecodesk.forms.loader import bundled_pack
+    from ecodesk.packs.installed import active_pack
+    from ecodesk.paths import resolve_data_dir
 
-    pack = bundled_pack()
+    pack = active_pack(resolve_data_dir(args.data_dir))
     _utf8_stdout()
     if args.json:
         json.dump(catalog_document(pack), sys.stdout, ensure_ascii=False, indent=2)

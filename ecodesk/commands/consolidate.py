@@ -64,10 +64,20 @@ def run(args: argparse.Namespace) -> int:
         raise OutputExists(out)
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
+    from ecodesk.packs.installed import active_pack, known_packs
+
+    data_dir = resolve_data_dir(args.data_dir)
     # verdicts of files seen before (same bytes, same registry) come from the data folder
-    cache = PersistentVerifyCache(resolve_data_dir(args.data_dir))
+    cache = PersistentVerifyCache(data_dir)
     try:
-        result = consolidate(inputs, Path(args.keys), period=period, cache=cache)
+        result = consolidate(
+            inputs,
+            Path(args.keys),
+            period=period,
+            pack=active_pack(data_dir),
+            known_packs=known_packs(data_dir),
+            cache=cache,
+        )
     finally:
         cache.close()
     summary = result.summary
@@ -131,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if missing:
         print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
+    for other in summary.other_packs:
+        print(tr("cli", "表单包：{sentence}", sentence=other.sentence()))
     _review_states(args, result)
     path = write_summary(result, out, force=args.force)
     print(tr("cli", "汇总表已保存：{path}", path=path))

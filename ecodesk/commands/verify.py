@@ -30,17 +30,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ecodesk.services.verify import verify_workbook
+    from ecodesk.packs.installed import active_pack
+    from ecodesk.paths import resolve_data_dir
+    from ecodesk.services.verify import pack_mismatch, verify_workbook
     from ecodesk.signing.registry import KeyRegistry
 
     registry = KeyRegistry.load(Path(args.keys))
+    # the receiver's own form pack: a workbook made under another one is said so on its line
+    pack = active_pack(resolve_data_dir(args.data_dir))
     all_valid = True
     for name in args.files:
-        result = verify_workbook(Path(name), registry)
+        result = verify_workbook(Path(name), registry, receiver_pack=pack)
         all_valid &= result.ok
         kind = f"{result.kind_label} " if result.kind else ""
         print(f"[{result.label}] {kind}{name}: {result.message}")
+        data = getattr(result.workbook, "data", None)
+        notes = (
+            pack_mismatch(data, pack) if data is not None and result.kind == "submission" else []
+        )
         if args.verbose or not result.ok:
             for line in result.details:
+                print(f"    {line}")
+        else:
+            for line in notes:
                 print(f"    {line}")
     return 0 if all_valid else 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.forms.schema import Target
@@ -216,6 +216,9 @@ class Summary:
             for a in self.attachments
             if unit_id(a.unit) == unit_id(unit) and (form is None or a.form == form)
         ]
+
+    # units that reported under another form pack than the receiver's (consolidation.packs)
+    other_packs: list[Any] = field(default_factory=list)
 
     def indicator(self, key: str) -> IndicatorSummary:
         for summary in self.indicators:

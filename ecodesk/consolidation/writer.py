@@ -701,6 +701,15 @@ def _write_files(ws: Worksheet, summary: Summary) -> None:
                     name=BODY_FONT, size=10, bold=True, color="C00000"
                 )
     box(ws, 3, max(row, 3), 1, len(columns))
+    if summary.other_packs:  # units on another form pack: which indicators they were not asked
+        row += 2
+        put(ws, row, 1, tr("consolidation", "按其他表单包填报的单位"))
+        ws.cell(row=row, column=1).font = Font(name=BODY_FONT, size=10, bold=True)
+        for other in summary.other_packs:
+            row += 1
+            put(ws, row, 1, other.unit)
+            put(ws, row, 2, other.version)
+            put(ws, row, 6, other.sentence())
     set_widths(ws, [36, 24, 10, 8, 18, 60])
     ws.freeze_panes = "A4"
     a4(ws, summary, landscape=True, title_rows="3:3")

@@ -129,6 +129,8 @@ def catalog_document(pack: FormPack) -> dict[str, Any]:
         "plan": cat.plan.model_dump(mode="json"),
         "pack_version": pack.version,
         "pack_released": pack.manifest.released,
+        "pack_id": pack.manifest.id,
+        "pack_digest": pack.digest,
         "narratives": [n.model_dump(mode="json") for n in pack.narratives],
         "goal_groups": [
             {

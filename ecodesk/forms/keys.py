@@ -28,7 +28,9 @@ from decimal import Decimal, InvalidOperation
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
-FORM_CODE = r"G|[1-7]\.[1-9]"  # the main-goals form, or a task (1.1 … 7.9)
+FORM_CODE = (
+    r"G|[1-9]\d?\.[1-9]\d?"  # the main-goals form, or a task (1.1 … 99.99): the plan says how many
+)
 CODE = r"[A-Za-z0-9_]+"  # an indicator, table, column, section or rule code
 FORM_CODE_RE = re.compile(rf"^(?:{FORM_CODE})$")
 FIELD_KEY_RE = re.compile(rf"^(?P<form>{FORM_CODE}):(?P<code>[A-Za-z0-9_.]+)$")

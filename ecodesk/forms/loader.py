@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from ecodesk.forms.schema import (
     TableTotalRule,
     Task,
 )
+from ecodesk.forms.yaml_marks import duplicate_keys, expanded_size, line_of
 from ecodesk.i18n import tr
 
 PACK_DIR = Path(__file__).resolve().parent / "pack"
@@ -43,19 +45,41 @@ MAIN_GOALS_FORM = "G"
 class FormDefinitionError(EcoDeskError):
     """A definition file is malformed; the message names the file and the field."""
 
-    def __init__(self, file: str, location: str, problem: str) -> None:
+    def __init__(self, file: str, location: str, problem: str, line: int | None = None) -> None:
         self.file = file
         self.location = location
         self.problem = problem
-        super().__init__(
-            tr(
+        self.line = line  # 1-based line in ``file`` when known (a designer's editor jumps there)
+        where = location or tr("forms", "整个文件")
+        if line is not None:
+            message = tr(
+                "forms",
+                "表单定义文件 {file} 第 {line} 行有误（位置：{location}）：{problem}",
+                file=file,
+                line=line,
+                location=where,
+                problem=problem,
+            )
+        else:
+            message = tr(
                 "forms",
                 "表单定义文件 {file} 有误（位置：{location}）：{problem}",
                 file=file,
-                location=location or "整个文件",
+                location=where,
                 problem=problem,
             )
-        )
+        super().__init__(message)
+
+    def at_line(self, line: int | None) -> FormDefinitionError:
+        """The same error, placed at ``line`` (the loader finds it from the YAML node marks)."""
+        return FormDefinitionError(self.file, self.location, self.problem, line)
+
+    @property
+    def file_line(self) -> str:
+        """``1_1.yaml:12: 位置：问题`` — the shape compilers use, so editors can jump to it."""
+        head = f"{self.file}:{self.line}" if self.line is not None else self.file
+        where = f"（{self.location}）" if self.location else ""
+        return f"{head}: {self.problem}{where}"
 
 
 def input_fields_of(form: str, ind: Indicator) -> list[InputField]:
@@ -73,6 +97,9 @@ class FormPack:
     forms: dict[str, FormDef]  # in the plan's order
     source: Path = field(default=PACK_DIR)
     files: dict[str, str] = field(default_factory=dict)  # form code → file name, for messages
+    # SHA-256 of the signed pack's manifest when the pack came from a pack file ("" for the
+    # pack the program ships, which has the digest of its built form, see ecodesk.packs)
+    digest: str = ""
 
     @property
     def version(self) -> str:
@@ -160,17 +187,92 @@ class FormPack:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read_yaml(path: Path) -> Any:
+# A pack file is a few hundred kilobytes of YAML; a file far beyond that is a mistake (or
+# hostile), refused before the parser sees it.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_NODES = 200_000  # the largest real file (catalog.yaml) has about 3,000
+
+
+def _parse_yaml(name: str, raw: bytes, roots: dict[str, yaml.Node]) -> Any:
+    """``raw`` as plain data, through the safe loader (never a Python object, never code);
+    its node tree is kept in ``roots[name]`` so later errors can name the line."""
+    if len(raw) > MAX_YAML_BYTES:
+        raise FormDefinitionError(
+            name, "", tr("forms", "文件过大（{kb} KB），不像表单定义", kb=len(raw) // 1024)
+        )
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except FileNotFoundError:
-        raise FormDefinitionError(path.name, "", tr("forms", "文件不存在")) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FormDefinitionError(
+            name, "", tr("forms", "不是 UTF-8 编码的文本，请用 UTF-8 保存"), line
+        ) from None
+    try:
+        loader = _SAFE_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise FormDefinitionError(name, "", tr("forms", "文件是空的"))
+            # an alias needs an anchor (``&name``): a file without "&" has none to measure
+            if "&" in text and expanded_size(node, MAX_YAML_NODES) is None:
+                raise FormDefinitionError(
+                    name,
+                    "",
+                    tr(
+                        "forms",
+                        "YAML 别名（& 和 *）展开后过大或引用了自身，不像表单定义：请直接写出内容",
+                    ),
+                )
+            roots[name] = node
+            for dup in duplicate_keys(node):
+                raise FormDefinitionError(
+                    name,
+                    dup.key,
+                    tr(
+                        "forms",
+                        "键 {key} 重复（第 {first} 行已有），YAML 只会保留后一个",
+                        key=dup.key,
+                        first=dup.first_line,
+                    ),
+                    dup.line,
+                )
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else ""
         raise FormDefinitionError(
-            path.name, where, tr("forms", "YAML 格式错误：{exc}", exc=exc)
+            name,
+            "",
+            tr("forms", "YAML 格式错误：{exc}", exc=getattr(exc, "problem", None) or exc),
+            mark.line + 1 if mark else None,
+        ) from None
+
+
+def parse_pack_yaml(name: str, raw: bytes) -> Any:
+    """One YAML file of a pack as plain data, through the loader's checks (safe loader, bounded
+    size, no duplicate keys, no aliases); refusals are :class:`FormDefinitionError`."""
+    return _parse_yaml(name, raw, {})
+
+
+def _read_file(directory: Path, name: str) -> bytes:
+    path = directory / name
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise FormDefinitionError(
+            "pack.yaml", "forms", tr("forms", "文件名 {name} 不在表单包中", name=name)
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise FormDefinitionError(
+                name, "", tr("forms", "文件过大（{kb} KB），不像表单定义", kb=size // 1024)
+            )
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        raise FormDefinitionError(name, "", tr("forms", "文件不存在")) from None
+    except OSError as exc:
+        raise FormDefinitionError(
+            name, "", tr("forms", "无法读取：{e}", e=exc.strerror or exc)
         ) from None
 
 
@@ -198,13 +300,14 @@ def _readable_location(data: Any, loc: tuple[Any, ...]) -> str:
     return "".join(parts).lstrip(".")
 
 
-def _check(model: type[Any], data: Any, file: str) -> Any:
+def _check(model: type[Any], data: Any, file: str, roots: Mapping[str, yaml.Node] | None) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         location = _readable_location(data, tuple(first["loc"]))
-        raise FormDefinitionError(file, location, first["msg"]) from None
+        line = line_of((roots or {}).get(file), location)
+        raise FormDefinitionError(file, location, first["msg"], line) from None
 
 
 def _cross_check(pack: FormPack) -> None:
@@ -215,13 +318,13 @@ def _cross_check(pack: FormPack) -> None:
     for task in cat.tasks:
         if task.action not in action_codes:
             raise FormDefinitionError(
-                "catalog.yaml", f"tasks.{task.code}.action", f"未知行动 {task.action}"
+                "catalog.yaml", f"tasks[{task.code}].action", f"未知行动 {task.action}"
             )
         for dept in task.lead_departments:
             if dept not in dept_names:
                 raise FormDefinitionError(
                     "catalog.yaml",
-                    f"tasks.{task.code}.lead_departments",
+                    f"tasks[{task.code}].lead_departments",
                     f"部门 {dept} 不在 departments 中",
                 )
         if task.code not in pack.forms:
@@ -322,22 +425,122 @@ def _check_duty_field(pack: FormPack, duty: str, divisions: list[str], ref: str)
         )
 
 
+def pack_file_names(manifest_raw: bytes) -> list[str]:
+    """The files ``pack.yaml`` names (itself, the catalog and the forms), in that order."""
+    manifest: PackManifest = _check(
+        PackManifest, _parse_yaml("pack.yaml", manifest_raw, {}), "pack.yaml", None
+    )
+    return ["pack.yaml", "catalog.yaml", *manifest.forms]
+
+
 def load_pack(directory: Path | None = None) -> FormPack:
     """Read and check the form pack in ``directory`` (the bundled one by default)."""
     directory = directory or PACK_DIR
-    manifest: PackManifest = _check(PackManifest, _read_yaml(directory / "pack.yaml"), "pack.yaml")
-    catalog: Catalog = _check(Catalog, _read_yaml(directory / "catalog.yaml"), "catalog.yaml")
+    files = read_pack_folder(directory)
+    return load_pack_files(files, source=directory, digest=content_digest(files))
+
+
+MAX_PACK_FILES = 200
+
+
+def read_pack_folder(directory: Path) -> dict[str, bytes]:
+    """Every YAML file of a pack folder (the ones ``pack.yaml`` names, and any other the pack
+    carries, such as a calendar), by file name, bounded in number and size."""
+    files: dict[str, bytes] = {"pack.yaml": _read_file(directory, "pack.yaml")}
+    for name in pack_file_names(files["pack.yaml"])[1:]:
+        files[name] = _read_file(directory, name)
+    others = sorted(p.name for p in directory.glob("*.yaml") if p.name not in files)
+    if len(files) + len(others) > MAX_PACK_FILES:
+        raise FormDefinitionError(
+            "pack.yaml", "", tr("forms", "表单包中的文件超过 {n} 个", n=MAX_PACK_FILES)
+        )
+    for name in others:
+        files[name] = _read_file(directory, name)
+    return files
+
+
+def content_digest(files: Mapping[str, bytes]) -> str:
+    """SHA-256 naming a pack's content: every file's name and SHA-256, sorted by name.
+
+    The same YAML gives the same digest whether it is the program's own folder, a designer's
+    folder or a signed pack file (its build time and signature are not content).
+    """
+    lines = "".join(
+        f"{name}\t{hashlib.sha256(files[name]).hexdigest()}\n" for name in sorted(files)
+    )
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def load_pack_files(
+    files: Mapping[str, bytes], *, source: Path = PACK_DIR, digest: str = ""
+) -> FormPack:
+    """Check and cross-reference a pack given as its files' bytes (from a folder or a signed
+    pack file); every refusal is a :class:`FormDefinitionError` naming the file and, where the
+    YAML says, the line."""
+    roots: dict[str, yaml.Node] = {}
+    try:
+        return _load(files, source, digest, roots)
+    except FormDefinitionError as exc:
+        if exc.line is None:
+            raise exc.at_line(line_of(roots.get(exc.file), exc.location)) from None
+        raise
+
+
+def _with_target_years(form: FormDef, last_year: int) -> FormDef:
+    """A target without ``year`` is due in the plan's last year (catalog.yaml says which)."""
+    indicators = []
+    changed = False
+    for ind in form.indicators:
+        target = getattr(ind, "target", None)
+        if target is not None and target.year == 0:
+            ind = ind.model_copy(update={"target": target.model_copy(update={"year": last_year})})
+            changed = True
+        indicators.append(ind)
+    return form.model_copy(update={"indicators": indicators}) if changed else form
+
+
+def _raw(files: Mapping[str, bytes], name: str) -> bytes:
+    try:
+        return files[name]
+    except KeyError:
+        raise FormDefinitionError(name, "", tr("forms", "文件不存在")) from None
+
+
+def _load(
+    files: Mapping[str, bytes], source: Path, digest: str, roots: dict[str, yaml.Node]
+) -> FormPack:
+    manifest: PackManifest = _check(
+        PackManifest, _parse_yaml("pack.yaml", _raw(files, "pack.yaml"), roots), "pack.yaml", roots
+    )
+    catalog: Catalog = _check(
+        Catalog,
+        _parse_yaml("catalog.yaml", _raw(files, "catalog.yaml"), roots),
+        "catalog.yaml",
+        roots,
+    )
     forms: dict[str, FormDef] = {}
-    files: dict[str, str] = {}
+    names: dict[str, str] = {}
     for name in manifest.forms:
-        form: FormDef = _check(FormDef, _read_yaml(directory / name), name)
+        form: FormDef = _check(FormDef, _parse_yaml(name, _raw(files, name), roots), name, roots)
+        form = _with_target_years(form, catalog.plan.years[-1] if catalog.plan.years else 0)
         if form.code in forms:
             raise FormDefinitionError(
-                name, "code", f"表单代码 {form.code} 重复（另见 {files[form.code]}）"
+                name, "code", f"表单代码 {form.code} 重复（另见 {names[form.code]}）"
             )
         forms[form.code] = form
-        files[form.code] = name
-    pack = FormPack(manifest=manifest, catalog=catalog, forms=forms, source=directory, files=files)
+        names[form.code] = name
+    # every other YAML the pack carries (a calendar, say) passes the same safe parse: well-formed,
+    # no duplicate keys, no aliases; what it means is the business of the code that reads it
+    for name in sorted(set(files) - {"pack.yaml", "catalog.yaml", *manifest.forms}):
+        _parse_yaml(name, files[name], roots)
+    pack = FormPack(
+        manifest=manifest,
+        catalog=catalog,
+        forms=forms,
+        source=source,
+        files=names,
+        digest=digest,
+    )
     _cross_check(pack)
     return pack
 

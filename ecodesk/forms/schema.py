@@ -17,7 +17,9 @@ from ecodesk.forms import keys
 from ecodesk.forms.fields import InputField
 
 CODE_RE = rf"^{keys.CODE}$"
-TASK_CODE_RE = r"^[1-7]\.[1-9]$"
+TASK_CODE_RE = (
+    r"^[1-9]\d?\.[1-9]\d?$"  # a plan of any shape: this one has 7 actions, the next may not
+)
 FORM_CODE_RE = keys.FORM_CODE_RE.pattern
 DIVISION_CODE_RE = r"^36\d{4}$|^3607[A-Z0-9]{2}$"
 
@@ -62,12 +64,12 @@ class Department(Strict):
 
 
 class Action(Strict):
-    code: Annotated[str, Field(pattern=r"^[1-7]$")]
+    code: Annotated[str, Field(pattern=r"^[1-9]\d?$")]
     title: str
 
 
 class GoalGroup(Strict):
-    code: Annotated[str, Field(pattern=r"^G[1-4]$")]
+    code: Annotated[str, Field(pattern=r"^G[1-9]$")]
     title: str
     text: str
     indicators: list[str] = Field(
@@ -78,7 +80,7 @@ class GoalGroup(Strict):
 
 class Task(Strict):
     code: Annotated[str, Field(pattern=TASK_CODE_RE)]
-    action: Annotated[str, Field(pattern=r"^[1-7]$")]
+    action: Annotated[str, Field(pattern=r"^[1-9]\d?$")]
     title: str
     text: str = Field(description="the plan's own text for the task")
     lead_departments: list[str] = Field(min_length=1, description="exactly as listed in the plan")
@@ -154,7 +156,9 @@ class Target(Strict):
     comparator: Comparator
     value: Decimal | None = None
     grade: str | None = None
-    year: int = 2026
+    # the year the target is due; 0 (not written) means the plan's last year, filled in by the
+    # loader from catalog.yaml, so a pack for another plan period needs no year on every target
+    year: int = 0
     deadline: str = Field(description="as the plan says it: 2026年 / 2024年底 / 2024—2026年累计")
     level: Literal["city", "county"] = Field(
         default="city",
@@ -684,6 +688,10 @@ class Narrative(Strict):
 class PackManifest(Strict):
     """``pack.yaml``: the version of the whole set and what changed between versions."""
 
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{2,63}$")] = Field(
+        default="ganzhou-eco-2024-2026",
+        description="the plan this pack belongs to; stays the same across its versions",
+    )
     version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")]
     released: str
     forms: list[str] = Field(min_length=1, description="form files, in the plan's order")

@@ -14,7 +14,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -468,6 +468,7 @@ def consolidate(
     pack: FormPack | None = None,
     expected: Sequence[Division] | None = None,
     workers: int | None = None,
+    known_packs: Mapping[str, FormPack] | None = None,
     cache: VerifyCache | None = None,
 ) -> Consolidation:
     """Verify ``paths`` (files or folders) and consolidate the valid ones of ``period``.
@@ -487,7 +488,9 @@ def consolidate(
             )
         )
     received = verify_all(files, registry_dir, progress=progress, workers=workers, cache=cache)
-    return consolidate_received(received, period=period, pack=pack, expected=expected)
+    return consolidate_received(
+        received, period=period, pack=pack, expected=expected, known_packs=known_packs
+    )
 
 
 def consolidate_received(
@@ -496,8 +499,13 @@ def consolidate_received(
     period: Period | None = None,
     pack: FormPack | None = None,
     expected: Sequence[Division] | None = None,
+    known_packs: Mapping[str, FormPack] | None = None,
 ) -> Consolidation:
-    """Consolidate files already verified (the window re-uses its scan)."""
+    """Consolidate files already verified (the window re-uses its scan).
+
+    ``pack`` is the receiver's form pack (by default the program's own); ``known_packs`` (by
+    content digest) are the packs units may have reported under, to name the indicators that
+    were not in a unit's pack (see :mod:`ecodesk.consolidation.packs`)."""
     from ecodesk.consolidation.build import build_summary
     from ecodesk.consolidation.selection import newest_revisions
 
@@ -608,6 +616,11 @@ def consolidate_received(
         pack, submissions, period, files=[r.note() for r in received], expected=expected
     )
     summary.attachments = unit_attachments(kept)
+    from ecodesk.consolidation.packs import units_on_other_packs
+
+    summary.other_packs = units_on_other_packs(
+        pack, summary.submissions, known_packs or {pack.digest: pack}
+    )
     log.info(
         "consolidated %s: %d used, %d refused, %d set aside",
         period,

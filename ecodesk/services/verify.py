@@ -110,14 +110,37 @@ def kind_label(kind: Kind) -> str:
     }[kind]
 
 
+def pack_mismatch(data: Any, receiver_pack: Any) -> list[str]:
+    """One sentence when ``data`` was made under a form pack other than ``receiver_pack``."""
+    same_version = data.pack_version == receiver_pack.version
+    same_digest = not data.pack_digest or data.pack_digest == receiver_pack.digest
+    if same_version and same_digest:
+        return []
+    return [
+        tr(
+            "verify",
+            "该报表按表单包 {theirs}（摘要 {their_digest}）填写，本机使用的表单包是 {ours}"
+            "（摘要 {our_digest}）：汇总时按指标代码对应，对方表单包中没有的指标记为未报。",
+            theirs=data.pack_version or "?",
+            their_digest=(data.pack_digest or "?")[:12],
+            ours=receiver_pack.version,
+            our_digest=receiver_pack.digest[:12],
+        )
+    ]
+
+
 def verify_workbook(
     path: Path,
     registry_dir: Path | KeyRegistry,
     *,
     reader: Callable[[Path], Any] | None = None,
+    receiver_pack: Any = None,
 ) -> VerifyResult:
     """Check one workbook or package (报送包: the workbook and its evidence files in a zip);
     ``registry_dir`` is the registry folder (or an already loaded registry).
+
+    ``receiver_pack`` is the form pack the receiving office uses: a workbook made under another
+    pack is still valid (its signed data is what it is), and the details say so.
 
     ``reader`` reads the file (default: the streaming reader); the differential tests pass the
     openpyxl-based reference reader to check both give the same verdict on every file.
@@ -142,12 +165,12 @@ def verify_workbook(
         else KeyRegistry.load(Path(registry_dir))
     )
     if not is_package(path):
-        result = _verify_workbook_file(path, registry, reader)
+        result = _verify_workbook_file(path, registry, reader, receiver_pack)
         files = _signed_attachments(result)
         return _with_attachments(result, missing_report(files)) if files else result
     try:
         with open_package(path) as package, extracted_workbook(package) as workbook:
-            result = _verify_workbook_file(workbook, registry, reader)
+            result = _verify_workbook_file(workbook, registry, reader, receiver_pack)
             result.path = path
             if result.workbook is not None:
                 result.workbook.path = path  # type: ignore[attr-defined]
@@ -194,7 +217,10 @@ def _with_attachments(result: VerifyResult, report: PackageReport) -> VerifyResu
 
 
 def _verify_workbook_file(
-    path: Path, registry: KeyRegistry, reader: Callable[[Path], Any] | None
+    path: Path,
+    registry: KeyRegistry,
+    reader: Callable[[Path], Any] | None,
+    receiver_pack: Any = None,
 ) -> VerifyResult:
     from ecodesk.workbook.reader import DataSheetDamaged, read_signed_workbook
     from ecodesk.workbook.safety import NotAWorkbook, WorkbookDamaged
@@ -322,6 +348,8 @@ def _verify_workbook_file(
         details.append(
             tr("verify", "登记文件夹中有 {n} 个文件无法识别，已忽略。", n=len(registry.skipped))
         )
+    if receiver_pack is not None:
+        details.extend(pack_mismatch(data, receiver_pack))
     if display:
         return VerifyResult(
             "display_altered",

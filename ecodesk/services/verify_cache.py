@@ -28,6 +28,7 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, get_args
@@ -130,6 +131,53 @@ def _one_of(value: Any, allowed: frozenset[str]) -> Any:
     return value
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _history(value: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise _BadEntry("history")
+    return {_text(k): _texts(v) for k, v in value.items()}
+
+
+def _rows_of(cls: Any) -> Callable[[Any], list[Any]]:
+    def read(value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise _BadEntry(cls.__name__)
+        return [_rebuild(cls, v) for v in value]
+
+    return read
+
+
+def _flats(values: list[Any]) -> list[list[Any]]:
+    return [_flat(v) for v in values]
+
+
+# Every field of SubmissionData but the two kept compressed (tables, narratives): how it is
+# written to the entry's JSON and read back (checked). A field added to SubmissionData must be
+# added here (a test says so).
+DATA_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "unit": (_flat, lambda v: _rebuild(UnitProfile, v)),
+    "period": (str, lambda v: Period.parse(_text(v))),
+    "revision": (_same, lambda v: _opt(v, int)),
+    "pack_version": (_same, _text),
+    "forms": (list, _strings),
+    "status": (_same, lambda v: _one_of(v, _DATA_STATUSES)),
+    "supersedes": (_same, lambda v: _opt(v, int)),
+    "values": (_same, _texts),
+    "accepted": (_flats, _rows_of(AcceptedWarning)),
+    "previous": (_same, _texts),
+    "history": (_same, _history),
+    "supersedes_digest": (_same, _text),
+    "answers_feedback": (_same, _text),
+    "answers": (_flats, _rows_of(QueryAnswer)),
+    "attachments": (_flats, _rows_of(AttachedFile)),
+    "pack_digest": (_same, _text),
+    "retired": (_same, _texts),
+}
+
+
 def _encode_item(item: ReceivedWorkbook) -> tuple[bytes, bytes, bytes]:
     """(body, tables, narratives) of an entry: JSON of everything but the compressed parts."""
     result = item.result
@@ -166,23 +214,9 @@ def _encode_item(item: ReceivedWorkbook) -> tuple[bytes, bytes, bytes]:
     if data is not None:
         compact = ReceivedSubmission.of(data)
         body["data"] = {
-            "unit": _flat(compact.unit),
-            "period": str(compact.period),
-            "revision": compact.revision,
-            "pack_version": compact.pack_version,
-            "forms": list(compact.forms),
-            "status": compact.status,
-            "supersedes": compact.supersedes,
-            "values": compact.values,
-            "previous": compact.previous,
-            "history": compact.history,
-            "supersedes_digest": compact.supersedes_digest,
-            "answers_feedback": compact.answers_feedback,
-            "answers": [_flat(a) for a in compact.answers],
-            "attachments": [_flat(a) for a in compact.attachments],
-            "accepted": [_flat(a) for a in compact.accepted],
-            "filled": sorted(f for f in compact.forms if compact.has_content(f)),
+            name: out(getattr(compact, name)) for name, (out, _in) in DATA_FIELDS.items()
         }
+        body["data"]["filled"] = sorted(f for f in compact.forms if compact.has_content(f))
         tables, narratives = compact.blobs()
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return zlib.compress(raw, 6), tables, narratives
@@ -231,25 +265,10 @@ def _decode_item(
         data = None
         if obj["data"] is not None:
             d = obj["data"]
-            history = d["history"]
-            if not isinstance(history, dict):
-                raise _BadEntry("history")
+            if not isinstance(d, dict) or set(d) != {*DATA_FIELDS, "filled"}:
+                raise _BadEntry("data")
             data = ReceivedSubmission.from_parts(
-                unit=_rebuild(UnitProfile, d["unit"]),
-                period=Period.parse(_text(d["period"])),
-                revision=_opt(d["revision"], int),
-                pack_version=_text(d["pack_version"]),
-                forms=_strings(d["forms"]),
-                status=_one_of(d["status"], _DATA_STATUSES),
-                supersedes=_opt(d["supersedes"], int),
-                values=_texts(d["values"]),
-                previous=_texts(d["previous"]),
-                history={_text(k): _texts(v) for k, v in history.items()},
-                supersedes_digest=_text(d["supersedes_digest"]),
-                answers_feedback=_text(d["answers_feedback"]),
-                answers=[_rebuild(QueryAnswer, a) for a in d["answers"]],
-                attachments=[_rebuild(AttachedFile, a) for a in d["attachments"]],
-                accepted=[_rebuild(AcceptedWarning, a) for a in d["accepted"]],
+                **{name: read(d[name]) for name, (_out, read) in DATA_FIELDS.items()},
                 filled=_strings(d["filled"]),
                 tables_blob=tables,
                 narratives_blob=narratives,

@@ -177,6 +177,8 @@ def meta_records(data: SubmissionData, meta: ExportMeta) -> list[Record]:
     # submission without them signs exactly the bytes earlier versions signed.
     if data.supersedes_digest:
         pairs.append(("supersedes_digest", data.supersedes_digest))
+    if data.pack_digest:  # the form pack's content digest (written since packs are signed files)
+        pairs.append(("pack_digest", data.pack_digest))
     if data.answers_feedback:
         pairs.append(("answers_feedback", data.answers_feedback))
     return [Record("meta", k, canonical_text(v)) for k, v in pairs]

@@ -66,6 +66,8 @@ class SubmissionRow(Base):
     supersedes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     supersede_reason: Mapped[str] = mapped_column(Text, default="")
     pack_version: Mapped[str] = mapped_column(String(16))
+    # content digest of the pack the revision was made under ("" before packs were signed files)
+    pack_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[str] = mapped_column(String(32))
     signed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
     fingerprint: Mapped[str | None] = mapped_column(String(128), nullable=True)

@@ -237,11 +237,13 @@ class Store:
         EcoDesk's, :class:`StoreTooNew` when a newer program wrote it, and a
         :class:`~ecodesk.store.errors.DatabaseServerError` when a PostgreSQL server cannot be used.
         """
-        if pack is None:
-            from ecodesk.forms.loader import bundled_pack
-
-            pack = bundled_pack()
         data_dir = Path(data_dir)
+        if (
+            pack is None
+        ):  # the pack this data folder uses: the city's installed one, or the program's
+            from ecodesk.packs.installed import active_pack
+
+            pack = active_pack(data_dir)
         url = resolve_url(data_dir, url)
         db_path = sqlite_file_of(url)
         if db_path is not None:
@@ -431,6 +433,10 @@ class Store:
         if stored is None:
             return list(self._pack.forms)
         codes = set(json.loads(stored))
+        if not codes & set(self._pack.forms):
+            # none of them is in the pack in use (a new plan was installed): every form, until
+            # the unit chooses again
+            return list(self._pack.forms)
         return [c for c in self._pack.forms if c in codes] + sorted(codes - set(self._pack.forms))
 
     def set_responsible_forms(self, codes: Sequence[str]) -> None:
@@ -455,9 +461,10 @@ class Store:
 
     def current_period(self) -> Period:
         stored = self.settings_get(settings.CURRENT_PERIOD)
-        if stored:
-            return Period.parse(stored)
         years = self._pack.catalog.plan.years
+        if stored and (not years or Period.parse(stored).year in years):
+            return Period.parse(stored)
+        # none stored, or one of another plan's years (a new plan was installed)
         return Period(min(max(date.today().year, years[0]), years[-1]))
 
     def set_current_period(self, period: Period) -> None:
@@ -500,6 +507,7 @@ class Store:
                 supersedes=None,
                 supersede_reason="",
                 pack_version=self._pack.version,
+                pack_digest=self._pack.digest,
                 created_at=_now(),
             )
             s.add(row)
@@ -601,16 +609,22 @@ class Store:
             row = self._submission(s, period, revision)
             assert row is not None
             profile_row = s.get(UnitProfileRow, 1)
+            signed = row.status == "signed"
             data = SubmissionData(
                 unit=self._profile_of(profile_row) if profile_row else UnitProfile("", "", ""),
                 period=period,
                 revision=row.revision,
-                pack_version=row.pack_version,
-                forms=self.responsible_forms(),
+                # a signed revision keeps the pack it was signed under; a draft is under the
+                # pack in use now (installing a pack moves drafts along, see adopt_pack)
+                pack_version=row.pack_version if signed else self._pack.version,
+                pack_digest=row.pack_digest if signed else self._pack.digest,
+                forms=[f for f in self.responsible_forms() if signed or f in self._pack.forms],
                 status=row.status,  # type: ignore[arg-type]
                 supersedes=row.supersedes,
             )
             self._fill(s, row.id, data)
+            if not signed:
+                self._under_current_pack(data)
             from ecodesk.store.feedback import fill_answers
 
             fill_answers(s, period, row, data)
@@ -710,6 +724,44 @@ class Store:
             f"{v.form}:{v.field}": v.text
             for v in s.scalars(select(ValueRow).where(ValueRow.submission_id == chosen.id))
         }
+
+    def _under_current_pack(self, data: SubmissionData) -> None:
+        """A draft's values as the pack in use asks for them (the migration to a new pack,
+        done as the data is read, so the rows themselves are never rewritten and undoing an
+        install finds them as they were): a renamed field's value appears under its new key
+        (unless that key has a value of its own, saved since); values of fields the pack no
+        longer asks for move from ``values`` (checked, exported) to ``retired`` (shown as
+        已停用, never exported). The store keeps them all."""
+        original = dict(data.values)
+        data.values.clear()
+        for key, text in original.items():
+            current = self._pack.current_key(key)
+            if current is None:
+                data.retired[key] = text
+            elif current == key or current not in original:
+                data.values.setdefault(current, text)
+                if current != key and data.values[current] != text:
+                    data.retired[key] = text
+            # else: the renamed field was saved under its new key since; that value wins
+        # narratives and tables of forms (or sections, tables) the pack no longer has: kept in
+        # the store, left out of what is checked and exported
+        sections = {n.code for n in self._pack.narratives}
+        data.narratives = {
+            k: v
+            for k, v in data.narratives.items()
+            if k.split(":")[0] in self._pack.forms and k.split(":", 1)[1] in sections
+        }
+        tables = {
+            f"{form}:{t.code}" for form, spec in self._pack.forms.items() for t in spec.tables
+        }
+        data.tables = {k: v for k, v in data.tables.items() if k in tables}
+
+    def adopt_pack(self, pack: FormPack) -> None:
+        """Use ``pack`` from now on (a new one was installed, or an install undone); drafts are
+        read under it from now on (see :meth:`_under_current_pack`), signed revisions stay as
+        they were signed, under their own pack."""
+        log.info("store now uses pack %s (was %s)", pack.version, self._pack.version)
+        self._pack = pack
 
     def _current_keys(self, values: dict[str, str]) -> dict[str, str]:
         """Follow the pack's renames and drop retired fields, so old data lines up with today's forms."""
@@ -1118,7 +1170,8 @@ class Store:
                 self._put_accepted(s, sub, data.period, accepted)
 
     def _check_form(self, form: str) -> None:
-        if not is_form_code(form):
+        # the syntax of a form code admits any plan's shape; the pack in use says which exist
+        if not is_form_code(form) or form not in self._pack.forms:
             raise BadFieldKey(form)
 
     # ------------------------------------------------------------------ status, signatures, revisions
@@ -1168,6 +1221,7 @@ class Store:
             old = f"{sub.status} {sub.fingerprint or ''} {sub.digest or ''}".strip()
             sub.status = "signed"
             sub.signed_at = _now()
+            sub.pack_version, sub.pack_digest = self._pack.version, self._pack.digest
             sub.fingerprint, sub.digest, sub.workbook_path = fingerprint, digest, workbook_path
             self._audit(
                 s,
@@ -1264,6 +1318,7 @@ class Store:
             supersedes=old.revision,
             supersede_reason=reason.strip(),
             pack_version=self._pack.version,
+            pack_digest=self._pack.digest,
             created_at=_now(),
         )
         s.add(new)

@@ -105,14 +105,15 @@ def open_store(data_dir: Path, pack: FormPack) -> Any:
 
 
 def load_pack_and_store(data_dir: Path) -> tuple[FormPack, Any, Any]:
-    """What the window needs behind it: the bundled form pack, the store (checked, backed up,
+    """What the window needs behind it: the data folder's form pack (the city's installed one,
+    or the program's own), the store (checked, backed up,
     upgraded) and, when the unit is set up, its current submission read and checked (for
     :meth:`EditSession.load`; None on a first run). Pure core, no Qt: safe in a worker thread."""
-    from ecodesk.forms.loader import bundled_pack
+    from ecodesk.packs.installed import active_pack
     from ecodesk.review.unit import problems_with_queries
     from ecodesk.services.export import reconcile_export
 
-    pack = bundled_pack()
+    pack = active_pack(data_dir)
     store = open_store(data_dir, pack)
     try:
         # an export a crash cut short is finished or undone (under the data folder's lock)

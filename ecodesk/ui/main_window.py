@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
                 unit=profile.display_name, preparer=profile.preparer
             )
         )
-        title = self.tr("生态文明建设高地三年行动报送 — {unit} — {period}").format(
+        title = self.tr("EcoDesk 报送 — {unit} — {period}").format(
             unit=profile.display_name, period=data.period.label
         )
         if self.session.frozen:
@@ -536,15 +536,16 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             view.flush()
 
-    def reopen_in_language(self) -> MainWindow:
-        """Show the window again in the language just chosen in the settings, at the same place,
-        period and form. Every edit is already in the store, so nothing is lost by rebuilding."""
+    def reopen_in_language(self, pack: FormPack | None = None) -> MainWindow:
+        """Show the window again in the language just chosen in the settings (or with the form
+        ``pack`` just installed), at the same place, period and form. Every edit is already in
+        the store, so nothing is lost by rebuilding."""
         from ecodesk.ui.app import apply_language
 
         self.flush()
         store, period, form = self.session.store, self.session.period, self.tree.current_form()
         apply_language(store, self.data_dir)
-        again = MainWindow(store, self.pack, self.data_dir)
+        again = MainWindow(store, pack or self.pack, self.data_dir)
         _open_windows.append(again)  # no caller holds it: keep it alive while it is open
         again.setGeometry(self.geometry())
         again.show_all.setChecked(self.show_all.isChecked())

@@ -364,6 +364,7 @@ def submission_from_records(records: list[Record]) -> SubmissionData:
         supersedes=supersedes,
         supersedes_digest=meta.get("supersedes_digest", ""),
         answers_feedback=meta.get("answers_feedback", ""),
+        pack_digest=meta.get("pack_digest", ""),
     )
     tables: dict[str, dict[int, TableRow]] = {}
     accepted: dict[int, dict[str, str]] = {}

@@ -79,87 +79,97 @@
       <translation>Runtime</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="127" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
       <source>关于 EcoDesk</source>
       <translation>About EcoDesk</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="131" />
-      <source>赣州市生态文明建设高地三年行动报送系统</source>
-      <translation>Ganzhou Ecological Civilisation Action Plan Reporting System</translation>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="145" />
+      <source>《{plan}》报送系统</source>
+      <translation>Reporting system for the {plan}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="138" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="154" />
       <source>程序版本</source>
       <translation>Program version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="139" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="155" />
       <source>表单版本</source>
       <translation>Form pack version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="140" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="156" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <source>表单包摘要</source>
+      <translation>Form pack digest</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="158" />
+      <source>市里表单包密钥指纹</source>
+      <translation>City's form pack key fingerprint</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="168" />
       <source>数据文件夹</source>
       <translation>Data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="157" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="175" />
       <source>打开文件夹</source>
       <translation>Open folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="160" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
       <source>复制路径</source>
       <translation>Copy path</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="166" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="184" />
       <source>报送数据、自动备份和日志都保存在数据文件夹中；卸载或升级程序不会删除它们。</source>
       <translation>Reports, automatic backups and logs are kept in the data folder; uninstalling or upgrading the program does not delete them.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="173" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="191" />
       <source>使用的开源组件</source>
       <translation>Open-source components</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="174" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="192" />
       <source>字体许可</source>
       <translation>Font licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="178" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="196" />
       <source>关闭</source>
       <translation>Close</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>组件</source>
       <translation>Component</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>版本</source>
       <translation>Version</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>许可证</source>
       <translation>Licence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="186" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="204" />
       <source>用途</source>
       <translation>Used for</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="208" />
+      <location filename="../../ecodesk/ui/dialogs/about_dialog.py" line="226" />
       <source>找不到字体许可文件：{path}</source>
       <translation>Font licence file not found: {path}</translation>
     </message>
@@ -279,13 +289,13 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="172" />
-      <location filename="../../ecodesk/ui/app.py" line="247" />
+      <location filename="../../ecodesk/ui/app.py" line="173" />
+      <location filename="../../ecodesk/ui/app.py" line="248" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/app.py" line="189" />
+      <location filename="../../ecodesk/ui/app.py" line="190" />
       <source>请注意</source>
       <translation>Please note</translation>
     </message>
@@ -690,7 +700,7 @@ Description: {note}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="160" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="478" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="485" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -745,32 +755,32 @@ Description: {note}</translation>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="342" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="347" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="358" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="365" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="397" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="404" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="417" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="424" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="434" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="436" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="443" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
@@ -781,15 +791,15 @@ Description: {note}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="485" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="492" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="164" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="489" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="498" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="519" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="496" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="505" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="526" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
@@ -824,52 +834,52 @@ Description: {note}</translation>
       <translation>Verified {done} / {total} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="407" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="414" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="445" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="452" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="454" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="461" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="459" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="466" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="498" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="505" />
       <source>审核（{n} 待审）</source>
       <translation>Review ({n} to review)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="526" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="533" />
       <source>还没有收到这个单位有效的报表，没有可以审核的内容。</source>
       <translation>No valid workbook has been received from this unit yet; there is nothing to review.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="543" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="550" />
       <source>比较修订版</source>
       <translation>Compare revisions</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="554" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="561" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="561" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="566" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="573" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -878,64 +888,64 @@ Description: {note}</translation>
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="584" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="591" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="590" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="592" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="599" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="613" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="620" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="615" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="622" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="620" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="627" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="625" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="632" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="633" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="640" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="648" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="655" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="670" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="677" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="677" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="684" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="682" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="689" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -1328,22 +1338,32 @@ Double-click to open</translation>
       <translation>4. Evidence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="104" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="107" />
       <source>Tab 或回车到下一项，↑/↓ 上下移动，Ctrl+Z 撤销、Ctrl+Y 重做；鼠标停在指标上可看方案原文，F1 查看当前项的填报说明。</source>
       <translation>Tab or Enter: next field, ↑/↓: field above or below, Ctrl+Z: undo, Ctrl+Y: redo. Hover over an indicator to read the plan's text; F1 explains the current field.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="185" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="141" />
+      <source>{name}：{value}　［已停用］</source>
+      <translation>{name}: {value}  [retired]</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="145" />
+      <source>已停用的指标（新表单包不再要求，数据保留在本机，不再导出）</source>
+      <translation>Retired indicators (no longer asked for by the new form pack; the figures stay on this computer and are not exported)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="213" />
       <source>{who} 刚保存了此项的新值；您的输入保存时会请您选择保留哪一个。</source>
       <translation>{who} just saved a new value here; when yours is saved you will be asked which one to keep.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="270" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="298" />
       <source>附件 {n}</source>
       <translation>{n} attached</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/form_view.py" line="340" />
+      <location filename="../../ecodesk/ui/widgets/form_view.py" line="368" />
       <source>松开鼠标，把 {n} 个文件作为佐证材料附到：{place}</source>
       <translation>Release to attach {n} files as evidence to: {place}</translation>
     </message>
@@ -1572,9 +1592,9 @@ Double-click to open</translation>
       <translation>Progress is shown once a value is entered</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="148" />
-      <source>已完成 2026 年目标的 {p}%</source>
-      <translation>{p}% of the 2026 target reached</translation>
+      <location filename="../../ecodesk/ui/widgets/indicator_grid.py" line="149" />
+      <source>已完成 {year} 年目标的 {p}%</source>
+      <translation>{p}% of the {year} target reached</translation>
     </message>
   </context>
   <context>
@@ -1856,6 +1876,11 @@ Double-click to open</translation>
       <translation>About</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/main_window.py" line="357" />
+      <source>EcoDesk 报送 — {unit} — {period}</source>
+      <translation>EcoDesk reporting — {unit} — {period}</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/main_window.py" line="193" />
       <source>表单版本 {v}</source>
       <translation>Form pack {v}</translation>
@@ -1864,11 +1889,6 @@ Double-click to open</translation>
       <location filename="../../ecodesk/ui/main_window.py" line="353" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="357" />
-      <source>生态文明建设高地三年行动报送 — {unit} — {period}</source>
-      <translation>Ecological Civilisation Action Plan reporting — {unit} — {period}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="361" />
@@ -1942,74 +1962,74 @@ Double-click to open</translation>
   <context>
     <name>OfficeReview</name>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="42" />
+      <location filename="../../ecodesk/ui/office_review.py" line="44" />
       <source>审核通过</source>
       <translation>Mark reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="45" />
+      <location filename="../../ecodesk/ui/office_review.py" line="47" />
       <source>退回修改…</source>
       <translation>Return for changes…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="47" />
+      <location filename="../../ecodesk/ui/office_review.py" line="49" />
       <source>切换用户…</source>
       <translation>Switch user…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="49" />
+      <location filename="../../ecodesk/ui/office_review.py" line="51" />
       <source>人员和角色…</source>
       <translation>People and roles…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="86" />
+      <location filename="../../ecodesk/ui/office_review.py" line="88" />
       <source>登录：{name}（{roles}）</source>
       <translation>Signed in: {name} ({roles})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="109" />
-      <location filename="../../ecodesk/ui/office_review.py" line="154" />
+      <location filename="../../ecodesk/ui/office_review.py" line="111" />
+      <location filename="../../ecodesk/ui/office_review.py" line="156" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="117" />
+      <location filename="../../ecodesk/ui/office_review.py" line="119" />
       <source>{person} {at}</source>
       <translation>{person} {at}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="132" />
+      <location filename="../../ecodesk/ui/office_review.py" line="134" />
       <source>审核人 {person} 退回修改：{comment}</source>
       <translation>Returned for changes by the reviewer {person}: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="134" />
+      <location filename="../../ecodesk/ui/office_review.py" line="136" />
       <source>已修改，待审核人复审。{person} 的意见：{comment}</source>
       <translation>Changed; waiting for the reviewer to review it again. {person}'s comment: {comment}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="143" />
+      <location filename="../../ecodesk/ui/office_review.py" line="145" />
       <source>请先在左侧选择一张表单。</source>
       <translation>Choose a form on the left first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="157" />
+      <location filename="../../ecodesk/ui/office_review.py" line="159" />
       <source>表 {form}：已审核</source>
       <translation>Form {form}: reviewed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="166" />
-      <location filename="../../ecodesk/ui/office_review.py" line="174" />
+      <location filename="../../ecodesk/ui/office_review.py" line="168" />
+      <location filename="../../ecodesk/ui/office_review.py" line="176" />
       <source>退回修改</source>
       <translation>Return for changes</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="167" />
+      <location filename="../../ecodesk/ui/office_review.py" line="169" />
       <source>表 {form} 需要怎样修改？（填报人会在目录和表单上看到）</source>
       <translation>What should change in form {form}? (The filler sees it in the tree and on the form.)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/office_review.py" line="178" />
+      <location filename="../../ecodesk/ui/office_review.py" line="180" />
       <source>表 {form}：已退回修改</source>
       <translation>Form {form}: returned for changes</translation>
     </message>
@@ -2017,67 +2037,77 @@ Double-click to open</translation>
   <context>
     <name>Operations</name>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="51" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
       <source>导入上年数据…</source>
       <translation>Import last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="52" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="53" />
       <source>撤销导入…</source>
       <translation>Undo import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="54" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
       <source>签名并导出报表…</source>
       <translation>Sign and export workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
       <source>再次导出已签名的报表…</source>
       <translation>Export the signed workbook again…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
       <source>建立修订版（更正已签名的报送）…</source>
       <translation>New revision (correct a signed submission)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
       <source>更换签名密钥（忘记口令时）…</source>
       <translation>Replace signing key (forgotten passphrase)…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="62" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="63" />
       <source>核验报表…</source>
       <translation>Verify workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="64" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
       <source>备份数据…</source>
       <translation>Back up data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="65" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="66" />
       <source>从备份恢复…</source>
       <translation>Restore from backup…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="71" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="68" />
+      <source>更新表单包…</source>
+      <translation>Update form pack…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="69" />
+      <source>撤销表单包更新…</source>
+      <translation>Undo form pack update…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="75" />
       <source>生成上年基数表模板…</source>
       <translation>Create baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="83" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="87" />
       <source>没有可以撤销的导入</source>
       <translation>No import to undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="194" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="212" />
       <source>数据库</source>
       <translation>Database</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="195" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="213" />
       <source>已保存。重新打开 EcoDesk 后使用新的数据库设置。</source>
       <translation>Saved. The new database settings take effect when EcoDesk is opened again.</translation>
     </message>
@@ -2133,12 +2163,12 @@ Double-click to open</translation>
       <translation>Signing and exporting…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="56" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="57" />
       <source>打印报送单…</source>
       <translation>Print submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="60" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="61" />
       <source>导出本单位密钥登记表…</source>
       <translation>Export this unit's key registration…</translation>
     </message>
@@ -2525,7 +2555,7 @@ One row per indicator, one column per county-level division. Once it is filled i
       <translation>(there was no data before)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/__init__.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/__init__.py" line="59" />
       <source>导入审核意见…</source>
       <translation>Import review feedback…</translation>
     </message>
@@ -2635,6 +2665,71 @@ Send it to the reporting unit; it must first register our unit's key.</translati
       <source>收到的文件中这个单位只有一个有效的修订版，没有可比较的版本。单位重报后，把新版本放入收到的报表文件夹再比较。</source>
       <translation>The received files hold only one valid revision of this unit; there is nothing to compare. When the unit resubmits, put the new revision in the received folder and compare again.</translation>
     </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="33" />
+      <source>选择市里下发的表单包</source>
+      <translation>Choose the form pack the city sent</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="35" />
+      <source>EcoDesk 表单包 (*.ecodesk-pack)</source>
+      <translation>EcoDesk form pack (*.ecodesk-pack)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="53" />
+      <source>正在核验表单包…</source>
+      <translation>Verifying the form pack…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="66" />
+      <source>已更新表单包</source>
+      <translation>Form pack updated</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="67" />
+      <source>已安装表单包 {version}。已填写的数据都保留；如有问题，可用“文件 → 撤销表单包更新”恢复。</source>
+      <translation>Form pack {version} installed. Everything already entered is kept; if something is wrong, File → Undo form pack update restores the previous pack.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="73" />
+      <source>正在安装表单包…</source>
+      <translation>Installing the form pack…</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="81" />
+      <location filename="../../ecodesk/ui/operations/packs.py" line="87" />
+      <source>撤销表单包更新</source>
+      <translation>Undo form pack update</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="82" />
+      <source>没有可以撤销的表单包更新。</source>
+      <translation>There is no form pack update to undo.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="88" />
+      <source>恢复上一次更新前的表单包吗？
+
+已填写的数据都保留在本机，按恢复后的表单显示。</source>
+      <translation>Restore the form pack in use before the last update?
+
+Everything entered stays on this computer and is shown with the restored forms.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="104" />
+      <source>已撤销表单包更新</source>
+      <translation>Form pack update undone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="105" />
+      <source>现在使用表单包 {version}。</source>
+      <translation>Form pack {version} is now in use.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/packs.py" line="108" />
+      <source>正在恢复表单包…</source>
+      <translation>Restoring the form pack…</translation>
+    </message>
   </context>
   <context>
     <name>Overview</name>
@@ -2687,6 +2782,96 @@ Send it to the reporting unit; it must first register our unit's key.</translati
       <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PackInstallDialog</name>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="32" />
+      <source>更新表单包</source>
+      <translation>Update form pack</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="38" />
+      <source>市里下发的表单包 {new}（{released} 发布），替换正在使用的 {old}</source>
+      <translation>The city's form pack {new} (released {released}) replaces {old} in use</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="47" />
+      <source>方案：{title}
+签名有效：市里的表单包密钥 {fp}</source>
+      <translation>Plan: {title}
+Valid signature: the city's form pack key {fp}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="60" />
+      <source>新增</source>
+      <translation>Added</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="61" />
+      <source>删除</source>
+      <translation>Removed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="62" />
+      <source>修改</source>
+      <translation>Changed</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>变化</source>
+      <translation>Change</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>类别</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>项目</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <source>说明</source>
+      <translation>Details</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="89" />
+      <source>已填写的数据按指标代码保留；改名的指标带着原来的数据。</source>
+      <translation>Figures already entered are kept by indicator code; a renamed indicator keeps its figures.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="90" />
+      <source>删除的指标，已填的数据仍保留在本机，显示为“已停用”，不再导出。</source>
+      <translation>Figures of removed indicators stay on this computer, shown as retired, and are not exported.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="91" />
+      <source>已签名导出的报送不会改变。</source>
+      <translation>Signed and exported submissions do not change.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="92" />
+      <source>如有问题，可用“文件 → 撤销表单包更新”恢复原来的表单包。</source>
+      <translation>If something is wrong, File → Undo form pack update restores the previous pack.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="95" />
+      <source>此表单包更换了市里的表单包密钥：以后只接受新密钥签名的表单包。</source>
+      <translation>This pack replaces the city's form pack key: from now on only packs signed with the new key are accepted.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="104" />
+      <source>安装</source>
+      <translation>Install</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="107" />
+      <source>取消</source>
+      <translation>Cancel</translation>
     </message>
   </context>
   <context>
@@ -4409,7 +4594,7 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>赣州市生态文明建设高地三年行动方案 报送程序。不带子命令时打开窗口。</source>
+      <source>EcoDesk：赣州市生态文明建设行动方案报送程序（方案及表单来自市里签名下发的表单包）。不带子命令时打开窗口。</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4586,6 +4771,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>未收到报送：{names}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包：{sentence}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5035,6 +5224,226 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>表 {form}：已审核</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>方案：{title}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>年度：{first}—{last}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>编号：{id}  版本：{version}  发布：{released}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>内容摘要：{digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单：{n} 张</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里表单包密钥指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包 {version} 检查通过：{n} 张表单，内容摘要 {digest}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已生成表单包 {path}（版本 {version}，{n} 个文件，未签名）。用 ecodesk pack sign 签名后下发。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已签名表单包 {path}（版本 {version}），签名指纹 {fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>确认安装这个表单包？[y/N] </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已安装表单包 {version}。已填写的数据都保留；如需恢复原来的表单包：ecodesk pack install --undo</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已创建表单包签名密钥，指纹：{fp}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>公钥文件 {anchor} 随下一版程序发布（ecodesk/packs/city-anchor.json），或用 ecodesk pack sign --new-anchor 以旧密钥签名下发。密钥文件夹请离线保管，不要复制到县里的电脑。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包：查看、检查、生成、签名、比较、安装</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里签名下发的表单包（行动方案目录、表单、校验规则）。签名口令由环境变量 ECODESK_PASSPHRASE 提供，否则在终端中询问。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>显示正在使用的表单包（或一个表单包文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>检查表单包文件夹（错误按 文件:行 列出，有错时退出码非 0）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件夹（pack.yaml 所在）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>把表单包文件夹生成一个（未签名的）表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>输出的表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>用市里的表单包密钥签名表单包文件</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件（就地签名）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里的表单包密钥文件夹（ecodesk pack keygen 生成）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>更换市里的表单包密钥：新密钥的公钥文件（用旧密钥签名的表单包带上新密钥）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>比较两个表单包（文件夹或表单包文件）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>旧的表单包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>新的表单包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>安装市里下发的表单包（先核验签名并列出变化）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>不再询问，直接确认安装</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销上一次表单包更新，恢复原来的表单包</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>（市里）创建表单包签名密钥，在离线的签名电脑上运行</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥文件夹</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>密钥名称</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名有效（市里的表单包密钥）</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表单包文件：{path}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>生成时间：{when}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>签名：{verdict}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里下发、已安装</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>程序自带</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>正在使用的表单包：{source}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{period} 中已停用的字段（值保留在本机，不再导出）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{dir} 不是表单包文件夹（其中没有 pack.yaml）。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>文件 {path} 已存在；如要覆盖，请加 --force。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>市里表单包密钥的口令：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>此表单包把市里的表单包密钥更换为 {fp}：安装后各县只接受新密钥签名的表单包。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请确认后再安装：加 --yes，或在终端中运行以回答确认问题。没有作任何更改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已撤销表单包更新，现在使用表单包 {version}。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>请给出要安装的表单包文件，或用 --undo 撤销上一次更新。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>注意：此表单包更换了市里的表单包密钥，以后只接受新密钥签名的表单包。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>未安装，没有作任何更改。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>设置表单包密钥口令（至少 8 个字符）：</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>撤销时不需要给出表单包文件。</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>已停用</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -5808,6 +6217,22 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>审核状态和查询</source>
       <translation>Review states and queries</translation>
     </message>
+    <message>
+      <source>{unit} 按表单包 {version} 填报，其中没有这些指标（不是漏报）：{names}</source>
+      <translation>{unit} reported under form pack {version}, which does not have these indicators (not a missing report): {names}</translation>
+    </message>
+    <message>
+      <source>{unit} 按表单包 {version}（摘要 {digest}）填报，本机没有该表单包，其中没有的指标显示为未报。</source>
+      <translation>{unit} reported under form pack {version} (digest {digest}), which this computer does not have; indicators not in it show as not reported.</translation>
+    </message>
+    <message>
+      <source>{unit} 按表单包 {version} 填报，本次汇总的指标都在其中。</source>
+      <translation>{unit} reported under form pack {version}, which has every indicator of this consolidation.</translation>
+    </message>
+    <message>
+      <source>按其他表单包填报的单位</source>
+      <translation>Units that reported under another form pack</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -6052,6 +6477,46 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>没有代码为 {code} 的表单</source>
       <translation>There is no form with code {code}</translation>
+    </message>
+    <message>
+      <source>整个文件</source>
+      <translation>the whole file</translation>
+    </message>
+    <message>
+      <source>表单定义文件 {file} 第 {line} 行有误（位置：{location}）：{problem}</source>
+      <translation>Form definition file {file} is wrong at line {line} (at {location}): {problem}</translation>
+    </message>
+    <message>
+      <source>文件过大（{kb} KB），不像表单定义</source>
+      <translation>file too large ({kb} KB) for a form definition</translation>
+    </message>
+    <message>
+      <source>文件名 {name} 不在表单包中</source>
+      <translation>file name {name} is not inside the form pack</translation>
+    </message>
+    <message>
+      <source>表单包中的文件超过 {n} 个</source>
+      <translation>the form pack holds more than {n} files</translation>
+    </message>
+    <message>
+      <source>不是 UTF-8 编码的文本，请用 UTF-8 保存</source>
+      <translation>not UTF-8 text; save it as UTF-8</translation>
+    </message>
+    <message>
+      <source>无法读取：{e}</source>
+      <translation>cannot be read: {e}</translation>
+    </message>
+    <message>
+      <source>文件是空的</source>
+      <translation>the file is empty</translation>
+    </message>
+    <message>
+      <source>YAML 别名（&amp; 和 *）展开后过大或引用了自身，不像表单定义：请直接写出内容</source>
+      <translation>YAML aliases (&amp; and *) expand too far or refer to themselves, unlike a form definition: write the content out</translation>
+    </message>
+    <message>
+      <source>键 {key} 重复（第 {first} 行已有），YAML 只会保留后一个</source>
+      <translation>key {key} appears twice (already on line {first}); YAML would keep only the second</translation>
     </message>
   </context>
   <context>
@@ -6579,10 +7044,168 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>office</name>
+    <message>
+      <source>审核表单</source>
+      <translation>review forms</translation>
+    </message>
+    <message>
+      <source>退回表单</source>
+      <translation>return forms</translation>
+    </message>
+    <message>
+      <source>待审核</source>
+      <translation>To review</translation>
+    </message>
+    <message>
+      <source>已审核</source>
+      <translation>Reviewed</translation>
+    </message>
+    <message>
+      <source>退回修改</source>
+      <translation>Returned</translation>
+    </message>
+    <message>
+      <source>已修改待复审</source>
+      <translation>Changed, review again</translation>
+    </message>
+    <message>
+      <source>等 {n} 张</source>
+      <translation> ({n} in all)</translation>
+    </message>
+    <message>
+      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
+      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
+    </message>
+    <message>
+      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
+      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
+    </message>
+    <message>
+      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
+      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
+    </message>
+    <message>
+      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
+      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
+    </message>
+    <message>
+      <source>本人审核</source>
+      <translation>reviewed own filling</translation>
+    </message>
+    <message>
+      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
+      <translation>Please write what should change (the filler sees it on the form).</translation>
+    </message>
+  </context>
+  <context>
     <name>output</name>
     <message>
       <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
       <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>people</name>
+    <message>
+      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
+      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
+    </message>
+    <message>
+      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
+      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
+    </message>
+    <message>
+      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
+      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
+    </message>
+    <message>
+      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
+      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
+    </message>
+    <message>
+      <source>口令至少要 {n} 个字符，没有保存。</source>
+      <translation>A password needs at least {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>请填写姓名。</source>
+      <translation>Please enter the name.</translation>
+    </message>
+    <message>
+      <source>姓名最多 {n} 个字，没有保存。</source>
+      <translation>A name has at most {n} characters; nothing was saved.</translation>
+    </message>
+    <message>
+      <source>没有这些角色：{roles}。</source>
+      <translation>No such roles: {roles}.</translation>
+    </message>
+    <message>
+      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
+      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
+    </message>
+    <message>
+      <source>调整角色</source>
+      <translation>change roles</translation>
+    </message>
+    <message>
+      <source>停用人员</source>
+      <translation>stop accounts</translation>
+    </message>
+    <message>
+      <source>没有名为“{name}”的人员。</source>
+      <translation>There is nobody named "{name}".</translation>
+    </message>
+    <message>
+      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
+      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
+    </message>
+    <message>
+      <source>填报人</source>
+      <translation>filler</translation>
+    </message>
+    <message>
+      <source>审核人</source>
+      <translation>reviewer</translation>
+    </message>
+    <message>
+      <source>单位负责人</source>
+      <translation>head of unit</translation>
+    </message>
+    <message>
+      <source>已有名为“{name}”的人员，没有重复添加。</source>
+      <translation>There is already someone named "{name}"; nobody was added.</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>重设他人的口令</source>
+      <translation>reset another person's password</translation>
+    </message>
+    <message>
+      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
+      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
+    </message>
+    <message>
+      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
+      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
+    </message>
+    <message>
+      <source>添加人员</source>
+      <translation>add people</translation>
+    </message>
+    <message>
+      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
+      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
+    </message>
+    <message>
+      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
+      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
+    </message>
+    <message>
+      <source>关闭人员和角色</source>
+      <translation>turn people and roles off</translation>
     </message>
   </context>
   <context>
@@ -7515,6 +8138,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>报送包 {name} 已拒收：{reason}。</source>
       <translation>Package {name} refused: {reason}.</translation>
     </message>
+    <message>
+      <source>该报表按表单包 {theirs}（摘要 {their_digest}）填写，本机使用的表单包是 {ours}（摘要 {our_digest}）：汇总时按指标代码对应，对方表单包中没有的指标记为未报。</source>
+      <translation>This workbook was made under form pack {theirs} (digest {their_digest}); this computer uses form pack {ours} (digest {our_digest}). Consolidation matches indicators by code; indicators not in their pack count as not reported.</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -8262,6 +8889,249 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>packs</name>
+    <message>
+      <source>表单包文件 {name} 无法使用（{reason}），没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack file {name} cannot be used ({reason}); nothing was changed. Ask the city for the original file.</translation>
+    </message>
+    <message>
+      <source>表单包文件 {name} 中的表单定义有误，没有作任何更改：{error}</source>
+      <translation>The form definitions in form pack file {name} are wrong; nothing was changed: {error}</translation>
+    </message>
+    <message>
+      <source>找不到文件</source>
+      <translation>file not found</translation>
+    </message>
+    <message>
+      <source>文件过大（{kb} KB）</source>
+      <translation>file too large ({kb} KB)</translation>
+    </message>
+    <message>
+      <source>不是 EcoDesk 表单包文件</source>
+      <translation>not an EcoDesk form pack file</translation>
+    </message>
+    <message>
+      <source>没有 manifest.json，不是 EcoDesk 表单包文件</source>
+      <translation>no manifest.json: not an EcoDesk form pack file</translation>
+    </message>
+    <message>
+      <source>文件清单与内容不一致（文件被增删过）</source>
+      <translation>the file list does not match the contents (files were added or removed)</translation>
+    </message>
+    <message>
+      <source>内容摘要与清单不一致</source>
+      <translation>the content digest does not match the manifest</translation>
+    </message>
+    <message>
+      <source>清单中的版本与 pack.yaml 不一致</source>
+      <translation>the version in the manifest differs from pack.yaml</translation>
+    </message>
+    <message>
+      <source>无法打开：{e}</source>
+      <translation>cannot be opened: {e}</translation>
+    </message>
+    <message>
+      <source>部件 {name} 出现两次</source>
+      <translation>part {name} appears twice</translation>
+    </message>
+    <message>
+      <source>解压后体积异常</source>
+      <translation>it would unpack to an abnormal size</translation>
+    </message>
+    <message>
+      <source>manifest.json 无法读取</source>
+      <translation>manifest.json cannot be read</translation>
+    </message>
+    <message>
+      <source>signature.json 无法读取</source>
+      <translation>signature.json cannot be read</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
+    </message>
+    <message>
+      <source>文件 {name} 与清单不一致（被改动过）</source>
+      <translation>file {name} does not match the manifest (it was altered)</translation>
+    </message>
+    <message>
+      <source>包含不属于表单包的部件 {name}</source>
+      <translation>it holds a part that does not belong in a form pack: {name}</translation>
+    </message>
+    <message>
+      <source>方案</source>
+      <translation>plan</translation>
+    </message>
+    <message>
+      <source>表单</source>
+      <translation>form</translation>
+    </message>
+    <message>
+      <source>表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。</source>
+      <translation>Form pack {old} → {new}: {a} added, {r} removed, {c} changed.</translation>
+    </message>
+    <message>
+      <source>名称</source>
+      <translation>name</translation>
+    </message>
+    <message>
+      <source>标题</source>
+      <translation>title</translation>
+    </message>
+    <message>
+      <source>说明</source>
+      <translation>introduction</translation>
+    </message>
+    <message>
+      <source>单位</source>
+      <translation>unit</translation>
+    </message>
+    <message>
+      <source>填报说明</source>
+      <translation>filling help</translation>
+    </message>
+    <message>
+      <source>提示语</source>
+      <translation>message</translation>
+    </message>
+    <message>
+      <source>是否必填</source>
+      <translation>required</translation>
+    </message>
+    <message>
+      <source>下限</source>
+      <translation>minimum</translation>
+    </message>
+    <message>
+      <source>上限</source>
+      <translation>maximum</translation>
+    </message>
+    <message>
+      <source>小数位数</source>
+      <translation>decimals</translation>
+    </message>
+    <message>
+      <source>是否整数</source>
+      <translation>whole number</translation>
+    </message>
+    <message>
+      <source>统计口径</source>
+      <translation>scope</translation>
+    </message>
+    <message>
+      <source>汇总方式</source>
+      <translation>aggregation</translation>
+    </message>
+    <message>
+      <source>列</source>
+      <translation>columns</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>choices</translation>
+    </message>
+    <message>
+      <source>适用地区</source>
+      <translation>places it applies to</translation>
+    </message>
+    <message>
+      <source>错误或提示</source>
+      <translation>error or warning</translation>
+    </message>
+    <message>
+      <source>比较对象</source>
+      <translation>compared value</translation>
+    </message>
+    <message>
+      <source>比较方式</source>
+      <translation>comparison</translation>
+    </message>
+    <message>
+      <source>是否按季度报送</source>
+      <translation>quarterly</translation>
+    </message>
+    <message>
+      <source>无目标</source>
+      <translation>no target</translation>
+    </message>
+    <message>
+      <source>指标</source>
+      <translation>indicator</translation>
+    </message>
+    <message>
+      <source>表格</source>
+      <translation>table</translation>
+    </message>
+    <message>
+      <source>规则</source>
+      <translation>rule</translation>
+    </message>
+    <message>
+      <source>截止日期</source>
+      <translation>deadline</translation>
+    </message>
+    <message>
+      <source>两个表单包的内容相同。</source>
+      <translation>The two form packs have the same content.</translation>
+    </message>
+    <message>
+      <source>新增</source>
+      <translation>added</translation>
+    </message>
+    <message>
+      <source>删除</source>
+      <translation>removed</translation>
+    </message>
+    <message>
+      <source>修改</source>
+      <translation>changed</translation>
+    </message>
+    <message>
+      <source>年度</source>
+      <translation>years</translation>
+    </message>
+    <message>
+      <source>目标</source>
+      <translation>target</translation>
+    </message>
+    <message>
+      <source>表单包版本 {new} 不比正在使用的版本 {current} 新，不能替换，没有作任何更改。如需回到上一个表单包，请用“撤销表单包更新”。</source>
+      <translation>Form pack version {new} is not newer than {current} in use and cannot replace it; nothing was changed. To go back to the previous pack, use Undo form pack update.</translation>
+    </message>
+    <message>
+      <source>表单包 {version} 已经在使用中，不需要再次安装。</source>
+      <translation>Form pack {version} is already in use; there is nothing to install.</translation>
+    </message>
+    <message>
+      <source>没有可以撤销的表单包更新。</source>
+      <translation>There is no form pack update to undo.</translation>
+    </message>
+    <message>
+      <source>表单包文件在确认期间被改动过，没有作任何更改，请重新选择。</source>
+      <translation>The form pack file changed while you were confirming; nothing was changed. Please choose it again.</translation>
+    </message>
+    <message>
+      <source>已安装的表单包无法通过核验，暂用程序自带的表单包：{reason}</source>
+      <translation>The installed form pack fails verification; the program's own pack is used for now: {reason}</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 没有签名，不能安装，没有作任何更改。只能安装市里签名下发的表单包。</source>
+      <translation>Form pack {name} is not signed and cannot be installed; nothing was changed. Only form packs the city signed can be installed.</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 的签名不符：文件在签名后被改动过，不能安装，没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack {name}'s signature does not match: the file was altered after signing and cannot be installed; nothing was changed. Ask the city for the original file.</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 不是用市里的表单包密钥签名的（签名指纹 {fp}，本程序认可的指纹 {anchor}），不能安装，没有作任何更改。</source>
+      <translation>Form pack {name} is not signed with the city's form pack key (signed by {fp}; this program trusts {anchor}) and cannot be installed; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
+      <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
+    </message>
+  </context>
+  <context>
     <name>workbook-sheet</name>
     <message>
       <source>审核意见书</source>
@@ -8497,164 +9367,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>office</name>
-    <message>
-      <source>审核表单</source>
-      <translation>review forms</translation>
-    </message>
-    <message>
-      <source>退回表单</source>
-      <translation>return forms</translation>
-    </message>
-    <message>
-      <source>待审核</source>
-      <translation>To review</translation>
-    </message>
-    <message>
-      <source>已审核</source>
-      <translation>Reviewed</translation>
-    </message>
-    <message>
-      <source>退回修改</source>
-      <translation>Returned</translation>
-    </message>
-    <message>
-      <source>已修改待复审</source>
-      <translation>Changed, review again</translation>
-    </message>
-    <message>
-      <source>等 {n} 张</source>
-      <translation> ({n} in all)</translation>
-    </message>
-    <message>
-      <source>还有 {n} 张表单没有审核通过，暂不能签名导出：{forms}{more}。请审核人逐张审核后再签名。</source>
-      <translation>{n} forms are not reviewed yet, so the submission cannot be signed and exported: {forms}{more}. Ask the reviewer to review each of them, then sign.</translation>
-    </message>
-    <message>
-      <source>表 {form} 是 {person} 本人在这一版中填写或修改的，请由另一位审核人审核。</source>
-      <translation>{person} filled or changed form {form} in this revision; another reviewer should review it.</translation>
-    </message>
-    <message>
-      <source>没有表单 {form}。表单代码如 G、1.1、7.2。</source>
-      <translation>There is no form {form}. Form codes look like G, 1.1, 7.2.</translation>
-    </message>
-    <message>
-      <source>意见最多 {n} 字，没有保存。请精简后再退回。</source>
-      <translation>A comment has at most {n} characters; nothing was saved. Please shorten it and return the form again.</translation>
-    </message>
-    <message>
-      <source>本人审核</source>
-      <translation>reviewed own filling</translation>
-    </message>
-    <message>
-      <source>退回修改时请写明意见（填报人会在表单上看到）。</source>
-      <translation>Please write what should change (the filler sees it on the form).</translation>
-    </message>
-  </context>
-  <context>
-    <name>people</name>
-    <message>
-      <source>没有“{text}”这个角色。角色是：填报人、审核人、单位负责人。</source>
-      <translation>There is no role "{text}". The roles are: 填报人 (filler), 审核人 (reviewer), 单位负责人 (head).</translation>
-    </message>
-    <message>
-      <source>本单位已启用人员和角色：请先登录再修改数据（窗口启动时登录；命令行加 --user 姓名，口令取自环境变量 ECODESK_PASSWORD 或在终端中输入）。</source>
-      <translation>This office uses people and roles: sign in before changing anything (the window asks at start; on the command line add --user NAME, with the password in ECODESK_PASSWORD or typed in the terminal).</translation>
-    </message>
-    <message>
-      <source>{person} 不是{role}，不能{action}。请由{role}操作，或请单位负责人在“设置 → 人员和角色”中调整角色。</source>
-      <translation>{person} is not a {role} and cannot {action}. A {role} should do it, or the head of the unit can change the roles in Settings → People and roles.</translation>
-    </message>
-    <message>
-      <source>姓名或口令不对，没有登录。口令区分大小写；忘记口令请找单位负责人重设。</source>
-      <translation>Wrong name or password; nobody was signed in. Passwords are case-sensitive; the head of the unit can reset a forgotten one.</translation>
-    </message>
-    <message>
-      <source>口令至少要 {n} 个字符，没有保存。</source>
-      <translation>A password needs at least {n} characters; nothing was saved.</translation>
-    </message>
-    <message>
-      <source>请填写姓名。</source>
-      <translation>Please enter the name.</translation>
-    </message>
-    <message>
-      <source>姓名最多 {n} 个字，没有保存。</source>
-      <translation>A name has at most {n} characters; nothing was saved.</translation>
-    </message>
-    <message>
-      <source>没有这些角色：{roles}。</source>
-      <translation>No such roles: {roles}.</translation>
-    </message>
-    <message>
-      <source>请至少选择一个角色（填报人、审核人、单位负责人）。</source>
-      <translation>Please choose at least one role (filler, reviewer, head of unit).</translation>
-    </message>
-    <message>
-      <source>调整角色</source>
-      <translation>change roles</translation>
-    </message>
-    <message>
-      <source>停用人员</source>
-      <translation>stop accounts</translation>
-    </message>
-    <message>
-      <source>没有名为“{name}”的人员。</source>
-      <translation>There is nobody named "{name}".</translation>
-    </message>
-    <message>
-      <source>这个数据库还没有建立人员账号，不需要 --user。单位负责人的账号用 ecodesk people add 姓名 --role 单位负责人 建立。</source>
-      <translation>This database has no accounts yet, so --user is not needed. Create the head's account with: ecodesk people add NAME --role 单位负责人</translation>
-    </message>
-    <message>
-      <source>填报人</source>
-      <translation>filler</translation>
-    </message>
-    <message>
-      <source>审核人</source>
-      <translation>reviewer</translation>
-    </message>
-    <message>
-      <source>单位负责人</source>
-      <translation>head of unit</translation>
-    </message>
-    <message>
-      <source>已有名为“{name}”的人员，没有重复添加。</source>
-      <translation>There is already someone named "{name}"; nobody was added.</translation>
-    </message>
-    <message>
-      <source>{name} 是唯一的单位负责人，不能取消这个角色。请先指定另一位单位负责人。</source>
-      <translation>{name} is the only head of the unit and keeps that role. Make someone else a head first.</translation>
-    </message>
-    <message>
-      <source>重设他人的口令</source>
-      <translation>reset another person's password</translation>
-    </message>
-    <message>
-      <source>{name} 是唯一的单位负责人，不能停用。请先指定另一位单位负责人。</source>
-      <translation>{name} is the only head of the unit and cannot be stopped. Make someone else a head first.</translation>
-    </message>
-    <message>
-      <source>第一个账号必须是单位负责人（由他/她再添加其他人员）。请为“{name}”选上单位负责人。</source>
-      <translation>The first account must be the head of the unit's (who then adds the others). Give "{name}" the head role.</translation>
-    </message>
-    <message>
-      <source>添加人员</source>
-      <translation>add people</translation>
-    </message>
-    <message>
-      <source>请先建立单位负责人的账号，再启用人员和角色。</source>
-      <translation>Create the head of the unit's account first, then turn people and roles on.</translation>
-    </message>
-    <message>
-      <source>共用的数据库服务器上每人都要登录，不能关闭人员和角色。</source>
-      <translation>On a shared database server everyone signs in: people and roles cannot be turned off.</translation>
-    </message>
-    <message>
-      <source>关闭人员和角色</source>
-      <translation>turn people and roles off</translation>
     </message>
   </context>
 </TS>

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import zlib
+from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,8 @@ import pytest
 import ecodesk.services.consolidate as consolidate_module
 from ecodesk.cli import main
 from ecodesk.services.consolidate import verify_all
-from ecodesk.services.verify_cache import CACHE_FILE, PersistentVerifyCache
+from ecodesk.services.verify_cache import CACHE_FILE, DATA_FIELDS, PersistentVerifyCache
+from ecodesk.submission import SubmissionData
 from tests.consolidation.conftest import ReceivedFolder
 from tests.consolidation.helpers import tamper_figure
 
@@ -89,6 +91,34 @@ def test_a_second_run_in_a_new_process_takes_every_verdict_from_the_cache(
     assert second["values"] == first["values"] and second["tables"] == first["tables"]
     statuses = {status for _name, status, _d, _r in second["verdicts"]}
     assert statuses == {"valid", "tampered", "unknown_signer"}
+
+
+def test_every_field_of_a_verdict_comes_back_from_the_cache(
+    received: ReceivedFolder, inbox: Path, tmp_path: Path
+) -> None:
+    assert set(DATA_FIELDS) == {f.name for f in fields(SubmissionData)} - {"tables", "narratives"}
+    files = files_of(inbox)
+    verified = verify_all(files, received.registry, workers=1)
+    cache = PersistentVerifyCache(tmp_path / "data")
+    verify_all(files, received.registry, cache=cache, workers=1)
+    cache.close()
+    again = PersistentVerifyCache(tmp_path / "data")
+    cached = verify_all(files, received.registry, cache=again, workers=1)
+    assert again.hits == len(files)
+    for fresh, kept in zip(verified, cached, strict=True):
+        assert kept.path == fresh.path and kept.stamp == fresh.stamp
+        assert (kept.unit, kept.period, kept.revision, kept.digest, kept.status, kept.reason) == (
+            fresh.unit,
+            fresh.period,
+            fresh.revision,
+            fresh.digest,
+            fresh.status,
+            fresh.reason,
+        )
+        assert replace(kept.result, workbook=None) == replace(fresh.result, workbook=None)
+        assert kept.data == fresh.data  # every field, the tables and narratives included
+        if fresh.data is not None:
+            assert kept.data is not None and kept.data.tables == fresh.data.tables
 
 
 def test_a_changed_file_is_verified_again(

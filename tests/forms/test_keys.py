@@ -40,7 +40,7 @@ def test_field_key_round_trips(text: str, key: FieldKey) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "1.1", "1.1:", ":x", "8.1:x", "1.0:x", "H:x", "1.1:a b", "1.1:table:t", "g:x"]
+    "text", ["", "1.1", "1.1:", ":x", "100.1:x", "1.0:x", "H:x", "1.1:a b", "1.1:table:t", "g:x"]
 )
 def test_bad_field_keys_are_refused_in_chinese(text: str) -> None:
     assert not FieldKey.is_valid(text)
@@ -68,7 +68,7 @@ def test_section_and_table_keys() -> None:
     with pytest.raises(BadKey):
         TableKey.parse("3.2:pro#jects")
     with pytest.raises(BadKey):
-        SectionKey.parse("9.9:progress")
+        SectionKey.parse("0.9:progress")  # (a plan may have 9 actions: the pack says)
 
 
 def test_cell_keys_in_the_signed_data_count_rows_from_one() -> None:

@@ -337,7 +337,12 @@ class ConsolidationWindow(QMainWindow):
                 return received, None
             periods = {r.period for r in received if r.valid}
             return received, with_review(
-                store, consolidate_received(received, period=period if period in periods else None)
+                store,
+                consolidate_received(
+                    received,
+                    period=period if period in periods else None,
+                    **_receiver_packs(store),
+                ),
             )
 
         self._start(self.tr("正在核验收到的报表…"), work, self._scanned, cancellable=True)
@@ -354,7 +359,9 @@ class ConsolidationWindow(QMainWindow):
         def work(job: Job) -> Any:
             from ecodesk.services.consolidate import consolidate_received
 
-            return received, with_review(store, consolidate_received(received, period=period))
+            return received, with_review(
+                store, consolidate_received(received, period=period, **_receiver_packs(store))
+            )
 
         self._start(self.tr("正在汇总…"), work, self._scanned)
 
@@ -696,3 +703,11 @@ class ConsolidationWindow(QMainWindow):
             QTimer.singleShot(
                 0, self.rescan
             )  # the window appears first; what arrived meanwhile is verified
+
+
+def _receiver_packs(store: Any) -> dict[str, Any]:
+    """The office's own form pack and every pack it knows: units on other versions add up by
+    stable key, and the indicators their packs lacked are named."""
+    from ecodesk.packs.installed import known_packs
+
+    return {"pack": store.pack, "known_packs": known_packs(getattr(store, "data_dir", None))}

@@ -120,6 +120,18 @@ def installed_components() -> list[tuple[Component, str]]:
     return found
 
 
+def city_pack_key_fingerprint(data_dir: Path) -> str:
+    """The key the city signs form packs with, as this program trusts it (after rotations)."""
+    from ecodesk.errors import EcoDeskError
+    from ecodesk.packs.trust import current_anchor, shipped_anchor
+    from ecodesk.signing.keys import group_fingerprint
+
+    try:
+        return group_fingerprint(current_anchor(data_dir, shipped_anchor()).fingerprint)
+    except EcoDeskError as exc:
+        return str(exc)
+
+
 class AboutDialog(QDialog):
     def __init__(self, pack: FormPack, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,7 +140,11 @@ class AboutDialog(QDialog):
         self.setMinimumSize(640, 520)
         layout = QVBoxLayout(self)
 
-        title = QLabel(self.tr("赣州市生态文明建设高地三年行动报送系统"), objectName="pageTitle")
+        # the plan is the form pack's: a new plan installed is named here without a new program
+        title = QLabel(
+            self.tr("《{plan}》报送系统").format(plan=pack.catalog.plan.title),
+            objectName="pageTitle",
+        )
         title.setWordWrap(True)
         layout.addWidget(title)
 
@@ -138,6 +154,8 @@ class AboutDialog(QDialog):
             (self.tr("程序版本"), f"EcoDesk {__version__}"),
             (self.tr("表单版本"), pack.version),
             (self.tr("行动方案"), f"{pack.catalog.plan.title}\n{pack.catalog.plan.document}"),
+            (self.tr("表单包摘要"), pack.digest[:32]),
+            (self.tr("市里表单包密钥指纹"), city_pack_key_fingerprint(data_dir)),
         ]
         for row, (label, value) in enumerate(rows):
             grid.addWidget(QLabel(label, objectName="muted"), row, 0, Qt.AlignmentFlag.AlignTop)

@@ -4,7 +4,8 @@
 - :mod:`.keys` the key registration sheet, replacing the signing key;
 - :mod:`.data` import last year's data and undo it, backup, restore, the baseline template;
 - :mod:`.verify` verify received workbooks;
-- :mod:`.review` import the receiver's feedback and answer its queries.
+- :mod:`.review` import the receiver's feedback and answer its queries;
+- :mod:`.packs` install the city's new form pack (after its diff) and undo that.
 
 :class:`Operations` builds the menu entries and calls them. A domain's module (and the core
 services it imports) is loaded when its entry is first used, so start-up stays light.
@@ -63,6 +64,9 @@ class Operations(QObject):
             None,
             a("backup", self.tr("备份数据…"), self.backup),
             a("restore", self.tr("从备份恢复…"), self.restore),
+            None,
+            a("pack_install", self.tr("更新表单包…"), self.install_pack),
+            a("pack_undo", self.tr("撤销表单包更新…"), self.undo_pack_install),
         ]
         return entries
 
@@ -82,6 +86,10 @@ class Operations(QObject):
             self.actions["undo_import"].setStatusTip(
                 "" if undoable else self.tr("没有可以撤销的导入")
             )
+        if "pack_undo" in self.actions:
+            from ecodesk.packs.installed import can_undo
+
+            self.actions["pack_undo"].setEnabled(can_undo(self.window.data_dir))
         if "export_again" in self.actions and session.data is not None:
             self.actions["export_again"].setEnabled(session.frozen)
 
@@ -141,6 +149,16 @@ class Operations(QObject):
         from ecodesk.ui.operations import data
 
         data.undo_last_import(self.window)
+
+    def install_pack(self) -> None:
+        from ecodesk.ui.operations import packs
+
+        packs.install_pack(self.window)
+
+    def undo_pack_install(self) -> None:
+        from ecodesk.ui.operations import packs
+
+        packs.undo_pack_install(self.window)
 
     def backup(self) -> None:
         from ecodesk.ui.operations import data

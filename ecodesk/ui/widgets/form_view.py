@@ -91,6 +91,9 @@ class FormView(QWidget):
         self._help_before_drag: str | None = None  # the strip says where a drop would go
         self.attachments.place_hint = self.current_place
         layout.addWidget(self.attachments)
+        self.retired = self._retired_section()
+        if self.retired is not None:
+            layout.addWidget(self.retired)
         layout.addStretch(1)
         scroll.setWidget(page)
         self.page = page
@@ -122,6 +125,31 @@ class FormView(QWidget):
         session.tableChanged.connect(lambda _key: self.show_evidence_marks())
         self.show_problems()
         self.show_evidence_marks()
+
+    def _retired_section(self) -> QLabel | None:
+        """Values of this form's fields the form pack in use no longer asks for: kept, shown
+        as 已停用, never exported (the core sets them aside, see Store.load)."""
+        from ecodesk.packs.installed import retired_values
+
+        data = self.session.data
+        mine = {
+            k: v for k, v in (data.retired if data else {}).items() if k.split(":")[0] == self.form
+        }
+        if not mine:
+            return None
+        lines = [
+            self.tr("{name}：{value}　［已停用］").format(name=r.label or r.key, value=r.text)
+            for r in retired_values(getattr(self.session.store, "data_dir", None), mine)
+        ]
+        label = QLabel(
+            self.tr("已停用的指标（新表单包不再要求，数据保留在本机，不再导出）")
+            + "\n"
+            + "\n".join(lines),
+            objectName="retiredValues",
+        )
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
 
     def _plan_text(self) -> str:
         definition = self.session.pack.form(self.form)

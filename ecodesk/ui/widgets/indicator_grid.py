@@ -145,4 +145,8 @@ class IndicatorGrid(QWidget):
             else:
                 bar.setValue(int(max(0, min(100, percent))))
                 bar.setFormat(f"{percent:.0f}%")
-                bar.setToolTip(self.tr("已完成 2026 年目标的 {p}%").format(p=f"{percent:.1f}"))
+                bar.setToolTip(
+                    self.tr("已完成 {year} 年目标的 {p}%").format(
+                        year=self.session.pack.catalog.plan.years[-1], p=f"{percent:.1f}"
+                    )
+                )

@@ -1,0 +1,263 @@
+"""What changes when one pack replaces another, in words a clerk reads before confirming.
+
+Forms, indicators, tables and rules are matched by their stable codes (the keys values are
+stored under); a target is reported apart from its indicator because a changed target is what
+counties most need to see. YAML files the pack carries besides the plan, the catalog and the
+forms (a calendar of deadlines, for instance) are compared as data, entry by entry, so a new
+kind of file is diffed without new code here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ecodesk.forms.loader import FormPack, parse_pack_yaml
+from ecodesk.i18n import tr
+
+Action = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class PackChange:
+    action: Action
+    area: str  # 方案 / 表单 / 指标 / 目标 / 表格 / 规则 / 截止日期 / a file name
+    subject: (
+        str  # what, by code and name: "1.1 推动传统产业改造升级 · tech_invest 工业技术改造投资额"
+    )
+    detail: str = ""  # "目标值 2000 → 2500"
+
+    def line(self) -> str:
+        mark = {"added": "＋", "removed": "－", "changed": "～"}[self.action]
+        word = {
+            "added": tr("packs", "新增"),
+            "removed": tr("packs", "删除"),
+            "changed": tr("packs", "修改"),
+        }[self.action]
+        tail = f"：{self.detail}" if self.detail else ""
+        return f"{mark} {word}{self.area} {self.subject}{tail}"
+
+
+@dataclass(frozen=True)
+class PackDiff:
+    old_version: str
+    new_version: str
+    changes: list[PackChange] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    def summary(self) -> str:
+        if not self.changes:
+            return tr("packs", "两个表单包的内容相同。")
+        return tr(
+            "packs",
+            "表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。",
+            old=self.old_version,
+            new=self.new_version,
+            a=self.count("added"),
+            r=self.count("removed"),
+            c=self.count("changed"),
+        )
+
+    def lines(self) -> list[str]:
+        return [self.summary(), *(c.line() for c in self.changes)]
+
+
+def _dump(model: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    return dict(model.model_dump(mode="json", exclude=exclude or set()))
+
+
+def _field_word(name: str) -> str:
+    """A definition's attribute as a clerk reads it (the YAML name when there is no word)."""
+    words = {
+        "name": tr("packs", "名称"),
+        "title": tr("packs", "标题"),
+        "intro": tr("packs", "说明"),
+        "unit": tr("packs", "单位"),
+        "help": tr("packs", "填报说明"),
+        "message": tr("packs", "提示语"),
+        "required": tr("packs", "是否必填"),
+        "min": tr("packs", "下限"),
+        "max": tr("packs", "上限"),
+        "decimals": tr("packs", "小数位数"),
+        "integer": tr("packs", "是否整数"),
+        "scope": tr("packs", "统计口径"),
+        "aggregation": tr("packs", "汇总方式"),
+        "columns": tr("packs", "列"),
+        "choices": tr("packs", "选项"),
+        "only_for": tr("packs", "适用地区"),
+        "severity": tr("packs", "错误或提示"),
+        "left": tr("packs", "比较对象"),
+        "right": tr("packs", "比较对象"),
+        "op": tr("packs", "比较方式"),
+        "quarterly": tr("packs", "是否按季度报送"),
+    }
+    return words.get(name, name)
+
+
+def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    names = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    return list(dict.fromkeys(_field_word(k) for k in names))
+
+
+def _target_text(target: Any, unit: str) -> str:
+    from ecodesk.forms.targets import target_text
+
+    return target_text(target, unit) if target is not None else tr("packs", "无目标")
+
+
+def _by_code(items: list[Any], attr: str = "code") -> dict[str, Any]:
+    return {getattr(i, attr): i for i in items}
+
+
+def _diff_items(
+    changes: list[PackChange],
+    area: str,
+    where: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_where: str = "",
+) -> None:
+    for code, item in new.items():
+        name = getattr(item, "name", "") or getattr(item, "message", "")[:30]
+        subject = f"{where} · {code} {name}".strip()
+        if code not in old:
+            changes.append(PackChange("added", area, subject))
+            continue
+        before = _dump(old[code], exclude={"target"})
+        after = _dump(item, exclude={"target"})
+        fields = _changed_fields(before, after)
+        if fields:
+            changes.append(PackChange("changed", area, subject, "、".join(fields)))
+    for code, item in old.items():
+        if code not in new:
+            name = getattr(item, "name", "") or getattr(item, "message", "")[:30]
+            changes.append(
+                PackChange("removed", area, f"{old_where or where} · {code} {name}".strip())
+            )
+
+
+def _diff_form(changes: list[PackChange], old: Any, new: Any) -> None:
+    where, old_where = f"{new.code} {new.title}", f"{old.code} {old.title}"
+    head = _changed_fields(
+        _dump(old, exclude={"indicators", "tables", "rules"}),
+        _dump(new, exclude={"indicators", "tables", "rules"}),
+    )
+    if head:
+        changes.append(PackChange("changed", tr("packs", "表单"), where, "、".join(head)))
+    old_ind, new_ind = _by_code(old.indicators), _by_code(new.indicators)
+    _diff_items(changes, tr("packs", "指标"), where, old_ind, new_ind, old_where)
+    for code in new_ind.keys() & old_ind.keys():
+        before = getattr(old_ind[code], "target", None)
+        after = getattr(new_ind[code], "target", None)
+        if (before and _dump(before)) != (after and _dump(after)):
+            changes.append(
+                PackChange(
+                    "changed",
+                    tr("packs", "目标"),
+                    f"{where} · {code} {new_ind[code].name}",
+                    f"{_target_text(before, getattr(old_ind[code], 'unit', ''))} → "
+                    f"{_target_text(after, getattr(new_ind[code], 'unit', ''))}",
+                )
+            )
+    _diff_items(
+        changes, tr("packs", "表格"), where, _by_code(old.tables), _by_code(new.tables), old_where
+    )
+    _diff_items(
+        changes,
+        tr("packs", "规则"),
+        where,
+        _by_code(old.rules, "id"),
+        _by_code(new.rules, "id"),
+        old_where,
+    )
+
+
+def _entry_key(item: Any) -> str:
+    if isinstance(item, dict):
+        ident = {
+            k: item[k] for k in ("code", "id", "form", "forms", "period", "periods") if k in item
+        }
+        if ident:
+            return json.dumps(ident, ensure_ascii=False, sort_keys=True)
+    return json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _entries(data: Any) -> dict[str, Any]:
+    """A data file's entries: list items (by their identifying keys), or top-level keys."""
+    if isinstance(data, list):
+        return {_entry_key(i): i for i in data}
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if isinstance(value, list):
+                out |= {f"{key} {_entry_key(i)}": i for i in value}
+            else:
+                out[str(key)] = value
+        return out
+    return {"": data}
+
+
+def _diff_data_file(
+    changes: list[PackChange], name: str, old: bytes | None, new: bytes | None
+) -> None:
+    area = tr("packs", "截止日期") if name.startswith("calendar") else name
+    before = _entries(parse_pack_yaml(name, old)) if old else {}
+    after = _entries(parse_pack_yaml(name, new)) if new else {}
+    for key, value in after.items():
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        if key not in before:
+            changes.append(PackChange("added", area, key, text[:120]))
+        elif before[key] != value:
+            old_text = json.dumps(before[key], ensure_ascii=False, sort_keys=True, default=str)
+            changes.append(PackChange("changed", area, key, f"{old_text[:60]} → {text[:60]}"))
+    for key in before.keys() - after.keys():
+        changes.append(PackChange("removed", area, key))
+
+
+def diff_packs(
+    old: FormPack,
+    new: FormPack,
+    old_files: Mapping[str, bytes] | None = None,
+    new_files: Mapping[str, bytes] | None = None,
+) -> PackDiff:
+    """Everything that differs between ``old`` and ``new``, plan first, then form by form."""
+    changes: list[PackChange] = []
+    plan = tr("packs", "方案")
+    if old.catalog.plan.title != new.catalog.plan.title:
+        changes.append(
+            PackChange(
+                "changed",
+                plan,
+                tr("packs", "标题"),
+                f"{old.catalog.plan.title} → {new.catalog.plan.title}",
+            )
+        )
+    if old.catalog.plan.years != new.catalog.plan.years:
+        changes.append(
+            PackChange(
+                "changed",
+                plan,
+                tr("packs", "年度"),
+                f"{old.catalog.plan.years[0]}—{old.catalog.plan.years[-1]} → "
+                f"{new.catalog.plan.years[0]}—{new.catalog.plan.years[-1]}",
+            )
+        )
+    form_area = tr("packs", "表单")
+    for code, form in new.forms.items():
+        if code not in old.forms:
+            changes.append(PackChange("added", form_area, f"{code} {form.title}"))
+        else:
+            _diff_form(changes, old.forms[code], form)
+    for code, form in old.forms.items():
+        if code not in new.forms:
+            changes.append(PackChange("removed", form_area, f"{code} {form.title}"))
+    known = {"pack.yaml", "catalog.yaml", *old.files.values(), *new.files.values()}
+    old_files, new_files = old_files or {}, new_files or {}
+    for name in sorted((set(old_files) | set(new_files)) - known):
+        if old_files.get(name) != new_files.get(name):
+            _diff_data_file(changes, name, old_files.get(name), new_files.get(name))
+    return PackDiff(old.version, new.version, changes)
