@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import fields
@@ -28,6 +29,7 @@ from ecodesk.submission import SubmissionData, TableRow
 
 _RECENT = 8  # decoded parts kept (a consolidation reads one unit's parts at a time)
 _recent: OrderedDict[bytes, Any] = OrderedDict()
+_recent_lock = threading.Lock()
 
 
 def _encode(value: object) -> bytes:
@@ -35,14 +37,16 @@ def _encode(value: object) -> bytes:
 
 
 def _decode(blob: bytes) -> Any:
-    found = _recent.get(blob)
-    if found is not None:
-        _recent.move_to_end(blob)
-        return found
+    with _recent_lock:  # the window reads received data from its worker thread as well
+        found = _recent.get(blob)
+        if found is not None:
+            _recent.move_to_end(blob)
+            return found
     value = json.loads(zlib.decompress(blob))
-    _recent[blob] = value
-    if len(_recent) > _RECENT:
-        _recent.popitem(last=False)
+    with _recent_lock:
+        _recent[blob] = value
+        while len(_recent) > _RECENT:
+            _recent.popitem(last=False)
     return value
 
 
@@ -110,7 +114,7 @@ class ReceivedSubmission(SubmissionData):
 
     def has_content(self, form: str) -> bool:
         if self._filled is None:
-            self._filled = frozenset(f for f in self.forms if super().has_content(f))
+            self._filled = frozenset(f for f in self.forms if SubmissionData.has_content(self, f))
         return form in self._filled
 
     def __setstate__(self, state: dict[str, Any]) -> None:
