@@ -1,28 +1,35 @@
-"""Consolidation time and memory for 18, 180 and 1,800 received full county workbooks.
+"""Consolidation time and memory for 18, 180 and 1,800 distinct received full county workbooks.
 
     /work/main/.venv/bin/python benchmarks/bench_consolidate.py 1800            # one size
     /work/main/.venv/bin/python benchmarks/bench_consolidate.py                 # 18, 180, 1800
     /work/main/.venv/bin/python benchmarks/bench_consolidate.py 18 180 --workers 1
     /work/main/.venv/bin/python benchmarks/bench_consolidate.py --forms G,1.1   # smaller workbooks
-    /work/main/.venv/bin/python benchmarks/bench_consolidate.py --clean         # drop the cache
+    /work/main/.venv/bin/python benchmarks/bench_consolidate.py --copies        # the older set
+    /work/main/.venv/bin/python benchmarks/bench_consolidate.py --clean         # drop the caches
 
-Eighteen demo counties' workbooks are signed once with real keys (a cheap KDF: key derivation is
-not what is measured) and kept in a cache folder under the system's temp folder, named by the
-parameters and the code that writes them (4.5 MB each; ``--clean`` removes them all). Larger
-sets are variants of them, each with its own bytes (another zip comment), so every file is
-hashed and verified — no cache helps — as resent copies in a city folder would be (copies of one
-signed submission are set aside as duplicates after verifying); they are written for the run
-and removed after it.
+The files are distinct submissions as a city receives them: 21 divisions × 22 departments (462
+units), each unit with its own key in the registry, revision 1 of every unit, then revision 2 …
+(up to 4), every one with its own figures, words and rows, really signed. They are made once, in
+a worker pool (one per core), into a cache folder under the system's temp folder named by the
+parameters and the code that writes them, and grown when a larger size is asked for; the time
+spent making them is printed apart and is not in the figures. ``--copies`` instead uses 18 signed
+submissions resent under other bytes (the benchmark's older set: one copy of each in memory).
 
-For every size, in the same run: ``consolidate`` in its two parts, verifying (a process pool, one
-worker per core; the parent collects each verdict) and adding up (serial, in the parent); the
-CPU time of this process and its workers (``os.times``, children included once the pool is shut
-down) next to the wall time, since wall time means little on a machine others are loading; the
-wall time projected for an idle machine (verifying CPU / cores + adding up); the peak resident
-memory of the program and its workers together (sampled every 20 ms); and the per-file figures,
-which should stay flat (linear growth). Baselines, measured in the same run on the 18 originals:
-openpyxl only loading a workbook (what the verifier did before, per file), and the streaming
-verifier one file after another, by stage (one core, CPU time).
+Eighteen demo counties' workbooks (signed once, cached the same way) give the baselines, measured
+in the same run in a process of their own: openpyxl only loading a workbook (what the verifier
+did before, per file), and the streaming verifier one file after another, by stage (one core,
+CPU time), with what the consolidating program holds per distinct submission.
+
+Each size runs in a fresh process as ``ecodesk consolidate`` would: verifying in a process pool
+(one worker per core; the verdicts kept in a fresh data folder's cache) and adding up in the
+parent. Printed: the CPU time of that process and its workers (``os.times``) next to the wall
+time and the load average, since wall time means little on a machine others are loading; the
+wall time projected for an idle machine (verifying CPU / cores + adding up); peak resident memory
+from ``resource.getrusage`` (RUSAGE_SELF: the program; RUSAGE_CHILDREN: its largest worker) once
+verified and added up, and the program and its workers together sampled every 20 ms; then the
+summary workbook written (wall, the program's peak). Per-file figures should stay flat. Then each
+size is scanned again by a new process, as after a restart: every verdict should come from the
+cache (counted), at a small fraction of the first scan's CPU.
 """
 
 from __future__ import annotations
