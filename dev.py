@@ -100,7 +100,7 @@ def ensure_debian_packages() -> None:
 
 # mypy on the window (ecodesk/ui): Qt's stubs make some errors costly to silence honestly, so they
 # are counted against this budget, which only ever goes down. The core must have none.
-UI_MYPY_ERRORS_ALLOWED = 42
+UI_MYPY_ERRORS_ALLOWED = 34
 
 
 def lint(py: Path) -> int:

@@ -101,3 +101,16 @@ def pack():  # type: ignore[no-untyped-def]
     from ecodesk.forms.loader import bundled_pack
 
     return bundled_pack()
+
+
+@pytest.fixture(autouse=True)
+def _as_of_the_suites_day() -> Iterator[None]:
+    """Every test runs as of :data:`tests.as_of.TEST_DAY` (the calendar's due dates would
+    otherwise change the outcome of an export with the real date); tests of the calendar set
+    their own day through the session's clock or an explicit ``now``."""
+    from ecodesk import clock
+    from tests.as_of import TEST_DAY
+
+    clock.run_as_of(TEST_DAY)
+    yield
+    clock.run_as_of(None)

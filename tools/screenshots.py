@@ -106,8 +106,8 @@ def main() -> int:
                 while panel.thumbnails.get(attachment.sha256) is None:
                     app.processEvents()
             panel.show_attachments()
-            evidence_view.scroll.ensureWidgetVisible(panel, 0, 0)
-            evidence_view.scroll.ensureWidgetVisible(evidence_view.attachments_title, 0, 40)
+            evidence_view.scroll_area.ensureWidgetVisible(panel, 0, 0)
+            evidence_view.scroll_area.ensureWidgetVisible(evidence_view.attachments_title, 0, 40)
             save(window, "form-attachments.png")
             from ecodesk.ui.dialogs.attach_dialog import AttachDialog
 
@@ -470,7 +470,6 @@ def received_workbooks(
     from ecodesk.workbook.writer import write_signed_workbook
 
     inbox.mkdir(parents=True)
-    meta = ExportMeta(exported_at=datetime.now().astimezone(), program_version="screenshots")
     divisions = [d for d in pack.catalog.divisions if d.kind != "功能区"][:8]  # type: ignore[attr-defined]
     for i, division in enumerate(divisions):
         data = sample_submission(pack, division.code, Period(2025))  # type: ignore[arg-type]
@@ -486,6 +485,14 @@ def received_workbooks(
                     explanation="新建项目集中投产，数据已与县统计局核实",
                 )
             )
+        # sent in the days before 2025's due date (2026-01-20), one county four days late
+        late = i == 6
+        meta = ExportMeta(
+            exported_at=datetime(2026, 1, 24 if late else 12 + i, 9, 30).astimezone(),
+            program_version="screenshots",
+            due=pack.calendar.submission_deadline(data.period, data.forms).due,  # type: ignore[attr-defined]
+            late_reason="汛期抢险，乡镇数据汇总延误，经市领导小组办公室同意后补报" if late else "",
+        )
         keys = KeyStore(keys_home / division.code)
         key = keys.unlock_or_create("screenshots")
         if i != 5:

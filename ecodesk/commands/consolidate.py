@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ecodesk.consolidation.labels import file_status_label
+    from ecodesk.consolidation.model import unit_id
     from ecodesk.consolidation.writer import check_output_path
     from ecodesk.output import OutputExists
     from ecodesk.paths import resolve_data_dir
@@ -143,6 +144,17 @@ def run(args: argparse.Namespace) -> int:
         print(tr("cli", "未收到报送：{names}", names="、".join(missing)))
     for other in summary.other_packs:
         print(tr("cli", "表单包：{sentence}", sentence=other.sentence()))
+    for row in summary.completeness:
+        timeliness = summary.timeliness.get(unit_id(row.unit))
+        if timeliness is not None and timeliness.state == "late":
+            print(
+                tr(
+                    "cli",
+                    "  报送时效：{unit} {text}",
+                    unit=row.unit.display_name or row.unit.division_name,
+                    text=timeliness.text,
+                )
+            )
     _review_states(args, result)
     path = write_summary(result, out, force=args.force)
     print(tr("cli", "汇总表已保存：{path}", path=path))

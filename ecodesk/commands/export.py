@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 
+from ecodesk import clock
 from ecodesk.commands._arguments import add_force_argument, add_period_argument
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
@@ -35,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         required=True,
         help=tr("cli", "输出文件（或放入的文件夹，文件名按单位和报送期自动取）"),
     )
+    parser.add_argument(
+        "--late-reason",
+        metavar="TEXT",
+        default="",
+        help=tr("cli", "迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送"),
+    )
     add_force_argument(parser)
     parser.set_defaults(func=run, writes_data=True)
 
@@ -43,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ecodesk.paths import resolve_data_dir
-    from ecodesk.services.export import export_submission
+    from ecodesk.services.export import LateReasonRequired, export_lateness, export_submission
     from ecodesk.signing.keys import KeyStore, group_fingerprint, passphrase_from_env
     from ecodesk.store import Store
 
@@ -58,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     with Store.open(data_dir) as store:
         period = args.period or store.current_period()
+        late = export_lateness(store, period, clock.now())
+        if late is not None and late.needs_reason and not args.late_reason.strip():
+            # said before the passphrase is asked for, not after it was typed in vain
+            raise LateReasonRequired(period, late.due, late.days_late)
         passphrase = passphrase_from_env()
         if passphrase is None:
             if not sys.stdin.isatty():
@@ -72,7 +83,13 @@ def run(args: argparse.Namespace) -> int:
                 tr("cli", "设置签名口令（至少 8 个字符）：") if first else tr("cli", "签名口令：")
             )
         result = export_submission(
-            store, period, out, passphrase=passphrase, data_dir=data_dir, force=args.force
+            store,
+            period,
+            out,
+            passphrase=passphrase,
+            data_dir=data_dir,
+            force=args.force,
+            late_reason=args.late_reason,
         )
     if result.created_key:
         print(

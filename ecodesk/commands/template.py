@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
+from ecodesk import clock
 from ecodesk.commands._arguments import add_force_argument
 from ecodesk.i18n import tr
 
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     baseline.add_argument(
         "--year",
         type=int,
-        default=date.today().year - 1,
+        default=clock.today().year - 1,
         help=tr("cli", "数据所属年度（默认上一年）"),
     )
     baseline.set_defaults(func=run_baseline)

@@ -20,6 +20,7 @@ from ecodesk.submission import AttachedFile, Period, SubmissionData, UnitProfile
 
 if TYPE_CHECKING:
     from ecodesk.consolidation.evidence import UnbackedClaim
+    from ecodesk.consolidation.timeliness import Timeliness
     from ecodesk.review.state import UnitReview
 
 Aggregation = Literal["sum", "ratio", "none"]
@@ -219,6 +220,8 @@ class Summary:
 
     # units that reported under another form pack than the receiver's (consolidation.packs)
     other_packs: list[Any] = field(default_factory=list)
+    # 按时 / 迟报 N 天 / 未报 per unit (unit_id → timeliness), from the receiver's calendar
+    timeliness: dict[tuple[str, str], Timeliness] = field(default_factory=dict)
 
     def indicator(self, key: str) -> IndicatorSummary:
         for summary in self.indicators:

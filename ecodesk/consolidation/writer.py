@@ -66,6 +66,12 @@ STATE_FILLS = {
     FormState.MISSING: PatternFill("solid", fgColor="F8CBAD"),
     FormState.NOT_REQUIRED: PatternFill(fill_type=None),
 }
+TIMELINESS_FILLS = {
+    "on_time": STATE_FILLS[FormState.SUBMITTED],
+    "late": STATE_FILLS[FormState.WITH_WARNINGS],
+    "missing": STATE_FILLS[FormState.MISSING],
+    "undated": PatternFill(fill_type=None),
+}
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
 
 TABLE_SHEET = "指标×单位汇总表"  # first: rows = indicators, columns = units, numbers as numbers
@@ -370,7 +376,8 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
     pack = summary.pack
     forms = list(pack.forms)
     reviewed = bool(summary.review)
-    width = 3 + len(forms) + (1 if reviewed else 0)
+    timed = any(t.state != "undated" for t in summary.timeliness.values())
+    width = 3 + len(forms) + (1 if reviewed else 0) + (2 if timed else 0)
     title_row(ws, tr("consolidation", "各单位报送完成情况"), width)
     legend = "　".join(
         f"{state_label(s)}"
@@ -387,6 +394,8 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
     titles += [f"{code}\n{pack.form(code).title}" for code in forms]
     if reviewed:
         titles.append(tr("consolidation", "审核状态"))
+    if timed:
+        titles += [tr("consolidation", "报送时效"), tr("consolidation", "迟报原因")]
     header_row(ws, header, titles)
     ws.row_dimensions[header].height = 60
     row = header
@@ -408,8 +417,18 @@ def _write_matrix(ws: Worksheet, summary: Summary) -> None:
         if reviewed:
             review = summary.review.get(unit_id(entry.unit))
             put(ws, row, 4 + len(forms), unit_state_label(review.state) if review else "")
+        if timed:
+            timeliness = summary.timeliness.get(unit_id(entry.unit))
+            column = 4 + len(forms) + (1 if reviewed else 0)
+            if timeliness is not None:
+                cell = put(ws, row, column, timeliness.label)
+                cell.fill = TIMELINESS_FILLS[timeliness.state]
+                put(ws, row, column + 1, timeliness.reason)
     box(ws, header, row, 1, width)
-    set_widths(ws, [9, 24, 8] + [9] * len(forms) + ([10] if reviewed else []))
+    set_widths(
+        ws,
+        [9, 24, 8] + [9] * len(forms) + ([10] if reviewed else []) + ([11, 30] if timed else []),
+    )
     ws.freeze_panes = ws.cell(row=header + 1, column=4)
     a4(ws, summary, landscape=True, title_rows=f"{header}:{header}")
 

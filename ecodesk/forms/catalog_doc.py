@@ -170,6 +170,30 @@ def catalog_document(pack: FormPack) -> dict[str, Any]:
             }
             for d in cat.duties
         ],
+        "calendar": calendar_document(pack),
+    }
+
+
+def calendar_document(pack: FormPack) -> dict[str, Any]:
+    """The reporting calendar: the rules as the pack states them and, for every period of the
+    plan and every form reported on it, when reporting opens and when it is due."""
+    cal = pack.calendar
+    return {
+        "rules": {
+            kind: {"opens_before_end": r.opens_before_end, "due_after_end": r.due_after_end}
+            for kind, r in cal.rules.items()
+        },
+        "deadlines": [
+            {
+                "period": str(d.period),
+                "form": d.form,
+                "opens": d.opens.isoformat(),
+                "due": d.due.isoformat(),
+            }
+            for d in cal.deadlines(
+                pack.catalog.plan.years, {c: f.quarterly for c, f in pack.forms.items()}
+            )
+        ],
     }
 
 
@@ -257,4 +281,38 @@ def catalog_tree(pack: FormPack) -> str:
         out.add(
             "", vi == len(cat.divisions) - 1, f"{division.code} {division.name}（{division.kind}）"
         )
+    _calendar_tree(pack, out)
     return "\n".join(out.lines) + "\n"
+
+
+def _calendar_tree(pack: FormPack, out: _Tree) -> None:
+    """报送日历: each period's due date, and the forms whose own date differs from it."""
+    deadlines = pack.calendar.deadlines(
+        pack.catalog.plan.years, {c: f.quarterly for c, f in pack.forms.items()}
+    )
+    if not deadlines:
+        return
+    out.lines.append("")
+    out.lines.append(tr("catalog", "报送日历"))
+    periods = list(dict.fromkeys(d.period for d in deadlines))
+    for pi, period in enumerate(periods):
+        mine = [d for d in deadlines if d.period == period]
+        first = min(d.due for d in mine)
+        prefix = out.add(
+            "",
+            pi == len(periods) - 1,
+            tr(
+                "catalog",
+                "{period}：{opens} 开始填报，{due} 截止",
+                period=period.label,
+                opens=min(d.opens for d in mine).isoformat(),
+                due=first.isoformat(),
+            ),
+        )
+        own = [d for d in mine if d.due != first]
+        for oi, d in enumerate(own):
+            out.add(
+                prefix,
+                oi == len(own) - 1,
+                tr("catalog", "表 {form}：{due} 截止", form=d.form or "", due=d.due.isoformat()),
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterator, Mapping
@@ -13,6 +14,13 @@ import yaml
 from pydantic import ValidationError
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.calendar import (
+    CALENDAR_FILE,
+    CalendarSpec,
+    ReportingCalendar,
+    calendar_from_spec,
+    calendar_problems,
+)
 from ecodesk.forms.fields import InputField
 from ecodesk.forms.keys import (
     FieldKey,
@@ -35,7 +43,13 @@ from ecodesk.forms.schema import (
     TableTotalRule,
     Task,
 )
-from ecodesk.forms.yaml_marks import duplicate_keys, expanded_size, line_of
+from ecodesk.forms.yaml_marks import (
+    duplicate_keys,
+    expanded_size,
+    line_of,
+    line_of_path,
+    unreadable_scalar_line,
+)
 from ecodesk.i18n import tr
 
 PACK_DIR = Path(__file__).resolve().parent / "pack"
@@ -100,6 +114,7 @@ class FormPack:
     # SHA-256 of the signed pack's manifest when the pack came from a pack file ("" for the
     # pack the program ships, which has the digest of its built form, see ecodesk.packs)
     digest: str = ""
+    calendar: ReportingCalendar = field(default_factory=ReportingCalendar)
 
     @property
     def version(self) -> str:
@@ -236,7 +251,15 @@ def _parse_yaml(name: str, raw: bytes, roots: dict[str, yaml.Node]) -> Any:
                     ),
                     dup.line,
                 )
-            return loader.construct_document(node)
+            try:
+                return loader.construct_document(node)
+            except ValueError as exc:  # a scalar that parses but cannot be built (2027-02-30)
+                raise FormDefinitionError(
+                    name,
+                    "",
+                    tr("forms", "无法识别的值：{exc}", exc=exc),
+                    unreadable_scalar_line(node),
+                ) from None
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -531,8 +554,10 @@ def _load(
         names[form.code] = name
     # every other YAML the pack carries (a calendar, say) passes the same safe parse: well-formed,
     # no duplicate keys, no aliases; what it means is the business of the code that reads it
-    for name in sorted(set(files) - {"pack.yaml", "catalog.yaml", *manifest.forms}):
-        _parse_yaml(name, files[name], roots)
+    others = {
+        name: _parse_yaml(name, files[name], roots)
+        for name in sorted(set(files) - {"pack.yaml", "catalog.yaml", *manifest.forms})
+    }
     pack = FormPack(
         manifest=manifest,
         catalog=catalog,
@@ -542,7 +567,36 @@ def _load(
         digest=digest,
     )
     _cross_check(pack)
+    if CALENDAR_FILE in others:
+        pack = dataclasses.replace(
+            pack, calendar=_load_calendar(others[CALENDAR_FILE], pack, roots.get(CALENDAR_FILE))
+        )
     return pack
+
+
+def _load_calendar(data: Any, pack: FormPack, root: yaml.Node | None) -> ReportingCalendar:
+    """The pack's calendar (a pack without ``calendar.yaml`` has nothing due). Every problem
+    names the line of ``calendar.yaml`` it is on, as a form designer fixes it in an editor."""
+
+    def refuse(loc: tuple[Any, ...], location: str, problem: str) -> FormDefinitionError:
+        return FormDefinitionError(CALENDAR_FILE, location, problem, line_of_path(root, loc))
+
+    try:
+        spec = CalendarSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        raise refuse(loc, _readable_location(data, loc), first["msg"]) from None
+    problems = calendar_problems(
+        spec,
+        pack.forms,
+        [code for code, form in pack.forms.items() if form.quarterly],
+        pack.catalog.plan.years,
+    )
+    if problems:
+        loc, problem = problems[0]
+        raise refuse(loc, _readable_location(data, loc), problem)
+    return calendar_from_spec(spec)
 
 
 @functools.cache

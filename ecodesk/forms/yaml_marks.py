@@ -13,7 +13,7 @@ two equal keys, so a designer's pasted-twice ``target:`` would quietly win over 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -125,6 +125,48 @@ def line_of(root: yaml.Node | None, location: str) -> int | None:
         elif isinstance(node, yaml.SequenceNode):
             found = _item_named(node, token)
             if found is not None:
+                line = found.start_mark.line + 1
+        if found is None:
+            break
+        node = found
+    return line
+
+
+def unreadable_scalar_line(root: yaml.Node) -> int | None:
+    """The 1-based line of the first scalar under ``root`` that YAML's safe constructor cannot
+    turn into a value (a date such as ``2027-02-30`` looks like one to the parser and fails only
+    when built)."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return int(node.start_mark.line) + 1
+        else:
+            stack[:0] = _children(node)
+    return None
+
+
+def line_of_path(root: yaml.Node | None, path: Sequence[object]) -> int | None:
+    """The 1-based line of the value at ``path`` (keys and list positions, as pydantic reports
+    them) in the file whose root node is ``root``: a key's own line, as deep as the path leads."""
+    if root is None:
+        return None
+    node: yaml.Node = root
+    line = root.start_mark.line + 1
+    for part in path:
+        found: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                    found, line = value, key.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                found = node.value[part]
                 line = found.start_mark.line + 1
         if found is None:
             break

@@ -2,9 +2,10 @@
 
 Forms, indicators, tables and rules are matched by their stable codes (the keys values are
 stored under); a target is reported apart from its indicator because a changed target is what
-counties most need to see. YAML files the pack carries besides the plan, the catalog and the
-forms (a calendar of deadlines, for instance) are compared as data, entry by entry, so a new
-kind of file is diffed without new code here.
+counties most need to see. The calendar is compared by what it decides: each period's (and
+each form's) opening and due date, whether a date moved through a rule or an explicit entry.
+Any other YAML file the pack carries is compared as data, entry by entry, so a new kind of file
+is diffed without new code here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ecodesk.forms.calendar import CALENDAR_FILE, Deadline
 from ecodesk.forms.loader import FormPack, parse_pack_yaml
 from ecodesk.i18n import tr
 
@@ -218,6 +220,60 @@ def _diff_data_file(
         changes.append(PackChange("removed", area, key))
 
 
+def _deadlines(pack: FormPack) -> dict[tuple[Any, str], Deadline]:
+    forms = {code: form.quarterly for code, form in pack.forms.items()}
+    found = pack.calendar.deadlines(pack.catalog.plan.years, forms)
+    return {(d.period, d.form or ""): d for d in found}
+
+
+def _dates_text(d: Deadline) -> str:
+    return tr("packs", "{opens} 开始，{due} 截止", opens=d.opens.isoformat(), due=d.due.isoformat())
+
+
+def _moved_text(old: Deadline, new: Deadline) -> str:
+    parts = []
+    if old.due != new.due:
+        parts.append(tr("packs", "截止 {old} → {new}", old=old.due, new=new.due))
+    if old.opens != new.opens:
+        parts.append(tr("packs", "开始 {old} → {new}", old=old.opens, new=new.opens))
+    return "；".join(parts)
+
+
+def _diff_calendar(changes: list[PackChange], old: FormPack, new: FormPack) -> None:
+    """Each period whose dates moved, one line per kind of move: the forms that moved alike
+    together (all of them: "全部表单"), in the pack's form order."""
+    area = tr("packs", "截止日期")
+    before, after = _deadlines(old), _deadlines(new)
+    rank = {code: i for i, code in enumerate(dict.fromkeys([*new.forms, *old.forms]))}
+    for period in sorted({period for period, _ in before.keys() | after.keys()}):
+        forms = sorted(
+            {f for p, f in before.keys() | after.keys() if p == period},
+            key=lambda f: rank.get(f, len(rank)),
+        )
+        groups: dict[Any, list[str]] = {}
+        pairs: dict[Any, tuple[Deadline | None, Deadline | None]] = {}
+        for form in forms:
+            was, now = before.get((period, form)), after.get((period, form))
+            move = (was and (was.opens, was.due), now and (now.opens, now.due))
+            if move[0] != move[1]:
+                groups.setdefault(move, []).append(form)
+                pairs[move] = (was, now)
+        for move, moved in groups.items():
+            if len(moved) == len(forms) and len(forms) > 1:
+                subject = tr("packs", "{period}（全部表单）", period=period.label)
+            else:
+                subject = tr(
+                    "packs", "{period} 表 {forms}", period=period.label, forms="、".join(moved)
+                )
+            was, now = pairs[move]
+            if was is None and now is not None:
+                changes.append(PackChange("added", area, subject, _dates_text(now)))
+            elif now is None and was is not None:
+                changes.append(PackChange("removed", area, subject, _dates_text(was)))
+            elif was is not None and now is not None:
+                changes.append(PackChange("changed", area, subject, _moved_text(was, now)))
+
+
 def diff_packs(
     old: FormPack,
     new: FormPack,
@@ -255,7 +311,8 @@ def diff_packs(
     for code, form in old.forms.items():
         if code not in new.forms:
             changes.append(PackChange("removed", form_area, f"{code} {form.title}"))
-    known = {"pack.yaml", "catalog.yaml", *old.files.values(), *new.files.values()}
+    _diff_calendar(changes, old, new)
+    known = {"pack.yaml", "catalog.yaml", CALENDAR_FILE, *old.files.values(), *new.files.values()}
     old_files, new_files = old_files or {}, new_files or {}
     for name in sorted((set(old_files) | set(new_files)) - known):
         if old_files.get(name) != new_files.get(name):

@@ -7,6 +7,7 @@ markup): ``<`` or ``&`` in a project name must print as typed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -44,6 +45,8 @@ class SheetIdentity:
     fingerprint: str | None
     digest: str | None
     signoff: Signoff | None = None  # who filled, reviewed, signed (people and roles on)
+    due: date | None = None  # the calendar's due date the signed export carried
+    late_reason: str = ""  # 迟报原因, when the export was late
 
     @property
     def signed(self) -> bool:
@@ -132,12 +135,18 @@ def info_table(
             "",
         ],
     ]
+    if ident.signed and ident.due is not None:
+        due = tr("report", "{y}年{m}月{d}日", y=ident.due.year, m=ident.due.month, d=ident.due.day)
+        rows.append([_p(tr("report", "截止日期"), c), _p(due, c), "", ""])
+        if ident.late_reason:
+            rows.append([_p(tr("report", "迟报原因"), c), _p(ident.late_reason, c), "", ""])
     label = 24 * mm
     value = page.frame_width / 2 - label
     table = Table(rows, colWidths=[label, value, label + 4 * mm, value - 4 * mm])
     table.setStyle(
         TableStyle(
             grid_style(header_rows=0)
+            + [("SPAN", (1, n), (3, n)) for n in range(6, len(rows))]
             + [
                 ("SPAN", (1, 4), (3, 4)),
                 ("SPAN", (1, 5), (3, 5)),

@@ -8,6 +8,7 @@ with unit, period, revision and data digest so the city can match paper to file.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -280,8 +281,12 @@ def write_submission_sheet(
     digest: str | None,
     force: bool = True,
     signoff: Signoff | None = None,
+    due: date | None = None,
+    late_reason: str = "",
 ) -> Path:
     """Write the printable submission sheet of ``data``; returns ``out_path``.
+
+    A signed sheet shows the ``due`` date its export carried and, when late, the ``late_reason``.
 
     ``fingerprint``/``digest`` come from the signed workbook; without them the sheet is a
     draft and says so on every page. ``signoff`` (when the office uses people and roles): who
@@ -294,6 +299,8 @@ def write_submission_sheet(
         fingerprint=fingerprint,
         digest=digest,
         signoff=signoff,
+        due=due,
+        late_reason=late_reason,
     )
     story = build_sheet_story(pack, data, ident, styles)
     furniture = _Furniture(data, ident, styles)

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,8 @@ class ReceivedWorkbook:
     )
     digest: str = ""  # SHA-256 of the signed data: the same digest is the same submission
     warning: str = ""  # Chinese; used, but with something the city must know (unknown unit)
+    exported_at: datetime | None = None  # the signed export time, for timeliness
+    late_reason: str = ""  # the signed 迟报原因
 
     @property
     def valid(self) -> bool:
@@ -181,6 +184,8 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
         data=data if result.status in DATA_TRUSTED else None,
         stamp=stamp,
         digest=getattr(workbook, "digest", "") or "",
+        exported_at=getattr(workbook, "exported_at", None),
+        late_reason=getattr(workbook, "late_reason", ""),
     )
     if result.kind == "feedback":
         item.status = "refused"
@@ -508,6 +513,7 @@ def consolidate_received(
     were not in a unit's pack (see :mod:`ecodesk.consolidation.packs`)."""
     from ecodesk.consolidation.build import build_summary
     from ecodesk.consolidation.selection import newest_revisions
+    from ecodesk.consolidation.timeliness import timeliness_by_unit
 
     pack = pack or bundled_pack()
     valid = [r for r in received if r.valid]
@@ -621,6 +627,13 @@ def consolidate_received(
     summary.other_packs = units_on_other_packs(
         pack, summary.submissions, known_packs or {pack.digest: pack}
     )
+    summary.timeliness = timeliness_by_unit(
+        pack,
+        period,
+        summary.completeness,
+        submissions,
+        _first_sent(kept, in_period),
+    )
     log.info(
         "consolidated %s: %d used, %d refused, %d set aside",
         period,
@@ -651,6 +664,20 @@ def unit_attachments(kept: Sequence[ReceivedWorkbook]) -> list[UnitAttachment]:
                 )
             )
     return found
+
+
+def _first_sent(kept: list[ReceivedWorkbook], in_period: list[ReceivedWorkbook]) -> dict[Any, Any]:
+    """Each kept unit's first sending among the files received (its earliest signed export):
+    a unit that reported on time and corrected later did not report late."""
+    from ecodesk.consolidation.timeliness import SentAt
+
+    first: dict[Any, Any] = {}
+    units = {unit_id(r.data.unit) for r in kept if r.data}
+    for r in sorted(in_period, key=lambda r: r.revision or 0):
+        key = unit_id(r.data.unit) if r.data else None
+        if key in units and key not in first and r.status != "conflict":
+            first[key] = SentAt(r.exported_at, r.late_reason)
+    return first
 
 
 def attach_review(consolidation: Consolidation, sent: Sequence[FeedbackEntry]) -> None:

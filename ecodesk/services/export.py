@@ -34,17 +34,18 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ecodesk import __version__
+from ecodesk import __version__, clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.notices import notify
 from ecodesk.output import PART_SUFFIX, OutputFile
 from ecodesk.storage import storage_error
 from ecodesk.store.settings import EXPORT_IN_PROGRESS as EXPORT_JOURNAL
+from ecodesk.store.settings import LATE_EXPORT
 from ecodesk.submission import Period, ProfileMissing
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,53 @@ class QueriesUnanswered(EcoDeskError):
                 "请逐条答复（窗口中“答复”，或 ecodesk feedback answer 编号 答复内容）后再导出。",
             )
         )
+
+
+class LateReasonRequired(EcoDeskError):
+    """The submission is exported after its due date and no late reason (迟报原因) was given."""
+
+    def __init__(self, period: Period, due: date, days_late: int) -> None:
+        self.period = period
+        self.due = due
+        self.days_late = days_late
+        super().__init__(
+            tr(
+                "export",
+                "{period}的截止日期是 {due}，现在导出已逾期 {n} 天，需要写明迟报原因："
+                "请在导出对话框中填写，或在命令行加 --late-reason 原因。",
+                period=period.label,
+                due=due.isoformat(),
+                n=days_late,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """How an export at a given time stands against the submission's due date."""
+
+    due: date
+    days_late: int  # 0: on time
+    correction: bool = False  # a correction revision: the first revision was the submission
+
+    @property
+    def needs_reason(self) -> bool:
+        """Late, and not a correction (the timeliness of a period is its first revision's)."""
+        return self.days_late > 0 and not self.correction
+
+
+def export_lateness(store: Any, period: Period, when: datetime | date) -> Lateness | None:
+    """The due date of ``period``'s submission (the earliest of its forms' due dates in the
+    pack's calendar) and how late an export at ``when`` would be; ``None`` without a calendar."""
+    data = store.load(period)
+    deadline = store.pack.calendar.submission_deadline(period, data.forms)
+    if deadline is None:
+        return None
+    return Lateness(deadline.due, deadline.days_late(when), data.supersedes is not None)
+
+
+def _now() -> datetime:
+    return clock.now()
 
 
 @dataclass(frozen=True)
@@ -186,8 +234,15 @@ def export_submission(
     progress: Any = None,
     data_dir: Path | None = None,
     force: bool = True,
+    late_reason: str = "",
+    now: datetime | None = None,
 ) -> ExportResult:
     """Sign ``period``'s latest revision into ``out_path`` and freeze it in ``store``.
+
+    ``now`` is the export time (the clock when ``None``). Exported after the due date of the
+    pack's calendar, the submission needs a ``late_reason`` (:class:`LateReasonRequired`); the
+    due date and the reason are signed with the data. A correction revision needs none: the
+    period was submitted with its first revision, and timeliness is judged on that one.
 
     ``data_dir`` is where the signing key lives (by default the folder of the store's
     database). ``out_path`` may be a folder (the file is named after the unit and period); an
@@ -230,14 +285,25 @@ def export_submission(
     if errors:
         log.info("export of %s refused: %d errors", period, len(errors))
         raise ExportRefused(errors)
+    exported_at = now or _now()
+    deadline = pack.calendar.submission_deadline(period, data.forms)
+    late_reason = late_reason.strip()
+    late = deadline is not None and deadline.days_late(exported_at) > 0
+    if late and data.supersedes is None and not late_reason:
+        log.info("export of %s refused: late without a reason", period)
+        raise LateReasonRequired(period, deadline.due, deadline.days_late(exported_at))  # type: ignore[union-attr]
+    if not late:
+        late_reason = ""  # on time: a reason would only confuse the receiver
 
     keys = KeyStore(data_dir or store_data_dir(store))
     created = not keys.has_key()
     key = keys.unlock_or_create(passphrase)
     meta = ExportMeta(
-        exported_at=datetime.now(UTC).astimezone().replace(microsecond=0),
+        exported_at=exported_at,
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
+        due=deadline.due if deadline else None,
+        late_reason=late_reason,
     )
     files = _blob_paths(store, data)
     target, asked_for = output_target(out_path, bool(files))
@@ -270,7 +336,10 @@ def export_submission(
             fingerprint=written.block.fingerprint,
             digest=written.block.digest,
             workbook_path=journal["path"],
-            settings={EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"})},
+            settings={
+                EXPORT_JOURNAL: json.dumps({**journal, "state": "frozen"}),
+                LATE_EXPORT.of(period, data.revision): _late_record(meta),
+            },
             unchanged_since=marker,
         )
         frozen = True
@@ -402,10 +471,13 @@ def reexport_signed(
 
     check_may_sign(store, period, reviewed=False)  # while people are on: the head signs
     key = KeyStore(data_dir or store_data_dir(store)).unlock(passphrase)
+    late = late_export_record(store, period, data.revision)
     meta = ExportMeta(
-        exported_at=datetime.now(UTC).astimezone().replace(microsecond=0),
+        exported_at=_now(),
         program_version=__version__,
         supersede_reason=_supersede_reason(store, period, data.revision),
+        due=late.due,
+        late_reason=late.reason,
     )
     files = _blob_paths(store, data)
     target, asked_for = output_target(Path(out_path), bool(files))
@@ -423,6 +495,58 @@ def reexport_signed(
         attachments=len(files),
         asked_for=asked_for,
     )
+
+
+def _late_record(meta: Any) -> str | None:
+    if meta.due is None:
+        return None
+    record = {
+        "due": meta.due.isoformat(),
+        "reason": meta.late_reason,
+        "exported": meta.exported_at.date().isoformat(),
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class LateRecord:
+    """The due date and late reason a signed revision was exported with."""
+
+    due: date | None = None
+    reason: str = ""
+    exported: date | None = None
+
+    @property
+    def days_late(self) -> int:
+        if self.due is None or self.exported is None:
+            return 0
+        return max(0, (self.exported - self.due).days)
+
+    @property
+    def printed_reason(self) -> str:
+        """逾期 N 天报送。<reason>, as the signed cover says it ("" when on time)."""
+        if not self.reason:
+            return ""
+        return tr("report", "逾期 {n} 天报送。{reason}", n=self.days_late, reason=self.reason)
+
+
+def late_export_record(store: Any, period: Period, revision: int) -> LateRecord:
+    """What a signed revision's export said about its due date (an empty record when its
+    export knew no due date): the printed sheet shows it, a re-export signs it again."""
+    text = store.settings_get(LATE_EXPORT.of(period, revision))
+    if not text:
+        return LateRecord()
+    try:
+        record = json.loads(text)
+        exported = record.get("exported")
+        return LateRecord(
+            date.fromisoformat(record["due"]),
+            str(record.get("reason", "")),
+            date.fromisoformat(exported) if exported else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        log.error("unreadable late-export record for %s rev %d: %r", period, revision, text)
+        return LateRecord()
 
 
 def store_data_dir(store: Any) -> Path:

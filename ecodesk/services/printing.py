@@ -30,6 +30,7 @@ def print_submission(
     as a draft, marked as such on every page.
     """
     from ecodesk.report.sheet import write_submission_sheet
+    from ecodesk.services.export import LateRecord, late_export_record
 
     if store.profile() is None:
         raise ProfileMissing(
@@ -41,6 +42,7 @@ def print_submission(
     data = store.load(period, revision)
     signature = store.signature(period, data.revision)
     fingerprint, digest = signature if signature else (None, None)
+    late = late_export_record(store, period, data.revision) if signature else LateRecord()
     log.info(
         "printing %s revision %s (%s)", period, data.revision, "signed" if signature else "draft"
     )
@@ -54,6 +56,8 @@ def print_submission(
         digest=digest,
         force=force,
         signoff=signoff(store, period, data.revision),
+        due=late.due,
+        late_reason=late.printed_reason,
     )
 
 

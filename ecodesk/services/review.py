@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from statistics import median
 from typing import Any
 
-from ecodesk import __version__
+from ecodesk import __version__, clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.review.keys import resolve_query_key
@@ -279,7 +278,7 @@ def review_submission(
         decision=decision or "queries",
         reason=reason if decision == "return" else "",
         queries=checked,
-        issued_at=datetime.now(UTC).astimezone().replace(microsecond=0),
+        issued_at=clock.now(),
         program_version=__version__,
     )
     written = write_feedback_workbook(

@@ -377,9 +377,25 @@ def _verify_workbook_file(
             period=data.period.label,
             revision=data.revision,
             fp=group_fingerprint(wb.fingerprint),
-        ),
+        )
+        + _lateness_text(wb),
         details=details,
         **base,  # type: ignore[arg-type]
+    )
+
+
+def _lateness_text(wb: Any) -> str:
+    """迟报 N 天（截止 …），迟报原因：… — as the sender signed it; "" when on time or undated."""
+    due, exported = wb.due, wb.exported_at
+    if due is None or exported is None or exported.date() <= due:
+        return ""
+    return tr(
+        "verify",
+        "迟报 {n} 天（截止日期 {due}，导出于 {when}），迟报原因：{reason}",
+        n=(exported.date() - due).days,
+        due=due.isoformat(),
+        when=exported.date().isoformat(),
+        reason=wb.late_reason or tr("verify", "（未写明）"),
     )
 
 

@@ -30,6 +30,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any, get_args
 
@@ -178,6 +179,32 @@ DATA_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
 }
 
 
+def _or_none(out: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else out(value)
+
+
+def _moment(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(_text(value))
+    except ValueError as exc:
+        raise _BadEntry("datetime") from exc
+
+
+# Every field of ReceivedWorkbook but the file's own (path, stamp), the verdict and the data
+# (written apart): how it is written and read back. A new field must be added here (a test says so).
+ITEM_FIELDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "unit": (_or_none(_flat), _or_none(lambda v: _rebuild(UnitProfile, v))),
+    "period": (_or_none(str), _or_none(lambda v: Period.parse(_text(v)))),
+    "revision": (_same, lambda v: _opt(v, int)),
+    "status": (_same, lambda v: _one_of(v, _FILE_STATUSES)),
+    "reason": (_same, _text),
+    "digest": (_same, _text),
+    "warning": (_same, _text),
+    "exported_at": (_or_none(datetime.isoformat), _or_none(_moment)),
+    "late_reason": (_same, _text),
+}
+
+
 def _encode_item(item: ReceivedWorkbook) -> tuple[bytes, bytes, bytes]:
     """(body, tables, narratives) of an entry: JSON of everything but the compressed parts."""
     result = item.result
@@ -201,13 +228,7 @@ def _encode_item(item: ReceivedWorkbook) -> tuple[bytes, bytes, bytes]:
                 "package": report.package is not None,
             },
         },
-        "unit": _flat(item.unit) if item.unit else None,
-        "period": str(item.period) if item.period else None,
-        "revision": item.revision,
-        "status": item.status,
-        "reason": item.reason,
-        "digest": item.digest,
-        "warning": item.warning,
+        "item": {name: out(getattr(item, name)) for name, (out, _in) in ITEM_FIELDS.items()},
         "data": None,
     }
     tables = narratives = b""
@@ -273,18 +294,15 @@ def _decode_item(
                 tables_blob=tables,
                 narratives_blob=narratives,
             )
+        fields_in = obj["item"]
+        if not isinstance(fields_in, dict) or set(fields_in) != set(ITEM_FIELDS):
+            raise _BadEntry("item")
         return ReceivedWorkbook(
             path=path,
             result=result,
-            unit=_rebuild(UnitProfile, obj["unit"]) if obj["unit"] is not None else None,
-            period=Period.parse(_text(obj["period"])) if obj["period"] is not None else None,
-            revision=_opt(obj["revision"], int),
-            status=_one_of(obj["status"], _FILE_STATUSES),
-            reason=_text(obj["reason"]),
             data=data,
             stamp=stamp,
-            digest=_text(obj["digest"]),
-            warning=_text(obj["warning"]),
+            **{name: read(fields_in[name]) for name, (_out, read) in ITEM_FIELDS.items()},
         )
     except _BadEntry:
         raise

@@ -7,7 +7,8 @@ section    key                                    value
 ========== ====================================== ==============================================
 meta       ``format``, ``unit.division_code``,    the metadata: unit, period, revision,
            ``period``, ``revision`` …             supersedes, pack and program version,
-                                                  preparer, reviewer, phone, export time
+                                                  preparer, reviewer, phone, export time,
+                                                  due date and late reason (when any)
 value      a field key ``form:field``             the value (numbers canonical, see below)
 narrative  ``form:section``                       the text
 table      ``form:table#row.column`` (row from 1) one cell of a repeatable table ("" allowed)
@@ -46,7 +47,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Context, Decimal
 from typing import Any, NamedTuple
 
@@ -94,6 +95,8 @@ class ExportMeta:
     exported_at: datetime
     program_version: str
     supersede_reason: str = ""
+    due: date | None = None  # the pack calendar's due date for the submission (None: no calendar)
+    late_reason: str = ""  # 迟报原因, required when exported after ``due``
 
 
 def canonical_decimal(value: Decimal) -> str:
@@ -181,6 +184,11 @@ def meta_records(data: SubmissionData, meta: ExportMeta) -> list[Record]:
         pairs.append(("pack_digest", data.pack_digest))
     if data.answers_feedback:
         pairs.append(("answers_feedback", data.answers_feedback))
+    # The calendar (issue 15): the due date the unit worked to and, when late, its reason.
+    if meta.due is not None:
+        pairs.append(("due", meta.due.isoformat()))
+    if meta.late_reason:
+        pairs.append(("late_reason", meta.late_reason))
     return [Record("meta", k, canonical_text(v)) for k, v in pairs]
 
 

@@ -27,10 +27,11 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 
@@ -169,7 +170,7 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).astimezone().replace(microsecond=0)
+    return clock.now()
 
 
 class KeyStore:

@@ -26,10 +26,10 @@ import base64
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.i18n import tr
 from ecodesk.signing.keys import ALGORITHM, KeyStore, PublicKeyInfo, fingerprint_of
@@ -180,7 +180,7 @@ def _registration_of(info: PublicKeyInfo, unit: Any, *, registered: str) -> Regi
 
 def registrations_for(keys: KeyStore, unit: Any) -> list[Registration]:
     """The active key's registration first, then every retired key's."""
-    now = datetime.now(UTC).astimezone().replace(microsecond=0).isoformat()
+    now = clock.now().isoformat()
     regs = [_registration_of(keys.info(), unit, registered=now)]
     regs += [_registration_of(info, unit, registered=now) for info in keys.retired()]
     return regs

@@ -62,7 +62,16 @@ def default_db_path(data_dir: Path) -> Path:
 
 
 def default_url(data_dir: Path) -> str:
-    return f"sqlite:///{default_db_path(data_dir)}"
+    return sqlite_url(default_db_path(data_dir))
+
+
+def sqlite_url(path: Path) -> str:
+    """The URL of the SQLite file at ``path``, whatever characters its folders' names hold.
+
+    Written by SQLAlchemy (``URL.create``), which escapes what a URL would read as syntax: a
+    ``?`` would start a query string (``数据?mode=ro`` opened ``数据`` read-only), ``#`` and
+    ``%`` would be misread too. SQLAlchemy 2.1 reads the escapes back (2.0 did neither)."""
+    return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 
 def sqlite_file_of(url: str) -> Path | None:
@@ -91,7 +100,7 @@ def normalize_url(text: str) -> str:
     if not text:
         raise BadDatabaseUrl(text)
     if "://" not in text:  # a path: a SQLite file (e.g. the target of ``store copy``)
-        return f"sqlite:///{Path(text).expanduser().resolve()}"
+        return sqlite_url(Path(text).expanduser().resolve())
     scheme, _, rest = text.partition("://")
     if scheme.lower() in ("postgres", "postgresql", "postgresql+psycopg", "pgsql"):
         text = f"{POSTGRESQL_DRIVER}://{rest}"
@@ -114,11 +123,16 @@ def _hidden(url: URL) -> str:
 
 
 def display_url(url: str) -> str:
-    """``url`` with its password replaced by ``***``: for messages, logs and the window."""
+    """``url`` with its password replaced by ``***``: for messages, logs and the window.
+
+    A SQLite file's path is shown as it is, not escaped (``数据 100%``, not ``%E6%95%B0…``)."""
     try:
-        return _hidden(make_url(url))
+        parsed = make_url(url)
     except (ArgumentError, ValueError):
         return "***"
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"{parsed.drivername}:///{parsed.database}"
+    return _hidden(parsed)
 
 
 def saved_url_file(data_dir: Path) -> Path:

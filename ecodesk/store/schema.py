@@ -70,11 +70,12 @@ def expected_schema(revision: str) -> Schema:
     """The schema the migrations make at ``revision`` (run on an empty temporary database)."""
     from sqlalchemy import create_engine
 
+    from ecodesk.store.engine import sqlite_url
     from ecodesk.store.migrate import upgrade
 
     with tempfile.TemporaryDirectory(prefix="ecodesk-schema-") as folder:
         path = Path(folder) / "expected.sqlite3"
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(sqlite_url(path))
         try:
             upgrade(engine, revision)
         finally:

@@ -60,6 +60,12 @@ PEOPLE_ENABLED = Setting(
     "people.enabled",
     "人员和角色：1 表示每人登录、单位内审核（共用的服务器上总是需要登录）",
 )
+LATE_EXPORT = SettingFamily(
+    "late_export:", "<报送期>:<版本> → 签名导出时的截止日期和迟报原因（JSON），供打印和再次导出"
+)
+DEADLINE_MENTIONED = SettingFamily(
+    "ui.deadline_mentioned:", "<报送期> → 启动时上次提到临近截止的日期（每期每天只说一次）"
+)
 
 ALL: tuple[Setting | SettingFamily, ...] = (
     LANGUAGE,
@@ -78,6 +84,8 @@ ALL: tuple[Setting | SettingFamily, ...] = (
     ATTACHMENT_FILE_LIMIT_MB,
     ATTACHMENT_SUBMISSION_LIMIT_MB,
     PEOPLE_ENABLED,
+    LATE_EXPORT,
+    DEADLINE_MENTIONED,
 )
 
 

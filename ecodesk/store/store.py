@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
 from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
@@ -465,7 +466,7 @@ class Store:
         if stored and (not years or Period.parse(stored).year in years):
             return Period.parse(stored)
         # none stored, or one of another plan's years (a new plan was installed)
-        return Period(min(max(date.today().year, years[0]), years[-1]))
+        return Period(min(max(clock.today().year, years[0]), years[-1]))
 
     def set_current_period(self, period: Period) -> None:
         self.settings_set(settings.CURRENT_PERIOD, str(period))

@@ -35,6 +35,7 @@ from ecodesk.store.engine import (
     display_url,
     make_engine,
     sqlite_file_of,
+    sqlite_url,
     writer_engine,
 )
 from ecodesk.store.errors import DatabaseNotEmpty, RestoreRefused
@@ -91,7 +92,7 @@ def _source_revision(engine: Engine) -> str:
             tr(
                 "store",
                 "{address} 里还没有 EcoDesk 的数据，没有可复制的内容。",
-                address=engine.url.render_as_string(hide_password=True),
+                address=display_url(engine.url.render_as_string(hide_password=False)),
             )
         )
     return revision
@@ -111,7 +112,7 @@ def _prepare_target(engine: Engine, revision: str) -> None:
                 "store",
                 "目标数据库 {address} 的数据结构（{target}）比要复制的数据（{source}）新，没有复制。"
                 "请先用本程序打开一次要复制的数据（会自动升级），再复制。",
-                address=engine.url.render_as_string(hide_password=True),
+                address=display_url(engine.url.render_as_string(hide_password=False)),
                 target=current,
                 source=revision,
             )
@@ -250,7 +251,7 @@ def backup_to_file(
         source.dispose()
     with OutputFile(out, force=force, private=True) as output:
         shutil.copyfile(_empty_sqlite(revision), output.tmp)
-        copy_store(source_url, _sqlite_url(output.tmp))
+        copy_store(source_url, sqlite_url(output.tmp))
         conn = sqlite3.connect(output.tmp)
         try:
             # Like every backup: rollback-journal mode, so the copy is one self-contained file.
@@ -277,7 +278,7 @@ def _empty_sqlite(revision: str) -> Path:
         folder = Path(tempfile.mkdtemp(prefix="ecodesk-schema-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         path = folder / f"empty-{revision}.sqlite3"
-        engine = make_engine(_sqlite_url(path))
+        engine = make_engine(sqlite_url(path))
         try:
             migrate.upgrade(engine, revision)
         finally:
@@ -289,10 +290,6 @@ def _empty_sqlite(revision: str) -> Path:
             conn.close()
         _EMPTY_SCHEMAS[revision] = path
     return path
-
-
-def _sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
 
 
 def server_backup(data_dir: Path, url: str, out: Path | None = None, *, force: bool = True) -> Path:
@@ -345,7 +342,7 @@ def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
     staged = folder / f"restoring-{backup._stamp()}.sqlite3"
     try:
         backup.stage_backup(source, staged, Path(data_dir))
-        engine = make_engine(_sqlite_url(staged))
+        engine = make_engine(sqlite_url(staged))
         try:
             if migrate.needs_upgrade(engine):
                 migrate.upgrade(engine)
@@ -362,7 +359,7 @@ def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
             if has_data
             else None
         )
-        copy_store(_sqlite_url(staged), url, force=True)
+        copy_store(sqlite_url(staged), url, force=True)
     finally:
         for path in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             path.unlink(missing_ok=True)

@@ -211,6 +211,19 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _mention_deadlines(store: Any, window: Any, notices: list[str]) -> None:
+    """A due date within a week joins the start-up notices, once per period per day."""
+    from ecodesk.services.deadlines import deadline_notice
+
+    try:
+        notice = deadline_notice(store, window.session.today())
+    except EcoDeskError as exc:  # a notice is not worth refusing to start over
+        log.warning("deadline notice skipped: %s", exc)
+        return
+    if notice:
+        notices.append(notice)
+
+
 def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
     from ecodesk.ui.main_window import MainWindow
     from ecodesk.ui.startup import (
@@ -263,10 +276,14 @@ def _run_window(app: QApplication, folder: Path, notices: list[str]) -> int:
             window.close()
             return 0
         window.attach(store, pack, prepared)
+        _mention_deadlines(store, window, notices)
         settle_heap()
         _show_notices(window, notices)
         probe.when_ready(window)
         close_after_smoke_test(window)
         return int(app.exec())
     finally:
+        from ecodesk.ui.workers import finish_background_work
+
+        finish_background_work()  # before the store closes and the program's libraries go
         store.close()

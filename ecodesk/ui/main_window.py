@@ -383,6 +383,11 @@ class MainWindow(QMainWindow):
 
     def _update_states(self) -> None:
         self.tree.update_states(self.session.form_state)
+        self.tree.update_deadlines(
+            self.session.deadline_status(),
+            self.session.deadline_status,
+            submitted=self.session.frozen,
+        )
         if self.overview is not None and hasattr(self.overview, "refresh"):
             self.overview.refresh()
         form = self.tree.current_form()

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ecodesk.ui.main_window import MainWindow
 
 REVIEW_COLUMN = (
-    3  # after the tree's own columns (form, state, who is working: plan_tree.PRESENCE_COLUMN)
+    4  # after the tree's own columns (form, state, who is working, due: plan_tree.DEADLINE_COLUMN)
 )
 STATE_COLORS = {
     "unreviewed": "#6b7280",

@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
+from ecodesk.forms.calendar import DeadlineStatus
 from ecodesk.forms.loader import FormPack
-from ecodesk.store.errors import DatabaseUnreachable, ValueConflict
+from ecodesk.store.errors import DatabaseServerError, DatabaseUnreachable, ValueConflict
 from ecodesk.submission import AcceptedWarning, Period, SubmissionData, TableRow, UnitProfile
 from ecodesk.ui.states import FormState, form_state
 from ecodesk.ui.undo_commands import (
@@ -86,6 +88,25 @@ class EditSession(QObject):
         self._asking = False  # the conflict dialog is up
         # edits typed while the server was unreachable: key → (save(based_on), based_on)
         self._unsent: dict[str, tuple[Callable[[Any], None], Any]] = {}
+        # the window's one clock: deadlines and the export time read it, tests set a fixed day
+        self.clock: Callable[[], datetime] = clock.now
+
+    # ------------------------------------------------------------------ the calendar
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def deadline_status(self, form: str | None = None) -> DeadlineStatus | None:
+        """Where today stands against the due date of ``form`` in the loaded period (``None``:
+        of the whole submission, its earliest form's date); ``None`` when nothing is due."""
+        if self.data is None:
+            return None
+        calendar = self.pack.calendar
+        if form is None:
+            deadline = calendar.submission_deadline(self.data.period, self.data.forms)
+        else:
+            deadline = calendar.deadline(self.data.period, form)
+        return deadline.status(self.today()) if deadline else None
 
     # ------------------------------------------------------------------ loading
 
@@ -523,7 +544,7 @@ class EditSession(QObject):
             return
         try:
             self.problems = problems_with_queries(self.store, self.data)
-        except DatabaseUnreachable as exc:  # checked again when the server answers
+        except DatabaseServerError as exc:  # unreachable, dropped…: checked again when it answers
             log.warning("not rechecked: %s", exc)
             return
         self.shown = self._calm(self.problems)

@@ -142,6 +142,22 @@ class BackgroundTask(QObject):
         self.deleteLater()
 
 
+def finish_background_work() -> None:
+    """The window has closed: the work it started on the pool finishes before the store is
+    closed and the program ends.
+
+    Work may be writing to the store (files being attached, an export), and the interpreter's
+    exit tears down the libraries it runs in: pypdfium2 closes every document at exit, so
+    closing the window while its first form's PDF thumbnails were still rendering crashed the
+    program (tests/ui/test_startup.py). Nothing is dropped, not even a queued thumbnail: the
+    pool does not say which queued work is only a picture, and each piece is bounded (a
+    thumbnail, a file copied, an export), so the wait is too."""
+    pool = QThreadPool.globalInstance()
+    if pool.activeThreadCount():
+        log.info("waiting for %d background tasks before closing", pool.activeThreadCount())
+    pool.waitForDone()
+
+
 def run_in_background(
     parent: QWidget,
     title: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ecodesk.forms.loader import FormPack
@@ -44,6 +46,10 @@ def _attachment_list(ws: Worksheet, data: SubmissionData, r: int) -> int:
     return r
 
 
+def _chinese_date(day: date) -> str:
+    return tr("workbook-sheet", "{y}年{m}月{d}日", y=day.year, m=day.month, d=day.day)
+
+
 def write_cover(
     ws: Worksheet, pack: FormPack, data: SubmissionData, meta: ExportMeta, fingerprint: str
 ) -> None:
@@ -72,6 +78,16 @@ def write_cover(
     ]
     if meta.supersede_reason:
         rows.append((tr("workbook-sheet", "更正原因"), meta.supersede_reason))
+    if meta.due is not None:
+        rows.append((tr("workbook-sheet", "截止日期"), _chinese_date(meta.due)))
+    if meta.late_reason and meta.due is not None:
+        days = max(0, (exported.date() - meta.due).days)
+        rows.append(
+            (
+                tr("workbook-sheet", "迟报原因"),
+                tr("workbook-sheet", "逾期 {n} 天报送。{reason}", n=days, reason=meta.late_reason),
+            )
+        )
     if data.supersedes_digest:
         rows.append((tr("workbook-sheet", "替代版本数据摘要"), data.supersedes_digest))
     if data.answers_feedback:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 from sys import intern
@@ -129,6 +129,18 @@ class SignedWorkbook:
             return datetime.fromisoformat(self.meta.get("exported_at", ""))
         except ValueError:
             return None
+
+    @property
+    def due(self) -> date | None:
+        """The due date of the sender's calendar, as signed (``None``: none was written)."""
+        try:
+            return date.fromisoformat(self.meta.get("due", ""))
+        except ValueError:
+            return None
+
+    @property
+    def late_reason(self) -> str:
+        return self.meta.get("late_reason", "")
 
     def signature_valid(self) -> bool:
         return signature_matches(self.block, self.canonical)

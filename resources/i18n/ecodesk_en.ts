@@ -290,7 +290,7 @@
     <name>App</name>
     <message>
       <location filename="../../ecodesk/ui/app.py" line="173" />
-      <location filename="../../ecodesk/ui/app.py" line="248" />
+      <location filename="../../ecodesk/ui/app.py" line="259" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -513,62 +513,93 @@ Description: {note}</translation>
       <translation>Legend:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="78" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="71" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="78" />
       <source>版次</source>
       <translation>Rev.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="94" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="102" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="86" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="183" />
+      <source>报送时效</source>
+      <translation>Timeliness</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="104" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="112" />
       <source>未收到</source>
       <translation>Not received</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="134" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="146" />
+      <source>{unit} {n} 天（原因：{reason}）</source>
+      <translation>{unit} {n} days (reason: {reason})</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="149" />
+      <source>未写明</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="154" />
+      <source>迟报：{units}</source>
+      <translation>Late: {units}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="158" />
       <source>已收到 {received} 个单位，未收到 {missing} 个</source>
       <translation>Received from {received} units, nothing from {missing}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="142" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="150" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="173" />
+      <source>截止日期 {due}</source>
+      <translation>Due {due}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="175" />
+      <source>导出日期 {day}</source>
+      <translation>Exported {day}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="193" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="201" />
       <source>已报</source>
       <translation>Sent</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="143" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="194" />
       <source>提示</source>
       <translation>Warn</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="151" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="202" />
       <source>提示：已报，有已说明的提示</source>
       <translation>Warn: submitted, with explained warnings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="144" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="152" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="195" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="203" />
       <source>未报</source>
       <translation>Missing</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="153" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="204" />
       <source>—：该单位不报送此表</source>
       <translation>—: the unit does not report this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="73" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="166" />
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="168" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="80" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="219" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="221" />
       <source>审核状态</source>
       <translation>Review state</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="117" />
+      <location filename="../../ecodesk/ui/consolidation/completeness_view.py" line="127" />
       <source>查询 {n} 条，待答复 {p} 条</source>
       <translation>{n} queries, {p} still to answer</translation>
     </message>
@@ -1103,22 +1134,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="461" />
+      <location filename="../../ecodesk/ui/session.py" line="485" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="463" />
+      <location filename="../../ecodesk/ui/session.py" line="487" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="476" />
+      <location filename="../../ecodesk/ui/session.py" line="500" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="478" />
+      <location filename="../../ecodesk/ui/session.py" line="502" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -1524,27 +1555,27 @@ Double-click to open</translation>
   <context>
     <name>IndicatorChart</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="116" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="118" />
       <source>本单位</source>
       <translation>This unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="138" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="140" />
       <source>目标 {v}</source>
       <translation>Target {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="169" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="171" />
       <source>；本单位贡献约占 {p}%</source>
       <translation>; this unit contributes about {p}%</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="170" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="172" />
       <source>全市目标：{text}{share}</source>
       <translation>City-wide target: {text}{share}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="174" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="176" />
       <source>目标：{text}</source>
       <translation>Target: {text}</translation>
     </message>
@@ -1896,32 +1927,32 @@ Double-click to open</translation>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="391" />
+      <location filename="../../ecodesk/ui/main_window.py" line="396" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="408" />
+      <location filename="../../ecodesk/ui/main_window.py" line="413" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="412" />
+      <location filename="../../ecodesk/ui/main_window.py" line="417" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="418" />
+      <location filename="../../ecodesk/ui/main_window.py" line="423" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="514" />
+      <location filename="../../ecodesk/ui/main_window.py" line="519" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="519" />
+      <location filename="../../ecodesk/ui/main_window.py" line="524" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>
@@ -2117,28 +2148,28 @@ Double-click to open</translation>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="84" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="97" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="86" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="99" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="85" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="87" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="116" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="134" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="127" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="165" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="62" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="64" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
@@ -2147,18 +2178,18 @@ Double-click to open</translation>
       <location filename="../../ecodesk/ui/operations/data.py" line="224" />
       <location filename="../../ecodesk/ui/operations/review.py" line="36" />
       <location filename="../../ecodesk/ui/operations/review.py" line="146" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="61" />
       <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="196" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="234" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="119" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="137" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -2173,12 +2204,29 @@ Double-click to open</translation>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="57" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
       <source>报送包：签名报表和附件 (*.zip)</source>
       <translation>Package: signed workbook and attachments (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="128" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="143" />
+      <source>迟报原因</source>
+      <translation>Reason for late submission</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="144" />
+      <source>{period}的截止日期是 {due}，现在已逾期 {n} 天。
+请写明迟报原因（必填）：它随签名数据一起报送上级，并印在报送单上。</source>
+      <translation>{period} was due on {due}; it is now {n} days overdue.
+Please give the reason for the late submission (required): it is sent with the signed data and printed on the submission sheet.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="150" />
+      <source>继续签名导出</source>
+      <translation>Continue to sign and export</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="166" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -2189,38 +2237,38 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="145" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="153" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="191" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="184" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="154" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="192" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="175" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="213" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="180" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="218" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="187" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
       <source>这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。</source>
       <translation>This is a package: the signed workbook and {n} attachments in one .zip file. Send it as a whole.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="197" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="235" />
       <source>报表已签名并保存到：
 {path}
 
@@ -2235,50 +2283,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="205" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="243" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="208" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="232" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="270" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="238" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="276" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="252" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="263" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="270" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="284" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="290" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="301" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="308" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="247" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="285" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="253" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="291" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="264" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="302" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="275" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="313" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -2734,52 +2782,72 @@ Everything entered stays on this computer and is shown with the restored forms.<
   <context>
     <name>Overview</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="201" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="202" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="203" />
       <source>已填/应填</source>
       <translation>Filled / required</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="195" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="204" />
       <source>完成度</source>
       <translation>Complete</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="207" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="205" />
+      <source>截止</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="218" />
       <source>填报完成情况</source>
       <translation>Completeness</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="210" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
       <source>目标进度图</source>
       <translation>Targets</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="221" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="232" />
       <source>进度总览 — {period}</source>
       <translation>Overview — {period}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="229" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="241" />
       <source>双击打开此表</source>
       <translation>Double-click to open this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="248" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="272" />
       <source>共 {n} 张表：已检查 {ok} 张，有错误 {err} 张。双击一行打开该表。</source>
       <translation>{n} forms: {ok} checked, {err} with errors. Double-click a row to open the form.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/overview.py" line="264" />
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="306" />
+      <source>本期截止日期 {due}，已签名导出。</source>
+      <translation>This period was due on {due}; it has been signed and exported.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="308" />
+      <source>本期{label}：{opens} 开始填报，截止日期 {due}。</source>
+      <translation>This period: {label}. Reporting opens on {opens} and is due on {due}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="311" />
+      <source>本期截止日期 {due}：{label}。</source>
+      <translation>This period is due on {due}: {label}.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/overview.py" line="322" />
       <source>本单位负责的任务中没有带数值目标的指标。</source>
       <translation>None of this unit's tasks has an indicator with a numeric target.</translation>
     </message>
@@ -3129,30 +3197,55 @@ Valid signature: the city's form pack key {fp}</translation>
     <name>PlanTree</name>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="106" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>行动方案</source>
       <translation>Action plan</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/main_window.py" line="107" />
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>状态</source>
       <translation>State</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="25" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
       <source>谁在填</source>
       <translation>Who is filling</translation>
     </message>
     <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="42" />
+      <source>截止</source>
+      <translation>Due</translation>
+    </message>
+    <message>
       <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="44" />
+      <source>本表另定的截止日期</source>
+      <translation>The due date set for this form alone</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="66" />
       <source>主要目标</source>
       <translation>Main goals</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="92" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="114" />
       <source>{names} 正在填写这张表</source>
       <translation>{names} working on this form</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="145" />
+      <source>{label} · {opens} 开始填报 · 截止日期 {due}</source>
+      <translation>{label} · opens {opens} · due {due}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="147" />
+      <source>截止日期 {due} · {label}</source>
+      <translation>Due {due} · {label}</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="154" />
+      <source>市里在表单包中规定的报送截止日期</source>
+      <translation>The due date the city set in the form pack</translation>
     </message>
   </context>
   <context>
@@ -4459,6 +4552,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>报送日历</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>填{num}÷{den}</source>
       <translation type="unfinished" />
     </message>
@@ -4467,7 +4564,15 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{period}：{opens} 开始填报，{due} 截止</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>牵头部门：{leads}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>表 {form}：{due} 截止</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -4794,6 +4899,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>  报送时效：{unit} {text}</source>
+      <translation>  Timeliness: {unit} {text}</translation>
+    </message>
+    <message>
       <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
@@ -4888,6 +4997,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>输出文件（或放入的文件夹，文件名按单位和报送期自动取）</source>
       <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
+      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
     </message>
     <message>
       <source>输出文件名应以 .xlsx 结尾（有附件时为报送包 .zip），例如 宁都县2026年度.xlsx。</source>
@@ -6233,6 +6346,30 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>按其他表单包填报的单位</source>
       <translation>Units that reported under another form pack</translation>
     </message>
+    <message>
+      <source>按时</source>
+      <translation>On time</translation>
+    </message>
+    <message>
+      <source>迟报 {n} 天</source>
+      <translation>{n} days late</translation>
+    </message>
+    <message>
+      <source>{label}（原因：{reason}）</source>
+      <translation>{label} (reason: {reason})</translation>
+    </message>
+    <message>
+      <source>未写明</source>
+      <translation>not given</translation>
+    </message>
+    <message>
+      <source>报送时效</source>
+      <translation>Timeliness</translation>
+    </message>
+    <message>
+      <source>迟报原因</source>
+      <translation>Reason for lateness</translation>
+    </message>
   </context>
   <context>
     <name>dialog</name>
@@ -6319,6 +6456,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>还有 {n} 条审核查询没有答复，暂不能签名导出：</source>
       <translation>{n} review queries have no answer yet; the submission cannot be signed and exported:</translation>
+    </message>
+    <message>
+      <source>{period}的截止日期是 {due}，现在导出已逾期 {n} 天，需要写明迟报原因：请在导出对话框中填写，或在命令行加 --late-reason 原因。</source>
+      <translation>{period} was due on {due}; exporting now is {n} days late and needs a reason: give it in the export dialog, or add --late-reason REASON on the command line.</translation>
     </message>
   </context>
   <context>
@@ -6517,6 +6658,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>键 {key} 重复（第 {first} 行已有），YAML 只会保留后一个</source>
       <translation>key {key} appears twice (already on line {first}); YAML would keep only the second</translation>
+    </message>
+    <message>
+      <source>无法识别的值：{exc}</source>
+      <translation>value not understood: {exc}</translation>
     </message>
   </context>
   <context>
@@ -7103,6 +7248,249 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>文件“{path}”已经存在，没有覆盖它。请换一个文件名；确实要替换时加 --force。</source>
       <translation>The file "{path}" already exists and was not overwritten. Choose another name, or add --force to replace it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>packs</name>
+    <message>
+      <source>表单包文件 {name} 无法使用（{reason}），没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack file {name} cannot be used ({reason}); nothing was changed. Ask the city for the original file.</translation>
+    </message>
+    <message>
+      <source>表单包文件 {name} 中的表单定义有误，没有作任何更改：{error}</source>
+      <translation>The form definitions in form pack file {name} are wrong; nothing was changed: {error}</translation>
+    </message>
+    <message>
+      <source>找不到文件</source>
+      <translation>file not found</translation>
+    </message>
+    <message>
+      <source>文件过大（{kb} KB）</source>
+      <translation>file too large ({kb} KB)</translation>
+    </message>
+    <message>
+      <source>不是 EcoDesk 表单包文件</source>
+      <translation>not an EcoDesk form pack file</translation>
+    </message>
+    <message>
+      <source>没有 manifest.json，不是 EcoDesk 表单包文件</source>
+      <translation>no manifest.json: not an EcoDesk form pack file</translation>
+    </message>
+    <message>
+      <source>文件清单与内容不一致（文件被增删过）</source>
+      <translation>the file list does not match the contents (files were added or removed)</translation>
+    </message>
+    <message>
+      <source>内容摘要与清单不一致</source>
+      <translation>the content digest does not match the manifest</translation>
+    </message>
+    <message>
+      <source>清单中的版本与 pack.yaml 不一致</source>
+      <translation>the version in the manifest differs from pack.yaml</translation>
+    </message>
+    <message>
+      <source>无法打开：{e}</source>
+      <translation>cannot be opened: {e}</translation>
+    </message>
+    <message>
+      <source>部件 {name} 出现两次</source>
+      <translation>part {name} appears twice</translation>
+    </message>
+    <message>
+      <source>解压后体积异常</source>
+      <translation>it would unpack to an abnormal size</translation>
+    </message>
+    <message>
+      <source>manifest.json 无法读取</source>
+      <translation>manifest.json cannot be read</translation>
+    </message>
+    <message>
+      <source>signature.json 无法读取</source>
+      <translation>signature.json cannot be read</translation>
+    </message>
+    <message>
+      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
+      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
+    </message>
+    <message>
+      <source>文件 {name} 与清单不一致（被改动过）</source>
+      <translation>file {name} does not match the manifest (it was altered)</translation>
+    </message>
+    <message>
+      <source>包含不属于表单包的部件 {name}</source>
+      <translation>it holds a part that does not belong in a form pack: {name}</translation>
+    </message>
+    <message>
+      <source>方案</source>
+      <translation>plan</translation>
+    </message>
+    <message>
+      <source>表单</source>
+      <translation>form</translation>
+    </message>
+    <message>
+      <source>表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。</source>
+      <translation>Form pack {old} → {new}: {a} added, {r} removed, {c} changed.</translation>
+    </message>
+    <message>
+      <source>名称</source>
+      <translation>name</translation>
+    </message>
+    <message>
+      <source>标题</source>
+      <translation>title</translation>
+    </message>
+    <message>
+      <source>说明</source>
+      <translation>introduction</translation>
+    </message>
+    <message>
+      <source>单位</source>
+      <translation>unit</translation>
+    </message>
+    <message>
+      <source>填报说明</source>
+      <translation>filling help</translation>
+    </message>
+    <message>
+      <source>提示语</source>
+      <translation>message</translation>
+    </message>
+    <message>
+      <source>是否必填</source>
+      <translation>required</translation>
+    </message>
+    <message>
+      <source>下限</source>
+      <translation>minimum</translation>
+    </message>
+    <message>
+      <source>上限</source>
+      <translation>maximum</translation>
+    </message>
+    <message>
+      <source>小数位数</source>
+      <translation>decimals</translation>
+    </message>
+    <message>
+      <source>是否整数</source>
+      <translation>whole number</translation>
+    </message>
+    <message>
+      <source>统计口径</source>
+      <translation>scope</translation>
+    </message>
+    <message>
+      <source>汇总方式</source>
+      <translation>aggregation</translation>
+    </message>
+    <message>
+      <source>列</source>
+      <translation>columns</translation>
+    </message>
+    <message>
+      <source>选项</source>
+      <translation>choices</translation>
+    </message>
+    <message>
+      <source>适用地区</source>
+      <translation>places it applies to</translation>
+    </message>
+    <message>
+      <source>错误或提示</source>
+      <translation>error or warning</translation>
+    </message>
+    <message>
+      <source>比较对象</source>
+      <translation>compared value</translation>
+    </message>
+    <message>
+      <source>比较方式</source>
+      <translation>comparison</translation>
+    </message>
+    <message>
+      <source>是否按季度报送</source>
+      <translation>quarterly</translation>
+    </message>
+    <message>
+      <source>无目标</source>
+      <translation>no target</translation>
+    </message>
+    <message>
+      <source>指标</source>
+      <translation>indicator</translation>
+    </message>
+    <message>
+      <source>表格</source>
+      <translation>table</translation>
+    </message>
+    <message>
+      <source>规则</source>
+      <translation>rule</translation>
+    </message>
+    <message>
+      <source>截止日期</source>
+      <translation>deadline</translation>
+    </message>
+    <message>
+      <source>两个表单包的内容相同。</source>
+      <translation>The two form packs have the same content.</translation>
+    </message>
+    <message>
+      <source>新增</source>
+      <translation>added</translation>
+    </message>
+    <message>
+      <source>删除</source>
+      <translation>removed</translation>
+    </message>
+    <message>
+      <source>修改</source>
+      <translation>changed</translation>
+    </message>
+    <message>
+      <source>年度</source>
+      <translation>years</translation>
+    </message>
+    <message>
+      <source>目标</source>
+      <translation>target</translation>
+    </message>
+    <message>
+      <source>表单包版本 {new} 不比正在使用的版本 {current} 新，不能替换，没有作任何更改。如需回到上一个表单包，请用“撤销表单包更新”。</source>
+      <translation>Form pack version {new} is not newer than {current} in use and cannot replace it; nothing was changed. To go back to the previous pack, use Undo form pack update.</translation>
+    </message>
+    <message>
+      <source>表单包 {version} 已经在使用中，不需要再次安装。</source>
+      <translation>Form pack {version} is already in use; there is nothing to install.</translation>
+    </message>
+    <message>
+      <source>没有可以撤销的表单包更新。</source>
+      <translation>There is no form pack update to undo.</translation>
+    </message>
+    <message>
+      <source>表单包文件在确认期间被改动过，没有作任何更改，请重新选择。</source>
+      <translation>The form pack file changed while you were confirming; nothing was changed. Please choose it again.</translation>
+    </message>
+    <message>
+      <source>已安装的表单包无法通过核验，暂用程序自带的表单包：{reason}</source>
+      <translation>The installed form pack fails verification; the program's own pack is used for now: {reason}</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 没有签名，不能安装，没有作任何更改。只能安装市里签名下发的表单包。</source>
+      <translation>Form pack {name} is not signed and cannot be installed; nothing was changed. Only form packs the city signed can be installed.</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 的签名不符：文件在签名后被改动过，不能安装，没有作任何更改。请向市里索取原文件。</source>
+      <translation>Form pack {name}'s signature does not match: the file was altered after signing and cannot be installed; nothing was changed. Ask the city for the original file.</translation>
+    </message>
+    <message>
+      <source>表单包 {name} 不是用市里的表单包密钥签名的（签名指纹 {fp}，本程序认可的指纹 {anchor}），不能安装，没有作任何更改。</source>
+      <translation>Form pack {name} is not signed with the city's form pack key (signed by {fp}; this program trusts {anchor}) and cannot be installed; nothing was changed.</translation>
+    </message>
+    <message>
+      <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
+      <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
     </message>
   </context>
   <context>
@@ -8142,6 +8530,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>该报表按表单包 {theirs}（摘要 {their_digest}）填写，本机使用的表单包是 {ours}（摘要 {our_digest}）：汇总时按指标代码对应，对方表单包中没有的指标记为未报。</source>
       <translation>This workbook was made under form pack {theirs} (digest {their_digest}); this computer uses form pack {ours} (digest {our_digest}). Consolidation matches indicators by code; indicators not in their pack count as not reported.</translation>
     </message>
+    <message>
+      <source>迟报 {n} 天（截止日期 {due}，导出于 {when}），迟报原因：{reason}</source>
+      <translation>{n} days late (due {due}, exported {when}), reason: {reason}</translation>
+    </message>
+    <message>
+      <source>（未写明）</source>
+      <translation>(not given)</translation>
+    </message>
   </context>
   <context>
     <name>workbook</name>
@@ -8530,6 +8926,33 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>calendar</name>
+    <message>
+      <source>距截止还有 {n} 天</source>
+      <translation>{n} days left</translation>
+    </message>
+    <message>
+      <source>截止日期 {due}（{label}）</source>
+      <translation>Due {due} ({label})</translation>
+    </message>
+    <message>
+      <source>未开始</source>
+      <translation>Not open yet</translation>
+    </message>
+    <message>
+      <source>已逾期 {n} 天</source>
+      <translation>{n} days overdue</translation>
+    </message>
+    <message>
+      <source>今天截止</source>
+      <translation>Due today</translation>
+    </message>
+    <message>
+      <source>{opens} 开始填报，截止日期 {due}</source>
+      <translation>Opens {opens}, due {due}</translation>
+    </message>
+  </context>
+  <context>
     <name>report</name>
     <message>
       <source>{plan}（省下达：{value}）</source>
@@ -8820,6 +9243,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>截止日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>职责</source>
       <translation type="unfinished" />
     </message>
@@ -8833,6 +9260,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>审核签字</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -8887,248 +9318,9 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>《{plan}》报送单</source>
       <translation type="unfinished" />
     </message>
-  </context>
-  <context>
-    <name>packs</name>
     <message>
-      <source>表单包文件 {name} 无法使用（{reason}），没有作任何更改。请向市里索取原文件。</source>
-      <translation>Form pack file {name} cannot be used ({reason}); nothing was changed. Ask the city for the original file.</translation>
-    </message>
-    <message>
-      <source>表单包文件 {name} 中的表单定义有误，没有作任何更改：{error}</source>
-      <translation>The form definitions in form pack file {name} are wrong; nothing was changed: {error}</translation>
-    </message>
-    <message>
-      <source>找不到文件</source>
-      <translation>file not found</translation>
-    </message>
-    <message>
-      <source>文件过大（{kb} KB）</source>
-      <translation>file too large ({kb} KB)</translation>
-    </message>
-    <message>
-      <source>不是 EcoDesk 表单包文件</source>
-      <translation>not an EcoDesk form pack file</translation>
-    </message>
-    <message>
-      <source>没有 manifest.json，不是 EcoDesk 表单包文件</source>
-      <translation>no manifest.json: not an EcoDesk form pack file</translation>
-    </message>
-    <message>
-      <source>文件清单与内容不一致（文件被增删过）</source>
-      <translation>the file list does not match the contents (files were added or removed)</translation>
-    </message>
-    <message>
-      <source>内容摘要与清单不一致</source>
-      <translation>the content digest does not match the manifest</translation>
-    </message>
-    <message>
-      <source>清单中的版本与 pack.yaml 不一致</source>
-      <translation>the version in the manifest differs from pack.yaml</translation>
-    </message>
-    <message>
-      <source>无法打开：{e}</source>
-      <translation>cannot be opened: {e}</translation>
-    </message>
-    <message>
-      <source>部件 {name} 出现两次</source>
-      <translation>part {name} appears twice</translation>
-    </message>
-    <message>
-      <source>解压后体积异常</source>
-      <translation>it would unpack to an abnormal size</translation>
-    </message>
-    <message>
-      <source>manifest.json 无法读取</source>
-      <translation>manifest.json cannot be read</translation>
-    </message>
-    <message>
-      <source>signature.json 无法读取</source>
-      <translation>signature.json cannot be read</translation>
-    </message>
-    <message>
-      <source>压缩结构损坏，文件可能没有下载或复制完整</source>
-      <translation>the zip structure is damaged; the file may not have been downloaded or copied completely</translation>
-    </message>
-    <message>
-      <source>文件 {name} 与清单不一致（被改动过）</source>
-      <translation>file {name} does not match the manifest (it was altered)</translation>
-    </message>
-    <message>
-      <source>包含不属于表单包的部件 {name}</source>
-      <translation>it holds a part that does not belong in a form pack: {name}</translation>
-    </message>
-    <message>
-      <source>方案</source>
-      <translation>plan</translation>
-    </message>
-    <message>
-      <source>表单</source>
-      <translation>form</translation>
-    </message>
-    <message>
-      <source>表单包 {old} → {new}：新增 {a} 项，删除 {r} 项，修改 {c} 项。</source>
-      <translation>Form pack {old} → {new}: {a} added, {r} removed, {c} changed.</translation>
-    </message>
-    <message>
-      <source>名称</source>
-      <translation>name</translation>
-    </message>
-    <message>
-      <source>标题</source>
-      <translation>title</translation>
-    </message>
-    <message>
-      <source>说明</source>
-      <translation>introduction</translation>
-    </message>
-    <message>
-      <source>单位</source>
-      <translation>unit</translation>
-    </message>
-    <message>
-      <source>填报说明</source>
-      <translation>filling help</translation>
-    </message>
-    <message>
-      <source>提示语</source>
-      <translation>message</translation>
-    </message>
-    <message>
-      <source>是否必填</source>
-      <translation>required</translation>
-    </message>
-    <message>
-      <source>下限</source>
-      <translation>minimum</translation>
-    </message>
-    <message>
-      <source>上限</source>
-      <translation>maximum</translation>
-    </message>
-    <message>
-      <source>小数位数</source>
-      <translation>decimals</translation>
-    </message>
-    <message>
-      <source>是否整数</source>
-      <translation>whole number</translation>
-    </message>
-    <message>
-      <source>统计口径</source>
-      <translation>scope</translation>
-    </message>
-    <message>
-      <source>汇总方式</source>
-      <translation>aggregation</translation>
-    </message>
-    <message>
-      <source>列</source>
-      <translation>columns</translation>
-    </message>
-    <message>
-      <source>选项</source>
-      <translation>choices</translation>
-    </message>
-    <message>
-      <source>适用地区</source>
-      <translation>places it applies to</translation>
-    </message>
-    <message>
-      <source>错误或提示</source>
-      <translation>error or warning</translation>
-    </message>
-    <message>
-      <source>比较对象</source>
-      <translation>compared value</translation>
-    </message>
-    <message>
-      <source>比较方式</source>
-      <translation>comparison</translation>
-    </message>
-    <message>
-      <source>是否按季度报送</source>
-      <translation>quarterly</translation>
-    </message>
-    <message>
-      <source>无目标</source>
-      <translation>no target</translation>
-    </message>
-    <message>
-      <source>指标</source>
-      <translation>indicator</translation>
-    </message>
-    <message>
-      <source>表格</source>
-      <translation>table</translation>
-    </message>
-    <message>
-      <source>规则</source>
-      <translation>rule</translation>
-    </message>
-    <message>
-      <source>截止日期</source>
-      <translation>deadline</translation>
-    </message>
-    <message>
-      <source>两个表单包的内容相同。</source>
-      <translation>The two form packs have the same content.</translation>
-    </message>
-    <message>
-      <source>新增</source>
-      <translation>added</translation>
-    </message>
-    <message>
-      <source>删除</source>
-      <translation>removed</translation>
-    </message>
-    <message>
-      <source>修改</source>
-      <translation>changed</translation>
-    </message>
-    <message>
-      <source>年度</source>
-      <translation>years</translation>
-    </message>
-    <message>
-      <source>目标</source>
-      <translation>target</translation>
-    </message>
-    <message>
-      <source>表单包版本 {new} 不比正在使用的版本 {current} 新，不能替换，没有作任何更改。如需回到上一个表单包，请用“撤销表单包更新”。</source>
-      <translation>Form pack version {new} is not newer than {current} in use and cannot replace it; nothing was changed. To go back to the previous pack, use Undo form pack update.</translation>
-    </message>
-    <message>
-      <source>表单包 {version} 已经在使用中，不需要再次安装。</source>
-      <translation>Form pack {version} is already in use; there is nothing to install.</translation>
-    </message>
-    <message>
-      <source>没有可以撤销的表单包更新。</source>
-      <translation>There is no form pack update to undo.</translation>
-    </message>
-    <message>
-      <source>表单包文件在确认期间被改动过，没有作任何更改，请重新选择。</source>
-      <translation>The form pack file changed while you were confirming; nothing was changed. Please choose it again.</translation>
-    </message>
-    <message>
-      <source>已安装的表单包无法通过核验，暂用程序自带的表单包：{reason}</source>
-      <translation>The installed form pack fails verification; the program's own pack is used for now: {reason}</translation>
-    </message>
-    <message>
-      <source>表单包 {name} 没有签名，不能安装，没有作任何更改。只能安装市里签名下发的表单包。</source>
-      <translation>Form pack {name} is not signed and cannot be installed; nothing was changed. Only form packs the city signed can be installed.</translation>
-    </message>
-    <message>
-      <source>表单包 {name} 的签名不符：文件在签名后被改动过，不能安装，没有作任何更改。请向市里索取原文件。</source>
-      <translation>Form pack {name}'s signature does not match: the file was altered after signing and cannot be installed; nothing was changed. Ask the city for the original file.</translation>
-    </message>
-    <message>
-      <source>表单包 {name} 不是用市里的表单包密钥签名的（签名指纹 {fp}，本程序认可的指纹 {anchor}），不能安装，没有作任何更改。</source>
-      <translation>Form pack {name} is not signed with the city's form pack key (signed by {fp}; this program trusts {anchor}) and cannot be installed; nothing was changed.</translation>
-    </message>
-    <message>
-      <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
-      <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
+      <source>逾期 {n} 天报送。{reason}</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -9222,6 +9414,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
+      <source>{y}年{m}月{d}日</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>封面</source>
       <translation type="unfinished" />
     </message>
@@ -9289,6 +9485,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <source>更正原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>截止日期</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>迟报原因</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>逾期 {n} 天报送。{reason}</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -9367,6 +9575,13 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>deadlines</name>
+    <message>
+      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
+      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
     </message>
   </context>
 </TS>

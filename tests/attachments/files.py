@@ -21,6 +21,25 @@ def make_pdf(path: Path, text: str = "验收报告", pages: int = 1) -> Path:
     return path
 
 
+def make_drawing_pdf(path: Path, seed: int, strokes: int = 20_000) -> Path:
+    """A one-page drawing of ``strokes`` random lines (a site plan): slow to render, about
+    0.05–0.1 s for a thumbnail, so its rendering is still under way when a test acts."""
+    import random
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    rng = random.Random(seed)
+    width, height = A4
+    for _ in range(strokes):
+        x, y = rng.uniform(0, width), rng.uniform(0, height)
+        c.line(x, y, x + rng.uniform(-30, 30), y + rng.uniform(-30, 30))
+    c.showPage()
+    c.save()
+    return path
+
+
 def make_jpeg(
     path: Path, colour: tuple[int, int, int] = (40, 120, 60), size: int = 64, noisy: bool = False
 ) -> Path:

@@ -19,7 +19,7 @@ PASSPHRASE = "赣州生态文明2026"
 def _run_with_closed_stdout(*args: str, read_first_line: bool = False) -> tuple[int, str]:
     """Run ecodesk with its stdout a pipe whose reader closes (at once, or after one line)."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "ecodesk", *args],
+        [sys.executable, "-m", "tests.as_of", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=dict(os.environ, PYTHONPATH=str(ROOT), ECODESK_PASSPHRASE=PASSPHRASE),

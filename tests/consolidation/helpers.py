@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -130,6 +131,7 @@ def write_signed(
     registry: Path,
     *,
     register: bool = True,
+    meta: Any = None,
 ) -> Path:
     """Sign ``data`` with its unit's own new key (registered in ``registry`` unless told not) into ``path``.
 
@@ -146,6 +148,9 @@ def write_signed(
     key = keys.unlock_or_create(PASSPHRASE)
     if register:
         write_registrations(keys, registry / data.unit.division_code, data.unit)
-    meta = ExportMeta(exported_at=datetime(2026, 1, 20, 9, 30).astimezone(), program_version="test")
+    if meta is None:
+        meta = ExportMeta(
+            exported_at=datetime(2026, 1, 20, 9, 30).astimezone(), program_version="test"
+        )
     write_signed_workbook(pack, data, path, key=key, meta=meta)
     return path

@@ -260,6 +260,7 @@ def test_a_county_adopts_its_consolidation_and_exports_it_with_the_normal_export
             tmp_path / "宁都县.xlsx",
             passphrase="县里的口令 2026 test",
             data_dir=county_home,
+            now=datetime(2026, 1, 15, 9, 0).astimezone(),  # before 2025's due date
         )
         assert store.load(PERIOD).status == "signed"
     KeyStore(county_home).export_public(city_registry, COUNTY)

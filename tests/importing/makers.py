@@ -157,7 +157,11 @@ def make_signed_workbook(
         store.set_responsible_forms(forms)
         store.write_submission(data)
         out = export_submission(
-            store, period, root / f"{division}-{period}.xlsx", passphrase=PASSPHRASE
+            store,
+            period,
+            root / f"{division}-{period}.xlsx",
+            passphrase=PASSPHRASE,
+            late_reason="补报上年数据",  # last year is past its due date
         )
     registry = root / "registry"
     write_registrations(KeyStore(signer_dir), registry, profile)

@@ -166,7 +166,16 @@ def test_random_kills_never_split_the_export(base: Path, tmp_path: Path) -> None
     for round_no in range(6):
         data, out = _copy(base, tmp_path / f"r{round_no}")
         child = subprocess.Popen(
-            [sys.executable, "-m", "ecodesk", "--data-dir", str(data), "export", "--out", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "tests.as_of",
+                "--data-dir",
+                str(data),
+                "export",
+                "--out",
+                str(out),
+            ],
             env=dict(os.environ, PYTHONPATH=str(ROOT), ECODESK_PASSPHRASE=PASSPHRASE),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

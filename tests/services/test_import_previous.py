@@ -519,7 +519,9 @@ def test_own_last_year_file_is_trusted_by_the_units_own_keys(
         last = sample_submission(pack, COUNTY, LAST_YEAR)
         store.write_submission(last)
         wb = tmp_path / "去年.xlsx"
-        export_submission(store, LAST_YEAR, wb, passphrase="赣州生态2025", data_dir=data_dir)
+        export_submission(
+            store, LAST_YEAR, wb, passphrase="赣州生态2025", data_dir=data_dir, late_reason="补报"
+        )
         rotate_key(data_dir, "新的口令2026", old_passphrase=None)
         preview = preview_import(store, wb, period=THIS_YEAR)
         assert preview.signature_status == "valid", preview.verification_message

@@ -151,7 +151,7 @@ def test_restore_is_refused_while_a_real_window_is_open(demo: Path, tmp_path: Pa
     backup = tmp_path / "b.sqlite3"
     assert run_ecodesk("--data-dir", str(demo), "backup", "--out", str(backup)).code == 0
     window = subprocess.Popen(
-        [sys.executable, "-m", "ecodesk", "--data-dir", str(demo)],
+        [sys.executable, "-m", "tests.as_of", "--data-dir", str(demo)],
         env=dict(
             os.environ,
             PYTHONPATH=str(ROOT),

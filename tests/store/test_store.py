@@ -313,6 +313,34 @@ def test_store_works_at_a_configured_url(tmp_path: Path, pack, period) -> None:
     assert _raw_values(tmp_path / "elsewhere.db") == {KEY: "3"}
 
 
+@pytest.mark.sqlite_only("the SQLite file's place in the data folder")
+@pytest.mark.parametrize(
+    "name",
+    ["数据?mode=ro", "报送 #1", "完成 100%", "a%3Fb", "赣州 生态?x=1#片段%20"],
+)
+def test_a_store_in_a_folder_whose_name_looks_like_url_syntax(
+    tmp_path: Path, pack, period, name: str
+) -> None:
+    """A data folder may be named anything a clerk types: ``?`` once began the URL's query
+    (the database became the folder ``数据``, opened read-only), ``%3F`` was read as an escape
+    (the store went to the folder ``a?b``). The file lands in the folder itself, every time."""
+    from ecodesk.store.engine import default_url, display_url, normalize_url, sqlite_file_of
+
+    data_dir = tmp_path / name
+    with Store.open(data_dir, pack=pack) as store:
+        store.set_value(period, KEY, "3")
+    db = data_dir / "ecodesk.sqlite3"
+    assert _raw_values(db) == {KEY: "3"}
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # nothing made beside it
+    with Store.open(data_dir, pack=pack) as again:  # and opened again, for writing
+        assert again.load(period).values[KEY] == "3"
+        again.set_value(period, KEY, "4")
+    assert _raw_values(db) == {KEY: "4"}
+    assert sqlite_file_of(default_url(data_dir)) == db
+    assert display_url(default_url(data_dir)) == f"sqlite:///{db}"  # as people read it
+    assert sqlite_file_of(normalize_url(str(db))) == db.resolve()  # a path typed as the address
+
+
 def test_an_empty_profile_is_used_until_one_is_saved(store: Store, period) -> None:
     assert store.load(period).unit == UnitProfile("", "", "")
 

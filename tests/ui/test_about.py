@@ -74,10 +74,14 @@ def test_window_closes_itself_for_the_smoke_test(tmp_path: Path) -> None:
     """What packaging/build.py runs against the bundle, here against the source."""
     data = tmp_path / "data"
     env = dict(
-        os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_SMOKE_QUIT_MS="200", ECODESK_HOME=str(data)
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        ECODESK_SMOKE_QUIT_MS="200",
+        ECODESK_HOME=str(data),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
     demo = subprocess.run(
-        [sys.executable, "-m", "ecodesk", "demo"],
+        [sys.executable, "-m", "tests.as_of", "demo"],
         env=env,
         capture_output=True,
         text=True,
@@ -85,7 +89,7 @@ def test_window_closes_itself_for_the_smoke_test(tmp_path: Path) -> None:
     )
     assert demo.returncode == 0, demo.stderr
     run = subprocess.run(
-        [sys.executable, "-m", "ecodesk"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "tests.as_of"], env=env, capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
     log = (data / "logs" / "ecodesk.log").read_text(encoding="utf-8")

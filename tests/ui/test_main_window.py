@@ -290,3 +290,34 @@ def test_signed_period_is_read_only(qtbot: Any, store: Any, open_window: Any, pa
     assert not editor_input(window, field.key).isEnabled()
     assert window.tree.state_text(FORM) == "已签名"
     assert "只读" in window.windowTitle()
+
+
+def test_no_attribute_of_ours_hides_a_qt_method(qtbot: Any, store: Any, open_window: Any) -> None:
+    """An attribute named like a Qt method (``FormView.scroll``, ``PassphraseDialog.create``)
+    hides that method from everything that calls it on the widget, Qt's own Python code and
+    ours; checked on every object of the window with every form built, and on the passphrase
+    dialog in both its modes."""
+    from PySide6.QtCore import QObject, Signal, SignalInstance
+
+    from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+    window = open_window(store)
+    window.show_all.setChecked(True)
+    for form in window.tree.forms():
+        window.tree.select_form(form)
+    assert set(window.views) == set(window.tree.forms())
+    dialogs = [PassphraseDialog(creating_key=mode, parent=window) for mode in (True, False)]
+    hidden = set()
+    for obj in [window, *window.findChildren(QObject), *dialogs]:
+        qt_classes = [c for c in type(obj).__mro__ if c.__module__.startswith("PySide6.")]
+        for name, value in vars(obj).items():
+            if isinstance(value, SignalInstance):  # PySide keeps a bound signal there
+                continue
+            if any(
+                hasattr(c, name) and not isinstance(getattr(c, name), Signal) for c in qt_classes
+            ):
+                hidden.add(f"{type(obj).__name__}.{name}")
+    assert hidden == set()
+    view = window.views[window.tree.forms()[0]]
+    view.scroll(0, 0)  # QWidget.scroll again, not the scroll area
+    assert view.scroll_area.widget() is not None

@@ -43,7 +43,7 @@ def start(data: Path, stage: str) -> dict[str, dict[str, Any]]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ECODESK_STARTUP_PROBE=stage)
     env.pop("ECODESK_SMOKE_QUIT_MS", None)
     run = subprocess.run(
-        [sys.executable, "-m", "ecodesk", "--data-dir", str(data)],
+        [sys.executable, "-m", "tests.as_of", "--data-dir", str(data)],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -119,13 +119,9 @@ def test_early_settings_in_a_folder_whose_name_looks_like_uri_syntax(
     data = tmp_path / "数据 100% #1"
     make_store(data, pack, language="en")
     assert read_settings(database_file(data), ["language"]) == {"language": "en"}
-    odd = tmp_path / "x?mode=rwc&y" / "ecodesk.sqlite3"  # SQLAlchemy's URL cannot hold a '?'
-    odd.parent.mkdir()
-    with sqlite3.connect(odd) as conn:
-        conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)")
-        conn.execute("INSERT INTO settings VALUES ('language', 'en')")
-    conn.close()
-    assert read_settings(odd, ["language"]) == {"language": "en"}
+    odd = tmp_path / "x?mode=rwc&y"
+    make_store(odd, pack, language="en")
+    assert read_settings(database_file(odd), ["language"]) == {"language": "en"}
     assert read_only_uri(Path("/a b/c#d?.sqlite3")) == "file:///a%20b/c%23d%3F.sqlite3?mode=ro"
 
 
@@ -354,3 +350,57 @@ def test_closing_the_window_while_it_opens_ends_the_program(
     assert closed == [False] and reached == []  # closed before its data came: no event loop
     with Store.open(data_dir, pack=pack) as store:  # and the store was let go
         store.save_profile(PROFILE)
+
+
+# ---------------------------------------------------------------------- closed at once
+
+# when the child closes the window: as soon as it shows, as soon as it has its data, or after
+# that many milliseconds (at whatever stage the loading then is on this machine)
+CLOSING_MOMENTS = ["shown", "attached", "shown", "attached", "attached", "200", "attached", "900"]
+
+
+def test_closing_the_window_at_once_while_start_up_work_runs_ends_the_program_cleanly(
+    tmp_path: Path, pack: Any
+) -> None:
+    """A person closes the window right after it appears, again and again: while the store is
+    still loading behind it, or just after its first form came with the thumbnails of its PDF
+    drawings still rendering on the pool. Each time the real program, in a process of its own,
+    ends with code 0 and no crash, and the data is untouched. (It crashed at exit when the
+    interpreter's end tore pypdfium2 down under a thumbnail still rendering.)"""
+    from ecodesk.attachments import attach, list_attachments
+    from ecodesk.store import Store
+    from tests.attachments.files import make_drawing_pdf
+
+    data = tmp_path / "data"
+    make_store(data, pack)
+    with Store.open(data, pack=pack) as store:
+        form, period = store.responsible_forms()[0], store.current_period()
+        for n in range(4):
+            drawing = make_drawing_pdf(tmp_path / f"图纸{n}.pdf", seed=n)
+            attach(store, period, form, drawing, f"设计图纸{n}")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("ECODESK_SMOKE_QUIT_MS", None)
+    env.pop("ECODESK_STARTUP_PROBE", None)
+    closed: list[tuple[str, bool, int]] = []
+    for moment in CLOSING_MOMENTS:
+        run = subprocess.run(
+            [sys.executable, "-X", "faulthandler", "-m", "tests.ui.close_early_child"]
+            + [str(data), moment],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, (moment, run.stdout, run.stderr[-4000:])
+        assert "Fatal Python error" not in run.stderr and "EXIT 0" in run.stdout
+        line = next(x for x in run.stdout.splitlines() if x.startswith("CLOSED "))
+        fields = dict(part.split("=") for part in line.split()[1:])
+        closed.append((moment, fields["attached"] == "True", int(fields["pool"])))
+    assert all(not attached for moment, attached, _ in closed if moment == "shown")
+    at_attach = [busy for moment, attached, busy in closed if moment == "attached" and attached]
+    assert len(at_attach) == CLOSING_MOMENTS.count("attached")
+    assert any(at_attach), closed  # thumbnails were rendering when the window closed
+    with Store.open(data, pack=pack) as store:
+        assert store.profile() == PROFILE
+        assert len(list_attachments(store, store.current_period())) == 4

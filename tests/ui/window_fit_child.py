@@ -106,7 +106,7 @@ def windows(data_dir: Path) -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "first run", lambda: ProfileDialog(pack, first_run=True)
     yield "settings", lambda: SettingsDialog(pack, "zh_CN", list(pack.forms), main)
     yield "about", lambda: AboutDialog(pack, data_dir, main)
-    yield "passphrase", lambda: PassphraseDialog(create=True, parent=main)
+    yield "passphrase", lambda: PassphraseDialog(creating_key=True, parent=main)
     warning = Problem(id="yoy:1.1:x", severity="warning", form="1.1", field=None, message="变化大")
     yield "accept warning", lambda: AcceptWarningDialog(warning, main)
     yield "reason", lambda: ReasonDialog("建立修订版", "请写明更正原因", "", main)

@@ -47,6 +47,11 @@ class CompletenessView(QWidget):
         self.counts = QLabel(objectName="muted")
         legend.addWidget(self.counts)
         layout.addLayout(legend)
+        self.late = QLabel(objectName="lateUnits")  # who was late, and why, in a sentence
+        self.late.setWordWrap(True)
+        self.late.setTextFormat(Qt.TextFormat.PlainText)
+        self.late.hide()
+        layout.addWidget(self.late)
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("completenessMatrix")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -64,7 +69,9 @@ class CompletenessView(QWidget):
         forms = list(pack.forms)
         labels = unit_labels(summary)
         reviewed = bool(summary.review)  # the office's review state, after the revision
-        fixed = FIXED_COLUMNS + (1 if reviewed else 0)
+        timed = any(t.state != "undated" for t in summary.timeliness.values())
+        timed_column = FIXED_COLUMNS + (1 if reviewed else 0)
+        fixed = timed_column + (1 if timed else 0)
         self.table.clear()
         self.table.setColumnCount(fixed + len(forms))
         self.table.setRowCount(len(summary.completeness))
@@ -75,6 +82,9 @@ class CompletenessView(QWidget):
                 self.table.fontMetrics().horizontalAdvance(unit_state_label(s)) for s in UNIT_STATES
             )
             self.table.setColumnWidth(FIXED_COLUMNS, max(70, widest + 14))
+        if timed:
+            headers.append(self.tr("报送时效"))
+            self.table.setColumnWidth(timed_column, 86)
         self.table.setHorizontalHeaderLabels([*headers, *forms])
         state_heading = self.table.horizontalHeaderItem(FIXED_COLUMNS)
         if reviewed and state_heading is not None:
@@ -119,6 +129,9 @@ class CompletenessView(QWidget):
                         )
                     )
                 self.table.setItem(row, FIXED_COLUMNS, state_item)
+            timeliness = summary.timeliness.get(unit_id(unit)) if timed else None
+            if timeliness is not None:
+                self.table.setItem(row, timed_column, self._timeliness_item(timeliness))
             for i, form in enumerate(forms):
                 state = entry.states.get(form, FormState.NOT_REQUIRED)
                 cell = QTableWidgetItem(self.cell_text(state))
@@ -129,12 +142,50 @@ class CompletenessView(QWidget):
                     f"{name.text()} · {form} {pack.form(form).title}：{state_label(state)}"
                 )
                 self.table.setItem(row, fixed + i, cell)
+        late = [
+            self.tr("{unit} {n} 天（原因：{reason}）").format(
+                unit=labels.get(unit_id(e.unit)) or e.unit.display_name,
+                n=t.days_late,
+                reason=t.reason or self.tr("未写明"),
+            )
+            for e in summary.completeness
+            if (t := summary.timeliness.get(unit_id(e.unit))) is not None and t.state == "late"
+        ]
+        self.late.setText(self.tr("迟报：{units}").format(units="；".join(late)) if late else "")
+        self.late.setVisible(bool(late))
         received = sum(1 for e in summary.completeness if e.received)
         self.counts.setText(
             self.tr("已收到 {received} 个单位，未收到 {missing} 个").format(
                 received=received, missing=len(summary.completeness) - received
             )
         )
+
+    def _timeliness_item(self, timeliness: Any) -> QTableWidgetItem:
+        """按时 / 迟报 N 天 / 未报; the reason and the dates in the tooltip."""
+        item = QTableWidgetItem(timeliness.label)
+        item.setData(Qt.ItemDataRole.UserRole, timeliness.state)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        colours = {"late": style.WARNING, "missing": style.ERROR}
+        if timeliness.state in colours:
+            item.setForeground(QBrush(QColor(colours[timeliness.state])))
+        lines = [timeliness.text]
+        if timeliness.due is not None:
+            lines.append(self.tr("截止日期 {due}").format(due=timeliness.due.isoformat()))
+        if timeliness.exported is not None:
+            lines.append(self.tr("导出日期 {day}").format(day=timeliness.exported.isoformat()))
+        item.setToolTip("\n".join(lines))
+        return item
+
+    def timeliness_at(self, unit_label: str) -> tuple[str, str]:
+        """The timeliness shown for one unit and its tooltip (for tests and screen readers)."""
+        headings = (self.table.horizontalHeaderItem(c) for c in range(self.table.columnCount()))
+        headers = [h.text() if h is not None else "" for h in headings]
+        column = headers.index(self.tr("报送时效"))
+        for row in range(self.table.rowCount()):
+            name, cell = self.table.item(row, 0), self.table.item(row, column)
+            if name is not None and name.text() == unit_label:
+                return (cell.text(), cell.toolTip()) if cell is not None else ("", "")
+        raise KeyError(unit_label)
 
     def cell_text(self, state: FormState) -> str:
         """Two characters per cell, so the twenty-odd forms fit across a 1366-pixel screen."""
@@ -158,6 +209,8 @@ class CompletenessView(QWidget):
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.counts.setText("")
+        self.late.clear()
+        self.late.hide()
 
     def review_state_at(self, unit_label: str) -> str:
         """The review state shown for one unit (未收到 … 已采用), "" when no column is shown."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk import clock
 from ecodesk.errors import EcoDeskError
 from ecodesk.store import settings
 from ecodesk.submission import Period
@@ -584,7 +584,7 @@ class ConsolidationWindow(QMainWindow):
                 str(received.parent) if received else str(Path.home())
             )  # not among the received files
         unit = self.session.profile.display_name if self.session.data else ""
-        return Path(folder) / f"{unit}{consolidation.period.label}汇总_{date.today():%Y%m%d}.xlsx"
+        return Path(folder) / f"{unit}{consolidation.period.label}汇总_{clock.today():%Y%m%d}.xlsx"
 
     def export_summary(self) -> None:
         from ecodesk.consolidation.writer import check_output_path

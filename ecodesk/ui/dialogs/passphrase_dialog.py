@@ -29,21 +29,22 @@ class PassphraseDialog(QDialog):
     def __init__(
         self,
         *,
-        create: bool,
+        creating_key: bool,
         parent: QWidget | None = None,
         check: Callable[[str], object] | None = None,
         title: str | None = None,
         intro: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.create = create
+        # not ``create``: that is QWidget.create, which this attribute would hide
+        self.creating_key = creating_key
         self.check = check
         self.setWindowTitle(
-            title or (self.tr("创建签名密钥") if create else self.tr("输入签名口令"))
+            title or (self.tr("创建签名密钥") if creating_key else self.tr("输入签名口令"))
         )
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        if create:
+        if creating_key:
             text = self.tr(
                 "本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，"
                 "以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。"
@@ -59,7 +60,7 @@ class PassphraseDialog(QDialog):
         form.addRow(self.tr("口令"), self.passphrase)
         self.repeat = QLineEdit(objectName="repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        if create:
+        if creating_key:
             form.addRow(self.tr("再输一次"), self.repeat)
         layout.addLayout(form)
         self.message = QLabel(objectName="fieldError")
@@ -88,16 +89,16 @@ class PassphraseDialog(QDialog):
         problem = ""
         if not text:
             problem = self.tr("请输入口令。")
-        elif self.create and len(text) < MIN_LENGTH:
+        elif self.creating_key and len(text) < MIN_LENGTH:
             problem = self.tr("口令至少要 {n} 位。").format(n=MIN_LENGTH)
-        elif self.create and text != self.repeat.text():
+        elif self.creating_key and text != self.repeat.text():
             problem = self.tr("两次输入的口令不一致，请重新输入。")
         if not problem and self.check is not None:
             problem = self._checked(text)
         if problem:
             self.message.setText(problem)
             self.message.show()
-            self.forgotten.setVisible(self.check is not None and not self.create)
+            self.forgotten.setVisible(self.check is not None and not self.creating_key)
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return

@@ -3,13 +3,14 @@ city's blank baseline template."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from ecodesk import clock
 from ecodesk.importing.preview import ImportPreview
 from ecodesk.importing.render import render_preview, render_result
 from ecodesk.services.import_previous import (
@@ -211,7 +212,7 @@ def baseline_template(window: MainWindow) -> None:
         window,
         translate("Operations", "生成上年基数表模板"),
         translate("Operations", "数据所属年度："),
-        date.today().year - 1,
+        clock.today().year - 1,
         2000,
         2100,
     )

@@ -100,7 +100,7 @@ def rotate_key(window: MainWindow) -> None:
     old: str | None
     if box.clickedButton() is remembered:
         ask_old = PassphraseDialog(
-            create=False,
+            creating_key=False,
             check=keys.unlock,
             title=translate("Operations", "输入旧口令"),
             intro=translate("Operations", "请输入当前签名密钥的口令，确认是本单位在更换密钥。"),
@@ -114,7 +114,7 @@ def rotate_key(window: MainWindow) -> None:
     else:
         return
     ask_new = PassphraseDialog(
-        create=True,
+        creating_key=True,
         title=translate("Operations", "设定新口令"),
         intro=translate(
             "Operations",

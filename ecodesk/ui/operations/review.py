@@ -112,7 +112,7 @@ def _office_passphrase(cw: ConsolidationWindow) -> str | None:
     keys = KeyStore(store_data_dir(cw.store))
     create = not keys.has_key()
     dialog = PassphraseDialog(
-        create=create,
+        creating_key=create,
         check=None if create else keys.unlock,
         parent=cw,
         title=translate("Operations", "签名审核意见书"),

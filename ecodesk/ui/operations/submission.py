@@ -18,6 +18,8 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.rules import has_blocking_errors
 from ecodesk.services.export import (
     ExportResult,
+    Lateness,
+    export_lateness,
     export_submission,
     reexport_signed,
     store_data_dir,
@@ -25,7 +27,7 @@ from ecodesk.services.export import (
 from ecodesk.services.printing import print_for_preview
 from ecodesk.signing.keys import KeyStore, group_fingerprint
 from ecodesk.ui.dialogs.passphrase_dialog import PassphraseDialog
-from ecodesk.ui.dialogs.reason_dialog import ask_reason
+from ecodesk.ui.dialogs.reason_dialog import ReasonDialog, ask_reason
 from ecodesk.ui.operations.base import BackgroundOp, default_name, last_folder, remember_folder
 from ecodesk.ui.workers import Job
 
@@ -40,7 +42,9 @@ def ask_passphrase(window: MainWindow) -> str | None:
     None when the clerk cancels; a forgotten passphrase leads to 更换签名密钥."""
     keys = KeyStore(store_data_dir(window.session.store))
     create = not keys.has_key()
-    dialog = PassphraseDialog(create=create, check=None if create else keys.unlock, parent=window)
+    dialog = PassphraseDialog(
+        creating_key=create, check=None if create else keys.unlock, parent=window
+    )
     if dialog.exec() == PassphraseDialog.DialogCode.Accepted:
         return dialog.value()
     if dialog.wants_new_key:
@@ -96,16 +100,32 @@ def export_signed(window: MainWindow) -> None:
     except EcoDeskError as exc:
         QMessageBox.warning(window, translate("Operations", "还不能签名"), str(exc))
         return
+    store, period = session.store, session.period
+    late_reason = ""
+    late = export_lateness(store, period, session.clock())
+    if late is not None and late.needs_reason:
+        answer = ask_late_reason(window, late)
+        if answer is None:
+            return
+        late_reason = answer
     passphrase = ask_passphrase(window)
     if passphrase is None:
         return
     path = _save_path(window)
     if path is None:
         return
-    store, period = session.store, session.period
+    clock = session.clock
 
     def work(job: Job) -> ExportResult:
-        return export_submission(store, period, path, passphrase=passphrase, progress=job.progress)
+        return export_submission(
+            store,
+            period,
+            path,
+            passphrase=passphrase,
+            progress=job.progress,
+            late_reason=late_reason,
+            now=clock(),
+        )
 
     def done(result: ExportResult) -> None:
         session.reload()
@@ -117,6 +137,26 @@ def export_signed(window: MainWindow) -> None:
         )
 
     BackgroundOp(window, translate("Operations", "正在签名并导出报表…"), work).success(done).run()
+
+
+def ask_late_reason(window: MainWindow, late: Lateness) -> str | None:
+    """The late reason (迟报原因), required: OK stays disabled while it is empty; None on cancel."""
+    dialog = ReasonDialog(
+        translate("Operations", "迟报原因"),
+        translate(
+            "Operations",
+            "{period}的截止日期是 {due}，现在已逾期 {n} 天。\n请写明迟报原因（必填）："
+            "它随签名数据一起报送上级，并印在报送单上。",
+        ).format(period=window.session.period.label, due=late.due.isoformat(), n=late.days_late),
+        parent=window,
+        ok_text=translate("Operations", "继续签名导出"),
+    )
+    dialog.setObjectName("lateReasonDialog")
+    try:
+        accepted = dialog.exec() == ReasonDialog.DialogCode.Accepted
+        return dialog.text() if accepted and dialog.text() else None
+    finally:
+        dialog.deleteLater()
 
 
 def _offer_reexport(window: MainWindow) -> None:

@@ -38,7 +38,7 @@ class FormView(QWidget):
         outer.setSpacing(0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        self.scroll = scroll
+        self.scroll_area = scroll  # not ``scroll``: that is QWidget.scroll, which it would hide
         page = QWidget(objectName="formPage")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(24, 16, 24, 24)
@@ -264,7 +264,7 @@ class FormView(QWidget):
                     break
         if target is None:
             return
-        self.scroll.ensureWidgetVisible(target, 50, 80)
+        self.scroll_area.ensureWidgetVisible(target, 50, 80)
         if target.focusProxy() is not None and not isinstance(target, TableEditor):
             target.setFocus()
         elif isinstance(target, TableEditor):

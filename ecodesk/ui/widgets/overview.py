@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
@@ -40,8 +40,10 @@ from ecodesk.ui import style
 from ecodesk.ui.icons import state_icon
 from ecodesk.ui.session import EditSession
 from ecodesk.ui.states import completeness, state_label
+from ecodesk.ui.widgets.plan_tree import deadline_colour
 
 CHART_HEIGHT = 280
+DEADLINE_COLUMN = 4
 
 
 def _period_of(key: Any) -> Period:
@@ -187,12 +189,21 @@ class Overview(QWidget):
         layout.addWidget(self.title)
         self.summary = QLabel(objectName="formIntro")
         layout.addWidget(self.summary)
+        self.deadline = QLabel(objectName="deadlineLine")
+        self.deadline.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.deadline)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("completenessTable")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("表单"), self.tr("状态"), self.tr("已填/应填"), self.tr("完成度")]
+            [
+                self.tr("表单"),
+                self.tr("状态"),
+                self.tr("已填/应填"),
+                self.tr("完成度"),
+                self.tr("截止"),
+            ]
         )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
@@ -220,6 +231,7 @@ class Overview(QWidget):
             return
         self.title.setText(self.tr("进度总览 — {period}").format(period=data.period.label))
         forms = self.forms()
+        signed = data.status == "signed"
         self.table.setRowCount(len(forms))
         states = {form: self.session.form_state(form) for form in forms}
         for row, form in enumerate(forms):
@@ -239,9 +251,21 @@ class Overview(QWidget):
             self.table.setItem(row, 1, state)
             self.table.setItem(row, 2, count)
             self.table.setCellWidget(row, 3, bar)
+            self.table.setItem(row, DEADLINE_COLUMN, self._deadline_item(form, signed))
         self.table.setColumnWidth(1, 100)
         self.table.setColumnWidth(2, 100)
         self.table.setColumnWidth(3, 160)
+        self.table.setColumnWidth(DEADLINE_COLUMN, 150)
+        # the period's date is said once above the table; the column only for forms of their own
+        self.table.setColumnHidden(
+            DEADLINE_COLUMN,
+            not any(self._own_deadline(form, signed) for form in forms),
+        )
+        self.deadline.setText(self.deadline_line(signed))
+        self.deadline.setVisible(bool(self.deadline.text()))
+        period_status = None if signed else self.session.deadline_status()
+        colour = deadline_colour(period_status) if period_status else None
+        self.deadline.setStyleSheet(f"font-weight: bold; color: {colour};" if colour else "")
         ready = sum(1 for s in states.values() if s in ("checked", "signed"))
         errors = sum(1 for s in states.values() if s == "errors")
         self.summary.setText(
@@ -251,6 +275,40 @@ class Overview(QWidget):
         )
         self._charts_stale = True
         self._build_charts_if_needed()
+
+    def _own_deadline(self, form: str, signed: bool) -> Any:
+        """The form's deadline status when its due date is not the period's, else ``None``."""
+        if signed:
+            return None
+        status, period = self.session.deadline_status(form), self.session.deadline_status()
+        if status is None or period is None or status.deadline.due == period.deadline.due:
+            return None
+        return status
+
+    def _deadline_item(self, form: str, signed: bool) -> QTableWidgetItem:
+        status = self._own_deadline(form, signed)
+        item = QTableWidgetItem(status.label if status else "")
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        if status is not None:
+            item.setToolTip(status.detail)
+            colour = deadline_colour(status)
+            if colour:
+                item.setForeground(QBrush(QColor(colour)))
+        return item
+
+    def deadline_line(self, signed: bool) -> str:
+        """The period's due date and how long is left, above the table (its earliest form's)."""
+        status = self.session.deadline_status()
+        if status is None:
+            return ""
+        due = status.deadline.due.isoformat()
+        if signed:
+            return self.tr("本期截止日期 {due}，已签名导出。").format(due=due)
+        if status.state == "not_open":
+            return self.tr("本期{label}：{opens} 开始填报，截止日期 {due}。").format(
+                label=status.label, opens=status.deadline.opens.isoformat(), due=due
+            )
+        return self.tr("本期截止日期 {due}：{label}。").format(due=due, label=status.label)
 
     def _build_charts_if_needed(self) -> None:
         if not self._charts_stale or self.tabs.currentWidget() is not self.charts_area:
