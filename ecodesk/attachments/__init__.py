@@ -7,7 +7,8 @@ The API the rest of the program (the window, the command line, export) uses — 
   ``short_hash``, ``file_kind`` (its :class:`~.kinds.FileKind`: ``label``, ``is_image``).
 - :func:`attach` ``(store, period, key, path, note, *, name=None) -> Attachment`` — key is a form
   (``1.1``), an indicator or field (``1.1:tech_invest``, ``G:forest.num``) or a table row
-  (``1.1:projects#3``, rows from 1); the description is required; the type is sniffed from the
+  (``1.1:projects#3``, rows from 1; renumbered with its row when rows are deleted or inserted,
+  see :mod:`ecodesk.store.table_rows`); the description is required; the type is sniffed from the
   bytes (:mod:`.kinds`); refusals are :class:`AttachmentRefused` with a Chinese sentence.
   Limits: :data:`ecodesk.store.settings.ATTACHMENT_FILE_LIMIT_MB` (50) and
   :data:`~ecodesk.store.settings.ATTACHMENT_SUBMISSION_LIMIT_MB` (500).
@@ -30,10 +31,13 @@ The API the rest of the program (the window, the command line, export) uses — 
 
 The bytes are stored once per content in ``<data folder>/attachments/`` (:mod:`.blobs`), written
 atomically and never deleted, so deleting the clerk's original loses nothing. A new revision
-carries its predecessor's attachments.
+carries its predecessor's attachments. On a shared PostgreSQL store the bytes also go into the
+database, in chunks, and another PC fetches them into its own data folder when it first needs
+them (:mod:`.shared`); a damaged copy there is :class:`AttachmentContentDamaged`, never served.
 """
 
 from ecodesk.attachments.errors import (
+    AttachmentContentDamaged,
     AttachmentContentMissing,
     AttachmentFrozen,
     AttachmentNotFound,
@@ -57,6 +61,7 @@ from ecodesk.attachments.records import (
 __all__ = [
     "KINDS",
     "Attachment",
+    "AttachmentContentDamaged",
     "AttachmentContentMissing",
     "AttachmentFrozen",
     "AttachmentNotFound",

@@ -58,3 +58,20 @@ class AttachmentContentMissing(EcoDeskError):
                 short=sha256[:12],
             )
         )
+
+
+class AttachmentContentDamaged(EcoDeskError):
+    """The shared store's copy of an attachment does not hash as recorded: it is not served."""
+
+    def __init__(self, name: str, sha256: str) -> None:
+        self.name, self.sha256 = name, sha256
+        super().__init__(
+            tr(
+                "attachments",
+                "附件“{name}”在共用数据库中的副本已损坏（内容与记录的 SHA-256 {short} 不符），"
+                "没有使用它，并已从数据库中删去这份坏副本。请在添加它的电脑上重新打开 EcoDesk"
+                "（会自动重新上传），或删除该附件后重新添加。",
+                name=name,
+                short=sha256[:12],
+            )
+        )

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from ecodesk.attachments.blobs import BlobStore, TooLarge, copy_hashing
 from ecodesk.attachments.errors import (
-    AttachmentContentMissing,
     AttachmentFrozen,
     AttachmentNotFound,
     AttachmentRefused,
@@ -31,6 +30,7 @@ from ecodesk.i18n import tr
 from ecodesk.storage import storage_error
 from ecodesk.store import settings
 from ecodesk.store.models import AttachmentRow, PeriodRow, SubmissionRow
+from ecodesk.store.table_rows import ORPHAN_ROW
 from ecodesk.submission import Period
 
 if TYPE_CHECKING:
@@ -176,7 +176,10 @@ def attach(
         if size == 0:
             raise AttachmentRefused(shown, tr("attachments", "文件是空的（0 字节）"))
         kind = sniff(tmp, shown)
-        blobs.publish(tmp, sha)
+        stored = blobs.publish(tmp, sha)
+    from ecodesk.attachments.shared import share
+
+    share(store, sha, size, stored)  # a shared store: every PC of the office can open it
     with store._write() as s:
         sub = store._editable(s, period)
         _check_total(s, sub, size, submission_limit(store), shown)
@@ -355,6 +358,14 @@ def restore(store: Store, attachment_id: int) -> Attachment:
         if sub.status == "signed":
             raise AttachmentFrozen(row.name, period.label, sub.revision)
         if row.removed_at is not None:
+            if row.key.endswith(f"#{ORPHAN_ROW}"):
+                raise AttachmentRefused(
+                    row.name,
+                    tr(
+                        "attachments",
+                        "它所在的表格行已经删除，不能单独放回。撤销删除该行（Ctrl+Z）会把行和附件一起恢复",
+                    ),
+                )
             _check_total(s, sub, row.size, submission_limit(store), row.name)
             row.removed_at = None
             store._changed(sub)
@@ -374,12 +385,14 @@ def restore(store: Store, attachment_id: int) -> Attachment:
 def content_path(store: Store, attachment: Attachment) -> Path:
     """The stored file of ``attachment`` (read it, never write it: it is shared by content).
 
-    Raises :class:`AttachmentContentMissing` when this data folder does not hold it.
+    On a shared (PostgreSQL) store a file attached on another PC is fetched from the database
+    into this data folder first (:mod:`.shared`). Raises :class:`AttachmentContentMissing` when
+    neither holds it, :class:`~.errors.AttachmentContentDamaged` when the database's copy is
+    damaged.
     """
-    blobs = blob_store(store)
-    if not blobs.has(attachment.sha256, attachment.size):
-        raise AttachmentContentMissing(attachment.name, attachment.sha256)
-    return blobs.path_of(attachment.sha256)
+    from ecodesk.attachments.shared import local_copy
+
+    return local_copy(store, attachment.sha256, attachment.size, attachment.name)
 
 
 VIEW_CACHE = ("cache", "attachments")

@@ -51,7 +51,7 @@ def run_copy(args: argparse.Namespace) -> int:
     from ecodesk.errors import EcoDeskError
     from ecodesk.paths import resolve_data_dir
     from ecodesk.store import Store
-    from ecodesk.store.engine import display_url, normalize_url
+    from ecodesk.store.engine import display_url, normalize_url, sqlite_file_of
     from ecodesk.store.transfer import copy_store
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -72,7 +72,9 @@ def run_copy(args: argparse.Namespace) -> int:
     )
     for table, count in report.rows.items():
         print(f"  {table}: {count}")
-    if report.files:
+    if report.files and sqlite_file_of(target) is None:
+        print(tr("cli", "另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。", n=report.files))
+    elif report.files:
         print(tr("cli", "另复制了 {n} 个附件文件到新数据库所在的文件夹。", n=report.files))
     print(
         tr(

@@ -190,17 +190,11 @@ def output_target(out_path: Path, has_attachments: bool) -> tuple[Path, Path | N
 
 def _blob_paths(store: Any, data: Any) -> list[tuple[Any, Path]]:
     """Each signed evidence file with its stored copy; refused before anything is written when
-    one is not in this data folder."""
-    from ecodesk.attachments.errors import AttachmentContentMissing
-    from ecodesk.attachments.records import blob_store
+    one is not in this data folder (nor, on a shared store, in the database)."""
+    from ecodesk.attachments.shared import local_copy
 
-    blobs = blob_store(store)
-    found = []
-    for f in data.attachments:
-        if not blobs.has(f.sha256, f.size):
-            raise AttachmentContentMissing(f.name, f.sha256)
-        found.append((f, blobs.path_of(f.sha256)))
-    return found
+    # (on a shared store, a file attached on another PC is fetched from the database first)
+    return [(f, local_copy(store, f.sha256, f.size, f.name)) for f in data.attachments]
 
 
 def _save(built: Any, output: OutputFile, files: list[tuple[Any, Path]]) -> None:

@@ -17,7 +17,7 @@ from ecodesk.store.errors import DatabaseNotEcoDesk, StoreDamaged, StoreTooNew
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0008", "0007", "0005")  # oldest first
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0008", "0007", "0005", "0009")  # oldest first
 HEAD = KNOWN_REVISIONS[-1]
 
 

@@ -299,6 +299,30 @@ class AttachmentBlobRow(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class SharedFileRow(Base):
+    """An attachment's content held in a server store, for every PC of the office (empty on
+    SQLite, whose data folder holds the files); its bytes are in ``shared_file_chunks``."""
+
+    __tablename__ = "shared_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    chunks: Mapped[int] = mapped_column(Integer)
+    stored_at: Mapped[str] = mapped_column(String(32))
+
+
+class SharedFileChunkRow(Base):
+    """One piece (at most 1 MiB) of a shared file's bytes, numbered from 0."""
+
+    __tablename__ = "shared_file_chunks"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("shared_files.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class PersonRow(Base):
     """Someone who signs in to a shared store (see :mod:`ecodesk.store.people`)."""
 

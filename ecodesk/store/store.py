@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +29,7 @@ from ecodesk.errors import EcoDeskError
 from ecodesk.forms.keys import BadKey, FieldKey, SectionKey, TableKey, is_form_code
 from ecodesk.forms.schema import CELL_TEXT_LIMIT, cell_length
 from ecodesk.i18n import tr
-from ecodesk.store import backup, migrate, people, settings, transfer
+from ecodesk.store import backup, migrate, people, settings, table_rows, transfer
 from ecodesk.store.audit import AuditEntry
 from ecodesk.store.engine import (
     display_url,
@@ -268,12 +268,24 @@ class Store:
             raise
         log.info("store opened at %s", db_path or display_url(url))
         store = cls(engine, pack=pack, db_path=db_path, data_dir=data_dir)
+        if db_path is None:
+            store._share_local_files()
         try:
             people.sign_in_from_command_line(store)  # ecodesk --user NAME …
         except BaseException:
             store.close()
             raise
         return store
+
+    def _share_local_files(self) -> None:
+        """On a shared store: the attachment files this PC holds and the database lacks go
+        there (attached before the store was shared). Never stops the program from starting."""
+        from ecodesk.attachments.shared import share_local_files
+
+        try:
+            share_local_files(self)
+        except EcoDeskError as exc:
+            log.warning("attachment files of this PC not shared now: %s", exc)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -956,13 +968,29 @@ class Store:
         )
 
     def set_table_rows(
-        self, period: Period, form: str, table: str, rows: list[dict[str, str]]
-    ) -> None:
-        """Replace the rows of a repeatable table (kept in the given order, blank rows too)."""
+        self,
+        period: Period,
+        form: str,
+        table: str,
+        rows: list[dict[str, str]],
+        *,
+        origin: Sequence[int | None] | None = None,
+        revive: Mapping[int, int] | None = None,
+    ) -> dict[int, int]:
+        """Replace the rows of a repeatable table (kept in the given order, blank rows too).
+
+        Evidence attached to a row (``FORM:TABLE#ROW``) follows its row, in the same
+        transaction: ``origin[i]`` is the (0-based) old row that new row ``i`` continues, or
+        ``None`` for a new row (inferred from the rows' contents when not given, see
+        :mod:`ecodesk.store.table_rows`). The attachments of a row that is gone are taken off
+        the draft with it; the result maps their ids to the (0-based) row they were on, and the
+        undo of the delete passes that back as ``revive`` (attachment id → new row) to put
+        them on the restored rows.
+        """
         self._check_form(form)
         with self._write_form(period, form) as s:
             sub = self._editable(s, period)
-            self._put_table(s, sub, period, form, table, rows)
+            return self._put_table(s, sub, period, form, table, rows, origin, revive)
 
     def _put_table(
         self,
@@ -972,11 +1000,19 @@ class Store:
         form: str,
         table: str,
         rows: list[dict[str, str]],
-    ) -> None:
+        origin: Sequence[int | None] | None = None,
+        revive: Mapping[int, int] | None = None,
+    ) -> dict[int, int]:
         old_rows = self._rows_of_table(s, sub.id, form, table)
         new_rows = [{str(k): str(v) for k, v in row.items()} for row in rows]
+        if origin is None:
+            origin = table_rows.infer_origin(old_rows, new_rows)
+        origin = table_rows.check_origin(origin, len(old_rows), len(new_rows))
+        if old_rows == new_rows and origin == table_rows.identity(len(old_rows)) and not revive:
+            return {}
+        detached = self._follow_rows(s, sub, period, form, table, origin, revive or {})
         if old_rows == new_rows:
-            return
+            return detached
         s.execute(
             delete(TableCellRow).where(
                 TableCellRow.submission_id == sub.id,
@@ -1008,6 +1044,93 @@ class Store:
             old=json.dumps(old_rows, ensure_ascii=False) if old_rows else None,
             new=json.dumps(new_rows, ensure_ascii=False) if new_rows else None,
         )
+        return detached
+
+    def _follow_rows(
+        self,
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        form: str,
+        table: str,
+        origin: list[int | None],
+        revive: Mapping[int, int],
+    ) -> dict[int, int]:
+        """Renumber the attachments of the table's rows as ``origin`` moves the rows; take off
+        those of deleted rows (returned: id → old 0-based row); put ``revive``'s back on."""
+        prefix = f"{form}:{table}#"
+        new_of_old = {old: new for new, old in enumerate(origin) if old is not None}
+        detached: dict[int, int] = {}
+        attached = s.scalars(
+            select(AttachmentRow)
+            .where(
+                AttachmentRow.submission_id == sub.id,
+                AttachmentRow.key.startswith(prefix, autoescape=True),
+            )
+            .order_by(AttachmentRow.id)
+        ).all()
+        for a in attached:
+            number = table_rows.row_of(a.key, prefix)
+            if number is None or number == table_rows.ORPHAN_ROW or a.id in revive:
+                continue
+            new = new_of_old.get(number - 1)
+            if new is not None:
+                if new != number - 1:
+                    old_key, a.key = a.key, f"{prefix}{new + 1}"
+                    self._audit(
+                        s,
+                        "move_attachment",
+                        period=period,
+                        revision=sub.revision,
+                        form=form,
+                        field=a.key,
+                        old=old_key,
+                        new=a.key,
+                    )
+                continue
+            # its row is gone: the file goes with it (the undo of the delete brings both back)
+            old_key, a.key = a.key, f"{prefix}{table_rows.ORPHAN_ROW}"
+            if a.removed_at is None:
+                a.removed_at = _now()
+                detached[a.id] = number - 1
+                self._audit(
+                    s,
+                    "detach",
+                    period=period,
+                    revision=sub.revision,
+                    form=form,
+                    field=old_key,
+                    old=f"{a.name} {a.sha256}",
+                    new=None,
+                )
+        by_id = {a.id: a for a in attached}
+        for attachment_id, row in revive.items():
+            found = by_id.get(attachment_id)
+            if found is None or not 0 <= row < len(origin):
+                raise EcoDeskError(
+                    tr(
+                        "store",
+                        "要放回的附件不在这个表格上（编号 {id}），没有保存。",
+                        id=attachment_id,
+                    )
+                )
+            a = found
+            a.key = f"{prefix}{row + 1}"
+            if a.removed_at is not None:
+                a.removed_at = None
+                self._audit(
+                    s,
+                    "restore_attachment",
+                    period=period,
+                    revision=sub.revision,
+                    form=form,
+                    field=a.key,
+                    old=None,
+                    new=f"{a.name} {a.sha256}",
+                )
+        if attached:
+            self._changed(sub)
+        return detached
 
     @staticmethod
     def _rows_of_table(s: Session, submission_id: int, form: str, table: str) -> list[TableRow]:

@@ -39,12 +39,15 @@ from ecodesk.store.engine import (
     writer_engine,
 )
 from ecodesk.store.errors import DatabaseNotEmpty, RestoreRefused
+from ecodesk.store.models import SharedFileChunkRow, SharedFileRow
 from ecodesk.store.server import server_errors
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
 VERSION_TABLE = "alembic_version"
+# the bytes of attachments on a server store: carried by _carry_files, not row by row
+SHARED_TABLES = frozenset({SharedFileRow.__tablename__, SharedFileChunkRow.__tablename__})
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,16 @@ def _tables(conn: Connection) -> list[Table]:
     return [t for t in metadata.sorted_tables if t.name != VERSION_TABLE]
 
 
+def _records(tables: list[Table]) -> list[Table]:
+    """The tables copied row by row: all but the shared attachment files, whose bytes go where
+    the target keeps them (its database, or its data folder) by :func:`_carry_files`."""
+    return [t for t in tables if t.name not in SHARED_TABLES]
+
+
 def row_counts(conn: Connection) -> dict[str, int]:
     return {
         t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-        for t in _tables(conn)
+        for t in _records(_tables(conn))
     }
 
 
@@ -126,16 +135,24 @@ def copy_store(
     *,
     force: bool = False,
     source_data_dir: Path | None = None,
+    attachment_files: bool = True,
 ) -> CopyReport:
     """Copy every row of the store at ``source_url`` into the database at ``target_url``.
 
     Raises :class:`DatabaseNotEmpty` (nothing written) when the target holds data and
     ``force`` is not given, and the server errors of :mod:`ecodesk.store.server`.
 
-    The attachments' records are rows like any other; their bytes live in the data folder
-    (:mod:`ecodesk.attachments.blobs`). When the target is a SQLite file in another folder than
-    ``source_data_dir``, the files the copied records name are copied there too.
+    The attachments' records are rows like any other. Their bytes live in a data folder
+    (:mod:`ecodesk.attachments.blobs`) and, on a PostgreSQL store, in its database as well
+    (:mod:`ecodesk.attachments.shared`). With ``attachment_files`` the bytes the copied records
+    name follow them: into the target's database when it is PostgreSQL, into the folder of the
+    target's file when it is SQLite — taken from the source's database or from
+    ``source_data_dir`` (by default the folder of a SQLite source's file). Files found in
+    neither are said (:func:`ecodesk.notices.notify`).
     """
+    source_file = sqlite_file_of(source_url)
+    if source_data_dir is None and source_file is not None:
+        source_data_dir = source_file.parent
     target_file = sqlite_file_of(target_url)
     if target_file is not None:
         target_file.parent.mkdir(parents=True, exist_ok=True)
@@ -149,22 +166,24 @@ def copy_store(
             with writer_engine(target).begin() as out, source.connect() as src:
                 # One read transaction on the source: the copy is one moment of it.
                 src.begin()
-                tables = _tables(out)
+                tables = _records(_tables(out))
                 if any(row_counts(out).values()):
                     if not force:
                         raise DatabaseNotEmpty(display_url(target_url))
+                    # (shared files stay: named by their content, the copied records may use them)
                     for table in reversed(tables):
                         out.execute(table.delete())
                 copied = {table.name: _copy_table(src, out, table) for table in tables}
                 if out.dialect.name == "postgresql":
                     _reset_sequences(out, tables)
                 src.rollback()
+        files = 0
+        if attachment_files and "attachments" in copied:
+            with server_errors(target_url):
+                files = _carry_files(source, target, target_file, source_data_dir)
     finally:
         source.dispose()
         target.dispose()
-    files = 0
-    if target_file is not None and source_data_dir is not None:
-        files = _copy_attachment_files(target_file, Path(source_data_dir), target_file.parent)
     log.info(
         "store copied from %s to %s: %d rows, %d attachment files",
         display_url(source_url),
@@ -175,27 +194,67 @@ def copy_store(
     return CopyReport(display_url(source_url), display_url(target_url), copied, files)
 
 
-def _copy_attachment_files(db_file: Path, source_dir: Path, target_dir: Path) -> int:
-    """Copy the files the attachments of ``db_file`` name from one data folder to another."""
-    from ecodesk.attachments.backups import missing_attachments
-    from ecodesk.attachments.blobs import BlobStore
+def _named_files(conn: Connection) -> list[tuple[str, int, str]]:
+    """(SHA-256, size, a name) of every content the store's attachments name."""
+    from ecodesk.store.models import AttachmentRow
 
-    if source_dir.resolve() == target_dir.resolve():
-        return 0
-    source, target = BlobStore(source_dir), BlobStore(target_dir)
-    conn = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT DISTINCT sha256, size FROM attachments").fetchall()
-    finally:
-        conn.close()
-    copied = 0
-    for sha, size in rows:
-        if target.has(sha, size) or not source.has(sha, size):
+    query = (
+        select(AttachmentRow.sha256, func.max(AttachmentRow.size), func.min(AttachmentRow.name))
+        .group_by(AttachmentRow.sha256)
+        .order_by(func.min(AttachmentRow.name))
+    )
+    return [(str(sha), int(size), str(name)) for sha, size, name in conn.execute(query)]
+
+
+def _carry_files(
+    source: Engine, target: Engine, target_file: Path | None, source_dir: Path | None
+) -> int:
+    """The bytes of the attachments copied to ``target``: into its database (PostgreSQL) or the
+    folder of its file (SQLite), from the source's database or ``source_dir``; how many."""
+    from ecodesk.attachments import shared
+    from ecodesk.attachments.blobs import BlobStore, is_sha256
+
+    local = BlobStore(source_dir) if source_dir is not None else None
+    from_db = source.dialect.name == "postgresql"
+    with target.connect() as conn:
+        named = _named_files(conn)
+    carried = 0
+    missing: list[str] = []
+    for sha, size, name in named:
+        if not is_sha256(sha):
+            missing.append(name)
             continue
-        with source.path_of(sha).open("rb") as src:
-            target.put_stream(src, expected=sha)
-        copied += 1
-    missing = missing_attachments(db_file, target_dir)
+        try:
+            if target_file is None:  # a server: the bytes into its database
+                with writer_engine(target).begin() as out:
+                    if shared.has_file(out, sha):
+                        continue
+                    if from_db:
+                        with source.connect() as src:
+                            done = shared.copy_between(src, out, [(sha, size)])
+                        if done:
+                            carried += 1
+                            continue
+                    if local is not None and local.has(sha, size):
+                        carried += shared.upload(out, sha, size, local.path_of(sha))
+                        continue
+            else:  # a SQLite file: the bytes into its data folder
+                folder = BlobStore(target_file.parent)
+                if folder.has(sha, size):
+                    continue
+                if local is not None and local.has(sha, size):
+                    with local.path_of(sha).open("rb") as src_file:
+                        folder.put_stream(src_file, expected=sha)
+                    carried += 1
+                    continue
+                if from_db:
+                    with source.connect() as src:
+                        if shared.download(src, sha, size, folder) is not None:
+                            carried += 1
+                            continue
+        except (shared.Damaged, ValueError):
+            log.error("attachment content %s (%s) is damaged at the source: not copied", sha, name)
+        missing.append(name)
     if missing:
         notify(
             tr(
@@ -205,7 +264,7 @@ def _copy_attachment_files(db_file: Path, source_dir: Path, target_dir: Path) ->
                 names="、".join(missing[:5]),
             )
         )
-    return copied
+    return carried
 
 
 def _copy_table(src: Connection, out: Connection, table: Table) -> int:
@@ -251,7 +310,7 @@ def backup_to_file(
         source.dispose()
     with OutputFile(out, force=force, private=True) as output:
         shutil.copyfile(_empty_sqlite(revision), output.tmp)
-        copy_store(source_url, sqlite_url(output.tmp))
+        copy_store(source_url, sqlite_url(output.tmp), attachment_files=False)
         conn = sqlite3.connect(output.tmp)
         try:
             # Like every backup: rollback-journal mode, so the copy is one self-contained file.
@@ -262,9 +321,38 @@ def backup_to_file(
         if attachments_from is not None:
             from ecodesk.attachments.backups import embed_attachments
 
+            _fetch_shared_files(source_url, output.tmp, Path(attachments_from))
             embed_attachments(output.tmp, attachments_from)
     log.info("server database %s backed up to %s", display_url(source_url), output.path)
     return output.path
+
+
+def _fetch_shared_files(source_url: str, db_file: Path, data_dir: Path) -> None:
+    """Before a server store's backup carries its attachments: the ones this PC has not
+    fetched yet come from the server's database into its data folder (checked)."""
+    from ecodesk.attachments import shared
+    from ecodesk.attachments.blobs import BlobStore
+
+    source = make_engine(source_url)
+    try:
+        if source.dialect.name != "postgresql":
+            return
+        blobs = BlobStore(data_dir)
+        conn = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT DISTINCT sha256, size FROM attachments").fetchall()
+        finally:
+            conn.close()
+        with server_errors(source_url), source.connect() as src:
+            for sha, size in rows:
+                if blobs.has(sha, size):
+                    continue
+                try:
+                    shared.download(src, sha, size, blobs)
+                except shared.Damaged:  # then reported missing from the backup
+                    log.error("the server's copy of attachment %s is damaged", sha)
+    finally:
+        source.dispose()
 
 
 _EMPTY_SCHEMAS: dict[str, Path] = {}
@@ -359,7 +447,7 @@ def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
             if has_data
             else None
         )
-        copy_store(sqlite_url(staged), url, force=True)
+        copy_store(sqlite_url(staged), url, force=True, source_data_dir=Path(data_dir))
     finally:
         for path in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             path.unlink(missing_ok=True)

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECHECK_DELAY_MS = 200
+# A remote change of these changes the revision's attachments: read their list again.
+ATTACHMENT_ACTIONS = frozenset({"attach", "detach", "restore_attachment", "move_attachment"})
 # A remote change of these makes the loaded submission stale as a whole: read it again.
 RELOAD_ACTIONS = frozenset(
     {"create_revision", "sign", "unsign", "import_previous", "undo_import", "write_submission"}
@@ -226,10 +228,26 @@ class EditSession(QObject):
             command = SetNarrativeCommand(self, form, section, old, text, label)
             self.undo_stack(form).push(command)
 
-    def edit_rows(self, form: str, table: str, rows: list[TableRow], label: str) -> None:
+    def edit_rows(
+        self,
+        form: str,
+        table: str,
+        rows: list[TableRow],
+        label: str,
+        origin: list[int | None] | None = None,
+    ) -> None:
+        """Save the table's rows, undoably. ``origin[i]``: the old row that row ``i`` continues
+        (``None`` for a new one), so that evidence on a row follows it (see
+        :meth:`ecodesk.store.Store.set_table_rows`); guessed from the contents when not given."""
         old = self.rows(form, table)
-        if rows != old:
-            self.undo_stack(form).push(SetTableRowsCommand(self, form, table, old, rows, label))
+        if origin is None:
+            from ecodesk.store.table_rows import infer_origin
+
+            origin = infer_origin(old, rows)
+        if rows != old or origin != list(range(len(old))):
+            self.undo_stack(form).push(
+                SetTableRowsCommand(self, form, table, old, rows, label, origin)
+            )
 
     # ------------------------------------------------------------------ writing (used by commands)
 
@@ -323,19 +341,32 @@ class EditSession(QObject):
         self.narrativeChanged.emit(key)
         return outcome, before
 
-    def write_rows(self, form: str, table: str, rows: list[TableRow]) -> SaveOutcome:
+    def write_rows(
+        self,
+        form: str,
+        table: str,
+        rows: list[TableRow],
+        origin: list[int | None] | None = None,
+        revive: dict[int, int] | None = None,
+    ) -> tuple[SaveOutcome, dict[int, int]]:
+        """Save the table; also the attachments taken off with deleted rows (id → old row)."""
         assert self.data is not None
         key, period = f"{form}:{table}", self.period
-        outcome, _ = self._write_checked(
-            key,
-            key,
-            None,
-            lambda _base: self.store.set_table_rows(period, form, table, rows),
-        )
+        detached: dict[int, int] = {}
+
+        def save(_base: Any) -> None:
+            detached.update(
+                self.store.set_table_rows(period, form, table, rows, origin=origin, revive=revive)
+            )
+
+        outcome, _ = self._write_checked(key, key, None, save)
         if outcome is not SaveOutcome.REFUSED:
             self.data.tables[key] = rows
         self.tableChanged.emit(key)
-        return outcome
+        on_rows = revive or any(a.key.startswith(f"{key}#") for a in self._attachments)
+        if outcome is SaveOutcome.SAVED and on_rows:
+            self._read_attachments()  # their rows moved with the table's
+        return outcome, detached
 
     def _label_of(self, key: str) -> str:
         form, _, code = key.partition(":")
@@ -382,6 +413,7 @@ class EditSession(QObject):
             return []
         changed: list[str] = []
         reload = False
+        files = False  # someone attached, removed or moved (with its table row) a file
         for change in changes:
             if change.client == self.store.client or change.period != str(self.period):
                 continue
@@ -394,6 +426,9 @@ class EditSession(QObject):
                 )
                 continue
             if change.revision != self.data.revision or not change.form or not change.field:
+                continue
+            if change.action in ATTACHMENT_ACTIONS:
+                files = True
                 continue
             key, new = f"{change.form}:{change.field}", change.new or ""
             if key in self._unsent:
@@ -416,7 +451,10 @@ class EditSession(QObject):
             self.remoteChanged.emit(key, change.who)
         if reload and not self._unsent:
             self.reload()
-        elif changed:
+            return changed
+        if files:
+            self._read_attachments()
+        if changed or files:
             self.schedule_recheck()
         return changed
 
@@ -433,8 +471,26 @@ class EditSession(QObject):
         """The revision's attachments (of ``form`` only, when given), in the order added."""
         return [a for a in self._attachments if form is None or a.form == form]
 
+    @property
+    def shared_attachments(self) -> bool:
+        """Whether the files of others' attachments come from a shared (PostgreSQL) store."""
+        from ecodesk.attachments.shared import is_shared
+
+        return is_shared(self.store)
+
+    def local_attachment_path(self, attachment: Any) -> Path | None:
+        """The stored file when this data folder holds it already (never fetches)."""
+        from ecodesk.attachments.records import blob_store
+
+        blobs = blob_store(self.store)
+        if blobs.has(attachment.sha256, attachment.size):
+            return blobs.path_of(attachment.sha256)
+        return None
+
     def attachment_path(self, attachment: Any) -> Any:
-        """The stored file (read only); AttachmentContentMissing when this folder lacks it."""
+        """The stored file (read only), fetched from a shared store first when another PC
+        attached it; AttachmentContentMissing when neither has it (Damaged when the shared
+        copy is)."""
         from ecodesk.attachments import content_path
 
         return content_path(self.store, attachment)

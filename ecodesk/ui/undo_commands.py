@@ -75,6 +75,10 @@ class SetNarrativeCommand(QUndoCommand):
 
 
 class SetTableRowsCommand(QUndoCommand):
+    """A table saved whole. ``origin[i]`` is the old row that new row ``i`` continues, so the
+    evidence on each row follows it; the files taken off with deleted rows come back with
+    them on undo."""
+
     def __init__(
         self,
         session: EditSession,
@@ -83,16 +87,38 @@ class SetTableRowsCommand(QUndoCommand):
         old: list[TableRow],
         new: list[TableRow],
         label: str,
+        origin: list[int | None] | None = None,
     ) -> None:
         super().__init__(label)
         self._session, self._form, self._table = session, form, table
         self._old, self._new = copy.deepcopy(old), copy.deepcopy(new)
+        self._origin: list[int | None] = (
+            list(origin) if origin is not None else list(range(len(new)))
+        )
+        self._detached: dict[int, int] = {}  # attachment id → the old row it was on
+
+    def _back(self) -> list[int | None]:
+        """The undo's origin: old row ``j`` continues the new row that came from it."""
+        back: list[int | None] = [None] * len(self._old)
+        for new_row, old_row in enumerate(self._origin):
+            if old_row is not None and old_row < len(back):
+                back[old_row] = new_row
+        return back
 
     def redo(self) -> None:
-        self._session.write_rows(self._form, self._table, copy.deepcopy(self._new))
+        _, self._detached = self._session.write_rows(
+            self._form, self._table, copy.deepcopy(self._new), self._origin
+        )
 
     def undo(self) -> None:
-        self._session.write_rows(self._form, self._table, copy.deepcopy(self._old))
+        self._session.write_rows(
+            self._form,
+            self._table,
+            copy.deepcopy(self._old),
+            self._back(),
+            dict(self._detached),
+        )
+        self._detached = {}
 
 
 class AttachCommand(QUndoCommand):

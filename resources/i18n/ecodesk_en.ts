@@ -290,7 +290,7 @@
     <name>App</name>
     <message>
       <location filename="../../ecodesk/ui/app.py" line="173" />
-      <location filename="../../ecodesk/ui/app.py" line="259" />
+      <location filename="../../ecodesk/ui/app.py" line="261" />
       <source>无法打开数据</source>
       <translation>Cannot open the data</translation>
     </message>
@@ -369,43 +369,43 @@
   <context>
     <name>AttachmentsPanel</name>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="127" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="132" />
       <source>附件…</source>
       <translation>Attach…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="129" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="270" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="134" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="281" />
       <source>选择文件作为佐证材料（PDF、图片、Word/Excel/WPS、OFD）</source>
       <translation>Choose files as evidence (PDF, images, Word/Excel/WPS, OFD)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="132" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="137" />
       <source>移除</source>
       <translation>Remove</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="152" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="157" />
       <source>尚无佐证材料。把文件拖到表单、某个指标或表格的一行上，或点“附件…”。</source>
       <translation>No evidence yet. Drop files on the form, an indicator or a table row, or click “Attach…”.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="179" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="184" />
       <source>整张表单：{form} {title}</source>
       <translation>Whole form: {form} {title}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="184" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="189" />
       <source>指标：{name}</source>
       <translation>Indicator: {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="194" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="199" />
       <source>{table} 第{n}行（{name}）</source>
       <translation>{table}, row {n} ({name})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="214" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="219" />
       <source>{name}
 {kind}，{size}，SHA-256 {hash}…
 双击打开</source>
@@ -414,7 +414,7 @@
 Double-click to open</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="231" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="236" />
       <source>{name}　{size}
 {place}
 说明：{note}</source>
@@ -423,76 +423,76 @@ Double-click to open</translation>
 Description: {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="263" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="274" />
       <source>已签名的版本不能再增删附件；如需更正，请新建更正版本。</source>
       <translation>A signed revision cannot gain or lose attachments; to correct it, start a correction revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="267" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="278" />
       <source>移除选中的附件（Ctrl+Z 可撤销）</source>
       <translation>Remove the selected attachments (Ctrl+Z undoes it)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="273" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="284" />
       <source>可把文件拖到表单、指标或表格的一行上；双击附件打开。</source>
       <translation>Drop files on the form, an indicator or a table row; double-click an attachment to open it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="296" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="307" />
       <source>选择佐证材料</source>
       <translation>Choose evidence files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="298" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="309" />
       <source>佐证材料 ({patterns})</source>
       <translation>Evidence ({patterns})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="308" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="319" />
       <source>不能添加附件</source>
       <translation>Cannot attach files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="309" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="320" />
       <source>本期报表已签名，不能再添加附件。如需补充，请新建更正版本后再添加。</source>
       <translation>This period's report is signed and cannot take more attachments. To add some, start a correction revision first.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="325" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="336" />
       <source>“{name}”：{reason}</source>
       <translation>“{name}”: {reason}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="326" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="337" />
       <source>未能添加，原因已记入日志</source>
       <translation>not added; the reason is in the log</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="332" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="343" />
       <source>有文件未添加</source>
       <translation>Some files were not added</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="333" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="344" />
       <source>以下文件没有添加为佐证材料：
 {lines}</source>
       <translation>These files were not added as evidence:
 {lines}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="359" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="365" />
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="372" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="376" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="382" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="389" />
       <source>无法打开附件</source>
       <translation>Cannot open the attachment</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="366" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="383" />
       <source>无法把附件复制到临时文件夹：{error}</source>
       <translation>Cannot copy the attachment to the temporary folder: {error}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="373" />
+      <location filename="../../ecodesk/ui/widgets/attachments_panel.py" line="390" />
       <source>没有找到能打开“{name}”的程序。文件在：{path}</source>
       <translation>No program was found to open “{name}”. The file is at: {path}</translation>
     </message>
@@ -1134,22 +1134,22 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="485" />
+      <location filename="../../ecodesk/ui/session.py" line="538" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="487" />
+      <location filename="../../ecodesk/ui/session.py" line="540" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="500" />
+      <location filename="../../ecodesk/ui/session.py" line="553" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="502" />
+      <location filename="../../ecodesk/ui/session.py" line="555" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
@@ -2148,48 +2148,57 @@ Double-click to open</translation>
       <translation>The operation did not complete for an unknown reason. Data already saved is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="86" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="99" />
+      <location filename="../../ecodesk/ui/operations/base.py" line="85" />
+      <source>报送工作簿或报送包 (*.xlsx *.zip)</source>
+      <translation>Submission workbooks or packages (*.xlsx *.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/base.py" line="87" />
+      <source>报送包 (*.zip)</source>
+      <translation>Submission packages (*.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/operations/submission.py" line="88" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="101" />
       <source>还不能签名</source>
       <translation>Cannot sign yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="87" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="89" />
       <source>还有 {n} 项错误，改正后才能签名导出。请在下方问题面板中点击每一项，逐项改正。</source>
       <translation>There are still {n} errors; correct them before signing. Click each item in the problems panel below to go to it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="134" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="136" />
       <source>本期数据已冻结；如需更正，请建立新的修订版。</source>
       <translation>The data of this period is frozen; to correct it, create a new revision.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="165" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="167" />
       <source>已签名</source>
       <translation>Signed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="64" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="66" />
       <source>保存签名报表</source>
       <translation>Save signed workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="41" />
-      <location filename="../../ecodesk/ui/operations/data.py" line="224" />
+      <location filename="../../ecodesk/ui/operations/base.py" line="86" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="230" />
       <location filename="../../ecodesk/ui/operations/review.py" line="36" />
       <location filename="../../ecodesk/ui/operations/review.py" line="146" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="61" />
-      <location filename="../../ecodesk/ui/operations/verify.py" line="27" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="63" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="234" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="236" />
       <source>已签名导出</source>
       <translation>Signed and exported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="137" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="139" />
       <source>正在签名并导出报表…</source>
       <translation>Signing and exporting…</translation>
     </message>
@@ -2204,29 +2213,29 @@ Double-click to open</translation>
       <translation>Export this unit's key registration…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="59" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="61" />
       <source>报送包：签名报表和附件 (*.zip)</source>
       <translation>Package: signed workbook and attachments (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="143" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="145" />
       <source>迟报原因</source>
       <translation>Reason for late submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="144" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="146" />
       <source>{period}的截止日期是 {due}，现在已逾期 {n} 天。
 请写明迟报原因（必填）：它随签名数据一起报送上级，并印在报送单上。</source>
       <translation>{period} was due on {due}; it is now {n} days overdue.
 Please give the reason for the late submission (required): it is sent with the signed data and printed on the submission sheet.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="150" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="152" />
       <source>继续签名导出</source>
       <translation>Continue to sign and export</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="166" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="168" />
       <source>本期第 {r} 版已签名，数据已冻结。
 
 要把这一版再导出一份吗？（数据和版本号不变，用本单位密钥重新签名，适用于报表文件丢失或损坏。）
@@ -2237,38 +2246,38 @@ Export another copy of this revision? (The data and revision number stay the sam
 To correct the data, use "New revision".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="183" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="191" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="185" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="193" />
       <source>再次导出</source>
       <translation>Export again</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="184" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="186" />
       <source>本期报送还没有签名，请用“签名并导出报表”。</source>
       <translation>This period's submission is not signed yet; use "Sign and export workbook".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="192" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="194" />
       <source>本机没有签名密钥（可能是换了电脑）。请先“更换签名密钥”并向上级登记新密钥，再导出。</source>
       <translation>There is no signing key on this computer (perhaps the computer was changed). First use "Replace signing key" and register the new key with the level above, then export.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="213" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="215" />
       <source>这是第 {r} 版的又一份签名报表，数据与原来的完全相同。</source>
       <translation>This is another signed workbook of revision {r}; its data is exactly the same as the original.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="218" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="220" />
       <source>正在导出已签名的报表…</source>
       <translation>Exporting the signed workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="225" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="227" />
       <source>这是一个报送包：签名报表和 {n} 个附件在同一个 .zip 文件中，请把它整体上报。</source>
       <translation>This is a package: the signed workbook and {n} attachments in one .zip file. Send it as a whole.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="235" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="237" />
       <source>报表已签名并保存到：
 {path}
 
@@ -2283,50 +2292,50 @@ Signature fingerprint: {fp}
 {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="243" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="245" />
       <source>打印已签名的报送单</source>
       <translation>Print the signed submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="246" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="248" />
       <source>打开所在文件夹</source>
       <translation>Open containing folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="270" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="272" />
       <source>打印报送单</source>
       <translation>Print submission sheet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="276" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="278" />
       <source>正在生成报送单…</source>
       <translation>Making the submission sheet…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="284" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="290" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="301" />
-      <location filename="../../ecodesk/ui/operations/submission.py" line="308" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="286" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="292" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="303" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="310" />
       <source>建立修订版</source>
       <translation>New revision</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="285" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="287" />
       <source>本期报送还没有签名，可以直接修改，不需要建立修订版。</source>
       <translation>This period's submission is not signed yet: change it directly, no new revision is needed.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="291" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="293" />
       <source>请写明更正原因（会写入新版本的报表，上级据此知道它取代了哪一版）：</source>
       <translation>Write the reason for the correction (it goes into the new revision's workbook, so the level above knows which one it replaces):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="302" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="304" />
       <source>没有写更正原因，未建立修订版。</source>
       <translation>No reason given; no revision was created.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/submission.py" line="313" />
+      <location filename="../../ecodesk/ui/operations/submission.py" line="315" />
       <source>已建立第 {r} 版，可以修改了。</source>
       <translation>Revision {r} created; it can be edited now.</translation>
     </message>
@@ -2453,53 +2462,53 @@ Export the key registration sheet now and send it to the level above to register
       <translation>Verifying…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="39" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="45" />
       <source>选择上年的签名报表或市里下发的基数表</source>
       <translation>Choose last year's signed workbook or the city's baseline table</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="55" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="61" />
       <source>导入上年数据</source>
       <translation>Import last year's data</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="58" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="64" />
       <source>文件中的上年值与本机已有的完全相同，没有需要导入的内容。</source>
       <translation>The file's figures for last year are the same as those already here; there is nothing to import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="71" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="77" />
       <source>正在读取并核验文件…</source>
       <translation>Reading and verifying the file…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="92" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="98" />
       <source>已导入</source>
       <translation>Imported</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="93" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="99" />
       <source>如导入有误，可用“文件 → 撤销导入”恢复。</source>
       <translation>If the import was wrong, "File → Undo import" restores the previous state.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="96" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="102" />
       <source>正在导入上年数据…</source>
       <translation>Importing last year's data…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="106" />
-      <location filename="../../ecodesk/ui/operations/data.py" line="113" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="112" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="119" />
       <source>撤销导入</source>
       <translation>Undo import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="107" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="113" />
       <source>没有可以撤销的导入。</source>
       <translation>There is no import to undo.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="114" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="120" />
       <source>撤销 {at} 从“{source}”导入的{period}数据吗？
 
 上年值、带入的表格行和下步计划参考将恢复为导入前的样子。</source>
@@ -2508,69 +2517,69 @@ Export the key registration sheet now and send it to the level above to register
 Last-year values, carried-over table rows and next-step references return to what they were before the import.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="133" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="139" />
       <source>已撤销导入</source>
       <translation>Import undone</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="134" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="140" />
       <source>已撤销从“{source}”的导入，恢复为导入前的上年值和表格。</source>
       <translation>The import from "{source}" was undone; last-year values and tables are back to what they were before it.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="139" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="145" />
       <source>正在撤销导入…</source>
       <translation>Undoing the import…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="154" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="160" />
       <source>备份数据到</source>
       <translation>Back up data to</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="156" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="162" />
       <source>EcoDesk 数据备份 (*.sqlite3)</source>
       <translation>EcoDesk data backup (*.sqlite3)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="169" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="175" />
       <source>备份完成</source>
       <translation>Backup done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="170" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="176" />
       <source>数据已备份到：
 {path}</source>
       <translation>The data was backed up to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="173" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="179" />
       <source>正在备份数据…</source>
       <translation>Backing up…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="212" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="218" />
       <source>生成上年基数表模板</source>
       <translation>Create baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="213" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="219" />
       <source>数据所属年度：</source>
       <translation>Year of the data:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="222" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="228" />
       <source>保存上年基数表模板</source>
       <translation>Save baseline template</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="239" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="245" />
       <source>已生成上年基数表</source>
       <translation>Baseline template created</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="240" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="246" />
       <source>已生成{year}年度上年基数表：
 {path}
 
@@ -2581,24 +2590,24 @@ Last-year values, carried-over table rows and next-step references return to wha
 One row per indicator, one column per county-level division. Once it is filled in, send it to the counties; each county imports its own column with "File → Import last year's data".</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="247" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="253" />
       <source>正在生成上年基数表…</source>
       <translation>Creating the baseline template…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="198" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="204" />
       <source>恢复完成</source>
       <translation>Restore done</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="199" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="205" />
       <source>数据已从备份恢复。原来的数据另存在：
 {path}</source>
       <translation>The data was restored from the backup. The previous data is kept at:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/operations/data.py" line="200" />
+      <location filename="../../ecodesk/ui/operations/data.py" line="206" />
       <source>（原来没有数据）</source>
       <translation>(there was no data before)</translation>
     </message>
@@ -2945,62 +2954,62 @@ Valid signature: the city's form pack key {fp}</translation>
   <context>
     <name>PassphraseDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
       <source>创建签名密钥</source>
       <translation>Create signing key</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="42" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
       <source>输入签名口令</source>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="49" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="52" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="53" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="72" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="74" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="76" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="77" />
       <source>忘记口令，更换密钥…</source>
       <translation>Forgot passphrase, replace key…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="91" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="92" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="93" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="94" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="95" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -3233,17 +3242,17 @@ Valid signature: the city's form pack key {fp}</translation>
       <translation>{names} working on this form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="145" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="146" />
       <source>{label} · {opens} 开始填报 · 截止日期 {due}</source>
       <translation>{label} · opens {opens} · due {due}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="147" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="148" />
       <source>截止日期 {due} · {label}</source>
       <translation>Due {due} · {label}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="154" />
+      <location filename="../../ecodesk/ui/widgets/plan_tree.py" line="155" />
       <source>市里在表单包中规定的报送截止日期</source>
       <translation>The due date the city set in the form pack</translation>
     </message>
@@ -4063,41 +4072,56 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
     <message>
       <location filename="../../ecodesk/ui/widgets/table_editor.py" line="73" />
+      <source>在上方插入一行</source>
+      <translation>Insert row above</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
+      <source>在当前行的上方插入一个空行；各行的附件随所在行移动</source>
+      <translation>Insert a blank row above the current one; each row's attachments move with their row</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="75" />
       <source>删除选中行</source>
       <translation>Remove selected rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="74" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="76" />
       <source>粘贴</source>
       <translation>Paste</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="122" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="125" />
       <source>共 {n} 行</source>
       <translation>{n} rows</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="136" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="146" />
       <source>修改“{table}”第 {row} 行</source>
       <translation>Change row {row} of "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="141" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="151" />
       <source>在“{table}”添加一行</source>
       <translation>Add a row to "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="154" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
+      <source>在“{table}”第 {row} 行上方插入一行</source>
+      <translation>Insert a row above row {row} of “{table}”</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="183" />
       <source>删除“{table}”中的 {n} 行</source>
       <translation>Remove {n} rows from "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="166" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="196" />
       <source>向“{table}”粘贴 {n} 行</source>
       <translation>Paste {n} rows into "{table}"</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="173" />
+      <location filename="../../ecodesk/ui/widgets/table_editor.py" line="203" />
       <source>清除“{table}”中的内容</source>
       <translation>Clear cells in "{table}"</translation>
     </message>
@@ -4488,6 +4512,41 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>同一份文件已经作为“{other}”添加在 {place} 上（编号 {id}）</source>
       <translation>the same file is attached to {place} already, as “{other}” (number {id})</translation>
     </message>
+    <message>
+      <source>附件“{name}”在共用数据库中的副本已损坏（内容与记录的 SHA-256 {short} 不符），没有使用它，并已从数据库中删去这份坏副本。请在添加它的电脑上重新打开 EcoDesk（会自动重新上传），或删除该附件后重新添加。</source>
+      <translation>The shared database's copy of attachment “{name}” is damaged (its content does not match the recorded SHA-256 {short}); it was not used, and the damaged copy was removed from the database. Open EcoDesk again on the computer that attached it (it uploads the file again), or remove the attachment and attach it again.</translation>
+    </message>
+    <message>
+      <source>它所在的表格行已经删除，不能单独放回。撤销删除该行（Ctrl+Z）会把行和附件一起恢复</source>
+      <translation>its table row was deleted, so it cannot be put back alone. Undoing the row's deletion (Ctrl+Z) brings back the row and its attachments together</translation>
+    </message>
+  </context>
+  <context>
+    <name>calendar</name>
+    <message>
+      <source>距截止还有 {n} 天</source>
+      <translation>{n} days left</translation>
+    </message>
+    <message>
+      <source>截止日期 {due}（{label}）</source>
+      <translation>Due {due} ({label})</translation>
+    </message>
+    <message>
+      <source>未开始</source>
+      <translation>Not open yet</translation>
+    </message>
+    <message>
+      <source>已逾期 {n} 天</source>
+      <translation>{n} days overdue</translation>
+    </message>
+    <message>
+      <source>今天截止</source>
+      <translation>Due today</translation>
+    </message>
+    <message>
+      <source>{opens} 开始填报，截止日期 {due}</source>
+      <translation>Opens {opens}, due {due}</translation>
+    </message>
   </context>
   <context>
     <name>catalog</name>
@@ -4689,6 +4748,18 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>（空）</source>
       <translation>(empty)</translation>
+    </message>
+    <message>
+      <source>  报送时效：{unit} {text}</source>
+      <translation>  Timeliness: {unit} {text}</translation>
+    </message>
+    <message>
+      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
+      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
+    </message>
+    <message>
+      <source>另把 {n} 个附件文件存入了新数据库（各台电脑都能打开）。</source>
+      <translation>Also stored {n} attachment files in the new database (every PC can open them).</translation>
     </message>
     <message>
       <source>登录口令：</source>
@@ -4899,10 +4970,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation type="unfinished" />
     </message>
     <message>
-      <source>  报送时效：{unit} {text}</source>
-      <translation>  Timeliness: {unit} {text}</translation>
-    </message>
-    <message>
       <source>（第{n}版）</source>
       <translation type="unfinished" />
     </message>
@@ -4997,10 +5064,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>输出文件（或放入的文件夹，文件名按单位和报送期自动取）</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>迟报原因：在截止日期之后导出时必须写明，随签名数据一起报送</source>
-      <translation>reason for a late submission: required when exporting after the due date, sent with the signed data</translation>
     </message>
     <message>
       <source>输出文件名应以 .xlsx 结尾（有附件时为报送包 .zip），例如 宁都县2026年度.xlsx。</source>
@@ -6372,6 +6435,13 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     </message>
   </context>
   <context>
+    <name>deadlines</name>
+    <message>
+      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
+      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
+    </message>
+  </context>
+  <context>
     <name>dialog</name>
     <message>
       <location filename="../../ecodesk/ui/recovery.py" line="33" />
@@ -7492,6 +7562,26 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>表单包信任密钥文件 {path} 无法读取，请重新安装程序。</source>
       <translation>The form pack trust key file {path} cannot be read; please reinstall the program.</translation>
     </message>
+    <message>
+      <source>{opens} 开始，{due} 截止</source>
+      <translation>opens {opens}, due {due}</translation>
+    </message>
+    <message>
+      <source>截止 {old} → {new}</source>
+      <translation>due {old} → {new}</translation>
+    </message>
+    <message>
+      <source>开始 {old} → {new}</source>
+      <translation>opens {old} → {new}</translation>
+    </message>
+    <message>
+      <source>{period}（全部表单）</source>
+      <translation>{period} (all forms)</translation>
+    </message>
+    <message>
+      <source>{period} 表 {forms}</source>
+      <translation>{period} forms {forms}</translation>
+    </message>
   </context>
   <context>
     <name>people</name>
@@ -8403,6 +8493,14 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <source>签名</source>
       <translation>sign</translation>
     </message>
+    <message>
+      <source>要放回的附件不在这个表格上（编号 {id}），没有保存。</source>
+      <translation>The attachment to put back is not on this table (number {id}); nothing was saved.</translation>
+    </message>
+    <message>
+      <source>表格行的对应关系不对（程序错误），没有保存。请重新打开表单再试。</source>
+      <translation>The table rows did not match up (a program error); nothing was saved. Please reopen the form and try again.</translation>
+    </message>
   </context>
   <context>
     <name>verify</name>
@@ -8923,33 +9021,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>紧盯薄弱环节补短板，</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>calendar</name>
-    <message>
-      <source>距截止还有 {n} 天</source>
-      <translation>{n} days left</translation>
-    </message>
-    <message>
-      <source>截止日期 {due}（{label}）</source>
-      <translation>Due {due} ({label})</translation>
-    </message>
-    <message>
-      <source>未开始</source>
-      <translation>Not open yet</translation>
-    </message>
-    <message>
-      <source>已逾期 {n} 天</source>
-      <translation>{n} days overdue</translation>
-    </message>
-    <message>
-      <source>今天截止</source>
-      <translation>Due today</translation>
-    </message>
-    <message>
-      <source>{opens} 开始填报，截止日期 {due}</source>
-      <translation>Opens {opens}, due {due}</translation>
     </message>
   </context>
   <context>
@@ -9575,13 +9646,6 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>情况说明</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>deadlines</name>
-    <message>
-      <source>{period}的报送截止日期是 {due}，{label}。请抓紧填报、检查并签名导出。</source>
-      <translation>{period} is due on {due}: {label}. Please fill, check, sign and export it in time.</translation>
     </message>
   </context>
 </TS>

@@ -19,7 +19,9 @@ from ecodesk.store import RestoreRefused, Store, settings
 from ecodesk.store.backup import integrity_problem, restore_database
 from ecodesk.store.engine import ENV_DATABASE_URL, make_engine
 from ecodesk.store.errors import DatabaseNotEmpty
+from ecodesk.store.models import SharedFileRow
 from ecodesk.store.transfer import (
+    SHARED_TABLES,
     backup_to_file,
     copy_store,
     daily_server_backup,
@@ -120,7 +122,10 @@ def _fill_everything(store: Store, profile: UnitProfile) -> None:
 
 
 def _rows(url: str) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
-    """Every row of every table (the schema version too), ordered by primary key."""
+    """Every row of every table (the schema version too), ordered by primary key — but the
+    attachments' bytes of a server store (``SHARED_TABLES``): a server holds them in its
+    database, a SQLite store in its data folder, so a copy moves them from one to the other
+    (:func:`_shared_files` checks them)."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -134,7 +139,21 @@ def _rows(url: str) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
                     )
                 ]
                 for table in metadata.sorted_tables
+                if table.name not in SHARED_TABLES
             }
+    finally:
+        engine.dispose()
+
+
+def _shared_files(url: str) -> list[tuple[str, int]]:
+    """(SHA-256, size) of the attachment files a store's database holds."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [
+                (r.sha256, r.size)
+                for r in conn.execute(select(SharedFileRow).order_by(SharedFileRow.sha256))
+            ]
     finally:
         engine.dispose()
 
@@ -156,10 +175,17 @@ def test_a_copy_to_postgresql_and_back_keeps_every_row(
     report = copy_store(office, server)
     assert report.rows == {t: len(r) for t, r in original.items() if t != "alembic_version"}
     assert _rows(server) == original
+    # the attachment's bytes went from the office's data folder into the server's database
+    ((sha, size),) = _shared_files(server)
+    assert report.files == 1 and (tmp_path / "office" / "attachments" / sha[:2] / sha).is_file()
+    assert _shared_files(office) == []
 
     back = _sqlite(tmp_path / "back" / "ecodesk.sqlite3")
     copy_store(server, back)
     assert _rows(back) == original
+    # … and back from the database into the folder of the new file, not into its database
+    assert _shared_files(back) == []
+    assert (tmp_path / "back" / "attachments" / sha[:2] / sha).stat().st_size == size
 
     # Both copies are working stores: new rows get new ids after the copied ones; the people
     # sign in with their passwords and the reviews are where they were.

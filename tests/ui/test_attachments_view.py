@@ -395,3 +395,104 @@ def test_rows_and_indicators_with_evidence_are_marked(
     assert "附件 1" in label.text()
     view.session.undo_stack(FORM).undo()  # the photo goes: the indicator's mark goes with it
     assert "附件" not in label.text()
+
+
+def _panel_rows(view: Any) -> dict[str, str]:
+    """What the panel shows: each file's name → the watershed on the row the panel names."""
+    import re
+
+    rows = view.tables[f"{FORM}:watersheds"].model.rows()
+    shown = {}
+    for i in range(view.attachments.list.count()):
+        text = view.attachments.list.item(i).text()
+        match = re.search(r"第(\d+)行", text)
+        assert match, text
+        name = next(a.name for a in view.session.attachments(FORM) if a.name in text)
+        shown[name] = rows[int(match[1]) - 1]["name"]
+    return shown
+
+
+def test_deleting_a_row_keeps_the_files_of_the_others_on_their_rows_and_ctrl_z_restores_it(
+    qtbot: Any, view: Any, store: Any, tmp_path: Path
+) -> None:
+    from ecodesk.attachments import attach
+
+    three = [*WATERSHEDS, {**WATERSHEDS[1], "name": "石上小流域", "location": "石上镇"}]
+    session = view.session
+    session.edit_rows(FORM, "watersheds", three, "third row")
+    files = {}
+    for n, row in enumerate(three, start=1):
+        path = make_pdf(tmp_path / f"{row['name']}验收.pdf", text=row["location"])
+        attach(store, session.period, f"{FORM}:watersheds#{n}", path, f"{row['name']}验收")
+        files[path.name] = row["name"]
+    session.reload()
+    assert _panel_rows(view) == files
+    editor = view.tables[f"{FORM}:watersheds"]
+    table = editor.view
+    window = view.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(0, 0)).center(),
+    )
+    assert editor._selected_rows() == [0]
+    qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
+    assert [r["name"] for r in editor.model.rows()] == ["青塘小流域", "石上小流域"]
+    assert _panel_rows(view) == {k: v for k, v in files.items() if v != "梅江小流域"}
+    assert [a.key for a in session.attachments(FORM)] == [
+        f"{FORM}:watersheds#1",
+        f"{FORM}:watersheds#2",
+    ]
+    # the store agrees (another window, the export, read it from there)
+    from ecodesk.attachments import list_attachments
+
+    assert sorted(a.key for a in list_attachments(store, session.period)) == [
+        f"{FORM}:watersheds#1",
+        f"{FORM}:watersheds#2",
+    ]
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [r["name"] for r in editor.model.rows()] == [r["name"] for r in three]
+    assert _panel_rows(view) == files
+    assert view.attachments.list.count() == 3
+    qtbot.keyClick(table, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # and again
+    assert _panel_rows(view) == {k: v for k, v in files.items() if v != "梅江小流域"}
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _panel_rows(view) == files
+    assert sorted(a.key for a in list_attachments(store, session.period)) == [
+        f"{FORM}:watersheds#{n}" for n in (1, 2, 3)
+    ]
+
+
+def test_a_row_inserted_above_moves_the_files_down_with_their_rows(
+    qtbot: Any, view: Any, store: Any, tmp_path: Path
+) -> None:
+    from ecodesk.attachments import attach
+
+    session = view.session
+    files = {}
+    for n, row in enumerate(WATERSHEDS, start=1):
+        path = make_pdf(tmp_path / f"{row['name']}验收.pdf", text=row["location"])
+        attach(store, session.period, f"{FORM}:watersheds#{n}", path, f"{row['name']}验收")
+        files[path.name] = row["name"]
+    session.reload()
+    editor = view.tables[f"{FORM}:watersheds"]
+    table = editor.view
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=table.visualRect(table.model().index(0, 0)).center(),
+    )
+    qtbot.mouseClick(editor.insert_button, Qt.MouseButton.LeftButton)
+    assert [r["name"] for r in editor.model.rows()] == ["", "梅江小流域", "青塘小流域"]
+    assert _panel_rows(view) == files
+    assert sorted(a.key for a in session.attachments(FORM)) == [
+        f"{FORM}:watersheds#2",
+        f"{FORM}:watersheds#3",
+    ]
+    assert table.currentIndex().row() == 0  # the new row, ready to be typed in
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [r["name"] for r in editor.model.rows()] == ["梅江小流域", "青塘小流域"]
+    assert _panel_rows(view) == files

@@ -237,3 +237,26 @@ def test_a_server_restart_loses_nothing_and_the_window_reconnects(
             window.close()
     finally:
         server.stop()
+
+
+def test_files_another_pc_attaches_and_moves_with_its_rows_appear_in_the_open_window(
+    qtbot: Any, open_window: Any, store: Store, other_pc: Store, engine_name: str, tmp_path: Path
+) -> None:
+    from ecodesk.attachments import attach
+    from tests.attachments.files import make_pdf
+
+    rows = [{"name": "梅江镇技改"}, {"name": "黄陂镇扩建"}]
+    other_pc.set_table_rows(P, "1.1", "projects", rows)
+    window = _start(qtbot, open_window, store)
+    window.tree.select_form("1.1")
+    panel = window.views["1.1"].attachments
+    timeout = 3000 if engine_name == "postgresql" else POLL_MS * 3
+    if engine_name == "postgresql":
+        qtbot.waitUntil(window.live.listener.listening.is_set, timeout=10_000)
+    made = attach(other_pc, P, "1.1:projects#2", make_pdf(tmp_path / "黄陂验收.pdf"), "黄陂验收")
+    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=timeout)
+    assert "第2行" in panel.list.item(0).text()
+    other_pc.set_table_rows(P, "1.1", "projects", rows[1:])  # they delete row 1
+    qtbot.waitUntil(lambda: "第1行" in panel.list.item(0).text(), timeout=timeout)
+    assert [a.key for a in window.session.attachments("1.1")] == ["1.1:projects#1"]
+    assert window.session.attachments("1.1")[0].id == made.id

@@ -76,6 +76,19 @@ class BackgroundOp(Generic[T]):
         task.destroyed.connect(lambda *_: running.remove(task) if task in running else None)
 
 
+def signed_files_filter() -> str:
+    """The file dialog's filter for what verifying and importing last year's data read: a
+    signed workbook, a package (the workbook and its evidence in one .zip) or, for the import,
+    the city's baseline template (an .xlsx too). Both kinds are offered together first."""
+    return ";;".join(
+        (
+            translate("Operations", "报送工作簿或报送包 (*.xlsx *.zip)"),
+            translate("Operations", "Excel 工作簿 (*.xlsx)"),
+            translate("Operations", "报送包 (*.zip)"),
+        )
+    )
+
+
 def last_folder(window: MainWindow) -> str:
     return window.session.store.settings_get(settings.LAST_FOLDER) or str(Path.home())
 

@@ -22,7 +22,12 @@ from ecodesk.services.import_previous import (
 from ecodesk.services.recovery import restore_backup
 from ecodesk.services.template import make_baseline_template
 from ecodesk.store.transfer import backup_store
-from ecodesk.ui.operations.base import BackgroundOp, last_folder, remember_folder
+from ecodesk.ui.operations.base import (
+    BackgroundOp,
+    last_folder,
+    remember_folder,
+    signed_files_filter,
+)
 from ecodesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -39,7 +44,7 @@ def import_previous(window: MainWindow) -> None:
         window,
         translate("Operations", "选择上年的签名报表或市里下发的基数表"),
         last_folder(window),
-        translate("Operations", "Excel 工作簿 (*.xlsx)"),
+        signed_files_filter(),
     )
     if not path:
         return

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from ecodesk.services.verify import VerifyResult, verify_workbook
 from ecodesk.store import settings
-from ecodesk.ui.operations.base import BackgroundOp, last_folder
+from ecodesk.ui.operations.base import BackgroundOp, last_folder, signed_files_filter
 from ecodesk.ui.workers import Job
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def verify(window: MainWindow) -> None:
         window,
         translate("Operations", "选择要核验的报表"),
         last_folder(window),
-        translate("Operations", "Excel 工作簿 (*.xlsx)"),
+        signed_files_filter(),
     )
     if not paths:
         return

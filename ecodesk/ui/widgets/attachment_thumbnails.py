@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
@@ -113,6 +114,12 @@ def _image(path: Path, size: int) -> QImage:
     return image
 
 
+def renders_from_content(kind: str) -> bool:
+    """Whether a file of ``kind`` has a thumbnail of its own (a PDF's page, an image); other
+    kinds show their type's icon without reading the file."""
+    return kind == "pdf" or kind in IMAGE_KINDS
+
+
 def render_thumbnail(path: Path, kind: str, size: int = THUMBNAIL_SIZE) -> QImage:
     """The thumbnail of the file at ``path`` of ``kind`` (the store's kind code); the kind's
     icon when it is not a PDF or an image, or cannot be read. Safe on any thread."""
@@ -132,8 +139,13 @@ class _Signals(QObject):
     done = Signal(str, QImage)
 
 
+# the file to render, or how to get it (on a shared store: fetched from the database, which
+# may take a while for a large scan, so it runs on the pool thread too)
+Source = Path | Callable[[], Path]
+
+
 class _Render(QRunnable):
-    def __init__(self, digest: str, path: Path, kind: str, size: int, signals: _Signals) -> None:
+    def __init__(self, digest: str, path: Source, kind: str, size: int, signals: _Signals) -> None:
         super().__init__()
         self.digest, self.path, self.kind, self.size, self.signals = (
             digest,
@@ -144,7 +156,17 @@ class _Render(QRunnable):
         )
 
     def run(self) -> None:
-        self.signals.done.emit(self.digest, render_thumbnail(self.path, self.kind, self.size))
+        try:
+            path = self.path() if callable(self.path) else self.path
+        except EcoDeskError as exc:  # not here, not in the shared store, or damaged there
+            log.info("no thumbnail for %s: %s", self.digest[:12], exc)
+            image = kind_icon(self.kind, self.size)
+        except Exception:  # noqa: BLE001 — a pool thread: logged, never lost
+            log.exception("fetching %s for its thumbnail failed", self.digest[:12])
+            image = kind_icon(self.kind, self.size)
+        else:
+            image = render_thumbnail(path, self.kind, self.size)
+        self.signals.done.emit(self.digest, image)
 
 
 class ThumbnailCache(QObject):
@@ -165,8 +187,9 @@ class ThumbnailCache(QObject):
             self._images.move_to_end(digest)
         return image
 
-    def request(self, digest: str, path: Path, kind: str) -> QImage | None:
-        """The cached thumbnail, or None after starting its rendering (``ready`` follows)."""
+    def request(self, digest: str, path: Source, kind: str) -> QImage | None:
+        """The cached thumbnail, or None after starting its rendering (``ready`` follows);
+        ``path`` may be a function giving the file, called on the pool thread."""
         image = self.get(digest)
         if image is None and digest not in self._pending:
             self._pending.add(digest)

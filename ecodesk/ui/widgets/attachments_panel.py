@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -49,7 +50,11 @@ from ecodesk.forms.rules.tables import blank_row
 from ecodesk.ui.dialogs.attach_dialog import AttachDialog, PlaceChoice
 from ecodesk.ui.session import EditSession
 from ecodesk.ui.widgets.attachment_size import human_size
-from ecodesk.ui.widgets.attachment_thumbnails import THUMBNAIL_SIZE, ThumbnailCache
+from ecodesk.ui.widgets.attachment_thumbnails import (
+    THUMBNAIL_SIZE,
+    ThumbnailCache,
+    renders_from_content,
+)
 
 log = logging.getLogger(__name__)
 
@@ -237,12 +242,18 @@ class AttachmentsPanel(QWidget):
 
     def _icon(self, attachment: Any) -> QIcon:
         image: QImage | None = None
-        try:
-            path = self.session.attachment_path(attachment)
-        except EcoDeskError:
+        local = self.session.local_attachment_path(attachment)
+        if local is not None:
+            image = self.thumbnails.request(attachment.sha256, local, attachment.kind)
+        elif self.session.shared_attachments and renders_from_content(attachment.kind):
+            # another PC attached it: fetched from the shared store on the pool thread (a
+            # document shows its type's icon, so it is fetched only when opened)
+            session = self.session
+            image = self.thumbnails.request(
+                attachment.sha256, lambda: session.attachment_path(attachment), attachment.kind
+            )
+        elif not self.session.shared_attachments:
             log.info("stored file of %s is missing: no thumbnail", attachment.name)
-        else:
-            image = self.thumbnails.request(attachment.sha256, path, attachment.kind)
         if image is None:  # until the rendering reports, or when the file is not here
             image = self.thumbnails.placeholder(attachment.kind)
         return QIcon(QPixmap.fromImage(framed(image, attachment.kind)))
@@ -351,10 +362,16 @@ class AttachmentsPanel(QWidget):
 
     def open_attachment(self, attachment: Any) -> None:
         """Hand a read-only copy under the file's own name to the system viewer."""
+        fetching = self.session.local_attachment_path(attachment) is None
         try:
-            copy = opened_copy(
-                self.session.attachment_path(attachment), attachment.name, attachment.sha256
-            )
+            if fetching:  # attached on another PC: first fetched from the shared store
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                source = self.session.attachment_path(attachment)
+            finally:
+                if fetching:
+                    QApplication.restoreOverrideCursor()
+            copy = opened_copy(source, attachment.name, attachment.sha256)
         except EcoDeskError as exc:
             QMessageBox.warning(self, self.tr("无法打开附件"), str(exc))
             return

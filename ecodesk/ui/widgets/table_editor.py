@@ -70,12 +70,15 @@ class TableEditor(QWidget):
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("添加一行"))
+        self.insert_button = QPushButton(self.tr("在上方插入一行"))
+        self.insert_button.setToolTip(self.tr("在当前行的上方插入一个空行；各行的附件随所在行移动"))
         self.remove_button = QPushButton(self.tr("删除选中行"))
         self.paste_button = QPushButton(self.tr("粘贴"))
         self.add_button.clicked.connect(self.add_row)
+        self.insert_button.clicked.connect(self.insert_row)
         self.remove_button.clicked.connect(self.remove_selected_rows)
         self.paste_button.clicked.connect(self.paste)
-        for b in (self.add_button, self.remove_button, self.paste_button):
+        for b in (self.add_button, self.insert_button, self.remove_button, self.paste_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.count_label = QLabel(objectName="muted")
@@ -117,7 +120,7 @@ class TableEditor(QWidget):
         rows = self.session.rows(self.form, self.spec.code)
         self.model.read_only = self.session.frozen
         self.model.set_rows(rows)
-        for b in (self.add_button, self.remove_button, self.paste_button):
+        for b in (self.add_button, self.insert_button, self.remove_button, self.paste_button):
             b.setEnabled(not self.session.frozen)
         self.count_label.setText(self.tr("共 {n} 行").format(n=len(rows)))
         visible = min(max(len(rows), 3), MAX_VISIBLE_ROWS)
@@ -126,8 +129,15 @@ class TableEditor(QWidget):
             self.view.horizontalHeader().sizeHint().height() + visible * ROW_HEIGHT + scrollbar + 6
         )
 
-    def _save(self, rows: list[dict[str, str]], label: str) -> None:
-        self.session.edit_rows(self.form, self.spec.code, rows, label)
+    def _save(
+        self, rows: list[dict[str, str]], label: str, origin: list[int | None] | None = None
+    ) -> None:
+        """Save ``rows``; ``origin[i]``: the row that row ``i`` was (``None``: new), so that
+        evidence on a row stays on it. By default every row stays in its place."""
+        if origin is None:
+            count = self.model.rowCount()
+            origin = [i if i < count else None for i in range(len(rows))]
+        self.session.edit_rows(self.form, self.spec.code, rows, label, origin)
 
     def _cell_edited(self, row: int, column: str, text: str) -> None:
         rows = self.model.rows()
@@ -142,6 +152,23 @@ class TableEditor(QWidget):
         self.view.setCurrentIndex(self.model.index(len(rows) - 1, 0))
         self.view.setFocus()
 
+    def insert_row(self) -> None:
+        """A blank row above the current one (at the end when none is current); the rows below
+        move down, and the evidence attached to them with them."""
+        current = self.view.currentIndex()
+        count = self.model.rowCount()
+        at = current.row() if current.isValid() else count
+        rows = self.model.rows()
+        rows.insert(at, {c: "" for c in self.columns})
+        origin: list[int | None] = [*range(at), None, *range(at, count)]
+        self._save(
+            rows,
+            self.tr("在“{table}”第 {row} 行上方插入一行").format(table=self.spec.name, row=at + 1),
+            origin,
+        )
+        self.view.setCurrentIndex(self.model.index(at, 0))
+        self.view.setFocus()
+
     def _selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
 
@@ -149,9 +176,12 @@ class TableEditor(QWidget):
         selected = set(self._selected_rows())
         if not selected:
             return
-        rows = [r for i, r in enumerate(self.model.rows()) if i not in selected]
+        kept = [i for i in range(self.model.rowCount()) if i not in selected]
+        rows = self.model.rows()
         self._save(
-            rows, self.tr("删除“{table}”中的 {n} 行").format(table=self.spec.name, n=len(selected))
+            [rows[i] for i in kept],
+            self.tr("删除“{table}”中的 {n} 行").format(table=self.spec.name, n=len(selected)),
+            list(kept),
         )
 
     def paste(self) -> None:
