@@ -226,6 +226,15 @@ class SubmissionData:
     def rows(self, form: str, table: str) -> list[TableRow]:
         return self.tables.get(f"{form}:{table}", [])
 
+    def has_content(self, form: str) -> bool:
+        """Whether anything of ``form`` is filled in: a figure, a narrative section, a table row."""
+        prefix = f"{form}:"
+        return (
+            any(k.startswith(prefix) and v.strip() for k, v in self.values.items())
+            or any(k.startswith(prefix) and v.strip() for k, v in self.narratives.items())
+            or any(k.startswith(prefix) and rows for k, rows in self.tables.items())
+        )
+
     def explanation_for(self, problem_id: str) -> str | None:
         for accepted in self.accepted:
             if accepted.problem_id == problem_id:

@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from ecodesk.consolidation.model import unit_id
     from ecodesk.consolidation.writer import check_output_path
     from ecodesk.output import OutputExists
+    from ecodesk.paths import resolve_data_dir
     from ecodesk.services.consolidate import consolidate, expand_paths, write_summary
+    from ecodesk.services.verify_cache import PersistentVerifyCache
 
     period = args.period
     out = check_output_path(Path(args.output))  # before minutes of verifying, not after
@@ -64,16 +66,21 @@ def run(args: argparse.Namespace) -> int:
     # the summary may be saved into the folder being consolidated: never read it back as input
     inputs = [p for p in expand_paths(args.paths) if p.resolve() != out.resolve()]
     from ecodesk.packs.installed import active_pack, known_packs
-    from ecodesk.paths import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)
-    result = consolidate(
-        inputs,
-        Path(args.keys),
-        period=period,
-        pack=active_pack(data_dir),
-        known_packs=known_packs(data_dir),
-    )
+    # verdicts of files seen before (same bytes, same registry) come from the data folder
+    cache = PersistentVerifyCache(data_dir)
+    try:
+        result = consolidate(
+            inputs,
+            Path(args.keys),
+            period=period,
+            pack=active_pack(data_dir),
+            known_packs=known_packs(data_dir),
+            cache=cache,
+        )
+    finally:
+        cache.close()
     summary = result.summary
 
     print(

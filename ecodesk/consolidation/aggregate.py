@@ -41,11 +41,21 @@ ValuesOf = Callable[
 ]  # (this period, last year) in this pack's keys
 
 
-def current_values(pack: FormPack, values: Mapping[str, str]) -> dict[str, str]:
-    """Values keyed by this pack's keys: a workbook made with an older pack still adds up."""
+def current_values(
+    pack: FormPack, values: Mapping[str, str], known: dict[str, str | None] | None = None
+) -> dict[str, str]:
+    """Values keyed by this pack's keys: a workbook made with an older pack still adds up.
+
+    ``known`` remembers keys already looked up (a consolidation maps the same keys for every
+    unit; looking one up walks the form's fields)."""
     mapped: dict[str, str] = {}
     for key, text in values.items():
-        current = pack.current_key(key)
+        if known is None:
+            current = pack.current_key(key)
+        elif key in known:
+            current = known[key]
+        else:
+            current = known[key] = pack.current_key(key)
         if current is not None:
             mapped[current] = text
         else:
@@ -339,8 +349,12 @@ def summarize_indicators(
     pack: FormPack, submissions: Sequence[SubmissionData]
 ) -> list[IndicatorSummary]:
     """Every indicator of the pack, in the plan's order, across the given submissions."""
+    known: dict[str, str | None] = {}
     values = {
-        id(data): (current_values(pack, data.values), current_values(pack, data.previous))
+        id(data): (
+            current_values(pack, data.values, known),
+            current_values(pack, data.previous, known),
+        )
         for data in submissions
     }
     return [

@@ -96,17 +96,14 @@ def _heading(unit: UnitProfile) -> str:
 def _narratives(
     pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]
 ) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for form in forms:
-        for section in pack.narratives:
-            parts = [
-                f"{_heading(data.unit)}\n{text.strip()}"
-                for data in submissions
-                if (text := data.narrative(form, section.code)).strip()
-            ]
-            if parts:
-                out[f"{form}:{section.code}"] = "\n\n".join(parts)
-    return out
+    keys = [f"{form}:{section.code}" for form in forms for section in pack.narratives]
+    parts: dict[str, list[str]] = {}
+    for data in submissions:  # each unit's narratives read once (received ones are compressed)
+        narratives = data.narratives
+        for key in keys:
+            if (text := narratives.get(key, "")).strip():
+                parts.setdefault(key, []).append(f"{_heading(data.unit)}\n{text.strip()}")
+    return {key: "\n\n".join(parts[key]) for key in keys if key in parts}
 
 
 def source_column(spec: TableSpec) -> str | None:
@@ -117,23 +114,24 @@ def source_column(spec: TableSpec) -> str | None:
 def _tables(
     pack: FormPack, submissions: Sequence[SubmissionData], forms: list[str]
 ) -> dict[str, list[TableRow]]:
+    specs = [
+        (f"{form}:{spec.code}", source_column(spec))
+        for form in forms
+        for spec in pack.form(form).tables
+    ]
     out: dict[str, list[TableRow]] = {}
-    for form in forms:
-        for spec in pack.form(form).tables:
-            column = source_column(spec)
-            rows: list[TableRow] = []
-            for data in submissions:
-                for row in data.rows(form, spec.code):
-                    row = dict(row)
-                    if column:
-                        # a row that already names its source (a department) keeps it, after the unit
-                        earlier = row.get(column, "").strip()
-                        name = data.unit.display_name
-                        row[column] = f"{name}·{earlier}" if earlier and earlier != name else name
-                    rows.append(row)
-            if rows:
-                out[f"{form}:{spec.code}"] = rows
-    return out
+    for data in submissions:  # each unit's tables read once (received ones are compressed)
+        tables = data.tables
+        for key, column in specs:
+            for row in tables.get(key, []):
+                row = dict(row)
+                if column:
+                    # a row that already names its source (a department) keeps it, after the unit
+                    earlier = row.get(column, "").strip()
+                    name = data.unit.display_name
+                    row[column] = f"{name}·{earlier}" if earlier and earlier != name else name
+                out.setdefault(key, []).append(row)
+    return {key: out[key] for key, _ in specs if key in out}
 
 
 def _carried_warnings(summary: Summary) -> list[AcceptedWarning]:

@@ -13,13 +13,7 @@ from ecodesk.submission import SubmissionData, UnitProfile
 def form_state(data: SubmissionData, form: str) -> FormState:
     if form not in data.forms:
         return FormState.NOT_REQUIRED
-    prefix = f"{form}:"
-    filled = (
-        any(k.startswith(prefix) and v.strip() for k, v in data.values.items())
-        or any(k.startswith(prefix) and v.strip() for k, v in data.narratives.items())
-        or any(k.startswith(prefix) and rows for k, rows in data.tables.items())
-    )
-    if not filled:
+    if not data.has_content(form):
         return FormState.MISSING
     if any(w.form == form for w in data.accepted):
         return FormState.WITH_WARNINGS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -89,6 +90,26 @@ class SummaryWriteError(EcoDeskError):
 # --------------------------------------------------------------------------- cells
 
 
+def _style_id(ws: Worksheet, collection: str, name: Any, make: Callable[[], Any]) -> int:
+    """The workbook's index of a style part used on many cells, looked up once per workbook.
+
+    Setting ``cell.font = Font(...)`` makes openpyxl hash the new font against every font of
+    the workbook; a summary of hundreds of units sets hundreds of thousands of cells, and that
+    hashing was most of the time it took to write (57 s of CPU for 180 units)."""
+    wb = ws.parent
+    memo: dict[tuple[str, Any], int] = wb.__dict__.setdefault("_ecodesk_style_ids", {})
+    key = (collection, name)
+    if key not in memo:
+        memo[key] = getattr(wb, collection).add(make())
+    return memo[key]
+
+
+def _style_of(cell: Cell) -> StyleArray:
+    if not cell._style:  # as openpyxl's own style descriptors do
+        cell._style = StyleArray()
+    return cell._style
+
+
 def put(ws: Worksheet, row: int, col: int, value: Any, *, decimals: int | None = None) -> Cell:
     """Write one value: numbers as numbers, text always as text (never a formula)."""
     if isinstance(value, str):
@@ -98,8 +119,15 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, decimals: int | None =
         cell.value = value
         if isinstance(value, Decimal):
             cell.number_format = number_format(decimals or 0)
-    cell.font = Font(name=BODY_FONT, size=10)
-    cell.alignment = Alignment(vertical="center", wrap_text=isinstance(value, str))
+    wrap = isinstance(value, str)
+    style = _style_of(cell)  # what cell.font = … and cell.alignment = … set, without hashing
+    style.fontId = _style_id(ws, "_fonts", "body", lambda: Font(name=BODY_FONT, size=10))
+    style.alignmentId = _style_id(
+        ws,
+        "_alignments",
+        ("body", wrap),
+        lambda: Alignment(vertical="center", wrap_text=wrap),
+    )
     return cell
 
 
@@ -126,7 +154,7 @@ def box(ws: Worksheet, first_row: int, last_row: int, first_col: int, last_col: 
         min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col
     ):
         for cell in row:
-            cell.border = BORDER
+            _style_of(cell).borderId = _style_id(ws, "_borders", "box", lambda: BORDER)
 
 
 def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:

@@ -10,8 +10,10 @@ unit and period, a duplicate copy, or a workbook of another period.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -156,6 +158,7 @@ def _registry(registry_dir: Path):  # type: ignore[no-untyped-def]
 
 def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untyped-def]
     """Verify one file (``registry`` is a loaded KeyRegistry)."""
+    from ecodesk.consolidation.compact import ReceivedSubmission
     from ecodesk.services.verify import DATA_TRUSTED, VerifyResult, verify_workbook
 
     path = Path(path)
@@ -170,6 +173,8 @@ def receive(path: Path, registry) -> ReceivedWorkbook:  # type: ignore[no-untype
     result = verify_workbook(path, registry)
     workbook = result.workbook
     data: SubmissionData | None = getattr(workbook, "data", None)
+    if data is not None and result.status in DATA_TRUSTED:
+        data = ReceivedSubmission.of(data)  # kept for the summary: small (see compact.py)
     item = ReceivedWorkbook(
         path=path,
         result=result,
@@ -236,13 +241,16 @@ def scan_folder(
 # half a second) costs more than it saves.
 POOL_MIN_FILES = 24
 _CHUNK_FILES = 8  # files per task sent to a worker: fewer round trips, steady progress
+_IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: busy workers, bounded waiting results
 
 
 class VerifyCache:
-    """Verdicts by the file's SHA-256 and the registry's state, for a watched folder: a renamed
-    or copied file, or a rescan after the clock or a sync tool touched every file, costs a hash
-    instead of a verification. In memory only; the verdict is recomputed whenever the registry
-    folder changes (a new registration can make an unknown signer known)."""
+    """Verdicts by the file's SHA-256 and :func:`verdict_context`, for a watched folder: a
+    renamed or copied file, or a rescan after the clock or a sync tool touched every file, costs
+    a hash instead of a verification. In memory only (see
+    :class:`~ecodesk.services.verify_cache.PersistentVerifyCache` for one kept in the data
+    folder); the verdict is recomputed whenever the registry folder changes (a new registration
+    can make an unknown signer known)."""
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], ReceivedWorkbook] = {}
@@ -256,22 +264,57 @@ class VerifyCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def flush(self) -> None:
+        """Write what is pending (nothing to write for verdicts kept in memory only)."""
 
-def registry_token(registry_dir: Path) -> str:
-    """Changes whenever a file in the registry folder is added, removed or rewritten."""
+
+@functools.lru_cache(maxsize=1)
+def _program_identity() -> str:
+    """The program's version, its form pack and, from a source checkout, the verifier's code."""
     import hashlib
 
-    h = hashlib.sha256()
+    import ecodesk
+    from ecodesk.attachments import package
+    from ecodesk.services import verify
+    from ecodesk.signing import canonical, registry
+    from ecodesk.workbook import datasheet, reader, safety, xlsx
+    from ecodesk.workbook import writer as workbook_writer
+
+    h = hashlib.sha256(f"{ecodesk.__version__}|{bundled_pack().version}".encode())
+    modules = (package, verify, canonical, registry, datasheet, reader, safety, xlsx)
+    for module in (*modules, workbook_writer, sys.modules[__name__]):
+        source = getattr(module, "__file__", None)
+        try:
+            h.update(Path(source).read_bytes() if source else b"")
+        except OSError:
+            pass  # a bundled program: its version names its code
+    return h.hexdigest()
+
+
+_REGISTRY_FILE_LIMIT = 1 << 20  # a larger file in the registry folder is named by size and time
+
+
+def verdict_context(registry_dir: Path) -> str:
+    """What a verdict depends on besides the file: the registry folder's files (names and
+    bytes), the form pack and the program. The same context and file give the same verdict."""
+    import hashlib
+
+    h = hashlib.sha256(_program_identity().encode())
+    folder = Path(registry_dir)
     try:
-        entries = sorted(Path(registry_dir).rglob("*"))
+        entries = sorted(p for p in folder.rglob("*") if p.is_file())
     except OSError:
         return ""
     for entry in entries:
+        h.update(entry.relative_to(folder).as_posix().encode() + b"\0")
         try:
             st = entry.stat()
+            if st.st_size > _REGISTRY_FILE_LIMIT:
+                h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
+            else:
+                h.update(hashlib.sha256(entry.read_bytes()).digest())
         except OSError:
-            continue
-        h.update(f"{entry}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+            h.update(b"?")
     return h.hexdigest()
 
 
@@ -303,7 +346,7 @@ def verify_all(
     known = {r.path.resolve(): r for r in previous if r.stamp is not None}
     total = len(paths)
     received: list[ReceivedWorkbook | None] = [None] * total
-    token = registry_token(registry_dir) if cache is not None else ""
+    token = verdict_context(registry_dir) if cache is not None else ""
     hashes: dict[int, str] = {}
     todo: list[int] = []
     for i, path in enumerate(paths):
@@ -319,7 +362,12 @@ def verify_all(
             sha = file_sha256(path)
             hit = cache.get(sha, token) if sha else None
             if hit is not None:
-                received[i] = _again(replace(hit, path=Path(path), stamp=_stamp(path)))
+                here = Path(path)
+                received[i] = _again(
+                    replace(
+                        hit, path=here, stamp=_stamp(path), result=replace(hit.result, path=here)
+                    )
+                )
                 continue
             if sha:
                 hashes[i] = sha
@@ -348,6 +396,8 @@ def verify_all(
         registry = _registry(registry_dir)
         for i in todo:
             arrived(i, receive(paths[i], registry))
+    if cache is not None:
+        cache.flush()
     if progress:
         progress(total, total, "")
     return [r for r in received if r is not None]
@@ -369,21 +419,31 @@ def _verify_in_pool(
 ) -> None:
     """Verify ``jobs`` in ``n_workers`` fresh processes (spawned: no copy of a window's threads)."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     chunks = [jobs[k : k + _CHUNK_FILES] for k in range(0, len(jobs), _CHUNK_FILES)]
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+    waiting = iter(chunks)
+    pending: dict[Future[list[ReceivedWorkbook]], list[tuple[int, Path]]] = {}
+
+    def submit_next() -> None:
+        chunk = next(waiting, None)
+        if chunk is not None:
+            future = pool.submit(_verify_chunk, [str(p) for _i, p in chunk], str(registry_dir))
+            pending[future] = chunk
+
     try:
-        pending = {
-            pool.submit(_verify_chunk, [str(p) for _i, p in chunk], str(registry_dir)): chunk
-            for chunk in chunks
-        }
+        # a few chunks per worker in flight, not all: results wait in memory only briefly
+        for _ in range(n_workers * _IN_FLIGHT_PER_WORKER):
+            submit_next()
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 chunk = pending.pop(future)
-                for (i, _path), item in zip(chunk, future.result(), strict=True):
+                results = future.result()
+                submit_next()
+                for (i, _path), item in zip(chunk, results, strict=True):
                     arrived(i, item)
     finally:
         # also when progress raised to cancel: nothing left running behind the caller's back
@@ -414,13 +474,15 @@ def consolidate(
     expected: Sequence[Division] | None = None,
     workers: int | None = None,
     known_packs: Mapping[str, FormPack] | None = None,
+    cache: VerifyCache | None = None,
 ) -> Consolidation:
     """Verify ``paths`` (files or folders) and consolidate the valid ones of ``period``.
 
     Without ``period`` the latest period among the valid workbooks is consolidated. Of each
     unit and period the highest revision is kept. Raises :class:`NothingToConsolidate` only
     when not one file is given; a consolidation with no valid workbook is returned (empty) so
-    the caller can still list the refused files.
+    the caller can still list the refused files. ``cache`` (see :class:`VerifyCache`) spares
+    verifying files whose verdict it knows.
     """
     files = expand_paths(paths)
     if not files:
@@ -430,7 +492,7 @@ def consolidate(
                 "没有找到要汇总的工作簿（.xlsx）。请指定收到的工作簿文件或所在文件夹。",
             )
         )
-    received = verify_all(files, registry_dir, progress=progress, workers=workers)
+    received = verify_all(files, registry_dir, progress=progress, workers=workers, cache=cache)
     return consolidate_received(
         received, period=period, pack=pack, expected=expected, known_packs=known_packs
     )

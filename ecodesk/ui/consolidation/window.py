@@ -313,9 +313,10 @@ class ConsolidationWindow(QMainWindow):
         previous, period, exported = list(self.received), self.period, set(self.exported)
         counted = self.tr("已核验 {done} / {total} 个文件")
         if self.verify_cache is None:
-            from ecodesk.services.consolidate import VerifyCache
+            from ecodesk.services.verify_cache import PersistentVerifyCache
 
-            self.verify_cache = VerifyCache()
+            # kept in the data folder: reopening the window does not verify unchanged files again
+            self.verify_cache = PersistentVerifyCache(Path(self.data_dir))
         cache = self.verify_cache
         store = self.store
 

@@ -496,3 +496,17 @@ def test_two_different_signed_files_of_one_revision_are_shown_in_red(
         fate = cw.files.item(cw.files.row_of(path.name), 5)
         assert fate.foreground().color() == red
     assert _row(cw, made.files["B"])["汇总"] == "已汇总"
+
+
+def test_reopened_after_a_restart_the_unchanged_files_are_not_verified_again(
+    qtbot: Any, store: Any, open_window: Any, inbox: Path, county_workbooks: CountyWorkbooks
+) -> None:
+    first = open_consolidation(qtbot, open_window(store))
+    assert first.verify_cache.hits == 0 and first.verify_cache.stored == 5
+    first.close()
+    # another window with its own cache object: what it knows comes from the data folder
+    again = open_consolidation(qtbot, open_window(store))
+    assert again is not first and again.verify_cache is not first.verify_cache
+    assert again.verify_cache.hits == 5 and again.verify_cache.stored == 0
+    assert _row(again, county_workbooks.files["D"])["核验结果"] == "已被改动"
+    assert _row(again, county_workbooks.files["A"])["汇总"] == "已汇总"
