@@ -200,7 +200,7 @@ REVIEW_PASSPHRASE = "screenshots only"
 def reviewed_and_resubmitted(
     store: object, data_dir: Path, pack: object, inbox: Path, registry: Path
 ) -> str:
-    """The office's review, through the same core as ``ecodesk review``: the first county gets
+    """The office's review, through the same core as ``ecodesk review``: the first county reviewed gets
     two queries and resubmits a second revision answering one with one value corrected, the
     second is returned with a reason, the third accepted. Returns the first county's name."""
     from dataclasses import replace
@@ -216,7 +216,9 @@ def reviewed_and_resubmitted(
     KeyStore(data_dir).unlock_or_create(REVIEW_PASSPHRASE)
     files = sorted(inbox.glob("*.xlsx"))
     names = [d.name for d in pack.catalog.divisions if d.kind != "功能区"][:8]  # type: ignore[attr-defined]
-    first, second, third = (inbox / f"{n}.xlsx" for n in names[:3])
+    # plain workbooks that verify (0 and 2 came as packages, 3 was altered, 5 is unregistered)
+    chosen = [names[i] for i in (1, 4, 7)]
+    first, second, third = (inbox / f"{n}.xlsx" for n in chosen)
     assert {first, second, third} <= set(files)
     wb = read_signed_workbook(first)
     number = next(
@@ -259,8 +261,8 @@ def reviewed_and_resubmitted(
     )
     key = KeyStore(data_dir / "keys" / data.unit.division_code).unlock("screenshots")
     meta = ExportMeta(exported_at=datetime.now().astimezone(), program_version="screenshots")
-    write_signed_workbook(pack, data, inbox / f"{names[0]}-第2版.xlsx", key=key, meta=meta)  # type: ignore[arg-type]
-    return names[0]
+    write_signed_workbook(pack, data, inbox / f"{chosen[0]}-第2版.xlsx", key=key, meta=meta)  # type: ignore[arg-type]
+    return chosen[0]
 
 
 def review_shots(
