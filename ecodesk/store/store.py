@@ -914,8 +914,29 @@ class Store:
     ) -> None:
         if current in (based_on or None, text or None):  # unchanged, or changed to the same
             return
+        other = self._last_change(s, sub, period, action, form, field)
+        raise ValueConflict(
+            f"{form}:{field}",
+            based_on=based_on or None,
+            mine=text or None,
+            theirs=current,
+            by=(other.person or other.preparer, other.os_user) if other else None,
+            at=_parse_time(other.at) if other else None,
+        )
+
+    @staticmethod
+    def _last_change(
+        s: Session,
+        sub: SubmissionRow,
+        period: Period,
+        action: str | tuple[str, ...],
+        form: str,
+        field: str,
+    ) -> AuditRow | None:
+        """The audit entry of the last change of ``form:field`` (by one of ``action``) in this
+        revision: who made the other change a conflict names, and when."""
         actions = (action,) if isinstance(action, str) else action
-        other = s.scalar(
+        return s.scalar(
             select(AuditRow)
             .where(
                 AuditRow.action.in_(actions),
@@ -926,14 +947,6 @@ class Store:
             )
             .order_by(AuditRow.id.desc())
             .limit(1)
-        )
-        raise ValueConflict(
-            f"{form}:{field}",
-            based_on=based_on or None,
-            mine=text or None,
-            theirs=current,
-            by=(other.person or other.preparer, other.os_user) if other else None,
-            at=_parse_time(other.at) if other else None,
         )
 
     def _put_value(
@@ -1132,18 +1145,7 @@ class Store:
             place = tr(
                 "store", "{form} {table}（{n} 处）", form=form, table=name, n=len(merge.clashes)
             )
-        other = s.scalar(
-            select(AuditRow)
-            .where(
-                AuditRow.action == "set_table",
-                AuditRow.period == str(period),
-                AuditRow.revision == sub.revision,
-                AuditRow.form == form,
-                AuditRow.field == table,
-            )
-            .order_by(AuditRow.id.desc())
-            .limit(1)
-        )
+        other = self._last_change(s, sub, period, "set_table", form, table)
         raise TableConflict(
             f"{form}:{table}",
             place=place,
