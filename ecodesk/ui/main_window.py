@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.session.problemsChanged.connect(self._update_banner)
         self.session.saved.connect(self._update_saved)
         self.session.editRefused.connect(self._edit_refused)
+        self.session.notice.connect(self._notice)
         from ecodesk.ui.office_review import OfficeReview  # people and roles (issue 19)
 
         self.office = OfficeReview(self)
@@ -429,6 +430,9 @@ class MainWindow(QMainWindow):
                     time=local.strftime("%m-%d %H:%M:%S")
                 )
             )
+
+    def _notice(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
 
     def _edit_refused(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("不能修改"), message)

@@ -67,6 +67,7 @@ class EditSession(QObject):
     problemsChanged = Signal()  # noqa: N815
     saved = Signal()
     editRefused = Signal(str)  # noqa: N815 — a Chinese sentence from the core
+    notice = Signal(str)  # a sentence worth a glance (the status bar), not a question
     attachmentsChanged = Signal()  # noqa: N815
     attachFinished = Signal(list)  # noqa: N815 — (file name, Chinese reason) of each refused file
     remoteChanged = Signal(str, str)  # noqa: N815 — key, who: someone else saved it
@@ -427,6 +428,12 @@ class EditSession(QObject):
         on_rows = revive or any(a.key.startswith(f"{key}#") for a in self._attachments)
         if outcome is SaveOutcome.SAVED and on_rows:
             self._read_attachments()  # their rows moved with the table's
+        if outcome is SaveOutcome.SAVED and detached:
+            self.notice.emit(
+                self.tr(
+                    "删除的行上有 {n} 个附件，已随行一起移除；按 Ctrl+Z 可连同附件恢复。"
+                ).format(n=len(detached))
+            )
         if outcome is SaveOutcome.SAVED:
             return outcome, rows_without_change(before, sent, now), now, detached
         return outcome, before, now, detached

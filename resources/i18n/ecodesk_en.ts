@@ -731,7 +731,7 @@ Description: {note}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="160" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="485" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="486" />
       <source>收到的文件</source>
       <translation>Received files</translation>
     </message>
@@ -786,32 +786,32 @@ Description: {note}</translation>
       <translation>The folder "{folder}" does not exist or cannot be opened. Choose the folder holding the received workbooks again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="347" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="348" />
       <source>正在核验收到的报表…</source>
       <translation>Verifying the received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="365" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="366" />
       <source>正在汇总…</source>
       <translation>Consolidating…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="404" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="405" />
       <source>收到的文件（{n}）</source>
       <translation>Received files ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="424" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="425" />
       <source>核验没有完成，原因未知。详细情况已记入日志：{path}</source>
       <translation>Verification did not finish for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="441" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="442" />
       <source>放入后会自动核验。</source>
       <translation>Workbooks put there are verified automatically.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="443" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="444" />
       <source>文件夹“{folder}”中没有 .xlsx 报表，没有可以汇总的内容。{watching}</source>
       <translation>The folder "{folder}" holds no .xlsx workbook; there is nothing to consolidate. {watching}</translation>
     </message>
@@ -822,15 +822,15 @@ Description: {note}</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="163" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="492" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="493" />
       <source>提示说明</source>
       <translation>Explained warnings</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/consolidation/window.py" line="164" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="496" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="505" />
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="526" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="497" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="506" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="527" />
       <source>审核</source>
       <translation>Review</translation>
     </message>
@@ -865,52 +865,52 @@ Description: {note}</translation>
       <translation>Verified {done} / {total} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="414" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="415" />
       <source>提示说明（{n}）</source>
       <translation>Explained warnings ({n})</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="452" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="453" />
       <source>收到 {n} 个文件，但没有一个有效的报表，没有汇总。每个文件的原因见“收到的文件”；请让报送单位重新签名报送，或检查密钥登记文件夹是否选对。</source>
       <translation>{n} files received, but not one valid workbook, so nothing was consolidated. The reason for each file is under "Received files"; ask the units to sign and send again, or check that the right key registry folder is chosen.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="461" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="462" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。被拒收的文件请联系报送单位重新签名报送。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated. Ask the units whose files were refused to sign and send again.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="466" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="467" />
       <source>收到 {n} 个文件：采用 {used} 个，拒收 {refused} 个，搁置 {aside} 个。{period}汇总了 {units} 个单位。</source>
       <translation>{n} files received: {used} used, {refused} refused, {aside} set aside. {period}: {units} units consolidated.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="505" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="506" />
       <source>审核（{n} 待审）</source>
       <translation>Review ({n} to review)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="533" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="534" />
       <source>还没有收到这个单位有效的报表，没有可以审核的内容。</source>
       <translation>No valid workbook has been received from this unit yet; there is nothing to review.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="550" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="551" />
       <source>比较修订版</source>
       <translation>Compare revisions</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="561" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="562" />
       <source>正在核验收到的报表，请等核验完成后再试。</source>
       <translation>The received workbooks are being verified; try again when that has finished.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="568" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="569" />
       <source>没有有效的报表可以汇总。</source>
       <translation>There is no valid workbook to consolidate.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="573" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="574" />
       <source>没有可以汇总的有效报表，什么也没有写入。
 
 {why}</source>
@@ -919,64 +919,64 @@ Description: {note}</translation>
 {why}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="591" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="592" />
       <source>导出汇总表</source>
       <translation>Export consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="597" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="598" />
       <source>保存汇总表</source>
       <translation>Save consolidated workbook</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="599" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="600" />
       <source>Excel 工作簿 (*.xlsx)</source>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="620" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="621" />
       <source>汇总表已保存：{path}</source>
       <translation>Consolidated workbook saved: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="622" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="623" />
       <source>汇总表已保存到：
 {path}</source>
       <translation>The consolidated workbook was saved to:
 {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="627" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="628" />
       <source>汇总表没有保存，原因未知。详细情况已记入日志：{path}</source>
       <translation>The consolidated workbook was not saved, for an unknown reason. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="632" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="633" />
       <source>正在生成汇总表…</source>
       <translation>Writing the consolidated workbook…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="640" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="641" />
       <source>作为本单位报送</source>
       <translation>Adopt as our unit's submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="655" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="656" />
       <source>{period}第 {r} 版报送已签名，不能再写入汇总结果，什么也没有改动。如需用新的汇总结果更正，请先在主窗口“文件 → 建立修订版”，再回到这里写入。</source>
       <translation>Revision {r} of {period} is signed and cannot take the consolidation; nothing was changed. To correct it with the new consolidation, first use "File → New revision" in the main window, then come back here.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="677" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="678" />
       <source>汇总结果已写入本单位{period}的报送。请在主窗口检查、补充本单位的内容，然后签名导出报送上级。</source>
       <translation>The consolidation was written into our unit's submission for {period}. Check and complete it in the main window, then sign, export and send it to the level above.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="684" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="685" />
       <source>没有写入，原因未知。已保存的数据不受影响。详细情况已记入日志：{path}</source>
       <translation>Nothing was written, for an unknown reason. Saved data is not affected. Details are in the log: {path}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/window.py" line="689" />
+      <location filename="../../ecodesk/ui/consolidation/window.py" line="690" />
       <source>正在写入本单位报送…</source>
       <translation>Writing into our unit's submission…</translation>
     </message>
@@ -1134,28 +1134,33 @@ Leave it empty to use the data file on this computer. A new address takes effect
   <context>
     <name>EditSession</name>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="642" />
+      <location filename="../../ecodesk/ui/session.py" line="434" />
+      <source>删除的行上有 {n} 个附件，已随行一起移除；按 Ctrl+Z 可连同附件恢复。</source>
+      <translation>{n} attachment(s) on the deleted row were removed with it; Ctrl+Z brings the row back with its attachments.</translation>
+    </message>
+    <message>
+      <location filename="../../ecodesk/ui/session.py" line="649" />
       <source>添加附件“{name}”</source>
       <translation>Attach “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="644" />
+      <location filename="../../ecodesk/ui/session.py" line="651" />
       <source>添加 {n} 个附件</source>
       <translation>Attach {n} files</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="657" />
+      <location filename="../../ecodesk/ui/session.py" line="664" />
       <source>移除附件“{name}”</source>
       <translation>Remove attachment “{name}”</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="659" />
+      <location filename="../../ecodesk/ui/session.py" line="666" />
       <source>移除 {n} 个附件</source>
       <translation>Remove {n} attachments</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/session.py" line="791" />
-      <location filename="../../ecodesk/ui/session.py" line="817" />
+      <location filename="../../ecodesk/ui/session.py" line="798" />
+      <location filename="../../ecodesk/ui/session.py" line="824" />
       <source>提示“{message}”的说明</source>
       <translation>the explanation of the warning “{message}”</translation>
     </message>
@@ -1781,7 +1786,7 @@ Double-click to open</translation>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="221" />
+      <location filename="../../ecodesk/ui/main_window.py" line="222" />
       <source>工具栏</source>
       <translation>Toolbar</translation>
     </message>
@@ -1792,133 +1797,133 @@ Double-click to open</translation>
       <translation>Opening…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="226" />
+      <location filename="../../ecodesk/ui/main_window.py" line="227" />
       <source> 报送期 </source>
       <translation> Period </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="233" />
-      <location filename="../../ecodesk/ui/main_window.py" line="290" />
+      <location filename="../../ecodesk/ui/main_window.py" line="234" />
+      <location filename="../../ecodesk/ui/main_window.py" line="291" />
       <source>显示全部任务</source>
       <translation>Show all tasks</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="235" />
+      <location filename="../../ecodesk/ui/main_window.py" line="236" />
       <source>默认只显示本单位负责的任务</source>
       <translation>By default only the tasks this unit is responsible for are shown</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="241" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>撤销</source>
       <translation>Undo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="241" />
+      <location filename="../../ecodesk/ui/main_window.py" line="242" />
       <source>撤销：{what}</source>
       <translation>Undo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="243" />
+      <location filename="../../ecodesk/ui/main_window.py" line="244" />
       <source>重做</source>
       <translation>Redo</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="243" />
+      <location filename="../../ecodesk/ui/main_window.py" line="244" />
       <source>重做：{what}</source>
       <translation>Redo: {what}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="248" />
+      <location filename="../../ecodesk/ui/main_window.py" line="249" />
       <source>进度总览</source>
       <translation>Overview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="252" />
+      <location filename="../../ecodesk/ui/main_window.py" line="253" />
       <source>全面检查</source>
       <translation>Check all</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="254" />
+      <location filename="../../ecodesk/ui/main_window.py" line="255" />
       <source>检查全部表单，结果列在下方问题面板（F5）</source>
       <translation>Check every form; the results are listed in the problems panel below (F5)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="275" />
+      <location filename="../../ecodesk/ui/main_window.py" line="276" />
       <source>文件(&amp;F)</source>
       <translation>&amp;File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="283" />
+      <location filename="../../ecodesk/ui/main_window.py" line="284" />
       <source>退出(&amp;X)</source>
       <translation>E&amp;xit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="286" />
+      <location filename="../../ecodesk/ui/main_window.py" line="287" />
       <source>编辑(&amp;E)</source>
       <translation>&amp;Edit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="289" />
+      <location filename="../../ecodesk/ui/main_window.py" line="290" />
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="296" />
+      <location filename="../../ecodesk/ui/main_window.py" line="297" />
       <source>汇总(&amp;C)</source>
       <translation>&amp;Consolidate</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="298" />
+      <location filename="../../ecodesk/ui/main_window.py" line="299" />
       <source>汇总收到的报表…</source>
       <translation>Consolidate received workbooks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="303" />
+      <location filename="../../ecodesk/ui/main_window.py" line="304" />
       <source>审核(&amp;R)</source>
       <translation>&amp;Review</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="304" />
+      <location filename="../../ecodesk/ui/main_window.py" line="305" />
       <source>设置(&amp;S)</source>
       <translation>&amp;Settings</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="305" />
+      <location filename="../../ecodesk/ui/main_window.py" line="306" />
       <source>单位信息…</source>
       <translation>Unit details…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="306" />
+      <location filename="../../ecodesk/ui/main_window.py" line="307" />
       <source>语言和负责任务…</source>
       <translation>Language and tasks…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="307" />
+      <location filename="../../ecodesk/ui/main_window.py" line="308" />
       <source>数据库…</source>
       <translation>Database…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="308" />
+      <location filename="../../ecodesk/ui/main_window.py" line="309" />
       <source>人员和角色…</source>
       <translation>People and roles…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="309" />
+      <location filename="../../ecodesk/ui/main_window.py" line="310" />
       <source>帮助(&amp;H)</source>
       <translation>&amp;Help</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="310" />
+      <location filename="../../ecodesk/ui/main_window.py" line="311" />
       <source>打开数据文件夹所在位置</source>
       <translation>Open the data folder</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="311" />
+      <location filename="../../ecodesk/ui/main_window.py" line="312" />
       <source>关于</source>
       <translation>About</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="356" />
+      <location filename="../../ecodesk/ui/main_window.py" line="357" />
       <source>EcoDesk 报送 — {unit} — {period}</source>
       <translation>EcoDesk reporting — {unit} — {period}</translation>
     </message>
@@ -1928,42 +1933,42 @@ Double-click to open</translation>
       <translation>Form pack {v}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="352" />
+      <location filename="../../ecodesk/ui/main_window.py" line="353" />
       <source>{unit}　填报人：{preparer} </source>
       <translation>{unit}   prepared by {preparer} </translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="360" />
+      <location filename="../../ecodesk/ui/main_window.py" line="361" />
       <source>（第 {r} 版，已签名，只读）</source>
       <translation> (revision {r}, signed, read-only)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="395" />
+      <location filename="../../ecodesk/ui/main_window.py" line="396" />
       <source>当前表单：{form}　状态：{state}</source>
       <translation>Form: {form}   State: {state}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="424" />
+      <location filename="../../ecodesk/ui/main_window.py" line="425" />
       <source>尚未保存任何内容</source>
       <translation>Nothing saved yet</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="428" />
+      <location filename="../../ecodesk/ui/main_window.py" line="429" />
       <source>已自动保存 · 最后保存于 {time}</source>
       <translation>Saved automatically · last saved {time}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="434" />
+      <location filename="../../ecodesk/ui/main_window.py" line="438" />
       <source>不能修改</source>
       <translation>Cannot change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="530" />
+      <location filename="../../ecodesk/ui/main_window.py" line="534" />
       <source>检查完毕：还有 {n} 项错误，见下方问题面板。</source>
       <translation>Check finished: {n} errors remain, see the problems panel below.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/main_window.py" line="535" />
+      <location filename="../../ecodesk/ui/main_window.py" line="539" />
       <source>检查完毕：没有错误，可以签名导出。</source>
       <translation>Check finished: no errors, ready to sign and export.</translation>
     </message>

@@ -438,8 +438,13 @@ def test_deleting_a_row_keeps_the_files_of_the_others_on_their_rows_and_ctrl_z_r
         pos=table.visualRect(table.model().index(0, 0)).center(),
     )
     assert editor._selected_rows() == [0]
+    notices: list[str] = []
+    session.notice.connect(notices.append)
     qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
     assert [r["name"] for r in editor.model.rows()] == ["青塘小流域", "石上小流域"]
+    # the clerk is told the file went with its row, and how to get both back
+    assert notices == ["删除的行上有 1 个附件，已随行一起移除；按 Ctrl+Z 可连同附件恢复。"]
+    assert window.statusBar().currentMessage() == notices[0]
     assert _panel_rows(view) == {k: v for k, v in files.items() if v != "梅江小流域"}
     assert [a.key for a in session.attachments(FORM)] == [
         f"{FORM}:watersheds#1",
