@@ -7,7 +7,7 @@ foreign pack, and an older one); the dialog only shows the diff and asks.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -82,6 +82,8 @@ class PackInstallDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, 380)
         header.setStretchLastSection(True)
+        # wrapped texts need their rows as tall as the columns' final widths make them
+        header.sectionResized.connect(self._fit_rows)
         self.table.resizeRowsToContents()
         layout.addWidget(self.table, 1)
 
@@ -111,3 +113,10 @@ class PackInstallDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _fit_rows(self) -> None:
+        self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit_rows()
