@@ -115,6 +115,18 @@ def _by_code(items: list[Any], attr: str = "code") -> dict[str, Any]:
     return {getattr(i, attr): i for i in items}
 
 
+SUBJECT_WORDS = 30  # a rule is named by the start of its message
+
+
+def _name_of(item: Any) -> str:
+    """An indicator's or table's name; a rule's message, cut short with "…" where it is long."""
+    name = getattr(item, "name", "")
+    if name:
+        return str(name)
+    message = str(getattr(item, "message", ""))
+    return message if len(message) <= SUBJECT_WORDS else message[: SUBJECT_WORDS - 1] + "…"
+
+
 def _diff_items(
     changes: list[PackChange],
     area: str,
@@ -124,8 +136,7 @@ def _diff_items(
     old_where: str = "",
 ) -> None:
     for code, item in new.items():
-        name = getattr(item, "name", "") or getattr(item, "message", "")[:30]
-        subject = f"{where} · {code} {name}".strip()
+        subject = f"{where} · {code} {_name_of(item)}".strip()
         if code not in old:
             changes.append(PackChange("added", area, subject))
             continue
@@ -133,13 +144,17 @@ def _diff_items(
         after = _dump(item, exclude={"target"})
         fields = _changed_fields(before, after)
         if fields:
-            changes.append(PackChange("changed", area, subject, "、".join(fields)))
+            detail = "、".join(fields)
+            if before.get("message") != after.get("message") and after.get("message"):
+                # the words a clerk will see when the rule fires: worth reading in full
+                others = "、".join(f for f in fields if f != _field_word("message"))
+                shown = tr("packs", "新提示语：{message}", message=after["message"])
+                detail = f"{others}；{shown}" if others else shown
+            changes.append(PackChange("changed", area, subject, detail))
     for code, item in old.items():
         if code not in new:
-            name = getattr(item, "name", "") or getattr(item, "message", "")[:30]
-            changes.append(
-                PackChange("removed", area, f"{old_where or where} · {code} {name}".strip())
-            )
+            subject = f"{old_where or where} · {code} {_name_of(item)}".strip()
+            changes.append(PackChange("removed", area, subject))
 
 
 def _diff_form(changes: list[PackChange], old: Any, new: Any) -> None:

@@ -2932,37 +2932,37 @@ Valid signature: the city's form pack key {fp}</translation>
       <translation>Details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="89" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="91" />
       <source>已填写的数据按指标代码保留；改名的指标带着原来的数据。</source>
       <translation>Figures already entered are kept by indicator code; a renamed indicator keeps its figures.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="90" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="92" />
       <source>删除的指标，已填的数据仍保留在本机，显示为“已停用”，不再导出。</source>
       <translation>Figures of removed indicators stay on this computer, shown as retired, and are not exported.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="91" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="93" />
       <source>已签名导出的报送不会改变。</source>
       <translation>Signed and exported submissions do not change.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="92" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="94" />
       <source>如有问题，可用“文件 → 撤销表单包更新”恢复原来的表单包。</source>
       <translation>If something is wrong, File → Undo form pack update restores the previous pack.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="95" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="97" />
       <source>此表单包更换了市里的表单包密钥：以后只接受新密钥签名的表单包。</source>
       <translation>This pack replaces the city's form pack key: from now on only packs signed with the new key are accepted.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="104" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="106" />
       <source>安装</source>
       <translation>Install</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="107" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="109" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -7613,6 +7613,10 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
     <message>
       <source>{period} 表 {forms}</source>
       <translation>{period} forms {forms}</translation>
+    </message>
+    <message>
+      <source>新提示语：{message}</source>
+      <translation>new message: {message}</translation>
     </message>
   </context>
   <context>
