@@ -266,22 +266,17 @@
       <translation>Nothing our unit filled in differs from the consolidation; no entry already filled in will be overwritten.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="120" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="117" />
       <source>写入本单位报送</source>
       <translation>Write into our submission</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="123" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="148" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="137" />
       <source>{form}　文字说明：{section}</source>
       <translation>{form}  Narrative: {section}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="158" />
+      <location filename="../../ecodesk/ui/consolidation/adopt_dialog.py" line="147" />
       <source>{form}　表格：{table}</source>
       <translation>{form}  Table: {table}</translation>
     </message>
@@ -303,57 +298,52 @@
   <context>
     <name>AttachDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="50" />
       <source>添加佐证材料</source>
       <translation>Add evidence</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="55" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="56" />
       <source>佐证材料随报表一起签名报送。请为每个文件写一句说明，如“项目验收报告”“现场照片（东侧）”。</source>
       <translation>Evidence is signed and sent with the report. Write one sentence for each file, e.g. “project acceptance report”, “site photo (east side)”.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="69" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="70" />
       <source>附在：</source>
       <translation>Attach to:</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="73" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="74" />
       <source>文件</source>
       <translation>File</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="74" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="75" />
       <source>大小</source>
       <translation>Size</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="75" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="76" />
       <source>说明（必填）</source>
       <translation>Description (required)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="85" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="86" />
       <source>无法读取</source>
       <translation>unreadable</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="89" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="90" />
       <source>这份文件证明什么</source>
       <translation>What this file proves</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="103" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="100" />
       <source>添加</source>
       <translation>Add</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="104" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="118" />
+      <location filename="../../ecodesk/ui/dialogs/attach_dialog.py" line="113" />
       <source>还需填写说明：{names}</source>
       <translation>Description still missing for: {names}</translation>
     </message>
@@ -1032,12 +1022,15 @@ Leave it empty to use the data file on this computer. A new address takes effect
       <translation>Leave empty to use the data file on this computer</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="64" />
+      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="61" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
+  </context>
+  <context>
+    <name>DialogButtons</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/database_dialog.py" line="65" />
+      <location filename="../../ecodesk/ui/dialogs/buttons.py" line="21" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
@@ -1418,152 +1411,147 @@ Double-click to open</translation>
   <context>
     <name>ImportPreviewDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="34" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="35" />
       <source>导入上年数据 — 预览</source>
       <translation>Import last year's data — preview</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="112" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="113" />
       <source>该文件属于{unit}，不是本单位的。我确认确属需要，仍要导入（将记入操作日志）。</source>
       <translation>This file belongs to {unit}, not to this unit. I confirm it is needed and want to import it anyway (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="46" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="47" />
       <source>将写入的上年值：{n} 项</source>
       <translation>Last-year values to be written: {n}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="48" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="49" />
       <source>（另有 {same} 项与本机已有的相同，不再列出）</source>
       <translation>({same} more are the same as those already here and are not listed)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="59" />
       <source>表单</source>
       <translation>Form</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="59" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="60" />
       <source>指标</source>
       <translation>Indicator</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="61" />
       <source>原值</source>
       <translation>Old value</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="61" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="62" />
       <source>新值</source>
       <translation>New value</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="63" />
       <source>单位</source>
       <translation>Unit</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="63" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="64" />
       <source>变化</source>
       <translation>Change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="85" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="86" />
       <source>不能导入的内容：{n} 项（本机数据不受影响）</source>
       <translation>Cannot be imported: {n} items (the data on this computer is not affected)</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="94" />
       <source>位置</source>
       <translation>Location</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="94" />
       <source>名称</source>
       <translation>Name</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="94" />
       <source>原因</source>
       <translation>Reason</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="118" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="119" />
       <source>无法确认签名人：签名密钥既不是本机的，也不在密钥登记文件夹中（例如本单位去年在另一台电脑上导出的报表）。我确认这是可信的上年文件（将记入操作日志）。</source>
       <translation>The signer cannot be confirmed: the signing key is neither this computer's nor in the key registry folder (for example a workbook this unit exported last year on another computer). I confirm this is a trustworthy file from last year (recorded in the audit log).</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="128" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="126" />
       <source>导入</source>
       <translation>Import</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="129" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="146" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="141" />
       <source>市里下发的上年基数表</source>
       <translation>Baseline template issued by the city</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="148" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="143" />
       <source>{unit}的签名报表</source>
       <translation>Signed workbook of {unit}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="150" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="145" />
       <source>文件：{name}</source>
       <translation>File: {name}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="151" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="146" />
       <source>内容：{source}，{period}的数据，导入后作为{now}的“上年值”。</source>
       <translation>Contents: {source}, data for {period}; after import it becomes the "last-year values" of {now}.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="154" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="149" />
       <source>核验：{message}</source>
       <translation>Verification: {message}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="156" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="151" />
       <source>说明：{note}</source>
       <translation>Note: {note}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="158" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="153" />
       <source>确认无误后点“导入”；点“取消”则本机数据不做任何改动。导入后可以撤销。</source>
       <translation>If everything is correct, click "Import"; click "Cancel" to leave the data on this computer unchanged. The import can be undone afterwards.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="167" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="162" />
       <source>，已清空“{cols}”待本年填写</source>
       <translation>; "{cols}" cleared to be filled in this year</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="172" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="167" />
       <source>带入本年表格：{form}《{name}》未完成项目 {n} 行{cleared}</source>
       <translation>Carried into this year's tables: {form} "{name}", {n} rows of unfinished projects{cleared}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="181" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="176" />
       <source>上年“下步计划”作为本年参考：{forms}</source>
       <translation>Last year's "next steps" as reference for this year: {forms}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="192" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="187" />
       <source>带入本年表格的上年未完成项目：{tables} 个表格共 {rows} 行</source>
       <translation>Last year's unfinished projects carried into this year's tables: {rows} rows in {tables} tables</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="198" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="193" />
       <source>上年“下步计划”作为本年参考：{n} 张表单</source>
       <translation>Last year's "next steps" as reference for this year: {n} forms</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="200" />
+      <location filename="../../ecodesk/ui/dialogs/import_preview_dialog.py" line="195" />
       <source>（鼠标停留可看明细）</source>
       <translation>(hover to see the details)</translation>
     </message>
@@ -2880,152 +2868,142 @@ Everything entered stays on this computer and is shown with the restored forms.<
   <context>
     <name>PackInstallDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="32" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="33" />
       <source>更新表单包</source>
       <translation>Update form pack</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="38" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="39" />
       <source>市里下发的表单包 {new}（{released} 发布），替换正在使用的 {old}</source>
       <translation>The city's form pack {new} (released {released}) replaces {old} in use</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="47" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="48" />
       <source>方案：{title}
 签名有效：市里的表单包密钥 {fp}</source>
       <translation>Plan: {title}
 Valid signature: the city's form pack key {fp}</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="61" />
       <source>新增</source>
       <translation>Added</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="61" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="62" />
       <source>删除</source>
       <translation>Removed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="62" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="63" />
       <source>修改</source>
       <translation>Changed</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="67" />
       <source>变化</source>
       <translation>Change</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="67" />
       <source>类别</source>
       <translation>Kind</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="67" />
       <source>项目</source>
       <translation>Item</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="66" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="67" />
       <source>说明</source>
       <translation>Details</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="91" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="92" />
       <source>已填写的数据按指标代码保留；改名的指标带着原来的数据。</source>
       <translation>Figures already entered are kept by indicator code; a renamed indicator keeps its figures.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="92" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="93" />
       <source>删除的指标，已填的数据仍保留在本机，显示为“已停用”，不再导出。</source>
       <translation>Figures of removed indicators stay on this computer, shown as retired, and are not exported.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="94" />
       <source>已签名导出的报送不会改变。</source>
       <translation>Signed and exported submissions do not change.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="94" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="95" />
       <source>如有问题，可用“文件 → 撤销表单包更新”恢复原来的表单包。</source>
       <translation>If something is wrong, File → Undo form pack update restores the previous pack.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="97" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="98" />
       <source>此表单包更换了市里的表单包密钥：以后只接受新密钥签名的表单包。</source>
       <translation>This pack replaces the city's form pack key: from now on only packs signed with the new key are accepted.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="106" />
+      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="103" />
       <source>安装</source>
       <translation>Install</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/pack_install_dialog.py" line="109" />
-      <source>取消</source>
-      <translation>Cancel</translation>
     </message>
   </context>
   <context>
     <name>PassphraseDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="44" />
       <source>创建签名密钥</source>
       <translation>Create signing key</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="43" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="44" />
       <source>输入签名口令</source>
       <translation>Enter signing passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="49" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="50" />
       <source>本单位还没有签名密钥。请设定一个口令（至少 {n} 位）来保护它，以后每次签名导出都要输入。口令丢失无法找回，请妥善保管。</source>
       <translation>This unit has no signing key yet. Choose a passphrase (at least {n} characters) to protect it; it is asked for at every signed export. A lost passphrase cannot be recovered, so keep it safe.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="53" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="54" />
       <source>签名导出需要本单位签名密钥的口令。</source>
       <translation>A signed export needs the passphrase of this unit's signing key.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="60" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="61" />
       <source>口令</source>
       <translation>Passphrase</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="64" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="65" />
       <source>再输一次</source>
       <translation>Repeat</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="73" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="71" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
       <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="74" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="77" />
       <source>忘记口令，更换密钥…</source>
       <translation>Forgot passphrase, replace key…</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="91" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="86" />
       <source>请输入口令。</source>
       <translation>Please enter the passphrase.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="93" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="88" />
       <source>口令至少要 {n} 位。</source>
       <translation>The passphrase needs at least {n} characters.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="95" />
+      <location filename="../../ecodesk/ui/dialogs/passphrase_dialog.py" line="90" />
       <source>两次输入的口令不一致，请重新输入。</source>
       <translation>The two passphrases differ; please enter them again.</translation>
     </message>
@@ -3188,32 +3166,27 @@ Valid signature: the city's form pack key {fp}</translation>
       <translation>Once more</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="94" />
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="91" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="95" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="110" />
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="104" />
       <source>请填写姓名。</source>
       <translation>Please enter the name.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="113" />
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="107" />
       <source>请至少选择一个角色。</source>
       <translation>Please choose at least one role.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="116" />
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="110" />
       <source>第一个账号必须是单位负责人。</source>
       <translation>The first account must be the head of the unit.</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="119" />
+      <location filename="../../ecodesk/ui/dialogs/person_dialog.py" line="113" />
       <source>两次输入的口令不一致。</source>
       <translation>The two passwords differ.</translation>
     </message>
@@ -3612,19 +3585,14 @@ Valid signature: the city's form pack key {fp}</translation>
   <context>
     <name>ReasonDialog</name>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="39" />
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="41" />
       <source>Ctrl+回车 确认</source>
       <translation>Ctrl+Enter to confirm</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="44" />
+      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="42" />
       <source>确定</source>
       <translation>OK</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/reason_dialog.py" line="45" />
-      <source>取消</source>
-      <translation>Cancel</translation>
     </message>
   </context>
   <context>
@@ -3997,17 +3965,12 @@ Before restoring, the damaged file is saved to the backup folder; it is not dele
       <translation>Tasks this unit reports on (only checked forms are shown; "Show all tasks" in the main window shows the rest):</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="58" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="55" />
       <source>保存</source>
       <translation>Save</translation>
     </message>
     <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="59" />
-      <source>取消</source>
-      <translation>Cancel</translation>
-    </message>
-    <message>
-      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="76" />
+      <location filename="../../ecodesk/ui/dialogs/settings_dialog.py" line="70" />
       <source>请至少勾选一项任务。</source>
       <translation>Please check at least one task.</translation>
     </message>

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.forms.keys import split_key
+from ecodesk.ui.dialogs.buttons import ok_cancel
 
 PREVIEW_CHARS = 40  # of a narrative shown in the list of replacements
 
@@ -113,19 +113,8 @@ class AdoptDialog(QDialog):
             none.setWordWrap(True)
             layout.addWidget(none)
             layout.addStretch(1)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("写入本单位报送"))
-        ok.setAutoDefault(False)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("取消"))
-        cancel.setDefault(
-            True
-        )  # Enter must not overwrite anything by accident (shown green as the default)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        # Enter must not overwrite anything by accident (取消 is shown green as the default)
+        self.buttons = ok_cancel(self, self.tr("写入本单位报送"), safe_default=True)
         layout.addWidget(self.buttons)
 
     def _add(self, what: str, current: str, new: str) -> None:

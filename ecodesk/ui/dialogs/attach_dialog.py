@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.ui.dialogs.buttons import ok_cancel
 from ecodesk.ui.widgets.attachment_size import human_size
 
 NOTE_MAX_CHARS = 500  # the store's limit (ecodesk.attachments.records.MAX_NOTE_CHARS)
@@ -96,14 +97,8 @@ class AttachDialog(QDialog):
         self.missing = QLabel(objectName="muted")
         self.missing.setWordWrap(True)
         layout.addWidget(self.missing)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel(self, self.tr("添加"))
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("添加"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
         if self.notes:

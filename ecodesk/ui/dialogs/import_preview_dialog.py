@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.forms.loader import FormPack
 from ecodesk.importing.preview import ImportPreview
+from ecodesk.ui.dialogs.buttons import ok_cancel
 
 MAX_ROW_LINES = 3  # a long reason wraps to this many lines; the whole of it is in the tooltip
 
@@ -122,13 +123,7 @@ class ImportPreviewDialog(QDialog):
         if self.confirm is not None:
             self.confirm.setObjectName("confirmImport")
             layout.addWidget(self.confirm)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("导入"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, self.tr("导入"))
         layout.addWidget(self.buttons)
         if self.confirm is not None:
             self.confirm.toggled.connect(self._update)

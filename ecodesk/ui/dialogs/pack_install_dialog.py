@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ecodesk.packs.installed import InstallPlan
 from ecodesk.signing.keys import group_fingerprint
+from ecodesk.ui.dialogs.buttons import ok_cancel
 
 _COLOURS = {"added": "#1b7f3b", "removed": "#b3261e", "changed": "#8a5a00"}
 
@@ -99,19 +100,11 @@ class PackInstallDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = ok_cancel(self, self.tr("安装"), safe_default=True)
         self.install_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.install_button.setText(self.tr("安装"))
         self.install_button.setObjectName("installPack")
         self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText(self.tr("取消"))
         self.cancel_button.setObjectName("cancelPack")
-        self.cancel_button.setDefault(True)  # the safe answer is the one Enter gives
-        self.install_button.setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def _fit_rows(self) -> None:

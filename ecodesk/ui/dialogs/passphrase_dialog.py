@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.errors import EcoDeskError
+from ecodesk.ui.dialogs.buttons import ok_cancel
 
 MIN_LENGTH = 8
 
@@ -67,11 +68,7 @@ class PassphraseDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons = ok_cancel(self, self.tr("确定"))
         # shown after a wrong passphrase: the way out when it is forgotten
         self.forgotten = buttons.addButton(
             self.tr("忘记口令，更换密钥…"), QDialogButtonBox.ButtonRole.ResetRole
@@ -80,8 +77,6 @@ class PassphraseDialog(QDialog):
         self.forgotten.hide()
         self.wants_new_key = False
         self.forgotten.clicked.connect(self._forgotten)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def accept(self) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecodesk.ui.dialogs.buttons import ok_cancel
+
 
 class ReasonDialog(QDialog):
     def __init__(
@@ -37,14 +39,8 @@ class ReasonDialog(QDialog):
         self.explanation.setPlainText(text)
         self.layout_.addWidget(self.explanation)
         self.layout_.addWidget(QLabel(self.tr("Ctrl+回车 确认"), objectName="muted"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel(self, ok_text or self.tr("确定"))
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text or self.tr("确定"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.layout_.addWidget(self.buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecodesk.forms.loader import FormPack
+from ecodesk.ui.dialogs.buttons import ok_cancel
 from ecodesk.ui.translations import LANGUAGES
 
 
@@ -52,13 +52,7 @@ class SettingsDialog(QDialog):
         self.message = QLabel(objectName="fieldError")
         self.message.hide()
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.tr("保存"))
         layout.addWidget(buttons)
 
     def chosen_language(self) -> str:
