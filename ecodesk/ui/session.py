@@ -399,12 +399,11 @@ class EditSession(QObject):
         assert self.data is not None
         key, period = f"{form}:{table}", self.period
         detached: dict[int, int] = {}
-        sent_first = [True]
 
         def save(value: list[TableRow], base: list[TableRow]) -> list[TableRow]:
-            # the clerk's row mapping holds for the rows they sent; rows a conflict's choice made
-            # are matched to the stored ones by content
-            exact, sent_first[0] = sent_first[0] and value is rows, False
+            # the clerk's row mapping holds for the rows they sent (the store drops it when the
+            # table moved since); rows a conflict's choice made are matched by content
+            exact = value is rows
             result = self.store.set_table_rows(
                 period,
                 form,
@@ -488,15 +487,16 @@ class EditSession(QObject):
 
     def apply_changes(self, changes: Sequence[Change]) -> tuple[list[str], bool]:
         """Show what other people saved (read back from the store's change feed); returns the
-        keys that changed here, and whether the submission must be read again as a whole (a
-        signing, an import, …). Our own saves and other periods or revisions are skipped; an
+        keys that changed here (values, and the places of files attached, removed or moved),
+        and whether the submission must be read again as a whole (a signing, an import, …).
+        Our own saves and other periods or revisions are skipped; an
         edit waiting for the server keeps what was typed (its resend will meet the conflict).
         The caller checks the changed submission (off the UI thread: ``LiveUpdates``)."""
         if self.data is None:
             return [], False
         changed: list[str] = []
         reload = False
-        files = False  # someone attached, removed or moved (with its table row) a file
+        places: list[str] = []  # where someone attached, removed or moved (with its row) a file
         for change in changes:
             if change.client == self.store.client or change.period != str(self.period):
                 continue
@@ -511,7 +511,7 @@ class EditSession(QObject):
             if change.revision != self.data.revision or not change.form or not change.field:
                 continue
             if change.action in ATTACHMENT_ACTIONS:
-                files = True
+                places.append(change.field)
                 continue
             key, new = f"{change.form}:{change.field}", change.new or ""
             if key in self._unsent:
@@ -536,13 +536,9 @@ class EditSession(QObject):
             changed.append(key)
             self.remoteChanged.emit(key, change.who)
         stale = reload and not self._unsent
-        if files and not stale:
-            # someone attached, removed or moved (with its row) a file: the panels show it, and
-            # evidence rules are checked again (a reload does both)
-            self._read_attachments()
-            if not changed:
-                self.schedule_recheck()
-        return changed, stale
+        if places and not stale:
+            self._read_attachments()  # the panels show the files (the caller checks the rules)
+        return [*changed, *places], stale
 
     def _accepted_elsewhere(self, problem_id: str, explanation: str | None) -> bool:
         """Someone else accepted (or withdrew) warning ``problem_id``: show it here. Returns
