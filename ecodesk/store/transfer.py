@@ -454,19 +454,9 @@ def restore_into_server(data_dir: Path, url: str, source: Path) -> Path | None:
     log.info(
         "server database %s restored from %s (previous copy: %s)", display_url(url), source, kept
     )
-    from ecodesk.attachments.backups import missing_attachments
+    from ecodesk.store.backup import report_missing_attachments
 
-    missing = missing_attachments(source, Path(data_dir))
-    if missing:
-        notify(
-            tr(
-                "store",
-                "已恢复，但有 {n} 个附件的文件不在这份备份和本机数据文件夹中：{names}。"
-                "这些附件需要重新添加。",
-                n=len(missing),
-                names="、".join(missing[:5]),
-            )
-        )
+    report_missing_attachments(source, Path(data_dir))
     return kept
 
 
