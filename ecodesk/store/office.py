@@ -31,9 +31,8 @@ from ecodesk.store.errors import SubmissionFrozen
 from ecodesk.store.models import AuditRow, FormReviewRow, PersonRow, SubmissionRow
 from ecodesk.store.people import (
     REVIEWER,
-    NotSignedIn,
-    RoleRequired,
     _roles_of,
+    acting_as,
     people_enabled_in,
 )
 from ecodesk.submission import Period, Signoff, SignoffEntry
@@ -180,17 +179,6 @@ def not_reviewed(reviews: dict[str, FormReview], forms: Iterable[str]) -> list[s
     return [f for f in forms if state_of(reviews, f).state != "reviewed"]
 
 
-def _acting_reviewer(store: Store, s: Session, action: str) -> PersonRow:
-    if store.person is None:
-        raise NotSignedIn()
-    row = s.get(PersonRow, store.person.id)
-    if row is None or not row.active:
-        raise NotSignedIn()
-    if REVIEWER not in _roles_of(row):
-        raise RoleRequired(row.name, REVIEWER, action)
-    return row
-
-
 def _filled_by(s: Session, period: Period, revision: int, form: str, person: str) -> bool:
     return (
         s.scalar(
@@ -260,7 +248,7 @@ def _decide(
             tr("office", "意见最多 {n} 字，没有保存。请精简后再退回。", n=MAX_COMMENT)
         )
     with store._write() as s:
-        reviewer = _acting_reviewer(store, s, action)
+        reviewer = acting_as(store, s, REVIEWER, action)
         sub: SubmissionRow = store._latest_or_new(s, period)
         if sub.status == "signed":
             raise SubmissionFrozen(period.label, sub.revision)

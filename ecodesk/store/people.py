@@ -258,15 +258,16 @@ def _row_named(s: Session, name: str) -> PersonRow | None:
     return s.scalar(select(PersonRow).where(PersonRow.name == name.strip()))
 
 
-def _acting_head(store: Store, s: Session, action: str) -> PersonRow:
-    """The signed-in person, who must be a head, re-read inside the transaction."""
+def acting_as(store: Store, s: Session, role: str, action: str) -> PersonRow:
+    """The signed-in person, re-read inside the transaction, who must hold ``role`` to do
+    ``action`` (a refusal names both)."""
     if store.person is None:
         raise NotSignedIn()
     row = s.get(PersonRow, store.person.id)
     if row is None or not row.active:
         raise NotSignedIn()
-    if HEAD not in _roles_of(row):
-        raise RoleRequired(row.name, HEAD, action)
+    if role not in _roles_of(row):
+        raise RoleRequired(row.name, role, action)
     return row
 
 
@@ -298,7 +299,7 @@ def add_person(store: Store, name: str, roles: Iterable[str], password: str) -> 
                 )
             creator = ""
         else:
-            creator = _acting_head(store, s, tr("people", "添加人员")).name
+            creator = acting_as(store, s, HEAD, tr("people", "添加人员")).name
         if _row_named(s, name) is not None:
             raise PeopleRefused(tr("people", "已有名为“{name}”的人员，没有重复添加。", name=name))
         row = PersonRow(
@@ -341,7 +342,7 @@ def set_roles(store: Store, name: str, roles: Iterable[str]) -> Person:
     """A head changes someone's roles (the last head keeps the head role)."""
     roles_text = _roles_text(roles)
     with store._write() as s:
-        _acting_head(store, s, tr("people", "调整角色"))
+        acting_as(store, s, HEAD, tr("people", "调整角色"))
         row = _require_row(s, name)
         if HEAD not in roles_text.split(",") and _heads(s, except_id=row.id) == 0:
             raise PeopleRefused(
@@ -370,7 +371,7 @@ def set_password(
             if not verify_password(old_password, row.password_hash):
                 raise WrongPassword()
         else:
-            _acting_head(store, s, tr("people", "重设他人的口令"))
+            acting_as(store, s, HEAD, tr("people", "重设他人的口令"))
         row.password_hash = new_hash
         store._audit(s, "set_password", field=row.name)  # that it changed, never what to
 
@@ -378,7 +379,7 @@ def set_password(
 def deactivate(store: Store, name: str) -> None:
     """A head removes someone from sign-in; what they did stays in the audit log by name."""
     with store._write() as s:
-        _acting_head(store, s, tr("people", "停用人员"))
+        acting_as(store, s, HEAD, tr("people", "停用人员"))
         row = _require_row(s, name)
         if HEAD in _roles_of(row) and _heads(s, except_id=row.id) == 0:
             raise PeopleRefused(
@@ -406,7 +407,7 @@ def set_people_enabled(store: Store, on: bool) -> None:
                     tr("people", "共用的数据库服务器上每人都要登录，不能关闭人员和角色。")
                 )
             if people_enabled_in(s):
-                _acting_head(store, s, tr("people", "关闭人员和角色"))
+                acting_as(store, s, HEAD, tr("people", "关闭人员和角色"))
         before = people_enabled_in(s)
         if on and not before:
             _reviews_stale_since_off(store, s)
